@@ -1,0 +1,36 @@
+"""Vietnamese unless the person chose otherwise: the language switch's cookie wins; API clients may
+ask through Accept-Language; pages ignore the browser's language, since the default is Vietnamese."""
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+
+def language_for(request):
+    supported = {code for code, _ in settings.LANGUAGES}
+    chosen = request.GET.get("lang") or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in supported:
+        return chosen
+    if "/api/" in request.path:
+        for code, _ in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+            try:
+                return get_supported_language_variant(code)
+            except LookupError:
+                continue
+    return settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        translation.deactivate()
+        return response

@@ -1,0 +1,35 @@
+"""Server-rendered map pages; the maps draw from our own GeoJSON APIs."""
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from geo.selectors import communes_of
+from tenants.models import District
+from tenants.selectors import district_summary
+
+
+def home(request):
+    """The province map: districts and communes, names on hover."""
+    districts = District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code")
+    return render(request, "frontend/home.html", {"districts": districts})
+
+
+def district_home(request):
+    """A district's page: its communes on a map and in a list (district users and province staff)."""
+    district = request.tenant
+    return render(
+        request,
+        "frontend/district.html",
+        {"summary": district_summary(district=district), "communes": communes_of(district.unit)},
+    )
+
+
+def healthz(request):
+    """200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT postgis_lib_version()")
+            postgis = cursor.fetchone()[0]
+    except Exception as exc:  # any database failure means unhealthy, whatever its class
+        return JsonResponse({"status": "error", "database": str(exc.__class__.__name__)}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "postgis": postgis})

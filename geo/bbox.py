@@ -1,0 +1,37 @@
+"""The `bbox=minLon,minLat,maxLon,maxLat` query parameter of every spatial list."""
+import math
+
+from django.contrib.gis.geos import Polygon
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+
+
+def parse_bbox(text):
+    """Return (min_lon, min_lat, max_lon, max_lat) from the parameter, or raise a 400 naming `bbox`."""
+    parts = text.split(",")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
+        raise ValidationError({"bbox": [_("bbox must be four numbers: minLon,minLat,maxLon,maxLat.")]})
+    min_lon, min_lat, max_lon, max_lat = numbers
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise ValidationError({"bbox": [_("bbox is outside longitude −180…180 or latitude −90…90.")]})
+    if min_lon > max_lon or min_lat > max_lat:
+        raise ValidationError({"bbox": [_("bbox minimums must not exceed its maximums.")]})
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def bbox_polygon(text):
+    polygon = Polygon.from_bbox(parse_bbox(text))
+    polygon.srid = 4326
+    return polygon
+
+
+def filter_bbox(queryset, request, field="geom"):
+    """Keep the rows whose geometry meets the request's bbox, when it has one."""
+    text = request.query_params.get("bbox")
+    if not text:
+        return queryset
+    return queryset.filter(**{f"{field}__intersects": bbox_polygon(text)})

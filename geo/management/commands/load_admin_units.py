@@ -1,0 +1,20 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from geo.services import reference_units_load
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "bac-ninh"
+
+
+class Command(BaseCommand):
+    help = "Load or refresh the province, its districts and communes (GSO codes, names, boundaries). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--geojson", default=str(FIXTURES / "boundaries.geojson"))
+        parser.add_argument("--csv", default=str(FIXTURES / "admin_units.csv"))
+
+    def handle(self, *args, **options):
+        result = reference_units_load(geojson_path=Path(options["geojson"]), csv_path=Path(options["csv"]))
+        self.stdout.write(f"Administrative units: {result['created']} created, {result['updated']} updated.")

@@ -1,0 +1,142 @@
+"""Writes of administrative units: the reference load and boundary imports."""
+import csv
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.contrib.gis.gdal import DataSource, GDALException
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.db import transaction
+
+from geo.models import AdministrativeUnit
+
+Level = AdministrativeUnit.Level
+
+
+def _multipolygon(geom):
+    if geom.geom_type == "Polygon":
+        geom = MultiPolygon(geom, srid=geom.srid)
+    if geom.geom_type != "MultiPolygon":
+        raise ValueError(f"expected a (Multi)Polygon boundary, got {geom.geom_type}")
+    return geom
+
+
+def _number(text, cast):
+    text = (text or "").strip()
+    return cast(text) if text else None
+
+
+@transaction.atomic
+def reference_units_load(*, geojson_path: Path, csv_path: Path) -> dict:
+    """Load or refresh the province, districts and communes (codes, names, boundaries) by GSO code.
+
+    Idempotent: units are matched by code and updated in place; dissolved units from the CSV are
+    kept, without boundary, and point to the unit they merged into.
+    """
+    with open(csv_path, encoding="utf-8") as fh:
+        rows = {row["code"]: row for row in csv.DictReader(fh)}
+    features = {f["properties"]["code"]: f for f in json.loads(Path(geojson_path).read_text(encoding="utf-8"))["features"]}
+    order = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
+    created = updated = 0
+    by_code = {}
+    for code, row in sorted(rows.items(), key=lambda item: (order[item[1]["level"]], item[0])):
+        feature = features.get(code)
+        props = feature["properties"] if feature else {}
+        geom = _multipolygon(GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)) if feature else None
+        current = row["status"] == "current"
+        defaults = {
+            "name": row["name"],
+            "name_short": props.get("name_short") or row["name"].split(" ", 1)[-1],
+            "slug": props.get("slug", ""),
+            "unit_type": row["unit_type"],
+            "level": row["level"],
+            "parent": by_code.get(row["parent_code"]) or AdministrativeUnit.objects.filter(code=row["parent_code"]).first(),
+            "population": _number(row["population"], int),
+            "area_km2": _number(row["area_km2"], float),
+            "geom": geom,
+            "is_current": current,
+            "dissolved_on": None if current else date.fromisoformat(row["status"].split()[-1]),
+            "geom_source": props.get("geom_source", "") if feature else "",
+            "notes": row["notes"],
+        }
+        unit, was_created = AdministrativeUnit.objects.update_or_create(code=code, defaults=defaults)
+        by_code[code] = unit
+        created += was_created
+        updated += not was_created
+    for code, row in rows.items():
+        if row["merged_into"]:
+            AdministrativeUnit.objects.filter(code=code).update(merged_into=by_code[row["merged_into"]])
+    return {"created": created, "updated": updated}
+
+
+@dataclass
+class BoundaryImportReport:
+    matched: list = field(default_factory=list)
+    created: list = field(default_factory=list)
+    unmatched_features: list = field(default_factory=list)
+    refused: list = field(default_factory=list)
+    units_not_in_file: list = field(default_factory=list)
+
+
+def boundaries_import(
+    *, path: str, code_field: str = "code", layer=None, level=None, name_field="name", parent_field="parent_code", create=False, dry_run=False
+) -> BoundaryImportReport:
+    """Replace unit boundaries from GeoJSON, a zipped Shapefile or a GeoPackage (read through GDAL).
+
+    Features are matched to units by code. Unknown codes are reported, or created when `create`
+    is set and the feature names its level (argument) and parent code. Nothing is written on a
+    dry run, or when any feature is refused.
+    """
+    source = f"/vsizip/{path}" if str(path).lower().endswith(".zip") else str(path)
+    try:
+        datasource = DataSource(source)
+        gdal_layer = datasource[layer] if layer is not None else datasource[0]
+    except (GDALException, IndexError, KeyError) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from exc
+    if code_field not in gdal_layer.fields:
+        raise ValueError(f"layer has no field {code_field!r}; fields: {', '.join(gdal_layer.fields)}")
+    report = BoundaryImportReport()
+    seen = set()
+    with transaction.atomic():
+        for feature in gdal_layer:
+            code = str(feature.get(code_field)).strip()
+            try:
+                geom = feature.geom
+                geom.transform(4326)
+                geom = _multipolygon(geom.geos)
+            except (GDALException, ValueError) as exc:
+                report.refused.append((code, str(exc)))
+                continue
+            if not geom.valid:
+                report.refused.append((code, geom.valid_reason))
+                continue
+            unit = AdministrativeUnit.objects.filter(code=code).first()
+            if unit is None and create and level:
+                parent_code = str(feature.get(parent_field)).strip() if parent_field in gdal_layer.fields else ""
+                parent = AdministrativeUnit.objects.filter(code=parent_code).first()
+                if parent is None:
+                    report.refused.append((code, f"parent {parent_code!r} is not a known unit"))
+                    continue
+                name = str(feature.get(name_field)) if name_field in gdal_layer.fields else code
+                unit = AdministrativeUnit.objects.create(code=code, name=name, name_short=name, level=level, parent=parent, geom=geom, geom_source=str(path))
+                report.created.append(code)
+                seen.add(code)
+                continue
+            if unit is None:
+                report.unmatched_features.append(code)
+                continue
+            unit.geom = geom
+            unit.geom_source = str(path)
+            unit.save(update_fields=["geom", "geom_source", "updated_at"])
+            report.matched.append(code)
+            seen.add(code)
+        # Units of the same levels under the same parents that the file left out.
+        seen_units = AdministrativeUnit.objects.filter(code__in=seen)
+        siblings = AdministrativeUnit.objects.filter(
+            level__in=seen_units.values("level"), parent__in=seen_units.values("parent"), is_current=True
+        ).exclude(code__in=seen)
+        report.units_not_in_file = sorted(siblings.values_list("code", flat=True))
+        if dry_run or report.refused:
+            transaction.set_rollback(True)
+    return report

@@ -1,0 +1,96 @@
+"""Who may see and do what: role × district × commune × village. Views and APIs ask here; nowhere else decides.
+
+A user's scope is the unit of their role: province staff see the province, district staff their
+district, a planning team member one commune, a village head one village, a citizen only what is
+published.
+"""
+from django.contrib.auth.models import AnonymousUser
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Role
+
+
+def user_from_request(request):
+    """The session user, or the user of an `Authorization: Token …` header (checked before DRF runs)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    kind, _, key = header.partition(" ")
+    if kind == "Token" and key:
+        token = Token.objects.select_related("user").filter(key=key.strip()).first()
+        if token is not None and token.user.is_active:
+            return token.user
+    return user or AnonymousUser()
+
+
+def is_province_wide(user):
+    return user.is_authenticated and (user.is_superuser or user.role == Role.PROVINCE)
+
+
+def district_unit_of(user):
+    """The district unit a district, commune or village user belongs to."""
+    if not user.is_authenticated or user.unit_id is None:
+        return None
+    unit = user.unit
+    while unit is not None and unit.level != "district":
+        unit = unit.parent
+    return unit
+
+
+def commune_unit_of(user):
+    if not user.is_authenticated or user.unit is None:
+        return None
+    if user.role == Role.COMMUNE:
+        return user.unit
+    if user.role == Role.VILLAGE:
+        return user.unit.parent
+    return None
+
+
+def can_enter_district(user, district):
+    """May this user use the staff pages and API of this district tenant?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_province_wide(user):
+        return True
+    if user.role in (Role.DISTRICT, Role.COMMUNE, Role.VILLAGE):
+        unit = district_unit_of(user)
+        return unit is not None and unit.pk == district.unit_id
+    return False
+
+
+def can_view_commune(user, commune):
+    """Read access to a commune's working data (not yet published)."""
+    if is_province_wide(user):
+        return True
+    if user.role == Role.DISTRICT:
+        return commune.parent_id == user.unit_id
+    if user.role in (Role.COMMUNE, Role.VILLAGE):
+        own = commune_unit_of(user)
+        return own is not None and own.pk == commune.pk
+    return False
+
+
+def can_plan_for_commune(user, commune):
+    """May act as the commune's planning team (consolidate, decide, draft)."""
+    return user.is_authenticated and user.role == Role.COMMUNE and user.unit_id == commune.pk
+
+
+def can_propose_in(user, commune, village=None):
+    """May submit proposals for this commune (and village): its planning team, or the head of that village."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.COMMUNE:
+        return user.unit_id == commune.pk
+    if user.role == Role.VILLAGE:
+        return user.unit.parent_id == commune.pk and (village is None or village.pk == user.unit_id)
+    return False
+
+
+def visible_commune_ids(user, district):
+    """Commune ids whose working data this user may read in the district (None: all of them)."""
+    if is_province_wide(user) or user.role == Role.DISTRICT:
+        return None
+    own = commune_unit_of(user)
+    return [own.pk] if own is not None else []

@@ -1,0 +1,35 @@
+"""Every district URL passes through here: a user who may not enter the district never reaches a view."""
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+
+from accounts.access import can_enter_district, user_from_request
+
+
+def is_public_path(path, district_slug):
+    """The read-only public surface of a district: /d/<slug>/api/public/… and /d/<slug>/public/…"""
+    base = f"/{settings.TENANT_SUBFOLDER_PREFIX}/{district_slug}/"
+    return path.startswith(base + "api/public/") or path.startswith(base + "public/")
+
+
+class DistrictAccessMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        district = getattr(request, "tenant", None)
+        if district is None or district.schema_name == "public" or is_public_path(request.path, district.slug):
+            return self.get_response(request)
+        user = user_from_request(request)
+        is_api = f"/{district.slug}/api/" in request.path
+        if not user.is_authenticated:
+            if is_api:
+                return JsonResponse({"detail": _("Authentication credentials were not provided.")}, status=401)
+            return redirect_to_login(request.get_full_path())
+        if not can_enter_district(user, district):
+            # 404, not 403: another district's URLs do not reveal what exists there.
+            if is_api:
+                return JsonResponse({"detail": _("Not found.")}, status=404)
+            raise Http404(_("No such page in this district."))
+        return self.get_response(request)

@@ -1,0 +1,45 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROVINCE = "province", _("Province staff (DPI)")
+    DISTRICT = "district", _("District Finance-Planning Office")
+    COMMUNE = "commune", _("Commune planning team")
+    VILLAGE = "village", _("Village head")
+    CITIZEN = "citizen", _("Citizen")
+
+
+# The level of administrative unit each role is scoped to (None: not scoped to a unit).
+ROLE_UNIT_LEVEL = {
+    Role.PROVINCE: None,
+    Role.DISTRICT: "district",
+    Role.COMMUNE: "commune",
+    Role.VILLAGE: "village",
+    Role.CITIZEN: None,
+}
+
+
+class User(AbstractUser):
+    """One login per person across the province, with one role scoped to one unit."""
+
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.CITIZEN)
+    unit = models.ForeignKey(
+        "geo.AdministrativeUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        help_text=_("District for district staff, commune for the planning team, village for a village head."),
+    )
+    is_demo = models.BooleanField(_("demo account"), default=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self):
+        super().clean()
+        level = ROLE_UNIT_LEVEL[Role(self.role)]
+        if level is None and self.unit_id is not None:
+            raise ValidationError({"unit": _("This role is not scoped to a unit.")})
+        if level is not None and (self.unit is None or self.unit.level != level):
+            raise ValidationError({"unit": _("This role needs a unit of level %(level)s.") % {"level": level}})

@@ -1,0 +1,30 @@
+"""Province URLs (the public schema), at the root of the host."""
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from frontend import views as pages
+from geo import apis as geo_apis
+
+api_patterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("districts/", geo_apis.DistrictListApi.as_view(), name="api-districts"),
+    path("admin-units/", geo_apis.AdministrativeUnitListApi.as_view(), name="api-admin-units"),
+    path("geometry/check/", geo_apis.GeometryCheckApi.as_view(), name="api-geometry-check"),
+]
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(api_patterns)),
+] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

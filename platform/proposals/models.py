@@ -1,0 +1,158 @@
+"""Step 1 of Đ5: village meetings and the proposals of villages and commune units (district schema)."""
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sector(models.TextChoices):
+    TRANSPORT = "transport", _("Transport")
+    IRRIGATION = "irrigation", _("Irrigation")
+    EDUCATION = "education", _("Education")
+    HEALTH = "health", _("Health")
+    CULTURE_SPORT = "culture_sport", _("Culture and sport")
+    ENVIRONMENT_WATER = "environment_water", _("Environment and clean water")
+    AGRICULTURE = "agriculture", _("Agriculture")
+    ELECTRICITY = "electricity", _("Electricity")
+    ADMINISTRATION = "administration", _("Administration")
+    SOCIAL_PROTECTION = "social_protection", _("Social protection")
+    OTHER = "other", _("Other")
+
+
+class SourceKind(models.TextChoices):
+    VILLAGE = "village", _("Village meeting")
+    MASS_ORGANISATION = "mass_organisation", _("Mass organisation")
+    SCHOOL = "school", _("School")
+    HEALTH_STATION = "health_station", _("Health station")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    OTHER_ORGANISATION = "other_organisation", _("Other organisation")
+    PLANNING_TEAM = "planning_team", _("Planning team")
+
+
+class ProposalStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted into the draft plan")
+    DEFERRED = "deferred", _("Deferred")
+    REJECTED = "rejected", _("Rejected")
+    MERGED = "merged", _("Merged into another proposal")
+
+
+class VillageMeeting(models.Model):
+    """A village meeting of step 1, with broad participation, and the minutes as a file."""
+
+    commune = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
+    village = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    plan_year = models.PositiveSmallIntegerField(_("plan year"))
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    chair = models.CharField(_("chaired by"), max_length=200)
+    participants = models.PositiveIntegerField(_("participants"))
+    women = models.PositiveIntegerField(_("of them women"), default=0)
+    poor_households = models.PositiveIntegerField(_("of them poor or near-poor households"), default=0)
+    minutes = models.FileField(_("minutes"), upload_to="meetings/%Y/", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("village meeting")
+        verbose_name_plural = _("village meetings")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.village} {self.held_on:%d/%m/%Y}"
+
+
+class Proposal(models.Model):
+    """A proposed work or activity, pinned on the map, with its analysis and resource mix (VND)."""
+
+    commune = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
+    village = models.ForeignKey("geo.AdministrativeUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    meeting = models.ForeignKey(VillageMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("village meeting"))
+    source_kind = models.CharField(_("proposed by"), max_length=30, choices=SourceKind.choices)
+    source_name = models.CharField(_("proposing unit"), max_length=200, blank=True)
+    plan_year = models.PositiveSmallIntegerField(_("plan year"))
+    priority = models.PositiveSmallIntegerField(_("priority at the source"), null=True, blank=True)
+    commune_rank = models.PositiveSmallIntegerField(_("commune priority"), null=True, blank=True)
+
+    title = models.CharField(_("title"), max_length=300)
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    problem = models.TextField(_("problem"), blank=True)
+    cause = models.TextField(_("cause"), blank=True)
+    solution = models.TextField(_("proposed solution"), blank=True)
+    beneficiaries = models.TextField(_("beneficiaries"), blank=True)
+    estimated_cost = models.BigIntegerField(_("estimated cost (VND)"))
+
+    central_budget = models.BigIntegerField(_("central budget"), default=0)
+    provincial_budget = models.BigIntegerField(_("provincial budget"), default=0)
+    district_budget = models.BigIntegerField(_("district budget"), default=0)
+    commune_budget = models.BigIntegerField(_("commune budget"), default=0)
+    residents_cash = models.BigIntegerField(_("residents' contribution in cash"), default=0)
+    residents_labour_days = models.PositiveIntegerField(_("residents' labour (days)"), default=0)
+    residents_labour_value = models.BigIntegerField(_("value of residents' labour"), default=0)
+    enterprises = models.BigIntegerField(_("enterprises"), default=0)
+    other_sources = models.BigIntegerField(_("other sources"), default=0)
+
+    geom = models.GeometryField(_("location"), srid=4326)
+    status = models.CharField(_("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.SUBMITTED, db_index=True)
+    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_origins")
+    is_late = models.BooleanField(_("submitted after the deadline"), default=False)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["commune_rank", "-created_at"]
+        indexes = [models.Index(fields=["commune", "status"]), models.Index(fields=["sector"])]
+
+    def __str__(self):
+        return self.title
+
+    RESOURCE_FIELDS = (
+        "central_budget", "provincial_budget", "district_budget", "commune_budget",
+        "residents_cash", "residents_labour_value", "enterprises", "other_sources",
+    )
+
+    @property
+    def internal_resources(self):
+        """What residents contribute (cash and the value of labour): Đ2 asks for it to be shown on its own."""
+        return self.residents_cash + self.residents_labour_value
+
+
+class ProposalEvent(models.Model):
+    """Who did what to a proposal, and when: every decision of the planning team is one row."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        UPDATED = "updated", _("Updated")
+        ACCEPTED = "accepted", _("Accepted")
+        DEFERRED = "deferred", _("Deferred")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged")
+        RANKED = "ranked", _("Ranked")
+        PUBLISHED = "published", _("Published")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Attachment(models.Model):
+    """A photo or document attached to a proposal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="proposals/%Y/")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,60 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanStep(models.TextChoices):
+    """The steps of Decision 07/2015 that carry a deadline, in order."""
+
+    TEAM = "team", _("Form the planning team (Đ3)")
+    PROPOSALS = "proposals", _("Village meetings and proposals (Đ5, step 1)")
+    ORIENTATION = "orientation", _("District orientation (Đ5, step 2)")
+    DRAFT = "draft", _("Draft plan and consultation (Đ5, step 3)")
+    DISTRICT_FEEDBACK = "district_feedback", _("District feedback (Đ5, step 4)")
+    SEDP_CONFERENCE = "sedp_conference", _("SEDP conference and wide consultation (Đ5, step 5)")
+    APPROVAL = "approval", _("Approval and announcement (Đ6)")
+
+
+# Bắc Ninh's dates (Decision 07/2015/QĐ-UBND), loaded as data; a province changes them in the admin.
+BAC_NINH_DEADLINES = {
+    PlanStep.TEAM: (5, 5),
+    PlanStep.PROPOSALS: (5, 10),
+    PlanStep.ORIENTATION: (5, 31),
+    PlanStep.DRAFT: (6, 30),
+    PlanStep.DISTRICT_FEEDBACK: (7, 5),
+    PlanStep.SEDP_CONFERENCE: (7, 10),
+    PlanStep.APPROVAL: (12, 30),
+}
+
+
+class StepDeadline(models.Model):
+    """The day in the planning year by which a step must be done, from a plan year on.
+
+    The planning year is the year before the plan year: the 2027 plan is made during 2026.
+    """
+
+    step = models.CharField(_("step"), max_length=30, choices=PlanStep.choices)
+    month = models.PositiveSmallIntegerField(_("month"))
+    day = models.PositiveSmallIntegerField(_("day"))
+    from_plan_year = models.PositiveSmallIntegerField(_("valid from plan year"), default=2016)
+    note = models.CharField(_("legal basis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("step deadline")
+        verbose_name_plural = _("step deadlines")
+        constraints = [models.UniqueConstraint(fields=["step", "from_plan_year"], name="one_deadline_per_step_and_year")]
+        ordering = ["step", "-from_plan_year"]
+
+    def __str__(self):
+        return f"{self.get_step_display()}: {self.day:02d}/{self.month:02d}"
+
+    def clean(self):
+        try:
+            date(2024, self.month, self.day)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Not a day of the year."))
+
+    def due_for(self, plan_year):
+        return date(plan_year - 1, self.month, self.day)

@@ -1,0 +1,34 @@
+"""Reads about a district tenant."""
+from django.db.models import Count, Q
+from django.utils.module_loading import import_string
+
+from accounts.models import User
+from geo.selectors import communes_of
+
+# Each tenant app that holds district data counts it here (a function returning {name: count}).
+DISTRICT_COUNTERS = ["proposals.selectors.district_counts"]
+
+
+def district_summary(*, district):
+    """The district's own summary: its unit, communes, and counts of what it holds."""
+    unit = district.unit
+    communes = list(communes_of(unit).annotate(villages=Count("children", filter=Q(children__is_current=True))))
+    counts = {
+        "communes": len(communes),
+        "villages": sum(c.villages for c in communes),
+        "users": User.objects.filter(Q(unit=unit) | Q(unit__parent=unit) | Q(unit__parent__parent=unit), is_active=True).count(),
+    }
+    for path in DISTRICT_COUNTERS:
+        counts.update(import_string(path)())
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "slug": district.slug,
+        "unit_type": unit.unit_type,
+        "area_km2": unit.area_km2,
+        "population": unit.population,
+        "communes": [
+            {"code": c.code, "name": c.name, "unit_type": c.unit_type, "area_km2": c.area_km2, "villages": c.villages} for c in communes
+        ],
+        "counts": counts,
+    }

@@ -1,0 +1,116 @@
+"""Tenants never leak: every district route refuses other districts' users, citizens and anonymous callers.
+
+The routes are read from the district URL configuration, so a route added later is covered
+without touching this file.
+"""
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver
+
+from accounts.models import Role, User
+from config import urls_district
+from geo.models import AdministrativeUnit
+
+OWN = "yen-phong"
+OTHER = "que-vo"
+
+
+def district_routes(patterns=urls_district.urlpatterns, prefix=""):
+    """Every district route as a concrete path (path parameters filled with 1)."""
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from district_routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield re.sub(r"<(?:\w+:)?\w+>", "1", route).lstrip("^").rstrip("$")
+
+
+ROUTES = sorted(set(district_routes()))
+
+
+def outsiders():
+    """Users who must not enter Yên Phong: staff, commune and village of another district, a citizen."""
+    que_vo_commune = AdministrativeUnit.objects.filter(parent__code="259", level="commune").first()
+    que_vo_village = AdministrativeUnit.objects.filter(parent=que_vo_commune, level="village").first()
+    citizen, _ = User.objects.get_or_create(username="citizen.test", defaults={"role": Role.CITIZEN})
+    return ["huyen.que-vo", f"xa.{que_vo_commune.code}", f"thon.{que_vo_village.code}", citizen.username]
+
+
+def test_the_grid_covers_the_known_routes():
+    assert "" in ROUTES and "api/district/" in ROUTES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES)
+def test_anonymous_callers_are_refused(client, route):
+    response = client.get(f"/d/{OWN}/{route}")
+    if "api/" in route:
+        assert response.status_code == 401
+    else:
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert b"Y\xc3\xaan Phong" not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES)
+def test_users_of_another_district_and_citizens_get_404_and_see_nothing(client_for, route):
+    own_names = [c.name.encode() for c in AdministrativeUnit.objects.filter(parent__code="258", level="commune")]
+    for username in outsiders():
+        for method in ("get", "post", "put", "patch", "delete"):
+            response = getattr(client_for(username), method)(f"/d/{OWN}/{route}")
+            assert response.status_code == 404, (username, method, route, response.status_code)
+            assert not any(name in response.content for name in own_names), (username, route)
+
+
+@pytest.mark.django_db
+def test_own_district_province_and_superuser_enter(client_for):
+    for username in ["huyen.yen-phong", "xa.09193", "thon.09193-01", "tinh", "admin"]:
+        assert client_for(username).get(f"/d/{OWN}/api/district/").status_code == 200, username
+        assert client_for(username).get(f"/d/{OWN}/").status_code == 200, username
+
+
+@pytest.mark.django_db
+def test_token_of_another_district_is_refused(client):
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=User.objects.get(username="huyen.que-vo"))
+    response = client.get(f"/d/{OWN}/api/district/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 404
+    assert client.get(f"/d/{OTHER}/api/district/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_summary_holds_only_its_own_district(client_for):
+    body = client_for("tinh").get(f"/d/{OWN}/api/district/").json()
+    assert body["code"] == "258"
+    codes = {c["code"] for c in body["communes"]}
+    assert len(codes) == 14
+    assert codes == set(AdministrativeUnit.objects.filter(parent__code="258", level="commune").values_list("code", flat=True))
+    assert body["counts"]["communes"] == 14
+    assert body["counts"]["villages"] == AdministrativeUnit.objects.filter(parent__parent__code="258", level="village").count()
+
+
+@pytest.mark.django_db
+def test_unknown_district_is_404(client_for):
+    assert client_for("tinh").get("/d/no-such-district/api/district/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_inactive_user_is_refused(client_for):
+    client = client_for("huyen.yen-phong")
+    User.objects.filter(username="huyen.yen-phong").update(is_active=False)
+    assert client.get(f"/d/{OWN}/api/district/").status_code in (401, 404)
+
+
+@pytest.mark.django_db
+def test_cache_keys_are_per_tenant(district):
+    from django.core.cache import cache
+    from django.db import connection
+
+    connection.set_tenant(district("yen-phong"))
+    cache.set("summary", "yen-phong's")
+    connection.set_tenant(district("que-vo"))
+    assert cache.get("summary") is None
+    connection.set_tenant(district("yen-phong"))
+    assert cache.get("summary") == "yen-phong's"

@@ -1,0 +1,145 @@
+"""Shared fixtures: one real PostGIS test database with Bắc Ninh loaded and its 8 district schemas.
+
+Tenant schemas are expensive, so they are provisioned once per session (committed); each test
+then runs in a transaction that is rolled back (the `db` fixture), or against a live server.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "demo-2026"
+# Playwright's sync API keeps an event loop in the main thread; Django's async-safety check
+# would then refuse ORM calls made by fixtures in the same thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("setup_province", verbosity=0)
+        call_command("load_demo", verbosity=0)
+        # The shell's DEMO_PASSWORD may differ from the one the tests log in with.
+        from django.contrib.auth.hashers import make_password
+
+        from accounts.models import User
+
+        User.objects.filter(is_demo=True).update(password=make_password(DEMO_PASSWORD))
+
+
+@pytest.fixture(autouse=True)
+def public_schema_after_test():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def district(db):
+    """A district tenant by slug."""
+    from tenants.models import District
+
+    def get(slug="yen-phong"):
+        return District.objects.select_related("unit").get(slug=slug)
+
+    return get
+
+
+@pytest.fixture
+def client_for(db):
+    """A Django test client logged in as a (demo) user; requests go through all the middleware."""
+    from accounts.models import User
+
+    def make(username):
+        client = Client()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup):
+    """A real gunicorn server on the test database, for HTTP over a socket and for Chromium."""
+    from django.conf import settings
+
+    port = _free_port()
+    env = dict(os.environ, DB_NAME=settings.DATABASES["default"]["NAME"], DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost")
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log = open(ROOT / "var" / "test-server.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--pythonpath", f"{ROOT / 'platform'},{ROOT}",
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    import urllib.request
+
+    while True:
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("the test server did not start; see var/test-server.log")
+            time.sleep(0.3)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_url):
+    context = browser.new_context(base_url=live_url, locale="vi-VN", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """Log in through the real login form."""
+
+    def do(username, password=DEMO_PASSWORD, next_url="/"):
+        page.goto(f"/accounts/login/?next={next_url}")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("form[action='/accounts/login/'] button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return do
