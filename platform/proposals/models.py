@@ -97,6 +97,8 @@ class Proposal(models.Model):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_origins")
     is_late = models.BooleanField(_("submitted after the deadline"), default=False)
     is_published = models.BooleanField(_("published"), default=False)
+    # Lower-case, without diacritics ("đ" as "d"): search finds "duong" and "đường" alike.
+    search_text = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
