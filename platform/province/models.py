@@ -58,3 +58,17 @@ class StepDeadline(models.Model):
 
     def due_for(self, plan_year):
         return date(plan_year - 1, self.month, self.day)
+
+
+class CapitalSource(models.TextChoices):
+    """Capital sources used across plans and investment (DOMAIN.md); one vocabulary for every app."""
+
+    CENTRAL_BUDGET = "central_budget", _("Central budget")
+    PROVINCIAL_BUDGET = "provincial_budget", _("Provincial budget")
+    DISTRICT_BUDGET = "district_budget", _("District budget")
+    COMMUNE_BUDGET = "commune_budget", _("Commune budget")
+    NATIONAL_TARGET_PROGRAMME = "national_target_programme", _("National target programmes")
+    ODA = "oda", _("ODA")
+    RESIDENTS = "residents", _("Residents' contributions")
+    ENTERPRISES = "enterprises", _("Enterprises")
+    OTHER = "other", _("Other sources")
