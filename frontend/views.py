@@ -1,8 +1,11 @@
 """Server-rendered map pages; the maps draw from our own GeoJSON APIs."""
+from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from accounts import access
+from accounts.models import Role
 from geo.selectors import communes_of
 from tenants.models import District
 from tenants.selectors import district_summary
@@ -22,6 +25,20 @@ def district_home(request):
         "frontend/district.html",
         {"summary": district_summary(district=district), "communes": communes_of(district.unit)},
     )
+
+
+class LoginView(auth_views.LoginView):
+    """After logging in without a `next`, each person lands where their work is."""
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        district = access.district_unit_of(user)
+        tenant = getattr(district, "tenant", None) if district is not None else None
+        if tenant is None:
+            return super().get_default_redirect_url()
+        if user.role in (Role.COMMUNE, Role.VILLAGE):
+            return f"/d/{tenant.slug}/proposals/"
+        return f"/d/{tenant.slug}/"
 
 
 def healthz(request):

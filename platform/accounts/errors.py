@@ -10,6 +10,8 @@ from geo.guard import GeometryRejected
 def api_exception_handler(exc, context):
     if isinstance(exc, GeometryRejected):
         return Response({"geometry": [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, PermissionError):
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)

@@ -2,13 +2,18 @@
 from django.urls import include, path
 
 from frontend import views as pages
+from proposals import urls as proposal_urls
+from proposals import views as proposal_pages
 from tenants.apis import DistrictSummaryApi
 
 api_patterns = [
     path("district/", DistrictSummaryApi.as_view(), name="api-district"),
+    *proposal_urls.api_patterns,
+    path("public/", include(proposal_urls.public_api_patterns)),
 ]
 
 urlpatterns = [
     path("", pages.district_home, name="district-home"),
+    path("proposals/", proposal_pages.proposals_page, name="proposals-page"),
     path("api/", include(api_patterns)),
 ]

@@ -1,7 +1,112 @@
-"""Reads of proposals and village meetings (in the current district schema)."""
+"""Reads of proposals and village meetings, in the current district schema.
+
+Lists are built as GeoJSON inside PostgreSQL (one query for the page, one for the count): a
+per-object serializer costs tens of times the database time on large layers.
+"""
+from django.db import connection
+from django.db.models import Q
+
+from accounts import access
+from accounts.models import Role
+from geo.bbox import bbox_polygon
+from geo.text import fold
 from proposals.models import Proposal, VillageMeeting
 
 
 def district_counts():
     """Counts for the district summary."""
     return {"proposals": Proposal.objects.count(), "village_meetings": VillageMeeting.objects.count()}
+
+
+def proposals_visible_to(user, district):
+    """The proposals this user may read in this district: all for district and province staff, the
+    commune's for its planning team, the village's own and the commune's published ones for a village head."""
+    proposals = Proposal.objects.all()
+    if access.is_province_wide(user) or user.role == Role.DISTRICT:
+        return proposals
+    if user.role == Role.COMMUNE:
+        return proposals.filter(commune_id=user.unit_id)
+    if user.role == Role.VILLAGE:
+        return proposals.filter(Q(village_id=user.unit_id) | Q(commune_id=user.unit.parent_id, is_published=True))
+    return proposals.none()
+
+
+def proposal_filter(proposals, params):
+    """Apply the list filters: commune, village, sector, status, source, late, q (with or without diacritics), bbox."""
+    for param, field in (("commune", "commune__code"), ("village", "village__code"), ("sector", "sector"),
+                         ("status", "status"), ("source", "source_kind"), ("plan_year", "plan_year")):
+        value = params.get(param)
+        if value:
+            proposals = proposals.filter(**{f"{field}__in": value.split(",")})
+    if params.get("late") in ("1", "true"):
+        proposals = proposals.filter(is_late=True)
+    if params.get("q"):
+        for word in fold(params["q"]).split():
+            proposals = proposals.filter(search_text__contains=word)
+    if params.get("bbox"):
+        proposals = proposals.filter(geom__intersects=bbox_polygon(params["bbox"]))
+    return proposals
+
+
+FEATURE_SQL = """
+SELECT json_build_object(
+    'type', 'Feature', 'id', p.id,
+    'geometry', ST_AsGeoJSON(p.geom, 6)::json,
+    'properties', json_build_object(
+        'id', p.id, 'commune', c.code, 'commune_name', c.name, 'village', v.code, 'village_name', v.name,
+        'title', p.title, 'sector', p.sector, 'estimated_cost', p.estimated_cost,
+        'internal_resources', p.residents_cash + p.residents_labour_value,
+        'status', p.status, 'source_kind', p.source_kind, 'source_name', p.source_name,
+        'priority', p.priority, 'commune_rank', p.commune_rank, 'is_late', p.is_late,
+        'is_published', p.is_published, 'merged_into', p.merged_into_id, 'plan_year', p.plan_year,
+        'decision_reason', p.decision_reason
+    )
+)::text
+FROM proposals_proposal p
+JOIN public.geo_administrativeunit c ON c.id = p.commune_id
+LEFT JOIN public.geo_administrativeunit v ON v.id = p.village_id
+WHERE p.id IN ({ids})
+ORDER BY p.commune_rank NULLS LAST, p.created_at DESC, p.id DESC
+"""
+
+
+def proposal_features(proposals, *, limit, offset):
+    """(count, [Feature as JSON text]) for one page of a queryset, built by PostgreSQL: two queries whatever the size."""
+    ids_sql, ids_params = (
+        proposals.order_by("commune_rank", "-created_at", "-id").values("id")[offset: offset + limit].query.sql_with_params()
+    )
+    count = proposals.count()
+    with connection.cursor() as cursor:
+        cursor.execute(FEATURE_SQL.format(ids=ids_sql), ids_params)
+        return count, [row[0] for row in cursor.fetchall()]
+
+
+def proposal_clusters(proposals, *, cell_degrees):
+    """Counts of proposals per grid cell (for low zoom): GeoJSON points at each cell's mean position."""
+    sql, params = proposals.values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT json_build_object('type', 'Feature',
+                   'geometry', ST_AsGeoJSON(ST_Centroid(ST_Collect(pt)), 6)::json,
+                   'properties', json_build_object('count', count(*), 'estimated_cost', sum(cost)))::text
+            FROM (SELECT ST_PointOnSurface(p.geom) AS pt, p.estimated_cost AS cost,
+                         ST_SnapToGrid(ST_PointOnSurface(p.geom), %s) AS cell
+                  FROM proposals_proposal p WHERE p.id IN ({sql})) q
+            GROUP BY cell
+            """,
+            [cell_degrees, *params],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def meetings_visible_to(user, district):
+    meetings = VillageMeeting.objects.select_related("commune", "village", "created_by")
+    if access.is_province_wide(user) or user.role == Role.DISTRICT:
+        return meetings
+    if user.role == Role.COMMUNE:
+        return meetings.filter(commune_id=user.unit_id)
+    if user.role == Role.VILLAGE:
+        return meetings.filter(village_id=user.unit_id)
+    return meetings.none()
+

@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from fixtures.demo import demo_accounts_ensure, demo_villages_ensure
+from fixtures.demo import demo_accounts_ensure, demo_proposals_ensure, demo_villages_ensure
 
 DEFAULT_DEMO_PASSWORD = "demo-2026"
 
@@ -14,4 +14,5 @@ class Command(BaseCommand):
         villages = demo_villages_ensure()
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         accounts = demo_accounts_ensure(password=password)
-        self.stdout.write(f"Demo data: {villages} villages and {accounts} accounts created.")
+        proposals = demo_proposals_ensure()
+        self.stdout.write(f"Demo data: {villages} villages, {accounts} accounts and {proposals} proposals created.")

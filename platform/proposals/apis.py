@@ -1,0 +1,321 @@
+"""Step-1 API of a district: village meetings, proposals, and the planning team's explicit actions."""
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geo.parsers import SafeJSONParser
+from proposals import selectors, services
+from proposals.imports import proposals_import
+from proposals.models import Proposal, ProposalEvent
+from proposals.serializers import (
+    AttachmentInput, DecisionInput, ImportInput, MergeInput, ProposalFeatureInput, ProposalFeatureUpdate,
+    PublishInput, RankInput, VillageMeetingInput, proposal_detail,
+)
+
+LIST_PARAMETERS = [
+    OpenApiParameter(name, OpenApiTypes.STR, description=description)
+    for name, description in [
+        ("bbox", "minLon,minLat,maxLon,maxLat"), ("commune", "GSO code(s), comma-separated"), ("village", "village code(s)"),
+        ("sector", "sector code(s)"), ("status", "status(es)"), ("source", "source kind(s)"), ("late", "1: only late ones"),
+        ("q", "search, with or without diacritics"), ("page", "page number"), ("page_size", "up to 5000"),
+    ]
+]
+
+
+def _page_numbers(request, default=500, ceiling=5000):
+    try:
+        page = int(request.query_params.get("page", 1))
+        size = int(request.query_params.get("page_size", default))
+    except ValueError:
+        raise ValidationError({"page": [_("page and page_size must be whole numbers.")]})
+    if page < 1 or not 1 <= size <= ceiling:
+        raise ValidationError({"page": [_("page must be 1 or more and page_size between 1 and %(max)s.") % {"max": ceiling}]})
+    return page, size
+
+
+def feature_collection_response(request, count, features, page, size):
+    """A paginated GeoJSON FeatureCollection assembled from features PostgreSQL already wrote as JSON."""
+    def link(number):
+        params = request.GET.copy()
+        params["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+    head = {
+        "type": "FeatureCollection",
+        "count": count,
+        "next": link(page + 1) if page * size < count else None,
+        "previous": link(page - 1) if page > 1 else None,
+    }
+    body = json.dumps(head)[:-1] + ', "features": [' + ",".join(features) + "]}"
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+def _act(call):
+    """Run a service: PermissionError → 403, a missing row → 404; ValidationError goes to the API handler (400)."""
+    try:
+        return call()
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc))
+    except Proposal.DoesNotExist:
+        raise Http404
+
+
+class ProposalListApi(APIView):
+    """GET: the proposals the caller may see (GeoJSON). POST: submit one as a GeoJSON Feature."""
+
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        page, size = _page_numbers(request)
+        proposals = selectors.proposal_filter(selectors.proposals_visible_to(request.user, request.tenant), request.query_params)
+        count, features = selectors.proposal_features(proposals, limit=size, offset=(page - 1) * size)
+        return feature_collection_response(request, count, features, page, size)
+
+    @extend_schema(request=ProposalFeatureInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        feature = ProposalFeatureInput(data=request.data)
+        feature.is_valid(raise_exception=True)
+        props = dict(feature.validated_data["properties"])
+        proposal = _act(lambda: services.proposal_create(
+            actor=request.user, district=request.tenant, geom=feature.validated_data["geometry"],
+            commune_code=props.pop("commune"), village_code=props.pop("village", None) or None,
+            meeting_id=props.pop("meeting", None), **props,
+        ))
+        return Response(proposal_detail(proposal), status=201)
+
+
+def visible_proposal(request, pk):
+    return get_object_or_404(selectors.proposals_visible_to(request.user, request.tenant).select_related("commune", "village"), pk=pk)
+
+
+class ProposalDetailApi(APIView):
+    """GET one proposal with its origins, decisions and files; PATCH it (a Feature) until the team decides."""
+
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        return Response(proposal_detail(visible_proposal(request, pk)))
+
+    @extend_schema(request=ProposalFeatureUpdate, responses={200: OpenApiTypes.OBJECT})
+    def patch(self, request, pk):
+        visible_proposal(request, pk)
+        feature = ProposalFeatureUpdate(data=request.data, partial=False)
+        feature.is_valid(raise_exception=True)
+        data = feature.validated_data
+        proposal = _act(lambda: services.proposal_update(
+            actor=request.user, proposal_id=pk, geom=data.get("geometry"), **data.get("properties", {})
+        ))
+        return Response(proposal_detail(proposal))
+
+
+class ProposalDecisionApi(APIView):
+    """The planning team's decision: accept into the draft plan, defer, or reject with a reason."""
+
+    decision = None
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(request=DecisionInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        visible_proposal(request, pk)
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = _act(lambda: services.proposal_decide(
+            actor=request.user, proposal_id=pk, decision=self.decision, reason=data.validated_data.get("reason", "")
+        ))
+        return Response(proposal_detail(proposal))
+
+
+class ProposalAcceptApi(ProposalDecisionApi):
+    decision = ProposalEvent.Action.ACCEPTED
+
+
+class ProposalDeferApi(ProposalDecisionApi):
+    decision = ProposalEvent.Action.DEFERRED
+
+
+class ProposalRejectApi(ProposalDecisionApi):
+    decision = ProposalEvent.Action.REJECTED
+
+
+class ProposalMergeApi(APIView):
+    """Merge duplicates into this proposal; it keeps every origin."""
+
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(request=MergeInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        visible_proposal(request, pk)
+        data = MergeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        duplicates = data.validated_data["duplicates"]
+        visible = set(selectors.proposals_visible_to(request.user, request.tenant).filter(pk__in=duplicates).values_list("pk", flat=True))
+        if visible != set(duplicates):
+            raise ValidationError({"duplicates": [_("Name other existing proposals to merge into this one.")]})
+        proposal = _act(lambda: services.proposal_merge(actor=request.user, keep_id=pk, duplicate_ids=duplicates))
+        return Response(proposal_detail(proposal))
+
+
+class ProposalAttachmentApi(APIView):
+    """Attach a photo or document (multipart `file`)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": AttachmentInput}, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        visible_proposal(request, pk)
+        data = AttachmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = _act(lambda: services.attachment_add(actor=request.user, proposal_id=pk, upload=data.validated_data["file"]))
+        return Response({"id": attachment.pk, "name": attachment.name, "content_type": attachment.content_type, "size": attachment.size}, status=201)
+
+
+class ProposalRankApi(APIView):
+    """Set the commune's priority order (first id = priority 1)."""
+
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(request=RankInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = RankInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ranked = _act(lambda: services.proposals_rank(
+            actor=request.user, district=request.tenant, commune_code=data.validated_data["commune"], ordered_ids=data.validated_data["order"]
+        ))
+        return Response({"ranked": [{"id": p.pk, "commune_rank": p.commune_rank} for p in ranked]})
+
+
+class ProposalPublishApi(APIView):
+    """Publish the commune's proposals so that citizens see them."""
+
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(request=PublishInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = PublishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = _act(lambda: services.proposals_publish(
+            actor=request.user, district=request.tenant, commune_code=data.validated_data["commune"], ids=data.validated_data.get("ids")
+        ))
+        return Response({"published": count})
+
+
+class ProposalImportApi(APIView):
+    """Import proposals from CSV/Excel (lon/lat columns), GeoJSON or KML; the report lists every row."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": ImportInput}, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = ImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        from django.conf import settings
+
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError({"file": [_("The file is larger than the limit of %(limit)s MB.") % {"limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}]})
+        default_commune = data.validated_data.get("commune") or (request.user.unit.code if request.user.role == "commune" else
+                                                                   request.user.unit.parent.code if request.user.role == "village" else None)
+        report = proposals_import(actor=request.user, district=request.tenant, upload=upload, default_commune=default_commune)
+        return Response(report)
+
+
+class ProposalClusterApi(APIView):
+    """Proposals counted per grid cell, for maps at low zoom (`zoom` 0–22 sets the cell size)."""
+
+    @extend_schema(parameters=LIST_PARAMETERS + [OpenApiParameter("zoom", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        try:
+            zoom = int(request.query_params.get("zoom", 10))
+        except ValueError:
+            raise ValidationError({"zoom": [_("zoom must be a whole number from 0 to 22.")]})
+        if not 0 <= zoom <= 22:
+            raise ValidationError({"zoom": [_("zoom must be a whole number from 0 to 22.")]})
+        proposals = selectors.proposal_filter(selectors.proposals_visible_to(request.user, request.tenant), request.query_params)
+        cell = 360 / (2 ** zoom) / 4  # about a quarter of a 256-pixel tile
+        features = selectors.proposal_clusters(proposals, cell_degrees=cell)
+        return HttpResponse('{"type": "FeatureCollection", "features": [' + ",".join(features) + "]}", content_type="application/geo+json")
+
+
+class VillageMeetingListApi(APIView):
+    """GET: village meetings as GeoJSON (placed at their village). POST: record one (multipart with `minutes`, or JSON)."""
+
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        meetings = selectors.meetings_visible_to(request.user, request.tenant)
+        for param, field in (("commune", "commune__code"), ("village", "village__code")):
+            if request.query_params.get(param):
+                meetings = meetings.filter(**{f"{field}__in": request.query_params[param].split(",")})
+        if request.query_params.get("bbox"):
+            from geo.bbox import bbox_polygon
+
+            meetings = meetings.filter(village__geom__intersects=bbox_polygon(request.query_params["bbox"]))
+        page, size = _page_numbers(request)
+        count = meetings.count()
+        rows = meetings.order_by("-held_on", "-id")[(page - 1) * size: page * size]
+        features = [json.dumps(meeting_feature(m)) for m in rows]
+        return feature_collection_response(request, count, features, page, size)
+
+    @extend_schema(request=VillageMeetingInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = VillageMeetingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        meeting = _act(lambda: services.village_meeting_create(
+            actor=request.user, district=request.tenant, commune_code=d["commune"], village_code=d["village"],
+            held_on=d["held_on"], place=d["place"], chair=d["chair"], participants=d["participants"],
+            women=d.get("women", 0), poor_households=d.get("poor_households", 0), plan_year=d.get("plan_year"), minutes=d.get("minutes"),
+        ))
+        return Response(meeting_feature(meeting), status=201)
+
+
+class VillageMeetingDetailApi(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        meeting = get_object_or_404(selectors.meetings_visible_to(request.user, request.tenant), pk=pk)
+        feature = meeting_feature(meeting)
+        feature["properties"]["proposals"] = [
+            {"id": p.pk, "title": p.title, "priority": p.priority, "status": p.status} for p in meeting.proposals.order_by("priority", "id")
+        ]
+        return Response(feature)
+
+
+def meeting_feature(meeting):
+    point = meeting.village.geom.point_on_surface if meeting.village.geom else None
+    return {
+        "type": "Feature",
+        "id": meeting.pk,
+        "geometry": json.loads(point.geojson) if point else None,
+        "properties": {
+            "id": meeting.pk, "commune": meeting.commune.code, "village": meeting.village.code, "village_name": meeting.village.name,
+            "plan_year": meeting.plan_year, "held_on": meeting.held_on.strftime("%d/%m/%Y"), "place": meeting.place,
+            "chair": meeting.chair, "participants": meeting.participants, "women": meeting.women,
+            "poor_households": meeting.poor_households, "minutes": meeting.minutes.url if meeting.minutes else None,
+        },
+    }
+
+
+class PublicProposalListApi(APIView):
+    """Published proposals of the district, for everyone (read-only)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        page, size = _page_numbers(request)
+        proposals = selectors.proposal_filter(Proposal.objects.filter(is_published=True), request.query_params)
+        count, features = selectors.proposal_features(proposals, limit=size, offset=(page - 1) * size)
+        return feature_collection_response(request, count, features, page, size)

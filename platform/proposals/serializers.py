@@ -1,0 +1,173 @@
+"""Input and output shapes of the proposals API."""
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from geo.fields import GuardedGeometryField
+from geo.guard import ANY_FEATURE
+from proposals.models import Proposal, Sector, SourceKind
+
+MONEY = {"min_value": 0, "max_value": 10**15, "required": False, "default": 0}
+
+
+class ProposalPropertiesInput(serializers.Serializer):
+    commune = serializers.CharField(max_length=20)
+    title = serializers.CharField(max_length=300)
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    estimated_cost = serializers.IntegerField(min_value=0, max_value=10**15)
+    village = serializers.CharField(max_length=20, required=False, allow_null=True, allow_blank=True)
+    meeting = serializers.IntegerField(required=False, allow_null=True)
+    plan_year = serializers.IntegerField(min_value=2015, max_value=2100, required=False, allow_null=True)
+    source_kind = serializers.ChoiceField(choices=SourceKind.choices, required=False, allow_null=True)
+    source_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    priority = serializers.IntegerField(min_value=1, max_value=999, required=False, allow_null=True)
+    problem = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    cause = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    solution = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    beneficiaries = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    central_budget = serializers.IntegerField(**MONEY)
+    provincial_budget = serializers.IntegerField(**MONEY)
+    district_budget = serializers.IntegerField(**MONEY)
+    commune_budget = serializers.IntegerField(**MONEY)
+    residents_cash = serializers.IntegerField(**MONEY)
+    residents_labour_days = serializers.IntegerField(min_value=0, max_value=10**7, required=False, default=0)
+    residents_labour_value = serializers.IntegerField(**MONEY)
+    enterprises = serializers.IntegerField(**MONEY)
+    other_sources = serializers.IntegerField(**MONEY)
+
+
+class ProposalUpdateProperties(ProposalPropertiesInput):
+    """For PATCH: every property optional; the commune and village of a proposal do not change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("commune", "village", "meeting", "plan_year", "source_kind"):
+            self.fields.pop(name)
+        for field in self.fields.values():
+            field.required = False
+            if hasattr(field, "default"):
+                field.default = serializers.empty
+
+
+class FeatureInput(serializers.Serializer):
+    """A GeoJSON Feature whose geometry goes through the guard."""
+
+    type = serializers.ChoiceField(choices=["Feature"])
+    geometry = GuardedGeometryField(allowed_types=ANY_FEATURE)
+    properties = serializers.DictField()
+
+    properties_class = ProposalPropertiesInput
+
+    def validate_properties(self, value):
+        properties = self.properties_class(data=value)
+        if not properties.is_valid():
+            raise serializers.ValidationError(properties.errors)
+        return properties.validated_data
+
+
+class ProposalFeatureInput(FeatureInput):
+    pass
+
+
+class ProposalFeatureUpdate(FeatureInput):
+    geometry = GuardedGeometryField(allowed_types=ANY_FEATURE, required=False)
+    properties_class = ProposalUpdateProperties
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["properties"].required = False
+        self.fields["type"].required = False
+
+
+class DecisionInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class MergeInput(serializers.Serializer):
+    duplicates = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=50)
+
+
+class RankInput(serializers.Serializer):
+    commune = serializers.CharField(max_length=20)
+    order = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=1000)
+
+
+class PublishInput(serializers.Serializer):
+    commune = serializers.CharField(max_length=20)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+
+
+class VillageMeetingInput(serializers.Serializer):
+    commune = serializers.CharField(max_length=20)
+    village = serializers.CharField(max_length=20)
+    plan_year = serializers.IntegerField(min_value=2015, max_value=2100, required=False)
+    held_on = serializers.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    place = serializers.CharField(max_length=200)
+    chair = serializers.CharField(max_length=200)
+    participants = serializers.IntegerField(min_value=1, max_value=100000)
+    women = serializers.IntegerField(min_value=0, max_value=100000, required=False, default=0)
+    poor_households = serializers.IntegerField(min_value=0, max_value=100000, required=False, default=0)
+    minutes = serializers.FileField(required=False, allow_null=True)
+
+
+class AttachmentInput(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ImportInput(serializers.Serializer):
+    file = serializers.FileField(help_text=_("CSV or Excel with lon/lat columns, GeoJSON or KML"))
+    commune = serializers.CharField(max_length=20, required=False)
+
+
+def proposal_detail(proposal: Proposal) -> dict:
+    """One proposal as a Feature with its analysis, origins, decisions and files."""
+    import json
+
+    origins = [proposal, *proposal.merged_origins.all()]
+    return {
+        "type": "Feature",
+        "id": proposal.pk,
+        "geometry": json.loads(proposal.geom.geojson),
+        "properties": {
+            "id": proposal.pk,
+            "commune": proposal.commune.code,
+            "commune_name": proposal.commune.name,
+            "village": proposal.village.code if proposal.village else None,
+            "village_name": proposal.village.name if proposal.village else None,
+            "meeting": proposal.meeting_id,
+            "source_kind": proposal.source_kind,
+            "source_name": proposal.source_name,
+            "plan_year": proposal.plan_year,
+            "priority": proposal.priority,
+            "commune_rank": proposal.commune_rank,
+            "title": proposal.title,
+            "sector": proposal.sector,
+            "sector_name": proposal.get_sector_display(),
+            "problem": proposal.problem,
+            "cause": proposal.cause,
+            "solution": proposal.solution,
+            "beneficiaries": proposal.beneficiaries,
+            "estimated_cost": proposal.estimated_cost,
+            **{name: getattr(proposal, name) for name in Proposal.RESOURCE_FIELDS},
+            "residents_labour_days": proposal.residents_labour_days,
+            "internal_resources": proposal.internal_resources,
+            "status": proposal.status,
+            "status_name": proposal.get_status_display(),
+            "decision_reason": proposal.decision_reason,
+            "merged_into": proposal.merged_into_id,
+            "is_late": proposal.is_late,
+            "is_published": proposal.is_published,
+            "origins": [
+                {"id": p.pk, "village": p.village.code if p.village else None, "source_name": p.source_name, "title": p.title}
+                for p in origins
+            ],
+            "events": [
+                {"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "by": e.actor.username, "at": e.at.isoformat()}
+                for e in proposal.events.select_related("actor")
+            ],
+            "attachments": [
+                {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size, "url": a.file.url}
+                for a in proposal.attachments.all()
+            ],
+            "created_at": proposal.created_at.isoformat(),
+        },
+    }

@@ -1,0 +1,279 @@
+"""Writes of step 1 (Đ5): village meetings, proposals, and the planning team's decisions on them.
+
+Every change is one transaction and one ProposalEvent row (who, when, from, to, note).
+"""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import access
+from accounts.models import Role
+from geo.guard import GeometryRejected, check_inside
+from geo.models import AdministrativeUnit
+from geo.text import fold
+from proposals.models import Attachment, Proposal, ProposalEvent, ProposalStatus, SourceKind, VillageMeeting
+from proposals.uploads import checked_upload
+from province.models import PlanStep
+from province.selectors import step_due_date
+
+Action = ProposalEvent.Action
+EDITABLE_FIELDS = (
+    "title", "sector", "problem", "cause", "solution", "beneficiaries", "estimated_cost", "priority",
+    "residents_labour_days", "source_name", *Proposal.RESOURCE_FIELDS,
+)
+
+
+def default_plan_year():
+    """Plans are made during the year before the plan year."""
+    return timezone.localdate().year + 1
+
+
+def proposals_deadline(plan_year):
+    return step_due_date(step=PlanStep.PROPOSALS, plan_year=plan_year)
+
+
+def commune_in_district(*, district, code):
+    """The current commune with this code in this district, or a 400 naming `commune`."""
+    commune = AdministrativeUnit.objects.filter(code=code, level="commune", parent=district.unit, is_current=True).first()
+    if commune is None:
+        raise ValidationError({"commune": _("No commune with code %(code)s in %(district)s.") % {"code": code, "district": district.name}})
+    return commune
+
+
+def village_in_commune(*, commune, code):
+    village = AdministrativeUnit.objects.filter(code=code, level="village", parent=commune, is_current=True).first()
+    if village is None:
+        raise ValidationError({"village": _("Village %(code)s is not in %(commune)s.") % {"code": code, "commune": commune.name}})
+    return village
+
+
+def _check_money(values, estimated_cost):
+    errors = {}
+    for name, value in values.items():
+        if value is not None and value < 0:
+            errors[name] = _("Must not be negative.")
+    if errors:
+        raise ValidationError(errors)
+    if sum(v or 0 for v in values.values()) > estimated_cost:
+        raise ValidationError({"resources": _("The resources add up to more than the estimated cost.")})
+
+
+def _check_location(geom, commune):
+    try:
+        check_inside(geom, commune)
+    except GeometryRejected as exc:
+        raise ValidationError({"geometry": exc.message})
+
+
+def _record(proposal, action, actor, *, from_status="", note=""):
+    ProposalEvent.objects.create(proposal=proposal, action=action, actor=actor, from_status=from_status, to_status=proposal.status, note=note)
+
+
+def _source_for(actor, village, source_kind):
+    """Who proposes: a village head's proposals come from the village meeting; the team picks a unit kind."""
+    if actor.role == Role.VILLAGE:
+        return SourceKind.VILLAGE
+    if source_kind:
+        return source_kind
+    return SourceKind.VILLAGE if village is not None else SourceKind.PLANNING_TEAM
+
+
+@transaction.atomic
+def village_meeting_create(*, actor, district, commune_code, village_code, held_on, place, chair, participants,
+                           women=0, poor_households=0, plan_year=None, minutes=None) -> VillageMeeting:
+    """Record a village meeting of step 1 (by the village head, or the commune team for one of its villages)."""
+    commune = commune_in_district(district=district, code=commune_code)
+    village = village_in_commune(commune=commune, code=village_code)
+    if not access.can_propose_in(actor, commune, village):
+        raise PermissionError(_("You may not record meetings for this village."))
+    errors = {}
+    if women > participants:
+        errors["women"] = _("Cannot exceed the number of participants.")
+    if poor_households > participants:
+        errors["poor_households"] = _("Cannot exceed the number of participants.")
+    if errors:
+        raise ValidationError(errors)
+    meeting = VillageMeeting(
+        commune=commune, village=village, plan_year=plan_year or default_plan_year(), held_on=held_on, place=place,
+        chair=chair, participants=participants, women=women, poor_households=poor_households, created_by=actor,
+    )
+    if minutes is not None:
+        checked_upload(minutes, field="minutes")
+        meeting.minutes = minutes
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def proposal_create(*, actor, district, commune_code, geom, title, sector, estimated_cost, village_code=None,
+                    meeting_id=None, plan_year=None, source_kind=None, **details) -> Proposal:
+    """Submit a proposal pinned on the map. Refuses (400) a place outside the commune, a village not in it,
+    negative money, resources above the cost; refuses (PermissionError → 403) a proposer outside the commune or village.
+    Submissions after the step-1 deadline are kept and flagged late."""
+    commune = commune_in_district(district=district, code=commune_code)
+    if not access.can_propose_in(actor, commune):
+        raise PermissionError(_("You may not submit proposals for this commune or village."))
+    if actor.role == Role.VILLAGE and not village_code:
+        village_code = actor.unit.code
+    village = village_in_commune(commune=commune, code=village_code) if village_code else None
+    if not access.can_propose_in(actor, commune, village):
+        raise PermissionError(_("You may not submit proposals for this commune or village."))
+    meeting = None
+    if meeting_id is not None:
+        meeting = VillageMeeting.objects.filter(pk=meeting_id, commune=commune).first()
+        if meeting is None or (village is not None and meeting.village_id != village.pk):
+            raise ValidationError({"meeting": _("No such meeting in this village.")})
+        village = meeting.village
+        plan_year = plan_year or meeting.plan_year
+    money = {name: details.get(name, 0) for name in Proposal.RESOURCE_FIELDS}
+    _check_money(money, estimated_cost)
+    _check_location(geom, commune)
+    plan_year = plan_year or default_plan_year()
+    deadline = proposals_deadline(plan_year)
+    proposal = Proposal(
+        commune=commune, village=village, meeting=meeting, plan_year=plan_year, title=title, sector=sector,
+        estimated_cost=estimated_cost, geom=geom, created_by=actor,
+        source_kind=_source_for(actor, village, source_kind),
+        is_late=deadline is not None and timezone.localdate() > deadline,
+        **{k: v for k, v in details.items() if k in EDITABLE_FIELDS and v is not None},
+    )
+    if not proposal.source_name:
+        proposal.source_name = village.name if village else (actor.unit.name if actor.unit else "")
+    proposal.search_text = fold(" ".join([title, proposal.problem, proposal.solution, proposal.source_name]))
+    proposal.full_clean(exclude=["created_by", "commune", "village", "meeting"])
+    proposal.save()
+    _record(proposal, Action.SUBMITTED, actor, note=_("late") if proposal.is_late else "")
+    return proposal
+
+
+@transaction.atomic
+def proposal_update(*, actor, proposal_id, geom=None, **changes) -> Proposal:
+    """Edit a proposal that the team has not decided yet, by its proposer's village head or the commune team."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+    if not access.can_propose_in(actor, proposal.commune, proposal.village):
+        raise PermissionError(_("You may not edit this proposal."))
+    if proposal.status != ProposalStatus.SUBMITTED:
+        raise ValidationError({"status": _("A proposal can be edited only until the planning team decides on it.")})
+    for name, value in changes.items():
+        if name in EDITABLE_FIELDS and value is not None:
+            setattr(proposal, name, value)
+    _check_money({name: getattr(proposal, name) for name in Proposal.RESOURCE_FIELDS}, proposal.estimated_cost)
+    if geom is not None:
+        _check_location(geom, proposal.commune)
+        proposal.geom = geom
+    proposal.search_text = fold(" ".join([proposal.title, proposal.problem, proposal.solution, proposal.source_name]))
+    proposal.full_clean(exclude=["created_by", "commune", "village", "meeting", "merged_into"])
+    proposal.save()
+    _record(proposal, Action.UPDATED, actor, from_status=proposal.status)
+    return proposal
+
+
+# Which decision may follow which state.
+DECISIONS = {
+    Action.ACCEPTED: (ProposalStatus.ACCEPTED, {ProposalStatus.SUBMITTED, ProposalStatus.DEFERRED}),
+    Action.DEFERRED: (ProposalStatus.DEFERRED, {ProposalStatus.SUBMITTED}),
+    Action.REJECTED: (ProposalStatus.REJECTED, {ProposalStatus.SUBMITTED, ProposalStatus.DEFERRED}),
+}
+
+
+@transaction.atomic
+def proposal_decide(*, actor, proposal_id, decision, reason="") -> Proposal:
+    """The planning team accepts a proposal into the draft plan, defers it, or rejects it with a reason the proposer sees."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+    if not access.can_plan_for_commune(actor, proposal.commune):
+        raise PermissionError(_("Only the commune's planning team decides on its proposals."))
+    to_status, allowed_from = DECISIONS[decision]
+    if proposal.status not in allowed_from:
+        raise ValidationError({"status": _("A proposal that is %(status)s cannot be %(decision)s.") % {
+            "status": proposal.get_status_display().lower(), "decision": Action(decision).label.lower()}})
+    reason = (reason or "").strip()
+    if decision == Action.REJECTED and not reason:
+        raise ValidationError({"reason": _("A rejection needs a reason; the proposer will see it.")})
+    from_status = proposal.status
+    proposal.status = to_status
+    proposal.decision_reason = reason
+    proposal.save(update_fields=["status", "decision_reason", "updated_at"])
+    _record(proposal, decision, actor, from_status=from_status, note=reason)
+    return proposal
+
+
+@transaction.atomic
+def proposal_merge(*, actor, keep_id, duplicate_ids) -> Proposal:
+    """Merge duplicates (two villages asking for the same road) into one proposal that keeps every origin."""
+    ids = sorted({keep_id, *duplicate_ids})
+    rows = {p.pk: p for p in Proposal.objects.select_for_update().filter(pk__in=ids)}
+    if len(rows) != len(ids) or not duplicate_ids or keep_id in duplicate_ids:
+        raise ValidationError({"duplicates": _("Name other existing proposals to merge into this one.")})
+    keep = rows[keep_id]
+    if not access.can_plan_for_commune(actor, keep.commune):
+        raise PermissionError(_("Only the commune's planning team merges its proposals."))
+    for pk in duplicate_ids:
+        duplicate = rows[pk]
+        if duplicate.commune_id != keep.commune_id:
+            raise ValidationError({"duplicates": _("Only proposals of the same commune can be merged.")})
+        if duplicate.status in (ProposalStatus.MERGED,) or keep.status == ProposalStatus.MERGED:
+            raise ValidationError({"duplicates": _("A proposal that was already merged cannot be merged again.")})
+    for pk in duplicate_ids:
+        duplicate = rows[pk]
+        from_status = duplicate.status
+        duplicate.status = ProposalStatus.MERGED
+        duplicate.merged_into = keep
+        duplicate.save(update_fields=["status", "merged_into", "updated_at"])
+        Proposal.objects.filter(merged_into=duplicate).update(merged_into=keep)
+        _record(duplicate, Action.MERGED, actor, from_status=from_status, note=str(keep.pk))
+    _record(keep, Action.MERGED, actor, from_status=keep.status, note=", ".join(str(pk) for pk in duplicate_ids))
+    return keep
+
+
+@transaction.atomic
+def proposals_rank(*, actor, district, commune_code, ordered_ids) -> list[Proposal]:
+    """Set the commune's priority order: the first id is priority 1. Unlisted proposals lose their rank."""
+    commune = commune_in_district(district=district, code=commune_code)
+    if not access.can_plan_for_commune(actor, commune):
+        raise PermissionError(_("Only the commune's planning team ranks its proposals."))
+    if len(set(ordered_ids)) != len(ordered_ids):
+        raise ValidationError({"order": _("Each proposal may appear once.")})
+    proposals = {p.pk: p for p in Proposal.objects.select_for_update().filter(commune=commune).exclude(status=ProposalStatus.MERGED)}
+    unknown = [pk for pk in ordered_ids if pk not in proposals]
+    if unknown:
+        raise ValidationError({"order": _("Not proposals of this commune: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}})
+    Proposal.objects.filter(commune=commune).exclude(pk__in=ordered_ids).update(commune_rank=None)
+    ranked = []
+    for rank, pk in enumerate(ordered_ids, start=1):
+        proposal = proposals[pk]
+        proposal.commune_rank = rank
+        proposal.save(update_fields=["commune_rank", "updated_at"])
+        _record(proposal, Action.RANKED, actor, from_status=proposal.status, note=str(rank))
+        ranked.append(proposal)
+    return ranked
+
+
+@transaction.atomic
+def proposals_publish(*, actor, district, commune_code, ids=None) -> int:
+    """Publish the commune's proposals (all not yet published, or those named) so that citizens see them."""
+    commune = commune_in_district(district=district, code=commune_code)
+    if not access.can_plan_for_commune(actor, commune):
+        raise PermissionError(_("Only the commune's planning team publishes its proposals."))
+    proposals = Proposal.objects.select_for_update().filter(commune=commune, is_published=False)
+    if ids is not None:
+        proposals = proposals.filter(pk__in=ids)
+    published = list(proposals)
+    for proposal in published:
+        proposal.is_published = True
+        proposal.save(update_fields=["is_published", "updated_at"])
+        _record(proposal, Action.PUBLISHED, actor, from_status=proposal.status)
+    return len(published)
+
+
+@transaction.atomic
+def attachment_add(*, actor, proposal_id, upload) -> Attachment:
+    """Attach a photo or document to a proposal, checked for size and real type."""
+    proposal = Proposal.objects.get(pk=proposal_id)
+    if not access.can_propose_in(actor, proposal.commune, proposal.village):
+        raise PermissionError(_("You may not add files to this proposal."))
+    real_type = checked_upload(upload, field="file")
+    return Attachment.objects.create(
+        proposal=proposal, file=upload, name=upload.name[:255], content_type=real_type, size=upload.size, uploaded_by=actor,
+    )
+

@@ -1,0 +1,219 @@
+// Step-1 map page: pin a proposal (draw or use the phone's position), list and decide the commune's proposals.
+(async function () {
+  "use strict";
+  var root = document.querySelector(".proposals-page");
+  var labels = JSON.parse(document.getElementById("labels").textContent);
+  var api = "/d/" + root.dataset.district + "/api/";
+  var commune = root.dataset.commune;
+  var canPlan = root.dataset.canPlan === "1";
+  var mapEl = document.getElementById("proposal-map");
+  var map = PlanMaps.createMap("proposal-map");
+  window.proposalMap = map;
+
+  function csrf() {
+    var m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  async function send(method, url, body) {
+    var response = await fetch(url, {
+      method: method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    var data = null;
+    try { data = await response.json(); } catch (e) { data = null; }
+    return { ok: response.ok, status: response.status, data: data };
+  }
+  function millions(vnd) { return (vnd / 1e6).toLocaleString("vi-VN", { maximumFractionDigits: 1 }); }
+
+  // The commune and its villages, drawn from our own data (usable without base tiles).
+  var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + root.dataset.districtCode);
+  var own = { type: "FeatureCollection", features: communes.features.filter(function (f) { return f.properties.code === commune; }) };
+  var communeLayer = PlanMaps.unitLayer(own, { className: "commune-shape", color: "#8f1d21", weight: 2, fillOpacity: 0.03 }).addTo(map);
+  var villages = await PlanMaps.fetchFeatures("/api/admin-units/?level=village&page_size=5000&parent=" + commune);
+  PlanMaps.unitLayer(villages, { className: "village-shape", color: "#5a6b7b", weight: 1, dashArray: "4 3", fillOpacity: 0 }).addTo(map);
+  map.fitBounds(communeLayer.getBounds());
+
+  // Proposals: full features at high zoom, server-side clusters when zoomed out.
+  var proposalLayer = L.layerGroup().addTo(map);
+  var features = [];
+  function style() { return { className: "proposal-shape", color: "#0b5cad", weight: 3, fillOpacity: 0.35 }; }
+  function drawProposals() {
+    proposalLayer.clearLayers();
+    if (map.getZoom() >= 12) {
+      L.geoJSON({ type: "FeatureCollection", features: features }, {
+        style: style,
+        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, Object.assign(style(), { radius: 7 })); },
+        onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.title + " · " + (labels.statuses[f.properties.status] || ""), { sticky: true }); },
+      }).addTo(proposalLayer);
+    } else {
+      var b = map.getBounds();
+      fetch(api + "proposals/clusters/?zoom=" + map.getZoom() + "&commune=" + commune + "&bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n) { return n.toFixed(6); }).join(","), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (fc) {
+          fc.features.forEach(function (f) {
+            var c = f.geometry.coordinates;
+            L.marker([c[1], c[0]], { icon: L.divIcon({ className: "cluster-marker", html: String(f.properties.count), iconSize: [36, 36] }) }).addTo(proposalLayer);
+          });
+        });
+    }
+  }
+  map.on("zoomend", drawProposals);
+
+  // The table, with filters.
+  var filters = document.getElementById("proposal-filters");
+  async function load() {
+    var params = new URLSearchParams(new FormData(filters));
+    params.set("commune", commune);
+    params.set("page_size", "5000");
+    Array.from(params.keys()).forEach(function (k) { if (!params.get(k)) { params.delete(k); } });
+    var fc = await PlanMaps.fetchFeatures(api + "proposals/?" + params.toString());
+    features = fc.features;
+    renderRows();
+    drawProposals();
+    mapEl.dataset.proposals = String(features.length);
+    mapEl.dataset.ready = "1";
+  }
+  function cell(text, cls) { var td = document.createElement("td"); td.textContent = text; if (cls) { td.className = cls; } return td; }
+  function button(text, onClick) { var b = document.createElement("button"); b.type = "button"; b.textContent = text; b.addEventListener("click", onClick); return b; }
+  function renderRows() {
+    var tbody = document.getElementById("proposal-rows");
+    tbody.innerHTML = "";
+    features.forEach(function (f) {
+      var p = f.properties;
+      var tr = document.createElement("tr");
+      tr.dataset.id = p.id;
+      if (p.is_late) { tr.className = "late"; tr.title = labels.late; }
+      if (canPlan) {
+        var td = document.createElement("td");
+        var box = document.createElement("input"); box.type = "checkbox"; box.className = "pick"; box.value = p.id;
+        td.appendChild(box); tr.appendChild(td);
+      }
+      tr.appendChild(cell(p.commune_rank || ""));
+      tr.appendChild(cell(p.title + " · " + (labels.sectors[p.sector] || p.sector)));
+      tr.appendChild(cell(p.village_name || p.source_name || ""));
+      tr.appendChild(cell(millions(p.estimated_cost), "num"));
+      var status = cell(labels.statuses[p.status] || p.status, "status-" + p.status);
+      if (p.decision_reason) { status.title = p.decision_reason; status.textContent += " (" + p.decision_reason + ")"; }
+      tr.appendChild(status);
+      if (canPlan) {
+        var actions = document.createElement("td");
+        if (p.status !== "merged") {
+          actions.appendChild(button(labels.accept, function () { decide(p.id, "accept"); }));
+          actions.appendChild(button(labels.defer, function () { decide(p.id, "defer"); }));
+          actions.appendChild(button(labels.reject, function () {
+            var reason = window.prompt(labels.reasonPrompt);
+            if (reason) { decide(p.id, "reject", reason); }
+          }));
+          actions.appendChild(button(labels.up, function () { moveUp(p.id); }));
+        }
+        tr.appendChild(actions);
+      }
+      tr.addEventListener("mouseenter", function () {
+        proposalLayer.eachLayer(function (g) { if (g.eachLayer) { g.eachLayer(function (l) { if (l.feature && l.feature.properties.id === p.id) { l.openTooltip(); } }); } });
+      });
+      tbody.appendChild(tr);
+    });
+  }
+  async function decide(id, action, reason) {
+    var result = await send("POST", api + "proposals/" + id + "/" + action + "/", { reason: reason || "" });
+    if (!result.ok) { window.alert(JSON.stringify(result.data)); }
+    await load();
+  }
+  async function moveUp(id) {
+    var order = features.filter(function (f) { return f.properties.status !== "merged"; }).map(function (f) { return f.properties.id; });
+    var i = order.indexOf(id);
+    if (i > 0) { order.splice(i, 1); order.splice(i - 1, 0, id); }
+    await send("POST", api + "proposals/rank/", { commune: commune, order: order });
+    await load();
+  }
+  filters.addEventListener("input", function () { load(); });
+  if (canPlan) {
+    document.getElementById("merge-selected").addEventListener("click", async function () {
+      var ids = Array.from(document.querySelectorAll("input.pick:checked")).map(function (b) { return Number(b.value); });
+      if (ids.length < 2) { return; }
+      var result = await send("POST", api + "proposals/" + ids[0] + "/merge/", { duplicates: ids.slice(1) });
+      if (!result.ok) { window.alert(JSON.stringify(result.data)); }
+      await load();
+    });
+    document.getElementById("publish").addEventListener("click", async function () {
+      await send("POST", api + "proposals/publish/", { commune: commune });
+      await load();
+    });
+  }
+
+  // Pinning a new proposal.
+  var form = document.getElementById("proposal-form");
+  if (form) {
+    var drawn = new L.FeatureGroup().addTo(map);
+    var geometry = null;
+    map.addControl(new L.Control.Draw({
+      edit: { featureGroup: drawn, remove: true },
+      draw: { circle: false, rectangle: false, circlemarker: false, marker: true, polyline: true, polygon: { allowIntersection: false } },
+    }));
+    function place(layer) {
+      drawn.clearLayers();
+      drawn.addLayer(layer);
+      geometry = layer.toGeoJSON().geometry;
+      form.dataset.hasGeometry = "1";
+    }
+    map.on(L.Draw.Event.CREATED, function (e) { place(e.layer); });
+    map.on(L.Draw.Event.EDITED, function () { drawn.eachLayer(function (l) { geometry = l.toGeoJSON().geometry; }); });
+    map.on(L.Draw.Event.DELETED, function () { geometry = null; delete form.dataset.hasGeometry; });
+    window.placeProposalAt = function (lat, lon) { place(L.marker([lat, lon])); };
+    document.getElementById("use-my-position").addEventListener("click", function () {
+      if (!navigator.geolocation) { showErrors({ geometry: [labels.noPosition] }); return; }
+      navigator.geolocation.getCurrentPosition(
+        function (pos) { place(L.marker([pos.coords.latitude, pos.coords.longitude])); map.setView([pos.coords.latitude, pos.coords.longitude], 16); },
+        function () { showErrors({ geometry: [labels.noPosition] }); },
+        { enableHighAccuracy: true, timeout: 15000 }
+      );
+    });
+
+    function clearErrors() { form.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; }); }
+    function flatten(errors, into) {
+      Object.keys(errors || {}).forEach(function (key) {
+        var value = errors[key];
+        if (key === "properties" && value && !Array.isArray(value) && typeof value === "object") { flatten(value, into); return; }
+        into[key] = Array.isArray(value) ? value.join(" ") : (typeof value === "object" ? JSON.stringify(value) : String(value));
+      });
+      return into;
+    }
+    function showErrors(errors) {
+      var flat = flatten(errors, {});
+      Object.keys(flat).forEach(function (key) {
+        var slot = form.querySelector("[data-error-for='" + key + "']") || form.querySelector("[data-error-for='detail']");
+        slot.textContent = (slot.textContent ? slot.textContent + " " : "") + flat[key];
+      });
+    }
+    function integer(text) {
+      text = (text || "").trim();
+      return /^\d{1,3}([.,\s]\d{3})+$/.test(text) ? text.replace(/[.,\s]/g, "") : text;
+    }
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      clearErrors();
+      form.querySelector(".saved").textContent = "";
+      if (!geometry) { showErrors({ geometry: [labels.drawFirst] }); return; }
+      var properties = { commune: commune };
+      new FormData(form).forEach(function (value, key) {
+        if (value === "") { return; }
+        properties[key] = form.elements[key].getAttribute("inputmode") === "numeric" ? integer(value) : value;
+      });
+      if (root.dataset.ownVillage) { properties.village = root.dataset.ownVillage; }
+      var result = await send("POST", api + "proposals/", { type: "Feature", geometry: geometry, properties: properties });
+      if (result.ok) {
+        form.reset();
+        drawn.clearLayers();
+        geometry = null;
+        delete form.dataset.hasGeometry;
+        form.querySelector(".saved").textContent = labels.saved;
+        await load();
+      } else {
+        showErrors(result.data || { detail: ["HTTP " + result.status] });
+      }
+    });
+  }
+
+  await load();
+})();

@@ -1,0 +1,47 @@
+"""The step-1 map page: pin proposals, and the planning team's table of them."""
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from accounts import access
+from accounts.models import Role
+from geo.selectors import communes_of, villages_of
+from proposals.models import Proposal, ProposalStatus, Sector, SourceKind
+from proposals.services import default_plan_year, proposals_deadline
+
+
+def proposals_page(request):
+    district = request.tenant
+    user = request.user
+    communes = list(communes_of(district.unit))
+    own = access.commune_unit_of(user)
+    if own is not None:
+        commune = own
+    else:
+        code = request.GET.get("commune") or communes[0].code
+        commune = next((c for c in communes if c.code == code), None)
+        if commune is None:
+            raise Http404
+    plan_year = default_plan_year()
+    return render(request, "proposals/proposals.html", {
+        "commune": commune,
+        "communes": communes if own is None else [],
+        "villages": list(villages_of(commune)),
+        "own_village": user.unit if user.role == Role.VILLAGE else None,
+        "can_propose": access.can_propose_in(user, commune),
+        "can_plan": access.can_plan_for_commune(user, commune),
+        "sectors": Sector.choices,
+        "statuses": ProposalStatus.choices,
+        "sources": SourceKind.choices,
+        "plan_year": plan_year,
+        "deadline": proposals_deadline(plan_year),
+        "labels": {
+            "sectors": {code: str(label) for code, label in Sector.choices},
+            "statuses": {code: str(label) for code, label in ProposalStatus.choices},
+            "accept": _("Accept"), "defer": _("Defer"), "reject": _("Reject"), "up": _("Move up"), "late": _("late"),
+            "reasonPrompt": _("Reason for the rejection (the proposer will see it):"),
+            "saved": _("Proposal saved."), "drawFirst": _("Draw the place on the map first."),
+            "noPosition": _("Your position is not available."),
+        },
+        "money_fields": [(name, Proposal._meta.get_field(name).verbose_name) for name in Proposal.RESOURCE_FIELDS],
+    })

@@ -1,0 +1,85 @@
+"""The step-1 map page in Chromium: a village head pins a proposal; a pin outside the commune is refused on the form."""
+import pytest
+
+from geo.models import AdministrativeUnit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=False)]
+PAGE = "/d/yen-phong/proposals/"
+
+
+def point_in(code):
+    p = AdministrativeUnit.objects.get(code=code).geom.point_on_surface
+    return p.y, p.x
+
+
+def click_map_at(page, lat, lon):
+    x, y = page.evaluate(f"(() => {{ const p = window.proposalMap.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()")
+    box = page.locator("#proposal-map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def draw_point(page, lat, lon):
+    page.click(".leaflet-draw-draw-marker")
+    click_map_at(page, lat, lon)
+    page.wait_for_selector("#proposal-form[data-has-geometry='1']")
+
+
+def test_village_head_draws_a_point_submits_and_sees_it(page, login):
+    login("thon.09193-01", next_url=PAGE)
+    page.wait_for_selector("#proposal-map[data-ready='1']")
+    before = int(page.get_attribute("#proposal-map", "data-proposals"))
+    draw_point(page, *point_in("09193-01"))
+    page.fill("input[name=title]", "Lát gạch ngõ xóm Đông (trình duyệt)")
+    page.select_option("select[name=sector]", "transport")
+    page.fill("input[name=estimated_cost]", "250.000.000")
+    page.fill("input[name=residents_cash]", "25.000.000")
+    page.click("#proposal-form button[type=submit]")
+    page.wait_for_selector(".saved:not(:empty)")
+    page.wait_for_function(f"Number(document.getElementById('proposal-map').dataset.proposals) === {before + 1}")
+    assert "Lát gạch ngõ xóm Đông (trình duyệt)" in page.inner_text("#proposal-rows")
+    assert page.locator("path.proposal-shape").count() >= before + 1
+
+
+def test_a_point_outside_the_commune_shows_the_error_and_keeps_the_form(page, login):
+    login("thon.09193-01", next_url=PAGE)
+    page.wait_for_selector("#proposal-map[data-ready='1']")
+    page.evaluate("window.proposalMap.setZoom(12)")
+    lat, lon = point_in("09196")  # Xã Dũng Liệt, next door
+    page.evaluate(f"window.proposalMap.setView([{lat}, {lon}], 13)")
+    draw_point(page, lat, lon)
+    page.fill("input[name=title]", "Ngoài xã")
+    page.fill("input[name=estimated_cost]", "1000000")
+    page.click("#proposal-form button[type=submit]")
+    error = page.wait_for_selector("[data-error-for=geometry]:not(:empty)")
+    assert "Thị trấn Chờ" in error.inner_text()
+    assert page.input_value("input[name=title]") == "Ngoài xã"
+    assert page.input_value("input[name=estimated_cost]") == "1000000"
+
+
+def test_one_tap_uses_the_phones_position(browser, live_url, login):
+    lat, lon = point_in("09193-01")
+    context = browser.new_context(base_url=live_url, geolocation={"latitude": lat, "longitude": lon}, permissions=["geolocation"])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"/accounts/login/?next={PAGE}")
+    page.fill("input[name=username]", "thon.09193-01")
+    page.fill("input[name=password]", "demo-2026")
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+    page.wait_for_selector("#proposal-map[data-ready='1']")
+    page.click("#use-my-position")
+    page.wait_for_selector("#proposal-form[data-has-geometry='1']")
+    page.fill("input[name=title]", "Tại chỗ")
+    page.fill("input[name=estimated_cost]", "5000000")
+    page.click("#proposal-form button[type=submit]")
+    page.wait_for_selector(".saved:not(:empty)")
+    context.close()
+
+
+def test_planning_team_accepts_from_the_table(page, login):
+    login("xa.09193", next_url=PAGE)
+    page.wait_for_selector("#proposal-map[data-ready='1']")
+    row = page.locator("#proposal-rows tr", has=page.locator(".status-submitted")).first
+    row_id = row.get_attribute("data-id")
+    page.on("dialog", lambda dialog: dialog.accept())
+    row.locator("button").first.click()
+    page.wait_for_selector(f"#proposal-rows tr[data-id='{row_id}'] .status-accepted")
