@@ -1,11 +1,14 @@
 """Serializer field for GeoJSON geometry input: everything goes through the guard."""
 import json
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from geo.guard import ANY_FEATURE, GeometryRejected, parse_geometry
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
 class GuardedGeometryField(serializers.Field):
     """Reads GeoJSON geometry through `geo.guard`, writes it back as GeoJSON."""
 

@@ -100,6 +100,9 @@ TENANT_MODEL = "tenants.District"
 TENANT_DOMAIN_MODEL = "tenants.DistrictDomain"
 TENANT_SUBFOLDER_PREFIX = "d"
 PUBLIC_SCHEMA_NAME = "public"
+# Issue `SET search_path` once per schema change rather than before every query (django-tenants
+# forgets it on set_tenant and on rollback). Safe without PgBouncer in transaction mode.
+TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [

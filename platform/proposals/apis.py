@@ -55,7 +55,7 @@ def feature_collection_response(request, count, features, page, size):
         "next": link(page + 1) if page * size < count else None,
         "previous": link(page - 1) if page > 1 else None,
     }
-    body = json.dumps(head)[:-1] + ', "features": [' + ",".join(features) + "]}"
+    body = json.dumps(head)[:-1] + ', "features": [' + (features if isinstance(features, str) else ",".join(features)) + "]}"
     return HttpResponse(body, content_type="application/geo+json")
 
 
@@ -74,7 +74,7 @@ class ProposalListApi(APIView):
 
     parser_classes = [SafeJSONParser]
 
-    @extend_schema(parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="proposals_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         page, size = _page_numbers(request)
         proposals = selectors.proposal_filter(selectors.proposals_visible_to(request.user, request.tenant), request.query_params)
@@ -252,7 +252,7 @@ class VillageMeetingListApi(APIView):
 
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="village_meetings_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         meetings = selectors.meetings_visible_to(request.user, request.tenant)
         for param, field in (("commune", "commune__code"), ("village", "village__code")):
@@ -313,7 +313,7 @@ class PublicProposalListApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="public_proposals_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         page, size = _page_numbers(request)
         proposals = selectors.proposal_filter(Proposal.objects.filter(is_published=True), request.query_params)

@@ -44,12 +44,14 @@ def proposal_filter(proposals, params):
         for word in fold(params["q"]).split():
             proposals = proposals.filter(search_text__contains=word)
     if params.get("bbox"):
-        proposals = proposals.filter(geom__intersects=bbox_polygon(params["bbox"]))
+        # Bounding-box overlap (&&), as map clients expect of bbox: it uses the spatial index alone.
+        proposals = proposals.filter(geom__bboverlaps=bbox_polygon(params["bbox"]))
     return proposals
 
 
 FEATURE_SQL = """
-SELECT json_build_object(
+SELECT max(f.total), coalesce(string_agg(f.feature, ',' ORDER BY f.n), '') FROM (
+SELECT page.total, row_number() OVER () AS n, json_build_object(
     'type', 'Feature', 'id', p.id,
     'geometry', ST_AsGeoJSON(p.geom, 6)::json,
     'properties', json_build_object(
@@ -61,24 +63,35 @@ SELECT json_build_object(
         'is_published', p.is_published, 'merged_into', p.merged_into_id, 'plan_year', p.plan_year,
         'decision_reason', p.decision_reason
     )
-)::text
-FROM proposals_proposal p
+)::text AS feature
+FROM (
+    SELECT q.id, count(*) OVER () AS total, q.commune_rank, q.created_at
+    FROM ({ids}) q
+    ORDER BY q.commune_rank NULLS LAST, q.created_at DESC, q.id DESC
+    LIMIT %s OFFSET %s
+) page
+JOIN proposals_proposal p ON p.id = page.id
 JOIN public.geo_administrativeunit c ON c.id = p.commune_id
 LEFT JOIN public.geo_administrativeunit v ON v.id = p.village_id
-WHERE p.id IN ({ids})
-ORDER BY p.commune_rank NULLS LAST, p.created_at DESC, p.id DESC
+ORDER BY page.commune_rank NULLS LAST, page.created_at DESC, page.id DESC
+) f
 """
 
 
 def proposal_features(proposals, *, limit, offset):
-    """(count, [Feature as JSON text]) for one page of a queryset, built by PostgreSQL: two queries whatever the size."""
-    ids_sql, ids_params = (
-        proposals.order_by("commune_rank", "-created_at", "-id").values("id")[offset: offset + limit].query.sql_with_params()
-    )
-    count = proposals.count()
+    """(count, features) for one page of a queryset: the features as one JSON text (comma-separated
+    Feature objects), built by PostgreSQL in one query.
+
+    The window count runs over the filtered rows before LIMIT, so the total costs no second query;
+    JSON is built only for the rows of the page.
+    """
+    rows_sql, params = proposals.values("id", "commune_rank", "created_at").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(FEATURE_SQL.format(ids=ids_sql), ids_params)
-        return count, [row[0] for row in cursor.fetchall()]
+        cursor.execute(FEATURE_SQL.format(ids=rows_sql), [*params, limit, offset])
+        total, features = cursor.fetchone()
+    if total is None:
+        return (proposals.count() if offset else 0), ""
+    return total, features
 
 
 def proposal_clusters(proposals, *, cell_degrees):

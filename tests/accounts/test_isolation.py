@@ -26,7 +26,10 @@ def district_routes(patterns=urls_district.urlpatterns, prefix=""):
             yield re.sub(r"<(?:\w+:)?\w+>", "1", route).lstrip("^").rstrip("$")
 
 
-ROUTES = sorted(set(district_routes()))
+ALL_ROUTES = sorted(set(district_routes()))
+# The public surface is open by design (read-only, published data only); every other route is gated.
+PUBLIC_ROUTES = [r for r in ALL_ROUTES if r.startswith(("api/public/", "public/"))]
+ROUTES = [r for r in ALL_ROUTES if r not in PUBLIC_ROUTES]
 
 
 def outsiders():
@@ -38,7 +41,26 @@ def outsiders():
 
 
 def test_the_grid_covers_the_known_routes():
-    assert "" in ROUTES and "api/district/" in ROUTES
+    assert "" in ROUTES and "api/district/" in ROUTES and "api/proposals/1/accept/" in ROUTES
+    assert "api/public/proposals/" in PUBLIC_ROUTES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", PUBLIC_ROUTES)
+def test_public_routes_are_read_only_and_serve_only_published_data(client, route):
+    from django.db import connection
+
+    from proposals.models import Proposal
+    from tenants.models import District
+
+    assert client.get(f"/d/{OWN}/{route}").status_code == 200
+    for method in ("post", "put", "patch", "delete"):
+        assert getattr(client, method)(f"/d/{OWN}/{route}").status_code in (401, 403, 405), method
+    connection.set_tenant(District.objects.get(slug=OWN))
+    published = set(Proposal.objects.filter(is_published=True).values_list("id", flat=True))
+    served = {f["id"] for f in client.get(f"/d/{OWN}/{route}", {"page_size": 5000}).json()["features"]}
+    assert served and served <= published
+    assert Proposal.objects.filter(is_published=False).exists()
 
 
 @pytest.mark.django_db
