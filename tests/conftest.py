@@ -73,7 +73,7 @@ def _free_port():
 
 
 @pytest.fixture(scope="session")
-def live_url(django_db_setup):
+def live_url(django_db_setup, django_db_blocker):
     """A real gunicorn server on the test database, for HTTP over a socket and for Chromium."""
     from django.conf import settings
 
@@ -101,8 +101,11 @@ def live_url(django_db_setup):
             time.sleep(0.3)
     yield url
     server.terminate()
-    server.wait(timeout=10)
+    server.wait(timeout=30)
     log.close()
+    # A worker killed mid-request can leave its connection behind; the test database must be droppable.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 CHROMIUM_ARGS = [
