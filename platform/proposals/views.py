@@ -40,7 +40,7 @@ def proposals_page(request):
             "statuses": {code: str(label) for code, label in ProposalStatus.choices},
             "accept": _("Accept"), "defer": _("Defer"), "reject": _("Reject"), "up": _("Move up"), "late": _("late"),
             "reasonPrompt": _("Reason for the rejection (the proposer will see it):"),
-            "saved": _("Proposal saved."), "drawFirst": _("Draw the place on the map first."),
+            "saved": _("Proposal saved."), "meetingSaved": _("Meeting saved."), "drawFirst": _("Draw the place on the map first."),
             "noPosition": _("Your position is not available."),
         },
         "money_fields": [(name, Proposal._meta.get_field(name).verbose_name) for name in Proposal.RESOURCE_FIELDS],

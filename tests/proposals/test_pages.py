@@ -83,3 +83,22 @@ def test_planning_team_accepts_from_the_table(page, login):
     page.on("dialog", lambda dialog: dialog.accept())
     row.locator("button").first.click()
     page.wait_for_selector(f"#proposal-rows tr[data-id='{row_id}'] .status-accepted")
+
+
+def test_village_head_records_a_meeting_then_links_a_proposal_to_it(page, login):
+    login("thon.09193-02", next_url=PAGE)
+    page.wait_for_selector("#proposal-map[data-ready='1']")
+    page.click("details.new-meeting summary")
+    page.fill("#meeting-form input[name=held_on]", "31/02/2026")
+    page.fill("#meeting-form input[name=place]", "Nhà văn hóa thôn Đoài")
+    page.fill("#meeting-form input[name=chair]", "Trần Thị Bình")
+    page.fill("#meeting-form input[name=participants]", "72")
+    page.fill("#meeting-form input[name=women]", "30")
+    page.click("#meeting-form button[type=submit]")
+    assert page.wait_for_selector("#meeting-form [data-error-for=held_on]:not(:empty)")
+    assert page.input_value("#meeting-form input[name=place]") == "Nhà văn hóa thôn Đoài"  # nothing typed is lost
+    page.fill("#meeting-form input[name=held_on]", "28/04/2026")
+    page.click("#meeting-form button[type=submit]")
+    page.wait_for_selector("#meeting-form .saved:not(:empty)")
+    selected = page.input_value("#proposal-form select[name=meeting]")
+    assert selected and "28/04/2026" in page.inner_text("#proposal-form select[name=meeting]")

@@ -197,12 +197,22 @@
       if (!geometry) { showErrors({ geometry: [labels.drawFirst] }); return; }
       var properties = { commune: commune };
       new FormData(form).forEach(function (value, key) {
-        if (value === "") { return; }
+        if (value === "" || key === "files") { return; }
         properties[key] = form.elements[key].getAttribute("inputmode") === "numeric" ? integer(value) : value;
       });
       if (root.dataset.ownVillage) { properties.village = root.dataset.ownVillage; }
+      if (properties.meeting) { properties.meeting = Number(properties.meeting); }
       var result = await send("POST", api + "proposals/", { type: "Feature", geometry: geometry, properties: properties });
       if (result.ok) {
+        var files = form.elements.files ? Array.from(form.elements.files.files) : [];
+        for (var i = 0; i < files.length; i++) {
+          var data = new FormData();
+          data.append("file", files[i]);
+          var upload = await fetch(api + "proposals/" + result.data.id + "/attachments/", {
+            method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf() }, body: data,
+          });
+          if (!upload.ok) { showErrors(await upload.json()); }
+        }
         form.reset();
         drawn.clearLayers();
         geometry = null;
@@ -215,5 +225,43 @@
     });
   }
 
+  // Village meetings: record one, then pick it for the proposals agreed there.
+  var meetingForm = document.getElementById("meeting-form");
+  async function loadMeetings() {
+    var select = form && form.elements.meeting;
+    if (!select) { return; }
+    var fc = await PlanMaps.fetchFeatures(api + "village-meetings/?commune=" + commune);
+    select.querySelectorAll("option[value]:not([value=''])").forEach(function (o) { o.remove(); });
+    fc.features.forEach(function (f) {
+      var option = document.createElement("option");
+      option.value = f.properties.id;
+      option.textContent = f.properties.village_name + " · " + f.properties.held_on;
+      select.appendChild(option);
+    });
+  }
+  if (meetingForm) {
+    meetingForm.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      meetingForm.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; });
+      var data = new FormData(meetingForm);
+      data.append("commune", commune);
+      if (!data.get("minutes") || !data.get("minutes").name) { data.delete("minutes"); }
+      var response = await fetch(api + "village-meetings/", { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf() }, body: data });
+      var body = await response.json().catch(function () { return {}; });
+      if (response.ok) {
+        meetingForm.reset();
+        meetingForm.querySelector(".saved").textContent = labels.meetingSaved;
+        await loadMeetings();
+        form.elements.meeting.value = String(body.id);
+      } else {
+        Object.keys(body).forEach(function (key) {
+          var slot = meetingForm.querySelector("[data-error-for='" + key + "']") || meetingForm.querySelector("[data-error-for='detail']");
+          slot.textContent = [].concat(body[key]).join(" ");
+        });
+      }
+    });
+  }
+
+  await loadMeetings();
   await load();
 })();
