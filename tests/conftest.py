@@ -33,6 +33,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
         from accounts.models import User
 
         User.objects.filter(is_demo=True).update(password=make_password(DEMO_PASSWORD))
+    yield
+    # Whatever still holds the test database (a server worker, another thread's connection) must
+    # let go, or pytest-django cannot drop it.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +78,7 @@ def _free_port():
 
 
 @pytest.fixture(scope="session")
-def live_url(django_db_setup, django_db_blocker):
+def live_url(django_db_setup):
     """A real gunicorn server on the test database, for HTTP over a socket and for Chromium."""
     from django.conf import settings
 
@@ -103,9 +108,6 @@ def live_url(django_db_setup, django_db_blocker):
     server.terminate()
     server.wait(timeout=30)
     log.close()
-    # A worker killed mid-request can leave its connection behind; the test database must be droppable.
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 CHROMIUM_ARGS = [

@@ -1,6 +1,7 @@
 """Step-1 API of a district: village meetings, proposals, and the planning team's explicit actions."""
 import json
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from geo.bbox import bbox_polygon
 from geo.parsers import SafeJSONParser
 from proposals import selectors, services
 from proposals.imports import proposals_import
@@ -72,8 +74,6 @@ def _act(call):
 class ProposalListApi(APIView):
     """GET: the proposals the caller may see (GeoJSON). POST: submit one as a GeoJSON Feature."""
 
-    parser_classes = [SafeJSONParser]
-
     @extend_schema(operation_id="proposals_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         page, size = _page_numbers(request)
@@ -101,8 +101,6 @@ def visible_proposal(request, pk):
 class ProposalDetailApi(APIView):
     """GET one proposal with its origins, decisions and files; PATCH it (a Feature) until the team decides."""
 
-    parser_classes = [SafeJSONParser]
-
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
         return Response(proposal_detail(visible_proposal(request, pk)))
@@ -123,8 +121,6 @@ class ProposalDecisionApi(APIView):
     """The planning team's decision: accept into the draft plan, defer, or reject with a reason."""
 
     decision = None
-    parser_classes = [SafeJSONParser]
-
     @extend_schema(request=DecisionInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
         visible_proposal(request, pk)
@@ -150,8 +146,6 @@ class ProposalRejectApi(ProposalDecisionApi):
 
 class ProposalMergeApi(APIView):
     """Merge duplicates into this proposal; it keeps every origin."""
-
-    parser_classes = [SafeJSONParser]
 
     @extend_schema(request=MergeInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
@@ -183,8 +177,6 @@ class ProposalAttachmentApi(APIView):
 class ProposalRankApi(APIView):
     """Set the commune's priority order (first id = priority 1)."""
 
-    parser_classes = [SafeJSONParser]
-
     @extend_schema(request=RankInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
         data = RankInput(data=request.data)
@@ -197,8 +189,6 @@ class ProposalRankApi(APIView):
 
 class ProposalPublishApi(APIView):
     """Publish the commune's proposals so that citizens see them."""
-
-    parser_classes = [SafeJSONParser]
 
     @extend_schema(request=PublishInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -220,8 +210,6 @@ class ProposalImportApi(APIView):
         data = ImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        from django.conf import settings
-
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise ValidationError({"file": [_("The file is larger than the limit of %(limit)s MB.") % {"limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}]})
         default_commune = data.validated_data.get("commune") or (request.user.unit.code if request.user.role == "commune" else
@@ -259,8 +247,6 @@ class VillageMeetingListApi(APIView):
             if request.query_params.get(param):
                 meetings = meetings.filter(**{f"{field}__in": request.query_params[param].split(",")})
         if request.query_params.get("bbox"):
-            from geo.bbox import bbox_polygon
-
             meetings = meetings.filter(village__geom__intersects=bbox_polygon(request.query_params["bbox"]))
         page, size = _page_numbers(request)
         count = meetings.count()
