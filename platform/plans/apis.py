@@ -757,3 +757,17 @@ def _valid(serializer_class, data):
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+class ProvinceCyclesApi(APIView):
+    """GET /api/plans/cycles/?plan_year=: per district, cycles per step, published and overdue (province staff)."""
+
+    def get(self, request):
+        from accounts.access import is_province_wide
+
+        if not is_province_wide(request.user):
+            return Response({"detail": _("Province staff only.")}, status=403)
+        year = request.query_params.get("plan_year", "")
+        if not year.isdigit():
+            return Response({"plan_year": [_("A year, e.g. 2027.")]}, status=400)
+        return Response({"plan_year": int(year), "districts": selectors.province_cycle_rows(plan_year=int(year))})

@@ -1,11 +1,12 @@
 """Reads of plan cycles and plans (in the current district schema)."""
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import can_view_commune, visible_commune_ids
+from geo.models import AdministrativeUnit
 from plans.models import (
     PUBLISHED,
     STEP_ORDER,
@@ -212,3 +213,50 @@ def district_counts():
 
 def step_index(step):
     return STEP_ORDER.index(step)
+
+
+def province_cycle_rows(*, plan_year, on=None):
+    """Per district: communes, cycles opened, cycles per current step, published and overdue; one SQL statement over all schemas.
+
+    A cycle is overdue when its current step's due date has passed (due dates grow with the steps,
+    and the steps before the current one are done).
+    """
+    import re
+
+    from django.db import connection
+    from psycopg import sql
+
+    from tenants.models import District
+
+    on = on or today()
+    districts = list(District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code"))
+    schemas = [d.schema_name for d in districts if re.fullmatch(r"[a-z0-9_]+", d.schema_name)]
+    counts = {}
+    if schemas:
+        query = sql.SQL(" UNION ALL ").join(
+            sql.SQL("SELECT {name} AS schema_name, step, count(*) FROM {table} WHERE plan_year = %s GROUP BY step").format(
+                name=sql.Literal(s), table=sql.Identifier(s, "plans_plancycle"))
+            for s in schemas
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(query.as_string(cursor.connection), [plan_year] * len(schemas))
+            for schema_name, step, n in cursor.fetchall():
+                counts.setdefault(schema_name, {})[step] = n
+    due = deadlines_for(plan_year=plan_year)
+    communes = dict(
+        AdministrativeUnit.objects.filter(parent_id__in=[d.unit_id for d in districts], level="commune", is_current=True)
+        .values_list("parent_id").annotate(n=Count("id"))
+    )
+    rows = []
+    for d in districts:
+        by_step = counts.get(d.schema_name, {})
+        rows.append({
+            "code": d.unit.code, "name": d.unit.name, "slug": d.slug,
+            "communes": communes.get(d.unit_id, 0),
+            "cycles": sum(by_step.values()),
+            "by_step": by_step,
+            "published": by_step.get(PUBLISHED, 0),
+            "overdue": sum(n for step, n in by_step.items() if step != PUBLISHED and due.get(step) and on > due[step]),
+        })
+    return rows
+

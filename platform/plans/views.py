@@ -38,3 +38,23 @@ def cycle_page(request, pk):
         "is_district": can_review_commune(request.user, cycle.commune),
         "transitions": cycle.transitions.all(),
     })
+
+
+def province_dashboard(request):
+    """The province: every district's cycles for a plan year, per step, published and overdue (a table)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.access import is_province_wide
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_province_wide(request.user):
+        raise PermissionDenied
+    year = request.GET.get("plan_year", "")
+    year = int(year) if year.isdigit() else _default_year()
+    steps = [(value, label) for value, label in STEP_CHOICES]
+    rows = selectors.province_cycle_rows(plan_year=year)
+    for row in rows:
+        row["step_counts"] = [row["by_step"].get(value, 0) for value, _label in steps]
+    return render(request, "plans/province.html", {"plan_year": year, "rows": rows, "steps": steps})
