@@ -37,6 +37,10 @@ def cycle_page(request, pk):
         "is_team": can_plan_for_commune(request.user, cycle.commune),
         "is_district": can_review_commune(request.user, cycle.commune),
         "transitions": cycle.transitions.all(),
+        "orientations": [
+            {"o": o, "envelopes": [e for e in o.all_envelopes if e.commune_id == cycle.commune_id]}
+            for o in selectors.orientations_for(user=request.user, plan_year=cycle.plan_year).filter(published_at__isnull=False)
+        ],
     })
 
 

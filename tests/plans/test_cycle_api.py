@@ -59,6 +59,8 @@ def test_whole_cycle_from_team_to_publication(client_for, district):
     assert complete(huyen, cycle, "orientation").status_code == 200
     seen = xa.get(f"{D}/cycles/{cycle}/orientation/").json()["results"][0]
     assert [e["commune"] for e in seen["envelopes"]] == ["09193"]  # a commune sees its own envelopes only
+    page = xa.get(f"/d/yen-phong/plans/cycles/{cycle}/").content.decode()
+    assert "Định hướng kế hoạch 2027" in page and "2000" in page and "900" not in page
 
     # Step 3: v1 from the accepted proposal, an item drawn by the team, a target, the consultation conference.
     r = post(xa, f"{D}/cycles/{cycle}/draft/")

@@ -139,3 +139,24 @@ def test_draft_refusals(client_for, district, cycle):
     assert post(xa, f"{D}/cycles/{cycle}/conferences/", {"kind": "sedp", "held_on": "2026-06-01", "participants": 3, "summary": "x"}).status_code == 400
     assert post(xa, f"{D}/{v1}/new-version/", {"kind": "final"}).status_code == 400
     assert post(xa, f"{D}/{v1}/consultation/", {"closes_on": "2030-01-01"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_evidence_and_approval_files_are_checked(client_for, cycle):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    xa = client_for("xa.09193")
+    url = f"{D}/cycles/{cycle}/evidence/"
+    good = SimpleUploadedFile("quyet-dinh-to.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    r = xa.post(url, {"step": "team", "title": "Quyết định thành lập Tổ", "file": good})
+    assert r.status_code == 201, r.content
+    bad = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
+    assert xa.post(url, {"step": "team", "title": "x", "file": bad}).status_code == 400
+    assert xa.post(url, {"step": "team", "title": ""}).status_code == 400
+    assert xa.post(url, {"step": "orientation", "title": "không phải bước của xã"}).status_code == 403
+    assert client_for("huyen.yen-phong").post(url, {"step": "orientation", "title": "Công văn định hướng"}).status_code == 201
+    steps = {s["step"]: s for s in xa.get(f"{D}/cycles/{cycle}/").json()["steps"]}
+    assert [e["title"] for e in steps["team"]["evidence"]] == ["Quyết định thành lập Tổ"]
+    assert steps["team"]["evidence"][0]["file"].endswith(".pdf")
+    page = xa.get(f"/d/yen-phong/plans/cycles/{cycle}/").content.decode()
+    assert "Quyết định thành lập Tổ" in page and "05/05/2026" in page
