@@ -771,3 +771,33 @@ class ProvinceCyclesApi(APIView):
         if not year.isdigit():
             return Response({"plan_year": [_("A year, e.g. 2027.")]}, status=400)
         return Response({"plan_year": int(year), "districts": selectors.province_cycle_rows(plan_year=int(year))})
+
+
+def _document_schemas():
+    """Describe every view of this module to drf-spectacular in one place.
+
+    The views are plain APIViews with nested Input serializers (HackSoft style), which spectacular
+    cannot guess; this gives each operation its input serializer, a JSON (or file) response and a
+    unique operation id, instead of repeating a decorator on some forty methods.
+    """
+    import re
+
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import extend_schema
+
+    files = {PlanDocumentApi, PlanTablesApi, PublicPlanDocumentApi}
+    for view in [v for v in globals().values() if isinstance(v, type) and issubclass(v, APIView) and v.__module__ == __name__]:
+        name = re.sub(r"(?<!^)(?=[A-Z])", "_", view.__name__.removesuffix("Api")).lower()
+        for method in ("get", "post", "put", "patch", "delete"):
+            if method not in view.__dict__:
+                continue
+            request = getattr(view, "Input", None) if method in ("post", "put", "patch") else None
+            if request is not None and request.__name__ == "Input":
+                # Component names come from class names: every view's nested Input would collide.
+                request.__name__ = request.__qualname__ = f"{view.__name__.removesuffix('Api')}Input"
+            response = OpenApiTypes.BINARY if view in files else OpenApiTypes.OBJECT
+            decorated = extend_schema(operation_id=f"plans_{name}_{method}", request=request or OpenApiTypes.OBJECT, responses=response)
+            setattr(view, method, decorated(view.__dict__[method]))
+
+
+_document_schemas()
