@@ -161,7 +161,7 @@ class CycleStepCompleteApi(APIView):
 
     def post(self, request, pk, step):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
-        services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=str(request.data.get("note", ""))[:2000])
+        services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=_text(request, "note")[:2000])
         return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
 
 
@@ -200,10 +200,10 @@ class EvidenceApi(APIView):
 
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
-        title = str(request.data.get("title", "")).strip()
+        title = _text(request, "title").strip()
         if not title:
             return Response({"title": [_("This field is required.")]}, status=400)
-        evidence = services.evidence_add(actor=request.user, cycle=cycle, step=str(request.data.get("step", "")), title=title[:300],
+        evidence = services.evidence_add(actor=request.user, cycle=cycle, step=_text(request, "step"), title=title[:300],
                                          file=request.FILES.get("file"))
         return Response({"id": evidence.pk, "title": evidence.title}, status=201)
 
@@ -228,7 +228,7 @@ class DraftCreateApi(APIView):
 
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
-        plan = services.plan_create_draft(actor=request.user, cycle=cycle, from_accepted=bool(request.data.get("from_accepted", True)))
+        plan = services.plan_create_draft(actor=request.user, cycle=cycle, from_accepted=_data(request).get("from_accepted", True) is not False)
         return Response(plan_data(plan), status=201)
 
 
@@ -314,7 +314,10 @@ class ActionProgrammeApi(APIView):
             if not s.is_valid():
                 return Response({"tasks": {i: s.errors}}, status=400)
             task = dict(s.validated_data)
-            task["item"] = PlanItem.objects.filter(pk=task["item"]).first() if task["item"] else None
+            if task["item"]:
+                task["item"] = PlanItem.objects.filter(pk=task["item"], plan__cycle=cycle).first()
+                if task["item"] is None:
+                    return Response({"tasks": {i: {"item": [_("That item is not in this plan.")]}}}, status=400)
             tasks.append(task)
         programme = services.action_programme_create(actor=request.user, cycle=cycle, tasks=tasks, **data)
         return Response({"id": programme.pk}, status=201)
@@ -472,7 +475,7 @@ class PlanNewVersionApi(APIView):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        new = services.plan_new_version(actor=request.user, plan=plan, kind=str(request.data.get("kind", "")))
+        new = services.plan_new_version(actor=request.user, plan=plan, kind=_text(request, "kind"))
         return Response(plan_data(new), status=201)
 
 
@@ -481,7 +484,7 @@ class PlanAmendApi(APIView):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        new = services.plan_amend(actor=request.user, plan=plan, reason=str(request.data.get("reason", ""))[:2000])
+        new = services.plan_amend(actor=request.user, plan=plan, reason=_text(request, "reason")[:2000])
         return Response(plan_data(new), status=201)
 
 
@@ -530,7 +533,7 @@ class FeedbackAnswerApi(APIView):
         if feedback is None:
             raise Http404
         selectors.plan_get(user=request.user, pk=feedback.plan_id)
-        feedback = services.feedback_answer(actor=request.user, feedback=feedback, answer=str(request.data.get("answer", ""))[:5000])
+        feedback = services.feedback_answer(actor=request.user, feedback=feedback, answer=_text(request, "answer")[:5000])
         return Response(_feedback_data(feedback))
 
 
@@ -587,7 +590,7 @@ class CommentModerateApi(APIView):
 
     def post(self, request, pk):
         comment = _comment_for(request, pk)
-        decision = request.data.get("decision")
+        decision = _text(request, "decision")
         if decision not in ("publish", "reject"):
             return Response({"decision": [_("publish or reject.")]}, status=400)
         comment = services.public_comment_moderate(actor=request.user, comment=comment, publish=decision == "publish")
@@ -597,7 +600,7 @@ class CommentModerateApi(APIView):
 class CommentAnswerApi(APIView):
     def post(self, request, pk):
         comment = services.public_comment_answer(actor=request.user, comment=_comment_for(request, pk),
-                                                 answer=str(request.data.get("answer", ""))[:5000])
+                                                 answer=_text(request, "answer")[:5000])
         return Response(_comment_data(comment))
 
 
@@ -737,7 +740,7 @@ class PublicCommentApi(PublicApi):
 
     def post(self, request, pk):
         plan = selectors.public_plan_get(pk=pk)
-        if str(request.data.get(HONEYPOT_FIELD, "") or "").strip():
+        if _text(request, HONEYPOT_FIELD).strip():
             return Response({"status": "pending"}, status=status.HTTP_202_ACCEPTED)
         key = f"plans:public-comment:{_client_address(request)}"
         cache.add(key, 0, COMMENT_RATE_WINDOW_S)
@@ -751,6 +754,16 @@ class PublicCommentApi(PublicApi):
         data = _valid(CommentInput, request.data)
         comment = services.public_comment_submit(plan=plan, item=_comment_item(plan, data.pop("item")), **data)
         return Response({"id": comment.pk, "status": comment.status}, status=status.HTTP_202_ACCEPTED)
+
+
+def _data(request):
+    """The request body as a mapping; a JSON list or scalar is treated as an empty object (the fields are then missing)."""
+    return request.data if isinstance(request.data, dict) else {}
+
+
+def _text(request, name):
+    value = _data(request).get(name, "")
+    return value if isinstance(value, str) else ""
 
 
 def _valid(serializer_class, data):

@@ -65,6 +65,11 @@ def test_a_public_comment_appears_only_after_moderation(client_for, district, co
     public = anonymous.get(f"{PUB}/{plan}/comments/").json()
     assert [c["author_name"] for c in public] == ["Công ty TNHH Minh Phát"] and public[0]["item"] == item
     assert "status" not in public[0]
+    # Comments given at the commune office are typed in by the team and moderated the same way.
+    r = post(xa, f"{D}/{plan}/comments/", {"author_name": "Hội Nông dân xã", "author_kind": "organisation", "body": "Ủng hộ"})
+    assert r.status_code == 201 and r.json()["via_commune"] is True and r.json()["status"] == "pending"
+    assert post(client_for("huyen.yen-phong"), f"{D}/{plan}/comments/", {"author_name": "x", "body": "y"}).status_code == 403
+    assert len(anonymous.get(f"{PUB}/{plan}/comments/").json()) == 1
 
 
 @pytest.mark.django_db

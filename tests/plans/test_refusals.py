@@ -160,3 +160,19 @@ def test_evidence_and_approval_files_are_checked(client_for, cycle):
     assert steps["team"]["evidence"][0]["file"].endswith(".pdf")
     page = xa.get(f"/d/yen-phong/plans/cycles/{cycle}/").content.decode()
     assert "Quyết định thành lập Tổ" in page and "05/05/2026" in page
+
+
+@pytest.mark.django_db
+def test_malformed_bodies_are_400_never_500(client_for, cycle):
+    xa, anonymous = client_for("xa.09193"), client_for(None)
+    urls = [f"{D}/cycles/", f"{D}/cycles/{cycle}/steps/team/complete/", f"{D}/cycles/{cycle}/team/", f"{D}/cycles/{cycle}/evidence/",
+            f"{D}/cycles/{cycle}/conferences/", f"{D}/cycles/{cycle}/draft/", f"{D}/cycles/{cycle}/action-programmes/", f"{D}/orientations/"]
+    bodies = ["[]", '"x"', "null", "12", '{"members": "x", "tasks": [1], "envelopes": [[]], "plan_year": {}}', "{not json", '{"a":' * 5000]
+    for url in urls:
+        for body in bodies:
+            for method in ("post", "put"):
+                r = getattr(xa, method)(url, body, content_type="application/json")
+                assert r.status_code < 500, (url, body[:20], r.status_code)
+    for body in bodies:
+        r = anonymous.post("/d/yen-phong/api/public/plans/1/comments/", body, content_type="application/json")
+        assert r.status_code in (400, 404), r.status_code
