@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from accounts.access import can_plan_for_commune, can_review_commune
 from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
 from geo.models import AdministrativeUnit
@@ -23,7 +22,6 @@ from geo.selectors import communes_of
 from plans import exports, selectors, services
 from plans.models import (
     STEP_CHOICES,
-    CommunePlan,
     DistrictFeedback,
     PlanItem,
     PlanningTeam,

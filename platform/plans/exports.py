@@ -3,7 +3,6 @@ import io
 import json
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
 from openpyxl import Workbook

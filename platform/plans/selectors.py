@@ -9,7 +9,6 @@ from accounts.access import can_view_commune, visible_commune_ids
 from geo.models import AdministrativeUnit
 from plans.models import (
     PUBLISHED,
-    STEP_ORDER,
     STEP_OWNER,
     CommunePlan,
     Orientation,
@@ -209,10 +208,6 @@ def district_counts():
         "plan_cycles": PlanCycle.objects.count(),
         "plans_published": PlanCycle.objects.filter(step=PUBLISHED).count(),
     }
-
-
-def step_index(step):
-    return STEP_ORDER.index(step)
 
 
 def province_cycle_rows(*, plan_year, on=None):
