@@ -14,5 +14,6 @@ api_patterns = [
 urlpatterns = [
     path("", pages.district_home, name="district-home"),
     path("plans/", include("plans.page_urls")),
+    path("public/plans/", include("plans.public_page_urls")),
     path("api/", include(api_patterns)),
 ]

@@ -1,5 +1,6 @@
 """Pages of the plan cycle: a commune's cycle, and the district's dashboard of every commune."""
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from django.utils import timezone
 
 from accounts.access import can_plan_for_commune, can_review_commune, commune_unit_of
@@ -13,6 +14,7 @@ def _default_year():
     return today.year + 1 if today.month >= 5 else today.year
 
 
+@require_safe
 def dashboard(request):
     """The district's communes, their cycle's step and state for a plan year, as a table and a map."""
     from plans.apis import dashboard_rows
@@ -23,6 +25,7 @@ def dashboard(request):
     return render(request, "plans/dashboard.html", {"plan_year": year, "rows": dashboard_rows(request, year), "own_commune": own})
 
 
+@require_safe
 def cycle_page(request, pk):
     """A commune's cycle: steps with owners, due dates, states and evidence; versions; who may act."""
     cycle = selectors.cycle_get(user=request.user, pk=pk)
@@ -44,6 +47,7 @@ def cycle_page(request, pk):
     })
 
 
+@require_safe
 def province_dashboard(request):
     """The province: every district's cycles for a plan year, per step, published and overdue (a table)."""
     from django.contrib.auth.views import redirect_to_login
@@ -62,3 +66,22 @@ def province_dashboard(request):
     for row in rows:
         row["step_counts"] = [row["by_step"].get(value, 0) for value, _label in steps]
     return render(request, "plans/province.html", {"plan_year": year, "rows": rows, "steps": steps})
+
+
+@require_safe
+def public_plan_list(request):
+    """The public portal of the district: announced plans and drafts open for comment (no login)."""
+    return render(request, "plans/public_list.html", {"plans": selectors.public_plans()})
+
+
+@require_safe
+def public_plan_page(request, pk):
+    """One public plan: its works on a map and in a table, its targets, published comments; the comment form while open."""
+    plan = selectors.public_plan_get(pk=pk)
+    return render(request, "plans/public_plan.html", {
+        "plan": plan,
+        "items": selectors.plan_items(plan=plan),
+        "targets": plan.targets.all(),
+        "comments": selectors.published_comments(plan=plan),
+        "open": selectors.consultation_open(plan=plan),
+    })

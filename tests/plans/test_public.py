@@ -102,3 +102,19 @@ def test_public_surface_is_read_only_and_hides_working_drafts(client_for, consul
     assert anonymous.get(f"{D}/{plan}/").status_code == 401  # the staff API stays closed
     assert anonymous.get(f"{PUB}/{plan - 1}/").status_code == 404  # v1 is not public
     assert anonymous.get(f"{PUB}/{plan}/works.geojson").json()["type"] == "FeatureCollection"
+
+
+@pytest.mark.django_db
+def test_public_pages_show_the_draft_and_only_moderated_comments(client_for, consultation_draft):
+    plan = consultation_draft
+    anonymous, xa = client_for(None), client_for("xa.09193")
+    listing = anonymous.get("/d/yen-phong/public/plans/")
+    assert listing.status_code == 200 and f"/public/plans/{plan}/" in listing.content.decode()
+    page = anonymous.get(f"/d/yen-phong/public/plans/{plan}/").content.decode()
+    assert "Thị trấn Chờ" in page and "Đường trục thôn Đông" in page and "1.500.000.000" in page
+    assert 'id="comment-form"' in page and 'name="website"' in page
+    c = post(anonymous, f"{PUB}/{plan}/comments/", {"author_name": "Ngô Thị Hoa", "body": "Cần đèn chiếu sáng"}).json()["id"]
+    assert "Cần đèn chiếu sáng" not in anonymous.get(f"/d/yen-phong/public/plans/{plan}/").content.decode()
+    post(xa, f"{D}/comments/{c}/moderate/", {"decision": "publish"})
+    assert "Cần đèn chiếu sáng" in anonymous.get(f"/d/yen-phong/public/plans/{plan}/").content.decode()
+    assert anonymous.get(f"/d/yen-phong/public/plans/{plan - 1}/").status_code == 404
