@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -665,17 +666,33 @@ def _works(plan):
     return response
 
 
+class AnyAccept(BaseContentNegotiation):
+    """File downloads answer in their own type whatever the client's Accept header (a GIS asks for application/geo+json)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class PlanDocumentApi(APIView):
+    content_negotiation_class = AnyAccept
+
     def get(self, request, pk):
         return _document(selectors.plan_get(user=request.user, pk=pk))
 
 
 class PlanTablesApi(APIView):
+    content_negotiation_class = AnyAccept
+
     def get(self, request, pk):
         return _tables(selectors.plan_get(user=request.user, pk=pk))
 
 
 class PlanWorksApi(APIView):
+    content_negotiation_class = AnyAccept
+
     def get(self, request, pk):
         return _works(selectors.plan_get(user=request.user, pk=pk))
 
@@ -705,11 +722,15 @@ class PublicPlanDetailApi(PublicApi):
 
 
 class PublicPlanWorksApi(PublicApi):
+    content_negotiation_class = AnyAccept
+
     def get(self, request, pk):
         return _works(selectors.public_plan_get(pk=pk))
 
 
 class PublicPlanDocumentApi(PublicApi):
+    content_negotiation_class = AnyAccept
+
     def get(self, request, pk):
         return _document(selectors.public_plan_get(pk=pk))
 

@@ -209,7 +209,7 @@ def test_docx_xlsx_and_geojson_exports(client_for, district):
     assert "Thị trấn Chờ" in works["A1"].value
     assert wb["Chi tieu"].cell(3, 2).value == "Thu nhập bình quân đầu người"
 
-    r = xa.get(f"{D}/{v3}/works.geojson")
+    r = xa.get(f"{D}/{v3}/works.geojson", HTTP_ACCEPT="application/geo+json")
     body = r.json()
     assert r["Content-Type"] == "application/geo+json"
     assert {f["geometry"]["type"] for f in body["features"]} == {"Point"}

@@ -66,3 +66,70 @@ def test_district_dashboard_colours_the_communes(page, login, cleanup):
     assert page.locator("path.state-in_progress").count() == 1
     assert page.locator("path.state-no_cycle").count() == 13
     assert page.locator("table.cycles tbody tr[data-state=in_progress]").inner_text().startswith("Thị trấn Chờ")
+
+
+@pytest.fixture
+def que_vo_cleanup():
+    """The public-page test commits a whole cycle in Quế Võ's schema; no other test commits plans there."""
+    db = settings.DATABASES["default"]
+    assert db["NAME"].startswith("test"), db["NAME"]
+    yield
+    tables = ["plans_actiontask", "plans_actionprogramme", "plans_publiccomment", "plans_districtfeedback", "plans_conference",
+              "plans_planitem_proposals", "plans_planitem", "plans_socioeconomictarget", "plans_planevent", "plans_communeplan",
+              "plans_teammember", "plans_planningteam", "plans_cycletransition", "plans_stepevidence", "plans_resourceenvelope",
+              "plans_orientationdocument", "plans_orientation", "plans_plancycle"]
+    with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]) as conn:
+        conn.execute("TRUNCATE " + ", ".join(f"d259.{t}" for t in tables))
+
+
+def test_public_plan_page_draws_the_works_and_takes_a_comment(page, login, que_vo_cleanup):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from geo.models import AdministrativeUnit
+
+    base = "/d/que-vo/api/plans"
+    point = AdministrativeUnit.objects.get(code="09247").geom.point_on_surface
+    login("huyen.que-vo", next_url="/d/que-vo/")
+    cycle = api(page, "POST", f"{base}/cycles/", {"commune": "09247", "plan_year": 2036}).json()["id"]
+    orientation = api(page, "POST", f"{base}/orientations/", {"plan_year": 2036, "title": "Định hướng 2036"}).json()["id"]
+    assert api(page, "POST", f"{base}/orientations/{orientation}/publish/").status == 200
+    page.context.clear_cookies()
+    login("xa.09247", next_url="/d/que-vo/")
+    assert api(page, "PUT", f"{base}/cycles/{cycle}/team/", {"members": TEAM}).status == 200
+    for step in ("team", "proposals"):
+        assert api(page, "POST", f"{base}/cycles/{cycle}/steps/{step}/complete/", {}).status == 200
+    page.context.clear_cookies()
+    login("huyen.que-vo", next_url="/d/que-vo/")
+    assert api(page, "POST", f"{base}/cycles/{cycle}/steps/orientation/complete/", {}).status == 200
+    page.context.clear_cookies()
+    login("xa.09247", next_url="/d/que-vo/")
+    v1 = api(page, "POST", f"{base}/cycles/{cycle}/draft/", {}).json()["id"]
+    r = api(page, "POST", f"{base}/{v1}/items/", {"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
+                                                  "properties": {"title": "Trường mầm non Phố Mới", "sector": "education", "estimated_cost": 3_000_000_000}})
+    assert r.status == 201, r.text()
+    api(page, "POST", f"{base}/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": "2035-06-20", "participants": 30, "summary": "ok"})
+    assert api(page, "POST", f"{base}/cycles/{cycle}/steps/draft/complete/", {}).status == 200
+    page.context.clear_cookies()
+    login("huyen.que-vo", next_url="/d/que-vo/")
+    assert api(page, "POST", f"{base}/cycles/{cycle}/steps/district_feedback/complete/", {}).status == 200
+    page.context.clear_cookies()
+    login("xa.09247", next_url="/d/que-vo/")
+    v2 = api(page, "POST", f"{base}/{v1}/new-version/", {"kind": "revised"}).json()["id"]
+    closes = (timezone.localdate() + timedelta(days=5)).isoformat()
+    assert api(page, "POST", f"{base}/{v2}/consultation/", {"closes_on": closes}).status == 200
+
+    # A resident, not logged in, opens the draft, sees the work on the map, and comments.
+    page.context.clear_cookies()
+    page.goto(f"/d/que-vo/public/plans/{v2}/")
+    page.wait_for_selector("#public-works-map[data-ready='1']")
+    assert page.locator("#public-works-map").get_attribute("data-works") == "1"
+    assert page.locator("path.work-shape").count() == 1
+    assert "Trường mầm non Phố Mới" in page.inner_text("table.works")
+    page.fill("input[name=author_name]", "Trần Văn Dân")
+    page.fill("textarea[name=body]", "Đề nghị xây thêm sân chơi")
+    page.click("#comment-form button[type=submit]")
+    page.wait_for_selector("[data-testid=comment-status]:not([hidden])")
+    page.reload()
+    assert "Đề nghị xây thêm sân chơi" not in page.inner_text("ul.comments")  # waits for moderation
