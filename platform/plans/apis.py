@@ -93,7 +93,8 @@ def cycle_data(cycle, *, with_details=True):
         "step_name": str(dict(STEP_CHOICES)[cycle.step]),
         "state": selectors.cycle_summary_state(cycle=cycle),
         "steps": [
-            {**{k: v for k, v in s.items() if k != "evidence"}, "label": str(s["label"]),
+            {**{k: v for k, v in s.items() if k not in ("evidence", "meetings")}, "label": str(s["label"]),
+             "meetings": [{"held_on": m.held_on, "participants": m.participants, "summary": m.summary} for m in s["meetings"]],
              "evidence": [{"id": e.pk, "title": e.title, "file": e.file.url if e.file else None} for e in s["evidence"]]}
             for s in steps
         ],

@@ -64,6 +64,11 @@ def cycle_steps(*, cycle, on=None, deadlines=None):
     evidence = {}
     for record in cycle.evidence.all():
         evidence.setdefault(record.step, []).append(record)
+    # Conference records are the meeting evidence of steps 3 and 5.
+    meetings = {}
+    conference_step = {"consultation": PlanStep.DRAFT.value, "sedp": PlanStep.SEDP_CONFERENCE.value}
+    for conference in cycle.conferences.all():
+        meetings.setdefault(conference_step[conference.kind], []).append(conference)
     rows = []
     for step in PlanStep:
         transition = done.get(step.value)
@@ -80,6 +85,7 @@ def cycle_steps(*, cycle, on=None, deadlines=None):
                 "done_late": bool(done_on and due and done_on > due),
                 "done_by": transition.actor.username if transition else None,
                 "evidence": evidence.get(step.value, []),
+                "meetings": meetings.get(step.value, []),
             }
         )
     return rows
@@ -95,7 +101,7 @@ def cycle_summary_state(*, cycle, on=None, deadlines=None):
 
 def cycle_list(*, user, district, plan_year=None):
     """The cycles this user may see in the district, with what the step table needs prefetched."""
-    cycles = PlanCycle.objects.select_related("commune").prefetch_related("transitions__actor", "evidence")
+    cycles = PlanCycle.objects.select_related("commune").prefetch_related("transitions__actor", "evidence", "conferences")
     ids = visible_commune_ids(user, district)
     if ids is not None:
         cycles = cycles.filter(commune_id__in=ids)

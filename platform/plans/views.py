@@ -29,7 +29,7 @@ def dashboard(request):
 def cycle_page(request, pk):
     """A commune's cycle: steps with owners, due dates, states and evidence; versions; who may act."""
     cycle = selectors.cycle_get(user=request.user, pk=pk)
-    cycle = PlanCycle.objects.prefetch_related("transitions__actor", "evidence").select_related("commune").get(pk=cycle.pk)
+    cycle = PlanCycle.objects.prefetch_related("transitions__actor", "evidence", "conferences").select_related("commune").get(pk=cycle.pk)
     steps = selectors.cycle_steps(cycle=cycle)
     return render(request, "plans/cycle.html", {
         "cycle": cycle,

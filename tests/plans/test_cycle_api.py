@@ -83,6 +83,9 @@ def test_whole_cycle_from_team_to_publication(client_for, district):
     assert post(xa, f"{D}/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": "2026-06-20", "participants": 45,
                                                         "summary": "Đồng ý ưu tiên đường trục thôn"}).status_code == 201
     assert complete(xa, cycle, "draft").status_code == 200
+    draft_step = next(s for s in xa.get(f"{D}/cycles/{cycle}/").json()["steps"] if s["step"] == "draft")
+    assert draft_step["state"] == "done" and draft_step["meetings"][0]["participants"] == 45
+    assert "Hội nghị ngày 20/06/2026, 45 người tham dự" in xa.get(f"/d/yen-phong/plans/cycles/{cycle}/").content.decode()
     assert patch(xa, f"{D}/items/{hall}/", {"type": "Feature", "properties": {"title": "Sửa sau khi nộp"}}).status_code == 400
 
     # Step 4: the district comments per item and per sector; the commune answers; another commune cannot.
