@@ -94,3 +94,13 @@ def visible_commune_ids(user, district):
         return None
     own = commune_unit_of(user)
     return [own.pk] if own is not None else []
+
+
+def can_review_commune(user, commune):
+    """May act for the district over this commune: its Finance-Planning Office (orientation, feedback, approval)."""
+    return user.is_authenticated and user.role == Role.DISTRICT and user.unit_id is not None and commune.parent_id == user.unit_id
+
+
+def can_moderate_public_comments(user, commune):
+    """Public comments on a commune's draft are moderated and answered by its planning team."""
+    return can_plan_for_commune(user, commune)

@@ -2,6 +2,7 @@
 from django.urls import include, path
 
 from frontend import views as pages
+from plans import urls as plans_urls
 from proposals import urls as proposal_urls
 from proposals import views as proposal_pages
 from tenants.apis import DistrictSummaryApi
@@ -10,10 +11,14 @@ api_patterns = [
     path("district/", DistrictSummaryApi.as_view(), name="api-district"),
     *proposal_urls.api_patterns,
     path("public/", include(proposal_urls.public_api_patterns)),
+    path("plans/", include("plans.urls")),
+    path("public/plans/", include(plans_urls.public_urlpatterns)),
 ]
 
 urlpatterns = [
     path("", pages.district_home, name="district-home"),
     path("proposals/", proposal_pages.proposals_page, name="proposals-page"),
+    path("plans/", include("plans.page_urls")),
+    path("public/plans/", include("plans.public_page_urls")),
     path("api/", include(api_patterns)),
 ]

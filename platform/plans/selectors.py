@@ -1,0 +1,263 @@
+"""Reads of plan cycles and plans (in the current district schema)."""
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.access import can_view_commune, visible_commune_ids
+from geo.models import AdministrativeUnit
+from plans.models import (
+    PUBLISHED,
+    STEP_OWNER,
+    CommunePlan,
+    Orientation,
+    PlanCycle,
+    PlanItem,
+    PlanStatus,
+    PublicComment,
+    ResourceEnvelope,
+)
+from province.models import PlanStep, StepDeadline
+
+
+class StepState:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    OVERDUE = "overdue"
+
+
+def today():
+    return timezone.localdate()
+
+
+def deadlines_for(*, plan_year):
+    """{step: due date} from the province calendar for a plan year, in one query."""
+    due = {}
+    for deadline in StepDeadline.objects.filter(from_plan_year__lte=plan_year).order_by("step", "-from_plan_year"):
+        due.setdefault(deadline.step, deadline.due_for(plan_year))
+    return due
+
+
+def step_state(*, step, current_step, done_on, due_date, on):
+    """The state of one step on a given day: done, overdue (not done and past its due date), in progress or not started.
+
+    A step is overdue from the day after its due date: "by 10 May" means 10 May itself is still in time.
+    """
+    if done_on is not None:
+        return StepState.DONE
+    if due_date is not None and on > due_date:
+        return StepState.OVERDUE
+    if step == current_step:
+        return StepState.IN_PROGRESS
+    return StepState.NOT_STARTED
+
+
+def cycle_steps(*, cycle, on=None, deadlines=None):
+    """Each step of the cycle with its owner, computed due date, state, day done (and whether late) and evidence."""
+    on = on or today()
+    deadlines = deadlines if deadlines is not None else deadlines_for(plan_year=cycle.plan_year)
+    done = {}
+    for transition in cycle.transitions.all():
+        done[transition.from_step] = transition
+    evidence = {}
+    for record in cycle.evidence.all():
+        evidence.setdefault(record.step, []).append(record)
+    # Conference records are the meeting evidence of steps 3 and 5.
+    meetings = {}
+    conference_step = {"consultation": PlanStep.DRAFT.value, "sedp": PlanStep.SEDP_CONFERENCE.value}
+    for conference in cycle.conferences.all():
+        meetings.setdefault(conference_step[conference.kind], []).append(conference)
+    rows = []
+    for step in PlanStep:
+        transition = done.get(step.value)
+        done_on = timezone.localdate(transition.at) if transition else None
+        due = deadlines.get(step.value)
+        rows.append(
+            {
+                "step": step.value,
+                "label": step.label,
+                "owner": STEP_OWNER[step].value,
+                "due_date": due,
+                "state": step_state(step=step.value, current_step=cycle.step, done_on=done_on, due_date=due, on=on),
+                "done_on": done_on,
+                "done_late": bool(done_on and due and done_on > due),
+                "done_by": transition.actor.username if transition else None,
+                "evidence": evidence.get(step.value, []),
+                "meetings": meetings.get(step.value, []),
+            }
+        )
+    return rows
+
+
+def cycle_summary_state(*, cycle, on=None, deadlines=None):
+    """One word for a dashboard: published, overdue (any open step past due) or the current step in time."""
+    if cycle.step == PUBLISHED:
+        return PUBLISHED
+    steps = cycle_steps(cycle=cycle, on=on, deadlines=deadlines)
+    return StepState.OVERDUE if any(s["state"] == StepState.OVERDUE for s in steps) else StepState.IN_PROGRESS
+
+
+def cycle_list(*, user, district, plan_year=None):
+    """The cycles this user may see in the district, with what the step table needs prefetched."""
+    cycles = PlanCycle.objects.select_related("commune").prefetch_related("transitions__actor", "evidence", "conferences")
+    ids = visible_commune_ids(user, district)
+    if ids is not None:
+        cycles = cycles.filter(commune_id__in=ids)
+    if plan_year:
+        cycles = cycles.filter(plan_year=plan_year)
+    return cycles.order_by("commune__code", "-plan_year")
+
+
+def cycle_get(*, user, pk):
+    """A cycle the user may see, or 404 (outside the user's scope looks like nothing)."""
+    cycle = PlanCycle.objects.select_related("commune").filter(pk=pk).first()
+    if cycle is None or not can_view_commune(user, cycle.commune):
+        raise Http404
+    return cycle
+
+
+def plan_get(*, user, pk):
+    """A plan version the user may see, or 404."""
+    plan = CommunePlan.objects.select_related("cycle__commune").filter(pk=pk).first()
+    if plan is None or not can_view_commune(user, plan.cycle.commune):
+        raise Http404
+    return plan
+
+
+def plan_items(*, plan):
+    return PlanItem.objects.filter(plan=plan).prefetch_related("proposals").order_by("order", "id")
+
+
+def latest_plan(*, cycle):
+    return cycle.versions.order_by("-number").first()
+
+
+def orientations_for(*, user, plan_year=None, commune=None):
+    """Published orientation (any user of the district), plus unpublished drafts for district staff.
+
+    A commune sees only its own envelopes beside its draft.
+    """
+    from accounts.models import Role
+
+    qs = Orientation.objects.all()
+    if not (user.role == Role.DISTRICT or user.is_superuser or user.role == Role.PROVINCE):
+        qs = qs.filter(published_at__isnull=False)
+    if plan_year:
+        qs = qs.filter(plan_year=plan_year)
+    return qs.prefetch_related("documents", Prefetch("envelopes", queryset=ResourceEnvelope.objects.select_related("commune"), to_attr="all_envelopes"))
+
+
+def plans_compare(*, a, b):
+    """Item by item and target by target: what is only in one version and which fields differ."""
+    fields = ["title", "kind", "sector", "estimated_cost", "funding", "responsible_unit", "starts_on", "ends_on"]
+
+    result = {"items": [], "targets": []}
+    for name, qa, qb, keys in (
+        ("items", a.items.all(), b.items.all(), fields),
+        ("targets", a.targets.all(), b.targets.all(), ["indicator", "unit", "current_estimate", "next_target"]),
+    ):
+        left, right = {r.lineage: r for r in qa}, {r.lineage: r for r in qb}
+        for lineage in list(left) + [k for k in right if k not in left]:
+            ra, rb = left.get(lineage), right.get(lineage)
+            label = (ra or rb).title if name == "items" else (ra or rb).indicator
+            if ra is None or rb is None:
+                change = "added" if ra is None else "removed"
+                diff = {}
+            else:
+                diff = {f: [_plain(getattr(ra, f)), _plain(getattr(rb, f))] for f in keys if getattr(ra, f) != getattr(rb, f)}
+                if name == "items":
+                    ga, gb = ra.geom, rb.geom
+                    if (ga is None) != (gb is None) or (ga is not None and not ga.equals_exact(gb)):
+                        diff["geometry"] = [ga.geojson if ga else None, gb.geojson if gb else None]
+                change = "changed" if diff else "same"
+            result[name].append({"lineage": str(lineage), "label": label, "change": change, "differences": diff})
+    return result
+
+
+def _plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "as_tuple"):
+        return str(value)
+    return value
+
+
+def public_plans():
+    """What the public may see: announced approved plans, and drafts while their comment window is open."""
+    return (
+        CommunePlan.objects.select_related("cycle__commune")
+        .filter(Q(status=PlanStatus.APPROVED, announced_at__isnull=False) | Q(consultation_closes_on__gte=today()))
+        .order_by("cycle__commune__code", "-number")
+    )
+
+
+def public_plan_get(*, pk):
+    plan = public_plans().filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def consultation_open(*, plan, on=None):
+    return plan.consultation_closes_on is not None and plan.status != PlanStatus.APPROVED and (on or today()) <= plan.consultation_closes_on
+
+
+def published_comments(*, plan):
+    return PublicComment.objects.filter(plan=plan, status=PublicComment.Status.PUBLISHED).select_related("item")
+
+
+def district_counts():
+    """Counts for the district summary."""
+    return {
+        "plan_cycles": PlanCycle.objects.count(),
+        "plans_published": PlanCycle.objects.filter(step=PUBLISHED).count(),
+    }
+
+
+def province_cycle_rows(*, plan_year, on=None):
+    """Per district: communes, cycles opened, cycles per current step, published and overdue; one SQL statement over all schemas.
+
+    A cycle is overdue when its current step's due date has passed (due dates grow with the steps,
+    and the steps before the current one are done).
+    """
+    import re
+
+    from django.db import connection
+    from psycopg import sql
+
+    from tenants.models import District
+
+    on = on or today()
+    districts = list(District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code"))
+    schemas = [d.schema_name for d in districts if re.fullmatch(r"[a-z0-9_]+", d.schema_name)]
+    counts = {}
+    if schemas:
+        query = sql.SQL(" UNION ALL ").join(
+            sql.SQL("SELECT {name} AS schema_name, step, count(*) FROM {table} WHERE plan_year = %s GROUP BY step").format(
+                name=sql.Literal(s), table=sql.Identifier(s, "plans_plancycle"))
+            for s in schemas
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(query.as_string(cursor.connection), [plan_year] * len(schemas))
+            for schema_name, step, n in cursor.fetchall():
+                counts.setdefault(schema_name, {})[step] = n
+    due = deadlines_for(plan_year=plan_year)
+    communes = dict(
+        AdministrativeUnit.objects.filter(parent_id__in=[d.unit_id for d in districts], level="commune", is_current=True)
+        .values_list("parent_id").annotate(n=Count("id"))
+    )
+    rows = []
+    for d in districts:
+        by_step = counts.get(d.schema_name, {})
+        rows.append({
+            "code": d.unit.code, "name": d.unit.name, "slug": d.slug,
+            "communes": communes.get(d.unit_id, 0),
+            "cycles": sum(by_step.values()),
+            "by_step": by_step,
+            "published": by_step.get(PUBLISHED, 0),
+            "overdue": sum(n for step, n in by_step.items() if step != PUBLISHED and due.get(step) and on > due[step]),
+        })
+    return rows
+

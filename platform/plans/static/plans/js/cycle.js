@@ -1,0 +1,48 @@
+// Cycle page: complete the current step through the API, and draw the works of the newest version.
+(function () {
+  "use strict";
+  var section = document.querySelector("section.cycle");
+  var base = window.location.pathname.replace(/plans\/cycles\/\d+\/$/, "");
+  var csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var error = document.querySelector("[data-testid=step-error]");
+
+  document.querySelectorAll("button.complete-step").forEach(function (button) {
+    button.addEventListener("click", async function () {
+      button.disabled = true;
+      var response = await fetch(base + "api/plans/cycles/" + section.dataset.cycle + "/steps/" + button.dataset.step + "/complete/", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+        body: JSON.stringify({ note: "" }),
+      });
+      if (response.ok) { window.location.reload(); return; }
+      var body = await response.json().catch(function () { return {}; });
+      error.textContent = Object.values(body).flat().join(" ") || String(response.status);
+      error.hidden = false;
+      button.disabled = false;
+    });
+  });
+
+  var mapEl = document.getElementById("works-map");
+  if (mapEl) {
+    (async function () {
+      var map = PlanMaps.createMap("works-map");
+      var commune = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + mapEl.dataset.district);
+      var outline = (commune.features || []).filter(function (f) { return f.properties.code === mapEl.dataset.commune; });
+      var bounds = null;
+      if (outline.length) {
+        var b = PlanMaps.unitLayer({ type: "FeatureCollection", features: outline }, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.05 }).addTo(map);
+        bounds = b.getBounds();
+      }
+      var works = await PlanMaps.fetchFeatures(base + "api/plans/" + mapEl.dataset.plan + "/items/");
+      var layer = L.geoJSON(works, {
+        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, className: "work-shape" }); },
+        style: function () { return { className: "work-shape", color: "#1f6feb" }; },
+        onEachFeature: function (f, l) { l.bindTooltip(f.properties.title); },
+      }).addTo(map);
+      if (works.features.length) { bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds(); }
+      if (bounds) { map.fitBounds(bounds); }
+      mapEl.dataset.works = String(works.features.length);
+      mapEl.dataset.ready = "1";
+    })();
+  }
+})();

@@ -1,0 +1,24 @@
+// District dashboard: communes coloured by the state of their plan cycle.
+(async function () {
+  "use strict";
+  var el = document.getElementById("cycles-map");
+  var colours = { published: "#1a7f37", in_progress: "#1f6feb", overdue: "#cf222e", no_cycle: "#8c959f" };
+  var states = {};
+  JSON.parse(document.getElementById("cycle-rows").textContent).forEach(function (r) { states[r.commune] = r; });
+  var map = PlanMaps.createMap("cycles-map");
+  var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + el.dataset.district);
+  var layer = L.geoJSON(communes, {
+    style: function (f) {
+      var row = states[f.properties.code];
+      var state = row ? row.state : "no_cycle";
+      return { className: "cycle-shape state-" + state, color: "#333", weight: 1, fillColor: colours[state], fillOpacity: 0.5 };
+    },
+    onEachFeature: function (f, l) {
+      var row = states[f.properties.code];
+      l.bindTooltip(f.properties.name + (row && row.step_name ? " · " + row.step_name : ""), { sticky: true });
+      if (row && row.cycle) { l.on("click", function () { window.location.href = "cycles/" + row.cycle + "/"; }); }
+    },
+  }).addTo(map);
+  if (communes.features.length) { map.fitBounds(layer.getBounds()); }
+  el.dataset.ready = "1";
+})();

@@ -1,0 +1,39 @@
+// Public plan page: the works on a map over the commune; the comment form posts to the public API.
+(async function () {
+  "use strict";
+  var section = document.querySelector("section.public-plan");
+  var base = window.location.pathname.replace(/public\/plans\/\d+\/$/, "");
+  var form = document.getElementById("comment-form");
+  if (form) {
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var data = Object.fromEntries(new FormData(form).entries());
+      if (!data.item) { delete data.item; }
+      var response = await fetch(base + "api/public/plans/" + section.dataset.plan + "/comments/", {
+        method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(data),
+      });
+      var status = form.querySelector("[data-testid=comment-status]");
+      if (response.ok) { form.reset(); status.hidden = false; return; }
+      var body = await response.json().catch(function () { return {}; });
+      status.textContent = Object.values(body).flat().join(" ") || String(response.status);
+      status.hidden = false;
+    });
+  }
+  var el = document.getElementById("public-works-map");
+  var map = PlanMaps.createMap("public-works-map");
+  var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + el.dataset.district);
+  var own = communes.features.filter(function (f) { return f.properties.code === el.dataset.commune; });
+  var outline = PlanMaps.unitLayer({ type: "FeatureCollection", features: own }, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.05 }).addTo(map);
+  var response = await fetch(base + "api/public/plans/" + section.dataset.plan + "/works.geojson", { headers: { Accept: "application/geo+json" } });
+  var works = await response.json();
+  var layer = L.geoJSON(works, {
+    pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, className: "work-shape" }); },
+    style: function () { return { className: "work-shape", color: "#1f6feb" }; },
+    onEachFeature: function (f, l) { l.bindTooltip(f.properties.title); },
+  }).addTo(map);
+  var bounds = own.length ? outline.getBounds() : null;
+  if (works.features.length) { bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds(); }
+  if (bounds) { map.fitBounds(bounds); }
+  el.dataset.works = String(works.features.length);
+  el.dataset.ready = "1";
+})();

@@ -1,0 +1,46 @@
+"""Small builders for plan tests: they write in the district schema of the given tenant."""
+from datetime import date
+
+from django_tenants.utils import tenant_context
+
+from accounts.models import User
+from geo.models import AdministrativeUnit
+from proposals.models import Proposal, ProposalStatus
+
+TEAM = [
+    {"full_name": "Nguyễn Văn An", "position": "Chủ tịch UBND xã", "is_leader": True, "is_commune_chairman": True},
+    {"full_name": "Trần Thị Bình", "position": "Phó Chủ tịch UBND xã", "represents": "UBND xã"},
+    {"full_name": "Lê Văn Cường", "position": "Công chức Tài chính - Kế toán", "represents": "Tài chính - Kế toán"},
+    {"full_name": "Phạm Thị Dung", "position": "Chủ tịch Hội Phụ nữ", "represents": "Hội Liên hiệp Phụ nữ"},
+    {"full_name": "Hoàng Văn Em", "position": "Bí thư Đoàn", "represents": "Đoàn Thanh niên"},
+]
+
+
+def inside_point(commune_code):
+    """A point inside the commune, as GeoJSON and as GEOS."""
+    geom = AdministrativeUnit.objects.get(code=commune_code).geom.point_on_surface
+    return {"type": "Point", "coordinates": [geom.x, geom.y]}, geom
+
+
+def accepted_proposal(district, *, commune_code="09193", plan_year=2027, title="Đường trục thôn Đông", cost=1_500_000_000):
+    """An accepted proposal of the commune with a point inside it, as the planning team of issue 3 leaves it."""
+    commune = AdministrativeUnit.objects.get(code=commune_code)
+    _, geom = inside_point(commune_code)
+    with tenant_context(district):
+        return Proposal.objects.create(
+            commune=commune, source_kind="village", plan_year=plan_year, title=title, sector="transport", estimated_cost=cost,
+            commune_budget=500_000_000, residents_cash=100_000_000, geom=geom, status=ProposalStatus.ACCEPTED,
+            created_by=User.objects.get(username=f"xa.{commune_code}"), commune_rank=1,
+        )
+
+
+def today_plus(days):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.localdate() + timedelta(days=days)
+
+
+def iso(d: date):
+    return d.isoformat()
