@@ -95,7 +95,7 @@ def test_village_head_records_a_meeting_then_links_a_proposal_to_it(page, login)
     page.fill("#meeting-form input[name=participants]", "72")
     page.fill("#meeting-form input[name=women]", "30")
     page.click("#meeting-form button[type=submit]")
-    assert page.wait_for_selector("#meeting-form [data-error-for=held_on]:not(:empty)")
+    page.wait_for_function("document.querySelector('#meeting-form [data-error-for=held_on]').textContent.length > 0")
     assert page.input_value("#meeting-form input[name=place]") == "Nhà văn hóa thôn Đoài"  # nothing typed is lost
     page.fill("#meeting-form input[name=held_on]", "28/04/2026")
     page.click("#meeting-form button[type=submit]")
