@@ -742,9 +742,17 @@ HONEYPOT_FIELD = "website"
 
 
 def _client_address(request):
-    # Behind the nginx of deploy/, the first X-Forwarded-For hop is the client; alone, REMOTE_ADDR is.
+    """The address a comment comes from, for the rate limit.
+
+    X-Forwarded-For is trusted only when the direct peer is a reverse proxy on this machine (nginx in
+    front of gunicorn), and then only its last entry, the one that proxy added: a client could write
+    anything in the header itself and so escape the limit.
+    """
+    peer = request.META.get("REMOTE_ADDR", "")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    if forwarded and peer in ("127.0.0.1", "::1"):
+        return forwarded.split(",")[-1].strip() or peer
+    return peer
 
 
 class PublicCommentApi(PublicApi):

@@ -185,7 +185,15 @@ def test_approved_plan_is_never_edited_and_amendment_keeps_it(client_for, distri
     assert after["items"] == before["items"] and after["assessment"] == before["assessment"] and after["status"] == "approved"
     diff = xa.get(f"{D}/{v3}/compare/{v4}/").json()
     assert [row["label"] for row in diff["items"] if row["change"] == "added"] == ["Tập huấn"]
-    assert post(xa, f"{D}/{v4}/resolution/", {"number": "15/NQ-HĐND", "date": "2027-05-02"}).status_code == 200
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("nghi-quyet.exe", b"MZ", content_type="application/octet-stream")
+    assert xa.post(f"{D}/{v4}/resolution/", {"number": "15/NQ-HĐND", "date": "2027-05-02", "file": bad}).status_code == 400
+    assert xa.get(f"{D}/{v4}/").json()["status"] == "working"
+    good = SimpleUploadedFile("nghi-quyet-15.pdf", b"%PDF-1.4 nghi quyet", content_type="application/pdf")
+    r = xa.post(f"{D}/{v4}/resolution/", {"number": "15/NQ-HĐND", "date": "2027-05-02", "file": good})
+    assert r.status_code == 200, r.content
+    assert r.json()["council_resolution"]["file"].endswith(".pdf") and r.json()["status"] == "frozen"
     assert post(huyen, f"{D}/{v4}/district-approval/", {"number": "77/QĐ-UBND", "date": "2027-05-10"}).status_code == 200
     assert xa.get(f"{D}/{v3}/").json()["status"] == "approved"
 
@@ -219,6 +227,9 @@ def test_docx_xlsx_and_geojson_exports(client_for, district):
     lon, lat = body["features"][0]["geometry"]["coordinates"]
     assert 105.8 < lon < 106.4 and 20.9 < lat < 21.3  # lon/lat order, inside Bắc Ninh
     assert client_for("xa.09196").get(f"{D}/{v3}/document.docx").status_code == 404
+    assert len(xa.get(f"{D}/{v3}/items/?bbox={lon - 0.01},{lat - 0.01},{lon + 0.01},{lat + 0.01}").json()["features"]) >= 1
+    assert xa.get(f"{D}/{v3}/items/?bbox=100,10,100.1,10.1").json()["features"] == []
+    assert xa.get(f"{D}/{v3}/items/?bbox=1,2,3").status_code == 400
 
 
 def published_plan(xa, huyen, tenant):

@@ -88,6 +88,9 @@ def test_public_comment_abuse_protection(client_for, district, consultation_draf
     codes = [post(anonymous, f"{PUB}/{plan}/comments/", {"author_name": "Dân", "body": f"ý kiến {i}"}, REMOTE_ADDR="203.0.113.7").status_code
              for i in range(7)]
     assert codes == [202] * 5 + [429] * 2
+    # A forged X-Forwarded-For from a remote client does not reset its limit.
+    assert post(anonymous, f"{PUB}/{plan}/comments/", {"author_name": "Dân", "body": "giả"}, REMOTE_ADDR="203.0.113.7",
+                HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
     assert post(anonymous, f"{PUB}/{plan}/comments/", {"author_name": "Dân", "body": "khác"}, REMOTE_ADDR="203.0.113.8").status_code == 202
     with tenant_context(tenant):
         assert PublicComment.objects.count() == 6

@@ -1,6 +1,8 @@
 // Cycle page: complete the current step through the API, and draw the works of the newest version.
 (function () {
   "use strict";
+  // Leaflet tooltips take HTML; plan titles are text typed by people.
+  function escapeText(text) { var d = document.createElement("div"); d.textContent = text == null ? "" : String(text); return d.innerHTML; }
   var section = document.querySelector("section.cycle");
   var base = window.location.pathname.replace(/plans\/cycles\/\d+\/$/, "");
   var csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
@@ -37,7 +39,7 @@
       var layer = L.geoJSON(works, {
         pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, className: "work-shape" }); },
         style: function () { return { className: "work-shape", color: "#1f6feb" }; },
-        onEachFeature: function (f, l) { l.bindTooltip(f.properties.title); },
+        onEachFeature: function (f, l) { l.bindTooltip(escapeText(f.properties.title)); },
       }).addTo(map);
       if (works.features.length) { bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds(); }
       if (bounds) { map.fitBounds(bounds); }

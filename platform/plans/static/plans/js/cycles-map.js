@@ -15,7 +15,9 @@
     },
     onEachFeature: function (f, l) {
       var row = states[f.properties.code];
-      l.bindTooltip(f.properties.name + (row && row.step_name ? " · " + row.step_name : ""), { sticky: true });
+      var label = document.createElement("span");
+      label.textContent = f.properties.name + (row && row.step_name ? " · " + row.step_name : "");
+      l.bindTooltip(label.outerHTML, { sticky: true });
       if (row && row.cycle) { l.on("click", function () { window.location.href = "cycles/" + row.cycle + "/"; }); }
     },
   }).addTo(map);

@@ -1,6 +1,8 @@
 // Public plan page: the works on a map over the commune; the comment form posts to the public API.
 (async function () {
   "use strict";
+  // Leaflet tooltips take HTML; plan titles are text typed by people.
+  function escapeText(text) { var d = document.createElement("div"); d.textContent = text == null ? "" : String(text); return d.innerHTML; }
   var section = document.querySelector("section.public-plan");
   var base = window.location.pathname.replace(/public\/plans\/\d+\/$/, "");
   var form = document.getElementById("comment-form");
@@ -29,7 +31,7 @@
   var layer = L.geoJSON(works, {
     pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, className: "work-shape" }); },
     style: function () { return { className: "work-shape", color: "#1f6feb" }; },
-    onEachFeature: function (f, l) { l.bindTooltip(f.properties.title); },
+    onEachFeature: function (f, l) { l.bindTooltip(escapeText(f.properties.title)); },
   }).addTo(map);
   var bounds = own.length ? outline.getBounds() : null;
   if (works.features.length) { bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds(); }
