@@ -250,9 +250,9 @@
       var body = await response.json().catch(function () { return {}; });
       if (response.ok) {
         meetingForm.reset();
-        meetingForm.querySelector(".saved").textContent = labels.meetingSaved;
         await loadMeetings();
         form.elements.meeting.value = String(body.id);
+        meetingForm.querySelector(".saved").textContent = labels.meetingSaved;
       } else {
         Object.keys(body).forEach(function (key) {
           var slot = meetingForm.querySelector("[data-error-for='" + key + "']") || meetingForm.querySelector("[data-error-for='detail']");
