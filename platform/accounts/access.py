@@ -94,3 +94,21 @@ def visible_commune_ids(user, district):
         return None
     own = commune_unit_of(user)
     return [own.pk] if own is not None else []
+
+
+# Public investment (issue 5): the district's Finance-Planning Office keeps and reviews the plan;
+# province staff read it; a commune sees and answers what concerns its own communes.
+
+def can_manage_investment(user, district):
+    """May keep the district's public-investment plans and projects: that district's own staff only."""
+    return user.is_authenticated and user.role == Role.DISTRICT and user.unit_id == district.unit_id
+
+
+def can_review_investment(user, district):
+    """May record review decisions and pin review notes: that district's own staff only (province reads)."""
+    return can_manage_investment(user, district)
+
+
+def can_answer_review(user, commune_ids):
+    """May answer a review: the planning team of one of the communes it concerns."""
+    return user.is_authenticated and user.role == Role.COMMUNE and user.unit_id in set(commune_ids)
