@@ -228,7 +228,7 @@ def review_layer(*, reviews, limit: int, offset: int) -> tuple[int, str]:
     ids_sql, ids_params = reviews.values("id").query.sql_with_params()
     sql = REVIEW_FEATURE_SQL.format(ids=ids_sql, count=f"SELECT count(*) FROM ({ids_sql}) AS filtered")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids_params, limit, offset, settings.TIME_ZONE, settings.TIME_ZONE, *ids_params])
+        cursor.execute(sql, [*ids_params, limit, offset, *ids_params, settings.TIME_ZONE, settings.TIME_ZONE])
         count, features = cursor.fetchone()
     return count, features
 

@@ -110,7 +110,7 @@ def plan_transition(
     plan = PublicInvestmentPlan.objects.select_for_update().get(pk=plan.pk)
     sources, target, event = PLAN_TRANSITIONS[action]
     if plan.state not in sources:
-        raise ValidationError({"state": [_("A plan in state “%(state)s” cannot be %(action)s.") % {"state": plan.get_state_display(), "action": action}]})
+        raise ValidationError({"state": [_("The action “%(action)s” is not possible for a plan in state “%(state)s”.") % {"state": plan.get_state_display(), "action": action}]})
     changes = {}
     if action == "approve":
         errors = {}
