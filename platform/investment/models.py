@@ -7,6 +7,7 @@ Money is VND, whole đồng. Nothing that was decided is overwritten: every chan
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from province.models import CapitalSource
 from proposals.models import Sector
@@ -19,7 +20,7 @@ class PlanKind(models.TextChoices):
 
 class PlanState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("investment plan state", "Submitted")
     APPROVED = "approved", _("Approved")
 
 

@@ -30,7 +30,7 @@ def review_map(request):
             "group": _("Project group"), "manager": _("Managed by"), "communes": _("Communes served"),
             "decision": _("Investment decision"), "years": _("Years"), "progress": _("Physical progress"),
             "sources": _("Capital sources"), "allocations": _("Allocations"), "proposals": _("Origin proposals"),
-            "noProposals": _("No proposal linked yet."), "history": _("History"), "reviews": _("Review decisions and notes"),
+            "noProposals": _("No proposal linked yet."), "history": _("History of the project"), "reviews": _("Review decisions and notes"),
             "noReviews": _("No review yet."), "record": _("Record a decision"), "comment": _("Comment"), "save": _("Save"),
             "saved": _("Decision recorded."), "answer": _("Answer"), "sendAnswer": _("Send the answer"),
             "answered": _("Answer sent."), "pin": _("Pin a review note"), "pinHint": _("Click the map where the note belongs."),
