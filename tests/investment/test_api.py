@@ -1,7 +1,6 @@
 """The investment API on a real PostGIS database: plans, projects as GeoJSON, rules, refusals that change nothing."""
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from investment.models import Allocation, InvestmentProject, PlanEvent, ProjectEvent, PublicInvestmentPlan
 from tests.investment.factories import (
@@ -211,14 +210,18 @@ def test_layer_query_count_does_not_grow_with_features(client_for, district):
     client.get(BASE + "investment-projects/")  # warm the session and the tenant lookup
 
     def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(BASE + "investment-projects/").status_code == 200
-        return len(queries)
+        # An execute wrapper sees every statement; connection.queries is emptied by request_started.
+        statements = []
+        with connection.execute_wrapper(lambda execute, sql, params, many, context: statements.append(sql) or execute(sql, params, many, context)):
+            body = client.get(BASE + "investment-projects/").json()
+        return len(statements), body["count"]
 
     one = count()
     for i in range(1, 8):
         make_project(yp, code=f"Q{i}", geometry=point(DUNG_LIET))
-    assert count() == one
+    eight = count()
+    assert one[1] == 1 and eight[1] == 8
+    assert eight[0] == one[0] and 0 < one[0] <= 12  # session, user, tenant, search_path, then one statement for the layer
 
 
 def test_commune_sees_only_the_projects_serving_it(client_for, district):
