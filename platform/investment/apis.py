@@ -157,7 +157,7 @@ class PlanTransitionInput(serializers.Serializer):
 class PlanListApi(APIView):
     """The district's public-investment plans (medium-term and annual). District staff create them."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="investment_plans_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response({"results": [plan_output(p) for p in selectors.plan_list()]})
 
@@ -354,7 +354,7 @@ class ProjectListApi(APIView):
     allocations lie in their plan's years, the geometry inside the district.
     """
 
-    @extend_schema(parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="investment_projects_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         size, offset, page = page_window(request)
         projects = selectors.project_queryset(user=request.user, district=request.tenant, request=request)
