@@ -39,6 +39,9 @@ def committed_project(django_db_setup, django_db_blocker, live_url):
             PublicInvestmentPlan.objects.filter(pk=plan.pk).delete()
             Proposal.objects.filter(pk=proposal.pk).delete()
             connection.set_schema_to_public()
+            # With Playwright's event loop running, this teardown may hold a connection of its own
+            # context; close it, or the test database cannot be dropped at the end of the session.
+            connection.close()
 
 
 def test_district_reviewer_opens_the_map_clicks_a_project_and_records_a_decision(committed_project, db, page, login):
@@ -58,7 +61,7 @@ def test_district_reviewer_opens_the_map_clicks_a_project_and_records_a_decision
     page.wait_for_selector("#flash:has-text('Đã ghi quyết định.')")
     page.wait_for_selector("[data-testid=project-reviews]:has-text('Đưa vào kế hoạch năm 2026, ưu tiên 1')")
     assert "Quyết định thẩm định" in page.inner_text("[data-testid=project-history]")
-    assert "Đưa vào kế hoạch" in page.inner_text("#review-list")
+    page.wait_for_selector("#review-list li.review-item:has-text('Đưa vào kế hoạch năm 2026, ưu tiên 1')")
     connection.set_tenant(yen_phong)
     review = Review.objects.get(project=project)
     assert (review.decision, review.author.username) == ("include", "huyen.yen-phong")
