@@ -321,3 +321,31 @@ def test_district_summary_counts_investment(client_for, district):
     make_project(district("yen-phong"), code="C1", geometry=point(CHO))
     counts = client_for("tinh").get(BASE + "district/").json()["counts"]
     assert counts["investment_projects"] == 1 and counts["investment_plans"] == 0
+
+
+def test_messages_speak_vietnamese_first_and_english_on_request(client_for, district):
+    plan = make_plan(district("yen-phong"))
+    client = client_for("huyen.yen-phong")
+    body = project_feature(plan.pk, total_investment=6_000_000_000)
+    vi = post(client, BASE + "investment-projects/", body).json()["sources"][0]
+    assert vi == "Các nguồn vốn cộng lại được 5.000.000.000 đồng, không bằng tổng mức đầu tư 6.000.000.000 đồng."
+    en = client.post(BASE + "investment-projects/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en").json()["sources"][0]
+    assert en.startswith("The capital sources add up to 5.000.000.000 VND")
+
+
+def test_plan_years_cannot_shrink_below_its_allocations(client_for, district):
+    yp = district("yen-phong")
+    plan = make_plan(yp, kind="annual", start_year=2026)
+    make_project(yp, code="Y-1", plan=plan, geometry=point(CHO))
+    response = patch(client_for("huyen.yen-phong"), f"{BASE}investment-plans/{plan.pk}/", {"start_year": 2027, "end_year": 2027})
+    assert response.status_code == 400 and "end_year" in response.json()
+    in_district(yp)
+    plan.refresh_from_db()
+    assert (plan.start_year, plan.end_year) == (2026, 2026)
+
+
+def test_openapi_lists_the_investment_routes(client):
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+    for path in ["/d/{district}/api/investment-plans/", "/d/{district}/api/investment-projects/", "/d/{district}/api/reviews/",
+                 "/d/{district}/api/investment-projects/{id}/approve/", "/d/{district}/api/investment-plans/{id}/projects.xlsx"]:
+        assert path in paths, path
