@@ -210,7 +210,7 @@ class PlanAllocationsApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
         plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
-        year = selectors._int_param(request, "year")
+        year = selectors.int_param(request, "year")
         if year is not None and year not in plan.years:
             raise ValidationError({"year": [_("Year %(year)s lies outside the plan's years.") % {"year": year}]})
         return Response({"plan": plan.pk, "year": year, "by_source": selectors.allocations_by_source(plan=plan, year=year)})

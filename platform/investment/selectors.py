@@ -50,6 +50,22 @@ def allocations_by_source(*, plan: PublicInvestmentPlan, year: int | None = None
     return {r["source"]: r["total"] for r in rows.values("source").annotate(total=Sum("amount")).order_by("source")}
 
 
+def envelope_comparison(*, plan: PublicInvestmentPlan, year: int, envelopes: dict) -> list[dict]:
+    """The year's allocations by capital source against the resource envelope of step 2 ({source: VND}).
+
+    One row per source that is allocated or has an envelope, in the vocabulary's order; `exceeds` is
+    the warning the review map shows. The plan-cycle app supplies `envelopes` for the district and year.
+    """
+    allocated = allocations_by_source(plan=plan, year=year)
+    rows = []
+    for source in CapitalSource.values:
+        if source not in allocated and source not in envelopes:
+            continue
+        amount, envelope = allocated.get(source, 0), envelopes.get(source)
+        rows.append({"source": source, "allocated": amount, "envelope": envelope, "exceeds": envelope is not None and amount > envelope})
+    return rows
+
+
 def allocation_totals(*, plan: PublicInvestmentPlan) -> dict:
     """{year: {source: VND}} for every year of the plan (years without allocations hold an empty dict)."""
     totals = {year: {} for year in plan.years}
@@ -69,7 +85,8 @@ def _choice_list(request, name, choices):
     return values
 
 
-def _int_param(request, name):
+def int_param(request, name):
+    """A whole-number query parameter, or None; anything else is a 400 naming it."""
     text = request.query_params.get(name)
     if not text:
         return None
@@ -102,8 +119,8 @@ def project_queryset(*, user, district, request=None):
     commune = request.query_params.get("commune")
     if commune:
         projects = projects.filter(communes__code__in=commune.split(","))
-    year = _int_param(request, "year")
-    plan = _int_param(request, "plan")
+    year = int_param(request, "year")
+    plan = int_param(request, "plan")
     if year is not None or plan is not None:
         allocation = Q(project=OuterRef("pk"))
         if year is not None:
@@ -168,7 +185,7 @@ def review_queryset(*, user, district, request=None):
         reviews = reviews.filter(communes__id__in=visible)
     if request is None:
         return reviews
-    project = _int_param(request, "project")
+    project = int_param(request, "project")
     if project is not None:
         reviews = reviews.filter(project_id=project)
     kind = request.query_params.get("kind")

@@ -310,6 +310,15 @@ def test_allocations_by_source_sums_a_year_of_a_plan(client_for, district):
     in_district(yp)
     assert allocations_by_source(plan=plan, year=2026) == {"commune_budget": 1_000_000_000, "district_budget": 2_000_000_000}
     assert allocations_by_source(plan=plan, year=2027) == {}
+    # Step 2's envelope (from the plan-cycle app) is one join away.
+    from investment.selectors import envelope_comparison
+
+    rows = envelope_comparison(plan=plan, year=2026, envelopes={"district_budget": 1_500_000_000, "provincial_budget": 9})
+    assert rows == [
+        {"source": "provincial_budget", "allocated": 0, "envelope": 9, "exceeds": False},
+        {"source": "district_budget", "allocated": 2_000_000_000, "envelope": 1_500_000_000, "exceeds": True},
+        {"source": "commune_budget", "allocated": 1_000_000_000, "envelope": None, "exceeds": False},
+    ]
     body = client_for("tinh").get(f"{BASE}investment-plans/{plan.pk}/allocations/?year=2026").json()
     assert body["by_source"] == {"commune_budget": 1_000_000_000, "district_budget": 2_000_000_000}
     assert client_for("tinh").get(f"{BASE}investment-plans/{plan.pk}/allocations/?year=2031").status_code == 400
