@@ -437,7 +437,7 @@ class ReviewAnswerInput(serializers.Serializer):
 
 
 class ReviewListApi(APIView):
-    """Review decisions and pinned notes as GeoJSON (filters `project`, `kind`, `commune`).
+    """Review decisions and pinned notes as GeoJSON (filters `project`, `kind`, `commune`, `bbox`).
 
     POST a Feature (district staff of this district only): `properties` {project, decision, comment},
     `geometry` a Point for a pinned note (null for a decision on the project itself).
@@ -445,7 +445,7 @@ class ReviewListApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("project", OpenApiTypes.INT), OpenApiParameter("kind", OpenApiTypes.STR, enum=["decision", "note"]),
-                    OpenApiParameter("commune", OpenApiTypes.STR)],
+                    OpenApiParameter("commune", OpenApiTypes.STR), LIST_PARAMETERS[0]],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):

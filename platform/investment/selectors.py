@@ -178,7 +178,8 @@ def project_layer(*, projects, limit: int, offset: int) -> tuple[int, str]:
 
 
 def review_queryset(*, user, district, request=None):
-    """Reviews this user may see: all of them for district and province staff, those concerning its commune for a commune."""
+    """Reviews this user may see (all for district and province staff, those concerning its commune for a commune),
+    filtered by the request's `project`, `kind`, `commune`, `bbox`."""
     reviews = Review.objects.all()
     visible = visible_commune_ids(user, district)
     if visible is not None:
@@ -198,6 +199,11 @@ def review_queryset(*, user, district, request=None):
     commune = request.query_params.get("commune")
     if commune:
         reviews = reviews.filter(communes__code__in=commune.split(","))
+    bbox = request.query_params.get("bbox")
+    if bbox:
+        # A pinned review sits at its pin, a decision at its project.
+        box = bbox_polygon(bbox)
+        reviews = reviews.filter(Q(location__intersects=box) | Q(location__isnull=True, project__geom__intersects=box))
     return reviews
 
 

@@ -82,6 +82,9 @@ def test_pinned_note_concerns_the_commune_under_it(client_for, district):
     assert (props["kind"], props["pinned"], props["communes"]) == ("note", True, ["09196"])
     assert created.json()["geometry"]["coordinates"] == pytest.approx(DUNG_LIET)
     assert client_for("xa.09196").get(BASE + "reviews/?kind=note").json()["count"] == 1
+    assert reviewer.get(BASE + "reviews/?bbox=105.99,21.24,106.01,21.25").json()["count"] == 1
+    assert reviewer.get(BASE + "reviews/?bbox=105.94,21.19,105.96,21.21").json()["count"] == 0
+    assert reviewer.get(BASE + "reviews/?bbox=1,2").status_code == 400
     assert client_for("xa.09193").get(BASE + "reviews/").json()["count"] == 0
 
 
@@ -110,3 +113,6 @@ def test_decisions_are_never_overwritten(client_for, district):
     assert layer["review"] == "include"
     kinds = [f["properties"]["decision"] for f in reviewer.get(BASE + "reviews/?kind=decision").json()["features"]]
     assert kinds == ["include", "defer"]
+    # A decision sits at its project on the map.
+    assert reviewer.get(BASE + "reviews/?bbox=105.94,21.19,105.96,21.21").json()["count"] == 2
+    assert reviewer.get(BASE + "reviews/?bbox=105.99,21.24,106.01,21.25").json()["count"] == 0
