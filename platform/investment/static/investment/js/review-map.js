@@ -69,17 +69,22 @@
   var projects = await PlanMaps.fetchFeatures(config.api + "investment-projects/?page_size=5000");
   var projectLayer = L.geoJSON(null, {
     style: function (f) {
-      return { className: "project-shape project-" + f.properties.status, color: STATUS_COLOURS[f.properties.status], weight: 4, fillOpacity: 0.35 };
+      var colour = STATUS_COLOURS[f.properties.status];
+      if (f.geometry.type === "Point") {  // Leaflet applies this style to circle markers too
+        return { color: "#fff", weight: 1.5, fillColor: colour, fillOpacity: 0.9 };
+      }
+      return { color: colour, weight: 4, fillOpacity: 0.35 };
     },
     pointToLayer: function (f, latlng) {
-      return L.circleMarker(latlng, { radius: 7, className: "project-shape project-" + f.properties.status, color: "#fff", weight: 1.5,
-        fillColor: STATUS_COLOURS[f.properties.status], fillOpacity: 0.9 });
+      return L.circleMarker(latlng, { radius: 7 });
     },
     filter: function (f) {
       var p = f.properties;
       return shown.status.has(p.status) && shown.sector.has(p.sector) && (p.sources.length === 0 || p.sources.some(function (s) { return shown.source.has(s); }));
     },
     onEachFeature: function (f, layer) {
+      // Read when the path is created (the layer is added right after this), so tests and CSS can find it.
+      layer.options.className = "project-shape project-" + f.properties.status;
       layer.bindTooltip(f.properties.code + " · " + f.properties.name, { sticky: true });
       layer.on("click", function (e) {
         if (pinning) { return; }
