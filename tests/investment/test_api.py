@@ -358,3 +358,16 @@ def test_openapi_lists_the_investment_routes(client):
     for path in ["/d/{district}/api/investment-plans/", "/d/{district}/api/investment-projects/", "/d/{district}/api/reviews/",
                  "/d/{district}/api/investment-projects/{id}/approve/", "/d/{district}/api/investment-plans/{id}/projects.xlsx"]:
         assert path in paths, path
+
+
+def test_a_partial_edit_leaves_what_it_does_not_name(client_for, district):
+    yp = district("yen-phong")
+    plan = make_plan(yp)
+    project = make_project(yp, code="PE-1", plan=plan, geometry=point(CHO))
+    response = patch(client_for("huyen.yen-phong"), f"{BASE}investment-projects/{project.pk}/", {"name": "Tên mới"})
+    assert response.status_code == 200
+    props = response.json()["properties"]
+    assert props["name"] == "Tên mới" and props["manager"] == "district"
+    assert len(props["allocations"]) == 2 and len(props["sources"]) == 2
+    assert [c["code"] for c in props["communes"]] == ["09193"]
+    assert props["history"][-1]["changes"] == {"name": ["Đường giao thông PE-1", "Tên mới"]}
