@@ -6,7 +6,11 @@ from accounts.models import User
 from geo.selectors import communes_of
 
 # Each tenant app that holds district data counts it here (a function returning {name: count}).
-DISTRICT_COUNTERS = ["proposals.selectors.district_counts", "plans.selectors.district_counts"]
+DISTRICT_COUNTERS = [
+    "proposals.selectors.district_counts",
+    "plans.selectors.district_counts",
+    "investment.selectors.district_counts",
+]
 
 
 def district_summary(*, district):

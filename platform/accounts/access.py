@@ -104,3 +104,21 @@ def can_review_commune(user, commune):
 def can_moderate_public_comments(user, commune):
     """Public comments on a commune's draft are moderated and answered by its planning team."""
     return can_plan_for_commune(user, commune)
+
+
+# Public investment (issue 5): the district's Finance-Planning Office keeps and reviews the plan;
+# province staff read it; a commune sees and answers what concerns its own communes.
+
+def can_manage_investment(user, district):
+    """May keep the district's public-investment plans and projects: that district's own staff only."""
+    return user.is_authenticated and user.role == Role.DISTRICT and user.unit_id == district.unit_id
+
+
+def can_review_investment(user, district):
+    """May record review decisions and pin review notes: that district's own staff only (province reads)."""
+    return can_manage_investment(user, district)
+
+
+def can_answer_review(user, commune_ids):
+    """May answer a review: the planning team of one of the communes it concerns."""
+    return user.is_authenticated and user.role == Role.COMMUNE and user.unit_id in set(commune_ids)

@@ -94,6 +94,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "proposals",
     "plans",
+    "investment",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

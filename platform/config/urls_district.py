@@ -5,6 +5,7 @@ from frontend import views as pages
 from plans import urls as plans_urls
 from proposals import urls as proposal_urls
 from proposals import views as proposal_pages
+from investment import urls as investment_urls
 from tenants.apis import DistrictSummaryApi
 
 api_patterns = [
@@ -13,6 +14,7 @@ api_patterns = [
     path("public/", include(proposal_urls.public_api_patterns)),
     path("plans/", include("plans.urls")),
     path("public/plans/", include(plans_urls.public_urlpatterns)),
+    *investment_urls.api_patterns,
 ]
 
 urlpatterns = [
@@ -21,4 +23,5 @@ urlpatterns = [
     path("plans/", include("plans.page_urls")),
     path("public/plans/", include("plans.public_page_urls")),
     path("api/", include(api_patterns)),
+    *investment_urls.page_patterns,
 ]

@@ -1,0 +1,485 @@
+"""The public-investment API of a district: plans, projects (GeoJSON), reviews (GeoJSON), exports.
+
+Thin classes: input serializers check types, `accounts.access` decides who may act, services write,
+selectors read. Lists that feed the map come out of PostgreSQL as GeoJSON text.
+"""
+import json
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import can_answer_review, can_manage_investment, can_review_investment
+from geo.fields import GuardedGeometryField
+from geo.guard import ANY_FEATURE, POINT
+from investment import exports, selectors, services
+from investment.models import (
+    InvestmentProject,
+    PlanKind,
+    ProjectGroup,
+    ProjectManager,
+    PublicInvestmentPlan,
+    ReviewDecision,
+)
+from province.models import CapitalSource
+from proposals.models import Sector
+
+DEFAULT_PAGE_SIZE = 500
+MAX_PAGE_SIZE = 5000
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+def feature_input(data):
+    """A GeoJSON Feature's properties with its geometry under `geometry`; a plain object is taken as it is."""
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        properties = data.get("properties") or {}
+        if not isinstance(properties, dict):
+            raise ValidationError({"properties": [_("A Feature's properties must be an object.")]})
+        merged = dict(properties)
+        if "geometry" in data:
+            merged["geometry"] = data["geometry"]
+        return merged
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": [_("Send a JSON object or a GeoJSON Feature.")]})
+    return data
+
+
+def page_window(request):
+    """(limit, offset, page) from `page` and `page_size`; bad values are a 400."""
+    def number(name, default, maximum):
+        text = request.query_params.get(name)
+        if text in (None, ""):
+            return default
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValidationError({name: [_("%(name)s must be a whole number.") % {"name": name}]})
+        if value < 1:
+            raise ValidationError({name: [_("%(name)s must be at least 1.") % {"name": name}]})
+        return min(value, maximum) if maximum else value
+
+    size = number("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    page = number("page", 1, None)
+    return size, (page - 1) * size, page
+
+
+def feature_collection_response(request, count, features_text, size, page):
+    """A paginated FeatureCollection whose features are already GeoJSON text (never parsed again in Python)."""
+    def link(number):
+        params = request.query_params.copy()
+        params["page"] = str(number)
+        return request.build_absolute_uri(request.path) + "?" + urlencode(list(params.lists()), doseq=True)
+
+    next_url = link(page + 1) if page * size < count else None
+    previous_url = link(page - 1) if page > 1 else None
+    body = '{"type":"FeatureCollection","count":%d,"next":%s,"previous":%s,"features":%s}' % (
+        count, json.dumps(next_url), json.dumps(previous_url), features_text,
+    )
+    return HttpResponse(body, content_type="application/json")
+
+
+def require_manager(request):
+    if not can_manage_investment(request.user, request.tenant):
+        raise PermissionDenied(_("Only the district's Finance-Planning Office keeps the investment plan."))
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat (EPSG:4326)"),
+    OpenApiParameter("status", OpenApiTypes.STR, description="comma-separated status codes"),
+    OpenApiParameter("sector", OpenApiTypes.STR, description="comma-separated sector codes"),
+    OpenApiParameter("source", OpenApiTypes.STR, description="comma-separated capital source codes"),
+    OpenApiParameter("commune", OpenApiTypes.STR, description="GSO code(s) of communes served"),
+    OpenApiParameter("year", OpenApiTypes.INT, description="projects with an allocation in this year"),
+    OpenApiParameter("plan", OpenApiTypes.INT, description="projects with an allocation in this plan"),
+    OpenApiParameter("page", OpenApiTypes.INT),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description=f"up to {MAX_PAGE_SIZE}"),
+]
+
+
+# ---- plans ------------------------------------------------------------------------------------
+
+def plan_output(plan, *, detail=False):
+    body = {
+        "id": plan.pk,
+        "kind": plan.kind,
+        "kind_label": plan.get_kind_display(),
+        "name": plan.name,
+        "start_year": plan.start_year,
+        "end_year": plan.end_year,
+        "state": plan.state,
+        "state_label": plan.get_state_display(),
+        "decision_number": plan.decision_number,
+        "decision_date": plan.decision_date.isoformat() if plan.decision_date else None,
+        "notes": plan.notes,
+    }
+    if detail:
+        body["allocations_by_year"] = {str(y): v for y, v in selectors.allocation_totals(plan=plan).items()}
+        body["history"] = [
+            {"action": e.action, "from": e.from_state, "to": e.to_state, "note": e.note, "changes": e.changes,
+             "actor": e.actor.username, "at": e.at.isoformat()}
+            for e in plan.events.select_related("actor")
+        ]
+    return body
+
+
+class PlanInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=PlanKind.choices)
+    name = serializers.CharField(max_length=300)
+    start_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    end_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PlanUpdateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=300, required=False)
+    start_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    end_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    decision_date = serializers.DateField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PlanTransitionInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    decision_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class PlanListApi(APIView):
+    """The district's public-investment plans (medium-term and annual). District staff create them."""
+
+    @extend_schema(operation_id="investment_plans_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response({"results": [plan_output(p) for p in selectors.plan_list()]})
+
+    @extend_schema(request=PlanInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        require_manager(request)
+        data = PlanInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_create(actor=request.user, **data.validated_data)
+        return Response(plan_output(plan, detail=True), status=201)
+
+
+class PlanDetailApi(APIView):
+    """A plan with its sums by year and capital source and its history. Changing an approved plan needs a `reason`."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        return Response(plan_output(get_object_or_404(PublicInvestmentPlan, pk=pk), detail=True))
+
+    @extend_schema(request=PlanUpdateInput, responses={200: OpenApiTypes.OBJECT})
+    def patch(self, request, pk):
+        require_manager(request)
+        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        data = PlanUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        reason = fields.pop("reason", "")
+        plan = services.plan_update(plan=plan, actor=request.user, reason=reason, **fields)
+        return Response(plan_output(plan, detail=True))
+
+
+class PlanTransitionApi(APIView):
+    """POST submit/, return/, approve/ (approve takes `decision_number` and `decision_date`)."""
+
+    action = None
+
+    @extend_schema(request=PlanTransitionInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        require_manager(request)
+        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        data = PlanTransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_transition(plan=plan, actor=request.user, action=self.action, **data.validated_data)
+        return Response(plan_output(plan, detail=True))
+
+
+class PlanAllocationsApi(APIView):
+    """Sums of a plan's allocations by capital source, for `year` or the whole plan (VND)."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        year = selectors.int_param(request, "year")
+        if year is not None and year not in plan.years:
+            raise ValidationError({"year": [_("Year %(year)s lies outside the plan's years.") % {"year": year}]})
+        return Response({"plan": plan.pk, "year": year, "by_source": selectors.allocations_by_source(plan=plan, year=year)})
+
+
+class PlanExcelApi(APIView):
+    """The plan's project list as Excel, in the usual layout of Vietnamese investment plans (millions of VND)."""
+
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        projects = selectors.project_queryset(user=request.user, district=request.tenant)
+        content = exports.plan_workbook(plan=plan, projects=projects, district=request.tenant)
+        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="ke-hoach-dau-tu-cong-{plan.start_year}-{plan.end_year}.xlsx"'
+        return response
+
+
+class PlanGeoJSONApi(APIView):
+    """The plan's projects as one GeoJSON file (every project with an allocation in the plan)."""
+
+    @extend_schema(responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        projects = selectors.project_queryset(user=request.user, district=request.tenant).filter(allocations__plan=plan)
+        count, features = selectors.project_layer(projects=projects, limit=None, offset=0)
+        body = '{"type":"FeatureCollection","name":%s,"count":%d,"features":%s}' % (json.dumps(plan.name), count, features)
+        response = HttpResponse(body, content_type="application/geo+json")
+        response["Content-Disposition"] = f'attachment; filename="ke-hoach-dau-tu-cong-{plan.start_year}-{plan.end_year}.geojson"'
+        return response
+
+
+# ---- projects ---------------------------------------------------------------------------------
+
+class SourceInput(serializers.Serializer):
+    source = serializers.ChoiceField(choices=CapitalSource.choices)
+    amount = serializers.IntegerField(min_value=0)
+
+
+class AllocationInput(serializers.Serializer):
+    plan = serializers.PrimaryKeyRelatedField(queryset=PublicInvestmentPlan.objects.all())
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    source = serializers.ChoiceField(choices=CapitalSource.choices)
+    amount = serializers.IntegerField(min_value=0)
+
+
+class ProjectInput(serializers.Serializer):
+    code = serializers.CharField(max_length=50)
+    name = serializers.CharField(max_length=300)
+    investor = serializers.CharField(max_length=300)
+    manager = serializers.ChoiceField(choices=ProjectManager.choices, default=ProjectManager.DISTRICT)
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    group = serializers.ChoiceField(choices=ProjectGroup.choices, default=ProjectGroup.C)
+    geometry = GuardedGeometryField(allowed_types=ANY_FEATURE)
+    total_investment = serializers.IntegerField(min_value=0)
+    decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    decision_date = serializers.DateField(required=False, allow_null=True, default=None)
+    start_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    end_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    sources = SourceInput(many=True)
+    allocations = AllocationInput(many=True, required=False, default=list)
+    communes = serializers.ListField(child=serializers.CharField(max_length=20), required=False, default=list)
+    proposals = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+
+
+class ProjectUpdateInput(ProjectInput):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProjectTransitionInput(PlanTransitionInput):
+    pass
+
+
+class DisbursementInput(serializers.Serializer):
+    paid_on = serializers.DateField()
+    amount = serializers.IntegerField(min_value=1)
+    physical_progress = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+def _project_args(validated):
+    args = dict(validated)
+    args["geom"] = args.pop("geometry")
+    return args
+
+
+def project_feature(project, *, user, district):
+    """One project as a Feature with everything the review panel shows: sources, allocations, origin proposals, history, reviews."""
+    reviews = selectors.review_queryset(user=user, district=district).filter(project=project).select_related("author").prefetch_related("answers__author")
+    proposals = project.proposals.select_related("commune", "village").order_by("commune__code", "id")
+    return {
+        "type": "Feature",
+        "id": project.pk,
+        "geometry": json.loads(project.geom.geojson),
+        "properties": {
+            "id": project.pk, "code": project.code, "name": project.name, "investor": project.investor,
+            "manager": project.manager, "manager_label": project.get_manager_display(),
+            "sector": project.sector, "sector_label": project.get_sector_display(),
+            "group": project.group, "group_label": project.get_group_display(),
+            "status": project.status, "status_label": project.get_status_display(),
+            "total_investment": project.total_investment,
+            "decision_number": project.decision_number,
+            "decision_date": project.decision_date.isoformat() if project.decision_date else None,
+            "start_year": project.start_year, "end_year": project.end_year,
+            "physical_progress": project.physical_progress,
+            "communes": [{"code": c.code, "name": c.name} for c in project.communes.order_by("code")],
+            "sources": [{"source": s.source, "label": s.get_source_display(), "amount": s.amount} for s in project.sources.all()],
+            "allocations": [
+                {"plan": a.plan_id, "plan_name": a.plan.name, "year": a.year, "source": a.source, "label": a.get_source_display(), "amount": a.amount}
+                for a in project.allocations.select_related("plan")
+            ],
+            "disbursements": [
+                {"paid_on": d.paid_on.isoformat(), "amount": d.amount, "physical_progress": d.physical_progress, "note": d.note}
+                for d in project.disbursements.all()
+            ],
+            "proposals": [
+                {"id": p.pk, "title": p.title, "commune": p.commune.code, "commune_name": p.commune.name,
+                 "village": p.village.name if p.village else None, "status": p.status, "status_label": p.get_status_display(),
+                 "estimated_cost": p.estimated_cost, "plan_year": p.plan_year}
+                for p in proposals
+            ],
+            "history": [
+                {"action": e.action, "action_label": e.get_action_display(), "from": e.from_status, "to": e.to_status,
+                 "note": e.note, "changes": e.changes, "actor": e.actor.get_full_name() or e.actor.username, "at": e.at.isoformat()}
+                for e in selectors.project_history(project=project)
+            ],
+            "reviews": [
+                {"id": r.pk, "kind": r.kind, "decision": r.decision, "decision_label": r.get_decision_display() if r.decision else "",
+                 "comment": r.comment, "author": r.author.get_full_name() or r.author.username, "created_at": r.created_at.isoformat(),
+                 "answers": [{"text": a.text, "author": a.author.get_full_name() or a.author.username, "created_at": a.created_at.isoformat()} for a in r.answers.all()]}
+                for r in reviews.distinct()
+            ],
+        },
+    }
+
+
+class ProjectListApi(APIView):
+    """Investment projects as a GeoJSON FeatureCollection (filters `status`, `sector`, `source`, `commune`, `year`, `plan`, `bbox`).
+
+    POST a GeoJSON Feature to create one (district staff): sources must add up to `total_investment`,
+    allocations lie in their plan's years, the geometry inside the district.
+    """
+
+    @extend_schema(operation_id="investment_projects_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        size, offset, page = page_window(request)
+        projects = selectors.project_queryset(user=request.user, district=request.tenant, request=request)
+        count, features = selectors.project_layer(projects=projects, limit=size, offset=offset)
+        return feature_collection_response(request, count, features, size, page)
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        require_manager(request)
+        data = ProjectInput(data=feature_input(request.data))
+        data.is_valid(raise_exception=True)
+        project = services.project_create(district=request.tenant, actor=request.user, **_project_args(data.validated_data))
+        return Response(project_feature(project, user=request.user, district=request.tenant), status=201)
+
+
+def _visible_project(request, pk):
+    projects = selectors.project_queryset(user=request.user, district=request.tenant)
+    return get_object_or_404(projects.distinct(), pk=pk)
+
+
+class ProjectDetailApi(APIView):
+    """One project with its sources, allocations, disbursements, origin proposals, history and reviews."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        return Response(project_feature(_visible_project(request, pk), user=request.user, district=request.tenant))
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def patch(self, request, pk):
+        require_manager(request)
+        project = _visible_project(request, pk)
+        data = ProjectUpdateInput(data=feature_input(request.data), partial=True)
+        data.is_valid(raise_exception=True)
+        args = dict(data.validated_data)
+        if "geometry" in args:
+            args["geom"] = args.pop("geometry")
+        project = services.project_update(district=request.tenant, project=project, actor=request.user, **args)
+        return Response(project_feature(project, user=request.user, district=request.tenant))
+
+
+class ProjectTransitionApi(APIView):
+    """POST prepare/, approve/ (with the investment decision), start/, complete/, suspend/ (with a note), resume/."""
+
+    action = None
+
+    @extend_schema(request=ProjectTransitionInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        require_manager(request)
+        project = _visible_project(request, pk)
+        data = ProjectTransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = services.project_transition(project=project, actor=request.user, action=self.action, **data.validated_data)
+        return Response(project_feature(project, user=request.user, district=request.tenant))
+
+
+class DisbursementApi(APIView):
+    """POST a disbursement (date, amount) and the physical progress at that date."""
+
+    @extend_schema(request=DisbursementInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        require_manager(request)
+        project = _visible_project(request, pk)
+        data = DisbursementInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.disbursement_record(project=project, actor=request.user, **data.validated_data)
+        return Response(project_feature(project, user=request.user, district=request.tenant), status=201)
+
+
+# ---- reviews ----------------------------------------------------------------------------------
+
+class ReviewInput(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    decision = serializers.ChoiceField(choices=ReviewDecision.choices, required=False, allow_blank=True, default="")
+    comment = serializers.CharField()
+    geometry = GuardedGeometryField(allowed_types=POINT, required=False, allow_null=True, default=None)
+
+
+class ReviewAnswerInput(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class ReviewListApi(APIView):
+    """Review decisions and pinned notes as GeoJSON (filters `project`, `kind`, `commune`, `bbox`).
+
+    POST a Feature (district staff of this district only): `properties` {project, decision, comment},
+    `geometry` a Point for a pinned note (null for a decision on the project itself).
+    """
+
+    @extend_schema(
+        parameters=[OpenApiParameter("project", OpenApiTypes.INT), OpenApiParameter("kind", OpenApiTypes.STR, enum=["decision", "note"]),
+                    OpenApiParameter("commune", OpenApiTypes.STR), LIST_PARAMETERS[0]],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        size, offset, page = page_window(request)
+        reviews = selectors.review_queryset(user=request.user, district=request.tenant, request=request)
+        count, features = selectors.review_layer(reviews=reviews, limit=size, offset=offset)
+        return feature_collection_response(request, count, features, size, page)
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        if not can_review_investment(request.user, request.tenant):
+            raise PermissionDenied(_("Only the district's own staff record review decisions and notes."))
+        data = ReviewInput(data=feature_input(request.data))
+        data.is_valid(raise_exception=True)
+        project = None
+        if data.validated_data["project"] is not None:
+            project = get_object_or_404(InvestmentProject, pk=data.validated_data["project"])
+        review = services.review_create(
+            district=request.tenant, actor=request.user, project=project, decision=data.validated_data["decision"],
+            comment=data.validated_data["comment"], location=data.validated_data["geometry"],
+        )
+        count, features = selectors.review_layer(reviews=selectors.review_queryset(user=request.user, district=request.tenant).filter(pk=review.pk), limit=1, offset=0)
+        return HttpResponse(json.dumps(json.loads(features)[0]), content_type="application/json", status=201)
+
+
+class ReviewAnswerApi(APIView):
+    """The commune answers a decision or note that concerns it."""
+
+    @extend_schema(request=ReviewAnswerInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        review = get_object_or_404(selectors.review_queryset(user=request.user, district=request.tenant).distinct(), pk=pk)
+        if not can_answer_review(request.user, review.communes.values_list("pk", flat=True)):
+            raise PermissionDenied(_("Only the planning team of a commune concerned answers a review."))
+        data = ReviewAnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = services.review_answer(review=review, actor=request.user, text=data.validated_data["text"])
+        return Response({"review": review.pk, "text": answer.text, "author": request.user.username, "created_at": answer.created_at.isoformat()}, status=201)

@@ -1,0 +1,466 @@
+"""Writes of public-investment plans, projects and reviews.
+
+Every write is atomic, checks its rules before it touches a row, and leaves an event row (who, when,
+from, to, what changed). A refused write raises ValidationError with field-level messages (a 400) and
+changes nothing. Access (who may call these) is decided by `accounts.access` in the API layer.
+"""
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from geo.guard import GeometryRejected, check_inside
+from geo.models import AdministrativeUnit
+from investment.models import (
+    Allocation,
+    Disbursement,
+    InvestmentProject,
+    PlanEvent,
+    PlanKind,
+    PlanState,
+    ProjectEvent,
+    ProjectSource,
+    ProjectStatus,
+    PublicInvestmentPlan,
+    Review,
+    ReviewAnswer,
+)
+from proposals.models import Proposal
+
+MEDIUM_TERM_YEARS = 5
+
+
+# ---- plans ------------------------------------------------------------------------------------
+
+def _check_plan_years(*, kind, start_year, end_year):
+    if end_year < start_year:
+        raise ValidationError({"end_year": [_("The last year must not come before the first year.")]})
+    if kind == PlanKind.MEDIUM_TERM and end_year - start_year + 1 != MEDIUM_TERM_YEARS:
+        raise ValidationError({"end_year": [_("A medium-term plan covers five years (e.g. 2026–2030).")]})
+    if kind == PlanKind.ANNUAL and end_year != start_year:
+        raise ValidationError({"end_year": [_("An annual plan covers one year.")]})
+
+
+@transaction.atomic
+def plan_create(*, actor, kind: str, name: str, start_year: int, end_year: int | None = None, notes: str = "") -> PublicInvestmentPlan:
+    """Create a draft plan; an annual plan's last year defaults to its first, a medium-term one's to four years later."""
+    if end_year is None:
+        end_year = start_year + (MEDIUM_TERM_YEARS - 1 if kind == PlanKind.MEDIUM_TERM else 0)
+    _check_plan_years(kind=kind, start_year=start_year, end_year=end_year)
+    plan = PublicInvestmentPlan(kind=kind, name=name, start_year=start_year, end_year=end_year, notes=notes, created_by=actor)
+    plan.full_clean()
+    plan.save()
+    PlanEvent.objects.create(plan=plan, action=PlanEvent.Action.CREATED, to_state=plan.state, actor=actor)
+    return plan
+
+
+def _field_changes(obj, fields: dict) -> dict:
+    """{field: [old, new]} for the fields whose value changes, as JSON-friendly text."""
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(obj, name)
+        if old != value:
+            changes[name] = [_plain(old), _plain(value)]
+    return changes
+
+
+def _plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def plan_update(*, plan: PublicInvestmentPlan, actor, reason: str = "", **fields) -> PublicInvestmentPlan:
+    """Edit a plan's name, notes, years or decision. An approved plan changes only with a reason, kept as an amendment."""
+    plan = PublicInvestmentPlan.objects.select_for_update().get(pk=plan.pk)
+    changes = _field_changes(plan, fields)
+    if not changes:
+        return plan
+    if plan.state == PlanState.APPROVED and not reason.strip():
+        raise ValidationError({"reason": [_("An approved plan changes only through an amendment with a reason.")]})
+    if {"start_year", "end_year"} & set(changes):
+        start, end = fields.get("start_year", plan.start_year), fields.get("end_year", plan.end_year)
+        _check_plan_years(kind=plan.kind, start_year=start, end_year=end)
+        if plan.allocations.exclude(year__range=(start, end)).exists():
+            raise ValidationError({"end_year": [_("Some allocations of this plan fall outside the new years.")]})
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    action = PlanEvent.Action.AMENDED if plan.state == PlanState.APPROVED else PlanEvent.Action.UPDATED
+    PlanEvent.objects.create(plan=plan, action=action, from_state=plan.state, to_state=plan.state, note=reason, changes=changes, actor=actor)
+    return plan
+
+
+PLAN_TRANSITIONS = {
+    "submit": ({PlanState.DRAFT}, PlanState.SUBMITTED, PlanEvent.Action.SUBMITTED),
+    "return": ({PlanState.SUBMITTED}, PlanState.DRAFT, PlanEvent.Action.RETURNED),
+    "approve": ({PlanState.SUBMITTED}, PlanState.APPROVED, PlanEvent.Action.APPROVED),
+}
+
+
+@transaction.atomic
+def plan_transition(
+    *, plan: PublicInvestmentPlan, actor, action: str, note: str = "", decision_number: str = "", decision_date: date | None = None
+) -> PublicInvestmentPlan:
+    """Move a plan draft → submitted → approved (or back to draft); approval needs the decision's number and date."""
+    plan = PublicInvestmentPlan.objects.select_for_update().get(pk=plan.pk)
+    sources, target, event = PLAN_TRANSITIONS[action]
+    if plan.state not in sources:
+        raise ValidationError({"state": [_("The action “%(action)s” is not possible for a plan in state “%(state)s”.") % {"state": plan.get_state_display(), "action": action}]})
+    changes = {}
+    if action == "approve":
+        errors = {}
+        if not decision_number.strip():
+            errors["decision_number"] = [_("The approving decision's number is required.")]
+        if decision_date is None:
+            errors["decision_date"] = [_("The approving decision's date is required.")]
+        if errors:
+            raise ValidationError(errors)
+        changes = _field_changes(plan, {"decision_number": decision_number.strip(), "decision_date": decision_date})
+        plan.decision_number, plan.decision_date = decision_number.strip(), decision_date
+    old = plan.state
+    plan.state = target
+    plan.save(update_fields=["state", "decision_number", "decision_date", "updated_at"])
+    PlanEvent.objects.create(plan=plan, action=event, from_state=old, to_state=target, note=note, changes=changes, actor=actor)
+    return plan
+
+
+# ---- projects ---------------------------------------------------------------------------------
+
+SOURCES_DO_NOT_ADD_UP = "sources_do_not_add_up"
+
+
+def _district_communes(district, codes):
+    """The district's current communes with these GSO codes; any other code is a 400."""
+    communes = list(AdministrativeUnit.objects.filter(parent=district.unit, level=AdministrativeUnit.Level.COMMUNE, is_current=True, code__in=codes))
+    unknown = sorted(set(codes) - {c.code for c in communes})
+    if unknown:
+        raise ValidationError({"communes": [_("Not a commune of this district: %(codes)s.") % {"codes": ", ".join(unknown)}]})
+    return communes
+
+
+def _communes_under(district, geom):
+    """The district's communes that the geometry touches (a road may cross several)."""
+    return list(
+        AdministrativeUnit.objects.filter(
+            parent=district.unit, level=AdministrativeUnit.Level.COMMUNE, is_current=True, geom__intersects=geom
+        )
+    )
+
+
+def _nearest_commune(district, point):
+    from django.contrib.gis.db.models.functions import Distance
+
+    return (
+        AdministrativeUnit.objects.filter(parent=district.unit, level=AdministrativeUnit.Level.COMMUNE, is_current=True)
+        .annotate(d=Distance("geom", point))
+        .order_by("d")
+        .first()
+    )
+
+
+def _check_sources(total, sources):
+    seen = set()
+    for row in sources:
+        if row["source"] in seen:
+            raise ValidationError({"sources": [_("Capital source “%(source)s” is listed twice.") % {"source": row["source"]}]})
+        seen.add(row["source"])
+        if row["amount"] < 0:
+            raise ValidationError({"sources": [_("Amounts must not be negative.")]})
+    parts = sum(row["amount"] for row in sources)
+    if parts != total:
+        raise ValidationError(
+            {"sources": [_("The capital sources add up to %(parts)s VND, not to the total investment of %(total)s VND.") % {"parts": f"{parts:,}".replace(",", "."), "total": f"{total:,}".replace(",", ".")}]},
+            code=SOURCES_DO_NOT_ADD_UP,
+        )
+
+
+def _check_allocations(allocations, source_codes):
+    seen = set()
+    for row in allocations:
+        plan = row["plan"]
+        if row["year"] not in plan.years:
+            raise ValidationError(
+                {"allocations": [_("Year %(year)s lies outside the years of “%(plan)s” (%(start)s–%(end)s).") % {"year": row["year"], "plan": plan.name, "start": plan.start_year, "end": plan.end_year}]}
+            )
+        if row["source"] not in source_codes:
+            raise ValidationError({"allocations": [_("Allocation from “%(source)s”, which is not one of the project's capital sources.") % {"source": row["source"]}]})
+        if row["amount"] < 0:
+            raise ValidationError({"allocations": [_("Amounts must not be negative.")]})
+        key = (plan.pk, row["year"], row["source"])
+        if key in seen:
+            raise ValidationError({"allocations": [_("The same plan, year and source appear twice.")]})
+        seen.add(key)
+
+
+def _allocation_rows(project):
+    return sorted(
+        ([a.plan_id, a.year, a.source, a.amount] for a in project.allocations.all()), key=lambda r: (r[0], r[1], r[2])
+    )
+
+
+def _write_allocations(*, project, allocations, actor, reason):
+    """Replace a project's allocations; a change touching an approved plan needs a reason and is kept in that plan's history."""
+    before = _allocation_rows(project)
+    after = sorted(([r["plan"].pk, r["year"], r["source"], r["amount"]] for r in allocations), key=lambda r: (r[0], r[1], r[2]))
+    if before == after:
+        return {}
+    touched_plan_ids = {r[0] for r in before} | {r[0] for r in after}
+    touched_plan_ids = {pid for pid in touched_plan_ids if [r for r in before if r[0] == pid] != [r for r in after if r[0] == pid]}
+    approved = list(PublicInvestmentPlan.objects.select_for_update().filter(pk__in=touched_plan_ids, state=PlanState.APPROVED))
+    if approved and not reason.strip():
+        raise ValidationError({"reason": [_("These allocations belong to an approved plan; give the reason of the amendment.")]})
+    project.allocations.all().delete()
+    Allocation.objects.bulk_create(
+        Allocation(project=project, plan=r["plan"], year=r["year"], source=r["source"], amount=r["amount"]) for r in allocations
+    )
+    for plan in approved:
+        PlanEvent.objects.create(
+            plan=plan, action=PlanEvent.Action.AMENDED, from_state=plan.state, to_state=plan.state, note=reason, actor=actor,
+            changes={"project": project.code, "allocations": [[r[1:] for r in before if r[0] == plan.pk], [r[1:] for r in after if r[0] == plan.pk]]},
+        )
+    return {"allocations": [before, after]}
+
+
+def _check_proposals(proposal_ids):
+    proposals = list(Proposal.objects.filter(pk__in=proposal_ids))
+    missing = sorted(set(proposal_ids) - {p.pk for p in proposals})
+    if missing:
+        raise ValidationError({"proposals": [_("No such proposal: %(ids)s.") % {"ids": ", ".join(map(str, missing))}]})
+    return proposals
+
+
+@transaction.atomic
+def project_create(
+    *, district, actor, code: str, name: str, investor: str, sector: str, geom, total_investment: int, start_year: int, end_year: int,
+    sources: list, allocations: list = (), communes: list | None = None, proposals: list = (), manager: str = "district",
+    group: str = "C", decision_number: str = "", decision_date: date | None = None,
+) -> InvestmentProject:
+    """Create a proposed project inside the district: sources must add up to the total, allocations lie in their plans' years.
+
+    Without an explicit list of communes, the project serves the communes its geometry touches.
+    """
+    check_inside(geom, district.unit)
+    _check_project_years(start_year, end_year)
+    _check_sources(total_investment, sources)
+    _check_allocations(allocations, {s["source"] for s in sources})
+    served = _district_communes(district, communes) if communes else _communes_under(district, geom)
+    if not served:
+        raise ValidationError({"communes": [_("Name the communes the project serves.")]})
+    linked = _check_proposals(list(proposals))
+    project = InvestmentProject(
+        code=code, name=name, investor=investor, sector=sector, geom=geom, total_investment=total_investment, start_year=start_year,
+        end_year=end_year, manager=manager, group=group, decision_number=decision_number, decision_date=decision_date, created_by=actor,
+    )
+    project.full_clean()
+    project.save()
+    project.communes.set(served)
+    project.proposals.set(linked)
+    ProjectSource.objects.bulk_create(ProjectSource(project=project, source=s["source"], amount=s["amount"]) for s in sources)
+    Allocation.objects.bulk_create(
+        Allocation(project=project, plan=r["plan"], year=r["year"], source=r["source"], amount=r["amount"]) for r in allocations
+    )
+    ProjectEvent.objects.create(project=project, action=ProjectEvent.Action.CREATED, to_status=project.status, actor=actor)
+    return project
+
+
+def _check_project_years(start_year, end_year):
+    if end_year < start_year:
+        raise ValidationError({"end_year": [_("The end year must not come before the start year.")]})
+
+
+PROJECT_FIELDS = ("code", "name", "investor", "manager", "sector", "group", "geom", "total_investment", "decision_number", "decision_date", "start_year", "end_year")
+
+
+@transaction.atomic
+def project_update(
+    *, district, project: InvestmentProject, actor, reason: str = "", sources: list | None = None, allocations: list | None = None,
+    communes: list | None = None, proposals: list | None = None, **fields,
+) -> InvestmentProject:
+    """Edit a project; the old and new values of every changed field are kept in its history.
+
+    Sources are checked against the (new) total; allocations of an approved plan change only with a reason.
+    """
+    project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
+    fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
+    if "geom" in fields:
+        check_inside(fields["geom"], district.unit)
+        if fields["geom"].equals_exact(project.geom, 1e-9) and fields["geom"].geom_type == project.geom.geom_type:
+            fields.pop("geom")
+    changes = _field_changes(project, {k: v for k, v in fields.items() if k != "geom"})
+    if "geom" in fields:
+        changes["geom"] = [project.geom.geojson, fields["geom"].geojson]
+    _check_project_years(fields.get("start_year", project.start_year), fields.get("end_year", project.end_year))
+    total = fields.get("total_investment", project.total_investment)
+    current_sources = [{"source": s.source, "amount": s.amount} for s in project.sources.all()]
+    new_sources = current_sources if sources is None else list(sources)
+    _check_sources(total, new_sources)
+    source_codes = {s["source"] for s in new_sources}
+    if allocations is None:
+        stale = project.allocations.exclude(source__in=source_codes)
+        if stale.exists():
+            raise ValidationError({"allocations": [_("Some allocations come from a source the project no longer has.")]})
+    else:
+        _check_allocations(allocations, source_codes)
+    if sources is not None and sorted((s["source"], s["amount"]) for s in new_sources) != sorted((s["source"], s["amount"]) for s in current_sources):
+        changes["sources"] = [current_sources, new_sources]
+    if communes is not None:
+        served = _district_communes(district, communes)
+        if not served:
+            raise ValidationError({"communes": [_("Name the communes the project serves.")]})
+        old_codes = sorted(project.communes.values_list("code", flat=True))
+        if old_codes != sorted(c.code for c in served):
+            changes["communes"] = [old_codes, sorted(c.code for c in served)]
+            project.communes.set(served)
+    if proposals is not None:
+        linked = _check_proposals(list(proposals))
+        old_ids = sorted(project.proposals.values_list("pk", flat=True))
+        if old_ids != sorted(p.pk for p in linked):
+            changes["proposals"] = [old_ids, sorted(p.pk for p in linked)]
+            project.proposals.set(linked)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    if "sources" in changes:
+        project.sources.all().delete()
+        ProjectSource.objects.bulk_create(ProjectSource(project=project, source=s["source"], amount=s["amount"]) for s in new_sources)
+    if allocations is not None:
+        changes.update(_write_allocations(project=project, allocations=allocations, actor=actor, reason=reason))
+    if changes:
+        ProjectEvent.objects.create(
+            project=project, action=ProjectEvent.Action.UPDATED, from_status=project.status, to_status=project.status, note=reason,
+            changes=changes, actor=actor,
+        )
+    return project
+
+
+PROJECT_TRANSITIONS = {
+    "prepare": ({ProjectStatus.PROPOSED}, ProjectStatus.PREPARATION),
+    "approve": ({ProjectStatus.PREPARATION}, ProjectStatus.APPROVED),
+    "start": ({ProjectStatus.APPROVED}, ProjectStatus.UNDER_CONSTRUCTION),
+    "complete": ({ProjectStatus.UNDER_CONSTRUCTION}, ProjectStatus.COMPLETED),
+    "suspend": ({ProjectStatus.PREPARATION, ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION}, ProjectStatus.SUSPENDED),
+    "resume": ({ProjectStatus.SUSPENDED}, None),  # back to the status it was suspended from
+}
+
+
+@transaction.atomic
+def project_transition(
+    *, project: InvestmentProject, actor, action: str, note: str = "", decision_number: str = "", decision_date: date | None = None
+) -> InvestmentProject:
+    """Move a project along proposed → in preparation → approved → under construction → completed, or suspend and resume it.
+
+    Approval needs the investment decision (number and date), given now or already on the project;
+    a suspension needs a reason.
+    """
+    project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
+    sources, target = PROJECT_TRANSITIONS[action]
+    if project.status not in sources:
+        raise ValidationError(
+            {"status": [_("A project that is “%(status)s” cannot take the action “%(action)s”.") % {"status": project.get_status_display(), "action": action}]}
+        )
+    changes = {}
+    if action == "approve":
+        number = decision_number.strip() or project.decision_number
+        when = decision_date or project.decision_date
+        errors = {}
+        if not number:
+            errors["decision_number"] = [_("The investment decision's number is required.")]
+        if when is None:
+            errors["decision_date"] = [_("The investment decision's date is required.")]
+        if errors:
+            raise ValidationError(errors)
+        changes = _field_changes(project, {"decision_number": number, "decision_date": when})
+        project.decision_number, project.decision_date = number, when
+    if action == "suspend" and not note.strip():
+        raise ValidationError({"note": [_("Say why the project is suspended.")]})
+    if action == "resume":
+        last = project.events.filter(action=ProjectEvent.Action.TRANSITION, to_status=ProjectStatus.SUSPENDED).order_by("-at", "-id").first()
+        target = last.from_status if last is not None else ProjectStatus.PREPARATION
+    old = project.status
+    project.status = target
+    if target == ProjectStatus.COMPLETED:
+        changes["physical_progress"] = [project.physical_progress, 100]
+        project.physical_progress = 100
+    project.save(update_fields=["status", "decision_number", "decision_date", "physical_progress", "updated_at"])
+    ProjectEvent.objects.create(
+        project=project, action=ProjectEvent.Action.TRANSITION, from_status=old, to_status=target, note=note, changes=changes, actor=actor
+    )
+    return project
+
+
+@transaction.atomic
+def disbursement_record(
+    *, project: InvestmentProject, actor, paid_on: date, amount: int, physical_progress: int | None = None, note: str = ""
+) -> Disbursement:
+    """Record money paid out and the physical progress at that date; disbursements never exceed the total investment."""
+    project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
+    if project.status in (ProjectStatus.PROPOSED, ProjectStatus.PREPARATION):
+        raise ValidationError({"status": [_("Money is disbursed only on an approved project.")]})
+    if amount <= 0:
+        raise ValidationError({"amount": [_("The amount must be positive.")]})
+    paid = project.disbursements.aggregate(s=Sum("amount"))["s"] or 0
+    if paid + amount > project.total_investment:
+        raise ValidationError({"amount": [_("Disbursements would exceed the total investment.")]})
+    if physical_progress is not None and not 0 <= physical_progress <= 100:
+        raise ValidationError({"physical_progress": [_("Physical progress is a percentage from 0 to 100.")]})
+    disbursement = Disbursement.objects.create(
+        project=project, paid_on=paid_on, amount=amount, physical_progress=physical_progress, note=note, recorded_by=actor
+    )
+    changes = {"disbursed": [paid, paid + amount]}
+    if physical_progress is not None and physical_progress != project.physical_progress:
+        changes["physical_progress"] = [project.physical_progress, physical_progress]
+        project.physical_progress = physical_progress
+        project.save(update_fields=["physical_progress", "updated_at"])
+    ProjectEvent.objects.create(
+        project=project, action=ProjectEvent.Action.DISBURSED, from_status=project.status, to_status=project.status, note=note,
+        changes=changes, actor=actor,
+    )
+    return disbursement
+
+
+# ---- reviews ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def review_create(*, district, actor, comment: str, project: InvestmentProject | None = None, decision: str = "", location=None) -> Review:
+    """Record a reviewer's decision on a project, or pin a review note at a place in the district.
+
+    A decision needs a project; a note needs a place (and may concern a project). The review
+    concerns the project's communes, or the commune under the pin.
+    """
+    if not comment.strip():
+        raise ValidationError({"comment": [_("Write a comment.")]})
+    if decision and project is None:
+        raise ValidationError({"project": [_("A decision is taken on a project.")]})
+    if not decision and location is None:
+        raise ValidationError({"location": [_("A review note is pinned at a place on the map.")]})
+    if location is not None:
+        try:
+            check_inside(location, district.unit)
+        except GeometryRejected as exc:
+            raise ValidationError({"location": [exc.message]})
+    review = Review.objects.create(project=project, decision=decision, comment=comment.strip(), location=location, author=actor)
+    if project is not None:
+        communes = list(project.communes.all())
+    else:
+        communes = _communes_under(district, location) or [c for c in [_nearest_commune(district, location)] if c is not None]
+    review.communes.set(communes)
+    if decision:
+        ProjectEvent.objects.create(
+            project=project, action=ProjectEvent.Action.REVIEWED, from_status=project.status, to_status=project.status,
+            note=comment.strip(), changes={"decision": decision}, actor=actor,
+        )
+    return review
+
+
+@transaction.atomic
+def review_answer(*, review: Review, actor, text: str) -> ReviewAnswer:
+    """The commune's answer to a review decision or note."""
+    if not text.strip():
+        raise ValidationError({"text": [_("Write an answer.")]})
+    return ReviewAnswer.objects.create(review=review, text=text.strip(), author=actor)

@@ -1,0 +1,296 @@
+// Review map of the district's public investment: projects by status, sector and capital source over the
+// commune boundaries, review notes pinned on the map; a click on a project opens its panel (details, origin
+// proposals, history, reviews) with the decision form for district staff and the answer form for communes.
+(async function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("review-config").textContent);
+  var T = config.text;
+  var el = document.getElementById("review-map");
+  var panel = document.getElementById("project-panel");
+  var flash = document.getElementById("flash");
+  var map = PlanMaps.createMap("review-map");
+  var STATUS_COLOURS = {
+    proposed: "#8e44ad", preparation: "#d98c00", approved: "#1f6fb2",
+    under_construction: "#c0392b", completed: "#1b7d3a", suspended: "#6b7480",
+  };
+  var shown = { status: new Set(Object.keys(config.statuses)), sector: new Set(Object.keys(config.sectors)), source: new Set(Object.keys(config.sources)) };
+  var pinning = false;
+  var pinnedAt = null;
+  var pinMarker = null;
+
+  function csrf() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  async function send(url, body) {
+    var response = await fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify(body),
+    });
+    var data = await response.json().catch(function () { return {}; });
+    if (!response.ok) {
+      var messages = [];
+      Object.keys(data).forEach(function (key) { messages.push(key + ": " + [].concat(data[key]).join(" ")); });
+      throw new Error(messages.join("; ") || String(response.status));
+    }
+    return data;
+  }
+
+  function say(text, isError) {
+    flash.textContent = text;
+    flash.className = isError ? "error" : "";
+  }
+
+  function node(tag, text, attrs) {
+    var n = document.createElement(tag);
+    if (text !== undefined && text !== null) { n.textContent = text; }
+    Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
+    return n;
+  }
+
+  function money(vnd) {
+    return (vnd / 1e6).toLocaleString("vi-VN", { maximumFractionDigits: 3 }) + " " + T.million;
+  }
+
+  function date(iso) {
+    if (!iso) { return ""; }
+    var d = new Date(iso);
+    if (iso.length === 10) { var p = iso.split("-"); return p[2] + "/" + p[1] + "/" + p[0]; }
+    return d.toLocaleString("vi-VN", { day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
+
+  // --- layers ----------------------------------------------------------------------------------
+  var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + config.district);
+  var communeLayer = PlanMaps.unitLayer(communes, { className: "commune-shape", color: "#8f1d21", weight: 1.2, fillOpacity: 0.04, interactive: false }).addTo(map);
+  if (communes.features.length) { map.fitBounds(communeLayer.getBounds()); }
+
+  var projects = await PlanMaps.fetchFeatures(config.api + "investment-projects/?page_size=5000");
+  var projectLayer = L.geoJSON(null, {
+    style: function (f) {
+      var colour = STATUS_COLOURS[f.properties.status];
+      if (f.geometry.type === "Point") {  // Leaflet applies this style to circle markers too
+        return { color: "#fff", weight: 1.5, fillColor: colour, fillOpacity: 0.9 };
+      }
+      return { color: colour, weight: 4, fillOpacity: 0.35 };
+    },
+    pointToLayer: function (f, latlng) {
+      return L.circleMarker(latlng, { radius: 7 });
+    },
+    filter: function (f) {
+      var p = f.properties;
+      return shown.status.has(p.status) && shown.sector.has(p.sector) && (p.sources.length === 0 || p.sources.some(function (s) { return shown.source.has(s); }));
+    },
+    onEachFeature: function (f, layer) {
+      // Read when the path is created (the layer is added right after this), so tests and CSS can find it.
+      layer.options.className = "project-shape project-" + f.properties.status;
+      layer.bindTooltip(f.properties.code + " · " + f.properties.name, { sticky: true });
+      layer.on("click", function (e) {
+        if (pinning) { return; }
+        L.DomEvent.stopPropagation(e);
+        openProject(f.properties.id);
+      });
+    },
+  }).addTo(map);
+
+  var reviewLayer = L.layerGroup().addTo(map);
+
+  function drawProjects() {
+    projectLayer.clearLayers();
+    projectLayer.addData(projects);
+    var drawn = projectLayer.getLayers().length;
+    el.dataset.projects = String(drawn);
+    document.querySelector("[data-testid=counts]").textContent = drawn + " / " + projects.features.length;
+  }
+
+  function buildFilters() {
+    [["status", config.statuses], ["sector", config.sectors], ["source", config.sources]].forEach(function (pair) {
+      var fieldset = document.querySelector("fieldset[data-filter=" + pair[0] + "]");
+      Object.keys(pair[1]).forEach(function (code) {
+        var label = node("label");
+        var box = node("input", null, { type: "checkbox", value: code, name: pair[0] });
+        box.checked = true;
+        box.addEventListener("change", function () {
+          if (box.checked) { shown[pair[0]].add(code); } else { shown[pair[0]].delete(code); }
+          drawProjects();
+        });
+        label.appendChild(box);
+        if (pair[0] === "status") { label.appendChild(node("span", null, { class: "swatch", style: "background:" + STATUS_COLOURS[code] })); }
+        label.appendChild(document.createTextNode(pair[1][code]));
+        fieldset.appendChild(label);
+      });
+    });
+  }
+
+  async function loadReviews() {
+    var reviews = await PlanMaps.fetchFeatures(config.api + "reviews/?page_size=5000");
+    reviewLayer.clearLayers();
+    var list = document.querySelector("#review-list ol");
+    list.textContent = "";
+    reviews.features.forEach(function (f) {
+      var p = f.properties;
+      if (p.pinned) {
+        var c = f.geometry.coordinates;
+        L.circleMarker([c[1], c[0]], { radius: 6, className: "review-note", color: "#000", weight: 2, fillColor: "#ffd400", fillOpacity: 1 })
+          .bindTooltip(T.note + ": " + p.comment).addTo(reviewLayer);
+      }
+      list.appendChild(reviewItem(p));
+    });
+    el.dataset.reviews = String(reviews.features.length);
+  }
+
+  function reviewItem(p) {
+    var li = node("li", null, { class: "review-item", "data-review": p.id });
+    var head = p.kind === "decision" ? config.decisions[p.decision] : T.note;
+    li.appendChild(node("strong", head));
+    if (p.project_code) { li.appendChild(document.createTextNode(" · " + p.project_code + " " + (p.project_name || ""))); }
+    li.appendChild(node("div", p.comment, { class: "comment" }));
+    li.appendChild(node("div", (p.author || "") + " · " + (p.created_at || ""), { class: "muted" }));
+    var answers = node("ul", null, { class: "answers" });
+    (p.answers || []).forEach(function (a) { answers.appendChild(node("li", a.text + " — " + a.author)); });
+    li.appendChild(answers);
+    if (config.canAnswer && config.ownCommune && (p.communes || []).indexOf(config.ownCommune) >= 0) {
+      var form = node("form", null, { class: "answer-form" });
+      var area = node("textarea", null, { name: "text", rows: "2", required: "required", "aria-label": T.answer });
+      form.appendChild(area);
+      form.appendChild(node("button", T.sendAnswer, { type: "submit" }));
+      form.addEventListener("submit", async function (e) {
+        e.preventDefault();
+        try {
+          await send(config.api + "reviews/" + p.id + "/answers/", { text: area.value });
+          say(T.answered);
+          await loadReviews();
+        } catch (err) { say(T.error + " " + err.message, true); }
+      });
+      li.appendChild(form);
+    }
+    return li;
+  }
+
+  // --- the project panel -----------------------------------------------------------------------
+  async function openProject(id) {
+    var response = await fetch(config.api + "investment-projects/" + id + "/", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) { say(T.error + " " + response.status, true); return; }
+    renderPanel(await response.json());
+  }
+
+  function section(title, items) {
+    var wrap = node("section");
+    wrap.appendChild(node("h2", title));
+    var ul = node("ul");
+    items.forEach(function (text) { ul.appendChild(node("li", text)); });
+    wrap.appendChild(ul);
+    return wrap;
+  }
+
+  function renderPanel(feature) {
+    var p = feature.properties;
+    panel.textContent = "";
+    panel.hidden = false;
+    panel.dataset.project = String(p.id);
+    panel.appendChild(node("h2", p.code + " · " + p.name, { "data-testid": "project-title" }));
+    var dl = node("dl");
+    [
+      [T.status, p.status_label], [T.sector, p.sector_label], [T.group, p.group_label], [T.manager, p.manager_label],
+      [T.investor, p.investor], [T.communes, p.communes.map(function (c) { return c.name; }).join(", ")],
+      [T.total, money(p.total_investment)],
+      [T.decision, [p.decision_number, date(p.decision_date)].filter(Boolean).join(", ")],
+      [T.years, p.start_year + "–" + p.end_year], [T.progress, p.physical_progress + " %"],
+    ].forEach(function (row) { dl.appendChild(node("dt", row[0])); dl.appendChild(node("dd", row[1])); });
+    panel.appendChild(dl);
+    panel.appendChild(section(T.sources, p.sources.map(function (s) { return s.label + ": " + money(s.amount); })));
+    panel.appendChild(section(T.allocations, p.allocations.map(function (a) { return a.year + " · " + a.label + ": " + money(a.amount) + " (" + a.plan_name + ")"; })));
+    if (p.disbursements.length) {
+      panel.appendChild(section(T.disbursed, p.disbursements.map(function (d) { return date(d.paid_on) + ": " + money(d.amount) + (d.physical_progress !== null ? " · " + d.physical_progress + " %" : ""); })));
+    }
+    var origin = section(T.proposals, p.proposals.map(function (o) { return o.title + " — " + o.commune_name + (o.village ? ", " + o.village : "") + " (" + o.status_label + ")"; }));
+    origin.setAttribute("data-testid", "origin-proposals");
+    if (!p.proposals.length) { origin.appendChild(node("p", T.noProposals, { class: "muted" })); }
+    panel.appendChild(origin);
+    var reviews = section(T.reviews, p.reviews.map(function (r) {
+      return (r.decision_label || T.note) + ": " + r.comment + " — " + r.author + ", " + date(r.created_at)
+        + r.answers.map(function (a) { return " ↳ " + a.text + " — " + a.author; }).join("");
+    }));
+    reviews.setAttribute("data-testid", "project-reviews");
+    if (!p.reviews.length) { reviews.appendChild(node("p", T.noReviews, { class: "muted" })); }
+    panel.appendChild(reviews);
+    var history = section(T.history, p.history.map(function (h) {
+      return date(h.at) + " · " + h.action_label + (h.from && h.to && h.from !== h.to ? " (" + (config.statuses[h.from] || h.from) + " → " + (config.statuses[h.to] || h.to) + ")" : "")
+        + (h.changes && h.changes.decision ? ": " + config.decisions[h.changes.decision] : "") + (h.note ? " — " + h.note : "") + " · " + h.actor;
+    }));
+    history.setAttribute("data-testid", "project-history");
+    panel.appendChild(history);
+    if (config.canReview) { panel.appendChild(decisionForm(p)); }
+  }
+
+  function decisionForm(p) {
+    var form = node("form", null, { id: "decision-form" });
+    form.appendChild(node("h2", T.record));
+    var select = node("select", null, { name: "decision", "aria-label": T.record });
+    Object.keys(config.decisions).forEach(function (code) { select.appendChild(node("option", config.decisions[code], { value: code })); });
+    form.appendChild(select);
+    var label = node("label", T.comment);
+    var area = node("textarea", null, { name: "comment", rows: "3", required: "required" });
+    label.appendChild(area);
+    form.appendChild(label);
+    form.appendChild(node("button", T.save, { type: "submit" }));
+    form.addEventListener("submit", async function (e) {
+      e.preventDefault();
+      try {
+        await send(config.api + "reviews/", { type: "Feature", geometry: null, properties: { project: p.id, decision: select.value, comment: area.value } });
+        say(T.saved);
+        await openProject(p.id);
+        await loadReviews();
+        var feature = projects.features.find(function (f) { return f.properties.id === p.id; });
+        if (feature) { feature.properties.review = select.value; }
+      } catch (err) { say(T.error + " " + err.message, true); }
+    });
+    return form;
+  }
+
+  // --- pinned notes ----------------------------------------------------------------------------
+  var pinButton = document.getElementById("pin-note");
+  var noteForm = document.getElementById("note-form");
+  if (pinButton) {
+    pinButton.addEventListener("click", function () {
+      pinning = true;
+      noteForm.hidden = false;
+      map.getContainer().classList.add("pinning");
+    });
+    map.on("click", function (e) {
+      if (!pinning) { return; }
+      pinnedAt = e.latlng;
+      if (pinMarker) { pinMarker.remove(); }
+      pinMarker = L.circleMarker(e.latlng, { radius: 6, className: "review-note-draft", color: "#000", fillColor: "#ffd400", fillOpacity: 0.6 }).addTo(map);
+    });
+    noteForm.querySelector("[data-action=cancel]").addEventListener("click", stopPinning);
+    noteForm.addEventListener("submit", async function (e) {
+      e.preventDefault();
+      if (!pinnedAt) { say(T.pinHint, true); return; }
+      try {
+        await send(config.api + "reviews/", {
+          type: "Feature", geometry: { type: "Point", coordinates: [pinnedAt.lng, pinnedAt.lat] },
+          properties: { comment: noteForm.elements.comment.value },
+        });
+        say(T.notePinned);
+        noteForm.reset();
+        stopPinning();
+        await loadReviews();
+      } catch (err) { say(T.error + " " + err.message, true); }
+    });
+  }
+
+  function stopPinning() {
+    pinning = false;
+    pinnedAt = null;
+    noteForm.hidden = true;
+    map.getContainer().classList.remove("pinning");
+    if (pinMarker) { pinMarker.remove(); pinMarker = null; }
+  }
+
+  buildFilters();
+  drawProjects();
+  await loadReviews();
+  el.dataset.ready = "1";
+})();
