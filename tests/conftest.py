@@ -22,19 +22,14 @@ DEMO_PASSWORD = "demo-2026"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def pytest_collection_modifyitems(items):
-    # Browser tests reach the database through the live server only; marking them makes
-    # pytest-django create the test database even when they run alone.
-    for item in items:
-        if item.get_closest_marker("browser") and not item.get_closest_marker("django_db"):
-            item.add_marker(pytest.mark.django_db)
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    # pytest-django creates the test database only when a collected test is marked django_db; a
+    # browser-only run must mark its module so, and anything else stops here rather than loading
+    # fixtures into the working database.
     name = connection.settings_dict["NAME"]
     if not name.startswith("test"):
-        raise RuntimeError(f"refusing to load fixtures into {name!r}: the tests run on a test database only")
+        raise RuntimeError(f"refusing to load fixtures into {name!r}: mark the tests django_db so a test database is made")
     with django_db_blocker.unblock():
         call_command("setup_province", verbosity=0)
         call_command("load_demo", verbosity=0)

@@ -1,7 +1,8 @@
 """The map pages in Debian's Chromium against a live server."""
 import pytest
 
-pytestmark = pytest.mark.browser
+# django_db: so that a run of this file alone still gets a test database (see tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 def test_home_page_draws_the_eight_districts_and_the_communes(page):
