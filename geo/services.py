@@ -28,19 +28,23 @@ def _number(text, cast):
 
 
 @transaction.atomic
-def reference_units_load(*, geojson_path: Path, csv_path: Path) -> dict:
-    """Load or refresh the province, districts and communes (codes, names, boundaries) by GSO code.
+def reference_units_load(*, geojson_path: Path, csv_path: Path, refresh: bool = False) -> dict:
+    """Load the province, districts and communes (codes, names, boundaries) by GSO code.
 
-    Idempotent: units are matched by code and updated in place; dissolved units from the CSV are
-    kept, without boundary, and point to the unit they merged into.
+    Idempotent: units are matched by code. Existing units are left as they are (an official
+    boundary import must survive the next set-up) unless `refresh` asks to overwrite them from
+    the files. Dissolved units from the CSV are kept, without boundary, and point to the unit
+    they merged into.
     """
     with open(csv_path, encoding="utf-8") as fh:
         rows = {row["code"]: row for row in csv.DictReader(fh)}
     features = {f["properties"]["code"]: f for f in json.loads(Path(geojson_path).read_text(encoding="utf-8"))["features"]}
     order = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
     created = updated = 0
-    by_code = {}
+    by_code = {} if refresh else {u.code: u for u in AdministrativeUnit.objects.filter(code__in=rows)}
     for code, row in sorted(rows.items(), key=lambda item: (order[item[1]["level"]], item[0])):
+        if code in by_code:
+            continue
         feature = features.get(code)
         props = feature["properties"] if feature else {}
         geom = _multipolygon(GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)) if feature else None
@@ -66,7 +70,7 @@ def reference_units_load(*, geojson_path: Path, csv_path: Path) -> dict:
         updated += not was_created
     for code, row in rows.items():
         if row["merged_into"]:
-            AdministrativeUnit.objects.filter(code=code).update(merged_into=by_code[row["merged_into"]])
+            AdministrativeUnit.objects.filter(code=code, merged_into__isnull=True).update(merged_into=by_code[row["merged_into"]])
     return {"created": created, "updated": updated}
 
 

@@ -36,6 +36,26 @@ def test_counts_match_the_data_files():
 
 
 @pytest.mark.django_db
+def test_setup_keeps_an_imported_boundary_and_refresh_restores_the_files():
+    from django.contrib.gis.geos import MultiPolygon
+
+    unit = AdministrativeUnit.objects.get(code="09196")
+    original = unit.geom.clone()
+    shrunk = unit.geom.buffer(-0.001)
+    unit.geom = shrunk if shrunk.geom_type == "MultiPolygon" else MultiPolygon(shrunk, srid=4326)
+    unit.geom_source = "official import"
+    unit.save()
+    call_command("setup_province", verbosity=0)
+    unit.refresh_from_db()
+    assert unit.geom_source == "official import"
+    assert not unit.geom.equals_exact(original, 1e-7)
+    call_command("load_admin_units", "--refresh", verbosity=0)
+    unit.refresh_from_db()
+    assert unit.geom_source != "official import"
+    assert unit.geom.equals_exact(original, 1e-7)
+
+
+@pytest.mark.django_db
 def test_dissolved_units_are_kept_and_point_to_their_successor():
     ve_an = AdministrativeUnit.objects.get(code="09175")
     assert not ve_an.is_current
