@@ -45,3 +45,16 @@ def proposals_page(request):
         },
         "money_fields": [(name, Proposal._meta.get_field(name).verbose_name) for name in Proposal.RESOURCE_FIELDS],
     })
+
+
+def public_proposals_page(request):
+    """The published proposals of a district on a map, for everyone (no login)."""
+    district = request.tenant
+    return render(request, "proposals/public.html", {
+        "public_district": district,
+        "communes": list(communes_of(district.unit)),
+        "labels": {
+            "sectors": {code: str(label) for code, label in Sector.choices},
+            "statuses": {code: str(label) for code, label in ProposalStatus.choices},
+        },
+    })

@@ -102,3 +102,19 @@ def test_village_head_records_a_meeting_then_links_a_proposal_to_it(page, login)
     page.wait_for_selector("#meeting-form .saved:not(:empty)")
     selected = page.input_value("#proposal-form select[name=meeting]")
     assert selected and "28/04/2026" in page.inner_text("#proposal-form select[name=meeting]")
+
+
+def test_citizens_see_published_proposals_without_logging_in(page):
+    from django.db import connection
+
+    from proposals.models import Proposal
+    from tenants.models import District
+
+    connection.set_tenant(District.objects.get(slug="yen-phong"))
+    published = Proposal.objects.filter(is_published=True).count()
+    connection.set_schema_to_public()
+    page.goto("/d/yen-phong/public/proposals/")
+    page.wait_for_selector("#public-map[data-ready='1']")
+    assert int(page.get_attribute("#public-map", "data-proposals")) == published > 0
+    assert page.locator("#public-rows tr").count() == published
+    assert "/accounts/login/" not in page.url

@@ -1,0 +1,39 @@
+// Public page: a district's published proposals on a map and in a table (no login).
+(async function () {
+  "use strict";
+  var root = document.querySelector(".public-proposals");
+  var labels = JSON.parse(document.getElementById("labels").textContent);
+  var mapEl = document.getElementById("public-map");
+  var map = PlanMaps.createMap("public-map");
+  var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + root.dataset.districtCode);
+  var communeLayer = PlanMaps.unitLayer(communes, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.03 }).addTo(map);
+  map.fitBounds(communeLayer.getBounds());
+  var layer = L.layerGroup().addTo(map);
+  var select = document.getElementById("public-commune");
+
+  async function load() {
+    var url = "/d/" + root.dataset.district + "/api/public/proposals/?page_size=5000" + (select.value ? "&commune=" + select.value : "");
+    var fc = await PlanMaps.fetchFeatures(url);
+    layer.clearLayers();
+    L.geoJSON(fc, {
+      style: function () { return { className: "proposal-shape", color: "#0b5cad", weight: 3, fillOpacity: 0.35 }; },
+      pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { className: "proposal-shape", radius: 7, color: "#0b5cad", fillOpacity: 0.5 }); },
+      onEachFeature: function (f, l) { l.bindTooltip(f.properties.title, { sticky: true }); },
+    }).addTo(layer);
+    var tbody = document.getElementById("public-rows");
+    tbody.innerHTML = "";
+    fc.features.forEach(function (f) {
+      var p = f.properties, tr = document.createElement("tr");
+      [p.title + " · " + (labels.sectors[p.sector] || p.sector), p.village_name || p.source_name || "",
+       (p.estimated_cost / 1e6).toLocaleString("vi-VN", { maximumFractionDigits: 1 }),
+       (labels.statuses[p.status] || p.status) + (p.decision_reason ? " (" + p.decision_reason + ")" : "")].forEach(function (text, i) {
+        var td = document.createElement("td"); td.textContent = text; if (i === 2) { td.className = "num"; } tr.appendChild(td);
+      });
+      tbody.appendChild(tr);
+    });
+    mapEl.dataset.proposals = String(fc.features.length);
+    mapEl.dataset.ready = "1";
+  }
+  select.addEventListener("change", load);
+  await load();
+})();
