@@ -6,7 +6,7 @@ selectors read. Lists that feed the map come out of PostgreSQL as GeoJSON text.
 import json
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +16,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import can_answer_review, can_manage_investment, can_review_investment
+from accounts.access import can_answer_review, can_manage_investment, can_review_investment, can_view_commune
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE, POINT
 from investment import exports, selectors, services
@@ -28,8 +28,9 @@ from investment.models import (
     PublicInvestmentPlan,
     ReviewDecision,
 )
+from plans.models import PlanItem
 from province.models import CapitalSource
-from proposals.models import Sector
+from proposals.models import Proposal, Sector
 
 DEFAULT_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 5000
@@ -216,6 +217,28 @@ class PlanAllocationsApi(APIView):
         return Response({"plan": plan.pk, "year": year, "by_source": selectors.allocations_by_source(plan=plan, year=year)})
 
 
+def _plan_year(request, plan):
+    """`year` from the query, inside the plan's years; an annual plan's year by default."""
+    year = selectors.int_param(request, "year")
+    if year is None:
+        if plan.start_year != plan.end_year:
+            raise ValidationError({"year": [_("Give the year (%(start)s–%(end)s).") % {"start": plan.start_year, "end": plan.end_year}]})
+        year = plan.start_year
+    if year not in plan.years:
+        raise ValidationError({"year": [_("Year %(year)s lies outside the plan's years.") % {"year": year}]})
+    return year
+
+
+class PlanEnvelopesApi(APIView):
+    """The year's allocations by capital source against the district's step-2 envelope (published orientation of that
+    plan year, summed over communes and sectors); `exceeds` flags each source where the plan goes beyond it."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        return Response(selectors.plan_envelopes(plan=plan, year=_plan_year(request, plan)))
+
+
 class PlanExcelApi(APIView):
     """The plan's project list as Excel, in the usual layout of Vietnamese investment plans (millions of VND)."""
 
@@ -274,6 +297,7 @@ class ProjectInput(serializers.Serializer):
     allocations = AllocationInput(many=True, required=False, default=list)
     communes = serializers.ListField(child=serializers.CharField(max_length=20), required=False, default=list)
     proposals = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    plan_items = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
 
 
 class ProjectUpdateInput(ProjectInput):
@@ -301,6 +325,7 @@ def project_feature(project, *, user, district):
     """One project as a Feature with everything the review panel shows: sources, allocations, origin proposals, history, reviews."""
     reviews = selectors.review_queryset(user=user, district=district).filter(project=project).select_related("author").prefetch_related("answers__author")
     proposals = project.proposals.select_related("commune", "village").order_by("commune__code", "id")
+    plan_items = project.plan_items.select_related("plan__cycle__commune").prefetch_related("proposals").order_by("plan__cycle__commune__code", "id")
     return {
         "type": "Feature",
         "id": project.pk,
@@ -332,6 +357,7 @@ def project_feature(project, *, user, district):
                  "estimated_cost": p.estimated_cost, "plan_year": p.plan_year}
                 for p in proposals
             ],
+            "plan_items": [plan_item_summary(i) for i in plan_items],
             "history": [
                 {"action": e.action, "action_label": e.get_action_display(), "from": e.from_status, "to": e.to_status,
                  "note": e.note, "changes": e.changes, "actor": e.actor.get_full_name() or e.actor.username, "at": e.at.isoformat()}
@@ -344,6 +370,18 @@ def project_feature(project, *, user, district):
                 for r in reviews.distinct()
             ],
         },
+    }
+
+
+def plan_item_summary(item):
+    """A commune plan item as a project panel lists it: the work, its commune and plan version, the proposals it carries."""
+    plan = item.plan
+    return {
+        "id": item.pk, "title": item.title, "sector": item.sector, "estimated_cost": item.estimated_cost,
+        "commune": plan.cycle.commune.code, "commune_name": plan.cycle.commune.name, "plan": plan.pk, "plan_year": plan.cycle.plan_year,
+        "version": plan.number, "plan_kind": plan.kind, "plan_kind_label": plan.get_kind_display(),
+        "plan_status": plan.status, "plan_status_label": plan.get_status_display(),
+        "proposals": [{"id": p.pk, "title": p.title} for p in item.proposals.all()],
     }
 
 
@@ -427,6 +465,7 @@ class DisbursementApi(APIView):
 
 class ReviewInput(serializers.Serializer):
     project = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    plan_item = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     decision = serializers.ChoiceField(choices=ReviewDecision.choices, required=False, allow_blank=True, default="")
     comment = serializers.CharField()
     geometry = GuardedGeometryField(allowed_types=POINT, required=False, allow_null=True, default=None)
@@ -439,12 +478,12 @@ class ReviewAnswerInput(serializers.Serializer):
 class ReviewListApi(APIView):
     """Review decisions and pinned notes as GeoJSON (filters `project`, `kind`, `commune`, `bbox`).
 
-    POST a Feature (district staff of this district only): `properties` {project, decision, comment},
-    `geometry` a Point for a pinned note (null for a decision on the project itself).
+    POST a Feature (district staff of this district only): `properties` {project or plan_item, decision, comment},
+    `geometry` a Point for a pinned note (null for a decision on the project or commune plan item itself).
     """
 
     @extend_schema(
-        parameters=[OpenApiParameter("project", OpenApiTypes.INT), OpenApiParameter("kind", OpenApiTypes.STR, enum=["decision", "note"]),
+        parameters=[OpenApiParameter("project", OpenApiTypes.INT), OpenApiParameter("plan_item", OpenApiTypes.INT), OpenApiParameter("kind", OpenApiTypes.STR, enum=["decision", "note"]),
                     OpenApiParameter("commune", OpenApiTypes.STR), LIST_PARAMETERS[0]],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -463,8 +502,11 @@ class ReviewListApi(APIView):
         project = None
         if data.validated_data["project"] is not None:
             project = get_object_or_404(InvestmentProject, pk=data.validated_data["project"])
+        plan_item = None
+        if data.validated_data["plan_item"] is not None:
+            plan_item = get_object_or_404(PlanItem.objects.select_related("plan__cycle__commune"), pk=data.validated_data["plan_item"])
         review = services.review_create(
-            district=request.tenant, actor=request.user, project=project, decision=data.validated_data["decision"],
+            district=request.tenant, actor=request.user, project=project, plan_item=plan_item, decision=data.validated_data["decision"],
             comment=data.validated_data["comment"], location=data.validated_data["geometry"],
         )
         count, features = selectors.review_layer(reviews=selectors.review_queryset(user=request.user, district=request.tenant).filter(pk=review.pk), limit=1, offset=0)
@@ -483,3 +525,73 @@ class ReviewAnswerApi(APIView):
         data.is_valid(raise_exception=True)
         answer = services.review_answer(review=review, actor=request.user, text=data.validated_data["text"])
         return Response({"review": review.pk, "text": answer.text, "author": request.user.username, "created_at": answer.created_at.isoformat()}, status=201)
+
+
+# ---- commune plan items under review, and a proposal's way to the money ---------------------------
+
+class PlanItemListApi(APIView):
+    """The works (cost and place) that the communes' current draft plans put forward, as GeoJSON for the review map
+    (filters `plan_year`, `commune`, `sector`, `bbox`); `review` is the latest district decision on the work."""
+
+    @extend_schema(
+        operation_id="investment_plan_items_list",
+        parameters=[OpenApiParameter("plan_year", OpenApiTypes.INT), LIST_PARAMETERS[2], LIST_PARAMETERS[4], LIST_PARAMETERS[0],
+                    LIST_PARAMETERS[-2], LIST_PARAMETERS[-1]],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        size, offset, page = page_window(request)
+        items = selectors.draft_item_queryset(user=request.user, district=request.tenant, request=request)
+        count, features = selectors.plan_item_layer(items=items, limit=size, offset=offset)
+        return feature_collection_response(request, count, features, size, page)
+
+
+def _visible_plan_item(request, pk):
+    item = PlanItem.objects.select_related("plan__cycle__commune").filter(pk=pk).first()
+    if item is None or not can_view_commune(request.user, item.plan.cycle.commune):
+        raise Http404
+    return item
+
+
+class PlanItemDetailApi(APIView):
+    """One commune plan item for the review panel: the work, its commune and version, its origin proposals, the
+    projects answering it and the district's decisions and notes on it (every version of the work), oldest first."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        item = _visible_plan_item(request, pk)
+        body = plan_item_summary(item)
+        labels = dict(CapitalSource.choices)
+        proposals = item.proposals.select_related("commune", "village").order_by("id")
+        projects = selectors.project_queryset(user=request.user, district=request.tenant).filter(plan_items=item).distinct().order_by("code")
+        body.update({
+            "sector_label": item.get_sector_display(),
+            "funding": [{"source": k, "label": str(labels.get(k, k)), "amount": v} for k, v in (item.funding or {}).items()],
+            "responsible_unit": item.responsible_unit,
+            "proposals": [
+                {"id": p.pk, "title": p.title, "commune": p.commune.code, "commune_name": p.commune.name,
+                 "village": p.village.name if p.village else None, "status": p.status, "status_label": p.get_status_display(),
+                 "estimated_cost": p.estimated_cost, "plan_year": p.plan_year}
+                for p in proposals
+            ],
+            "projects": [{"id": p.pk, "code": p.code, "name": p.name, "status": p.status, "status_label": p.get_status_display()} for p in projects],
+            "reviews": [
+                {"id": r.pk, "kind": r.kind, "decision": r.decision, "decision_label": r.get_decision_display() if r.decision else "",
+                 "comment": r.comment, "plan_item": r.plan_item_id, "author": r.author.get_full_name() or r.author.username,
+                 "created_at": r.created_at.isoformat(),
+                 "answers": [{"text": a.text, "author": a.author.get_full_name() or a.author.username, "created_at": a.created_at.isoformat()} for a in r.answers.all()]}
+                for r in selectors.plan_item_reviews(user=request.user, district=request.tenant, item=item)
+            ],
+        })
+        return Response({"type": "Feature", "id": item.pk, "geometry": json.loads(item.geom.geojson) if item.geom else None, "properties": body})
+
+
+class ProposalChainApi(APIView):
+    """A proposal followed to the money: the plan items carrying it, the projects answering them, allocations, disbursements."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        proposal = Proposal.objects.select_related("commune", "village").filter(pk=pk).first()
+        if proposal is None or not can_view_commune(request.user, proposal.commune):
+            raise Http404
+        return Response(selectors.proposal_chain(user=request.user, district=request.tenant, proposal=proposal))

@@ -106,8 +106,8 @@ class ProjectStatus(models.TextChoices):
 class InvestmentProject(models.Model):
     """A geolocated investment project of the district with its capital sources, allocations and progress.
 
-    It answers commune proposals (`proposals`); the link to commune plan items comes with the
-    plan-cycle app.
+    It answers commune proposals (`proposals`) and the commune plan items (`plan_items`, plans app)
+    that carry them, so a village's request can be followed to the money.
     """
 
     code = models.CharField(_("code"), max_length=50, unique=True)
@@ -126,6 +126,9 @@ class InvestmentProject(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED, db_index=True)
     physical_progress = models.PositiveSmallIntegerField(_("physical progress (%)"), default=0)
     proposals = models.ManyToManyField("proposals.Proposal", blank=True, related_name="+", verbose_name=_("proposals answered"))
+    plan_items = models.ManyToManyField(
+        "plans.PlanItem", blank=True, related_name="investment_projects", verbose_name=_("commune plan items answered")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -225,12 +228,19 @@ class ReviewDecision(models.TextChoices):
 
 
 class Review(models.Model):
-    """A district reviewer's decision on a project, or a note pinned at a place on the map.
+    """A district reviewer's decision on a project or on a commune plan item, or a note pinned at a place on the map.
 
     Rows are never edited: a new decision is a new row, so the history of decisions is the table.
     """
 
     project = models.ForeignKey(InvestmentProject, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews")
+    # A work that a commune's draft plan puts forward. The commune may still delete the item from a
+    # working draft: the decision stays, with the item's lineage and title as they were.
+    plan_item = models.ForeignKey(
+        "plans.PlanItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="investment_reviews", verbose_name=_("plan item")
+    )
+    plan_item_lineage = models.UUIDField(null=True, blank=True, editable=False)
+    plan_item_title = models.CharField(max_length=300, blank=True, editable=False)
     decision = models.CharField(_("decision"), max_length=20, choices=ReviewDecision.choices, blank=True)
     comment = models.TextField(_("comment"))
     location = models.PointField(_("pinned at"), srid=4326, null=True, blank=True)
@@ -245,8 +255,12 @@ class Review(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(project__isnull=False) | models.Q(location__isnull=False), name="review_has_project_or_place"
-            )
+                condition=models.Q(project__isnull=False) | models.Q(location__isnull=False) | models.Q(plan_item_lineage__isnull=False),
+                name="review_has_project_item_or_place",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(project__isnull=True) | models.Q(plan_item_lineage__isnull=True), name="review_of_project_or_item_not_both"
+            ),
         ]
 
     @property

@@ -7,7 +7,7 @@ costs 20–40 times as much (see the proposals issue), and the review map draws 
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -21,6 +21,8 @@ from investment.models import (
     PublicInvestmentPlan,
     Review,
 )
+from plans import selectors as plan_selectors
+from plans.models import CommunePlan, PlanItem, PlanStatus
 from province.models import CapitalSource
 from proposals.models import Sector
 
@@ -64,6 +66,26 @@ def envelope_comparison(*, plan: PublicInvestmentPlan, year: int, envelopes: dic
         amount, envelope = allocated.get(source, 0), envelopes.get(source)
         rows.append({"source": source, "allocated": amount, "envelope": envelope, "exceeds": envelope is not None and amount > envelope})
     return rows
+
+
+def plan_envelopes(*, plan: PublicInvestmentPlan, year: int) -> dict:
+    """The year's allocations by source against the district's step-2 envelope for that plan year (plans app).
+
+    The envelope is the published orientation's envelopes summed over communes and sectors per source;
+    a source without an envelope is shown but never flagged. `exceeds` is true when any source does.
+    """
+    envelopes = plan_selectors.envelope_totals(plan_year=year)
+    rows = envelope_comparison(plan=plan, year=year, envelopes=envelopes or {})
+    labels = dict(CapitalSource.choices)
+    for row in rows:
+        row["label"] = str(labels.get(row["source"], row["source"]))
+        row["excess"] = row["allocated"] - row["envelope"] if row["exceeds"] else 0
+    return {
+        "plan": plan.pk, "year": year, "orientation_published": envelopes is not None, "rows": rows,
+        "exceeds": any(r["exceeds"] for r in rows),
+        "allocated": sum(r["allocated"] for r in rows),
+        "envelope": sum(r["envelope"] or 0 for r in rows) if envelopes is not None else None,
+    }
 
 
 def allocation_totals(*, plan: PublicInvestmentPlan) -> dict:
@@ -179,7 +201,7 @@ def project_layer(*, projects, limit: int, offset: int) -> tuple[int, str]:
 
 def review_queryset(*, user, district, request=None):
     """Reviews this user may see (all for district and province staff, those concerning its commune for a commune),
-    filtered by the request's `project`, `kind`, `commune`, `bbox`."""
+    filtered by the request's `project`, `plan_item`, `kind`, `commune`, `bbox`."""
     reviews = Review.objects.all()
     visible = visible_commune_ids(user, district)
     if visible is not None:
@@ -189,6 +211,9 @@ def review_queryset(*, user, district, request=None):
     project = int_param(request, "project")
     if project is not None:
         reviews = reviews.filter(project_id=project)
+    plan_item = int_param(request, "plan_item")
+    if plan_item is not None:
+        reviews = reviews.filter(plan_item_id=plan_item)
     kind = request.query_params.get("kind")
     if kind == "decision":
         reviews = reviews.exclude(decision="")
@@ -201,9 +226,12 @@ def review_queryset(*, user, district, request=None):
         reviews = reviews.filter(communes__code__in=commune.split(","))
     bbox = request.query_params.get("bbox")
     if bbox:
-        # A pinned review sits at its pin, a decision at its project.
+        # A pinned review sits at its pin, a decision at its project or plan item.
         box = bbox_polygon(bbox)
-        reviews = reviews.filter(Q(location__intersects=box) | Q(location__isnull=True, project__geom__intersects=box))
+        reviews = reviews.filter(
+            Q(location__intersects=box) | Q(location__isnull=True, project__geom__intersects=box)
+            | Q(location__isnull=True, plan_item__geom__intersects=box)
+        )
     return reviews
 
 
@@ -218,11 +246,12 @@ SELECT ({count}),
        coalesce(json_agg(json_build_object(
            'type', 'Feature',
            'id', r.id,
-           'geometry', ST_AsGeoJSON(coalesce(r.location, ST_PointOnSurface(p.geom)), 6)::json,
+           'geometry', ST_AsGeoJSON(coalesce(r.location, ST_PointOnSurface(p.geom), ST_PointOnSurface(i.geom)), 6)::json,
            'properties', json_build_object(
                'id', r.id, 'kind', CASE WHEN r.decision = '' THEN 'note' ELSE 'decision' END,
                'decision', r.decision, 'comment', r.comment, 'pinned', r.location IS NOT NULL,
                'project', r.project_id, 'project_code', p.code, 'project_name', p.name,
+               'plan_item', r.plan_item_id, 'plan_item_title', nullif(r.plan_item_title, ''),
                'author', coalesce(nullif(trim(a.first_name || ' ' || a.last_name), ''), a.username),
                'created_at', to_char(r.created_at AT TIME ZONE %s, 'DD/MM/YYYY HH24:MI'),
                'communes', (SELECT coalesce(json_agg(u.code ORDER BY u.code), '[]'::json)
@@ -240,6 +269,7 @@ SELECT ({count}),
        ) ORDER BY r.created_at DESC, r.id DESC), '[]'::json)::text
 FROM page r
 LEFT JOIN investment_investmentproject p ON p.id = r.project_id
+LEFT JOIN plans_planitem i ON i.id = r.plan_item_id
 JOIN accounts_user a ON a.id = r.author_id
 """
 
@@ -267,3 +297,125 @@ def plan_export_rows(*, plan: PublicInvestmentPlan, projects):
         allocations[a["project_id"]][(a["year"], a["source"])] = a["total"]
     rows = list(projects.filter(pk__in=list(allocations)).prefetch_related("communes").order_by("sector", "code"))
     return rows, allocations
+
+
+# ---- commune plan items under review --------------------------------------------------------------
+
+def draft_item_queryset(*, user, district, request=None):
+    """The works (with a cost and a place) that the communes' current draft plans put forward, for the review map.
+
+    A cycle's current draft is its newest version while it is not approved (being written, or frozen
+    as submitted to the district). A commune sees its own; filters `plan_year`, `commune`, `sector`, `bbox`.
+    """
+    newest = CommunePlan.objects.filter(cycle=OuterRef("plan__cycle")).order_by("-number").values("pk")[:1]
+    items = PlanItem.objects.filter(
+        kind=PlanItem.Kind.WORK, estimated_cost__gt=0, geom__isnull=False, plan__status__in=[PlanStatus.WORKING, PlanStatus.FROZEN],
+        plan_id=Subquery(newest),
+    )
+    visible = visible_commune_ids(user, district)
+    if visible is not None:
+        items = items.filter(plan__cycle__commune_id__in=visible)
+    if request is None:
+        return items
+    plan_year = int_param(request, "plan_year")
+    if plan_year is not None:
+        items = items.filter(plan__cycle__plan_year=plan_year)
+    commune = request.query_params.get("commune")
+    if commune:
+        items = items.filter(plan__cycle__commune__code__in=commune.split(","))
+    sector = _choice_list(request, "sector", Sector.values)
+    if sector:
+        items = items.filter(sector__in=sector)
+    bbox = request.query_params.get("bbox")
+    if bbox:
+        items = items.filter(geom__intersects=bbox_polygon(bbox))
+    return items
+
+
+PLAN_ITEM_FEATURE_SQL = """
+WITH page AS (
+    SELECT i.* FROM plans_planitem i
+    WHERE i.id IN ({ids})
+    ORDER BY i.id
+    LIMIT %s OFFSET %s
+)
+SELECT ({count}),
+       coalesce(json_agg(json_build_object(
+           'type', 'Feature',
+           'id', i.id,
+           'geometry', ST_AsGeoJSON(i.geom, 6)::json,
+           'properties', json_build_object(
+               'id', i.id, 'title', i.title, 'sector', i.sector, 'estimated_cost', i.estimated_cost, 'funding', i.funding,
+               'commune', u.code, 'commune_name', u.name, 'plan', cp.id, 'version', cp.number, 'plan_kind', cp.kind,
+               'plan_status', cp.status, 'plan_year', c.plan_year,
+               'proposals', (SELECT count(*) FROM plans_planitem_proposals pp WHERE pp.planitem_id = i.id),
+               'projects', (SELECT count(*) FROM investment_investmentproject_plan_items x WHERE x.planitem_id = i.id),
+               'review', (SELECT r.decision FROM investment_review r
+                          WHERE r.plan_item_lineage = i.lineage AND r.decision <> ''
+                          ORDER BY r.created_at DESC, r.id DESC LIMIT 1)
+           )
+       ) ORDER BY u.code, i."order", i.id), '[]'::json)::text
+FROM page i
+JOIN plans_communeplan cp ON cp.id = i.plan_id
+JOIN plans_plancycle c ON c.id = cp.cycle_id
+JOIN geo_administrativeunit u ON u.id = c.commune_id
+"""
+
+
+def plan_item_layer(*, items, limit: int, offset: int) -> tuple[int, str]:
+    """(count, features as GeoJSON text) for one page of plan items, in one SQL statement; `review` is the latest decision
+    on the item's lineage, so a decision on v1's work still shows on the same work in v2."""
+    ids_sql, ids_params = items.values("id").query.sql_with_params()
+    sql = PLAN_ITEM_FEATURE_SQL.format(ids=ids_sql, count=f"SELECT count(*) FROM ({ids_sql}) AS filtered")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids_params, limit, offset, *ids_params])
+        count, features = cursor.fetchone()
+    return count, features
+
+
+def plan_item_reviews(*, user, district, item: PlanItem):
+    """The decisions and notes on this work in any version of its plan (same lineage), oldest first: its review history."""
+    return (
+        review_queryset(user=user, district=district).filter(plan_item_lineage=item.lineage)
+        .select_related("author").prefetch_related("answers__author").order_by("created_at", "id").distinct()
+    )
+
+
+def proposal_chain(*, user, district, proposal) -> dict:
+    """A village's request followed to the money: proposal → the plan items carrying it (every version) → the projects
+    answering those items or the proposal itself → their allocations by year and source and what has been disbursed.
+
+    Projects are those the user may see (a commune sees the projects serving it).
+    """
+    items = list(
+        PlanItem.objects.filter(proposals=proposal).select_related("plan__cycle__commune").order_by("plan__cycle__plan_year", "plan__number", "id")
+    )
+    projects = (
+        project_queryset(user=user, district=district)
+        .filter(Q(proposals=proposal) | Q(plan_items__in=[i.pk for i in items]))
+        .distinct().order_by("code")
+    )
+    projects = list(projects.prefetch_related("plan_items", "proposals"))
+    ids = [p.pk for p in projects]
+    allocated = defaultdict(list)
+    for a in Allocation.objects.filter(project_id__in=ids).select_related("plan").order_by("year", "source"):
+        allocated[a.project_id].append({"plan": a.plan_id, "plan_name": a.plan.name, "year": a.year, "source": a.source, "amount": a.amount})
+    disbursed = dict(
+        InvestmentProject.objects.filter(pk__in=ids).annotate(paid=Sum("disbursements__amount")).values_list("pk", "paid")
+    )
+    return {
+        "proposal": {"id": proposal.pk, "title": proposal.title, "commune": proposal.commune.code, "plan_year": proposal.plan_year,
+                     "status": proposal.status, "village": proposal.village.name if proposal.village_id else None},
+        "plan_items": [
+            {"id": i.pk, "title": i.title, "commune": i.plan.cycle.commune.code, "plan": i.plan_id, "plan_year": i.plan.cycle.plan_year,
+             "version": i.plan.number, "plan_kind": i.plan.kind, "plan_status": i.plan.status, "estimated_cost": i.estimated_cost}
+            for i in items
+        ],
+        "projects": [
+            {"id": p.pk, "code": p.code, "name": p.name, "status": p.status, "total_investment": p.total_investment,
+             "via_plan_items": sorted(x.pk for x in p.plan_items.all() if x.pk in {i.pk for i in items}),
+             "answers_proposal": any(x.pk == proposal.pk for x in p.proposals.all()),
+             "allocations": allocated[p.pk], "allocated": sum(a["amount"] for a in allocated[p.pk]), "disbursed": disbursed.get(p.pk) or 0}
+            for p in projects
+        ],
+    }

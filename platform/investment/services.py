@@ -27,6 +27,7 @@ from investment.models import (
     Review,
     ReviewAnswer,
 )
+from plans.models import PlanItem
 from proposals.models import Proposal
 
 MEDIUM_TERM_YEARS = 5
@@ -234,10 +235,19 @@ def _check_proposals(proposal_ids):
     return proposals
 
 
+def _check_plan_items(item_ids):
+    """The commune plan items with these ids; the district schema holds only this district's items, so any other id is a 400."""
+    items = list(PlanItem.objects.filter(pk__in=item_ids))
+    missing = sorted(set(item_ids) - {i.pk for i in items})
+    if missing:
+        raise ValidationError({"plan_items": [_("No such commune plan item in this district: %(ids)s.") % {"ids": ", ".join(map(str, missing))}]})
+    return items
+
+
 @transaction.atomic
 def project_create(
     *, district, actor, code: str, name: str, investor: str, sector: str, geom, total_investment: int, start_year: int, end_year: int,
-    sources: list, allocations: list = (), communes: list | None = None, proposals: list = (), manager: str = "district",
+    sources: list, allocations: list = (), communes: list | None = None, proposals: list = (), plan_items: list = (), manager: str = "district",
     group: str = "C", decision_number: str = "", decision_date: date | None = None,
 ) -> InvestmentProject:
     """Create a proposed project inside the district: sources must add up to the total, allocations lie in their plans' years.
@@ -252,6 +262,7 @@ def project_create(
     if not served:
         raise ValidationError({"communes": [_("Name the communes the project serves.")]})
     linked = _check_proposals(list(proposals))
+    answered = _check_plan_items(list(plan_items))
     project = InvestmentProject(
         code=code, name=name, investor=investor, sector=sector, geom=geom, total_investment=total_investment, start_year=start_year,
         end_year=end_year, manager=manager, group=group, decision_number=decision_number, decision_date=decision_date, created_by=actor,
@@ -260,6 +271,7 @@ def project_create(
     project.save()
     project.communes.set(served)
     project.proposals.set(linked)
+    project.plan_items.set(answered)
     ProjectSource.objects.bulk_create(ProjectSource(project=project, source=s["source"], amount=s["amount"]) for s in sources)
     Allocation.objects.bulk_create(
         Allocation(project=project, plan=r["plan"], year=r["year"], source=r["source"], amount=r["amount"]) for r in allocations
@@ -279,7 +291,7 @@ PROJECT_FIELDS = ("code", "name", "investor", "manager", "sector", "group", "geo
 @transaction.atomic
 def project_update(
     *, district, project: InvestmentProject, actor, reason: str = "", sources: list | None = None, allocations: list | None = None,
-    communes: list | None = None, proposals: list | None = None, **fields,
+    communes: list | None = None, proposals: list | None = None, plan_items: list | None = None, **fields,
 ) -> InvestmentProject:
     """Edit a project; the old and new values of every changed field are kept in its history.
 
@@ -322,6 +334,12 @@ def project_update(
         if old_ids != sorted(p.pk for p in linked):
             changes["proposals"] = [old_ids, sorted(p.pk for p in linked)]
             project.proposals.set(linked)
+    if plan_items is not None:
+        answered = _check_plan_items(list(plan_items))
+        old_ids = sorted(project.plan_items.values_list("pk", flat=True))
+        if old_ids != sorted(i.pk for i in answered):
+            changes["plan_items"] = [old_ids, sorted(i.pk for i in answered)]
+            project.plan_items.set(answered)
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()
@@ -427,16 +445,23 @@ def disbursement_record(
 # ---- reviews ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def review_create(*, district, actor, comment: str, project: InvestmentProject | None = None, decision: str = "", location=None) -> Review:
-    """Record a reviewer's decision on a project, or pin a review note at a place in the district.
+def review_create(
+    *, district, actor, comment: str, project: InvestmentProject | None = None, plan_item: PlanItem | None = None, decision: str = "",
+    location=None,
+) -> Review:
+    """Record a reviewer's decision on a project or on a commune plan item, or pin a review note at a place in the district.
 
-    A decision needs a project; a note needs a place (and may concern a project). The review
-    concerns the project's communes, or the commune under the pin.
+    A decision needs a project or a plan item (not both); a note needs a place (and may concern a
+    project or an item). The review concerns the project's communes, the item's commune, or the
+    commune under the pin. A decision on a project also enters the project's history; the reviews of
+    an item are its history (rows are never edited).
     """
     if not comment.strip():
         raise ValidationError({"comment": [_("Write a comment.")]})
-    if decision and project is None:
-        raise ValidationError({"project": [_("A decision is taken on a project.")]})
+    if project is not None and plan_item is not None:
+        raise ValidationError({"plan_item": [_("A review concerns a project or a commune plan item, not both.")]})
+    if decision and project is None and plan_item is None:
+        raise ValidationError({"project": [_("A decision is taken on a project or a commune plan item.")]})
     if not decision and location is None:
         raise ValidationError({"location": [_("A review note is pinned at a place on the map.")]})
     if location is not None:
@@ -444,13 +469,19 @@ def review_create(*, district, actor, comment: str, project: InvestmentProject |
             check_inside(location, district.unit)
         except GeometryRejected as exc:
             raise ValidationError({"location": [exc.message]})
-    review = Review.objects.create(project=project, decision=decision, comment=comment.strip(), location=location, author=actor)
+    review = Review.objects.create(
+        project=project, plan_item=plan_item, decision=decision, comment=comment.strip(), location=location, author=actor,
+        plan_item_lineage=plan_item.lineage if plan_item is not None else None,
+        plan_item_title=plan_item.title if plan_item is not None else "",
+    )
     if project is not None:
         communes = list(project.communes.all())
+    elif plan_item is not None:
+        communes = [plan_item.plan.cycle.commune]
     else:
         communes = _communes_under(district, location) or [c for c in [_nearest_commune(district, location)] if c is not None]
     review.communes.set(communes)
-    if decision:
+    if decision and project is not None:
         ProjectEvent.objects.create(
             project=project, action=ProjectEvent.Action.REVIEWED, from_status=project.status, to_status=project.status,
             note=comment.strip(), changes={"decision": decision}, actor=actor,

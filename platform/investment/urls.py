@@ -8,6 +8,7 @@ api_patterns = [
     path("investment-plans/", apis.PlanListApi.as_view(), name="api-investment-plans"),
     path("investment-plans/<int:pk>/", apis.PlanDetailApi.as_view(), name="api-investment-plan"),
     path("investment-plans/<int:pk>/allocations/", apis.PlanAllocationsApi.as_view(), name="api-investment-plan-allocations"),
+    path("investment-plans/<int:pk>/envelopes/", apis.PlanEnvelopesApi.as_view(), name="api-investment-plan-envelopes"),
     path("investment-plans/<int:pk>/projects.xlsx", apis.PlanExcelApi.as_view(), name="api-investment-plan-xlsx"),
     path("investment-plans/<int:pk>/projects.geojson", apis.PlanGeoJSONApi.as_view(), name="api-investment-plan-geojson"),
     *[
@@ -21,6 +22,9 @@ api_patterns = [
         path(f"investment-projects/<int:pk>/{action}/", apis.ProjectTransitionApi.as_view(action=action), name=f"api-investment-project-{action}")
         for action in PROJECT_TRANSITIONS
     ],
+    path("investment-plan-items/", apis.PlanItemListApi.as_view(), name="api-investment-plan-items"),
+    path("investment-plan-items/<int:pk>/", apis.PlanItemDetailApi.as_view(), name="api-investment-plan-item"),
+    path("investment-chain/proposals/<int:pk>/", apis.ProposalChainApi.as_view(), name="api-investment-proposal-chain"),
     path("reviews/", apis.ReviewListApi.as_view(), name="api-reviews"),
     path("reviews/<int:pk>/answers/", apis.ReviewAnswerApi.as_view(), name="api-review-answers"),
 ]

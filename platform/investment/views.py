@@ -1,6 +1,10 @@
 """The review map page: district staff review the investment plan on the map; communes read and answer."""
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from investment import selectors
+from investment.models import PublicInvestmentPlan
 
 from accounts.access import can_review_investment, commune_unit_of, visible_commune_ids
 from accounts.models import Role
@@ -9,8 +13,37 @@ from province.models import CapitalSource
 from proposals.models import Sector
 
 
+def _envelope_table(request):
+    """The envelope table of the page: the plan (`?plan=`, else the newest, annual first) and year (`?year=`, else this
+    year when the plan covers it, else its first year). Bad or foreign values fall back to the defaults rather than fail."""
+    plans = list(selectors.plan_list())
+    if not plans:
+        return None
+    chosen = plans[0]
+    try:
+        chosen = next(p for p in plans if p.pk == int(request.GET.get("plan", "")))
+    except (ValueError, StopIteration):
+        pass
+    this_year = timezone.localdate().year
+    year = this_year if this_year in chosen.years else chosen.start_year
+    try:
+        asked = int(request.GET.get("year", ""))
+        if asked in chosen.years:
+            year = asked
+    except ValueError:
+        pass
+    comparison = selectors.plan_envelopes(plan=chosen, year=year)
+    # Plans are read in millions of VND.
+    for row in comparison["rows"]:
+        row["allocated_million"] = row["allocated"] / 1e6
+        row["envelope_million"] = None if row["envelope"] is None else row["envelope"] / 1e6
+        row["excess_million"] = row["excess"] / 1e6
+    return {"plans": plans, "plan": chosen, "year": year, "comparison": comparison}
+
+
 def review_map(request):
-    """Projects by status, sector and capital source over the communes; a click opens the review panel."""
+    """Projects by status, sector and capital source and the communes' proposed works over the communes; a click opens
+    the review panel. Beside the map, the chosen plan's allocations against step 2's envelope, by capital source."""
     district = request.tenant
     user = request.user
     commune = commune_unit_of(user)
@@ -35,7 +68,12 @@ def review_map(request):
             "saved": _("Decision recorded."), "answer": _("Answer"), "sendAnswer": _("Send the answer"),
             "answered": _("Answer sent."), "pin": _("Pin a review note"), "pinHint": _("Click the map where the note belongs."),
             "notePinned": _("Note pinned."), "note": _("Review note"), "vnd": _("VND"), "million": _("million VND"),
+            "planItems": _("Works in the communes' draft plans"), "planItem": _("Commune plan item"), "commune": _("Commune"),
+            "planVersion": _("Plan version"), "cost": _("Estimated cost"), "funding": _("Capital sources"),
+            "itemProjects": _("Projects answering it"), "noItemProjects": _("No project answers it yet."),
+            "itemReviews": _("Decisions and notes on this work"), "answersItems": _("Commune plan items answered"),
+            "noPlanItems": _("No commune plan item linked yet."),
             "error": _("Not saved:"), "disbursed": _("Disbursements"), "readOnly": _("Province staff read this review; only the district decides."),
         },
     }
-    return render(request, "investment/review_map.html", {"config": config})
+    return render(request, "investment/review_map.html", {"config": config, "envelopes": _envelope_table(request)})

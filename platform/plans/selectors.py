@@ -261,3 +261,17 @@ def province_cycle_rows(*, plan_year, on=None):
         })
     return rows
 
+
+
+def envelope_totals(*, plan_year):
+    """Step 2's resource envelope of the whole district for a plan year: {capital source: VND}, summed over communes and sectors.
+
+    Only published orientation counts: it is what the district has passed on to its communes.
+    None when no orientation is published for the year (no envelope to compare with, which is not an envelope of 0).
+    """
+    from django.db.models import Sum
+
+    envelopes = ResourceEnvelope.objects.filter(orientation__plan_year=plan_year, orientation__published_at__isnull=False)
+    if not Orientation.objects.filter(plan_year=plan_year, published_at__isnull=False).exists():
+        return None
+    return {r["capital_source"]: r["total"] for r in envelopes.values("capital_source").annotate(total=Sum("amount")).order_by("capital_source")}

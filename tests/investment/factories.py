@@ -60,3 +60,37 @@ def make_proposal(district, *, commune="09193", title="Bê tông hóa đường 
         geom=parse_geometry(point(lonlat)), created_by=User.objects.get(username=f"xa.{commune}") if User.objects.filter(username=f"xa.{commune}").exists() else district_user(district.slug),
         status="accepted",
     )
+
+
+def make_draft_item(district, *, commune="09193", plan_year=2027, title="Cứng hóa đường trục thôn", lonlat=CHO, cost=1_200_000_000,
+                    status="working", number=1, proposals=(), kind="work", geometry=True, funding=None):
+    """A work in a commune's plan version, written straight to the tables: the plan-cycle rules have their own tests."""
+    from plans.models import CommunePlan, PlanCycle, PlanItem
+
+    in_district(district)
+    unit = AdministrativeUnit.objects.get(code=commune)
+    actor = User.objects.get(username=f"xa.{commune}")
+    cycle, _ = PlanCycle.objects.get_or_create(commune=unit, plan_year=plan_year, defaults={"step": "draft", "created_by": actor})
+    plan, _ = CommunePlan.objects.get_or_create(
+        cycle=cycle, number=number, defaults={"kind": "v1" if number == 1 else "revised", "status": status, "created_by": actor})
+    item = PlanItem.objects.create(
+        plan=plan, kind=kind, title=title, sector="transport", estimated_cost=cost, funding=funding or {"commune_budget": cost // 2},
+        geom=parse_geometry(point(lonlat)) if geometry else None,
+    )
+    item.proposals.set(list(proposals))
+    return item
+
+
+def make_orientation(district, *, plan_year=2026, envelopes=(), publish=True):
+    """Step 2 of the plan cycle: the district's orientation with envelopes [(commune, sector, source, VND)]."""
+    from plans import services as plan_services
+
+    in_district(district)
+    actor = district_user(district.slug)
+    orientation = plan_services.orientation_create(
+        actor=actor, district_unit=district.unit, plan_year=plan_year, title=f"Định hướng {plan_year}",
+        envelopes=[{"commune": c, "sector": s, "capital_source": src, "amount": a} for c, s, src, a in envelopes],
+    )
+    if publish:
+        plan_services.orientation_publish(actor=actor, orientation=orientation)
+    return orientation

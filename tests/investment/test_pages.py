@@ -109,3 +109,54 @@ def test_commune_sees_the_decision_on_its_map_and_answers(committed_review, page
     item.locator("textarea[name=text]").fill("Xã đồng ý, đã sửa hồ sơ")
     item.locator("button[type=submit]").click()
     page.wait_for_selector("#review-list .answers li:has-text('Xã đồng ý, đã sửa hồ sơ')")
+
+
+@pytest.fixture
+def committed_plan_item(django_db_setup, django_db_blocker, live_url):
+    """A work of Xã Dũng Liệt's draft plan carrying a village proposal, committed for the live server."""
+    from django.conf import settings
+
+    from investment.models import Review
+    from plans.models import PlanCycle
+    from tenants.models import District
+    from tests.investment.factories import DUNG_LIET, make_draft_item
+
+    assert settings.DATABASES["default"]["NAME"].startswith("test_"), "refusing to write outside the test database"
+    with django_db_blocker.unblock():
+        yen_phong = District.objects.select_related("unit").get(slug="yen-phong")
+        proposal = make_proposal(yen_phong, commune="09196", title="Kênh tưới đồng Dũng Liệt (thử)", lonlat=DUNG_LIET)
+        item = make_draft_item(yen_phong, commune="09196", title="Kiên cố hóa kênh tưới (thử)", lonlat=DUNG_LIET, proposals=[proposal])
+        connection.set_schema_to_public()
+        connection.close()
+    try:
+        yield yen_phong, item
+    finally:
+        with django_db_blocker.unblock():
+            connection.set_tenant(yen_phong)
+            Review.objects.filter(plan_item_lineage=item.lineage).delete()
+            PlanCycle.objects.filter(pk=item.plan.cycle_id).delete()
+            Proposal.objects.filter(pk=proposal.pk).delete()
+            connection.set_schema_to_public()
+            connection.close()
+
+
+@pytest.mark.browser
+def test_district_reviewer_clicks_a_commune_work_and_records_a_decision(committed_plan_item, page, login):
+    yen_phong, item = committed_plan_item
+    login("huyen.yen-phong", next_url=PAGE)
+    page.wait_for_selector("#review-map[data-ready='1']")
+    assert page.locator("path.plan-item-shape").count() == 1
+    page.locator("path.plan-item-shape").first.click(force=True)
+    page.wait_for_selector("[data-testid=plan-item-title]:has-text('Kiên cố hóa kênh tưới (thử)')")
+    assert "Kênh tưới đồng Dũng Liệt (thử)" in page.inner_text("[data-testid=item-proposals]")
+    assert "Dũng Liệt" in page.inner_text("#project-panel dl")
+    page.select_option("#decision-form select[name=decision]", "defer")
+    page.fill("#decision-form textarea[name=comment]", "Chuyển sang năm sau, chờ quy hoạch thủy lợi")
+    page.click("#decision-form button[type=submit]")
+    page.wait_for_selector("#flash:has-text('Đã ghi quyết định.')")
+    page.wait_for_selector("[data-testid=item-reviews]:has-text('Chuyển sang năm sau, chờ quy hoạch thủy lợi')")
+    page.wait_for_selector("#review-list li.review-item:has-text('Kiên cố hóa kênh tưới (thử)')")
+    reviews = page.request.get(f"/d/yen-phong/api/reviews/?plan_item={item.pk}").json()["features"]
+    assert [(r["properties"]["decision"], r["properties"]["communes"]) for r in reviews] == [("defer", ["09196"])]
+    page.uncheck("#show-plan-items")
+    assert page.locator("path.plan-item-shape").count() == 0

@@ -1,6 +1,7 @@
 // Review map of the district's public investment: projects by status, sector and capital source over the
-// commune boundaries, review notes pinned on the map; a click on a project opens its panel (details, origin
-// proposals, history, reviews) with the decision form for district staff and the answer form for communes.
+// commune boundaries, the works the communes' draft plans put forward, review notes pinned on the map; a click on
+// a project or a work opens its panel (details, origin proposals, history, reviews) with the decision form for
+// district staff and the answer form for communes.
 (async function () {
   "use strict";
   var config = JSON.parse(document.getElementById("review-config").textContent);
@@ -94,6 +95,29 @@
     },
   }).addTo(map);
 
+  // The works that the communes' current draft plans put forward: dashed outlines, under the projects.
+  var planItems = await PlanMaps.fetchFeatures(config.api + "investment-plan-items/?page_size=5000");
+  var planItemLayer = L.geoJSON(planItems, {
+    style: function () { return { color: "#0b7285", weight: 3, dashArray: "5 4", fillColor: "#0b7285", fillOpacity: 0.15 }; },
+    pointToLayer: function (f, latlng) {
+      return L.circleMarker(latlng, { radius: 6, color: "#0b7285", weight: 2, dashArray: "3 2", fillColor: "#fff", fillOpacity: 0.9 });
+    },
+    onEachFeature: function (f, layer) {
+      layer.options.className = "plan-item-shape" + (f.properties.review ? " plan-item-" + f.properties.review : "");
+      layer.bindTooltip(T.planItem + ": " + f.properties.title + " · " + f.properties.commune_name, { sticky: true });
+      layer.on("click", function (e) {
+        if (pinning) { return; }
+        L.DomEvent.stopPropagation(e);
+        openPlanItem(f.properties.id);
+      });
+    },
+  }).addTo(map);
+  planItemLayer.bringToBack();
+  el.dataset.planItems = String(planItems.features.length);
+  document.getElementById("show-plan-items").addEventListener("change", function (e) {
+    if (e.target.checked) { planItemLayer.addTo(map); planItemLayer.bringToBack(); } else { planItemLayer.remove(); }
+  });
+
   var reviewLayer = L.layerGroup().addTo(map);
 
   function drawProjects() {
@@ -145,6 +169,7 @@
     var head = p.kind === "decision" ? config.decisions[p.decision] : T.note;
     li.appendChild(node("strong", head));
     if (p.project_code) { li.appendChild(document.createTextNode(" · " + p.project_code + " " + (p.project_name || ""))); }
+    if (p.plan_item_title) { li.appendChild(document.createTextNode(" · " + T.planItem + ": " + p.plan_item_title)); }
     li.appendChild(node("div", p.comment, { class: "comment" }));
     li.appendChild(node("div", (p.author || "") + " · " + (p.created_at || ""), { class: "muted" }));
     var answers = node("ul", null, { class: "answers" });
@@ -189,6 +214,7 @@
     panel.textContent = "";
     panel.hidden = false;
     panel.dataset.project = String(p.id);
+    delete panel.dataset.planItem;
     panel.appendChild(node("h2", p.code + " · " + p.name, { "data-testid": "project-title" }));
     var dl = node("dl");
     [
@@ -208,6 +234,13 @@
     origin.setAttribute("data-testid", "origin-proposals");
     if (!p.proposals.length) { origin.appendChild(node("p", T.noProposals, { class: "muted" })); }
     panel.appendChild(origin);
+    var answered = section(T.answersItems, p.plan_items.map(function (i) {
+      return i.title + " — " + i.commune_name + ", " + i.plan_year + " v" + i.version + " (" + i.plan_status_label + ")"
+        + (i.proposals.length ? " ← " + i.proposals.map(function (o) { return o.title; }).join("; ") : "");
+    }));
+    answered.setAttribute("data-testid", "project-plan-items");
+    if (!p.plan_items.length) { answered.appendChild(node("p", T.noPlanItems, { class: "muted" })); }
+    panel.appendChild(answered);
     var reviews = section(T.reviews, p.reviews.map(function (r) {
       return (r.decision_label || T.note) + ": " + r.comment + " — " + r.author + ", " + date(r.created_at)
         + r.answers.map(function (a) { return " ↳ " + a.text + " — " + a.author; }).join("");
@@ -221,10 +254,48 @@
     }));
     history.setAttribute("data-testid", "project-history");
     panel.appendChild(history);
-    if (config.canReview) { panel.appendChild(decisionForm(p)); }
+    if (config.canReview) { panel.appendChild(decisionForm(p, { project: p.id }, function () { return openProject(p.id); })); }
   }
 
-  function decisionForm(p) {
+  // --- the plan item panel ---------------------------------------------------------------------
+  async function openPlanItem(id) {
+    var response = await fetch(config.api + "investment-plan-items/" + id + "/", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) { say(T.error + " " + response.status, true); return; }
+    renderPlanItem(await response.json());
+  }
+
+  function renderPlanItem(feature) {
+    var p = feature.properties;
+    panel.textContent = "";
+    panel.hidden = false;
+    delete panel.dataset.project;
+    panel.dataset.planItem = String(p.id);
+    panel.appendChild(node("h2", T.planItem + " · " + p.title, { "data-testid": "plan-item-title" }));
+    var dl = node("dl");
+    [
+      [T.commune, p.commune_name], [T.planVersion, p.plan_year + " · v" + p.version + " " + p.plan_kind_label + " (" + p.plan_status_label + ")"],
+      [T.sector, p.sector_label], [T.cost, money(p.estimated_cost)],
+    ].forEach(function (row) { dl.appendChild(node("dt", row[0])); dl.appendChild(node("dd", row[1])); });
+    panel.appendChild(dl);
+    if (p.funding.length) { panel.appendChild(section(T.funding, p.funding.map(function (s) { return s.label + ": " + money(s.amount); }))); }
+    var origin = section(T.proposals, p.proposals.map(function (o) { return o.title + " — " + o.commune_name + (o.village ? ", " + o.village : "") + " (" + o.status_label + ")"; }));
+    origin.setAttribute("data-testid", "item-proposals");
+    if (!p.proposals.length) { origin.appendChild(node("p", T.noProposals, { class: "muted" })); }
+    panel.appendChild(origin);
+    var projectsSection = section(T.itemProjects, p.projects.map(function (x) { return x.code + " · " + x.name + " (" + x.status_label + ")"; }));
+    if (!p.projects.length) { projectsSection.appendChild(node("p", T.noItemProjects, { class: "muted" })); }
+    panel.appendChild(projectsSection);
+    var reviews = section(T.itemReviews, p.reviews.map(function (r) {
+      return (r.decision_label || T.note) + ": " + r.comment + " — " + r.author + ", " + date(r.created_at)
+        + r.answers.map(function (a) { return " ↳ " + a.text + " — " + a.author; }).join("");
+    }));
+    reviews.setAttribute("data-testid", "item-reviews");
+    if (!p.reviews.length) { reviews.appendChild(node("p", T.noReviews, { class: "muted" })); }
+    panel.appendChild(reviews);
+    if (config.canReview) { panel.appendChild(decisionForm(p, { plan_item: p.id }, function () { return openPlanItem(p.id); })); }
+  }
+
+  function decisionForm(p, target, reopen) {
     var form = node("form", null, { id: "decision-form" });
     form.appendChild(node("h2", T.record));
     var select = node("select", null, { name: "decision", "aria-label": T.record });
@@ -238,11 +309,13 @@
     form.addEventListener("submit", async function (e) {
       e.preventDefault();
       try {
-        await send(config.api + "reviews/", { type: "Feature", geometry: null, properties: { project: p.id, decision: select.value, comment: area.value } });
+        var properties = Object.assign({ decision: select.value, comment: area.value }, target);
+        await send(config.api + "reviews/", { type: "Feature", geometry: null, properties: properties });
         say(T.saved);
-        await openProject(p.id);
+        await reopen();
         await loadReviews();
-        var feature = projects.features.find(function (f) { return f.properties.id === p.id; });
+        var collection = target.project ? projects : planItems;
+        var feature = collection.features.find(function (f) { return f.properties.id === p.id; });
         if (feature) { feature.properties.review = select.value; }
       } catch (err) { say(T.error + " " + err.message, true); }
     });
