@@ -303,3 +303,19 @@ def test_bad_plan_item_decisions_are_refused(client_for, district):
 def test_the_district_page_links_the_review_map_and_the_plans_dashboard(client_for):
     html = client_for("huyen.yen-phong").get("/d/yen-phong/").content.decode()
     assert 'href="/d/yen-phong/investment/review/"' in html and 'href="/d/yen-phong/plans/"' in html
+
+
+def test_the_works_layer_takes_as_many_queries_for_many_works_as_for_one(client_for, district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    yp = district("yen-phong")
+    make_draft_item(yp)
+    staff = client_for("huyen.yen-phong")
+    with CaptureQueriesContext(connection) as one:
+        assert staff.get(BASE + "investment-plan-items/").json()["count"] == 1
+    for n, commune in enumerate(["09196", "09217", "09196"]):
+        make_draft_item(yp, commune=commune, title=f"Công trình {n}", lonlat=DUNG_LIET if commune == "09196" else [105.9707, 21.2135])
+    with CaptureQueriesContext(connection) as many:
+        assert staff.get(BASE + "investment-plan-items/").json()["count"] == 4
+    assert len(many.captured_queries) == len(one.captured_queries)
