@@ -155,6 +155,17 @@ def test_allocations_against_the_step_2_envelope_flag_the_source_that_exceeds(cl
     assert not empty["orientation_published"] and not empty["exceeds"] and empty["envelope"] is None
 
 
+@pytest.mark.parametrize("username", ["xa.09193", "thon.09193-01"])
+def test_a_commune_reads_neither_the_district_envelope_nor_its_table(client_for, district, username):
+    yp = district("yen-phong")
+    plan = make_plan(yp)
+    make_orientation(yp, plan_year=2026, envelopes=ENVELOPES)
+    assert client_for(username).get(f"{BASE}investment-plans/{plan.pk}/envelopes/?year=2026").status_code == 403
+    html = client_for(username).get(f"/d/yen-phong/investment/review/?plan={plan.pk}&year=2026").content.decode()
+    assert 'data-testid="envelopes"' not in html
+    assert client_for("tinh").get(f"{BASE}investment-plans/{plan.pk}/envelopes/?year=2026").status_code == 200
+
+
 @pytest.mark.parametrize("query", ["", "?year=2031", "?year=abc"])
 def test_envelopes_need_a_year_of_the_plan(client_for, district, query):
     plan = make_plan(district("yen-phong"))
