@@ -119,6 +119,12 @@ def can_review_investment(user, district):
     return can_manage_investment(user, district)
 
 
+def can_read_district_envelopes(user, district):
+    """May read step 2's envelope summed over the whole district (against the investment plan): district and province
+    staff. A commune sees only its own envelopes (plans app), so not a sum that contains the others'."""
+    return visible_commune_ids(user, district) is None
+
+
 def can_answer_review(user, commune_ids):
     """May answer a review: the planning team of one of the communes it concerns."""
     return user.is_authenticated and user.role == Role.COMMUNE and user.unit_id in set(commune_ids)

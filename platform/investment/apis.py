@@ -16,7 +16,13 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import can_answer_review, can_manage_investment, can_review_investment, can_view_commune
+from accounts.access import (
+    can_answer_review,
+    can_manage_investment,
+    can_read_district_envelopes,
+    can_review_investment,
+    can_view_commune,
+)
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE, POINT
 from investment import exports, selectors, services
@@ -235,6 +241,8 @@ class PlanEnvelopesApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
+        if not can_read_district_envelopes(request.user, request.tenant):
+            raise PermissionDenied(_("A commune sees its own envelopes on its plan cycle, not the district's."))
         plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
         return Response(selectors.plan_envelopes(plan=plan, year=_plan_year(request, plan)))
 

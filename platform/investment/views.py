@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from investment import selectors
 from investment.models import PublicInvestmentPlan
 
-from accounts.access import can_review_investment, commune_unit_of, visible_commune_ids
+from accounts.access import can_read_district_envelopes, can_review_investment, commune_unit_of, visible_commune_ids
 from accounts.models import Role
 from investment.models import ProjectStatus, ReviewDecision
 from province.models import CapitalSource
@@ -76,4 +76,5 @@ def review_map(request):
             "error": _("Not saved:"), "disbursed": _("Disbursements"), "readOnly": _("Province staff read this review; only the district decides."),
         },
     }
-    return render(request, "investment/review_map.html", {"config": config, "envelopes": _envelope_table(request)})
+    envelopes = _envelope_table(request) if can_read_district_envelopes(user, district) else None
+    return render(request, "investment/review_map.html", {"config": config, "envelopes": envelopes})

@@ -155,6 +155,17 @@ def test_allocations_against_the_step_2_envelope_flag_the_source_that_exceeds(cl
     assert not empty["orientation_published"] and not empty["exceeds"] and empty["envelope"] is None
 
 
+@pytest.mark.parametrize("username", ["xa.09193", "thon.09193-01"])
+def test_a_commune_reads_neither_the_district_envelope_nor_its_table(client_for, district, username):
+    yp = district("yen-phong")
+    plan = make_plan(yp)
+    make_orientation(yp, plan_year=2026, envelopes=ENVELOPES)
+    assert client_for(username).get(f"{BASE}investment-plans/{plan.pk}/envelopes/?year=2026").status_code == 403
+    html = client_for(username).get(f"/d/yen-phong/investment/review/?plan={plan.pk}&year=2026").content.decode()
+    assert 'data-testid="envelopes"' not in html
+    assert client_for("tinh").get(f"{BASE}investment-plans/{plan.pk}/envelopes/?year=2026").status_code == 200
+
+
 @pytest.mark.parametrize("query", ["", "?year=2031", "?year=abc"])
 def test_envelopes_need_a_year_of_the_plan(client_for, district, query):
     plan = make_plan(district("yen-phong"))
@@ -303,3 +314,19 @@ def test_bad_plan_item_decisions_are_refused(client_for, district):
 def test_the_district_page_links_the_review_map_and_the_plans_dashboard(client_for):
     html = client_for("huyen.yen-phong").get("/d/yen-phong/").content.decode()
     assert 'href="/d/yen-phong/investment/review/"' in html and 'href="/d/yen-phong/plans/"' in html
+
+
+def test_the_works_layer_takes_as_many_queries_for_many_works_as_for_one(client_for, district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    yp = district("yen-phong")
+    make_draft_item(yp)
+    staff = client_for("huyen.yen-phong")
+    with CaptureQueriesContext(connection) as one:
+        assert staff.get(BASE + "investment-plan-items/").json()["count"] == 1
+    for n, commune in enumerate(["09196", "09217", "09196"]):
+        make_draft_item(yp, commune=commune, title=f"Công trình {n}", lonlat=DUNG_LIET if commune == "09196" else [105.9707, 21.2135])
+    with CaptureQueriesContext(connection) as many:
+        assert staff.get(BASE + "investment-plan-items/").json()["count"] == 4
+    assert len(many.captured_queries) == len(one.captured_queries)

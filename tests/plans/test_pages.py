@@ -70,11 +70,15 @@ def test_district_dashboard_colours_the_communes(page, login, cleanup):
 
 @pytest.fixture
 def que_vo_cleanup():
-    """The public-page test commits a whole cycle in Quế Võ's schema; no other test commits plans there."""
+    """The public-page test commits a whole cycle in Quế Võ's schema; no other test commits plans there.
+
+    Investment reviews and project links refer to plan items, so their tables go too (nothing else commits them in Quế Võ).
+    """
     db = settings.DATABASES["default"]
     assert db["NAME"].startswith("test"), db["NAME"]
     yield
-    tables = ["plans_actiontask", "plans_actionprogramme", "plans_publiccomment", "plans_districtfeedback", "plans_conference",
+    tables = ["investment_investmentproject_plan_items", "investment_reviewanswer", "investment_review_communes", "investment_review",
+              "plans_actiontask", "plans_actionprogramme", "plans_publiccomment", "plans_districtfeedback", "plans_conference",
               "plans_planitem_proposals", "plans_planitem", "plans_socioeconomictarget", "plans_planevent", "plans_communeplan",
               "plans_teammember", "plans_planningteam", "plans_cycletransition", "plans_stepevidence", "plans_resourceenvelope",
               "plans_orientationdocument", "plans_orientation", "plans_plancycle"]
