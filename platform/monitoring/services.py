@@ -196,7 +196,7 @@ def _event(report, *, actor, action, from_status="", to_status="", note=""):
 
 
 def _lock_report(report):
-    return PeriodicReport.objects.select_for_update().select_related("me_plan__commune", "village", "period").get(pk=report.pk)
+    return PeriodicReport.objects.select_for_update(of=("self",)).select_related("me_plan__commune", "village", "period").get(pk=report.pk)
 
 
 @transaction.atomic
@@ -208,6 +208,8 @@ def report_create(*, actor, me_plan: MEPlan, period: ReportingPeriod, village=No
     _require_writer(actor, report)
     if me_plan.status != MEPlanStatus.APPROVED:
         raise ValidationError({"me_plan": [_("Reports follow an approved M&E plan.")]})
+    if period.year != me_plan.year:
+        raise ValidationError({"period": [_("The period is not in the M&E plan's year.")]})
     if period.starts_on > today():
         raise ValidationError({"period": [_(PERIOD_NOT_OPEN)]})
     if PeriodicReport.objects.filter(me_plan=me_plan, period=period, village=village).exists():
