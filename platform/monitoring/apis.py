@@ -391,7 +391,7 @@ class EvidenceApi(APIView):
                 photos = photos.filter(**{f"{name}_id": int(request.query_params[name])})
         paginator = FeaturePagination()
         page = paginator.paginate_queryset(photos, request, view=self)
-        return paginator.get_paginated_response([_feature(p, p.location, photo_properties(p)) for p in page])
+        return paginator.get_paginated_response({"type": "FeatureCollection", "features": [_feature(p, p.location, photo_properties(p)) for p in page]})
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -435,11 +435,11 @@ class FindingApi(APIView):
                 findings = findings.filter(**{f"{name}_id": int(request.query_params[name])})
         paginator = FeaturePagination()
         page = paginator.paginate_queryset(findings, request, view=self)
-        return paginator.get_paginated_response([
+        return paginator.get_paginated_response({"type": "FeatureCollection", "features": [
             _feature(f, f.location, {"me_plan": f.me_plan_id, "activity": f.activity_id, "activity_title": f.activity.title, "board": f.board,
                                      "found_on": f.found_on, "finding": f.finding, "recommendation": f.recommendation,
                                      "photos": [p.photo.url for p in f.photos.all()], "recorded_by": _who(f.recorded_by)})
-            for f in page])
+            for f in page]})
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
