@@ -190,7 +190,7 @@ class ReportEvent(models.Model):
 
 class IndicatorValue(models.Model):
     report = models.ForeignKey(PeriodicReport, on_delete=models.CASCADE, related_name="indicator_values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -201,7 +201,7 @@ class IndicatorValue(models.Model):
 
 class ActivityProgress(models.Model):
     report = models.ForeignKey(PeriodicReport, on_delete=models.CASCADE, related_name="activity_progress")
-    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="progress")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="progress")
     share_done = models.DecimalField(_("share of volume done (%)"), max_digits=5, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -246,7 +246,7 @@ class SupervisionFinding(models.Model):
     """A finding of the community supervision board on a work (Đ8), with where it was seen."""
 
     me_plan = models.ForeignKey(MEPlan, on_delete=models.CASCADE, related_name="findings")
-    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="findings")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="findings")
     board = models.CharField(_("supervision board"), max_length=200)
     found_on = models.DateField(_("date"))
     finding = models.TextField(_("finding"))

@@ -46,3 +46,27 @@ def project_in_commune(district, *, code="DA-ME-1", total=3_000_000_000):
     services.project_transition(project=project, actor=actor, action="start")
     project.refresh_from_db()
     return project
+
+
+def me_plan_with_report(district, *, plan_year=None):
+    """An approved M&E plan with an accepted first-quarter commune report (values, progress) and a supervision finding."""
+    from monitoring import services
+
+    plan = approved_plan(district, plan_year=plan_year)
+    team = User.objects.get(username=f"xa.{COMMUNE}")
+    me_plan = services.me_plan_create(actor=team, plan=plan)
+    services.me_plan_update(actor=team, me_plan=me_plan,
+                            indicators=[{"id": i.pk, "responsible": "Văn phòng - Thống kê"} for i in me_plan.indicators.all()],
+                            activities=[{"id": a.pk, "responsible": "Ban QLDA xã"} for a in me_plan.activities.all()])
+    me_plan = services.me_plan_approve(actor=team, me_plan=me_plan, decision_number="45/QĐ-UBND")
+    q1 = next(p for p in services.periods_ensure(year=me_plan.year) if p.kind == "quarter" and p.number == 1)
+    report = services.report_create(actor=team, me_plan=me_plan, period=q1)
+    income, poverty = me_plan.indicators.all()
+    road, training = me_plan.activities.all()
+    services.report_update(actor=team, report=report, indicator_values=[{"indicator": income.pk, "value": "62.5"}],
+                           activity_progress=[{"activity": road.pk, "share_done": 70}, {"activity": training.pk, "share_done": 20}])
+    services.report_submit(actor=team, report=report)
+    services.report_accept(actor=User.objects.get(username=f"huyen.{district.slug}"), report=report)
+    services.finding_record(actor=team, activity=road, board="Ban giám sát đầu tư cộng đồng", found_on=q1.ends_on,
+                            finding="Rãnh thoát nước chưa làm", location=road.geom)
+    return me_plan
