@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts import access
 from geo.guard import GeometryRejected, check_inside
@@ -41,12 +42,12 @@ from province.models import DEFAULT_REPORTING_DEADLINES, ReportingDeadline, Repo
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 # Messages the tests reuse.
-NOT_APPROVED_PLAN = "The M&E plan is made once the commune plan is approved."
-NOT_IN_PLAN = "This indicator is not in the M&E plan."
-SHARE_RANGE = "The share of volume done is a percentage from 0 to 100."
-PERIOD_NOT_OPEN = "This reporting period has not opened yet."
-ALREADY_SUBMITTED = "The report has already been submitted."
-NOT_EDITABLE = "A submitted or accepted report can no longer be edited."
+NOT_APPROVED_PLAN = gettext_noop("The M&E plan is made once the commune plan is approved.")
+NOT_IN_PLAN = gettext_noop("This indicator is not in the M&E plan.")
+SHARE_RANGE = gettext_noop("The share of volume done is a percentage from 0 to 100.")
+PERIOD_NOT_OPEN = gettext_noop("This reporting period has not opened yet.")
+ALREADY_SUBMITTED = gettext_noop("The report has already been submitted.")
+NOT_EDITABLE = gettext_noop("A submitted or accepted report can no longer be edited.")
 
 
 def today():

@@ -39,6 +39,10 @@ def district_dashboard(request):
     rows = selectors.reporting_status(district=request.tenant, period=period, commune_ids=visible_commune_ids(request.user, request.tenant))
     counts = {}
     for row in rows:
+        row["status_label"] = TEXT.get(row["status"], row["status"])
+        row["lateness_label"] = TEXT.get(row["lateness"], row["lateness"])
+        for village in row["villages"]:
+            village["label"] = f'{TEXT.get(village["status"], village["status"])} {TEXT.get(village["lateness"], "")}'.strip()
         key = row["lateness"] or row["status"]
         counts[key] = counts.get(key, 0) + 1
     plans = [{"me_plan": p, "achievement": selectors.achievement(me_plan=p)} for p in me_plans]
