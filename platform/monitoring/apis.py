@@ -213,7 +213,7 @@ class MEPlanListApi(APIView):
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         plan_id = request.data.get("plan") if isinstance(request.data, dict) else None
-        if not isinstance(plan_id, int):
+        if not isinstance(plan_id, int) or isinstance(plan_id, bool):
             raise ApiValidationError({"plan": [_("Name the approved commune plan (its id).")]})
         plan = CommunePlan.objects.select_related("cycle__commune").filter(pk=plan_id, cycle__commune__parent=request.tenant.unit).first()
         if plan is None or not access.can_view_commune(request.user, plan.cycle.commune):
