@@ -49,7 +49,8 @@ def district_dashboard(request):
     for entry in plans:
         percents = [i["percent"] for i in entry["achievement"]["indicators"] if i["percent"] is not None]
         entry["mean_percent"] = round(sum(percents) / len(percents), 1) if percents else None
-    config = {"district": request.tenant.unit.code, "rows": [{"commune": r["commune"], "status": r["status"], "lateness": r["lateness"]} for r in rows],
+    works = {"type": "FeatureCollection", "features": [f for entry in plans for f in selectors.works_layer(me_plan=entry["me_plan"])["features"]]}
+    config = {"district": request.tenant.unit.code, "works": works, "rows": [{"commune": r["commune"], "status": r["status"], "lateness": r["lateness"]} for r in rows],
               "counts": counts, "text": TEXT}
     return render(request, "monitoring/district_dashboard.html", {
         "year": year, "periods": periods, "period": period, "rows": rows, "plans": plans, "config": config, "text": TEXT,

@@ -36,6 +36,7 @@ def test_district_dashboard_lists_every_commune_with_its_reporting_status(distri
     assert html.count("<tr data-commune=") == 14
     assert f'href="/d/yen-phong/monitoring/plans/{me_plan.pk}/"' in html
     assert "94,7 %" in html or "94.7 %" in html  # 62.5 of 66 for the one indicator reported
+    assert '"share_done": 70.0' in html  # the located work, for the map
     assert client_for("xa.09193").get("/d/yen-phong/monitoring/").content.decode().count("<tr data-commune=") == 1
 
 
@@ -91,3 +92,12 @@ def test_commune_dashboard_draws_the_works_by_progress_and_the_charts(committed_
     work_colour = page.locator(".work-shape").first.get_attribute("fill")
     assert work_colour == "#1b7d3a"
     assert "đã chấp nhận" in page.inner_text("[data-testid=reporting-table]").lower()
+
+
+@pytest.mark.browser
+def test_district_dashboard_colours_communes_by_reporting_status_and_draws_the_works(committed_me_plan, page, login):
+    login("huyen.yen-phong", next_url="/d/yen-phong/monitoring/")
+    page.wait_for_selector("#me-district-map[data-ready='1']")
+    assert page.locator("path.commune-shape").count() == 14
+    assert page.locator(".work-shape").count() == 1
+    assert page.locator("#status-chart svg g.bar-row").count() >= 1

@@ -22,5 +22,16 @@
     l.bindTooltip(feature.properties.name + ": " + (T[key] || key), { sticky: true });
   }).addTo(map);
   if (communes.features.length) { map.fitBounds(layer.getBounds()); }
+  // The works of every M&E plan of the year, coloured by the share of volume done in the latest commune report.
+  L.geoJSON(config.works, {
+    style: function (f) { return { className: "work-shape", color: MECharts.progressColour(f.properties.share_done), weight: 4 }; },
+    pointToLayer: function (f, latlng) {
+      return L.circleMarker(latlng, { radius: 7, className: "work-shape", fillColor: MECharts.progressColour(f.properties.share_done),
+                                      color: "#222", weight: 1, fillOpacity: 0.9 });
+    },
+    onEachFeature: function (f, l) {
+      l.bindTooltip(f.properties.title + ": " + (f.properties.share_done === null ? T.notStarted : f.properties.share_done + " %"), { sticky: true });
+    },
+  }).addTo(map);
   document.getElementById("me-district-map").dataset.ready = "1";
 })();
