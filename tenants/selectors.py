@@ -10,6 +10,7 @@ DISTRICT_COUNTERS = [
     "proposals.selectors.district_counts",
     "plans.selectors.district_counts",
     "investment.selectors.district_counts",
+    "monitoring.selectors.district_counts",
 ]
 
 

@@ -128,3 +128,27 @@ def can_read_district_envelopes(user, district):
 def can_answer_review(user, commune_ids):
     """May answer a review: the planning team of one of the communes it concerns."""
     return user.is_authenticated and user.role == Role.COMMUNE and user.unit_id in set(commune_ids)
+
+
+# Monitoring and evaluation (issue 6, Đ9–Đ11): the village head reports for the village, the commune
+# planning team (its office-statistics officer) makes and approves the M&E plan and consolidates the
+# commune report, and the district Finance-Planning Office accepts or returns the commune report.
+
+def can_report_for_village(user, village):
+    """May write and submit this village's M&E report: its village head only."""
+    return user.is_authenticated and user.role == Role.VILLAGE and user.unit_id == village.pk
+
+
+def can_monitor_commune(user, commune):
+    """May keep the commune's M&E plan, its commune report, council evaluations and supervision findings."""
+    return can_plan_for_commune(user, commune)
+
+
+def can_accept_commune_report(user, commune):
+    """May accept or return a commune's M&E report: the district's Finance-Planning Office (Đ11.4)."""
+    return can_review_commune(user, commune)
+
+
+def can_add_evidence(user, commune):
+    """May add geolocated photos for the commune: its planning team or one of its village heads."""
+    return can_propose_in(user, commune)

@@ -95,6 +95,7 @@ TENANT_APPS = [
     "proposals",
     "plans",
     "investment",
+    "monitoring",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

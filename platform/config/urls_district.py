@@ -6,6 +6,7 @@ from plans import urls as plans_urls
 from proposals import urls as proposal_urls
 from proposals import views as proposal_pages
 from investment import urls as investment_urls
+from monitoring import urls as monitoring_urls
 from tenants.apis import DistrictSummaryApi
 
 api_patterns = [
@@ -15,6 +16,7 @@ api_patterns = [
     path("plans/", include("plans.urls")),
     path("public/plans/", include(plans_urls.public_urlpatterns)),
     *investment_urls.api_patterns,
+    *monitoring_urls.api_patterns,
 ]
 
 urlpatterns = [
@@ -25,4 +27,5 @@ urlpatterns = [
     path("public/plans/", include("plans.public_page_urls")),
     path("api/", include(api_patterns)),
     *investment_urls.page_patterns,
+    *monitoring_urls.page_patterns,
 ]

@@ -1,9 +1,14 @@
 from django.contrib import admin
 
-from province.models import StepDeadline
+from province.models import ReportingDeadline, StepDeadline
 
 
 @admin.register(StepDeadline)
 class StepDeadlineAdmin(admin.ModelAdmin):
     list_display = ["step", "day", "month", "from_plan_year", "note"]
     list_filter = ["step"]
+
+
+@admin.register(ReportingDeadline)
+class ReportingDeadlineAdmin(admin.ModelAdmin):
+    list_display = ["kind", "village_days", "commune_days", "note"]

@@ -72,3 +72,40 @@ class CapitalSource(models.TextChoices):
     RESIDENTS = "residents", _("Residents' contributions")
     ENTERPRISES = "enterprises", _("Enterprises")
     OTHER = "other", _("Other sources")
+
+
+class ReportPeriodKind(models.TextChoices):
+    """The periods of M&E reports (Đ10: 'periodic, under the State's reporting rules')."""
+
+    QUARTER = "quarter", _("Quarter")
+    HALF = "half", _("Six months")
+    YEAR = "year", _("Year")
+
+
+class ReportingDeadline(models.Model):
+    """How many days after a period ends the village and commune M&E reports are due (Đ10–11).
+
+    A province-level default kept as data, like StepDeadline: the district's reporting periods are
+    made from it, and a province changes it in the admin.
+    """
+
+    kind = models.CharField(_("period"), max_length=10, choices=ReportPeriodKind.choices, unique=True)
+    village_days = models.PositiveSmallIntegerField(_("village report due (days after the period)"))
+    commune_days = models.PositiveSmallIntegerField(_("commune report due (days after the period)"))
+    note = models.CharField(_("legal basis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("reporting deadline")
+        verbose_name_plural = _("reporting deadlines")
+        ordering = ["kind"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: +{self.village_days}/+{self.commune_days}"
+
+
+# Village reports first, so the commune can consolidate them before its own is due.
+DEFAULT_REPORTING_DEADLINES = {
+    ReportPeriodKind.QUARTER: (5, 10),
+    ReportPeriodKind.HALF: (5, 15),
+    ReportPeriodKind.YEAR: (10, 20),
+}

@@ -83,7 +83,8 @@ def que_vo_cleanup():
               "plans_teammember", "plans_planningteam", "plans_cycletransition", "plans_stepevidence", "plans_resourceenvelope",
               "plans_orientationdocument", "plans_orientation", "plans_plancycle"]
     with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]) as conn:
-        conn.execute("TRUNCATE " + ", ".join(f"d259.{t}" for t in tables))
+        # CASCADE: later apps (monitoring) keep rows that point at plans; they go too.
+        conn.execute("TRUNCATE " + ", ".join(f"d259.{t}" for t in tables) + " CASCADE")
 
 
 def test_public_plan_page_draws_the_works_and_takes_a_comment(page, login, que_vo_cleanup):

@@ -1,0 +1,482 @@
+"""Thin API views of monitoring and evaluation, under /d/<slug>/api/monitoring/.
+
+Transitions are explicit POST actions (approve, consolidate, submit, accept, return); reads are
+scoped by `monitoring.selectors`, writes checked by `monitoring.services` (access and rules).
+"""
+import json
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import access
+from geo.bbox import filter_bbox
+from geo.fields import GuardedGeometryField
+from geo.guard import POINT, GeometryRejected, parse_geometry
+from geo.models import AdministrativeUnit
+from geo.pagination import FeaturePagination
+from geo.parsers import SafeJSONParser
+from monitoring import imports, selectors, services
+from monitoring.models import Activity, Frequency, PeriodicReport, ReportingPeriod, SupervisionFinding
+from plans.models import CommunePlan
+from proposals.uploads import PHOTO_TYPES, checked_upload
+
+
+# --- output -----------------------------------------------------------------------------------------
+
+def _who(user):
+    return (user.get_full_name() or user.username) if user else None
+
+
+def me_plan_data(me_plan, *, detail=False):
+    data = {
+        "id": me_plan.pk, "plan": me_plan.plan_id, "commune": me_plan.commune.code, "commune_name": me_plan.commune.name,
+        "year": me_plan.year, "status": me_plan.status, "status_label": me_plan.get_status_display(),
+        "decision_number": me_plan.decision_number, "decision_date": me_plan.decision_date,
+        "approved_by": _who(me_plan.approved_by), "approved_at": me_plan.approved_at,
+    }
+    if detail:
+        data["indicators"] = [
+            {"id": i.pk, "target": i.target_id, "name": i.name, "unit": i.unit, "baseline": i.baseline, "target_value": i.target_value,
+             "frequency": i.frequency, "data_source": i.data_source, "responsible": i.responsible}
+            for i in me_plan.indicators.all()
+        ]
+        data["activities"] = [
+            {"id": a.pk, "item": a.item_id, "project": a.project_id, "kind": a.kind, "title": a.title, "starts_on": a.starts_on,
+             "ends_on": a.ends_on, "expected_volume": a.expected_volume, "volume_unit": a.volume_unit, "responsible": a.responsible,
+             "geometry": json.loads(a.geom.geojson) if a.geom else None}
+            for a in me_plan.activities.all()
+        ]
+        data["events"] = [{"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "actor": _who(e.actor), "at": e.at}
+                          for e in me_plan.events.select_related("actor")]
+        data["council_evaluations"] = [
+            {"id": c.pk, "period": str(c.period), "held_on": c.held_on, "resolution_number": c.resolution_number, "assessment": c.assessment,
+             "recorded_by": _who(c.recorded_by)}
+            for c in me_plan.council_evaluations.select_related("period", "recorded_by")
+        ]
+    return data
+
+
+def period_data(period):
+    return {"id": period.pk, "kind": period.kind, "year": period.year, "number": period.number, "name": str(period),
+            "starts_on": period.starts_on, "ends_on": period.ends_on, "village_due_on": period.village_due_on,
+            "commune_due_on": period.commune_due_on}
+
+
+def report_data(report, *, detail=False):
+    due_on = report.period.village_due_on if report.village_id else report.period.commune_due_on
+    submitted = report.submitted_at if report.status in ("submitted", "accepted") else None
+    data = {
+        "id": report.pk, "me_plan": report.me_plan_id, "commune": report.me_plan.commune.code, "level": report.level,
+        "village": report.village.code if report.village else None, "village_name": report.village.name if report.village else None,
+        "period": period_data(report.period), "status": report.status, "status_label": report.get_status_display(),
+        "due_on": due_on, "lateness": selectors.lateness(due_on=due_on, submitted_at=submitted),
+        "submitted_at": report.submitted_at, "decided_at": report.decided_at, "review_comment": report.review_comment,
+        "problems": report.problems, "recommendations": report.recommendations,
+    }
+    if detail:
+        data["indicator_values"] = [{"indicator": v.indicator_id, "name": v.indicator.name, "value": v.value, "note": v.note}
+                                    for v in report.indicator_values.all()]
+        data["activity_progress"] = [{"activity": p.activity_id, "title": p.activity.title, "share_done": p.share_done, "note": p.note}
+                                     for p in report.activity_progress.all()]
+        data["project_progress"] = [{"project": p.project_id, "code": p.project.code, "paid_on": p.paid_on, "disbursed": p.disbursed,
+                                     "physical_progress": p.physical_progress, "disbursement": p.disbursement_id, "note": p.note}
+                                    for p in report.project_progress.all()]
+        data["village_reports"] = [{"id": v.pk, "village": v.village.code, "village_name": v.village.name} for v in report.village_reports.all()]
+        data["photos"] = [p.pk for p in report.photos.all()]
+        data["events"] = [{"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "actor": _who(e.actor), "at": e.at}
+                          for e in report.events.all()]
+    return data
+
+
+# --- input ------------------------------------------------------------------------------------------
+
+class MEIndicatorEdit(serializers.Serializer):
+    id = serializers.IntegerField()
+    baseline = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True)
+    target_value = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
+    data_source = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    responsible = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class MEActivityEdit(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    expected_volume = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True)
+    volume_unit = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    responsible = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    project = serializers.IntegerField(required=False, allow_null=True)
+
+
+class MEPlanEdit(serializers.Serializer):
+    indicators = MEIndicatorEdit(many=True, required=False)
+    activities = MEActivityEdit(many=True, required=False)
+
+
+class MEApproveInput(serializers.Serializer):
+    decision_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    decision_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class MEReportCreate(serializers.Serializer):
+    me_plan = serializers.IntegerField()
+    period = serializers.IntegerField()
+    village = serializers.CharField(required=False, allow_blank=True, help_text="village code; empty for the commune report")
+
+
+class MEIndicatorValueInput(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    value = serializers.DecimalField(max_digits=18, decimal_places=2)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class MEActivityProgressInput(serializers.Serializer):
+    activity = serializers.IntegerField()
+    share_done = serializers.DecimalField(max_digits=7, decimal_places=2)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class MEProjectProgressInput(serializers.Serializer):
+    project = serializers.IntegerField()
+    paid_on = serializers.DateField(required=False, allow_null=True, default=None)
+    disbursed = serializers.IntegerField(required=False, default=0)
+    physical_progress = serializers.IntegerField()
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class MEReportEdit(serializers.Serializer):
+    problems = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    recommendations = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    indicator_values = MEIndicatorValueInput(many=True, required=False)
+    activity_progress = MEActivityProgressInput(many=True, required=False)
+    project_progress = MEProjectProgressInput(many=True, required=False)
+
+
+class MEDecisionInput(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class MEEvaluationInput(serializers.Serializer):
+    period = serializers.IntegerField()
+    held_on = serializers.DateField()
+    resolution_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    assessment = serializers.CharField(max_length=10000)
+
+
+class MEFindingInput(serializers.Serializer):
+    activity = serializers.IntegerField()
+    board = serializers.CharField(max_length=200)
+    found_on = serializers.DateField()
+    finding = serializers.CharField(max_length=5000)
+    recommendation = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    geometry = GuardedGeometryField(allowed_types=POINT)
+
+
+class MEEvidenceInput(serializers.Serializer):
+    me_plan = serializers.IntegerField()
+    report = serializers.IntegerField(required=False, allow_null=True)
+    activity = serializers.IntegerField(required=False, allow_null=True)
+    finding = serializers.IntegerField(required=False, allow_null=True)
+    caption = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    taken_on = serializers.DateField(required=False, allow_null=True, default=None)
+    geometry = serializers.CharField(help_text='GeoJSON Point as text, e.g. {"type":"Point","coordinates":[lon,lat]}')
+
+
+def _valid(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- M&E plans --------------------------------------------------------------------------------------
+
+class MEPlanListApi(APIView):
+    """M&E plans the caller may read; POST `{plan}` (an approved commune plan version) builds one (the commune team)."""
+
+    @extend_schema(operation_id="monitoring_plans_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        plans = selectors.me_plan_queryset(user=request.user, district=request.tenant)
+        if request.query_params.get("year", "").isdigit():
+            plans = plans.filter(year=int(request.query_params["year"]))
+        return Response([me_plan_data(p) for p in plans])
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        plan_id = request.data.get("plan") if isinstance(request.data, dict) else None
+        if not isinstance(plan_id, int) or isinstance(plan_id, bool):
+            raise ApiValidationError({"plan": [_("Name the approved commune plan (its id).")]})
+        plan = CommunePlan.objects.select_related("cycle__commune").filter(pk=plan_id, cycle__commune__parent=request.tenant.unit).first()
+        if plan is None or not access.can_view_commune(request.user, plan.cycle.commune):
+            raise Http404
+        me_plan = services.me_plan_create(actor=request.user, plan=plan)
+        return Response(me_plan_data(me_plan, detail=True), status=status.HTTP_201_CREATED)
+
+
+class MEPlanDetailApi(APIView):
+    """One M&E plan with indicators, activities, history and council evaluations; PATCH fills it in while it is a draft."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        return Response(me_plan_data(selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk), detail=True))
+
+    @extend_schema(request=MEPlanEdit, responses={200: OpenApiTypes.OBJECT})
+    def patch(self, request, pk):
+        me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
+        data = _valid(MEPlanEdit, request.data)
+        me_plan = services.me_plan_update(actor=request.user, me_plan=me_plan, indicators=data.get("indicators", []),
+                                          activities=data.get("activities", []))
+        return Response(me_plan_data(me_plan, detail=True))
+
+
+class MEPlanApproveApi(APIView):
+    """POST: the commune People's Committee approves the M&E plan (recorded by the commune team, with the decision)."""
+
+    @extend_schema(request=MEApproveInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
+        me_plan = services.me_plan_approve(actor=request.user, me_plan=me_plan, **_valid(MEApproveInput, request.data))
+        return Response(me_plan_data(me_plan, detail=True))
+
+
+class MEPlanDashboardApi(APIView):
+    """Achievement of each indicator against target, activity progress, works on the map and this year's reporting status."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
+        periods = services.periods_ensure(year=me_plan.year)
+        data = {"me_plan": me_plan_data(me_plan), **selectors.achievement(me_plan=me_plan), "works": selectors.works_layer(me_plan=me_plan)}
+        data["reporting"] = [{"period": period_data(p), **selectors.reporting_status(district=request.tenant, period=p, commune_ids=[me_plan.commune_id])[0]}
+                             for p in periods if p.starts_on <= services.today()]
+        return Response(data)
+
+
+class EvaluationApi(APIView):
+    """POST: record the commune People's Council's periodic evaluation of the main targets (Đ11.2)."""
+
+    @extend_schema(request=MEEvaluationInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
+        data = _valid(MEEvaluationInput, request.data)
+        period = get_object_or_404(ReportingPeriod, pk=data.pop("period"))
+        evaluation = services.council_evaluation_record(actor=request.user, me_plan=me_plan, period=period, **data)
+        return Response({"id": evaluation.pk, "period": str(period), "held_on": evaluation.held_on}, status=status.HTTP_201_CREATED)
+
+
+# --- periods and reports ----------------------------------------------------------------------------
+
+class PeriodListApi(APIView):
+    """The reporting periods of a year (`year`, default this year) with their due dates."""
+
+    @extend_schema(operation_id="monitoring_periods_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        text = request.query_params.get("year", "")
+        year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else services.today().year
+        return Response([period_data(p) for p in services.periods_ensure(year=year)])
+
+
+class ReportListApi(APIView):
+    """Reports the caller may read (`me_plan`, `period`, `level`); POST `{me_plan, period[, village]}` opens one."""
+
+    @extend_schema(operation_id="monitoring_reports_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        reports = selectors.report_queryset(user=request.user, district=request.tenant)
+        for name in ("me_plan", "period"):
+            if request.query_params.get(name, "").isdigit():
+                reports = reports.filter(**{f"{name}_id": int(request.query_params[name])})
+        level = request.query_params.get("level")
+        if level in ("village", "commune"):
+            reports = reports.filter(village__isnull=level == "commune")
+        return Response([report_data(r) for r in reports])
+
+    @extend_schema(request=MEReportCreate, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = _valid(MEReportCreate, request.data)
+        me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=data["me_plan"])
+        period = ReportingPeriod.objects.filter(pk=data["period"]).first()
+        if period is None:
+            raise ApiValidationError({"period": [_("No such reporting period.")]})
+        village = None
+        if data.get("village"):
+            village = AdministrativeUnit.objects.filter(code=data["village"], level="village").first()
+            if village is None:
+                raise ApiValidationError({"village": [_("No such village.")]})
+        report = services.report_create(actor=request.user, me_plan=me_plan, period=period, village=village)
+        return Response(report_data(selectors.report_detail(report=report), detail=True), status=status.HTTP_201_CREATED)
+
+
+class ReportDetailApi(APIView):
+    """One report with its lines and history; PATCH writes it while it is a draft or returned."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
+        return Response(report_data(selectors.report_detail(report=report), detail=True))
+
+    @extend_schema(request=MEReportEdit, responses={200: OpenApiTypes.OBJECT})
+    def patch(self, request, pk):
+        report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
+        data = _valid(MEReportEdit, request.data)
+        report = services.report_update(actor=request.user, report=report, **data)
+        return Response(report_data(selectors.report_detail(report=report), detail=True))
+
+
+class ReportActionApi(APIView):
+    """POST consolidate/, submit/, accept/ (optional `comment`), return/ (`comment` required)."""
+
+    action = None
+
+    @extend_schema(request=MEDecisionInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
+        comment = _valid(MEDecisionInput, request.data if isinstance(request.data, dict) else {})["comment"]
+        if self.action == "consolidate":
+            report = services.report_consolidate(actor=request.user, report=report)
+        elif self.action == "submit":
+            report = services.report_submit(actor=request.user, report=report)
+        elif self.action == "accept":
+            report = services.report_accept(actor=request.user, report=report, comment=comment)
+        else:
+            report = services.report_return(actor=request.user, report=report, comment=comment)
+        return Response(report_data(selectors.report_detail(report=report), detail=True))
+
+
+class ReportingStatusApi(APIView):
+    """Every commune and village of the district (or the caller's commune): the report's status and lateness for `period`."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        text = request.query_params.get("period", "")
+        period = ReportingPeriod.objects.filter(pk=int(text)).first() if text.isdigit() else None
+        if period is None:
+            raise ApiValidationError({"period": [_("Name a reporting period.")]})
+        rows = selectors.reporting_status(district=request.tenant, period=period,
+                                          commune_ids=access.visible_commune_ids(request.user, request.tenant))
+        return Response({"period": period_data(period), "communes": rows})
+
+
+# --- evidence, findings, bulk progress --------------------------------------------------------------
+
+def _feature(obj, geometry, properties):
+    return {"type": "Feature", "id": obj.pk, "geometry": json.loads(geometry.geojson), "properties": properties}
+
+
+def photo_properties(photo):
+    return {"me_plan": photo.me_plan_id, "commune": photo.me_plan.commune.code, "report": photo.report_id, "activity": photo.activity_id,
+            "activity_title": photo.activity.title if photo.activity else None, "finding": photo.finding_id, "caption": photo.caption,
+            "taken_on": photo.taken_on, "url": photo.photo.url, "content_type": photo.content_type, "uploaded_by": _who(photo.uploaded_by),
+            "uploaded_at": photo.uploaded_at}
+
+
+class EvidenceApi(APIView):
+    """Geolocated photos as a GeoJSON FeatureCollection (`me_plan`, `report`, `activity`, `bbox`); POST multipart to add one."""
+
+    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
+
+    @extend_schema(operation_id="monitoring_evidence_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        photos = filter_bbox(selectors.evidence_queryset(user=request.user, district=request.tenant), request, field="location")
+        for name in ("me_plan", "report", "activity", "finding"):
+            if request.query_params.get(name, "").isdigit():
+                photos = photos.filter(**{f"{name}_id": int(request.query_params[name])})
+        paginator = FeaturePagination()
+        page = paginator.paginate_queryset(photos, request, view=self)
+        return paginator.get_paginated_response({"type": "FeatureCollection", "features": [_feature(p, p.location, photo_properties(p)) for p in page]})
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = _valid(MEEvidenceInput, request.data)
+        upload = request.FILES.get("photo")
+        if upload is None:
+            raise ApiValidationError({"photo": [_("Attach the photo.")]})
+        content_type = checked_upload(upload, field="photo", allowed=PHOTO_TYPES)
+        try:
+            location = parse_geometry(json.loads(data["geometry"]), allowed_types=POINT)
+        except (ValueError, TypeError) as exc:
+            message = exc.message if isinstance(exc, GeometryRejected) else _("The location is not GeoJSON.")
+            raise ApiValidationError({"geometry": [message]})
+        me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=data["me_plan"])
+        report = activity = finding = None
+        if data.get("report"):
+            report = PeriodicReport.objects.filter(pk=data["report"], me_plan=me_plan).first()
+            if report is None:
+                raise ApiValidationError({"report": [_("This report is not of the M&E plan.")]})
+        if data.get("activity"):
+            activity = Activity.objects.filter(pk=data["activity"], me_plan=me_plan).first()
+            if activity is None:
+                raise ApiValidationError({"activity": [_("This activity is not in the M&E plan.")]})
+        if data.get("finding"):
+            finding = SupervisionFinding.objects.filter(pk=data["finding"], me_plan=me_plan).first()
+            if finding is None:
+                raise ApiValidationError({"finding": [_("This finding is not of the M&E plan.")]})
+        photo = services.photo_add(actor=request.user, me_plan=me_plan, photo=upload, content_type=content_type, location=location,
+                                   caption=data["caption"], taken_on=data["taken_on"], report=report, activity=activity, finding=finding)
+        return Response(_feature(photo, photo.location, photo_properties(photo)), status=status.HTTP_201_CREATED)
+
+
+class FindingApi(APIView):
+    """Community supervision findings (Đ8) as GeoJSON (`me_plan`, `activity`, `bbox`); POST a Feature to record one."""
+
+    @extend_schema(operation_id="monitoring_findings_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        findings = filter_bbox(selectors.finding_queryset(user=request.user, district=request.tenant), request, field="location")
+        for name in ("me_plan", "activity"):
+            if request.query_params.get(name, "").isdigit():
+                findings = findings.filter(**{f"{name}_id": int(request.query_params[name])})
+        paginator = FeaturePagination()
+        page = paginator.paginate_queryset(findings, request, view=self)
+        return paginator.get_paginated_response({"type": "FeatureCollection", "features": [
+            _feature(f, f.location, {"me_plan": f.me_plan_id, "activity": f.activity_id, "activity_title": f.activity.title, "board": f.board,
+                                     "found_on": f.found_on, "finding": f.finding, "recommendation": f.recommendation,
+                                     "photos": [p.photo.url for p in f.photos.all()], "recorded_by": _who(f.recorded_by)})
+            for f in page]})
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        body = request.data if isinstance(request.data, dict) else {}
+        data = _valid(MEFindingInput, {**(body.get("properties") or {}), "geometry": body.get("geometry")})
+        activity = Activity.objects.select_related("me_plan__commune").filter(
+            pk=data["activity"], me_plan__in=selectors.me_plan_queryset(user=request.user, district=request.tenant)).first()
+        if activity is None:
+            raise ApiValidationError({"activity": [_("No such work in your M&E plans.")]})
+        finding = services.finding_record(actor=request.user, activity=activity, board=data["board"], found_on=data["found_on"],
+                                          finding=data["finding"], recommendation=data["recommendation"], location=data["geometry"])
+        return Response(_feature(finding, finding.location, {"activity": activity.pk, "board": finding.board, "finding": finding.finding}),
+                        status=status.HTTP_201_CREATED)
+
+
+class ProgressImportApi(APIView):
+    """POST multipart `file` (CSV or Excel: project code, date, disbursed amount, physical progress): district staff only.
+
+    Each row goes through the investment app's disbursement service on its own; the answer reports every row.
+    """
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request):
+        if not access.can_manage_investment(request.user, request.tenant):
+            raise PermissionError(_("Only the district's Finance-Planning Office updates investment progress."))
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ApiValidationError({"file": [_("Attach the sheet.")]})
+        name = (upload.name or "").lower()
+        if name.endswith(".xlsx"):
+            content_type = checked_upload(upload, field="file")
+        elif name.endswith(".csv"):
+            if upload.size > settings.UPLOAD_MAX_BYTES:
+                raise ApiValidationError({"file": [_("The file is too large.")]})
+            content_type = "text/csv"
+        else:
+            raise ApiValidationError({"file": [_("Send a CSV or Excel (.xlsx) sheet.")]})
+        return Response(imports.progress_import(actor=request.user, upload=upload, content_type=content_type))

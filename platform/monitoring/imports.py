@@ -1,0 +1,113 @@
+"""Bulk disbursement and physical progress from the sheet districts already keep (CSV or Excel).
+
+Columns (Vietnamese or English headings, any order): project code, date, disbursed amount (VND),
+physical progress (%). Each row is recorded through `investment.services.disbursement_record` in
+its own savepoint, so a refused row leaves nothing behind; the answer says row by row what was
+taken and what was refused and why.
+"""
+import csv
+import io
+import re
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from geo.text import fold
+from investment.models import InvestmentProject
+from investment.services import disbursement_record
+
+COLUMNS = {
+    "code": "code", "ma du an": "code", "ma": "code", "project code": "code", "project": "code", "ma da": "code",
+    "date": "date", "ngay": "date", "ngay giai ngan": "date", "paid on": "date",
+    "amount": "amount", "disbursed": "amount", "giai ngan": "amount", "so tien giai ngan": "amount", "so tien": "amount",
+    "gia tri giai ngan": "amount", "disbursed amount": "amount",
+    "progress": "progress", "physical progress": "progress", "tien do": "progress", "tien do thuc hien": "progress",
+    "khoi luong hoan thanh": "progress", "physical_progress": "progress",
+}
+MAX_ROWS = 5000
+
+
+def _read_rows(upload, content_type):
+    name = (upload.name or "").lower()
+    if name.endswith(".xlsx") or content_type.endswith("spreadsheetml.sheet"):
+        import openpyxl
+
+        try:
+            sheet = openpyxl.load_workbook(upload, read_only=True, data_only=True).active
+        except Exception:
+            raise ValidationError({"file": [_("The Excel file cannot be read.")]})
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    else:
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": [_("The CSV file must be UTF-8 text.")]})
+        sample = text[:2048]
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = [r for r in rows if any(c not in (None, "") for c in r)]
+    if not rows:
+        raise ValidationError({"file": [_("The sheet is empty.")]})
+    header = [COLUMNS.get(fold(str(h or "")).strip()) for h in rows[0]]
+    missing = {"code", "date", "amount"} - set(header)
+    if missing:
+        raise ValidationError({"file": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(sorted(missing))}]})
+    if len(rows) - 1 > MAX_ROWS:
+        raise ValidationError({"file": [_("At most %(n)s rows at a time.") % {"n": MAX_ROWS}]})
+    return [({k: v for k, v in zip(header, r) if k}) for r in rows[1:]]
+
+
+def _date(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise ValidationError({"date": [_("Not a date (dd/mm/yyyy): %(value)s") % {"value": text}]})
+
+
+def _whole(value, field):
+    if isinstance(value, bool):
+        raise ValidationError({field: [_("A whole number is expected.")]})
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = str(value or "").strip().replace(" ", "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        text = re.sub(r"[.,]", "", text)
+    if not re.fullmatch(r"-?\d+", text):
+        raise ValidationError({field: [_("A whole number is expected: %(value)s") % {"value": value}]})
+    return int(text)
+
+
+def progress_import(*, actor, upload, content_type: str = "") -> dict:
+    """Record every row of the sheet that passes the investment app's checks; report each row."""
+    rows = _read_rows(upload, content_type)
+    report = []
+    for number, row in enumerate(rows, start=2):
+        code = str(row.get("code") or "").strip()
+        try:
+            with transaction.atomic():
+                project = InvestmentProject.objects.filter(code=code).first()
+                if project is None:
+                    raise ValidationError({"code": [_("No project with the code %(code)s.") % {"code": code}]})
+                progress = row.get("progress")
+                progress = None if progress in (None, "") else _whole(progress, "physical_progress")
+                disbursement = disbursement_record(
+                    project=project, actor=actor, paid_on=_date(row.get("date")), amount=_whole(row.get("amount"), "amount"),
+                    physical_progress=progress, note=_("bulk update"),
+                )
+            report.append({"row": number, "code": code, "taken": True, "disbursement": disbursement.pk})
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"row": exc.messages}
+            report.append({"row": number, "code": code, "taken": False, "errors": errors})
+    return {"taken": sum(r["taken"] for r in report), "refused": sum(not r["taken"] for r in report), "rows": report}

@@ -1,0 +1,429 @@
+"""Writes of monitoring and evaluation: the M&E plan, periodic reports, council evaluations, findings, photos.
+
+Every write is atomic, checks access and its rules before it touches a row, and leaves an event row
+for each state change (who, when, from, to, note). A refused write raises ValidationError (400) or
+PermissionError (403) and changes nothing. Disbursements and physical progress are recorded through
+`investment.services.disbursement_record`, never written here.
+"""
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts import access
+from geo.guard import GeometryRejected, check_inside
+from investment.models import InvestmentProject
+from investment.services import disbursement_record
+from monitoring.models import (
+    Activity,
+    ActivityProgress,
+    CouncilEvaluation,
+    EvidencePhoto,
+    Indicator,
+    IndicatorValue,
+    MEPlan,
+    MEPlanEvent,
+    MEPlanStatus,
+    PeriodicReport,
+    ProjectProgress,
+    ReportEvent,
+    ReportingPeriod,
+    ReportStatus,
+    SupervisionFinding,
+)
+from plans.models import CommunePlan, PlanStatus
+from province.models import DEFAULT_REPORTING_DEADLINES, ReportingDeadline, ReportPeriodKind
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+# Messages the tests reuse.
+NOT_APPROVED_PLAN = gettext_noop("The M&E plan is made once the commune plan is approved.")
+NOT_IN_PLAN = gettext_noop("This indicator is not in the M&E plan.")
+SHARE_RANGE = gettext_noop("The share of volume done is a percentage from 0 to 100.")
+PERIOD_NOT_OPEN = gettext_noop("This reporting period has not opened yet.")
+ALREADY_SUBMITTED = gettext_noop("The report has already been submitted.")
+NOT_EDITABLE = gettext_noop("A submitted or accepted report can no longer be edited.")
+
+
+def today():
+    return timezone.localdate()
+
+
+def _forbidden(message=None):
+    return PermissionError(message or _("You may not do this."))
+
+
+def _decimal(value, field):
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: [_("A number is expected.")]})
+    if not number.is_finite():
+        raise ValidationError({field: [_("A number is expected.")]})
+    return number
+
+
+# ---- M&E plan (Đ9) ----------------------------------------------------------------------------
+
+@transaction.atomic
+def me_plan_create(*, actor, plan: CommunePlan) -> MEPlan:
+    """Build the M&E plan of an approved commune plan: indicators from its targets, activities from its items."""
+    plan = CommunePlan.objects.select_for_update().select_related("cycle__commune").get(pk=plan.pk)
+    commune = plan.cycle.commune
+    if not access.can_monitor_commune(actor, commune):
+        raise _forbidden()
+    if plan.status != PlanStatus.APPROVED:
+        raise ValidationError({"plan": [_(NOT_APPROVED_PLAN)]})
+    if MEPlan.objects.filter(plan=plan).exists():
+        raise ValidationError({"plan": [_("This plan already has its M&E plan.")]})
+    me_plan = MEPlan.objects.create(plan=plan, commune=commune, year=plan.cycle.plan_year, created_by=actor)
+    Indicator.objects.bulk_create([
+        Indicator(me_plan=me_plan, target=t, name=t.indicator, unit=t.unit, baseline=t.current_estimate, target_value=t.next_target, order=i)
+        for i, t in enumerate(plan.targets.all())
+    ])
+    Activity.objects.bulk_create([
+        Activity(me_plan=me_plan, item=item, kind=item.kind, title=item.title, geom=item.geom, starts_on=item.starts_on,
+                 ends_on=item.ends_on, responsible=item.responsible_unit, order=i)
+        for i, item in enumerate(plan.items.all())
+    ])
+    MEPlanEvent.objects.create(me_plan=me_plan, action="created", to_status=me_plan.status, actor=actor)
+    return me_plan
+
+
+INDICATOR_FIELDS = ("baseline", "target_value", "frequency", "data_source", "responsible")
+ACTIVITY_FIELDS = ("starts_on", "ends_on", "expected_volume", "volume_unit", "responsible", "project")
+
+
+@transaction.atomic
+def me_plan_update(*, actor, me_plan: MEPlan, indicators: list = (), activities: list = ()) -> MEPlan:
+    """Fill in the M&E plan while it is being prepared: each row names an indicator or activity of this plan by id."""
+    me_plan = MEPlan.objects.select_for_update().get(pk=me_plan.pk)
+    if not access.can_monitor_commune(actor, me_plan.commune):
+        raise _forbidden()
+    if me_plan.status != MEPlanStatus.DRAFT:
+        raise ValidationError({"status": [_("An approved M&E plan is not edited.")]})
+    own_indicators = {i.pk: i for i in me_plan.indicators.all()}
+    own_activities = {a.pk: a for a in me_plan.activities.all()}
+    for row in indicators:
+        indicator = own_indicators.get(row.get("id"))
+        if indicator is None:
+            raise ValidationError({"indicators": [_(NOT_IN_PLAN)]})
+        for field in INDICATOR_FIELDS:
+            if field in row:
+                setattr(indicator, field, row[field])
+        indicator.full_clean(exclude=["me_plan", "target"])
+        indicator.save()
+    for row in activities:
+        activity = own_activities.get(row.get("id"))
+        if activity is None:
+            raise ValidationError({"activities": [_("This activity is not in the M&E plan.")]})
+        for field in ACTIVITY_FIELDS:
+            if field in row:
+                setattr(activity, field, row[field])
+        if activity.starts_on and activity.ends_on and activity.ends_on < activity.starts_on:
+            raise ValidationError({"activities": [_("An activity cannot end before it starts.")]})
+        if activity.expected_volume is not None and activity.expected_volume < 0:
+            raise ValidationError({"activities": [_("The expected volume cannot be negative.")]})
+        activity.save()
+    MEPlanEvent.objects.create(me_plan=me_plan, action="edited", from_status=me_plan.status, to_status=me_plan.status, actor=actor)
+    return me_plan
+
+
+@transaction.atomic
+def me_plan_approve(*, actor, me_plan: MEPlan, decision_number: str = "", decision_date: date | None = None) -> MEPlan:
+    """Record the commune People's Committee's approval (Đ9.2); every indicator and activity must name who follows it."""
+    me_plan = MEPlan.objects.select_for_update().get(pk=me_plan.pk)
+    if not access.can_monitor_commune(actor, me_plan.commune):
+        raise _forbidden()
+    if me_plan.status != MEPlanStatus.DRAFT:
+        raise ValidationError({"status": [_("The M&E plan is already approved.")]})
+    missing = [i.name for i in me_plan.indicators.all() if not i.responsible] + [a.title for a in me_plan.activities.all() if not a.responsible]
+    if missing:
+        raise ValidationError({"responsible": [_("Name the person responsible for: %(names)s.") % {"names": "; ".join(missing)}]})
+    me_plan.status = MEPlanStatus.APPROVED
+    me_plan.decision_number, me_plan.decision_date = decision_number, decision_date
+    me_plan.approved_by, me_plan.approved_at = actor, timezone.now()
+    me_plan.save(update_fields=["status", "decision_number", "decision_date", "approved_by", "approved_at"])
+    MEPlanEvent.objects.create(me_plan=me_plan, action="approved", from_status=MEPlanStatus.DRAFT, to_status=me_plan.status,
+                               note=decision_number, actor=actor)
+    return me_plan
+
+
+# ---- reporting periods ------------------------------------------------------------------------
+
+def _deadlines():
+    rows = {d.kind: (d.village_days, d.commune_days) for d in ReportingDeadline.objects.all()}
+    return {kind: rows.get(kind, days) for kind, days in DEFAULT_REPORTING_DEADLINES.items()}
+
+
+@transaction.atomic
+def periods_ensure(*, year: int) -> list[ReportingPeriod]:
+    """The year's quarters, halves and the year itself, with due dates from the province's reporting deadlines."""
+    deadlines = _deadlines()
+    spans = {ReportPeriodKind.QUARTER: 3, ReportPeriodKind.HALF: 6, ReportPeriodKind.YEAR: 12}
+    periods = []
+    for kind, months in spans.items():
+        for number in range(1, 12 // months + 1):
+            first_month = (number - 1) * months + 1
+            last_month = first_month + months - 1
+            ends_on = date(year, last_month, calendar.monthrange(year, last_month)[1])
+            village_days, commune_days = deadlines[kind]
+            period, _created = ReportingPeriod.objects.get_or_create(
+                kind=kind, year=year, number=number,
+                defaults={"starts_on": date(year, first_month, 1), "ends_on": ends_on,
+                          "village_due_on": ends_on + timedelta(days=village_days), "commune_due_on": ends_on + timedelta(days=commune_days)},
+            )
+            periods.append(period)
+    return periods
+
+
+# ---- periodic reports (Đ10–11) ----------------------------------------------------------------
+
+def _require_writer(actor, report):
+    if report.village_id:
+        if not access.can_report_for_village(actor, report.village):
+            raise _forbidden()
+    elif not access.can_monitor_commune(actor, report.me_plan.commune):
+        raise _forbidden()
+
+
+def _event(report, *, actor, action, from_status="", to_status="", note=""):
+    ReportEvent.objects.create(report=report, action=action, from_status=from_status, to_status=to_status or report.status, note=note, actor=actor)
+
+
+def _lock_report(report):
+    return PeriodicReport.objects.select_for_update(of=("self",)).select_related("me_plan__commune", "village", "period").get(pk=report.pk)
+
+
+@transaction.atomic
+def report_create(*, actor, me_plan: MEPlan, period: ReportingPeriod, village=None) -> PeriodicReport:
+    """Open a village report (the village head) or the commune report (the planning team) for an open period."""
+    if village is not None and village.parent_id != me_plan.commune_id:
+        raise ValidationError({"village": [_("This village is not in the commune.")]})
+    report = PeriodicReport(me_plan=me_plan, period=period, village=village)
+    _require_writer(actor, report)
+    if me_plan.status != MEPlanStatus.APPROVED:
+        raise ValidationError({"me_plan": [_("Reports follow an approved M&E plan.")]})
+    if period.year != me_plan.year:
+        raise ValidationError({"period": [_("The period is not in the M&E plan's year.")]})
+    if period.starts_on > today():
+        raise ValidationError({"period": [_(PERIOD_NOT_OPEN)]})
+    if PeriodicReport.objects.filter(me_plan=me_plan, period=period, village=village).exists():
+        raise ValidationError({"period": [_("There is already a report for this period.")]})
+    report.created_by = actor
+    report.save()
+    _event(report, actor=actor, action="created")
+    return report
+
+
+@transaction.atomic
+def report_update(*, actor, report: PeriodicReport, problems: str | None = None, recommendations: str | None = None,
+                  indicator_values: list = (), activity_progress: list = (), project_progress: list = ()) -> PeriodicReport:
+    """Write a draft or returned report: indicator values, activity progress, project progress, problems and recommendations.
+
+    Each row replaces the report's earlier row for the same indicator, activity or project.
+    """
+    report = _lock_report(report)
+    _require_writer(actor, report)
+    if report.status not in EDITABLE:
+        raise ValidationError({"status": [_(NOT_EDITABLE)]})
+    me_plan = report.me_plan
+    indicators = {i.pk: i for i in me_plan.indicators.all()}
+    activities = {a.pk: a for a in me_plan.activities.all()}
+    for row in indicator_values:
+        indicator = indicators.get(row.get("indicator"))
+        if indicator is None:
+            raise ValidationError({"indicator_values": [_(NOT_IN_PLAN)]})
+        value = _decimal(row.get("value"), "indicator_values")
+        IndicatorValue.objects.update_or_create(report=report, indicator=indicator, defaults={"value": value, "note": row.get("note", "")})
+    for row in activity_progress:
+        activity = activities.get(row.get("activity"))
+        if activity is None:
+            raise ValidationError({"activity_progress": [_("This activity is not in the M&E plan.")]})
+        share = _decimal(row.get("share_done"), "activity_progress")
+        if not 0 <= share <= 100:
+            raise ValidationError({"activity_progress": [_(SHARE_RANGE)]})
+        ActivityProgress.objects.update_or_create(report=report, activity=activity, defaults={"share_done": share, "note": row.get("note", "")})
+    if project_progress and report.village_id:
+        raise ValidationError({"project_progress": [_("Investment projects are reported by the commune.")]})
+    for row in project_progress:
+        project = InvestmentProject.objects.filter(pk=row.get("project"), communes=me_plan.commune_id).first()
+        if project is None:
+            raise ValidationError({"project_progress": [_("This investment project does not serve the commune.")]})
+        progress = row.get("physical_progress")
+        if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
+            raise ValidationError({"project_progress": [_("Physical progress is a percentage from 0 to 100.")]})
+        disbursed = row.get("disbursed", 0)
+        if not isinstance(disbursed, int) or isinstance(disbursed, bool) or disbursed < 0:
+            raise ValidationError({"project_progress": [_("The disbursed amount is a whole number of đồng, not negative.")]})
+        paid_on = row.get("paid_on") or report.period.ends_on
+        ProjectProgress.objects.update_or_create(
+            report=report, project=project,
+            defaults={"paid_on": paid_on, "disbursed": disbursed, "physical_progress": progress, "note": row.get("note", "")},
+        )
+    fields = []
+    if problems is not None:
+        report.problems = problems
+        fields.append("problems")
+    if recommendations is not None:
+        report.recommendations = recommendations
+        fields.append("recommendations")
+    if fields:
+        report.save(update_fields=fields)
+    _event(report, actor=actor, action="edited", from_status=report.status)
+    return report
+
+
+@transaction.atomic
+def report_consolidate(*, actor, report: PeriodicReport) -> PeriodicReport:
+    """Take the villages' submitted reports into the commune report (Đ11.3).
+
+    Activities the commune has not reported itself take the furthest progress a village reported;
+    the villages' problems and recommendations are added under their names.
+    """
+    report = _lock_report(report)
+    if report.village_id:
+        raise ValidationError({"report": [_("Only the commune report consolidates village reports.")]})
+    _require_writer(actor, report)
+    if report.status not in EDITABLE:
+        raise ValidationError({"status": [_(NOT_EDITABLE)]})
+    villages = list(
+        PeriodicReport.objects.filter(me_plan=report.me_plan, period=report.period, village__isnull=False,
+                                      status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED])
+        .select_related("village").prefetch_related("activity_progress")
+    )
+    report.village_reports.set(villages)
+    own = set(report.activity_progress.values_list("activity_id", flat=True))
+    furthest = {}
+    for village_report in villages:
+        for progress in village_report.activity_progress.all():
+            if progress.activity_id not in own:
+                furthest[progress.activity_id] = max(furthest.get(progress.activity_id, 0), progress.share_done)
+    for activity_id, share in furthest.items():
+        ActivityProgress.objects.create(report=report, activity_id=activity_id, share_done=share, note=_("from the village reports"))
+    problems = [f"{v.village.name}: {v.problems}" for v in villages if v.problems]
+    recommendations = [f"{v.village.name}: {v.recommendations}" for v in villages if v.recommendations]
+    report.problems = "\n".join(filter(None, [report.problems, *problems]))
+    report.recommendations = "\n".join(filter(None, [report.recommendations, *recommendations]))
+    report.save(update_fields=["problems", "recommendations"])
+    _event(report, actor=actor, action="consolidated", from_status=report.status,
+           note=", ".join(v.village.name for v in villages))
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor, report: PeriodicReport) -> PeriodicReport:
+    """Send a village report to the commune, or the commune report to the district Finance-Planning Office."""
+    report = _lock_report(report)
+    _require_writer(actor, report)
+    if report.status not in EDITABLE:
+        raise ValidationError({"status": [_(ALREADY_SUBMITTED)]})
+    previous = report.status
+    report.status, report.submitted_at = ReportStatus.SUBMITTED, timezone.now()
+    report.save(update_fields=["status", "submitted_at"])
+    _event(report, actor=actor, action="submitted", from_status=previous)
+    return report
+
+
+def _require_reviewer(actor, report):
+    commune = report.me_plan.commune
+    allowed = access.can_monitor_commune(actor, commune) if report.village_id else access.can_accept_commune_report(actor, commune)
+    if not allowed:
+        raise _forbidden()
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError({"status": [_("Only a submitted report is accepted or returned.")]})
+
+
+@transaction.atomic
+def report_accept(*, actor, report: PeriodicReport, comment: str = "") -> PeriodicReport:
+    """The district accepts a commune report (the commune a village report).
+
+    Accepting a commune report records each reported disbursement in the investment app, so the
+    project's progress is what the accepted report says; if the investment app refuses one, nothing is accepted.
+    """
+    report = _lock_report(report)
+    _require_reviewer(actor, report)
+    if not report.village_id:
+        for line in report.project_progress.select_related("project"):
+            if line.disbursed > 0:
+                line.disbursement = disbursement_record(
+                    project=line.project, actor=actor, paid_on=line.paid_on, amount=line.disbursed,
+                    physical_progress=line.physical_progress, note=_("M&E report %(period)s") % {"period": report.period},
+                )
+                line.save(update_fields=["disbursement"])
+    report.status, report.decided_at, report.review_comment = ReportStatus.ACCEPTED, timezone.now(), comment
+    report.save(update_fields=["status", "decided_at", "review_comment"])
+    _event(report, actor=actor, action="accepted", from_status=ReportStatus.SUBMITTED, note=comment)
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor, report: PeriodicReport, comment: str) -> PeriodicReport:
+    """Return a submitted report with comments; its author edits it and submits it again."""
+    if not (comment or "").strip():
+        raise ValidationError({"comment": [_("Say what must be corrected.")]})
+    report = _lock_report(report)
+    _require_reviewer(actor, report)
+    report.status, report.decided_at, report.review_comment = ReportStatus.RETURNED, timezone.now(), comment
+    report.save(update_fields=["status", "decided_at", "review_comment"])
+    _event(report, actor=actor, action="returned", from_status=ReportStatus.SUBMITTED, note=comment)
+    return report
+
+
+# ---- People's Council evaluation, community supervision, evidence ----------------------------
+
+@transaction.atomic
+def council_evaluation_record(*, actor, me_plan: MEPlan, period: ReportingPeriod, held_on: date, assessment: str,
+                              resolution_number: str = "") -> CouncilEvaluation:
+    """Record the commune People's Council's periodic evaluation of the main targets (Đ11.2)."""
+    if not access.can_monitor_commune(actor, me_plan.commune):
+        raise _forbidden()
+    if not assessment.strip():
+        raise ValidationError({"assessment": [_("This field is required.")]})
+    return CouncilEvaluation.objects.create(me_plan=me_plan, period=period, held_on=held_on, assessment=assessment,
+                                            resolution_number=resolution_number, recorded_by=actor)
+
+
+def _check_location(location, commune, field="geometry"):
+    try:
+        check_inside(location, commune)
+    except GeometryRejected as exc:
+        raise ValidationError({field: [exc.message]})
+
+
+@transaction.atomic
+def finding_record(*, actor, activity: Activity, board: str, found_on: date, finding: str, location, recommendation: str = "") -> SupervisionFinding:
+    """Record a community supervision board's finding on a work (Đ8), at a place inside the commune."""
+    me_plan = activity.me_plan
+    if not access.can_monitor_commune(actor, me_plan.commune):
+        raise _forbidden()
+    _check_location(location, me_plan.commune)
+    return SupervisionFinding.objects.create(me_plan=me_plan, activity=activity, board=board, found_on=found_on, finding=finding,
+                                             recommendation=recommendation, location=location, recorded_by=actor)
+
+
+@transaction.atomic
+def photo_add(*, actor, me_plan: MEPlan, photo, content_type: str, location, caption: str = "", taken_on: date | None = None,
+              report: PeriodicReport | None = None, activity: Activity | None = None, finding: SupervisionFinding | None = None) -> EvidencePhoto:
+    """Keep a photo taken inside the commune as evidence of a report, an activity or a finding (type and size checked by the caller)."""
+    if not access.can_add_evidence(actor, me_plan.commune):
+        raise _forbidden()
+    if report is not None:
+        if report.me_plan_id != me_plan.pk:
+            raise ValidationError({"report": [_("This report is not of the M&E plan.")]})
+        _require_writer(actor, report)
+        if report.status not in EDITABLE:
+            raise ValidationError({"report": [_(NOT_EDITABLE)]})
+    if activity is not None and activity.me_plan_id != me_plan.pk:
+        raise ValidationError({"activity": [_("This activity is not in the M&E plan.")]})
+    if finding is not None and finding.me_plan_id != me_plan.pk:
+        raise ValidationError({"finding": [_("This finding is not of the M&E plan.")]})
+    _check_location(location, me_plan.commune)
+    return EvidencePhoto.objects.create(me_plan=me_plan, report=report, activity=activity, finding=finding, photo=photo,
+                                        content_type=content_type, caption=caption, taken_on=taken_on, location=location,
+                                        uploaded_by=actor)

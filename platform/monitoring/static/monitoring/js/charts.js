@@ -1,0 +1,47 @@
+// Small inline-SVG charts for the M&E dashboards: horizontal bars with a target line at 100 %.
+(function () {
+  "use strict";
+  var NS = "http://www.w3.org/2000/svg";
+
+  function el(tag, attrs, text) {
+    var n = document.createElementNS(NS, tag);
+    Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { n.textContent = text; }
+    return n;
+  }
+
+  function progressColour(percent) {
+    if (percent === null || percent === undefined) { return "#6b7480"; }
+    if (percent < 33) { return "#b00020"; }
+    if (percent < 66) { return "#d98c00"; }
+    return "#1b7d3a";
+  }
+
+  // rows: [{label, percent (or null), note}], percent drawn up to 150 % with the target marked at 100 %.
+  function bars(container, rows, options) {
+    options = options || {};
+    var width = 360, labelWidth = 150, barWidth = width - labelWidth - 50, rowHeight = 24, scaleMax = options.max || 100;
+    var svg = el("svg", { "class": "chart", width: width, height: Math.max(rowHeight, rows.length * rowHeight) + 4, role: "img",
+                          "aria-label": options.label || "" });
+    rows.forEach(function (row, i) {
+      var y = i * rowHeight + 2;
+      var g = el("g", { "class": "bar-row", "data-percent": row.percent === null ? "" : row.percent });
+      var label = row.label.length > 24 ? row.label.slice(0, 23) + "…" : row.label;
+      g.appendChild(el("text", { x: 0, y: y + 15 }, label)).appendChild(el("title", {}, row.label));
+      g.appendChild(el("rect", { "class": "track", x: labelWidth, y: y + 3, width: barWidth, height: rowHeight - 8 }));
+      var share = row.percent === null || row.percent === undefined ? 0 : Math.max(0, Math.min(row.percent, scaleMax)) / scaleMax;
+      g.appendChild(el("rect", { "class": "bar", x: labelWidth, y: y + 3, width: Math.round(barWidth * share), height: rowHeight - 8,
+                                 fill: progressColour(row.percent) }));
+      if (options.target) {
+        var tx = labelWidth + Math.round(barWidth * options.target / scaleMax);
+        g.appendChild(el("line", { "class": "target", x1: tx, x2: tx, y1: y + 1, y2: y + rowHeight - 3 }));
+      }
+      g.appendChild(el("text", { x: labelWidth + barWidth + 4, y: y + 15 }, row.percent === null || row.percent === undefined ? "–" : row.percent + " %"));
+      svg.appendChild(g);
+    });
+    container.replaceChildren(svg);
+    return svg;
+  }
+
+  window.MECharts = { bars: bars, progressColour: progressColour, svg: el };
+})();

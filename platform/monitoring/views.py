@@ -1,0 +1,57 @@
+"""Dashboards of monitoring and evaluation: one commune's M&E plan, and the district's reporting status."""
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from monitoring import selectors, services
+
+TEXT = {
+    "indicator": _("Indicator"), "target": _("Target"), "value": _("Latest value"), "achieved": _("Achieved"),
+    "noValue": _("not reported yet"), "share": _("Share of volume done"), "findings": _("Supervision findings"),
+    "photo": _("Evidence photo"), "period": _("Period"), "due": _("Due"), "status": _("Status"), "village": _("Village"),
+    "commune": _("Commune"), "late": _("late"), "overdue": _("overdue"), "missing": _("missing"), "draft": _("being written"),
+    "submitted": _("submitted"), "accepted": _("accepted"), "returned": _("returned"), "no_plan": _("no approved M&E plan"),
+    "notStarted": _("no progress reported"),
+}
+
+
+def commune_dashboard(request, pk):
+    """A commune's M&E plan: indicators against target (chart), works on the map by progress, reporting status."""
+    me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
+    config = {"mePlan": me_plan.pk, "commune": me_plan.commune.code, "district": request.tenant.unit.code, "api": f"/d/{request.tenant.slug}/api/monitoring/", "text": TEXT}
+    return render(request, "monitoring/commune_dashboard.html", {"me_plan": me_plan, "config": config})
+
+
+def district_dashboard(request):
+    """Every commune's M&E plan and the reporting status of every commune and village for a period."""
+    year = services.today().year
+    text = request.GET.get("year", "")
+    if text.isdigit() and 2000 <= int(text) <= 2100:
+        year = int(text)
+    periods = services.periods_ensure(year=year)
+    chosen = request.GET.get("period", "")
+    period = next((p for p in periods if str(p.pk) == chosen), None)
+    if period is None:
+        opened = [p for p in periods if p.starts_on <= services.today()]
+        period = max(opened, key=lambda p: (p.ends_on, -p.pk)) if opened else periods[0]
+    me_plans = list(selectors.me_plan_queryset(user=request.user, district=request.tenant).filter(year=year))
+    from accounts.access import visible_commune_ids
+
+    rows = selectors.reporting_status(district=request.tenant, period=period, commune_ids=visible_commune_ids(request.user, request.tenant))
+    counts = {}
+    for row in rows:
+        row["status_label"] = TEXT.get(row["status"], row["status"])
+        row["lateness_label"] = TEXT.get(row["lateness"], row["lateness"])
+        for village in row["villages"]:
+            village["label"] = f'{TEXT.get(village["status"], village["status"])} {TEXT.get(village["lateness"], "")}'.strip()
+        key = row["lateness"] or row["status"]
+        counts[key] = counts.get(key, 0) + 1
+    plans = [{"me_plan": p, "achievement": selectors.achievement(me_plan=p)} for p in me_plans]
+    for entry in plans:
+        percents = [i["percent"] for i in entry["achievement"]["indicators"] if i["percent"] is not None]
+        entry["mean_percent"] = round(sum(percents) / len(percents), 1) if percents else None
+    works = {"type": "FeatureCollection", "features": [f for entry in plans for f in selectors.works_layer(me_plan=entry["me_plan"])["features"]]}
+    config = {"district": request.tenant.unit.code, "works": works, "rows": [{"commune": r["commune"], "status": r["status"], "lateness": r["lateness"]} for r in rows],
+              "counts": counts, "text": TEXT}
+    return render(request, "monitoring/district_dashboard.html", {
+        "year": year, "periods": periods, "period": period, "rows": rows, "plans": plans, "config": config, "text": TEXT,
+    })

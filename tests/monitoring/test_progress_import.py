@@ -1,0 +1,65 @@
+"""Bulk disbursement and progress from a CSV or Excel sheet: taken rows go through the investment app, refused rows change nothing."""
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from investment.models import Disbursement, ProjectEvent
+from tests.monitoring.factories import project_in_commune
+
+pytestmark = pytest.mark.django_db
+URL = "/d/yen-phong/api/monitoring/progress-import/"
+
+CSV = """Mã dự án;Ngày;Giá trị giải ngân;Tiến độ thực hiện
+DA-ME-1;31/03/2026;400.000.000;20
+DA-ME-1;30/06/2026;2.900.000.000;60
+KHONG-CO;30/06/2026;100000000;10
+DA-ME-2;30/06/2026;250000000;140
+DA-ME-2;khong ro;250000000;40
+DA-ME-2;30/09/2026;250000000;45
+"""
+
+
+def test_csv_rows_are_taken_or_refused_one_by_one(district, client_for):
+    yen_phong = district()
+    first = project_in_commune(yen_phong, code="DA-ME-1", total=3_000_000_000)
+    second = project_in_commune(yen_phong, code="DA-ME-2", total=1_000_000_000)
+    response = client_for("huyen.yen-phong").post(URL, {"file": SimpleUploadedFile("giai-ngan.csv", CSV.encode("utf-8-sig"), "text/csv")})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["taken"], body["refused"]) == (2, 4)
+    rows = {r["row"]: r for r in body["rows"]}
+    assert rows[2]["taken"] and rows[7]["taken"]
+    assert "amount" in rows[3]["errors"]  # above the total investment
+    assert "code" in rows[4]["errors"]
+    assert "physical_progress" in rows[5]["errors"]
+    assert "date" in rows[6]["errors"]
+    connection.set_tenant(yen_phong)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert list(Disbursement.objects.filter(project=first).values_list("amount", flat=True)) == [400_000_000]
+    assert (first.physical_progress, second.physical_progress) == (20, 45)
+    assert ProjectEvent.objects.filter(project__in=[first, second], action="disbursed").count() == 2
+
+
+def test_excel_sheet_and_who_may_send_it(district, client_for):
+    yen_phong = district()
+    project_in_commune(yen_phong, code="DA-ME-1")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Project code", "Date", "Disbursed amount", "Physical progress"])
+    sheet.append(["DA-ME-1", "2026-03-31", 150_000_000, 10])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    upload = lambda: SimpleUploadedFile("tien-do.xlsx", buffer.getvalue(), xlsx)
+    assert client_for("xa.09193").post(URL, {"file": upload()}).status_code == 403
+    assert client_for("tinh").post(URL, {"file": upload()}).status_code == 403
+    response = client_for("huyen.yen-phong").post(URL, {"file": upload()})
+    assert response.status_code == 200 and response.json()["taken"] == 1
+    bad = client_for("huyen.yen-phong").post(URL, {"file": SimpleUploadedFile("x.csv", b"a,b\n1,2\n", "text/csv")})
+    assert bad.status_code == 400 and "file" in bad.json()
+    assert client_for("huyen.yen-phong").post(URL, {"file": SimpleUploadedFile("x.txt", b"a", "text/plain")}).status_code == 400
+    connection.set_tenant(yen_phong)
+    assert Disbursement.objects.count() == 1
