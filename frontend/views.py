@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from accounts import access
 from accounts.models import Role
@@ -11,12 +12,14 @@ from tenants.models import District
 from tenants.selectors import district_summary
 
 
+@require_safe
 def home(request):
     """The province map: districts and communes, names on hover."""
     districts = District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code")
     return render(request, "frontend/home.html", {"districts": districts})
 
 
+@require_safe
 def district_home(request):
     """A district's page: its communes on a map and in a list (district users and province staff)."""
     district = request.tenant

@@ -2,6 +2,7 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts import access
 from accounts.models import Role
@@ -10,6 +11,7 @@ from proposals.models import Proposal, ProposalStatus, Sector, SourceKind
 from proposals.services import default_plan_year, proposals_deadline
 
 
+@require_safe
 def proposals_page(request):
     district = request.tenant
     user = request.user
@@ -47,6 +49,7 @@ def proposals_page(request):
     })
 
 
+@require_safe
 def public_proposals_page(request):
     """The published proposals of a district on a map, for everyone (no login)."""
     district = request.tenant
