@@ -122,3 +122,14 @@ def can_review_investment(user, district):
 def can_answer_review(user, commune_ids):
     """May answer a review: the planning team of one of the communes it concerns."""
     return user.is_authenticated and user.role == Role.COMMUNE and user.unit_id in set(commune_ids)
+
+
+# Province comparison (issue 7): where public investment goes across districts and communes.
+
+def can_compare_province(user):
+    """May read the province's investment comparison and plan compliance: province staff and superusers only.
+
+    District, commune and village users are refused (403) rather than scoped, so no province route can
+    carry another district's figures, its draft plans' allocations included, to a district user.
+    """
+    return is_province_wide(user)
