@@ -25,17 +25,21 @@ _ROLLUP_INSERT = """
 WITH proj AS (
     SELECT p.id AS pid, p.sector, p.total_investment AS total, p.physical_progress AS progress, p.start_year, p.end_year
     FROM {s}.investment_investmentproject p
+    WHERE %(communes)s::varchar[] IS NULL OR p.id IN (
+        SELECT pc.investmentproject_id FROM {s}.investment_investmentproject_communes pc
+        JOIN public.geo_administrativeunit u ON u.id = pc.administrativeunit_id WHERE u.code = ANY(%(communes)s::varchar[]))
 ),
-src AS (SELECT project_id AS pid, source, amount FROM {s}.investment_projectsource),
+src AS (SELECT project_id AS pid, source, amount FROM {s}.investment_projectsource WHERE project_id IN (SELECT pid FROM proj)),
 alloc AS (
     SELECT a.project_id AS pid, a.year::int AS year, a.source, sum(a.amount) AS planned,
            sum(a.amount) FILTER (WHERE pl.state = 'approved') AS allocated
     FROM {s}.investment_allocation a JOIN {s}.investment_publicinvestmentplan pl ON pl.id = a.plan_id
+    WHERE a.project_id IN (SELECT pid FROM proj)
     GROUP BY GROUPING SETS ((a.project_id), (a.project_id, a.source), (a.project_id, a.year), (a.project_id, a.year, a.source))
 ),
 disb AS (
     SELECT project_id AS pid, extract(year FROM paid_on)::int AS year, sum(amount) AS disbursed
-    FROM {s}.investment_disbursement GROUP BY GROUPING SETS ((project_id), (project_id, extract(year FROM paid_on)::int))
+    FROM {s}.investment_disbursement WHERE project_id IN (SELECT pid FROM proj) GROUP BY GROUPING SETS ((project_id), (project_id, extract(year FROM paid_on)::int))
 ),
 years AS (
     SELECT pid, generate_series(start_year::int, end_year::int) AS year FROM proj
@@ -71,10 +75,7 @@ served AS (
            row_number() OVER (PARTITION BY pc.investmentproject_id ORDER BY u.code) AS k,
            count(*) OVER (PARTITION BY pc.investmentproject_id) AS n
     FROM {s}.investment_investmentproject_communes pc JOIN public.geo_administrativeunit u ON u.id = pc.administrativeunit_id
-),
-units AS (
-    SELECT pid, ''::varchar AS commune, 1::bigint AS k, 1::bigint AS n FROM proj
-    UNION ALL SELECT pid, commune, k, n FROM served
+    WHERE pc.investmentproject_id IN (SELECT pid FROM proj)
 ),
 money AS (
     -- A project's money is split evenly between the communes it serves; the remainder đồng go to the lowest codes.
@@ -83,33 +84,43 @@ money AS (
         f.planned / u.n + (u.k <= f.planned %% u.n)::int AS planned,
         f.allocated / u.n + (u.k <= f.allocated %% u.n)::int AS allocated,
         f.disbursed / u.n + (u.k <= f.disbursed %% u.n)::int AS disbursed,
-        1 AS projects,
+        1 AS projects, 1::numeric(40, 30) / u.n AS project_share,
         round(f.total::numeric * f.progress / u.n) AS progress_weight,
         0 AS village_proposals, 0 AS village_proposals_funded
-    FROM facts f JOIN units u ON u.pid = f.pid
-    WHERE %(communes)s::varchar[] IS NULL OR u.commune = '' OR u.commune = ANY(%(communes)s::varchar[])
+    FROM facts f JOIN served u ON u.pid = f.pid
+    WHERE %(communes)s::varchar[] IS NULL OR u.commune = ANY(%(communes)s::varchar[])
 ),
 village AS (
     SELECT u.code AS commune, pr.plan_year, pr.sector,
            EXISTS (SELECT 1 FROM {s}.investment_investmentproject_proposals pp WHERE pp.proposal_id = pr.id) AS funded
     FROM {s}.proposals_proposal pr JOIN public.geo_administrativeunit u ON u.id = pr.commune_id
-    WHERE pr.source_kind = 'village' AND pr.status <> 'merged'
+    WHERE pr.source_kind = 'village' AND pr.status <> 'merged' AND (%(communes)s::varchar[] IS NULL OR u.code = ANY(%(communes)s::varchar[]))
 ),
 proposals AS (
-    SELECT c.commune, y.year, v.sector, ''::varchar AS source, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0, 0::numeric,
-           1, v.funded::int
+    SELECT v.commune, y.year, v.sector, ''::varchar AS source, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0, 0::numeric(40, 30),
+           0::numeric, 1, v.funded::int
     FROM village v
-    CROSS JOIN LATERAL (VALUES (v.commune), ('')) AS c(commune)
     CROSS JOIN LATERAL (VALUES (v.plan_year), (NULL::int)) AS y(year)
-    WHERE %(communes)s::varchar[] IS NULL OR c.commune = '' OR c.commune = ANY(%(communes)s::varchar[])
 )
 INSERT INTO public.province_investmentrollup
     (district_code, commune_code, year, sector, source, total_investment, planned, allocated, disbursed, project_count,
-     progress_weight, village_proposals, village_proposals_funded)
+     project_share, progress_weight, village_proposals, village_proposals_funded)
 SELECT %(district)s, commune, year, sector, source, sum(total), sum(planned), sum(allocated), sum(disbursed), sum(projects),
-       sum(progress_weight), sum(village_proposals), sum(village_proposals_funded)
+       sum(project_share), sum(progress_weight), sum(village_proposals), sum(village_proposals_funded)
 FROM (SELECT * FROM money UNION ALL SELECT * FROM proposals) rows
 GROUP BY commune, year, sector, source
+"""
+
+# The district rows are the sums of its commune rows (money splits exactly; project shares add up to whole projects).
+_ROLLUP_DISTRICT_ROWS = """
+INSERT INTO public.province_investmentrollup
+    (district_code, commune_code, year, sector, source, total_investment, planned, allocated, disbursed, project_count,
+     project_share, progress_weight, village_proposals, village_proposals_funded)
+SELECT district_code, '', year, sector, source, sum(total_investment), sum(planned), sum(allocated), sum(disbursed),
+       round(sum(project_share)), round(sum(project_share)), sum(progress_weight), sum(village_proposals), sum(village_proposals_funded)
+FROM public.province_investmentrollup
+WHERE district_code = %(district)s AND commune_code <> ''
+GROUP BY district_code, year, sector, source
 """
 
 _ROLLUP_DELETE = """
@@ -133,8 +144,9 @@ def _schema_identifier(schema_name):
 def rollup_refresh(*, district, commune_codes=None):
     """Bring the province's investment rollup of one district up to date from its schema, in the caller's transaction.
 
-    With `commune_codes`, only the district row and those communes' rows are recomputed (a write
-    to one project touches only the communes it serves, before and after); without, the whole
+    With `commune_codes`, only those communes' rows are recomputed from the projects serving them
+    (a write to one project touches only the communes it serves, before and after), then the
+    district's rows are summed again from its commune rows in the public schema; without, the whole
     district. The investment services call this inside their own transaction, so the province
     figures change exactly when the district's data does, and a refused write leaves both as they were.
     """
@@ -145,6 +157,7 @@ def rollup_refresh(*, district, commune_codes=None):
         insert = sql.SQL(_ROLLUP_INSERT).format(s=_schema_identifier(district.schema_name)).as_string(cursor.connection)
         cursor.execute(_ROLLUP_DELETE, params)
         cursor.execute(insert, params)
+        cursor.execute(_ROLLUP_DISTRICT_ROWS, params)
         cursor.execute(_ROLLUP_STAMP, params)
 
 
