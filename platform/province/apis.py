@@ -68,11 +68,12 @@ class InvestmentDistributionApi(ProvinceOnly):
     )
     def get(self, request):
         params = _params(DistributionInput, request)
-        collection = selectors.investment_distribution(
+        # PostgreSQL writes the GeoJSON; parsing and re-rendering it here would cost more than the query.
+        text = selectors.investment_distribution_text(
             level=params["level"], year=params.get("year"), sector=params.get("sector", ""), source=params.get("source", ""),
             measure=params["measure"],
         )
-        response = Response(collection)
+        response = HttpResponse(text, content_type="application/json")
         if self.filename:
             response["Content-Disposition"] = f'attachment; filename="{self.filename(params)}"'
         return response

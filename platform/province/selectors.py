@@ -58,6 +58,8 @@ rows AS (
 )
 SELECT json_build_object(
     'type', 'FeatureCollection',
+    'level', %(level)s, 'year', %(year)s::int, 'sector', nullif(%(sector)s, ''), 'source', nullif(%(source)s, ''), 'measure', %(measure)s,
+    'refreshed_at', (SELECT max(refreshed_at) FROM rows), 'oldest_refresh', (SELECT min(refreshed_at) FROM rows),
     'features', coalesce(json_agg(json_build_object(
         'type', 'Feature',
         'geometry', ST_AsGeoJSON(geom, 6)::json,
@@ -66,18 +68,25 @@ SELECT json_build_object(
             'total_investment', total_investment, 'planned', planned, 'allocated', allocated, 'disbursed', disbursed,
             'project_count', project_count, 'progress', progress,
             'population', population, 'area_km2', round(area_km2::numeric, 2),
-            'per_resident', CASE WHEN population > 0 THEN round(total_investment::numeric / population) END,
-            'per_km2', CASE WHEN area_km2 > 0 THEN round(total_investment::numeric / area_km2::numeric) END,
+            'per_resident', per_resident, 'per_km2', per_km2,
+            'value', CASE %(measure)s WHEN 'per_resident' THEN per_resident WHEN 'per_km2' THEN per_km2
+                     WHEN 'planned' THEN planned WHEN 'allocated' THEN allocated WHEN 'disbursed' THEN disbursed
+                     ELSE total_investment END,
             'refreshed_at', refreshed_at
         )
     ) ORDER BY code), '[]'::json)
 )::text
-FROM rows
+FROM (
+    SELECT rows.*,
+           CASE WHEN population > 0 THEN round(total_investment::numeric / population)::bigint END AS per_resident,
+           CASE WHEN area_km2 > 0 THEN round(total_investment::numeric / area_km2::numeric)::bigint END AS per_km2
+    FROM rows
+) measured
 """
 
 
-def investment_distribution(*, level="district", year=None, sector="", source="", measure="total_investment"):
-    """The province's investment by district or commune as a GeoJSON FeatureCollection (a dict), one feature per unit.
+def investment_distribution_text(*, level="district", year=None, sector="", source="", measure="total_investment") -> str:
+    """The province's investment by district or commune as GeoJSON text, one feature per unit, built by PostgreSQL in one statement.
 
     Each feature carries `code`, `name`, `total_investment` (VND; without a year, the sum over all
     projects of the unit; with one, over the projects whose years include it), planned (allocations in
@@ -85,22 +94,15 @@ def investment_distribution(*, level="district", year=None, sector="", source=""
     `per_resident` (null where the population is unknown: never a division by zero), `per_km2`, and
     `value`, the chosen measure. The collection says when the figures were last refreshed.
     """
+    params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure}
     with connection.cursor() as cursor:
-        cursor.execute(_DISTRIBUTION_SQL, {"level": level, "year": year, "sector": sector or "", "source": source or ""})
-        collection = json.loads(cursor.fetchone()[0])
-    for feature in collection["features"]:
-        props = feature["properties"]
-        for key in ("per_resident", "per_km2", "progress"):
-            if props[key] is not None:
-                props[key] = float(props[key]) if key == "progress" else int(props[key])
-        props["value"] = props[measure]
-    refreshed = [f["properties"]["refreshed_at"] for f in collection["features"] if f["properties"]["refreshed_at"]]
-    collection.update({
-        "level": level, "year": year, "sector": sector or None, "source": source or None, "measure": measure,
-        "refreshed_at": max(refreshed) if refreshed else None,
-        "oldest_refresh": min(refreshed) if refreshed else None,
-    })
-    return collection
+        cursor.execute(_DISTRIBUTION_SQL, params)
+        return cursor.fetchone()[0]
+
+
+def investment_distribution(**kwargs) -> dict:
+    """`investment_distribution_text` parsed, for the readers that compute on it (equity)."""
+    return json.loads(investment_distribution_text(**kwargs))
 
 
 def lorenz_and_gini(units):
