@@ -126,13 +126,20 @@ def main():
                 district=district, project=project, actor=actor, total_investment=state["total"], sources=state["sources"], reason="bench",
             )
 
-        with_hook = median_ms(write, args.runs)
+        # Interleaved, so that drift on a shared machine hits both alike.
         original = investment_services._province_rollup
-        investment_services._province_rollup = lambda **kw: None
+        write()
+        with_hook, without = [], []
         try:
-            without = median_ms(write, args.runs)
+            for _ in range(args.runs):
+                for hooked, samples in ((True, with_hook), (False, without)):
+                    investment_services._province_rollup = original if hooked else (lambda **kw: None)
+                    started = time.perf_counter()
+                    write()
+                    samples.append((time.perf_counter() - started) * 1000)
         finally:
             investment_services._province_rollup = original
+        with_hook, without = statistics.median(with_hook), statistics.median(without)
         rollup_rebuild(districts=[district])
         connection.set_schema_to_public()
         print(f"project write: {without:.1f} ms alone, {with_hook:.1f} ms with the rollup (+{(with_hook / without - 1) * 100:.0f} %)")
