@@ -152,3 +152,13 @@ def can_accept_commune_report(user, commune):
 def can_add_evidence(user, commune):
     """May add geolocated photos for the commune: its planning team or one of its village heads."""
     return can_propose_in(user, commune)
+
+# Province comparison (issue 7): where public investment goes across districts and communes.
+
+def can_compare_province(user):
+    """May read the province's investment comparison and plan compliance: province staff and superusers only.
+
+    District, commune and village users are refused (403) rather than scoped, so no province route can
+    carry another district's figures, its draft plans' allocations included, to a district user.
+    """
+    return is_province_wide(user)

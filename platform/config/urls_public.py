@@ -11,6 +11,7 @@ from frontend import views as pages
 from geo import apis as geo_apis
 from plans import apis as plans_apis
 from plans import views as plans_views
+from province import views as province_views
 
 api_patterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
@@ -18,6 +19,7 @@ api_patterns = [
     path("admin-units/", geo_apis.AdministrativeUnitListApi.as_view(), name="api-admin-units"),
     path("geometry/check/", geo_apis.GeometryCheckApi.as_view(), name="api-geometry-check"),
     path("plans/cycles/", plans_apis.ProvinceCyclesApi.as_view(), name="api-province-plan-cycles"),
+    path("province/", include("province.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +29,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", plans_views.province_dashboard, name="province-plans"),
+    path("province/compare/", province_views.compare_page, name="province-compare"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

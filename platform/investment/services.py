@@ -7,7 +7,7 @@ changes nothing. Access (who may call these) is decided by `accounts.access` in 
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,20 @@ from plans.models import PlanItem
 from proposals.models import Proposal
 
 MEDIUM_TERM_YEARS = 5
+
+
+# ---- province rollup hook (issue 7) -------------------------------------------------------------
+# Every write below that changes money, status, communes or links calls this before it returns,
+# inside its own transaction: the province's rollup follows the district's data or neither changes.
+
+def _province_rollup(*, project=None, communes=(), whole_district=False):
+    """Recompute the province rollup rows of this district for the project's communes (and `communes`), or all of it."""
+    from province.services import rollup_refresh
+
+    codes = set(communes)
+    if project is not None:
+        codes |= set(project.communes.values_list("code", flat=True))
+    rollup_refresh(district=connection.tenant, commune_codes=None if whole_district else codes)
 
 
 # ---- plans ------------------------------------------------------------------------------------
@@ -127,6 +141,8 @@ def plan_transition(
     plan.state = target
     plan.save(update_fields=["state", "decision_number", "decision_date", "updated_at"])
     PlanEvent.objects.create(plan=plan, action=event, from_state=old, to_state=target, note=note, changes=changes, actor=actor)
+    if target == PlanState.APPROVED:
+        _province_rollup(whole_district=True)  # its allocations now count as allocated
     return plan
 
 
@@ -277,6 +293,7 @@ def project_create(
         Allocation(project=project, plan=r["plan"], year=r["year"], source=r["source"], amount=r["amount"]) for r in allocations
     )
     ProjectEvent.objects.create(project=project, action=ProjectEvent.Action.CREATED, to_status=project.status, actor=actor)
+    _province_rollup(project=project)
     return project
 
 
@@ -298,6 +315,7 @@ def project_update(
     Sources are checked against the (new) total; allocations of an approved plan change only with a reason.
     """
     project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
+    communes_before = list(project.communes.values_list("code", flat=True))
     fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
     if "geom" in fields:
         check_inside(fields["geom"], district.unit)
@@ -354,6 +372,7 @@ def project_update(
             project=project, action=ProjectEvent.Action.UPDATED, from_status=project.status, to_status=project.status, note=reason,
             changes=changes, actor=actor,
         )
+        _province_rollup(project=project, communes=communes_before)
     return project
 
 
@@ -409,6 +428,7 @@ def project_transition(
     ProjectEvent.objects.create(
         project=project, action=ProjectEvent.Action.TRANSITION, from_status=old, to_status=target, note=note, changes=changes, actor=actor
     )
+    _province_rollup(project=project)
     return project
 
 
@@ -439,6 +459,7 @@ def disbursement_record(
         project=project, action=ProjectEvent.Action.DISBURSED, from_status=project.status, to_status=project.status, note=note,
         changes=changes, actor=actor,
     )
+    _province_rollup(project=project)
     return disbursement
 
 

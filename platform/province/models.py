@@ -109,3 +109,50 @@ DEFAULT_REPORTING_DEADLINES = {
     ReportPeriodKind.HALF: (5, 15),
     ReportPeriodKind.YEAR: (10, 20),
 }
+
+class InvestmentRollup(models.Model):
+    """The province's copy of the districts' public-investment figures, kept current by the district's own writes.
+
+    One row per district (commune_code "") or commune served, year (null: all years), sector and
+    capital source ("" : every source). Money is VND. A project serving several communes has its
+    money split evenly between them (the remainder đồng go to the lowest codes), so the commune rows
+    add up to the district row; its project count is 1 in each commune it serves. The district row is
+    summed from the commune rows, so a write touching one commune recomputes only that commune's
+    projects and then the district's few rows in the public schema. Written only by
+    `province.rollup.rollup_refresh`, in the same transaction as the district write that changed it.
+    """
+
+    district_code = models.CharField(max_length=20)
+    commune_code = models.CharField(max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    sector = models.CharField(max_length=30)
+    source = models.CharField(max_length=30, blank=True)
+    # total_investment: projects of the unit (with a year: the projects whose start–end years include it).
+    total_investment = models.BigIntegerField(default=0)
+    # planned: allocations in any plan (draft, submitted, approved); allocated: in approved plans only.
+    planned = models.BigIntegerField(default=0)
+    allocated = models.BigIntegerField(default=0)
+    # disbursed: paid out (with a year: paid in that year); by source, prorated by the project's source shares.
+    disbursed = models.BigIntegerField(default=0)
+    project_count = models.IntegerField(default=0)
+    # A commune row's share of its projects (1/n for a project serving n communes): the district row is
+    # the sum of its commune rows, its project count the rounded sum of these shares, exact to 1e-30.
+    project_share = models.DecimalField(max_digits=40, decimal_places=30, default=0)
+    # Σ total_investment × physical progress (%): divided by Σ total_investment it gives the weighted progress.
+    progress_weight = models.DecimalField(max_digits=24, decimal_places=0, default=0)
+    # Proposals of the unit that came from village meetings, and those a project answers (rows with source "").
+    village_proposals = models.IntegerField(default=0)
+    village_proposals_funded = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["district_code", "commune_code"]),
+            models.Index(fields=["year", "source", "commune_code"]),
+        ]
+
+
+class RollupRefresh(models.Model):
+    """When a district's rollup rows were last brought up to date (the page shows it)."""
+
+    district_code = models.CharField(max_length=20, unique=True)
+    refreshed_at = models.DateTimeField()

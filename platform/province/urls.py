@@ -1,0 +1,13 @@
+"""Province API routes, included under /api/province/ by config.urls_public."""
+from django.urls import path
+
+from province import apis
+
+urlpatterns = [
+    path("investment-distribution/", apis.InvestmentDistributionApi.as_view(), name="api-province-distribution"),
+    path("investment-distribution.geojson", apis.InvestmentDistributionExportApi.as_view(), name="api-province-distribution-geojson"),
+    path("equity/", apis.EquityApi.as_view(), name="api-province-equity"),
+    path("compare/", apis.CompareApi.as_view(), name="api-province-compare"),
+    path("compare.xlsx", apis.CompareWorkbookApi.as_view(), name="api-province-compare-xlsx"),
+    path("plan-compliance/", apis.PlanComplianceApi.as_view(), name="api-province-plan-compliance"),
+]
