@@ -2,11 +2,12 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.access import can_plan_for_commune, can_review_commune, commune_unit_of
+from accounts.access import can_moderate_public_comments, can_orient_communes, can_plan_for_commune, can_review_commune, commune_unit_of
 from plans import selectors
 from geo.models import AdministrativeUnit
-from plans.models import STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanningTeam, PlanStatus
+from plans.models import STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanKind, PlanningTeam, PlanStatus
 from proposals.models import Sector
 from province.models import CapitalSource, PlanStep
 
@@ -31,7 +32,14 @@ def dashboard(request):
     units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=[r["commune"] for r in rows if r["cycle"] is None])}
     openable = [r for r in rows if r["cycle"] is None and r["commune"] in units
                 and (can_review_commune(request.user, units[r["commune"]]) or can_plan_for_commune(request.user, units[r["commune"]]))]
-    return render(request, "plans/dashboard.html", {"plan_year": year, "rows": rows, "own_commune": own, "openable": openable})
+    orient = can_orient_communes(request.user, request.tenant)
+    return render(request, "plans/dashboard.html", {
+        "plan_year": year, "rows": rows, "own_commune": own, "openable": openable,
+        "can_orient": orient,
+        "orientations": selectors.orientations_for(user=request.user, plan_year=year) if orient else [],
+        "communes": [(r["commune"], r["commune_name"]) for r in rows],
+        "sectors": Sector.choices, "capital_sources": CapitalSource.choices,
+    })
 
 
 @require_safe
@@ -53,6 +61,12 @@ def cycle_page(request, pk):
         "conference": is_team and cycle.step in (PlanStep.DRAFT, PlanStep.SEDP_CONFERENCE),
         "feedback": is_district and latest is not None and cycle.step == PlanStep.DISTRICT_FEEDBACK,
         "answer": is_team,
+        "new_version": is_team and latest is not None and cycle.step in (PlanStep.DISTRICT_FEEDBACK, PlanStep.SEDP_CONFERENCE, PlanStep.APPROVAL)
+        and not (latest.kind == PlanKind.FINAL),
+        "consultation": is_team and editable and cycle.step == PlanStep.SEDP_CONFERENCE,
+        "moderate": latest is not None and can_moderate_public_comments(request.user, cycle.commune),
+        "resolution": is_team and latest is not None and latest.kind in (PlanKind.FINAL, PlanKind.AMENDMENT) and not latest.council_resolution_number,
+        "approval": is_district and latest is not None and bool(latest.council_resolution_number) and latest.status != PlanStatus.APPROVED,
     }
     feedback = list(DistrictFeedback.objects.filter(plan__cycle=cycle).select_related("author", "item")) if latest else []
     return render(request, "plans/cycle.html", {
@@ -63,6 +77,8 @@ def cycle_page(request, pk):
         "items": selectors.plan_items(plan=latest) if latest else [],
         "targets": latest.targets.all() if latest else [],
         "feedback": feedback,
+        "comments": latest.public_comments.all() if forms["moderate"] else [],
+        "compare_labels": {"added": _("added"), "removed": _("removed"), "changed": _("changed"), "same": _("same")},
         "sectors": Sector.choices,
         "capital_sources": CapitalSource.choices,
         "conference_kinds": [(k, label) for k, label in Conference.Kind.choices

@@ -30,7 +30,8 @@ def cleanup():
     items = f"SELECT id FROM d258.plans_planitem WHERE plan_id IN ({plans})"
     orientations = "SELECT id FROM d258.plans_orientation WHERE plan_year = %s"
     with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]) as conn:
-        conn.execute(f"DELETE FROM d258.plans_districtfeedback WHERE plan_id IN ({plans})", [YEAR])
+        for table in ("plans_districtfeedback", "plans_publiccomment"):
+            conn.execute(f"DELETE FROM d258.{table} WHERE plan_id IN ({plans})", [YEAR])
         conn.execute(f"DELETE FROM d258.plans_planitem_proposals WHERE planitem_id IN ({items})", [YEAR])
         for table in ("plans_planitem", "plans_socioeconomictarget", "plans_planevent"):
             conn.execute(f"DELETE FROM d258.{table} WHERE plan_id IN ({plans})", [YEAR])
@@ -183,3 +184,106 @@ def test_district_comments_on_an_item_and_the_commune_answers(page, login, clean
     assert "Đã bổ sung vốn ngân sách xã" in answer.inner_text()
     feedback = api(page, "GET", f"{BASE}/{plan}/feedback/").json()
     assert feedback[0]["item"] == item and feedback[0]["answer"] == "Đã bổ sung vốn ngân sách xã"
+
+
+def test_district_writes_and_publishes_the_orientation_with_envelopes(page, login, cleanup):
+    login("xa.09193", next_url=f"/d/yen-phong/plans/?plan_year={YEAR}")
+    assert page.locator("#orientation-form").count() == 0  # a commune team never writes the orientation
+    as_user(page, login, "huyen.yen-phong", next_url=f"/d/yen-phong/plans/?plan_year={YEAR}")
+    form = page.locator("#orientation-form")
+    form.locator("input[name=title]").fill(f"Định hướng {YEAR}")
+    row = form.locator("tr.envelope").first
+    row.locator("select[name=commune]").select_option("09193")
+    row.locator("select[name=sector]").select_option("transport")
+    row.locator("select[name=capital_source]").select_option("district_budget")
+    page.click("#orientation-form button[type=submit]")  # no amount: the row is refused, nothing is saved
+    page.wait_for_selector("#orientation-form [data-error-for=envelopes]:not(:empty)")
+    assert api(page, "GET", f"{BASE}/orientations/").json()["results"] == [] or all(
+        o["plan_year"] != YEAR for o in api(page, "GET", f"{BASE}/orientations/").json()["results"])
+    row.locator("input[name=amount]").fill("1.500")
+    page.click("#orientation-form button[type=submit]")
+    page.wait_for_selector("li[data-orientation] .publish-form")
+    page.click("li[data-orientation] .publish-form button")
+    page.wait_for_selector("li[data-orientation] .state-published")
+    mine = [o for o in api(page, "GET", f"{BASE}/orientations/").json()["results"] if o["plan_year"] == YEAR]
+    assert len(mine) == 1 and mine[0]["published_at"]
+    assert mine[0]["envelopes"] == [{"commune": "09193", "sector": "transport", "capital_source": "district_budget", "amount": 1_500_000_000}]
+
+
+def test_revised_and_final_versions_comments_approval_and_comparison(page, login, cleanup, tmp_path):
+    from datetime import date, timedelta
+
+    login("xa.09193", next_url="/d/yen-phong/")
+    cycle = api(page, "POST", f"{BASE}/cycles/", {"commune": "09193", "plan_year": YEAR}).json()["id"]
+    to_draft_step(page, login, cycle)
+    plan = api(page, "POST", f"{BASE}/cycles/{cycle}/draft/", {"from_accepted": False}).json()["id"]
+    point = AdministrativeUnit.objects.get(code="09193").geom.point_on_surface
+    assert api(page, "POST", f"{BASE}/{plan}/items/", {"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
+                                                       "properties": {"title": "Đường trục xã", "sector": "transport"}}).status == 201
+    assert api(page, "POST", f"{BASE}/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": f"{YEAR - 1}-06-20",
+                                                                      "participants": 40, "summary": "ok"}).status == 201
+    assert api(page, "POST", f"{BASE}/cycles/{cycle}/steps/draft/complete/", {}).status == 200
+    as_user(page, login, "huyen.yen-phong")
+    assert api(page, "POST", f"{BASE}/cycles/{cycle}/steps/district_feedback/complete/", {}).status == 200
+    as_user(page, login, "xa.09193", next_url=f"/d/yen-phong/plans/cycles/{cycle}/")
+
+    # The revised draft, then the comment window (a date in the past is refused next to the field).
+    page.click("#new-version-form button[type=submit]")
+    page.wait_for_selector("#consultation-form")
+    page.fill("#consultation-form input[name=closes_on]", "2020-01-01")
+    page.click("#consultation-form button[type=submit]")
+    page.wait_for_selector("#consultation-form [data-error-for=closes_on]:not(:empty)")
+    page.fill("#consultation-form input[name=closes_on]", (date.today() + timedelta(days=10)).isoformat())
+    page.click("#consultation-form button[type=submit]")
+    page.wait_for_selector("[data-testid=consultation-open]")
+    revised = int(page.get_attribute("#works-map", "data-plan"))
+    assert api(page, "POST", f"{BASE}/{revised}/targets/", {"indicator": "Thu nhập bình quân", "unit": "triệu đồng", "next_target": "80"}).status == 201
+
+    # A resident's comment, moderated and answered by the team.
+    page.request.post(f"/d/yen-phong/api/public/plans/{revised}/comments/",
+                      data={"body": "Cần lát thêm đường thôn Bắc", "author_name": "Nguyễn Văn Dân"}, headers={"Referer": page.url})
+    page.reload()
+    page.click("li[data-comment] .moderate-form:has(input[value=publish]) button")
+    page.wait_for_selector("li[data-comment][data-status=published]")
+    page.click(".comment-answer-form button[type=submit]")
+    page.wait_for_selector(".comment-answer-form [data-error-for=answer]:not(:empty)")
+    page.fill(".comment-answer-form textarea[name=answer]", "Đã đưa vào kế hoạch")
+    page.click(".comment-answer-form button[type=submit]")
+    page.wait_for_selector("li[data-comment] .answer")
+
+    # The comparison of v1 and the revised draft shows the new target.
+    page.select_option("#compare-form select[name=a]", str(plan))
+    page.select_option("#compare-form select[name=b]", str(revised))
+    page.click("#compare-form button[type=submit]")
+    page.wait_for_selector("table.differences:not([hidden]) tr[data-change=added]")
+    assert "Thu nhập bình quân" in page.inner_text("table.differences")
+
+    assert api(page, "POST", f"{BASE}/cycles/{cycle}/conferences/", {"kind": "sedp", "held_on": f"{YEAR - 1}-10-20",
+                                                                      "participants": 40, "summary": "ok"}).status == 201
+    assert api(page, "POST", f"{BASE}/cycles/{cycle}/steps/sedp_conference/complete/", {}).status == 200
+    page.reload()
+    page.select_option("#new-version-form select[name=kind]", "final")
+    page.click("#new-version-form button[type=submit]")
+    page.wait_for_selector("#resolution-form")
+    assert page.locator("#approval-form").count() == 0
+    page.fill("#resolution-form input[name=number]", "12/NQ-HĐND")
+    page.click("#resolution-form button[type=submit]")  # no date: refused
+    page.wait_for_selector("#resolution-form [data-error-for=date]:not(:empty)")
+    scan = tmp_path / "nghi-quyet.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.fill("#resolution-form input[name=date]", f"{YEAR - 1}-12-10")
+    page.set_input_files("#resolution-form input[name=file]", str(scan))
+    page.click("#resolution-form button[type=submit]")
+    page.wait_for_selector("[data-testid=resolution]")
+    assert page.locator("[data-testid=resolution] a").count() == 1
+
+    as_user(page, login, "huyen.yen-phong", next_url=f"/d/yen-phong/plans/cycles/{cycle}/")
+    assert page.locator("#resolution-form, #new-version-form, #consultation-form").count() == 0
+    page.fill("#approval-form input[name=number]", "345/QĐ-UBND")
+    page.fill("#approval-form input[name=date]", f"{YEAR - 1}-12-20")
+    page.click("#approval-form button[type=submit]")
+    page.wait_for_selector("[data-testid=approval]")
+    final = api(page, "GET", f"{BASE}/{page.get_attribute('#works-map', 'data-plan')}/").json()
+    assert final["kind"] == "final" and final["status"] == "approved"
+    assert final["council_resolution"]["number"] == "12/NQ-HĐND" and final["council_resolution"]["file"]
+    assert final["district_decision"] == {"number": "345/QĐ-UBND", "date": f"{YEAR - 1}-12-20", "file": None}

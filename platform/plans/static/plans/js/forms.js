@@ -10,10 +10,12 @@
     return m ? decodeURIComponent(m[1]) : (input ? input.value : "");
   }
   async function send(method, url, body) {
+    var multipart = body instanceof FormData;  // a file upload: the browser sets the multipart boundary
+    var headers = { "X-CSRFToken": cookie("csrftoken"), Accept: "application/json" };
+    if (!multipart) { headers["Content-Type"] = "application/json"; }
     var response = await fetch(url, {
-      method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": cookie("csrftoken"), Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      method: method, credentials: "same-origin", headers: headers,
+      body: body === undefined ? undefined : (multipart ? body : JSON.stringify(body)),
     });
     var data = response.status === 204 ? null : await response.json().catch(function () { return null; });
     return { ok: response.ok, status: response.status, data: data };
@@ -58,7 +60,7 @@
   function fields(container) {
     var out = {};
     container.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (input) {
-      if (input.closest("tr.member") && container.tagName === "FORM" && container.dataset.kind === "team") { return; }
+      if (input.closest("tr.member, tr.envelope")) { return; }  // rows are gathered by body()
       var v = value(input);
       if (v === "" && input.type !== "checkbox") { return; }
       var parts = input.name.split(".");
@@ -68,6 +70,14 @@
   }
   var itemGeometry = null;
   function body(form) {
+    if (form.dataset.kind === "multipart") {
+      var upload = new FormData();
+      form.querySelectorAll("input[name]").forEach(function (input) {
+        if (input.type === "file") { if (input.files.length) { upload.append(input.name, input.files[0]); } }
+        else if (input.value !== "") { upload.append(input.name, input.value); }
+      });
+      return upload;
+    }
     var data = fields(form);
     if (form.dataset.kind === "team") {
       data.members = [];
@@ -77,6 +87,14 @@
         if (m.full_name || m.position || m.represents) { data.members.push(m); }  // empty rows are not members
       });
       if (!data.decision_date) { data.decision_date = null; }
+    }
+    if (form.dataset.kind === "orientation") {
+      data.envelopes = [];
+      form.querySelectorAll("tr.envelope").forEach(function (row) {
+        var e = {};
+        row.querySelectorAll("input, select").forEach(function (input) { e[input.name] = value(input); });
+        if (e.commune) { data.envelopes.push(e); }  // rows without a commune are not envelopes
+      });
     }
     if (form.dataset.kind === "feature") {
       return { type: "Feature", geometry: itemGeometry, properties: data };
@@ -116,6 +134,39 @@
     slot.textContent = Object.values(result.data || {}).flat().join(" ") || String(result.status);
     slot.hidden = false;
   });
+
+  // Version comparison: the compare API's differences as a table.
+  var compare = document.getElementById("compare-form");
+  if (compare) {
+    var labels = JSON.parse(document.getElementById("compare-labels").textContent);
+    compare.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var slot = compare.querySelector("[data-error-for=detail]");
+      slot.textContent = "";
+      var result = await send("GET", compare.dataset.api + compare.elements.a.value + "/compare/" + compare.elements.b.value + "/");
+      var table = compare.parentNode.querySelector("table.differences");
+      var tbody = table.querySelector("tbody");
+      tbody.textContent = "";
+      if (!result.ok) { slot.textContent = Object.values(result.data || {}).flat().join(" ") || String(result.status); table.hidden = true; return; }
+      function cell(row, text) { var td = document.createElement("td"); td.textContent = text == null ? "—" : (typeof text === "object" ? JSON.stringify(text) : String(text)); row.appendChild(td); }
+      ["items", "targets"].forEach(function (kind) {
+        result.data[kind].forEach(function (r) {
+          if (r.change === "same") { return; }
+          var names = Object.keys(r.differences);
+          (names.length ? names : [""]).forEach(function (field) {
+            var row = document.createElement("tr");
+            row.dataset.change = r.change;
+            cell(row, r.label); cell(row, labels[r.change] || r.change); cell(row, field || "—");
+            cell(row, field ? r.differences[field][0] : null); cell(row, field ? r.differences[field][1] : null);
+            tbody.appendChild(row);
+          });
+        });
+      });
+      if (!tbody.children.length) { var row = document.createElement("tr"); cell(row, labels.same); tbody.appendChild(row); }
+      table.hidden = false;
+      compare.dataset.done = String(Number(compare.dataset.done || 0) + 1);
+    });
+  }
 
   // The item form's map: the commune's outline and one drawn place (Leaflet.draw, as on the proposals page).
   var itemMap = document.getElementById("item-map");
