@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.access import can_moderate_public_comments, can_orient_communes, can_plan_for_commune, can_review_commune, commune_unit_of
 from plans import selectors
 from geo.models import AdministrativeUnit
-from plans.models import STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanKind, PlanningTeam, PlanStatus
+from plans.models import STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanKind, PlanningTeam, PlanStatus, PublicComment
 from proposals.models import Sector
 from province.models import CapitalSource, PlanStep
 
@@ -55,7 +55,7 @@ def cycle_page(request, pk):
     team = PlanningTeam.objects.filter(cycle=cycle).prefetch_related("members").first()
     # Which forms to show: each to the role that owns the action, and only at the step where the service accepts it.
     forms = {
-        "team": is_team and cycle.step in (PlanStep.TEAM, PlanStep.PROPOSALS),
+        "team": is_team and cycle.step == PlanStep.TEAM,
         "draft": is_team and cycle.step == PlanStep.DRAFT and latest is None,
         "edit": is_team and editable,
         "conference": is_team and cycle.step in (PlanStep.DRAFT, PlanStep.SEDP_CONFERENCE),
@@ -65,9 +65,13 @@ def cycle_page(request, pk):
         and not (latest.kind == PlanKind.FINAL),
         "consultation": is_team and editable and cycle.step == PlanStep.SEDP_CONFERENCE,
         "moderate": latest is not None and can_moderate_public_comments(request.user, cycle.commune),
+    }
+    # Comments stay with the version they were made on (the revised draft), also once the final version exists.
+    comments = list(PublicComment.objects.filter(plan__cycle=cycle).select_related("plan")) if forms["moderate"] else []
+    forms.update({
         "resolution": is_team and latest is not None and latest.kind in (PlanKind.FINAL, PlanKind.AMENDMENT) and not latest.council_resolution_number,
         "approval": is_district and latest is not None and bool(latest.council_resolution_number) and latest.status != PlanStatus.APPROVED,
-    }
+    })
     feedback = list(DistrictFeedback.objects.filter(plan__cycle=cycle).select_related("author", "item")) if latest else []
     return render(request, "plans/cycle.html", {
         "forms": forms,
@@ -77,7 +81,7 @@ def cycle_page(request, pk):
         "items": selectors.plan_items(plan=latest) if latest else [],
         "targets": latest.targets.all() if latest else [],
         "feedback": feedback,
-        "comments": latest.public_comments.all() if forms["moderate"] else [],
+        "comments": comments,
         "compare_labels": {"added": _("added"), "removed": _("removed"), "changed": _("changed"), "same": _("same")},
         "sectors": Sector.choices,
         "capital_sources": CapitalSource.choices,
