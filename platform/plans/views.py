@@ -82,7 +82,13 @@ def cycle_page(request, pk):
         "targets": latest.targets.all() if latest else [],
         "feedback": feedback,
         "comments": comments,
-        "compare_labels": {"added": _("added"), "removed": _("removed"), "changed": _("changed"), "same": _("same")},
+        "compare_labels": {
+            "added": _("added"), "removed": _("removed"), "changed": _("changed"), "same": _("same"),
+            "fields": {"title": _("Title"), "kind": _("Kind"), "sector": _("Sector"), "estimated_cost": _("Estimated cost (VND)"),
+                       "funding": _("Capital sources (VND)"), "responsible_unit": _("Responsible unit"), "starts_on": _("Starts on"),
+                       "ends_on": _("Ends on"), "geometry": _("Location"), "indicator": _("Indicator"), "unit": _("Unit"),
+                       "current_estimate": _("Estimate for this year"), "next_target": _("Target for the plan year")},
+        },
         "sectors": Sector.choices,
         "capital_sources": CapitalSource.choices,
         "conference_kinds": [(k, label) for k, label in Conference.Kind.choices

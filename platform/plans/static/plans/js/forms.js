@@ -156,7 +156,7 @@
           (names.length ? names : [""]).forEach(function (field) {
             var row = document.createElement("tr");
             row.dataset.change = r.change;
-            cell(row, r.label); cell(row, labels[r.change] || r.change); cell(row, field || "—");
+            cell(row, r.label); cell(row, labels[r.change] || r.change); cell(row, field ? (labels.fields[field] || field) : "—");
             cell(row, field ? r.differences[field][0] : null); cell(row, field ? r.differences[field][1] : null);
             tbody.appendChild(row);
           });
