@@ -101,6 +101,11 @@ def can_review_commune(user, commune):
     return user.is_authenticated and user.role == Role.DISTRICT and user.unit_id is not None and commune.parent_id == user.unit_id
 
 
+def can_orient_communes(user, district):
+    """May write and publish the district's orientation for its communes (step 2): that district's own staff only."""
+    return user.is_authenticated and user.role == Role.DISTRICT and user.unit_id == district.unit_id
+
+
 def can_moderate_public_comments(user, commune):
     """Public comments on a commune's draft are moderated and answered by its planning team."""
     return can_plan_for_commune(user, commune)

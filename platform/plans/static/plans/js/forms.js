@@ -1,0 +1,195 @@
+// Forms of the plan cycle (cycle page, dashboard): each form.api-form is sent as JSON to the existing API.
+(function () {
+  "use strict";
+  // --- forms of the cycle ---------------------------------------------------------------------------
+  // Every form.api-form posts JSON to its data-api; a 400 shows next to its fields (what was typed stays),
+  // a success reloads the form's part of the page (data-part) or, with data-reload="page", the whole page.
+  function cookie(name) {
+    var m = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return m ? decodeURIComponent(m[1]) : (input ? input.value : "");
+  }
+  async function send(method, url, body) {
+    var multipart = body instanceof FormData;  // a file upload: the browser sets the multipart boundary
+    var headers = { "X-CSRFToken": cookie("csrftoken"), Accept: "application/json" };
+    if (!multipart) { headers["Content-Type"] = "application/json"; }
+    var response = await fetch(url, {
+      method: method, credentials: "same-origin", headers: headers,
+      body: body === undefined ? undefined : (multipart ? body : JSON.stringify(body)),
+    });
+    var data = response.status === 204 ? null : await response.json().catch(function () { return null; });
+    return { ok: response.ok, status: response.status, data: data };
+  }
+  // Nested DRF errors ({members: {0: {full_name: [...]}}}, {properties: {...}}) become "path" -> text.
+  function flatten(errors, prefix, into) {
+    if (Array.isArray(errors) || typeof errors !== "object" || errors === null) {
+      into[prefix || "detail"] = Array.isArray(errors) ? errors.map(function (e) { return typeof e === "object" ? JSON.stringify(e) : e; }).join(" ") : String(errors);
+      return into;
+    }
+    Object.keys(errors).forEach(function (key) {
+      var path = key === "properties" || key === "non_field_errors" ? prefix : (prefix ? prefix + "." + key : key);
+      flatten(errors[key], path, into);
+    });
+    return into;
+  }
+  function showErrors(form, errors) {
+    var flat = flatten(errors, "", {});
+    Object.keys(flat).forEach(function (path) {
+      var parts = path.split("."), slot = null, label = "";
+      // The longest prefix of the path that has a slot; the rest (a row number, a field) goes in the text.
+      for (var n = parts.length; n > 0 && !slot; n--) {
+        slot = form.querySelector("[data-error-for='" + parts.slice(0, n).join(".") + "']");
+        if (slot) { label = parts.slice(n).map(function (p) { return /^\d+$/.test(p) ? "#" + (Number(p) + 1) : p; }).join(" "); }
+      }
+      if (!slot) { slot = form.querySelector("[data-error-for=detail]"); label = path === "detail" ? "" : path; }
+      slot.textContent = (slot.textContent ? slot.textContent + " " : "") + (label ? label + ": " : "") + flat[path];
+    });
+  }
+  function number(input) {
+    var text = input.value.trim().replace(/\s/g, "");
+    if (/^\d{1,3}([.,]\d{3})+$/.test(text)) { text = text.replace(/[.,]/g, ""); }
+    if (/^\d+,\d+$/.test(text)) { text = text.replace(",", "."); }  // Vietnamese decimal comma
+    if (input.dataset.scale && /^\d+(\.\d+)?$/.test(text)) { return Math.round(Number(text) * Number(input.dataset.scale)); }
+    return text;
+  }
+  function value(input) {
+    if (input.type === "checkbox") { return input.checked; }
+    if (input.getAttribute("inputmode") === "numeric" || input.getAttribute("inputmode") === "decimal") { return number(input); }
+    return input.value;
+  }
+  function fields(container) {
+    var out = {};
+    container.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (input) {
+      if (input.closest("tr.member, tr.envelope")) { return; }  // rows are gathered by body()
+      var v = value(input);
+      if (v === "" && input.type !== "checkbox") { return; }
+      var parts = input.name.split(".");
+      if (parts.length === 2) { out[parts[0]] = out[parts[0]] || {}; out[parts[0]][parts[1]] = v; } else { out[input.name] = v; }
+    });
+    return out;
+  }
+  var itemGeometry = null;
+  function body(form) {
+    if (form.dataset.kind === "multipart") {
+      var upload = new FormData();
+      form.querySelectorAll("input[name]").forEach(function (input) {
+        if (input.type === "file") { if (input.files.length) { upload.append(input.name, input.files[0]); } }
+        else if (input.value !== "") { upload.append(input.name, input.value); }
+      });
+      return upload;
+    }
+    var data = fields(form);
+    if (form.dataset.kind === "team") {
+      data.members = [];
+      form.querySelectorAll("tr.member").forEach(function (row) {
+        var m = {};
+        row.querySelectorAll("input").forEach(function (input) { m[input.name] = value(input); });
+        if (m.full_name || m.position || m.represents) { data.members.push(m); }  // empty rows are not members
+      });
+      if (!data.decision_date) { data.decision_date = null; }
+    }
+    if (form.dataset.kind === "orientation") {
+      data.envelopes = [];
+      form.querySelectorAll("tr.envelope").forEach(function (row) {
+        var e = {};
+        row.querySelectorAll("input, select").forEach(function (input) { e[input.name] = value(input); });
+        if (e.commune) { data.envelopes.push(e); }  // rows without a commune are not envelopes
+      });
+    }
+    if (form.dataset.kind === "feature") {
+      return { type: "Feature", geometry: itemGeometry, properties: data };
+    }
+    if (data.item) { data.item = Number(data.item); }
+    return data;
+  }
+  async function reloadPart(form) {
+    var part = form.closest("[data-part]");
+    if (!part || form.dataset.reload === "page") { window.location.reload(); return; }
+    var html = await (await fetch(window.location.href, { credentials: "same-origin" })).text();
+    var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-part='" + part.dataset.part + "']");
+    if (fresh) { part.replaceWith(document.importNode(fresh, true)); } else { window.location.reload(); }
+  }
+  document.addEventListener("submit", async function (event) {
+    var form = event.target;
+    if (!form.classList.contains("api-form")) { return; }
+    event.preventDefault();
+    form.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; });
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    var result = await send(form.dataset.method || "POST", form.dataset.api, body(form));
+    button.disabled = false;
+    if (result.ok && form.dataset.redirect) { window.location.href = form.dataset.redirect.replace("{id}", result.data.id); return; }
+    if (result.ok) { form.dataset.saved = "1"; await reloadPart(form); return; }
+    showErrors(form, result.data || { detail: ["HTTP " + result.status] });
+    form.dataset.failed = String(Number(form.dataset.failed || 0) + 1);
+  });
+  document.addEventListener("click", async function (event) {
+    var button = event.target.closest("button.api-delete");
+    if (!button) { return; }
+    button.disabled = true;
+    var result = await send("DELETE", button.dataset.api);
+    if (result.ok) { window.location.reload(); return; }
+    button.disabled = false;
+    var slot = button.closest("[data-part]").querySelector("[data-error-for=detail]") || document.querySelector("[data-testid=step-error]");
+    slot.textContent = Object.values(result.data || {}).flat().join(" ") || String(result.status);
+    slot.hidden = false;
+  });
+
+  // Version comparison: the compare API's differences as a table.
+  var compare = document.getElementById("compare-form");
+  if (compare) {
+    var labels = JSON.parse(document.getElementById("compare-labels").textContent);
+    compare.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var slot = compare.querySelector("[data-error-for=detail]");
+      slot.textContent = "";
+      var result = await send("GET", compare.dataset.api + compare.elements.a.value + "/compare/" + compare.elements.b.value + "/");
+      var table = compare.parentNode.querySelector("table.differences");
+      var tbody = table.querySelector("tbody");
+      tbody.textContent = "";
+      if (!result.ok) { slot.textContent = Object.values(result.data || {}).flat().join(" ") || String(result.status); table.hidden = true; return; }
+      function cell(row, text) { var td = document.createElement("td"); td.textContent = text == null ? "—" : (typeof text === "object" ? JSON.stringify(text) : String(text)); row.appendChild(td); }
+      ["items", "targets"].forEach(function (kind) {
+        result.data[kind].forEach(function (r) {
+          if (r.change === "same") { return; }
+          var names = Object.keys(r.differences);
+          (names.length ? names : [""]).forEach(function (field) {
+            var row = document.createElement("tr");
+            row.dataset.change = r.change;
+            cell(row, r.label); cell(row, labels[r.change] || r.change); cell(row, field ? (labels.fields[field] || field) : "—");
+            cell(row, field ? r.differences[field][0] : null); cell(row, field ? r.differences[field][1] : null);
+            tbody.appendChild(row);
+          });
+        });
+      });
+      if (!tbody.children.length) { var row = document.createElement("tr"); cell(row, labels.same); tbody.appendChild(row); }
+      table.hidden = false;
+      compare.dataset.done = String(Number(compare.dataset.done || 0) + 1);
+    });
+  }
+
+  // The item form's map: the commune's outline and one drawn place (Leaflet.draw, as on the proposals page).
+  var itemMap = document.getElementById("item-map");
+  if (itemMap) {
+    (async function () {
+      var map = PlanMaps.createMap("item-map");
+      window.planItemMap = map;  // for the browser tests, as on the proposals page
+      var drawn = new L.FeatureGroup().addTo(map);
+      map.addControl(new L.Control.Draw({
+        edit: { featureGroup: drawn, remove: true },
+        draw: { circle: false, rectangle: false, circlemarker: false, marker: true, polyline: true, polygon: { allowIntersection: false } },
+      }));
+      function place(layer) { drawn.clearLayers(); drawn.addLayer(layer); itemGeometry = layer.toGeoJSON().geometry; itemMap.dataset.hasGeometry = "1"; }
+      map.on(L.Draw.Event.CREATED, function (e) { place(e.layer); });
+      map.on(L.Draw.Event.EDITED, function () { drawn.eachLayer(function (l) { itemGeometry = l.toGeoJSON().geometry; }); });
+      map.on(L.Draw.Event.DELETED, function () { itemGeometry = null; delete itemMap.dataset.hasGeometry; });
+      var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + itemMap.dataset.district);
+      var outline = (communes.features || []).filter(function (f) { return f.properties.code === itemMap.dataset.commune; });
+      if (outline.length) {
+        map.fitBounds(PlanMaps.unitLayer({ type: "FeatureCollection", features: outline }, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.05 }).addTo(map).getBounds());
+      }
+      itemMap.dataset.ready = "1";
+    })();
+  }
+
+})();
