@@ -2,7 +2,10 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts import access
+from accounts.models import Role
 from monitoring import selectors, services
+from monitoring.models import PeriodicReport, ReportStatus
 
 TEXT = {
     "indicator": _("Indicator"), "target": _("Target"), "value": _("Latest value"), "achieved": _("Achieved"),
@@ -18,7 +21,42 @@ def commune_dashboard(request, pk):
     """A commune's M&E plan: indicators against target (chart), works on the map by progress, reporting status."""
     me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
     config = {"mePlan": me_plan.pk, "commune": me_plan.commune.code, "district": request.tenant.unit.code, "api": f"/d/{request.tenant.slug}/api/monitoring/", "text": TEXT}
-    return render(request, "monitoring/commune_dashboard.html", {"me_plan": me_plan, "config": config})
+    return render(request, "monitoring/commune_dashboard.html", {"me_plan": me_plan, "config": config, **_forms(request, me_plan)})
+
+
+def _forms(request, me_plan):
+    """What the caller may write on the dashboard: the flags come from accounts.access, the rows from the M&E plan.
+
+    The forms only call the monitoring API; these flags just avoid showing a form the API would refuse.
+    """
+    user = request.user
+    village = user.unit if user.role == Role.VILLAGE and user.unit and user.unit.parent_id == me_plan.commune_id else None
+    can_village = village is not None and access.can_report_for_village(user, village)
+    can_accept_commune = access.can_accept_commune_report(user, me_plan.commune)
+    if not (can_village or can_accept_commune):
+        return {}
+    approved = me_plan.status == "approved"
+    reports = PeriodicReport.objects.filter(me_plan=me_plan).select_related("period", "village").prefetch_related(
+        "indicator_values", "activity_progress").order_by("period__starts_on", "period__kind", "period__number")
+    context = {"forms": True, "can_village_report": can_village, "can_accept_commune": can_accept_commune}
+    if can_village and approved:
+        periods = [p for p in services.periods_ensure(year=me_plan.year) if p.starts_on <= services.today()]
+        own = [r for r in reports if r.village_id == village.pk]
+        taken = {r.period_id for r in own}
+        indicators = list(me_plan.indicators.all())
+        activities = list(me_plan.activities.all())
+        editable = []
+        for report in own:
+            if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+                values = {v.indicator_id: v.value for v in report.indicator_values.all()}
+                shares = {p.activity_id: p.share_done for p in report.activity_progress.all()}
+                editable.append({"report": report, "indicators": [(i, values.get(i.pk)) for i in indicators],
+                                 "activities": [(a, shares.get(a.pk)) for a in activities]})
+        context.update(village=village, open_periods=[p for p in periods if p.pk not in taken], village_reports=own,
+                       editable_reports=editable, activities=activities)
+    if can_accept_commune:
+        context["commune_reports_to_decide"] = [r for r in reports if r.village_id is None and r.status == ReportStatus.SUBMITTED]
+    return context
 
 
 def district_dashboard(request):

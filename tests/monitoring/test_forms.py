@@ -1,0 +1,132 @@
+"""The M&E forms on the commune dashboard: shown only to the role that may use them, and used in Chromium.
+
+The forms call the monitoring API; a refusal (400) is shown next to its field with what was typed kept.
+The live server sees only committed rows: the fixture commits an M&E plan and removes it afterwards.
+"""
+import pytest
+from django.db import connection
+
+from accounts.models import User
+from monitoring import services
+from monitoring.models import MEPlan, PeriodicReport, ReportingPeriod
+from plans.models import PlanCycle
+from tests.monitoring.factories import me_plan_with_report
+
+# The browser tests are not django_db: their rows must be committed for the live server (the fixture does it);
+# the module's django_db test makes pytest-django create the test database.
+
+
+def _submitted_commune_report(district, me_plan):
+    """The commune team's second-quarter report, submitted for the district to decide."""
+    connection.set_tenant(district)
+    team = User.objects.get(username="xa.09193")
+    q2 = next(p for p in services.periods_ensure(year=me_plan.year) if p.kind == "quarter" and p.number == 2)
+    report = services.report_create(actor=team, me_plan=me_plan, period=q2)
+    services.report_update(actor=team, report=report, problems="Thiếu vốn đối ứng")
+    return services.report_submit(actor=team, report=report)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username, village_form, decide_form", [
+    ("thon.09193-01", True, False), ("xa.09193", False, False), ("huyen.yen-phong", False, True), ("tinh", False, False),
+])
+def test_each_form_is_shown_only_to_the_role_that_may_use_it(district, client_for, username, village_form, decide_form):
+    me_plan = me_plan_with_report(district())
+    _submitted_commune_report(district(), me_plan)
+    connection.set_schema_to_public()
+    html = client_for(username).get(f"/d/yen-phong/monitoring/plans/{me_plan.pk}/").content.decode()
+    assert ('data-testid="village-report-forms"' in html) is village_form
+    assert ('data-testid="evidence-form"' in html) is village_form
+    assert ('data-testid="commune-reports-to-decide"' in html) is decide_form
+    assert ("monitoring/js/forms.js" in html) is (village_form or decide_form)
+
+
+@pytest.fixture
+def committed_forms_plan(django_db_setup, django_db_blocker, live_url):
+    from django.conf import settings
+
+    from tenants.models import District
+
+    assert settings.DATABASES["default"]["NAME"].startswith("test_"), "refusing to write outside the test database"
+    with django_db_blocker.unblock():
+        yen_phong = District.objects.select_related("unit").get(slug="yen-phong")
+        connection.set_tenant(yen_phong)
+        me_plan = me_plan_with_report(yen_phong)
+        commune_report = _submitted_commune_report(yen_phong, me_plan)
+        cycle_id = me_plan.plan.cycle_id
+        connection.set_schema_to_public()
+        connection.close()
+    try:
+        yield me_plan, commune_report, yen_phong
+    finally:
+        with django_db_blocker.unblock():
+            connection.set_tenant(yen_phong)
+            PeriodicReport.objects.filter(me_plan=me_plan).delete()
+            MEPlan.objects.filter(pk=me_plan.pk).delete()
+            PlanCycle.objects.filter(pk=cycle_id).delete()
+            ReportingPeriod.objects.all().delete()
+            connection.set_schema_to_public()
+            connection.close()
+
+
+@pytest.fixture
+def read(django_db_blocker):
+    """Read committed rows in the district schema from a browser test (which holds no test transaction)."""
+
+    def do(district, query):
+        with django_db_blocker.unblock():
+            connection.set_tenant(district)
+            try:
+                return query()
+            finally:
+                connection.set_schema_to_public()
+
+    return do
+
+
+@pytest.mark.browser
+def test_village_head_submits_a_report_after_a_refused_progress(committed_forms_plan, page, login, read):
+    me_plan, _commune_report, yen_phong = committed_forms_plan
+    url = f"/d/yen-phong/monitoring/plans/{me_plan.pk}/"
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login("thon.09193-01", next_url=url)
+    page.click("[data-testid=open-village-report] button[type=submit]")
+    page.wait_for_selector("[data-testid=submit-report]")
+    report = read(yen_phong, lambda: PeriodicReport.objects.get(me_plan=me_plan, village__code="09193-01"))
+    road = read(yen_phong, lambda: me_plan.activities.order_by("pk").first())
+    share = page.locator(f"[data-testid=share-{road.pk}]")
+    share.fill("150")
+    page.fill(f"[data-testid=village-report-{report.pk}] textarea[name=problems]", "Mưa kéo dài")
+    page.click("[data-testid=submit-report]")
+    error = page.locator("[data-testid=activity-progress-error]")
+    error.wait_for(state="visible")
+    assert "100" in error.inner_text()  # "... từ 0 đến 100"
+    assert share.input_value() == "150"  # what was typed stays
+    assert share.get_attribute("aria-invalid") == "true"
+    assert page.locator(f"[data-testid=village-report-{report.pk}] textarea[name=problems]").input_value() == "Mưa kéo dài"
+    report = read(yen_phong, lambda: PeriodicReport.objects.get(pk=report.pk))
+    assert report.status == "draft" and not read(yen_phong, lambda: list(report.activity_progress.all()))
+    share.fill("60")
+    page.click("[data-testid=submit-report]")
+    page.wait_for_selector(f"p[data-testid=village-report-{report.pk}] .state-submitted")
+    report = read(yen_phong, lambda: PeriodicReport.objects.get(pk=report.pk))
+    assert report.status == "submitted" and report.problems == "Mưa kéo dài"
+    assert read(yen_phong, lambda: [float(p.share_done) for p in report.activity_progress.all()]) == [60.0]
+    assert not errors
+
+
+@pytest.mark.browser
+def test_district_returns_a_commune_report_with_a_comment(committed_forms_plan, page, login, read):
+    me_plan, commune_report, yen_phong = committed_forms_plan
+    url = f"/d/yen-phong/monitoring/plans/{me_plan.pk}/"
+    login("huyen.yen-phong", next_url=url)
+    form = f"[data-testid=decide-report-{commune_report.pk}]"
+    page.click(f"{form} [data-testid=return-report]")  # no comment: refused next to the comment
+    page.locator(f"{form} [data-testid=comment-error]").wait_for(state="visible")
+    assert read(yen_phong, lambda: PeriodicReport.objects.get(pk=commune_report.pk).status) == "submitted"
+    page.fill(f"{form} [data-testid=decision-comment]", "Bổ sung số liệu giải ngân")
+    page.click(f"{form} [data-testid=return-report]")
+    page.wait_for_selector(form, state="detached")
+    report = read(yen_phong, lambda: PeriodicReport.objects.get(pk=commune_report.pk))
+    assert report.status == "returned" and report.review_comment == "Bổ sung số liệu giải ngân"
