@@ -14,6 +14,8 @@ TEXT = {
     "commune": _("Commune"), "late": _("late"), "overdue": _("overdue"), "missing": _("missing"), "draft": _("being written"),
     "submitted": _("submitted"), "accepted": _("accepted"), "returned": _("returned"), "no_plan": _("no approved M&E plan"),
     "notStarted": _("no progress reported"),
+    "row": _("Row"), "code": _("Project code"), "taken": _("taken"), "refused": _("refused"), "rowsTaken": _("Rows taken"),
+    "rowsRefused": _("Rows refused"),
 }
 
 
@@ -33,12 +35,13 @@ def _forms(request, me_plan):
     village = user.unit if user.role == Role.VILLAGE and user.unit and user.unit.parent_id == me_plan.commune_id else None
     can_village = village is not None and access.can_report_for_village(user, village)
     can_accept_commune = access.can_accept_commune_report(user, me_plan.commune)
-    if not (can_village or can_accept_commune):
+    can_monitor = access.can_monitor_commune(user, me_plan.commune)
+    if not (can_village or can_accept_commune or can_monitor):
         return {}
     approved = me_plan.status == "approved"
     reports = PeriodicReport.objects.filter(me_plan=me_plan).select_related("period", "village").prefetch_related(
         "indicator_values", "activity_progress").order_by("period__starts_on", "period__kind", "period__number")
-    context = {"forms": True, "can_village_report": can_village, "can_accept_commune": can_accept_commune}
+    context = {"forms": True, "can_village_report": can_village, "can_accept_commune": can_accept_commune, "can_monitor": can_monitor}
     if can_village and approved:
         periods = [p for p in services.periods_ensure(year=me_plan.year) if p.starts_on <= services.today()]
         own = [r for r in reports if r.village_id == village.pk]
@@ -56,6 +59,8 @@ def _forms(request, me_plan):
                        editable_reports=editable, activities=activities)
     if can_accept_commune:
         context["commune_reports_to_decide"] = [r for r in reports if r.village_id is None and r.status == ReportStatus.SUBMITTED]
+    if can_monitor:
+        context["village_reports_to_decide"] = [r for r in reports if r.village_id is not None and r.status == ReportStatus.SUBMITTED]
     return context
 
 
@@ -72,9 +77,7 @@ def district_dashboard(request):
         opened = [p for p in periods if p.starts_on <= services.today()]
         period = max(opened, key=lambda p: (p.ends_on, -p.pk)) if opened else periods[0]
     me_plans = list(selectors.me_plan_queryset(user=request.user, district=request.tenant).filter(year=year))
-    from accounts.access import visible_commune_ids
-
-    rows = selectors.reporting_status(district=request.tenant, period=period, commune_ids=visible_commune_ids(request.user, request.tenant))
+    rows = selectors.reporting_status(district=request.tenant, period=period, commune_ids=access.visible_commune_ids(request.user, request.tenant))
     counts = {}
     for row in rows:
         row["status_label"] = TEXT.get(row["status"], row["status"])
@@ -88,8 +91,8 @@ def district_dashboard(request):
         percents = [i["percent"] for i in entry["achievement"]["indicators"] if i["percent"] is not None]
         entry["mean_percent"] = round(sum(percents) / len(percents), 1) if percents else None
     works = {"type": "FeatureCollection", "features": [f for entry in plans for f in selectors.works_layer(me_plan=entry["me_plan"])["features"]]}
-    config = {"district": request.tenant.unit.code, "works": works, "rows": [{"commune": r["commune"], "status": r["status"], "lateness": r["lateness"]} for r in rows],
+    config = {"district": request.tenant.unit.code, "api": f"/d/{request.tenant.slug}/api/monitoring/", "works": works, "rows": [{"commune": r["commune"], "status": r["status"], "lateness": r["lateness"]} for r in rows],
               "counts": counts, "text": TEXT}
     return render(request, "monitoring/district_dashboard.html", {
-        "year": year, "periods": periods, "period": period, "rows": rows, "plans": plans, "config": config, "text": TEXT,
+        "can_import_progress": access.can_manage_investment(request.user, request.tenant), "year": year, "periods": periods, "period": period, "rows": rows, "plans": plans, "config": config, "text": TEXT,
     })

@@ -38,7 +38,30 @@ def test_each_form_is_shown_only_to_the_role_that_may_use_it(district, client_fo
     assert ('data-testid="village-report-forms"' in html) is village_form
     assert ('data-testid="evidence-form"' in html) is village_form
     assert ('data-testid="commune-reports-to-decide"' in html) is decide_form
-    assert ("monitoring/js/forms.js" in html) is (village_form or decide_form)
+    assert ("monitoring/js/forms.js" in html) is (village_form or decide_form or username == "xa.09193")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username, shown", [("xa.09193", True), ("huyen.yen-phong", False), ("thon.09193-01", False), ("xa.09196", None)])
+def test_submitted_village_reports_are_decided_by_the_commune_team_only(district, client_for, username, shown):
+    me_plan = me_plan_with_report(district())
+    head = User.objects.get(username="thon.09193-01")
+    q2 = next(p for p in services.periods_ensure(year=me_plan.year) if p.kind == "quarter" and p.number == 2)
+    report = services.report_create(actor=head, me_plan=me_plan, period=q2, village=head.unit)
+    services.report_submit(actor=head, report=report)
+    connection.set_schema_to_public()
+    response = client_for(username).get(f"/d/yen-phong/monitoring/plans/{me_plan.pk}/")
+    if shown is None:
+        assert response.status_code == 404  # another commune's team does not see the plan at all
+        return
+    assert (f'data-testid="decide-report-{report.pk}"' in response.content.decode()) is shown
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username, shown", [("huyen.yen-phong", True), ("xa.09193", False), ("thon.09193-01", False), ("tinh", False)])
+def test_progress_import_form_is_shown_to_the_district_office_only(client_for, username, shown):
+    html = client_for(username).get("/d/yen-phong/monitoring/").content.decode()
+    assert ('data-testid="progress-import"' in html) is shown
 
 
 @pytest.fixture
@@ -130,3 +153,17 @@ def test_district_returns_a_commune_report_with_a_comment(committed_forms_plan, 
     page.wait_for_selector(form, state="detached")
     report = read(yen_phong, lambda: PeriodicReport.objects.get(pk=commune_report.pk))
     assert report.status == "returned" and report.review_comment == "Bổ sung số liệu giải ngân"
+
+
+@pytest.mark.browser
+def test_district_imports_progress_and_sees_each_row(live_url, page, login):
+    login("huyen.yen-phong", next_url="/d/yen-phong/monitoring/")
+    sheet = "Mã dự án;Ngày;Giá trị giải ngân;Tiến độ thực hiện\nKHONG-CO;30/06/2026;100000000;10\n"
+    page.set_input_files("[data-testid=progress-import] input[type=file]",
+                         files=[{"name": "giai-ngan.csv", "mimeType": "text/csv", "buffer": sheet.encode("utf-8")}])
+    page.click("[data-testid=progress-import] button[type=submit]")
+    row = page.locator("[data-testid=import-result] tbody tr")
+    row.first.wait_for()
+    assert row.count() == 1
+    assert row.first.get_attribute("data-row") == "2"
+    assert "KHONG-CO" in row.first.inner_text() and "state-returned" in row.first.get_attribute("class")

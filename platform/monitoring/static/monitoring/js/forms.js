@@ -98,11 +98,34 @@
       result = await send("POST", url, multipart ? multipartBody(form) : jsonBody(form), multipart);
     }
     if (result.ok) {
-      if (form.hasAttribute("data-show-result")) { form.dispatchEvent(new CustomEvent("me:result", { detail: result.data })); return; }
+      if (form.hasAttribute("data-show-result")) { showImport(form.querySelector("[data-import-result]"), result.data); return; }
       window.location.reload();
       return;
     }
     showErrors(form, result.data);
+  }
+
+  // The bulk progress import answers every row: taken, or refused with its messages.
+  function showImport(box, data) {
+    var T = config.text || {};
+    box.textContent = "";
+    var summary = document.createElement("p");
+    summary.textContent = (T.rowsTaken || "Rows taken") + ": " + data.taken + " · " + (T.rowsRefused || "Rows refused") + ": " + data.refused;
+    box.appendChild(summary);
+    var table = document.createElement("table");
+    table.className = "me-table";
+    var head = table.createTHead().insertRow();
+    [T.row || "Row", T.code || "Code", ""].forEach(function (text) { var th = document.createElement("th"); th.textContent = text; head.appendChild(th); });
+    var body = table.createTBody();
+    data.rows.forEach(function (row) {
+      var tr = body.insertRow();
+      tr.className = row.taken ? "state-accepted" : "state-returned";
+      tr.dataset.row = row.row;
+      tr.insertCell().textContent = row.row;
+      tr.insertCell().textContent = row.code || "";
+      tr.insertCell().textContent = row.taken ? (T.taken || "taken") : (T.refused || "refused") + ": " + flatten(row.errors).join(" ");
+    });
+    box.appendChild(table);
   }
 
   function setLocation(form, lon, lat) {
