@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.models import Role
 from monitoring import selectors, services
-from monitoring.models import PeriodicReport, ReportStatus
+from monitoring.models import Frequency, PeriodicReport, ReportStatus
 
 TEXT = {
     "indicator": _("Indicator"), "target": _("Target"), "value": _("Latest value"), "achieved": _("Achieved"),
@@ -42,21 +42,33 @@ def _forms(request, me_plan):
     reports = PeriodicReport.objects.filter(me_plan=me_plan).select_related("period", "village").prefetch_related(
         "indicator_values", "activity_progress").order_by("period__starts_on", "period__kind", "period__number")
     context = {"forms": True, "can_village_report": can_village, "can_accept_commune": can_accept_commune, "can_monitor": can_monitor}
-    if can_village and approved:
-        periods = [p for p in services.periods_ensure(year=me_plan.year) if p.starts_on <= services.today()]
-        own = [r for r in reports if r.village_id == village.pk]
-        taken = {r.period_id for r in own}
-        indicators = list(me_plan.indicators.all())
-        activities = list(me_plan.activities.all())
-        editable = []
+    indicators = list(me_plan.indicators.all())
+    activities = list(me_plan.activities.all())
+    periods = [p for p in services.periods_ensure(year=me_plan.year) if p.starts_on <= services.today()] if approved else []
+
+    def editable(own):
+        rows = []
         for report in own:
             if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
                 values = {v.indicator_id: v.value for v in report.indicator_values.all()}
                 shares = {p.activity_id: p.share_done for p in report.activity_progress.all()}
-                editable.append({"report": report, "indicators": [(i, values.get(i.pk)) for i in indicators],
-                                 "activities": [(a, shares.get(a.pk)) for a in activities]})
+                rows.append({"report": report, "indicators": [(i, values.get(i.pk)) for i in indicators],
+                             "activities": [(a, shares.get(a.pk)) for a in activities]})
+        return rows
+
+    context["activities"] = activities
+    if can_village and approved:
+        own = [r for r in reports if r.village_id == village.pk]
+        taken = {r.period_id for r in own}
         context.update(village=village, open_periods=[p for p in periods if p.pk not in taken], village_reports=own,
-                       editable_reports=editable, activities=activities)
+                       editable_reports=editable(own))
+    if can_monitor and not approved:
+        context.update(plan_draft=True, indicators=indicators, frequencies=Frequency.choices)
+    if can_monitor and approved:
+        own = [r for r in reports if r.village_id is None]
+        taken = {r.period_id for r in own}
+        context.update(commune_open_periods=[p for p in periods if p.pk not in taken], commune_reports=own,
+                       editable_commune_reports=editable(own), evaluation_periods=periods)
     if can_accept_commune:
         context["commune_reports_to_decide"] = [r for r in reports if r.village_id is None and r.status == ReportStatus.SUBMITTED]
     if can_monitor:

@@ -39,6 +39,24 @@ def test_each_form_is_shown_only_to_the_role_that_may_use_it(district, client_fo
     assert ('data-testid="evidence-form"' in html) is village_form
     assert ('data-testid="commune-reports-to-decide"' in html) is decide_form
     assert ("monitoring/js/forms.js" in html) is (village_form or decide_form or username == "xa.09193")
+    # The commune team writes the commune report and records the People's Council evaluation.
+    assert ('data-testid="commune-report-forms"' in html) is (username == "xa.09193")
+    assert ('data-testid="council-evaluation"' in html) is (username == "xa.09193")
+    assert 'data-testid="me-plan-draft"' not in html  # the plan is approved
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username, shown", [("xa.09193", True), ("huyen.yen-phong", False), ("thon.09193-01", False)])
+def test_a_draft_me_plan_is_built_by_the_commune_team_only(district, client_for, username, shown):
+    from tests.monitoring.factories import approved_plan
+
+    plan = approved_plan(district())
+    me_plan = services.me_plan_create(actor=User.objects.get(username="xa.09193"), plan=plan)
+    connection.set_schema_to_public()
+    html = client_for(username).get(f"/d/yen-phong/monitoring/plans/{me_plan.pk}/").content.decode()
+    assert ('data-testid="me-plan-edit"' in html) is shown
+    assert ('data-testid="me-plan-approve"' in html) is shown
+    assert 'data-testid="commune-report-forms"' not in html  # no report before approval
 
 
 @pytest.mark.django_db

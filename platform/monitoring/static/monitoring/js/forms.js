@@ -12,6 +12,7 @@
 
   function value(input) {
     if (input.dataset.type === "int") { return input.value === "" ? null : parseInt(input.value, 10); }
+    if (input.hasAttribute("data-null-empty") && input.value === "") { return null; }
     return input.value;
   }
 
@@ -88,13 +89,14 @@
   async function submit(form, button) {
     clearErrors(form);
     var action = button ? button.dataset.action : null;
+    var then = button ? button.dataset.then : null;
     var multipart = form.hasAttribute("data-multipart");
     var result;
     if (form.dataset.method === "PATCH") {
       result = await send("PATCH", form.dataset.url, jsonBody(form), false);
-      if (result.ok && action === "submit") { result = await send("POST", form.dataset.then, {}, false); }
+      if (result.ok && then) { result = await send("POST", then, {}, false); }
     } else {
-      var url = form.dataset.url + (action && action !== "save" && action !== "submit" ? action : "");
+      var url = form.dataset.url + (action || "");
       result = await send("POST", url, multipart ? multipartBody(form) : jsonBody(form), multipart);
     }
     if (result.ok) {
