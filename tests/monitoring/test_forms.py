@@ -185,3 +185,51 @@ def test_district_imports_progress_and_sees_each_row(live_url, page, login):
     assert row.count() == 1
     assert row.first.get_attribute("data-row") == "2"
     assert "KHONG-CO" in row.first.inner_text() and "state-returned" in row.first.get_attribute("class")
+
+
+@pytest.fixture
+def committed_draft_me_plan(django_db_setup, django_db_blocker, live_url):
+    from django.conf import settings
+
+    from tenants.models import District
+    from tests.monitoring.factories import approved_plan
+
+    assert settings.DATABASES["default"]["NAME"].startswith("test_"), "refusing to write outside the test database"
+    with django_db_blocker.unblock():
+        yen_phong = District.objects.select_related("unit").get(slug="yen-phong")
+        connection.set_tenant(yen_phong)
+        plan = approved_plan(yen_phong)
+        me_plan = services.me_plan_create(actor=User.objects.get(username="xa.09193"), plan=plan)
+        connection.set_schema_to_public()
+        connection.close()
+    try:
+        yield me_plan, yen_phong
+    finally:
+        with django_db_blocker.unblock():
+            connection.set_tenant(yen_phong)
+            MEPlan.objects.filter(pk=me_plan.pk).delete()
+            PlanCycle.objects.filter(pk=plan.cycle_id).delete()
+            connection.set_schema_to_public()
+            connection.close()
+
+
+@pytest.mark.browser
+def test_commune_team_fills_and_approves_the_me_plan(committed_draft_me_plan, page, login, read):
+    me_plan, yen_phong = committed_draft_me_plan
+    login("xa.09193", next_url=f"/d/yen-phong/monitoring/plans/{me_plan.pk}/")
+    page.fill("[data-testid=me-plan-approve] input[name=decision_number]", "12/QĐ-UBND")
+    page.click("[data-testid=me-plan-approve] button[type=submit]")  # nobody responsible yet: refused
+    error = page.locator("[data-testid=me-plan-approve] [data-error-for=responsible]")
+    error.wait_for(state="visible")
+    assert page.input_value("[data-testid=me-plan-approve] input[name=decision_number]") == "12/QĐ-UBND"
+    for field in page.locator("[data-testid=me-plan-edit] input[name=responsible]").all():
+        field.fill("Văn phòng - Thống kê")
+    page.locator("[data-testid=me-plan-edit] input[name=data_source]").first.fill("Chi cục Thống kê")
+    with page.expect_navigation():  # saved: the page reloads
+        page.click("[data-testid=me-plan-edit] button[type=submit]")
+    assert read(yen_phong, lambda: set(me_plan.indicators.values_list("responsible", flat=True))) == {"Văn phòng - Thống kê"}
+    page.fill("[data-testid=me-plan-approve] input[name=decision_number]", "12/QĐ-UBND")
+    page.click("[data-testid=me-plan-approve] button[type=submit]")
+    page.wait_for_selector("[data-testid=commune-report-forms]")
+    saved = read(yen_phong, lambda: MEPlan.objects.get(pk=me_plan.pk))
+    assert saved.status == "approved" and saved.decision_number == "12/QĐ-UBND"
