@@ -8,7 +8,7 @@ from django.db import connection
 
 from accounts.models import User
 from monitoring import services
-from monitoring.models import MEPlan, PeriodicReport, ReportingPeriod
+from monitoring.models import EvidencePhoto, MEPlan, PeriodicReport, ReportingPeriod
 from plans.models import PlanCycle
 from tests.monitoring.factories import me_plan_with_report
 
@@ -102,6 +102,8 @@ def committed_forms_plan(django_db_setup, django_db_blocker, live_url):
     finally:
         with django_db_blocker.unblock():
             connection.set_tenant(yen_phong)
+            for photo in EvidencePhoto.objects.filter(me_plan=me_plan):
+                photo.photo.delete(save=False)  # the file the browser test uploaded
             PeriodicReport.objects.filter(me_plan=me_plan).delete()
             MEPlan.objects.filter(pk=me_plan.pk).delete()
             PlanCycle.objects.filter(pk=cycle_id).delete()
@@ -233,3 +235,28 @@ def test_commune_team_fills_and_approves_the_me_plan(committed_draft_me_plan, pa
     page.wait_for_selector("[data-testid=commune-report-forms]")
     saved = read(yen_phong, lambda: MEPlan.objects.get(pk=me_plan.pk))
     assert saved.status == "approved" and saved.decision_number == "12/QĐ-UBND"
+
+
+@pytest.mark.browser
+def test_commune_team_records_a_supervision_finding_with_a_located_photo(committed_forms_plan, page, login, read):
+    from tests.investment.factories import CHO
+    from tests.monitoring.test_refusals import PNG
+
+    me_plan, _commune_report, yen_phong = committed_forms_plan
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"longitude": CHO[0], "latitude": CHO[1]})
+    login("xa.09193", next_url=f"/d/yen-phong/monitoring/plans/{me_plan.pk}/")
+    form = "[data-testid=finding-form]"
+    page.fill(f"{form} input[name=found_on]", f"{me_plan.year}-05-20")
+    page.fill(f"{form} textarea[name=finding]", "Nắp hố ga bị vỡ")
+    page.click(f"{form} button[type=submit]")  # no place yet: refused next to the location
+    page.locator(f"{form} [data-error-for=geometry]").wait_for(state="visible")
+    assert page.input_value(f"{form} textarea[name=finding]") == "Nắp hố ga bị vỡ"
+    page.click(f"{form} [data-locate]")
+    page.wait_for_function("document.querySelector('[data-testid=finding-form] [data-geometry]').value !== ''")
+    page.set_input_files(f"{form} input[type=file]", files=[{"name": "ho-ga.png", "mimeType": "image/png", "buffer": PNG}])
+    with page.expect_navigation():
+        page.click(f"{form} button[type=submit]")
+    finding = read(yen_phong, lambda: me_plan.findings.get(finding="Nắp hố ga bị vỡ"))
+    assert [round(c, 4) for c in finding.location.coords] == CHO
+    assert read(yen_phong, lambda: list(EvidencePhoto.objects.filter(finding=finding).values_list("content_type", flat=True))) == ["image/png"]

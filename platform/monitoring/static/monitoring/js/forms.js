@@ -20,7 +20,7 @@
   function jsonBody(form) {
     var body = {};
     form.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (input) {
-      if (input.closest("[data-row]")) { return; }
+      if (input.closest("[data-row]") || input.hasAttribute("data-outside")) { return; }
       body[input.name] = value(input);
     });
     form.querySelectorAll("[data-row]").forEach(function (row) {
@@ -86,13 +86,31 @@
     return { ok: response.ok, data: data };
   }
 
+  // A supervision finding is a GeoJSON Feature; its photo, if any, is then added as evidence of the finding.
+  async function sendFinding(form) {
+    var geometry = form.querySelector("[data-geometry]").value;
+    var feature = { type: "Feature", geometry: geometry ? JSON.parse(geometry) : null, properties: jsonBody(form) };
+    var result = await send("POST", form.dataset.url, feature, false);
+    var file = form.querySelector("input[type=file]");
+    if (!result.ok || !file.files.length) { return result; }
+    var data = new FormData();
+    data.append("me_plan", form.querySelector("[name=me_plan]").value);
+    data.append("finding", result.data.id);
+    data.append("activity", result.data.properties.activity);
+    data.append("geometry", geometry);
+    data.append("photo", file.files[0]);
+    return send("POST", "evidence/", data, true);
+  }
+
   async function submit(form, button) {
     clearErrors(form);
     var action = button ? button.dataset.action : null;
     var then = button ? button.dataset.then : null;
     var multipart = form.hasAttribute("data-multipart");
     var result;
-    if (form.dataset.method === "PATCH") {
+    if (form.hasAttribute("data-finding")) {
+      result = await sendFinding(form);
+    } else if (form.dataset.method === "PATCH") {
       result = await send("PATCH", form.dataset.url, jsonBody(form), false);
       if (result.ok && then) { result = await send("POST", then, {}, false); }
     } else {
