@@ -105,6 +105,15 @@ def district_dashboard(request):
     works = {"type": "FeatureCollection", "features": [f for entry in plans for f in selectors.works_layer(me_plan=entry["me_plan"])["features"]]}
     config = {"district": request.tenant.unit.code, "api": f"/d/{request.tenant.slug}/api/monitoring/", "works": works, "rows": [{"commune": r["commune"], "status": r["status"], "lateness": r["lateness"]} for r in rows],
               "counts": counts, "text": TEXT}
+    # The commune team builds the M&E plan from its approved plan version of the year (Đ9), here before it exists.
+    plans_to_monitor = []
+    commune = access.commune_unit_of(request.user)
+    if commune is not None and access.can_monitor_commune(request.user, commune):
+        from plans.models import CommunePlan, PlanStatus
+
+        plans_to_monitor = list(CommunePlan.objects.filter(cycle__commune=commune, cycle__plan_year=year, status=PlanStatus.APPROVED,
+                                                           me_plan__isnull=True).select_related("cycle"))
     return render(request, "monitoring/district_dashboard.html", {
+        "plans_to_monitor": plans_to_monitor,
         "can_import_progress": access.can_manage_investment(request.user, request.tenant), "year": year, "periods": periods, "period": period, "rows": rows, "plans": plans, "config": config, "text": TEXT,
     })

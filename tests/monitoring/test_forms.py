@@ -209,7 +209,7 @@ def committed_draft_me_plan(django_db_setup, django_db_blocker, live_url):
     finally:
         with django_db_blocker.unblock():
             connection.set_tenant(yen_phong)
-            MEPlan.objects.filter(pk=me_plan.pk).delete()
+            MEPlan.objects.filter(plan=plan).delete()
             PlanCycle.objects.filter(pk=plan.cycle_id).delete()
             connection.set_schema_to_public()
             connection.close()
@@ -260,3 +260,16 @@ def test_commune_team_records_a_supervision_finding_with_a_located_photo(committ
     finding = read(yen_phong, lambda: me_plan.findings.get(finding="Nắp hố ga bị vỡ"))
     assert [round(c, 4) for c in finding.location.coords] == CHO
     assert read(yen_phong, lambda: list(EvidencePhoto.objects.filter(finding=finding).values_list("content_type", flat=True))) == ["image/png"]
+
+
+@pytest.mark.browser
+def test_commune_team_builds_the_me_plan_from_the_approved_plan(committed_draft_me_plan, page, login, read):
+    me_plan, yen_phong = committed_draft_me_plan
+    read(yen_phong, lambda: MEPlan.objects.filter(pk=me_plan.pk).delete())  # the approved plan without its M&E plan
+    login("xa.09193", next_url=f"/d/yen-phong/monitoring/?year={me_plan.year}")
+    with page.expect_navigation():
+        page.click("[data-testid=build-me-plan] button[type=submit]")
+    built = read(yen_phong, lambda: MEPlan.objects.get(plan_id=me_plan.plan_id))
+    assert page.url.endswith(f"/d/yen-phong/monitoring/plans/{built.pk}/")
+    page.wait_for_selector("[data-testid=me-plan-edit]")
+    assert page.locator("[data-testid=me-plan-edit] fieldset[data-row=indicators]").count() == 2

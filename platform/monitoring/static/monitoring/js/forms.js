@@ -119,6 +119,7 @@
     }
     if (result.ok) {
       if (form.hasAttribute("data-show-result")) { showImport(form.querySelector("[data-import-result]"), result.data); return; }
+      if (form.dataset.redirect) { window.location.assign(form.dataset.redirect.replace("{id}", result.data.id)); return; }
       window.location.reload();
       return;
     }
