@@ -2,7 +2,10 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts import access
+from accounts.models import Role
 from monitoring import selectors, services
+from monitoring.models import Frequency, PeriodicReport, ReportStatus
 
 TEXT = {
     "indicator": _("Indicator"), "target": _("Target"), "value": _("Latest value"), "achieved": _("Achieved"),
@@ -11,6 +14,8 @@ TEXT = {
     "commune": _("Commune"), "late": _("late"), "overdue": _("overdue"), "missing": _("missing"), "draft": _("being written"),
     "submitted": _("submitted"), "accepted": _("accepted"), "returned": _("returned"), "no_plan": _("no approved M&E plan"),
     "notStarted": _("no progress reported"),
+    "row": _("Row"), "code": _("Project code"), "taken": _("taken"), "refused": _("refused"), "rowsTaken": _("Rows taken"),
+    "rowsRefused": _("Rows refused"),
 }
 
 
@@ -18,7 +23,57 @@ def commune_dashboard(request, pk):
     """A commune's M&E plan: indicators against target (chart), works on the map by progress, reporting status."""
     me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
     config = {"mePlan": me_plan.pk, "commune": me_plan.commune.code, "district": request.tenant.unit.code, "api": f"/d/{request.tenant.slug}/api/monitoring/", "text": TEXT}
-    return render(request, "monitoring/commune_dashboard.html", {"me_plan": me_plan, "config": config})
+    return render(request, "monitoring/commune_dashboard.html", {"me_plan": me_plan, "config": config, **_forms(request, me_plan)})
+
+
+def _forms(request, me_plan):
+    """What the caller may write on the dashboard: the flags come from accounts.access, the rows from the M&E plan.
+
+    The forms only call the monitoring API; these flags just avoid showing a form the API would refuse.
+    """
+    user = request.user
+    village = user.unit if user.role == Role.VILLAGE and user.unit and user.unit.parent_id == me_plan.commune_id else None
+    can_village = village is not None and access.can_report_for_village(user, village)
+    can_accept_commune = access.can_accept_commune_report(user, me_plan.commune)
+    can_monitor = access.can_monitor_commune(user, me_plan.commune)
+    if not (can_village or can_accept_commune or can_monitor):
+        return {}
+    approved = me_plan.status == "approved"
+    reports = PeriodicReport.objects.filter(me_plan=me_plan).select_related("period", "village").prefetch_related(
+        "indicator_values", "activity_progress").order_by("period__starts_on", "period__kind", "period__number")
+    context = {"forms": True, "can_village_report": can_village, "can_accept_commune": can_accept_commune, "can_monitor": can_monitor}
+    indicators = list(me_plan.indicators.all())
+    activities = list(me_plan.activities.all())
+    periods = [p for p in services.periods_ensure(year=me_plan.year) if p.starts_on <= services.today()] if approved else []
+
+    def editable(own):
+        rows = []
+        for report in own:
+            if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+                values = {v.indicator_id: v.value for v in report.indicator_values.all()}
+                shares = {p.activity_id: p.share_done for p in report.activity_progress.all()}
+                rows.append({"report": report, "indicators": [(i, values.get(i.pk)) for i in indicators],
+                             "activities": [(a, shares.get(a.pk)) for a in activities]})
+        return rows
+
+    context["activities"] = activities
+    if can_village and approved:
+        own = [r for r in reports if r.village_id == village.pk]
+        taken = {r.period_id for r in own}
+        context.update(village=village, open_periods=[p for p in periods if p.pk not in taken], village_reports=own,
+                       editable_reports=editable(own))
+    if can_monitor and not approved:
+        context.update(plan_draft=True, indicators=indicators, frequencies=Frequency.choices)
+    if can_monitor and approved:
+        own = [r for r in reports if r.village_id is None]
+        taken = {r.period_id for r in own}
+        context.update(commune_open_periods=[p for p in periods if p.pk not in taken], commune_reports=own,
+                       editable_commune_reports=editable(own), evaluation_periods=periods)
+    if can_accept_commune:
+        context["commune_reports_to_decide"] = [r for r in reports if r.village_id is None and r.status == ReportStatus.SUBMITTED]
+    if can_monitor:
+        context["village_reports_to_decide"] = [r for r in reports if r.village_id is not None and r.status == ReportStatus.SUBMITTED]
+    return context
 
 
 def district_dashboard(request):
@@ -34,9 +89,7 @@ def district_dashboard(request):
         opened = [p for p in periods if p.starts_on <= services.today()]
         period = max(opened, key=lambda p: (p.ends_on, -p.pk)) if opened else periods[0]
     me_plans = list(selectors.me_plan_queryset(user=request.user, district=request.tenant).filter(year=year))
-    from accounts.access import visible_commune_ids
-
-    rows = selectors.reporting_status(district=request.tenant, period=period, commune_ids=visible_commune_ids(request.user, request.tenant))
+    rows = selectors.reporting_status(district=request.tenant, period=period, commune_ids=access.visible_commune_ids(request.user, request.tenant))
     counts = {}
     for row in rows:
         row["status_label"] = TEXT.get(row["status"], row["status"])
@@ -50,8 +103,17 @@ def district_dashboard(request):
         percents = [i["percent"] for i in entry["achievement"]["indicators"] if i["percent"] is not None]
         entry["mean_percent"] = round(sum(percents) / len(percents), 1) if percents else None
     works = {"type": "FeatureCollection", "features": [f for entry in plans for f in selectors.works_layer(me_plan=entry["me_plan"])["features"]]}
-    config = {"district": request.tenant.unit.code, "works": works, "rows": [{"commune": r["commune"], "status": r["status"], "lateness": r["lateness"]} for r in rows],
+    config = {"district": request.tenant.unit.code, "api": f"/d/{request.tenant.slug}/api/monitoring/", "works": works, "rows": [{"commune": r["commune"], "status": r["status"], "lateness": r["lateness"]} for r in rows],
               "counts": counts, "text": TEXT}
+    # The commune team builds the M&E plan from its approved plan version of the year (Đ9), here before it exists.
+    plans_to_monitor = []
+    commune = access.commune_unit_of(request.user)
+    if commune is not None and access.can_monitor_commune(request.user, commune):
+        from plans.models import CommunePlan, PlanStatus
+
+        plans_to_monitor = list(CommunePlan.objects.filter(cycle__commune=commune, cycle__plan_year=year, status=PlanStatus.APPROVED,
+                                                           me_plan__isnull=True).select_related("cycle"))
     return render(request, "monitoring/district_dashboard.html", {
-        "year": year, "periods": periods, "period": period, "rows": rows, "plans": plans, "config": config, "text": TEXT,
+        "plans_to_monitor": plans_to_monitor,
+        "can_import_progress": access.can_manage_investment(request.user, request.tenant), "year": year, "periods": periods, "period": period, "rows": rows, "plans": plans, "config": config, "text": TEXT,
     })

@@ -6,6 +6,7 @@
   var T = config.text;
   var mapEl = document.getElementById("me-map");
   var map = PlanMaps.createMap("me-map");
+  window.meMap = map;  // monitoring/js/forms.js places an evidence photo with a click on it
 
   function date(iso) {
     if (!iso) { return ""; }

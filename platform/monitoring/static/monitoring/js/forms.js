@@ -1,0 +1,187 @@
+// Forms of the M&E dashboards. Each <form class="me-form"> names its API call (data-method, data-url relative
+// to the monitoring API); this module sends JSON (or multipart with data-multipart), with the CSRF header from
+// the csrftoken cookie, shows each 400 message next to its field (what was typed stays), and reloads on success.
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("me-config").textContent);
+
+  function csrf() {
+    var m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
+  function value(input) {
+    if (input.dataset.type === "int") { return input.value === "" ? null : parseInt(input.value, 10); }
+    if (input.hasAttribute("data-null-empty") && input.value === "") { return null; }
+    return input.value;
+  }
+
+  // Plain fields at the top level; fields inside [data-row] become one object per row of the named list.
+  function jsonBody(form) {
+    var body = {};
+    form.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (input) {
+      if (input.closest("[data-row]") || input.hasAttribute("data-outside")) { return; }
+      body[input.name] = value(input);
+    });
+    form.querySelectorAll("[data-row]").forEach(function (row) {
+      var item = {};
+      var filled = false;
+      row.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (input) {
+        if (input.value !== "") { filled = true; }
+        item[input.name] = value(input);
+      });
+      if (!filled) { return; }
+      item[row.dataset.key] = parseInt(row.dataset.id, 10);
+      (body[row.dataset.row] = body[row.dataset.row] || []).push(item);
+    });
+    return body;
+  }
+
+  function multipartBody(form) {
+    var data = new FormData();
+    form.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (input) {
+      if (input.type === "file") {
+        if (input.files.length) { data.append(input.name, input.files[0]); }
+      } else if (input.value !== "") {
+        data.append(input.name, input.value);
+      }
+    });
+    return data;
+  }
+
+  function flatten(messages) {
+    if (typeof messages === "string") { return [messages]; }
+    if (Array.isArray(messages)) { return messages.reduce(function (all, m) { return all.concat(flatten(m)); }, []); }
+    if (messages && typeof messages === "object") {
+      return Object.keys(messages).reduce(function (all, k) { return all.concat(flatten(messages[k])); }, []);
+    }
+    return [];
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+
+  function showErrors(form, errors) {
+    if (!errors || typeof errors !== "object" || Array.isArray(errors)) { errors = { __all__: flatten(errors) }; }
+    Object.keys(errors).forEach(function (key) {
+      var name = key === "detail" || key === "non_field_errors" ? "__all__" : key;
+      var target = form.querySelector('[data-error-for="' + name + '"]') || form.querySelector('[data-error-for="__all__"]');
+      target.textContent = (target.textContent ? target.textContent + " " : "") + flatten(errors[key]).join(" ");
+      form.querySelectorAll('[name="' + name + '"], [data-row="' + name + '"] input').forEach(function (el) {
+        el.setAttribute("aria-invalid", "true");
+      });
+    });
+  }
+
+  async function send(method, url, body, multipart) {
+    var headers = { "X-CSRFToken": csrf(), Accept: "application/json" };
+    if (!multipart) { headers["Content-Type"] = "application/json"; }
+    var response = await fetch(config.api + url, {
+      method: method, credentials: "same-origin", headers: headers, body: multipart ? body : JSON.stringify(body),
+    });
+    var data = null;
+    try { data = await response.json(); } catch (e) { data = { detail: response.status + " " + response.statusText }; }
+    return { ok: response.ok, data: data };
+  }
+
+  // A supervision finding is a GeoJSON Feature; its photo, if any, is then added as evidence of the finding.
+  async function sendFinding(form) {
+    var geometry = form.querySelector("[data-geometry]").value;
+    var feature = { type: "Feature", geometry: geometry ? JSON.parse(geometry) : null, properties: jsonBody(form) };
+    var result = await send("POST", form.dataset.url, feature, false);
+    var file = form.querySelector("input[type=file]");
+    if (!result.ok || !file.files.length) { return result; }
+    var data = new FormData();
+    data.append("me_plan", form.querySelector("[name=me_plan]").value);
+    data.append("finding", result.data.id);
+    data.append("activity", result.data.properties.activity);
+    data.append("geometry", geometry);
+    data.append("photo", file.files[0]);
+    return send("POST", "evidence/", data, true);
+  }
+
+  async function submit(form, button) {
+    clearErrors(form);
+    var action = button ? button.dataset.action : null;
+    var then = button ? button.dataset.then : null;
+    var multipart = form.hasAttribute("data-multipart");
+    var result;
+    if (form.hasAttribute("data-finding")) {
+      result = await sendFinding(form);
+    } else if (form.dataset.method === "PATCH") {
+      result = await send("PATCH", form.dataset.url, jsonBody(form), false);
+      if (result.ok && then) { result = await send("POST", then, {}, false); }
+    } else {
+      var url = form.dataset.url + (action || "");
+      result = await send("POST", url, multipart ? multipartBody(form) : jsonBody(form), multipart);
+    }
+    if (result.ok) {
+      if (form.hasAttribute("data-show-result")) { showImport(form.querySelector("[data-import-result]"), result.data); return; }
+      if (form.dataset.redirect) { window.location.assign(form.dataset.redirect.replace("{id}", result.data.id)); return; }
+      window.location.reload();
+      return;
+    }
+    showErrors(form, result.data);
+  }
+
+  // The bulk progress import answers every row: taken, or refused with its messages.
+  function showImport(box, data) {
+    var T = config.text || {};
+    box.textContent = "";
+    var summary = document.createElement("p");
+    summary.textContent = (T.rowsTaken || "Rows taken") + ": " + data.taken + " · " + (T.rowsRefused || "Rows refused") + ": " + data.refused;
+    box.appendChild(summary);
+    var table = document.createElement("table");
+    table.className = "me-table";
+    var head = table.createTHead().insertRow();
+    [T.row || "Row", T.code || "Code", ""].forEach(function (text) { var th = document.createElement("th"); th.textContent = text; head.appendChild(th); });
+    var body = table.createTBody();
+    data.rows.forEach(function (row) {
+      var tr = body.insertRow();
+      tr.className = row.taken ? "state-accepted" : "state-returned";
+      tr.dataset.row = row.row;
+      tr.insertCell().textContent = row.row;
+      tr.insertCell().textContent = row.code || "";
+      tr.insertCell().textContent = row.taken ? (T.taken || "taken") : (T.refused || "refused") + ": " + flatten(row.errors).join(" ");
+    });
+    box.appendChild(table);
+  }
+
+  function setLocation(form, lon, lat) {
+    form.querySelector("[data-geometry]").value = JSON.stringify({ type: "Point", coordinates: [lon, lat] });
+    var label = form.querySelector("[data-location-label]");
+    if (label) { label.textContent = lat.toFixed(6) + ", " + lon.toFixed(6); }
+  }
+
+  document.querySelectorAll("form.me-form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var buttons = form.querySelectorAll("button");
+      buttons.forEach(function (b) { b.disabled = true; });
+      submit(form, event.submitter).finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
+    });
+    var locate = form.querySelector("[data-locate]");
+    if (locate) {
+      locate.addEventListener("click", function () {
+        if (!navigator.geolocation) { return; }
+        navigator.geolocation.getCurrentPosition(function (position) {
+          setLocation(form, position.coords.longitude, position.coords.latitude);
+        }, function (error) {
+          form.querySelector('[data-error-for="geometry"]').textContent = error.message;
+        }, { enableHighAccuracy: true, timeout: 15000 });
+      });
+    }
+  });
+
+  // A click on the dashboard's map places the evidence photo (the map is created by the dashboard script).
+  var geoForms = document.querySelectorAll("form.me-form [data-geometry]");
+  function hookMap() {
+    if (!window.meMap) { return setTimeout(hookMap, 200); }
+    window.meMap.on("click", function (event) {
+      geoForms.forEach(function (input) { setLocation(input.form, event.latlng.lng, event.latlng.lat); });
+    });
+  }
+  if (geoForms.length) { hookMap(); }
+})();
