@@ -40,11 +40,12 @@ def schemas_behind(schemas) -> list[str]:
 
 class DistrictsExecutor(StandardExecutor):
     codename = "standard"
+    skip_up_to_date = True  # the benchmark turns it off to time django-tenants' own way
 
     def run_migrations(self, tenants=None):
         tenants = list(tenants or [])
         districts = [schema for schema in tenants if schema != self.PUBLIC_SCHEMA_NAME]
-        if districts and not any(self.options.get(option) for option in _PLAIN_RUN):
+        if self.skip_up_to_date and districts and not any(self.options.get(option) for option in _PLAIN_RUN):
             behind = set(schemas_behind(districts))
             if int(self.options.get("verbosity", 1)) >= 1:
                 self.stdout_note(f"{len(districts) - len(behind)} of {len(districts)} district schemas have nothing to apply.")

@@ -30,6 +30,10 @@ def structure(schema):
             SELECT 'index', indexname, replace(indexdef, %(s)s || '.', '')
             FROM pg_indexes WHERE schemaname = %(s)s
             UNION ALL
+            SELECT 'trigger', c.relname || '.' || t.tgname, replace(pg_get_triggerdef(t.oid), %(s)s || '.', '')
+            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = %(s)s AND NOT t.tgisinternal
+            UNION ALL
             SELECT 'migration', app || '.' || name, '' FROM {schema}.django_migrations
             UNION ALL
             SELECT 'content type', app_label || '.' || model, id::text FROM {schema}.django_content_type
@@ -53,6 +57,7 @@ def test_a_copied_schema_equals_the_migrated_template():
     assert len(copied) > 300  # tables, columns, constraints, indexes, migrations and content types
     assert copied == migrated
     assert any(kind == "index" and "gist" in text for kind, _, text in copied)
+    assert any(kind == "trigger" and "province_cycle_rollup" in text for kind, _, text in copied)
 
 
 def test_provisioning_by_migrations_and_by_copy_build_the_same_schema():
