@@ -70,3 +70,17 @@ def test_a_refused_write_leaves_the_rollup_as_it_was(district):
         PlanCycle.objects.create(commune=cho, plan_year=2034, created_by=actor)  # one cycle per commune and year
     connection.set_schema_to_public()
     assert list(CycleRollup.objects.filter(commune=cho, plan_year=2034).values_list("step", flat=True)) == ["team"]
+
+
+def test_truncating_a_districts_cycles_empties_its_rows_only(district):
+    actor = User.objects.get(username="xa.09193")
+    connection.set_tenant(district("que-vo"))
+    PlanCycle.objects.create(commune=AdministrativeUnit.objects.get(code="09238"), plan_year=2037, created_by=actor)
+    connection.set_tenant(district("yen-phong"))
+    PlanCycle.objects.create(commune=AdministrativeUnit.objects.get(code="09193"), plan_year=2037, created_by=actor)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the inserts' deferred checks, before a TRUNCATE in the same transaction
+        cursor.execute("TRUNCATE plans_plancycle CASCADE")
+    connection.set_schema_to_public()
+    assert set(CycleRollup.objects.filter(plan_year=2037).values_list("schema_name", flat=True)) == {"d259"}
+    assert in_rollup() == in_schemas()

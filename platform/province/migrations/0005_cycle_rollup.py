@@ -18,6 +18,10 @@ class Migration(migrations.Migration):
             sql="""
             CREATE OR REPLACE FUNCTION public.province_cycle_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
+                IF TG_OP = 'TRUNCATE' THEN
+                    DELETE FROM public.province_cyclerollup WHERE schema_name = TG_TABLE_SCHEMA;
+                    RETURN NULL;
+                END IF;
                 IF TG_OP IN ('DELETE', 'UPDATE') THEN
                     DELETE FROM public.province_cyclerollup
                     WHERE commune_id = OLD.commune_id AND plan_year = OLD.plan_year AND schema_name = TG_TABLE_SCHEMA;
