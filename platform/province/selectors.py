@@ -236,14 +236,18 @@ def plan_compliance(*, plan_year, on=None):
     steps = dict(CycleRollup.objects.filter(plan_year=plan_year).values_list("commune_id", "step"))
     due = deadlines_for(plan_year=plan_year)
     code_of = {d.unit_id: d.unit.code for d in districts}
-    communes = AdministrativeUnit.objects.filter(parent_id__in=code_of, level="commune", is_current=True).order_by("code")
+    # Only the columns the rows need: loading ten thousand boundaries would cost more than everything else.
+    communes = (
+        AdministrativeUnit.objects.filter(parent_id__in=code_of, level="commune", is_current=True)
+        .order_by("code").values_list("pk", "code", "name", "parent_id")
+    )
     rows = []
-    for commune in communes:
-        step = steps.get(commune.pk)
+    for pk, code, name, parent_id in communes:
+        step = steps.get(pk)
         current = step or PlanStep.TEAM
         due_date = due.get(current) if step != PUBLISHED else None
         rows.append({
-            "code": commune.code, "name": commune.name, "district": code_of[commune.parent_id],
+            "code": code, "name": name, "district": code_of[parent_id],
             "step": step or "not_opened", "due": due_date.isoformat() if due_date else None,
             "overdue": bool(due_date and on > due_date),
         })
