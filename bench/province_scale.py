@@ -5,14 +5,17 @@ test databases) with Bắc Ninh's 8 districts, then adds synthetic districts (fi
 15 communes each, 3 villages per commune, 6 proposals and 4 projects per commune) up to each step
 of --steps, and at each step prints:
 
-- provisioning time per district (django-tenants creating the schema and running the migrations);
+- provisioning time per district (the schema copied from the template, tenants/template.py);
 - the time of a project write (project_update changing total and sources) with the rollup hook, and
   the same write with the hook switched off, and the ratio;
 - the median of GET /api/province/investment-distribution/ (district and commune level, as a
   superuser through every middleware) against the bare SQL of the same statement;
-- `migrate_schemas` over every schema with nothing to apply.
+- `migrate_schemas` over every district with nothing to apply, django-tenants' own way (Django's
+  migrate run in every schema) and ours (tenants/migration.py: the schemas with nothing to apply are
+  found in one statement and skipped);
+- `migrate_schemas` applying one real migration (investment 0002, unapplied first) to every district.
 
-    .venv/bin/python bench/province_scale.py [--steps 8,100] [--runs 15] [--fresh]
+    .venv/bin/python bench/province_scale.py [--steps 8,100,705] [--runs 15] [--fresh] [--no-real-migration]
 """
 import argparse
 import os
@@ -64,6 +67,8 @@ def main():
     parser.add_argument("--steps", default="8,100")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--no-real-migration", dest="real_migration", action="store_false",
+                        help="skip timing one real migration over every district (unapply and apply investment 0002)")
     args = parser.parse_args()
     created = create_database(args.fresh)
 
@@ -83,9 +88,15 @@ def main():
     from tenants.models import District
     from tenants.services import district_provision
 
+    # On a database kept from an earlier run, bring the public schema and every district up to the
+    # code first (timed: with new migrations this is "one real migration" at this scale).
+    started = time.perf_counter()
+    call_command("migrate_schemas", "--shared", verbosity=0)
     if created:
-        call_command("migrate_schemas", "--shared", verbosity=0)
         call_command("setup_province", verbosity=0)
+    else:
+        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+        print(f"kept database brought up to the code: {time.perf_counter() - started:.1f} s")
     actor, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True, "is_staff": True})
     client = Client()
     client.force_login(actor)
@@ -156,9 +167,28 @@ def main():
 
             sql_ms = median_ms(bare, args.runs)
             print(f"distribution {level}: API {api:.1f} ms, bare SQL {sql_ms:.1f} ms (x{api / sql_ms:.2f})")
-        started = time.perf_counter()
-        call_command("migrate_schemas", verbosity=0)
-        print(f"migrate_schemas with nothing to apply: {time.perf_counter() - started:.1f} s")
+        url = "/api/province/plan-compliance/?year=2027"
+        assert client.get(url).status_code == 200
+        print(f"plan compliance (every commune's step, from the trigger-kept copy): API {median_ms(lambda: client.get(url), args.runs):.1f} ms")
+
+        from tenants.migration import DistrictsExecutor
+
+        timings = {}
+        for skipping in (False, True):
+            DistrictsExecutor.skip_up_to_date = skipping
+            started = time.perf_counter()
+            call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+            timings[skipping] = time.perf_counter() - started
+        print(f"migrate_schemas with nothing to apply: {timings[False]:.1f} s django-tenants' way, "
+              f"{timings[True]:.2f} s skipping the up-to-date schemas (x{timings[False] / timings[True]:.0f})")
+        if args.real_migration:
+            started = time.perf_counter()
+            call_command("migrate_schemas", "investment", "0001", tenant=True, interactive=False, verbosity=0)
+            undone = time.perf_counter() - started
+            started = time.perf_counter()
+            call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+            print(f"migrate_schemas applying one real migration (investment 0002) to {n} districts: "
+                  f"{time.perf_counter() - started:.1f} s ({undone:.1f} s to unapply it first)")
 
 
 if __name__ == "__main__":

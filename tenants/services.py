@@ -1,8 +1,10 @@
 """Provisioning district tenants."""
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
 from geo.models import AdministrativeUnit
+from tenants import template
 from tenants.models import District, DistrictDomain
 
 
@@ -33,9 +35,13 @@ def district_provision(*, code: str, slug: str | None = None) -> tuple[District,
     slug = slug or unit.slug or slugify(unit.name_short)
     if District.objects.filter(slug=slug).exists() or DistrictDomain.objects.filter(domain=slug).exists():
         raise ValueError(f"slug {slug!r} is already taken")
-    # Schema creation runs the tenant migrations; it cannot share a transaction with a failure
-    # afterwards, so the domain is written right after and a failure removes the tenant row.
-    district = District(schema_name=schema_name_for(unit), unit=unit, slug=slug, name=unit.name)
-    district.save()
-    DistrictDomain.objects.create(domain=slug, tenant=district, is_primary=True)
+    # The schema is copied from the template in the same transaction as the rows, so a failure
+    # leaves nothing. (Without the template, django-tenants runs the migrations and removes the
+    # tenant row if they fail.)
+    if settings.DISTRICT_SCHEMA_FROM_TEMPLATE:
+        template.template_ensure()  # migrating a stale template is slow: not inside the transaction
+    with transaction.atomic():
+        district = District(schema_name=schema_name_for(unit), unit=unit, slug=slug, name=unit.name)
+        district.save()
+        DistrictDomain.objects.create(domain=slug, tenant=district, is_primary=True)
     return district, True

@@ -217,32 +217,22 @@ def district_counts():
 
 
 def province_cycle_rows(*, plan_year, on=None):
-    """Per district: communes, cycles opened, cycles per current step, published and overdue; one SQL statement over all schemas.
+    """Per district: communes, cycles opened, cycles per current step, published and overdue.
+
+    Read from the province's copy of the cycles (`province.CycleRollup`, kept by a trigger in every
+    district schema): one small query whatever the number of districts.
 
     A cycle is overdue when its current step's due date has passed (due dates grow with the steps,
     and the steps before the current one are done).
     """
-    import re
-
-    from django.db import connection
-    from psycopg import sql
-
+    from province.models import CycleRollup
     from tenants.models import District
 
     on = on or today()
     districts = list(District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code"))
-    schemas = [d.schema_name for d in districts if re.fullmatch(r"[a-z0-9_]+", d.schema_name)]
     counts = {}
-    if schemas:
-        query = sql.SQL(" UNION ALL ").join(
-            sql.SQL("SELECT {name} AS schema_name, step, count(*) FROM {table} WHERE plan_year = %s GROUP BY step").format(
-                name=sql.Literal(s), table=sql.Identifier(s, "plans_plancycle"))
-            for s in schemas
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(query.as_string(cursor.connection), [plan_year] * len(schemas))
-            for schema_name, step, n in cursor.fetchall():
-                counts.setdefault(schema_name, {})[step] = n
+    for row in CycleRollup.objects.filter(plan_year=plan_year).values("schema_name", "step").annotate(n=Count("id")).order_by():
+        counts.setdefault(row["schema_name"], {})[row["step"]] = row["n"]
     due = deadlines_for(plan_year=plan_year)
     communes = dict(
         AdministrativeUnit.objects.filter(parent_id__in=[d.unit_id for d in districts], level="commune", is_current=True)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.access import can_moderate_public_comments, can_orient_communes, can_plan_for_commune, can_review_commune, commune_unit_of
 from plans import selectors
 from geo.models import AdministrativeUnit
-from plans.models import STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanKind, PlanningTeam, PlanStatus, PublicComment
+from plans.models import PUBLISHED, STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanKind, PlanningTeam, PlanStatus, PublicComment
 from proposals.models import Sector
 from province.models import CapitalSource, PlanStep
 
@@ -116,7 +116,7 @@ def _team_rows(team):
 
 @require_safe
 def province_dashboard(request):
-    """The province: every district's cycles for a plan year, per step, published and overdue (a table)."""
+    """The province: every district's cycles for a plan year, per step, published and overdue (a table), and every commune on a map."""
     from django.contrib.auth.views import redirect_to_login
     from django.core.exceptions import PermissionDenied
 
@@ -129,10 +129,21 @@ def province_dashboard(request):
     year = request.GET.get("plan_year", "")
     year = int(year) if year.isdigit() else _default_year()
     steps = [(value, label) for value, label in STEP_CHOICES]
+    from province.selectors import plan_compliance
+
     rows = selectors.province_cycle_rows(plan_year=year)
     for row in rows:
         row["step_counts"] = [row["by_step"].get(value, 0) for value, _label in steps]
-    return render(request, "plans/province.html", {"plan_year": year, "rows": rows, "steps": steps})
+    # Every commune on the map, coloured as on the district dashboard; a click opens its district's cycles.
+    slugs = {row["code"]: row["slug"] for row in rows}
+    names = dict(STEP_CHOICES)
+    communes = [{
+        "commune": c["code"], "step_name": names.get(c["step"], ""),
+        "state": "no_cycle" if c["step"] == "not_opened" else "published" if c["step"] == PUBLISHED else "overdue" if c["overdue"] else "in_progress",
+        "url": f"/d/{slugs[c['district']]}/plans/?plan_year={year}",
+    } for c in plan_compliance(plan_year=year)["communes"]]
+    overdue = sum(1 for c in communes if c["state"] == "overdue")
+    return render(request, "plans/province.html", {"plan_year": year, "rows": rows, "steps": steps, "communes": communes, "overdue": overdue})
 
 
 @require_safe

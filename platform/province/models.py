@@ -156,3 +156,23 @@ class RollupRefresh(models.Model):
 
     district_code = models.CharField(max_length=20, unique=True)
     refreshed_at = models.DateTimeField()
+
+
+class CycleRollup(models.Model):
+    """The province's copy of each commune plan cycle's current step, for the compliance views.
+
+    Written only by the trigger `public.province_cycle_rollup()` on every district's
+    `plans_plancycle` (migrations province 0005 and plans 0002): whatever writes a cycle (a service,
+    the admin, a bulk load), the province's copy changes in the same transaction, and the province
+    reads one small table instead of a UNION over hundreds of schemas.
+    """
+
+    schema_name = models.CharField(max_length=63)
+    commune = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
+    plan_year = models.PositiveSmallIntegerField()
+    step = models.CharField(max_length=30)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["commune", "plan_year"], name="one_cycle_rollup_per_commune_and_year")]
+        indexes = [models.Index(fields=["plan_year", "schema_name"])]

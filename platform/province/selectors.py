@@ -5,13 +5,11 @@ districts' own writes keep current (see `province.services.rollup_refresh`). Pla
 reads the districts' cycles in one SQL statement over all schemas, like `plans.selectors.province_cycle_rows`.
 """
 import json
-import re
 from statistics import median
 
 from django.db import connection
-from psycopg import sql
 
-from province.models import PlanStep, StepDeadline
+from province.models import CycleRollup, PlanStep, StepDeadline
 
 MEASURES = ("total_investment", "per_resident", "per_km2", "planned", "allocated", "disbursed")
 LEVELS = ("district", "commune")
@@ -224,8 +222,9 @@ def _sum_by(rows, *, key, only):
 def plan_compliance(*, plan_year, on=None):
     """Across the province for a plan year: each commune's cycle step and whether it is overdue, and the totals by district.
 
-    One SQL statement over all district schemas (the cycles are the districts' own rows); a commune
-    with no cycle is `not_opened`, overdue once the team step's due date has passed.
+    Read from the province's copy of the cycles (`CycleRollup`, kept by a trigger in every district
+    schema), not from the schemas; a commune with no cycle is `not_opened`, overdue once the team
+    step's due date has passed.
     """
     from geo.models import AdministrativeUnit
     from plans.models import PUBLISHED
@@ -234,26 +233,21 @@ def plan_compliance(*, plan_year, on=None):
 
     on = on or today()
     districts = list(District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code"))
-    schemas = [d.schema_name for d in districts if re.fullmatch(r"[a-z_][a-z0-9_]*", d.schema_name)]
-    steps = {}
-    if schemas:
-        query = sql.SQL(" UNION ALL ").join(
-            sql.SQL("SELECT commune_id, step FROM {table} WHERE plan_year = %s").format(table=sql.Identifier(s, "plans_plancycle"))
-            for s in schemas
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(query.as_string(cursor.connection), [plan_year] * len(schemas))
-            steps = dict(cursor.fetchall())
+    steps = dict(CycleRollup.objects.filter(plan_year=plan_year).values_list("commune_id", "step"))
     due = deadlines_for(plan_year=plan_year)
     code_of = {d.unit_id: d.unit.code for d in districts}
-    communes = AdministrativeUnit.objects.filter(parent_id__in=code_of, level="commune", is_current=True).order_by("code")
+    # Only the columns the rows need: loading ten thousand boundaries would cost more than everything else.
+    communes = (
+        AdministrativeUnit.objects.filter(parent_id__in=code_of, level="commune", is_current=True)
+        .order_by("code").values_list("pk", "code", "name", "parent_id")
+    )
     rows = []
-    for commune in communes:
-        step = steps.get(commune.pk)
+    for pk, code, name, parent_id in communes:
+        step = steps.get(pk)
         current = step or PlanStep.TEAM
         due_date = due.get(current) if step != PUBLISHED else None
         rows.append({
-            "code": commune.code, "name": commune.name, "district": code_of[commune.parent_id],
+            "code": code, "name": name, "district": code_of[parent_id],
             "step": step or "not_opened", "due": due_date.isoformat() if due_date else None,
             "overdue": bool(due_date and on > due_date),
         })

@@ -138,3 +138,17 @@ def test_public_plan_page_draws_the_works_and_takes_a_comment(page, login, que_v
     page.wait_for_selector("[data-testid=comment-status]:not([hidden])")
     page.reload()
     assert "Đề nghị xây thêm sân chơi" not in page.inner_text("ul.comments")  # waits for moderation
+
+
+def test_province_page_maps_every_commune_by_its_cycle(page, login, cleanup):
+    login("xa.09193", next_url="/d/yen-phong/")
+    assert api(page, "POST", "/d/yen-phong/api/plans/cycles/", {"commune": "09193", "plan_year": YEAR}).status == 201
+    page.context.clear_cookies()
+    login("tinh", next_url=f"/plans/?plan_year={YEAR}")
+    page.wait_for_selector("#cycles-map[data-ready='1']")
+    assert page.locator("path.cycle-shape").count() == 121
+    assert page.locator("path.state-in_progress").count() == 1
+    assert page.locator("path.state-no_cycle").count() == 120
+    assert "0 xã quá hạn" in page.inner_text("p.legend")
+    page.locator("path.state-in_progress").click()
+    page.wait_for_url(f"**/d/yen-phong/plans/?plan_year={YEAR}")

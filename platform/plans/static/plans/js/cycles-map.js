@@ -1,4 +1,4 @@
-// District dashboard: communes coloured by the state of their plan cycle.
+// District dashboard (one district's communes) and province page (every commune): coloured by the state of their plan cycle.
 (async function () {
   "use strict";
   var el = document.getElementById("cycles-map");
@@ -6,7 +6,7 @@
   var states = {};
   JSON.parse(document.getElementById("cycle-rows").textContent).forEach(function (r) { states[r.commune] = r; });
   var map = PlanMaps.createMap("cycles-map");
-  var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + el.dataset.district);
+  var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000" + (el.dataset.district ? "&parent=" + el.dataset.district : ""));
   var layer = L.geoJSON(communes, {
     style: function (f) {
       var row = states[f.properties.code];
@@ -18,7 +18,8 @@
       var label = document.createElement("span");
       label.textContent = f.properties.name + (row && row.step_name ? " · " + row.step_name : "");
       l.bindTooltip(label.outerHTML, { sticky: true });
-      if (row && row.cycle) { l.on("click", function () { window.location.href = "cycles/" + row.cycle + "/"; }); }
+      var url = row && (row.url || (row.cycle && "cycles/" + row.cycle + "/"));
+      if (url) { l.on("click", function () { window.location.href = url; }); }
     },
   }).addTo(map);
   if (communes.features.length) { map.fitBounds(layer.getBounds()); }
