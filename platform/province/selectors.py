@@ -79,9 +79,14 @@ measured AS (
     FROM per_unit
 ),
 -- Quantile breaks: the value at rank floor(i·n/k) of the n sorted values, i = 1…k−1, for k classes.
-ranked AS (SELECT array_agg(value ORDER BY value) AS v FROM measured WHERE value IS NOT NULL),
+-- (one pass over the units, which also gives the layer's freshness)
+ranked AS (
+    SELECT array_agg(value ORDER BY value) FILTER (WHERE value IS NOT NULL) AS v,
+           max(refreshed_at) AS refreshed_at, min(refreshed_at) AS oldest_refresh
+    FROM measured
+),
 breaks AS (
-    SELECT v[1] AS lowest, v[cardinality(v)] AS highest,
+    SELECT v[1] AS lowest, v[cardinality(v)] AS highest, refreshed_at, oldest_refresh,
            CASE WHEN v IS NULL THEN '{{}}'::numeric[] ELSE ARRAY(
                SELECT v[least(cardinality(v), i * cardinality(v) / {classes} + 1)] FROM generate_series(1, {classes} - 1) i ORDER BY i
            ) END AS b
@@ -94,10 +99,12 @@ classed AS (
 class_counts AS (SELECT class, count(*) AS n FROM classed GROUP BY class),
 -- The geometry joins in only here, so the CTEs above (materialised, being read more than once) stay small.
 shown AS (SELECT c.*, g.geom FROM classed c JOIN geo_administrativeunit g ON g.id = c.id {shown})
-SELECT (SELECT count(*) FROM shown), json_build_object(
+-- The features are joined as text: casting each geometry's GeoJSON to json would make PostgreSQL parse
+-- every coordinate again only to print it back.
+SELECT {count}, left(json_build_object(
     'type', 'FeatureCollection',
     'level', %(level)s, 'year', %(year)s::int, 'sector', nullif(%(sector)s, ''), 'source', nullif(%(source)s, ''), 'measure', %(measure)s,
-    'refreshed_at', (SELECT max(refreshed_at) FROM rows), 'oldest_refresh', (SELECT min(refreshed_at) FROM rows),
+    'refreshed_at', (SELECT refreshed_at FROM breaks), 'oldest_refresh', (SELECT oldest_refresh FROM breaks),
     'legend', (
         SELECT json_build_object(
             'breaks', b,
@@ -112,33 +119,33 @@ SELECT (SELECT count(*) FROM shown), json_build_object(
             ), '[]'::json),
             'no_data', json_build_object('colour', {no_data}, 'count', coalesce((SELECT n FROM class_counts WHERE class IS NULL), 0))
         ) FROM breaks
-    ),
-    'features', coalesce((SELECT json_agg(json_build_object(
-        'type', 'Feature',
-        'geometry', ST_AsGeoJSON(geom, 6)::json,
-        'properties', json_build_object(
-            'code', code, 'name', name, 'district', district,
-            'total_investment', total_investment, 'planned', planned, 'allocated', allocated, 'disbursed', disbursed,
-            'project_count', project_count, 'progress', progress,
-            'population', population, 'area_km2', round(area_km2::numeric, 2),
-            'per_resident', per_resident, 'per_km2', per_km2,
-            'value', value, 'class', class,
-            'refreshed_at', refreshed_at
-        )
-    ) ORDER BY code) FROM (SELECT * FROM shown ORDER BY code {window}) page), '[]'::json)
-)::text
+    )
+)::text, -1) || ', "features" : [' || coalesce((SELECT string_agg(
+    '{{"type": "Feature", "geometry": ' || ST_AsGeoJSON(geom, 6) || ', "properties": ' || json_build_object(
+        'code', code, 'name', name, 'district', district,
+        'total_investment', total_investment, 'planned', planned, 'allocated', allocated, 'disbursed', disbursed,
+        'project_count', project_count, 'progress', progress,
+        'population', population, 'area_km2', round(area_km2::numeric, 2),
+        'per_resident', per_resident, 'per_km2', per_km2,
+        'value', value, 'class', class,
+        'refreshed_at', refreshed_at
+    )::text || '}}', ', ' ORDER BY code) FROM (SELECT * FROM shown ORDER BY code {window}) page), '') || ']}}'
 """
 
 
 def _distribution_sql(*, bbox=False, paged=False):
+    meets = "AND ST_Intersects(g.geom, ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326))" if bbox else ""
     return _DISTRIBUTION_TEMPLATE.format(
         classes=len(CLASS_COLOURS),
         # the number of breaks the value exceeds (an expression, cheaper than a subquery per unit)
         class_sum=" + ".join(f"coalesce((m.value > b[{i}])::int, 0)" for i in range(1, len(CLASS_COLOURS))),
         colours=", ".join(f"'{c}'" for c in CLASS_COLOURS),  # constants above, not input
         no_data=f"'{NO_DATA_COLOUR}'",
-        shown="AND ST_Intersects(g.geom, ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326))" if bbox else "",
+        shown=meets,
         window="LIMIT %(limit)s OFFSET %(offset)s" if paged else "",
+        # `shown` is read once (so never materialised with its geometries); the count comes apart.
+        count=f"(SELECT count(*) FROM classed c JOIN geo_administrativeunit g ON g.id = c.id {meets})" if bbox
+              else "(SELECT coalesce(sum(n), 0) FROM class_counts)",
     )
 
 
