@@ -199,12 +199,13 @@
     var response = await fetch(config.api + "equity/?" + eq.toString(), { credentials: "same-origin" });
     if (!response.ok) { return; }
     var data = await response.json();
+    var unit = data.basis === "per_resident" ? T.millionPerResident : T.millionPerKm2;
     document.getElementById("gini").textContent = T.gini + " (" + T["basis_" + data.basis] + "): " +
-      (data.gini === null ? "—" : data.gini.toFixed(3)) + " · " + T.median + ": " + fmt(data.median) + " " + T.vnd;
+      (data.gini === null ? "—" : data.gini.toFixed(3)) + " · " + T.median + ": " + (data.median === null || data.median === undefined ? "—" : millions(data.median) + " " + unit);
     document.getElementById("lorenz").innerHTML = lorenz(data.lorenz);
     var list = document.getElementById("far-below");
     list.innerHTML = data.far_below.length ? data.far_below.slice(0, 30).map(function (c) {
-      return "<li>" + esc(c.name) + " (" + esc(c.code) + "): " + fmt(c.value) + "</li>";
+      return "<li>" + esc(c.name) + " (" + esc(c.code) + "): " + money(c.value, unit) + "</li>";
     }).join("") : "<li>" + esc(T.none) + "</li>";
   }
 
