@@ -29,7 +29,8 @@ install_debian_packages() {
     || die "apt-get install failed for: ${missing[*]}"
 }
 
-server_packages=(postgresql-$PG_VERSION postgresql-$PG_VERSION-postgis-3 gdal-bin libgdal32 gettext)
+# fonts-dejavu-core: a TrueType font with Vietnamese diacritics for the map drawn as PNG (province).
+server_packages=(postgresql-$PG_VERSION postgresql-$PG_VERSION-postgis-3 gdal-bin libgdal32 gettext fonts-dejavu-core)
 
 start_postgres() {
   if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -q "^$PG_VERSION $PG_CLUSTER$"; then

@@ -4,6 +4,8 @@ Province staff and superusers only (`accounts.access.can_compare_province`): a d
 on every route here, so no district ever reads another district's figures (drafts included) through
 the province. Every read comes from the rollup table or one SQL statement; none loops over schemas.
 """
+import json
+
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import can_compare_province
+from geo.bbox import parse_bbox
 from geo.models import AdministrativeUnit
+from investment.apis import MAX_PAGE_SIZE, page_window
 from province import selectors
 from province.models import CapitalSource
 from proposals.models import Sector
@@ -53,44 +57,83 @@ FILTER_PARAMETERS = [
 ]
 
 
-class InvestmentDistributionApi(ProvinceOnly):
-    """GET one GeoJSON Feature per district or commune with its investment figures and the chosen measure as `value`."""
+DISTRIBUTION_PARAMETERS = FILTER_PARAMETERS + [
+    OpenApiParameter("level", OpenApiTypes.STR, enum=list(selectors.LEVELS)),
+    OpenApiParameter("measure", OpenApiTypes.STR, enum=list(selectors.MEASURES)),
+    OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat (EPSG:4326): only the units meeting it; the classes stay those of every unit"),
+]
 
-    filename = None
+
+def _distribution_params(request):
+    """The validated filters of the distribution layer (400 naming the field), with `bbox` as four numbers."""
+    params = _params(DistributionInput, request)
+    bbox = request.query_params.get("bbox")
+    return {
+        "level": params["level"], "year": params.get("year"), "sector": params.get("sector", ""), "source": params.get("source", ""),
+        "measure": params["measure"], "bbox": parse_bbox(bbox) if bbox else None,
+    }
+
+
+class InvestmentDistributionApi(ProvinceOnly):
+    """GET one GeoJSON Feature per district or commune with its investment figures, the chosen measure as `value` and its colour `class`; paginated."""
 
     @extend_schema(
         operation_id="province_investment_distribution",
-        parameters=FILTER_PARAMETERS + [
-            OpenApiParameter("level", OpenApiTypes.STR, enum=list(selectors.LEVELS)),
-            OpenApiParameter("measure", OpenApiTypes.STR, enum=list(selectors.MEASURES)),
+        parameters=DISTRIBUTION_PARAMETERS + [
+            OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT, description=f"up to {MAX_PAGE_SIZE}"),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        params = _params(DistributionInput, request)
+        params = _distribution_params(request)
+        size, offset, page = page_window(request)
         # PostgreSQL writes the GeoJSON; parsing and re-rendering it here would cost more than the query.
-        text = selectors.investment_distribution_text(
-            level=params["level"], year=params.get("year"), sector=params.get("sector", ""), source=params.get("source", ""),
-            measure=params["measure"],
+        # Only the page links are added in front of the collection PostgreSQL wrote.
+        count, text = selectors.investment_distribution_page(**params, limit=size, offset=offset)
+
+        def link(number):
+            query = request.query_params.copy()
+            query["page"] = str(number)
+            return request.build_absolute_uri(request.path) + "?" + query.urlencode()
+
+        head = '{"count":%d,"next":%s,"previous":%s,' % (
+            count, json.dumps(link(page + 1) if page * size < count else None), json.dumps(link(page - 1) if page > 1 else None),
         )
-        response = HttpResponse(text, content_type="application/json")
-        if self.filename:
-            response["Content-Disposition"] = f'attachment; filename="{self.filename(params)}"'
+        return HttpResponse(head + text[1:], content_type="application/json")
+
+
+class InvestmentDistributionExportApi(ProvinceOnly):
+    """The whole layer (every unit meeting `bbox`, not paginated) as a GeoJSON file to download."""
+
+    @staticmethod
+    def filename(params, extension):
+        parts = ["dau-tu", params["level"], str(params.get("year") or "tat-ca-nam")]
+        parts += [p for p in (params.get("sector"), params.get("source")) if p]
+        return "-".join(parts) + "." + extension
+
+    @extend_schema(operation_id="province_investment_distribution_export", parameters=DISTRIBUTION_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        params = _distribution_params(request)
+        response = HttpResponse(selectors.investment_distribution_text(**params), content_type="application/geo+json")
+        response["Content-Disposition"] = f'attachment; filename="{self.filename(params, "geojson")}"'
         return response
 
 
-class InvestmentDistributionExportApi(InvestmentDistributionApi):
-    """The same layer as a GeoJSON file to download."""
+class InvestmentDistributionPngApi(InvestmentDistributionExportApi):
+    """The map of the layer as a PNG image: the units in their class colours, title, legend in millions of VND, as-of time, source."""
 
-    @staticmethod
-    def filename(params):
-        parts = ["dau-tu", params["level"], str(params.get("year") or "tat-ca-nam")]
-        parts += [p for p in (params.get("sector"), params.get("source")) if p]
-        return "-".join(parts) + ".geojson"
-
-    @extend_schema(operation_id="province_investment_distribution_export", parameters=FILTER_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="province_investment_distribution_png", parameters=DISTRIBUTION_PARAMETERS,
+        responses={(200, "image/png"): OpenApiTypes.BINARY},
+    )
     def get(self, request):
-        return super().get(request)
+        from province.mapimage import distribution_png
+
+        params = _distribution_params(request)
+        collection = json.loads(selectors.investment_distribution_text(**params))
+        response = HttpResponse(distribution_png(collection), content_type="image/png")
+        response["Content-Disposition"] = f'attachment; filename="{self.filename(params, "png")}"'
+        return response
 
 
 class EquityApi(ProvinceOnly):

@@ -21,14 +21,23 @@ def step_due_date(*, step: PlanStep, plan_year: int):
     return deadline.due_for(plan_year) if deadline else None
 
 
+# The colour classes of the map, the ONE place they are decided: the comparison page (Leaflet) and the
+# PNG draw each unit with CLASS_COLOURS[feature.class] and the legend the GeoJSON carries. Quantile
+# breaks over the units that have a value (a unit goes in the lowest class whose upper break it does not
+# exceed); a unit without a value (per resident with no population) is NO_DATA_COLOUR.
+CLASS_COLOURS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
+NO_DATA_COLOUR = "#d9d9d9"
+
 # One statement: the units of the level (districts that are tenants, or their current communes), their
-# figures summed over sectors from the rollup, per resident and per km², and the GeoJSON, built by PostgreSQL.
-_DISTRIBUTION_SQL = """
+# figures summed over sectors from the rollup, per resident and per km², the class breaks over ALL units
+# (so a bbox or a page never changes a unit's colour), and the GeoJSON, built by PostgreSQL.
+# `{shown}` chooses the features (a bbox) and `{window}` the page; `_DISTRIBUTION_SQL` is the whole layer.
+_DISTRIBUTION_TEMPLATE = """
 WITH districts AS (
     SELECT u.id, u.code FROM tenants_district t JOIN geo_administrativeunit u ON u.id = t.unit_id WHERE t.schema_name <> 'public'
 ),
 units AS (
-    SELECT u.id, u.code, u.name, d.code AS district, u.population, u.geom,
+    SELECT u.id, u.code, u.name, d.code AS district, u.population,
            coalesce(u.area_km2, ST_Area(u.geom::geography) / 1e6) AS area_km2
     FROM geo_administrativeunit u
     JOIN districts d ON (%(level)s = 'district' AND u.id = d.id)
@@ -53,49 +62,122 @@ rows AS (
     FROM units u
     LEFT JOIN figures f ON f.code = u.code
     LEFT JOIN province_rolluprefresh r ON r.district_code = u.district
-)
-SELECT json_build_object(
-    'type', 'FeatureCollection',
-    'level', %(level)s, 'year', %(year)s::int, 'sector', nullif(%(sector)s, ''), 'source', nullif(%(source)s, ''), 'measure', %(measure)s,
-    'refreshed_at', (SELECT max(refreshed_at) FROM rows), 'oldest_refresh', (SELECT min(refreshed_at) FROM rows),
-    'features', coalesce(json_agg(json_build_object(
-        'type', 'Feature',
-        'geometry', ST_AsGeoJSON(geom, 6)::json,
-        'properties', json_build_object(
-            'code', code, 'name', name, 'district', district,
-            'total_investment', total_investment, 'planned', planned, 'allocated', allocated, 'disbursed', disbursed,
-            'project_count', project_count, 'progress', progress,
-            'population', population, 'area_km2', round(area_km2::numeric, 2),
-            'per_resident', per_resident, 'per_km2', per_km2,
-            'value', CASE %(measure)s WHEN 'per_resident' THEN per_resident WHEN 'per_km2' THEN per_km2
-                     WHEN 'planned' THEN planned WHEN 'allocated' THEN allocated WHEN 'disbursed' THEN disbursed
-                     ELSE total_investment END,
-            'refreshed_at', refreshed_at
-        )
-    ) ORDER BY code), '[]'::json)
-)::text
-FROM (
+),
+per_unit AS (
     SELECT rows.*,
            CASE WHEN population > 0 THEN round(total_investment::numeric / population)::bigint END AS per_resident,
            CASE WHEN area_km2 > 0 THEN round(total_investment::numeric / area_km2::numeric)::bigint END AS per_km2
     FROM rows
-) measured
+),
+measured AS (
+    SELECT per_unit.*,
+           CASE %(measure)s WHEN 'per_resident' THEN per_resident WHEN 'per_km2' THEN per_km2
+                WHEN 'planned' THEN planned WHEN 'allocated' THEN allocated WHEN 'disbursed' THEN disbursed
+                ELSE total_investment END::numeric AS value
+    FROM per_unit
+),
+-- Quantile breaks: the value at rank floor(i·n/k) of the n sorted values, i = 1…k−1, for k classes.
+-- (one pass over the units, which also gives the layer's freshness)
+ranked AS (
+    SELECT array_agg(value ORDER BY value) FILTER (WHERE value IS NOT NULL) AS v,
+           max(refreshed_at) AS refreshed_at, min(refreshed_at) AS oldest_refresh
+    FROM measured
+),
+breaks AS (
+    SELECT v[1] AS lowest, v[cardinality(v)] AS highest, refreshed_at, oldest_refresh,
+           CASE WHEN v IS NULL THEN '{{}}'::numeric[] ELSE ARRAY(
+               SELECT v[least(cardinality(v), i * cardinality(v) / {classes} + 1)] FROM generate_series(1, {classes} - 1) i ORDER BY i
+           ) END AS b
+    FROM ranked
+),
+classed AS (
+    SELECT m.*, CASE WHEN m.value IS NOT NULL THEN {class_sum} END AS class
+    FROM measured m CROSS JOIN breaks
+),
+class_counts AS (SELECT class, count(*) AS n FROM classed GROUP BY class),
+-- The geometry joins in only here, so the CTEs above (materialised, being read more than once) stay small.
+shown AS (SELECT c.*, g.geom FROM classed c JOIN geo_administrativeunit g ON g.id = c.id {shown})
+-- The features are joined as text: casting each geometry's GeoJSON to json would make PostgreSQL parse
+-- every coordinate again only to print it back.
+SELECT {count}, left(json_build_object(
+    'type', 'FeatureCollection',
+    'level', %(level)s, 'year', %(year)s::int, 'sector', nullif(%(sector)s, ''), 'source', nullif(%(source)s, ''), 'measure', %(measure)s,
+    'refreshed_at', (SELECT refreshed_at FROM breaks), 'oldest_refresh', (SELECT oldest_refresh FROM breaks),
+    'legend', (
+        SELECT json_build_object(
+            'breaks', b,
+            'classes', coalesce((
+                SELECT json_agg(json_build_object(
+                    'class', c, 'colour', (ARRAY[{colours}])[c + 1],
+                    'min', CASE WHEN c = 0 THEN lowest ELSE b[c] END,
+                    'max', CASE WHEN c < cardinality(b) THEN b[c + 1] ELSE highest END,
+                    'count', coalesce((SELECT n FROM class_counts WHERE class = c), 0)
+                ) ORDER BY c)
+                FROM generate_series(0, cardinality(b)) c WHERE lowest IS NOT NULL
+            ), '[]'::json),
+            'no_data', json_build_object('colour', {no_data}, 'count', coalesce((SELECT n FROM class_counts WHERE class IS NULL), 0))
+        ) FROM breaks
+    )
+)::text, -1) || ', "features" : [' || coalesce((SELECT string_agg(
+    '{{"type": "Feature", "geometry": ' || ST_AsGeoJSON(geom, 6) || ', "properties": ' || json_build_object(
+        'code', code, 'name', name, 'district', district,
+        'total_investment', total_investment, 'planned', planned, 'allocated', allocated, 'disbursed', disbursed,
+        'project_count', project_count, 'progress', progress,
+        'population', population, 'area_km2', round(area_km2::numeric, 2),
+        'per_resident', per_resident, 'per_km2', per_km2,
+        'value', value, 'class', class,
+        'refreshed_at', refreshed_at
+    )::text || '}}', ', ' ORDER BY code) FROM (SELECT * FROM shown ORDER BY code {window}) page), '') || ']}}'
 """
 
 
-def investment_distribution_text(*, level="district", year=None, sector="", source="", measure="total_investment") -> str:
-    """The province's investment by district or commune as GeoJSON text, one feature per unit, built by PostgreSQL in one statement.
+def _distribution_sql(*, bbox=False, paged=False):
+    meets = "AND ST_Intersects(g.geom, ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326))" if bbox else ""
+    return _DISTRIBUTION_TEMPLATE.format(
+        classes=len(CLASS_COLOURS),
+        # the number of breaks the value exceeds (an expression, cheaper than a subquery per unit)
+        class_sum=" + ".join(f"coalesce((m.value > b[{i}])::int, 0)" for i in range(1, len(CLASS_COLOURS))),
+        colours=", ".join(f"'{c}'" for c in CLASS_COLOURS),  # constants above, not input
+        no_data=f"'{NO_DATA_COLOUR}'",
+        shown=meets,
+        window="LIMIT %(limit)s OFFSET %(offset)s" if paged else "",
+        # `shown` is read once (so never materialised with its geometries); the count comes apart.
+        count=f"(SELECT count(*) FROM classed c JOIN geo_administrativeunit g ON g.id = c.id {meets})" if bbox
+              else "(SELECT coalesce(sum(n), 0) FROM class_counts)",
+    )
+
+
+# The whole layer (the GeoJSON file, the PNG, and the bare SQL that bench/province_scale.py times).
+_DISTRIBUTION_SQL = _distribution_sql()
+_DISTRIBUTION_VARIANTS = {(bbox, paged): _distribution_sql(bbox=bbox, paged=paged) for bbox in (False, True) for paged in (False, True)}
+
+
+def investment_distribution_page(*, level="district", year=None, sector="", source="", measure="total_investment",
+                                 bbox=None, limit=None, offset=0) -> tuple[int, str]:
+    """(count, GeoJSON text): the province's investment by district or commune, one feature per unit, built by PostgreSQL in one statement.
 
     Each feature carries `code`, `name`, `total_investment` (VND; without a year, the sum over all
     projects of the unit; with one, over the projects whose years include it), planned (allocations in
     any plan), allocated (in approved plans), disbursed, project count, weighted physical progress,
-    `per_resident` (null where the population is unknown: never a division by zero), `per_km2`, and
-    `value`, the chosen measure. The collection says when the figures were last refreshed.
+    `per_resident` (null where the population is unknown: never a division by zero), `per_km2`,
+    `value`, the chosen measure, and `class`, its colour class (null: no value). The collection says
+    when the figures were last refreshed and carries the `legend`: the quantile breaks, and per class
+    its colour, bounds and number of units, computed over every unit of the level whatever the `bbox`
+    ((west, south, east, north): only the units meeting it) or the page (`limit`, `offset`) shown.
+    `count` is the number of units shown over all pages.
     """
-    params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure}
+    params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure,
+              "limit": limit, "offset": offset}
+    if bbox:
+        params.update(zip(("west", "south", "east", "north"), bbox))
     with connection.cursor() as cursor:
-        cursor.execute(_DISTRIBUTION_SQL, params)
-        return cursor.fetchone()[0]
+        cursor.execute(_DISTRIBUTION_VARIANTS[(bool(bbox), limit is not None)], params)
+        return cursor.fetchone()
+
+
+def investment_distribution_text(**kwargs) -> str:
+    """The whole layer (every page) as GeoJSON text; see `investment_distribution_page`."""
+    return investment_distribution_page(**kwargs)[1]
 
 
 def investment_distribution(**kwargs) -> dict:

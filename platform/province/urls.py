@@ -6,6 +6,7 @@ from province import apis
 urlpatterns = [
     path("investment-distribution/", apis.InvestmentDistributionApi.as_view(), name="api-province-distribution"),
     path("investment-distribution.geojson", apis.InvestmentDistributionExportApi.as_view(), name="api-province-distribution-geojson"),
+    path("investment-distribution.png", apis.InvestmentDistributionPngApi.as_view(), name="api-province-distribution-png"),
     path("equity/", apis.EquityApi.as_view(), name="api-province-equity"),
     path("compare/", apis.CompareApi.as_view(), name="api-province-compare"),
     path("compare.xlsx", apis.CompareWorkbookApi.as_view(), name="api-province-compare-xlsx"),

@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.access import can_compare_province
+from province.labels import MEASURE_LABELS, MEASURE_UNITS
 from province.models import CapitalSource
-from province.selectors import MEASURES
 from proposals.models import Sector
 
 
@@ -16,14 +16,11 @@ def compare_page(request):
         return redirect_to_login(request.get_full_path())
     if not can_compare_province(request.user):
         raise PermissionDenied
-    measures = {
-        "total_investment": _("Total investment"), "per_resident": _("Per resident"), "per_km2": _("Per km²"),
-        "planned": _("Planned"), "allocated": _("Allocated (approved plans)"), "disbursed": _("Disbursed"),
-    }
-    assert set(measures) == set(MEASURES)
     config = {
         "api": "/api/province/",
-        "measures": measures,
+        "measures": {k: str(v) for k, v in MEASURE_LABELS.items()},
+        # The legend and the figures on hover read money in millions (province.labels, as the PNG does).
+        "measureUnits": {k: str(v) for k, v in MEASURE_UNITS.items()},
         "sectors": dict(Sector.choices),
         "sources": dict(CapitalSource.choices),
         "language": request.LANGUAGE_CODE,
@@ -37,6 +34,7 @@ def compare_page(request):
             "farBelow": _("Communes far below the province median (under half of it)"), "none": _("None."),
             "median": _("Median"), "vnd": _("VND"), "bySector": _("By sector"), "bySource": _("By capital source"),
             "lorenzX": _("Share of communes (by area or population)"), "lorenzY": _("Share of investment"),
+            "millionVnd": _("million VND"), "millionPerResident": _("million VND per resident"), "millionPerKm2": _("million VND per km²"),
         },
     }
     return render(request, "province/compare.html", {"config": config})

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 ROUTES = [
     "/api/province/investment-distribution/",
     "/api/province/investment-distribution.geojson",
+    "/api/province/investment-distribution.png",
     "/api/province/equity/",
     "/api/province/compare/?units=258,259",
     "/api/province/compare.xlsx?units=258,259",

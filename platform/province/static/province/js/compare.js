@@ -10,8 +10,6 @@
   var map = PlanMaps.createMap("compare-map");
   var layer = null, legend = null, fitted = false;
   var selected = [];
-  var COLOURS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
-  var NO_DATA = "#d9d9d9";
   var numberFormat = new Intl.NumberFormat(config.language === "en" ? "en-GB" : "vi-VN");
 
   function fmt(v) { return v === null || v === undefined ? "—" : numberFormat.format(v); }
@@ -31,77 +29,106 @@
     return q;
   }
 
-  // Quantile breaks over the units that have a value; units without one (no population) are grey.
-  function breaks(values) {
-    var v = values.filter(function (x) { return x !== null; }).sort(function (a, b) { return a - b; });
-    if (!v.length) { return []; }
-    var out = [];
-    for (var i = 1; i < COLOURS.length; i++) { out.push(v[Math.min(v.length - 1, Math.floor(i * v.length / COLOURS.length))]); }
-    return out;
+  // Money in millions of VND, as the PNG writes it (province.labels.millions): no decimals from 100
+  // million up, one from 1, two below; Vietnamese groups thousands with "." and marks decimals with ",".
+  function millions(vnd) {
+    if (vnd === null || vnd === undefined) { return "—"; }
+    var m = vnd / 1e6, size = Math.abs(m);
+    var digits = size >= 100 ? 0 : size >= 1 ? 1 : 2;
+    return new Intl.NumberFormat(config.language === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: digits }).format(m);
   }
-  function colour(value, b) {
-    if (value === null || value === undefined) { return NO_DATA; }
-    var i = 0;
-    while (i < b.length && value > b[i]) { i++; }
-    return COLOURS[i];
+
+  // Colours come with the layer: each feature's `class` and the collection's `legend` (the classes are
+  // decided once, in province.selectors, for this page and the PNG alike).
+  function classColour(collection, p) {
+    var c = p["class"];
+    return c === null || c === undefined ? collection.legend.no_data.colour : collection.legend.classes[c].colour;
   }
+
+  // "1.234,5 triệu đồng"; a missing figure (no population) is a dash without a unit.
+  function money(vnd, unit) { return vnd === null || vnd === undefined ? "—" : millions(vnd) + " " + esc(unit); }
 
   function tooltip(p) {
     return "<strong>" + esc(p.name) + "</strong> (" + esc(p.code) + ")<br>" +
-      T.total + ": " + fmt(p.total_investment) + " " + T.vnd + "<br>" +
-      T.planned + ": " + fmt(p.planned) + " · " + T.allocated + ": " + fmt(p.allocated) + "<br>" +
-      T.disbursed + ": " + fmt(p.disbursed) + "<br>" +
-      T.perResident + ": " + fmt(p.per_resident) + " · " + T.perKm2 + ": " + fmt(p.per_km2) + "<br>" +
+      T.total + ": " + money(p.total_investment, T.millionVnd) + "<br>" +
+      T.planned + ": " + millions(p.planned) + " · " + T.allocated + ": " + money(p.allocated, T.millionVnd) + "<br>" +
+      T.disbursed + ": " + money(p.disbursed, T.millionVnd) + "<br>" +
+      T.perResident + ": " + money(p.per_resident, T.millionPerResident) + "<br>" +
+      T.perKm2 + ": " + money(p.per_km2, T.millionPerKm2) + "<br>" +
       T.projects + ": " + fmt(p.project_count) + (p.progress !== null ? " · " + T.progress + ": " + p.progress + " %" : "");
   }
 
-  function drawLegend(b, measure) {
+  function legendRange(c) {
+    var low = millions(c.min), high = millions(c.max);
+    return low === high ? low : low + " – " + high;
+  }
+
+  // The legend as the layer gives it: class bounds in millions (per resident or per km² as the measure
+  // says) and how many units fall in each; empty classes (repeated breaks) are left out, as in the PNG.
+  function drawLegend(collection) {
     if (legend) { map.removeControl(legend); }
     legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "legend");
       div.setAttribute("data-testid", "legend");
-      var html = "<strong>" + esc(config.measures[measure]) + "</strong><br>";
-      var lows = [0].concat(b);
-      COLOURS.forEach(function (c, i) {
-        if (i > b.length) { return; }
-        var hi = i < b.length ? b[i] : null;
-        html += '<i style="background:' + c + '"></i>' + fmt(lows[i]) + (hi !== null ? " – " + fmt(hi) : " +") + "<br>";
+      var html = "<strong>" + esc(config.measures[collection.measure]) + "</strong><br><small>(" +
+        esc(config.measureUnits[collection.measure]) + ")</small><br>";
+      collection.legend.classes.forEach(function (c) {
+        if (!c.count) { return; }
+        html += '<i style="background:' + c.colour + '"></i>' + legendRange(c) + " (" + c.count + ")<br>";
       });
-      html += '<i style="background:' + NO_DATA + '"></i>' + esc(T.noData);
+      html += '<i style="background:' + collection.legend.no_data.colour + '"></i>' + esc(T.noData) + " (" + collection.legend.no_data.count + ")";
       div.innerHTML = html;
       return div;
     };
     legend.addTo(map);
   }
 
+  // Every page of the layer: the first carries the legend and the as-of time, the next ones more features.
+  async function fetchLayer(url) {
+    var response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) { return { error: await response.json() }; }
+    var collection = await response.json(), next = collection.next;
+    while (next) {
+      var more = await fetch(next, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!more.ok) { return { error: await more.json() }; }
+      var page = await more.json();
+      collection.features = collection.features.concat(page.features);
+      next = page.next;
+    }
+    return collection;
+  }
+
+  // The exports follow the current choices: the whole layer as GeoJSON and the map as a PNG image.
+  function setExportLinks(q) {
+    document.getElementById("export-geojson").href = config.api + "investment-distribution.geojson?" + q.toString();
+    document.getElementById("export-png").href = config.api + "investment-distribution.png?" + q.toString();
+  }
+
   async function load() {
     el.dataset.ready = "0";
     var q = params();
-    var url = config.api + "investment-distribution/?" + q.toString();
-    document.getElementById("export-geojson").href = config.api + "investment-distribution.geojson?" + q.toString();
-    var response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (!response.ok) {
-      document.getElementById("flash").textContent = JSON.stringify(await response.json());
+    setExportLinks(q);
+    var collection = await fetchLayer(config.api + "investment-distribution/?" + params({ page_size: 5000 }).toString());
+    if (collection.error) {
+      document.getElementById("flash").textContent = JSON.stringify(collection.error);
       return;
     }
-    var collection = await response.json();
-    var b = breaks(collection.features.map(function (f) { return f.properties.value; }));
     if (layer) { map.removeLayer(layer); }
     layer = L.geoJSON(collection, {
       style: function (f) {
         var on = selected.indexOf(f.properties.code) >= 0;
         return { className: "unit-shape" + (on ? " selected" : ""), color: on ? "#111" : "#555", weight: on ? 3 : 1,
-                 fillColor: colour(f.properties.value, b), fillOpacity: 0.8 };
+                 fillColor: classColour(collection, f.properties), fillOpacity: 0.8 };
       },
       onEachFeature: function (f, l) {
         l.bindTooltip(tooltip(f.properties), { sticky: true });
         l.on("click", function () { toggle(f.properties.code); });
-        l.on("add", function () { if (l._path) { l._path.setAttribute("data-code", f.properties.code); l._path.setAttribute("fill", colour(f.properties.value, b)); } });
+        l.on("add", function () { if (l._path) { l._path.setAttribute("data-code", f.properties.code); l._path.setAttribute("fill", classColour(collection, f.properties)); } });
       },
     }).addTo(map);
     if (!fitted && collection.features.length) { map.fitBounds(layer.getBounds()); fitted = true; }
-    drawLegend(b, collection.measure);
+    drawLegend(collection);
     document.getElementById("as-of").textContent = T.asOf + ": " + when(collection.refreshed_at);
     el.dataset.features = String(collection.features.length);
     el.dataset.level = collection.level;
@@ -172,12 +199,13 @@
     var response = await fetch(config.api + "equity/?" + eq.toString(), { credentials: "same-origin" });
     if (!response.ok) { return; }
     var data = await response.json();
+    var unit = data.basis === "per_resident" ? T.millionPerResident : T.millionPerKm2;
     document.getElementById("gini").textContent = T.gini + " (" + T["basis_" + data.basis] + "): " +
-      (data.gini === null ? "—" : data.gini.toFixed(3)) + " · " + T.median + ": " + fmt(data.median) + " " + T.vnd;
+      (data.gini === null ? "—" : data.gini.toFixed(3)) + " · " + T.median + ": " + (data.median === null || data.median === undefined ? "—" : millions(data.median) + " " + unit);
     document.getElementById("lorenz").innerHTML = lorenz(data.lorenz);
     var list = document.getElementById("far-below");
     list.innerHTML = data.far_below.length ? data.far_below.slice(0, 30).map(function (c) {
-      return "<li>" + esc(c.name) + " (" + esc(c.code) + "): " + fmt(c.value) + "</li>";
+      return "<li>" + esc(c.name) + " (" + esc(c.code) + "): " + money(c.value, unit) + "</li>";
     }).join("") : "<li>" + esc(T.none) + "</li>";
   }
 
