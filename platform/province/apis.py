@@ -41,6 +41,13 @@ class FilterInput(serializers.Serializer):
 class DistributionInput(FilterInput):
     level = serializers.ChoiceField(choices=[(v, v) for v in selectors.LEVELS], required=False, default="district")
     measure = serializers.ChoiceField(choices=[(v, v) for v in selectors.MEASURES], required=False, default="total_investment")
+    # At national scale each province compares its own districts and communes.
+    province = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+    def validate_province(self, value):
+        if value and not AdministrativeUnit.objects.filter(code=value, level="province").exists():
+            raise serializers.ValidationError(_("No province has this code."))
+        return value
 
 
 def _params(serializer_class, request):
@@ -61,6 +68,7 @@ DISTRIBUTION_PARAMETERS = FILTER_PARAMETERS + [
     OpenApiParameter("level", OpenApiTypes.STR, enum=list(selectors.LEVELS)),
     OpenApiParameter("measure", OpenApiTypes.STR, enum=list(selectors.MEASURES)),
     OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat (EPSG:4326): only the units meeting it; the classes stay those of every unit"),
+    OpenApiParameter("province", OpenApiTypes.STR, description="A province's code: only its districts and their communes (classes computed over them)"),
 ]
 
 
@@ -70,7 +78,7 @@ def _distribution_params(request):
     bbox = request.query_params.get("bbox")
     return {
         "level": params["level"], "year": params.get("year"), "sector": params.get("sector", ""), "source": params.get("source", ""),
-        "measure": params["measure"], "bbox": parse_bbox(bbox) if bbox else None,
+        "measure": params["measure"], "province": params.get("province", ""), "bbox": parse_bbox(bbox) if bbox else None,
     }
 
 

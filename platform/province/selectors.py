@@ -34,7 +34,9 @@ NO_DATA_COLOUR = "#d9d9d9"
 # `{shown}` chooses the features (a bbox) and `{window}` the page; `_DISTRIBUTION_SQL` is the whole layer.
 _DISTRIBUTION_TEMPLATE = """
 WITH districts AS (
-    SELECT u.id, u.code FROM tenants_district t JOIN geo_administrativeunit u ON u.id = t.unit_id WHERE t.schema_name <> 'public'
+    SELECT u.id, u.code FROM tenants_district t JOIN geo_administrativeunit u ON u.id = t.unit_id
+    WHERE t.schema_name <> 'public'
+      AND (%(province)s = '' OR u.parent_id = (SELECT p.id FROM geo_administrativeunit p WHERE p.code = %(province)s AND p.level = 'province'))
 ),
 units AS (
     SELECT u.id, u.code, u.name, d.code AS district, u.population,
@@ -153,7 +155,7 @@ _DISTRIBUTION_VARIANTS = {(bbox, paged): _distribution_sql(bbox=bbox, paged=page
 
 
 def investment_distribution_page(*, level="district", year=None, sector="", source="", measure="total_investment",
-                                 bbox=None, limit=None, offset=0) -> tuple[int, str]:
+                                 province="", bbox=None, limit=None, offset=0) -> tuple[int, str]:
     """(count, GeoJSON text): the province's investment by district or commune, one feature per unit, built by PostgreSQL in one statement.
 
     Each feature carries `code`, `name`, `total_investment` (VND; without a year, the sum over all
@@ -164,10 +166,11 @@ def investment_distribution_page(*, level="district", year=None, sector="", sour
     when the figures were last refreshed and carries the `legend`: the quantile breaks, and per class
     its colour, bounds and number of units, computed over every unit of the level whatever the `bbox`
     ((west, south, east, north): only the units meeting it) or the page (`limit`, `offset`) shown.
+    With `province` (a province's code), only that province's districts and their communes count.
     `count` is the number of units shown over all pages.
     """
     params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure,
-              "limit": limit, "offset": offset}
+              "province": province or "", "limit": limit, "offset": offset}
     if bbox:
         params.update(zip(("west", "south", "east", "north"), bbox))
     with connection.cursor() as cursor:

@@ -69,9 +69,23 @@ def test_distribution_is_a_feature_per_unit_with_its_figures(client_for, data):
     assert "attachment" in export["Content-Disposition"] and export.json()["type"] == "FeatureCollection"
 
 
+def test_distribution_of_one_province(client_for, data):
+    from geo.models import AdministrativeUnit
+
+    tinh = client_for("tinh")
+    districts = tinh.get("/api/province/investment-distribution/?province=27").json()
+    communes = tinh.get("/api/province/investment-distribution/?province=27&level=commune&page_size=5000").json()
+    assert len(districts["features"]) == 8 and len(communes["features"]) == 121
+    # Another province (a unit with no district tenants here) has nothing to show, not Bắc Ninh's figures.
+    AdministrativeUnit.objects.create(code="98", name="Tỉnh Khác", level="province", geom=AdministrativeUnit.objects.get(code="27").geom)
+    other = tinh.get("/api/province/investment-distribution/?province=98&level=commune").json()
+    assert other["features"] == [] and other["count"] == 0
+    assert tinh.get("/api/province/investment-distribution.png?province=98").status_code == 200
+
+
 @pytest.mark.parametrize("query, field", [
     ("level=village", "level"), ("measure=gdp", "measure"), ("year=abc", "year"), ("year=3000", "year"),
-    ("sector=roads", "sector"), ("source=lottery", "source"),
+    ("sector=roads", "sector"), ("source=lottery", "source"), ("province=99", "province"), ("province=258", "province"),
 ])
 def test_bad_distribution_parameters_are_400_naming_the_field(client_for, query, field):
     response = client_for("tinh").get(f"/api/province/investment-distribution/?{query}")
