@@ -8,8 +8,9 @@ of --steps, and at each step prints:
 - provisioning time per district (the schema copied from the template, tenants/template.py);
 - the time of a project write (project_update changing total and sources) with the rollup hook, and
   the same write with the hook switched off, and the ratio;
-- the median of GET /api/province/investment-distribution/ (district and commune level, as a
-  superuser through every middleware) against the bare SQL of the same statement;
+- the median of GET /api/province/investment-distribution/ (every district; one province's communes;
+  every commune; as a superuser through every middleware) against the bare SQL of the same statement;
+- the median of GET /api/province/plan-compliance/;
 - `migrate_schemas` over every district with nothing to apply, django-tenants' own way (Django's
   migrate run in every schema) and ours (tenants/migration.py: the schemas with nothing to apply are
   found in one statement and skipped);
@@ -155,18 +156,21 @@ def main():
         connection.set_schema_to_public()
         print(f"project write: {without:.1f} ms alone, {with_hook:.1f} ms with the rollup (+{(with_hook / without - 1) * 100:.0f} %)")
 
-        for level in ("district", "commune"):
-            url = f"/api/province/investment-distribution/?level={level}"
+        # The whole layer in one page, so that the API and the bare SQL return the same features.
+        for label, level, province in (("districts, every province", "district", ""), ("communes, one province (Bắc Ninh)", "commune", "27"),
+                                       ("communes, every province", "commune", "")):
+            url = f"/api/province/investment-distribution/?level={level}&province={province}&page_size=5000"
             assert client.get(url).status_code == 200
             api = median_ms(lambda: client.get(url), args.runs)
 
             def bare():
                 with connection.cursor() as cursor:
-                    cursor.execute(selectors._DISTRIBUTION_SQL, {"level": level, "year": None, "sector": "", "source": "", "measure": "total_investment"})
+                    cursor.execute(selectors._DISTRIBUTION_SQL, {"level": level, "year": None, "sector": "", "source": "",
+                                                                 "measure": "total_investment", "province": province})
                     cursor.fetchone()
 
             sql_ms = median_ms(bare, args.runs)
-            print(f"distribution {level}: API {api:.1f} ms, bare SQL {sql_ms:.1f} ms (x{api / sql_ms:.2f})")
+            print(f"distribution, {label}: API {api:.1f} ms, bare SQL {sql_ms:.1f} ms (x{api / sql_ms:.2f})")
         url = "/api/province/plan-compliance/?year=2027"
         assert client.get(url).status_code == 200
         print(f"plan compliance (every commune's step, from the trigger-kept copy): API {median_ms(lambda: client.get(url), args.runs):.1f} ms")
