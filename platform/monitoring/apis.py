@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -146,11 +147,22 @@ class MEActivityProgressInput(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
+PROGRESS_MESSAGE = gettext_lazy("Physical progress is a percentage from 0 to 100.")
+AMOUNT_MESSAGE = gettext_lazy("The disbursed amount is a whole number of đồng, not negative.")
+
+
 class MEProjectProgressInput(serializers.Serializer):
+    """One investment project's line: physical progress (required, 0–100), money paid in the period (optional), date."""
+
     project = serializers.IntegerField()
-    paid_on = serializers.DateField(required=False, allow_null=True, default=None)
-    disbursed = serializers.IntegerField(required=False, default=0)
-    physical_progress = serializers.IntegerField()
+    paid_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="default: the period's last day")
+    disbursed = serializers.IntegerField(required=False, allow_null=True, default=0, min_value=0,
+                                         error_messages={"min_value": AMOUNT_MESSAGE, "invalid": AMOUNT_MESSAGE},
+                                         help_text="VND paid in the period; empty or 0 for progress without money")
+    # The messages the commune officer reads next to the field.
+    physical_progress = serializers.IntegerField(min_value=0, max_value=100, error_messages={
+        "min_value": PROGRESS_MESSAGE, "max_value": PROGRESS_MESSAGE, "invalid": PROGRESS_MESSAGE, "null": PROGRESS_MESSAGE,
+        "required": PROGRESS_MESSAGE})
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
