@@ -408,14 +408,23 @@ def _check_location(location, commune, field="geometry"):
 
 
 @transaction.atomic
-def finding_record(*, actor, activity: Activity, board: str, found_on: date, finding: str, location, recommendation: str = "") -> SupervisionFinding:
-    """Record a community supervision board's finding on a work (Đ8), at a place inside the commune."""
+def finding_record(*, actor, activity: Activity, board: str, found_on: date, finding: str, location, recommendation: str = "",
+                   photo=None, photo_content_type: str = "", photo_caption: str = "") -> SupervisionFinding:
+    """Record a community supervision board's finding on a work (Đ8), at a place inside the commune.
+
+    With a photo (type and size checked by the caller) the photo is kept as the finding's evidence at the
+    same place, in the same transaction: the finding and its photo are saved together or not at all.
+    """
     me_plan = activity.me_plan
     if not access.can_monitor_commune(actor, me_plan.commune):
         raise _forbidden()
     _check_location(location, me_plan.commune)
-    return SupervisionFinding.objects.create(me_plan=me_plan, activity=activity, board=board, found_on=found_on, finding=finding,
-                                             recommendation=recommendation, location=location, recorded_by=actor)
+    recorded = SupervisionFinding.objects.create(me_plan=me_plan, activity=activity, board=board, found_on=found_on, finding=finding,
+                                                 recommendation=recommendation, location=location, recorded_by=actor)
+    if photo is not None:
+        photo_add(actor=actor, me_plan=me_plan, photo=photo, content_type=photo_content_type, location=location, caption=photo_caption,
+                  taken_on=found_on, activity=activity, finding=recorded)
+    return recorded
 
 
 @transaction.atomic

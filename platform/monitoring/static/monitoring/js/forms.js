@@ -131,20 +131,10 @@
     return { ok: response.ok, data: data };
   }
 
-  // A supervision finding is a GeoJSON Feature; its photo, if any, is then added as evidence of the finding.
+  // A supervision finding and its optional photo go in one multipart request: the API checks the photo
+  // before it saves anything, so a refused photo leaves no finding behind (and nothing to duplicate).
   async function sendFinding(form) {
-    var geometry = form.querySelector("[data-geometry]").value;
-    var feature = { type: "Feature", geometry: geometry ? JSON.parse(geometry) : null, properties: jsonBody(form) };
-    var result = await send("POST", form.dataset.url, feature, false);
-    var file = form.querySelector("input[type=file]");
-    if (!result.ok || !file.files.length) { return result; }
-    var data = new FormData();
-    data.append("me_plan", form.querySelector("[name=me_plan]").value);
-    data.append("finding", result.data.id);
-    data.append("activity", result.data.properties.activity);
-    data.append("geometry", geometry);
-    data.append("photo", file.files[0]);
-    return send("POST", "evidence/", data, true);
+    return send("POST", form.dataset.url, multipartBody(form), true);
   }
 
   async function submit(form, button) {
