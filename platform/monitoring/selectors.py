@@ -60,6 +60,12 @@ def report_detail(*, report):
     ).get(pk=report.pk)
 
 
+def approved_me_plan_of(*, plan):
+    """The approved M&E plan of a commune plan version (Đ9: kept with the plan), with its indicators and activities; None if none."""
+    return (MEPlan.objects.filter(plan=plan, status=MEPlanStatus.APPROVED).select_related("commune")
+            .prefetch_related("indicators", "activities").first())
+
+
 def reportable_projects(*, me_plan):
     """The investment projects serving the M&E plan's commune whose progress and disbursement the commune report carries."""
     from investment.models import InvestmentProject
