@@ -23,7 +23,9 @@ def commune_dashboard(request, pk):
     """A commune's M&E plan: indicators against target (chart), works on the map by progress, reporting status."""
     me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
     config = {"mePlan": me_plan.pk, "commune": me_plan.commune.code, "district": request.tenant.unit.code, "api": f"/d/{request.tenant.slug}/api/monitoring/", "text": TEXT}
-    return render(request, "monitoring/commune_dashboard.html", {"me_plan": me_plan, "config": config, **_forms(request, me_plan)})
+    evaluations = me_plan.council_evaluations.select_related("period")
+    return render(request, "monitoring/commune_dashboard.html", {"me_plan": me_plan, "config": config, "evaluations": evaluations,
+                                                                 **_forms(request, me_plan)})
 
 
 def _forms(request, me_plan):

@@ -125,3 +125,18 @@ def test_a_sheet_of_progress_alone_is_read(commune_report, client_for):
     assert InvestmentProject.objects.get(pk=commune_report["project"].pk).physical_progress == 15
     neither = client_for("huyen.yen-phong").post(IMPORT, {"file": SimpleUploadedFile("x.csv", "Mã dự án,Ngày\nDA-TD-1,31/03/2026\n".encode(), "text/csv")})
     assert neither.status_code == 400 and "file" in neither.json()
+
+
+def test_the_district_reads_the_reported_lines_before_deciding(commune_report, client_for):
+    setup = commune_report
+    income = setup["me_plan"]["indicators"][0]["id"]
+    response = patch(setup["team"], API + f"reports/{setup['report']}/", {
+        "indicator_values": [{"indicator": income, "value": "62.5"}],
+        "project_progress": [{"project": setup["project"].pk, "physical_progress": 40, "disbursed": 250_000_000, "paid_on": "2026-03-20"}]})
+    assert response.status_code == 200, response.content
+    assert post(setup["team"], API + f"reports/{setup['report']}/submit/").status_code == 200
+    html = client_for("huyen.yen-phong").get(f"/d/yen-phong/monitoring/plans/{setup['me_plan']['id']}/").content.decode()
+    line = html.split(f'data-testid="reported-project-{setup["project"].pk}">')[1].split("</p>")[0]
+    assert "DA-TD-1: 40 %" in line and "250.000.000 đ" in line and "20/03/2026" in line
+    decide = html.split(f'data-testid="decide-report-{setup["report"]}"')[1].split("</form>")[0]
+    assert "Thu nhập bình quân đầu người: 62,50 triệu đồng" in decide, decide
