@@ -42,6 +42,8 @@ def test_each_form_is_shown_only_to_the_role_that_may_use_it(district, client_fo
     # The commune team writes the commune report and records the People's Council evaluation.
     assert ('data-testid="commune-report-forms"' in html) is (username == "xa.09193")
     assert ('data-testid="council-evaluation"' in html) is (username == "xa.09193")
+    # The commune team adds evidence photos of works too, optionally for its open report.
+    assert ('data-testid="commune-evidence-form"' in html) is (username == "xa.09193")
     assert 'data-testid="me-plan-draft"' not in html  # the plan is approved
 
 
