@@ -358,15 +358,19 @@ def report_accept(*, actor, report: PeriodicReport, comment: str = "") -> Period
     if not report.village_id:
         note = _("M&E report %(period)s") % {"period": report.period}
         for line in report.project_progress.select_related("project"):
-            if line.disbursed > 0:
-                line.disbursement = disbursement_record(
-                    project=line.project, actor=actor, paid_on=line.paid_on, amount=line.disbursed,
-                    physical_progress=line.physical_progress, note=note,
-                )
-                line.save(update_fields=["disbursement"])
-            else:
-                # Progress without money (works advance before payment): still the project's progress.
-                progress_record(project=line.project, actor=actor, on=line.paid_on, physical_progress=line.physical_progress, note=note)
+            try:
+                if line.disbursed > 0:
+                    line.disbursement = disbursement_record(
+                        project=line.project, actor=actor, paid_on=line.paid_on, amount=line.disbursed,
+                        physical_progress=line.physical_progress, note=note,
+                    )
+                    line.save(update_fields=["disbursement"])
+                else:
+                    # Progress without money (works advance before payment): still the project's progress.
+                    progress_record(project=line.project, actor=actor, on=line.paid_on, physical_progress=line.physical_progress, note=note)
+            except ValidationError as exc:
+                # Say which project the investment app refused; the transaction undoes the lines already recorded.
+                raise ValidationError({"project_progress": [f"{line.project.code}: {message}" for message in exc.messages]})
     report.status, report.decided_at, report.review_comment = ReportStatus.ACCEPTED, timezone.now(), comment
     report.save(update_fields=["status", "decided_at", "review_comment"])
     _event(report, actor=actor, action="accepted", from_status=ReportStatus.SUBMITTED, note=comment)

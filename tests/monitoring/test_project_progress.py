@@ -140,3 +140,24 @@ def test_the_district_reads_the_reported_lines_before_deciding(commune_report, c
     assert "DA-TD-1: 40 %" in line and "250.000.000 đ" in line and "20/03/2026" in line
     decide = html.split(f'data-testid="decide-report-{setup["report"]}"')[1].split("</form>")[0]
     assert "Thu nhập bình quân đầu người: 62,50 triệu đồng" in decide, decide
+
+
+def test_a_line_the_investment_app_refuses_blocks_the_whole_acceptance(commune_report, client_for):
+    setup = commune_report
+    other = project_in_commune(setup["district"], code="DA-TD-9", total=1_000_000_000)
+    response = patch(setup["team"], API + f"reports/{setup['report']}/", {"project_progress": [
+        {"project": setup["project"].pk, "physical_progress": 40},  # fine on its own
+        {"project": other.pk, "physical_progress": 50, "disbursed": 1_500_000_000},  # above the project's total investment
+    ]})
+    assert response.status_code == 200, response.content
+    assert post(setup["team"], API + f"reports/{setup['report']}/submit/").status_code == 200
+    response = post(client_for("huyen.yen-phong"), API + f"reports/{setup['report']}/accept/")
+    assert response.status_code == 400
+    assert any(m.startswith("DA-TD-9: ") for m in response.json()["project_progress"])
+    connection.set_tenant(setup["district"])
+    from monitoring.models import PeriodicReport
+
+    assert PeriodicReport.objects.get(pk=setup["report"]).status == "submitted"
+    assert InvestmentProject.objects.get(pk=setup["project"].pk).physical_progress == 0  # the first line was undone too
+    assert not ProjectEvent.objects.filter(action__in=["progress", "disbursed"]).exists()
+    assert not Disbursement.objects.exists()
