@@ -470,12 +470,16 @@ class FindingApi(APIView):
             fields, upload = self._form_fields(request)
         else:
             body = request.data if isinstance(request.data, dict) else {}
-            fields, upload = {**(body.get("properties") or {}), "geometry": body.get("geometry")}, None
+            properties = body.get("properties") if isinstance(body.get("properties"), dict) else {}
+            fields, upload = {**properties, "geometry": body.get("geometry")}, None
+        not_geojson = fields.get("geometry") is _NOT_GEOJSON
+        if not_geojson:
+            fields["geometry"] = None
         # Every field, the photo included, is checked before anything is saved: a refused photo leaves
         # no finding behind, and all the messages come back at once.
         serializer = MEFindingInput(data=fields)
         errors = {} if serializer.is_valid() else dict(serializer.errors)
-        if fields.get("geometry") is _NOT_GEOJSON:
+        if not_geojson:
             errors["geometry"] = [_("The location is not GeoJSON.")]
         content_type = ""
         if upload is not None:

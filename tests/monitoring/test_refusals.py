@@ -170,7 +170,7 @@ def test_reporting_deadlines_come_from_the_province_data(setup):
 def finding_form(client, activity, *, photo=None, geometry=None, **extra):
     """The page's multipart form: the finding's fields, the place as GeoJSON text, an optional photo."""
     data = {"activity": activity, "board": "Ban giám sát đầu tư cộng đồng xã", "found_on": "2026-03-15", "finding": "Nắp hố ga bị vỡ",
-            "geometry": json.dumps(geometry or point(CHO)), **extra}
+            "geometry": geometry if isinstance(geometry, str) else json.dumps(geometry or point(CHO)), **extra}
     if photo is not None:
         data["photo"] = photo
     return client.post(API + "findings/", data)
@@ -190,6 +190,9 @@ def test_a_finding_whose_photo_is_refused_saves_nothing(setup, settings):
     assert response.status_code == 400 and "geometry" in response.json()
     response = finding_form(setup["team"], activity, photo=SimpleUploadedFile("a.png", PNG, "image/png"), geometry={"type": "Point"})
     assert response.status_code == 400 and "geometry" in response.json()
+    response = finding_form(setup["team"], activity, photo=SimpleUploadedFile("a.png", PNG, "image/png"), geometry="{oops")
+    assert response.status_code == 400 and "geometry" in response.json()
+    assert post(setup["team"], API + "findings/", {"type": "Feature", "geometry": point(CHO), "properties": ["x"]}).status_code == 400
     settings.UPLOAD_MAX_BYTES = 50
     response = finding_form(setup["team"], activity, photo=SimpleUploadedFile("a.png", PNG, "image/png"))
     assert response.status_code == 400 and "photo" in response.json()
