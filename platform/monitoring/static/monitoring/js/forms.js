@@ -23,7 +23,7 @@
 
   // Plain fields at the top level; fields inside [data-row] become one object per row of the named list.
   // A row with every field empty is not sent; the rows sent are remembered so that the API's per-row
-  // errors (a list aligned with the rows sent) can be shown next to the right field of the right row.
+  // errors (keyed by the index of the row sent) can be shown next to the right field of the right row.
   function jsonBody(form) {
     var body = {};
     form.sentRows = {};
