@@ -198,13 +198,14 @@ class Disbursement(models.Model):
 
 
 class ProjectEvent(models.Model):
-    """One change to a project: a status transition, an edit (old and new values), a disbursement."""
+    """One change to a project: a status transition, an edit (old and new values), a disbursement, a progress reading."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("Created")
         UPDATED = "updated", _("Updated")
         TRANSITION = "transition", _("Status changed")
         DISBURSED = "disbursed", _("Disbursement recorded")
+        PROGRESS = "progress", _("Physical progress recorded")
         REVIEWED = "reviewed", _("Review decision")
 
     project = models.ForeignKey(InvestmentProject, on_delete=models.CASCADE, related_name="events")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from geo.guard import GeometryRejected, check_inside
 from geo.models import AdministrativeUnit
@@ -462,6 +463,44 @@ def disbursement_record(
     _province_rollup(project=project)
     return disbursement
 
+
+
+PROGRESS_RANGE = gettext_noop("Physical progress is a percentage from 0 to 100.")
+
+
+@transaction.atomic
+def progress_record(*, project: InvestmentProject, actor, on: date, physical_progress: int, note: str = "") -> ProjectEvent:
+    """Record the physical progress of a project at a date without any money paid (an M&E report, the progress sheet).
+
+    Progress may go down: a later reading corrects an earlier one (a report that overstated the works).
+    It is allowed because the report or sheet is the source of truth, but never silently: the event keeps
+    the old and new values, is marked `lowered`, and its note says so. A project not yet approved has no
+    works to measure, and a completed one stays at 100 %.
+    """
+    if isinstance(physical_progress, bool) or not isinstance(physical_progress, int) or not 0 <= physical_progress <= 100:
+        raise ValidationError({"physical_progress": [_(PROGRESS_RANGE)]})
+    if on is None:
+        raise ValidationError({"on": [_("The date of the progress is required.")]})
+    project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
+    if project.status in (ProjectStatus.PROPOSED, ProjectStatus.PREPARATION):
+        raise ValidationError({"status": [_("Physical progress is recorded only on an approved project.")]})
+    if project.status == ProjectStatus.COMPLETED and physical_progress != 100:
+        raise ValidationError({"physical_progress": [_("A completed project stands at 100 %.")]})
+    old = project.physical_progress
+    changes = {"physical_progress": [old, physical_progress], "on": on.isoformat()}
+    notes = [note.strip()] if note.strip() else []
+    if physical_progress < old:
+        changes["lowered"] = True
+        notes.append(_("Physical progress lowered from %(old)s %% to %(new)s %% (correction).") % {"old": old, "new": physical_progress})
+    if physical_progress != old:
+        project.physical_progress = physical_progress
+        project.save(update_fields=["physical_progress", "updated_at"])
+    event = ProjectEvent.objects.create(
+        project=project, action=ProjectEvent.Action.PROGRESS, from_status=project.status, to_status=project.status,
+        note=" ".join(notes), changes=changes, actor=actor,
+    )
+    _province_rollup(project=project)
+    return event
 
 # ---- reviews ----------------------------------------------------------------------------------
 

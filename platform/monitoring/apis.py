@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -146,11 +147,22 @@ class MEActivityProgressInput(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
+PROGRESS_MESSAGE = gettext_lazy("Physical progress is a percentage from 0 to 100.")
+AMOUNT_MESSAGE = gettext_lazy("The disbursed amount is a whole number of đồng, not negative.")
+
+
 class MEProjectProgressInput(serializers.Serializer):
+    """One investment project's line: physical progress (required, 0–100), money paid in the period (optional), date."""
+
     project = serializers.IntegerField()
-    paid_on = serializers.DateField(required=False, allow_null=True, default=None)
-    disbursed = serializers.IntegerField(required=False, default=0)
-    physical_progress = serializers.IntegerField()
+    paid_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="default: the period's last day")
+    disbursed = serializers.IntegerField(required=False, allow_null=True, default=0, min_value=0,
+                                         error_messages={"min_value": AMOUNT_MESSAGE, "invalid": AMOUNT_MESSAGE},
+                                         help_text="VND paid in the period; empty or 0 for progress without money")
+    # The messages the commune officer reads next to the field.
+    physical_progress = serializers.IntegerField(min_value=0, max_value=100, error_messages={
+        "min_value": PROGRESS_MESSAGE, "max_value": PROGRESS_MESSAGE, "invalid": PROGRESS_MESSAGE, "null": PROGRESS_MESSAGE,
+        "required": PROGRESS_MESSAGE})
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
@@ -179,6 +191,7 @@ class MEFindingInput(serializers.Serializer):
     found_on = serializers.DateField()
     finding = serializers.CharField(max_length=5000)
     recommendation = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    caption = serializers.CharField(max_length=300, required=False, allow_blank=True, default="", help_text="of the photo, if any")
     geometry = GuardedGeometryField(allowed_types=POINT)
 
 
@@ -424,8 +437,18 @@ class EvidenceApi(APIView):
         return Response(_feature(photo, photo.location, photo_properties(photo)), status=status.HTTP_201_CREATED)
 
 
+_NOT_GEOJSON = object()
+
+
 class FindingApi(APIView):
-    """Community supervision findings (Đ8) as GeoJSON (`me_plan`, `activity`, `bbox`); POST a Feature to record one."""
+    """Community supervision findings (Đ8) as GeoJSON (`me_plan`, `activity`, `bbox`).
+
+    POST a Feature (JSON) to record one, or multipart (`activity`, `board`, `found_on`, `finding`,
+    `recommendation`, `geometry` as GeoJSON text, optional `photo` and `caption`): the finding and its
+    photo are saved together or not at all.
+    """
+
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(operation_id="monitoring_findings_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
@@ -443,16 +466,52 @@ class FindingApi(APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
-        body = request.data if isinstance(request.data, dict) else {}
-        data = _valid(MEFindingInput, {**(body.get("properties") or {}), "geometry": body.get("geometry")})
+        if request.content_type.startswith("multipart/") or request.content_type.startswith("application/x-www-form-urlencoded"):
+            fields, upload = self._form_fields(request)
+        else:
+            body = request.data if isinstance(request.data, dict) else {}
+            properties = body.get("properties") if isinstance(body.get("properties"), dict) else {}
+            fields, upload = {**properties, "geometry": body.get("geometry")}, None
+        not_geojson = fields.get("geometry") is _NOT_GEOJSON
+        if not_geojson:
+            fields["geometry"] = None
+        # Every field, the photo included, is checked before anything is saved: a refused photo leaves
+        # no finding behind, and all the messages come back at once.
+        serializer = MEFindingInput(data=fields)
+        errors = {} if serializer.is_valid() else dict(serializer.errors)
+        if not_geojson:
+            errors["geometry"] = [_("The location is not GeoJSON.")]
+        content_type = ""
+        if upload is not None:
+            try:
+                content_type = checked_upload(upload, field="photo", allowed=PHOTO_TYPES)
+            except ApiValidationError as exc:
+                errors.update(exc.detail)
+        if errors:
+            raise ApiValidationError(errors)
+        data = serializer.validated_data
         activity = Activity.objects.select_related("me_plan__commune").filter(
             pk=data["activity"], me_plan__in=selectors.me_plan_queryset(user=request.user, district=request.tenant)).first()
         if activity is None:
             raise ApiValidationError({"activity": [_("No such work in your M&E plans.")]})
         finding = services.finding_record(actor=request.user, activity=activity, board=data["board"], found_on=data["found_on"],
-                                          finding=data["finding"], recommendation=data["recommendation"], location=data["geometry"])
-        return Response(_feature(finding, finding.location, {"activity": activity.pk, "board": finding.board, "finding": finding.finding}),
+                                          finding=data["finding"], recommendation=data["recommendation"], location=data["geometry"],
+                                          photo=upload, photo_content_type=content_type, photo_caption=data["caption"])
+        return Response(_feature(finding, finding.location, {"activity": activity.pk, "board": finding.board, "finding": finding.finding,
+                                                             "photos": [p.photo.url for p in finding.photos.all()]}),
                         status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _form_fields(request):
+        """The multipart form of the page: the finding's fields, `geometry` as GeoJSON text, an optional `photo`."""
+        fields = {name: request.data.get(name) for name in ("activity", "board", "found_on", "finding", "recommendation", "caption")
+                  if request.data.get(name) is not None}
+        text = request.data.get("geometry") or ""
+        try:
+            fields["geometry"] = json.loads(text) if text.strip() else None
+        except ValueError:
+            fields["geometry"] = _NOT_GEOJSON
+        return fields, request.FILES.get("photo")
 
 
 class ProgressImportApi(APIView):

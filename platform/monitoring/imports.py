@@ -1,9 +1,10 @@
 """Bulk disbursement and physical progress from the sheet districts already keep (CSV or Excel).
 
 Columns (Vietnamese or English headings, any order): project code, date, disbursed amount (VND),
-physical progress (%). Each row is recorded through `investment.services.disbursement_record` in
-its own savepoint, so a refused row leaves nothing behind; the answer says row by row what was
-taken and what was refused and why.
+physical progress (%); the amount or the progress may be left empty, not both. A row with money is
+recorded through `investment.services.disbursement_record`, a row with progress alone (no amount,
+or 0) through `investment.services.progress_record`, each in its own savepoint, so a refused row
+leaves nothing behind; the answer says row by row what was taken and what was refused and why.
 """
 import csv
 import io
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from geo.text import fold
 from investment.models import InvestmentProject
-from investment.services import disbursement_record
+from investment.services import disbursement_record, progress_record
 
 COLUMNS = {
     "code": "code", "ma du an": "code", "ma": "code", "project code": "code", "project": "code", "ma da": "code",
@@ -52,7 +53,9 @@ def _read_rows(upload, content_type):
     if not rows:
         raise ValidationError({"file": [_("The sheet is empty.")]})
     header = [COLUMNS.get(fold(str(h or "")).strip()) for h in rows[0]]
-    missing = {"code", "date", "amount"} - set(header)
+    missing = {"code", "date"} - set(header)
+    if not {"amount", "progress"} & set(header):
+        missing.add("amount")  # a sheet of progress alone is fine; one with neither says nothing
     if missing:
         raise ValidationError({"file": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(sorted(missing))}]})
     if len(rows) - 1 > MAX_ROWS:
@@ -72,6 +75,10 @@ def _date(value):
         except ValueError:
             pass
     raise ValidationError({"date": [_("Not a date (dd/mm/yyyy): %(value)s") % {"value": text}]})
+
+
+def _blank(value):
+    return value is None or str(value).strip() == ""
 
 
 def _whole(value, field):
@@ -101,12 +108,21 @@ def progress_import(*, actor, upload, content_type: str = "") -> dict:
                 if project is None:
                     raise ValidationError({"code": [_("No project with the code %(code)s.") % {"code": code}]})
                 progress = row.get("progress")
-                progress = None if progress in (None, "") else _whole(progress, "physical_progress")
-                disbursement = disbursement_record(
-                    project=project, actor=actor, paid_on=_date(row.get("date")), amount=_whole(row.get("amount"), "amount"),
-                    physical_progress=progress, note=_("bulk update"),
-                )
-            report.append({"row": number, "code": code, "taken": True, "disbursement": disbursement.pk})
+                progress = None if _blank(progress) else _whole(progress, "physical_progress")
+                amount = row.get("amount")
+                amount = 0 if _blank(amount) else _whole(amount, "amount")
+                on = _date(row.get("date"))
+                if amount == 0 and progress is None:
+                    raise ValidationError({"amount": [_("Give the disbursed amount, the physical progress, or both.")]})
+                if amount == 0:
+                    # Progress without money: the works advanced, nothing was paid in this row.
+                    event = progress_record(project=project, actor=actor, on=on, physical_progress=progress, note=_("bulk update"))
+                    taken = {"progress_event": event.pk}
+                else:
+                    disbursement = disbursement_record(project=project, actor=actor, paid_on=on, amount=amount,
+                                                       physical_progress=progress, note=_("bulk update"))
+                    taken = {"disbursement": disbursement.pk}
+            report.append({"row": number, "code": code, "taken": True, **taken})
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"row": exc.messages}
             report.append({"row": number, "code": code, "taken": False, "errors": errors})

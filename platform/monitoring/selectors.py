@@ -18,7 +18,7 @@ from monitoring.models import (
     ReportStatus,
     SupervisionFinding,
 )
-from monitoring.services import today
+from monitoring.services import REPORTABLE_PROJECT_STATUSES, today
 
 
 def me_plan_queryset(*, user, district):
@@ -58,6 +58,19 @@ def report_detail(*, report):
         Prefetch("activity_progress", ActivityProgress.objects.select_related("activity")),
         "project_progress__project", "events__actor", "village_reports__village", "photos",
     ).get(pk=report.pk)
+
+
+def approved_me_plan_of(*, plan):
+    """The approved M&E plan of a commune plan version (Đ9: kept with the plan), with its indicators and activities; None if none."""
+    return (MEPlan.objects.filter(plan=plan, status=MEPlanStatus.APPROVED).select_related("commune")
+            .prefetch_related("indicators", "activities").first())
+
+
+def reportable_projects(*, me_plan):
+    """The investment projects serving the M&E plan's commune whose progress and disbursement the commune report carries."""
+    from investment.models import InvestmentProject
+
+    return InvestmentProject.objects.filter(communes=me_plan.commune_id, status__in=REPORTABLE_PROJECT_STATUSES).order_by("code")
 
 
 def lateness(*, due_on, submitted_at, on=None):

@@ -3,7 +3,7 @@
 Every write is atomic, checks access and its rules before it touches a row, and leaves an event row
 for each state change (who, when, from, to, note). A refused write raises ValidationError (400) or
 PermissionError (403) and changes nothing. Disbursements and physical progress are recorded through
-`investment.services.disbursement_record`, never written here.
+`investment.services.disbursement_record` and `investment.services.progress_record`, never written here.
 """
 import calendar
 from datetime import date, timedelta
@@ -17,8 +17,8 @@ from django.utils.translation import gettext_noop
 
 from accounts import access
 from geo.guard import GeometryRejected, check_inside
-from investment.models import InvestmentProject
-from investment.services import disbursement_record
+from investment.models import InvestmentProject, ProjectStatus
+from investment.services import disbursement_record, progress_record
 from monitoring.models import (
     Activity,
     ActivityProgress,
@@ -40,6 +40,9 @@ from plans.models import CommunePlan, PlanStatus
 from province.models import DEFAULT_REPORTING_DEADLINES, ReportingDeadline, ReportPeriodKind
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+# Projects whose progress and money a commune report carries: from the investment decision on (before it
+# there are no works to measure and the investment app takes no disbursement).
+REPORTABLE_PROJECT_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.SUSPENDED, ProjectStatus.COMPLETED)
 
 # Messages the tests reuse.
 NOT_APPROVED_PLAN = gettext_noop("The M&E plan is made once the commune plan is approved.")
@@ -255,10 +258,13 @@ def report_update(*, actor, report: PeriodicReport, problems: str | None = None,
         project = InvestmentProject.objects.filter(pk=row.get("project"), communes=me_plan.commune_id).first()
         if project is None:
             raise ValidationError({"project_progress": [_("This investment project does not serve the commune.")]})
+        if project.status not in REPORTABLE_PROJECT_STATUSES:
+            raise ValidationError({"project_progress": [_("%(code)s is not approved yet: its progress is reported once it is.") % {"code": project.code}]})
         progress = row.get("physical_progress")
         if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
             raise ValidationError({"project_progress": [_("Physical progress is a percentage from 0 to 100.")]})
-        disbursed = row.get("disbursed", 0)
+        disbursed = row.get("disbursed")
+        disbursed = 0 if disbursed is None else disbursed  # progress without money
         if not isinstance(disbursed, int) or isinstance(disbursed, bool) or disbursed < 0:
             raise ValidationError({"project_progress": [_("The disbursed amount is a whole number of đồng, not negative.")]})
         paid_on = row.get("paid_on") or report.period.ends_on
@@ -343,19 +349,28 @@ def _require_reviewer(actor, report):
 def report_accept(*, actor, report: PeriodicReport, comment: str = "") -> PeriodicReport:
     """The district accepts a commune report (the commune a village report).
 
-    Accepting a commune report records each reported disbursement in the investment app, so the
-    project's progress is what the accepted report says; if the investment app refuses one, nothing is accepted.
+    Accepting a commune report records each reported project line in the investment app, a disbursement
+    (with its progress) when money was paid, the physical progress alone otherwise, so the project's
+    progress is what the accepted report says; if the investment app refuses one, nothing is accepted.
     """
     report = _lock_report(report)
     _require_reviewer(actor, report)
     if not report.village_id:
+        note = _("M&E report %(period)s") % {"period": report.period}
         for line in report.project_progress.select_related("project"):
-            if line.disbursed > 0:
-                line.disbursement = disbursement_record(
-                    project=line.project, actor=actor, paid_on=line.paid_on, amount=line.disbursed,
-                    physical_progress=line.physical_progress, note=_("M&E report %(period)s") % {"period": report.period},
-                )
-                line.save(update_fields=["disbursement"])
+            try:
+                if line.disbursed > 0:
+                    line.disbursement = disbursement_record(
+                        project=line.project, actor=actor, paid_on=line.paid_on, amount=line.disbursed,
+                        physical_progress=line.physical_progress, note=note,
+                    )
+                    line.save(update_fields=["disbursement"])
+                else:
+                    # Progress without money (works advance before payment): still the project's progress.
+                    progress_record(project=line.project, actor=actor, on=line.paid_on, physical_progress=line.physical_progress, note=note)
+            except ValidationError as exc:
+                # Say which project the investment app refused; the transaction undoes the lines already recorded.
+                raise ValidationError({"project_progress": [f"{line.project.code}: {message}" for message in exc.messages]})
     report.status, report.decided_at, report.review_comment = ReportStatus.ACCEPTED, timezone.now(), comment
     report.save(update_fields=["status", "decided_at", "review_comment"])
     _event(report, actor=actor, action="accepted", from_status=ReportStatus.SUBMITTED, note=comment)
@@ -397,14 +412,23 @@ def _check_location(location, commune, field="geometry"):
 
 
 @transaction.atomic
-def finding_record(*, actor, activity: Activity, board: str, found_on: date, finding: str, location, recommendation: str = "") -> SupervisionFinding:
-    """Record a community supervision board's finding on a work (Đ8), at a place inside the commune."""
+def finding_record(*, actor, activity: Activity, board: str, found_on: date, finding: str, location, recommendation: str = "",
+                   photo=None, photo_content_type: str = "", photo_caption: str = "") -> SupervisionFinding:
+    """Record a community supervision board's finding on a work (Đ8), at a place inside the commune.
+
+    With a photo (type and size checked by the caller) the photo is kept as the finding's evidence at the
+    same place, in the same transaction: the finding and its photo are saved together or not at all.
+    """
     me_plan = activity.me_plan
     if not access.can_monitor_commune(actor, me_plan.commune):
         raise _forbidden()
     _check_location(location, me_plan.commune)
-    return SupervisionFinding.objects.create(me_plan=me_plan, activity=activity, board=board, found_on=found_on, finding=finding,
-                                             recommendation=recommendation, location=location, recorded_by=actor)
+    recorded = SupervisionFinding.objects.create(me_plan=me_plan, activity=activity, board=board, found_on=found_on, finding=finding,
+                                                 recommendation=recommendation, location=location, recorded_by=actor)
+    if photo is not None:
+        photo_add(actor=actor, me_plan=me_plan, photo=photo, content_type=photo_content_type, location=location, caption=photo_caption,
+                  taken_on=found_on, activity=activity, finding=recorded)
+    return recorded
 
 
 @transaction.atomic

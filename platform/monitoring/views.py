@@ -23,7 +23,9 @@ def commune_dashboard(request, pk):
     """A commune's M&E plan: indicators against target (chart), works on the map by progress, reporting status."""
     me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
     config = {"mePlan": me_plan.pk, "commune": me_plan.commune.code, "district": request.tenant.unit.code, "api": f"/d/{request.tenant.slug}/api/monitoring/", "text": TEXT}
-    return render(request, "monitoring/commune_dashboard.html", {"me_plan": me_plan, "config": config, **_forms(request, me_plan)})
+    evaluations = me_plan.council_evaluations.select_related("period")
+    return render(request, "monitoring/commune_dashboard.html", {"me_plan": me_plan, "config": config, "evaluations": evaluations,
+                                                                 **_forms(request, me_plan)})
 
 
 def _forms(request, me_plan):
@@ -40,11 +42,15 @@ def _forms(request, me_plan):
         return {}
     approved = me_plan.status == "approved"
     reports = PeriodicReport.objects.filter(me_plan=me_plan).select_related("period", "village").prefetch_related(
-        "indicator_values", "activity_progress").order_by("period__starts_on", "period__kind", "period__number")
+        "indicator_values", "activity_progress", "project_progress").order_by("period__starts_on", "period__kind", "period__number")
     context = {"forms": True, "can_village_report": can_village, "can_accept_commune": can_accept_commune, "can_monitor": can_monitor}
     indicators = list(me_plan.indicators.all())
     activities = list(me_plan.activities.all())
     periods = [p for p in services.periods_ensure(year=me_plan.year) if p.starts_on <= services.today()] if approved else []
+
+    # The investment projects serving the commune that can take progress and money (approved onwards):
+    # the commune report gives each one's physical progress and what was paid in the period (Đ11).
+    projects = list(selectors.reportable_projects(me_plan=me_plan)) if can_monitor and approved else []
 
     def editable(own):
         rows = []
@@ -52,8 +58,10 @@ def _forms(request, me_plan):
             if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
                 values = {v.indicator_id: v.value for v in report.indicator_values.all()}
                 shares = {p.activity_id: p.share_done for p in report.activity_progress.all()}
+                lines = {p.project_id: p for p in report.project_progress.all()}
                 rows.append({"report": report, "indicators": [(i, values.get(i.pk)) for i in indicators],
-                             "activities": [(a, shares.get(a.pk)) for a in activities]})
+                             "activities": [(a, shares.get(a.pk)) for a in activities],
+                             "projects": [(p, lines.get(p.pk)) for p in projects] if report.village_id is None else []})
         return rows
 
     context["activities"] = activities

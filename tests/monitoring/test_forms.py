@@ -42,6 +42,8 @@ def test_each_form_is_shown_only_to_the_role_that_may_use_it(district, client_fo
     # The commune team writes the commune report and records the People's Council evaluation.
     assert ('data-testid="commune-report-forms"' in html) is (username == "xa.09193")
     assert ('data-testid="council-evaluation"' in html) is (username == "xa.09193")
+    # The commune team adds evidence photos of works too, optionally for its open report.
+    assert ('data-testid="commune-evidence-form"' in html) is (username == "xa.09193")
     assert 'data-testid="me-plan-draft"' not in html  # the plan is approved
 
 
@@ -254,12 +256,20 @@ def test_commune_team_records_a_supervision_finding_with_a_located_photo(committ
     assert page.input_value(f"{form} textarea[name=finding]") == "Nắp hố ga bị vỡ"
     page.click(f"{form} [data-locate]")
     page.wait_for_function("document.querySelector('[data-testid=finding-form] [data-geometry]').value !== ''")
+    # A "photo" that is not an image: refused next to the photo, and the finding is not saved either.
+    page.set_input_files(f"{form} input[type=file]", files=[{"name": "ho-ga.png", "mimeType": "image/png", "buffer": b"not a photo"}])
+    page.click(f"{form} button[type=submit]")
+    page.locator(f"{form} [data-testid=finding-photo-error]").wait_for(state="visible")
+    assert page.input_value(f"{form} textarea[name=finding]") == "Nắp hố ga bị vỡ"
+    assert page.input_value(f"{form} input[name=found_on]") == f"{me_plan.year}-05-20"
+    assert not read(yen_phong, lambda: me_plan.findings.filter(finding="Nắp hố ga bị vỡ").exists())
     page.set_input_files(f"{form} input[type=file]", files=[{"name": "ho-ga.png", "mimeType": "image/png", "buffer": PNG}])
     with page.expect_navigation():
         page.click(f"{form} button[type=submit]")
     finding = read(yen_phong, lambda: me_plan.findings.get(finding="Nắp hố ga bị vỡ"))
     assert [round(c, 4) for c in finding.location.coords] == CHO
     assert read(yen_phong, lambda: list(EvidencePhoto.objects.filter(finding=finding).values_list("content_type", flat=True))) == ["image/png"]
+    assert read(yen_phong, lambda: me_plan.findings.filter(finding="Nắp hố ga bị vỡ").count()) == 1  # one finding, not two
 
 
 @pytest.mark.browser

@@ -101,3 +101,24 @@ def test_district_dashboard_colours_communes_by_reporting_status_and_draws_the_w
     assert page.locator("path.commune-shape").count() == 14
     assert page.locator(".work-shape").count() == 1
     assert page.locator("#status-chart svg g.bar-row").count() >= 1
+
+
+@pytest.mark.django_db
+def test_people_council_evaluations_are_shown_on_the_commune_dashboard(district, client_for):
+    from datetime import date
+
+    from accounts.models import User
+    from monitoring import services
+
+    me_plan = me_plan_with_report(district())
+    url = f"/d/yen-phong/monitoring/plans/{me_plan.pk}/"
+    connection.set_schema_to_public()
+    assert "Chưa có" in client_for("thon.09193-01").get(url).content.decode()  # none yet
+    connection.set_tenant(district())
+    q1 = ReportingPeriod.objects.get(kind="quarter", year=me_plan.year, number=1)
+    services.council_evaluation_record(actor=User.objects.get(username="xa.09193"), me_plan=me_plan, period=q1,
+                                       held_on=date(me_plan.year, 4, 20), assessment="Đạt 95% chỉ tiêu thu nhập", resolution_number="08/NQ-HĐND")
+    connection.set_schema_to_public()
+    for username in ("thon.09193-01", "huyen.yen-phong"):
+        section = client_for(username).get(url).content.decode().split('data-testid="council-evaluations"')[1].split("</ul>")[0]
+        assert "Đạt 95% chỉ tiêu thu nhập" in section and "08/NQ-HĐND" in section and f"20/04/{me_plan.year}" in section

@@ -165,3 +165,52 @@ def test_reporting_deadlines_come_from_the_province_data(setup):
     half = next(p for p in periods if p.kind == "half" and p.number == 1)
     assert (half.village_due_on, half.commune_due_on) == (date(2031, 7, 3), date(2031, 7, 7))
     assert len(periods) == 7
+
+
+def finding_form(client, activity, *, photo=None, geometry=None, **extra):
+    """The page's multipart form: the finding's fields, the place as GeoJSON text, an optional photo."""
+    data = {"activity": activity, "board": "Ban giám sát đầu tư cộng đồng xã", "found_on": "2026-03-15", "finding": "Nắp hố ga bị vỡ",
+            "geometry": geometry if isinstance(geometry, str) else json.dumps(geometry or point(CHO)), **extra}
+    if photo is not None:
+        data["photo"] = photo
+    return client.post(API + "findings/", data)
+
+
+def test_a_finding_whose_photo_is_refused_saves_nothing(setup, settings):
+    activity = setup["me_plan"]["activities"][0]["id"]
+    # Not an image (text named .png), a PDF: refused next to the photo, and no finding is left to duplicate.
+    for upload in (SimpleUploadedFile("ho-ga.png", b"just text", "image/png"), SimpleUploadedFile("x.pdf", b"%PDF-1.4 x", "application/pdf")):
+        response = finding_form(setup["team"], activity, photo=upload)
+        assert response.status_code == 400 and list(response.json()) == ["photo"]
+    # Every message at once: a missing finding and a bad photo.
+    response = finding_form(setup["team"], activity, photo=SimpleUploadedFile("a.png", b"nope", "image/png"), finding="")
+    assert response.status_code == 400 and {"photo", "finding"} <= set(response.json())
+    # A bad place with a good photo: nothing either.
+    response = finding_form(setup["team"], activity, photo=SimpleUploadedFile("a.png", PNG, "image/png"), geometry=point(DUNG_LIET))
+    assert response.status_code == 400 and "geometry" in response.json()
+    response = finding_form(setup["team"], activity, photo=SimpleUploadedFile("a.png", PNG, "image/png"), geometry={"type": "Point"})
+    assert response.status_code == 400 and "geometry" in response.json()
+    response = finding_form(setup["team"], activity, photo=SimpleUploadedFile("a.png", PNG, "image/png"), geometry="{oops")
+    assert response.status_code == 400 and "geometry" in response.json()
+    assert post(setup["team"], API + "findings/", {"type": "Feature", "geometry": point(CHO), "properties": ["x"]}).status_code == 400
+    settings.UPLOAD_MAX_BYTES = 50
+    response = finding_form(setup["team"], activity, photo=SimpleUploadedFile("a.png", PNG, "image/png"))
+    assert response.status_code == 400 and "photo" in response.json()
+    connection.set_tenant(setup["district"])
+    assert not SupervisionFinding.objects.exists() and not EvidencePhoto.objects.exists()
+
+
+def test_a_finding_with_its_photo_is_saved_in_one_request(setup):
+    activity = setup["me_plan"]["activities"][0]["id"]
+    response = finding_form(setup["team"], activity, photo=SimpleUploadedFile("ho-ga.png", PNG, "image/png"), caption="Hố ga trước nhà văn hóa")
+    assert response.status_code == 201, response.content
+    assert len(response.json()["properties"]["photos"]) == 1
+    assert finding_form(setup["team"], activity).status_code == 201  # the photo stays optional
+    assert finding_form(setup["client_for"]("thon.09193-01"), activity, photo=SimpleUploadedFile("a.png", PNG, "image/png")).status_code == 403
+    connection.set_tenant(setup["district"])
+    first, second = SupervisionFinding.objects.order_by("pk")
+    [photo] = EvidencePhoto.objects.all()
+    assert (photo.finding_id, photo.activity_id, photo.caption, photo.content_type) == (first.pk, activity, "Hố ga trước nhà văn hóa", "image/png")
+    assert photo.location.equals(first.location) and photo.taken_on == first.found_on
+    assert not second.photos.exists()
+    photo.photo.delete(save=False)

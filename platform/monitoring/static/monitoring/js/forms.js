@@ -11,14 +11,22 @@
   }
 
   function value(input) {
-    if (input.dataset.type === "int") { return input.value === "" ? null : parseInt(input.value, 10); }
+    if (input.dataset.type === "int") {
+      if (input.value === "") { return null; }
+      // Not parseInt: "12.5" must reach the API as 12.5 and be refused there, not be cut to 12.
+      var number = Number(input.value);
+      return Number.isNaN(number) ? input.value : number;
+    }
     if (input.hasAttribute("data-null-empty") && input.value === "") { return null; }
     return input.value;
   }
 
   // Plain fields at the top level; fields inside [data-row] become one object per row of the named list.
+  // A row with every field empty is not sent; the rows sent are remembered so that the API's per-row
+  // errors (keyed by the index of the row sent) can be shown next to the right field of the right row.
   function jsonBody(form) {
     var body = {};
+    form.sentRows = {};
     form.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (input) {
       if (input.closest("[data-row]") || input.hasAttribute("data-outside")) { return; }
       body[input.name] = value(input);
@@ -33,6 +41,7 @@
       if (!filled) { return; }
       item[row.dataset.key] = parseInt(row.dataset.id, 10);
       (body[row.dataset.row] = body[row.dataset.row] || []).push(item);
+      (form.sentRows[row.dataset.row] = form.sentRows[row.dataset.row] || []).push(row);
     });
     return body;
   }
@@ -63,9 +72,45 @@
     form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
   }
 
+  // Per-row errors of a list the API checked row by row: {"1": {field: [...]}} (by the index of the row sent)
+  // or [{}, {field: [...]}]. Each message goes next to its field in the row it concerns.
+  function rowErrorsOf(messages) {
+    if (Array.isArray(messages)) {
+      return messages.some(function (m) { return m && typeof m === "object" && !Array.isArray(m); }) ? messages : null;
+    }
+    if (messages && typeof messages === "object") {
+      var keys = Object.keys(messages);
+      if (keys.length && keys.every(function (k) { return /^\d+$/.test(k); })) {
+        var list = [];
+        keys.forEach(function (k) { list[parseInt(k, 10)] = messages[k]; });
+        return list;
+      }
+    }
+    return null;
+  }
+
+  function showRowErrors(form, name, rowErrors) {
+    var rows = (form.sentRows || {})[name] || [];
+    var shown = true;
+    rowErrors.forEach(function (errors, i) {
+      if (!errors || typeof errors !== "object" || Array.isArray(errors)) { return; }
+      Object.keys(errors).forEach(function (field) {
+        var row = rows[i];
+        var target = row && row.querySelector('[data-error-for="' + field + '"]');
+        if (!target) { shown = false; return; }
+        target.textContent = (target.textContent ? target.textContent + " " : "") + flatten(errors[field]).join(" ");
+        var input = row.querySelector('[name="' + field + '"]');
+        if (input) { input.setAttribute("aria-invalid", "true"); }
+      });
+    });
+    return shown;
+  }
+
   function showErrors(form, errors) {
     if (!errors || typeof errors !== "object" || Array.isArray(errors)) { errors = { __all__: flatten(errors) }; }
     Object.keys(errors).forEach(function (key) {
+      var perRow = rowErrorsOf(errors[key]);
+      if (perRow && showRowErrors(form, key, perRow)) { return; }
       var name = key === "detail" || key === "non_field_errors" ? "__all__" : key;
       var target = form.querySelector('[data-error-for="' + name + '"]') || form.querySelector('[data-error-for="__all__"]');
       target.textContent = (target.textContent ? target.textContent + " " : "") + flatten(errors[key]).join(" ");
@@ -86,20 +131,10 @@
     return { ok: response.ok, data: data };
   }
 
-  // A supervision finding is a GeoJSON Feature; its photo, if any, is then added as evidence of the finding.
+  // A supervision finding and its optional photo go in one multipart request: the API checks the photo
+  // before it saves anything, so a refused photo leaves no finding behind (and nothing to duplicate).
   async function sendFinding(form) {
-    var geometry = form.querySelector("[data-geometry]").value;
-    var feature = { type: "Feature", geometry: geometry ? JSON.parse(geometry) : null, properties: jsonBody(form) };
-    var result = await send("POST", form.dataset.url, feature, false);
-    var file = form.querySelector("input[type=file]");
-    if (!result.ok || !file.files.length) { return result; }
-    var data = new FormData();
-    data.append("me_plan", form.querySelector("[name=me_plan]").value);
-    data.append("finding", result.data.id);
-    data.append("activity", result.data.properties.activity);
-    data.append("geometry", geometry);
-    data.append("photo", file.files[0]);
-    return send("POST", "evidence/", data, true);
+    return send("POST", form.dataset.url, multipartBody(form), true);
   }
 
   async function submit(form, button) {
