@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_compare_province
 from province.models import CapitalSource
+from province.projects_apis import projects_layer_config
 from province.selectors import MEASURES
 from proposals.models import Sector
 
@@ -39,4 +40,5 @@ def compare_page(request):
             "lorenzX": _("Share of communes (by area or population)"), "lorenzY": _("Share of investment"),
         },
     }
+    config["projects"] = projects_layer_config()
     return render(request, "province/compare.html", {"config": config})

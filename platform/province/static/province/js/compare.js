@@ -8,6 +8,8 @@
   var el = document.getElementById("compare-map");
   var form = document.getElementById("compare-filters");
   var map = PlanMaps.createMap("compare-map");
+  // Other layers of the page (projects-layer.js) add themselves to this map and follow this form.
+  window.ProvinceCompare = { map: map, form: form, config: config };
   var layer = null, legend = null, fitted = false;
   var selected = [];
   var COLOURS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
