@@ -352,6 +352,8 @@ def project_update(
         old_ids = sorted(project.proposals.values_list("pk", flat=True))
         if old_ids != sorted(p.pk for p in linked):
             changes["proposals"] = [old_ids, sorted(p.pk for p in linked)]
+            # The province counts the proposals a project answers in their own commune: unlinked ones too.
+            communes_before += list(Proposal.objects.filter(pk__in=old_ids).values_list("commune__code", flat=True))
             project.proposals.set(linked)
     if plan_items is not None:
         answered = _check_plan_items(list(plan_items))

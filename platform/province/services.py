@@ -31,7 +31,8 @@ def calendar_defaults_ensure():
 # plan: the four statements it replaces cost more in planning and round trips than in work.
 #
 # Parameters: district (its code), whole (recompute the whole district), communes (codes to
-# recompute) and projects (ids whose communes, read here, are recomputed too).
+# recompute) and projects (ids whose communes, and the communes of the proposals they answer, both
+# read here, are recomputed too).
 
 _ROLLUP_REFRESH = """
 WITH scope AS (
@@ -41,6 +42,11 @@ WITH scope AS (
         SELECT u.code FROM {s}.investment_investmentproject_communes pc
         JOIN public.geo_administrativeunit u ON u.id = pc.administrativeunit_id
         WHERE pc.investmentproject_id = ANY(%(projects)s::int[])
+        UNION  -- the communes of the proposals they answer: their "funded" count may change
+        SELECT u.code FROM {s}.investment_investmentproject_proposals pp
+        JOIN {s}.proposals_proposal pr ON pr.id = pp.proposal_id
+        JOIN public.geo_administrativeunit u ON u.id = pr.commune_id
+        WHERE pp.investmentproject_id = ANY(%(projects)s::int[])
     ) AS codes
 ),
 units AS (SELECT id FROM public.geo_administrativeunit WHERE code = ANY((SELECT codes FROM scope)::varchar[])),
