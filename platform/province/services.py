@@ -30,9 +30,9 @@ def calendar_defaults_ensure():
 # commune do not change when one project does), keys that vanished are deleted. One round trip, one
 # plan: the four statements it replaces cost more in planning and round trips than in work.
 #
-# Parameters: district (its code), whole (recompute the whole district), communes (codes to
+# Parameters: district (its code), communes (codes to
 # recompute) and projects (ids whose communes, and the communes of the proposals they answer, both
-# read here, are recomputed too).
+# read here, are recomputed too). {whole} (the whole district, or only the communes) is part of the text.
 
 _ROLLUP_REFRESH = """
 WITH scope AS (
@@ -54,7 +54,7 @@ proj AS (
     SELECT p.id AS pid, p.code, p.name, p.status, p.geom, p.sector, p.total_investment AS total, p.physical_progress AS progress,
            p.start_year, p.end_year
     FROM {s}.investment_investmentproject p
-    WHERE %(whole)s OR p.id IN (
+    WHERE {whole} OR p.id IN (
         SELECT pc.investmentproject_id FROM {s}.investment_investmentproject_communes pc WHERE pc.administrativeunit_id IN (SELECT id FROM units))
 ),
 src AS (SELECT project_id AS pid, source, amount FROM {s}.investment_projectsource WHERE project_id IN (SELECT pid FROM proj)),
@@ -84,9 +84,10 @@ facts AS (
     SELECT k.pid, k.year, k.source, p.sector,
         CASE WHEN k.year IS NULL OR k.year BETWEEN p.start_year AND p.end_year
              THEN CASE WHEN k.source = '' THEN p.total ELSE coalesce(s.amount, 0) END ELSE 0 END AS total,
-        coalesce(a.planned, 0) AS planned,
-        coalesce(a.allocated, 0) AS allocated,
-        CASE WHEN k.source = '' THEN coalesce(d.disbursed, 0)
+        -- Whole đồng (sum() gives numeric): the split between communes below divides integers.
+        coalesce(a.planned, 0)::bigint AS planned,
+        coalesce(a.allocated, 0)::bigint AS allocated,
+        CASE WHEN k.source = '' THEN coalesce(d.disbursed, 0)::bigint
              WHEN p.total > 0 THEN round(coalesce(d.disbursed, 0)::numeric * coalesce(s.amount, 0) / p.total)::bigint
              ELSE 0 END AS disbursed,
         p.progress
@@ -116,13 +117,13 @@ money AS (
         round(f.total::numeric * f.progress / u.n) AS progress_weight,
         0 AS village_proposals, 0 AS village_proposals_funded
     FROM facts f JOIN served u ON u.pid = f.pid
-    WHERE %(whole)s OR u.commune = ANY((SELECT codes FROM scope)::varchar[])
+    WHERE {whole} OR u.commune = ANY((SELECT codes FROM scope)::varchar[])
 ),
 village AS (
     SELECT u.code AS commune, pr.plan_year, pr.sector,
            EXISTS (SELECT 1 FROM {s}.investment_investmentproject_proposals pp WHERE pp.proposal_id = pr.id) AS funded
     FROM {s}.proposals_proposal pr JOIN public.geo_administrativeunit u ON u.id = pr.commune_id
-    WHERE pr.source_kind = 'village' AND pr.status <> 'merged' AND (%(whole)s OR pr.commune_id IN (SELECT id FROM units))
+    WHERE pr.source_kind = 'village' AND pr.status <> 'merged' AND ({whole} OR pr.commune_id IN (SELECT id FROM units))
 ),
 proposals AS (
     SELECT v.commune, y.year, v.sector, ''::varchar AS source, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0, 0::numeric(40, 30),
@@ -138,8 +139,17 @@ commune_rows AS (
     FROM (SELECT * FROM money UNION ALL SELECT * FROM proposals) rows
     GROUP BY commune, year, sector, source
 ),
--- The district rows are the sums of its commune rows, the untouched communes' as stored and the touched ones' as
--- just computed (money splits exactly; project shares add up to whole projects).
+-- The stored rows the refresh may change: the district's rows ('') and the touched communes'.
+existing AS (
+    SELECT r.id, r.commune_code AS commune, r.year, r.sector, r.source, r.total_investment, r.planned, r.allocated, r.disbursed,
+           r.project_count, r.project_share, r.progress_weight, r.village_proposals, r.village_proposals_funded
+    FROM public.province_investmentrollup r
+    WHERE r.district_code = %(district)s AND ({whole} OR r.commune_code = ANY(array_append((SELECT codes FROM scope)::varchar[], '')))
+),
+-- The district rows are the sums of its commune rows: the stored district rows, less the touched communes' stored
+-- rows, plus their rows just computed (or, for the whole district, the sums of the rows just computed). Money and
+-- counts are whole numbers, so this is exact; project shares add up to whole projects. A key left with neither a
+-- project nor a village proposal is gone, as it would be from a full rebuild.
 district_rows AS (
     SELECT ''::varchar AS commune, year, sector, source, sum(total_investment) AS total_investment, sum(planned) AS planned,
            sum(allocated) AS allocated, sum(disbursed) AS disbursed, round(sum(project_share)) AS project_count,
@@ -148,41 +158,49 @@ district_rows AS (
     FROM (
         SELECT year, sector, source, total_investment, planned, allocated, disbursed, project_share, progress_weight,
                village_proposals, village_proposals_funded
-        FROM public.province_investmentrollup
-        WHERE NOT %(whole)s AND district_code = %(district)s AND commune_code <> '' AND commune_code <> ALL((SELECT codes FROM scope)::varchar[])
+        FROM existing WHERE NOT {whole} AND commune = ''
+        UNION ALL
+        SELECT year, sector, source, -total_investment, -planned, -allocated, -disbursed, -project_share, -progress_weight,
+               -village_proposals, -village_proposals_funded
+        FROM existing WHERE NOT {whole} AND commune <> ''
         UNION ALL
         SELECT year, sector, source, total_investment, planned, allocated, disbursed, project_share, progress_weight,
                village_proposals, village_proposals_funded
         FROM commune_rows
     ) parts
     GROUP BY year, sector, source
+    HAVING round(sum(project_share)) > 0 OR sum(village_proposals) > 0
 ),
 fresh AS (SELECT * FROM commune_rows UNION ALL SELECT * FROM district_rows),
+-- Only the rows that are new or whose figures changed are written (most of a commune's rows do not change when one
+-- project does): an upsert of every row would lock and rewrite them all.
 upserted AS (
     INSERT INTO public.province_investmentrollup AS r
         (district_code, commune_code, year, sector, source, total_investment, planned, allocated, disbursed, project_count,
          project_share, progress_weight, village_proposals, village_proposals_funded)
-    SELECT %(district)s, commune, year, sector, source, total_investment, planned, allocated, disbursed, project_count,
-           project_share, progress_weight, village_proposals, village_proposals_funded
-    FROM fresh
+    SELECT %(district)s, f.commune, f.year, f.sector, f.source, f.total_investment, f.planned, f.allocated, f.disbursed,
+           f.project_count, f.project_share, f.progress_weight, f.village_proposals, f.village_proposals_funded
+    FROM fresh f
+    WHERE NOT EXISTS (
+        SELECT 1 FROM existing e
+        WHERE e.commune = f.commune AND coalesce(e.year, 0) = coalesce(f.year, 0) AND e.sector = f.sector AND e.source = f.source
+          AND e.total_investment = f.total_investment AND e.planned = f.planned AND e.allocated = f.allocated
+          AND e.disbursed = f.disbursed AND e.project_count = f.project_count AND e.project_share = f.project_share
+          AND e.progress_weight = f.progress_weight AND e.village_proposals = f.village_proposals
+          AND e.village_proposals_funded = f.village_proposals_funded)
     ON CONFLICT (district_code, commune_code, year, sector, source) DO UPDATE SET
         total_investment = excluded.total_investment, planned = excluded.planned, allocated = excluded.allocated,
         disbursed = excluded.disbursed, project_count = excluded.project_count, project_share = excluded.project_share,
         progress_weight = excluded.progress_weight, village_proposals = excluded.village_proposals,
         village_proposals_funded = excluded.village_proposals_funded
-    WHERE (r.total_investment, r.planned, r.allocated, r.disbursed, r.project_count, r.project_share, r.progress_weight,
-           r.village_proposals, r.village_proposals_funded)
-          IS DISTINCT FROM
-          (excluded.total_investment, excluded.planned, excluded.allocated, excluded.disbursed, excluded.project_count,
-           excluded.project_share, excluded.progress_weight, excluded.village_proposals, excluded.village_proposals_funded)
     RETURNING 1
 ),
 vanished AS (
-    DELETE FROM public.province_investmentrollup r
-    WHERE r.district_code = %(district)s
-      AND (%(whole)s OR r.commune_code = '' OR r.commune_code = ANY((SELECT codes FROM scope)::varchar[]))
-      AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.commune = r.commune_code AND f.year IS NOT DISTINCT FROM r.year
-                                             AND f.sector = r.sector AND f.source = r.source)
+    DELETE FROM public.province_investmentrollup
+    WHERE id IN (
+        SELECT e.id FROM existing e
+        WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.commune = e.commune AND coalesce(f.year, 0) = coalesce(e.year, 0)
+                                                 AND f.sector = e.sector AND f.source = e.source))
     RETURNING 1
 ),
 points AS (
@@ -218,7 +236,7 @@ points_upserted AS (
 points_vanished AS (
     DELETE FROM public.province_projectpoint pp
     WHERE pp.district_code = %(district)s
-      AND (%(whole)s OR pp.communes && (SELECT codes FROM scope) OR pp.project_id = ANY(%(projects)s::int[]))
+      AND ({whole} OR pp.communes && (SELECT codes FROM scope) OR pp.project_id = ANY(%(projects)s::int[]))
       AND pp.project_id NOT IN (SELECT pid FROM points)
     RETURNING 1
 )
@@ -237,11 +255,15 @@ def _schema_identifier(schema_name):
 _refresh_sql_cache = {}
 
 
-def _refresh_sql(schema_name, cursor):
-    text = _refresh_sql_cache.get(schema_name)
+def _refresh_sql(schema_name, cursor, *, whole=False):
+    # `whole` is written into the text, not bound: two statements, each with a generic plan that folds the
+    # conditions it does not need (an incremental refresh reads the touched communes' rows by index).
+    text = _refresh_sql_cache.get((schema_name, whole))
     if text is None:
-        text = sql.SQL(_ROLLUP_REFRESH).format(s=_schema_identifier(schema_name)).as_string(cursor.connection)
-        _refresh_sql_cache[schema_name] = text
+        text = sql.SQL(_ROLLUP_REFRESH).format(
+            s=_schema_identifier(schema_name), whole=sql.SQL("true" if whole else "false")
+        ).as_string(cursor.connection)
+        _refresh_sql_cache[(schema_name, whole)] = text
     return text
 
 
@@ -260,11 +282,11 @@ def rollup_refresh(*, district, commune_codes=None, project_ids=()):
         return
     whole = commune_codes is None and not project_ids
     params = {
-        "district": district.unit.code, "whole": whole, "communes": sorted(set(commune_codes or ())),
+        "district": district.unit.code, "communes": sorted(set(commune_codes or ())),
         "projects": sorted({int(pk) for pk in project_ids}),
     }
     with connection.cursor() as cursor:
-        _execute_prepared(cursor, _refresh_sql(district.schema_name, cursor), params)
+        _execute_prepared(cursor, _refresh_sql(district.schema_name, cursor, whole=whole), params)
 
 
 def _execute_prepared(cursor, query, params):
