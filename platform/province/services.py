@@ -272,7 +272,7 @@ def rollup_refresh(*, district, commune_codes=None, project_ids=()):
 
     With `commune_codes` and/or `project_ids`, only those communes (and the communes those projects
     serve now) are recomputed from the projects serving them: a write to one project touches only the
-    communes it serves, before and after; the district's rows are then summed from its commune rows.
+    communes it serves, before and after; the district's rows follow by difference (exact: whole đồng).
     With neither (`commune_codes=None`), the whole district. One SQL statement (see _ROLLUP_REFRESH).
     The district services call this inside their own transaction, so the province figures change
     exactly when the district's data does, and a refused write leaves both as they were. (One statement
@@ -280,6 +280,10 @@ def rollup_refresh(*, district, commune_codes=None, project_ids=()):
     """
     if district is None or district.schema_name == "public":
         return
+    if not hasattr(district, "unit"):  # a schema set by name (django-tenants' FakeTenant): find its district
+        from tenants.models import District
+
+        district = District.objects.select_related("unit").get(schema_name=district.schema_name)
     whole = commune_codes is None and not project_ids
     params = {
         "district": district.unit.code, "communes": sorted(set(commune_codes or ())),
