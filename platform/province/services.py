@@ -1,7 +1,7 @@
 """Writes of province-level data: the calendars of step and reporting deadlines, and the investment rollup the province compares."""
 import re
 
-from django.db import connection
+from django.db import connection, transaction
 from psycopg import sql
 
 from province.models import BAC_NINH_DEADLINES, DEFAULT_REPORTING_DEADLINES, ReportingDeadline, StepDeadline
@@ -245,6 +245,9 @@ ON CONFLICT (district_code) DO UPDATE SET refreshed_at = excluded.refreshed_at
 """
 
 
+_ROLLUP_LOCK = "SELECT pg_advisory_xact_lock(hashtext('province_rollup:' || %(district)s))"
+
+
 def _schema_identifier(schema_name):
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema_name or ""):
         raise ValueError(f"not a district schema: {schema_name!r}")
@@ -275,8 +278,9 @@ def rollup_refresh(*, district, commune_codes=None, project_ids=()):
     communes it serves, before and after; the district's rows follow by difference (exact: whole đồng).
     With neither (`commune_codes=None`), the whole district. One SQL statement (see _ROLLUP_REFRESH).
     The district services call this inside their own transaction, so the province figures change
-    exactly when the district's data does, and a refused write leaves both as they were. (One statement
-    is atomic by itself: no savepoint of its own, which would cost two more round trips.)
+    exactly when the district's data does, and a refused write leaves both as they were. (Inside the
+    caller's transaction it opens no savepoint, which would cost two more round trips.) Refreshes of one
+    district are serialised by a transaction-level advisory lock.
     """
     if district is None or district.schema_name == "public":
         return
@@ -289,7 +293,14 @@ def rollup_refresh(*, district, commune_codes=None, project_ids=()):
         "district": district.unit.code, "communes": sorted(set(commune_codes or ())),
         "projects": sorted({int(pk) for pk in project_ids}),
     }
+    if not connection.in_atomic_block:  # the lock below lasts until the transaction ends: give it one
+        with transaction.atomic():
+            return rollup_refresh(district=district, commune_codes=commune_codes, project_ids=project_ids)
     with connection.cursor() as cursor:
+        # One refresh of a district at a time, until the writer commits: a second writer's refresh then starts (and
+        # takes its snapshot) after the first's data is visible, so neither computes from a state missing the other's
+        # write (READ COMMITTED). Without it, two writes in one district could leave its rows or its district sums stale.
+        cursor.execute(_ROLLUP_LOCK, params)
         _execute_prepared(cursor, _refresh_sql(district.schema_name, cursor, whole=whole), params)
 
 

@@ -53,3 +53,23 @@ def test_a_project_over_three_communes_splits_every_amount_to_the_dong(district)
 def _key_rows():
     return sorted(((r.commune_code, r.year, r.sector, r.source, r.total_investment, r.planned, r.allocated, r.disbursed,
                     r.project_count, r.progress_weight, r.village_proposals) for r in rows()), key=str)
+
+
+def test_refreshes_of_one_district_wait_for_each_other_until_the_writer_commits(district):
+    """Two writers in one district: the second's refresh waits for the first's commit (advisory lock), so it computes
+    from data that includes the first's write. Another district is not held up."""
+    import psycopg
+    from django.conf import settings
+
+    from province.services import rollup_refresh
+
+    yp = district("yen-phong")
+    connection.set_schema_to_public()
+    rollup_refresh(district=yp, commune_codes=["09193"])  # inside the test's transaction: the lock stays held
+    db = settings.DATABASES["default"]
+    with psycopg.connect(dbname=connection.settings_dict["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
+                         port=db["PORT"], autocommit=True) as other:
+        held = "SELECT pg_try_advisory_lock(hashtext('province_rollup:' || %s))"
+        assert other.execute(held, ["258"]).fetchone()[0] is False
+        assert other.execute(held, ["259"]).fetchone()[0] is True
+        other.execute("SELECT pg_advisory_unlock_all()")
