@@ -153,9 +153,6 @@ DATABASES = {
         "PORT": env("DB_PORT", "5432"),
         "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
-        # Prepared statements get a generic plan, planned once per connection. Django prepares none (its
-        # prepare_threshold is None); only the province rollup refresh opts in (province.services).
-        "OPTIONS": {"options": "-c plan_cache_mode=force_generic_plan"},
         "TEST": {"NAME": env("DB_TEST_NAME", "test_" + env("DB_NAME", "sedp"))},
     }
 }

@@ -312,15 +312,18 @@ def _execute_prepared(cursor, query, params):
     statements off for the whole connection (for transaction-mode poolers; we use PgBouncer in session
     mode only, see README); this opts in for this one statement: the threshold stays out of reach for
     every other query, and the refresh is prepared on its first run on each connection. psycopg
-    forgets its prepared statements on any ROLLBACK and prepares again on the next run. The connection
-    asks for generic plans (settings: plan_cache_mode): PostgreSQL's default would keep planning a
-    custom plan on every run, since this statement's custom plans look cheaper than its generic one.
+    forgets its prepared statements on any ROLLBACK and prepares again on the next run. The session
+    asks for generic plans (plan_cache_mode; it concerns prepared statements only, so only this one):
+    PostgreSQL's default plans a custom plan for the first five runs before it settles on the generic
+    one. (Set here rather than in the connection options, which PgBouncer refuses; if a rollback undoes
+    the SET, the default still reaches the generic plan after five runs.)
     """
     import psycopg
 
     raw = cursor.cursor.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = 2**31 - 1  # never reached: only `prepare=True` prepares
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
     with connection.wrap_database_errors:  # psycopg's errors as Django's, as from any cursor
         psycopg.Cursor(raw).execute(query, params, prepare=True)
 
