@@ -42,10 +42,11 @@ def _province_rollup(*, project=None, communes=(), whole_district=False):
     """Recompute the province rollup rows of this district for the project's communes (and `communes`), or all of it."""
     from province.services import rollup_refresh
 
-    codes = set(communes)
-    if project is not None:
-        codes |= set(project.communes.values_list("code", flat=True))
-    rollup_refresh(district=connection.tenant, commune_codes=None if whole_district else codes)
+    if whole_district:
+        rollup_refresh(district=connection.tenant)
+    else:
+        # The project's current communes are read by the refresh statement itself (one round trip less).
+        rollup_refresh(district=connection.tenant, commune_codes=communes, project_ids=[project.pk] if project is not None else ())
 
 
 # ---- plans ------------------------------------------------------------------------------------
@@ -352,6 +353,8 @@ def project_update(
         old_ids = sorted(project.proposals.values_list("pk", flat=True))
         if old_ids != sorted(p.pk for p in linked):
             changes["proposals"] = [old_ids, sorted(p.pk for p in linked)]
+            # The province counts the proposals a project answers in their own commune: unlinked ones too.
+            communes_before += list(Proposal.objects.filter(pk__in=old_ids).values_list("commune__code", flat=True))
             project.proposals.set(linked)
     if plan_items is not None:
         answered = _check_plan_items(list(plan_items))

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo.bbox import bbox_polygon
+from geo.features import cluster_cell_degrees, parse_zoom
 from geo.parsers import SafeJSONParser
 from proposals import selectors, services
 from proposals.imports import proposals_import
@@ -223,15 +224,9 @@ class ProposalClusterApi(APIView):
 
     @extend_schema(parameters=LIST_PARAMETERS + [OpenApiParameter("zoom", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        try:
-            zoom = int(request.query_params.get("zoom", 10))
-        except ValueError:
-            raise ValidationError({"zoom": [_("zoom must be a whole number from 0 to 22.")]})
-        if not 0 <= zoom <= 22:
-            raise ValidationError({"zoom": [_("zoom must be a whole number from 0 to 22.")]})
+        zoom = parse_zoom(request.query_params.get("zoom"), default=10)
         proposals = selectors.proposal_filter(selectors.proposals_visible_to(request.user, request.tenant), request.query_params)
-        cell = 360 / (2 ** zoom) / 4  # about a quarter of a 256-pixel tile
-        features = selectors.proposal_clusters(proposals, cell_degrees=cell)
+        features = selectors.proposal_clusters(proposals, cell_degrees=cluster_cell_degrees(zoom))
         return HttpResponse('{"type": "FeatureCollection", "features": [' + ",".join(features) + "]}", content_type="application/geo+json")
 
 

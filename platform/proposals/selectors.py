@@ -95,21 +95,16 @@ def proposal_features(proposals, *, limit, offset):
 
 
 def proposal_clusters(proposals, *, cell_degrees):
-    """Counts of proposals per grid cell (for low zoom): GeoJSON points at each cell's mean position."""
+    """Counts of proposals per grid cell (for low zoom): GeoJSON points at each cell's mean position, with the summed cost.
+
+    The grid-cluster SQL is shared with the province's all-projects map (`geo.features.grid_clusters_sql`).
+    """
+    from geo.features import grid_clusters_sql
+
     sql, params = proposals.values("id").query.sql_with_params()
+    points = f"SELECT ST_PointOnSurface(p.geom) AS geom, p.estimated_cost FROM proposals_proposal p WHERE p.id IN ({sql})"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT json_build_object('type', 'Feature',
-                   'geometry', ST_AsGeoJSON(ST_Centroid(ST_Collect(pt)), 6)::json,
-                   'properties', json_build_object('count', count(*), 'estimated_cost', sum(cost)))::text
-            FROM (SELECT ST_PointOnSurface(p.geom) AS pt, p.estimated_cost AS cost,
-                         ST_SnapToGrid(ST_PointOnSurface(p.geom), %s) AS cell
-                  FROM proposals_proposal p WHERE p.id IN ({sql})) q
-            GROUP BY cell
-            """,
-            [cell_degrees, *params],
-        )
+        cursor.execute(grid_clusters_sql(points, sums=["estimated_cost"]), [cell_degrees, *params])
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -18,6 +18,21 @@ from province.models import PlanStep
 from province.selectors import step_due_date
 
 Action = ProposalEvent.Action
+
+
+def _province_rollup(*commune_codes):
+    """Bring the province rollup of these communes up to date (issue 7), inside the caller's transaction.
+
+    The province compares the share of village-originated proposals that a project answers; a new
+    village proposal, a change of its sector and a merge change what it counts. Accepting, deferring
+    or rejecting a proposal does not (every village proposal but a merged duplicate counts), so
+    `proposal_decide` does not call this.
+    """
+    from django.db import connection
+
+    from province.services import rollup_refresh
+
+    rollup_refresh(district=getattr(connection, "tenant", None), commune_codes=sorted(set(commune_codes)))
 EDITABLE_FIELDS = (
     "title", "sector", "problem", "cause", "solution", "beneficiaries", "estimated_cost", "priority",
     "residents_labour_days", "source_name", *Proposal.RESOURCE_FIELDS,
@@ -144,6 +159,8 @@ def proposal_create(*, actor, district, commune_code, geom, title, sector, estim
     proposal.full_clean(exclude=["created_by", "commune", "village", "meeting"])
     proposal.save()
     _record(proposal, Action.SUBMITTED, actor, note=_("late") if proposal.is_late else "")
+    if proposal.source_kind == SourceKind.VILLAGE:
+        _province_rollup(commune.code)
     return proposal
 
 
@@ -153,6 +170,7 @@ def proposal_update(*, actor, proposal_id, geom=None, **changes) -> Proposal:
     proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
     if not access.can_propose_in(actor, proposal.commune, proposal.village):
         raise PermissionError(_("You may not edit this proposal."))
+    sector_before = proposal.sector
     if proposal.status != ProposalStatus.SUBMITTED:
         raise ValidationError({"status": _("A proposal can be edited only until the planning team decides on it.")})
     for name, value in changes.items():
@@ -166,6 +184,8 @@ def proposal_update(*, actor, proposal_id, geom=None, **changes) -> Proposal:
     proposal.full_clean(exclude=["created_by", "commune", "village", "meeting", "merged_into"])
     proposal.save()
     _record(proposal, Action.UPDATED, actor, from_status=proposal.status)
+    if proposal.source_kind == SourceKind.VILLAGE and proposal.sector != sector_before:
+        _province_rollup(proposal.commune.code)  # the province counts village proposals by sector
     return proposal
 
 
@@ -223,6 +243,8 @@ def proposal_merge(*, actor, keep_id, duplicate_ids) -> Proposal:
         Proposal.objects.filter(merged_into=duplicate).update(merged_into=keep)
         _record(duplicate, Action.MERGED, actor, from_status=from_status, note=str(keep.pk))
     _record(keep, Action.MERGED, actor, from_status=keep.status, note=", ".join(str(pk) for pk in duplicate_ids))
+    if any(rows[pk].source_kind == SourceKind.VILLAGE for pk in duplicate_ids):
+        _province_rollup(keep.commune.code)  # a merged duplicate no longer counts
     return keep
 
 

@@ -1,5 +1,7 @@
 from datetime import date
 
+from django.contrib.gis.db import models as gis_models
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -145,9 +147,13 @@ class InvestmentRollup(models.Model):
     village_proposals_funded = models.IntegerField(default=0)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["district_code", "commune_code"]),
-            models.Index(fields=["year", "source", "commune_code"]),
+        indexes = [models.Index(fields=["year", "source", "commune_code"])]
+        constraints = [
+            # The key of a row: the refresh upserts on it (ON CONFLICT) and rewrites only the rows whose figures changed.
+            # It also serves the refresh's reads of one district's rows (district_code, commune_code leading).
+            models.UniqueConstraint(
+                fields=["district_code", "commune_code", "year", "sector", "source"], nulls_distinct=False, name="one_rollup_row_per_key"
+            ),
         ]
 
 
@@ -176,3 +182,36 @@ class CycleRollup(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["commune", "plan_year"], name="one_cycle_rollup_per_commune_and_year")]
         indexes = [models.Index(fields=["plan_year", "schema_name"])]
+
+
+class ProjectPoint(gis_models.Model):
+    """Every investment project of every district as one point in the public schema, for the province's all-projects map.
+
+    Kept current by `province.services.rollup_refresh`, in the same statement and transaction as the
+    rollup rows, so the province reads one table (clusters at province zoom, points closer in) and
+    never a district schema. Money is VND: `total_investment` of the project, `planned` (allocations
+    in any plan), `allocated` (approved plans), `disbursed` (paid out), all years together.
+    """
+
+    district_code = models.CharField(max_length=20)
+    # The first commune served (lowest code), and all of them.
+    commune_code = models.CharField(max_length=20)
+    communes = ArrayField(models.CharField(max_length=20), default=list)
+    project_id = models.IntegerField()
+    code = models.CharField(max_length=50)
+    name = models.CharField(max_length=300)
+    sector = models.CharField(max_length=30)
+    sources = ArrayField(models.CharField(max_length=30), default=list)
+    status = models.CharField(max_length=20)
+    start_year = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField()
+    total_investment = models.BigIntegerField(default=0)
+    planned = models.BigIntegerField(default=0)
+    allocated = models.BigIntegerField(default=0)
+    disbursed = models.BigIntegerField(default=0)
+    physical_progress = models.PositiveSmallIntegerField(default=0)
+    # A representative point of the project's location (a road's point on its line, a polygon's point inside it).
+    geom = gis_models.PointField(srid=4326, spatial_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["district_code", "project_id"], name="one_point_per_district_project")]

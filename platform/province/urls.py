@@ -1,7 +1,7 @@
 """Province API routes, included under /api/province/ by config.urls_public."""
 from django.urls import path
 
-from province import apis
+from province import apis, projects_apis
 
 urlpatterns = [
     path("investment-distribution/", apis.InvestmentDistributionApi.as_view(), name="api-province-distribution"),
@@ -10,5 +10,6 @@ urlpatterns = [
     path("equity/", apis.EquityApi.as_view(), name="api-province-equity"),
     path("compare/", apis.CompareApi.as_view(), name="api-province-compare"),
     path("compare.xlsx", apis.CompareWorkbookApi.as_view(), name="api-province-compare-xlsx"),
+    path("projects/", projects_apis.ProvinceProjectsApi.as_view(), name="api-province-projects"),
     path("plan-compliance/", apis.PlanComplianceApi.as_view(), name="api-province-plan-compliance"),
 ]

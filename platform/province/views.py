@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.access import can_compare_province
 from province.labels import MEASURE_LABELS, MEASURE_UNITS
 from province.models import CapitalSource
+from province.projects_apis import projects_layer_config
 from proposals.models import Sector
 
 
@@ -37,4 +38,5 @@ def compare_page(request):
             "millionVnd": _("million VND"), "millionPerResident": _("million VND per resident"), "millionPerKm2": _("million VND per km²"),
         },
     }
+    config["projects"] = projects_layer_config()
     return render(request, "province/compare.html", {"config": config})

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('geo', '0001_initial'),
-        ('province', '0003_investment_rollup'),
+        ('province', '0004_project_points_and_rollup_key'),
     ]
 
     operations = [

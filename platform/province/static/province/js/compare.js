@@ -8,6 +8,8 @@
   var el = document.getElementById("compare-map");
   var form = document.getElementById("compare-filters");
   var map = PlanMaps.createMap("compare-map");
+  // Other layers of the page (projects-layer.js) add themselves to this map and follow this form.
+  window.ProvinceCompare = { map: map, form: form, config: config };
   var layer = null, legend = null, fitted = false;
   var selected = [];
   var numberFormat = new Intl.NumberFormat(config.language === "en" ? "en-GB" : "vi-VN");

@@ -1,0 +1,125 @@
+// The all-projects layer of the province comparison page ("Dự án đầu tư"): every district's investment
+// projects from /api/province/projects/. Below the clustering zoom the server sends grid clusters (drawn as
+// circles sized by their count, the count written inside); closer in, the projects of the view as points
+// coloured by status, with a popup (code, name, district, amounts in millions of VND). It follows the page's
+// year, sector and capital source filters, its own status filter, and the view (bbox and zoom).
+// Self-contained: it needs only the map the comparison page exposes as ProvinceCompare.map.
+(function () {
+  "use strict";
+  var page = window.ProvinceCompare;
+  if (!page || !page.config.projects) { return; }
+  var map = page.map, form = page.form, C = page.config.projects, T = C.text;
+  var el = document.getElementById("compare-map");
+  var STATUS_COLOURS = {
+    proposed: "#9e9e9e", preparation: "#f0b400", approved: "#1f78b4",
+    under_construction: "#e66101", completed: "#1a9641", suspended: "#b2182b",
+  };
+  var numberFormat = new Intl.NumberFormat(page.config.language === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 1 });
+  var layer = L.layerGroup();
+  var pane = map.createPane("projects");
+  pane.style.zIndex = 450;  // above the choropleth, below tooltips and popups
+  var renderer = L.svg({ pane: "projects" });
+  var on = false, statusSelect = null, generation = 0;
+
+  function esc(s) { var d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; }
+  function millions(v) { return v === null || v === undefined ? "—" : numberFormat.format(Math.round(v / 1e5) / 10) + " " + T.millions; }
+
+  function query() {
+    var data = new FormData(form), q = new URLSearchParams();
+    ["year", "sector", "source"].forEach(function (k) { var v = data.get(k); if (v) { q.set(k, v); } });
+    if (statusSelect && statusSelect.value) { q.set("status", statusSelect.value); }
+    var b = map.getBounds(), clamp = function (v, m) { return Math.max(-m, Math.min(m, v)).toFixed(5); };
+    q.set("bbox", [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(","));
+    q.set("zoom", String(Math.round(map.getZoom())));
+    return q;
+  }
+
+  function clusterMarker(f) {
+    var p = f.properties, c = f.geometry.coordinates;
+    var size = Math.round(22 + 10 * Math.log10(p.count));
+    var marker = L.marker([c[1], c[0]], {
+      pane: "projects",
+      icon: L.divIcon({
+        className: "project-cluster", iconSize: [size, size],
+        html: '<span style="width:' + size + "px;height:" + size + "px;line-height:" + size + 'px">' + esc(p.count) + "</span>",
+      }),
+      keyboard: false,
+    });
+    marker.bindTooltip(
+      "<strong>" + esc(p.count) + " " + esc(T.projects) + "</strong><br>" +
+      esc(T.total) + ": " + millions(p.total_investment) + "<br>" + esc(T.allocated) + ": " + millions(p.allocated) + "<br>" +
+      esc(T.disbursed) + ": " + millions(p.disbursed) + "<br><em>" + esc(T.zoomIn) + "</em>"
+    );
+    marker.on("click", function () { map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, C.clusterBelowZoom)); });
+    return marker;
+  }
+
+  function pointMarker(f) {
+    var p = f.properties, c = f.geometry.coordinates;
+    var marker = L.circleMarker([c[1], c[0]], {
+      renderer: renderer, pane: "projects", radius: 6, weight: 1, color: "#222", fillOpacity: 0.9,
+      fillColor: STATUS_COLOURS[p.status] || "#666", className: "project-point status-" + p.status,
+    });
+    marker.bindPopup(
+      "<strong>" + esc(p.code) + "</strong> " + esc(p.name) + "<br>" +
+      esc(T.district) + ": " + esc(p.district_name || p.district) + "<br>" +
+      esc(T.status) + ": " + esc(C.statuses[p.status] || p.status) + " · " + esc(T.progress) + ": " + esc(p.physical_progress) + " %<br>" +
+      esc(T.total) + ": " + millions(p.total_investment) + "<br>" +
+      esc(T.planned) + ": " + millions(p.planned) + " · " + esc(T.allocated) + ": " + millions(p.allocated) + "<br>" +
+      esc(T.disbursed) + ": " + millions(p.disbursed)
+    );
+    return marker;
+  }
+
+  async function load() {
+    if (!on) { return; }
+    var mine = ++generation;
+    el.dataset.projectsReady = "0";
+    var response = await fetch(C.api + "?" + query().toString(), { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (mine !== generation) { return; }  // a newer view was asked for meanwhile
+    if (!response.ok) {
+      document.getElementById("flash").textContent = T.failed;
+      return;
+    }
+    var collection = await response.json();
+    if (mine !== generation) { return; }
+    layer.clearLayers();
+    collection.features.forEach(function (f) { layer.addLayer(f.properties.cluster ? clusterMarker(f) : pointMarker(f)); });
+    el.dataset.projectsMode = collection.mode;
+    el.dataset.projectsCount = String(collection.count);
+    el.dataset.projectsFeatures = String(collection.features.length);
+    el.dataset.projectsTruncated = collection.next ? "1" : "0";
+    el.dataset.projectsReady = "1";
+  }
+
+  function setOn(value) {
+    on = value;
+    if (on) { layer.addTo(map); load(); } else { generation++; map.removeLayer(layer); delete el.dataset.projectsReady; }
+  }
+
+  var control = L.control({ position: "topright" });
+  control.onAdd = function () {
+    var div = L.DomUtil.create("div", "legend projects-control");
+    div.setAttribute("data-testid", "projects-control");
+    var options = '<option value="">' + esc(T.allStatuses) + "</option>" + Object.keys(C.statuses).map(function (k) {
+      return '<option value="' + esc(k) + '">' + esc(C.statuses[k]) + "</option>";
+    }).join("");
+    var swatches = Object.keys(C.statuses).map(function (k) {
+      return '<i style="background:' + (STATUS_COLOURS[k] || "#666") + ';border-radius:50%"></i>' + esc(C.statuses[k]);
+    }).join("<br>");
+    div.innerHTML = '<label><input type="checkbox" name="projects-layer"> <strong>' + esc(T.layer) + "</strong></label>" +
+      '<div class="projects-options" hidden><select name="projects-status" aria-label="' + esc(T.status) + '">' + options + "</select>" +
+      '<div class="projects-key">' + swatches + "</div></div>";
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    var box = div.querySelector("input"), extra = div.querySelector(".projects-options");
+    statusSelect = div.querySelector("select");
+    box.addEventListener("change", function () { extra.hidden = !box.checked; setOn(box.checked); });
+    statusSelect.addEventListener("change", load);
+    return div;
+  };
+  control.addTo(map);
+
+  map.on("moveend", load);
+  form.addEventListener("change", load);
+})();
