@@ -14,7 +14,7 @@ of --steps, and at each step prints:
 - `migrate_schemas` over every district with nothing to apply, django-tenants' own way (Django's
   migrate run in every schema) and ours (tenants/migration.py: the schemas with nothing to apply are
   found in one statement and skipped);
-- `migrate_schemas` applying one real migration (investment 0002, unapplied first) to every district.
+- `migrate_schemas` applying one real migration (the investment app's newest, unapplied first) to every district.
 
     .venv/bin/python bench/province_scale.py [--steps 8,100,705] [--runs 15] [--fresh] [--no-real-migration]
 """
@@ -69,7 +69,7 @@ def main():
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--no-real-migration", dest="real_migration", action="store_false",
-                        help="skip timing one real migration over every district (unapply and apply investment 0002)")
+                        help="skip timing one real migration over every district (unapply and apply investment's newest)")
     args = parser.parse_args()
     created = create_database(args.fresh)
 
@@ -186,14 +186,19 @@ def main():
         print(f"migrate_schemas with nothing to apply: {timings[False]:.1f} s django-tenants' way, "
               f"{timings[True]:.2f} s skipping the up-to-date schemas (x{timings[False] / timings[True]:.0f})")
         if args.real_migration:
+            # The investment app's newest migration, unapplied in every district and applied again.
+            from django.db.migrations.loader import MigrationLoader
+
+            leaf = max(name for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations if app == "investment")
+            before = max(name for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+                         if app == "investment" and name < leaf)
             started = time.perf_counter()
-            call_command("migrate_schemas", "investment", "0001", tenant=True, interactive=False, verbosity=0)
+            call_command("migrate_schemas", "investment", before, tenant=True, interactive=False, verbosity=0)
             undone = time.perf_counter() - started
             started = time.perf_counter()
             call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
-            print(f"migrate_schemas applying one real migration (investment 0002) to {n} districts: "
+            print(f"migrate_schemas applying one real migration (investment {leaf}) to {n} districts: "
                   f"{time.perf_counter() - started:.1f} s ({undone:.1f} s to unapply it first)")
-
 
 if __name__ == "__main__":
     main()

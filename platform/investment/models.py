@@ -35,7 +35,7 @@ class PublicInvestmentPlan(models.Model):
     decision_number = models.CharField(_("approving decision no."), max_length=100, blank=True)
     decision_date = models.DateField(_("approving decision date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,7 +70,7 @@ class PlanEvent(models.Model):
     to_state = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -114,7 +114,7 @@ class InvestmentProject(models.Model):
     name = models.CharField(_("name"), max_length=300)
     investor = models.CharField(_("investor"), max_length=300)
     manager = models.CharField(_("managed by"), max_length=20, choices=ProjectManager.choices, default=ProjectManager.DISTRICT)
-    communes = models.ManyToManyField("geo.AdministrativeUnit", related_name="+", verbose_name=_("communes served"))
+    communes = models.ManyToManyField("geo.AdministrativeUnit", db_constraint=False, related_name="+", verbose_name=_("communes served"))
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
     group = models.CharField(_("project group"), max_length=10, choices=ProjectGroup.choices, default=ProjectGroup.C)
     geom = models.GeometryField(_("location"), srid=4326)
@@ -129,7 +129,7 @@ class InvestmentProject(models.Model):
     plan_items = models.ManyToManyField(
         "plans.PlanItem", blank=True, related_name="investment_projects", verbose_name=_("commune plan items answered")
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -189,7 +189,7 @@ class Disbursement(models.Model):
     amount = models.BigIntegerField(_("amount (VND)"))
     physical_progress = models.PositiveSmallIntegerField(_("physical progress (%)"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -214,7 +214,7 @@ class ProjectEvent(models.Model):
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -246,8 +246,8 @@ class Review(models.Model):
     comment = models.TextField(_("comment"))
     location = models.PointField(_("pinned at"), srid=4326, null=True, blank=True)
     # The communes a review concerns: the project's, or the one under a pinned note.
-    communes = models.ManyToManyField("geo.AdministrativeUnit", related_name="+", verbose_name=_("communes concerned"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    communes = models.ManyToManyField("geo.AdministrativeUnit", db_constraint=False, related_name="+", verbose_name=_("communes concerned"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -274,7 +274,7 @@ class ReviewAnswer(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="answers")
     text = models.TextField(_("answer"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,14 +22,14 @@ class MEPlan(models.Model):
     """The M&E plan of one approved commune plan version (Đ9), approved by the commune People's Committee."""
 
     plan = models.OneToOneField("plans.CommunePlan", on_delete=models.PROTECT, related_name="me_plan", verbose_name=_("commune plan"))
-    commune = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
+    commune = models.ForeignKey("geo.AdministrativeUnit", db_constraint=False, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
     year = models.PositiveSmallIntegerField(_("plan year"))
     status = models.CharField(_("status"), max_length=20, choices=MEPlanStatus.choices, default=MEPlanStatus.DRAFT)
     decision_number = models.CharField(_("People's Committee decision number"), max_length=50, blank=True)
     decision_date = models.DateField(_("People's Committee decision date"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -100,7 +100,7 @@ class MEPlanEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -148,12 +148,12 @@ class PeriodicReport(models.Model):
 
     me_plan = models.ForeignKey(MEPlan, on_delete=models.PROTECT, related_name="reports")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
-    village = models.ForeignKey("geo.AdministrativeUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("geo.AdministrativeUnit", db_constraint=False, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     problems = models.TextField(_("problems"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
     village_reports = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="consolidated_in")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -181,7 +181,7 @@ class ReportEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -235,7 +235,7 @@ class CouncilEvaluation(models.Model):
     held_on = models.DateField(_("session date"))
     resolution_number = models.CharField(_("resolution number"), max_length=50, blank=True)
     assessment = models.TextField(_("evaluation"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -252,7 +252,7 @@ class SupervisionFinding(models.Model):
     finding = models.TextField(_("finding"))
     recommendation = models.TextField(_("recommendation"), blank=True)
     location = models.PointField(_("location"), srid=4326)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -271,7 +271,7 @@ class EvidencePhoto(models.Model):
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     taken_on = models.DateField(_("taken on"), null=True, blank=True)
     location = models.PointField(_("location"), srid=4326)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

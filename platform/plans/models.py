@@ -39,10 +39,10 @@ STEP_OWNER = {
 class PlanCycle(models.Model):
     """A commune's planning cycle for one plan year (made during the year before)."""
 
-    commune = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
+    commune = models.ForeignKey("geo.AdministrativeUnit", db_constraint=False, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
     plan_year = models.PositiveSmallIntegerField(_("plan year"))
     step = models.CharField(_("current step"), max_length=30, choices=STEP_CHOICES, default=PlanStep.TEAM)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -66,7 +66,7 @@ class CycleTransition(models.Model):
     from_step = models.CharField(max_length=30, choices=STEP_CHOICES)
     to_step = models.CharField(max_length=30, choices=STEP_CHOICES)
     note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -80,7 +80,7 @@ class StepEvidence(models.Model):
     step = models.CharField(_("step"), max_length=30, choices=PlanStep.choices)
     title = models.CharField(_("title"), max_length=300)
     file = models.FileField(_("file"), upload_to="plans/evidence/%Y/", blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -93,7 +93,7 @@ class PlanningTeam(models.Model):
     cycle = models.OneToOneField(PlanCycle, on_delete=models.CASCADE, related_name="team")
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
 
@@ -117,7 +117,7 @@ class Orientation(models.Model):
     summary = models.TextField(_("orientation"), blank=True)
     expected_programmes = models.TextField(_("expected programmes and projects"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -135,7 +135,7 @@ class ResourceEnvelope(models.Model):
     """An indicative amount (VND) for one commune, sector and capital source in the plan year."""
 
     orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="envelopes")
-    commune = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey("geo.AdministrativeUnit", db_constraint=False, on_delete=models.PROTECT, related_name="+")
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
     capital_source = models.CharField(_("capital source"), max_length=30, choices=CapitalSource.choices)
     amount = models.BigIntegerField(_("amount (VND)"))
@@ -178,7 +178,7 @@ class CommunePlan(models.Model):
     district_decision_file = models.FileField(upload_to="plans/approval/%Y/", blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     announced_at = models.DateTimeField(_("announced"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -199,7 +199,7 @@ class PlanEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -264,7 +264,7 @@ class Conference(models.Model):
     participants = models.PositiveIntegerField(_("participants"))
     participants_description = models.TextField(_("who took part"), blank=True)
     summary = models.TextField(_("summary of opinions"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -279,10 +279,10 @@ class DistrictFeedback(models.Model):
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, blank=True)
     office = models.CharField(_("district office"), max_length=200, blank=True)
     body = models.TextField(_("comment"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     answer = models.TextField(_("answer of the commune"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -310,7 +310,7 @@ class PublicComment(models.Model):
     # Comments given at the commune office or a meeting are typed in by the team.
     via_commune = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     moderated_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(_("answer of the planning team"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -327,7 +327,7 @@ class ActionProgramme(models.Model):
     title = models.CharField(_("title"), max_length=300)
     issued_by = models.CharField(_("issued by"), max_length=200)
     issued_on = models.DateField(_("issued on"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
 

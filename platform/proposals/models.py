@@ -39,8 +39,8 @@ class ProposalStatus(models.TextChoices):
 class VillageMeeting(models.Model):
     """A village meeting of step 1, with broad participation, and the minutes as a file."""
 
-    commune = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
-    village = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    commune = models.ForeignKey("geo.AdministrativeUnit", db_constraint=False, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
+    village = models.ForeignKey("geo.AdministrativeUnit", db_constraint=False, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
     plan_year = models.PositiveSmallIntegerField(_("plan year"))
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200)
@@ -49,7 +49,7 @@ class VillageMeeting(models.Model):
     women = models.PositiveIntegerField(_("of them women"), default=0)
     poor_households = models.PositiveIntegerField(_("of them poor or near-poor households"), default=0)
     minutes = models.FileField(_("minutes"), upload_to="meetings/%Y/", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,8 +64,8 @@ class VillageMeeting(models.Model):
 class Proposal(models.Model):
     """A proposed work or activity, pinned on the map, with its analysis and resource mix (VND)."""
 
-    commune = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
-    village = models.ForeignKey("geo.AdministrativeUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    commune = models.ForeignKey("geo.AdministrativeUnit", db_constraint=False, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
+    village = models.ForeignKey("geo.AdministrativeUnit", db_constraint=False, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
     meeting = models.ForeignKey(VillageMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("village meeting"))
     source_kind = models.CharField(_("proposed by"), max_length=30, choices=SourceKind.choices)
     source_name = models.CharField(_("proposing unit"), max_length=200, blank=True)
@@ -99,7 +99,7 @@ class Proposal(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     # Lower-case, without diacritics ("đ" as "d"): search finds "duong" and "đường" alike.
     search_text = models.TextField(blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -141,7 +141,7 @@ class ProposalEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -156,5 +156,5 @@ class Attachment(models.Model):
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
