@@ -45,7 +45,9 @@ units AS (
     JOIN districts d ON (%(level)s = 'district' AND u.id = d.id)
                      OR (%(level)s = 'commune' AND u.parent_id = d.id AND u.level = 'commune' AND u.is_current)
 ),
-figures AS (
+-- Computed once: the planner cannot count one province's districts ahead, and would otherwise
+-- aggregate the rollup again for every unit (measured at 705 districts: 90 ms instead of 5).
+figures AS MATERIALIZED (
     SELECT CASE WHEN %(level)s = 'district' THEN district_code ELSE commune_code END AS code,
            sum(total_investment) AS total_investment, sum(planned) AS planned, sum(allocated) AS allocated,
            sum(disbursed) AS disbursed, sum(project_count) AS project_count,
@@ -53,6 +55,7 @@ figures AS (
     FROM province_investmentrollup
     WHERE (commune_code = '') = (%(level)s = 'district')
       AND year IS NOT DISTINCT FROM %(year)s AND source = %(source)s AND (%(sector)s = '' OR sector = %(sector)s)
+      AND district_code IN (SELECT code FROM districts)  -- one province's rows only, not the country's
     GROUP BY 1
 ),
 rows AS (
