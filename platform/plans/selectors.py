@@ -216,7 +216,7 @@ def district_counts():
     }
 
 
-def province_cycle_rows(*, plan_year, on=None):
+def province_cycle_rows(*, plan_year, on=None, districts=None):
     """Per district: communes, cycles opened, cycles per current step, published and overdue.
 
     Read from the province's copy of the cycles (`province.CycleRollup`, kept by a trigger in every
@@ -229,9 +229,11 @@ def province_cycle_rows(*, plan_year, on=None):
     from tenants.models import District
 
     on = on or today()
-    districts = list(District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code"))
+    if districts is None:
+        districts = list(District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code"))
     counts = {}
-    for row in CycleRollup.objects.filter(plan_year=plan_year).values("schema_name", "step").annotate(n=Count("id")).order_by():
+    cycles = CycleRollup.objects.filter(plan_year=plan_year, schema_name__in=[d.schema_name for d in districts])
+    for row in cycles.values("schema_name", "step").annotate(n=Count("id")).order_by():
         counts.setdefault(row["schema_name"], {})[row["step"]] = row["n"]
     due = deadlines_for(plan_year=plan_year)
     communes = dict(

@@ -215,15 +215,20 @@ class CompareWorkbookApi(ProvinceOnly):
 
 class ComplianceInput(serializers.Serializer):
     year = serializers.IntegerField(min_value=1990, max_value=2100)
+    province = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    validate_province = DistributionInput.validate_province
 
 
 class PlanComplianceApi(ProvinceOnly):
     """GET each commune's plan-cycle step for a plan year and whether it is overdue, with the totals by district."""
 
     @extend_schema(
-        operation_id="province_plan_compliance", parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True, description="Plan year")],
+        operation_id="province_plan_compliance", parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, required=True, description="Plan year"),
+            OpenApiParameter("province", OpenApiTypes.STR, description="A province's code: only its districts and communes"),
+        ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         params = _params(ComplianceInput, request)
-        return Response(selectors.plan_compliance(plan_year=params["year"]))
+        return Response(selectors.plan_compliance(plan_year=params["year"], province=params.get("province", "")))

@@ -307,7 +307,7 @@ def _sum_by(rows, *, key, only):
     return {k: v for k, v in sorted(sums.items()) if v}
 
 
-def plan_compliance(*, plan_year, on=None):
+def plan_compliance(*, plan_year, on=None, province=""):
     """Across the province for a plan year: each commune's cycle step and whether it is overdue, and the totals by district.
 
     Read from the province's copy of the cycles (`CycleRollup`, kept by a trigger in every district
@@ -320,8 +320,11 @@ def plan_compliance(*, plan_year, on=None):
     from tenants.models import District
 
     on = on or today()
-    districts = list(District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code"))
-    steps = dict(CycleRollup.objects.filter(plan_year=plan_year).values_list("commune_id", "step"))
+    districts = District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code")
+    if province:
+        districts = districts.filter(unit__parent__code=province, unit__parent__level="province")
+    districts = list(districts)
+    steps = dict(CycleRollup.objects.filter(plan_year=plan_year, schema_name__in=[d.schema_name for d in districts]).values_list("commune_id", "step"))
     due = deadlines_for(plan_year=plan_year)
     code_of = {d.unit_id: d.unit.code for d in districts}
     # Only the columns the rows need: loading ten thousand boundaries would cost more than everything else.
@@ -339,4 +342,5 @@ def plan_compliance(*, plan_year, on=None):
             "step": step or "not_opened", "due": due_date.isoformat() if due_date else None,
             "overdue": bool(due_date and on > due_date),
         })
-    return {"plan_year": plan_year, "on": on.isoformat(), "districts": province_cycle_rows(plan_year=plan_year, on=on), "communes": rows}
+    return {"plan_year": plan_year, "on": on.isoformat(), "province": province or None,
+            "districts": province_cycle_rows(plan_year=plan_year, on=on, districts=districts), "communes": rows}

@@ -98,6 +98,18 @@ def test_bad_compare_parameters_are_400(client_for, query):
     assert response.status_code == 400
 
 
+def test_plan_compliance_of_one_province(client_for):
+    from geo.models import AdministrativeUnit
+
+    tinh = client_for("tinh")
+    body = tinh.get("/api/province/plan-compliance/?year=2027&province=27").json()
+    assert len(body["communes"]) == 121 and len(body["districts"]) == 8 and body["province"] == "27"
+    AdministrativeUnit.objects.create(code="98", name="Tỉnh Khác", level="province", geom=AdministrativeUnit.objects.get(code="27").geom)
+    other = tinh.get("/api/province/plan-compliance/?year=2027&province=98").json()
+    assert other["communes"] == [] and other["districts"] == []
+    assert tinh.get("/api/province/plan-compliance/?year=2027&province=258").status_code == 400
+
+
 def test_bad_compliance_year_is_400(client_for):
     assert client_for("tinh").get("/api/province/plan-compliance/").status_code == 400
     assert client_for("tinh").get("/api/province/plan-compliance/?year=twenty").status_code == 400
