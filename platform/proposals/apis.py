@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo.bbox import bbox_polygon
-from geo.features import cluster_cell_degrees, parse_zoom
+from geo.features import cluster_cell_degrees, feature_collection_response, page_numbers, parse_zoom
 from geo.parsers import SafeJSONParser
 from proposals import selectors, services
 from proposals.imports import proposals_import
@@ -34,34 +34,6 @@ LIST_PARAMETERS = [
 ]
 
 
-def _page_numbers(request, default=500, ceiling=5000):
-    try:
-        page = int(request.query_params.get("page", 1))
-        size = int(request.query_params.get("page_size", default))
-    except ValueError:
-        raise ValidationError({"page": [_("page and page_size must be whole numbers.")]})
-    if page < 1 or not 1 <= size <= ceiling:
-        raise ValidationError({"page": [_("page must be 1 or more and page_size between 1 and %(max)s.") % {"max": ceiling}]})
-    return page, size
-
-
-def feature_collection_response(request, count, features, page, size):
-    """A paginated GeoJSON FeatureCollection assembled from features PostgreSQL already wrote as JSON."""
-    def link(number):
-        params = request.GET.copy()
-        params["page"] = number
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-    head = {
-        "type": "FeatureCollection",
-        "count": count,
-        "next": link(page + 1) if page * size < count else None,
-        "previous": link(page - 1) if page > 1 else None,
-    }
-    body = json.dumps(head)[:-1] + ', "features": [' + (features if isinstance(features, str) else ",".join(features)) + "]}"
-    return HttpResponse(body, content_type="application/geo+json")
-
-
 def _act(call):
     """Run a service: PermissionError → 403, a missing row → 404; ValidationError goes to the API handler (400)."""
     try:
@@ -77,10 +49,10 @@ class ProposalListApi(APIView):
 
     @extend_schema(operation_id="proposals_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        page, size = _page_numbers(request)
+        page, size = page_numbers(request)
         proposals = selectors.proposal_filter(selectors.proposals_visible_to(request.user, request.tenant), request.query_params)
         count, features = selectors.proposal_features(proposals, limit=size, offset=(page - 1) * size)
-        return feature_collection_response(request, count, features, page, size)
+        return feature_collection_response(request, count=count, features=features, page=page, size=size)
 
     @extend_schema(request=ProposalFeatureInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -243,11 +215,11 @@ class VillageMeetingListApi(APIView):
                 meetings = meetings.filter(**{f"{field}__in": request.query_params[param].split(",")})
         if request.query_params.get("bbox"):
             meetings = meetings.filter(village__geom__intersects=bbox_polygon(request.query_params["bbox"]))
-        page, size = _page_numbers(request)
+        page, size = page_numbers(request)
         count = meetings.count()
         rows = meetings.order_by("-held_on", "-id")[(page - 1) * size: page * size]
         features = [json.dumps(meeting_feature(m)) for m in rows]
-        return feature_collection_response(request, count, features, page, size)
+        return feature_collection_response(request, count=count, features=features, page=page, size=size)
 
     @extend_schema(request=VillageMeetingInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -296,7 +268,7 @@ class PublicProposalListApi(APIView):
 
     @extend_schema(operation_id="public_proposals_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        page, size = _page_numbers(request)
+        page, size = page_numbers(request)
         proposals = selectors.proposal_filter(Proposal.objects.filter(is_published=True), request.query_params)
         count, features = selectors.proposal_features(proposals, limit=size, offset=(page - 1) * size)
-        return feature_collection_response(request, count, features, page, size)
+        return feature_collection_response(request, count=count, features=features, page=page, size=size)
