@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -43,3 +44,21 @@ class User(AbstractUser):
             raise ValidationError({"unit": _("This role is not scoped to a unit.")})
         if level is not None and (self.unit is None or self.unit.level != level):
             raise ValidationError({"unit": _("This role needs a unit of level %(level)s.") % {"level": level}})
+
+
+class StateChange(models.Model):
+    """The audit row of a workflow: who moved a record from which state to which, when, with what note.
+
+    Abstract: each app's event model adds its foreign key to the record and its `action`. Districts
+    refer to the (public) user without a database constraint, like every district reference into public.
+    """
+
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]

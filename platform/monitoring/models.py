@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import StateChange
 from province.models import ReportPeriodKind
 
 
@@ -92,19 +93,11 @@ class Activity(models.Model):
         return self.title
 
 
-class MEPlanEvent(models.Model):
+class MEPlanEvent(StateChange):
     """Every change of an M&E plan: created, edited, approved."""
 
     me_plan = models.ForeignKey(MEPlan, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
 
 class ReportingPeriod(models.Model):
@@ -173,19 +166,11 @@ class PeriodicReport(models.Model):
         return "village" if self.village_id else "commune"
 
 
-class ReportEvent(models.Model):
+class ReportEvent(StateChange):
     """Every change of a report: created, edited, consolidated, submitted, accepted, returned."""
 
     report = models.ForeignKey(PeriodicReport, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
 
 class IndicatorValue(models.Model):

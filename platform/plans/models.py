@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import StateChange
 from proposals.models import Sector
 from province.models import CapitalSource, PlanStep
 
@@ -191,19 +192,11 @@ class CommunePlan(models.Model):
         return f"{self.cycle} v{self.number} ({self.get_kind_display()})"
 
 
-class PlanEvent(models.Model):
+class PlanEvent(StateChange):
     """Every change of a plan version's state: created, frozen, consultation opened, resolution, approval, announcement."""
 
     plan = models.ForeignKey(CommunePlan, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
 
 class SocioEconomicTarget(models.Model):
