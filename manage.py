@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent
 
 
 def main():
-    for path in (ROOT / "platform", ROOT):
+    for path in (ROOT / "platform",):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

@@ -245,7 +245,7 @@ def browser_first_map(runs):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--pythonpath", f"{ROOT / 'platform'},{ROOT}",
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--pythonpath", str(ROOT / 'platform'),
          "--bind", f"127.0.0.1:{port}", "--workers", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

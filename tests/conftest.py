@@ -93,7 +93,7 @@ def live_url(django_db_setup):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     log = open(ROOT / "var" / "test-server.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--pythonpath", f"{ROOT / 'platform'},{ROOT}",
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--pythonpath", str(ROOT / 'platform'),
          "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

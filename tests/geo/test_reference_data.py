@@ -12,7 +12,7 @@ from tenants.models import District
 
 from tests.conftest import ROOT
 
-FIXTURES = ROOT / "fixtures" / "bac-ninh"
+FIXTURES = ROOT / "platform" / "fixtures" / "bac-ninh"
 Level = AdministrativeUnit.Level
 
 

@@ -1,11 +1,10 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from geo.services import reference_units_load
 
-FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "bac-ninh"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "bac-ninh"
 
 
 class Command(BaseCommand):
