@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from accounts.access import can_view_commune, visible_commune_ids
 from geo.models import AdministrativeUnit
+from geo.selectors import communes_of
 from plans.models import (
     PUBLISHED,
+    STEP_CHOICES,
     STEP_OWNER,
     CommunePlan,
     Orientation,
@@ -267,3 +269,28 @@ def envelope_totals(*, plan_year):
     if not Orientation.objects.filter(plan_year=plan_year, published_at__isnull=False).exists():
         return None
     return {r["capital_source"]: r["total"] for r in envelopes.values("capital_source").annotate(total=Sum("amount")).order_by("capital_source")}
+
+
+def dashboard_rows(*, user, district, plan_year: int) -> list[dict]:
+    """Every commune of the district that the user may see, with its cycle for the plan year (or none).
+
+    Each row: commune (GSO code), commune_name, cycle (id or None), step, step_name, state
+    (`no_cycle` or the cycle's summary state) and overdue_steps (step codes). Serves the district
+    dashboard (Đ16) as a table, a map and `GET …/api/plans/dashboard/`.
+    """
+    cycles = {c.commune_id: c for c in cycle_list(user=user, district=district, plan_year=plan_year)}
+    due = deadlines_for(plan_year=plan_year)
+    ids = visible_commune_ids(user, district)
+    rows = []
+    for commune in communes_of(district.unit):
+        if ids is not None and commune.pk not in ids:
+            continue
+        cycle = cycles.get(commune.pk)
+        row = {"commune": commune.code, "commune_name": commune.name, "cycle": None, "step": None, "state": "no_cycle", "overdue_steps": []}
+        if cycle is not None:
+            steps = cycle_steps(cycle=cycle, deadlines=due)
+            row.update(cycle=cycle.pk, step=cycle.step, step_name=str(dict(STEP_CHOICES)[cycle.step]),
+                       state=cycle_summary_state(cycle=cycle, deadlines=due),
+                       overdue_steps=[s["step"] for s in steps if s["state"] == StepState.OVERDUE])
+        rows.append(row)
+    return rows

@@ -1,12 +1,12 @@
 """Pages of the plan cycle: a commune's cycle, and the district's dashboard of every commune."""
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.access import can_moderate_public_comments, can_orient_communes, can_plan_for_commune, can_review_commune, commune_unit_of
-from plans import selectors
 from geo.models import AdministrativeUnit
+from plans import selectors
 from plans.models import PUBLISHED, STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanKind, PlanningTeam, PlanStatus, PublicComment
 from proposals.models import Sector
 from province.models import CapitalSource, PlanStep
@@ -21,12 +21,10 @@ def _default_year():
 @require_safe
 def dashboard(request):
     """The district's communes, their cycle's step and state for a plan year, as a table and a map."""
-    from plans.apis import dashboard_rows
-
     year = request.GET.get("plan_year", "")
     year = int(year) if year.isdigit() else _default_year()
     own = commune_unit_of(request.user)
-    rows = dashboard_rows(request, year)
+    rows = selectors.dashboard_rows(user=request.user, district=request.tenant, plan_year=year)
     # The "open a cycle" form lists the communes without a cycle that this user may open one for:
     # the district's staff for any of its communes, a commune team for its own (the service checks again).
     units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=[r["commune"] for r in rows if r["cycle"] is None])}

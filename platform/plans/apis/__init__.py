@@ -1,0 +1,82 @@
+"""Thin API views of the plan cycle, one module per step of the Decision: they parse input, ask selectors and call services.
+
+Staff API under /d/<slug>/api/plans/ (signed-in users of the district, gated by the middleware);
+the public, read-only surface (plus posting a moderated comment) under /d/<slug>/api/public/plans/.
+"""
+from plans.apis.approval import (  # noqa: F401
+    ApprovalInput,
+    DistrictApprovalApi,
+    ResolutionApi,
+)
+from plans.apis.common import (  # noqa: F401
+    PlanItemFeatureSerializer,
+    TargetOutput,
+    cycle_data,
+    plan_data,
+)
+from plans.apis.consultation import (  # noqa: F401
+    CommentAnswerApi,
+    CommentInput,
+    CommentListApi,
+    CommentModerateApi,
+    ConferenceApi,
+    ConsultationOpenApi,
+)
+from plans.apis.cycle import (  # noqa: F401
+    CycleDetailApi,
+    CycleListApi,
+    CycleStepCompleteApi,
+    DashboardApi,
+    EvidenceApi,
+)
+from plans.apis.exports import (  # noqa: F401
+    AnyAccept,
+    PlanDocumentApi,
+    PlanTablesApi,
+    PlanWorksApi,
+)
+from plans.apis.feedback import (  # noqa: F401
+    FeedbackAnswerApi,
+    FeedbackListApi,
+)
+from plans.apis.implementation import (  # noqa: F401
+    ActionProgrammeApi,
+)
+from plans.apis.orientation import (  # noqa: F401
+    CycleOrientationApi,
+    OrientationListApi,
+    OrientationPublishApi,
+)
+from plans.apis.province import (  # noqa: F401
+    ProvinceCyclesApi,
+)
+from plans.apis.public import (  # noqa: F401
+    COMMENT_RATE_LIMIT,
+    COMMENT_RATE_WINDOW_S,
+    HONEYPOT_FIELD,
+    PublicApi,
+    PublicCommentApi,
+    PublicPlanDetailApi,
+    PublicPlanDocumentApi,
+    PublicPlanListApi,
+    PublicPlanWorksApi,
+)
+from plans.apis.schema import document_schemas  # noqa: E402
+from plans.apis.team import (  # noqa: F401
+    TeamApi,
+)
+from plans.apis.versions import (  # noqa: F401
+    DraftCreateApi,
+    FeatureInput,
+    ItemInput,
+    PlanAmendApi,
+    PlanCompareApi,
+    PlanDetailApi,
+    PlanItemDetailApi,
+    PlanItemListApi,
+    PlanNewVersionApi,
+    TargetDetailApi,
+    TargetListApi,
+)
+
+document_schemas()

@@ -1,0 +1,39 @@
+"""Đ6 and Đ16.3: the People's Council resolution and the district's approval decision."""
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geo.parsers import SafeJSONParser
+from plans import selectors, services
+from plans.apis.common import _valid, plan_data
+
+
+class ApprovalInput(serializers.Serializer):
+    number = serializers.CharField(max_length=50)
+    date = serializers.DateField()
+    file = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class ResolutionApi(APIView):
+    """POST (multipart or JSON) the People's Council resolution on the final plan: {number, date, file}."""
+
+    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        data = _valid(ApprovalInput, request.data)
+        plan = services.plan_record_resolution(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
+        return Response(plan_data(plan))
+
+
+class DistrictApprovalApi(APIView):
+    """POST (multipart or JSON) the district's approval decision: {number, date, file}."""
+
+    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        data = _valid(ApprovalInput, request.data)
+        plan = services.plan_record_district_approval(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
+        return Response(plan_data(plan))

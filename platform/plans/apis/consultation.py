@@ -1,0 +1,103 @@
+"""Steps 3 and 5 (Đ5.3, Đ5.5): conferences, the comment window, moderation and answers."""
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from plans import selectors, services
+from plans.apis.common import _text, _valid, plan_data
+from plans.models import (
+    PlanItem,
+    PublicComment,
+)
+
+
+class ConferenceApi(APIView):
+    class Input(serializers.Serializer):
+        kind = serializers.CharField()
+        held_on = serializers.DateField()
+        participants = serializers.IntegerField(min_value=1)
+        participants_description = serializers.CharField(allow_blank=True, required=False, default="")
+        summary = serializers.CharField()
+
+    def post(self, request, pk):
+        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        data = _valid(self.Input, request.data)
+        conference = services.conference_record(actor=request.user, cycle=cycle, **data)
+        return Response({"id": conference.pk}, status=201)
+
+
+class ConsultationOpenApi(APIView):
+    class Input(serializers.Serializer):
+        closes_on = serializers.DateField()
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        plan = services.consultation_open(actor=request.user, plan=plan, **_valid(self.Input, request.data))
+        return Response(plan_data(plan))
+
+
+def _comment_data(c, *, public=False):
+    data = {"id": c.pk, "item": c.item_id, "author_name": c.author_name, "author_kind": c.author_kind, "body": c.body,
+            "created_at": c.created_at, "answer": c.answer, "answered_at": c.answered_at}
+    if not public:
+        data.update(status=c.status, via_commune=c.via_commune)
+    return data
+
+
+class CommentInput(serializers.Serializer):
+    body = serializers.CharField(max_length=services.PUBLIC_COMMENT_MAX_CHARS)
+    author_name = serializers.CharField(max_length=services.PUBLIC_NAME_MAX_CHARS)
+    author_kind = serializers.ChoiceField(choices=PublicComment.AuthorKind.choices, default=PublicComment.AuthorKind.RESIDENT)
+    item = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+def _comment_item(plan, item_id):
+    if not item_id:
+        return None
+    item = PlanItem.objects.filter(pk=item_id, plan=plan).first()
+    if item is None:
+        raise serializers.ValidationError({"item": [_("That item is not in this plan.")]})
+    return item
+
+
+class CommentListApi(APIView):
+    """GET every public comment of a version (for moderation); POST one given at the commune office (typed in by the team)."""
+
+    def get(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        return Response([_comment_data(c) for c in plan.public_comments.all()])
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        data = _valid(CommentInput, request.data)
+        comment = services.public_comment_submit(plan=plan, actor=request.user, item=_comment_item(plan, data.pop("item")), **data)
+        return Response(_comment_data(comment), status=201)
+
+
+class CommentModerateApi(APIView):
+    """POST {decision: publish|reject}."""
+
+    def post(self, request, pk):
+        comment = _comment_for(request, pk)
+        decision = _text(request, "decision")
+        if decision not in ("publish", "reject"):
+            return Response({"decision": [_("publish or reject.")]}, status=400)
+        comment = services.public_comment_moderate(actor=request.user, comment=comment, publish=decision == "publish")
+        return Response(_comment_data(comment))
+
+
+class CommentAnswerApi(APIView):
+    def post(self, request, pk):
+        comment = services.public_comment_answer(actor=request.user, comment=_comment_for(request, pk),
+                                                 answer=_text(request, "answer")[:5000])
+        return Response(_comment_data(comment))
+
+
+def _comment_for(request, pk):
+    comment = PublicComment.objects.filter(pk=pk).first()
+    if comment is None:
+        raise Http404
+    selectors.plan_get(user=request.user, pk=comment.plan_id)
+    return comment

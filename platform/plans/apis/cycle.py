@@ -1,0 +1,79 @@
+"""The cycle (Đ3–Đ6): list, open, read, complete a step, step evidence, the district dashboard."""
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geo.models import AdministrativeUnit
+from geo.parsers import SafeJSONParser
+from plans import selectors, services
+from plans.apis.common import _text, _valid, cycle_data
+
+
+class CycleListApi(APIView):
+    """GET the cycles the user may see (`plan_year` filter); POST opens one: {commune, plan_year}."""
+
+    class Input(serializers.Serializer):
+        commune = serializers.CharField()
+        plan_year = serializers.IntegerField()
+
+    def get(self, request):
+        year = request.query_params.get("plan_year")
+        if year is not None and not year.isdigit():
+            return Response({"plan_year": [_("A year, e.g. 2027.")]}, status=400)
+        cycles = selectors.cycle_list(user=request.user, district=request.tenant, plan_year=int(year) if year else None)
+        deadlines = {}
+        rows = []
+        for cycle in cycles:
+            due = deadlines.setdefault(cycle.plan_year, selectors.deadlines_for(plan_year=cycle.plan_year))
+            rows.append({"id": cycle.pk, "commune": cycle.commune.code, "commune_name": cycle.commune.name, "plan_year": cycle.plan_year,
+                         "step": cycle.step, "state": selectors.cycle_summary_state(cycle=cycle, deadlines=due)})
+        return Response({"count": len(rows), "results": rows})
+
+    def post(self, request):
+        data = _valid(self.Input, request.data)
+        commune = AdministrativeUnit.objects.filter(code=data["commune"], level="commune", parent=request.tenant.unit).first()
+        if commune is None:
+            return Response({"commune": [_("No such commune in this district.")]}, status=400)
+        cycle = services.cycle_create(actor=request.user, commune=commune, plan_year=data["plan_year"])
+        return Response(cycle_data(cycle), status=201)
+
+
+class CycleDetailApi(APIView):
+    def get(self, request, pk):
+        return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
+
+
+class CycleStepCompleteApi(APIView):
+    """POST completes the current step (if it is `step`) and moves on: {note}."""
+
+    def post(self, request, pk, step):
+        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=_text(request, "note")[:2000])
+        return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
+
+
+class EvidenceApi(APIView):
+    """POST (multipart or JSON) a document or meeting record for a step: {step, title, file}."""
+
+    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
+
+    def post(self, request, pk):
+        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        title = _text(request, "title").strip()
+        if not title:
+            return Response({"title": [_("This field is required.")]}, status=400)
+        evidence = services.evidence_add(actor=request.user, cycle=cycle, step=_text(request, "step"), title=title[:300],
+                                         file=request.FILES.get("file"))
+        return Response({"id": evidence.pk, "title": evidence.title}, status=201)
+
+
+class DashboardApi(APIView):
+    """Every commune of the district with its cycle for a plan year (or none yet): step and state, for the table and the map."""
+
+    def get(self, request):
+        year = request.query_params.get("plan_year", "")
+        if not year.isdigit():
+            return Response({"plan_year": [_("A year, e.g. 2027.")]}, status=400)
+        return Response({"plan_year": int(year), "communes": selectors.dashboard_rows(user=request.user, district=request.tenant, plan_year=int(year))})

@@ -1,0 +1,54 @@
+"""Step 4 (Đ5.4, Đ16.2): the district's comments and the team's answers."""
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from plans import selectors, services
+from plans.apis.common import _text, _valid
+from plans.models import (
+    DistrictFeedback,
+    PlanItem,
+)
+from proposals.models import Sector
+
+
+def _feedback_data(f):
+    return {"id": f.pk, "item": f.item_id, "sector": f.sector, "office": f.office, "body": f.body, "author": f.author.username,
+            "created_at": f.created_at, "answer": f.answer, "answered_at": f.answered_at}
+
+
+class FeedbackListApi(APIView):
+    """GET the district's comments on a version; POST one (district staff, step 4): {body, item | sector, office}."""
+
+    class Input(serializers.Serializer):
+        body = serializers.CharField(max_length=5000)
+        item = serializers.IntegerField(required=False, allow_null=True, default=None)
+        sector = serializers.ChoiceField(choices=Sector.choices, required=False, allow_blank=True, default="")
+        office = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def get(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        return Response([_feedback_data(f) for f in DistrictFeedback.objects.filter(plan__cycle=plan.cycle).select_related("author")])
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        data = _valid(self.Input, request.data)
+        item = None
+        if data["item"]:
+            item = PlanItem.objects.filter(pk=data["item"], plan=plan).first()
+            if item is None:
+                return Response({"item": [_("That item is not in this version.")]}, status=400)
+        feedback = services.feedback_create(actor=request.user, plan=plan, body=data["body"], item=item, sector=data["sector"], office=data["office"])
+        return Response(_feedback_data(feedback), status=201)
+
+
+class FeedbackAnswerApi(APIView):
+    def post(self, request, pk):
+        feedback = DistrictFeedback.objects.filter(pk=pk).first()
+        if feedback is None:
+            raise Http404
+        selectors.plan_get(user=request.user, pk=feedback.plan_id)
+        feedback = services.feedback_answer(actor=request.user, feedback=feedback, answer=_text(request, "answer")[:5000])
+        return Response(_feedback_data(feedback))

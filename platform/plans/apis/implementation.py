@@ -1,0 +1,43 @@
+"""Đ7: action programmes."""
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from plans import selectors, services
+from plans.apis.common import _valid
+from plans.models import (
+    PlanItem,
+)
+
+
+class ActionProgrammeApi(APIView):
+    class Task(serializers.Serializer):
+        task = serializers.CharField(max_length=300)
+        assignee = serializers.CharField(max_length=200)
+        starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+        due_on = serializers.DateField()
+        item = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    class Input(serializers.Serializer):
+        title = serializers.CharField(max_length=300)
+        issued_by = serializers.CharField(max_length=200)
+        issued_on = serializers.DateField()
+        tasks = serializers.ListField(child=serializers.DictField(), max_length=500)
+
+    def post(self, request, pk):
+        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        data = _valid(self.Input, request.data)
+        tasks = []
+        for i, t in enumerate(data.pop("tasks")):
+            s = self.Task(data=t)
+            if not s.is_valid():
+                return Response({"tasks": {i: s.errors}}, status=400)
+            task = dict(s.validated_data)
+            if task["item"]:
+                task["item"] = PlanItem.objects.filter(pk=task["item"], plan__cycle=cycle).first()
+                if task["item"] is None:
+                    return Response({"tasks": {i: {"item": [_("That item is not in this plan.")]}}}, status=400)
+            tasks.append(task)
+        programme = services.action_programme_create(actor=request.user, cycle=cycle, tasks=tasks, **data)
+        return Response({"id": programme.pk}, status=201)

@@ -1,0 +1,68 @@
+"""Step 2 (Đ5.2): the district's orientation and envelopes; a commune reads its own."""
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from plans import selectors, services
+from plans.apis.common import _valid
+
+
+class CycleOrientationApi(APIView):
+    """GET the published orientation for the cycle's plan year, with this commune's envelopes."""
+
+    def get(self, request, pk):
+        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        out = []
+        for o in selectors.orientations_for(user=request.user, plan_year=cycle.plan_year).filter(published_at__isnull=False):
+            out.append(_orientation_data(o, commune=cycle.commune))
+        return Response({"results": out})
+
+
+def _orientation_data(o, commune=None):
+    envelopes = [e for e in o.all_envelopes if commune is None or e.commune_id == commune.pk]
+    return {
+        "id": o.pk, "plan_year": o.plan_year, "title": o.title, "summary": o.summary, "expected_programmes": o.expected_programmes,
+        "published_at": o.published_at,
+        "documents": [{"title": d.title, "url": d.url or (d.file.url if d.file else "")} for d in o.documents.all()],
+        "envelopes": [{"commune": e.commune.code, "sector": e.sector, "capital_source": e.capital_source,
+                       "amount": e.amount} for e in envelopes],
+    }
+
+
+class OrientationListApi(APIView):
+    """GET orientations (communes see published ones); POST creates one (district): {plan_year, title, ..., envelopes: [...]}."""
+
+    class Input(serializers.Serializer):
+        plan_year = serializers.IntegerField(min_value=2016, max_value=2100)
+        title = serializers.CharField(max_length=300)
+        summary = serializers.CharField(allow_blank=True, required=False, default="")
+        expected_programmes = serializers.CharField(allow_blank=True, required=False, default="")
+        documents = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+        envelopes = serializers.ListField(child=serializers.DictField(), required=False, default=list, max_length=5000)
+
+    def get(self, request):
+        from accounts.access import commune_unit_of
+
+        commune = commune_unit_of(request.user)
+        return Response({"results": [_orientation_data(o, commune=commune) for o in selectors.orientations_for(user=request.user)]})
+
+    def post(self, request):
+        data = _valid(self.Input, request.data)
+        for d in data["documents"]:
+            if not str(d.get("title", "")).strip():
+                return Response({"documents": [_("Each document has a title.")]}, status=400)
+        orientation = services.orientation_create(actor=request.user, district_unit=request.tenant.unit, **data)
+        return Response({"id": orientation.pk}, status=201)
+
+
+class OrientationPublishApi(APIView):
+    def post(self, request, pk):
+        from plans.models import Orientation
+
+        orientation = Orientation.objects.filter(pk=pk).first()
+        if orientation is None:
+            raise Http404
+        services.orientation_publish(actor=request.user, orientation=orientation)
+        return Response({"id": orientation.pk, "published": True})

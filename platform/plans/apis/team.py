@@ -1,0 +1,35 @@
+"""Đ3: the commune planning team."""
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from plans import selectors, services
+from plans.apis.common import _valid, cycle_data
+
+
+class TeamApi(APIView):
+    """PUT the planning team of the cycle (Đ3): {decision_number, decision_date, members: [...]}."""
+
+    class Member(serializers.Serializer):
+        full_name = serializers.CharField(max_length=200)
+        position = serializers.CharField(max_length=200)
+        represents = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+        is_leader = serializers.BooleanField(default=False)
+        is_commune_chairman = serializers.BooleanField(default=False)
+
+    class Input(serializers.Serializer):
+        decision_number = serializers.CharField(max_length=50, allow_blank=True, required=False, default="")
+        decision_date = serializers.DateField(required=False, allow_null=True, default=None)
+        members = serializers.ListField(child=serializers.DictField(), max_length=50)
+
+    def put(self, request, pk):
+        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        data = _valid(self.Input, request.data)
+        members = []
+        for i, m in enumerate(data["members"]):
+            s = self.Member(data=m)
+            if not s.is_valid():
+                return Response({"members": {i: s.errors}}, status=400)
+            members.append(dict(s.validated_data))
+        services.team_set(actor=request.user, cycle=cycle, members=members, decision_number=data["decision_number"], decision_date=data["decision_date"])
+        return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))

@@ -1,0 +1,166 @@
+"""Plan versions (Đ5.3–Đ5.5): the draft, items (GeoJSON), targets, new versions, amendments, comparison."""
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geo.bbox import filter_bbox
+from geo.fields import GuardedGeometryField
+from geo.pagination import FeaturePagination
+from plans import selectors, services
+from plans.apis.common import PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data
+from plans.models import (
+    PlanItem,
+    SocioEconomicTarget,
+)
+from proposals.models import Proposal, Sector
+
+
+class DraftCreateApi(APIView):
+    """POST creates draft v1 (step 3), by default with an item per accepted proposal: {from_accepted: true}."""
+
+    def post(self, request, pk):
+        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        plan = services.plan_create_draft(actor=request.user, cycle=cycle, from_accepted=_data(request).get("from_accepted", True) is not False)
+        return Response(plan_data(plan), status=201)
+
+
+class PlanDetailApi(APIView):
+    """GET a version with its targets and items; PATCH its texts {assessment, solutions, monitoring} while it is being written."""
+
+    class Input(serializers.Serializer):
+        assessment = serializers.CharField(allow_blank=True, required=False)
+        solutions = serializers.CharField(allow_blank=True, required=False)
+        monitoring = serializers.CharField(allow_blank=True, required=False)
+
+    def get(self, request, pk):
+        return Response(plan_data(selectors.plan_get(user=request.user, pk=pk)))
+
+    def patch(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        plan = services.plan_update(actor=request.user, plan=plan, **_valid(self.Input, request.data))
+        return Response(plan_data(plan))
+
+
+class ItemInput(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=PlanItem.Kind.choices, default=PlanItem.Kind.WORK)
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    estimated_cost = serializers.IntegerField(min_value=0, max_value=10**15, required=False, default=0)
+    funding = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=10**15), required=False, default=dict)
+    responsible_unit = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    proposals = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=100)
+
+
+class FeatureInput(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Feature"])
+    geometry = GuardedGeometryField(allow_null=True, required=False)
+    properties = serializers.DictField()
+
+
+def _feature(request, *, partial=False):
+    feature = _valid(FeatureInput, request.data)
+    item = ItemInput(data=feature["properties"], partial=partial)
+    if not item.is_valid():
+        raise serializers.ValidationError(item.errors)
+    return feature.get("geometry"), dict(item.validated_data)
+
+
+class PlanItemListApi(APIView):
+    """GET the items of a version as GeoJSON (paginated, `bbox`); POST adds one as a GeoJSON Feature (geometry may be null for an activity)."""
+
+    def get(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        items = filter_bbox(selectors.plan_items(plan=plan), request)
+        paginator = FeaturePagination()
+        page = paginator.paginate_queryset(items, request, view=self)
+        return paginator.get_paginated_response(PlanItemFeatureSerializer(page, many=True).data)
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        geom, data = _feature(request)
+        ids = data.pop("proposals")
+        proposals = list(Proposal.objects.filter(pk__in=ids))
+        if len(proposals) != len(set(ids)):
+            return Response({"proposals": [_("Unknown proposal.")]}, status=400)
+        item = services.item_create(actor=request.user, plan=plan, proposals=proposals, geom=geom, **data)
+        return Response(PlanItemFeatureSerializer(item).data, status=201)
+
+
+class PlanItemDetailApi(APIView):
+    """PATCH an item (a GeoJSON Feature with the properties to change) or DELETE it, while its version is being written."""
+
+    def _item(self, request, pk):
+        item = PlanItem.objects.select_related("plan").filter(pk=pk).first()
+        if item is None:
+            raise Http404
+        selectors.plan_get(user=request.user, pk=item.plan_id)
+        return item
+
+    def patch(self, request, pk):
+        item = self._item(request, pk)
+        geom, data = _feature(request, partial=True)
+        data.pop("proposals", None)
+        item = services.item_update(actor=request.user, item=item, geom=geom, **data)
+        return Response(PlanItemFeatureSerializer(item).data)
+
+    def delete(self, request, pk):
+        services.item_delete(actor=request.user, item=self._item(request, pk))
+        return Response(status=204)
+
+
+class TargetListApi(APIView):
+    class Input(serializers.Serializer):
+        indicator = serializers.CharField(max_length=300)
+        unit = serializers.CharField(max_length=50)
+        current_estimate = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True, default=None)
+        next_target = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+    def get(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        return Response(TargetOutput(plan.targets.all(), many=True).data)
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        target = services.target_create(actor=request.user, plan=plan, **_valid(self.Input, request.data))
+        return Response(TargetOutput(target).data, status=201)
+
+
+class TargetDetailApi(APIView):
+    def delete(self, request, pk):
+        target = SocioEconomicTarget.objects.filter(pk=pk).first()
+        if target is None:
+            raise Http404
+        selectors.plan_get(user=request.user, pk=target.plan_id)
+        services.target_delete(actor=request.user, target=target)
+        return Response(status=204)
+
+
+class PlanNewVersionApi(APIView):
+    """POST {kind: revised|final} carries the newest version forward."""
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        new = services.plan_new_version(actor=request.user, plan=plan, kind=_text(request, "kind"))
+        return Response(plan_data(new), status=201)
+
+
+class PlanAmendApi(APIView):
+    """POST {reason} starts an amendment of an approved plan, which stays as approved."""
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        new = services.plan_amend(actor=request.user, plan=plan, reason=_text(request, "reason")[:2000])
+        return Response(plan_data(new), status=201)
+
+
+class PlanCompareApi(APIView):
+    def get(self, request, pk, other):
+        a = selectors.plan_get(user=request.user, pk=pk)
+        b = selectors.plan_get(user=request.user, pk=other)
+        if a.cycle_id != b.cycle_id:
+            return Response({"other": [_("Compare two versions of the same cycle.")]}, status=400)
+        return Response({"a": a.number, "b": b.number, **selectors.plans_compare(a=a, b=b)})

@@ -1,0 +1,69 @@
+"""Đ6 and Đ16.3: the People's Council resolution and the district's approval decision."""
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.models import (
+    CommunePlan,
+    PlanKind,
+    PlanStatus,
+)
+from plans.services.common import (
+    _check_file,
+    _lock_plan,
+    _plan_event,
+    _require_commune_team,
+    _require_district,
+    _require_editable,
+    _require_step,
+)
+from province.models import PlanStep
+
+
+@transaction.atomic
+def plan_record_resolution(*, actor, plan: CommunePlan, number: str, on: date, file=None) -> CommunePlan:
+    """The commune People's Council passed the final plan (or an amendment): the version is frozen from now on."""
+    plan = _lock_plan(plan)
+    _require_commune_team(actor, plan.cycle.commune)
+    if plan.kind == PlanKind.FINAL:
+        _require_step(plan.cycle, PlanStep.APPROVAL)
+    elif plan.kind != PlanKind.AMENDMENT:
+        raise ValidationError({"plan": [_("The People's Council passes the final plan or an amendment, not a draft.")]})
+    _require_editable(plan)
+    if not (number or "").strip() or on is None:
+        raise ValidationError({"number": [_("Give the number and date of the resolution.")]})
+    _check_file(file, "file")
+    plan.council_resolution_number, plan.council_resolution_date = number.strip(), on
+    if file:
+        plan.council_resolution_file = file
+    plan.status = PlanStatus.FROZEN
+    plan.consultation_closes_on = None
+    plan.save()
+    _plan_event(plan, actor=actor, action="council_resolution", from_status=PlanStatus.WORKING, to_status=PlanStatus.FROZEN, note=number)
+    return plan
+
+
+@transaction.atomic
+def plan_record_district_approval(*, actor, plan: CommunePlan, number: str, on: date, file=None) -> CommunePlan:
+    """The district approves the plan the People's Council passed (Đ16.3). An approved amendment is announced at once."""
+    plan = _lock_plan(plan)
+    _require_district(actor, plan.cycle.commune)
+    if not plan.council_resolution_number:
+        raise ValidationError({"plan": [_("The People's Council resolution comes first.")]})
+    if plan.status == PlanStatus.APPROVED:
+        raise ValidationError({"plan": [_("Already approved.")]})
+    if not (number or "").strip() or on is None:
+        raise ValidationError({"number": [_("Give the number and date of the decision.")]})
+    _check_file(file, "file")
+    plan.district_decision_number, plan.district_decision_date = number.strip(), on
+    if file:
+        plan.district_decision_file = file
+    plan.status, plan.approved_at = PlanStatus.APPROVED, timezone.now()
+    if plan.kind == PlanKind.AMENDMENT:
+        plan.announced_at = plan.approved_at
+    plan.save()
+    _plan_event(plan, actor=actor, action="district_approval", from_status=PlanStatus.FROZEN, to_status=PlanStatus.APPROVED, note=number)
+    return plan

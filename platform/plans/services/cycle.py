@@ -1,0 +1,145 @@
+"""The cycle (Đ3–Đ6): opening a commune's cycle for a plan year, completing its steps in order, step evidence."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import can_plan_for_commune, can_review_commune
+from geo.models import AdministrativeUnit
+from plans.models import (
+    STEP_ORDER,
+    STEP_OWNER,
+    Conference,
+    CycleTransition,
+    DistrictFeedback,
+    Orientation,
+    Owner,
+    PlanCycle,
+    PlanKind,
+    PlanningTeam,
+    PlanStatus,
+    PublicComment,
+    StepEvidence,
+)
+from plans.services.common import _check_file, _forbidden, _lock_cycle, _plan_event
+from plans.services.team import team_check
+from province.models import PlanStep
+
+
+@transaction.atomic
+def cycle_create(*, actor, commune: AdministrativeUnit, plan_year: int) -> PlanCycle:
+    """Open a commune's cycle for a plan year: by its planning team, or by the district for one of its communes."""
+    if not (can_plan_for_commune(actor, commune) or can_review_commune(actor, commune)):
+        raise _forbidden()
+    if not 2016 <= plan_year <= 2100:
+        raise ValidationError({"plan_year": [_("Not a plan year.")]})
+    if PlanCycle.objects.filter(commune=commune, plan_year=plan_year).exists():
+        raise ValidationError({"plan_year": [_("This commune already has a cycle for that plan year.")]})
+    try:
+        with transaction.atomic():
+            return PlanCycle.objects.create(commune=commune, plan_year=plan_year, created_by=actor)
+    except IntegrityError:
+        raise ValidationError({"plan_year": [_("This commune already has a cycle for that plan year.")]})
+
+
+@transaction.atomic
+def cycle_step_complete(*, actor, cycle: PlanCycle, step: str, note: str = "") -> PlanCycle:
+    """Complete the current step and move to the next one, if `actor` owns the step and its conditions hold."""
+    if step not in PlanStep.values:
+        raise ValidationError({"step": [_("Unknown step.")]})
+    cycle = _lock_cycle(cycle)
+    owner = STEP_OWNER[PlanStep(step)]
+    allowed = can_plan_for_commune(actor, cycle.commune) if owner == Owner.COMMUNE else can_review_commune(actor, cycle.commune)
+    if not allowed:
+        raise _forbidden(_("This step is done by the %(owner)s.") % {"owner": owner.label})
+    if cycle.step != step:
+        raise ValidationError({"step": [_("Steps are done in order: the current step is %(now)s.") % {"now": cycle.get_step_display()}]})
+    _STEP_CONDITIONS[step](cycle, actor)
+    to_step = STEP_ORDER[STEP_ORDER.index(step) + 1]
+    CycleTransition.objects.create(cycle=cycle, from_step=step, to_step=to_step, actor=actor, note=note)
+    cycle.step = to_step
+    cycle.save(update_fields=["step"])
+    return cycle
+
+
+def _team_done(cycle, actor):
+    team = PlanningTeam.objects.filter(cycle=cycle).first()
+    if team is None:
+        raise ValidationError({"team": [_("Record the planning team first.")]})
+    team_check([{"is_leader": m.is_leader, "is_commune_chairman": m.is_commune_chairman, "represents": m.represents} for m in team.members.all()])
+
+
+def _nothing(cycle, actor):
+    return
+
+
+def _orientation_done(cycle, actor):
+    if not Orientation.objects.filter(plan_year=cycle.plan_year, published_at__isnull=False).exists():
+        raise ValidationError({"orientation": [_("Publish the orientation for this plan year to the communes first.")]})
+
+
+def _draft_done(cycle, actor):
+    plan = cycle.versions.filter(kind=PlanKind.V1).first()
+    if plan is None or not plan.items.exists():
+        raise ValidationError({"plan": [_("Write the draft plan (v1) with at least one item first.")]})
+    if not cycle.conferences.filter(kind=Conference.Kind.CONSULTATION).exists():
+        raise ValidationError({"conference": [_("Record the consultation conference first.")]})
+    if plan.status == PlanStatus.WORKING:
+        # Reported to the district: v1 stays as it was sent.
+        plan.status = PlanStatus.FROZEN
+        plan.save(update_fields=["status"])
+        _plan_event(plan, actor=actor, action="reported_to_district", from_status=PlanStatus.WORKING, to_status=PlanStatus.FROZEN)
+
+
+def _sedp_done(cycle, actor):
+    if not cycle.versions.filter(kind=PlanKind.REVISED).exists():
+        raise ValidationError({"plan": [_("Make the revised draft first.")]})
+    if DistrictFeedback.objects.filter(plan__cycle=cycle, answer="").exists():
+        raise ValidationError({"feedback": [_("Answer every comment of the district first.")]})
+    if not cycle.conferences.filter(kind=Conference.Kind.SEDP).exists():
+        raise ValidationError({"conference": [_("Record the SEDP conference first.")]})
+    comments = PublicComment.objects.filter(plan__cycle=cycle)
+    if comments.filter(status=PublicComment.Status.PENDING).exists():
+        raise ValidationError({"comments": [_("Moderate every public comment first.")]})
+    if comments.filter(status=PublicComment.Status.PUBLISHED, answer="").exists():
+        raise ValidationError({"comments": [_("Answer every published public comment first.")]})
+
+
+def _approval_done(cycle, actor):
+    plan = cycle.versions.order_by("-number").first()
+    if plan is None or plan.kind != PlanKind.FINAL or plan.status != PlanStatus.APPROVED:
+        raise ValidationError({"plan": [_("The final plan needs the People's Council resolution and the district's approval decision first.")]})
+    plan.announced_at = timezone.now()
+    plan.consultation_closes_on = None
+    plan.save(update_fields=["announced_at", "consultation_closes_on"])
+    _plan_event(plan, actor=actor, action="announced", from_status=plan.status, to_status=plan.status)
+
+
+_STEP_CONDITIONS = {
+    PlanStep.TEAM.value: _team_done,
+    PlanStep.PROPOSALS.value: _nothing,
+    PlanStep.ORIENTATION.value: _orientation_done,
+    PlanStep.DRAFT.value: _draft_done,
+    PlanStep.DISTRICT_FEEDBACK.value: _nothing,
+    PlanStep.SEDP_CONFERENCE.value: _sedp_done,
+    PlanStep.APPROVAL.value: _approval_done,
+}
+
+
+@transaction.atomic
+def evidence_add(*, actor, cycle: PlanCycle, step: str, title: str, file=None) -> StepEvidence:
+    """Attach a document or meeting record to a step, by whoever owns that step."""
+    if step not in PlanStep.values:
+        raise ValidationError({"step": [_("Unknown step.")]})
+    owner = STEP_OWNER[PlanStep(step)]
+    allowed = can_plan_for_commune(actor, cycle.commune) if owner == Owner.COMMUNE else can_review_commune(actor, cycle.commune)
+    if not allowed:
+        raise _forbidden()
+    _check_file(file, "file")
+    evidence = StepEvidence(cycle=cycle, step=step, title=title, added_by=actor)
+    if file:
+        evidence.file = file
+    evidence.full_clean(exclude=["file"])
+    evidence.save()
+    return evidence

@@ -1,0 +1,47 @@
+"""Step 4 (Đ5.4, Đ16.2): the district's comments on a commune draft and the team's answers."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.models import (
+    CommunePlan,
+    DistrictFeedback,
+    PlanItem,
+)
+from plans.services.common import (
+    _lock_plan,
+    _require_commune_team,
+    _require_district,
+    _require_step,
+)
+from province.models import PlanStep
+
+
+@transaction.atomic
+def feedback_create(*, actor, plan: CommunePlan, body: str, item: PlanItem | None = None, sector: str = "", office: str = "") -> DistrictFeedback:
+    """A district comment on an item or a sector of the draft the commune reported, during step 4."""
+    plan = _lock_plan(plan)
+    _require_district(actor, plan.cycle.commune)
+    _require_step(plan.cycle, PlanStep.DISTRICT_FEEDBACK)
+    if item is not None and item.plan_id != plan.pk:
+        raise ValidationError({"item": [_("That item is not in this version.")]})
+    if item is None and not sector:
+        raise ValidationError({"sector": [_("A comment is about a plan item or a sector.")]})
+    feedback = DistrictFeedback(plan=plan, item=item, sector=sector or (item.sector if item else ""), office=office, body=body, author=actor)
+    feedback.full_clean(exclude=["plan", "item", "answered_by"])
+    feedback.save()
+    return feedback
+
+
+@transaction.atomic
+def feedback_answer(*, actor, feedback: DistrictFeedback, answer: str) -> DistrictFeedback:
+    """The commune's answer to a district comment."""
+    feedback = DistrictFeedback.objects.select_for_update().select_related("plan__cycle__commune").get(pk=feedback.pk)
+    _require_commune_team(actor, feedback.plan.cycle.commune)
+    if not (answer or "").strip():
+        raise ValidationError({"answer": [_("The answer is empty.")]})
+    feedback.answer, feedback.answered_by, feedback.answered_at = answer.strip(), actor, timezone.now()
+    feedback.save(update_fields=["answer", "answered_by", "answered_at"])
+    return feedback
