@@ -68,10 +68,10 @@ def seed():
     from django.db import connection, transaction
 
     from accounts.models import User
+    from core.models import CapitalSource, Sector
     from geo.models import AdministrativeUnit
     from investment.models import Allocation, InvestmentProject, ProjectSource, PublicInvestmentPlan, Review
-    from proposals.models import Proposal, Sector
-    from province.models import CapitalSource
+    from proposals.models import Proposal
     from tenants.models import District
 
     district = District.objects.select_related("unit").get(slug=SLUG)

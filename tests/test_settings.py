@@ -23,19 +23,30 @@ def test_production_settings_pass_check_deploy():
     assert "no issues" in result.stdout
 
 
-def test_production_without_a_secret_key_fails_loudly(tmp_path):
+def settings_import(tmp_path, key_file_text=None):
+    """Import the settings in production mode without DJANGO_SECRET_KEY, the key file pointed at tmp_path."""
+    key_file = tmp_path / "secret_key"
+    if key_file_text is not None:
+        key_file.write_text(key_file_text)
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
-    # A copy of the settings root without var/secret_key: the variable is then required.
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", "import sys; sys.path[:0] = ['platform', '.']; "
-         "import config.settings as s"],
-        cwd=ROOT, env={**env, "DJANGO_DEBUG": "0", "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True, text=True,
+         "import config.settings as s; print(s.SECRET_KEY)"],
+        cwd=ROOT, env={**env, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY_FILE": str(key_file), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True, text=True, timeout=120,
     )
-    key_file = ROOT / "var" / "secret_key"
-    if key_file.exists():
-        assert result.returncode == 0  # the local key file written by deploy/up or deploy/test is used
-    else:
-        assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_without_a_secret_key_fails_loudly(tmp_path):
+    result = settings_import(tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_reads_the_key_file_when_the_variable_is_unset(tmp_path):
+    result = settings_import(tmp_path, key_file_text="from-the-key-file-" * 3 + "\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "from-the-key-file-" * 3
 
 
 @pytest.mark.parametrize("where", ["root", "manage"])

@@ -2,6 +2,7 @@
 
 Variables (all optional on a developer machine; production must set the starred ones):
   DJANGO_SECRET_KEY*      signing key (a throwaway one is generated for DEBUG runs)
+  DJANGO_SECRET_KEY_FILE  file holding the key when the variable is unset (default var/secret_key)
   DJANGO_DEBUG            1 for development pages and tracebacks (default 0)
   DJANGO_ALLOWED_HOSTS*   comma-separated host names (default localhost,127.0.0.1)
   DJANGO_HTTPS            1 behind TLS: secure cookies, HSTS and the HTTPS redirect
@@ -46,7 +47,7 @@ DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     # Local runs: deploy/up and deploy/test write var/secret_key once. Production sets the variable.
-    key_file = BASE_DIR / "var" / "secret_key"
+    key_file = Path(env("DJANGO_SECRET_KEY_FILE") or BASE_DIR / "var" / "secret_key")
     if key_file.exists():
         SECRET_KEY = key_file.read_text().strip()
     elif DEBUG:
@@ -73,6 +74,7 @@ SHARED_APPS = [
     "tenants",
     "geo",
     "accounts",
+    "core",
     "province",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -88,6 +90,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "leaflet",
     "frontend",
+    "fixtures",
 ]
 # What a district writes lives in its own schema.
 TENANT_APPS = [

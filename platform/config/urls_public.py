@@ -9,8 +9,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from frontend import views as pages
 from geo import apis as geo_apis
-from plans import apis as plans_apis
-from plans import views as plans_views
+from province import apis as province_apis
 from province import views as province_views
 
 api_patterns = [
@@ -18,7 +17,7 @@ api_patterns = [
     path("districts/", geo_apis.DistrictListApi.as_view(), name="api-districts"),
     path("admin-units/", geo_apis.AdministrativeUnitListApi.as_view(), name="api-admin-units"),
     path("geometry/check/", geo_apis.GeometryCheckApi.as_view(), name="api-geometry-check"),
-    path("plans/cycles/", plans_apis.ProvinceCyclesApi.as_view(), name="api-province-plan-cycles"),
+    path("plans/cycles/", province_apis.ProvinceCyclesApi.as_view(), name="api-province-plan-cycles"),
     path("province/", include("province.urls")),
 ]
 
@@ -28,7 +27,7 @@ urlpatterns = [
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("plans/", plans_views.province_dashboard, name="province-plans"),
+    path("plans/", province_views.plans_page, name="province-plans"),
     path("province/compare/", province_views.compare_page, name="province-compare"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

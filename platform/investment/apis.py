@@ -23,6 +23,7 @@ from accounts.access import (
     can_review_investment,
     can_view_commune,
 )
+from core.models import CapitalSource, Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE, POINT
 from investment import exports, selectors, services
@@ -35,8 +36,7 @@ from investment.models import (
     ReviewDecision,
 )
 from plans.models import PlanItem
-from province.models import CapitalSource
-from proposals.models import Proposal, Sector
+from proposals.models import Proposal
 
 DEFAULT_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 5000

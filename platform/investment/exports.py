@@ -6,15 +6,14 @@ under Roman numerals with subtotals; a grand total heads the table. Amounts in m
 """
 from io import BytesIO
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from django.utils.translation import gettext as _
 
+from core.models import CapitalSource, Sector
 from investment.models import PlanKind
 from investment.selectors import plan_export_rows
-from province.models import CapitalSource
-from proposals.models import Sector
 
 MILLION = 1_000_000
 MONEY_FORMAT = "#,##0.000"

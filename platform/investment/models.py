@@ -9,8 +9,7 @@ from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from province.models import CapitalSource
-from proposals.models import Sector
+from core.models import CapitalSource, Sector
 
 
 class PlanKind(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from accounts.access import visible_commune_ids
+from core.models import CapitalSource, Sector
 from geo.bbox import bbox_polygon
 from investment.models import (
     Allocation,
@@ -23,8 +24,6 @@ from investment.models import (
 )
 from plans import selectors as plan_selectors
 from plans.models import CommunePlan, PlanItem, PlanStatus
-from province.models import CapitalSource
-from proposals.models import Sector
 
 
 def district_counts():

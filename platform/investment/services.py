@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.signals import announce_investment_changed
 from geo.guard import GeometryRejected, check_inside
 from geo.models import AdministrativeUnit
 from investment.models import (
@@ -34,19 +35,19 @@ from proposals.models import Proposal
 MEDIUM_TERM_YEARS = 5
 
 
-# ---- province rollup hook (issue 7) -------------------------------------------------------------
-# Every write below that changes money, status, communes or links calls this before it returns,
-# inside its own transaction: the province's rollup follows the district's data or neither changes.
+# ---- what the province keeps a copy of (issue 7) ----------------------------------------------
+# Every write below that changes money, status, communes or links announces it before it returns,
+# inside its own transaction (core.signals: `province` refreshes its rollup in the same transaction),
+# so the province's figures follow the district's data or neither changes.
 
 def _province_rollup(*, project=None, communes=(), whole_district=False):
-    """Recompute the province rollup rows of this district for the project's communes (and `communes`), or all of it."""
-    from province.services import rollup_refresh
-
+    """Announce a change to this district's investment: the project's communes (and `communes`), or all of it."""
     if whole_district:
-        rollup_refresh(district=connection.tenant)
+        announce_investment_changed(sender=InvestmentProject, district=connection.tenant)
     else:
         # The project's current communes are read by the refresh statement itself (one round trip less).
-        rollup_refresh(district=connection.tenant, commune_codes=communes, project_ids=[project.pk] if project is not None else ())
+        announce_investment_changed(sender=InvestmentProject, district=connection.tenant, commune_codes=communes,
+                                    project_ids=[project.pk] if project is not None else ())
 
 
 # ---- plans ------------------------------------------------------------------------------------

@@ -3,14 +3,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from investment import selectors
-from investment.models import PublicInvestmentPlan
-
 from accounts.access import can_read_district_envelopes, can_review_investment, commune_unit_of, visible_commune_ids
 from accounts.models import Role
+from core.models import CapitalSource, Sector
+from investment import selectors
 from investment.models import ProjectStatus, ReviewDecision
-from province.models import CapitalSource
-from proposals.models import Sector
 
 
 def _envelope_table(request):

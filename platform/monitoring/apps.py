@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = "Theo dõi và đánh giá"
+
+    def ready(self):
+        """Add the approved M&E plan to the commune plan's Word document (core.signals.plan_document_built, Đ9)."""
+        from core import signals
+        from monitoring import documents
+
+        signals.plan_document_built.connect(documents.me_plan_section_add, dispatch_uid="monitoring.me_plan_section")

@@ -11,7 +11,7 @@ from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StateChange
-from province.models import ReportPeriodKind
+from core.models import ReportPeriodKind
 
 
 class MEPlanStatus(models.TextChoices):

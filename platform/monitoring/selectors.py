@@ -7,6 +7,7 @@ from django.http import Http404
 from accounts import access
 from accounts.models import Role
 from geo.selectors import communes_of, villages_of
+from investment.models import InvestmentProject
 from monitoring.models import (
     ActivityProgress,
     EvidencePhoto,
@@ -68,8 +69,6 @@ def approved_me_plan_of(*, plan):
 
 def reportable_projects(*, me_plan):
     """The investment projects serving the M&E plan's commune whose progress and disbursement the commune report carries."""
-    from investment.models import InvestmentProject
-
     return InvestmentProject.objects.filter(communes=me_plan.commune_id, status__in=REPORTABLE_PROJECT_STATUSES).order_by("code")
 
 

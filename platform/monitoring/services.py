@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import access
+from core.models import DEFAULT_REPORTING_DEADLINES, ReportingDeadline, ReportPeriodKind
 from geo.guard import GeometryRejected, check_inside
 from investment.models import InvestmentProject, ProjectStatus
 from investment.services import disbursement_record, progress_record
@@ -37,7 +38,6 @@ from monitoring.models import (
     SupervisionFinding,
 )
 from plans.models import CommunePlan, PlanStatus
-from province.models import DEFAULT_REPORTING_DEADLINES, ReportingDeadline, ReportPeriodKind
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 # Projects whose progress and money a commune report carries: from the investment decision on (before it

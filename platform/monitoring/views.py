@@ -6,6 +6,7 @@ from accounts import access
 from accounts.models import Role
 from monitoring import selectors, services
 from monitoring.models import Frequency, PeriodicReport, ReportStatus
+from plans.models import CommunePlan, PlanStatus
 
 TEXT = {
     "indicator": _("Indicator"), "target": _("Target"), "value": _("Latest value"), "achieved": _("Achieved"),
@@ -117,8 +118,6 @@ def district_dashboard(request):
     plans_to_monitor = []
     commune = access.commune_unit_of(request.user)
     if commune is not None and access.can_monitor_commune(request.user, commune):
-        from plans.models import CommunePlan, PlanStatus
-
         plans_to_monitor = list(CommunePlan.objects.filter(cycle__commune=commune, cycle__plan_year=year, status=PlanStatus.APPROVED,
                                                            me_plan__isnull=True).select_related("cycle"))
     return render(request, "monitoring/district_dashboard.html", {

@@ -8,8 +8,8 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from proposals.models import Sector
-from province.models import CapitalSource
+from core.models import CapitalSource, Sector
+from core.signals import plan_document_built
 
 SECTOR_NAMES = dict(Sector.choices)
 SOURCE_NAMES = dict(CapitalSource.choices)
@@ -87,25 +87,12 @@ def plan_docx(*, plan, items, targets) -> bytes:
 
     doc.add_heading("V. Tổ chức thực hiện, theo dõi và đánh giá", level=1)
     doc.add_paragraph(plan.monitoring or "…")
-    me_plan = _approved_me_plan(plan)
-    if me_plan is not None:
-        _me_plan_section(doc, me_plan)
+    # The apps above plans add what they keep with the plan (monitoring: the approved M&E plan, Đ9).
+    plan_document_built.send(sender=type(plan), plan=plan, document=doc)
     doc.add_paragraph(f"Lập ngày {_d(timezone.localdate())}")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def _approved_me_plan(plan):
-    """The plan version's approved M&E plan, or None. The import stays here so that plans never needs monitoring
-    to work (no M&E data, or the app not installed): plans → monitoring is a read through its selector only."""
-    from django.apps import apps
-
-    if not apps.is_installed("monitoring"):
-        return None
-    from monitoring.selectors import approved_me_plan_of
-
-    return approved_me_plan_of(plan=plan)
 
 
 def _number(value):
@@ -121,31 +108,6 @@ def _table(doc, headings, rows):
         for cell, text in zip(table.add_row().cells, values):
             cell.text = text
     return table
-
-
-FREQUENCY_NAMES = {"quarter": "Hằng quý", "half": "6 tháng một lần", "year": "Hằng năm"}
-
-
-def _me_plan_section(doc, me_plan):
-    """The M&E plan approved by the commune People's Committee (Đ9): the indicators followed and the activities and works."""
-    doc.add_heading("Kế hoạch theo dõi, đánh giá", level=2)
-    if me_plan.decision_number or me_plan.decision_date:
-        approval = "Phê duyệt theo Quyết định"
-        approval += f" số {me_plan.decision_number}" if me_plan.decision_number else ""
-        approval += f" ngày {_d(me_plan.decision_date)}" if me_plan.decision_date else ""
-        doc.add_paragraph(approval + " của UBND xã.")
-    doc.add_paragraph("1. Các chỉ tiêu theo dõi")
-    _table(doc, ["TT", "Chỉ tiêu", "Đơn vị tính", "Giá trị cơ sở", "Mục tiêu", "Tần suất", "Nguồn số liệu", "Người phụ trách"], [
-        [str(n), i.name, i.unit, _number(i.baseline), _number(i.target_value), FREQUENCY_NAMES.get(i.frequency, i.frequency), i.data_source,
-         i.responsible]
-        for n, i in enumerate(me_plan.indicators.all(), 1)
-    ])
-    doc.add_paragraph("2. Các hoạt động, công trình")
-    _table(doc, ["TT", "Hoạt động / công trình", "Thời gian thực hiện", "Khối lượng dự kiến", "Người phụ trách"], [
-        [str(n), a.title, " – ".join(x for x in (_d(a.starts_on), _d(a.ends_on)) if x),
-         " ".join(x for x in (_number(a.expected_volume), a.volume_unit) if x), a.responsible]
-        for n, a in enumerate(me_plan.activities.all(), 1)
-    ])
 
 
 def plan_xlsx(*, plan, items, targets) -> bytes:

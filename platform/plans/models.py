@@ -1,6 +1,6 @@
 """The commune plan cycle of Decision 07/2015 (Đ3–Đ7), in the district schema.
 
-One PlanCycle per commune and plan year walks through the steps of `province.models.PlanStep`;
+One PlanCycle per commune and plan year walks through the steps of `core.models.PlanStep`;
 its plan exists as versions (CommunePlan: v1, revised, final, amendments), each with its
 socio-economic targets and plan items. An approved version is never edited again.
 """
@@ -11,8 +11,7 @@ from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StateChange
-from proposals.models import Sector
-from province.models import CapitalSource, PlanStep
+from core.models import CapitalSource, PlanStep, Sector
 
 PUBLISHED = "published"
 # The steps in the order the regulation walks them; "published" is the end of the cycle.
@@ -228,7 +227,7 @@ class PlanItem(models.Model):
     proposals = models.ManyToManyField("proposals.Proposal", blank=True, related_name="+", verbose_name=_("proposals"))
     geom = models.GeometryField(_("location"), srid=4326, null=True, blank=True)
     estimated_cost = models.BigIntegerField(_("cost (VND)"), default=0)
-    # {capital source code: VND}; codes from province.models.CapitalSource, parts never above the cost.
+    # {capital source code: VND}; codes from core.models.CapitalSource, parts never above the cost.
     funding = models.JSONField(_("capital sources"), default=dict, blank=True)
     responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
     starts_on = models.DateField(_("start"), null=True, blank=True)

@@ -1,12 +1,14 @@
 """Reads of plan cycles and plans (in the current district schema)."""
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import can_view_commune, visible_commune_ids
-from geo.models import AdministrativeUnit
+from accounts.models import Role
+from core.models import PlanStep
+from core.selectors import deadlines_for
 from geo.selectors import communes_of
 from plans.models import (
     PUBLISHED,
@@ -20,7 +22,6 @@ from plans.models import (
     PublicComment,
     ResourceEnvelope,
 )
-from province.models import PlanStep, StepDeadline
 
 
 class StepState:
@@ -34,12 +35,10 @@ def today():
     return timezone.localdate()
 
 
-def deadlines_for(*, plan_year):
-    """{step: due date} from the province calendar for a plan year, in one query."""
-    due = {}
-    for deadline in StepDeadline.objects.filter(from_plan_year__lte=plan_year).order_by("step", "-from_plan_year"):
-        due.setdefault(deadline.step, deadline.due_for(plan_year))
-    return due
+def dashboard_year() -> int:
+    """The plan year a dashboard opens on: from May the communes plan next year; before that this year's plan is the live one."""
+    on = today()
+    return on.year + 1 if on.month >= 5 else on.year
 
 
 def step_state(*, step, current_step, done_on, due_date, on):
@@ -141,8 +140,6 @@ def orientations_for(*, user, plan_year=None, commune=None):
 
     A commune sees only its own envelopes beside its draft.
     """
-    from accounts.models import Role
-
     qs = Orientation.objects.all()
     if not (user.role == Role.DISTRICT or user.is_superuser or user.role == Role.PROVINCE):
         qs = qs.filter(published_at__isnull=False)
@@ -216,45 +213,6 @@ def district_counts():
         "plan_cycles": PlanCycle.objects.count(),
         "plans_published": PlanCycle.objects.filter(step=PUBLISHED).count(),
     }
-
-
-def province_cycle_rows(*, plan_year, on=None, districts=None):
-    """Per district: communes, cycles opened, cycles per current step, published and overdue.
-
-    Read from the province's copy of the cycles (`province.CycleRollup`, kept by a trigger in every
-    district schema): one small query whatever the number of districts.
-
-    A cycle is overdue when its current step's due date has passed (due dates grow with the steps,
-    and the steps before the current one are done).
-    """
-    from province.models import CycleRollup
-    from tenants.models import District
-
-    on = on or today()
-    if districts is None:
-        districts = list(District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code"))
-    counts = {}
-    cycles = CycleRollup.objects.filter(plan_year=plan_year, schema_name__in=[d.schema_name for d in districts])
-    for row in cycles.values("schema_name", "step").annotate(n=Count("id")).order_by():
-        counts.setdefault(row["schema_name"], {})[row["step"]] = row["n"]
-    due = deadlines_for(plan_year=plan_year)
-    communes = dict(
-        AdministrativeUnit.objects.filter(parent_id__in=[d.unit_id for d in districts], level="commune", is_current=True)
-        .values_list("parent_id").annotate(n=Count("id"))
-    )
-    rows = []
-    for d in districts:
-        by_step = counts.get(d.schema_name, {})
-        rows.append({
-            "code": d.unit.code, "name": d.unit.name, "slug": d.slug,
-            "communes": communes.get(d.unit_id, 0),
-            "cycles": sum(by_step.values()),
-            "by_step": by_step,
-            "published": by_step.get(PUBLISHED, 0),
-            "overdue": sum(n for step, n in by_step.items() if step != PUBLISHED and due.get(step) and on > due[step]),
-        })
-    return rows
-
 
 
 def envelope_totals(*, plan_year):

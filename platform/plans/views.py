@@ -1,28 +1,20 @@
 """Pages of the plan cycle: a commune's cycle, and the district's dashboard of every commune."""
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.access import can_moderate_public_comments, can_orient_communes, can_plan_for_commune, can_review_commune, commune_unit_of
+from core.models import CapitalSource, PlanStep, Sector
 from geo.models import AdministrativeUnit
 from plans import selectors
-from plans.models import PUBLISHED, STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanKind, PlanningTeam, PlanStatus, PublicComment
-from proposals.models import Sector
-from province.models import CapitalSource, PlanStep
-
-
-def _default_year():
-    # From May the communes plan next year; before that the current year's plan is the live one.
-    today = timezone.localdate()
-    return today.year + 1 if today.month >= 5 else today.year
+from plans.models import STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanKind, PlanningTeam, PlanStatus, PublicComment
 
 
 @require_safe
 def dashboard(request):
     """The district's communes, their cycle's step and state for a plan year, as a table and a map."""
     year = request.GET.get("plan_year", "")
-    year = int(year) if year.isdigit() else _default_year()
+    year = int(year) if year.isdigit() else selectors.dashboard_year()
     own = commune_unit_of(request.user)
     rows = selectors.dashboard_rows(user=request.user, district=request.tenant, plan_year=year)
     # The "open a cycle" form lists the communes without a cycle that this user may open one for:
@@ -110,38 +102,6 @@ def _team_rows(team):
     """Seven member rows for the team form (Đ3: 5 to 7 members), filled with the recorded team if any."""
     members = list(team.members.all()) if team is not None else []
     return members + [None] * max(0, 7 - len(members))
-
-
-@require_safe
-def province_dashboard(request):
-    """The province: every district's cycles for a plan year, per step, published and overdue (a table), and every commune on a map."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied
-
-    from accounts.access import is_province_wide
-
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_province_wide(request.user):
-        raise PermissionDenied
-    year = request.GET.get("plan_year", "")
-    year = int(year) if year.isdigit() else _default_year()
-    steps = [(value, label) for value, label in STEP_CHOICES]
-    from province.selectors import plan_compliance
-
-    rows = selectors.province_cycle_rows(plan_year=year)
-    for row in rows:
-        row["step_counts"] = [row["by_step"].get(value, 0) for value, _label in steps]
-    # Every commune on the map, coloured as on the district dashboard; a click opens its district's cycles.
-    slugs = {row["code"]: row["slug"] for row in rows}
-    names = dict(STEP_CHOICES)
-    communes = [{
-        "commune": c["code"], "step_name": names.get(c["step"], ""),
-        "state": "no_cycle" if c["step"] == "not_opened" else "published" if c["step"] == PUBLISHED else "overdue" if c["overdue"] else "in_progress",
-        "url": f"/d/{slugs[c['district']]}/plans/?plan_year={year}",
-    } for c in plan_compliance(plan_year=year)["communes"]]
-    overdue = sum(1 for c in communes if c["state"] == "overdue")
-    return render(request, "plans/province.html", {"plan_year": year, "rows": rows, "steps": steps, "communes": communes, "overdue": overdue})
 
 
 @require_safe

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from core.models import Sector
 from geo.text import fold
-from proposals.models import Sector
 from proposals.serializers import ProposalFeatureInput
 from proposals.services import proposal_create
 

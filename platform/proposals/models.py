@@ -3,19 +3,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Sector(models.TextChoices):
-    TRANSPORT = "transport", _("Transport")
-    IRRIGATION = "irrigation", _("Irrigation")
-    EDUCATION = "education", _("Education")
-    HEALTH = "health", _("Health")
-    CULTURE_SPORT = "culture_sport", _("Culture and sport")
-    ENVIRONMENT_WATER = "environment_water", _("Environment and clean water")
-    AGRICULTURE = "agriculture", _("Agriculture")
-    ELECTRICITY = "electricity", _("Electricity")
-    ADMINISTRATION = "administration", _("Administration")
-    SOCIAL_PROTECTION = "social_protection", _("Social protection")
-    OTHER = "other", _("Other")
+from core.models import Sector
 
 
 class SourceKind(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from accounts import access
 from accounts.models import Role
 from geo.bbox import bbox_polygon
+from geo.features import grid_clusters_sql
 from geo.text import fold
 from proposals.models import Proposal, VillageMeeting
 
@@ -99,8 +100,6 @@ def proposal_clusters(proposals, *, cell_degrees):
 
     The grid-cluster SQL is shared with the province's all-projects map (`geo.features.grid_clusters_sql`).
     """
-    from geo.features import grid_clusters_sql
-
     sql, params = proposals.values("id").query.sql_with_params()
     points = f"SELECT ST_PointOnSurface(p.geom) AS geom, p.estimated_cost FROM proposals_proposal p WHERE p.id IN ({sql})"
     with connection.cursor() as cursor:

@@ -2,9 +2,10 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.models import Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE
-from proposals.models import Proposal, Sector, SourceKind
+from proposals.models import Proposal, SourceKind
 
 MONEY = {"min_value": 0, "max_value": 10**15, "required": False, "default": 0}
 

@@ -3,36 +3,35 @@
 Every change is one transaction and one ProposalEvent row (who, when, from, to, note).
 """
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Role
+from core.models import PlanStep
+from core.selectors import step_due_date
+from core.signals import announce_investment_changed
 from geo.guard import GeometryRejected, check_inside
 from geo.models import AdministrativeUnit
 from geo.text import fold
 from proposals.models import Attachment, Proposal, ProposalEvent, ProposalStatus, SourceKind, VillageMeeting
 from proposals.uploads import checked_upload
-from province.models import PlanStep
-from province.selectors import step_due_date
 
 Action = ProposalEvent.Action
 
 
 def _province_rollup(*commune_codes):
-    """Bring the province rollup of these communes up to date (issue 7), inside the caller's transaction.
+    """Announce that the village proposals of these communes changed (issue 7), inside the caller's transaction.
 
     The province compares the share of village-originated proposals that a project answers; a new
     village proposal, a change of its sector and a merge change what it counts. Accepting, deferring
     or rejecting a proposal does not (every village proposal but a merged duplicate counts), so
     `proposal_decide` does not call this.
     """
-    from django.db import connection
+    announce_investment_changed(sender=Proposal, district=getattr(connection, "tenant", None), commune_codes=sorted(set(commune_codes)))
 
-    from province.services import rollup_refresh
 
-    rollup_refresh(district=getattr(connection, "tenant", None), commune_codes=sorted(set(commune_codes)))
 EDITABLE_FIELDS = (
     "title", "sector", "problem", "cause", "solution", "beneficiaries", "estimated_cost", "priority",
     "residents_labour_days", "source_name", *Proposal.RESOURCE_FIELDS,

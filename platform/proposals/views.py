@@ -6,8 +6,9 @@ from django.views.decorators.http import require_safe
 
 from accounts import access
 from accounts.models import Role
+from core.models import Sector
 from geo.selectors import communes_of, villages_of
-from proposals.models import Proposal, ProposalStatus, Sector, SourceKind
+from proposals.models import Proposal, ProposalStatus, SourceKind
 from proposals.services import default_plan_year, proposals_deadline
 
 

@@ -14,13 +14,25 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import can_compare_province
+from accounts.access import can_compare_province, is_province_wide
+from core.models import CapitalSource, Sector
 from geo.bbox import parse_bbox
 from geo.models import AdministrativeUnit
 from investment.apis import MAX_PAGE_SIZE, page_window
 from province import selectors
-from province.models import CapitalSource
-from proposals.models import Sector
+from tenants.models import District
+
+
+class ProvinceCyclesApi(APIView):
+    """GET /api/plans/cycles/?plan_year=: per district, cycles per step, published and overdue (province staff, Đ15)."""
+
+    def get(self, request):
+        if not is_province_wide(request.user):
+            return Response({"detail": _("Province staff only.")}, status=403)
+        year = request.query_params.get("plan_year", "")
+        if not year.isdigit():
+            return Response({"plan_year": [_("A year, e.g. 2027.")]}, status=400)
+        return Response({"plan_year": int(year), "districts": selectors.province_cycle_rows(plan_year=int(year))})
 
 
 class ProvinceOnly(APIView):
@@ -165,8 +177,6 @@ class CompareInput(serializers.Serializer):
             raise serializers.ValidationError(_("At most 50 units at once."))
         if len(set(codes)) != len(codes):
             raise serializers.ValidationError(_("A unit is named twice."))
-        from tenants.models import District
-
         districts = set(District.objects.exclude(schema_name="public").values_list("unit_id", flat=True))
         units = {
             u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes, level__in=selectors.LEVELS)

@@ -6,8 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from province.models import CapitalSource
-from proposals.models import Sector
+from core.models import CapitalSource, Sector
 
 MONEY = "#,##0"
 

@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
+from core.models import CapitalSource, Sector
 from province.labels import MEASURE_LABELS, MEASURE_UNITS, millions
-from province.models import CapitalSource
 from province.selectors import CLASS_COLOURS, NO_DATA_COLOUR
-from proposals.models import Sector
 
 SIZE = (1400, 1000)
 MAP_BOX = (20, 110, 1030, 935)  # left, top, right, bottom of the map area; the legend sits to its right

@@ -2,23 +2,24 @@
 
 The investment reads never touch a district schema: they read `province.InvestmentRollup`, which the
 districts' own writes keep current (see `province.services.rollup_refresh`). Plan-cycle compliance
-reads the districts' cycles in one SQL statement over all schemas, like `plans.selectors.province_cycle_rows`.
+reads the province's copy of the districts' cycles (`CycleRollup`), kept by the same kind of refresh.
 """
 import json
 from statistics import median
 
 from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
 
-from province.models import CycleRollup, PlanStep, StepDeadline
+from core.models import PlanStep
+from core.selectors import deadlines_for
+from geo.models import AdministrativeUnit
+from plans.models import PUBLISHED
+from province.models import CycleRollup
+from tenants.models import District
 
 MEASURES = ("total_investment", "per_resident", "per_km2", "planned", "allocated", "disbursed")
 LEVELS = ("district", "commune")
-
-
-def step_due_date(*, step: PlanStep, plan_year: int):
-    """The due date of a step for a plan year (made during the year before), or None if not set."""
-    deadline = StepDeadline.objects.filter(step=step, from_plan_year__lte=plan_year).order_by("-from_plan_year").first()
-    return deadline.due_for(plan_year) if deadline else None
 
 
 # The colour classes of the map, the ONE place they are decided: the comparison page (Leaflet) and the
@@ -261,7 +262,6 @@ def investment_compare(*, units, year=None):
     per km², project count, the share of village-originated proposals that a project answers, weighted
     physical progress and the disbursement rate. `units` are AdministrativeUnits of one level, in order.
     """
-    from tenants.models import District
 
     level = units[0].level
     codes = [u.code for u in units]
@@ -307,19 +307,48 @@ def _sum_by(rows, *, key, only):
     return {k: v for k, v in sorted(sums.items()) if v}
 
 
+def province_cycle_rows(*, plan_year, on=None, districts=None):
+    """Per district: communes, cycles opened, cycles per current step, published and overdue.
+
+    Read from the province's copy of the cycles (`province.CycleRollup`, kept by `cycle_rollup_refresh`,
+    announced by the plan services): one small query whatever the number of districts.
+
+    A cycle is overdue when its current step's due date has passed (due dates grow with the steps,
+    and the steps before the current one are done).
+    """
+    on = on or timezone.localdate()
+    if districts is None:
+        districts = list(District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code"))
+    counts = {}
+    cycles = CycleRollup.objects.filter(plan_year=plan_year, schema_name__in=[d.schema_name for d in districts])
+    for row in cycles.values("schema_name", "step").annotate(n=Count("id")).order_by():
+        counts.setdefault(row["schema_name"], {})[row["step"]] = row["n"]
+    due = deadlines_for(plan_year=plan_year)
+    communes = dict(
+        AdministrativeUnit.objects.filter(parent_id__in=[d.unit_id for d in districts], level="commune", is_current=True)
+        .values_list("parent_id").annotate(n=Count("id"))
+    )
+    rows = []
+    for d in districts:
+        by_step = counts.get(d.schema_name, {})
+        rows.append({
+            "code": d.unit.code, "name": d.unit.name, "slug": d.slug,
+            "communes": communes.get(d.unit_id, 0),
+            "cycles": sum(by_step.values()),
+            "by_step": by_step,
+            "published": by_step.get(PUBLISHED, 0),
+            "overdue": sum(n for step, n in by_step.items() if step != PUBLISHED and due.get(step) and on > due[step]),
+        })
+    return rows
+
+
 def plan_compliance(*, plan_year, on=None, province=""):
     """Across the province for a plan year: each commune's cycle step and whether it is overdue, and the totals by district.
 
-    Read from the province's copy of the cycles (`CycleRollup`, kept by a trigger in every district
-    schema), not from the schemas; a commune with no cycle is `not_opened`, overdue once the team
+    Read from the province's copy of the cycles (`CycleRollup`, kept by `province.services.cycle_rollup_refresh`), not from the schemas; a commune with no cycle is `not_opened`, overdue once the team
     step's due date has passed.
     """
-    from geo.models import AdministrativeUnit
-    from plans.models import PUBLISHED
-    from plans.selectors import deadlines_for, province_cycle_rows, today
-    from tenants.models import District
-
-    on = on or today()
+    on = on or timezone.localdate()
     districts = District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code")
     if province:
         districts = districts.filter(unit__parent__code=province, unit__parent__level="province")

@@ -1,23 +1,11 @@
-"""Writes of province-level data: the calendars of step and reporting deadlines, and the investment rollup the province compares."""
+"""Writes of province-level data: the investment rollup and the plan-cycle rollup the province compares."""
 import re
 
+import psycopg
 from django.db import connection, transaction
 from psycopg import sql
 
-from province.models import BAC_NINH_DEADLINES, DEFAULT_REPORTING_DEADLINES, ReportingDeadline, StepDeadline
-
-
-def calendar_defaults_ensure():
-    """Load Bắc Ninh's step and M&E reporting deadlines where none is set yet. Idempotent; never overwrites."""
-    for step, (month, day) in BAC_NINH_DEADLINES.items():
-        StepDeadline.objects.get_or_create(
-            step=step, from_plan_year=2016, defaults={"month": month, "day": day, "note": "Quyết định 07/2015/QĐ-UBND tỉnh Bắc Ninh"}
-        )
-    for kind, (village_days, commune_days) in DEFAULT_REPORTING_DEADLINES.items():
-        ReportingDeadline.objects.get_or_create(
-            kind=kind, defaults={"village_days": village_days, "commune_days": commune_days, "note": "Đ10–11 Quyết định 07/2015/QĐ-UBND"}
-        )
-
+from tenants.models import District
 
 # ---- investment rollup (issue 7) ---------------------------------------------------------------
 #
@@ -285,8 +273,6 @@ def rollup_refresh(*, district, commune_codes=None, project_ids=()):
     if district is None or district.schema_name == "public":
         return
     if not hasattr(district, "unit"):  # a schema set by name (django-tenants' FakeTenant): find its district
-        from tenants.models import District
-
         district = District.objects.select_related("unit").get(schema_name=district.schema_name)
     whole = commune_codes is None and not project_ids
     params = {
@@ -318,8 +304,6 @@ def _execute_prepared(cursor, query, params):
     one. (Set here rather than in the connection options, which PgBouncer refuses; if a rollback undoes
     the SET, the default still reaches the generic plan after five runs.)
     """
-    import psycopg
-
     raw = cursor.cursor.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = 2**31 - 1  # never reached: only `prepare=True` prepares
@@ -328,13 +312,60 @@ def _execute_prepared(cursor, query, params):
         psycopg.Cursor(raw).execute(query, params, prepare=True)
 
 
-def rollup_rebuild(*, districts=None):
-    """Recompute the rollup of these districts (default: all), each in its own transaction; returns how many."""
-    from tenants.models import District
+# ---- plan-cycle rollup (Đ15) --------------------------------------------------------------------
+# The province's copy of every commune's cycle step (province_cyclerollup), refreshed from the district
+# schema for the communes the plan services announce (core.signals.cycle_changed), in their transaction.
 
+_CYCLE_REFRESH = """
+WITH gone AS (
+    DELETE FROM public.province_cyclerollup
+    WHERE schema_name = %(schema)s AND (%(whole)s OR commune_id = ANY(%(communes)s))
+)
+INSERT INTO public.province_cyclerollup (schema_name, commune_id, plan_year, step, updated_at)
+SELECT %(schema)s, commune_id, plan_year, step, now() FROM {cycles}
+WHERE %(whole)s OR commune_id = ANY(%(communes)s)
+ON CONFLICT (commune_id, plan_year) DO UPDATE
+    SET schema_name = excluded.schema_name, step = excluded.step, updated_at = excluded.updated_at
+"""
+
+
+def cycle_rollup_refresh(*, district, commune_ids=None) -> None:
+    """Bring the province's copy of a district's plan cycles (CycleRollup) up to date from its schema, in the caller's transaction.
+
+    `commune_ids`: AdministrativeUnit ids of the communes whose cycles changed (None: the whole district).
+    One statement: the district's rows of those communes are replaced by what its `plans_plancycle` holds
+    now (created, moved on or deleted cycles alike). A cycle moved between districts keeps one row (the
+    key is commune × plan year).
+    """
+    if district is None or district.schema_name == "public":
+        return
+    query = sql.SQL(_CYCLE_REFRESH).format(cycles=sql.Identifier(district.schema_name, "plans_plancycle"))
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(cursor.connection), {
+            "schema": district.schema_name, "whole": commune_ids is None, "communes": list(commune_ids or ()),
+        })
+
+
+def on_investment_changed(sender, *, district, commune_codes=None, project_ids=(), **kwargs):
+    """Receiver of core.signals.investment_changed: refresh the investment rollup of what changed."""
+    rollup_refresh(district=district, commune_codes=commune_codes, project_ids=project_ids)
+
+
+def on_cycle_changed(sender, *, district, commune_ids=None, **kwargs):
+    """Receiver of core.signals.cycle_changed: refresh the plan-cycle rollup of those communes."""
+    cycle_rollup_refresh(district=district, commune_ids=commune_ids)
+
+
+def rollup_rebuild(*, districts=None):
+    """Recompute both rollups (investment, plan cycles) of these districts (default: all), each in its own transaction; returns how many.
+
+    For what the services did not announce: a restore, a bulk import, a fix in SQL.
+    """
     districts = districts if districts is not None else District.objects.exclude(schema_name="public").select_related("unit")
     count = 0
     for district in districts:
-        rollup_refresh(district=district)
+        with transaction.atomic():
+            rollup_refresh(district=district)
+            cycle_rollup_refresh(district=district)
         count += 1
     return count

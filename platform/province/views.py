@@ -1,14 +1,18 @@
-"""The province comparison page: a choropleth of districts or communes, side by side, equity, exports."""
+"""Province pages: the comparison of public investment (a choropleth of districts or communes, side by side, equity,
+exports) and every district's plan cycles (Đ15)."""
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
-from accounts.access import can_compare_province
+from accounts.access import can_compare_province, is_province_wide
+from core.models import CapitalSource, Sector
+from plans.models import PUBLISHED, STEP_CHOICES
+from plans.selectors import dashboard_year
+from province import selectors
 from province.labels import MEASURE_LABELS, MEASURE_UNITS
-from province.models import CapitalSource
 from province.projects_apis import projects_layer_config
-from proposals.models import Sector
 
 
 def compare_page(request):
@@ -40,3 +44,28 @@ def compare_page(request):
     }
     config["projects"] = projects_layer_config()
     return render(request, "province/compare.html", {"config": config})
+
+
+@require_safe
+def plans_page(request):
+    """The province: every district's cycles for a plan year, per step, published and overdue (a table), and every commune on a map."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_province_wide(request.user):
+        raise PermissionDenied
+    year = request.GET.get("plan_year", "")
+    year = int(year) if year.isdigit() else dashboard_year()
+    steps = [(value, label) for value, label in STEP_CHOICES]
+    rows = selectors.province_cycle_rows(plan_year=year)
+    for row in rows:
+        row["step_counts"] = [row["by_step"].get(value, 0) for value, _label in steps]
+    # Every commune on the map, coloured as on the district dashboard; a click opens its district's cycles.
+    slugs = {row["code"]: row["slug"] for row in rows}
+    names = dict(STEP_CHOICES)
+    communes = [{
+        "commune": c["code"], "step_name": names.get(c["step"], ""),
+        "state": "no_cycle" if c["step"] == "not_opened" else "published" if c["step"] == PUBLISHED else "overdue" if c["overdue"] else "in_progress",
+        "url": f"/d/{slugs[c['district']]}/plans/?plan_year={year}",
+    } for c in selectors.plan_compliance(plan_year=year)["communes"]]
+    overdue = sum(1 for c in communes if c["state"] == "overdue")
+    return render(request, "province/plans.html", {"plan_year": year, "rows": rows, "steps": steps, "communes": communes, "overdue": overdue})

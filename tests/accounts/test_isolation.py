@@ -142,11 +142,50 @@ def test_cache_keys_are_per_tenant(district):
     assert cache.get("summary") == "yen-phong's"
 
 
+SECRET = "UNPUBLISHED-MARKER-4711"
+
+
+@pytest.fixture
+def unpublished_draft(client_for, district):
+    """A working (unpublished) v1 of Thị trấn Chờ whose item comes from an accepted, unpublished proposal, both titled SECRET."""
+    import json
+
+    from tests.plans.factories import TEAM, accepted_proposal
+
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    plans = f"/d/{OWN}/api/plans"
+
+    def post(client, url, data=None, method="post"):
+        response = getattr(client, method)(url, json.dumps(data or {}), content_type="application/json")
+        assert response.status_code in (200, 201), (url, response.content)
+        return response.json()
+
+    proposal = accepted_proposal(district(OWN), title=SECRET)
+    cycle = post(xa, f"{plans}/cycles/", {"commune": "09193", "plan_year": 2027})["id"]
+    post(xa, f"{plans}/cycles/{cycle}/team/", {"members": TEAM}, "put")
+    for step in ("team", "proposals"):
+        post(xa, f"{plans}/cycles/{cycle}/steps/{step}/complete/")
+    orientation = post(huyen, f"{plans}/orientations/", {"plan_year": 2027, "title": "Định hướng"})["id"]
+    post(huyen, f"{plans}/orientations/{orientation}/publish/")
+    post(huyen, f"{plans}/cycles/{cycle}/steps/orientation/complete/")
+    plan = post(xa, f"{plans}/cycles/{cycle}/draft/")["id"]
+    # The marker is really there for the team: a public route that showed it would fail the test below.
+    assert SECRET in xa.get(f"{plans}/{plan}/").content.decode()
+    assert SECRET in xa.get(f"/d/{OWN}/api/proposals/{proposal.pk}/").content.decode()
+    return plan
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", PUBLIC_ROUTES)
-def test_public_routes_are_read_only_and_show_nothing_unpublished(client, route):
-    """Anonymous callers may read the public surface; nothing there changes data except posting a moderated comment."""
-    response = client.get(f"/d/{OWN}/{route}")
-    assert response.status_code in (200, 404)
+def test_public_routes_are_read_only_and_show_nothing_unpublished(client, route, unpublished_draft):
+    """Anonymous callers may read the public surface; nothing there changes data except posting a moderated comment,
+    and no unpublished proposal or working plan version shows through it, even asked for by its id."""
+    path = f"/d/{OWN}/{route}".replace("/1/", f"/{unpublished_draft}/")
+    response = client.get(path)
+    assert response.status_code in (200, 404), (path, response.status_code)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert SECRET.encode() not in body, path
+    if f"/{unpublished_draft}/" in path:
+        assert response.status_code == 404, path  # a working version is not public
     for method in ("put", "patch", "delete"):
-        assert getattr(client, method)(f"/d/{OWN}/{route}").status_code in (404, 405)
+        assert getattr(client, method)(path).status_code in (404, 405)

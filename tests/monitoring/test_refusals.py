@@ -1,7 +1,8 @@
 """Bad input is a clear 400 and changes nothing; lateness is computed from the due dates."""
 import base64
 import json
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -157,7 +158,7 @@ def test_late_and_missing_reports_are_computed_from_due_dates(setup):
 
 
 def test_reporting_deadlines_come_from_the_province_data(setup):
-    from province.models import ReportingDeadline
+    from core.models import ReportingDeadline
 
     ReportingDeadline.objects.update_or_create(kind="half", defaults={"village_days": 3, "commune_days": 7})
     connection.set_tenant(setup["district"])

@@ -4,11 +4,11 @@ from datetime import date, timedelta
 import pytest
 from django_tenants.utils import tenant_context
 
+from core.models import BAC_NINH_DEADLINES, PlanStep, StepDeadline
+from core.selectors import step_due_date
 from geo.models import AdministrativeUnit
 from plans.models import CycleTransition, PlanCycle
 from plans.selectors import StepState, cycle_steps, step_state
-from province.models import BAC_NINH_DEADLINES, PlanStep, StepDeadline
-from province.selectors import step_due_date
 
 ONE = timedelta(days=1)
 

@@ -1,9 +1,8 @@
 """Step 1 through the API: pinning, refusals that change nothing, the role matrix, the team's actions."""
 import pytest
 
-from province.models import PlanStep, StepDeadline
+from core.models import PlanStep, StepDeadline
 from proposals.models import Proposal, ProposalEvent
-
 from tests.proposals.conftest import CHO, DUNG_LIET, URL, feature, inside
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Village proposals move the province's figures in the same transaction (issue 7): new ones, a sector change, a merge,
 and a project answering (or no longer answering) one in another commune."""
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from accounts.models import User
@@ -75,8 +76,9 @@ def test_village_proposals_move_the_province_share_funded_at_once(yp, client_for
     # A refused merge (the keeper was merged already) changes nothing.
     before = all_rows()
     connection.set_tenant(yp)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError) as refused:
         proposal_services.proposal_merge(actor=team, keep_id=second, duplicate_ids=[first])
+    assert set(refused.value.message_dict) == {"duplicates"}
     assert all_rows() == before
 
     # Every one of these incremental refreshes left what a rebuild from the schema gives.

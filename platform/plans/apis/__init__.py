@@ -47,9 +47,6 @@ from plans.apis.orientation import (  # noqa: F401
     OrientationListApi,
     OrientationPublishApi,
 )
-from plans.apis.province import (  # noqa: F401
-    ProvinceCyclesApi,
-)
 from plans.apis.public import (  # noqa: F401
     COMMENT_RATE_LIMIT,
     COMMENT_RATE_WINDOW_S,

@@ -5,13 +5,13 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.models import Sector
 from plans import selectors, services
 from plans.apis.common import _text, _valid
 from plans.models import (
     DistrictFeedback,
     PlanItem,
 )
-from proposals.models import Sector
 
 
 def _feedback_data(f):

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.access import commune_unit_of
 from plans import selectors, services
 from plans.apis.common import _valid
 
@@ -43,8 +44,6 @@ class OrientationListApi(APIView):
         envelopes = serializers.ListField(child=serializers.DictField(), required=False, default=list, max_length=5000)
 
     def get(self, request):
-        from accounts.access import commune_unit_of
-
         commune = commune_unit_of(request.user)
         return Response({"results": [_orientation_data(o, commune=commune) for o in selectors.orientations_for(user=request.user)]})
 

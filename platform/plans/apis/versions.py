@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.models import Sector
 from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
 from geo.pagination import FeaturePagination
@@ -14,7 +15,7 @@ from plans.models import (
     PlanItem,
     SocioEconomicTarget,
 )
-from proposals.models import Proposal, Sector
+from proposals.models import Proposal
 
 
 class DraftCreateApi(APIView):

@@ -1,4 +1,6 @@
-"""Every district's cycles are copied to the province's `province_cyclerollup` by a trigger (see province.models.CycleRollup)."""
+"""Once a trigger copied every district's cycles to `province_cyclerollup`; the plan services now announce their changes
+(core.signals.cycle_changed) and `province` refreshes its copy, like the investment rollup. Kept as a no-op so that the
+migration graph stays; province 0007 drops the function and, with it, the triggers of districts that had them."""
 from django.db import migrations
 
 
@@ -9,23 +11,4 @@ class Migration(migrations.Migration):
         ("province", "0005_cycle_rollup"),
     ]
 
-    operations = [
-        migrations.RunSQL(
-            sql="""
-            CREATE TRIGGER plancycle_province_rollup
-                AFTER INSERT OR DELETE OR UPDATE OF step, commune_id, plan_year ON plans_plancycle
-                FOR EACH ROW EXECUTE FUNCTION public.province_cycle_rollup();
-            CREATE TRIGGER plancycle_province_rollup_truncate
-                AFTER TRUNCATE ON plans_plancycle
-                FOR EACH STATEMENT EXECUTE FUNCTION public.province_cycle_rollup();
-            INSERT INTO public.province_cyclerollup (schema_name, commune_id, plan_year, step, updated_at)
-            SELECT current_schema(), commune_id, plan_year, step, now() FROM plans_plancycle
-            ON CONFLICT (commune_id, plan_year) DO NOTHING;
-            """,
-            reverse_sql="""
-            DROP TRIGGER IF EXISTS plancycle_province_rollup ON plans_plancycle;
-            DROP TRIGGER IF EXISTS plancycle_province_rollup_truncate ON plans_plancycle;
-            DELETE FROM public.province_cyclerollup WHERE schema_name = current_schema();
-            """,
-        ),
-    ]
+    operations = []

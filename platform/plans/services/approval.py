@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import PlanStep
 from plans.models import (
     CommunePlan,
     PlanKind,
@@ -20,7 +21,6 @@ from plans.services.common import (
     _require_editable,
     _require_step,
 )
-from province.models import PlanStep
 
 
 @transaction.atomic

@@ -9,13 +9,13 @@ from accounts.access import (
     can_plan_for_commune,
     can_review_commune,
 )
+from core.models import PlanStep
 from plans.models import (
     CommunePlan,
     PlanCycle,
     PlanEvent,
     PlanStatus,
 )
-from province.models import PlanStep
 
 ALLOWED_FILE_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".jpg", ".jpeg", ".png"}
 

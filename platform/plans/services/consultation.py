@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import can_moderate_public_comments
+from core.models import PlanStep
 from plans.models import (
     CommunePlan,
     Conference,
@@ -23,7 +24,6 @@ from plans.services.common import (
     _require_editable,
     _require_step,
 )
-from province.models import PlanStep
 
 PUBLIC_COMMENT_MAX_CHARS = 2000
 

@@ -1,11 +1,13 @@
 """The cycle (Đ3–Đ6): opening a commune's cycle for a plan year, completing its steps in order, step evidence."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import can_plan_for_commune, can_review_commune
+from core.models import PlanStep
+from core.signals import announce_cycle_changed
 from geo.models import AdministrativeUnit
 from plans.models import (
     STEP_ORDER,
@@ -24,7 +26,6 @@ from plans.models import (
 )
 from plans.services.common import _check_file, _forbidden, _lock_cycle, _plan_event
 from plans.services.team import team_check
-from province.models import PlanStep
 
 
 @transaction.atomic
@@ -38,9 +39,11 @@ def cycle_create(*, actor, commune: AdministrativeUnit, plan_year: int) -> PlanC
         raise ValidationError({"plan_year": [_("This commune already has a cycle for that plan year.")]})
     try:
         with transaction.atomic():
-            return PlanCycle.objects.create(commune=commune, plan_year=plan_year, created_by=actor)
+            cycle = PlanCycle.objects.create(commune=commune, plan_year=plan_year, created_by=actor)
     except IntegrityError:
         raise ValidationError({"plan_year": [_("This commune already has a cycle for that plan year.")]})
+    announce_cycle_changed(sender=PlanCycle, district=connection.tenant, commune_ids=[commune.pk])
+    return cycle
 
 
 @transaction.atomic
@@ -60,6 +63,7 @@ def cycle_step_complete(*, actor, cycle: PlanCycle, step: str, note: str = "") -
     CycleTransition.objects.create(cycle=cycle, from_step=step, to_step=to_step, actor=actor, note=note)
     cycle.step = to_step
     cycle.save(update_fields=["step"])
+    announce_cycle_changed(sender=PlanCycle, district=connection.tenant, commune_ids=[cycle.commune_id])
     return cycle
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import PlanStep
 from plans.models import (
     CommunePlan,
     DistrictFeedback,
@@ -16,7 +17,6 @@ from plans.services.common import (
     _require_district,
     _require_step,
 )
-from province.models import PlanStep
 
 
 @transaction.atomic

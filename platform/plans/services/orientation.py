@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
+from core.models import CapitalSource, Sector
 from geo.models import AdministrativeUnit
 from plans.models import (
     Orientation,
@@ -12,16 +14,12 @@ from plans.models import (
     ResourceEnvelope,
 )
 from plans.services.common import _forbidden
-from proposals.models import Sector
-from province.models import CapitalSource
 
 
 @transaction.atomic
 def orientation_create(*, actor, district_unit, plan_year: int, title: str, summary: str = "", expected_programmes: str = "",
                        documents: list = (), envelopes: list = ()) -> Orientation:
     """The district's orientation for a plan year, with documents and indicative envelopes per commune, sector and source."""
-    from accounts.models import Role
-
     if not (actor.role == Role.DISTRICT and actor.unit_id == district_unit.pk):
         raise _forbidden(_("Only the district's Finance-Planning Office may do this."))
     orientation = Orientation(plan_year=plan_year, title=title, summary=summary, expected_programmes=expected_programmes, created_by=actor)
@@ -47,8 +45,6 @@ def orientation_create(*, actor, district_unit, plan_year: int, title: str, summ
 @transaction.atomic
 def orientation_publish(*, actor, orientation: Orientation) -> Orientation:
     """Send the orientation to the communes; from then on they see it beside their draft."""
-    from accounts.models import Role
-
     orientation = Orientation.objects.select_for_update().get(pk=orientation.pk)
     if actor.role != Role.DISTRICT:
         raise _forbidden(_("Only the district's Finance-Planning Office may do this."))

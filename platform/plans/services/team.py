@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.models import PlanStep
 from plans.models import (
     PlanCycle,
     PlanningTeam,
     TeamMember,
 )
 from plans.services.common import _lock_cycle, _require_commune_team, _require_step
-from province.models import PlanStep
 
 TEAM_MIN, TEAM_MAX = 5, 7
 

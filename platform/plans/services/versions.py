@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.models import CapitalSource, PlanStep
 from geo.guard import check_inside
 from plans.models import (
     CommunePlan,
@@ -22,7 +23,6 @@ from plans.services.common import (
     _require_step,
 )
 from proposals.models import Proposal, ProposalStatus
-from province.models import CapitalSource, PlanStep
 
 
 def _item_geometry_from(proposals):

@@ -3,8 +3,8 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from core.services import calendar_defaults_ensure
 from geo.models import AdministrativeUnit
-from province.services import calendar_defaults_ensure
 from tenants.services import district_provision, province_tenant_ensure
 
 

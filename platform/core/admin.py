@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from province.models import ReportingDeadline, StepDeadline
+from core.models import ReportingDeadline, StepDeadline
 
 
 @admin.register(StepDeadline)
