@@ -130,7 +130,7 @@ def plan_output(plan, *, detail=False):
     if detail:
         body["allocations_by_year"] = {str(y): v for y, v in selectors.allocation_totals(plan=plan).items()}
         body["history"] = [
-            {"action": e.action, "from": e.from_state, "to": e.to_state, "note": e.note, "changes": e.changes,
+            {"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "changes": e.changes,
              "actor": e.actor.username, "at": e.at.isoformat()}
             for e in plan.events.select_related("actor")
         ]

@@ -9,6 +9,7 @@ from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import StateChange
 from core.models import CapitalSource, Sector
 
 
@@ -52,8 +53,8 @@ class PublicInvestmentPlan(models.Model):
         return range(self.start_year, self.end_year + 1)
 
 
-class PlanEvent(models.Model):
-    """One change to a plan: a transition, or an amendment of an approved plan with its old and new values."""
+class PlanEvent(StateChange):
+    """One change to a plan: a transition, or an amendment of an approved plan with its old and new values (from/to: PlanState)."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("Created")
@@ -65,15 +66,7 @@ class PlanEvent(models.Model):
 
     plan = models.ForeignKey(PublicInvestmentPlan, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
 
 class ProjectManager(models.TextChoices):
@@ -196,8 +189,8 @@ class Disbursement(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="disbursement_positive")]
 
 
-class ProjectEvent(models.Model):
-    """One change to a project: a status transition, an edit (old and new values), a disbursement, a progress reading."""
+class ProjectEvent(StateChange):
+    """One change to a project: a status transition, an edit (old and new values), a disbursement, a progress reading (from/to: ProjectStatus)."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("Created")
@@ -209,15 +202,7 @@ class ProjectEvent(models.Model):
 
     project = models.ForeignKey(InvestmentProject, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
 
 class ReviewDecision(models.TextChoices):

@@ -70,7 +70,7 @@ def plan_create(*, actor, kind: str, name: str, start_year: int, end_year: int |
     plan = PublicInvestmentPlan(kind=kind, name=name, start_year=start_year, end_year=end_year, notes=notes, created_by=actor)
     plan.full_clean()
     plan.save()
-    PlanEvent.objects.create(plan=plan, action=PlanEvent.Action.CREATED, to_state=plan.state, actor=actor)
+    PlanEvent.objects.create(plan=plan, action=PlanEvent.Action.CREATED, to_status=plan.state, actor=actor)
     return plan
 
 
@@ -109,7 +109,7 @@ def plan_update(*, plan: PublicInvestmentPlan, actor, reason: str = "", **fields
     plan.full_clean()
     plan.save()
     action = PlanEvent.Action.AMENDED if plan.state == PlanState.APPROVED else PlanEvent.Action.UPDATED
-    PlanEvent.objects.create(plan=plan, action=action, from_state=plan.state, to_state=plan.state, note=reason, changes=changes, actor=actor)
+    PlanEvent.objects.create(plan=plan, action=action, from_status=plan.state, to_status=plan.state, note=reason, changes=changes, actor=actor)
     return plan
 
 
@@ -143,7 +143,7 @@ def plan_transition(
     old = plan.state
     plan.state = target
     plan.save(update_fields=["state", "decision_number", "decision_date", "updated_at"])
-    PlanEvent.objects.create(plan=plan, action=event, from_state=old, to_state=target, note=note, changes=changes, actor=actor)
+    PlanEvent.objects.create(plan=plan, action=event, from_status=old, to_status=target, note=note, changes=changes, actor=actor)
     if target == PlanState.APPROVED:
         _province_rollup(whole_district=True)  # its allocations now count as allocated
     return plan
@@ -240,7 +240,7 @@ def _write_allocations(*, project, allocations, actor, reason):
     )
     for plan in approved:
         PlanEvent.objects.create(
-            plan=plan, action=PlanEvent.Action.AMENDED, from_state=plan.state, to_state=plan.state, note=reason, actor=actor,
+            plan=plan, action=PlanEvent.Action.AMENDED, from_status=plan.state, to_status=plan.state, note=reason, actor=actor,
             changes={"project": project.code, "allocations": [[r[1:] for r in before if r[0] == plan.pk], [r[1:] for r in after if r[0] == plan.pk]]},
         )
     return {"allocations": [before, after]}

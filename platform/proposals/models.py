@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import StateChange
 from core.models import Sector
 
 
@@ -111,8 +112,8 @@ class Proposal(models.Model):
         return self.residents_cash + self.residents_labour_value
 
 
-class ProposalEvent(models.Model):
-    """Who did what to a proposal, and when: every decision of the planning team is one row."""
+class ProposalEvent(StateChange):
+    """Who did what to a proposal, and when: every decision of the planning team is one row (from/to: ProposalStatus)."""
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -126,14 +127,6 @@ class ProposalEvent(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
 
 class Attachment(models.Model):
