@@ -51,7 +51,7 @@ def installed(tmp_path_factory):
 def run(venv, tmp_path, *args):
     # Outside the repository, with a production-like environment: nothing of the working tree is on the path.
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "DJANGO_SECRET_KEY": "wheel-check-" * 5, "DJANGO_DEBUG": "0",
-           "DB_NAME": "sedp_wheel_check", "HOME": str(tmp_path)}
+           "DB_NAME": "sedp_wheel_check", "HOME": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"}
     return subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -11,7 +11,8 @@ EVENT_MODELS = ["proposals.ProposalEvent", "investment.PlanEvent", "investment.P
 
 def shape(model, name):
     field = model._meta.get_field(name)
-    return type(field).__name__, field.max_length, field.blank, getattr(field.remote_field, "model", None)
+    target = getattr(field.remote_field, "model", None)
+    return type(field).__name__, field.max_length, field.blank, getattr(getattr(target, "_meta", None), "label", target)
 
 
 @pytest.mark.parametrize("label", EVENT_MODELS)
