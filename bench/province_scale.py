@@ -175,7 +175,7 @@ def main():
         for label, province in (("one province (Bắc Ninh)", "27"), ("every province", "")):
             url = f"/api/province/plan-compliance/?year=2027&province={province}"
             assert client.get(url).status_code == 200
-            print(f"plan compliance, {label} (each commune's step, from the trigger-kept copy): API {median_ms(lambda: client.get(url), args.runs):.1f} ms")
+            print(f"plan compliance, {label} (each commune's step, from the rollup copy): API {median_ms(lambda: client.get(url), args.runs):.1f} ms")
         if not args.migrate:
             continue
 

@@ -116,9 +116,9 @@ class InvestmentDistributionApi(ProvinceOnly):
             query["page"] = str(number)
             return request.build_absolute_uri(request.path) + "?" + query.urlencode()
 
-        head = '{"count":%d,"next":%s,"previous":%s,' % (
-            count, json.dumps(link(page + 1) if page * size < count else None), json.dumps(link(page - 1) if page > 1 else None),
-        )
+        following = json.dumps(link(page + 1) if page * size < count else None)
+        previous = json.dumps(link(page - 1) if page > 1 else None)
+        head = f'{{"count":{int(count)},"next":{following},"previous":{previous},'
         return HttpResponse(head + text[1:], content_type="application/json")
 
 

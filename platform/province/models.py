@@ -47,12 +47,18 @@ class InvestmentRollup(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.district_code}/{self.commune_code or '*'} {self.year or '*'} {self.sector} {self.source or '*'}"
+
 
 class RollupRefresh(models.Model):
     """When a district's rollup rows were last brought up to date (the page shows it)."""
 
     district_code = models.CharField(max_length=20, unique=True)
     refreshed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.district_code}: {self.refreshed_at:%Y-%m-%d %H:%M}"
 
 
 class CycleRollup(models.Model):
@@ -73,6 +79,9 @@ class CycleRollup(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["commune", "plan_year"], name="one_cycle_rollup_per_commune_and_year")]
         indexes = [models.Index(fields=["plan_year", "schema_name"])]
+
+    def __str__(self):
+        return f"{self.schema_name} {self.commune_id} {self.plan_year}: {self.step}"
 
 
 class ProjectPoint(gis_models.Model):

@@ -176,7 +176,7 @@ def investment_distribution_page(*, level="district", year=None, sector="", sour
     params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure,
               "province": province or "", "limit": limit, "offset": offset}
     if bbox:
-        params.update(zip(("west", "south", "east", "north"), bbox))
+        params.update(zip(("west", "south", "east", "north"), bbox, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(_DISTRIBUTION_VARIANTS[(bool(bbox), limit is not None)], params)
         return cursor.fetchone()

@@ -4,7 +4,6 @@ Read with `ast` from the source (every `import` and `from … import`, at module
 import added later anywhere under platform/ is covered without touching this file.
 """
 import ast
-from pathlib import Path
 
 from tests.conftest import ROOT
 
