@@ -316,11 +316,12 @@ def _execute_prepared(cursor, query, params):
 # The province's copy of every commune's cycle step (province_cyclerollup), refreshed from the district
 # schema for the communes the plan services announce (core.signals.cycle_changed), in their transaction.
 
-_CYCLE_REFRESH = """
-WITH gone AS (
-    DELETE FROM public.province_cyclerollup
-    WHERE schema_name = %(schema)s AND (%(whole)s OR commune_id = ANY(%(communes)s))
-)
+# Two statements, not a data-modifying CTE: a CTE's DELETE and the INSERT's ON CONFLICT would touch the same
+# row in one statement, in an order PostgreSQL does not promise.
+_CYCLE_DELETE = """
+DELETE FROM public.province_cyclerollup WHERE schema_name = %(schema)s AND (%(whole)s OR commune_id = ANY(%(communes)s))
+"""
+_CYCLE_INSERT = """
 INSERT INTO public.province_cyclerollup (schema_name, commune_id, plan_year, step, updated_at)
 SELECT %(schema)s, commune_id, plan_year, step, now() FROM {cycles}
 WHERE %(whole)s OR commune_id = ANY(%(communes)s)
@@ -333,17 +334,17 @@ def cycle_rollup_refresh(*, district, commune_ids=None) -> None:
     """Bring the province's copy of a district's plan cycles (CycleRollup) up to date from its schema, in the caller's transaction.
 
     `commune_ids`: AdministrativeUnit ids of the communes whose cycles changed (None: the whole district).
-    One statement: the district's rows of those communes are replaced by what its `plans_plancycle` holds
-    now (created, moved on or deleted cycles alike). A cycle moved between districts keeps one row (the
+    The district's rows of those communes are replaced by what its `plans_plancycle` holds now (created,
+    moved on or deleted cycles alike). A cycle moved between districts keeps one row (the
     key is commune × plan year).
     """
     if district is None or district.schema_name == "public":
         return
-    query = sql.SQL(_CYCLE_REFRESH).format(cycles=sql.Identifier(district.schema_name, "plans_plancycle"))
+    params = {"schema": district.schema_name, "whole": commune_ids is None, "communes": list(commune_ids or ())}
+    insert = sql.SQL(_CYCLE_INSERT).format(cycles=sql.Identifier(district.schema_name, "plans_plancycle"))
     with connection.cursor() as cursor:
-        cursor.execute(query.as_string(cursor.connection), {
-            "schema": district.schema_name, "whole": commune_ids is None, "communes": list(commune_ids or ()),
-        })
+        cursor.execute(_CYCLE_DELETE, params)
+        cursor.execute(insert.as_string(cursor.connection), params)
 
 
 def on_investment_changed(sender, *, district, commune_codes=None, project_ids=(), **kwargs):
