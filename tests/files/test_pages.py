@@ -37,7 +37,7 @@ def test_proposal_photo_shows_in_its_detail_and_on_the_public_page_once_publishe
     page.set_input_files("input[name=files]", files=[{"name": "hiện trạng.png", "mimeType": "image/png", "buffer": png(30, 20)}])
     page.click("#proposal-form button[type=submit]")
     page.wait_for_selector(".saved:not(:empty)")
-    page.locator("#proposal-rows button.link-button", has_text=title).click()
+    page.locator("#proposal-rows td.clickable", has_text=title).click()
     photo = page.wait_for_selector("[data-testid=proposal-detail] .file-gallery img")
     page.wait_for_function(IMAGE_LOADED, arg=photo)
     staff_url = photo.get_attribute("src")

@@ -93,10 +93,11 @@
         td.appendChild(box); tr.appendChild(td);
       }
       tr.appendChild(cell(p.commune_rank || ""));
-      var titleCell = cell("");
-      var open = button(p.title, function () { showDetail(p.id); });
-      open.className = "link-button";
-      titleCell.append(open, " · " + (labels.sectors[p.sector] || p.sector));
+      // The title opens the proposal's detail (a cell, not a button: the row's buttons are the team's decisions).
+      var titleCell = cell(p.title + " · " + (labels.sectors[p.sector] || p.sector), "clickable");
+      titleCell.tabIndex = 0;
+      titleCell.addEventListener("click", function () { showDetail(p.id); });
+      titleCell.addEventListener("keydown", function (e) { if (e.key === "Enter") { showDetail(p.id); } });
       tr.appendChild(titleCell);
       tr.appendChild(cell(p.village_name || p.source_name || ""));
       tr.appendChild(cell(millions(p.estimated_cost), "num"));
