@@ -6,8 +6,8 @@ class FilesConfig(AppConfig):
     verbose_name = "Uploaded files"
 
     def ready(self):
-        from PIL import Image
         from django.conf import settings
+        from PIL import Image
 
         # Pillow warns at MAX_IMAGE_PIXELS and refuses at twice that; our own check (files.uploads) refuses at
         # the limit before decoding, this is the second line for any other code path that opens an image.

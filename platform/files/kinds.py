@@ -4,8 +4,9 @@ A workflow app registers each of its upload fields here (in its AppConfig.ready)
 imports the workflow apps: the download route finds the object by the stored name and asks the kind's
 `may_read` (staff route) or `is_public` (public route), both of which call `accounts.access`.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.apps import apps
 

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from files.uploads import PHOTO_TYPES, checked_file
 from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT, GeometryRejected, parse_geometry
@@ -28,7 +29,6 @@ from geo.parsers import SafeJSONParser
 from monitoring import imports, selectors, services
 from monitoring.models import Activity, Frequency, PeriodicReport, ReportingPeriod, SupervisionFinding
 from plans.models import CommunePlan
-from files.uploads import PHOTO_TYPES, checked_file
 
 
 # --- output -----------------------------------------------------------------------------------------

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Role
+from files.uploads import checked_file
 from geo.guard import GeometryRejected, check_inside
 from geo.models import AdministrativeUnit
 from geo.text import fold
 from proposals.models import Attachment, Proposal, ProposalEvent, ProposalStatus, SourceKind, VillageMeeting
-from files.uploads import checked_file
 from province.models import PlanStep
 from province.selectors import step_due_date
 

@@ -16,12 +16,10 @@ from django.db import connection
 from django.test import Client
 
 from accounts.models import Role, User
-from geo.models import AdministrativeUnit
-from monitoring.models import EvidencePhoto
+from files.uploads import checked_file
 from plans import services as plan_services
 from plans.models import OrientationDocument, PlanCycle
 from proposals import services as proposal_services
-from files.uploads import checked_file
 from tests.files.conftest import PDF, png
 from tests.investment.factories import CHO, point
 from tests.monitoring.factories import approved_plan

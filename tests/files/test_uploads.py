@@ -13,7 +13,7 @@ from PIL import Image
 
 from accounts.models import User
 from monitoring.models import EvidencePhoto
-from plans.models import PlanCycle, StepEvidence
+from plans.models import StepEvidence
 from proposals.models import Attachment, Proposal
 from tests.files.conftest import HTML, PDF, huge_png, jpeg_with_gps_and_orientation, png, polyglot
 from tests.investment.factories import CHO, point
