@@ -72,14 +72,21 @@ def upload(name, content, content_type):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
+class Urls(dict):
+    """{kind: staff URL}, with the id of the proposal the attachment belongs to."""
+
+    proposal = None
+
+
 def build_every_kind(district):
     """One file of every kind in Yên Phong, uploaded by its owner; returns {kind: staff URL from the API's answer}."""
-    urls = {}
+    urls = Urls()
     village_head, team, office = client("thon.09193-01"), client("xa.09193"), client("huyen.yen-phong")
     proposal = village_head.post(URL, feature(), content_type="application/json").json()["id"]
     answer = village_head.post(f"{URL}{proposal}/attachments/", {"file": upload("ảnh hiện trạng.png", png(), "image/png")})
     assert answer.status_code == 201, answer.content
     urls["proposal-attachments"] = answer.json()["url"]
+    urls.proposal = proposal
     meeting = village_head.post("/d/yen-phong/api/village-meetings/", {
         "commune": "09193", "village": "09193-01", "held_on": "25/04/2026", "place": "Nhà văn hóa", "chair": "Nguyễn Văn An",
         "participants": 50, "minutes": upload("biên bản họp thôn.pdf", PDF, "application/pdf")})
@@ -166,7 +173,7 @@ def test_the_public_answers_link_the_public_route(district, media):
     yen_phong = district("yen-phong")
     connection.set_tenant(yen_phong)
     urls, plan, orientation = build_every_kind(yen_phong)
-    proposal_id = int(client("xa.09193").get(URL, {"commune": "09193"}).json()["features"][0]["id"])
+    proposal_id = urls.proposal
     anonymous = Client()
     assert anonymous.get(f"/d/yen-phong/api/public/proposals/{proposal_id}/attachments/").status_code == 404
     publish_everything(yen_phong, plan, orientation)
