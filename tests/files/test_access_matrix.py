@@ -183,6 +183,9 @@ def test_the_public_answers_link_the_public_route(district, media):
     public_plan = anonymous.get(f"/d/yen-phong/api/public/plans/{plan.pk}/").json()
     assert public_plan["council_resolution"]["file"] == urls["council-resolutions"].replace("/files/", "/public/files/")
     assert anonymous.get(public_plan["district_decision"]["file"]).status_code == 200
+    page = anonymous.get(f"/d/yen-phong/public/plans/{plan.pk}/").content.decode()
+    assert f'href="{public_plan["council_resolution"]["file"]}" data-testid="public-resolution-file"' in page
+    assert f'href="{public_plan["district_decision"]["file"]}" data-testid="public-decision-file"' in page
 
 
 def test_a_file_is_not_found_through_another_district(district, media):
