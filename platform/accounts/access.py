@@ -167,3 +167,54 @@ def can_compare_province(user):
     carry another district's figures, its draft plans' allocations included, to a district user.
     """
     return is_province_wide(user)
+
+
+# Uploaded files (issue 11): a file is fetched through /d/<slug>/files/… by whoever may read the object it
+# belongs to, or through /d/<slug>/public/files/… when that object is published. These take the object
+# (already fetched from the district's schema, behind the district gate) and mirror the list selectors.
+
+def can_read_proposal(user, proposal):
+    """Read a proposal (and its attachments): as `proposals.selectors.proposals_visible_to`."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.VILLAGE:
+        own_commune = user.unit is not None and proposal.commune_id == user.unit.parent_id
+        return proposal.village_id == user.unit_id or (proposal.is_published and own_commune)
+    return can_view_commune(user, proposal.commune)
+
+
+def is_published_proposal(proposal):
+    """A proposal the team has published: its files are public."""
+    return proposal.is_published
+
+
+def can_read_village_meeting(user, meeting):
+    """Read a village meeting (and its minutes): as `proposals.selectors.meetings_visible_to`."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.VILLAGE:
+        return meeting.village_id == user.unit_id
+    return can_view_commune(user, meeting.commune)
+
+
+def can_read_commune_cycle(user, commune):
+    """Read a commune's plan cycle, its step evidence and its plan versions with their resolution and decision files."""
+    return user.is_authenticated and can_view_commune(user, commune)
+
+
+def can_read_orientation(user, orientation, district):
+    """Read the district's orientation (step 2) and its documents: published, any user of the district; a draft,
+    district and province staff (as `plans.selectors.orientations_for`)."""
+    if not can_enter_district(user, district):
+        return False
+    return orientation.published_at is not None or is_province_wide(user) or user.role == Role.DISTRICT
+
+
+def can_read_evidence_photo(user, commune):
+    """Read the M&E evidence photos of a commune: whoever reads its M&E plan (`monitoring.selectors.evidence_queryset`)."""
+    return user.is_authenticated and can_view_commune(user, commune)
+
+
+def is_announced_plan(plan):
+    """A plan version approved and announced (Đ6): its resolution and decision files are public."""
+    return plan.status == "approved" and plan.announced_at is not None

@@ -11,6 +11,7 @@ Variables (all optional on a developer machine; production must set the starred 
   GEOMETRY_TOLERANCE_M    how far (metres) input geometry may stray outside its unit (default 200)
   GEOMETRY_MAX_VERTICES   vertex limit for one input geometry (default 20000)
   UPLOAD_MAX_BYTES        limit for uploaded files and JSON bodies (default 10 MiB)
+  UPLOAD_MAX_PIXELS       images above this many pixels are refused before decoding (default 40 000 000)
   DJANGO_PASSWORD_HASHER  dotted path of the first password hasher (tests use a fast one)
   DJANGO_LOG_LEVEL        root log level (default INFO)
 """
@@ -90,6 +91,7 @@ SHARED_APPS = [
     "leaflet",
     "frontend",
     "fixtures",
+    "files",
 ]
 # What a district writes lives in its own schema.
 TENANT_APPS = [
@@ -220,6 +222,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Images above this many pixels are refused before they are decoded (a 40-megapixel RGBA image is 160 MB in memory).
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 
 GEOMETRY_TOLERANCE_M = env_int("GEOMETRY_TOLERANCE_M", 200)
 GEOMETRY_MAX_VERTICES = env_int("GEOMETRY_MAX_VERTICES", 20000)

@@ -1,6 +1,7 @@
 """District URLs: django-tenants mounts these under /d/<slug>/ for each district tenant."""
 from django.urls import include, path
 
+from files import urls as file_urls
 from frontend import views as pages
 from plans import urls as plans_urls
 from proposals import urls as proposal_urls
@@ -28,4 +29,5 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     *investment_urls.page_patterns,
     *monitoring_urls.page_patterns,
+    *file_urls.urlpatterns,
 ]

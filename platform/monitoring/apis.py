@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from files.uploads import PHOTO_TYPES, checked_file
 from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT, GeometryRejected, parse_geometry
@@ -28,7 +29,6 @@ from geo.parsers import SafeJSONParser
 from monitoring import imports, selectors, services
 from monitoring.models import Activity, Frequency, PeriodicReport, ReportingPeriod, SupervisionFinding
 from plans.models import CommunePlan
-from proposals.uploads import PHOTO_TYPES, checked_upload
 
 
 # --- output -----------------------------------------------------------------------------------------
@@ -412,7 +412,7 @@ class EvidenceApi(APIView):
         upload = request.FILES.get("photo")
         if upload is None:
             raise ApiValidationError({"photo": [_("Attach the photo.")]})
-        content_type = checked_upload(upload, field="photo", allowed=PHOTO_TYPES)
+        upload = checked_file(upload, field="photo", allowed=PHOTO_TYPES)
         try:
             location = parse_geometry(json.loads(data["geometry"]), allowed_types=POINT)
         except (ValueError, TypeError) as exc:
@@ -432,7 +432,7 @@ class EvidenceApi(APIView):
             finding = SupervisionFinding.objects.filter(pk=data["finding"], me_plan=me_plan).first()
             if finding is None:
                 raise ApiValidationError({"finding": [_("This finding is not of the M&E plan.")]})
-        photo = services.photo_add(actor=request.user, me_plan=me_plan, photo=upload, content_type=content_type, location=location,
+        photo = services.photo_add(actor=request.user, me_plan=me_plan, photo=upload, location=location,
                                    caption=data["caption"], taken_on=data["taken_on"], report=report, activity=activity, finding=finding)
         return Response(_feature(photo, photo.location, photo_properties(photo)), status=status.HTTP_201_CREATED)
 
@@ -481,10 +481,9 @@ class FindingApi(APIView):
         errors = {} if serializer.is_valid() else dict(serializer.errors)
         if not_geojson:
             errors["geometry"] = [_("The location is not GeoJSON.")]
-        content_type = ""
         if upload is not None:
             try:
-                content_type = checked_upload(upload, field="photo", allowed=PHOTO_TYPES)
+                upload = checked_file(upload, field="photo", allowed=PHOTO_TYPES)
             except ApiValidationError as exc:
                 errors.update(exc.detail)
         if errors:
@@ -496,7 +495,7 @@ class FindingApi(APIView):
             raise ApiValidationError({"activity": [_("No such work in your M&E plans.")]})
         finding = services.finding_record(actor=request.user, activity=activity, board=data["board"], found_on=data["found_on"],
                                           finding=data["finding"], recommendation=data["recommendation"], location=data["geometry"],
-                                          photo=upload, photo_content_type=content_type, photo_caption=data["caption"])
+                                          photo=upload, photo_caption=data["caption"])
         return Response(_feature(finding, finding.location, {"activity": activity.pk, "board": finding.board, "finding": finding.finding,
                                                              "photos": [p.photo.url for p in finding.photos.all()]}),
                         status=status.HTTP_201_CREATED)
@@ -531,7 +530,7 @@ class ProgressImportApi(APIView):
             raise ApiValidationError({"file": [_("Attach the sheet.")]})
         name = (upload.name or "").lower()
         if name.endswith(".xlsx"):
-            content_type = checked_upload(upload, field="file")
+            content_type = checked_file(upload, field="file").content_type
         elif name.endswith(".csv"):
             if upload.size > settings.UPLOAD_MAX_BYTES:
                 raise ApiValidationError({"file": [_("The file is too large.")]})

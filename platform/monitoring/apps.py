@@ -6,8 +6,10 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Theo dõi và đánh giá"
 
     def ready(self):
-        """Add the approved M&E plan to the commune plan's Word document (core.signals.plan_document_built, Đ9)."""
+        """Add the approved M&E plan to the commune plan's Word document (core.signals.plan_document_built, Đ9); register the upload kinds."""
         from core import signals
         from monitoring import documents
+        from monitoring.file_kinds import register_kinds
 
         signals.plan_document_built.connect(documents.me_plan_section_add, dispatch_uid="monitoring.me_plan_section")
+        register_kinds()

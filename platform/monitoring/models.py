@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StateChange
 from core.models import ReportPeriodKind
+from files.storage import upload_field
 
 
 class MEPlanStatus(models.TextChoices):
@@ -251,7 +252,8 @@ class EvidencePhoto(models.Model):
     report = models.ForeignKey(PeriodicReport, null=True, blank=True, on_delete=models.CASCADE, related_name="photos")
     finding = models.ForeignKey(SupervisionFinding, null=True, blank=True, on_delete=models.CASCADE, related_name="photos")
     activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="photos")
-    photo = models.FileField(_("photo"), upload_to="monitoring/photos/%Y/")
+    photo = upload_field("evidence-photos", _("photo"))
+    photo_name = models.CharField(_("photo file name"), max_length=255, blank=True)
     content_type = models.CharField(max_length=50)
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     taken_on = models.DateField(_("taken on"), null=True, blank=True)

@@ -413,10 +413,10 @@ def _check_location(location, commune, field="geometry"):
 
 @transaction.atomic
 def finding_record(*, actor, activity: Activity, board: str, found_on: date, finding: str, location, recommendation: str = "",
-                   photo=None, photo_content_type: str = "", photo_caption: str = "") -> SupervisionFinding:
+                   photo=None, photo_caption: str = "") -> SupervisionFinding:
     """Record a community supervision board's finding on a work (Đ8), at a place inside the commune.
 
-    With a photo (type and size checked by the caller) the photo is kept as the finding's evidence at the
+    With a photo (a `files.uploads.CheckedFile`, checked by the caller) the photo is kept as the finding's evidence at the
     same place, in the same transaction: the finding and its photo are saved together or not at all.
     """
     me_plan = activity.me_plan
@@ -426,15 +426,18 @@ def finding_record(*, actor, activity: Activity, board: str, found_on: date, fin
     recorded = SupervisionFinding.objects.create(me_plan=me_plan, activity=activity, board=board, found_on=found_on, finding=finding,
                                                  recommendation=recommendation, location=location, recorded_by=actor)
     if photo is not None:
-        photo_add(actor=actor, me_plan=me_plan, photo=photo, content_type=photo_content_type, location=location, caption=photo_caption,
+        photo_add(actor=actor, me_plan=me_plan, photo=photo, location=location, caption=photo_caption,
                   taken_on=found_on, activity=activity, finding=recorded)
     return recorded
 
 
 @transaction.atomic
-def photo_add(*, actor, me_plan: MEPlan, photo, content_type: str, location, caption: str = "", taken_on: date | None = None,
+def photo_add(*, actor, me_plan: MEPlan, photo, location, caption: str = "", taken_on: date | None = None,
               report: PeriodicReport | None = None, activity: Activity | None = None, finding: SupervisionFinding | None = None) -> EvidencePhoto:
-    """Keep a photo taken inside the commune as evidence of a report, an activity or a finding (type and size checked by the caller)."""
+    """Keep a photo taken inside the commune as evidence of a report, an activity or a finding.
+
+    `photo` is a `files.uploads.CheckedFile` (checked and re-encoded by the caller with `checked_file`), stored under
+    the district's schema with a random name; its sniffed type and the sender's file name are kept."""
     if not access.can_add_evidence(actor, me_plan.commune):
         raise _forbidden()
     if report is not None:
@@ -448,6 +451,6 @@ def photo_add(*, actor, me_plan: MEPlan, photo, content_type: str, location, cap
     if finding is not None and finding.me_plan_id != me_plan.pk:
         raise ValidationError({"finding": [_("This finding is not of the M&E plan.")]})
     _check_location(location, me_plan.commune)
-    return EvidencePhoto.objects.create(me_plan=me_plan, report=report, activity=activity, finding=finding, photo=photo,
-                                        content_type=content_type, caption=caption, taken_on=taken_on, location=location,
+    return EvidencePhoto.objects.create(me_plan=me_plan, report=report, activity=activity, finding=finding, photo=photo, photo_name=photo.original_name,
+                                        content_type=photo.content_type, caption=caption, taken_on=taken_on, location=location,
                                         uploaded_by=actor)

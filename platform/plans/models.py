@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StateChange
 from core.models import CapitalSource, PlanStep, Sector
+from files.storage import upload_field
 
 PUBLISHED = "published"
 # The steps in the order the regulation walks them; "published" is the end of the cycle.
@@ -79,7 +80,8 @@ class StepEvidence(models.Model):
     cycle = models.ForeignKey(PlanCycle, on_delete=models.CASCADE, related_name="evidence")
     step = models.CharField(_("step"), max_length=30, choices=PlanStep.choices)
     title = models.CharField(_("title"), max_length=300)
-    file = models.FileField(_("file"), upload_to="plans/evidence/%Y/", blank=True)
+    file = upload_field("step-evidence", _("file"), blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -127,7 +129,8 @@ class Orientation(models.Model):
 class OrientationDocument(models.Model):
     orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=300)
-    file = models.FileField(_("file"), upload_to="plans/orientation/%Y/", blank=True)
+    file = upload_field("orientation-documents", _("file"), blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
     url = models.URLField(_("link"), blank=True)
 
 
@@ -172,10 +175,12 @@ class CommunePlan(models.Model):
     consultation_closes_on = models.DateField(_("public comments until"), null=True, blank=True)
     council_resolution_number = models.CharField(_("People's Council resolution number"), max_length=50, blank=True)
     council_resolution_date = models.DateField(_("People's Council resolution date"), null=True, blank=True)
-    council_resolution_file = models.FileField(upload_to="plans/approval/%Y/", blank=True)
+    council_resolution_file = upload_field("council-resolutions", blank=True)
+    council_resolution_file_name = models.CharField(max_length=255, blank=True)
     district_decision_number = models.CharField(_("district approval decision number"), max_length=50, blank=True)
     district_decision_date = models.DateField(_("district approval decision date"), null=True, blank=True)
-    district_decision_file = models.FileField(upload_to="plans/approval/%Y/", blank=True)
+    district_decision_file = upload_field("district-decisions", blank=True)
+    district_decision_file_name = models.CharField(max_length=255, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     announced_at = models.DateTimeField(_("announced"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")

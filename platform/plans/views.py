@@ -3,8 +3,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from accounts import access
 from accounts.access import can_moderate_public_comments, can_orient_communes, can_plan_for_commune, can_review_commune, commune_unit_of
 from core.models import CapitalSource, PlanStep, Sector
+from files.storage import public_file_url
 from geo.models import AdministrativeUnit
 from plans import selectors
 from plans.models import STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanKind, PlanningTeam, PlanStatus, PublicComment
@@ -120,4 +122,7 @@ def public_plan_page(request, pk):
         "targets": plan.targets.all(),
         "comments": selectors.published_comments(plan=plan),
         "open": selectors.consultation_open(plan=plan),
+        # Links to the public download route: None until the plan is announced (files.views refuses them before).
+        "resolution_url": public_file_url(plan.council_resolution_file) if access.is_announced_plan(plan) else None,
+        "decision_url": public_file_url(plan.district_decision_file) if access.is_announced_plan(plan) else None,
     })

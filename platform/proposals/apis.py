@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from files.storage import public_file_url
 from geo.bbox import bbox_polygon
 from geo.features import cluster_cell_degrees, feature_collection_response, page_numbers, parse_zoom
 from geo.parsers import SafeJSONParser
@@ -144,7 +145,8 @@ class ProposalAttachmentApi(APIView):
         data = AttachmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = _act(lambda: services.attachment_add(actor=request.user, proposal_id=pk, upload=data.validated_data["file"]))
-        return Response({"id": attachment.pk, "name": attachment.name, "content_type": attachment.content_type, "size": attachment.size}, status=201)
+        return Response({"id": attachment.pk, "name": attachment.name, "content_type": attachment.content_type, "size": attachment.size,
+                         "url": attachment.file.url}, status=201)
 
 
 class ProposalRankApi(APIView):
@@ -272,3 +274,17 @@ class PublicProposalListApi(APIView):
         proposals = selectors.proposal_filter(Proposal.objects.filter(is_published=True), request.query_params)
         count, features = selectors.proposal_features(proposals, limit=size, offset=(page - 1) * size)
         return feature_collection_response(request, count=count, features=features, page=page, size=size)
+
+
+class PublicProposalAttachmentsApi(APIView):
+    """The photos and documents of a published proposal, for everyone: `[{id, name, content_type, size, url}]`,
+    `url` on the public download route. 404 for a proposal that is not published."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(operation_id="public_proposal_attachments", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        proposal = get_object_or_404(Proposal, pk=pk, is_published=True)
+        return Response([{"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size, "url": public_file_url(a.file)}
+                         for a in proposal.attachments.all()])

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StateChange
 from core.models import Sector
+from files.storage import upload_field
 
 
 class SourceKind(models.TextChoices):
@@ -37,7 +38,8 @@ class VillageMeeting(models.Model):
     participants = models.PositiveIntegerField(_("participants"))
     women = models.PositiveIntegerField(_("of them women"), default=0)
     poor_households = models.PositiveIntegerField(_("of them poor or near-poor households"), default=0)
-    minutes = models.FileField(_("minutes"), upload_to="meetings/%Y/", blank=True)
+    minutes = upload_field("meeting-minutes", _("minutes"), blank=True)
+    minutes_name = models.CharField(_("minutes file name"), max_length=255, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -133,7 +135,7 @@ class Attachment(models.Model):
     """A photo or document attached to a proposal."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="proposals/%Y/")
+    file = upload_field("proposal-attachments")
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

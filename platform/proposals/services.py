@@ -12,11 +12,11 @@ from accounts.models import Role
 from core.models import PlanStep
 from core.selectors import step_due_date
 from core.signals import announce_investment_changed
+from files.uploads import checked_file
 from geo.guard import GeometryRejected, check_inside
 from geo.models import AdministrativeUnit
 from geo.text import fold
 from proposals.models import Attachment, Proposal, ProposalEvent, ProposalStatus, SourceKind, VillageMeeting
-from proposals.uploads import checked_upload
 
 Action = ProposalEvent.Action
 
@@ -113,8 +113,8 @@ def village_meeting_create(*, actor, district, commune_code, village_code, held_
         chair=chair, participants=participants, women=women, poor_households=poor_households, created_by=actor,
     )
     if minutes is not None:
-        checked_upload(minutes, field="minutes")
-        meeting.minutes = minutes
+        minutes = checked_file(minutes, field="minutes")
+        meeting.minutes, meeting.minutes_name = minutes, minutes.original_name
     meeting.save()
     return meeting
 
@@ -289,12 +289,13 @@ def proposals_publish(*, actor, district, commune_code, ids=None) -> int:
 
 @transaction.atomic
 def attachment_add(*, actor, proposal_id, upload) -> Attachment:
-    """Attach a photo or document to a proposal, checked for size and real type."""
+    """Attach a photo or document to a proposal, checked for size, real type and name (`files.uploads.checked_file`;
+    photos re-encoded), stored under the district's schema with a random name."""
     proposal = Proposal.objects.get(pk=proposal_id)
     if not access.can_propose_in(actor, proposal.commune, proposal.village):
         raise PermissionError(_("You may not add files to this proposal."))
-    real_type = checked_upload(upload, field="file")
+    checked = checked_file(upload, field="file")
     return Attachment.objects.create(
-        proposal=proposal, file=upload, name=upload.name[:255], content_type=real_type, size=upload.size, uploaded_by=actor,
+        proposal=proposal, file=checked, name=checked.original_name, content_type=checked.content_type, size=checked.size, uploaded_by=actor,
     )
 

@@ -20,4 +20,5 @@ api_patterns = [
 
 public_api_patterns = [
     path("proposals/", apis.PublicProposalListApi.as_view(), name="api-public-proposals"),
+    path("proposals/<int:pk>/attachments/", apis.PublicProposalAttachmentsApi.as_view(), name="api-public-proposal-attachments"),
 ]

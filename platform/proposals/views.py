@@ -45,6 +45,7 @@ def proposals_page(request):
             "reasonPrompt": _("Reason for the rejection (the proposer will see it):"),
             "saved": _("Proposal saved."), "meetingSaved": _("Meeting saved."), "drawFirst": _("Draw the place on the map first."),
             "noPosition": _("Your position is not available."),
+            "noFiles": _("No photos or documents."),
         },
         "money_fields": [(name, Proposal._meta.get_field(name).verbose_name) for name in Proposal.RESOURCE_FIELDS],
     })
@@ -60,5 +61,6 @@ def public_proposals_page(request):
         "labels": {
             "sectors": {code: str(label) for code, label in Sector.choices},
             "statuses": {code: str(label) for code, label in ProposalStatus.choices},
+            "noFiles": _("No photos or documents."),
         },
     })

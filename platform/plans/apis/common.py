@@ -2,6 +2,7 @@
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from files.storage import public_file_url
 from plans import selectors
 from plans.models import (
     STEP_CHOICES,
@@ -29,6 +30,8 @@ class TargetOutput(serializers.ModelSerializer):
 
 
 def plan_data(plan, *, public=False):
+    # The public answer links the public download route (files of an announced plan only).
+    file_url = public_file_url if public else (lambda stored: stored.url if stored else None)
     data = {
         "id": plan.pk,
         "cycle": plan.cycle_id,
@@ -45,9 +48,9 @@ def plan_data(plan, *, public=False):
         "monitoring": plan.monitoring,
         "consultation_closes_on": plan.consultation_closes_on,
         "council_resolution": {"number": plan.council_resolution_number, "date": plan.council_resolution_date,
-                               "file": plan.council_resolution_file.url if plan.council_resolution_file else None},
+                               "file": file_url(plan.council_resolution_file)},
         "district_decision": {"number": plan.district_decision_number, "date": plan.district_decision_date,
-                              "file": plan.district_decision_file.url if plan.district_decision_file else None},
+                              "file": file_url(plan.district_decision_file)},
         "approved_at": plan.approved_at,
         "announced_at": plan.announced_at,
         "targets": TargetOutput(plan.targets.all(), many=True).data,

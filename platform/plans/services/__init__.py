@@ -8,9 +8,6 @@ from plans.services.approval import (  # noqa: F401
     plan_record_district_approval,
     plan_record_resolution,
 )
-from plans.services.common import (  # noqa: F401
-    ALLOWED_FILE_EXTENSIONS,
-)
 from plans.services.consultation import (  # noqa: F401
     PUBLIC_COMMENT_MAX_CHARS,
     PUBLIC_NAME_MAX_CHARS,

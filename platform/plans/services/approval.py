@@ -35,10 +35,10 @@ def plan_record_resolution(*, actor, plan: CommunePlan, number: str, on: date, f
     _require_editable(plan)
     if not (number or "").strip() or on is None:
         raise ValidationError({"number": [_("Give the number and date of the resolution.")]})
-    _check_file(file, "file")
+    file = _check_file(file, "file")
     plan.council_resolution_number, plan.council_resolution_date = number.strip(), on
     if file:
-        plan.council_resolution_file = file
+        plan.council_resolution_file, plan.council_resolution_file_name = file, file.original_name
     plan.status = PlanStatus.FROZEN
     plan.consultation_closes_on = None
     plan.save()
@@ -57,10 +57,10 @@ def plan_record_district_approval(*, actor, plan: CommunePlan, number: str, on: 
         raise ValidationError({"plan": [_("Already approved.")]})
     if not (number or "").strip() or on is None:
         raise ValidationError({"number": [_("Give the number and date of the decision.")]})
-    _check_file(file, "file")
+    file = _check_file(file, "file")
     plan.district_decision_number, plan.district_decision_date = number.strip(), on
     if file:
-        plan.district_decision_file = file
+        plan.district_decision_file, plan.district_decision_file_name = file, file.original_name
     plan.status, plan.approved_at = PlanStatus.APPROVED, timezone.now()
     if plan.kind == PlanKind.AMENDMENT:
         plan.announced_at = plan.approved_at

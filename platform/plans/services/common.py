@@ -1,7 +1,4 @@
 """What every write of the plan cycle shares: role checks, step checks, row locks, file checks, the plan event."""
-import os
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
@@ -10,14 +7,13 @@ from accounts.access import (
     can_review_commune,
 )
 from core.models import PlanStep
+from files.uploads import checked_file
 from plans.models import (
     CommunePlan,
     PlanCycle,
     PlanEvent,
     PlanStatus,
 )
-
-ALLOWED_FILE_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".jpg", ".jpeg", ".png"}
 
 
 def _forbidden(message=None):
@@ -43,13 +39,11 @@ def _require_step(cycle, *steps):
 
 
 def _check_file(upload, field):
-    """Refuse an upload over the size limit or of a type that is not a document or a picture."""
+    """The upload checked by content (`files.uploads.checked_file`: size, sniffed type, name, images re-encoded), or
+    None without one; a 400 naming `field` otherwise."""
     if not upload:
-        return
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError({field: [_("The file is larger than %(limit)s bytes.") % {"limit": settings.UPLOAD_MAX_BYTES}]})
-    if os.path.splitext(upload.name)[1].lower() not in ALLOWED_FILE_EXTENSIONS:
-        raise ValidationError({field: [_("Only PDF, Word, Excel, OpenDocument text and JPEG/PNG files are accepted.")]})
+        return None
+    return checked_file(upload, field=field)
 
 
 def _lock_cycle(cycle):

@@ -140,10 +140,10 @@ def evidence_add(*, actor, cycle: PlanCycle, step: str, title: str, file=None) -
     allowed = can_plan_for_commune(actor, cycle.commune) if owner == Owner.COMMUNE else can_review_commune(actor, cycle.commune)
     if not allowed:
         raise _forbidden()
-    _check_file(file, "file")
+    file = _check_file(file, "file")
     evidence = StepEvidence(cycle=cycle, step=step, title=title, added_by=actor)
     if file:
-        evidence.file = file
+        evidence.file, evidence.file_name = file, file.original_name
     evidence.full_clean(exclude=["file"])
     evidence.save()
     return evidence

@@ -44,7 +44,10 @@
       L.geoJSON({ type: "FeatureCollection", features: features }, {
         style: style,
         pointToLayer: function (f, latlng) { return L.circleMarker(latlng, Object.assign(style(), { radius: 7 })); },
-        onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.title + " · " + (labels.statuses[f.properties.status] || ""), { sticky: true }); },
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip(f.properties.title + " · " + (labels.statuses[f.properties.status] || ""), { sticky: true });
+          layer.on("click", function () { showDetail(f.properties.id); });
+        },
       }).addTo(proposalLayer);
     } else {
       var b = map.getBounds();
@@ -90,7 +93,12 @@
         td.appendChild(box); tr.appendChild(td);
       }
       tr.appendChild(cell(p.commune_rank || ""));
-      tr.appendChild(cell(p.title + " · " + (labels.sectors[p.sector] || p.sector)));
+      // The title opens the proposal's detail (a cell, not a button: the row's buttons are the team's decisions).
+      var titleCell = cell(p.title + " · " + (labels.sectors[p.sector] || p.sector), "clickable");
+      titleCell.tabIndex = 0;
+      titleCell.addEventListener("click", function () { showDetail(p.id); });
+      titleCell.addEventListener("keydown", function (e) { if (e.key === "Enter") { showDetail(p.id); } });
+      tr.appendChild(titleCell);
       tr.appendChild(cell(p.village_name || p.source_name || ""));
       tr.appendChild(cell(millions(p.estimated_cost), "num"));
       var status = cell(labels.statuses[p.status] || p.status, "status-" + p.status);
@@ -115,6 +123,19 @@
       tbody.appendChild(tr);
     });
   }
+  // The detail of one proposal with its photos and documents (served by /d/<slug>/files/…, checked there).
+  async function showDetail(id) {
+    var response = await fetch(api + "proposals/" + id + "/", { credentials: "same-origin" });
+    if (!response.ok) { return; }
+    var p = (await response.json()).properties;
+    var panel = document.getElementById("proposal-detail");
+    panel.querySelector("[data-part=title]").textContent = p.title;
+    panel.querySelector("[data-part=status]").textContent = (labels.statuses[p.status] || p.status) + (p.decision_reason ? " (" + p.decision_reason + ")" : "");
+    panel.querySelector("[data-part=files]").replaceChildren(PlanFiles.gallery(p.attachments, { empty: labels.noFiles }));
+    panel.dataset.proposal = String(id);
+    panel.hidden = false;
+  }
+
   async function decide(id, action, reason) {
     var result = await send("POST", api + "proposals/" + id + "/" + action + "/", { reason: reason || "" });
     if (!result.ok) { window.alert(JSON.stringify(result.data)); }

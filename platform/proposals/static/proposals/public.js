@@ -18,7 +18,10 @@
     L.geoJSON(fc, {
       style: function () { return { className: "proposal-shape", color: "#0b5cad", weight: 3, fillOpacity: 0.35 }; },
       pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { className: "proposal-shape", radius: 7, color: "#0b5cad", fillOpacity: 0.5 }); },
-      onEachFeature: function (f, l) { l.bindTooltip(f.properties.title, { sticky: true }); },
+      onEachFeature: function (f, l) {
+        l.bindTooltip(f.properties.title, { sticky: true });
+        l.on("click", function () { showDetail(f.properties.id, f.properties.title); });
+      },
     }).addTo(layer);
     var tbody = document.getElementById("public-rows");
     tbody.innerHTML = "";
@@ -29,10 +32,22 @@
        (labels.statuses[p.status] || p.status) + (p.decision_reason ? " (" + p.decision_reason + ")" : "")].forEach(function (text, i) {
         var td = document.createElement("td"); td.textContent = text; if (i === 2) { td.className = "num"; } tr.appendChild(td);
       });
+      tr.firstChild.classList.add("clickable");
+      tr.firstChild.addEventListener("click", function () { showDetail(p.id, p.title); });
       tbody.appendChild(tr);
     });
     mapEl.dataset.proposals = String(fc.features.length);
     mapEl.dataset.ready = "1";
+  }
+  // A published proposal's photos and documents, on the public download route.
+  async function showDetail(id, title) {
+    var response = await fetch("/d/" + root.dataset.district + "/api/public/proposals/" + id + "/attachments/");
+    if (!response.ok) { return; }
+    var panel = document.getElementById("proposal-detail");
+    panel.querySelector("[data-part=title]").textContent = title;
+    panel.querySelector("[data-part=files]").replaceChildren(PlanFiles.gallery(await response.json(), { empty: labels.noFiles }));
+    panel.dataset.proposal = String(id);
+    panel.hidden = false;
   }
   select.addEventListener("change", load);
   await load();

@@ -81,8 +81,14 @@
       return L.circleMarker(latlng, { radius: 6, className: "finding-marker", color: "#6a1b9a", weight: 2, fillOpacity: 0.2 });
     },
     onEachFeature: function (f, layer) {
-      layer.bindPopup("<b>" + T.findings + "</b><br>" + f.properties.board + " · " + date(f.properties.found_on));
-      layer.on("popupopen", function (e) { e.popup.getElement().querySelector(".leaflet-popup-content").append(" ", f.properties.finding); });
+      // Built with DOM calls: the board and the finding are typed by people. Its photos come from /d/<slug>/files/….
+      layer.bindPopup(function () {
+        var box = document.createElement("div"), head = document.createElement("b");
+        head.textContent = T.findings;
+        box.append(head, document.createElement("br"), f.properties.board + " · " + date(f.properties.found_on) + " ", f.properties.finding);
+        box.appendChild(PlanFiles.gallery((f.properties.photos || []).map(function (url) { return { url: url, content_type: "image/", name: "" }; })));
+        return box;
+      });
     },
   }).addTo(map);
 
@@ -92,11 +98,12 @@
       return L.circleMarker(latlng, { radius: 5, className: "photo-marker", color: "#1f6fb2", weight: 2, fillOpacity: 0.6 });
     },
     onEachFeature: function (f, layer) {
-      var img = document.createElement("img");
-      img.src = f.properties.url;
-      img.alt = f.properties.caption || T.photo;
-      img.style.maxWidth = "200px";
-      layer.bindPopup(img);
+      var p = f.properties;
+      layer.bindPopup(function () {
+        var box = PlanFiles.gallery([{ url: p.url, content_type: p.content_type, name: p.caption || p.activity_title || T.photo }]);
+        box.classList.add("evidence-popup");
+        return box;
+      });
     },
   }).addTo(map);
   if (!own.features.length && works.getLayers().length) { map.fitBounds(works.getBounds()); }
