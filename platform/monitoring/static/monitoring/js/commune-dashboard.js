@@ -70,8 +70,8 @@
     },
     onEachFeature: function (f, layer) {
       var p = f.properties;
-      layer.bindTooltip(p.title + ": " + (p.share_done === null ? T.notStarted : p.share_done + " %") +
-                        (p.findings ? " · " + T.findings + ": " + p.findings : ""), { sticky: true });
+      layer.bindTooltip(UI.tip(p.title, ": ", p.share_done === null ? T.notStarted : p.share_done + " %",
+                               p.findings ? " · " + T.findings + ": " + p.findings : ""), { sticky: true });
     },
   }).addTo(map);
 
@@ -81,8 +81,8 @@
       return L.circleMarker(latlng, { radius: 6, className: "finding-marker", color: "#6a1b9a", weight: 2, fillOpacity: 0.2 });
     },
     onEachFeature: function (f, layer) {
-      layer.bindPopup("<b>" + T.findings + "</b><br>" + f.properties.board + " · " + date(f.properties.found_on));
-      layer.on("popupopen", function (e) { e.popup.getElement().querySelector(".leaflet-popup-content").append(" ", f.properties.finding); });
+      layer.bindPopup(UI.tip(UI.el("b", T.findings), document.createElement("br"),
+                             f.properties.board, " · ", date(f.properties.found_on), " ", f.properties.finding));
     },
   }).addTo(map);
 
@@ -93,7 +93,8 @@
     },
     onEachFeature: function (f, layer) {
       var img = document.createElement("img");
-      img.src = f.properties.url;
+      var src = UI.safeUrl(f.properties.url);
+      if (src) { img.src = src; }
       img.alt = f.properties.caption || T.photo;
       img.style.maxWidth = "200px";
       layer.bindPopup(img);
