@@ -16,6 +16,9 @@ from django.test import Client
 
 from tests.investment.factories import CHO, make_draft_item, make_plan, make_project, point
 
+# Every test asks for the test database, so that a browser-only run (-m browser) makes one too.
+pytestmark = pytest.mark.django_db
+
 IMG = "<img src=x onerror=alert(1)>"
 SVG = '"><svg onload=alert(2)>'
 JS_URL = "javascript:alert(3)"
@@ -252,7 +255,7 @@ def test_public_proposals_page_shows_payloads_as_text(seeded, watched):
     page.wait_for_selector("#public-map[data-ready='1']")
     page.select_option("#public-commune", "09193")
     page.wait_for_selector("#public-rows tr", state="attached")
-    page.wait_for_function("document.querySelector('#public-rows').innerText.includes(arguments[0])", arg=IMG)
+    page.wait_for_function("(text) => document.querySelector('#public-rows').innerText.includes(text)", arg=IMG)
     assert page.locator("#public-rows tr").filter(has_text=SVG).count() == 1
     for i in range(page.locator("#public-rows tr").count()):
         page.locator("#public-rows tr").nth(i).hover()
