@@ -75,16 +75,11 @@ def _seed_investment(district, proposal_id):
 
 
 def _seed_orientation(district):
-    """The district's orientation: its API refuses a javascript: link; one saved before this check (written
-    straight to the table) must still not become a live link."""
+    """The district's orientation (payloads in title, summary, programmes and a document title), published,
+    plus a javascript: link written straight to the table, as one saved before the API refused them."""
     from plans.models import Orientation, OrientationDocument
 
     huyen = _client("huyen.yen-phong")
-    refused = huyen.post(f"{API}/plans/orientations/", json.dumps({
-        "plan_year": PLAN_YEAR, "title": "refused", "documents": [{"title": "CV", "url": JS_URL}]}),
-        content_type="application/json")
-    assert refused.status_code == 400 and "documents" in refused.json(), refused.content
-    assert not Orientation.objects.filter(title="refused").exists()
     created = _post(huyen, f"{API}/plans/orientations/", {
         "plan_year": PLAN_YEAR, "title": SVG, "summary": IMG, "expected_programmes": SVG,
         "documents": [{"title": IMG, "url": "https://example.org/cv.pdf"}]})
@@ -121,22 +116,44 @@ def _seed_monitoring(district):
     return plan, me_plan
 
 
+def _remove_seeded():
+    """Delete what the seeding writes, found by its payloads and markers (also what a seeding that failed
+    half-way left behind)."""
+    from investment.models import InvestmentProject, PublicInvestmentPlan, Review
+    from monitoring.models import MEPlan, PeriodicReport, ReportingPeriod, SupervisionFinding
+    from plans.models import Orientation, PlanCycle, PlanItem
+    from proposals.models import Proposal
+
+    cycles = set(PlanItem.objects.filter(title__in=[IMG, SVG]).values_list("plan__cycle_id", flat=True))
+    me_plans = MEPlan.objects.filter(plan__cycle_id__in=cycles)
+    SupervisionFinding.objects.filter(activity__me_plan__in=me_plans).delete()
+    PeriodicReport.objects.filter(me_plan__in=me_plans).delete()
+    if me_plans.exists():
+        me_plans.delete()
+        ReportingPeriod.objects.all().delete()
+    Review.objects.filter(comment=IMG).delete()
+    Review.objects.filter(project__code="XSS-1").delete()
+    InvestmentProject.objects.filter(code="XSS-1").delete()
+    PublicInvestmentPlan.objects.filter(name=f"Kế hoạch {IMG}").delete()
+    PlanCycle.objects.filter(pk__in=cycles).delete()
+    Orientation.objects.filter(plan_year=PLAN_YEAR).delete()
+    Proposal.objects.filter(title__in=[IMG, SVG]).delete()
+
+
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker, live_url):
     from django.conf import settings
 
-    from investment.models import InvestmentProject, PublicInvestmentPlan, Review
-    from monitoring.models import MEPlan, PeriodicReport, ReportingPeriod, SupervisionFinding
-    from plans.models import Orientation, PlanCycle
-    from proposals.models import Proposal
     from tenants.models import District
 
     assert settings.DATABASES["default"]["NAME"].startswith("test_"), "refusing to write outside the test database"
     made = {}
     with django_db_blocker.unblock():
         yen_phong = District.objects.select_related("unit").get(slug="yen-phong")
-        connection.set_tenant(yen_phong)
-        try:
+    try:
+        with django_db_blocker.unblock():
+            connection.set_tenant(yen_phong)
+            _remove_seeded()
             made["proposals"] = _seed_proposals()
             connection.set_tenant(yen_phong)
             made["plan"], made["project"], item, made["note"] = _seed_investment(yen_phong, made["proposals"][0])
@@ -144,28 +161,13 @@ def seeded(django_db_setup, django_db_blocker, live_url):
             made["orientation"] = _seed_orientation(yen_phong)
             connection.set_tenant(yen_phong)
             made["me_source"], made["me_plan"] = _seed_monitoring(yen_phong)
-        finally:
             connection.set_schema_to_public()
             connection.close()
-    try:
         yield made
     finally:
         with django_db_blocker.unblock():
             connection.set_tenant(yen_phong)
-            if "me_plan" in made:
-                SupervisionFinding.objects.filter(activity__me_plan=made["me_plan"]).delete()
-                PeriodicReport.objects.filter(me_plan=made["me_plan"]).delete()
-                MEPlan.objects.filter(pk=made["me_plan"].pk).delete()
-                PlanCycle.objects.filter(pk=made["me_source"].cycle_id).delete()
-                ReportingPeriod.objects.all().delete()
-            Review.objects.filter(pk=made.get("note")).delete()
-            if "project" in made:
-                Review.objects.filter(project=made["project"]).delete()
-                InvestmentProject.objects.filter(pk=made["project"].pk).delete()
-                PublicInvestmentPlan.objects.filter(pk=made["plan"].pk).delete()
-            PlanCycle.objects.filter(pk=made.get("cycle")).delete()
-            Orientation.objects.filter(plan_year=PLAN_YEAR).delete()
-            Proposal.objects.filter(pk__in=made.get("proposals", [])).delete()
+            _remove_seeded()
             connection.set_schema_to_public()
             connection.close()
 
