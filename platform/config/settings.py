@@ -18,7 +18,9 @@ Variables (all optional on a developer machine; production must set the starred 
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +70,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 SHARED_APPS = [
@@ -119,6 +122,8 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "frontend.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_tenants.middleware.TenantSubfolderMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -230,6 +235,29 @@ GEOMETRY_MAX_VERTICES = env_int("GEOMETRY_MAX_VERTICES", 20000)
 GEOMETRY_MAX_NESTING = env_int("GEOMETRY_MAX_NESTING", 2)
 
 TILE_URL = env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Content-Security-Policy (django-csp) on every page: scripts only from our own static files, or inline
+# with the request's nonce (django-leaflet's map widget in the admin reads request.csp_nonce); never
+# 'unsafe-inline' or 'unsafe-eval' for scripts. Styles allow inline style attributes (Leaflet and the
+# legends set them). Images may come from the base-map tile server. /api/docs/ (Swagger UI, which still
+# loads from a CDN) is left without the header until its assets are local.
+_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(TILE_URL)) if TILE_URL else None
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"] + ([_TILE_ORIGIN] if _TILE_ORIGIN else []),
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
+
 LEAFLET_CONFIG = {
     "TILES": [(_("Base map"), TILE_URL, {"attribution": "© OpenStreetMap", "maxZoom": 19})] if TILE_URL else [],
     "DEFAULT_CENTER": (21.12, 106.1),

@@ -34,3 +34,32 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         translation.deactivate()
         return response
+
+
+class SecurityHeadersMiddleware:
+    """The headers django-csp and Django's SecurityMiddleware do not send (issue 11, part 1).
+
+    - `Permissions-Policy` (settings.PERMISSIONS_POLICY): geolocation for our own pages only (the
+      "use my position" buttons), no camera, microphone, payment or USB for anyone.
+    - `Cache-Control: no-store` on API answers to a signed-in caller (session or token), so that a shared
+      computer in a commune office or a proxy keeps no copy of what one person was allowed to read.
+    The Content-Security-Policy comes from django-csp (settings.CONTENT_SECURITY_POLICY);
+    `Referrer-Policy` and `X-Content-Type-Options: nosniff` from SecurityMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if "/api/" in request.path and _signed_in(request):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _signed_in(request):
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    return request.headers.get("Authorization", "").startswith("Token ")

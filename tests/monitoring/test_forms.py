@@ -255,7 +255,7 @@ def test_commune_team_records_a_supervision_finding_with_a_located_photo(committ
     page.locator(f"{form} [data-error-for=geometry]").wait_for(state="visible")
     assert page.input_value(f"{form} textarea[name=finding]") == "Nắp hố ga bị vỡ"
     page.click(f"{form} [data-locate]")
-    page.wait_for_function("document.querySelector('[data-testid=finding-form] [data-geometry]').value !== ''")
+    page.wait_for_function("() => document.querySelector('[data-testid=finding-form] [data-geometry]').value !== ''")
     # A "photo" that is not an image: refused next to the photo, and the finding is not saved either.
     page.set_input_files(f"{form} input[type=file]", files=[{"name": "ho-ga.png", "mimeType": "image/png", "buffer": b"not a photo"}])
     page.click(f"{form} button[type=submit]")

@@ -35,7 +35,7 @@ def test_village_head_draws_a_point_submits_and_sees_it(page, login):
     page.fill("input[name=residents_cash]", "25.000.000")
     page.click("#proposal-form button[type=submit]")
     page.wait_for_selector(".saved:not(:empty)")
-    page.wait_for_function(f"Number(document.getElementById('proposal-map').dataset.proposals) === {before + 1}")
+    page.wait_for_function(f"() => Number(document.getElementById('proposal-map').dataset.proposals) === {before + 1}")
     assert "Lát gạch ngõ xóm Đông (trình duyệt)" in page.inner_text("#proposal-rows")
     assert page.locator("path.proposal-shape").count() >= before + 1
 
@@ -95,7 +95,7 @@ def test_village_head_records_a_meeting_then_links_a_proposal_to_it(page, login)
     page.fill("#meeting-form input[name=participants]", "72")
     page.fill("#meeting-form input[name=women]", "30")
     page.click("#meeting-form button[type=submit]")
-    page.wait_for_function("document.querySelector('#meeting-form [data-error-for=held_on]').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('#meeting-form [data-error-for=held_on]').textContent.length > 0")
     assert page.input_value("#meeting-form input[name=place]") == "Nhà văn hóa thôn Đoài"  # nothing typed is lost
     page.fill("#meeting-form input[name=held_on]", "28/04/2026")
     page.click("#meeting-form button[type=submit]")

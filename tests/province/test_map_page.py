@@ -22,7 +22,7 @@ def test_legend_and_hover_read_millions_and_the_png_button_downloads_the_current
     assert "triệu đồng" in tooltip and "triệu đồng/km²" in tooltip
 
     page.select_option("#compare-filters select[name=measure]", "per_km2")
-    page.wait_for_function("document.querySelector('[data-testid=legend]').innerText.includes('triệu đồng/km²')")
+    page.wait_for_function("() => document.querySelector('[data-testid=legend]').innerText.includes('triệu đồng/km²')")
     button = page.locator("[data-testid=export-png]")
     assert button.inner_text() == "Ảnh PNG"
     assert "investment-distribution.png?" in button.get_attribute("href") and "measure=per_km2" in button.get_attribute("href")

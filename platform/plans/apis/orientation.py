@@ -6,8 +6,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import commune_unit_of
+from frontend.links import is_safe_link
 from plans import selectors, services
 from plans.apis.common import _valid
+from plans.services.orientation import DOCUMENT_LINK_REFUSED
 
 
 class CycleOrientationApi(APIView):
@@ -32,6 +34,18 @@ def _orientation_data(o, commune=None):
     }
 
 
+class DocumentInput(serializers.Serializer):
+    """One document of an orientation: a title and an optional link, http(s) or relative only (issue 11)."""
+
+    title = serializers.CharField(max_length=300, allow_blank=True)
+    url = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_url(self, value):
+        if value and not is_safe_link(value):
+            raise serializers.ValidationError(str(DOCUMENT_LINK_REFUSED))
+        return value
+
+
 class OrientationListApi(APIView):
     """GET orientations (communes see published ones); POST creates one (district): {plan_year, title, ..., envelopes: [...]}."""
 
@@ -40,7 +54,7 @@ class OrientationListApi(APIView):
         title = serializers.CharField(max_length=300)
         summary = serializers.CharField(allow_blank=True, required=False, default="")
         expected_programmes = serializers.CharField(allow_blank=True, required=False, default="")
-        documents = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+        documents = serializers.ListField(child=DocumentInput(), required=False, default=list, max_length=100)
         envelopes = serializers.ListField(child=serializers.DictField(), required=False, default=list, max_length=5000)
 
     def get(self, request):

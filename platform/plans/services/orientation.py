@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Role
 from core.models import CapitalSource, Sector
+from frontend.links import is_safe_link
 from geo.models import AdministrativeUnit
 from plans.models import (
     Orientation,
@@ -15,18 +17,28 @@ from plans.models import (
 )
 from plans.services.common import _forbidden
 
+# Issue 11: a document link becomes a live link on every cycle page of the district, so it must not run code.
+DOCUMENT_LINK_REFUSED = _lazy("The link must be an http:// or https:// address, or an address on this site.")
+
 
 @transaction.atomic
 def orientation_create(*, actor, district_unit, plan_year: int, title: str, summary: str = "", expected_programmes: str = "",
                        documents: list = (), envelopes: list = ()) -> Orientation:
-    """The district's orientation for a plan year, with documents and indicative envelopes per commune, sector and source."""
+    """The district's orientation for a plan year, with documents and indicative envelopes per commune, sector and source.
+
+    documents: [{"title": str, "url": str (optional)}]; a url must be http(s) or relative
+    (frontend.links.is_safe_link), otherwise ValidationError {"documents": [...]} and nothing is saved.
+    """
     if not (actor.role == Role.DISTRICT and actor.unit_id == district_unit.pk):
         raise _forbidden(_("Only the district's Finance-Planning Office may do this."))
     orientation = Orientation(plan_year=plan_year, title=title, summary=summary, expected_programmes=expected_programmes, created_by=actor)
     orientation.full_clean()
     orientation.save()
-    for d in documents:
-        OrientationDocument.objects.create(orientation=orientation, title=d["title"], url=d.get("url", ""))
+    for i, d in enumerate(documents):
+        url = d.get("url") or ""
+        if url and not is_safe_link(url):
+            raise ValidationError({"documents": [_("Document %(n)s: %(reason)s") % {"n": i + 1, "reason": DOCUMENT_LINK_REFUSED}]})
+        OrientationDocument.objects.create(orientation=orientation, title=d["title"], url=url)
     for i, e in enumerate(envelopes):
         commune = AdministrativeUnit.objects.filter(code=e.get("commune"), parent=district_unit, level="commune").first()
         if commune is None:

@@ -10,21 +10,13 @@
   var map = PlanMaps.createMap("proposal-map");
   window.proposalMap = map;
 
-  function csrf() {
-    var m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : "";
+  var send = UI.send;
+  var tableError = document.getElementById("table-error");
+  function sayTableError(result) {
+    var flat = UI.flattenErrors(result.data || { detail: "HTTP " + result.status });
+    tableError.textContent = Object.keys(flat).map(function (k) { return flat[k]; }).join(" ");
+    tableError.hidden = false;
   }
-  async function send(method, url, body) {
-    var response = await fetch(url, {
-      method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    var data = null;
-    try { data = await response.json(); } catch (e) { data = null; }
-    return { ok: response.ok, status: response.status, data: data };
-  }
-  function millions(vnd) { return (vnd / 1e6).toLocaleString("vi-VN", { maximumFractionDigits: 1 }); }
 
   // The commune and its villages, drawn from our own data (usable without base tiles).
   var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + root.dataset.districtCode);
@@ -45,7 +37,7 @@
         style: style,
         pointToLayer: function (f, latlng) { return L.circleMarker(latlng, Object.assign(style(), { radius: 7 })); },
         onEachFeature: function (f, layer) {
-          layer.bindTooltip(f.properties.title + " · " + (labels.statuses[f.properties.status] || ""), { sticky: true });
+          layer.bindTooltip(UI.tip(f.properties.title, " · ", labels.statuses[f.properties.status] || ""), { sticky: true });
           layer.on("click", function () { showDetail(f.properties.id); });
         },
       }).addTo(proposalLayer);
@@ -56,7 +48,7 @@
         .then(function (fc) {
           fc.features.forEach(function (f) {
             var c = f.geometry.coordinates;
-            L.marker([c[1], c[0]], { icon: L.divIcon({ className: "cluster-marker", html: String(f.properties.count), iconSize: [36, 36] }) }).addTo(proposalLayer);
+            L.marker([c[1], c[0]], { icon: L.divIcon({ className: "cluster-marker", html: UI.escape(f.properties.count), iconSize: [36, 36] }) }).addTo(proposalLayer);
           });
         });
     }
@@ -100,7 +92,7 @@
       titleCell.addEventListener("keydown", function (e) { if (e.key === "Enter") { showDetail(p.id); } });
       tr.appendChild(titleCell);
       tr.appendChild(cell(p.village_name || p.source_name || ""));
-      tr.appendChild(cell(millions(p.estimated_cost), "num"));
+      tr.appendChild(cell(UI.millions(p.estimated_cost), "num"));
       var status = cell(labels.statuses[p.status] || p.status, "status-" + p.status);
       if (p.decision_reason) { status.title = p.decision_reason; status.textContent += " (" + p.decision_reason + ")"; }
       tr.appendChild(status);
@@ -137,8 +129,9 @@
   }
 
   async function decide(id, action, reason) {
+    tableError.hidden = true;
     var result = await send("POST", api + "proposals/" + id + "/" + action + "/", { reason: reason || "" });
-    if (!result.ok) { window.alert(JSON.stringify(result.data)); }
+    if (!result.ok) { sayTableError(result); return; }
     await load();
   }
   async function moveUp(id) {
@@ -153,12 +146,15 @@
     document.getElementById("merge-selected").addEventListener("click", async function () {
       var ids = Array.from(document.querySelectorAll("input.pick:checked")).map(function (b) { return Number(b.value); });
       if (ids.length < 2) { return; }
+      tableError.hidden = true;
       var result = await send("POST", api + "proposals/" + ids[0] + "/merge/", { duplicates: ids.slice(1) });
-      if (!result.ok) { window.alert(JSON.stringify(result.data)); }
+      if (!result.ok) { sayTableError(result); return; }
       await load();
     });
     document.getElementById("publish").addEventListener("click", async function () {
-      await send("POST", api + "proposals/publish/", { commune: commune });
+      tableError.hidden = true;
+      var result = await send("POST", api + "proposals/publish/", { commune: commune });
+      if (!result.ok) { sayTableError(result); return; }
       await load();
     });
   }
@@ -191,22 +187,8 @@
       );
     });
 
-    function clearErrors() { form.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; }); }
-    function flatten(errors, into) {
-      Object.keys(errors || {}).forEach(function (key) {
-        var value = errors[key];
-        if (key === "properties" && value && !Array.isArray(value) && typeof value === "object") { flatten(value, into); return; }
-        into[key] = Array.isArray(value) ? value.join(" ") : (typeof value === "object" ? JSON.stringify(value) : String(value));
-      });
-      return into;
-    }
-    function showErrors(errors) {
-      var flat = flatten(errors, {});
-      Object.keys(flat).forEach(function (key) {
-        var slot = form.querySelector("[data-error-for='" + key + "']") || form.querySelector("[data-error-for='detail']");
-        slot.textContent = (slot.textContent ? slot.textContent + " " : "") + flat[key];
-      });
-    }
+    function clearErrors() { UI.clearErrors(form); }
+    function showErrors(errors, status) { UI.showErrors(form, errors, status); }
     function integer(text) {
       text = (text || "").trim();
       return /^\d{1,3}([.,\s]\d{3})+$/.test(text) ? text.replace(/[.,\s]/g, "") : text;
@@ -229,10 +211,8 @@
         for (var i = 0; i < files.length; i++) {
           var data = new FormData();
           data.append("file", files[i]);
-          var upload = await fetch(api + "proposals/" + result.data.id + "/attachments/", {
-            method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf() }, body: data,
-          });
-          if (!upload.ok) { showErrors(await upload.json()); }
+          var upload = await send("POST", api + "proposals/" + result.data.id + "/attachments/", data);
+          if (!upload.ok) { showErrors(upload.data, upload.status); }
         }
         form.reset();
         drawn.clearLayers();
@@ -241,7 +221,7 @@
         form.querySelector(".saved").textContent = labels.saved;
         await load();
       } else {
-        showErrors(result.data || { detail: ["HTTP " + result.status] });
+        showErrors(result.data, result.status);
       }
     });
   }
@@ -263,22 +243,19 @@
   if (meetingForm) {
     meetingForm.addEventListener("submit", async function (event) {
       event.preventDefault();
-      meetingForm.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; });
+      UI.clearErrors(meetingForm);
       var data = new FormData(meetingForm);
       data.append("commune", commune);
       if (!data.get("minutes") || !data.get("minutes").name) { data.delete("minutes"); }
-      var response = await fetch(api + "village-meetings/", { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf() }, body: data });
-      var body = await response.json().catch(function () { return {}; });
-      if (response.ok) {
+      var result = await send("POST", api + "village-meetings/", data);
+      var body = result.data || {};
+      if (result.ok) {
         meetingForm.reset();
         await loadMeetings();
         form.elements.meeting.value = String(body.id);
         meetingForm.querySelector(".saved").textContent = labels.meetingSaved;
       } else {
-        Object.keys(body).forEach(function (key) {
-          var slot = meetingForm.querySelector("[data-error-for='" + key + "']") || meetingForm.querySelector("[data-error-for='detail']");
-          slot.textContent = [].concat(body[key]).join(" ");
-        });
+        UI.showErrors(meetingForm, result.data, result.status);
       }
     });
   }

@@ -19,7 +19,7 @@
       style: function () { return { className: "proposal-shape", color: "#0b5cad", weight: 3, fillOpacity: 0.35 }; },
       pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { className: "proposal-shape", radius: 7, color: "#0b5cad", fillOpacity: 0.5 }); },
       onEachFeature: function (f, l) {
-        l.bindTooltip(f.properties.title, { sticky: true });
+        l.bindTooltip(UI.tip(f.properties.title), { sticky: true });
         l.on("click", function () { showDetail(f.properties.id, f.properties.title); });
       },
     }).addTo(layer);
@@ -28,7 +28,7 @@
     fc.features.forEach(function (f) {
       var p = f.properties, tr = document.createElement("tr");
       [p.title + " · " + (labels.sectors[p.sector] || p.sector), p.village_name || p.source_name || "",
-       (p.estimated_cost / 1e6).toLocaleString("vi-VN", { maximumFractionDigits: 1 }),
+       UI.millions(p.estimated_cost),
        (labels.statuses[p.status] || p.status) + (p.decision_reason ? " (" + p.decision_reason + ")" : "")].forEach(function (text, i) {
         var td = document.createElement("td"); td.textContent = text; if (i === 2) { td.className = "num"; } tr.appendChild(td);
       });

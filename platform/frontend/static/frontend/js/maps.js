@@ -1,11 +1,11 @@
-// Shared map helpers: a Leaflet map with the optional base layer, and GeoJSON fetching that follows pages.
+// Shared map helpers (after ui.js): a Leaflet map with the optional base layer, and GeoJSON fetching that follows pages.
 (function () {
   "use strict";
 
   function createMap(elementId) {
     var map = L.map(elementId, { preferCanvas: false }).setView([21.12, 106.1], 10);
-    if (window.PLATFORM && window.PLATFORM.tileUrl) {
-      L.tileLayer(window.PLATFORM.tileUrl, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map);
+    if (UI.config.tileUrl) {
+      L.tileLayer(UI.config.tileUrl, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map);
     }
     return map;
   }
@@ -26,7 +26,7 @@
     return L.geoJSON(collection, {
       style: function () { return style; },
       onEachFeature: function (feature, layer) {
-        layer.bindTooltip(feature.properties.name, { sticky: true, className: "unit-name" });
+        layer.bindTooltip(UI.tip(feature.properties.name), { sticky: true, className: "unit-name" });
         if (onEach) { onEach(feature, layer); }
       },
     });

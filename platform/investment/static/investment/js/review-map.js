@@ -19,24 +19,14 @@
   var pinnedAt = null;
   var pinMarker = null;
 
-  function csrf() {
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
+  // Throws with the API's messages (as text) when the answer is not a success.
   async function send(url, body) {
-    var response = await fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
-      body: JSON.stringify(body),
-    });
-    var data = await response.json().catch(function () { return {}; });
-    if (!response.ok) {
-      var messages = [];
-      Object.keys(data).forEach(function (key) { messages.push(key + ": " + [].concat(data[key]).join(" ")); });
-      throw new Error(messages.join("; ") || String(response.status));
+    var result = await UI.send("POST", url, body);
+    if (!result.ok) {
+      var flat = UI.flattenErrors(result.data || {});
+      throw new Error(Object.keys(flat).map(function (k) { return k + ": " + flat[k]; }).join("; ") || String(result.status));
     }
-    return data;
+    return result.data;
   }
 
   function say(text, isError) {
@@ -44,15 +34,10 @@
     flash.className = isError ? "error" : "";
   }
 
-  function node(tag, text, attrs) {
-    var n = document.createElement(tag);
-    if (text !== undefined && text !== null) { n.textContent = text; }
-    Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
-    return n;
-  }
+  var node = UI.el;
 
   function money(vnd) {
-    return (vnd / 1e6).toLocaleString("vi-VN", { maximumFractionDigits: 3 }) + " " + T.million;
+    return UI.millions(vnd, 3) + " " + T.million;
   }
 
   function date(iso) {
@@ -86,7 +71,7 @@
     onEachFeature: function (f, layer) {
       // Read when the path is created (the layer is added right after this), so tests and CSS can find it.
       layer.options.className = "project-shape project-" + f.properties.status;
-      layer.bindTooltip(f.properties.code + " · " + f.properties.name, { sticky: true });
+      layer.bindTooltip(UI.tip(f.properties.code, " · ", f.properties.name), { sticky: true });
       layer.on("click", function (e) {
         if (pinning) { return; }
         L.DomEvent.stopPropagation(e);
@@ -104,7 +89,7 @@
     },
     onEachFeature: function (f, layer) {
       layer.options.className = "plan-item-shape" + (f.properties.review ? " plan-item-" + f.properties.review : "");
-      layer.bindTooltip(T.planItem + ": " + f.properties.title + " · " + f.properties.commune_name, { sticky: true });
+      layer.bindTooltip(UI.tip(T.planItem, ": ", f.properties.title, " · ", f.properties.commune_name), { sticky: true });
       layer.on("click", function (e) {
         if (pinning) { return; }
         L.DomEvent.stopPropagation(e);
@@ -157,7 +142,7 @@
       if (p.pinned) {
         var c = f.geometry.coordinates;
         L.circleMarker([c[1], c[0]], { radius: 6, className: "review-note", color: "#000", weight: 2, fillColor: "#ffd400", fillOpacity: 1 })
-          .bindTooltip(T.note + ": " + p.comment).addTo(reviewLayer);
+          .bindTooltip(UI.tip(T.note, ": ", p.comment)).addTo(reviewLayer);
       }
       list.appendChild(reviewItem(p));
     });

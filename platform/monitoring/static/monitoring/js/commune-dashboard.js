@@ -70,8 +70,8 @@
     },
     onEachFeature: function (f, layer) {
       var p = f.properties;
-      layer.bindTooltip(p.title + ": " + (p.share_done === null ? T.notStarted : p.share_done + " %") +
-                        (p.findings ? " · " + T.findings + ": " + p.findings : ""), { sticky: true });
+      layer.bindTooltip(UI.tip(p.title, ": ", p.share_done === null ? T.notStarted : p.share_done + " %",
+                               p.findings ? " · " + T.findings + ": " + p.findings : ""), { sticky: true });
     },
   }).addTo(map);
 

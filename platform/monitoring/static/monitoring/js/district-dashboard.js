@@ -19,7 +19,7 @@
   var layer = PlanMaps.unitLayer(communes, { className: "commune-shape", color: "#444", weight: 1 }, function (feature, l) {
     var key = byCommune[feature.properties.code] || "no_plan";
     l.setStyle({ fillColor: COLOURS[key] || "#c9ced4", fillOpacity: 0.5, className: "commune-shape state-" + key });
-    l.bindTooltip(feature.properties.name + ": " + (T[key] || key), { sticky: true });
+    l.bindTooltip(UI.tip(feature.properties.name, ": ", T[key] || key), { sticky: true });
   }).addTo(map);
   if (communes.features.length) { map.fitBounds(layer.getBounds()); }
   // The works of every M&E plan of the year, coloured by the share of volume done in the latest commune report.
@@ -30,7 +30,7 @@
                                       color: "#222", weight: 1, fillOpacity: 0.9 });
     },
     onEachFeature: function (f, l) {
-      l.bindTooltip(f.properties.title + ": " + (f.properties.share_done === null ? T.notStarted : f.properties.share_done + " %"), { sticky: true });
+      l.bindTooltip(UI.tip(f.properties.title, ": ", f.properties.share_done === null ? T.notStarted : f.properties.share_done + " %"), { sticky: true });
     },
   }).addTo(map);
   document.getElementById("me-district-map").dataset.ready = "1";

@@ -1,14 +1,8 @@
 // Forms of the M&E dashboards. Each <form class="me-form"> names its API call (data-method, data-url relative
-// to the monitoring API); this module sends JSON (or multipart with data-multipart), with the CSRF header from
-// the csrftoken cookie, shows each 400 message next to its field (what was typed stays), and reloads on success.
+// to the monitoring API); this module sends JSON (or multipart with data-multipart) through UI.send (ui.js), shows each 400 message next to its field (what was typed stays), and reloads on success.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("me-config").textContent);
-
-  function csrf() {
-    var m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : "";
-  }
 
   function value(input) {
     if (input.dataset.type === "int") {
@@ -67,10 +61,7 @@
     return [];
   }
 
-  function clearErrors(form) {
-    form.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; });
-    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
-  }
+  var clearErrors = UI.clearErrors;
 
   // Per-row errors of a list the API checked row by row: {"1": {field: [...]}} (by the index of the row sent)
   // or [{}, {field: [...]}]. Each message goes next to its field in the row it concerns.
@@ -120,21 +111,17 @@
     });
   }
 
-  async function send(method, url, body, multipart) {
-    var headers = { "X-CSRFToken": csrf(), Accept: "application/json" };
-    if (!multipart) { headers["Content-Type"] = "application/json"; }
-    var response = await fetch(config.api + url, {
-      method: method, credentials: "same-origin", headers: headers, body: multipart ? body : JSON.stringify(body),
-    });
-    var data = null;
-    try { data = await response.json(); } catch (e) { data = { detail: response.status + " " + response.statusText }; }
-    return { ok: response.ok, data: data };
+  // The shared sender (ui.js): JSON or, for a FormData, multipart, with the CSRF header.
+  async function send(method, url, body) {
+    var result = await UI.send(method, config.api + url, body);
+    if (result.data === null && !result.ok) { result.data = { detail: String(result.status) }; }
+    return result;
   }
 
   // A supervision finding and its optional photo go in one multipart request: the API checks the photo
   // before it saves anything, so a refused photo leaves no finding behind (and nothing to duplicate).
   async function sendFinding(form) {
-    return send("POST", form.dataset.url, multipartBody(form), true);
+    return send("POST", form.dataset.url, multipartBody(form));
   }
 
   async function submit(form, button) {
@@ -146,11 +133,11 @@
     if (form.hasAttribute("data-finding")) {
       result = await sendFinding(form);
     } else if (form.dataset.method === "PATCH") {
-      result = await send("PATCH", form.dataset.url, jsonBody(form), false);
-      if (result.ok && then) { result = await send("POST", then, {}, false); }
+      result = await send("PATCH", form.dataset.url, jsonBody(form));
+      if (result.ok && then) { result = await send("POST", then, {}); }
     } else {
       var url = form.dataset.url + (action || "");
-      result = await send("POST", url, multipart ? multipartBody(form) : jsonBody(form), multipart);
+      result = await send("POST", url, multipart ? multipartBody(form) : jsonBody(form));
     }
     if (result.ok) {
       if (form.hasAttribute("data-show-result")) { showImport(form.querySelector("[data-import-result]"), result.data); return; }

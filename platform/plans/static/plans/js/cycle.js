@@ -1,24 +1,17 @@
 // Cycle page: complete the current step through the API, and draw the works of the newest version.
 (function () {
   "use strict";
-  // Leaflet tooltips take HTML; plan titles are text typed by people.
-  function escapeText(text) { var d = document.createElement("div"); d.textContent = text == null ? "" : String(text); return d.innerHTML; }
   var section = document.querySelector("section.cycle");
   var base = window.location.pathname.replace(/plans\/cycles\/\d+\/$/, "");
-  var csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
   var error = document.querySelector("[data-testid=step-error]");
 
   document.querySelectorAll("button.complete-step").forEach(function (button) {
     button.addEventListener("click", async function () {
       button.disabled = true;
-      var response = await fetch(base + "api/plans/cycles/" + section.dataset.cycle + "/steps/" + button.dataset.step + "/complete/", {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-        body: JSON.stringify({ note: "" }),
-      });
-      if (response.ok) { window.location.reload(); return; }
-      var body = await response.json().catch(function () { return {}; });
-      error.textContent = Object.values(body).flat().join(" ") || String(response.status);
+      var result = await UI.send("POST", base + "api/plans/cycles/" + section.dataset.cycle + "/steps/" + button.dataset.step + "/complete/", { note: "" });
+      if (result.ok) { window.location.reload(); return; }
+      var flat = UI.flattenErrors(result.data || {});
+      error.textContent = Object.keys(flat).map(function (k) { return flat[k]; }).join(" ") || String(result.status);
       error.hidden = false;
       button.disabled = false;
     });
@@ -39,7 +32,7 @@
       var layer = L.geoJSON(works, {
         pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, className: "work-shape" }); },
         style: function () { return { className: "work-shape", color: "#1f6feb" }; },
-        onEachFeature: function (f, l) { l.bindTooltip(escapeText(f.properties.title)); },
+        onEachFeature: function (f, l) { l.bindTooltip(UI.tip(f.properties.title)); },
       }).addTo(map);
       if (works.features.length) { bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds(); }
       if (bounds) { map.fitBounds(bounds); }

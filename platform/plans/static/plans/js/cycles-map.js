@@ -15,10 +15,8 @@
     },
     onEachFeature: function (f, l) {
       var row = states[f.properties.code];
-      var label = document.createElement("span");
-      label.textContent = f.properties.name + (row && row.step_name ? " · " + row.step_name : "");
-      l.bindTooltip(label.outerHTML, { sticky: true });
-      var url = row && (row.url || (row.cycle && "cycles/" + row.cycle + "/"));
+      l.bindTooltip(UI.tip(f.properties.name, row && row.step_name ? " · " + row.step_name : ""), { sticky: true });
+      var url = UI.safeUrl(row && (row.url || (row.cycle && "cycles/" + row.cycle + "/")));
       if (url) { l.on("click", function () { window.location.href = url; }); }
     },
   }).addTo(map);

@@ -4,47 +4,8 @@
   // --- forms of the cycle ---------------------------------------------------------------------------
   // Every form.api-form posts JSON to its data-api; a 400 shows next to its fields (what was typed stays),
   // a success reloads the form's part of the page (data-part) or, with data-reload="page", the whole page.
-  function cookie(name) {
-    var m = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return m ? decodeURIComponent(m[1]) : (input ? input.value : "");
-  }
-  async function send(method, url, body) {
-    var multipart = body instanceof FormData;  // a file upload: the browser sets the multipart boundary
-    var headers = { "X-CSRFToken": cookie("csrftoken"), Accept: "application/json" };
-    if (!multipart) { headers["Content-Type"] = "application/json"; }
-    var response = await fetch(url, {
-      method: method, credentials: "same-origin", headers: headers,
-      body: body === undefined ? undefined : (multipart ? body : JSON.stringify(body)),
-    });
-    var data = response.status === 204 ? null : await response.json().catch(function () { return null; });
-    return { ok: response.ok, status: response.status, data: data };
-  }
-  // Nested DRF errors ({members: {0: {full_name: [...]}}}, {properties: {...}}) become "path" -> text.
-  function flatten(errors, prefix, into) {
-    if (Array.isArray(errors) || typeof errors !== "object" || errors === null) {
-      into[prefix || "detail"] = Array.isArray(errors) ? errors.map(function (e) { return typeof e === "object" ? JSON.stringify(e) : e; }).join(" ") : String(errors);
-      return into;
-    }
-    Object.keys(errors).forEach(function (key) {
-      var path = key === "properties" || key === "non_field_errors" ? prefix : (prefix ? prefix + "." + key : key);
-      flatten(errors[key], path, into);
-    });
-    return into;
-  }
-  function showErrors(form, errors) {
-    var flat = flatten(errors, "", {});
-    Object.keys(flat).forEach(function (path) {
-      var parts = path.split("."), slot = null, label = "";
-      // The longest prefix of the path that has a slot; the rest (a row number, a field) goes in the text.
-      for (var n = parts.length; n > 0 && !slot; n--) {
-        slot = form.querySelector("[data-error-for='" + parts.slice(0, n).join(".") + "']");
-        if (slot) { label = parts.slice(n).map(function (p) { return /^\d+$/.test(p) ? "#" + (Number(p) + 1) : p; }).join(" "); }
-      }
-      if (!slot) { slot = form.querySelector("[data-error-for=detail]"); label = path === "detail" ? "" : path; }
-      slot.textContent = (slot.textContent ? slot.textContent + " " : "") + (label ? label + ": " : "") + flat[path];
-    });
-  }
+  var send = UI.send;
+  function showErrors(form, errors, status) { UI.showErrors(form, errors, status); }
   function number(input) {
     var text = input.value.trim().replace(/\s/g, "");
     if (/^\d{1,3}([.,]\d{3})+$/.test(text)) { text = text.replace(/[.,]/g, ""); }
@@ -113,14 +74,14 @@
     var form = event.target;
     if (!form.classList.contains("api-form")) { return; }
     event.preventDefault();
-    form.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; });
+    UI.clearErrors(form);
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
     var result = await send(form.dataset.method || "POST", form.dataset.api, body(form));
     button.disabled = false;
     if (result.ok && form.dataset.redirect) { window.location.href = form.dataset.redirect.replace("{id}", result.data.id); return; }
     if (result.ok) { form.dataset.saved = "1"; await reloadPart(form); return; }
-    showErrors(form, result.data || { detail: ["HTTP " + result.status] });
+    showErrors(form, result.data, result.status);
     form.dataset.failed = String(Number(form.dataset.failed || 0) + 1);
   });
   document.addEventListener("click", async function (event) {

@@ -1,8 +1,6 @@
 // Public plan page: the works on a map over the commune; the comment form posts to the public API.
 (async function () {
   "use strict";
-  // Leaflet tooltips take HTML; plan titles are text typed by people.
-  function escapeText(text) { var d = document.createElement("div"); d.textContent = text == null ? "" : String(text); return d.innerHTML; }
   var section = document.querySelector("section.public-plan");
   var base = window.location.pathname.replace(/public\/plans\/\d+\/$/, "");
   var form = document.getElementById("comment-form");
@@ -11,13 +9,11 @@
       event.preventDefault();
       var data = Object.fromEntries(new FormData(form).entries());
       if (!data.item) { delete data.item; }
-      var response = await fetch(base + "api/public/plans/" + section.dataset.plan + "/comments/", {
-        method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(data),
-      });
+      var result = await UI.send("POST", base + "api/public/plans/" + section.dataset.plan + "/comments/", data);
       var status = form.querySelector("[data-testid=comment-status]");
-      if (response.ok) { form.reset(); status.hidden = false; return; }
-      var body = await response.json().catch(function () { return {}; });
-      status.textContent = Object.values(body).flat().join(" ") || String(response.status);
+      if (result.ok) { form.reset(); status.hidden = false; return; }
+      var flat = UI.flattenErrors(result.data || {});
+      status.textContent = Object.keys(flat).map(function (k) { return flat[k]; }).join(" ") || String(result.status);
       status.hidden = false;
     });
   }
@@ -31,7 +27,7 @@
   var layer = L.geoJSON(works, {
     pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, className: "work-shape" }); },
     style: function () { return { className: "work-shape", color: "#1f6feb" }; },
-    onEachFeature: function (f, l) { l.bindTooltip(escapeText(f.properties.title)); },
+    onEachFeature: function (f, l) { l.bindTooltip(UI.tip(f.properties.title)); },
   }).addTo(map);
   var bounds = own.length ? outline.getBounds() : null;
   if (works.features.length) { bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds(); }

@@ -12,9 +12,7 @@
   window.ProvinceCompare = { map: map, form: form, config: config };
   var layer = null, legend = null, fitted = false;
   var selected = [];
-  var numberFormat = new Intl.NumberFormat(config.language === "en" ? "en-GB" : "vi-VN");
-
-  function fmt(v) { return v === null || v === undefined ? "—" : numberFormat.format(v); }
+  function fmt(v) { return UI.number(v, 3); }
   function pct(v) { return v === null || v === undefined ? "—" : (Math.round(v * 1000) / 10) + " %"; }
   function when(iso) {
     if (!iso) { return T.never; }
@@ -22,7 +20,7 @@
     var p = function (n) { return String(n).padStart(2, "0"); };
     return p(d.getDate()) + "/" + p(d.getMonth() + 1) + "/" + d.getFullYear() + " " + p(d.getHours()) + ":" + p(d.getMinutes());
   }
-  function esc(s) { var d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; }
+  var esc = UI.escape;  // the HTML strings below (tooltips, SVG, tables) carry data only through esc
 
   function params(extra) {
     var data = new FormData(form), q = new URLSearchParams();
@@ -35,9 +33,8 @@
   // million up, one from 1, two below; Vietnamese groups thousands with "." and marks decimals with ",".
   function millions(vnd) {
     if (vnd === null || vnd === undefined) { return "—"; }
-    var m = vnd / 1e6, size = Math.abs(m);
-    var digits = size >= 100 ? 0 : size >= 1 ? 1 : 2;
-    return new Intl.NumberFormat(config.language === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: digits }).format(m);
+    var size = Math.abs(vnd / 1e6);
+    return UI.millions(vnd, size >= 100 ? 0 : size >= 1 ? 1 : 2);
   }
 
   // Colours come with the layer: each feature's `class` and the collection's `legend` (the classes are
@@ -52,12 +49,12 @@
 
   function tooltip(p) {
     return "<strong>" + esc(p.name) + "</strong> (" + esc(p.code) + ")<br>" +
-      T.total + ": " + money(p.total_investment, T.millionVnd) + "<br>" +
-      T.planned + ": " + millions(p.planned) + " · " + T.allocated + ": " + money(p.allocated, T.millionVnd) + "<br>" +
-      T.disbursed + ": " + money(p.disbursed, T.millionVnd) + "<br>" +
-      T.perResident + ": " + money(p.per_resident, T.millionPerResident) + "<br>" +
-      T.perKm2 + ": " + money(p.per_km2, T.millionPerKm2) + "<br>" +
-      T.projects + ": " + fmt(p.project_count) + (p.progress !== null ? " · " + T.progress + ": " + p.progress + " %" : "");
+      esc(T.total) + ": " + money(p.total_investment, T.millionVnd) + "<br>" +
+      esc(T.planned) + ": " + millions(p.planned) + " · " + esc(T.allocated) + ": " + money(p.allocated, T.millionVnd) + "<br>" +
+      esc(T.disbursed) + ": " + money(p.disbursed, T.millionVnd) + "<br>" +
+      esc(T.perResident) + ": " + money(p.per_resident, T.millionPerResident) + "<br>" +
+      esc(T.perKm2) + ": " + money(p.per_km2, T.millionPerKm2) + "<br>" +
+      esc(T.projects) + ": " + fmt(p.project_count) + (p.progress !== null ? " · " + esc(T.progress) + ": " + esc(p.progress) + " %" : "");
   }
 
   function legendRange(c) {
@@ -77,9 +74,9 @@
         esc(config.measureUnits[collection.measure]) + ")</small><br>";
       collection.legend.classes.forEach(function (c) {
         if (!c.count) { return; }
-        html += '<i style="background:' + c.colour + '"></i>' + legendRange(c) + " (" + c.count + ")<br>";
+        html += '<i style="background:' + esc(c.colour) + '"></i>' + legendRange(c) + " (" + c.count + ")<br>";
       });
-      html += '<i style="background:' + collection.legend.no_data.colour + '"></i>' + esc(T.noData) + " (" + collection.legend.no_data.count + ")";
+      html += '<i style="background:' + esc(collection.legend.no_data.colour) + '"></i>' + esc(T.noData) + " (" + collection.legend.no_data.count + ")";
       div.innerHTML = html;
       return div;
     };

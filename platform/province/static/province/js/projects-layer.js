@@ -14,15 +14,14 @@
     proposed: "#9e9e9e", preparation: "#f0b400", approved: "#1f78b4",
     under_construction: "#e66101", completed: "#1a9641", suspended: "#b2182b",
   };
-  var numberFormat = new Intl.NumberFormat(page.config.language === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 1 });
   var layer = L.layerGroup();
   var pane = map.createPane("projects");
   pane.style.zIndex = 450;  // above the choropleth, below tooltips and popups
   var renderer = L.svg({ pane: "projects" });
   var on = false, statusSelect = null, generation = 0;
 
-  function esc(s) { var d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; }
-  function millions(v) { return v === null || v === undefined ? "—" : numberFormat.format(Math.round(v / 1e5) / 10) + " " + T.millions; }
+  var esc = UI.escape;  // popups and tooltips below are HTML strings that carry data only through esc
+  function millions(v) { return v === null || v === undefined ? "—" : UI.millions(v, 1) + " " + esc(T.millions); }
 
   function query() {
     var data = new FormData(form), q = new URLSearchParams();

@@ -1,0 +1,146 @@
+// The one front-end helper every page loads (before its own script): text that came from data goes into
+// the DOM as text, links only to http(s) or relative addresses, JSON and uploads sent with the CSRF token,
+// a 400 shown next to the fields it names, and money and numbers written the same way on every page.
+// Plain JavaScript, no build step; it defines window.UI.
+(function () {
+  "use strict";
+
+  var body = document.body;
+  // Page settings come as data- attributes of <body> (no inline script under the Content-Security-Policy).
+  var config = { tileUrl: body.dataset.tileUrl || "", language: body.dataset.language || "vi" };
+
+  // --- text, never markup -----------------------------------------------------------------------
+  // For the rare places that build an HTML string (SVG charts): &, <, >, " and ' become entities.
+  function escape(text) {
+    return String(text === null || text === undefined ? "" : text)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
+  // An element whose content is `text` as text; attributes are set one by one (never parsed as HTML).
+  function el(tag, text, attrs) {
+    var n = document.createElement(tag);
+    if (text !== undefined && text !== null) { n.textContent = String(text); }
+    Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
+    return n;
+  }
+
+  // Content for a Leaflet tooltip or popup: Leaflet puts a string in as HTML but appends a node as is,
+  // so data always reaches it as a node. Parts are joined as text; a part may itself be a node (<strong>).
+  function tip() {
+    var span = document.createElement("span");
+    Array.prototype.forEach.call(arguments, function (part) {
+      if (part === null || part === undefined) { return; }
+      span.appendChild(part instanceof Node ? part : document.createTextNode(String(part)));
+    });
+    return span;
+  }
+
+  // A link address from data, or null: only http(s) with a host and relative addresses (no javascript:,
+  // data:, vbscript:…, no "//host"); browsers ignore tabs and newlines in a scheme and read "\" as "/", so
+  // a control character, a space or a backslash refuses it. The same rule as frontend/links.py.
+  function safeUrl(url) {
+    if (typeof url !== "string" || !url || /[\u0000-\u0020\u007f-\u009f\\]/.test(url)) { return null; }
+    var scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url);
+    if (scheme) { return /^https?:\/\/[^/?#]/i.test(url) ? url : null; }
+    if (url.slice(0, 2) === "//" || url.split("/", 1)[0].indexOf(":") >= 0) { return null; }
+    return url;
+  }
+
+  // <a> with `text` as text, or a <span> when the address is not one we link to.
+  function link(url, text) {
+    var safe = safeUrl(url);
+    return safe ? el("a", text, { href: safe }) : el("span", text);
+  }
+
+  // --- sending ------------------------------------------------------------------------------------
+  function csrfToken() {
+    var m = document.cookie.match(/(?:^|; )csrftoken=([^;]*)/);
+    if (m) { return decodeURIComponent(m[1]); }
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  // send(method, url, body) -> {ok, status, data}. body: an object (sent as JSON), a FormData (multipart,
+  // the browser sets the boundary) or undefined. data is the parsed JSON answer, or null.
+  async function send(method, url, payload) {
+    var multipart = payload instanceof FormData;
+    var headers = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
+    if (payload !== undefined && !multipart) { headers["Content-Type"] = "application/json"; }
+    var response = await fetch(url, {
+      method: method, credentials: "same-origin", headers: headers,
+      body: payload === undefined ? undefined : (multipart ? payload : JSON.stringify(payload)),
+    });
+    var data = response.status === 204 ? null : await response.json().catch(function () { return null; });
+    return { ok: response.ok, status: response.status, data: data };
+  }
+
+  // --- 400s next to their fields ---------------------------------------------------------------------
+  // DRF's nested errors ({members: {0: {full_name: [...]}}}, {properties: {...}}) become "path" -> text;
+  // "properties" (GeoJSON input) and "non_field_errors" add nothing to the path.
+  function flattenErrors(errors, prefix, into) {
+    into = into || {};
+    prefix = prefix || "";
+    if (errors === null || errors === undefined) { return into; }
+    if (typeof errors !== "object") { into[prefix || "detail"] = String(errors); return into; }
+    if (Array.isArray(errors) && errors.every(function (e) { return typeof e !== "object" || e === null; })) {
+      into[prefix || "detail"] = errors.join(" ");
+      return into;
+    }
+    Object.keys(errors).forEach(function (key) {
+      var path = key === "properties" || key === "non_field_errors" ? prefix : (prefix ? prefix + "." + key : key);
+      flattenErrors(errors[key], path, into);
+    });
+    return into;
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll("[data-error-for]").forEach(function (slot) { slot.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
+  }
+
+  // Each message goes, as text, into the [data-error-for] slot of the longest prefix of its path (the
+  // rest, a row number or a field, is written before it); without a slot, into "detail" or "__all__".
+  function showErrors(form, errors, status) {
+    var flat = flattenErrors(errors || { detail: "HTTP " + (status || "?") });
+    Object.keys(flat).forEach(function (path) {
+      var parts = path.split("."), slot = null, label = "";
+      for (var n = parts.length; n > 0 && !slot; n--) {
+        slot = form.querySelector('[data-error-for="' + parts.slice(0, n).join(".") + '"]');
+        if (slot) { label = parts.slice(n).map(function (p) { return /^\d+$/.test(p) ? "#" + (Number(p) + 1) : p; }).join(" "); }
+      }
+      if (slot) {
+        var input = form.querySelector('[name="' + parts[0] + '"]');
+        if (input) { input.setAttribute("aria-invalid", "true"); }
+      } else {
+        slot = form.querySelector('[data-error-for="detail"]') || form.querySelector('[data-error-for="__all__"]');
+        label = path === "detail" || path === "__all__" ? "" : path;
+      }
+      if (!slot) { return; }
+      slot.textContent = (slot.textContent ? slot.textContent + " " : "") + (label ? label + ": " : "") + flat[path];
+    });
+  }
+
+  // --- numbers and money ---------------------------------------------------------------------------
+  function locale() { return config.language === "en" ? "en-GB" : "vi-VN"; }
+  function number(value, maxDigits) {
+    if (value === null || value === undefined || value === "") { return "—"; }
+    return new Intl.NumberFormat(locale(), { maximumFractionDigits: maxDigits === undefined ? 2 : maxDigits }).format(value);
+  }
+  // VND as millions: 1 234,5 with the page language's separators; maxDigits decimals (default 1).
+  function millions(vnd, maxDigits) {
+    if (vnd === null || vnd === undefined) { return "—"; }
+    return number(vnd / 1e6, maxDigits === undefined ? 1 : maxDigits);
+  }
+
+  // Forms that only re-submit themselves on a change (a commune or period picker): no inline handler.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.form && target.hasAttribute("data-autosubmit")) { target.form.submit(); }
+  });
+
+  window.UI = {
+    config: config, escape: escape, el: el, tip: tip, safeUrl: safeUrl, link: link,
+    csrfToken: csrfToken, send: send, flattenErrors: flattenErrors, clearErrors: clearErrors, showErrors: showErrors,
+    number: number, millions: millions,
+  };
+})();
