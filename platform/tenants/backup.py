@@ -253,11 +253,12 @@ def district_files(cursor, schema: str) -> tuple[list[str], list[str]]:
     root = _media_root()
     own = root / schema
     if own.is_dir():
-        names.update(str(p.relative_to(root).as_posix()) for p in own.rglob("*") if p.is_file())
+        names.update(p.relative_to(root).as_posix() for p in own.rglob("*") if p.is_file())
     present, missing = [], []
     for name in sorted(names):
         rel = _safe_relative(name)
-        if rel is not None and (root / rel).is_file():
+        # Symbolic links are not followed: a link could carry any file of the server into the archive.
+        if rel is not None and (root / rel).is_file() and (root / rel).resolve().is_relative_to(root):
             present.append(str(rel))
         else:
             missing.append(name)
@@ -335,7 +336,7 @@ def district_backup(*, district, path: Path) -> dict:
         conn.rollback()
         manifest = {
             "format": FORMAT, "kind": "district",
-            "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "district": {"id": district.pk, "slug": district.slug, "name": district.name, "schema_name": schema,
                          "code": district.unit.code, "unit_id": district.unit_id},
             "unit_ids": units, "user_ids": users,
@@ -362,7 +363,9 @@ def _write_archive(partial, dump, copies, present, manifest, started):
         for name in present:
             source = root / name
             manifest["files"][name] = {"sha256": _sha256(source), "bytes": source.stat().st_size}
-            tar.add(source, f"files/{name}", recursive=False)
+            with open(source, "rb") as handle:  # the content, even where the name is a link inside MEDIA_ROOT
+                info = tar.gettarinfo(fileobj=handle, arcname=f"files/{name}")
+                tar.addfile(info, handle)
         manifest["seconds"] = round(time.perf_counter() - started, 3)
         _add_bytes(tar, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
 
@@ -594,7 +597,7 @@ def site_backup(*, directory: Path, keep: int) -> dict:
     started = time.perf_counter()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     final = directory / f"{SITE_PREFIX}{stamp}"
     partial = directory / f"{SITE_PREFIX}{stamp}.partial"
     if final.exists():
@@ -616,7 +619,7 @@ def site_backup(*, directory: Path, keep: int) -> dict:
                 tar.add(root, "media")
         manifest = {
             "format": FORMAT, "kind": "site", "database": connection.settings_dict["NAME"],
-            "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "files": {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in (dump, media)},
             "seconds": round(time.perf_counter() - started, 3),
         }

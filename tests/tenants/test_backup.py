@@ -4,6 +4,8 @@ The archive is written by pg_dump from its own connection, so the district's row
 these tests write outside the per-test transaction (like the live-server tests) and leave the district
 as they found it. The comparisons are the test's own (row counts, an md5 of each table's ordered rows,
 the district's public rows, sha256 of each file), not the restore's internal checks.
+Run the module whole (or with `-k` keeping `province_wide`): pytest-django makes the test database
+only when a collected test is marked django_db, and the committed tests cannot be.
 """
 import hashlib
 import io
@@ -221,6 +223,32 @@ def test_a_dropped_district_is_restored_whole(committed, capsys):
     assert client.get(f"/d/{SLUG}/api/district/").status_code == 200
 
 
+def test_a_missing_file_or_a_link_out_of_media_root_is_reported_not_archived(committed, capsys):
+    from proposals.models import VillageMeeting
+
+    media = committed / "media"
+    (media / SCHEMA).mkdir(parents=True)
+    (media / SCHEMA / "passwd").symlink_to("/etc/passwd")
+    connection.set_tenant(District.objects.get(slug=SLUG))
+    meeting = VillageMeeting.objects.order_by("id").first()
+    VillageMeeting.objects.filter(pk=meeting.pk).update(minutes="meetings/2026/lost.pdf")
+    connection.set_schema_to_public()
+    archive = committed / "yen-phong.tar"
+    try:
+        call_command("district_backup", SLUG, "--output", str(archive))
+    finally:
+        connection.set_tenant(District.objects.get(slug=SLUG))
+        VillageMeeting.objects.filter(pk=meeting.pk).update(minutes="")
+        connection.set_schema_to_public()
+    err = capsys.readouterr().err
+    assert "meetings/2026/lost.pdf is named by the district's rows but is not a file inside MEDIA_ROOT" in err
+    assert f"{SCHEMA}/passwd" in err
+    with tarfile.open(archive) as tar:
+        manifest = backup.read_manifest(tar)
+        assert not [n for n in tar.getnames() if n.startswith("files/")]
+    assert manifest["missing_files"] == ["d258/passwd", "meetings/2026/lost.pdf"] and manifest["files"] == {}
+
+
 def rewrite_member(archive, name, change):
     """A copy of the archive with one member's bytes changed."""
     tampered = archive.with_name("tampered.tar")
@@ -243,7 +271,8 @@ def test_a_bad_archive_fails_loudly_and_changes_nothing(committed, member, chang
     units = unit_ids_of_district()
     archive = committed / "yen-phong.tar"
     call_command("district_backup", SLUG, "--output", str(archive))
-    sql(f'DELETE FROM "{SCHEMA}".proposals_villagemeeting WHERE id = (SELECT min(id) FROM "{SCHEMA}".proposals_villagemeeting)')
+    sql(f'UPDATE "{SCHEMA}".proposals_villagemeeting SET participants = 0 WHERE id = (SELECT min(id) FROM "{SCHEMA}".proposals_villagemeeting)')
+    sql("UPDATE public.accounts_user SET first_name = 'Đã sửa' WHERE username = 'xa.09193'")
     damaged = table_states(SCHEMA), public_state(units)
     try:
         with pytest.raises(CommandError, match=message):

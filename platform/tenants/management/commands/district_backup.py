@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if district is None:
             raise CommandError(f"no district with slug {slug!r}")
         if output is None:
-            stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
             output = Path(settings.BACKUP_DIR) / f"{slug}-{stamp}.tar"
         try:
             manifest = backup.district_backup(district=district, path=Path(output))
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc))
         tables = manifest["schema"]["tables"]
         for name in manifest["missing_files"]:
-            self.stderr.write(f"warning: file {name} is named by the district's rows but is not on disk")
+            self.stderr.write(f"warning: file {name} is named by the district's rows but is not a file inside MEDIA_ROOT; not backed up")
         for label in manifest["unclassified_public_models"]:
             self.stderr.write(f"warning: public model {label} is neither a district table nor listed as province-wide; not backed up")
         self.stdout.write(
