@@ -198,8 +198,10 @@ def test_backup_damage_restore_drill(district_with_files, capsys):
 
     with tarfile.open(archive) as tar:
         sizes = {m.name: m.size for m in tar.getmembers()}
+        public_rows = sum(t["rows"] for t in backup.read_manifest(tar)["public"].values())
     rows = sum(n for n, _ in (v for k, v in before[0].items() if k != "sequences"))
-    print(f"\nDRILL {SLUG}: {len(before[0]) - 1} tables, {rows} rows, {len(before[1]['users'])} users, {len(before[2])} files; "
+    print(f"\nDRILL {SLUG}: {len(before[0]) - 1} tables, {rows} rows, {public_rows} public rows ({len(before[1]['users'])} users), "
+          f"{len(before[2])} files; "
           f"archive {archive.stat().st_size} bytes (schema.dump {sizes['schema.dump']}); "
           f"backup {backup_seconds:.2f} s, restore {restore_seconds:.2f} s")
 
