@@ -21,9 +21,10 @@ equal the manifest's before the transaction commits. The district's triggers cal
 that holds the public schema (this module's only case) finds it there. Files are written after the
 commit, each checked against its sha256.
 
-The district's rows in `public` (Decision 07/2015 keeps the province's and the district's records
-apart; the province's copies of district figures are rebuilt from the district): rows of the
-district itself, of its administrative units (district, communes, villages), of its users (users
+What is kept: the records the steps of the Decision produce in a district, from the village meetings
+and proposals (Đ5) through the approved plan (Đ6) to the M&E reports (Đ9–Đ11) that the district's
+Finance-Planning Office consolidates and checks (Đ11.4, Đ16). (The Decision itself says nothing of
+backups.) The district's rows in `public`: rows of the district itself, of its administrative units (district, communes, villages), of its users (users
 scoped to those units), and of every public model that refers to one of them (a foreign key to the
 district, a unit or a user) or names the district by `district_code` or `schema_name`.
 `PROVINCE_WIDE` lists the public models that hold nothing of one district; a test checks that every
@@ -507,7 +508,13 @@ def district_restore(*, slug: str, path: Path) -> dict:
                 pending = sorted(f"{app}.{name}" for app, name in template.disk_migrations() - set(cursor.fetchall()))
         except psycopg.Error as exc:
             raise BackupError(f"restore failed, nothing was changed: {str(exc).strip()}") from None
-        files = _place_files(staged, manifest, schema)
+        except BackupError as exc:
+            raise BackupError(f"{exc}; nothing was changed") from None
+        try:
+            files = _place_files(staged, manifest, schema)
+        except OSError as exc:
+            raise BackupError(f"the database is restored, but the files could not be written ({exc}); "
+                              "free the space or fix the permissions and restore again") from None
     return {
         "tables": len(manifest["schema"]["tables"]), "rows": sum(t["rows"] for t in manifest["schema"]["tables"].values()),
         "public_rows": public_rows, "files": files, "kept_users": kept, "pending_migrations": pending,

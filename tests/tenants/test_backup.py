@@ -284,6 +284,24 @@ def test_a_bad_archive_fails_loudly_and_changes_nothing(committed, member, chang
         call_command("district_restore", SLUG, str(archive), interactive=False)
 
 
+def test_restore_without_the_public_trigger_function_fails_loudly_and_changes_nothing(committed):
+    """The error a plain `pg_restore` of `pg_dump -n d258` prints and goes past: here it stops the restore."""
+    units = unit_ids_of_district()
+    archive = committed / "yen-phong.tar"
+    call_command("district_backup", SLUG, "--output", str(archive))
+    sql(f'UPDATE "{SCHEMA}".proposals_villagemeeting SET participants = 0 WHERE id = (SELECT min(id) FROM "{SCHEMA}".proposals_villagemeeting)')
+    damaged = table_states(SCHEMA), public_state(units)
+    sql("ALTER FUNCTION public.province_cycle_rollup() RENAME TO province_cycle_rollup_away")
+    try:
+        with pytest.raises(CommandError, match=r"restore failed, nothing was changed: function public\.province_cycle_rollup\(\) does not exist"):
+            call_command("district_restore", SLUG, str(archive), interactive=False)
+    finally:
+        sql("ALTER FUNCTION public.province_cycle_rollup_away() RENAME TO province_cycle_rollup")
+    assert (table_states(SCHEMA), public_state(units)) == damaged
+    call_command("district_restore", SLUG, str(archive), interactive=False)
+    assert table_states(SCHEMA)["proposals_villagemeeting"] != damaged[0]["proposals_villagemeeting"]
+
+
 def test_restore_refuses_another_districts_archive(committed):
     archive = committed / "yen-phong.tar"
     call_command("district_backup", SLUG, "--output", str(archive))
