@@ -14,6 +14,8 @@ Variables (all optional on a developer machine; production must set the starred 
   UPLOAD_MAX_PIXELS       images above this many pixels are refused before decoding (default 40 000 000)
   DJANGO_PASSWORD_HASHER  dotted path of the first password hasher (tests use a fast one)
   DJANGO_LOG_LEVEL        root log level (default INFO)
+  BACKUP_DIR              where district_backup and site_backup write (default var/backups)
+  BACKUP_KEEP             how many whole-site backups site_backup keeps (default 7)
 """
 import os
 import secrets
@@ -223,6 +225,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
 
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
