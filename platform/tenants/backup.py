@@ -16,10 +16,10 @@ the public rows and the file names agree with one another.
 Restoring runs on one connection in one transaction: the schema is dropped and re-created from the
 dump (pg_restore only turns the archive into SQL; the SQL runs on our connection, so a failure rolls
 everything back), the district's public rows are replaced, and every table's count and checksum must
-equal the manifest's before the transaction commits. The district's triggers call
-`public.province_cycle_rollup()`, which `pg_dump --schema` leaves out; restoring into the database
-that holds the public schema (this module's only case) finds it there. Files are written after the
-commit, each checked against its sha256.
+equal the manifest's before the transaction commits. The schema needs what `pg_dump --schema` leaves
+out (PostGIS's types and functions in `public`); restoring into the database that holds the public
+schema (this module's only case) finds them there. Files are written after the commit, each checked
+against its sha256.
 
 What is kept: the records the steps of the Decision produce in a district, from the village meetings
 and proposals (Đ5) through the approved plan (Đ6) to the M&E reports (Đ9–Đ11) that the district's
@@ -54,7 +54,7 @@ from tenants import template
 FORMAT = 1
 PROVINCE_WIDE = frozenset({
     "auth.group", "auth.group_permissions", "auth.permission", "contenttypes.contenttype", "sessions.session",
-    "province.stepdeadline", "province.reportingdeadline",
+    "core.stepdeadline", "core.reportingdeadline",
 })
 # How long a restore waits for the district's tables before giving up (live requests hold short locks).
 LOCK_TIMEOUT = "30s"
