@@ -190,7 +190,13 @@ def read_xlsx(path, head, limits):
     except DefusedXmlException:
         raise Refused("xml_entities")
     except (KeyError, IndexError, ValueError, TypeError, zipfile.BadZipFile, OSError) as exc:
-        raise Refused("unreadable", reason=str(exc)[:200])
+        # openpyxl wraps what defusedxml raised in its own error; the reason stays the entities.
+        cause = exc.__cause__ or exc.__context__
+        while cause is not None:
+            if isinstance(cause, DefusedXmlException):
+                raise Refused("xml_entities")
+            cause = cause.__cause__ or cause.__context__
+        raise Refused("unreadable", reason=type(exc).__name__)
     return _table_records(rows, formats, sheet.title)
 
 
