@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import unicodedata
 import zipfile
 from ctypes import c_char_p
 from xml.etree.ElementTree import Element
@@ -99,17 +100,18 @@ def read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 # --- tables --------------------------------------------------------------------------------
 
 def decode_text(data: bytes) -> str:
-    """Text of a CSV: UTF-8 (with or without BOM) first, else what charset-normalizer finds (e.g. Windows-1258)."""
+    """Text of a CSV in NFC: UTF-8 (with or without BOM) first, else what charset-normalizer finds
+    (e.g. Windows-1258, whose tone marks are combining characters: NFC makes "Lĩnh vực" one string again)."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
+        from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=["cp1258", "cp1252", "utf_16", "utf_8"]).best() or from_bytes(data).best()
-    if best is None:
-        raise Refused("encoding")
-    return str(best)
+        best = from_bytes(data, cp_isolation=["cp1258", "utf_16", "utf_8"]).best() or from_bytes(data).best()
+        if best is None:
+            raise Refused("encoding")
+        text = str(best)
+    return unicodedata.normalize("NFC", text)
 
 
 def header_index(rows: list[list], scan: int = 20) -> int:
