@@ -12,6 +12,7 @@ Variables (all optional on a developer machine; production must set the starred 
   UPLOAD_MAX_BYTES        limit for uploaded files and JSON bodies (default 10 MiB)
   IMPORT_MAX_MEMORY_MB IMPORT_MAX_CPU_SECONDS IMPORT_TIMEOUT_SECONDS IMPORT_MAX_EXPANDED_BYTES
   IMPORT_MAX_ENTRIES IMPORT_MAX_RATIO IMPORT_MAX_RECORDS   limits of the file-parsing child (README)
+  IMAGE_MAX_PIXELS        largest photo accepted, width × height (default 60 million)
   DJANGO_PASSWORD_HASHER  dotted path of the first password hasher (tests use a fast one)
   DJANGO_LOG_LEVEL        root log level (default INFO)
 """
@@ -233,6 +234,8 @@ IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 50 * 1000 * 100
 IMPORT_MAX_ENTRIES = env_int("IMPORT_MAX_ENTRIES", 200)
 IMPORT_MAX_RATIO = env_int("IMPORT_MAX_RATIO", 100)
 IMPORT_MAX_RECORDS = env_int("IMPORT_MAX_RECORDS", 10000)
+# Photos larger than this (width × height) are refused before anything decodes them.
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 60_000_000)
 
 TILE_URL = env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 LEAFLET_CONFIG = {

@@ -26,4 +26,25 @@ def checked_upload(upload, *, field, allowed=DOCUMENT_TYPES):
     declared = (upload.content_type or "").split(";")[0].strip()
     if declared and declared != "application/octet-stream" and declared != real:
         raise ValidationError({field: [_("The file's content (%(real)s) does not match its declared type (%(declared)s).") % {"real": real, "declared": declared}]})
+    if real in PHOTO_TYPES:
+        _check_pixels(upload, field)
     return real
+
+
+def _check_pixels(upload, field):
+    """Refuse a photo of more than IMAGE_MAX_PIXELS pixels (a decompression bomb), reading only its header."""
+    from PIL import Image
+
+    limit = settings.IMAGE_MAX_PIXELS
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+    except (Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+        width = height = None
+    finally:
+        upload.seek(0)
+    if width is None:
+        raise ValidationError({field: [_("The photo could not be read.")]})
+    if width * height > limit:
+        raise ValidationError({field: [_("The photo has %(pixels)s million pixels; at most %(limit)s million are accepted.")
+                                       % {"pixels": round(width * height / 1e6), "limit": round(limit / 1e6)}]})

@@ -216,3 +216,26 @@ def test_the_memory_limit_ends_a_parse_that_grows_too_big():
         parse_jailed(data, kind="csv", limits={**limits_from_settings(), "memory_mb": 100})
     assert caught.value.code == "too_big"
     assert len(parse_jailed(data, kind="csv")["records"]) == 900  # within the default limit it is read
+
+
+def png_header(width, height):
+    """A tiny PNG whose header claims width × height pixels (its data would decompress to gigabytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+def test_a_photo_with_too_many_pixels_is_refused_before_decoding(settings):
+    from rest_framework.exceptions import ValidationError as ApiValidationError
+
+    from proposals.uploads import checked_upload
+
+    settings.IMAGE_MAX_PIXELS = 60_000_000
+    assert checked_upload(SimpleUploadedFile("a.png", png_header(4000, 3000), "image/png"), field="file") == "image/png"
+    with pytest.raises(ApiValidationError) as caught, translation.override("en"):
+        checked_upload(SimpleUploadedFile("bomb.png", png_header(50_000, 50_000), "image/png"), field="file")
+    assert "2500 million pixels" in str(caught.value.detail["file"][0])
