@@ -36,15 +36,18 @@ def _check_pixels(upload, field):
     from PIL import Image
 
     limit = settings.IMAGE_MAX_PIXELS
+    too_big = readable = False
     try:
         with Image.open(upload) as image:
             width, height = image.size
-    except (Image.DecompressionBombError, OSError, ValueError, SyntaxError):
-        width = height = None
+        readable, too_big = True, width * height > limit
+    except Image.DecompressionBombError:  # Pillow's own ceiling, twice its MAX_IMAGE_PIXELS
+        readable = too_big = True
+    except (OSError, ValueError, SyntaxError):
+        pass
     finally:
         upload.seek(0)
-    if width is None:
+    if not readable:
         raise ValidationError({field: [_("The photo could not be read.")]})
-    if width * height > limit:
-        raise ValidationError({field: [_("The photo has %(pixels)s million pixels; at most %(limit)s million are accepted.")
-                                       % {"pixels": round(width * height / 1e6), "limit": round(limit / 1e6)}]})
+    if too_big:
+        raise ValidationError({field: [_("The photo has more pixels than the limit of %(limit)s million.") % {"limit": round(limit / 1e6)}]})
