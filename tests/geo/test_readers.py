@@ -101,7 +101,7 @@ def test_geojson_feature_collection_in_vn2000_lands_where_it_should():
         features.append({"type": "Feature", "properties": {"Tên": "Cầu"}, "geometry": {"type": "Point", "coordinates": [x, y, 3.0]}})
     collection = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::9209"}}, "features": features}
     records = read("vn2000.geojson", json.dumps(collection).encode()).records
-    for record, (lon, lat) in zip(records, truth):
+    for record, (lon, lat) in zip(records, truth, strict=True):
         assert metres(record.geometry, lon, lat) < 0.5, metres(record.geometry, lon, lat)
         assert not record.geometry.hasz and record.geometry.srid == 4326
     # Without the crs member, the same numbers are refused as metres, not read as degrees.
