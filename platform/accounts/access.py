@@ -88,6 +88,15 @@ def can_propose_in(user, commune, village=None):
     return False
 
 
+def can_import_proposals(user):
+    """May send a file of proposals at all (Đ5): a commune planning team or a village head.
+
+    Asked before the file is read, so that no one else (province or district staff, citizens)
+    makes the server parse files: every row would be refused by `can_propose_in` anyway.
+    """
+    return user.is_authenticated and user.role in (Role.COMMUNE, Role.VILLAGE)
+
+
 def visible_commune_ids(user, district):
     """Commune ids whose working data this user may read in the district (None: all of them)."""
     if is_province_wide(user) or user.role == Role.DISTRICT:

@@ -12,6 +12,8 @@ Variables (all optional on a developer machine; production must set the starred 
   GEOMETRY_MAX_VERTICES   vertex limit for one input geometry (default 20000)
   UPLOAD_MAX_BYTES        limit for uploaded files and JSON bodies (default 10 MiB)
   UPLOAD_MAX_PIXELS       images above this many pixels are refused before decoding (default 40 000 000)
+  IMPORT_MAX_MEMORY_MB IMPORT_MAX_CPU_SECONDS IMPORT_TIMEOUT_SECONDS IMPORT_MAX_EXPANDED_BYTES
+  IMPORT_MAX_ENTRIES IMPORT_MAX_RATIO IMPORT_MAX_RECORDS   limits of the file-parsing child (README)
   DJANGO_PASSWORD_HASHER  dotted path of the first password hasher (tests use a fast one)
   DJANGO_LOG_LEVEL        root log level (default INFO)
   BACKUP_DIR              where district_backup and site_backup write (default var/backups)
@@ -238,6 +240,15 @@ UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 GEOMETRY_TOLERANCE_M = env_int("GEOMETRY_TOLERANCE_M", 200)
 GEOMETRY_MAX_VERTICES = env_int("GEOMETRY_MAX_VERTICES", 20000)
 GEOMETRY_MAX_NESTING = env_int("GEOMETRY_MAX_NESTING", 2)
+
+# Uploaded files are parsed in a child process (geo/jail.py) within these limits.
+IMPORT_MAX_MEMORY_MB = env_int("IMPORT_MAX_MEMORY_MB", 1024)
+IMPORT_MAX_CPU_SECONDS = env_int("IMPORT_MAX_CPU_SECONDS", 20)
+IMPORT_TIMEOUT_SECONDS = env_int("IMPORT_TIMEOUT_SECONDS", 30)
+IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 50 * 1000 * 1000)
+IMPORT_MAX_ENTRIES = env_int("IMPORT_MAX_ENTRIES", 200)
+IMPORT_MAX_RATIO = env_int("IMPORT_MAX_RATIO", 100)
+IMPORT_MAX_RECORDS = env_int("IMPORT_MAX_RECORDS", 10000)
 
 TILE_URL = env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Content-Security-Policy (django-csp) on every page: scripts only from our own static files, or inline

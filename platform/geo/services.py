@@ -5,13 +5,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.contrib.gis.gdal import DataSource, GDALException
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 
 from geo.models import AdministrativeUnit
+from geo.readers import read_records
 
 Level = AdministrativeUnit.Level
+# Official boundaries are detailed and large: the administrator's import allows more than a form does.
+BOUNDARY_MAX_VERTICES = 1_000_000
+BOUNDARY_MAX_BYTES = 200 * 1024 * 1024
 
 
 def _multipolygon(geom):
@@ -86,43 +91,55 @@ class BoundaryImportReport:
 def boundaries_import(
     *, path: str, code_field: str = "code", layer=None, level=None, name_field="name", parent_field="parent_code", create=False, dry_run=False
 ) -> BoundaryImportReport:
-    """Replace unit boundaries from GeoJSON, a zipped Shapefile or a GeoPackage (read through GDAL).
+    """Replace unit boundaries from GeoJSON, a zipped Shapefile, a GeoPackage or KML/KMZ.
 
-    Features are matched to units by code. Unknown codes are reported, or created when `create`
+    The file is read like any upload, by `geo.readers` in the parsing jail (its `.prj` or SRS
+    honoured, VN-2000 included), and each boundary passes the geometry guard. Features are matched to units by code. Unknown codes are reported, or created when `create`
     is set and the feature names its level (argument) and parent code. Nothing is written on a
     dry run, or when any feature is refused.
     """
-    source = f"/vsizip/{path}" if str(path).lower().endswith(".zip") else str(path)
+    kinds = {"geojson", "shp", "gpkg", "kml", "kmz"}
     try:
-        datasource = DataSource(source)
-        gdal_layer = datasource[layer] if layer is not None else datasource[0]
-    except (GDALException, IndexError, KeyError) as exc:
+        with open(path, "rb") as fh:
+            result = read_records(File(fh, name=str(path)), kinds=kinds, max_vertices=BOUNDARY_MAX_VERTICES, max_bytes=BOUNDARY_MAX_BYTES)
+    except ValidationError as exc:
+        raise ValueError(f"cannot read {path}: {' '.join(exc.message_dict['file'])}") from exc
+    except OSError as exc:
         raise ValueError(f"cannot read {path}: {exc}") from exc
-    if code_field not in gdal_layer.fields:
-        raise ValueError(f"layer has no field {code_field!r}; fields: {', '.join(gdal_layer.fields)}")
+    layers = list(dict.fromkeys(record.layer for record in result.records))
+    if isinstance(layer, int):
+        if not 0 <= layer < max(1, len(layers)):
+            raise ValueError(f"cannot read {path}: no layer {layer}; layers: {', '.join(layers)}")
+        layer = layers[layer] if layers else None
+    elif layer is None:
+        layer = layers[0] if layers else None
+    elif layer not in layers:
+        raise ValueError(f"cannot read {path}: no layer {layer!r}; layers: {', '.join(layers)}")
+    records = [record for record in result.records if record.layer == layer]
+    fields = set(records[0].fields) if records else set()
+    if code_field not in fields:
+        raise ValueError(f"layer has no field {code_field!r}; fields: {', '.join(sorted(fields))}")
     report = BoundaryImportReport()
     seen = set()
     with transaction.atomic():
-        for feature in gdal_layer:
-            code = str(feature.get(code_field)).strip()
-            try:
-                geom = feature.geom
-                geom.transform(4326)
-                geom = _multipolygon(geom.geos)
-            except (GDALException, ValueError) as exc:
-                report.refused.append((code, str(exc)))
+        for feature in records:
+            code = str(feature.fields.get(code_field)).strip()
+            if feature.errors or feature.geometry is None:
+                report.refused.append((code, " ".join(feature.errors.get("geometry", ["no geometry"]))))
                 continue
-            if not geom.valid:
-                report.refused.append((code, geom.valid_reason))
+            try:
+                geom = _multipolygon(feature.geometry)
+            except ValueError as exc:
+                report.refused.append((code, str(exc)))
                 continue
             unit = AdministrativeUnit.objects.filter(code=code).first()
             if unit is None and create and level:
-                parent_code = str(feature.get(parent_field)).strip() if parent_field in gdal_layer.fields else ""
+                parent_code = str(feature.fields.get(parent_field) or "").strip()
                 parent = AdministrativeUnit.objects.filter(code=parent_code).first()
                 if parent is None:
                     report.refused.append((code, f"parent {parent_code!r} is not a known unit"))
                     continue
-                name = str(feature.get(name_field)) if name_field in gdal_layer.fields else code
+                name = str(feature.fields.get(name_field) or code)
                 unit = AdministrativeUnit.objects.create(code=code, name=name, name_short=name, level=level, parent=parent, geom=geom, geom_source=str(path))
                 report.created.append(code)
                 seen.add(code)

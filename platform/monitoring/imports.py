@@ -6,8 +6,6 @@ recorded through `investment.services.disbursement_record`, a row with progress 
 or 0) through `investment.services.progress_record`, each in its own savepoint, so a refused row
 leaves nothing behind; the answer says row by row what was taken and what was refused and why.
 """
-import csv
-import io
 import re
 from datetime import date, datetime
 
@@ -15,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from geo.readers import read_records
 from geo.text import fold
 from investment.models import InvestmentProject
 from investment.services import disbursement_record, progress_record
@@ -31,36 +30,19 @@ MAX_ROWS = 5000
 
 
 def _read_rows(upload, content_type):
-    name = (upload.name or "").lower()
-    if name.endswith(".xlsx") or content_type.endswith("spreadsheetml.sheet"):
-        import openpyxl
-
-        try:
-            sheet = openpyxl.load_workbook(upload, read_only=True, data_only=True).active
-        except Exception:
-            raise ValidationError({"file": [_("The Excel file cannot be read.")]})
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    else:
-        raw = upload.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": [_("The CSV file must be UTF-8 text.")]})
-        sample = text[:2048]
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    rows = [r for r in rows if any(c not in (None, "") for c in r)]
-    if not rows:
+    records = read_records(upload, kinds={"csv", "xlsx"}, geometry=False).records
+    if not records:
         raise ValidationError({"file": [_("The sheet is empty.")]})
-    header = [COLUMNS.get(fold(str(h or "")).strip()) for h in rows[0]]
-    missing = {"code", "date"} - set(header)
-    if not {"amount", "progress"} & set(header):
+    columns = {name: COLUMNS.get(fold(str(name or "")).strip()) for name in records[0].fields}
+    header = set(columns.values())
+    missing = {"code", "date"} - header
+    if not {"amount", "progress"} & header:
         missing.add("amount")  # a sheet of progress alone is fine; one with neither says nothing
     if missing:
         raise ValidationError({"file": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(sorted(missing))}]})
-    if len(rows) - 1 > MAX_ROWS:
+    if len(records) > MAX_ROWS:
         raise ValidationError({"file": [_("At most %(n)s rows at a time.") % {"n": MAX_ROWS}]})
-    return [({k: v for k, v in zip(header, r) if k}) for r in rows[1:]]
+    return [{columns[name]: value for name, value in record.fields.items() if columns.get(name)} for record in records]
 
 
 def _date(value):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from files.storage import public_file_url
+from accounts import access
 from geo.bbox import bbox_polygon
 from geo.features import cluster_cell_degrees, feature_collection_response, page_numbers, parse_zoom
 from geo.parsers import SafeJSONParser
@@ -182,6 +183,8 @@ class ProposalImportApi(APIView):
 
     @extend_schema(request={"multipart/form-data": ImportInput}, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
+        if not access.can_import_proposals(request.user):
+            raise PermissionError(_("Only a commune planning team or a village head imports proposals."))
         data = ImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]

@@ -1,22 +1,19 @@
-"""Proposals from a file a village head filled in elsewhere: CSV or Excel with lon/lat columns, GeoJSON, KML.
+"""Proposals from a file a village head filled in elsewhere: CSV or Excel with lon/lat columns, GeoJSON,
+KML/KMZ, GPX, zipped Shapefile or GeoPackage (read by `geo.readers`, in the parsing jail).
 
 Each row goes through the same checks as the API, in its own savepoint: a refused row leaves
 nothing behind, and the report says row by row what was taken and what was refused and why.
 """
-import csv
-import io
 import json
-import os
 import re
-import tempfile
 
-from django.contrib.gis.gdal import DataSource, GDALException
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from core.models import Sector
+from geo.readers import read_records
 from geo.text import fold
 from proposals.serializers import ProposalFeatureInput
 from proposals.services import proposal_create
@@ -76,55 +73,22 @@ def _point(props):
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
-def rows_from_table(rows):
-    for props in rows:
-        props = _normalise(props)
-        try:
-            yield props, _point(props)
-        except ValueError as exc:
-            yield props, exc
+KINDS = {"csv", "xlsx", "geojson", "kml", "kmz", "gpx", "shp", "gpkg"}
 
 
-def rows_from_csv(data: bytes):
-    text = data.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return rows_from_table(csv.DictReader(io.StringIO(text), dialect=dialect))
-
-
-def rows_from_excel(data: bytes):
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h) if h is not None else "" for h in next(rows, [])]
-    return rows_from_table(dict(zip(header, row)) for row in rows if any(cell is not None for cell in row))
-
-
-def rows_from_geojson(data: bytes):
-    collection = json.loads(data.decode("utf-8-sig"))
-    features = collection.get("features") if isinstance(collection, dict) else None
-    if not isinstance(features, list):
-        raise ValueError(_("A GeoJSON FeatureCollection was expected."))
-    for feature in features:
-        properties = feature.get("properties") if isinstance(feature, dict) else None
-        yield _normalise(properties or {}), (feature.get("geometry") if isinstance(feature, dict) else None)
-
-
-def rows_from_kml(data: bytes):
-    with tempfile.NamedTemporaryFile(suffix=".kml", delete=False) as fh:
-        fh.write(data)
-        path = fh.name
-    try:
-        layer = DataSource(path)[0]
-        for feature in layer:
-            properties = {field: feature.get(field) for field in layer.fields}
-            yield _normalise(properties), json.loads(feature.geom.json)
-    finally:
-        os.unlink(path)
-
-
-READERS = {".csv": rows_from_csv, ".txt": rows_from_csv, ".xlsx": rows_from_excel, ".geojson": rows_from_geojson,
-           ".json": rows_from_geojson, ".kml": rows_from_kml}
+def rows_from_file(upload):
+    """(properties, geometry dict or the reason it is refused) per record, read by `geo.readers` in the jail."""
+    for record in read_records(upload, kinds=KINDS).records:
+        props = _normalise(record.fields)
+        if record.errors:
+            yield props, ValueError(record.errors["geometry"][0])
+        elif record.geometry is not None:
+            yield props, json.loads(record.geometry.geojson)
+        else:
+            try:
+                yield props, _point(props)
+            except ValueError as exc:
+                yield props, exc
 
 
 def _messages(errors):
@@ -137,18 +101,10 @@ def _messages(errors):
 
 def proposals_import(*, actor, district, upload, default_commune=None) -> dict:
     """Create a proposal from each row of the file; return {'taken': [...], 'refused': [...]} row by row."""
-    extension = os.path.splitext(upload.name or "")[1].lower()
-    reader = READERS.get(extension)
-    if reader is None:
-        raise ApiValidationError({"file": [_("Send a CSV, Excel (.xlsx), GeoJSON or KML file.")]})
     try:
-        rows = list(reader(upload.read()))
-    except (ValueError, UnicodeDecodeError, GDALException, KeyError, IndexError, csv.Error, OSError) as exc:
-        raise ApiValidationError({"file": [_("The file could not be read: %(reason)s") % {"reason": exc}]})
-    except Exception as exc:  # openpyxl raises its own zoo of exceptions on broken workbooks
-        if exc.__class__.__module__.startswith(("openpyxl", "zipfile")):
-            raise ApiValidationError({"file": [_("The file could not be read: %(reason)s") % {"reason": exc}]})
-        raise
+        rows = list(rows_from_file(upload))
+    except ValidationError as exc:
+        raise ApiValidationError(exc.message_dict)
     taken, refused = [], []
     for number, (properties, geometry) in enumerate(rows, start=1):
         if isinstance(geometry, Exception):

@@ -113,9 +113,11 @@ def test_json_nested_beyond_the_parser_is_a_400(api):
 
 
 @pytest.mark.django_db
-def test_crs_member(api):
-    geometry = {"type": "Point", "coordinates": [106.0, 21.2], "crs": {"type": "name", "properties": {"name": "EPSG:3405"}}}
-    assert_refused(post(api, {"geometry": geometry}), "crs")
+def test_unknown_crs_member_is_refused_not_ignored(api):
+    geometry = {"type": "Point", "coordinates": [106.0, 21.2], "crs": {"type": "name", "properties": {"name": "urn:x-local:grid:7"}}}
+    assert_refused(post(api, {"geometry": geometry}), "urn:x-local:grid:7")
+    linked = {"type": "Point", "coordinates": [106.0, 21.2], "crs": {"type": "link", "properties": {"href": "http://example.org/crs"}}}
+    assert_refused(post(api, {"geometry": linked}), "not supported")
 
 
 @pytest.mark.django_db
