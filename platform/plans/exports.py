@@ -8,6 +8,7 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from geo.spreadsheets import workbook_bytes
 from proposals.models import Sector
 from province.models import CapitalSource
 
@@ -171,9 +172,7 @@ def plan_xlsx(*, plan, items, targets) -> bytes:
         sheet["A1"].font = Font(bold=True)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def item_feature(item, commune_code):
