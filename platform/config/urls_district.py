@@ -29,3 +29,6 @@ urlpatterns = [
     *investment_urls.page_patterns,
     *monitoring_urls.page_patterns,
 ]
+
+# An unreachable database is a 503 with Retry-After, not a 500 (accounts.errors.server_error).
+handler500 = "accounts.errors.server_error"
