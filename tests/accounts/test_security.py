@@ -172,3 +172,21 @@ def test_province_pages_with_only_an_api_token_go_to_the_login_page(client, path
     _instance, token = AuthToken.objects.create(user=User.objects.get(username="tinh"))
     response = client.get(path, HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("host, backend", [("smtp.example.invalid", "smtp.EmailBackend"), ("", "filebased.EmailBackend")])
+def test_mail_goes_by_smtp_when_the_environment_names_a_host_else_to_files(host, backend):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    script = ("import os, sys; sys.path[:0] = ['platform']; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'\n"
+              "from django.conf import settings\n"
+              "print(settings.EMAIL_BACKEND, getattr(settings, 'EMAIL_PORT', ''), getattr(settings, 'EMAIL_USE_TLS', ''))\n")
+    env = dict(os.environ, EMAIL_HOST=host, EMAIL_HOST_USER="khkt", EMAIL_HOST_PASSWORD="bi-mat")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out[0].endswith(backend)
+    if host:
+        assert out[1:] == ["587", "True"]
