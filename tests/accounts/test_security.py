@@ -21,6 +21,13 @@ pytestmark = pytest.mark.django_db
 LIMIT = 5  # LOGIN_FAILURE_LIMIT's default
 
 
+@pytest.fixture(autouse=True)
+def no_earlier_failures():
+    """Start from no failed login: browser tests leave theirs committed (this deletion is rolled back with the test)."""
+    AccessAttempt.objects.all().delete()
+    AccessFailureLog.objects.all().delete()
+
+
 def login_form(client, username, password, address="203.0.113.10"):
     return client.post("/accounts/login/", {"username": username, "password": password}, HTTP_X_FORWARDED_FOR=address)
 
@@ -61,7 +68,7 @@ def test_a_forged_forwarded_header_from_a_remote_client_does_not_escape_the_lock
     for i in range(LIMIT):
         Client(REMOTE_ADDR="192.0.2.5").post("/accounts/login/", {"username": "thon.09193-01", "password": "sai"},
                                              HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
-    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"192.0.2.5"}
+    assert set(AccessAttempt.objects.filter(username="thon.09193-01").values_list("ip_address", flat=True)) == {"192.0.2.5"}
 
 
 def test_the_token_endpoint_is_locked_out_too_and_answers_json(client):
@@ -133,6 +140,16 @@ def test_password_reset_by_email_in_vietnamese(client):
     assert client.get("/d/yen-phong/api/district/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
     again = Client().get(link, follow=True)
     assert "không còn dùng được" in again.content.decode()  # the link works once
+
+
+def test_reset_mails_are_limited_per_address(client):
+    User.objects.filter(username="thon.09193-01").update(email="truongthon@example.invalid")
+    codes = [client.post("/accounts/password/reset/", {"email": "truongthon@example.invalid"}, REMOTE_ADDR="203.0.113.40").status_code
+             for _ in range(6)]
+    assert codes == [302] * 5 + [429] and len(mail.outbox) == 5
+    refused = client.post("/accounts/password/reset/", {"email": "truongthon@example.invalid"}, REMOTE_ADDR="203.0.113.40")
+    assert "Quá nhiều yêu cầu từ địa chỉ này" in refused.content.decode() and int(refused["Retry-After"]) > 0
+    assert client.post("/accounts/password/reset/", {"email": "truongthon@example.invalid"}, REMOTE_ADDR="203.0.113.41").status_code == 302
 
 
 def test_a_session_ends_after_the_idle_timeout(client_for, settings):
