@@ -107,6 +107,7 @@ def test_password_change_revokes_tokens_and_the_new_password_works(client_for, c
     assert page.status_code == 200 and "Đổi mật khẩu" in page.content.decode()
     short = browser.post("/accounts/password/change/", {"old_password": DEMO_PASSWORD, "new_password1": "abc", "new_password2": "abc"})
     assert short.status_code == 200 and 'data-error-for="new_password2"' in short.content.decode()
+    assert "Mật khẩu quá ngắn: cần ít nhất 8 ký tự." in short.content.decode()
     assert User.objects.get(username="xa.09193").check_password(DEMO_PASSWORD)  # nothing changed
     done = browser.post("/accounts/password/change/", {"old_password": DEMO_PASSWORD, "new_password1": "Lua-chin-2027!", "new_password2": "Lua-chin-2027!"})
     assert done.status_code == 302 and done["Location"] == "/accounts/password/change/done/"
