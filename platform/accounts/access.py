@@ -5,22 +5,23 @@ district, a planning team member one commune, a village head one village, a citi
 published.
 """
 from django.contrib.auth.models import AnonymousUser
-from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
+from accounts.tokens import user_for_token
 
 
 def user_from_request(request):
-    """The session user, or the user of an `Authorization: Token …` header (checked before DRF runs)."""
+    """The session user, or the user of a valid `Authorization: Token …` header (checked before DRF runs; expired
+    or revoked tokens count as none)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user
     header = request.META.get("HTTP_AUTHORIZATION", "")
     kind, _, key = header.partition(" ")
     if kind == "Token" and key:
-        token = Token.objects.select_related("user").filter(key=key.strip()).first()
-        if token is not None and token.user.is_active:
-            return token.user
+        token_user = user_for_token(key.strip())
+        if token_user is not None:
+            return token_user
     return user or AnonymousUser()
 
 

@@ -21,8 +21,10 @@ class DistrictAccessMiddleware:
         district = getattr(request, "tenant", None)
         if district is None or district.schema_name == "public" or is_public_path(request.path, district.slug):
             return self.get_response(request)
-        user = user_from_request(request)
         is_api = f"/{district.slug}/api/" in request.path
+        # An API token opens the API only. Pages are for a browser's session: their views read
+        # `request.user`, so a token-only request to a page is anonymous here and goes to the login page.
+        user = user_from_request(request) if is_api else request.user
         if not user.is_authenticated:
             if is_api:
                 return JsonResponse({"detail": _("Authentication credentials were not provided.")}, status=401)

@@ -18,9 +18,17 @@ Variables (all optional on a developer machine; production must set the starred 
   DJANGO_LOG_LEVEL        root log level (default INFO)
   BACKUP_DIR              where district_backup and site_backup write (default var/backups)
   BACKUP_KEEP             how many whole-site backups site_backup keeps (default 7)
+  LOGIN_FAILURE_LIMIT     failed logins before an account or an address is locked out (default 5)
+  LOGIN_LOCKOUT_MINUTES   how long a lockout lasts (default 15)
+  API_TOKEN_TTL_HOURS     lifetime of an API token (default 10)
+  SESSION_IDLE_MINUTES    a signed-in session ends after this long without a request (default 30)
+  EMAIL_HOST EMAIL_PORT EMAIL_HOST_USER EMAIL_HOST_PASSWORD EMAIL_USE_TLS EMAIL_USE_SSL DEFAULT_FROM_EMAIL
+                          SMTP for password-reset mail; without EMAIL_HOST mail is written to var/mail/
+  RETRY_AFTER_S           Retry-After of the 503 answered while the database is unreachable (default 30)
 """
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -92,9 +100,11 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "rest_framework_gis",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "leaflet",
     "frontend",
     "fixtures",
@@ -138,6 +148,8 @@ MIDDLEWARE = [
     "accounts.middleware.DistrictAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it turns a login refused for a locked-out account or address into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls_district"
@@ -178,7 +190,10 @@ ORIGINAL_BACKEND = "django.contrib.gis.db.backends.postgis"
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Shared by every gunicorn worker (a per-process cache let each worker count its own limit),
+        # with no service beside PostgreSQL; the table lives in public, on every district's search_path.
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sedp_cache",
         # Keys carry the schema name, so one district never reads another's cache.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
@@ -199,9 +214,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (login page, token endpoint, admin) are counted in the database, so every worker
+# sees them: per account and, separately, per address (accounts.network.client_address).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the count: axes would delete every failure from the same address too, so an
+# attacker with an account of their own could reset a victim's count. Failures age out after the cool-off.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = []
+# API tokens (django-rest-knox): stored hashed, expire, revoked by logout; clients keep `Authorization: Token …`.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 10)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+# A session ends after SESSION_IDLE_MINUTES without a request: every request pushes the expiry forward.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Password-reset mail: SMTP when EMAIL_HOST is set, else one file per message in var/mail/ (development).
+EMAIL_HOST = env("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "khkt-xa@localhost")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+RETRY_AFTER_S = env_int("RETRY_AFTER_S", 30)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -287,7 +345,7 @@ LEAFLET_CONFIG = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["geo.parsers.SafeJSONParser"],
@@ -303,12 +361,18 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_URLCONF": "config.urls_openapi",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Swagger UI from the installed drf-spectacular-sidecar, served by whitenoise: /api/docs/ works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # With the time: failed logins (logger "axes") are read from this log with username, address and time.
+    "formatters": {"timed": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -31,3 +31,6 @@ urlpatterns = [
     *monitoring_urls.page_patterns,
     *file_urls.urlpatterns,
 ]
+
+# An unreachable database is a 503 with Retry-After, not a 500 (accounts.errors.server_error).
+handler500 = "accounts.errors.server_error"

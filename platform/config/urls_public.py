@@ -5,15 +5,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from accounts import apis as account_apis
+from accounts import views as account_views
 from frontend import views as pages
 from geo import apis as geo_apis
 from province import apis as province_apis
 from province import views as province_views
 
 api_patterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", account_apis.TokenObtainApi.as_view(), name="api-token"),
+    path("auth/logout/", account_apis.TokenLogoutApi.as_view(), name="api-token-logout"),
+    path("auth/logoutall/", account_apis.TokenLogoutAllApi.as_view(), name="api-token-logout-all"),
     path("districts/", geo_apis.DistrictListApi.as_view(), name="api-districts"),
     path("admin-units/", geo_apis.AdministrativeUnitListApi.as_view(), name="api-admin-units"),
     path("geometry/check/", geo_apis.GeometryCheckApi.as_view(), name="api-geometry-check"),
@@ -26,6 +29,12 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/change/", account_views.PasswordChangeView.as_view(), name="password-change"),
+    path("accounts/password/change/done/", account_views.PasswordChangeDoneView.as_view(), name="password-change-done"),
+    path("accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password-reset"),
+    path("accounts/password/reset/sent/", account_views.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path("accounts/password/reset/<uidb64>/<token>/", account_views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+    path("accounts/password/reset/done/", account_views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", province_views.plans_page, name="province-plans"),
     path("province/compare/", province_views.compare_page, name="province-compare"),
@@ -34,3 +43,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_patterns)),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# An unreachable database is a 503 with Retry-After, not a 500 (accounts.errors.server_error).
+handler500 = "accounts.errors.server_error"

@@ -4,7 +4,6 @@ STT, project, location, investor, investment decision, total investment, then th
 the plan's total and, per year, the total and each capital source. Rows are grouped by sector
 under Roman numerals with subtotals; a grand total heads the table. Amounts in millions of VND.
 """
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -12,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from core.models import CapitalSource, Sector
+from geo.spreadsheets import workbook_bytes
 from investment.models import PlanKind
 from investment.selectors import plan_export_rows
 
@@ -128,6 +128,4 @@ def plan_workbook(*, plan, projects, district) -> bytes:
     for c in range(1, width + 1):
         sheet.column_dimensions[get_column_letter(c)].width = widths.get(c, 13)
     sheet.freeze_panes = sheet.cell(sub + 2, 3)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 
 from core.models import CapitalSource, Sector
 from core.signals import plan_document_built
+from geo.spreadsheets import workbook_bytes
 
 SECTOR_NAMES = dict(Sector.choices)
 SOURCE_NAMES = dict(CapitalSource.choices)
@@ -133,9 +134,7 @@ def plan_xlsx(*, plan, items, targets) -> bytes:
         sheet["A1"].font = Font(bold=True)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def item_feature(item, commune_code):

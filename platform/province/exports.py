@@ -1,12 +1,11 @@
 """The province comparison table as Excel: one column per unit, figures in VND, then by sector and by capital source."""
-from io import BytesIO
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.models import CapitalSource, Sector
+from geo.spreadsheets import workbook_bytes
 
 MONEY = "#,##0"
 
@@ -57,6 +56,4 @@ def compare_workbook(*, rows, year) -> bytes:
             for j, unit in enumerate(rows, start=2):
                 sheet.cell(r, j, unit[key].get(value, 0)).number_format = MONEY
             r += 1
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -7,8 +7,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from knox.auth import TokenAuthentication
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 
 from geo.bbox import parse_bbox
 from geo.features import feature_collection_response, page_numbers, parse_zoom

@@ -98,12 +98,12 @@ def test_own_district_province_and_superuser_enter(client_for):
 
 @pytest.mark.django_db
 def test_token_of_another_district_is_refused(client):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    token, _ = Token.objects.get_or_create(user=User.objects.get(username="huyen.que-vo"))
-    response = client.get(f"/d/{OWN}/api/district/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _instance, token = AuthToken.objects.create(user=User.objects.get(username="huyen.que-vo"))
+    response = client.get(f"/d/{OWN}/api/district/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 404
-    assert client.get(f"/d/{OTHER}/api/district/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    assert client.get(f"/d/{OTHER}/api/district/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
 
 
 @pytest.mark.django_db

@@ -97,6 +97,22 @@ def test_public_comment_abuse_protection(client_for, district, consultation_draf
 
 
 @pytest.mark.django_db
+def test_only_accepted_comments_count_towards_the_limit(client_for, district, consultation_draft):
+    """Refused comments (400) do not use up an address's 5 comments per 10 minutes; the 429 says when to come back."""
+    plan = consultation_draft
+    anonymous = client_for(None)
+    for _ in range(6):
+        assert post(anonymous, f"{PUB}/{plan}/comments/", {"author_name": "", "body": "thiếu tên"}, REMOTE_ADDR="203.0.113.9").status_code == 400
+    codes = [post(anonymous, f"{PUB}/{plan}/comments/", {"author_name": "Dân", "body": f"ý kiến {i}"}, REMOTE_ADDR="203.0.113.9").status_code
+             for i in range(6)]
+    assert codes == [202] * 5 + [429]
+    refused = post(anonymous, f"{PUB}/{plan}/comments/", {"author_name": "Dân", "body": "nữa"}, REMOTE_ADDR="203.0.113.9")
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 600
+    with tenant_context(district("yen-phong")):
+        assert PublicComment.objects.count() == 5
+
+
+@pytest.mark.django_db
 def test_public_surface_is_read_only_and_hides_working_drafts(client_for, consultation_draft):
     plan = consultation_draft
     anonymous = client_for(None)
