@@ -15,6 +15,8 @@ from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from django.utils.deconstruct import deconstructible
 
+from tenants.models import District
+
 # Sniffed MIME type → (stored extension, extensions a sender may give such a file).
 TYPES = {
     "image/jpeg": ("jpg", {"jpg", "jpeg", "jpe", "jfif"}),
@@ -64,8 +66,6 @@ def _district_slug(schema):
     tenant = getattr(connection, "tenant", None)
     if tenant is not None and tenant.schema_name == schema:
         return tenant.slug
-    from tenants.models import District
-
     return District.objects.filter(schema_name=schema).values_list("slug", flat=True).first()
 
 

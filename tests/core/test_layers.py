@@ -14,6 +14,7 @@ LAYERS = [
     {"core", "geo"},
     {"accounts"},
     {"tenants"},
+    {"files"},
     {"proposals"},
     {"plans"},
     {"investment"},

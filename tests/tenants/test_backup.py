@@ -87,6 +87,7 @@ def district_with_files(committed):
     """Yên Phong with files as its rows name them: meeting minutes in the old layout (meetings/<year>/),
     an attachment in the per-district layout (d258/…), and a file in MEDIA_ROOT/d258/ that no row names;
     and two plan cycles, which the province copies (province.CycleRollup, refreshed by core.signals)."""
+    from core.signals import announce_cycle_changed
     from plans.models import PlanCycle
     from proposals.models import Attachment, Proposal, VillageMeeting
 
@@ -114,12 +115,15 @@ def district_with_files(committed):
     team = User.objects.get(username="xa.09193")
     cycles = [PlanCycle.objects.create(commune_id=AdministrativeUnit.objects.get(code=code).pk, plan_year=2031, step=step, created_by=team)
               for code, step in (("09193", "draft"), ("09196", "team"))]
+    # Made behind the services' back, so announced as the services do: the province copies the cycles.
+    announce_cycle_changed(sender=PlanCycle, district=yen_phong, commune_ids=[c.commune_id for c in cycles])
     connection.set_schema_to_public()
     try:
         yield media
     finally:
         connection.set_tenant(District.objects.get(slug=SLUG))
         PlanCycle.objects.filter(pk__in=[c.pk for c in cycles]).delete()
+        announce_cycle_changed(sender=PlanCycle, district=yen_phong, commune_ids=[c.commune_id for c in cycles])
         Attachment.objects.filter(pk=attachment.pk).delete()
         VillageMeeting.objects.filter(pk__in=[m.pk for m in meetings]).update(minutes="")
         connection.set_schema_to_public()

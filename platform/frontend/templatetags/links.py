@@ -1,7 +1,7 @@
-"""`{{ url|safe_link }}`: the address when it may be a live link (frontend.links.is_safe_link), else ""."""
+"""`{{ url|safe_link }}`: the address when it may be a live link (core.links.is_safe_link), else ""."""
 from django import template
 
-from frontend.links import is_safe_link
+from core.links import is_safe_link
 
 register = template.Library()
 

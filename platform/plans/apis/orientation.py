@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import commune_unit_of
-from frontend.links import is_safe_link
+from core.links import is_safe_link
 from plans import selectors, services
 from plans.apis.common import _valid
 from plans.services.orientation import DOCUMENT_LINK_REFUSED

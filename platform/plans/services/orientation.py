@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Role
+from core.links import is_safe_link
 from core.models import CapitalSource, Sector
-from frontend.links import is_safe_link
 from geo.models import AdministrativeUnit
 from plans.models import (
     Orientation,
@@ -27,7 +27,7 @@ def orientation_create(*, actor, district_unit, plan_year: int, title: str, summ
     """The district's orientation for a plan year, with documents and indicative envelopes per commune, sector and source.
 
     documents: [{"title": str, "url": str (optional)}]; a url must be http(s) or relative
-    (frontend.links.is_safe_link), otherwise ValidationError {"documents": [...]} and nothing is saved.
+    (core.links.is_safe_link), otherwise ValidationError {"documents": [...]} and nothing is saved.
     """
     if not (actor.role == Role.DISTRICT and actor.unit_id == district_unit.pk):
         raise _forbidden(_("Only the district's Finance-Planning Office may do this."))

@@ -37,7 +37,7 @@
 
   // A link address from data, or null: only http(s) with a host and relative addresses (no javascript:,
   // data:, vbscript:…, no "//host"); browsers ignore tabs and newlines in a scheme and read "\" as "/", so
-  // a control character, a space or a backslash refuses it. The same rule as frontend/links.py.
+  // a control character, a space or a backslash refuses it. The same rule as core/links.py.
   function safeUrl(url) {
     if (typeof url !== "string" || !url || /[\u0000-\u0020\u007f-\u009f\\]/.test(url)) { return null; }
     var scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url);
