@@ -312,11 +312,10 @@ TILE_URL = env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Content-Security-Policy (django-csp) on every page: scripts only from our own static files, or inline
 # with the request's nonce (django-leaflet's map widget in the admin reads request.csp_nonce); never
 # 'unsafe-inline' or 'unsafe-eval' for scripts. Styles allow inline style attributes (Leaflet and the
-# legends set them). Images may come from the base-map tile server. /api/docs/ (Swagger UI, which still
-# loads from a CDN) is left without the header until its assets are local.
+# legends set them). Images may come from the base-map tile server. /api/docs/ (Swagger UI from
+# drf-spectacular-sidecar, its start-up script served as a file by the split view) runs under it too.
 _TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(TILE_URL)) if TILE_URL else None
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],

@@ -42,7 +42,8 @@ class SecurityHeadersMiddleware:
     - `Permissions-Policy` (settings.PERMISSIONS_POLICY): geolocation for our own pages only (the
       "use my position" buttons), no camera, microphone, payment or USB for anyone.
     - `Cache-Control: no-store` on API answers to a signed-in caller (session or token), so that a shared
-      computer in a commune office or a proxy keeps no copy of what one person was allowed to read.
+      computer in a commune office or a proxy keeps no copy of what one person was allowed to read;
+      and on every answer under /api/auth/ (a new token is a secret whoever asked).
     The Content-Security-Policy comes from django-csp (settings.CONTENT_SECURITY_POLICY);
     `Referrer-Policy` and `X-Content-Type-Options: nosniff` from SecurityMiddleware.
     """
@@ -53,7 +54,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if "/api/" in request.path and _signed_in(request):
+        # The token endpoint's answer carries a secret before anyone is signed in.
+        if "/api/" in request.path and (_signed_in(request) or request.path.startswith("/api/auth/")):
             response.headers["Cache-Control"] = "no-store"
         return response
 

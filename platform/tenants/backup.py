@@ -55,6 +55,9 @@ FORMAT = 1
 PROVINCE_WIDE = frozenset({
     "auth.group", "auth.group_permissions", "auth.permission", "contenttypes.contenttype", "sessions.session",
     "core.stepdeadline", "core.reportingdeadline",
+    # Login failures and lockouts (django-axes) name a username and an address, not a user row: a
+    # security log of the whole site, kept by the site backup.
+    "axes.accessattempt", "axes.accessattemptexpiration", "axes.accessfailurelog", "axes.accesslog",
 })
 # How long a restore waits for the district's tables before giving up (live requests hold short locks).
 LOCK_TIMEOUT = "30s"

@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from tests.conftest import DEMO_PASSWORD
 from tests.investment.factories import CHO, make_draft_item, make_plan, make_project, point
 
 # Every test asks for the test database, so that a browser-only run (-m browser) makes one too.
@@ -440,14 +441,33 @@ def test_authenticated_api_answers_are_not_stored(client_for, url, username, no_
 
 @pytest.mark.django_db
 def test_a_token_caller_gets_no_store_too(client_for):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from accounts.models import User
 
-    token, _ = Token.objects.get_or_create(user=User.objects.get(username="xa.09193"))
-    response = Client().get(f"{API}/proposals/?commune=09193", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _instance, token = AuthToken.objects.create(user=User.objects.get(username="xa.09193"))
+    response = Client().get(f"{API}/proposals/?commune=09193", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_the_token_answer_is_not_stored():
+    """The token endpoint answers a secret to a caller not yet signed in: no cache may keep it."""
+    response = Client().post("/api/auth/token/", json.dumps({"username": "xa.09193", "password": DEMO_PASSWORD}),
+                             content_type="application/json")
+    assert response.status_code == 200 and response.json()["token"]
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_the_api_docs_run_under_the_policy():
+    """Swagger UI's start-up script is a file (the split view), so /api/docs/ needs no exemption from the CSP."""
+    response = Client().get("/api/docs/")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert b"<script>" not in response.content
 
 
 # --- orientation document links (server side) --------------------------------------------------------

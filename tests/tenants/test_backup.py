@@ -152,7 +152,7 @@ def damage(media):
     (media / f"{SCHEMA}/stray.txt").write_bytes(b"made after the backup")
     User.objects.filter(username="huyen.yen-phong").update(first_name="Kẻ xấu", is_active=False, password=make_password("x"))
     User.objects.filter(username="xa.09193").update(unit=AdministrativeUnit.objects.get(code="09247"))  # moved to Quế Võ
-    sql("DELETE FROM public.authtoken_token WHERE user_id = (SELECT id FROM public.accounts_user WHERE username = %s)", ["thon.09193-02"])
+    sql("DELETE FROM public.knox_authtoken WHERE user_id = (SELECT id FROM public.accounts_user WHERE username = %s)", ["thon.09193-02"])
     sql("DELETE FROM public.accounts_user WHERE username = %s", ["thon.09193-02"])
     InvestmentRollup.objects.filter(district_code="258").delete()
     CycleRollup.objects.filter(schema_name=SCHEMA).delete()
@@ -318,7 +318,7 @@ def test_every_public_model_is_a_district_table_or_province_wide():
     assert unclassified == []
     names = {t.table for t in tables}
     assert {"tenants_district", "tenants_districtdomain", "geo_administrativeunit", "accounts_user", "accounts_user_groups",
-            "authtoken_token", "province_investmentrollup", "province_rolluprefresh", "province_projectpoint",
+            "knox_authtoken", "province_investmentrollup", "province_rolluprefresh", "province_projectpoint",
             "province_cyclerollup"} <= names
     assert not names & {"province_stepdeadline", "django_session", "auth_permission"}
     assert ("proposals_villagemeeting", "minutes") in backup.file_columns()

@@ -64,7 +64,8 @@
   // the browser sets the boundary) or undefined. data is the parsed JSON answer, or null.
   async function send(method, url, payload) {
     var multipart = payload instanceof FormData;
-    var headers = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
+    // Refusals come back in the page's language, not the browser's (an English browser on a Vietnamese page).
+    var headers = { "X-CSRFToken": csrfToken(), Accept: "application/json", "Accept-Language": document.documentElement.lang || "vi" };
     if (payload !== undefined && !multipart) { headers["Content-Type"] = "application/json"; }
     var response = await fetch(url, {
       method: method, credentials: "same-origin", headers: headers,
