@@ -3,11 +3,11 @@ from django.urls import include, path
 
 from files import urls as file_urls
 from frontend import views as pages
+from investment import urls as investment_urls
+from monitoring import urls as monitoring_urls
 from plans import urls as plans_urls
 from proposals import urls as proposal_urls
 from proposals import views as proposal_pages
-from investment import urls as investment_urls
-from monitoring import urls as monitoring_urls
 from tenants.apis import DistrictSummaryApi
 
 api_patterns = [

@@ -93,14 +93,12 @@ def _seed_orientation(district):
 def _seed_monitoring(district):
     """An approved M&E plan whose work is titled with a payload, a submitted commune report with payloads as
     problems and recommendations, and a supervision finding with payloads as board and finding."""
-    from accounts.models import User
-    from monitoring import services
-    from plans.models import PlanItem
-    from tests.monitoring.factories import approved_plan
-
     from django.utils import timezone
 
-    from plans.models import CommunePlan, PublicComment
+    from accounts.models import User
+    from monitoring import services
+    from plans.models import CommunePlan, PlanItem, PublicComment
+    from tests.monitoring.factories import approved_plan
 
     plan = approved_plan(district)
     PlanItem.objects.filter(plan=plan, kind="work").update(title=IMG)
