@@ -22,6 +22,7 @@ from accounts import access
 from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT, GeometryRejected, parse_geometry
+from geo.imports import wants_preview
 from geo.models import AdministrativeUnit
 from geo.pagination import FeaturePagination
 from geo.parsers import SafeJSONParser
@@ -517,7 +518,8 @@ class FindingApi(APIView):
 class ProgressImportApi(APIView):
     """POST multipart `file` (CSV or Excel: project code, date, disbursed amount, physical progress): district staff only.
 
-    Each row goes through the investment app's disbursement service on its own; the answer reports every row.
+    Each row goes through the investment app's disbursement service; the answer reports every row. `?preview=1`
+    writes nothing; without it the accepted rows are written in one transaction, or nothing; repeated rows are duplicates.
     """
 
     parser_classes = [MultiPartParser, FormParser]
@@ -531,11 +533,11 @@ class ProgressImportApi(APIView):
             raise ApiValidationError({"file": [_("Attach the sheet.")]})
         name = (upload.name or "").lower()
         if name.endswith(".xlsx"):
-            content_type = checked_upload(upload, field="file")
+            checked_upload(upload, field="file")
+            upload.seek(0)
         elif name.endswith(".csv"):
             if upload.size > settings.UPLOAD_MAX_BYTES:
                 raise ApiValidationError({"file": [_("The file is too large.")]})
-            content_type = "text/csv"
         else:
             raise ApiValidationError({"file": [_("Send a CSV or Excel (.xlsx) sheet.")]})
-        return Response(imports.progress_import(actor=request.user, upload=upload, content_type=content_type))
+        return Response(imports.progress_import(actor=request.user, upload=upload, preview=wants_preview(request)))
