@@ -68,7 +68,13 @@ def read_number(value, *, decimals: int = 0) -> Decimal:
 
 
 def _show(value):
-    return value if isinstance(value, str) else str(value)
+    """The value as the person would read it back: text as typed, numbers the Vietnamese way (150.5 → "150,5")."""
+    if isinstance(value, str):
+        return value
+    try:
+        return format_number(Decimal(repr(value)) if isinstance(value, float) else value, decimals=12)
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
 
 
 def _read_text(text: str) -> Decimal:
@@ -157,28 +163,28 @@ def read_date(value) -> date:
 # ---- DRF fields -------------------------------------------------------------------------------
 
 class WholeNumberField(serializers.Field):
-    """A whole number under the rule above (JSON number or Vietnamese text); `to_internal_value` gives an int."""
+    """A whole number under the rule above (JSON number or Vietnamese text); `to_internal_value` gives an int.
 
-    default_error_messages = {
-        "min_value": "Ensure this value is greater than or equal to {min_value}.",
-        "max_value": "Ensure this value is less than or equal to {max_value}.",
-    }
+    `error_messages` may replace "invalid" (the rule's reason by default), "min_value" and "max_value".
+    """
 
     def __init__(self, *, min_value=0, max_value=MAX_WHOLE, **kwargs):
         self.min_value, self.max_value = min_value, max_value
+        self.custom_messages = dict(kwargs.get("error_messages") or {})
         super().__init__(**kwargs)
+
+    def _refuse(self, code, message):
+        raise serializers.ValidationError(str(self.custom_messages.get(code, message)), code=code)
 
     def to_internal_value(self, data):
         try:
             number = int(read_number(data, decimals=0))
         except NumberRefused as exc:
-            raise serializers.ValidationError(str(exc), code="invalid")
+            self._refuse("invalid", str(exc))
         if self.min_value is not None and number < self.min_value:
-            raise serializers.ValidationError(
-                _("At least %(min)s.") % {"min": format_number(self.min_value)}, code="min_value")
+            self._refuse("min_value", _("At least %(min)s.") % {"min": format_number(self.min_value)})
         if self.max_value is not None and number > self.max_value:
-            raise serializers.ValidationError(
-                _("At most %(max)s.") % {"max": format_number(self.max_value)}, code="max_value")
+            self._refuse("max_value", _("At most %(max)s.") % {"max": format_number(self.max_value)})
         return number
 
     def to_representation(self, value):
