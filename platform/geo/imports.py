@@ -48,9 +48,9 @@ def map_columns(names: Iterable[str], aliases: dict[str, str]) -> dict[str, str]
     """{name as in the file: canonical key} for the names that fold to a known alias (aliases are already folded)."""
     mapped = {}
     for name in names:
-        key = aliases.get(fold(str(name)))
-        if key is None:
-            key = aliases.get(fold(str(name)).replace("_", " "))
+        folded = fold(str(name))
+        bare = re.sub(r"\s*\([^)]*\)\s*$", "", folded)  # "Tiến độ thực hiện (%)", "Kinh phí (đồng)": the unit in brackets
+        key = next((aliases[k] for k in (folded, folded.replace("_", " "), bare, bare.replace("_", " ")) if k in aliases), None)
         if key and key not in mapped.values():
             mapped[name] = key
     return mapped

@@ -10,6 +10,7 @@ import io
 import json
 import os
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.gis.gdal import DataSource, GDALException
@@ -72,6 +73,7 @@ def _csv(data: bytes):
             if best is None:
                 _refuse(_("its text encoding is not recognised (save it as CSV UTF-8)."))
             text = str(best)
+    text = unicodedata.normalize("NFC", text)  # Windows-1258 writes tone marks as separate characters
     lines = text.splitlines()
     sample = next((line for line in lines if line.count(";") + line.count(",") + line.count("\t") >= 1), "")
     delimiter = max((";", ",", "\t"), key=sample.count)
