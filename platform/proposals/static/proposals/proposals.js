@@ -186,19 +186,22 @@
         slot.textContent = (slot.textContent ? slot.textContent + " " : "") + flat[key];
       });
     }
-    function integer(text) {
-      text = (text || "").trim();
-      return /^\d{1,3}([.,\s]\d{3})+$/.test(text) ? text.replace(/[.,\s]/g, "") : text;
-    }
+    // Numbers go as typed: the API reads them by the platform's rule (geo.numbers) and says why when it cannot.
+    var submitButton = form.querySelector("button[type=submit]");
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
+      if (submitButton.disabled) { return; }  // a double click must not create two proposals
+      submitButton.disabled = true;
+      try { await submitProposal(); } finally { submitButton.disabled = false; }
+    });
+    async function submitProposal() {
       clearErrors();
       form.querySelector(".saved").textContent = "";
       if (!geometry) { showErrors({ geometry: [labels.drawFirst] }); return; }
       var properties = { commune: commune };
       new FormData(form).forEach(function (value, key) {
         if (value === "" || key === "files") { return; }
-        properties[key] = form.elements[key].getAttribute("inputmode") === "numeric" ? integer(value) : value;
+        properties[key] = typeof value === "string" ? value.trim() : value;
       });
       if (root.dataset.ownVillage) { properties.village = root.dataset.ownVillage; }
       if (properties.meeting) { properties.meeting = Number(properties.meeting); }
@@ -222,7 +225,7 @@
       } else {
         showErrors(result.data || { detail: ["HTTP " + result.status] });
       }
-    });
+    }
   }
 
   // Village meetings: record one, then pick it for the proposals agreed there.
@@ -240,8 +243,14 @@
     });
   }
   if (meetingForm) {
+    var meetingButton = meetingForm.querySelector("button[type=submit]");
     meetingForm.addEventListener("submit", async function (event) {
       event.preventDefault();
+      if (meetingButton.disabled) { return; }
+      meetingButton.disabled = true;
+      try { await submitMeeting(); } finally { meetingButton.disabled = false; }
+    });
+    async function submitMeeting() {
       meetingForm.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; });
       var data = new FormData(meetingForm);
       data.append("commune", commune);
@@ -259,7 +268,7 @@
           slot.textContent = [].concat(body[key]).join(" ");
         });
       }
-    });
+    }
   }
 
   await loadMeetings();

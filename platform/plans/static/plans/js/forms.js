@@ -45,11 +45,15 @@
       slot.textContent = (slot.textContent ? slot.textContent + " " : "") + (label ? label + ": " : "") + flat[path];
     });
   }
+  // Numbers go as typed, and the API reads them by the platform's rule (geo.numbers). Only a field in millions
+  // (data-scale) is converted here, by the same rule (frontend/js/numbers.js); text it cannot read goes as typed,
+  // so the API's refusal quotes what was typed.
   function number(input) {
-    var text = input.value.trim().replace(/\s/g, "");
-    if (/^\d{1,3}([.,]\d{3})+$/.test(text)) { text = text.replace(/[.,]/g, ""); }
-    if (/^\d+,\d+$/.test(text)) { text = text.replace(",", "."); }  // Vietnamese decimal comma
-    if (input.dataset.scale && /^\d+(\.\d+)?$/.test(text)) { return Math.round(Number(text) * Number(input.dataset.scale)); }
+    var text = input.value.trim();
+    if (input.dataset.scale && text !== "") {
+      var read = window.VnNumber.read(text);
+      if (!read.error) { return Math.round(read.value * Number(input.dataset.scale)); }
+    }
     return text;
   }
   function value(input) {
@@ -107,7 +111,7 @@
     if (!part || form.dataset.reload === "page") { window.location.reload(); return; }
     var html = await (await fetch(window.location.href, { credentials: "same-origin" })).text();
     var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-part='" + part.dataset.part + "']");
-    if (fresh) { part.replaceWith(document.importNode(fresh, true)); } else { window.location.reload(); }
+    if (fresh) { part.replaceWith(document.importNode(fresh, true)); window.VnNumber.attachAll(); } else { window.location.reload(); }
   }
   document.addEventListener("submit", async function (event) {
     var form = event.target;
@@ -115,6 +119,7 @@
     event.preventDefault();
     form.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; });
     var button = form.querySelector("button[type=submit]");
+    if (button.disabled) { return; }  // Enter pressed again while saving
     button.disabled = true;
     var result = await send(form.dataset.method || "POST", form.dataset.api, body(form));
     button.disabled = false;
