@@ -3,10 +3,12 @@
 Numbers (Decision 07/2015 tables are in whole đồng, percentages and counts):
 - `.` groups thousands and `,` is the decimal mark: "150.000" = 150000, "1.500.000" = 1500000,
   "86,5" = 86.5, "1.500,5" = 1500.5. Spaces (also non-breaking) may group thousands: "1 500 000".
+  A single dot that cannot group thousands (not followed by exactly three digits: "1.5", "2.50", as JSON
+  clients and DRF's own decimal output write them) is a decimal point: there is only one reading.
 - A trailing "đ", "đồng", "VND" or "%" is allowed and dropped.
 - What cannot be read one way only is refused with the reason, never guessed: "150,000" (English
-  grouping, or 150 with a decimal comma?), "1.5" (a dot that does not group three digits),
-  "1,500,000" (commas never group in Vietnamese input).
+  grouping, or 150 with a decimal comma?), "1,500,000" (commas never group in Vietnamese input),
+  "0.125" (a group of thousands cannot start with 0: 0.125 or 125?).
 - JSON numbers stay numbers: 150 and 150.0 are 150; a fraction where whole units are expected
   (150.5 đồng) is refused.
 Dates: a date or datetime, an Excel serial number (days since 1899-12-30), "dd/mm/yyyy" (also with
@@ -28,11 +30,12 @@ MAX_WHOLE = 10**15
 _UNITS = re.compile(r"\s*(đồng|đ|vnd|vnđ|%)\s*$", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _PLAIN = re.compile(r"^\d+$")
-_DOT_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
-_SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+(,\d+)?$")
+_DOT_GROUPED = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")
+_SPACE_GROUPED = re.compile(r"^[1-9]\d{0,2}( \d{3})+(,\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d+$")
 _COMMA_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")
-_DOT_DECIMAL = re.compile(r"^\d+\.\d+$")
+_DOT_DECIMAL = re.compile(r"^\d+\.(\d{1,2}|\d{4,})$")
+_ZERO_GROUP = re.compile(r"^0\.\d{3}$")
 
 
 class NumberRefused(ValueError):
@@ -98,6 +101,8 @@ def _read_text(text: str) -> Decimal:
     elif _DECIMAL_COMMA.match(text):
         digits = text.replace(",", ".")
     elif _DOT_DECIMAL.match(text):
+        digits = text
+    elif _ZERO_GROUP.match(text):
         raise NumberRefused(_(
             "“%(value)s” cannot be read one way only: “.” groups thousands (three digits) in Vietnamese input; "
             "write the decimal mark as “,” (%(decimal)s)."

@@ -22,7 +22,8 @@ def test_whole_dong_the_vietnamese_way(text, expected):
     assert read_number(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [("86,5", Decimal("86.5")), ("1.500,25", Decimal("1500.25")), ("0,5", Decimal("0.5"))])
+@pytest.mark.parametrize("text, expected", [("86,5", Decimal("86.5")), ("1.500,25", Decimal("1500.25")), ("0,5", Decimal("0.5")),
+                                            ("1.5", Decimal("1.5")), ("2.50", Decimal("2.5"))])  # a dot that cannot group thousands
 def test_decimal_comma(text, expected):
     assert read_number(text, decimals=2) == expected
 
@@ -30,7 +31,7 @@ def test_decimal_comma(text, expected):
 @pytest.mark.parametrize("text, reason", [
     ("150,000", "150.000"),          # English grouping or 150 with a decimal comma: refused, with the way to write it
     ("1,500,000", "1.500.000"),
-    ("1.5", "1,5"),                  # a dot that groups no three digits
+    ("0.125", "0,125"),              # 0.125 or 125? a group of thousands never starts with 0
     ("12.34.5", "1.500.000"),
     ("abc", "1.500.000"),
 ])
@@ -121,7 +122,7 @@ def test_proposal_costs_typed_the_vietnamese_way(yen_phong, client_for, typed, s
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("typed, words", [("150,000", "150.000"), (150.5, "150,5"), ("1.5", "1,5")])
+@pytest.mark.parametrize("typed, words", [("150,000", "150.000"), (150.5, "150,5"), ("1.5", "1.5")])
 def test_ambiguous_costs_are_a_vietnamese_400_naming_the_field(yen_phong, client_for, typed, words):
     from proposals.models import Proposal
 

@@ -16,9 +16,10 @@
     if (negative) { text = text.slice(1).trim(); }
     var digits;
     if (/^\d+$/.test(text)) { digits = text; }
-    else if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(text) || /^\d{1,3}( \d{3})+(,\d+)?$/.test(text)) { digits = text.replace(/[. ]/g, "").replace(",", "."); }
-    else if (/^\d{1,3}(,\d{3})+$/.test(text) || /^\d+\.\d+$/.test(text)) { return { error: T.unclear }; }
+    else if (/^[1-9]\d{0,2}(\.\d{3})+(,\d+)?$/.test(text) || /^[1-9]\d{0,2}( \d{3})+(,\d+)?$/.test(text)) { digits = text.replace(/[. ]/g, "").replace(",", "."); }
+    else if (/^\d{1,3}(,\d{3})+$/.test(text) || /^0\.\d{3}$/.test(text)) { return { error: T.unclear }; }
     else if (/^\d+,\d+$/.test(text)) { digits = text.replace(",", "."); }
+    else if (/^\d+\.(\d{1,2}|\d{4,})$/.test(text)) { digits = text; }  // a dot that cannot group thousands
     else { return { error: T.nan }; }
     var value = Number(digits);
     return { value: negative ? -value : value };
