@@ -11,11 +11,16 @@
   }
 
   function value(input) {
-    if (input.dataset.type === "int" || input.dataset.number) {
+    if (input.dataset.number) {
       if (input.value.trim() === "") { return null; }
       // As typed: the API reads "300.000.000" and "86,5" by the platform's rule (geo.numbers) and says why when it
       // cannot; Number() here would read "300.000" as 300.
       return input.value.trim();
+    }
+    if (input.dataset.type === "int") {  // ids of rows (hidden inputs)
+      if (input.value === "") { return null; }
+      var number = Number(input.value);
+      return Number.isNaN(number) ? input.value : number;
     }
     if (input.hasAttribute("data-null-empty") && input.value === "") { return null; }
     return input.value;
