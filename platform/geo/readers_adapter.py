@@ -54,8 +54,8 @@ def _table(rows, formats=None):
     for number, row in enumerate(rows[index + 1:], start=index + 2):
         if not any(c not in (None, "") for c in row):
             continue
-        fields = {name: value for name, value in zip(header, row) if name}
-        fmt = {name: f for name, f in zip(header, (formats or {}).get(number, [])) if name}
+        fields = {name: value for name, value in zip(header, row, strict=False) if name}
+        fmt = {name: f for name, f in zip(header, (formats or {}).get(number, []), strict=False) if name}
         records.append(Record(row=number, fields=fields, formats=fmt))
     return records
 

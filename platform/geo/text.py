@@ -10,7 +10,7 @@ import unicodedata
 
 # Letters that look like Latin ones in Vietnamese names (lower case, after casefold).
 _LOOKALIKES = str.maketrans({
-    "đ": "d", "ð": "d", "ɖ": "d", "đ": "d",
+    "đ": "d", "ð": "d", "ɖ": "d",
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
     "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d",
     "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",

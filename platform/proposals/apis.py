@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo.bbox import bbox_polygon
-from geo.imports import wants_preview
 from geo.features import cluster_cell_degrees, feature_collection_response, page_numbers, parse_zoom
+from geo.imports import wants_preview
 from geo.parsers import SafeJSONParser
 from proposals import selectors, services
 from proposals.imports import proposals_import

@@ -1,6 +1,6 @@
 """The platform's one numeric and date rule (geo.numbers): "." groups thousands, "," is the decimal mark, whole đồng.
 
-The API examples are the issue's: "150.000" was stored as 150 đồng and "1.500.000" refused.
+The rule through the API is tested in tests/proposals/test_numbers_api.py.
 """
 from datetime import date
 from decimal import Decimal
@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from geo.numbers import NumberRefused, format_number, read_date, read_number, read_percent
 from geo.text import code_key, fold
-from tests.proposals.conftest import CHO, URL, feature, yen_phong  # noqa: F401 (fixture)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -105,42 +104,3 @@ def test_folding_for_search_and_codes():
     assert fold("Ноà") == "hoa"  # Cyrillic Н and о pasted from elsewhere
     assert fold("Thuý  Lâm") == fold("Thúy Lâm")
     assert code_key("da‐01 ") == code_key("DA-01") == code_key("ＤＡ－01")
-
-
-# ---- the rule in the API ----------------------------------------------------------------------
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("typed, stored", [("150.000", 150_000), ("1.500.000", 1_500_000), (150_000.0, 150_000)])
-def test_proposal_costs_typed_the_vietnamese_way(yen_phong, client_for, typed, stored):
-    from proposals.models import Proposal
-
-    body = feature(estimated_cost=typed, commune_budget="50.000")
-    response = client_for(f"xa.{CHO}").post(URL, body, content_type="application/json")
-    assert response.status_code == 201, response.content
-    proposal = Proposal.objects.get(pk=response.json()["id"])
-    assert (proposal.estimated_cost, proposal.commune_budget) == (stored, 50_000)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("typed, words", [("150,000", "150.000"), (150.5, "150,5"), ("1.5", "1.5")])
-def test_ambiguous_costs_are_a_vietnamese_400_naming_the_field(yen_phong, client_for, typed, words):
-    from proposals.models import Proposal
-
-    before = Proposal.objects.count()
-    response = client_for(f"xa.{CHO}").post(URL, feature(estimated_cost=typed), content_type="application/json")
-    assert response.status_code == 400
-    message = response.json()["properties"]["estimated_cost"][0]
-    assert words in message and ("không" in message.lower() or "chỉ" in message.lower()), message
-    assert Proposal.objects.count() == before
-
-
-@pytest.mark.django_db
-def test_drf_default_messages_come_out_in_vietnamese(yen_phong, client_for):
-    body = feature(estimated_cost=1000, priority="abc", sector="vũ trụ")
-    body["properties"].pop("title")
-    errors = client_for(f"xa.{CHO}").post(URL, body, content_type="application/json").json()["properties"]
-    assert errors["title"] == ["Trường này là bắt buộc."]
-    assert "không phải là lựa chọn hợp lệ" in errors["sector"][0]
-    assert "không phải là số" in errors["priority"][0]
-    english = client_for(f"xa.{CHO}").post(URL, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en").json()["properties"]
-    assert errors["title"] != english["title"] and "required" in english["title"][0]

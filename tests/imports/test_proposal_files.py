@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from proposals.models import Proposal
 from tests.imports.corpus import utf8_bom, windows_1258, xlsx
-from tests.proposals.conftest import CHO, URL, inside, yen_phong  # noqa: F401 (fixture)
+from tests.proposals.conftest import CHO, URL, inside
 
 pytestmark = pytest.mark.django_db
 IMPORT = URL + "import/"
