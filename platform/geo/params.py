@@ -20,9 +20,9 @@ MAX_VALUE_CHARS = 500
 YEAR_RANGE = (1900, 2100)
 # Control characters other than tab, newline and carriage return: PostgreSQL refuses NUL in text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_WHOLE = re.compile(r"^\d{1,9}$")
+_WHOLE = re.compile(r"^[0-9]{1,9}$")  # ASCII digits: "²" passes str.isdigit() and then fails int()
 _CODE = re.compile(r"^[\w.\-]{1,50}$")
-_ID_PARAMS = {"meeting", "plan", "project", "period", "me_plan", "report", "activity", "indicator", "item", "cycle"}
+_ID_PARAMS = {"meeting", "plan", "project", "period", "me_plan", "report", "activity", "finding", "indicator", "item", "cycle"}
 _YEAR_PARAMS = {"plan_year", "year", "from_year", "to_year"}
 _CODE_PARAMS = {"commune", "village", "parent", "district", "province", "units", "code"}
 

@@ -17,6 +17,7 @@ HOSTILE = [
     ("q", "\x00"), ("commune", "\x00"), ("village", "09193-01\x00"), ("parent", "\x00"), ("plan_year", "abc"),
     ("plan_year", "-25"), ("year", "99999"), ("page", "99999999999999999999"), ("page", "0"), ("page_size", "100000"),
     ("zoom", "-1"), ("bbox", "1,2,3"), ("period", "99999999999999"), ("sector", "x\x00"),
+    ("me_plan", "²"), ("finding", "99999999999"), ("plan", "١٢"),
 ]
 
 
