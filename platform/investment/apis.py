@@ -26,6 +26,7 @@ from accounts.access import (
 from core.models import CapitalSource, Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE, POINT
+from geo.numbers import DateInputField, VndField, WholeNumberField
 from investment import exports, selectors, services
 from investment.models import (
     InvestmentProject,
@@ -151,14 +152,14 @@ class PlanUpdateInput(serializers.Serializer):
     end_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
     decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    decision_date = serializers.DateField(required=False, allow_null=True)
+    decision_date = DateInputField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class PlanTransitionInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    decision_date = serializers.DateField(required=False, allow_null=True, default=None)
+    decision_date = DateInputField(required=False, allow_null=True, default=None)
 
 
 class PlanListApi(APIView):
@@ -278,14 +279,14 @@ class PlanGeoJSONApi(APIView):
 
 class SourceInput(serializers.Serializer):
     source = serializers.ChoiceField(choices=CapitalSource.choices)
-    amount = serializers.IntegerField(min_value=0)
+    amount = VndField(min_value=0)
 
 
 class AllocationInput(serializers.Serializer):
     plan = serializers.PrimaryKeyRelatedField(queryset=PublicInvestmentPlan.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     source = serializers.ChoiceField(choices=CapitalSource.choices)
-    amount = serializers.IntegerField(min_value=0)
+    amount = VndField(min_value=0)
 
 
 class ProjectInput(serializers.Serializer):
@@ -296,9 +297,9 @@ class ProjectInput(serializers.Serializer):
     sector = serializers.ChoiceField(choices=Sector.choices)
     group = serializers.ChoiceField(choices=ProjectGroup.choices, default=ProjectGroup.C)
     geometry = GuardedGeometryField(allowed_types=ANY_FEATURE)
-    total_investment = serializers.IntegerField(min_value=0)
+    total_investment = VndField(min_value=0)
     decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    decision_date = serializers.DateField(required=False, allow_null=True, default=None)
+    decision_date = DateInputField(required=False, allow_null=True, default=None)
     start_year = serializers.IntegerField(min_value=2000, max_value=2100)
     end_year = serializers.IntegerField(min_value=2000, max_value=2100)
     sources = SourceInput(many=True)
@@ -317,9 +318,9 @@ class ProjectTransitionInput(PlanTransitionInput):
 
 
 class DisbursementInput(serializers.Serializer):
-    paid_on = serializers.DateField()
-    amount = serializers.IntegerField(min_value=1)
-    physical_progress = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True, default=None)
+    paid_on = DateInputField()
+    amount = VndField(min_value=1)
+    physical_progress = WholeNumberField(min_value=0, max_value=100, required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 

@@ -23,7 +23,9 @@ from files.uploads import PHOTO_TYPES, checked_file
 from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT, GeometryRejected, parse_geometry
+from geo.imports import wants_preview
 from geo.models import AdministrativeUnit
+from geo.numbers import DateInputField, DecimalInputField, VndField, WholeNumberField
 from geo.pagination import FeaturePagination
 from geo.parsers import SafeJSONParser
 from monitoring import imports, selectors, services
@@ -102,8 +104,8 @@ def report_data(report, *, detail=False):
 
 class MEIndicatorEdit(serializers.Serializer):
     id = serializers.IntegerField()
-    baseline = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True)
-    target_value = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    baseline = DecimalInputField(max_digits=18, decimal_places=2, required=False, allow_null=True)
+    target_value = DecimalInputField(max_digits=18, decimal_places=2, required=False)
     frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
     data_source = serializers.CharField(max_length=200, required=False, allow_blank=True)
     responsible = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -111,9 +113,9 @@ class MEIndicatorEdit(serializers.Serializer):
 
 class MEActivityEdit(serializers.Serializer):
     id = serializers.IntegerField()
-    starts_on = serializers.DateField(required=False, allow_null=True)
-    ends_on = serializers.DateField(required=False, allow_null=True)
-    expected_volume = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True)
+    starts_on = DateInputField(required=False, allow_null=True)
+    ends_on = DateInputField(required=False, allow_null=True)
+    expected_volume = DecimalInputField(max_digits=18, decimal_places=2, required=False, allow_null=True)
     volume_unit = serializers.CharField(max_length=50, required=False, allow_blank=True)
     responsible = serializers.CharField(max_length=200, required=False, allow_blank=True)
     project = serializers.IntegerField(required=False, allow_null=True)
@@ -126,7 +128,7 @@ class MEPlanEdit(serializers.Serializer):
 
 class MEApproveInput(serializers.Serializer):
     decision_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    decision_date = serializers.DateField(required=False, allow_null=True, default=None)
+    decision_date = DateInputField(required=False, allow_null=True, default=None)
 
 
 class MEReportCreate(serializers.Serializer):
@@ -137,13 +139,13 @@ class MEReportCreate(serializers.Serializer):
 
 class MEIndicatorValueInput(serializers.Serializer):
     indicator = serializers.IntegerField()
-    value = serializers.DecimalField(max_digits=18, decimal_places=2)
+    value = DecimalInputField(max_digits=18, decimal_places=2)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class MEActivityProgressInput(serializers.Serializer):
     activity = serializers.IntegerField()
-    share_done = serializers.DecimalField(max_digits=7, decimal_places=2)
+    share_done = DecimalInputField(max_digits=7, decimal_places=2)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
@@ -155,12 +157,12 @@ class MEProjectProgressInput(serializers.Serializer):
     """One investment project's line: physical progress (required, 0–100), money paid in the period (optional), date."""
 
     project = serializers.IntegerField()
-    paid_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="default: the period's last day")
-    disbursed = serializers.IntegerField(required=False, allow_null=True, default=0, min_value=0,
+    paid_on = DateInputField(required=False, allow_null=True, default=None, help_text="default: the period's last day")
+    disbursed = VndField(required=False, allow_null=True, default=0, min_value=0,
                                          error_messages={"min_value": AMOUNT_MESSAGE, "invalid": AMOUNT_MESSAGE},
                                          help_text="VND paid in the period; empty or 0 for progress without money")
     # The messages the commune officer reads next to the field.
-    physical_progress = serializers.IntegerField(min_value=0, max_value=100, error_messages={
+    physical_progress = WholeNumberField(min_value=0, max_value=100, error_messages={
         "min_value": PROGRESS_MESSAGE, "max_value": PROGRESS_MESSAGE, "invalid": PROGRESS_MESSAGE, "null": PROGRESS_MESSAGE,
         "required": PROGRESS_MESSAGE})
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -180,7 +182,7 @@ class MEDecisionInput(serializers.Serializer):
 
 class MEEvaluationInput(serializers.Serializer):
     period = serializers.IntegerField()
-    held_on = serializers.DateField()
+    held_on = DateInputField()
     resolution_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     assessment = serializers.CharField(max_length=10000)
 
@@ -188,7 +190,7 @@ class MEEvaluationInput(serializers.Serializer):
 class MEFindingInput(serializers.Serializer):
     activity = serializers.IntegerField()
     board = serializers.CharField(max_length=200)
-    found_on = serializers.DateField()
+    found_on = DateInputField()
     finding = serializers.CharField(max_length=5000)
     recommendation = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     caption = serializers.CharField(max_length=300, required=False, allow_blank=True, default="", help_text="of the photo, if any")
@@ -201,7 +203,7 @@ class MEEvidenceInput(serializers.Serializer):
     activity = serializers.IntegerField(required=False, allow_null=True)
     finding = serializers.IntegerField(required=False, allow_null=True)
     caption = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    taken_on = serializers.DateField(required=False, allow_null=True, default=None)
+    taken_on = DateInputField(required=False, allow_null=True, default=None)
     geometry = serializers.CharField(help_text='GeoJSON Point as text, e.g. {"type":"Point","coordinates":[lon,lat]}')
 
 
@@ -516,7 +518,8 @@ class FindingApi(APIView):
 class ProgressImportApi(APIView):
     """POST multipart `file` (CSV or Excel: project code, date, disbursed amount, physical progress): district staff only.
 
-    Each row goes through the investment app's disbursement service on its own; the answer reports every row.
+    Each row goes through the investment app's disbursement service; the answer reports every row. `?preview=1`
+    writes nothing; without it the accepted rows are written in one transaction, or nothing; repeated rows are duplicates.
     """
 
     parser_classes = [MultiPartParser, FormParser]
@@ -534,7 +537,6 @@ class ProgressImportApi(APIView):
         elif name.endswith(".csv"):
             if upload.size > settings.UPLOAD_MAX_BYTES:
                 raise ApiValidationError({"file": [_("The file is too large.")]})
-            content_type = "text/csv"
         else:
             raise ApiValidationError({"file": [_("Send a CSV or Excel (.xlsx) sheet.")]})
-        return Response(imports.progress_import(actor=request.user, upload=upload, content_type=content_type))
+        return Response(imports.progress_import(actor=request.user, upload=upload, preview=wants_preview(request)))

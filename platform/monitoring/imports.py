@@ -1,111 +1,118 @@
 """Bulk disbursement and physical progress from the sheet districts already keep (CSV or Excel).
 
-Columns (Vietnamese or English headings, any order): project code, date, disbursed amount (VND),
-physical progress (%); the amount or the progress may be left empty, not both. A row with money is
-recorded through `investment.services.disbursement_record`, a row with progress alone (no amount,
-or 0) through `investment.services.progress_record`, each in its own savepoint, so a refused row
-leaves nothing behind; the answer says row by row what was taken and what was refused and why.
-"""
-import re
-from datetime import date, datetime
+Columns (Vietnamese or English headings, any order, under a title if the sheet has one): project
+code, date, disbursed amount (whole đồng), physical progress (%); the amount or the progress may be
+left empty, not both. A row with money is recorded through `investment.services.disbursement_record`,
+a row with progress alone (no amount, or 0) through `investment.services.progress_record`.
 
+Values by the `geo.numbers` rule: "2.900.000.000" đồng, "60", "60 %" or a cell formatted as a
+percentage (0.6 shown as 60 %), dates as date cells, Excel serial numbers, dd/mm/yyyy or ISO.
+The whole sheet is one transaction (`geo.imports.import_run`): `preview` writes nothing; applying
+writes exactly the rows the preview accepted, or nothing. A row repeating a disbursement already
+recorded (same project, date and amount) or a progress reading (same project, date and progress)
+is reported as a duplicate and not written again, so sending the same sheet twice changes nothing.
+"""
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from geo.readers import read_records
-from geo.text import fold
-from investment.models import InvestmentProject
+from geo.imports import RowDuplicate, import_run, map_columns, read_upload, row_values
+from geo.numbers import NumberRefused, format_number, read_date, read_number, read_percent
+from geo.text import code_key, fold
+from investment.models import Disbursement, InvestmentProject, ProjectEvent
 from investment.services import disbursement_record, progress_record
 
-COLUMNS = {
-    "code": "code", "ma du an": "code", "ma": "code", "project code": "code", "project": "code", "ma da": "code",
-    "date": "date", "ngay": "date", "ngay giai ngan": "date", "paid on": "date",
-    "amount": "amount", "disbursed": "amount", "giai ngan": "amount", "so tien giai ngan": "amount", "so tien": "amount",
-    "gia tri giai ngan": "amount", "disbursed amount": "amount",
-    "progress": "progress", "physical progress": "progress", "tien do": "progress", "tien do thuc hien": "progress",
-    "khoi luong hoan thanh": "progress", "physical_progress": "progress",
-}
+COLUMNS = {fold(name): key for name, key in {
+    "code": "code", "mã dự án": "code", "mã": "code", "project code": "code", "project": "code", "mã DA": "code",
+    "date": "date", "ngày": "date", "ngày giải ngân": "date", "paid on": "date", "ngày báo cáo": "date",
+    "amount": "amount", "disbursed": "amount", "giải ngân": "amount", "số tiền giải ngân": "amount", "số tiền": "amount",
+    "giá trị giải ngân": "amount", "disbursed amount": "amount", "giá trị giải ngân (đồng)": "amount",
+    "progress": "physical_progress", "physical progress": "physical_progress", "tiến độ": "physical_progress",
+    "tiến độ thực hiện": "physical_progress", "khối lượng hoàn thành": "physical_progress",
+    "physical_progress": "physical_progress", "tiến độ (%)": "physical_progress", "physical progress (%)": "physical_progress",
+}.items()}
 MAX_ROWS = 5000
 
 
-def _read_rows(upload, content_type):
-    records = read_records(upload, kinds={"csv", "xlsx"}, geometry=False).records
-    if not records:
-        raise ValidationError({"file": [_("The sheet is empty.")]})
-    columns = {name: COLUMNS.get(fold(str(name or "")).strip()) for name in records[0].fields}
-    header = set(columns.values())
-    missing = {"code", "date"} - header
-    if not {"amount", "progress"} & header:
+def _value(values, key, read):
+    try:
+        return read(values[key]) if key in values else None
+    except NumberRefused as exc:
+        raise ValidationError({key: [str(exc)]})
+
+
+def progress_import(*, actor, upload, preview: bool = False) -> dict:
+    """Preview or apply the sheet (see the module docstring).
+
+    Returns {"preview", "format", "columns", "taken": n, "refused": n, "duplicates": n, "rows": [{"row", "code",
+    "status", "taken", ("disbursement"|"progress_event") or "errors" or "message"}]}; `row` is the spreadsheet
+    row number, `errors` are keyed by the column as the sheet names it. A sheet without the code and date columns,
+    or with neither amount nor progress, is a 400 on `file`.
+    """
+    result = read_upload(upload, kinds={"csv", "xlsx"}, geometry=False)
+    names = list(dict.fromkeys(name for record in result.records for name in record.fields))
+    columns = map_columns(names, COLUMNS)
+    found = set(columns.values())
+    missing = {"code", "date"} - found
+    if not {"amount", "physical_progress"} & found:
         missing.add("amount")  # a sheet of progress alone is fine; one with neither says nothing
+    if not result.records:
+        raise ValidationError({"file": [_("The sheet is empty.")]})
     if missing:
         raise ValidationError({"file": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(sorted(missing))}]})
-    if len(records) > MAX_ROWS:
+    if len(result.records) > MAX_ROWS:
         raise ValidationError({"file": [_("At most %(n)s rows at a time.") % {"n": MAX_ROWS}]})
-    return [{columns[name]: value for name, value in record.fields.items() if columns.get(name)} for record in records]
+    projects = {code_key(p.code): p for p in InvestmentProject.objects.all()}
 
+    def handle(record):
+        values, formats = row_values(record, columns)
+        if not values.keys() - {"code"}:
+            raise RowDuplicate(_("A note or an empty row: skipped."), skipped=True)
+        errors = {}
+        project = projects.get(code_key(values.get("code")))
+        if project is None:
+            errors["code"] = [_("No project with the code %(code)s.") % {"code": values.get("code", "")}]
+        parsed = {}
+        for key, read in (("date", read_date), ("amount", lambda v: int(read_number(v))),
+                          ("physical_progress", lambda v: int(read_percent(v, number_format=formats.get("physical_progress", ""), decimals=0)))):
+            try:
+                parsed[key] = _value(values, key, read)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+        if "date" not in values:
+            errors.setdefault("date", [_("Not a date (dd/mm/yyyy): %(value)s") % {"value": ""}])
+        if errors:
+            raise ValidationError(errors)
+        on, amount, progress = parsed["date"], parsed["amount"] or 0, parsed["physical_progress"]
+        if amount == 0 and progress is None:
+            raise ValidationError({"amount": [_("Give the disbursed amount, the physical progress, or both.")]})
+        if amount:
+            same = Disbursement.objects.filter(project=project, paid_on=on, amount=amount).first()
+            if same is not None:
+                raise RowDuplicate(_("Already recorded: %(amount)s đồng on %(date)s for %(code)s.") % {
+                    "amount": format_number(amount), "date": on.strftime("%d/%m/%Y"), "code": project.code}, disbursement=same.pk)
+            disbursement = disbursement_record(project=project, actor=actor, paid_on=on, amount=amount,
+                                               physical_progress=progress, note=_("bulk update"))
+            return {"code": project.code, "taken": True, "disbursement": disbursement.pk}
+        same = next((e for e in ProjectEvent.objects.filter(project=project, action=ProjectEvent.Action.PROGRESS, changes__on=on.isoformat())
+                     if (e.changes.get("physical_progress") or [None, None])[1] == progress), None)
+        if same is not None:
+            raise RowDuplicate(_("Already recorded: %(progress)s %% on %(date)s for %(code)s.") % {
+                "progress": progress, "date": on.strftime("%d/%m/%Y"), "code": project.code}, progress_event=same.pk)
+        # Progress without money: the works advanced, nothing was paid in this row.
+        event = progress_record(project=project, actor=actor, on=on, physical_progress=progress, note=_("bulk update"))
+        return {"code": project.code, "taken": True, "progress_event": event.pk}
 
-def _date(value):
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    raise ValidationError({"date": [_("Not a date (dd/mm/yyyy): %(value)s") % {"value": text}]})
-
-
-def _blank(value):
-    return value is None or str(value).strip() == ""
-
-
-def _whole(value, field):
-    if isinstance(value, bool):
-        raise ValidationError({field: [_("A whole number is expected.")]})
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    text = str(value or "").strip().replace(" ", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-        text = re.sub(r"[.,]", "", text)
-    if not re.fullmatch(r"-?\d+", text):
-        raise ValidationError({field: [_("A whole number is expected: %(value)s") % {"value": value}]})
-    return int(text)
-
-
-def progress_import(*, actor, upload, content_type: str = "") -> dict:
-    """Record every row of the sheet that passes the investment app's checks; report each row."""
-    rows = _read_rows(upload, content_type)
-    report = []
-    for number, row in enumerate(rows, start=2):
-        code = str(row.get("code") or "").strip()
-        try:
-            with transaction.atomic():
-                project = InvestmentProject.objects.filter(code=code).first()
-                if project is None:
-                    raise ValidationError({"code": [_("No project with the code %(code)s.") % {"code": code}]})
-                progress = row.get("progress")
-                progress = None if _blank(progress) else _whole(progress, "physical_progress")
-                amount = row.get("amount")
-                amount = 0 if _blank(amount) else _whole(amount, "amount")
-                on = _date(row.get("date"))
-                if amount == 0 and progress is None:
-                    raise ValidationError({"amount": [_("Give the disbursed amount, the physical progress, or both.")]})
-                if amount == 0:
-                    # Progress without money: the works advanced, nothing was paid in this row.
-                    event = progress_record(project=project, actor=actor, on=on, physical_progress=progress, note=_("bulk update"))
-                    taken = {"progress_event": event.pk}
-                else:
-                    disbursement = disbursement_record(project=project, actor=actor, paid_on=on, amount=amount,
-                                                       physical_progress=progress, note=_("bulk update"))
-                    taken = {"disbursement": disbursement.pk}
-            report.append({"row": number, "code": code, "taken": True, **taken})
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"row": exc.messages}
-            report.append({"row": number, "code": code, "taken": False, "errors": errors})
-    return {"taken": sum(r["taken"] for r in report), "refused": sum(not r["taken"] for r in report), "rows": report}
+    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview)
+    code_column = next((name for name, key in columns.items() if key == "code"), None)
+    by_row = {r.row: r for r in result.records}
+    for row in rows:
+        row.setdefault("code", str(by_row[row["row"]].fields.get(code_column) or "").strip())
+        row.setdefault("taken", row["status"] == "taken")
+        if row.pop("skipped", False):
+            row["status"] = "skipped"
+    return {
+        "preview": preview, "format": result.format, "columns": columns,
+        "taken": sum(r["status"] == "taken" for r in rows), "refused": sum(r["status"] == "refused" for r in rows),
+        "duplicates": sum(r["status"] == "duplicate" for r in rows), "skipped": sum(r["status"] == "skipped" for r in rows),
+        "rows": rows,
+    }

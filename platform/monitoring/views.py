@@ -15,7 +15,7 @@ TEXT = {
     "commune": _("Commune"), "late": _("late"), "overdue": _("overdue"), "missing": _("missing"), "draft": _("being written"),
     "submitted": _("submitted"), "accepted": _("accepted"), "returned": _("returned"), "no_plan": _("no approved M&E plan"),
     "notStarted": _("no progress reported"),
-    "row": _("Row"), "code": _("Project code"), "taken": _("taken"), "refused": _("refused"), "rowsTaken": _("Rows taken"),
+    "row": _("Row"), "code": _("Project code"), "taken": _("taken"), "refused": _("refused"), "rowsTaken": _("Rows taken"), "preview": _("Preview, nothing written"), "duplicates": _("Duplicates"),
     "rowsRefused": _("Rows refused"),
 }
 

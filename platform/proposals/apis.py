@@ -17,6 +17,7 @@ from files.storage import public_file_url
 from accounts import access
 from geo.bbox import bbox_polygon
 from geo.features import cluster_cell_degrees, feature_collection_response, page_numbers, parse_zoom
+from geo.imports import wants_preview
 from geo.parsers import SafeJSONParser
 from proposals import selectors, services
 from proposals.imports import proposals_import
@@ -177,7 +178,10 @@ class ProposalPublishApi(APIView):
 
 
 class ProposalImportApi(APIView):
-    """Import proposals from CSV/Excel (lon/lat columns), GeoJSON or KML; the report lists every row."""
+    """Import proposals from CSV/Excel (lon/lat columns), GeoJSON or KML; the report lists every row.
+
+    `?preview=1` reports what would be taken, refused or skipped as a duplicate and writes nothing;
+    without it the accepted rows are written in one transaction, or nothing."""
 
     parser_classes = [MultiPartParser, FormParser]
 
@@ -192,7 +196,8 @@ class ProposalImportApi(APIView):
             raise ValidationError({"file": [_("The file is larger than the limit of %(limit)s MB.") % {"limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}]})
         default_commune = data.validated_data.get("commune") or (request.user.unit.code if request.user.role == "commune" else
                                                                    request.user.unit.parent.code if request.user.role == "village" else None)
-        report = proposals_import(actor=request.user, district=request.tenant, upload=upload, default_commune=default_commune)
+        report = proposals_import(actor=request.user, district=request.tenant, upload=upload, default_commune=default_commune,
+                                  preview=wants_preview(request))
         return Response(report)
 
 

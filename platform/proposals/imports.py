@@ -1,33 +1,42 @@
-"""Proposals from a file a village head filled in elsewhere: CSV or Excel with lon/lat columns, GeoJSON,
-KML/KMZ, GPX, zipped Shapefile or GeoPackage (read by `geo.readers`, in the parsing jail).
+"""Proposals from a file a village head filled in elsewhere: CSV or Excel with lon/lat columns, GeoJSON, KML (Đ5).
 
-Each row goes through the same checks as the API, in its own savepoint: a refused row leaves
-nothing behind, and the report says row by row what was taken and what was refused and why.
+The file is read by `geo.imports.read_upload`; each row goes through the same checks as the API
+(`ProposalFeatureInput`, `proposal_create`). `geo.imports.import_run` makes the whole file one
+transaction: `preview` reports row by row what would be taken, refused or skipped as a duplicate
+and writes nothing; applying writes exactly those rows, or nothing.
+
+Values as offices type them: money and counts by the `geo.numbers` rule ("150.000" = 150 000 đồng,
+"150,000" refused with the reason), coordinates with either decimal mark ("105,95" or "105.95"),
+number cells where text is expected (a title 2024, a commune code 9193 → "09193"), communes and
+villages by code or by name (folded: diacritics, tone-mark placement and look-alikes ignored).
+A row repeating a proposal already recorded (same title, village and place) is a duplicate.
 """
 import json
 import re
 
+from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from core.models import Sector
-from geo.readers import read_records
-from geo.text import fold
-from proposals.serializers import ProposalFeatureInput
+from geo.imports import RowDuplicate, flatten_errors, import_run, map_columns, read_upload, row_values
+from geo.models import AdministrativeUnit
+from geo.text import code_key, fold
+from proposals.models import Proposal, Sector
+from proposals.serializers import ProposalFeatureInput, ProposalPropertiesInput
 from proposals.services import proposal_create
 
+KINDS = {"csv", "xlsx", "geojson", "json", "kml"}
 # Column names accepted besides the API's own property names (folded: lower case, no diacritics).
 ALIASES = {
     "lon": "lon", "lng": "lon", "long": "lon", "longitude": "lon", "x": "lon", "kinh do": "lon", "kinh_do": "lon",
     "lat": "lat", "latitude": "lat", "y": "lat", "vi do": "lat", "vi_do": "lat",
-    "ten": "title", "ten de xuat": "title", "name": "title", "tieu de": "title",
+    "ten": "title", "ten de xuat": "title", "name": "title", "tieu de": "title", "ten cong trinh": "title",
     "linh vuc": "sector", "kinh phi": "estimated_cost", "kinh phi du kien": "estimated_cost", "cost": "estimated_cost",
-    "thon": "village", "ma thon": "village", "xa": "commune", "ma xa": "commune",
+    "estimated cost": "estimated_cost", "tong kinh phi": "estimated_cost",
+    "thon": "village", "ma thon": "village", "ten thon": "village", "xa": "commune", "ma xa": "commune", "ten xa": "commune",
     "van de": "problem", "nguyen nhan": "cause", "giai phap": "solution", "doi tuong huong loi": "beneficiaries",
-    "uu tien": "priority", "thu tu uu tien": "priority", "description": "problem",
-}
+    "uu tien": "priority", "thu tu uu tien": "priority", "description": "problem", "nam ke hoach": "plan_year",
+} | {fold(name): name for name in ProposalPropertiesInput().fields} | {fold(name).replace("_", " "): name for name in ProposalPropertiesInput().fields}
 SECTOR_BY_NAME = {fold(str(label)): code for code, label in Sector.choices} | {fold(code): code for code in Sector.values}
 VIETNAMESE_SECTORS = {
     "giao thong": "transport", "thuy loi": "irrigation", "giao duc": "education", "y te": "health",
@@ -35,100 +44,132 @@ VIETNAMESE_SECTORS = {
     "moi truong": "environment_water", "nong nghiep": "agriculture", "dien": "electricity",
     "quan ly hanh chinh": "administration", "bao tro xa hoi": "social_protection", "khac": "other",
 }
-GROUPED_THOUSANDS = re.compile(r"^\d{1,3}([., ]\d{3})+$")
-INTEGER_FIELDS = {"estimated_cost", "priority", "meeting", "plan_year", "central_budget", "provincial_budget", "district_budget",
-                  "commune_budget", "residents_cash", "residents_labour_days", "residents_labour_value", "enterprises", "other_sources"}
+TEXT_FIELDS = {"title", "problem", "cause", "solution", "beneficiaries", "source_name", "village", "commune", "sector"}
+_COORDINATE = re.compile(r"^-?\d{1,3}([.,]\d+)?$")
 
 
-def _normalise(row: dict) -> dict:
-    out = {}
-    for key, value in row.items():
-        if key is None:
-            continue
-        name = fold(str(key)).strip()
-        name = ALIASES.get(name, name.replace(" ", "_"))
-        if isinstance(value, str):
-            value = value.strip()
-        if value in ("", None):
-            continue
-        if name == "sector":
-            value = SECTOR_BY_NAME.get(fold(str(value)), VIETNAMESE_SECTORS.get(fold(str(value)), value))
-        if name in INTEGER_FIELDS and isinstance(value, str):
-            # "150.000.000" or "150,000,000" đồng: thousands separators, not decimals.
-            if GROUPED_THOUSANDS.match(value):
-                value = re.sub(r"[., ]", "", value)
-        if name in INTEGER_FIELDS and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        out[name] = value
-    return out
+def _text(value):
+    """A number cell where text is expected: 2024.0 → "2024"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
-def _point(props):
-    try:
-        lon, lat = float(str(props.pop("lon")).replace(",", ".")), float(str(props.pop("lat")).replace(",", "."))
-    except KeyError:
-        raise ValueError(_("The row has no lon/lat columns."))
-    except ValueError:
-        raise ValueError(_("lon and lat must be numbers."))
-    return {"type": "Point", "coordinates": [lon, lat]}
+def _coordinate(value, name):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip()
+    if not _COORDINATE.match(text):
+        raise ValidationError({name: [_("lon and lat must be numbers.")]})
+    return float(text.replace(",", "."))
 
 
-KINDS = {"csv", "xlsx", "geojson", "kml", "kmz", "gpx", "shp", "gpkg"}
+def _unit(*, value, level, parent, field):
+    """The current unit of `level` under `parent` whose code or folded name is `value`, or a 400 naming `field`."""
+    text = _text(value)
+    if level == "commune" and text.isdigit():
+        text = text.zfill(5)  # an Excel number cell lost the GSO code's leading zero
+    units = list(AdministrativeUnit.objects.filter(level=level, parent=parent, is_current=True).only("code", "name"))
+    for unit in units:
+        if code_key(unit.code) == code_key(text):
+            return unit.code
+    matches = [u for u in units if fold(u.name) == fold(text) or fold(u.name).removesuffix(" (mau)") == fold(text)]
+    if len(matches) == 1:
+        return matches[0].code
+    return text  # proposal_create names it in its refusal
 
 
-def rows_from_file(upload):
-    """(properties, geometry dict or the reason it is refused) per record, read by `geo.readers` in the jail."""
-    for record in read_records(upload, kinds=KINDS).records:
-        props = _normalise(record.fields)
-        if record.errors:
-            yield props, ValueError(record.errors["geometry"][0])
-        elif record.geometry is not None:
-            yield props, json.loads(record.geometry.geojson)
-        else:
-            try:
-                yield props, _point(props)
-            except ValueError as exc:
-                yield props, exc
-
-
-def _messages(errors):
-    if isinstance(errors, dict):
-        return {key: _messages(value) for key, value in errors.items()}
-    if isinstance(errors, list):
-        return [str(e) for e in errors] if all(not isinstance(e, (dict, list)) for e in errors) else [_messages(e) for e in errors]
-    return [str(errors)]
-
-
-def proposals_import(*, actor, district, upload, default_commune=None) -> dict:
-    """Create a proposal from each row of the file; return {'taken': [...], 'refused': [...]} row by row."""
-    try:
-        rows = list(rows_from_file(upload))
-    except ValidationError as exc:
-        raise ApiValidationError(exc.message_dict)
-    taken, refused = [], []
-    for number, (properties, geometry) in enumerate(rows, start=1):
-        if isinstance(geometry, Exception):
-            refused.append({"row": number, "errors": {"geometry": [str(geometry)]}})
-            continue
-        if default_commune and "commune" not in properties:
-            properties["commune"] = default_commune
-        feature = ProposalFeatureInput(data={"type": "Feature", "geometry": geometry, "properties": properties})
-        if not feature.is_valid():
-            refused.append({"row": number, "errors": _messages(feature.errors)})
-            continue
-        props = dict(feature.validated_data["properties"])
+def _geometry(record, values):
+    if getattr(record, "errors", None):  # the reader's guard refused this feature's geometry (and only this one)
+        raise ValidationError(record.errors)
+    if record.geometry is not None:
+        geometry = record.geometry
+        return json.loads(geometry.geojson) if isinstance(geometry, GEOSGeometry) else geometry
+    if "lon" not in values or "lat" not in values:
+        raise ValidationError({"geometry": [_("The row has no lon/lat columns.")]})
+    errors, point = {}, []
+    for name in ("lon", "lat"):
         try:
-            with transaction.atomic():
-                proposal = proposal_create(
-                    actor=actor, district=district, geom=feature.validated_data["geometry"],
-                    commune_code=props.pop("commune"), village_code=props.pop("village", None) or None,
-                    meeting_id=props.pop("meeting", None), **props,
-                )
+            point.append(_coordinate(values[name], name))
         except ValidationError as exc:
-            refused.append({"row": number, "errors": _messages(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)})
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return {"type": "Point", "coordinates": point}
+
+
+def _properties(values, *, district, default_commune):
+    props = {}
+    for key, value in values.items():
+        if key in ("lon", "lat"):
             continue
-        except PermissionError as exc:
-            refused.append({"row": number, "errors": {"commune": [str(exc)]}})
-            continue
-        taken.append({"row": number, "id": proposal.pk, "title": proposal.title})
-    return {"taken": taken, "refused": refused}
+        if key in TEXT_FIELDS:
+            value = _text(value)
+        if key == "sector":
+            value = SECTOR_BY_NAME.get(fold(value), VIETNAMESE_SECTORS.get(fold(value), value))
+        props[key] = value
+    if "commune" in props:
+        props["commune"] = _unit(value=props["commune"], level="commune", parent=district.unit, field="commune")
+    elif default_commune:
+        props["commune"] = default_commune
+    if props.get("village") and props.get("commune"):
+        commune = AdministrativeUnit.objects.filter(code=props["commune"], level="commune", parent=district.unit).first()
+        if commune is not None:
+            props["village"] = _unit(value=props["village"], level="village", parent=commune, field="village")
+    return props
+
+
+def _duplicate_of(*, props, geom):
+    """The proposal already recorded with the same title (folded), village and place, if any."""
+    candidates = Proposal.objects.filter(commune__code=props["commune"], geom__equals=geom)
+    candidates = candidates.filter(village__code=props["village"]) if props.get("village") else candidates.filter(village__isnull=True)
+    return next((p for p in candidates.only("id", "title") if fold(p.title) == fold(props["title"])), None)
+
+
+def proposals_import(*, actor, district, upload, default_commune=None, preview=False) -> dict:
+    """Preview or apply the file's rows (see the module docstring).
+
+    Returns {"preview", "format", "columns": {name in the file: property}, "taken": [{"row", "id", "title"}],
+    "refused": [{"row", "errors": {column as in the file: [messages]}}], "duplicates": [{"row", "message", "id"}],
+    "rows": every row in order}. Rows are spreadsheet row numbers (CSV/Excel) or feature positions (GeoJSON/KML).
+    An unreadable file, or one with a control character in a cell, is a 400 on `file` and nothing is written.
+    """
+    result = read_upload(upload, kinds=KINDS)
+    names = list(dict.fromkeys(name for record in result.records for name in record.fields))
+    columns = map_columns(names, ALIASES)
+
+    def handle(record):
+        values, _formats = row_values(record, columns)
+        geometry_errors = {}
+        try:
+            geometry = _geometry(record, values)
+        except ValidationError as exc:
+            geometry, geometry_errors = None, exc.message_dict
+        props = _properties(values, district=district, default_commune=default_commune)
+        feature = ProposalFeatureInput(data={"type": "Feature", "geometry": geometry, "properties": props})
+        valid = feature.is_valid()
+        errors = flatten_errors(dict(feature.errors)) if not valid else {}
+        if geometry_errors:  # the guard's "may not be null" would only repeat why there is no geometry
+            errors = {k: v for k, v in errors.items() if k != "geometry"} | geometry_errors
+        if errors:
+            raise ValidationError(errors)
+        props = dict(feature.validated_data["properties"])
+        geom = feature.validated_data["geometry"]
+        existing = _duplicate_of(props=props, geom=geom)
+        if existing is not None:
+            raise RowDuplicate(_("Same title, village and place as proposal %(id)s: not written again.") % {"id": existing.pk},
+                               id=existing.pk, title=existing.title)
+        proposal = proposal_create(
+            actor=actor, district=district, geom=geom, commune_code=props.pop("commune"),
+            village_code=props.pop("village", None) or None, meeting_id=props.pop("meeting", None), **props,
+        )
+        return {"id": proposal.pk, "title": proposal.title}
+
+    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview)
+    return {
+        "preview": preview, "format": result.format, "columns": columns,
+        "taken": [{k: r[k] for k in ("row", "id", "title")} for r in rows if r["status"] == "taken"],
+        "refused": [{"row": r["row"], "errors": r["errors"]} for r in rows if r["status"] == "refused"],
+        "duplicates": [{k: v for k, v in r.items() if k != "status"} for r in rows if r["status"] == "duplicate"],
+        "rows": rows,
+    }

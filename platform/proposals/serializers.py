@@ -5,16 +5,17 @@ from rest_framework import serializers
 from core.models import Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE
+from geo.numbers import DateInputField, VndField, WholeNumberField
 from proposals.models import Proposal, SourceKind
 
-MONEY = {"min_value": 0, "max_value": 10**15, "required": False, "default": 0}
+MONEY = {"min_value": 0, "max_value": 10**15, "required": False, "default": 0}  # whole đồng, geo.numbers rule
 
 
 class ProposalPropertiesInput(serializers.Serializer):
     commune = serializers.CharField(max_length=20)
     title = serializers.CharField(max_length=300)
     sector = serializers.ChoiceField(choices=Sector.choices)
-    estimated_cost = serializers.IntegerField(min_value=0, max_value=10**15)
+    estimated_cost = VndField(min_value=0, max_value=10**15)
     village = serializers.CharField(max_length=20, required=False, allow_null=True, allow_blank=True)
     meeting = serializers.IntegerField(required=False, allow_null=True)
     plan_year = serializers.IntegerField(min_value=2015, max_value=2100, required=False, allow_null=True)
@@ -25,15 +26,15 @@ class ProposalPropertiesInput(serializers.Serializer):
     cause = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     solution = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     beneficiaries = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    central_budget = serializers.IntegerField(**MONEY)
-    provincial_budget = serializers.IntegerField(**MONEY)
-    district_budget = serializers.IntegerField(**MONEY)
-    commune_budget = serializers.IntegerField(**MONEY)
-    residents_cash = serializers.IntegerField(**MONEY)
-    residents_labour_days = serializers.IntegerField(min_value=0, max_value=10**7, required=False, default=0)
-    residents_labour_value = serializers.IntegerField(**MONEY)
-    enterprises = serializers.IntegerField(**MONEY)
-    other_sources = serializers.IntegerField(**MONEY)
+    central_budget = VndField(**MONEY)
+    provincial_budget = VndField(**MONEY)
+    district_budget = VndField(**MONEY)
+    commune_budget = VndField(**MONEY)
+    residents_cash = VndField(**MONEY)
+    residents_labour_days = WholeNumberField(min_value=0, max_value=10**7, required=False, default=0)
+    residents_labour_value = VndField(**MONEY)
+    enterprises = VndField(**MONEY)
+    other_sources = VndField(**MONEY)
 
 
 class ProposalUpdateProperties(ProposalPropertiesInput):
@@ -101,12 +102,12 @@ class VillageMeetingInput(serializers.Serializer):
     commune = serializers.CharField(max_length=20)
     village = serializers.CharField(max_length=20)
     plan_year = serializers.IntegerField(min_value=2015, max_value=2100, required=False)
-    held_on = serializers.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    held_on = DateInputField()
     place = serializers.CharField(max_length=200)
     chair = serializers.CharField(max_length=200)
-    participants = serializers.IntegerField(min_value=1, max_value=100000)
-    women = serializers.IntegerField(min_value=0, max_value=100000, required=False, default=0)
-    poor_households = serializers.IntegerField(min_value=0, max_value=100000, required=False, default=0)
+    participants = WholeNumberField(min_value=1, max_value=100000)
+    women = WholeNumberField(min_value=0, max_value=100000, required=False, default=0)
+    poor_households = WholeNumberField(min_value=0, max_value=100000, required=False, default=0)
     minutes = serializers.FileField(required=False, allow_null=True)
 
 

@@ -32,10 +32,11 @@ def test_csv_rows_are_taken_or_refused_one_by_one(district, client_for):
     assert (body["taken"], body["refused"]) == (2, 4)
     rows = {r["row"]: r for r in body["rows"]}
     assert rows[2]["taken"] and rows[7]["taken"]
-    assert "amount" in rows[3]["errors"]  # above the total investment
-    assert "code" in rows[4]["errors"]
-    assert "physical_progress" in rows[5]["errors"]
-    assert "date" in rows[6]["errors"]
+    # Each message names the column as the sheet names it.
+    assert "Giá trị giải ngân" in rows[3]["errors"]  # above the total investment
+    assert "Mã dự án" in rows[4]["errors"]
+    assert "Tiến độ thực hiện" in rows[5]["errors"]
+    assert "Ngày" in rows[6]["errors"]
     connection.set_tenant(yen_phong)
     first.refresh_from_db(), second.refresh_from_db()
     assert list(Disbursement.objects.filter(project=first).values_list("amount", flat=True)) == [400_000_000]

@@ -108,8 +108,8 @@ def test_progress_sheet_takes_progress_only_rows(commune_report, client_for):
     rows = {r["row"]: r for r in response.json()["rows"]}
     assert [n for n, r in rows.items() if r["taken"]] == [2, 3, 6]
     assert "progress_event" in rows[2] and "progress_event" in rows[3] and "disbursement" in rows[6]
-    assert "amount" in rows[4]["errors"]  # neither money nor progress
-    assert "physical_progress" in rows[5]["errors"]
+    assert "Giá trị giải ngân" in rows[4]["errors"]  # neither money nor progress; named as the sheet names it
+    assert "Tiến độ thực hiện" in rows[5]["errors"]
     connection.set_tenant(setup["district"])
     project = InvestmentProject.objects.get(pk=setup["project"].pk)
     assert project.physical_progress == 35

@@ -137,13 +137,13 @@ def test_csv_import_reports_row_by_row_and_refused_rows_leave_nothing(yen_phong,
     response = import_file(client_for, "de-xuat.csv", text.encode())
     assert response.status_code == 200, response.content
     report = response.json()
-    assert [r["row"] for r in report["taken"]] == [1]
+    assert [r["row"] for r in report["taken"]] == [2]  # spreadsheet rows: the header is row 1
     refused = {r["row"]: r["errors"] for r in report["refused"]}
-    assert set(refused) == {2, 3, 4, 5}
-    assert "geometry" in refused[2] and "outside" in json.dumps(refused[2])
-    assert "estimated_cost" in json.dumps(refused[3])
-    assert "resources" in refused[4]
-    assert "geometry" in refused[5]
+    assert set(refused) == {3, 4, 5, 6}
+    assert "geometry" in refused[3] and "outside" in json.dumps(refused[3])
+    assert "estimated_cost" in refused[4]
+    assert "resources" in refused[5]
+    assert "geometry" in refused[6]
     assert Proposal.objects.count() == before + 1
     assert Proposal.objects.get(pk=report["taken"][0]["id"]).estimated_cost == 150_000_000
 
@@ -158,8 +158,8 @@ def test_excel_import(yen_phong, client_for):
     data = io.BytesIO()
     book.save(data)
     report = import_file(client_for, "de-xuat.xlsx", data.getvalue()).json()
-    assert [r["row"] for r in report["taken"]] == [1]
-    assert [r["row"] for r in report["refused"]] == [2] and "sector" in report["refused"][0]["errors"]["properties"]
+    assert [r["row"] for r in report["taken"]] == [2]
+    assert [r["row"] for r in report["refused"]] == [3] and "Lĩnh vực" in report["refused"][0]["errors"]
     assert Proposal.objects.get(pk=report["taken"][0]["id"]).sector == "electricity"
 
 
@@ -196,4 +196,4 @@ def test_import_by_someone_outside_the_commune_takes_nothing(yen_phong, client_f
     lon, lat = inside("09193-01")
     text = f"title,sector,estimated_cost,lon,lat,commune\nĐường,transport,1000,{lon},{lat},{CHO}\n"
     report = import_file(client_for, "x.csv", text.encode(), username="xa.09196").json()
-    assert report["taken"] == [] and report["refused"][0]["row"] == 1
+    assert report["taken"] == [] and report["refused"][0]["row"] == 2

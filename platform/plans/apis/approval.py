@@ -4,6 +4,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
 from plans.apis.common import _valid, plan_data
@@ -11,7 +12,7 @@ from plans.apis.common import _valid, plan_data
 
 class ApprovalInput(serializers.Serializer):
     number = serializers.CharField(max_length=50)
-    date = serializers.DateField()
+    date = DateInputField()
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from geo.numbers import DateInputField, WholeNumberField
 from plans import selectors, services
 from plans.apis.common import _text, _valid, plan_data
 from plans.models import (
@@ -16,8 +17,8 @@ from plans.models import (
 class ConferenceApi(APIView):
     class Input(serializers.Serializer):
         kind = serializers.CharField()
-        held_on = serializers.DateField()
-        participants = serializers.IntegerField(min_value=1)
+        held_on = DateInputField()
+        participants = WholeNumberField(min_value=1, max_value=1_000_000)
         participants_description = serializers.CharField(allow_blank=True, required=False, default="")
         summary = serializers.CharField()
 
@@ -30,7 +31,7 @@ class ConferenceApi(APIView):
 
 class ConsultationOpenApi(APIView):
     class Input(serializers.Serializer):
-        closes_on = serializers.DateField()
+        closes_on = DateInputField()
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)

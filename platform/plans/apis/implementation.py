@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from geo.numbers import DateInputField
 from plans import selectors, services
 from plans.apis.common import _valid
 from plans.models import (
@@ -15,14 +16,14 @@ class ActionProgrammeApi(APIView):
     class Task(serializers.Serializer):
         task = serializers.CharField(max_length=300)
         assignee = serializers.CharField(max_length=200)
-        starts_on = serializers.DateField(required=False, allow_null=True, default=None)
-        due_on = serializers.DateField()
+        starts_on = DateInputField(required=False, allow_null=True, default=None)
+        due_on = DateInputField()
         item = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     class Input(serializers.Serializer):
         title = serializers.CharField(max_length=300)
         issued_by = serializers.CharField(max_length=200)
-        issued_on = serializers.DateField()
+        issued_on = DateInputField()
         tasks = serializers.ListField(child=serializers.DictField(), max_length=500)
 
     def post(self, request, pk):

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from geo.numbers import DateInputField
 from plans import selectors, services
 from plans.apis.common import _valid, cycle_data
 
@@ -19,7 +20,7 @@ class TeamApi(APIView):
 
     class Input(serializers.Serializer):
         decision_number = serializers.CharField(max_length=50, allow_blank=True, required=False, default="")
-        decision_date = serializers.DateField(required=False, allow_null=True, default=None)
+        decision_date = DateInputField(required=False, allow_null=True, default=None)
         members = serializers.ListField(child=serializers.DictField(), max_length=50)
 
     def put(self, request, pk):

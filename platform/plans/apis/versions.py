@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from core.models import Sector
 from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
+from geo.numbers import DateInputField, DecimalInputField, VndField
 from geo.pagination import FeaturePagination
 from plans import selectors, services
 from plans.apis.common import PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data
@@ -48,11 +49,11 @@ class ItemInput(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     kind = serializers.ChoiceField(choices=PlanItem.Kind.choices, default=PlanItem.Kind.WORK)
     sector = serializers.ChoiceField(choices=Sector.choices)
-    estimated_cost = serializers.IntegerField(min_value=0, max_value=10**15, required=False, default=0)
-    funding = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=10**15), required=False, default=dict)
+    estimated_cost = VndField(min_value=0, max_value=10**15, required=False, default=0)
+    funding = serializers.DictField(child=VndField(min_value=0, max_value=10**15), required=False, default=dict)
     responsible_unit = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
-    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
-    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    starts_on = DateInputField(required=False, allow_null=True, default=None)
+    ends_on = DateInputField(required=False, allow_null=True, default=None)
     proposals = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=100)
 
 
@@ -117,8 +118,8 @@ class TargetListApi(APIView):
     class Input(serializers.Serializer):
         indicator = serializers.CharField(max_length=300)
         unit = serializers.CharField(max_length=50)
-        current_estimate = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True, default=None)
-        next_target = serializers.DecimalField(max_digits=18, decimal_places=2)
+        current_estimate = DecimalInputField(max_digits=18, decimal_places=2, required=False, allow_null=True, default=None)
+        next_target = DecimalInputField(max_digits=18, decimal_places=2)
 
     def get(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)

@@ -10,6 +10,7 @@ from accounts.models import Role
 from core.links import is_safe_link
 from core.models import CapitalSource, Sector
 from geo.models import AdministrativeUnit
+from geo.numbers import NumberRefused, read_number
 from plans.models import (
     Orientation,
     OrientationDocument,
@@ -47,8 +48,11 @@ def orientation_create(*, actor, district_unit, plan_year: int, title: str, summ
             raise ValidationError({"envelopes": [_("Row %(n)s: unknown sector.") % {"n": i + 1}]})
         if e.get("capital_source") not in CapitalSource.values:
             raise ValidationError({"envelopes": [_("Row %(n)s: unknown capital source.") % {"n": i + 1}]})
-        amount = e.get("amount")
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+        try:  # whole đồng by the platform's rule: 150000, 150000.0 or "150.000"
+            amount = int(read_number(e.get("amount"), decimals=0))
+        except NumberRefused:
+            amount = -1
+        if amount < 0:
             raise ValidationError({"envelopes": [_("Row %(n)s: the amount is a whole number of VND, not negative.") % {"n": i + 1}]})
         ResourceEnvelope.objects.create(orientation=orientation, commune=commune, sector=e["sector"], capital_source=e["capital_source"], amount=amount)
     return orientation

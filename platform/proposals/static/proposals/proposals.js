@@ -189,19 +189,22 @@
 
     function clearErrors() { UI.clearErrors(form); }
     function showErrors(errors, status) { UI.showErrors(form, errors, status); }
-    function integer(text) {
-      text = (text || "").trim();
-      return /^\d{1,3}([.,\s]\d{3})+$/.test(text) ? text.replace(/[.,\s]/g, "") : text;
-    }
+    // Numbers go as typed: the API reads them by the platform's rule (geo.numbers) and says why when it cannot.
+    var submitButton = form.querySelector("button[type=submit]");
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
+      if (submitButton.disabled) { return; }  // a double click must not create two proposals
+      submitButton.disabled = true;
+      try { await submitProposal(); } finally { submitButton.disabled = false; }
+    });
+    async function submitProposal() {
       clearErrors();
       form.querySelector(".saved").textContent = "";
       if (!geometry) { showErrors({ geometry: [labels.drawFirst] }); return; }
       var properties = { commune: commune };
       new FormData(form).forEach(function (value, key) {
         if (value === "" || key === "files") { return; }
-        properties[key] = form.elements[key].getAttribute("inputmode") === "numeric" ? integer(value) : value;
+        properties[key] = typeof value === "string" ? value.trim() : value;
       });
       if (root.dataset.ownVillage) { properties.village = root.dataset.ownVillage; }
       if (properties.meeting) { properties.meeting = Number(properties.meeting); }
@@ -223,7 +226,7 @@
       } else {
         showErrors(result.data, result.status);
       }
-    });
+    }
   }
 
   // Village meetings: record one, then pick it for the proposals agreed there.
@@ -241,8 +244,14 @@
     });
   }
   if (meetingForm) {
+    var meetingButton = meetingForm.querySelector("button[type=submit]");
     meetingForm.addEventListener("submit", async function (event) {
       event.preventDefault();
+      if (meetingButton.disabled) { return; }
+      meetingButton.disabled = true;
+      try { await submitMeeting(); } finally { meetingButton.disabled = false; }
+    });
+    async function submitMeeting() {
       UI.clearErrors(meetingForm);
       var data = new FormData(meetingForm);
       data.append("commune", commune);
@@ -257,7 +266,7 @@
       } else {
         UI.showErrors(meetingForm, result.data, result.status);
       }
-    });
+    }
   }
 
   await loadMeetings();

@@ -5,9 +5,14 @@
   var config = JSON.parse(document.getElementById("me-config").textContent);
 
   function value(input) {
-    if (input.dataset.type === "int") {
+    if (input.dataset.number) {
+      if (input.value.trim() === "") { return null; }
+      // As typed: the API reads "300.000.000" and "86,5" by the platform's rule (geo.numbers) and says why when it
+      // cannot; Number() here would read "300.000" as 300.
+      return input.value.trim();
+    }
+    if (input.dataset.type === "int") {  // ids of rows (hidden inputs)
       if (input.value === "") { return null; }
-      // Not parseInt: "12.5" must reach the API as 12.5 and be refused there, not be cut to 12.
       var number = Number(input.value);
       return Number.isNaN(number) ? input.value : number;
     }
@@ -148,12 +153,16 @@
     showErrors(form, result.data);
   }
 
-  // The bulk progress import answers every row: taken, or refused with its messages.
+  // The bulk progress import answers every row: taken (or would be, in a preview), refused with its messages,
+  // a duplicate of what is already recorded, or a note skipped.
   function showImport(box, data) {
     var T = config.text || {};
     box.textContent = "";
     var summary = document.createElement("p");
-    summary.textContent = (T.rowsTaken || "Rows taken") + ": " + data.taken + " · " + (T.rowsRefused || "Rows refused") + ": " + data.refused;
+    summary.dataset.preview = data.preview ? "1" : "0";
+    summary.textContent = (data.preview ? (T.preview || "Preview, nothing written") + " · " : "") +
+      (T.rowsTaken || "Rows taken") + ": " + data.taken + " · " + (T.rowsRefused || "Rows refused") + ": " + data.refused +
+      " · " + (T.duplicates || "Duplicates") + ": " + (data.duplicates || 0);
     box.appendChild(summary);
     var table = document.createElement("table");
     table.className = "me-table";
@@ -162,11 +171,13 @@
     var body = table.createTBody();
     data.rows.forEach(function (row) {
       var tr = body.insertRow();
-      tr.className = row.taken ? "state-accepted" : "state-returned";
+      tr.className = row.taken ? "state-accepted" : row.status === "refused" ? "state-returned" : "";
       tr.dataset.row = row.row;
+      tr.dataset.status = row.status;
       tr.insertCell().textContent = row.row;
       tr.insertCell().textContent = row.code || "";
-      tr.insertCell().textContent = row.taken ? (T.taken || "taken") : (T.refused || "refused") + ": " + flatten(row.errors).join(" ");
+      var errors = row.errors ? Object.keys(row.errors).map(function (column) { return column + ": " + flatten(row.errors[column]).join(" "); }) : [];
+      tr.insertCell().textContent = row.taken ? (T.taken || "taken") : row.status === "refused" ? (T.refused || "refused") + ": " + errors.join(" · ") : (row.message || "");
     });
     box.appendChild(table);
   }
@@ -181,8 +192,16 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var buttons = form.querySelectorAll("button");
+      if (form.dataset.busy === "1") { return; }  // a double click must not send twice
+      form.dataset.busy = "1";
       buttons.forEach(function (b) { b.disabled = true; });
-      submit(form, event.submitter).finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
+      var busy = form.querySelector("[data-busy]");
+      if (busy) { busy.hidden = false; }
+      submit(form, event.submitter).finally(function () {
+        form.dataset.busy = "0";
+        if (busy) { busy.hidden = true; }
+        buttons.forEach(function (b) { b.disabled = false; });
+      });
     });
     var locate = form.querySelector("[data-locate]");
     if (locate) {

@@ -6,11 +6,15 @@
   // a success reloads the form's part of the page (data-part) or, with data-reload="page", the whole page.
   var send = UI.send;
   function showErrors(form, errors, status) { UI.showErrors(form, errors, status); }
+  // Numbers go as typed, and the API reads them by the platform's rule (geo.numbers). Only a field in millions
+  // (data-scale) is converted here, by the same rule (frontend/js/numbers.js); text it cannot read goes as typed,
+  // so the API's refusal quotes what was typed.
   function number(input) {
-    var text = input.value.trim().replace(/\s/g, "");
-    if (/^\d{1,3}([.,]\d{3})+$/.test(text)) { text = text.replace(/[.,]/g, ""); }
-    if (/^\d+,\d+$/.test(text)) { text = text.replace(",", "."); }  // Vietnamese decimal comma
-    if (input.dataset.scale && /^\d+(\.\d+)?$/.test(text)) { return Math.round(Number(text) * Number(input.dataset.scale)); }
+    var text = input.value.trim();
+    if (input.dataset.scale && text !== "") {
+      var read = window.VnNumber.read(text);
+      if (!read.error) { return Math.round(read.value * Number(input.dataset.scale)); }
+    }
     return text;
   }
   function value(input) {
@@ -68,7 +72,7 @@
     if (!part || form.dataset.reload === "page") { window.location.reload(); return; }
     var html = await (await fetch(window.location.href, { credentials: "same-origin" })).text();
     var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-part='" + part.dataset.part + "']");
-    if (fresh) { part.replaceWith(document.importNode(fresh, true)); } else { window.location.reload(); }
+    if (fresh) { part.replaceWith(document.importNode(fresh, true)); window.VnNumber.attachAll(); } else { window.location.reload(); }
   }
   document.addEventListener("submit", async function (event) {
     var form = event.target;
@@ -76,6 +80,7 @@
     event.preventDefault();
     UI.clearErrors(form);
     var button = form.querySelector("button[type=submit]");
+    if (button.disabled) { return; }  // Enter pressed again while saving
     button.disabled = true;
     var result = await send(form.dataset.method || "POST", form.dataset.api, body(form));
     button.disabled = false;

@@ -1,0 +1,107 @@
+"""One place that validates the query parameters of every list, page and API route: a 400 naming the parameter.
+
+The middleware runs after the district gate (so another district's URLs still answer 404 and
+anonymous callers 401) and before any view: a NUL byte in `q`, `commune` or `parent`, `plan_year=abc`,
+`plan_year=-25`, `page=99999999999999999999` never reach the database. Views keep their own,
+finer checks (a year inside a plan's years, a code that exists); this is the floor for all of them.
+"""
+import json
+import re
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from geo.bbox import parse_bbox
+from geo.features import MAX_ZOOM
+
+MAX_PAGE = 1_000_000
+MAX_PAGE_SIZE = 5000
+MAX_VALUE_CHARS = 500
+YEAR_RANGE = (1900, 2100)
+# Control characters other than tab, newline and carriage return: PostgreSQL refuses NUL in text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WHOLE = re.compile(r"^[0-9]{1,9}$")  # ASCII digits: "²" passes str.isdigit() and then fails int()
+_CODE = re.compile(r"^[\w.\-]{1,50}$")
+_ID_PARAMS = {"meeting", "plan", "project", "period", "me_plan", "report", "activity", "finding", "indicator", "item", "cycle"}
+_YEAR_PARAMS = {"plan_year", "year", "from_year", "to_year"}
+_CODE_PARAMS = {"commune", "village", "parent", "district", "province", "units", "code"}
+
+
+class ParameterRefused(ValueError):
+    def __init__(self, name, message):
+        super().__init__(message)
+        self.name, self.message = name, message
+
+
+def _whole(name, text, low, high, message):
+    if not _WHOLE.match(text) or not low <= int(text) <= high:
+        raise ParameterRefused(name, message)
+
+
+def check_query(params) -> None:
+    """Check a QueryDict (or a dict of lists); raise ParameterRefused(name, translated message) on the first bad one.
+
+    Rules: no control characters anywhere and at most 500 characters per value; `page` 1–1 000 000;
+    `page_size` 1–5000; `plan_year`/`year` a year 1900–2100 or a comma list of them; `zoom` 0–22;
+    `bbox` four lon/lat numbers (EPSG:4326); codes (`commune`, `village`, `parent`, …) letters,
+    digits, `.`, `-` (comma lists allowed); ids of related rows whole numbers.
+    """
+    for name in params:
+        values = params.getlist(name) if hasattr(params, "getlist") else params[name]
+        if _CONTROL.search(name):
+            raise ParameterRefused("query", _("A parameter name holds a control character."))
+        for value in values:
+            check_one(name, value)
+
+
+def check_one(name: str, value: str) -> None:
+    if _CONTROL.search(value):
+        raise ParameterRefused(name, _("%(name)s holds a control character (such as NUL).") % {"name": name})
+    if len(value) > MAX_VALUE_CHARS:
+        raise ParameterRefused(name, _("%(name)s is longer than %(n)s characters.") % {"name": name, "n": MAX_VALUE_CHARS})
+    if value == "":
+        return
+    if name == "page":
+        _whole(name, value, 1, MAX_PAGE, _("page must be a whole number from 1 to %(max)s.") % {"max": f"{MAX_PAGE:,}".replace(",", ".")})
+    elif name == "page_size":
+        _whole(name, value, 1, MAX_PAGE_SIZE, _("page_size must be a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE})
+    elif name in _YEAR_PARAMS:
+        for part in value.split(","):
+            _whole(name, part.strip(), *YEAR_RANGE,
+                   _("%(name)s must be a year from %(low)s to %(high)s.") % {"name": name, "low": YEAR_RANGE[0], "high": YEAR_RANGE[1]})
+    elif name == "zoom":
+        _whole(name, value, 0, MAX_ZOOM, _("zoom must be a whole number from 0 to 22."))
+    elif name == "bbox":
+        from rest_framework.exceptions import ValidationError
+
+        try:
+            parse_bbox(value)
+        except ValidationError as exc:
+            raise ParameterRefused(name, str(exc.detail["bbox"][0]))
+    elif name in _CODE_PARAMS:
+        if not all(_CODE.match(part.strip()) for part in value.split(",")):
+            raise ParameterRefused(name, _("%(name)s must be a code (letters, digits, “.” and “-”) or a comma list of codes.") % {"name": name})
+    elif name in _ID_PARAMS:
+        _whole(name, value, 1, 2**31 - 1, _("%(name)s must be a whole number (an id).") % {"name": name})
+
+
+def refusal_response(request, refused: ParameterRefused) -> HttpResponse:
+    """The 400: `{"<parameter>": ["<reason>"]}` as JSON for API routes, the same reason as text for pages."""
+    if "/api/" in request.path or request.path.endswith((".geojson", ".xlsx", ".docx")):
+        return HttpResponse(json.dumps({refused.name: [refused.message]}, ensure_ascii=False), status=400,
+                            content_type="application/json")
+    return HttpResponse(f"{refused.name}: {refused.message}", status=400, content_type="text/plain; charset=utf-8")
+
+
+class QueryParamsMiddleware:
+    """Runs `check_query` on every request's query string; see the module docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            check_query(request.GET)
+        except ParameterRefused as refused:
+            return refusal_response(request, refused)
+        return self.get_response(request)
