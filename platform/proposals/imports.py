@@ -18,10 +18,11 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.models import Sector
 from geo.imports import RowDuplicate, flatten_errors, import_run, map_columns, read_upload, row_values
 from geo.models import AdministrativeUnit
 from geo.text import code_key, fold
-from proposals.models import Proposal, Sector
+from proposals.models import Proposal
 from proposals.serializers import ProposalFeatureInput, ProposalPropertiesInput
 from proposals.services import proposal_create
 
