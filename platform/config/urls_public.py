@@ -1,6 +1,4 @@
 """Province URLs (the public schema), at the root of the host."""
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -43,7 +41,7 @@ urlpatterns = [
     # The split view serves its start-up script as a file, so the page runs under the same CSP as every other.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_patterns)),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+]
 
 # An unreachable database is a 503 with Retry-After, not a 500 (accounts.errors.server_error).
 handler500 = "accounts.errors.server_error"

@@ -27,6 +27,11 @@ class CheckedFile(File):
         self.content_type = content_type
 
 
+# Names browsers and old clients still send for the types we accept.
+_MIME_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/x-png": "image/png",
+                 "application/x-pdf": "application/pdf", "application/acrobat": "application/pdf"}
+
+
 def checked_file(upload, *, field, allowed=DOCUMENT_TYPES) -> CheckedFile:
     """Check an upload and return what to store, or raise a 400 naming `field`.
 
@@ -53,6 +58,7 @@ def checked_file(upload, *, field, allowed=DOCUMENT_TYPES) -> CheckedFile:
             message = _("This kind of file is not accepted; send a photo (JPEG, PNG, WebP), PDF, Word, Excel or OpenDocument file.")
         raise ValidationError({field: [message]})
     declared = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
+    declared = _MIME_ALIASES.get(declared, declared)
     if declared and declared != "application/octet-stream" and declared != real:
         raise ValidationError({field: [_("The file's content (%(real)s) does not match its declared type (%(declared)s).") % {"real": real, "declared": declared}]})
     ext, names = TYPES[real]
@@ -87,7 +93,8 @@ def _reencoded(upload, mime, field) -> bytes:
             image = image.convert("RGB")
         elif fmt == "WEBP" and image.mode not in ("RGB", "RGBA"):
             image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
-        options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {"optimize": True}
+        # No PNG `optimize`: it tries every filter and costs seconds on a large image (a denial of service).
+        options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
         if image.info.get("icc_profile"):
             options["icc_profile"] = image.info["icc_profile"]
         out = io.BytesIO()

@@ -294,6 +294,10 @@ def attachment_add(*, actor, proposal_id, upload) -> Attachment:
     proposal = Proposal.objects.get(pk=proposal_id)
     if not access.can_propose_in(actor, proposal.commune, proposal.village):
         raise PermissionError(_("You may not add files to this proposal."))
+    # Files are part of what the team decides on and what the public sees once published: like the text,
+    # they can be added only until the team decides.
+    if proposal.status != ProposalStatus.SUBMITTED:
+        raise ValidationError({"status": _("A proposal can be edited only until the planning team decides on it.")})
     checked = checked_file(upload, field="file")
     return Attachment.objects.create(
         proposal=proposal, file=checked, name=checked.original_name, content_type=checked.content_type, size=checked.size, uploaded_by=actor,

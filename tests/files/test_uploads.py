@@ -178,3 +178,21 @@ def test_files_of_the_old_layout_are_moved_by_the_command(proposal, media):
     assert client("xa.09193").get(kept.file.url).status_code == 200
     call_command("files_relayout", stdout=out, stderr=err)
     assert "moved 0 file(s); 1 left in place" in out.getvalue()
+
+
+def test_no_file_is_added_once_the_team_has_decided(proposal, media):
+    """A reviewer attached a file to a published proposal and it was public at once: files, like the text,
+    can be added only until the team decides."""
+    client("xa.09193").post(f"{URL}{proposal}/reject/", json.dumps({"reason": "Trùng"}), content_type="application/json")
+    response = attach(proposal, "late.png", png(), "image/png")
+    assert response.status_code == 400 and "status" in response.json()
+    assert not Attachment.objects.filter(proposal_id=proposal).exists() and stored_files(media) == []
+
+
+@pytest.mark.parametrize("declared", ["image/jpg", "image/pjpeg"])
+def test_old_names_of_the_jpeg_type_are_accepted(proposal, media, declared):
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
+    response = attach(proposal, "anh.jpg", buffer.getvalue(), declared)
+    assert response.status_code == 201, response.content
+    assert Attachment.objects.get(pk=response.json()["id"]).content_type == "image/jpeg"
