@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 from investment import selectors
 from investment.models import PublicInvestmentPlan
 
-from accounts.access import can_read_district_envelopes, can_review_investment, commune_unit_of, visible_commune_ids
-from accounts.models import Role
+from accounts.access import can_read_district_envelopes, can_review_investment, commune_unit_of, is_commune_team, visible_commune_ids
 from investment.models import ProjectStatus, ReviewDecision
 from province.models import CapitalSource
 from proposals.models import Sector
@@ -51,8 +50,8 @@ def review_map(request):
         "district": district.unit.code,
         "api": f"/d/{district.slug}/api/",
         "canReview": can_review_investment(user, district),
-        "canAnswer": user.role == Role.COMMUNE,
-        "ownCommune": commune.code if commune is not None and user.role == Role.COMMUNE else None,
+        "canAnswer": is_commune_team(user),
+        "ownCommune": commune.code if commune is not None and is_commune_team(user) else None,
         "scoped": visible_commune_ids(user, district) is not None,
         "statuses": dict(ProjectStatus.choices),
         "sectors": dict(Sector.choices),

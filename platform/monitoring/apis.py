@@ -6,7 +6,6 @@ scoped by `monitoring.selectors`, writes checked by `monitoring.services` (acces
 import json
 
 from django.conf import settings
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -230,7 +229,7 @@ class MEPlanListApi(APIView):
             raise ApiValidationError({"plan": [_("Name the approved commune plan (its id).")]})
         plan = CommunePlan.objects.select_related("cycle__commune").filter(pk=plan_id, cycle__commune__parent=request.tenant.unit).first()
         if plan is None or not access.can_view_commune(request.user, plan.cycle.commune):
-            raise Http404
+            raise access.not_found()
         me_plan = services.me_plan_create(actor=request.user, plan=plan)
         return Response(me_plan_data(me_plan, detail=True), status=status.HTTP_201_CREATED)
 
@@ -524,8 +523,8 @@ class ProgressImportApi(APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
-        if not access.can_manage_investment(request.user, request.tenant):
-            raise PermissionError(_("Only the district's Finance-Planning Office updates investment progress."))
+        access.require(access.can_manage_investment(request.user, request.tenant),
+                       _("Only the district's Finance-Planning Office updates investment progress."))
         upload = request.FILES.get("file")
         if upload is None:
             raise ApiValidationError({"file": [_("Attach the sheet.")]})

@@ -3,7 +3,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import Role
 from monitoring import selectors, services
 from monitoring.models import Frequency, PeriodicReport, ReportStatus
 
@@ -34,7 +33,8 @@ def _forms(request, me_plan):
     The forms only call the monitoring API; these flags just avoid showing a form the API would refuse.
     """
     user = request.user
-    village = user.unit if user.role == Role.VILLAGE and user.unit and user.unit.parent_id == me_plan.commune_id else None
+    village = access.village_of_head(user)
+    village = village if village is not None and village.parent_id == me_plan.commune_id else None
     can_village = village is not None and access.can_report_for_village(user, village)
     can_accept_commune = access.can_accept_commune_report(user, me_plan.commune)
     can_monitor = access.can_monitor_commune(user, me_plan.commune)

@@ -116,14 +116,11 @@ def _team_rows(team):
 def province_dashboard(request):
     """The province: every district's cycles for a plan year, per step, published and overdue (a table), and every commune on a map."""
     from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied
-
-    from accounts.access import is_province_wide
+    from accounts.access import can_compare_province, require
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not is_province_wide(request.user):
-        raise PermissionDenied
+    require(can_compare_province(request.user), _("Province staff only."))
     year = request.GET.get("plan_year", "")
     year = int(year) if year.isdigit() else _default_year()
     steps = [(value, label) for value, label in STEP_CHOICES]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from accounts.access import AccessDenied
 from geo.text import fold
 from proposals.models import Sector
 from proposals.serializers import ProposalFeatureInput
@@ -171,8 +172,8 @@ def proposals_import(*, actor, district, upload, default_commune=None) -> dict:
         except ValidationError as exc:
             refused.append({"row": number, "errors": _messages(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)})
             continue
-        except PermissionError as exc:
-            refused.append({"row": number, "errors": {"commune": [str(exc)]}})
+        except AccessDenied as exc:
+            refused.append({"row": number, "errors": {"commune": [exc.message]}})
             continue
         taken.append({"row": number, "id": proposal.pk, "title": proposal.title})
     return {"taken": taken, "refused": refused}

@@ -14,7 +14,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import can_compare_province
+from accounts.access import can_compare_province, require
 from geo.bbox import parse_bbox
 from geo.models import AdministrativeUnit
 from investment.apis import MAX_PAGE_SIZE, page_window
@@ -26,10 +26,7 @@ from proposals.models import Sector
 class ProvinceOnly(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if not can_compare_province(request.user):
-            from rest_framework.exceptions import PermissionDenied
-
-            raise PermissionDenied(_("Province staff only."))
+        require(can_compare_province(request.user), _("Province staff only."))
 
 
 class FilterInput(serializers.Serializer):

@@ -1,10 +1,9 @@
 """The province comparison page: a choropleth of districts or communes, side by side, equity, exports."""
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.access import can_compare_province
+from accounts.access import can_compare_province, require
 from province.labels import MEASURE_LABELS, MEASURE_UNITS
 from province.models import CapitalSource
 from province.projects_apis import projects_layer_config
@@ -15,8 +14,7 @@ def compare_page(request):
     """Province staff compare where public investment goes; everyone else is refused (403) or sent to log in."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not can_compare_province(request.user):
-        raise PermissionDenied
+    require(can_compare_province(request.user), _("Province staff only."))
     config = {
         "api": "/api/province/",
         "measures": {k: str(v) for k, v in MEASURE_LABELS.items()},

@@ -10,10 +10,9 @@ class ProvinceCyclesApi(APIView):
     """GET /api/plans/cycles/?plan_year=: per district, cycles per step, published and overdue (province staff)."""
 
     def get(self, request):
-        from accounts.access import is_province_wide
+        from accounts.access import can_compare_province, require
 
-        if not is_province_wide(request.user):
-            return Response({"detail": _("Province staff only.")}, status=403)
+        require(can_compare_province(request.user), _("Province staff only."))
         year = request.query_params.get("plan_year", "")
         if not year.isdigit():
             return Response({"plan_year": [_("A year, e.g. 2027.")]}, status=400)

@@ -2,12 +2,13 @@
 import os
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.access import (
     can_plan_for_commune,
     can_review_commune,
+    forbidden,
 )
 from plans.models import (
     CommunePlan,
@@ -21,7 +22,7 @@ ALLOWED_FILE_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".j
 
 
 def _forbidden(message=None):
-    return PermissionDenied(message or _("Your role does not own this action."))
+    return forbidden(message or _("Your role does not own this action."))
 
 
 def _require_commune_team(actor, commune):

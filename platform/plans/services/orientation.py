@@ -1,10 +1,11 @@
 """Step 2 (Đ5.2): the district's orientation, documents and indicative envelopes per commune."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import can_orient_communes
 from geo.models import AdministrativeUnit
 from plans.models import (
     Orientation,
@@ -20,9 +21,7 @@ from province.models import CapitalSource
 def orientation_create(*, actor, district_unit, plan_year: int, title: str, summary: str = "", expected_programmes: str = "",
                        documents: list = (), envelopes: list = ()) -> Orientation:
     """The district's orientation for a plan year, with documents and indicative envelopes per commune, sector and source."""
-    from accounts.models import Role
-
-    if not (actor.role == Role.DISTRICT and actor.unit_id == district_unit.pk):
+    if not can_orient_communes(actor, district_unit.tenant):
         raise _forbidden(_("Only the district's Finance-Planning Office may do this."))
     orientation = Orientation(plan_year=plan_year, title=title, summary=summary, expected_programmes=expected_programmes, created_by=actor)
     orientation.full_clean()
@@ -47,10 +46,8 @@ def orientation_create(*, actor, district_unit, plan_year: int, title: str, summ
 @transaction.atomic
 def orientation_publish(*, actor, orientation: Orientation) -> Orientation:
     """Send the orientation to the communes; from then on they see it beside their draft."""
-    from accounts.models import Role
-
     orientation = Orientation.objects.select_for_update().get(pk=orientation.pk)
-    if actor.role != Role.DISTRICT:
+    if not can_orient_communes(actor, connection.tenant):
         raise _forbidden(_("Only the district's Finance-Planning Office may do this."))
     if orientation.published_at:
         raise ValidationError({"orientation": [_("Already published.")]})
