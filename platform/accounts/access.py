@@ -225,9 +225,15 @@ def can_edit_proposal(user, proposal):
     return village is not None and proposal.village_id is not None and proposal.village_id == village.pk
 
 
+def can_act_in_cycle(user, commune):
+    """May act in the commune's plan cycle at all (own some step): its planning team or the district's Finance-Planning
+    Office. Which step is whose is `can_act_for_step_owner`."""
+    return can_plan_for_commune(user, commune) or can_review_commune(user, commune)
+
+
 def can_open_cycle(user, commune):
     """May open the commune's plan cycle: its planning team or the district's Finance-Planning Office."""
-    return can_plan_for_commune(user, commune) or can_review_commune(user, commune)
+    return can_act_in_cycle(user, commune)
 
 
 def can_act_for_step_owner(user, commune, *, commune_owns):

@@ -2,6 +2,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from investment import selectors
 from investment.models import PublicInvestmentPlan
@@ -40,6 +41,7 @@ def _envelope_table(request):
     return {"plans": plans, "plan": chosen, "year": year, "comparison": comparison}
 
 
+@require_safe
 def review_map(request):
     """Projects by status, sector and capital source and the communes' proposed works over the communes; a click opens
     the review panel. Beside the map, the chosen plan's allocations against step 2's envelope, by capital source."""

@@ -279,6 +279,7 @@ class EvaluationApi(APIView):
     @extend_schema(request=MEEvaluationInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
+        access.require(access.can_monitor_commune(request.user, me_plan.commune), _("You may not do this."))
         data = _valid(MEEvaluationInput, request.data)
         period = get_object_or_404(ReportingPeriod, pk=data.pop("period"))
         evaluation = services.council_evaluation_record(actor=request.user, me_plan=me_plan, period=period, **data)

@@ -1,6 +1,7 @@
 """Dashboards of monitoring and evaluation: one commune's M&E plan, and the district's reporting status."""
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts import access
 from monitoring import selectors, services
@@ -18,6 +19,7 @@ TEXT = {
 }
 
 
+@require_safe
 def commune_dashboard(request, pk):
     """A commune's M&E plan: indicators against target (chart), works on the map by progress, reporting status."""
     me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
@@ -84,6 +86,7 @@ def _forms(request, me_plan):
     return context
 
 
+@require_safe
 def district_dashboard(request):
     """Every commune's M&E plan and the reporting status of every commune and village for a period."""
     year = services.today().year

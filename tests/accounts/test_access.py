@@ -13,7 +13,6 @@ from accounts.models import User
 from geo.guard import parse_geometry
 from plans.models import PublicComment
 from proposals import services as proposal_services
-from proposals.models import Proposal
 from tests.investment.factories import make_draft_item, make_plan, make_project
 from tests.proposals.conftest import inside
 

@@ -251,7 +251,7 @@ def run_grid(client, name, scenario, w, counter):
                 continue
             allowed = REFUSED | ({400, 415} if kind is None else set())
             if status not in allowed:
-                problems.append(f"{name} {method.upper()} {url}: {status} {content[:120]}")
+                problems.append(f"{name} {method.upper()} {url}: {status} {content[:150]!r}")
             if fingerprint() != before:
                 problems.append(f"{name} {method.upper()} {url}: {status} and the database changed")
     return problems
@@ -263,7 +263,7 @@ def test_users_inside_the_district_reach_nothing_outside_their_scope(client_for,
     counter = []
     problems = run_grid(client_for(scenario["user"]), name, scenario, world, counter)
     print(f"\n{name}: {len(counter)} requests ({len({r for _, r, _ in counter})} routes × {len(METHODS)} methods)")
-    assert problems == []
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("who", ["citizen", "anonymous"])
@@ -298,4 +298,4 @@ def test_citizens_and_anonymous_callers_reach_nothing(client_for, world, who):
             if before is not None and fingerprint() != before:
                 problems.append(f"{who} {method.upper()} {url}: the database changed")
     print(f"\n{who}: {count} requests ({len(ROUTES)} routes × {len(METHODS)} methods)")
-    assert problems == []
+    assert not problems, "\n".join(problems)
