@@ -387,6 +387,38 @@ def access_plan_item_by_id(user, district, pk):
     return item
 
 
+def access_target_by_id(user, district, pk):
+    """A socio-economic target of a commune plan version the user may read, else 404."""
+    from plans.models import SocioEconomicTarget
+
+    target = _one(SocioEconomicTarget.objects.all(), pk)
+    access_plan_by_id(user, district, target.plan_id)
+    return target
+
+
+def access_feedback_by_id(user, district, pk):
+    """A district comment on a commune plan version (step 4) that the user may read, else 404."""
+    from plans.models import DistrictFeedback
+
+    feedback = _one(DistrictFeedback.objects.all(), pk)
+    access_plan_by_id(user, district, feedback.plan_id)
+    return feedback
+
+
+def access_orientation_by_id(user, district, pk, *, for_write=False):
+    """Step 2's orientation: a draft only for district and province staff (else 404); with `for_write`, only the
+    district's own Finance-Planning Office may publish it (403)."""
+    from plans.models import Orientation
+
+    district = _in_district(user, district)
+    orientation = _one(Orientation.objects.all(), pk)
+    if for_write:
+        require(can_orient_communes(user, district), _("Only the district's Finance-Planning Office may do this."))
+    elif orientation.published_at is None and not can_read_orientation_drafts(user):
+        raise not_found()
+    return orientation
+
+
 def access_investment_plan_by_id(user, district, pk, *, for_write=False):
     """A public-investment plan of the district (every user of the district sees that it exists); with `for_write`,
     only its Finance-Planning Office may change it (403)."""
