@@ -1,13 +1,50 @@
-"""Who may see and do what: role × district × commune × village. Views and APIs ask here; nowhere else decides.
+"""Who may see and do what: role × district × commune × village. Services, selectors, APIs and views ask here; nowhere
+else decides, and nothing outside this module reads `user.role`.
 
 A user's scope is the unit of their role: province staff see the province, district staff their
 district, a planning team member one commune, a village head one village, a citizen only what is
 published.
+
+Three kinds of answer, as Zulip's `access_*` functions give them:
+- predicates `can_…(user, …) -> bool`, for pages that show or hide a form;
+- scopes `…_scope(user, queryset)`, the rows of a queryset the user may read;
+- permission-checked fetchers `access_<thing>_by_id(user, district, pk, *, for_write=False)` that return the object
+  or raise the one refusal, `AccessDenied`: status 404 when the user may not know the object exists (absent and
+  out of scope look the same), 403 when the user may see it but not do this. `accounts.errors` turns it into the
+  API's answer, `accounts.middleware` into a page's.
 """
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.tokens import user_for_token
+
+
+class AccessDenied(Exception):
+    """The one refusal of the access rules. `status` is 404 (the user may not know the object exists) or 403 (the user
+    sees it but may not act); `message` is translated, for the API's `detail`."""
+
+    def __init__(self, message=None, *, status=404):
+        self.status = status
+        self.message = str(message or (_("Not found.") if status == 404 else _("You may not do this.")))
+        super().__init__(self.message)
+
+
+def not_found():
+    """The refusal for what the user may not know exists (404)."""
+    return AccessDenied(status=404)
+
+
+def forbidden(message=None):
+    """The refusal for what the user sees but may not do (403), with the reason in the user's language."""
+    return AccessDenied(message, status=403)
+
+
+def require(allowed, message=None):
+    """Raise `forbidden(message)` unless `allowed`: the one way a service says no to an action on what the user sees."""
+    if not allowed:
+        raise forbidden(message)
 
 
 def user_from_request(request):
@@ -167,6 +204,281 @@ def can_accept_commune_report(user, commune):
 def can_add_evidence(user, commune):
     """May add geolocated photos for the commune: its planning team or one of its village heads."""
     return can_propose_in(user, commune)
+
+# ---- who someone is, for pages that only need to know ----------------------------------------------
+
+def village_of_head(user):
+    """The village a village head speaks for, or None for everyone else."""
+    if user.is_authenticated and user.role == Role.VILLAGE:
+        return user.unit
+    return None
+
+
+def is_commune_team(user):
+    """A commune planning team member (of any commune: pair it with a commune predicate before acting)."""
+    return user.is_authenticated and user.role == Role.COMMUNE
+
+
+def works_in_a_commune(user):
+    """Commune teams and village heads, whose work starts at step 1 (where the login sends them)."""
+    return user.is_authenticated and user.role in (Role.COMMUNE, Role.VILLAGE)
+
+
+# ---- more predicates -------------------------------------------------------------------------------------
+
+def can_edit_proposal(user, proposal):
+    """May change a proposal (Đ5 step 1): the commune's planning team, or the head of the proposal's own village. A
+    commune-level proposal (no village: a school, a mass organisation…) is the team's alone, even once published."""
+    if can_plan_for_commune(user, proposal.commune):
+        return True
+    village = village_of_head(user)
+    return village is not None and proposal.village_id is not None and proposal.village_id == village.pk
+
+
+def can_act_in_cycle(user, commune):
+    """May act in the commune's plan cycle at all (own some step): its planning team or the district's Finance-Planning
+    Office. Which step is whose is `can_act_for_step_owner`."""
+    return can_plan_for_commune(user, commune) or can_review_commune(user, commune)
+
+
+def can_open_cycle(user, commune):
+    """May open the commune's plan cycle: its planning team or the district's Finance-Planning Office."""
+    return can_act_in_cycle(user, commune)
+
+
+def can_act_for_step_owner(user, commune, *, commune_owns):
+    """May do what a step's owner does: the commune team for commune steps, the district office for steps 2 and 4."""
+    return can_plan_for_commune(user, commune) if commune_owns else can_review_commune(user, commune)
+
+
+def can_read_orientation_drafts(user):
+    """May read step 2's orientation before it is published: district and province staff (communes see it once sent)."""
+    return is_province_wide(user) or (user.is_authenticated and user.role == Role.DISTRICT)
+
+
+def can_read_unmoderated_comments(user, commune):
+    """May read public comments not (yet) published, with the names residents gave: the planning team that moderates
+    them and district or province staff who oversee it (Đ5.5). A village head reads the published ones only."""
+    return can_plan_for_commune(user, commune) or (can_view_commune(user, commune) and visible_commune_ids(user, None) is None)
+
+
+def can_read_district_totals(user, district):
+    """May read sums over the whole district (a public-investment plan's allocations by year or source): district and
+    province staff. A commune reads its own projects, not totals that contain the other communes'."""
+    return can_read_district_envelopes(user, district)
+
+
+# ---- scopes: the rows of a queryset a user may read -----------------------------------------------------
+
+def proposal_scope(user, proposals):
+    """Proposals (a queryset) this user may read: all for district and province staff, the commune's for its planning
+    team, the village's own and the commune's published ones for a village head, none for anyone else."""
+    from django.db.models import Q
+
+    if is_province_wide(user) or (user.is_authenticated and user.role == Role.DISTRICT):
+        return proposals
+    if is_commune_team(user):
+        return proposals.filter(commune_id=user.unit_id)
+    village = village_of_head(user)
+    if village is not None:
+        return proposals.filter(Q(village_id=village.pk) | Q(commune_id=village.parent_id, is_published=True))
+    return proposals.none()
+
+
+def meeting_scope(user, meetings):
+    """Village meetings (a queryset) this user may read: the district's for its staff, the commune's for its team, the
+    village's own for its head."""
+    if is_province_wide(user) or (user.is_authenticated and user.role == Role.DISTRICT):
+        return meetings
+    if is_commune_team(user):
+        return meetings.filter(commune_id=user.unit_id)
+    village = village_of_head(user)
+    if village is not None:
+        return meetings.filter(village_id=village.pk)
+    return meetings.none()
+
+
+def village_report_scope(user, reports):
+    """M&E reports (a queryset already scoped to the user's communes): a village head reads only the village's."""
+    village = village_of_head(user)
+    return reports.filter(village_id=village.pk) if village is not None else reports
+
+
+def comment_scope(user, commune, comments):
+    """Public comments (a queryset) on a commune's plan that this user may read: all of them for those who moderate or
+    oversee (`can_read_unmoderated_comments`), the published ones for anyone else who sees the commune."""
+    if can_read_unmoderated_comments(user, commune):
+        return comments
+    from plans.models import PublicComment
+
+    return comments.filter(status=PublicComment.Status.PUBLISHED)
+
+
+# ---- permission-checked fetchers -------------------------------------------------------------------------
+
+def _in_district(user, district):
+    """The district (the connection's tenant when None), once the user may enter it; else AccessDenied (404)."""
+    district = district if district is not None else getattr(connection, "tenant", None)
+    if district is None or getattr(district, "schema_name", "public") == "public" or not can_enter_district(user, district):
+        raise not_found()
+    return district
+
+
+def _one(queryset, pk):
+    try:
+        obj = queryset.filter(pk=pk).first()
+    except (TypeError, ValueError):
+        obj = None
+    if obj is None:
+        raise not_found()
+    return obj
+
+
+def access_proposal_by_id(user, district, pk, *, for_write=False):
+    """A proposal the user may read (404 otherwise, as if absent); with `for_write`, one the user may also edit
+    (`can_edit_proposal`, else 403). Đ5 step 1."""
+    from proposals.models import Proposal
+
+    _in_district(user, district)
+    proposal = _one(proposal_scope(user, Proposal.objects.select_related("commune", "village")), pk)
+    if for_write:
+        require(can_edit_proposal(user, proposal), _("You may not edit this proposal."))
+    return proposal
+
+
+def access_meeting_by_id(user, district, pk):
+    """A village meeting the user may read, else AccessDenied (404)."""
+    from proposals.models import VillageMeeting
+
+    _in_district(user, district)
+    return _one(meeting_scope(user, VillageMeeting.objects.select_related("commune", "village", "created_by")), pk)
+
+
+def access_cycle_by_id(user, district, pk):
+    """A commune's plan cycle the user may read (the commune's working data, `can_view_commune`), else 404."""
+    from plans.models import PlanCycle
+
+    _in_district(user, district)
+    cycle = _one(PlanCycle.objects.select_related("commune"), pk)
+    if not can_view_commune(user, cycle.commune):
+        raise not_found()
+    return cycle
+
+
+def access_plan_by_id(user, district, pk):
+    """A commune plan version the user may read, else 404."""
+    from plans.models import CommunePlan
+
+    _in_district(user, district)
+    plan = _one(CommunePlan.objects.select_related("cycle__commune"), pk)
+    if not can_view_commune(user, plan.cycle.commune):
+        raise not_found()
+    return plan
+
+
+def access_comment_by_id(user, district, pk):
+    """A public comment on a plan the user may read: an unpublished one only for those who may read unmoderated
+    comments (Đ5.5); else 404, so that a pending comment and its author's name do not leak."""
+    from plans.models import PublicComment
+
+    plan_comment = _one(PublicComment.objects.select_related("plan__cycle__commune"), pk)
+    plan = access_plan_by_id(user, district, plan_comment.plan_id)
+    return _one(comment_scope(user, plan.cycle.commune, PublicComment.objects.select_related("plan__cycle__commune")), plan_comment.pk)
+
+
+def access_plan_item_by_id(user, district, pk):
+    """A commune plan item (a work or activity of a version) the user may read, else 404."""
+    from plans.models import PlanItem
+
+    _in_district(user, district)
+    item = _one(PlanItem.objects.select_related("plan__cycle__commune"), pk)
+    if not can_view_commune(user, item.plan.cycle.commune):
+        raise not_found()
+    return item
+
+
+def access_target_by_id(user, district, pk):
+    """A socio-economic target of a commune plan version the user may read, else 404."""
+    from plans.models import SocioEconomicTarget
+
+    target = _one(SocioEconomicTarget.objects.all(), pk)
+    access_plan_by_id(user, district, target.plan_id)
+    return target
+
+
+def access_feedback_by_id(user, district, pk):
+    """A district comment on a commune plan version (step 4) that the user may read, else 404."""
+    from plans.models import DistrictFeedback
+
+    feedback = _one(DistrictFeedback.objects.all(), pk)
+    access_plan_by_id(user, district, feedback.plan_id)
+    return feedback
+
+
+def access_orientation_by_id(user, district, pk, *, for_write=False):
+    """Step 2's orientation: a draft only for district and province staff (else 404); with `for_write`, only the
+    district's own Finance-Planning Office may publish it (403)."""
+    from plans.models import Orientation
+
+    district = _in_district(user, district)
+    orientation = _one(Orientation.objects.all(), pk)
+    if for_write:
+        require(can_orient_communes(user, district), _("Only the district's Finance-Planning Office may do this."))
+    elif orientation.published_at is None and not can_read_orientation_drafts(user):
+        raise not_found()
+    return orientation
+
+
+def access_investment_plan_by_id(user, district, pk, *, for_write=False):
+    """A public-investment plan of the district (every user of the district sees that it exists); with `for_write`,
+    only its Finance-Planning Office may change it (403)."""
+    from investment.models import PublicInvestmentPlan
+
+    district = _in_district(user, district)
+    plan = _one(PublicInvestmentPlan.objects.all(), pk)
+    if for_write:
+        require(can_manage_investment(user, district), _("Only the district's Finance-Planning Office keeps the investment plan."))
+    return plan
+
+
+def project_scope(user, district, projects):
+    """Investment projects (a queryset) this user may read: all for district and province staff, those serving its
+    commune for a commune team or village head."""
+    visible = visible_commune_ids(user, district)
+    return projects if visible is None else projects.filter(communes__id__in=visible)
+
+
+def access_project_by_id(user, district, pk, *, for_write=False):
+    """An investment project the user may read (404 otherwise); with `for_write`, only the district's Finance-Planning
+    Office may change it (403)."""
+    from investment.models import InvestmentProject
+
+    district = _in_district(user, district)
+    project = _one(project_scope(user, district, InvestmentProject.objects.all()), pk)
+    if for_write:
+        require(can_manage_investment(user, district), _("Only the district's Finance-Planning Office keeps the investment plan."))
+    return project
+
+
+def review_scope(user, district, reviews):
+    """Review decisions and notes (a queryset) this user may read: all for district and province staff, those
+    concerning its commune otherwise."""
+    visible = visible_commune_ids(user, district)
+    return reviews if visible is None else reviews.filter(communes__id__in=visible)
+
+
+def access_review_by_id(user, district, pk):
+    """A review decision or note the user may read, else 404."""
+    from investment.models import Review
+
+    district = _in_district(user, district)
+    return _one(review_scope(user, district, Review.objects.all()), pk)
+
+
+def require_manage_investment(user, district):
+    """Refuse (403) anyone but the district's Finance-Planning Office before a write to its investment plan or projects."""
+    require(can_manage_investment(user, _in_district(user, district)), _("Only the district's Finance-Planning Office keeps the investment plan."))
+
 
 # Province comparison (issue 7): where public investment goes across districts and communes.
 

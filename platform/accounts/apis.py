@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+
 class TokenObtainApi(APIView):
     """`{"username", "password"}` → `{"token", "expiry"}`; then `Authorization: Token <token>`.
 

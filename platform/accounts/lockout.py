@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
-
 def lockout_response(request, original_response=None, credentials=None):
     """429 Too Many Requests with Retry-After (seconds of the cool-off, `LOGIN_LOCKOUT_MINUTES`).
 

@@ -4,7 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
-from accounts.access import can_enter_district, user_from_request
+from accounts.access import AccessDenied, can_enter_district, user_from_request
 
 
 def is_public_path(path, district_slug):
@@ -35,3 +35,12 @@ class DistrictAccessMiddleware:
                 return JsonResponse({"detail": _("Not found.")}, status=404)
             raise Http404(_("No such page in this district."))
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """A page view refused by `accounts.access` answers like Django's own 404 or 403 page (APIs map it in accounts.errors)."""
+        if not isinstance(exception, AccessDenied):
+            return None
+        from django.core.exceptions import PermissionDenied
+        from django.core.handlers.exception import response_for_exception
+
+        return response_for_exception(request, Http404(exception.message) if exception.status == 404 else PermissionDenied(exception.message))

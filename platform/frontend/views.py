@@ -6,7 +6,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts import access
-from accounts.models import Role
 from geo.selectors import communes_of
 from tenants.models import District
 from tenants.selectors import district_summary
@@ -39,7 +38,7 @@ class LoginView(auth_views.LoginView):
         tenant = getattr(district, "tenant", None) if district is not None else None
         if tenant is None:
             return super().get_default_redirect_url()
-        if user.role in (Role.COMMUNE, Role.VILLAGE):
+        if access.works_in_a_commune(user):
             return f"/d/{tenant.slug}/proposals/"
         return f"/d/{tenant.slug}/"
 

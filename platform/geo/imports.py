@@ -123,8 +123,6 @@ def import_run(*, records: list, columns: dict[str, str], handle_row: Callable, 
                 report.append({"row": record.row, "status": "duplicate", "message": dup.message, **dup.info})
             except ValidationError as exc:
                 report.append({"row": record.row, "status": "refused", "errors": sheet_errors(exc, columns)})
-            except PermissionError as exc:
-                report.append({"row": record.row, "status": "refused", "errors": {"row": [str(exc)]}})
         if preview:
             transaction.set_rollback(True)
     return report

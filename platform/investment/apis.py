@@ -6,38 +6,28 @@ selectors read. Lists that feed the map come out of PostgreSQL as GeoJSON text.
 import json
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import (
-    can_answer_review,
-    can_manage_investment,
-    can_read_district_envelopes,
-    can_review_investment,
-    can_view_commune,
-)
+from accounts import access
 from core.models import CapitalSource, Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE, POINT
 from geo.numbers import DateInputField, VndField, WholeNumberField
 from investment import exports, selectors, services
 from investment.models import (
-    InvestmentProject,
     PlanKind,
     ProjectGroup,
     ProjectManager,
     PublicInvestmentPlan,
     ReviewDecision,
 )
-from plans.models import PlanItem
-from proposals.models import Proposal
 
 DEFAULT_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 5000
@@ -95,8 +85,8 @@ def feature_collection_response(request, count, features_text, size, page):
 
 
 def require_manager(request):
-    if not can_manage_investment(request.user, request.tenant):
-        raise PermissionDenied(_("Only the district's Finance-Planning Office keeps the investment plan."))
+    """Refuse (403) anyone but the district's Finance-Planning Office before the body is read (the service asks again)."""
+    access.require_manage_investment(request.user, request.tenant)
 
 
 LIST_PARAMETERS = [
@@ -114,7 +104,9 @@ LIST_PARAMETERS = [
 
 # ---- plans ------------------------------------------------------------------------------------
 
-def plan_output(plan, *, detail=False):
+def plan_output(plan, *, detail=False, totals=True):
+    """A plan as the API shows it; with `detail`, its history and, with `totals` (district and province staff only,
+    `accounts.access.can_read_district_totals`), its district-wide allocations by year and source (VND)."""
     body = {
         "id": plan.pk,
         "kind": plan.kind,
@@ -128,8 +120,9 @@ def plan_output(plan, *, detail=False):
         "decision_date": plan.decision_date.isoformat() if plan.decision_date else None,
         "notes": plan.notes,
     }
-    if detail:
+    if detail and totals:
         body["allocations_by_year"] = {str(y): v for y, v in selectors.allocation_totals(plan=plan).items()}
+    if detail:
         body["history"] = [
             {"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "changes": e.changes,
              "actor": e.actor.username, "at": e.at.isoformat()}
@@ -183,12 +176,12 @@ class PlanDetailApi(APIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
-        return Response(plan_output(get_object_or_404(PublicInvestmentPlan, pk=pk), detail=True))
+        plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
+        return Response(plan_output(plan, detail=True, totals=access.can_read_district_totals(request.user, request.tenant)))
 
     @extend_schema(request=PlanUpdateInput, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request, pk):
-        require_manager(request)
-        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        plan = access.access_investment_plan_by_id(request.user, request.tenant, pk, for_write=True)
         data = PlanUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -204,8 +197,7 @@ class PlanTransitionApi(APIView):
 
     @extend_schema(request=PlanTransitionInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        require_manager(request)
-        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        plan = access.access_investment_plan_by_id(request.user, request.tenant, pk, for_write=True)
         data = PlanTransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         plan = services.plan_transition(plan=plan, actor=request.user, action=self.action, **data.validated_data)
@@ -217,7 +209,9 @@ class PlanAllocationsApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
-        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
+        access.require(access.can_read_district_totals(request.user, request.tenant),
+                       _("A commune sees its own projects, not the district's totals."))
         year = selectors.int_param(request, "year")
         if year is not None and year not in plan.years:
             raise ValidationError({"year": [_("Year %(year)s lies outside the plan's years.") % {"year": year}]})
@@ -242,9 +236,9 @@ class PlanEnvelopesApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
-        if not can_read_district_envelopes(request.user, request.tenant):
-            raise PermissionDenied(_("A commune sees its own envelopes on its plan cycle, not the district's."))
-        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
+        access.require(access.can_read_district_envelopes(request.user, request.tenant),
+                       _("A commune sees its own envelopes on its plan cycle, not the district's."))
         return Response(selectors.plan_envelopes(plan=plan, year=_plan_year(request, plan)))
 
 
@@ -253,7 +247,7 @@ class PlanExcelApi(APIView):
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
     def get(self, request, pk):
-        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         projects = selectors.project_queryset(user=request.user, district=request.tenant)
         content = exports.plan_workbook(plan=plan, projects=projects, district=request.tenant)
         response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -266,7 +260,7 @@ class PlanGeoJSONApi(APIView):
 
     @extend_schema(responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
     def get(self, request, pk):
-        plan = get_object_or_404(PublicInvestmentPlan, pk=pk)
+        plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         projects = selectors.project_queryset(user=request.user, district=request.tenant).filter(allocations__plan=plan)
         count, features = selectors.project_layer(projects=projects, limit=None, offset=0)
         body = '{"type":"FeatureCollection","name":%s,"count":%d,"features":%s}' % (json.dumps(plan.name), count, features)
@@ -417,9 +411,8 @@ class ProjectListApi(APIView):
         return Response(project_feature(project, user=request.user, district=request.tenant), status=201)
 
 
-def _visible_project(request, pk):
-    projects = selectors.project_queryset(user=request.user, district=request.tenant)
-    return get_object_or_404(projects.distinct(), pk=pk)
+def _visible_project(request, pk, *, for_write=False):
+    return access.access_project_by_id(request.user, request.tenant, pk, for_write=for_write)
 
 
 class ProjectDetailApi(APIView):
@@ -431,8 +424,7 @@ class ProjectDetailApi(APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request, pk):
-        require_manager(request)
-        project = _visible_project(request, pk)
+        project = _visible_project(request, pk, for_write=True)
         data = ProjectUpdateInput(data=feature_input(request.data), partial=True)
         data.is_valid(raise_exception=True)
         args = dict(data.validated_data)
@@ -449,8 +441,7 @@ class ProjectTransitionApi(APIView):
 
     @extend_schema(request=ProjectTransitionInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        require_manager(request)
-        project = _visible_project(request, pk)
+        project = _visible_project(request, pk, for_write=True)
         data = ProjectTransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         project = services.project_transition(project=project, actor=request.user, action=self.action, **data.validated_data)
@@ -462,8 +453,7 @@ class DisbursementApi(APIView):
 
     @extend_schema(request=DisbursementInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        require_manager(request)
-        project = _visible_project(request, pk)
+        project = _visible_project(request, pk, for_write=True)
         data = DisbursementInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.disbursement_record(project=project, actor=request.user, **data.validated_data)
@@ -504,16 +494,15 @@ class ReviewListApi(APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
-        if not can_review_investment(request.user, request.tenant):
-            raise PermissionDenied(_("Only the district's own staff record review decisions and notes."))
+        access.require(access.can_review_investment(request.user, request.tenant), _("Only the district's own staff record review decisions and notes."))
         data = ReviewInput(data=feature_input(request.data))
         data.is_valid(raise_exception=True)
         project = None
         if data.validated_data["project"] is not None:
-            project = get_object_or_404(InvestmentProject, pk=data.validated_data["project"])
+            project = access.access_project_by_id(request.user, request.tenant, data.validated_data["project"])
         plan_item = None
         if data.validated_data["plan_item"] is not None:
-            plan_item = get_object_or_404(PlanItem.objects.select_related("plan__cycle__commune"), pk=data.validated_data["plan_item"])
+            plan_item = access.access_plan_item_by_id(request.user, request.tenant, data.validated_data["plan_item"])
         review = services.review_create(
             district=request.tenant, actor=request.user, project=project, plan_item=plan_item, decision=data.validated_data["decision"],
             comment=data.validated_data["comment"], location=data.validated_data["geometry"],
@@ -527,9 +516,9 @@ class ReviewAnswerApi(APIView):
 
     @extend_schema(request=ReviewAnswerInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        review = get_object_or_404(selectors.review_queryset(user=request.user, district=request.tenant).distinct(), pk=pk)
-        if not can_answer_review(request.user, review.communes.values_list("pk", flat=True)):
-            raise PermissionDenied(_("Only the planning team of a commune concerned answers a review."))
+        review = access.access_review_by_id(request.user, request.tenant, pk)
+        access.require(access.can_answer_review(request.user, review.communes.values_list("pk", flat=True)),
+                       _("Only the planning team of a commune concerned answers a review."))
         data = ReviewAnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
         answer = services.review_answer(review=review, actor=request.user, text=data.validated_data["text"])
@@ -556,10 +545,7 @@ class PlanItemListApi(APIView):
 
 
 def _visible_plan_item(request, pk):
-    item = PlanItem.objects.select_related("plan__cycle__commune").filter(pk=pk).first()
-    if item is None or not can_view_commune(request.user, item.plan.cycle.commune):
-        raise Http404
-    return item
+    return access.access_plan_item_by_id(request.user, request.tenant, pk)
 
 
 class PlanItemDetailApi(APIView):
@@ -600,7 +586,7 @@ class ProposalChainApi(APIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
-        proposal = Proposal.objects.select_related("commune", "village").filter(pk=pk).first()
-        if proposal is None or not can_view_commune(request.user, proposal.commune):
-            raise Http404
+        # The proposal as its own route would show it: a village head follows the village's proposals and the
+        # commune's published ones, not another village's drafts.
+        proposal = access.access_proposal_by_id(request.user, request.tenant, pk)
         return Response(selectors.proposal_chain(user=request.user, district=request.tenant, proposal=proposal))

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+from accounts import access
 from accounts.access import visible_commune_ids
 from core.models import CapitalSource, Sector
 from geo.bbox import bbox_polygon
@@ -122,10 +123,7 @@ def project_queryset(*, user, district, request=None):
 
     District staff and province staff see every project; a commune (or its villages) those serving it.
     """
-    projects = InvestmentProject.objects.all()
-    visible = visible_commune_ids(user, district)
-    if visible is not None:
-        projects = projects.filter(communes__id__in=visible)
+    projects = access.project_scope(user, district, InvestmentProject.objects.all())
     if request is None:
         return projects
     status = _choice_list(request, "status", ProjectStatus.values)
@@ -201,10 +199,7 @@ def project_layer(*, projects, limit: int, offset: int) -> tuple[int, str]:
 def review_queryset(*, user, district, request=None):
     """Reviews this user may see (all for district and province staff, those concerning its commune for a commune),
     filtered by the request's `project`, `plan_item`, `kind`, `commune`, `bbox`."""
-    reviews = Review.objects.all()
-    visible = visible_commune_ids(user, district)
-    if visible is not None:
-        reviews = reviews.filter(communes__id__in=visible)
+    reviews = access.review_scope(user, district, Review.objects.all())
     if request is None:
         return reviews
     project = int_param(request, "project")

@@ -2,7 +2,8 @@
 
 Every write is atomic, checks its rules before it touches a row, and leaves an event row (who, when,
 from, to, what changed). A refused write raises ValidationError with field-level messages (a 400) and
-changes nothing. Access (who may call these) is decided by `accounts.access` in the API layer.
+changes nothing. Every write first asks `accounts.access` whether the actor may make it (AccessDenied, 403
+or 404), in the district of the connection's tenant.
 """
 from datetime import date
 
@@ -12,6 +13,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts import access
 from core.signals import announce_investment_changed
 from geo.guard import GeometryRejected, check_inside
 from geo.models import AdministrativeUnit
@@ -64,6 +66,7 @@ def _check_plan_years(*, kind, start_year, end_year):
 @transaction.atomic
 def plan_create(*, actor, kind: str, name: str, start_year: int, end_year: int | None = None, notes: str = "") -> PublicInvestmentPlan:
     """Create a draft plan; an annual plan's last year defaults to its first, a medium-term one's to four years later."""
+    access.require_manage_investment(actor, None)
     if end_year is None:
         end_year = start_year + (MEDIUM_TERM_YEARS - 1 if kind == PlanKind.MEDIUM_TERM else 0)
     _check_plan_years(kind=kind, start_year=start_year, end_year=end_year)
@@ -93,6 +96,7 @@ def _plain(value):
 @transaction.atomic
 def plan_update(*, plan: PublicInvestmentPlan, actor, reason: str = "", **fields) -> PublicInvestmentPlan:
     """Edit a plan's name, notes, years or decision. An approved plan changes only with a reason, kept as an amendment."""
+    access.require_manage_investment(actor, None)
     plan = PublicInvestmentPlan.objects.select_for_update().get(pk=plan.pk)
     changes = _field_changes(plan, fields)
     if not changes:
@@ -125,6 +129,7 @@ def plan_transition(
     *, plan: PublicInvestmentPlan, actor, action: str, note: str = "", decision_number: str = "", decision_date: date | None = None
 ) -> PublicInvestmentPlan:
     """Move a plan draft → submitted → approved (or back to draft); approval needs the decision's number and date."""
+    access.require_manage_investment(actor, None)
     plan = PublicInvestmentPlan.objects.select_for_update().get(pk=plan.pk)
     sources, target, event = PLAN_TRANSITIONS[action]
     if plan.state not in sources:
@@ -273,6 +278,7 @@ def project_create(
 
     Without an explicit list of communes, the project serves the communes its geometry touches.
     """
+    access.require_manage_investment(actor, district)
     check_inside(geom, district.unit)
     _check_project_years(start_year, end_year)
     _check_sources(total_investment, sources)
@@ -317,6 +323,7 @@ def project_update(
 
     Sources are checked against the (new) total; allocations of an approved plan change only with a reason.
     """
+    access.require_manage_investment(actor, district)
     project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
     communes_before = list(project.communes.values_list("code", flat=True))
     fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
@@ -400,6 +407,7 @@ def project_transition(
     Approval needs the investment decision (number and date), given now or already on the project;
     a suspension needs a reason.
     """
+    access.require_manage_investment(actor, None)
     project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
     sources, target = PROJECT_TRANSITIONS[action]
     if project.status not in sources:
@@ -442,6 +450,7 @@ def disbursement_record(
     *, project: InvestmentProject, actor, paid_on: date, amount: int, physical_progress: int | None = None, note: str = ""
 ) -> Disbursement:
     """Record money paid out and the physical progress at that date; disbursements never exceed the total investment."""
+    access.require_manage_investment(actor, None)
     project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
     if project.status in (ProjectStatus.PROPOSED, ProjectStatus.PREPARATION):
         raise ValidationError({"status": [_("Money is disbursed only on an approved project.")]})
@@ -481,6 +490,7 @@ def progress_record(*, project: InvestmentProject, actor, on: date, physical_pro
     the old and new values, is marked `lowered`, and its note says so. A project not yet approved has no
     works to measure, and a completed one stays at 100 %.
     """
+    access.require_manage_investment(actor, None)
     if isinstance(physical_progress, bool) or not isinstance(physical_progress, int) or not 0 <= physical_progress <= 100:
         raise ValidationError({"physical_progress": [_(PROGRESS_RANGE)]})
     if on is None:
@@ -520,6 +530,7 @@ def review_create(
     commune under the pin. A decision on a project also enters the project's history; the reviews of
     an item are its history (rows are never edited).
     """
+    access.require(access.can_review_investment(actor, district), _("Only the district's own staff record review decisions and notes."))
     if not comment.strip():
         raise ValidationError({"comment": [_("Write a comment.")]})
     if project is not None and plan_item is not None:
@@ -555,7 +566,9 @@ def review_create(
 
 @transaction.atomic
 def review_answer(*, review: Review, actor, text: str) -> ReviewAnswer:
-    """The commune's answer to a review decision or note."""
+    """The commune's answer to a review decision or note: the planning team of a commune it concerns (else 403)."""
+    access.require(access.can_answer_review(actor, review.communes.values_list("pk", flat=True)),
+                   _("Only the planning team of a commune concerned answers a review."))
     if not text.strip():
         raise ValidationError({"text": [_("Write an answer.")]})
     return ReviewAnswer.objects.create(review=review, text=text.strip(), author=actor)

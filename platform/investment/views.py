@@ -2,9 +2,9 @@
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
-from accounts.access import can_read_district_envelopes, can_review_investment, commune_unit_of, visible_commune_ids
-from accounts.models import Role
+from accounts.access import can_read_district_envelopes, can_review_investment, commune_unit_of, is_commune_team, visible_commune_ids
 from core.models import CapitalSource, Sector
 from investment import selectors
 from investment.models import ProjectStatus, ReviewDecision
@@ -38,6 +38,7 @@ def _envelope_table(request):
     return {"plans": plans, "plan": chosen, "year": year, "comparison": comparison}
 
 
+@require_safe
 def review_map(request):
     """Projects by status, sector and capital source and the communes' proposed works over the communes; a click opens
     the review panel. Beside the map, the chosen plan's allocations against step 2's envelope, by capital source."""
@@ -48,8 +49,8 @@ def review_map(request):
         "district": district.unit.code,
         "api": f"/d/{district.slug}/api/",
         "canReview": can_review_investment(user, district),
-        "canAnswer": user.role == Role.COMMUNE,
-        "ownCommune": commune.code if commune is not None and user.role == Role.COMMUNE else None,
+        "canAnswer": is_commune_team(user),
+        "ownCommune": commune.code if commune is not None and is_commune_team(user) else None,
         "scoped": visible_commune_ids(user, district) is not None,
         "statuses": dict(ProjectStatus.choices),
         "sectors": dict(Sector.choices),

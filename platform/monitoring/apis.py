@@ -6,7 +6,6 @@ scoped by `monitoring.selectors`, writes checked by `monitoring.services` (acces
 import json
 
 from django.conf import settings
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +30,6 @@ from geo.parsers import SafeJSONParser
 from monitoring import imports, selectors, services
 from monitoring.models import Activity, Frequency, PeriodicReport, ReportingPeriod, SupervisionFinding
 from plans.models import CommunePlan
-
 
 # --- output -----------------------------------------------------------------------------------------
 
@@ -232,7 +230,7 @@ class MEPlanListApi(APIView):
             raise ApiValidationError({"plan": [_("Name the approved commune plan (its id).")]})
         plan = CommunePlan.objects.select_related("cycle__commune").filter(pk=plan_id, cycle__commune__parent=request.tenant.unit).first()
         if plan is None or not access.can_view_commune(request.user, plan.cycle.commune):
-            raise Http404
+            raise access.not_found()
         me_plan = services.me_plan_create(actor=request.user, plan=plan)
         return Response(me_plan_data(me_plan, detail=True), status=status.HTTP_201_CREATED)
 
@@ -282,6 +280,7 @@ class EvaluationApi(APIView):
     @extend_schema(request=MEEvaluationInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
+        access.require(access.can_monitor_commune(request.user, me_plan.commune), _("You may not do this."))
         data = _valid(MEEvaluationInput, request.data)
         period = get_object_or_404(ReportingPeriod, pk=data.pop("period"))
         evaluation = services.council_evaluation_record(actor=request.user, me_plan=me_plan, period=period, **data)
@@ -526,14 +525,15 @@ class ProgressImportApi(APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
-        if not access.can_manage_investment(request.user, request.tenant):
-            raise PermissionError(_("Only the district's Finance-Planning Office updates investment progress."))
+        access.require(access.can_manage_investment(request.user, request.tenant),
+                       _("Only the district's Finance-Planning Office updates investment progress."))
         upload = request.FILES.get("file")
         if upload is None:
             raise ApiValidationError({"file": [_("Attach the sheet.")]})
         name = (upload.name or "").lower()
         if name.endswith(".xlsx"):
-            content_type = checked_file(upload, field="file").content_type
+            checked_file(upload, field="file")  # size and real type; the jailed reader does the rest
+            upload.seek(0)
         elif name.endswith(".csv"):
             if upload.size > settings.UPLOAD_MAX_BYTES:
                 raise ApiValidationError({"file": [_("The file is too large.")]})

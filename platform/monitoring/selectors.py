@@ -2,10 +2,8 @@
 import json
 
 from django.db.models import Prefetch
-from django.http import Http404
 
 from accounts import access
-from accounts.models import Role
 from geo.selectors import communes_of, villages_of
 from investment.models import InvestmentProject
 from monitoring.models import (
@@ -32,7 +30,7 @@ def me_plan_queryset(*, user, district):
 def me_plan_get(*, user, district, pk):
     me_plan = me_plan_queryset(user=user, district=district).filter(pk=pk).first()
     if me_plan is None:
-        raise Http404
+        raise access.not_found()
     return me_plan
 
 
@@ -40,15 +38,13 @@ def report_queryset(*, user, district):
     """Reports this user may read; a village head reads only the reports of the village."""
     reports = PeriodicReport.objects.select_related("me_plan__commune", "village", "period", "created_by").filter(
         me_plan__in=me_plan_queryset(user=user, district=district))
-    if user.role == Role.VILLAGE:
-        reports = reports.filter(village_id=user.unit_id)
-    return reports
+    return access.village_report_scope(user, reports)
 
 
 def report_get(*, user, district, pk):
     report = report_queryset(user=user, district=district).filter(pk=pk).first()
     if report is None:
-        raise Http404
+        raise access.not_found()
     return report
 
 

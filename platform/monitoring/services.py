@@ -2,7 +2,7 @@
 
 Every write is atomic, checks access and its rules before it touches a row, and leaves an event row
 for each state change (who, when, from, to, note). A refused write raises ValidationError (400) or
-PermissionError (403) and changes nothing. Disbursements and physical progress are recorded through
+`accounts.access.AccessDenied` (403) and changes nothing. Disbursements and physical progress are recorded through
 `investment.services.disbursement_record` and `investment.services.progress_record`, never written here.
 """
 import calendar
@@ -58,7 +58,7 @@ def today():
 
 
 def _forbidden(message=None):
-    return PermissionError(message or _("You may not do this."))
+    return access.forbidden(message or _("You may not do this."))
 
 
 def _decimal(value, field):

@@ -1,9 +1,9 @@
 """Dashboards of monitoring and evaluation: one commune's M&E plan, and the district's reporting status."""
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts import access
-from accounts.models import Role
 from monitoring import selectors, services
 from monitoring.models import Frequency, PeriodicReport, ReportStatus
 from plans.models import CommunePlan, PlanStatus
@@ -20,6 +20,7 @@ TEXT = {
 }
 
 
+@require_safe
 def commune_dashboard(request, pk):
     """A commune's M&E plan: indicators against target (chart), works on the map by progress, reporting status."""
     me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
@@ -35,7 +36,8 @@ def _forms(request, me_plan):
     The forms only call the monitoring API; these flags just avoid showing a form the API would refuse.
     """
     user = request.user
-    village = user.unit if user.role == Role.VILLAGE and user.unit and user.unit.parent_id == me_plan.commune_id else None
+    village = access.village_of_head(user)
+    village = village if village is not None and village.parent_id == me_plan.commune_id else None
     can_village = village is not None and access.can_report_for_village(user, village)
     can_accept_commune = access.can_accept_commune_report(user, me_plan.commune)
     can_monitor = access.can_monitor_commune(user, me_plan.commune)
@@ -85,6 +87,7 @@ def _forms(request, me_plan):
     return context
 
 
+@require_safe
 def district_dashboard(request):
     """Every commune's M&E plan and the reporting status of every commune and village for a period."""
     year = services.today().year

@@ -5,8 +5,8 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import can_view_commune, visible_commune_ids
-from accounts.models import Role
+from accounts import access
+from accounts.access import visible_commune_ids
 from core.models import PlanStep
 from core.selectors import deadlines_for
 from geo.selectors import communes_of
@@ -112,19 +112,13 @@ def cycle_list(*, user, district, plan_year=None):
 
 
 def cycle_get(*, user, pk):
-    """A cycle the user may see, or 404 (outside the user's scope looks like nothing)."""
-    cycle = PlanCycle.objects.select_related("commune").filter(pk=pk).first()
-    if cycle is None or not can_view_commune(user, cycle.commune):
-        raise Http404
-    return cycle
+    """A cycle the user may see, or AccessDenied (404: outside the user's scope looks like nothing)."""
+    return access.access_cycle_by_id(user, None, pk)
 
 
 def plan_get(*, user, pk):
-    """A plan version the user may see, or 404."""
-    plan = CommunePlan.objects.select_related("cycle__commune").filter(pk=pk).first()
-    if plan is None or not can_view_commune(user, plan.cycle.commune):
-        raise Http404
-    return plan
+    """A plan version the user may see, or AccessDenied (404)."""
+    return access.access_plan_by_id(user, None, pk)
 
 
 def plan_items(*, plan):
@@ -141,7 +135,7 @@ def orientations_for(*, user, plan_year=None, commune=None):
     A commune sees only its own envelopes beside its draft.
     """
     qs = Orientation.objects.all()
-    if not (user.role == Role.DISTRICT or user.is_superuser or user.role == Role.PROVINCE):
+    if not access.can_read_orientation_drafts(user):
         qs = qs.filter(published_at__isnull=False)
     if plan_year:
         qs = qs.filter(plan_year=plan_year)

@@ -3,18 +3,17 @@ import json
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from files.storage import public_file_url
 from accounts import access
+from files.storage import public_file_url
 from geo.bbox import bbox_polygon
 from geo.features import cluster_cell_degrees, feature_collection_response, page_numbers, parse_zoom
 from geo.imports import wants_preview
@@ -23,8 +22,16 @@ from proposals import selectors, services
 from proposals.imports import proposals_import
 from proposals.models import Proposal, ProposalEvent
 from proposals.serializers import (
-    AttachmentInput, DecisionInput, ImportInput, MergeInput, ProposalFeatureInput, ProposalFeatureUpdate,
-    PublishInput, RankInput, VillageMeetingInput, proposal_detail,
+    AttachmentInput,
+    DecisionInput,
+    ImportInput,
+    MergeInput,
+    ProposalFeatureInput,
+    ProposalFeatureUpdate,
+    PublishInput,
+    RankInput,
+    VillageMeetingInput,
+    proposal_detail,
 )
 
 LIST_PARAMETERS = [
@@ -38,11 +45,9 @@ LIST_PARAMETERS = [
 
 
 def _act(call):
-    """Run a service: PermissionError → 403, a missing row → 404; ValidationError goes to the API handler (400)."""
+    """Run a service: a missing row → 404; AccessDenied (404/403) and ValidationError (400) go to the API handler."""
     try:
         return call()
-    except PermissionError as exc:
-        raise PermissionDenied(str(exc))
     except Proposal.DoesNotExist:
         raise Http404
 
@@ -70,8 +75,16 @@ class ProposalListApi(APIView):
         return Response(proposal_detail(proposal), status=201)
 
 
-def visible_proposal(request, pk):
-    return get_object_or_404(selectors.proposals_visible_to(request.user, request.tenant).select_related("commune", "village"), pk=pk)
+def visible_proposal(request, pk, *, for_write=False):
+    """The proposal if the caller may read it (and edit it, `for_write`), checked before the body is read."""
+    return access.access_proposal_by_id(request.user, request.tenant, pk, for_write=for_write)
+
+
+def decided_proposal(request, pk):
+    """The proposal if the caller is its commune's planning team (decisions, merges), checked before the body is read."""
+    proposal = visible_proposal(request, pk)
+    access.require(access.can_plan_for_commune(request.user, proposal.commune), _("Only the commune's planning team decides on its proposals."))
+    return proposal
 
 
 class ProposalDetailApi(APIView):
@@ -83,7 +96,7 @@ class ProposalDetailApi(APIView):
 
     @extend_schema(request=ProposalFeatureUpdate, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request, pk):
-        visible_proposal(request, pk)
+        visible_proposal(request, pk, for_write=True)
         feature = ProposalFeatureUpdate(data=request.data, partial=False)
         feature.is_valid(raise_exception=True)
         data = feature.validated_data
@@ -99,7 +112,7 @@ class ProposalDecisionApi(APIView):
     decision = None
     @extend_schema(request=DecisionInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        visible_proposal(request, pk)
+        decided_proposal(request, pk)
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         proposal = _act(lambda: services.proposal_decide(
@@ -125,7 +138,7 @@ class ProposalMergeApi(APIView):
 
     @extend_schema(request=MergeInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        visible_proposal(request, pk)
+        decided_proposal(request, pk)
         data = MergeInput(data=request.data)
         data.is_valid(raise_exception=True)
         duplicates = data.validated_data["duplicates"]
@@ -143,7 +156,7 @@ class ProposalAttachmentApi(APIView):
 
     @extend_schema(request={"multipart/form-data": AttachmentInput}, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        visible_proposal(request, pk)
+        visible_proposal(request, pk, for_write=True)
         data = AttachmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = _act(lambda: services.attachment_add(actor=request.user, proposal_id=pk, upload=data.validated_data["file"]))
@@ -187,15 +200,15 @@ class ProposalImportApi(APIView):
 
     @extend_schema(request={"multipart/form-data": ImportInput}, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
-        if not access.can_import_proposals(request.user):
-            raise PermissionError(_("Only a commune planning team or a village head imports proposals."))
+        # Refused before the file is read (a hostile file costs nothing to a role that may not import).
+        access.require(access.can_import_proposals(request.user), _("Only a commune planning team or a village head imports proposals."))
         data = ImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise ValidationError({"file": [_("The file is larger than the limit of %(limit)s MB.") % {"limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}]})
-        default_commune = data.validated_data.get("commune") or (request.user.unit.code if request.user.role == "commune" else
-                                                                   request.user.unit.parent.code if request.user.role == "village" else None)
+        own = access.commune_unit_of(request.user)
+        default_commune = data.validated_data.get("commune") or (own.code if own is not None else None)
         report = proposals_import(actor=request.user, district=request.tenant, upload=upload, default_commune=default_commune,
                                   preview=wants_preview(request))
         return Response(report)
@@ -247,7 +260,7 @@ class VillageMeetingListApi(APIView):
 class VillageMeetingDetailApi(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
-        meeting = get_object_or_404(selectors.meetings_visible_to(request.user, request.tenant), pk=pk)
+        meeting = access.access_meeting_by_id(request.user, request.tenant, pk)
         feature = meeting_feature(meeting)
         feature["properties"]["proposals"] = [
             {"id": p.pk, "title": p.title, "priority": p.priority, "status": p.status} for p in meeting.proposals.order_by("priority", "id")
@@ -293,6 +306,8 @@ class PublicProposalAttachmentsApi(APIView):
 
     @extend_schema(operation_id="public_proposal_attachments", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
-        proposal = get_object_or_404(Proposal, pk=pk, is_published=True)
+        proposal = Proposal.objects.filter(pk=pk, is_published=True).first()
+        if proposal is None:
+            raise Http404
         return Response([{"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size, "url": public_file_url(a.file)}
                          for a in proposal.attachments.all()])

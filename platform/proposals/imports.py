@@ -18,6 +18,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from accounts.access import AccessDenied
 from core.models import Sector
 from geo.imports import RowDuplicate, flatten_errors, import_run, map_columns, read_upload, row_values
 from geo.models import AdministrativeUnit
@@ -160,10 +161,13 @@ def proposals_import(*, actor, district, upload, default_commune=None, preview=F
         if existing is not None:
             raise RowDuplicate(_("Same title, village and place as proposal %(id)s: not written again.") % {"id": existing.pk},
                                id=existing.pk, title=existing.title)
-        proposal = proposal_create(
-            actor=actor, district=district, geom=geom, commune_code=props.pop("commune"),
-            village_code=props.pop("village", None) or None, meeting_id=props.pop("meeting", None), **props,
-        )
+        try:
+            proposal = proposal_create(
+                actor=actor, district=district, geom=geom, commune_code=props.pop("commune"),
+                village_code=props.pop("village", None) or None, meeting_id=props.pop("meeting", None), **props,
+            )
+        except AccessDenied as exc:  # this row's commune or village is not the importer's: refuse the row, not the file
+            raise ValidationError({"commune": [exc.message]})
         return {"id": proposal.pk, "title": proposal.title}
 
     rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview)

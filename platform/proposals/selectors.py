@@ -4,10 +4,8 @@ Lists are built as GeoJSON inside PostgreSQL (one query for the page, one for th
 per-object serializer costs tens of times the database time on large layers.
 """
 from django.db import connection
-from django.db.models import Q
 
 from accounts import access
-from accounts.models import Role
 from geo.bbox import bbox_polygon
 from geo.features import grid_clusters_sql
 from geo.text import fold
@@ -22,14 +20,7 @@ def district_counts():
 def proposals_visible_to(user, district):
     """The proposals this user may read in this district: all for district and province staff, the
     commune's for its planning team, the village's own and the commune's published ones for a village head."""
-    proposals = Proposal.objects.all()
-    if access.is_province_wide(user) or user.role == Role.DISTRICT:
-        return proposals
-    if user.role == Role.COMMUNE:
-        return proposals.filter(commune_id=user.unit_id)
-    if user.role == Role.VILLAGE:
-        return proposals.filter(Q(village_id=user.unit_id) | Q(commune_id=user.unit.parent_id, is_published=True))
-    return proposals.none()
+    return access.proposal_scope(user, Proposal.objects.all())
 
 
 def proposal_filter(proposals, params):
@@ -108,12 +99,6 @@ def proposal_clusters(proposals, *, cell_degrees):
 
 
 def meetings_visible_to(user, district):
-    meetings = VillageMeeting.objects.select_related("commune", "village", "created_by")
-    if access.is_province_wide(user) or user.role == Role.DISTRICT:
-        return meetings
-    if user.role == Role.COMMUNE:
-        return meetings.filter(commune_id=user.unit_id)
-    if user.role == Role.VILLAGE:
-        return meetings.filter(village_id=user.unit_id)
-    return meetings.none()
+    """The village meetings this user may read in this district (`accounts.access.meeting_scope`)."""
+    return access.meeting_scope(user, VillageMeeting.objects.select_related("commune", "village", "created_by"))
 

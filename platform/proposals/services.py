@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import Role
 from core.models import PlanStep
 from core.selectors import step_due_date
 from core.signals import announce_investment_changed
@@ -86,7 +85,7 @@ def _record(proposal, action, actor, *, from_status="", note=""):
 
 def _source_for(actor, village, source_kind):
     """Who proposes: a village head's proposals come from the village meeting; the team picks a unit kind."""
-    if actor.role == Role.VILLAGE:
+    if access.village_of_head(actor) is not None:
         return SourceKind.VILLAGE
     if source_kind:
         return source_kind
@@ -99,8 +98,7 @@ def village_meeting_create(*, actor, district, commune_code, village_code, held_
     """Record a village meeting of step 1 (by the village head, or the commune team for one of its villages)."""
     commune = commune_in_district(district=district, code=commune_code)
     village = village_in_commune(commune=commune, code=village_code)
-    if not access.can_propose_in(actor, commune, village):
-        raise PermissionError(_("You may not record meetings for this village."))
+    access.require(access.can_propose_in(actor, commune, village), _("You may not record meetings for this village."))
     errors = {}
     if women > participants:
         errors["women"] = _("Cannot exceed the number of participants.")
@@ -123,16 +121,15 @@ def village_meeting_create(*, actor, district, commune_code, village_code, held_
 def proposal_create(*, actor, district, commune_code, geom, title, sector, estimated_cost, village_code=None,
                     meeting_id=None, plan_year=None, source_kind=None, **details) -> Proposal:
     """Submit a proposal pinned on the map. Refuses (400) a place outside the commune, a village not in it,
-    negative money, resources above the cost; refuses (PermissionError → 403) a proposer outside the commune or village.
+    negative money, resources above the cost; refuses (AccessDenied → 403) a proposer outside the commune or village.
     Submissions after the step-1 deadline are kept and flagged late."""
     commune = commune_in_district(district=district, code=commune_code)
-    if not access.can_propose_in(actor, commune):
-        raise PermissionError(_("You may not submit proposals for this commune or village."))
-    if actor.role == Role.VILLAGE and not village_code:
-        village_code = actor.unit.code
+    access.require(access.can_propose_in(actor, commune), _("You may not submit proposals for this commune or village."))
+    own_village = access.village_of_head(actor)
+    if own_village is not None and not village_code:
+        village_code = own_village.code
     village = village_in_commune(commune=commune, code=village_code) if village_code else None
-    if not access.can_propose_in(actor, commune, village):
-        raise PermissionError(_("You may not submit proposals for this commune or village."))
+    access.require(access.can_propose_in(actor, commune, village), _("You may not submit proposals for this commune or village."))
     meeting = None
     if meeting_id is not None:
         meeting = VillageMeeting.objects.filter(pk=meeting_id, commune=commune).first()
@@ -165,10 +162,11 @@ def proposal_create(*, actor, district, commune_code, geom, title, sector, estim
 
 @transaction.atomic
 def proposal_update(*, actor, proposal_id, geom=None, **changes) -> Proposal:
-    """Edit a proposal that the team has not decided yet, by its proposer's village head or the commune team."""
+    """Edit a proposal that the team has not decided yet, by its own village's head or the commune team
+    (`accounts.access.can_edit_proposal`: a commune-level proposal is the team's alone). AccessDenied: 404 for a
+    proposal the actor may not read, 403 for one the actor reads but may not edit."""
+    access.access_proposal_by_id(actor, connection.tenant, proposal_id, for_write=True)
     proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
-    if not access.can_propose_in(actor, proposal.commune, proposal.village):
-        raise PermissionError(_("You may not edit this proposal."))
     sector_before = proposal.sector
     if proposal.status != ProposalStatus.SUBMITTED:
         raise ValidationError({"status": _("A proposal can be edited only until the planning team decides on it.")})
@@ -199,9 +197,9 @@ DECISIONS = {
 @transaction.atomic
 def proposal_decide(*, actor, proposal_id, decision, reason="") -> Proposal:
     """The planning team accepts a proposal into the draft plan, defers it, or rejects it with a reason the proposer sees."""
+    access.access_proposal_by_id(actor, connection.tenant, proposal_id)
     proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
-    if not access.can_plan_for_commune(actor, proposal.commune):
-        raise PermissionError(_("Only the commune's planning team decides on its proposals."))
+    access.require(access.can_plan_for_commune(actor, proposal.commune), _("Only the commune's planning team decides on its proposals."))
     to_status, allowed_from = DECISIONS[decision]
     if proposal.status not in allowed_from:
         raise ValidationError({"status": _("A proposal that is %(status)s cannot be %(decision)s.") % {
@@ -221,12 +219,13 @@ def proposal_decide(*, actor, proposal_id, decision, reason="") -> Proposal:
 def proposal_merge(*, actor, keep_id, duplicate_ids) -> Proposal:
     """Merge duplicates (two villages asking for the same road) into one proposal that keeps every origin."""
     ids = sorted({keep_id, *duplicate_ids})
-    rows = {p.pk: p for p in Proposal.objects.select_for_update().filter(pk__in=ids)}
+    access.access_proposal_by_id(actor, connection.tenant, keep_id)
+    visible = access.proposal_scope(actor, Proposal.objects.filter(pk__in=ids))
+    rows = {p.pk: p for p in visible.select_for_update()}
     if len(rows) != len(ids) or not duplicate_ids or keep_id in duplicate_ids:
         raise ValidationError({"duplicates": _("Name other existing proposals to merge into this one.")})
     keep = rows[keep_id]
-    if not access.can_plan_for_commune(actor, keep.commune):
-        raise PermissionError(_("Only the commune's planning team merges its proposals."))
+    access.require(access.can_plan_for_commune(actor, keep.commune), _("Only the commune's planning team merges its proposals."))
     for pk in duplicate_ids:
         duplicate = rows[pk]
         if duplicate.commune_id != keep.commune_id:
@@ -251,8 +250,7 @@ def proposal_merge(*, actor, keep_id, duplicate_ids) -> Proposal:
 def proposals_rank(*, actor, district, commune_code, ordered_ids) -> list[Proposal]:
     """Set the commune's priority order: the first id is priority 1. Unlisted proposals lose their rank."""
     commune = commune_in_district(district=district, code=commune_code)
-    if not access.can_plan_for_commune(actor, commune):
-        raise PermissionError(_("Only the commune's planning team ranks its proposals."))
+    access.require(access.can_plan_for_commune(actor, commune), _("Only the commune's planning team ranks its proposals."))
     if len(set(ordered_ids)) != len(ordered_ids):
         raise ValidationError({"order": _("Each proposal may appear once.")})
     proposals = {p.pk: p for p in Proposal.objects.select_for_update().filter(commune=commune).exclude(status=ProposalStatus.MERGED)}
@@ -274,8 +272,7 @@ def proposals_rank(*, actor, district, commune_code, ordered_ids) -> list[Propos
 def proposals_publish(*, actor, district, commune_code, ids=None) -> int:
     """Publish the commune's proposals (all not yet published, or those named) so that citizens see them."""
     commune = commune_in_district(district=district, code=commune_code)
-    if not access.can_plan_for_commune(actor, commune):
-        raise PermissionError(_("Only the commune's planning team publishes its proposals."))
+    access.require(access.can_plan_for_commune(actor, commune), _("Only the commune's planning team publishes its proposals."))
     proposals = Proposal.objects.select_for_update().filter(commune=commune, is_published=False)
     if ids is not None:
         proposals = proposals.filter(pk__in=ids)
@@ -291,9 +288,8 @@ def proposals_publish(*, actor, district, commune_code, ids=None) -> int:
 def attachment_add(*, actor, proposal_id, upload) -> Attachment:
     """Attach a photo or document to a proposal, checked for size, real type and name (`files.uploads.checked_file`;
     photos re-encoded), stored under the district's schema with a random name."""
-    proposal = Proposal.objects.get(pk=proposal_id)
-    if not access.can_propose_in(actor, proposal.commune, proposal.village):
-        raise PermissionError(_("You may not add files to this proposal."))
+    proposal = access.access_proposal_by_id(actor, connection.tenant, proposal_id)
+    access.require(access.can_edit_proposal(actor, proposal), _("You may not add files to this proposal."))
     # Files are part of what the team decides on and what the public sees once published: like the text,
     # they can be added only until the team decides.
     if proposal.status != ProposalStatus.SUBMITTED:

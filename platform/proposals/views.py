@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts import access
-from accounts.models import Role
 from core.models import Sector
 from geo.selectors import communes_of, villages_of
 from proposals.models import Proposal, ProposalStatus, SourceKind
@@ -30,7 +29,7 @@ def proposals_page(request):
         "commune": commune,
         "communes": communes if own is None else [],
         "villages": list(villages_of(commune)),
-        "own_village": user.unit if user.role == Role.VILLAGE else None,
+        "own_village": access.village_of_head(user),
         "can_propose": access.can_propose_in(user, commune),
         "can_plan": access.can_plan_for_commune(user, commune),
         "sectors": Sector.choices,

@@ -14,7 +14,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import can_compare_province, is_province_wide
+from accounts.access import can_compare_province, require
 from core.models import CapitalSource, Sector
 from geo.bbox import parse_bbox
 from geo.models import AdministrativeUnit
@@ -27,8 +27,7 @@ class ProvinceCyclesApi(APIView):
     """GET /api/plans/cycles/?plan_year=: per district, cycles per step, published and overdue (province staff, Đ15)."""
 
     def get(self, request):
-        if not is_province_wide(request.user):
-            return Response({"detail": _("Province staff only.")}, status=403)
+        require(can_compare_province(request.user), _("Province staff only."))
         year = request.query_params.get("plan_year", "")
         if not year.isdigit():
             return Response({"plan_year": [_("A year, e.g. 2027.")]}, status=400)
@@ -38,10 +37,7 @@ class ProvinceCyclesApi(APIView):
 class ProvinceOnly(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if not can_compare_province(request.user):
-            from rest_framework.exceptions import PermissionDenied
-
-            raise PermissionDenied(_("Province staff only."))
+        require(can_compare_province(request.user), _("Province staff only."))
 
 
 class FilterInput(serializers.Serializer):

@@ -1,12 +1,11 @@
 """Province pages: the comparison of public investment (a choropleth of districts or communes, side by side, equity,
 exports) and every district's plan cycles (Đ15)."""
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.access import can_compare_province, is_province_wide
+from accounts.access import can_compare_province, require
 from core.models import CapitalSource, Sector
 from plans.models import PUBLISHED, STEP_CHOICES
 from plans.selectors import dashboard_year
@@ -19,8 +18,7 @@ def compare_page(request):
     """Province staff compare where public investment goes; everyone else is refused (403) or sent to log in."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not can_compare_province(request.user):
-        raise PermissionDenied
+    require(can_compare_province(request.user), _("Province staff only."))
     config = {
         "api": "/api/province/",
         "measures": {k: str(v) for k, v in MEASURE_LABELS.items()},
@@ -51,8 +49,7 @@ def plans_page(request):
     """The province: every district's cycles for a plan year, per step, published and overdue (a table), and every commune on a map."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not is_province_wide(request.user):
-        raise PermissionDenied
+    require(can_compare_province(request.user), _("Province staff only."))
     year = request.GET.get("plan_year", "")
     year = int(year) if year.isdigit() else dashboard_year()
     steps = [(value, label) for value, label in STEP_CHOICES]

@@ -1,9 +1,11 @@
 """Đ6 and Đ16.3: the People's Council resolution and the district's approval decision."""
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import access
 from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
@@ -23,6 +25,7 @@ class ResolutionApi(APIView):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
+        access.require(access.can_plan_for_commune(request.user, plan.cycle.commune), _("Only the commune's planning team may do this."))
         data = _valid(ApprovalInput, request.data)
         plan = services.plan_record_resolution(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
         return Response(plan_data(plan))
@@ -35,6 +38,7 @@ class DistrictApprovalApi(APIView):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
+        access.require(access.can_review_commune(request.user, plan.cycle.commune), _("Only the district's Finance-Planning Office may do this."))
         data = _valid(ApprovalInput, request.data)
         plan = services.plan_record_district_approval(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
         return Response(plan_data(plan))

@@ -1,10 +1,10 @@
 """Steps 3 and 5 (Đ5.3, Đ5.5): conferences, the comment window, moderation and answers."""
-from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import access
 from geo.numbers import DateInputField, WholeNumberField
 from plans import selectors, services
 from plans.apis.common import _text, _valid, plan_data
@@ -64,11 +64,12 @@ def _comment_item(plan, item_id):
 
 
 class CommentListApi(APIView):
-    """GET every public comment of a version (for moderation); POST one given at the commune office (typed in by the team)."""
+    """GET the public comments of a version (every one for those who moderate or oversee them, the published ones for a
+    village head); POST one given at the commune office (typed in by the team)."""
 
     def get(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        return Response([_comment_data(c) for c in plan.public_comments.all()])
+        return Response([_comment_data(c) for c in access.comment_scope(request.user, plan.cycle.commune, plan.public_comments.all())])
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
@@ -97,8 +98,4 @@ class CommentAnswerApi(APIView):
 
 
 def _comment_for(request, pk):
-    comment = PublicComment.objects.filter(pk=pk).first()
-    if comment is None:
-        raise Http404
-    selectors.plan_get(user=request.user, pk=comment.plan_id)
-    return comment
+    return access.access_comment_by_id(request.user, request.tenant, pk)

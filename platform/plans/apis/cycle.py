@@ -5,6 +5,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import access
 from geo.models import AdministrativeUnit
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
@@ -61,6 +62,7 @@ class EvidenceApi(APIView):
 
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
+        access.require(access.can_act_in_cycle(request.user, cycle.commune), _("Your role does not own this action."))
         title = _text(request, "title").strip()
         if not title:
             return Response({"title": [_("This field is required.")]}, status=400)

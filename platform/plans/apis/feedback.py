@@ -1,10 +1,10 @@
 """Step 4 (Đ5.4, Đ16.2): the district's comments and the team's answers."""
-from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import access
 from core.models import Sector
 from plans import selectors, services
 from plans.apis.common import _text, _valid
@@ -46,9 +46,6 @@ class FeedbackListApi(APIView):
 
 class FeedbackAnswerApi(APIView):
     def post(self, request, pk):
-        feedback = DistrictFeedback.objects.filter(pk=pk).first()
-        if feedback is None:
-            raise Http404
-        selectors.plan_get(user=request.user, pk=feedback.plan_id)
+        feedback = access.access_feedback_by_id(request.user, request.tenant, pk)
         feedback = services.feedback_answer(actor=request.user, feedback=feedback, answer=_text(request, "answer")[:5000])
         return Response(_feedback_data(feedback))

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import access
 from geo.numbers import DateInputField
 from plans import selectors, services
 from plans.apis.common import _valid
@@ -28,6 +29,7 @@ class ActionProgrammeApi(APIView):
 
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
+        access.require(access.can_plan_for_commune(request.user, cycle.commune), _("Only the commune's planning team may do this."))
         data = _valid(self.Input, request.data)
         tasks = []
         for i, t in enumerate(data.pop("tasks")):

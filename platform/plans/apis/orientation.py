@@ -1,10 +1,10 @@
 """Step 2 (Đ5.2): the district's orientation and envelopes; a commune reads its own."""
-from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import access
 from accounts.access import commune_unit_of
 from core.links import is_safe_link
 from plans import selectors, services
@@ -72,10 +72,6 @@ class OrientationListApi(APIView):
 
 class OrientationPublishApi(APIView):
     def post(self, request, pk):
-        from plans.models import Orientation
-
-        orientation = Orientation.objects.filter(pk=pk).first()
-        if orientation is None:
-            raise Http404
+        orientation = access.access_orientation_by_id(request.user, request.tenant, pk, for_write=True)
         services.orientation_publish(actor=request.user, orientation=orientation)
         return Response({"id": orientation.pk, "published": True})

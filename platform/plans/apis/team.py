@@ -1,8 +1,10 @@
 """Đ3: the commune planning team."""
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import access
 from geo.numbers import DateInputField
 from plans import selectors, services
 from plans.apis.common import _valid, cycle_data
@@ -25,6 +27,7 @@ class TeamApi(APIView):
 
     def put(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
+        access.require(access.can_plan_for_commune(request.user, cycle.commune), _("Only the commune's planning team may do this."))
         data = _valid(self.Input, request.data)
         members = []
         for i, m in enumerate(data["members"]):

@@ -1,10 +1,10 @@
 """Plan versions (Đ5.3–Đ5.5): the draft, items (GeoJSON), targets, new versions, amendments, comparison."""
-from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import access
 from core.models import Sector
 from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
@@ -14,7 +14,6 @@ from plans import selectors, services
 from plans.apis.common import PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data
 from plans.models import (
     PlanItem,
-    SocioEconomicTarget,
 )
 from proposals.models import Proposal
 
@@ -96,10 +95,7 @@ class PlanItemDetailApi(APIView):
     """PATCH an item (a GeoJSON Feature with the properties to change) or DELETE it, while its version is being written."""
 
     def _item(self, request, pk):
-        item = PlanItem.objects.select_related("plan").filter(pk=pk).first()
-        if item is None:
-            raise Http404
-        selectors.plan_get(user=request.user, pk=item.plan_id)
+        item = access.access_plan_item_by_id(request.user, request.tenant, pk)
         return item
 
     def patch(self, request, pk):
@@ -133,10 +129,7 @@ class TargetListApi(APIView):
 
 class TargetDetailApi(APIView):
     def delete(self, request, pk):
-        target = SocioEconomicTarget.objects.filter(pk=pk).first()
-        if target is None:
-            raise Http404
-        selectors.plan_get(user=request.user, pk=target.plan_id)
+        target = access.access_target_by_id(request.user, request.tenant, pk)
         services.target_delete(actor=request.user, target=target)
         return Response(status=204)
 

@@ -1,7 +1,7 @@
 """Writes of the plan cycle, one module per step of the Decision. Every state change locks its row, checks the source state, and records who/when/from/to.
 
 Refusals raise django's ValidationError (a 400 with the reason) when the request is wrong for the
-state of things, and PermissionDenied (a 403) when the user's role does not own the action; in
+state of things, and `accounts.access.AccessDenied` (a 403) when the user's role does not own the action; in
 both cases nothing is written (each service is one transaction). Callers import from `plans.services`.
 """
 from plans.services.approval import (  # noqa: F401

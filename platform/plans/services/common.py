@@ -1,10 +1,11 @@
 """What every write of the plan cycle shares: role checks, step checks, row locks, file checks, the plan event."""
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.access import (
     can_plan_for_commune,
     can_review_commune,
+    forbidden,
 )
 from core.models import PlanStep
 from files.uploads import checked_file
@@ -17,7 +18,7 @@ from plans.models import (
 
 
 def _forbidden(message=None):
-    return PermissionDenied(message or _("Your role does not own this action."))
+    return forbidden(message or _("Your role does not own this action."))
 
 
 def _require_commune_team(actor, commune):

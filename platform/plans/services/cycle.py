@@ -5,7 +5,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_plan_for_commune, can_review_commune
+from accounts.access import can_act_for_step_owner, can_open_cycle
 from core.models import PlanStep
 from core.signals import announce_cycle_changed
 from geo.models import AdministrativeUnit
@@ -31,7 +31,7 @@ from plans.services.team import team_check
 @transaction.atomic
 def cycle_create(*, actor, commune: AdministrativeUnit, plan_year: int) -> PlanCycle:
     """Open a commune's cycle for a plan year: by its planning team, or by the district for one of its communes."""
-    if not (can_plan_for_commune(actor, commune) or can_review_commune(actor, commune)):
+    if not can_open_cycle(actor, commune):
         raise _forbidden()
     if not 2016 <= plan_year <= 2100:
         raise ValidationError({"plan_year": [_("Not a plan year.")]})
@@ -53,8 +53,7 @@ def cycle_step_complete(*, actor, cycle: PlanCycle, step: str, note: str = "") -
         raise ValidationError({"step": [_("Unknown step.")]})
     cycle = _lock_cycle(cycle)
     owner = STEP_OWNER[PlanStep(step)]
-    allowed = can_plan_for_commune(actor, cycle.commune) if owner == Owner.COMMUNE else can_review_commune(actor, cycle.commune)
-    if not allowed:
+    if not can_act_for_step_owner(actor, cycle.commune, commune_owns=owner == Owner.COMMUNE):
         raise _forbidden(_("This step is done by the %(owner)s.") % {"owner": owner.label})
     if cycle.step != step:
         raise ValidationError({"step": [_("Steps are done in order: the current step is %(now)s.") % {"now": cycle.get_step_display()}]})
@@ -137,8 +136,7 @@ def evidence_add(*, actor, cycle: PlanCycle, step: str, title: str, file=None) -
     if step not in PlanStep.values:
         raise ValidationError({"step": [_("Unknown step.")]})
     owner = STEP_OWNER[PlanStep(step)]
-    allowed = can_plan_for_commune(actor, cycle.commune) if owner == Owner.COMMUNE else can_review_commune(actor, cycle.commune)
-    if not allowed:
+    if not can_act_for_step_owner(actor, cycle.commune, commune_owns=owner == Owner.COMMUNE):
         raise _forbidden()
     file = _check_file(file, "file")
     evidence = StepEvidence(cycle=cycle, step=step, title=title, added_by=actor)

@@ -1,12 +1,12 @@
 """Step 2 (Đ5.2): the district's orientation, documents and indicative envelopes per commune."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.models import Role
+from accounts.access import can_orient_communes
 from core.links import is_safe_link
 from core.models import CapitalSource, Sector
 from geo.models import AdministrativeUnit
@@ -30,7 +30,7 @@ def orientation_create(*, actor, district_unit, plan_year: int, title: str, summ
     documents: [{"title": str, "url": str (optional)}]; a url must be http(s) or relative
     (core.links.is_safe_link), otherwise ValidationError {"documents": [...]} and nothing is saved.
     """
-    if not (actor.role == Role.DISTRICT and actor.unit_id == district_unit.pk):
+    if not can_orient_communes(actor, district_unit.tenant):
         raise _forbidden(_("Only the district's Finance-Planning Office may do this."))
     orientation = Orientation(plan_year=plan_year, title=title, summary=summary, expected_programmes=expected_programmes, created_by=actor)
     orientation.full_clean()
@@ -62,7 +62,7 @@ def orientation_create(*, actor, district_unit, plan_year: int, title: str, summ
 def orientation_publish(*, actor, orientation: Orientation) -> Orientation:
     """Send the orientation to the communes; from then on they see it beside their draft."""
     orientation = Orientation.objects.select_for_update().get(pk=orientation.pk)
-    if actor.role != Role.DISTRICT:
+    if not can_orient_communes(actor, connection.tenant):
         raise _forbidden(_("Only the district's Finance-Planning Office may do this."))
     if orientation.published_at:
         raise ValidationError({"orientation": [_("Already published.")]})
