@@ -64,8 +64,8 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from geo.models import AdministrativeUnit
-    from proposals.selectors import FEATURE_SQL
     from proposals.models import Proposal
+    from proposals.selectors import FEATURE_SQL
 
     user, district = seed(args.proposals)
     client = Client(HTTP_HOST="localhost")

@@ -236,9 +236,8 @@ def png_header(width, height):
 
 
 def test_a_photo_with_too_many_pixels_is_refused_before_decoding(settings):
-    from rest_framework.exceptions import ValidationError as ApiValidationError
-
     from django.core.exceptions import ValidationError
+    from rest_framework.exceptions import ValidationError as ApiValidationError
 
     from files.uploads import checked_file
 

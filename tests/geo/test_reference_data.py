@@ -9,7 +9,6 @@ from django.db import connection
 
 from geo.models import AdministrativeUnit
 from tenants.models import District
-
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "platform" / "fixtures" / "bac-ninh"

@@ -1,11 +1,10 @@
 """The M&E chain through the API: M&E plan → village reports → commune report → district acceptance."""
-from decimal import Decimal
 
 import pytest
 from django.db import connection
 
-from investment.models import Disbursement, InvestmentProject
-from monitoring.models import Indicator, MEPlan, MEPlanEvent, PeriodicReport, ReportEvent
+from investment.models import Disbursement
+from monitoring.models import Indicator, MEPlan, MEPlanEvent, ReportEvent
 from monitoring.services import periods_ensure
 from tests.monitoring.factories import VILLAGES, approved_plan, project_in_commune
 

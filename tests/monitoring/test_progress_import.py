@@ -54,7 +54,8 @@ def test_excel_sheet_and_who_may_send_it(district, client_for):
     buffer = io.BytesIO()
     book.save(buffer)
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    upload = lambda: SimpleUploadedFile("tien-do.xlsx", buffer.getvalue(), xlsx)
+    def upload():
+        return SimpleUploadedFile("tien-do.xlsx", buffer.getvalue(), xlsx)
     assert client_for("xa.09193").post(URL, {"file": upload()}).status_code == 403
     assert client_for("tinh").post(URL, {"file": upload()}).status_code == 403
     response = client_for("huyen.yen-phong").post(URL, {"file": upload()})

@@ -4,10 +4,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from investment.models import Disbursement, InvestmentProject, ProjectEvent
+from monitoring import services
 from monitoring.models import ProjectProgress
 from tests.monitoring.factories import approved_plan, project_in_commune
 from tests.monitoring.test_chain import API, approved_me_plan, patch, post
-from monitoring import services
 
 pytestmark = pytest.mark.django_db
 IMPORT = API + "progress-import/"

@@ -1,8 +1,7 @@
 """Bad input is a clear 400 and changes nothing; lateness is computed from the due dates."""
 import base64
 import json
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -138,7 +137,8 @@ def test_late_and_missing_reports_are_computed_from_due_dates(setup):
     assert (q1.starts_on, q1.ends_on) == (date(q1.year, 1, 1), date(q1.year, 3, 31))
     assert (q1.village_due_on, q1.commune_due_on) == (date(q1.year, 4, 5), date(q1.year, 4, 10))
     connection.set_tenant(setup["district"])
-    commune_rows = lambda on: {r["commune"]: r for r in selectors.reporting_status(district=setup["district"], period=q1, on=on)}
+    def commune_rows(on):
+        return {r["commune"]: r for r in selectors.reporting_status(district=setup["district"], period=q1, on=on)}
     # Before the due date a draft is just a draft; the day after, it is overdue; other communes have no M&E plan.
     assert commune_rows(q1.commune_due_on)["09193"]["lateness"] == ""
     row = commune_rows(q1.commune_due_on + timedelta(days=1))["09193"]
@@ -147,9 +147,9 @@ def test_late_and_missing_reports_are_computed_from_due_dates(setup):
     assert commune_rows(q1.commune_due_on)["09196"]["status"] == "no_plan"
     # Submitted after the due date: late, whenever one looks.
     PeriodicReport.objects.filter(pk=setup["report"]["id"]).update(
-        status="submitted", submitted_at=datetime.combine(q1.commune_due_on + timedelta(days=3), datetime.min.time(), dt_timezone.utc))
+        status="submitted", submitted_at=datetime.combine(q1.commune_due_on + timedelta(days=3), datetime.min.time(), UTC))
     assert commune_rows(q1.commune_due_on + timedelta(days=30))["09193"]["lateness"] == "late"
-    assert selectors.lateness(due_on=q1.commune_due_on, submitted_at=datetime.combine(q1.commune_due_on, datetime.min.time(), dt_timezone.utc)) == ""
+    assert selectors.lateness(due_on=q1.commune_due_on, submitted_at=datetime.combine(q1.commune_due_on, datetime.min.time(), UTC)) == ""
     # The API reports the same for the district.
     body = setup["client_for"]("huyen.yen-phong").get(API + f"status/?period={q1.pk}").json()
     assert len(body["communes"]) == 14

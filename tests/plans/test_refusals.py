@@ -119,7 +119,8 @@ def test_draft_refusals(client_for, district, cycle):
     v1 = post(xa, f"{D}/cycles/{cycle}/draft/").json()["id"]
     assert post(xa, f"{D}/cycles/{cycle}/draft/").status_code == 400  # v1 exists
     other_proposal = accepted_proposal(tenant, commune_code="09196")
-    feature = lambda geometry, **props: {"type": "Feature", "geometry": geometry, "properties": {"title": "Cống", "sector": "irrigation", **props}}
+    def feature(geometry, **props):
+        return {"type": "Feature", "geometry": geometry, "properties": {"title": "Cống", "sector": "irrigation", **props}}
     for body, field in [
         (feature({"type": "Point", "coordinates": [106.5, 21.5]}), "geometry"),  # outside the commune
         (feature({"type": "Point", "coordinates": [21.2, 105.9]}), "geometry"),  # swapped

@@ -6,7 +6,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pyproj import Transformer
 
 from proposals.models import Proposal
-
 from tests.proposals.conftest import CHO, URL, feature, inside
 
 pytestmark = pytest.mark.django_db

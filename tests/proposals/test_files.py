@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from proposals.models import Attachment, Proposal, VillageMeeting
-
 from tests.proposals.conftest import CHO, DUNG_LIET, URL, feature, inside
 
 pytestmark = pytest.mark.django_db

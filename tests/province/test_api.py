@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from province.selectors import lorenz_and_gini
 from province.services import rollup_rebuild
-from tests.investment.factories import CHO, QUE_VO, make_plan, make_project, point
+from tests.investment.factories import QUE_VO, make_plan, make_project, point
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_province_staff_and_superusers_get_in(client_for, data, route, username)
 def test_district_commune_and_village_users_are_refused_and_see_no_other_districts_draft(client_for, data, route, username):
     response = client_for(username).get(route)
     assert response.status_code == 403
-    assert b"7777000000" not in response.content and "7.777".encode() not in response.content
+    assert b"7777000000" not in response.content and b"7.777" not in response.content
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.startswith("/api/")])

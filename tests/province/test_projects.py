@@ -4,7 +4,6 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from geo.guard import parse_geometry
 from investment import services
 from investment.models import InvestmentProject
 from province.models import ProjectPoint
