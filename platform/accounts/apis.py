@@ -11,6 +11,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 
+class TokenInput(AuthTokenSerializer):
+    """DRF's serializer with the username's length bounded like the column, so a long one is a 400, not a 500."""
+
+    username = serializers.CharField(label="Username", max_length=150, write_only=True)
+
+
 class TokenObtainApi(APIView):
     """`{"username", "password"}` → `{"token", "expiry"}`; then `Authorization: Token <token>`.
 
@@ -23,12 +29,12 @@ class TokenObtainApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        request=AuthTokenSerializer,
+        request=TokenInput,
         responses={200: inline_serializer("TokenOut", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()})},
     )
     def post(self, request):
         # The plain HttpRequest, so that django-axes marks the request the middleware answers from.
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request._request})
+        serializer = TokenInput(data=request.data, context={"request": request._request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)

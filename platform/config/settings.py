@@ -228,6 +228,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # A success does not wipe the count: axes would delete every failure from the same address too, so an
 # attacker with an account of their own could reset a victim's count. Failures age out after the cool-off.
 AXES_RESET_ON_SUCCESS = False
+# A request refused during a lockout is not counted: otherwise one locked address could go on adding
+# failures to every other account's count and keep the whole province locked out (found in review).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_CLIENT_IP_CALLABLE = "accounts.network.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
@@ -250,6 +253,8 @@ EMAIL_HOST = env("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    # A stalled SMTP server must not hold a worker (the reset mail is sent inside the request).
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
     EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)

@@ -25,13 +25,14 @@ def workbook_bytes(book) -> bytes:
 
     openpyxl stores any string starting with "=" as a formula (data type "f"). Our exports write no
     formulas of their own, so every such cell holds text that came from data (a title, a name) and
-    is written as a string (data type "s"), shown exactly as typed. Strings starting with + - @ are
-    already plain text in .xlsx (only CSV parses them).
+    is written as a string (data type "s"), shown exactly as typed. Likewise text that openpyxl takes for
+    an error value ("#N/A", "#REF!": data type "e"). Strings starting with + - @ are already plain text
+    in .xlsx (only CSV parses them).
     """
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if cell.data_type == "f":
+                if cell.data_type in ("f", "e"):
                     cell.data_type = "s"
     out = BytesIO()
     book.save(out)

@@ -42,6 +42,13 @@ def test_a_formula_typed_into_a_workbook_is_saved_as_text():
     assert [(c[2], c[3]) for c in found] == [("s", LINK), ("s", "+cmd"), ("s", "-1"), ("s", "@SUM(A1)"), ("n", 5)]
 
 
+def test_text_that_looks_like_an_excel_error_is_written_as_text():
+    """Found in review: openpyxl stores "#N/A" typed as text as an error cell."""
+    book = Workbook()
+    book.active.append(["#N/A", "#REF!", "#DIV/0!"])
+    assert [(c[2], c[3]) for c in cells(workbook_bytes(book))] == [("s", "#N/A"), ("s", "#REF!"), ("s", "#DIV/0!")]
+
+
 def test_inert_text_for_csv():
     row = [LINK, "+cmd", "-1", "@x", "\tx", "\rx", "Đường thôn", 12, None]
     out = StringIO()
