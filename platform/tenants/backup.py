@@ -568,7 +568,11 @@ def district_restore(*, slug: str, path: Path) -> dict:
     replaced whole, files elsewhere are written over). Units and users made since the backup are kept.
     Works whether the district still exists, was damaged, or was dropped (schema and rows).
     Returns a summary: {"tables", "rows", "public_rows", "files", "kept_users", "pending_migrations", "seconds"}.
-    Raises BackupError, with nothing changed in the database, on any error of pg_restore or of the SQL.
+    Raises BackupError, with nothing changed in the database: first (before pg_restore runs or anything is
+    written) when the archive is truncated or its signature is missing or not this site's (unpack_verified); then
+    when its district is not the one registered under `slug` (_check_district), a public row does not belong to
+    the district (_check_rows_belong) or a file name lies outside it (_checked_file_name); on any error of
+    pg_restore or of the SQL.
     """
     started = time.perf_counter()
     pg_restore = _tool("pg_restore")
