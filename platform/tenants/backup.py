@@ -9,9 +9,18 @@ A district archive is one tar file holding:
   schema.dump            `pg_dump --format=custom --schema=<schema>`: the district schema, structure and rows
   public/<table>.copy    the district's rows of one public table, in COPY text format
   files/<path>           every file named by a FileField of the district's rows, and MEDIA_ROOT/<schema>/ whole
+  signature              HMAC-SHA256 (hex), keyed from SECRET_KEY with the salt "tenants.backup", over the name and
+                         sha256 of every other member: only this site (the same SECRET_KEY) makes or restores an archive
 
 All of it is read in one REPEATABLE READ snapshot (pg_dump joins it with --snapshot), so the schema,
 the public rows and the file names agree with one another.
+
+Restoring first unpacks every member into a private scratch folder and checks the signature: an archive
+that another site made, or that anyone changed, is refused before anything else runs (the dump's SQL runs as
+our database role, and the public rows replace rows of `public`). Then, as defence in depth, the manifest's
+district must be the one registered under the slug (or, when its row is gone, no other district may hold its
+id, schema or code), every public row of the archive must belong to the district by the rule the backup
+selects them with, and every file name must lie under MEDIA_ROOT/<schema>/ or be named by the district's rows.
 
 Restoring runs on one connection in one transaction: the schema is dropped and re-created from the
 dump (pg_restore only turns the archive into SQL; the SQL runs on our connection, so a failure rolls
@@ -47,6 +56,8 @@ import psycopg
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
+from django.db.models import Q
+from django.utils.crypto import constant_time_compare, salted_hmac
 from psycopg import sql
 
 from tenants import template
@@ -59,6 +70,9 @@ PROVINCE_WIDE = frozenset({
     # security log of the whole site, kept by the site backup.
     "axes.accessattempt", "axes.accessattemptexpiration", "axes.accessfailurelog", "axes.accesslog",
 })
+SIGNATURE = "signature"
+SIGNING_SALT = "tenants.backup"
+NOT_SIGNED = "the archive was not made by this site or was changed; nothing was changed"
 # How long a restore waits for the district's tables before giving up (live requests hold short locks).
 LOCK_TIMEOUT = "30s"
 
@@ -238,6 +252,18 @@ def _safe_relative(name: str) -> PurePosixPath | None:
     return path
 
 
+def _private_file(path: Path):
+    """Open `path` for writing (binary), created or truncated with mode 0600: archives hold password and token hashes."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
+
+
+def _private_dir(path: Path):
+    """Create the folder `path` (and its parents) if missing; a folder this creates has mode 0700."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -249,11 +275,7 @@ def _sha256(path: Path) -> str:
 def district_files(cursor, schema: str) -> tuple[list[str], list[str]]:
     """(files present, names missing on disk), relative to MEDIA_ROOT: every FileField value of the schema's
     rows, and every file under MEDIA_ROOT/<schema>/."""
-    names = set()
-    for table, column in file_columns():
-        cursor.execute(sql.SQL("SELECT DISTINCT {c} FROM {t} WHERE {c} <> ''").format(
-            c=sql.Identifier(column), t=sql.Identifier(schema, table)))
-        names.update(row[0] for row in cursor.fetchall())
+    names = _named_files(cursor, schema)
     root = _media_root()
     own = root / schema
     if own.is_dir():
@@ -290,8 +312,11 @@ def district_backup(*, district, path: Path) -> dict:
     started = time.perf_counter()
     tables, unclassified = public_tables()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
+    try:
+        _private_dir(path.parent)
+    except OSError as exc:
+        raise BackupError(f"cannot create the folder {path.parent}: {exc.strerror or exc}") from None
     with tempfile.TemporaryDirectory() as scratch, _connect() as conn:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
@@ -349,18 +374,24 @@ def district_backup(*, district, path: Path) -> dict:
         }
         try:
             _write_archive(partial, dump, copies, present, manifest, started)
-        except BaseException:
-            partial.unlink(missing_ok=True)
+            os.replace(partial, path)
+        except BaseException as exc:
+            try:
+                partial.unlink(missing_ok=True)
+            except OSError:
+                pass
+            if isinstance(exc, OSError):
+                raise BackupError(f"cannot write the archive {path}: {exc.strerror or exc}") from None
             raise
-    os.replace(partial, path)
     manifest["bytes"] = path.stat().st_size
     return manifest
 
 
 def _write_archive(partial, dump, copies, present, manifest, started):
-    """The tar file: the dump, the public rows, the files (their sha256 into the manifest), the manifest last."""
+    """The tar file (mode 0600): the dump, the public rows, the files (their sha256 into the manifest), the manifest,
+    and last the signature over all of them. Raises OSError when the disk is full or not writable."""
     root = _media_root()
-    with tarfile.open(partial, "w") as tar:
+    with _private_file(partial) as out, tarfile.open(fileobj=out, mode="w") as tar:
         tar.add(dump, "schema.dump")
         for table, data in copies.items():
             _add_bytes(tar, f"public/{table}.copy", data)
@@ -372,18 +403,111 @@ def _write_archive(partial, dump, copies, present, manifest, started):
                 tar.addfile(info, handle)
         manifest["seconds"] = round(time.perf_counter() - started, 3)
         _add_bytes(tar, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    # Signed over what was written, read back: the digests are of the members exactly as stored.
+    with tarfile.open(partial, "r:") as tar:
+        digests = {m.name: _member_sha256(tar, m) for m in tar.getmembers()}
+    with tarfile.open(partial, "a:") as tar:
+        _add_bytes(tar, SIGNATURE, signature(digests).encode())
+
+
+def _member_sha256(tar: tarfile.TarFile, member: tarfile.TarInfo, into: Path | None = None) -> str:
+    """sha256 (hex) of one member's bytes; with `into`, the bytes are also written to that file (mode 0600)."""
+    digest = hashlib.sha256()
+    source = tar.extractfile(member)
+    out = _private_file(into) if into is not None else None
+    try:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            digest.update(chunk)
+            if out is not None:
+                out.write(chunk)
+    finally:
+        if out is not None:
+            out.close()
+    return digest.hexdigest()
+
+
+def signature(digests: dict[str, str]) -> str:
+    """The archive's signature (64 hex digits): HMAC-SHA256 keyed from settings.SECRET_KEY with the salt
+    SIGNING_SALT, over the JSON list of [member name, sha256 hex] of every member but the signature, sorted by name."""
+    message = json.dumps(sorted((name, digest) for name, digest in digests.items() if name != SIGNATURE))
+    return salted_hmac(SIGNING_SALT, message, algorithm="sha256").hexdigest()
 
 
 # --- district restore -------------------------------------------------------------------------------
 
 def read_manifest(tar: tarfile.TarFile) -> dict:
+    """The manifest of an archive (for reading; district_restore reads it only after checking the signature)."""
     try:
-        manifest = json.loads(tar.extractfile("manifest.json").read())
-    except (KeyError, ValueError) as exc:
+        return _parse_manifest(tar.extractfile("manifest.json").read())
+    except KeyError as exc:
         raise BackupError(f"not a district archive (no readable manifest.json): {exc}") from None
-    if manifest.get("kind") != "district" or manifest.get("format") != FORMAT:
+
+
+def _parse_manifest(data: bytes) -> dict:
+    try:
+        manifest = json.loads(data)
+    except ValueError as exc:
+        raise BackupError(f"not a district archive (no readable manifest.json): {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != "district" or manifest.get("format") != FORMAT:
         raise BackupError(f"not a district archive of format {FORMAT}")
     return manifest
+
+
+def unpack_verified(path: Path, into: Path) -> dict[str, Path]:
+    """Copy every member of the archive at `path` into the folder `into` (one file per member, named by its
+    position) and check the signature; return {member name: its copy}. Only the copies are read afterwards,
+    so what was checked is what is restored.
+
+    Raises BackupError, having run and written nothing else, when the file is not a complete uncompressed tar
+    (truncated: tarfile.ReadError), holds anything but regular files or a name twice, or when the signature is
+    missing or is not this site's (another SECRET_KEY, or any byte of any member changed).
+    """
+    members, digests = {}, {}
+    try:
+        with tarfile.open(path, "r:") as tar:
+            for index, member in enumerate(tar):
+                if not member.isfile() or member.name in members:
+                    raise BackupError(NOT_SIGNED)
+                members[member.name] = into / str(index)
+                digests[member.name] = _member_sha256(tar, member, members[member.name])
+    except tarfile.TarError as exc:
+        raise BackupError(f"{path} is not a complete district archive ({exc}); nothing was changed") from None
+    except OSError as exc:
+        raise BackupError(f"cannot read {path} into {into} ({exc.strerror or exc}); nothing was changed") from None
+    if SIGNATURE not in members:
+        raise BackupError(NOT_SIGNED)
+    if not constant_time_compare(members[SIGNATURE].read_bytes().strip(), signature(digests).encode()):
+        raise BackupError(NOT_SIGNED)
+    return members
+
+
+def _check_district(slug: str, archived: dict):
+    """The archive's district (manifest "district": id, schema_name, code, unit_id) must be the district registered
+    under `slug`; when no district has that slug, no other district may hold its id, schema or code. Raises BackupError."""
+    District = apps.get_model(settings.TENANT_MODEL)
+    schema, code = archived["schema_name"], archived["code"]
+    if schema != f"d{code}":
+        raise BackupError(f"the archive's schema {schema!r} is not the schema of district {code}")
+    current = District.objects.select_related("unit").filter(slug=slug).first()
+    if current is not None:
+        now = {"id": current.pk, "schema_name": current.schema_name, "code": current.unit.code, "unit_id": current.unit_id}
+        if now != {key: archived.get(key) for key in now}:
+            raise BackupError(f"the archive's district (id {archived['id']}, schema {schema}, code {code}) is not the "
+                              f"district {slug!r} (id {current.pk}, schema {current.schema_name}, code {current.unit.code})")
+        return
+    other = District.objects.filter(Q(pk=archived["id"]) | Q(schema_name=schema) | Q(unit__code=code)).first()
+    if other is not None:
+        raise BackupError(f"district {other.slug!r} holds the archive's id, schema or code; it cannot be restored as {slug!r}")
+
+
+def _checked_file_name(name: str, schema: str, named: set[str]) -> PurePosixPath:
+    """A manifest file name as a relative path, when it lies under <schema>/ or is named by the district's rows."""
+    rel = _safe_relative(name)
+    if rel is None or str(rel) != name:
+        raise BackupError(f"the archive names a file outside MEDIA_ROOT: {name!r}")
+    if not ((len(rel.parts) > 1 and rel.parts[0] == schema) or name in named):
+        raise BackupError(f"the archive names a file {name!r} that is neither under {schema}/ nor named by the district's rows")
+    return rel
 
 
 def _run_restore_script(cursor, script: str):
@@ -420,24 +544,20 @@ def _run_restore_script(cursor, script: str):
     flush()
 
 
-def _extract_files(tar: tarfile.TarFile, manifest: dict, into: Path):
-    """Copy the archive's files into `into`, each checked against the manifest's sha256."""
+def _staged_files(members: dict[str, Path], manifest: dict) -> dict[str, Path]:
+    """{file name: its unpacked copy}, each checked against the manifest's sha256; absolute and '..' names refused."""
+    staged = {}
     for name, expected in manifest["files"].items():
         rel = _safe_relative(name)
-        if rel is None:
+        if rel is None or str(rel) != name:
             raise BackupError(f"the archive names a file outside MEDIA_ROOT: {name!r}")
-        try:
-            source = tar.extractfile(f"files/{name}")
-        except KeyError:
-            source = None
+        source = members.get(f"files/{name}")
         if source is None:
             raise BackupError(f"the archive lacks the file {name}")
-        target = into / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as out:
-            shutil.copyfileobj(source, out)
-        if _sha256(target) != expected["sha256"]:
+        if _sha256(source) != expected["sha256"]:
             raise BackupError(f"the archive's copy of {name} does not match its checksum")
+        staged[name] = source
+    return staged
 
 
 def district_restore(*, slug: str, path: Path) -> dict:
@@ -448,41 +568,40 @@ def district_restore(*, slug: str, path: Path) -> dict:
     replaced whole, files elsewhere are written over). Units and users made since the backup are kept.
     Works whether the district still exists, was damaged, or was dropped (schema and rows).
     Returns a summary: {"tables", "rows", "public_rows", "files", "kept_users", "pending_migrations", "seconds"}.
-    Raises BackupError, with nothing changed in the database, on any error of pg_restore or of the SQL.
+    Raises BackupError, with nothing changed in the database: first (before pg_restore runs or anything is
+    written) when the archive is truncated or its signature is missing or not this site's (unpack_verified); then
+    when its district is not the one registered under `slug` (_check_district), a public row does not belong to
+    the district (_check_rows_belong) or a file name lies outside it (_checked_file_name); on any error of
+    pg_restore or of the SQL.
     """
     started = time.perf_counter()
     pg_restore = _tool("pg_restore")
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"no such archive: {path}")
-    try:
-        tar = tarfile.open(path, "r")
-    except tarfile.TarError as exc:
-        raise BackupError(f"{path} is not a district archive: {exc}") from None
-    with tar, tempfile.TemporaryDirectory() as scratch:
-        manifest = read_manifest(tar)
+    with tempfile.TemporaryDirectory() as scratch:
+        members = unpack_verified(path, Path(scratch))
+        if "manifest.json" not in members:
+            raise BackupError("not a district archive (no manifest.json)")
+        manifest = _parse_manifest(members["manifest.json"].read_bytes())
         district = manifest["district"]
         if district["slug"] != slug:
             raise BackupError(f"the archive is of district {district['slug']!r}, not {slug!r}")
+        _check_district(slug, district)
         schema = district["schema_name"]
-        staged = Path(scratch) / "files"
-        _extract_files(tar, manifest, staged)
-        dump = Path(scratch) / "schema.dump"
-        try:
-            with open(dump, "wb") as out:
-                shutil.copyfileobj(tar.extractfile("schema.dump"), out)
-        except KeyError:
-            raise BackupError("the archive lacks schema.dump") from None
-        result = subprocess.run([pg_restore, "--no-owner", "--no-privileges", "--file", "-", str(dump)], capture_output=True)
+        staged = _staged_files(members, manifest)
+        if "schema.dump" not in members:
+            raise BackupError("the archive lacks schema.dump")
+        result = subprocess.run([pg_restore, "--no-owner", "--no-privileges", "--file", "-", str(members["schema.dump"])],
+                                capture_output=True)
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.decode(errors='replace').strip()}")
         script = result.stdout.decode()
         copies = {}
         for table in manifest["public"]:
-            try:
-                copies[table] = tar.extractfile(f"public/{table}.copy").read()
-            except KeyError:
-                raise BackupError(f"the archive lacks public/{table}.copy") from None
+            if f"public/{table}.copy" not in members:
+                raise BackupError(f"the archive lacks public/{table}.copy")
+            copies[table] = members[f"public/{table}.copy"].read_bytes()
 
         tables, _ = public_tables()
         wanted = {t.table: t for t in tables}
@@ -506,6 +625,10 @@ def district_restore(*, slug: str, path: Path) -> dict:
                                  if state["tables"].get(k) != manifest["schema"]["tables"].get(k))
                     raise BackupError(f"the restored schema differs from the archive's checksums: {', '.join(bad) or 'sequences'}")
                 public_rows = _restore_public(cursor, manifest, copies, wanted, scope)
+                _check_rows_belong(cursor, manifest, wanted)
+                named = _named_files(cursor, schema)
+                for name in manifest["files"]:
+                    _checked_file_name(name, schema, named)
                 kept = _kept_users(cursor, manifest)
                 cursor.execute(sql.SQL("SELECT app, name FROM {}").format(sql.Identifier(schema, "django_migrations")))
                 pending = sorted(f"{app}.{name}" for app, name in template.disk_migrations() - set(cursor.fetchall()))
@@ -514,7 +637,7 @@ def district_restore(*, slug: str, path: Path) -> dict:
         except BackupError as exc:
             raise BackupError(f"{exc}; nothing was changed") from None
         try:
-            files = _place_files(staged, manifest, schema)
+            files = _place_files(staged, schema)
         except OSError as exc:
             raise BackupError(f"the database is restored, but the files could not be written ({exc}); "
                               "free the space or fix the permissions and restore again") from None
@@ -565,6 +688,48 @@ def _restore_public(cursor, manifest, copies, wanted, scope) -> int:
     return written
 
 
+def _check_rows_belong(cursor, manifest, wanted):
+    """Every public row of the archive (still in its temporary table restore_<table>) must belong to the district by
+    the rule the backup selected it with, the scope computed from the restored rows: the district's row, its unit's
+    subtree, the users scoped to those units. The manifest's unit and user ids must be exactly the archived rows'."""
+    district = manifest["district"]
+    unit_model, user_model = apps.get_model("geo", "AdministrativeUnit"), apps.get_model(settings.AUTH_USER_MODEL)
+    cursor.execute(sql.SQL("SELECT code FROM {} WHERE id = %s").format(sql.Identifier("public", unit_model._meta.db_table)),
+                   [district["unit_id"]])
+    row = cursor.fetchone()
+    if row is None or row[0] != district["code"]:
+        raise BackupError(f"the archive's district unit {district['unit_id']} is not the unit of district {district['code']}")
+    units = _subtree(cursor, district["unit_id"])
+    cursor.execute(sql.SQL("SELECT id FROM {} WHERE unit_id = ANY(%s) ORDER BY id").format(
+        sql.Identifier("public", user_model._meta.db_table)), [units])
+    scope = Scope([district["id"]], units, [r[0] for r in cursor.fetchall()], district["code"], district["schema_name"])
+    for model, ids in ((unit_model, manifest["unit_ids"]), (user_model, manifest["user_ids"])):
+        table = model._meta.db_table
+        archived = []
+        if table in manifest["public"]:
+            cursor.execute(sql.SQL("SELECT {pk} FROM {tmp} ORDER BY {pk}").format(
+                pk=sql.Identifier(model._meta.pk.column), tmp=sql.Identifier(f"restore_{table}")))
+            archived = [r[0] for r in cursor.fetchall()]
+        if archived != sorted(ids):
+            raise BackupError(f"the manifest's ids of public.{table} are not the archive's rows")
+    for table in manifest["public"]:
+        cursor.execute(sql.SQL("SELECT count(*) FROM {tmp} WHERE ({w}) IS NOT TRUE").format(
+            tmp=sql.Identifier(f"restore_{table}"), w=sql.SQL(wanted[table].where)), scope.params())
+        stray = cursor.fetchone()[0]
+        if stray:
+            raise BackupError(f"public.{table}: {stray} row(s) of the archive do not belong to district {district['code']}")
+
+
+def _named_files(cursor, schema: str) -> set[str]:
+    """Every value of every FileField of the (restored) schema's rows."""
+    names = set()
+    for table, column in file_columns():
+        cursor.execute(sql.SQL("SELECT DISTINCT {c} FROM {t} WHERE {c} <> ''").format(
+            c=sql.Identifier(column), t=sql.Identifier(schema, table)))
+        names.update(row[0] for row in cursor.fetchall())
+    return names
+
+
 def _kept_users(cursor, manifest) -> list[str]:
     """Users now scoped to the district's units that the archive does not hold (made since): kept, and named."""
     user_table = apps.get_model(settings.AUTH_USER_MODEL)._meta.db_table
@@ -573,20 +738,20 @@ def _kept_users(cursor, manifest) -> list[str]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def _place_files(staged: Path, manifest: dict, schema: str) -> int:
-    """Move the checked files into MEDIA_ROOT; MEDIA_ROOT/<schema>/ becomes exactly the archive's."""
+def _place_files(staged: dict[str, Path], schema: str) -> int:
+    """Copy the checked files ({name relative to MEDIA_ROOT: unpacked copy}) into MEDIA_ROOT;
+    MEDIA_ROOT/<schema>/ becomes exactly the archive's."""
     root = _media_root()
     own = root / schema
     if own.is_dir():
-        keep = {str(PurePosixPath(n)) for n in manifest["files"]}
         for p in sorted(own.rglob("*"), reverse=True):
-            if p.is_file() and p.relative_to(root).as_posix() not in keep:
+            if p.is_file() and p.relative_to(root).as_posix() not in staged:
                 p.unlink()
-    for name in manifest["files"]:
+    for name, source in staged.items():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(staged / name, target)
-    return len(manifest["files"])
+        shutil.copyfile(source, target)
+    return len(staged)
 
 
 # --- whole site -----------------------------------------------------------------------------------
@@ -606,15 +771,18 @@ def site_backup(*, directory: Path, keep: int) -> dict:
     pg_dump = _tool("pg_dump")
     started = time.perf_counter()
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        _private_dir(directory)
+    except OSError as exc:
+        raise BackupError(f"cannot create the folder {directory}: {exc.strerror or exc}") from None
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     final = directory / f"{SITE_PREFIX}{stamp}"
     partial = directory / f"{SITE_PREFIX}{stamp}.partial"
     if final.exists():
         raise BackupError(f"{final} exists already")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
     try:
+        partial.mkdir(mode=0o700)
         dump = partial / "database.dump"
         result = subprocess.run(
             [pg_dump, "--format=custom", "--file", str(dump), *_pg_args(), connection.settings_dict["NAME"]],
@@ -622,9 +790,10 @@ def site_backup(*, directory: Path, keep: int) -> dict:
         )
         if result.returncode != 0:
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        dump.chmod(0o600)
         media = partial / "media.tar"
         root = _media_root()
-        with tarfile.open(media, "w") as tar:
+        with _private_file(media) as out, tarfile.open(fileobj=out, mode="w") as tar:
             if root.is_dir():
                 tar.add(root, "media")
         manifest = {
@@ -633,10 +802,13 @@ def site_backup(*, directory: Path, keep: int) -> dict:
             "files": {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in (dump, media)},
             "seconds": round(time.perf_counter() - started, 3),
         }
-        (partial / "manifest.json").write_text(json.dumps(manifest, indent=1))
+        with _private_file(partial / "manifest.json") as out:
+            out.write(json.dumps(manifest, indent=1).encode())
         os.replace(partial, final)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(partial, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise BackupError(f"cannot write the backup {final}: {exc.strerror or exc}") from None
         raise
     # Unfinished backups of runs that died are removed; of the finished ones, the newest `keep` stay.
     for p in directory.glob(f"{SITE_PREFIX}*.partial"):

@@ -10,15 +10,19 @@ only when a collected test is marked django_db, and the committed tests cannot b
 import hashlib
 import io
 import json
+import os
+import stat
 import subprocess
 import tarfile
 import time
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
+from psycopg import sql as pgsql
 
 from accounts.models import User
 from geo.models import AdministrativeUnit
@@ -28,6 +32,7 @@ from tenants.models import District, DistrictDomain
 
 SLUG = "yen-phong"
 SCHEMA = "d258"
+NOT_SIGNED = "the archive was not made by this site or was changed; nothing was changed"
 
 
 def table_states(schema):
@@ -256,17 +261,34 @@ def test_a_missing_file_or_a_link_out_of_media_root_is_reported_not_archived(com
     assert {"d258/passwd", "meetings/2026/lost.pdf"} <= set(manifest["missing_files"]) and manifest["files"] == {}
 
 
-def rewrite_member(archive, name, change):
-    """A copy of the archive with one member's bytes changed."""
+def rewrite_member(archive, name, change, *, sign=False, add=None):
+    """A copy of the archive with one member's bytes changed (and the members `add` {name: bytes} added), carrying
+    the archive's old signature, or with `sign` a new one made with this site's key, as a key holder could."""
     tampered = archive.with_name("tampered.tar")
-    with tarfile.open(archive) as source, tarfile.open(tampered, "w") as target:
+    members = {}
+    with tarfile.open(archive) as source:
         for member in source.getmembers():
             data = source.extractfile(member).read()
-            if member.name == name:
-                data = change(data)
-                member.size = len(data)
-            target.addfile(member, io.BytesIO(data))
+            members[member.name] = change(data) if member.name == name else data
+    members.update(add or {})
+    if sign:
+        members[backup.SIGNATURE] = backup.signature(
+            {n: hashlib.sha256(d).hexdigest() for n, d in members.items() if n != backup.SIGNATURE}).encode()
+    with tarfile.open(tampered, "w") as target:
+        for member_name, data in members.items():
+            info = tarfile.TarInfo(member_name)
+            info.size = len(data)
+            target.addfile(info, io.BytesIO(data))
     return tampered
+
+
+def edit_manifest(change):
+    """A change of manifest.json's bytes: `change` edits the parsed manifest in place."""
+    def edit(data):
+        manifest = json.loads(data)
+        change(manifest)
+        return json.dumps(manifest).encode()
+    return edit
 
 
 @pytest.mark.parametrize("member, change, message", [
@@ -275,6 +297,8 @@ def rewrite_member(archive, name, change):
     ("public/tenants_district.copy", lambda data: data + data, "duplicate key"),
 ])
 def test_a_bad_archive_fails_loudly_and_changes_nothing(committed, member, change, message):
+    """Changed, the archive is refused by its signature; re-signed with this site's key (as only a key holder could),
+    the restore's own checks still refuse it."""
     units = unit_ids_of_district()
     archive = committed / "yen-phong.tar"
     call_command("district_backup", SLUG, "--output", str(archive))
@@ -282,8 +306,11 @@ def test_a_bad_archive_fails_loudly_and_changes_nothing(committed, member, chang
     sql("UPDATE public.accounts_user SET first_name = 'Đã sửa' WHERE username = 'xa.09193'")
     damaged = table_states(SCHEMA), public_state(units)
     try:
-        with pytest.raises(CommandError, match=message):
+        with pytest.raises(CommandError, match=NOT_SIGNED):
             call_command("district_restore", SLUG, str(rewrite_member(archive, member, change)), interactive=False)
+        assert (table_states(SCHEMA), public_state(units)) == damaged
+        with pytest.raises(CommandError, match=message):
+            call_command("district_restore", SLUG, str(rewrite_member(archive, member, change, sign=True)), interactive=False)
         assert (table_states(SCHEMA), public_state(units)) == damaged  # the transaction rolled back: nothing changed
     finally:
         call_command("district_restore", SLUG, str(archive), interactive=False)
@@ -294,8 +321,11 @@ def test_restore_refuses_another_districts_archive(committed):
     call_command("district_backup", SLUG, "--output", str(archive))
     with pytest.raises(CommandError, match="archive is of district 'yen-phong', not 'que-vo'"):
         call_command("district_restore", "que-vo", str(archive), interactive=False)
-    with pytest.raises(CommandError, match="not a district archive"):
+    with pytest.raises(CommandError, match=NOT_SIGNED):
         call_command("district_restore", SLUG, str(_not_an_archive(committed)), interactive=False)
+    (committed / "notes.txt").write_text("not a tar file")
+    with pytest.raises(CommandError, match="is not a complete district archive"):
+        call_command("district_restore", SLUG, str(committed / "notes.txt"), interactive=False)
     with pytest.raises(CommandError, match="no such archive"):
         call_command("district_restore", SLUG, str(committed / "missing.tar"), interactive=False)
 
@@ -376,3 +406,211 @@ def test_site_backup_restores_into_a_new_database_and_keeps_the_newest(committed
         connection.close()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+
+
+# --- the reviewer's attacks (issue 11 part 6 review): an archive is authenticated, and checked besides ---------
+
+def district_rows(slug):
+    return list(District.objects.filter(slug=slug).values()), list(DistrictDomain.objects.filter(domain=slug).values())
+
+
+def test_an_archive_of_another_site_runs_no_sql(committed, settings):
+    """A crafted archive: its schema has a table whose CHECK calls a function that writes into public. Made with
+    another SECRET_KEY, it is refused before pg_restore runs: the function never runs, nothing changes."""
+    sql(f'CREATE FUNCTION "{SCHEMA}".evil(x int) RETURNS boolean LANGUAGE plpgsql AS '
+        '$$ BEGIN CREATE TABLE IF NOT EXISTS public.pwned (x int); RETURN true; END $$')
+    sql(f'CREATE TABLE "{SCHEMA}".evil_rows (x int CHECK ("{SCHEMA}".evil(x)))')
+    sql(f'INSERT INTO "{SCHEMA}".evil_rows VALUES (1)')
+    archive = committed / "crafted.tar"
+    key = settings.SECRET_KEY
+    try:
+        settings.SECRET_KEY = "another site's key"
+        call_command("district_backup", SLUG, "--output", str(archive))
+    finally:
+        settings.SECRET_KEY = key
+        sql(f'DROP TABLE "{SCHEMA}".evil_rows')
+        sql(f'DROP FUNCTION "{SCHEMA}".evil(int)')
+        sql("DROP TABLE public.pwned")
+    units = unit_ids_of_district()
+    before = table_states(SCHEMA), public_state(units)
+    with pytest.raises(CommandError, match=NOT_SIGNED):
+        call_command("district_restore", SLUG, str(archive), interactive=False)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('public.pwned')")
+        assert cursor.fetchone()[0] is None
+    assert (table_states(SCHEMA), public_state(units)) == before
+    stripped = rewrite_member(archive, backup.SIGNATURE, lambda data: b"")  # an empty signature is no better
+    with pytest.raises(CommandError, match=NOT_SIGNED):
+        call_command("district_restore", SLUG, str(stripped), interactive=False)
+
+
+def admin_row_in_archive(archive):
+    """(accounts_user.copy with the admin's row added, its password replaced; the manifest edited to match, its
+    count, md5 and user ids recomputed as an attacker would): the reviewer's tampered archive."""
+    admin = User.objects.get(username="admin")
+    with tarfile.open(archive) as tar:
+        saved = backup.read_manifest(tar)["public"]["accounts_user"]
+    columns = pgsql.SQL(", ").join(map(pgsql.Identifier, saved["columns"]))
+    with backup._connect() as conn, conn.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE forged (LIKE public.accounts_user)")
+        cursor.execute(pgsql.SQL("INSERT INTO forged ({c}) SELECT {c} FROM public.accounts_user WHERE id = %s").format(c=columns),
+                       [admin.pk])
+        cursor.execute("UPDATE forged SET password = %s", [make_password("chiem-quyen")])
+        with cursor.copy(pgsql.SQL("COPY (SELECT {c} FROM forged) TO STDOUT").format(c=columns)) as copy:
+            row = b"".join(bytes(data) for data in copy)
+        with tarfile.open(archive) as tar:
+            rows = tar.extractfile("public/accounts_user.copy").read() + row
+        cursor.execute("TRUNCATE forged")
+        with cursor.copy(pgsql.SQL("COPY forged ({c}) FROM STDIN").format(c=columns)) as copy:
+            copy.write(rows)
+        count, digest = backup._checksum(cursor, pgsql.Identifier("forged"))
+        conn.rollback()
+
+    def manifest(m):
+        m["public"]["accounts_user"].update(rows=count, md5=digest)
+        m["user_ids"] = sorted(m["user_ids"] + [admin.pk])
+    return rows, edit_manifest(manifest), admin.password
+
+
+def test_a_changed_archive_cannot_replace_a_row_of_public(committed):
+    """The admin's row added to public/accounts_user.copy, its md5 recomputed in the manifest: refused by the
+    signature; re-signed with this site's key, refused again because the row does not belong to the district."""
+    archive = committed / "yen-phong.tar"
+    call_command("district_backup", SLUG, "--output", str(archive))
+    rows, manifest_edit, password = admin_row_in_archive(archive)
+    units = unit_ids_of_district()
+    before = table_states(SCHEMA), public_state(units)
+    for sign, message in ((False, NOT_SIGNED), (True, "public.accounts_user: 1 row.* do not belong to district 258")):
+        tampered = rewrite_member(archive, "manifest.json", manifest_edit, sign=sign, add={"public/accounts_user.copy": rows})
+        with pytest.raises(CommandError, match=message):
+            call_command("district_restore", SLUG, str(tampered), interactive=False)
+        assert User.objects.get(username="admin").password == password
+        assert (table_states(SCHEMA), public_state(units)) == before
+
+
+@pytest.mark.parametrize("slug, message", [
+    ("que-vo", r"the archive's district \(id \d+, schema d258, code 258\) is not the district 'que-vo'"),
+    ("khong-co", "district 'yen-phong' holds the archive's id, schema or code"),
+])
+def test_an_edited_slug_does_not_restore_one_district_over_another(committed, slug, message):
+    """manifest.json's slug edited: refused by the signature; re-signed, refused because the archive's district
+    (id, schema, code) is not the one registered under the slug, or, with no district under it, is another's."""
+    archive = committed / "yen-phong.tar"
+    call_command("district_backup", SLUG, "--output", str(archive))
+    before = table_states("d259"), table_states(SCHEMA), district_rows("que-vo"), district_rows(SLUG)
+
+    def change(m):
+        m["district"]["slug"] = slug
+    for sign, expected in ((False, NOT_SIGNED), (True, message)):
+        with pytest.raises(CommandError, match=expected):
+            call_command("district_restore", slug, str(rewrite_member(archive, "manifest.json", edit_manifest(change), sign=sign)),
+                         interactive=False)
+        assert (table_states("d259"), table_states(SCHEMA), district_rows("que-vo"), district_rows(SLUG)) == before
+
+
+@pytest.mark.parametrize("name, message", [
+    ("d259/bien-ban.pdf", "names a file 'd259/bien-ban.pdf' that is neither under d258/ nor named by the district's rows"),
+    ("meetings/2026/khong-ai-ghi.pdf", "neither under d258/ nor named by the district's rows"),
+    ("../ngoai.pdf", "names a file outside MEDIA_ROOT"),
+    ("/tmp/ngoai.pdf", "names a file outside MEDIA_ROOT"),
+])
+def test_a_file_not_of_the_district_is_refused(committed, name, message):
+    """A file added to a (re-signed) archive that is neither under MEDIA_ROOT/d258/ nor named by d258's rows: refused,
+    the database unchanged and no file written."""
+    media = committed / "media"
+    archive = committed / "yen-phong.tar"
+    call_command("district_backup", SLUG, "--output", str(archive))
+    data = b"%PDF-1.4 khong phai cua Yen Phong"
+
+    def change(m):
+        m["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    tampered = rewrite_member(archive, "manifest.json", edit_manifest(change), sign=True, add={f"files/{name}": data})
+    units = unit_ids_of_district()
+    before = table_states(SCHEMA), public_state(units)
+    with pytest.raises(CommandError, match=message):
+        call_command("district_restore", SLUG, str(tampered), interactive=False)
+    assert (table_states(SCHEMA), public_state(units)) == before
+    assert not (media / name.lstrip("/")).exists() and not (committed / "ngoai.pdf").exists()
+    assert not os.path.exists("/tmp/ngoai.pdf")
+
+
+def mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_backups_are_readable_by_their_owner_only(committed, settings):
+    """Archives hold password hashes and API token keys: BACKUP_DIR is made 0700, every archive and site backup 0600
+    (its folder 0700), whatever the umask."""
+    settings.BACKUP_DIR = committed / "backups"
+    old = os.umask(0o022)
+    try:
+        call_command("district_backup", SLUG)
+        call_command("site_backup", "--keep", "1")
+    finally:
+        os.umask(old)
+    folder = committed / "backups"
+    assert mode(folder) == 0o700
+    [archive] = folder.glob(f"{SLUG}-*.tar")
+    [site] = folder.glob("site-*")
+    assert mode(archive) == 0o600 and mode(site) == 0o700
+    assert sorted((p.name, mode(p)) for p in site.iterdir()) == [
+        ("database.dump", 0o600), ("manifest.json", 0o600), ("media.tar", 0o600)]
+
+
+def test_a_truncated_archive_gives_one_line(committed):
+    archive = committed / "yen-phong.tar"
+    call_command("district_backup", SLUG, "--output", str(archive))
+    with open(archive, "r+b") as handle:
+        handle.truncate(archive.stat().st_size // 2)
+    media = committed / "media"
+    before = table_states(SCHEMA), file_states(media) if media.exists() else {}
+    with pytest.raises(CommandError, match="is not a complete district archive") as raised:
+        call_command("district_restore", SLUG, str(archive), interactive=False)
+    assert "\n" not in str(raised.value)
+    assert (table_states(SCHEMA), file_states(media) if media.exists() else {}) == before
+
+
+def test_a_full_or_read_only_backup_folder_gives_one_line_and_no_partial_file(committed):
+    """A 64 kB tmpfs (an archive is some 300 kB) stands for a full disk, then remounted read-only."""
+    folder = committed / "small"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(folder)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"mounting a small tmpfs needs root: {mounted.stderr.strip()}")
+    try:
+        for command, args, reason in (
+            ("district_backup", [SLUG, "--output", str(folder / "yen-phong.tar")], "No space left on device"),
+            ("site_backup", ["--dir", str(folder)], "No space left on device"),
+        ):
+            with pytest.raises(CommandError, match=reason) as raised:
+                call_command(command, *args)
+            assert "\n" not in str(raised.value)
+            assert list(folder.iterdir()) == []
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        for command, args, reason in (
+            ("district_backup", [SLUG, "--output", str(folder / "yen-phong.tar")], "cannot write the archive.*Read-only file system"),
+            ("district_backup", [SLUG, "--output", str(folder / "new" / "yen-phong.tar")], "cannot create the folder.*Read-only file system"),
+            ("site_backup", ["--dir", str(folder)], "cannot write the backup.*Read-only file system"),
+        ):
+            with pytest.raises(CommandError, match=reason) as raised:
+                call_command(command, *args)
+            assert "\n" not in str(raised.value)
+            assert list(folder.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_deploy_backup_reads_the_units_environment_file(committed, settings):
+    """deploy/backup (run by cron or the timer) reads the environment file the systemd unit names, so that a cron
+    run gets the same settings: here the database and BACKUP_DIR (a quoted value with a space) come only from it."""
+    root = Path(__file__).resolve().parents[2]
+    target = committed / "nightly backups"
+    env_file = committed / "env"
+    env_file.write_text(f'# as /etc/sedp/env\nDB_NAME={settings.DATABASES["default"]["NAME"]}\n'
+                        f'BACKUP_DIR="{target}"\nBACKUP_KEEP=1\nMEDIA_ROOT={committed / "media"}\n')
+    env = {k: v for k, v in os.environ.items() if k not in {"BACKUP_DIR", "BACKUP_KEEP"}}
+    result = subprocess.run([str(root / "deploy" / "backup")], env={**env, "SEDP_ENV_FILE": str(env_file), "DB_NAME": "sedp_none"},
+                            capture_output=True, text=True, cwd="/")
+    assert result.returncode == 0, result.stderr
+    [site] = target.glob("site-*")
+    assert (site / "database.dump").stat().st_size > 0
