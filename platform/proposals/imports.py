@@ -27,7 +27,8 @@ from proposals.models import Proposal
 from proposals.serializers import ProposalFeatureInput, ProposalPropertiesInput
 from proposals.services import proposal_create
 
-KINDS = {"csv", "xlsx", "geojson", "json", "kml"}
+# Every format the parsing jail reads (geo.formats.KINDS): the import and its form offer them all.
+KINDS = {"csv", "xlsx", "geojson", "kml", "kmz", "gpx", "shp", "gpkg"}
 # Column names accepted besides the API's own property names (folded: lower case, no diacritics).
 ALIASES = {
     "lon": "lon", "lng": "lon", "long": "lon", "longitude": "lon", "x": "lon", "kinh do": "lon", "kinh_do": "lon",
