@@ -83,6 +83,7 @@ def test_preview_import_then_a_second_import_is_a_duplicate(sheet, page, login, 
     assert written(django_db_blocker) == ["09193"]
 
 
+@pytest.mark.django_db  # also makes pytest-django create the test database when this file runs alone
 def test_the_form_is_absent_for_district_staff(page, login):
     login("huyen.yen-phong", next_url=PAGE + "?commune=09193")
     page.wait_for_selector("#proposal-map[data-ready='1']")
