@@ -6,9 +6,21 @@ from django.views.decorators.http import require_safe
 
 from accounts import access
 from core.models import Sector
+from geo.readers import EXTENSIONS, NAMES
 from geo.selectors import communes_of, villages_of
+from proposals import imports
 from proposals.models import Proposal, ProposalStatus, SourceKind
 from proposals.services import default_plan_year, proposals_deadline
+
+
+def import_formats():
+    """(accept attribute of the file input, names of the formats) for the kinds `proposals.imports` reads (Đ5).
+
+    Derived from the importer's own list, so the form never offers a format the API refuses."""
+    kinds = {"geojson" if kind == "json" else kind for kind in imports.KINDS}
+    accept = ",".join(ext for ext, kind in EXTENSIONS.items() if kind in kinds)
+    names = ", ".join(str(NAMES[kind]) for kind in NAMES if kind in kinds)
+    return accept, names
 
 
 @require_safe
@@ -32,6 +44,8 @@ def proposals_page(request):
         "own_village": access.village_of_head(user),
         "can_propose": access.can_propose_in(user, commune),
         "can_plan": access.can_plan_for_commune(user, commune),
+        "can_import": access.can_import_proposals(user),
+        "import_formats": import_formats(),
         "sectors": Sector.choices,
         "statuses": ProposalStatus.choices,
         "sources": SourceKind.choices,
@@ -45,6 +59,11 @@ def proposals_page(request):
             "saved": _("Proposal saved."), "meetingSaved": _("Meeting saved."), "drawFirst": _("Draw the place on the map first."),
             "noPosition": _("Your position is not available."),
             "noFiles": _("No photos or documents."),
+            "importChooseFile": _("Choose a file first."),
+            "importRow": _("Row"), "importStatus": _("Status of the row"), "importDetail": _("Title or reasons"),
+            "importTaken": _("taken"), "importRefused": _("refused"), "importDuplicate": _("duplicate"),
+            "importPreviewed": _("Preview, nothing written: {taken} proposals would be imported; {refused} rows refused; {duplicates} duplicate rows"),
+            "importDone": _("Imported {taken} proposals; {refused} rows refused; {duplicates} duplicate rows"),
         },
         "money_fields": [(name, Proposal._meta.get_field(name).verbose_name) for name in Proposal.RESOURCE_FIELDS],
     })

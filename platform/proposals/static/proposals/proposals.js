@@ -269,6 +269,72 @@
     }
   }
 
+  // Importing a file of proposals: preview (nothing written) shows every row; "Import" is enabled only after a
+  // preview the server read, and disabled while sending (a double click must not import twice).
+  var importForm = document.getElementById("import-form");
+  if (importForm) {
+    var fileInput = importForm.elements.file;
+    var previewButton = document.getElementById("import-preview");
+    var applyButton = document.getElementById("import-apply");
+    var busy = importForm.querySelector("[data-busy]");
+    var summary = importForm.querySelector("[data-testid=import-summary]");
+    var report = document.getElementById("import-report");
+    var fill = function (template, data) {
+      return template.replace("{taken}", data.taken.length).replace("{refused}", data.refused.length).replace("{duplicates}", data.duplicates.length);
+    };
+    var reasons = function (errors) {
+      return Object.keys(errors || {}).map(function (column) {
+        var messages = errors[column];
+        return column + ": " + (Array.isArray(messages) ? messages.join(" ") : String(messages));
+      }).join(" · ");
+    };
+    var showReport = function (data) {
+      var statusLabel = { taken: labels.importTaken, refused: labels.importRefused, duplicate: labels.importDuplicate };
+      var table = UI.el("table", null, { class: "import-report" });
+      var head = table.createTHead().insertRow();
+      [labels.importRow, labels.importStatus, labels.importDetail].forEach(function (text) { head.appendChild(UI.el("th", text)); });
+      var body = table.createTBody();
+      data.rows.forEach(function (row) {
+        var tr = UI.el("tr", null, { "data-row": row.row, "data-status": row.status, class: "import-" + row.status });
+        tr.appendChild(UI.el("td", row.row, { class: "num" }));
+        tr.appendChild(UI.el("td", statusLabel[row.status] || row.status));
+        tr.appendChild(UI.el("td", row.status === "refused" ? reasons(row.errors) : row.status === "duplicate" ? row.message : row.title));
+        body.appendChild(tr);
+      });
+      report.replaceChildren(table);
+      summary.dataset.preview = data.preview ? "1" : "0";
+      summary.textContent = fill(data.preview ? labels.importPreviewed : labels.importDone, data);
+    };
+    var upload = async function (preview) {
+      if (importForm.dataset.busy === "1") { return; }
+      UI.clearErrors(importForm);
+      var file = fileInput.files[0];
+      if (!file) { UI.showErrors(importForm, { file: [labels.importChooseFile] }); return; }
+      importForm.dataset.busy = "1";
+      previewButton.disabled = true;
+      applyButton.disabled = true;
+      busy.hidden = false;
+      var readable = false;
+      try {
+        var data = new FormData();
+        data.append("file", file);
+        var result = await UI.send("POST", api + "proposals/import/" + (preview ? "?preview=1" : ""), data);
+        if (!result.ok) { report.replaceChildren(); summary.textContent = ""; UI.showErrors(importForm, result.data, result.status); return; }
+        showReport(result.data);
+        readable = preview;
+        if (!preview) { await load(); }
+      } finally {
+        busy.hidden = true;
+        previewButton.disabled = false;
+        applyButton.disabled = !readable;  // after an import, a new preview is needed before importing again
+        importForm.dataset.busy = "0";
+      }
+    };
+    fileInput.addEventListener("change", function () { applyButton.disabled = true; report.replaceChildren(); summary.textContent = ""; });
+    previewButton.addEventListener("click", function () { upload(true); });
+    applyButton.addEventListener("click", function () { upload(false); });
+  }
+
   await loadMeetings();
   await load();
 })();
