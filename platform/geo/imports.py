@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
@@ -114,6 +114,10 @@ def import_run(*, records: list, columns: dict[str, str], handle_row: Callable, 
     _check_control_characters(records)
     report = []
     with transaction.atomic():
+        # One import at a time per district: two sends of the same sheet at the same moment would each find
+        # no duplicate before the other commits (a reviewer recorded one payment three times).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('sedp-import:' || current_schema()))")
         for record in records:
             try:
                 with transaction.atomic():

@@ -139,11 +139,23 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 
 
+DATE_YEARS = (1900, 2100)  # a plan, a meeting or a payment of this platform lies in these years
+
+
 def read_date(value) -> date:
-    """A date from a date/datetime, an Excel serial (1 = 1900-01-01 as Excel counts), "dd/mm/yyyy" or ISO "yyyy-mm-dd".
+    """A date from a date/datetime, an Excel serial (1 = 1900-01-01 as Excel counts), "dd/mm/yyyy" or ISO "yyyy-mm-dd",
+    in the years DATE_YEARS (01/01/0001, 31/12/9999 or Excel's serial 1 are typing slips, not dates to keep).
 
     Raises NumberRefused naming the expected form.
     """
+    found = _read_date(value)
+    if not DATE_YEARS[0] < found.year <= DATE_YEARS[1]:
+        raise NumberRefused(_("%(value)s is not a plausible date: the year must lie between %(first)s and %(last)s.")
+                            % {"value": found.strftime("%d/%m/") + str(found.year), "first": DATE_YEARS[0] + 1, "last": DATE_YEARS[1]})
+    return found
+
+
+def _read_date(value) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

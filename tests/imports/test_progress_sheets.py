@@ -130,3 +130,27 @@ def test_messages_follow_the_request_language(projects, client_for):
     vietnamese = send(client_for, "x.csv", sheet.encode()).json()["rows"][0]["errors"]
     assert english == {"Project code": ["No project with the code NOPE."]}
     assert vietnamese["Project code"][0] != english["Project code"][0]
+
+
+def test_an_import_waits_while_another_import_of_the_district_runs(projects, client_for):
+    """Found in review: three sends of the same sheet at the same moment each found no duplicate and recorded
+    the payment three times. Imports of one district now run one after the other (an advisory lock held to
+    the end of the import's transaction): while another connection holds it, this import cannot start."""
+    import psycopg
+    from django.conf import settings
+    from django.db import OperationalError
+    from django.db.utils import DatabaseError
+
+    yen_phong, _ = projects
+    db = settings.DATABASES["default"]
+    with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]) as other:
+        other.execute("SELECT pg_advisory_xact_lock(hashtext('sedp-import:' || %s))", [yen_phong.schema_name])
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+        try:
+            with pytest.raises((OperationalError, DatabaseError), match="lock timeout"):
+                send(client_for, "tien-do.csv", utf8_bom(SEMICOLON_SHEET))
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = 0")
+    assert money(yen_phong) == (0, 0)
