@@ -1,8 +1,15 @@
 """The project installs like a project: a wheel built from pyproject.toml, installed in a fresh virtual environment
 outside the repository, passes `sedp-manage check` and carries every app with its templates, static files,
-translations and reference data."""
+compiled translations (it speaks Vietnamese) and reference data.
+
+The wheel is built from a clean copy of the files git tracks, taken from the working tree (so uncommitted edits count,
+untracked files and an old `build/` do not): setuptools reuses `build/lib` in place, where a deleted module would
+still ship.
+"""
+import shutil
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -29,18 +36,43 @@ found = {
     "po": sorted(str(p.relative_to(Path(config.__file__).parents[1])) for p in Path(config.__file__).parents[1].glob("*/locale/vi/LC_MESSAGES/django.po")),
     "boundaries": (Path(config.__file__).parents[1] / "fixtures" / "bac-ninh" / "boundaries.geojson").is_file(),
 }
+from django.utils import translation
+from core.models import PlanStep
+with translation.override("vi"):
+    found["vi"] = str(PlanStep.TEAM.label)
 print(json.dumps(found))
 """
 
 
+def tracked_files():
+    """The paths git tracks (its index: committed or staged), relative to the repository root, that exist in the working tree."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60).stdout.decode()
+    return sorted(p for p in listed.split("\0") if p and (ROOT / p).is_file())
+
+
+def clean_copy(target):
+    """Copy the tracked files of the working tree (with their uncommitted edits) into `target`; nothing else comes along."""
+    for path in tracked_files():
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / path, target / path)
+    return target
+
+
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
-    """A wheel of the working tree installed with its dependencies in a new virtual environment (pip's cache serves them)."""
+def wheel(tmp_path_factory):
+    """A wheel built from a clean copy of the working tree's tracked files (never the repository's own build/)."""
     tmp = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "dist"), str(ROOT)],
+    source = clean_copy(tmp / "source")
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "dist"), str(source)],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr
-    wheel = next((tmp / "dist").glob("sedp_platform-*.whl"))
+    return next((tmp / "dist").glob("sedp_platform-*.whl"))
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory):
+    """The wheel installed with its dependencies in a new virtual environment (pip's cache serves them)."""
+    tmp = tmp_path_factory.mktemp("venv")
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     install = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], capture_output=True, text=True, timeout=900)
@@ -74,3 +106,20 @@ def test_the_wheel_carries_every_app_its_templates_static_translations_and_data(
     assert found["static"] and found["static"].startswith(site)
     assert {p.split("/")[0] for p in found["po"]} >= {"core", "frontend", "plans", "province", "investment", "monitoring"}
     assert found["boundaries"]
+    assert found["vi"] == "Thành lập Tổ xây dựng kế hoạch (Điều 3)"  # core's compiled catalogue, from the installed copy
+
+
+def test_the_wheel_ships_exactly_the_tracked_modules_and_catalogues(wheel):
+    """A module deleted from the tree is gone from the wheel; every tracked module and compiled catalogue is in it."""
+    packages = ("config", "core", "accounts", "proposals", "plans", "investment", "monitoring", "province", "tenants", "geo", "frontend", "fixtures", "files")
+    expected = {p.removeprefix("platform/") for p in tracked_files()
+                if p.startswith("platform/") and p.endswith((".py", ".mo")) and p.split("/")[1] in packages}
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {n for n in archive.namelist() if n.endswith((".py", ".mo")) and n.split("/")[0] in packages}
+    assert shipped == expected, {"not tracked": sorted(shipped - expected), "missing": sorted(expected - shipped)}
+    assert any(n.endswith("core/locale/vi/LC_MESSAGES/django.mo") for n in shipped)
+
+
+def test_build_output_is_never_committed():
+    for path in ("build/lib/core/models.py", "dist/sedp_platform-0.1.0-py3-none-any.whl"):
+        assert subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT, timeout=60).returncode == 0, path

@@ -46,15 +46,23 @@ class User(AbstractUser):
             raise ValidationError({"unit": _("This role needs a unit of level %(level)s.") % {"level": level}})
 
 
-class StateChange(models.Model):
-    """The audit row of a workflow: who moved a record from which state to which, when, with what note.
+# One length for every event model's columns (tests/accounts/test_events.py): a model that narrows `action` or the
+# statuses to its own choices keeps these lengths.
+STATUS_LENGTH = 20
+ACTION_LENGTH = 40
 
-    Abstract: each app's event model adds its foreign key to the record and its `action`. Districts
-    refer to the (public) user without a database constraint, like every district reference into public.
+
+class StateChange(models.Model):
+    """The audit row of a workflow: who moved a record from which state to which, when, doing what, with what note.
+
+    Abstract: each app's event model adds its foreign key to the record, and may redeclare `action`,
+    `from_status` and `to_status` with its own choices at the same lengths. Districts refer to the
+    (public) user without a database constraint, like every district reference into public.
     """
 
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=ACTION_LENGTH)
+    from_status = models.CharField(max_length=STATUS_LENGTH, blank=True)
+    to_status = models.CharField(max_length=STATUS_LENGTH, blank=True)
     note = models.TextField(blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

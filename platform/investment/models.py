@@ -9,7 +9,7 @@ from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import StateChange
+from accounts.models import ACTION_LENGTH, StateChange
 from core.models import CapitalSource, Sector
 
 
@@ -65,7 +65,7 @@ class PlanEvent(StateChange):
         AMENDED = "amended", _("Amended after approval")
 
     plan = models.ForeignKey(PublicInvestmentPlan, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20, choices=Action.choices)
+    action = models.CharField(max_length=ACTION_LENGTH, choices=Action.choices)
     changes = models.JSONField(default=dict, blank=True)
 
 
@@ -201,7 +201,7 @@ class ProjectEvent(StateChange):
         REVIEWED = "reviewed", _("Review decision")
 
     project = models.ForeignKey(InvestmentProject, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20, choices=Action.choices)
+    action = models.CharField(max_length=ACTION_LENGTH, choices=Action.choices)
     changes = models.JSONField(default=dict, blank=True)
 
 

@@ -6,10 +6,13 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Theo dõi và đánh giá"
 
     def ready(self):
-        """Add the approved M&E plan to the commune plan's Word document (core.signals.plan_document_built, Đ9); register the upload kinds."""
+        """Add the approved M&E plan to the commune plan's Word document (core.signals.plan_document_built, Đ9); register the upload kinds and the district summary's counter."""
         from core import signals
         from monitoring import documents
         from monitoring.file_kinds import register_kinds
+        from monitoring.selectors import district_counts
+        from tenants.counters import register_district_counter
 
         signals.plan_document_built.connect(documents.me_plan_section_add, dispatch_uid="monitoring.me_plan_section")
         register_kinds()
+        register_district_counter(district_counts)

@@ -98,7 +98,6 @@ class MEPlanEvent(StateChange):
     """Every change of an M&E plan: created, edited, approved."""
 
     me_plan = models.ForeignKey(MEPlan, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
 
 
 class ReportingPeriod(models.Model):
@@ -171,7 +170,6 @@ class ReportEvent(StateChange):
     """Every change of a report: created, edited, consolidated, submitted, accepted, returned."""
 
     report = models.ForeignKey(PeriodicReport, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
 
 
 class IndicatorValue(models.Model):

@@ -7,6 +7,10 @@ class PlansConfig(AppConfig):
     verbose_name = _("Commune plans")
 
     def ready(self):
+        """Register the upload kinds and the district summary's counter (tenants.counters)."""
         from plans.file_kinds import register_kinds
+        from plans.selectors import district_counts
+        from tenants.counters import register_district_counter
 
         register_kinds()
+        register_district_counter(district_counts)

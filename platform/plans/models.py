@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import StateChange
+from accounts.models import STATUS_LENGTH, StateChange
 from core.models import CapitalSource, PlanStep, Sector
 from files.storage import upload_field
 
@@ -60,18 +60,14 @@ class PlanCycle(models.Model):
         return self.step == PUBLISHED
 
 
-class CycleTransition(models.Model):
-    """One completed step: who moved the cycle from which step to which, when, with what note."""
+class CycleTransition(StateChange):
+    """One completed step (Đ3–Đ6): who moved the cycle from which step to which (from/to: STEP_CHOICES), when, with what note."""
+
+    COMPLETED = "completed"  # the only action so far: cycle_step_complete
 
     cycle = models.ForeignKey(PlanCycle, on_delete=models.CASCADE, related_name="transitions")
-    from_step = models.CharField(max_length=30, choices=STEP_CHOICES)
-    to_step = models.CharField(max_length=30, choices=STEP_CHOICES)
-    note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
+    from_status = models.CharField(max_length=STATUS_LENGTH, blank=True, choices=STEP_CHOICES)
+    to_status = models.CharField(max_length=STATUS_LENGTH, blank=True, choices=STEP_CHOICES)
 
 
 class StepEvidence(models.Model):
@@ -200,7 +196,6 @@ class PlanEvent(StateChange):
     """Every change of a plan version's state: created, frozen, consultation opened, resolution, approval, announcement."""
 
     plan = models.ForeignKey(CommunePlan, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=40)
 
 
 class SocioEconomicTarget(models.Model):

@@ -61,7 +61,7 @@ def cycle_steps(*, cycle, on=None, deadlines=None):
     deadlines = deadlines if deadlines is not None else deadlines_for(plan_year=cycle.plan_year)
     done = {}
     for transition in cycle.transitions.all():
-        done[transition.from_step] = transition
+        done[transition.from_status] = transition
     evidence = {}
     for record in cycle.evidence.all():
         evidence.setdefault(record.step, []).append(record)

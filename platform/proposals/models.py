@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import StateChange
+from accounts.models import ACTION_LENGTH, StateChange
 from core.models import Sector
 from files.storage import upload_field
 
@@ -128,7 +128,7 @@ class ProposalEvent(StateChange):
         PUBLISHED = "published", _("Published")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20, choices=Action.choices)
+    action = models.CharField(max_length=ACTION_LENGTH, choices=Action.choices)
 
 
 class Attachment(models.Model):

@@ -62,12 +62,14 @@ class RollupRefresh(models.Model):
 
 
 class CycleRollup(models.Model):
-    """The province's copy of each commune plan cycle's current step, for the compliance views.
+    """The province's copy of each commune plan cycle's current step (Đ15), for the compliance views.
 
-    Written only by the trigger `public.province_cycle_rollup()` on every district's
-    `plans_plancycle` (migrations province 0005 and plans 0002): whatever writes a cycle (a service,
-    the admin, a bulk load), the province's copy changes in the same transaction, and the province
-    reads one small table instead of a UNION over hundreds of schemas.
+    Written only by `province.services.cycle_rollup_refresh`, from the district's `plans_plancycle`:
+    the plan services announce the communes whose cycles changed (`core.signals.cycle_changed`) and
+    the refresh runs in their transaction; writes that bypass the services (a restore, a fix in SQL)
+    are caught up by `manage.py rollup_rebuild`. The trigger of migrations province 0005 and plans 0002
+    was dropped by province 0007. The province reads one small table instead of a UNION over hundreds
+    of schemas.
     """
 
     schema_name = models.CharField(max_length=63)

@@ -1,21 +1,13 @@
 """Reads about a district tenant."""
 from django.db.models import Count, Q
-from django.utils.module_loading import import_string
 
 from accounts.models import User
 from geo.selectors import communes_of
-
-# Each tenant app that holds district data counts it here (a function returning {name: count}).
-DISTRICT_COUNTERS = [
-    "proposals.selectors.district_counts",
-    "plans.selectors.district_counts",
-    "investment.selectors.district_counts",
-    "monitoring.selectors.district_counts",
-]
+from tenants.counters import district_counts
 
 
 def district_summary(*, district):
-    """The district's own summary: its unit, communes, and counts of what it holds."""
+    """The district's own summary: its unit, communes, and counts of what it holds (those of the apps above come from `tenants.counters`)."""
     unit = district.unit
     communes = list(communes_of(unit).annotate(villages=Count("children", filter=Q(children__is_current=True))))
     counts = {
@@ -23,8 +15,7 @@ def district_summary(*, district):
         "villages": sum(c.villages for c in communes),
         "users": User.objects.filter(Q(unit=unit) | Q(unit__parent=unit) | Q(unit__parent__parent=unit), is_active=True).count(),
     }
-    for path in DISTRICT_COUNTERS:
-        counts.update(import_string(path)())
+    counts.update(district_counts())  # each app above registers its own (tenants.counters)
     return {
         "code": unit.code,
         "name": unit.name,

@@ -55,3 +55,27 @@ def test_days_that_are_not_in_every_year_are_refused_by_the_model_and_the_databa
     assert "day" in refused.value.message_dict or "__all__" in refused.value.message_dict
     with pytest.raises(IntegrityError, match="deadline_is_a_day_of_every_year"), transaction.atomic():
         StepDeadline.objects.create(step=PlanStep.DRAFT, month=month, day=day, from_plan_year=2040)
+
+
+def test_the_migration_moves_every_impossible_day_to_its_months_last_before_adding_the_constraint():
+    """core 0002 on a table holding impossible days (saved before the constraint): each becomes its month's last day of
+    every year, the possible ones stay, and the constraint is added (it failed on 31/4 or 30/2 when only 29/2 moved)."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    saved = {(2, 29): (2, 28), (2, 30): (2, 28), (2, 31): (2, 28), (4, 31): (4, 30), (6, 31): (6, 30), (9, 31): (9, 30),
+             (11, 31): (11, 30), (1, 31): (1, 31), (12, 31): (12, 31), (3, 15): (3, 15), (5, 0): (5, 1), (13, 40): (12, 31)}
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE province_stepdeadline DROP CONSTRAINT deadline_is_a_day_of_every_year")
+        for year, (month, day) in enumerate(saved, start=3001):
+            cursor.execute("INSERT INTO province_stepdeadline (step, month, day, from_plan_year, note) VALUES ('draft', %s, %s, %s, '')",
+                           [month, day, year])
+    loader = MigrationLoader(connection)
+    state = loader.project_state(("core", "0001_initial"))
+    with connection.schema_editor() as editor:
+        loader.get_migration("core", "0002_deadline_is_a_day_of_every_year").apply(state, editor)
+    after = StepDeadline.objects.filter(from_plan_year__gte=3001).order_by("from_plan_year").values_list("month", "day")
+    assert list(after) == list(saved.values())
+    with pytest.raises(IntegrityError), transaction.atomic():  # the constraint is back
+        StepDeadline.objects.create(step=PlanStep.DRAFT, month=4, day=31, from_plan_year=3100)

@@ -1,14 +1,24 @@
 """A step deadline must be a day of every year: 29 February made every non-leap year's due date raise ValueError.
 
-A 29 February already saved becomes 28 February (the last day of February every year), then the
-constraint refuses it from the admin, a fixture or SQL alike.
+Any impossible day already saved (29, 30 or 31 February, 31 April, June, September or November, a day past 31)
+rolls back to the last day of its month in every year (28 February, 30 April…), a day 0 to the 1st and a month
+out of 1–12 to the nearest, so the constraint can be added whatever the table holds; the constraint then refuses
+such a day from the admin, a fixture or SQL alike.
 """
+import calendar
+
 from django.db import migrations, models
 
 
-def leap_day_to_28_february(apps, schema_editor):
+def impossible_days_to_the_months_last(apps, schema_editor):
+    """Clamp every saved (month, day) to a day that exists in a non-leap year (2023), so that the constraint below holds."""
     StepDeadline = apps.get_model("core", "StepDeadline")
-    StepDeadline.objects.using(schema_editor.connection.alias).filter(month=2, day=29).update(day=28)
+    rows = StepDeadline.objects.using(schema_editor.connection.alias)
+    for deadline in rows.exclude(month__gte=1, month__lte=12, day__gte=1, day__lte=28):  # every day to 28 exists in every month
+        month = min(max(deadline.month, 1), 12)
+        day = min(max(deadline.day, 1), calendar.monthrange(2023, month)[1])
+        if (month, day) != (deadline.month, deadline.day):
+            rows.filter(pk=deadline.pk).update(month=month, day=day)
 
 
 class Migration(migrations.Migration):
@@ -18,7 +28,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(leap_day_to_28_february, migrations.RunPython.noop),
+        migrations.RunPython(impossible_days_to_the_months_last, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="stepdeadline",
             constraint=models.CheckConstraint(

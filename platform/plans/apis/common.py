@@ -80,8 +80,10 @@ def cycle_data(cycle, *, with_details=True):
         ],
     }
     if with_details:
-        data["transitions"] = [{"from": t.from_step, "to": t.to_step, "actor": t.actor.username, "at": t.at, "note": t.note}
-                               for t in cycle.transitions.all()]
+        data["transitions"] = [
+            {"action": t.action, "from": t.from_status, "to": t.to_status, "actor": t.actor.username, "at": t.at, "note": t.note}
+            for t in cycle.transitions.all()
+        ]
         team = PlanningTeam.objects.filter(cycle=cycle).first()
         data["team"] = None if team is None else {
             "decision_number": team.decision_number, "decision_date": team.decision_date,

@@ -59,7 +59,7 @@ def cycle_step_complete(*, actor, cycle: PlanCycle, step: str, note: str = "") -
         raise ValidationError({"step": [_("Steps are done in order: the current step is %(now)s.") % {"now": cycle.get_step_display()}]})
     _STEP_CONDITIONS[step](cycle, actor)
     to_step = STEP_ORDER[STEP_ORDER.index(step) + 1]
-    CycleTransition.objects.create(cycle=cycle, from_step=step, to_step=to_step, actor=actor, note=note)
+    CycleTransition.objects.create(cycle=cycle, action=CycleTransition.COMPLETED, from_status=step, to_status=to_step, actor=actor, note=note)
     cycle.step = to_step
     cycle.save(update_fields=["step"])
     announce_cycle_changed(sender=PlanCycle, district=connection.tenant, commune_ids=[cycle.commune_id])
