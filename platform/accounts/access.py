@@ -31,6 +31,21 @@ class AccessDenied(Exception):
         super().__init__(self.message)
 
 
+# The workflow apps' models that the fetchers below look up. access.py sits below those apps (they import
+# it), so it cannot import their models; each app hands them over in its AppConfig.ready().
+_WORKFLOW_MODELS = {}
+
+
+def register_workflow_models(*models) -> None:
+    """Called by proposals, plans and investment in their AppConfig.ready(): the models their fetchers read."""
+    _WORKFLOW_MODELS.update({model.__name__: model for model in models})
+
+
+def workflow_model(name: str):
+    """A model registered by register_workflow_models (KeyError if its app did not register it)."""
+    return _WORKFLOW_MODELS[name]
+
+
 def not_found():
     """The refusal for what the user may not know exists (404)."""
     return AccessDenied(status=404)
@@ -309,7 +324,7 @@ def comment_scope(user, commune, comments):
     oversee (`can_read_unmoderated_comments`), the published ones for anyone else who sees the commune."""
     if can_read_unmoderated_comments(user, commune):
         return comments
-    from plans.models import PublicComment
+    PublicComment = workflow_model("PublicComment")
 
     return comments.filter(status=PublicComment.Status.PUBLISHED)
 
@@ -337,7 +352,7 @@ def _one(queryset, pk):
 def access_proposal_by_id(user, district, pk, *, for_write=False):
     """A proposal the user may read (404 otherwise, as if absent); with `for_write`, one the user may also edit
     (`can_edit_proposal`, else 403). Đ5 step 1."""
-    from proposals.models import Proposal
+    Proposal = workflow_model("Proposal")
 
     _in_district(user, district)
     proposal = _one(proposal_scope(user, Proposal.objects.select_related("commune", "village")), pk)
@@ -348,7 +363,7 @@ def access_proposal_by_id(user, district, pk, *, for_write=False):
 
 def access_meeting_by_id(user, district, pk):
     """A village meeting the user may read, else AccessDenied (404)."""
-    from proposals.models import VillageMeeting
+    VillageMeeting = workflow_model("VillageMeeting")
 
     _in_district(user, district)
     return _one(meeting_scope(user, VillageMeeting.objects.select_related("commune", "village", "created_by")), pk)
@@ -356,7 +371,7 @@ def access_meeting_by_id(user, district, pk):
 
 def access_cycle_by_id(user, district, pk):
     """A commune's plan cycle the user may read (the commune's working data, `can_view_commune`), else 404."""
-    from plans.models import PlanCycle
+    PlanCycle = workflow_model("PlanCycle")
 
     _in_district(user, district)
     cycle = _one(PlanCycle.objects.select_related("commune"), pk)
@@ -367,7 +382,7 @@ def access_cycle_by_id(user, district, pk):
 
 def access_plan_by_id(user, district, pk):
     """A commune plan version the user may read, else 404."""
-    from plans.models import CommunePlan
+    CommunePlan = workflow_model("CommunePlan")
 
     _in_district(user, district)
     plan = _one(CommunePlan.objects.select_related("cycle__commune"), pk)
@@ -379,7 +394,7 @@ def access_plan_by_id(user, district, pk):
 def access_comment_by_id(user, district, pk):
     """A public comment on a plan the user may read: an unpublished one only for those who may read unmoderated
     comments (Đ5.5); else 404, so that a pending comment and its author's name do not leak."""
-    from plans.models import PublicComment
+    PublicComment = workflow_model("PublicComment")
 
     plan_comment = _one(PublicComment.objects.select_related("plan__cycle__commune"), pk)
     plan = access_plan_by_id(user, district, plan_comment.plan_id)
@@ -388,7 +403,7 @@ def access_comment_by_id(user, district, pk):
 
 def access_plan_item_by_id(user, district, pk):
     """A commune plan item (a work or activity of a version) the user may read, else 404."""
-    from plans.models import PlanItem
+    PlanItem = workflow_model("PlanItem")
 
     _in_district(user, district)
     item = _one(PlanItem.objects.select_related("plan__cycle__commune"), pk)
@@ -399,7 +414,7 @@ def access_plan_item_by_id(user, district, pk):
 
 def access_target_by_id(user, district, pk):
     """A socio-economic target of a commune plan version the user may read, else 404."""
-    from plans.models import SocioEconomicTarget
+    SocioEconomicTarget = workflow_model("SocioEconomicTarget")
 
     target = _one(SocioEconomicTarget.objects.all(), pk)
     access_plan_by_id(user, district, target.plan_id)
@@ -408,7 +423,7 @@ def access_target_by_id(user, district, pk):
 
 def access_feedback_by_id(user, district, pk):
     """A district comment on a commune plan version (step 4) that the user may read, else 404."""
-    from plans.models import DistrictFeedback
+    DistrictFeedback = workflow_model("DistrictFeedback")
 
     feedback = _one(DistrictFeedback.objects.all(), pk)
     access_plan_by_id(user, district, feedback.plan_id)
@@ -418,7 +433,7 @@ def access_feedback_by_id(user, district, pk):
 def access_orientation_by_id(user, district, pk, *, for_write=False):
     """Step 2's orientation: a draft only for district and province staff (else 404); with `for_write`, only the
     district's own Finance-Planning Office may publish it (403)."""
-    from plans.models import Orientation
+    Orientation = workflow_model("Orientation")
 
     district = _in_district(user, district)
     orientation = _one(Orientation.objects.all(), pk)
@@ -432,7 +447,7 @@ def access_orientation_by_id(user, district, pk, *, for_write=False):
 def access_investment_plan_by_id(user, district, pk, *, for_write=False):
     """A public-investment plan of the district (every user of the district sees that it exists); with `for_write`,
     only its Finance-Planning Office may change it (403)."""
-    from investment.models import PublicInvestmentPlan
+    PublicInvestmentPlan = workflow_model("PublicInvestmentPlan")
 
     district = _in_district(user, district)
     plan = _one(PublicInvestmentPlan.objects.all(), pk)
@@ -451,7 +466,7 @@ def project_scope(user, district, projects):
 def access_project_by_id(user, district, pk, *, for_write=False):
     """An investment project the user may read (404 otherwise); with `for_write`, only the district's Finance-Planning
     Office may change it (403)."""
-    from investment.models import InvestmentProject
+    InvestmentProject = workflow_model("InvestmentProject")
 
     district = _in_district(user, district)
     project = _one(project_scope(user, district, InvestmentProject.objects.all()), pk)
@@ -469,7 +484,7 @@ def review_scope(user, district, reviews):
 
 def access_review_by_id(user, district, pk):
     """A review decision or note the user may read, else 404."""
-    from investment.models import Review
+    Review = workflow_model("Review")
 
     district = _in_district(user, district)
     return _one(review_scope(user, district, Review.objects.all()), pk)

@@ -7,10 +7,13 @@ class PlansConfig(AppConfig):
     verbose_name = _("Commune plans")
 
     def ready(self):
-        """Register the upload kinds and the district summary's counter (tenants.counters)."""
+        """Register the upload kinds, the district summary's counter (tenants.counters) and the models accounts.access fetches."""
+        from accounts.access import register_workflow_models
         from plans.file_kinds import register_kinds
+        from plans.models import CommunePlan, DistrictFeedback, Orientation, PlanCycle, PlanItem, PublicComment, SocioEconomicTarget
         from plans.selectors import district_counts
         from tenants.counters import register_district_counter
 
         register_kinds()
         register_district_counter(district_counts)
+        register_workflow_models(CommunePlan, DistrictFeedback, Orientation, PlanCycle, PlanItem, PublicComment, SocioEconomicTarget)

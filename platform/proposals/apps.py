@@ -6,10 +6,13 @@ class ProposalsConfig(AppConfig):
     verbose_name = "Đề xuất"
 
     def ready(self):
-        """Register the upload kinds and the district summary's counter (tenants.counters)."""
+        """Register the upload kinds, the district summary's counter (tenants.counters) and the models accounts.access fetches."""
+        from accounts.access import register_workflow_models
         from proposals.file_kinds import register_kinds
+        from proposals.models import Proposal, VillageMeeting
         from proposals.selectors import district_counts
         from tenants.counters import register_district_counter
 
         register_kinds()
         register_district_counter(district_counts)
+        register_workflow_models(Proposal, VillageMeeting)
