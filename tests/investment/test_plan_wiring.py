@@ -189,8 +189,9 @@ def test_review_page_shows_the_envelope_table_with_the_warning(client_for, distr
     assert '<tr data-source="commune_budget" class="exceeds">' in html
     assert '<tr data-source="district_budget">' in html
     assert 'role="alert"' in html and "100" in html.split('role="alert"')[1].split("</td>")[0]
-    # Nonsense in the query falls back to the defaults instead of failing.
-    assert client_for("huyen.yen-phong").get("/d/yen-phong/investment/review/?plan=x&year=1900").status_code == 200
+    # Nonsense in the query is refused by the one parameter check (geo.params, issue 12), naming the parameter.
+    refused = client_for("huyen.yen-phong").get("/d/yen-phong/investment/review/?plan=x&year=2026")
+    assert refused.status_code == 400 and "plan" in refused.content.decode()
 
 
 # ---- 3. the communes' proposed works on the review map -------------------------------------------
