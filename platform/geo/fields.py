@@ -1,9 +1,9 @@
 """Serializer field for GeoJSON geometry input: everything goes through the guard."""
 import json
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from geo.guard import ANY_FEATURE, GeometryRejected, parse_geometry

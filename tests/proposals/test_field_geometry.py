@@ -116,10 +116,11 @@ def test_a_crs_with_no_transformation_to_wgs84_is_a_400_not_a_500(yen_phong, cli
     assert post_feature("thon.09193-01", body).status_code == 400
 
 
-def test_a_crs_beside_the_geometry_of_a_plan_item_and_a_project_is_not_ignored(yen_phong, client_for):
-    """The same field serves plan items and investment projects: an unknown `crs` next to it is a 400 there too."""
-    from geo.fields import GuardedGeometryField
+def test_the_guarded_field_takes_the_crs_beside_it_in_any_body(yen_phong):
+    """The field every input uses (proposals, plan items, projects, reviews, findings) reads the `crs` beside it."""
     from rest_framework import serializers
+
+    from geo.fields import GuardedGeometryField
 
     class Body(serializers.Serializer):
         geometry = GuardedGeometryField()
