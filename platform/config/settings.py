@@ -13,7 +13,8 @@ Variables (all optional on a developer machine; production must set the starred 
   UPLOAD_MAX_BYTES        limit for uploaded files and JSON bodies (default 10 MiB)
   UPLOAD_MAX_PIXELS       images above this many pixels are refused before decoding (default 40 000 000)
   IMPORT_MAX_MEMORY_MB IMPORT_MAX_CPU_SECONDS IMPORT_TIMEOUT_SECONDS IMPORT_MAX_EXPANDED_BYTES
-  IMPORT_MAX_ENTRIES IMPORT_MAX_RATIO IMPORT_MAX_RECORDS   limits of the file-parsing child (README)
+  IMPORT_MAX_ENTRIES IMPORT_MAX_RATIO IMPORT_MAX_RECORDS IMPORT_MAX_OUTPUT_BYTES IMPORT_MAX_COLUMNS
+  IMPORT_MAX_NAME_CHARS IMPORT_MAX_CELL_CHARS   limits of the file-parsing child (README)
   DJANGO_PASSWORD_HASHER  dotted path of the first password hasher (tests use a fast one)
   DJANGO_LOG_LEVEL        root log level (default INFO)
   BACKUP_DIR              where district_backup and site_backup write (default var/backups)
@@ -312,7 +313,13 @@ IMPORT_TIMEOUT_SECONDS = env_int("IMPORT_TIMEOUT_SECONDS", 30)
 IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 50 * 1000 * 1000)
 IMPORT_MAX_ENTRIES = env_int("IMPORT_MAX_ENTRIES", 200)
 IMPORT_MAX_RATIO = env_int("IMPORT_MAX_RATIO", 100)
-IMPORT_MAX_RECORDS = env_int("IMPORT_MAX_RECORDS", 10000)
+# 1000: a proposals import runs ~25-40 rows/s on a loaded 2-core machine, so 1000 rows stay well under
+# gunicorn's 60 s (README, "Reading files"); larger files are split.
+IMPORT_MAX_RECORDS = env_int("IMPORT_MAX_RECORDS", 1000)
+IMPORT_MAX_OUTPUT_BYTES = env_int("IMPORT_MAX_OUTPUT_BYTES", 20 * 1000 * 1000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_NAME_CHARS = env_int("IMPORT_MAX_NAME_CHARS", 200)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10000)
 
 TILE_URL = env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Content-Security-Policy (django-csp) on every page: scripts only from our own static files, or inline

@@ -17,7 +17,8 @@ settings. Callers turn `UnknownCRS` into a message.
 """
 import re
 
-from django.contrib.gis.gdal import CoordTransform, SpatialReference
+from django.contrib.gis.gdal import CoordTransform, GDALException, SpatialReference
+from django.contrib.gis.gdal.error import SRSException
 
 WGS84 = 4326
 VN2000_TOWGS84 = "-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278"
@@ -62,9 +63,20 @@ def srs_for_epsg(code: int) -> SpatialReference:
     if code in VN2000_TM:
         return SpatialReference(vn2000_tm(*VN2000_TM[code]))
     try:
-        return SpatialReference(code)
+        srs = SpatialReference(code)
     except Exception:
         raise UnknownCRS(f"EPSG:{code}")
+    to_wgs84(srs, name=f"EPSG:{code}")
+    return srs
+
+
+def to_wgs84(srs: SpatialReference, *, name: str | None = None) -> CoordTransform:
+    """The transformation from `srs` to EPSG:4326; UnknownCRS when PROJ has none (a vertical
+    system such as EPSG:5773, an engineering system)."""
+    try:
+        return CoordTransform(srs, SpatialReference(WGS84))
+    except (SRSException, GDALException):
+        raise UnknownCRS(name or srs.name or "?")
 
 
 def srs_from_geojson(member) -> SpatialReference | None:
@@ -121,11 +133,13 @@ def _parameter(srs, name, default=None):
 
 
 def transform_to_wgs84(ogr_geometry, srs: SpatialReference | None):
-    """Transform an OGR geometry in place from `srs` to EPSG:4326 (no-op for None or WGS 84)."""
+    """Transform an OGR geometry in place from `srs` to EPSG:4326 (no-op for None or WGS 84);
+    UnknownCRS when there is no transformation."""
     if srs is None:
         return ogr_geometry
+    transform = to_wgs84(srs)
     ogr_geometry.srs = srs
-    ogr_geometry.transform(CoordTransform(srs, SpatialReference(WGS84)))
+    ogr_geometry.transform(transform)
     return ogr_geometry
 
 

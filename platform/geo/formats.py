@@ -49,10 +49,61 @@ def parse(path: str, kind: str, *, geometry: bool, limits: dict) -> dict:
     records = READERS[kind](path, head, limits)
     if len(records) > limits["max_records"]:
         raise Refused("too_many_records", limit=limits["max_records"])
-    if not geometry:
-        for record in records:
+    for record in records:
+        check_fields(record["fields"], limits)
+        if not geometry:
             record["geometry"] = None
+        elif record.get("geometry") is not None:
+            vertices = count_vertices(record["geometry"])
+            if vertices > limits.get("max_vertices", DEFAULT_LIMITS["max_vertices"]):
+                record["geometry"] = None
+                record["geometry_error"] = {"code": "too_many_vertices", "limit": limits.get("max_vertices", DEFAULT_LIMITS["max_vertices"])}
     return {"format": kind, "records": records, "errors": []}
+
+
+# Limits a caller may leave out (the settings give the real ones, see geo.jail.limits_from_settings).
+DEFAULT_LIMITS = {"max_columns": 200, "max_name_chars": 200, "max_cell_chars": 10000, "max_vertices": 20000}
+
+
+def check_fields(fields: dict, limits: dict) -> None:
+    """Refuse a record with more than `max_columns` fields, a field name longer than
+    `max_name_chars` characters or a text value longer than `max_cell_chars`."""
+    columns = limits.get("max_columns", DEFAULT_LIMITS["max_columns"])
+    if not isinstance(fields, dict):
+        return
+    if len(fields) > columns:
+        raise Refused("too_many_columns", limit=columns)
+    check_names(fields, limits)
+    cell = limits.get("max_cell_chars", DEFAULT_LIMITS["max_cell_chars"])
+    for name, value in fields.items():
+        if isinstance(value, (str, bytes)) and len(value) > cell:
+            raise Refused("cell_too_long", name=str(name)[:40], limit=cell)
+        if isinstance(value, (dict, list)) and len(json.dumps(value, default=str)) > cell:
+            raise Refused("cell_too_long", name=str(name)[:40], limit=cell)
+
+
+def check_names(names, limits: dict) -> None:
+    longest = limits.get("max_name_chars", DEFAULT_LIMITS["max_name_chars"])
+    for name in names:
+        if len(str(name)) > longest:
+            raise Refused("name_too_long", name=str(name)[:40], limit=longest)
+
+
+def count_vertices(geometry, depth: int = 0) -> int:
+    """Positions in a GeoJSON geometry (any nesting); malformed parts count as nothing (the guard refuses them later)."""
+    if not isinstance(geometry, dict) or depth > 20:
+        return 0
+    if geometry.get("type") == "GeometryCollection":
+        return sum(count_vertices(member, depth + 1) for member in geometry.get("geometries") or [] if isinstance(member, dict))
+
+    def positions(item, level):
+        if not isinstance(item, list) or level > 5:
+            return 0
+        if item and all(isinstance(v, (int, float)) for v in item):
+            return 1
+        return sum(positions(inner, level + 1) for inner in item)
+
+    return positions(geometry.get("coordinates"), 0)
 
 
 # --- archives ------------------------------------------------------------------------------
@@ -150,14 +201,18 @@ def read_csv(path, head, limits):
         rows = _csv_rows(text, best[0])
     except csv.Error as exc:
         raise Refused("unreadable", reason=str(exc)[:200])
-    return _table_records(rows, formats=None, layer="")
+    return _table_records(rows, formats=None, layer="", limits=limits)
 
 
-def _table_records(rows, formats, layer):
+def _table_records(rows, formats, layer, limits):
     if not any(any(c not in (None, "") for c in row) for row in rows):
         raise Refused("empty")
     index = header_index(rows)
     header = [str(h).strip() if h is not None else "" for h in rows[index]]
+    # Refused here, before any record is built: the header's size is what a hostile table inflates.
+    if len([h for h in header if h]) > limits.get("max_columns", DEFAULT_LIMITS["max_columns"]):
+        raise Refused("too_many_columns", limit=limits.get("max_columns", DEFAULT_LIMITS["max_columns"]))
+    check_names(header, limits)
     records = []
     for number, row in enumerate(rows[index + 1:], start=index + 2):
         if not any(c not in (None, "") for c in row):
@@ -199,7 +254,7 @@ def read_xlsx(path, head, limits):
                 raise Refused("xml_entities")
             cause = cause.__cause__ or cause.__context__
         raise Refused("unreadable", reason=type(exc).__name__)
-    return _table_records(rows, formats, sheet.title)
+    return _table_records(rows, formats, sheet.title, limits)
 
 
 # --- GeoJSON -------------------------------------------------------------------------------
@@ -403,14 +458,28 @@ def _gdal_records(datasource, layers=None):
                 except (GDALException, ValueError, UnicodeDecodeError):
                     fields[name] = feature[name].as_string()
             geometry = None
-            ogr = feature.geom if feature.geom_type.num != 0 else None
+            # Each feature's own geometry: a layer of type GEOMETRY (mixed, as QGIS and ogr2ogr write
+            # GeoPackages) reports type 0 for every feature, so the layer's type says nothing.
+            ogr = _feature_geometry(feature)
             if ogr is not None:
                 try:
                     geometry = json.loads(crs.transform_to_wgs84(ogr, srs).json)
+                except crs.UnknownCRS as exc:
+                    raise Refused("crs", name=exc.name)
                 except GDALException:
                     raise Refused("crs", name=srs.name if srs else "?")
             records.append({"row": len(records) + 1, "fields": fields, "formats": {}, "geometry": geometry, "crs": None, "layer": layer.name})
     return records
+
+
+def _feature_geometry(feature):
+    """The feature's OGR geometry, or None when it has none (Django raises on OGR's null pointer)."""
+    from django.contrib.gis.gdal import GDALException
+
+    try:
+        return feature.geom
+    except GDALException:
+        return None
 
 
 def read_gpx(path, head, limits):

@@ -7,7 +7,7 @@ import json
 import math
 
 from django.conf import settings
-from django.contrib.gis.gdal import CoordTransform, GDALException, SpatialReference
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -84,16 +84,22 @@ def _declared_srs(member):
     try:
         return crs_module.srs_from_geojson(member)
     except crs_module.UnknownCRS as exc:
-        raise GeometryRejected(
-            _("The coordinate system %(crs)s is not supported: send WGS 84 longitude, latitude (RFC 7946), "
-              "or declare VN-2000 (EPSG:4756, EPSG:9209 for TM-3 105°30′, EPSG:3405 for UTM 48N).") % {"crs": exc.name},
-            "crs",
-        )
+        raise _unknown_crs(exc.name)
+
+
+def _unknown_crs(name):
+    return GeometryRejected(
+        _("The coordinate system %(crs)s is not supported: send WGS 84 longitude, latitude (RFC 7946), "
+          "or declare VN-2000 (EPSG:4756, EPSG:9209 for TM-3 105°30′, EPSG:3405 for UTM 48N).") % {"crs": name},
+        "crs",
+    )
 
 
 def _to_wgs84(geom, srs):
     try:
-        geom = geom.transform(CoordTransform(srs, SpatialReference(SRID)), clone=True)
+        geom = geom.transform(crs_module.to_wgs84(srs), clone=True)
+    except crs_module.UnknownCRS as exc:
+        raise _unknown_crs(exc.name)
     except (GDALException, GEOSException) as exc:
         raise GeometryRejected(_("Geometry could not be read: %(reason)s") % {"reason": exc}, "parse")
     for lon, lat in _positions(geom):

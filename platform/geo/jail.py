@@ -52,6 +52,11 @@ def limits_from_settings() -> dict:
         "max_entries": settings.IMPORT_MAX_ENTRIES,
         "max_ratio": settings.IMPORT_MAX_RATIO,
         "max_records": settings.IMPORT_MAX_RECORDS,
+        "max_vertices": settings.GEOMETRY_MAX_VERTICES,
+        "max_output_bytes": settings.IMPORT_MAX_OUTPUT_BYTES,
+        "max_columns": settings.IMPORT_MAX_COLUMNS,
+        "max_name_chars": settings.IMPORT_MAX_NAME_CHARS,
+        "max_cell_chars": settings.IMPORT_MAX_CELL_CHARS,
     }
 
 
@@ -59,7 +64,11 @@ def parse_jailed(data: bytes, *, kind: str, geometry: bool = True, limits: dict 
     """Parse `data` as `kind` (a `geo.formats.KINDS` name) in the jail.
 
     Returns {"format", "records", "errors"} as `geo.formats.parse` gives it (dates and times come
-    back as Python objects). Raises `Refused` with a code for a refused file, "too_slow" when the
+    back as Python objects; a record whose geometry had more than `max_vertices` vertices has
+    geometry None and `geometry_error` {"code": "too_many_vertices", "limit"}). Every size limit
+    (columns, name and cell length, vertices, records, bytes of the answer) is enforced by the
+    child before it answers, so the worker never decodes more than `max_output_bytes` (README,
+    "Reading files"). Raises `Refused` with a code for a refused file, "too_slow" when the
     wall-clock or CPU limit was hit, "too_big" for the memory limit, "crashed" when the child died
     otherwise.
     """
@@ -88,10 +97,42 @@ def parse_jailed(data: bytes, *, kind: str, geometry: bool = True, limits: dict 
         if done.returncode in (-9, -24, 152, 137):  # SIGKILL / SIGXCPU: the CPU limit
             raise Refused("too_slow", seconds=limits["cpu_seconds"])
         raise Refused("crashed")
+    if len(done.stdout) > limits["max_output_bytes"]:  # the child checks; this only guards against a bug there
+        raise Refused("too_much_output", limit=f"{limits['max_output_bytes'] / 1_000_000:g}")
     answer = json.loads(done.stdout, object_hook=_decode)
     if "refused" in answer:
         raise Refused(answer["refused"]["code"], **answer["refused"].get("params", {}))
-    return answer["ok"]
+    return _expand(answer["ok"])
+
+
+def _compact(parsed: dict) -> dict:
+    """The answer with every field name sent once: records carry [column index, value] pairs."""
+    columns, index = [], {}
+
+    def pairs(mapping):
+        out = []
+        for name, value in mapping.items():
+            if name not in index:
+                index[name] = len(columns)
+                columns.append(name)
+            out.append([index[name], value])
+        return out
+
+    records = []
+    for record in parsed["records"]:
+        record = dict(record)
+        record["fields"] = pairs(record.get("fields") or {})
+        record["formats"] = pairs(record.get("formats") or {})
+        records.append(record)
+    return {**parsed, "columns": columns, "records": records}
+
+
+def _expand(compact: dict) -> dict:
+    columns = compact.pop("columns")
+    for record in compact["records"]:
+        record["fields"] = {columns[i]: value for i, value in record["fields"]}
+        record["formats"] = {columns[i]: value for i, value in record["formats"]}
+    return compact
 
 
 def _encode(value):
@@ -138,7 +179,7 @@ def main():
     from geo.formats import parse
 
     try:
-        answer = {"ok": parse(path, kind, geometry=geometry, limits=limits)}
+        answer = {"ok": _compact(parse(path, kind, geometry=geometry, limits=limits))}
     except Refused as exc:
         answer = {"refused": {"code": exc.code, "params": exc.params}}
     except MemoryError:
@@ -147,7 +188,10 @@ def main():
         answer = {"refused": {"code": "unreadable", "params": {"reason": "nesting"}}}
     except Exception as exc:  # anything a hostile file provokes in a reader: refuse, say what kind of failure
         answer = {"refused": {"code": "unreadable", "params": {"reason": type(exc).__name__}}}
-    sys.stdout.write(json.dumps(answer, default=_encode, ensure_ascii=False))
+    text = json.dumps(answer, default=_encode, ensure_ascii=False)
+    if len(text.encode("utf-8")) > limits["max_output_bytes"]:
+        text = json.dumps({"refused": {"code": "too_much_output", "params": {"limit": f"{limits['max_output_bytes'] / 1_000_000:g}"}}})
+    sys.stdout.write(text)
 
 
 if __name__ == "__main__":

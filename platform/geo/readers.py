@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from geo.formats import KINDS, Refused
 from geo.guard import GEOMETRY_TYPES, GeometryRejected, parse_geometry
-from geo.jail import parse_jailed
+from geo.jail import limits_from_settings, parse_jailed
 
 EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson", ".kml": "kml",
               ".kmz": "kmz", ".gpx": "gpx", ".zip": "shp", ".gpkg": "gpkg"}
@@ -51,6 +51,10 @@ MESSAGES = {
     "crs": gettext_lazy("The coordinate system %(name)s of the file is not supported."),
     "shp_part": gettext_lazy("The zip may hold only the parts of a Shapefile (.shp, .shx, .dbf, .prj, .cpg), not %(name)s."),
     "shp_missing": gettext_lazy("The zip holds no .shp file."),
+    "too_many_columns": gettext_lazy("The file has more than %(limit)s columns or fields."),
+    "name_too_long": gettext_lazy("A column or field name is longer than %(limit)s characters: %(name)s…"),
+    "cell_too_long": gettext_lazy("A value in column %(name)s is longer than %(limit)s characters."),
+    "too_much_output": gettext_lazy("The file holds more than %(limit)s MB of data once read; split it into smaller files."),
 }
 
 
@@ -82,14 +86,16 @@ def file_kind(upload) -> str | None:
     return EXTENSIONS.get(os.path.splitext(getattr(upload, "name", "") or "")[1].lower())
 
 
-def read_records(upload, *, kinds: set[str], geometry: bool = True, max_vertices: int | None = None, max_bytes: int | None = None) -> ReadResult:
+def read_records(upload, *, kinds: set[str], geometry: bool = True, max_vertices: int | None = None, max_bytes: int | None = None,
+                 max_output_bytes: int | None = None) -> ReadResult:
     """Read an uploaded file (Django UploadedFile) of one of `kinds` (subset of geo.formats.KINDS).
 
     Raises ValidationError({"file": [message]}) for a file refused as a whole: a format not in
     `kinds`, over UPLOAD_MAX_BYTES, or anything the jail refuses (limits, archive bombs, XML
     entities, a damaged file, an unsupported coordinate system). Geometry that the guard refuses
     refuses only its record (`Record.errors`). `max_vertices` and `max_bytes` default to the
-    GEOMETRY_MAX_VERTICES and UPLOAD_MAX_BYTES settings (the boundary import allows more).
+    GEOMETRY_MAX_VERTICES and UPLOAD_MAX_BYTES settings, `max_output_bytes` (bytes of what the
+    jail sends back) to IMPORT_MAX_OUTPUT_BYTES (the boundary import allows more of all three).
     """
     limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     kind = file_kind(upload)
@@ -100,14 +106,21 @@ def read_records(upload, *, kinds: set[str], geometry: bool = True, max_vertices
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise ValidationError({"file": [_("The file is larger than the limit of %(limit)s bytes.") % {"limit": limit}]})
+    limits = limits_from_settings()
+    if max_vertices is not None:
+        limits["max_vertices"] = max_vertices
+    if max_output_bytes is not None:
+        limits["max_output_bytes"] = max_output_bytes
     try:
-        parsed = parse_jailed(data, kind=kind, geometry=geometry)
+        parsed = parse_jailed(data, kind=kind, geometry=geometry, limits=limits)
     except Refused as exc:
         raise ValidationError({"file": [refusal_message(exc)]})
     records = []
     for item in parsed["records"]:
         record = Record(row=item["row"], fields=item["fields"], geometry=None, layer=item.get("layer") or "", formats=item.get("formats") or {})
-        if geometry and item.get("geometry") is not None:
+        if geometry and item.get("geometry_error"):
+            record.errors["geometry"] = [_("Geometry has too many vertices: more than %(limit)s allowed.") % {"limit": item["geometry_error"]["limit"]}]
+        elif geometry and item.get("geometry") is not None:
             try:
                 record.geometry = parse_geometry(item["geometry"], allowed_types=GEOMETRY_TYPES, crs=item.get("crs"), max_vertices=max_vertices)
             except GeometryRejected as exc:

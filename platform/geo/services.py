@@ -101,7 +101,8 @@ def boundaries_import(
     kinds = {"geojson", "shp", "gpkg", "kml", "kmz"}
     try:
         with open(path, "rb") as fh:
-            result = read_records(File(fh, name=str(path)), kinds=kinds, max_vertices=BOUNDARY_MAX_VERTICES, max_bytes=BOUNDARY_MAX_BYTES)
+            result = read_records(File(fh, name=str(path)), kinds=kinds, max_vertices=BOUNDARY_MAX_VERTICES, max_bytes=BOUNDARY_MAX_BYTES,
+                                  max_output_bytes=4 * BOUNDARY_MAX_BYTES)
     except ValidationError as exc:
         raise ValueError(f"cannot read {path}: {' '.join(exc.message_dict['file'])}") from exc
     except OSError as exc:

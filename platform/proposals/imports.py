@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import AccessDenied
 from core.models import Sector
+from geo.crs import looks_projected
 from geo.imports import RowDuplicate, flatten_errors, import_run, map_columns, read_upload, row_values
 from geo.models import AdministrativeUnit
 from geo.text import code_key, fold
@@ -39,6 +40,10 @@ ALIASES = {
     "thon": "village", "ma thon": "village", "ten thon": "village", "xa": "commune", "ma xa": "commune", "ten xa": "commune",
     "van de": "problem", "nguyen nhan": "cause", "giai phap": "solution", "doi tuong huong loi": "beneficiaries",
     "uu tien": "priority", "thu tu uu tien": "priority", "description": "problem", "nam ke hoach": "plan_year",
+    # A Shapefile's DBF cuts column names at 10 characters (and GIS tools write them with "_").
+    "linh_vuc": "sector", "kinh_phi": "estimated_cost", "kinh_phi_d": "estimated_cost", "estimated_": "estimated_cost",
+    "ten_de_xua": "title", "ten_de_xuat": "title", "ten_cong_t": "title", "doi_tuong_": "beneficiaries",
+    "nguyen_nha": "cause", "beneficiar": "beneficiaries", "thu_tu_uu_": "priority", "nam_ke_hoa": "plan_year",
 } | {fold(name): name for name in ProposalPropertiesInput().fields} | {fold(name).replace("_", " "): name for name in ProposalPropertiesInput().fields}
 SECTOR_BY_NAME = {fold(str(label)): code for code, label in Sector.choices} | {fold(code): code for code in Sector.values}
 VIETNAMESE_SECTORS = {
@@ -48,7 +53,7 @@ VIETNAMESE_SECTORS = {
     "quan ly hanh chinh": "administration", "bao tro xa hoi": "social_protection", "khac": "other",
 }
 TEXT_FIELDS = {"title", "problem", "cause", "solution", "beneficiaries", "source_name", "village", "commune", "sector"}
-_COORDINATE = re.compile(r"^-?\d{1,3}([.,]\d+)?$")
+_COORDINATE = re.compile(r"^-?\d{1,7}([.,]\d+)?$")  # degrees, or metres that the range check then names
 
 
 def _text(value):
@@ -98,6 +103,10 @@ def _geometry(record, values):
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    if not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90) and looks_projected(*point):
+        # A table cannot declare a coordinate system, so the guard's "declare the crs" hint does not apply.
+        raise ValidationError({"lon": [_("The coordinates %(x)s, %(y)s look like VN-2000/UTM metres (easting, northing), not "
+                                         "longitude/latitude degrees: convert them to WGS 84 degrees before importing.") % {"x": point[0], "y": point[1]}]})
     return {"type": "Point", "coordinates": point}
 
 

@@ -219,9 +219,9 @@ def test_the_memory_limit_ends_a_parse_that_grows_too_big():
     data = ",".join(f"h{i}" for i in range(1000)).encode() + b"\n"
     data += b"".join((",".join(f"{r:04d}{c:04d}" for c in range(1000)) + "\n").encode() for r in range(900))
     with pytest.raises(Refused) as caught:
-        parse_jailed(data, kind="csv", limits={**limits_from_settings(), "memory_mb": 100})
+        parse_jailed(data, kind="csv", limits={**limits_from_settings(), "memory_mb": 100, "max_columns": 1000})
     assert caught.value.code == "too_big"
-    assert len(parse_jailed(data, kind="csv")["records"]) == 900  # within the default limit it is read
+    assert len(parse_jailed(data, kind="csv", limits={**limits_from_settings(), "max_columns": 1000})["records"]) == 900  # within the default memory limit it is read
 
 
 def png_header(width, height):
@@ -246,3 +246,73 @@ def test_a_photo_with_too_many_pixels_is_refused_before_decoding(settings):
         with pytest.raises((ApiValidationError, ValidationError)) as caught, translation.override("en"):
             checked_file(SimpleUploadedFile("bomb.png", png_header(width, height), "image/png"), field="file")
         assert "larger than 60.0 megapixels" in str(caught.value)
+
+
+# --- size limits enforced by the child, before it answers (review of issue 12) ----------------
+
+def wide_csv(columns, name_chars, rows, cell="1"):
+    """A CSV whose header names are `name_chars` long: the answer once repeated them per row."""
+    header = ",".join(f"c{i}".ljust(name_chars, "x") for i in range(columns))
+    body = "\n".join(",".join(cell for _ in range(columns)) for _ in range(rows))
+    return f"{header}\n{body}\n".encode()
+
+
+def test_the_1_mb_csv_of_10000_character_header_names_is_refused_by_the_child():
+    data = wide_csv(100, 10_000, 300)
+    assert 1_000_000 < len(data) < 1_200_000
+    message = refusal("wide.csv", data)
+    assert "longer than 200 characters" in message
+
+
+def test_more_columns_than_the_limit_are_refused():
+    assert "more than 200 columns" in refusal("many.csv", wide_csv(250, 3, 5))
+
+
+def test_a_cell_longer_than_the_limit_is_refused_naming_its_column():
+    data = ("ten,lon,lat\n" + "x" * 10_001 + ",106.07,21.15\n").encode()
+    assert "column ten is longer than 10000 characters" in refusal("long.csv", data)
+
+
+def test_the_answer_is_bounded_and_sends_field_names_once():
+    # 50 names of 150 characters, 300 rows: ~2.3 MB if every row repeated the header, ~0.1 MB otherwise.
+    data = wide_csv(50, 150, 300)
+    limits = {**limits_from_settings(), "max_output_bytes": 500_000}
+    answer = parse_jailed(data, kind="csv", limits=limits)
+    assert len(answer["records"]) == 300 and len(answer["records"][0]["fields"]) == 50
+    with pytest.raises(Refused) as caught:
+        parse_jailed(data, kind="csv", limits={**limits, "max_output_bytes": 50_000})
+    assert caught.value.code == "too_much_output"
+
+
+def test_the_output_limit_is_a_400_on_file(settings):
+    settings.IMPORT_MAX_OUTPUT_BYTES = 100_000
+    assert "more than 0.1 MB of data" in refusal("big.csv", wide_csv(20, 20, 900, cell="123456"))
+
+
+def test_a_geometry_over_the_vertex_limit_never_leaves_the_child():
+    line = " ".join(f"{106.0 + i * 1e-6},21.15" for i in range(30_000))
+    document = (f'<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>A</name>'
+                f"<LineString><coordinates>{line}</coordinates></LineString></Placemark></Document></kml>")
+    data = zipped({"doc.kml": document})
+    answer = parse_jailed(data, kind="kmz", limits={**limits_from_settings(), "max_vertices": 20_000})
+    (record,) = answer["records"]
+    assert record["geometry"] is None and record["geometry_error"] == {"code": "too_many_vertices", "limit": 20_000}
+    with translation.override("en"):
+        (record,) = read_records(SimpleUploadedFile("line.kmz", data), kinds=ALL).records
+    assert record.geometry is None and "more than 20000 allowed" in record.errors["geometry"][0]
+
+
+def test_more_rows_than_the_default_record_limit_are_a_400_before_anything_is_written(yen_phong_tenant, client_for):
+    from django_tenants.utils import tenant_context
+
+    from proposals.models import Proposal
+
+    rows = "\n".join(f"Đề xuất {i},transport,1000000,106.07,21.15" for i in range(1001))
+    data = f"title,sector,estimated_cost,lon,lat\n{rows}\n".encode()
+    with tenant_context(yen_phong_tenant):
+        before = Proposal.objects.count()
+    response = client_for("xa.09193").post(IMPORT, {"file": SimpleUploadedFile("x.csv", data)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "more than 1000 rows" in " ".join(response.json()["file"])
+    with tenant_context(yen_phong_tenant):
+        assert Proposal.objects.count() == before

@@ -239,3 +239,26 @@ def test_positions_out_of_range_that_look_like_metres_say_so():
                   "geometry": {"type": "Point", "coordinates": [560123.4, 2340567.8]}}]}
     (record,) = read("x.geojson", json.dumps(collection).encode()).records
     assert "look like VN-2000/UTM metres" in record.errors["geometry"][0]
+
+
+def test_geopackage_layer_of_generic_geometry_type_keeps_each_features_geometry(tmp_path):
+    """A GEOMETRY (mixed) layer, as QGIS or ogr2ogr from KML/GeoJSON write it: the layer's type is 0."""
+    source = tmp_path / "s.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"ten": "A"}, "geometry": {"type": "Point", "coordinates": [LON, LAT]}},
+        {"type": "Feature", "properties": {"ten": "B"}, "geometry": {"type": "LineString", "coordinates": [[LON, LAT], [LON + 0.001, LAT]]}},
+        {"type": "Feature", "properties": {"ten": "C"}, "geometry": None},
+    ]}), encoding="utf-8")
+    subprocess.run(["ogr2ogr", "-f", "GPKG", str(tmp_path / "m.gpkg"), str(source), "-nln", "m"], check=True, capture_output=True)
+    info = subprocess.run(["ogrinfo", "-so", str(tmp_path / "m.gpkg"), "m"], check=True, capture_output=True, text=True).stdout
+    assert "Geometry: Unknown (any)" in info
+    records = read("m.gpkg", Path(tmp_path / "m.gpkg").read_bytes()).records
+    assert [r.geometry.geom_type if r.geometry else None for r in records] == ["Point", "LineString", None]
+    assert metres(records[0].geometry, LON, LAT) < 0.5
+
+
+def test_a_crs_with_no_transformation_to_wgs84_refuses_the_feature_not_the_server():
+    collection = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:5773"}}, "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [LON, LAT]}}]}
+    (record,) = read("x.geojson", json.dumps(collection).encode()).records
+    assert record.geometry is None and "EPSG:5773 is not supported" in record.errors["geometry"][0]
