@@ -151,7 +151,7 @@ def read_date(value) -> date:
     found = _read_date(value)
     if not DATE_YEARS[0] < found.year <= DATE_YEARS[1]:
         raise NumberRefused(_("%(value)s is not a plausible date: the year must lie between %(first)s and %(last)s.")
-                            % {"value": found.strftime("%d/%m/") + str(found.year), "first": DATE_YEARS[0] + 1, "last": DATE_YEARS[1]})
+                            % {"value": f"{found.day:02d}/{found.month:02d}/{found.year:04d}", "first": DATE_YEARS[0] + 1, "last": DATE_YEARS[1]})
     return found
 
 

@@ -65,7 +65,7 @@ def test_dates_by_one_rule():
 def test_impossible_years_are_refused_not_kept():
     """Found in review: a meeting on 01/01/0001, a payment on 31/12/9999 and Excel's serial 1 (1899/1900) were saved."""
     for bad in ("01/01/0001", "31/12/9999", "0001-01-01", 1, date(1900, 1, 1)):
-        with pytest.raises(NumberRefused, match="year"):
+        with pytest.raises(NumberRefused, match="1901"):
             read_date(bad)
     assert read_date("01/01/1901") == date(1901, 1, 1) and read_date("31/12/2100") == date(2100, 12, 31)
 
