@@ -140,7 +140,7 @@ def test_only_province_staff_see_the_projects_map(clean_rollup, client_for, user
 @pytest.mark.parametrize("query, field", [
     ("zoom=abc", "zoom"), ("zoom=23", "zoom"), ("zoom=-1", "zoom"), ("zoom=1.5", "zoom"),
     ("bbox=1,2,3", "bbox"), ("bbox=10,10,5,5", "bbox"), ("bbox=a,b,c,d", "bbox"), ("bbox=0,0,200,10", "bbox"),
-    ("zoom=14&page=0", "page"), ("zoom=14&page_size=9999", "page"), ("status=finished", "status"), ("year=abc", "year"),
+    ("zoom=14&page=0", "page"), ("zoom=14&page_size=9999", "page_size"), ("status=finished", "status"), ("year=abc", "year"),
     ("sector=roads", "sector"), ("source=bank", "source"),
 ])
 def test_bad_parameters_are_a_400_naming_the_field(client_for, query, field):
