@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 MAX_WHOLE = 10**15
@@ -179,6 +180,10 @@ def _read_date(value) -> date:
 
 # ---- DRF fields -------------------------------------------------------------------------------
 
+@extend_schema_field({
+    "oneOf": [{"type": "integer"}, {"type": "string", "example": "1.500.000"}],
+    "description": "A whole number: a JSON integer, or text written the Vietnamese way ('.' groups thousands).",
+})
 class WholeNumberField(serializers.Field):
     """A whole number under the rule above (JSON number or Vietnamese text); `to_internal_value` gives an int.
 
