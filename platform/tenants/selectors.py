@@ -14,17 +14,20 @@ DISTRICT_COUNTERS = [
 ]
 
 
-def district_summary(*, district):
-    """The district's own summary: its unit, communes, and counts of what it holds."""
+def district_summary(*, district, with_counts=True):
+    """The district's own summary: its unit, communes, and counts of what it holds. Without `with_counts` (a reader
+    who may not see district-wide figures, `accounts.access.can_read_district_counts`) the counts hold only the
+    number of communes and villages."""
     unit = district.unit
     communes = list(communes_of(unit).annotate(villages=Count("children", filter=Q(children__is_current=True))))
     counts = {
         "communes": len(communes),
         "villages": sum(c.villages for c in communes),
-        "users": User.objects.filter(Q(unit=unit) | Q(unit__parent=unit) | Q(unit__parent__parent=unit), is_active=True).count(),
     }
-    for path in DISTRICT_COUNTERS:
-        counts.update(import_string(path)())
+    if with_counts:
+        counts["users"] = User.objects.filter(Q(unit=unit) | Q(unit__parent=unit) | Q(unit__parent__parent=unit), is_active=True).count()
+        for path in DISTRICT_COUNTERS:
+            counts.update(import_string(path)())
     return {
         "code": unit.code,
         "name": unit.name,
