@@ -130,6 +130,12 @@ def can_plan_for_commune(user, commune):
     return user.is_authenticated and user.role == Role.COMMUNE and user.unit_id == commune.pk
 
 
+def require_commune_team(user, commune):
+    """Refuse (403) anyone but the commune's planning team, before a write to its plan is read (items, targets, a new
+    version, an amendment: Đ5–Đ6 of the Decision), so a refusal comes before any 400."""
+    require(can_plan_for_commune(user, commune), _("Only the commune's planning team may do this."))
+
+
 def can_propose_in(user, commune, village=None):
     """May submit proposals for this commune (and village): its planning team, or the head of that village."""
     if not user.is_authenticated:
@@ -283,6 +289,13 @@ def can_read_district_totals(user, district):
     return can_read_district_envelopes(user, district)
 
 
+def can_read_district_counts(user, district):
+    """May read the counts of what the whole district holds (proposals, plans, projects, reports, users: the summary
+    of `/d/<slug>/api/district/` and the district page): district and province staff. A commune team or village head
+    gets the district's name and communes (public geography), not counts that include the other communes' drafts."""
+    return can_read_district_envelopes(user, district)
+
+
 # ---- scopes: the rows of a queryset a user may read -----------------------------------------------------
 
 def proposal_scope(user, proposals):
@@ -298,6 +311,13 @@ def proposal_scope(user, proposals):
     if village is not None:
         return proposals.filter(Q(village_id=village.pk) | Q(commune_id=village.parent_id, is_published=True))
     return proposals.none()
+
+
+def plan_item_scope(user, district, items):
+    """Commune plan items (a queryset of `plans.PlanItem`) this user may read, by the read rule of
+    `access_plan_item_by_id`: all for district and province staff, those of its own commune's plans otherwise."""
+    visible = visible_commune_ids(user, district)
+    return items if visible is None else items.filter(plan__cycle__commune_id__in=visible)
 
 
 def meeting_scope(user, meetings):
@@ -547,9 +567,23 @@ def can_read_orientation(user, orientation, district):
     return orientation.published_at is not None or is_province_wide(user) or user.role == Role.DISTRICT
 
 
-def can_read_evidence_photo(user, commune):
-    """Read the M&E evidence photos of a commune: whoever reads its M&E plan (`monitoring.selectors.evidence_queryset`)."""
-    return user.is_authenticated and can_view_commune(user, commune)
+def evidence_photo_scope(user, photos):
+    """M&E evidence photos (a queryset already scoped to the M&E plans the user reads): a photo of a periodic report
+    follows the report's rule (`village_report_scope`: a village head reads only its own village's reports, Đ8); a
+    photo of the plan, an activity or a finding follows the M&E plan's."""
+    from django.db.models import Q
+
+    village = village_of_head(user)
+    return photos.filter(Q(report__isnull=True) | Q(report__village_id=village.pk)) if village is not None else photos
+
+
+def can_read_evidence_photo(user, photo):
+    """Read one M&E evidence photo (`monitoring.EvidencePhoto`): whoever reads its commune's M&E plan, and, for a photo
+    of a periodic report, whoever may read that report (as `evidence_photo_scope`)."""
+    if not (user.is_authenticated and can_view_commune(user, photo.me_plan.commune)):
+        return False
+    village = village_of_head(user)
+    return village is None or photo.report_id is None or photo.report.village_id == village.pk
 
 
 def is_announced_plan(plan):

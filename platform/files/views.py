@@ -4,18 +4,21 @@ import os
 from django.db import connection
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.access import user_from_request
 from files import kinds
 from files.storage import INLINE_TYPES, MIME_OF_EXTENSION
 
 
+@require_safe
 def download(request, kind, name):
     """GET /d/<slug>/files/<kind>/<name>: a file for a signed-in user who may read its object (the district gate
     has already turned away anonymous callers and other districts). 404 when the user may not read it."""
     return _serve(request, kind, name, public=False)
 
 
+@require_safe
 def public_download(request, kind, name):
     """GET /d/<slug>/public/files/<kind>/<name>: a file of a published object, for anyone. 404 otherwise."""
     return _serve(request, kind, name, public=True)

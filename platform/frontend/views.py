@@ -25,7 +25,7 @@ def district_home(request):
     return render(
         request,
         "frontend/district.html",
-        {"summary": district_summary(district=district), "communes": communes_of(district.unit)},
+        {"summary": district_summary(district=district, with_counts=access.can_read_district_counts(request.user, district)), "communes": communes_of(district.unit)},
     )
 
 

@@ -327,8 +327,11 @@ def _project_args(validated):
 def project_feature(project, *, user, district):
     """One project as a Feature with everything the review panel shows: sources, allocations, origin proposals, history, reviews."""
     reviews = selectors.review_queryset(user=user, district=district).filter(project=project).select_related("author").prefetch_related("answers__author")
-    proposals = project.proposals.select_related("commune", "village").order_by("commune__code", "id")
-    plan_items = project.plan_items.select_related("plan__cycle__commune").prefetch_related("proposals").order_by("plan__cycle__commune__code", "id")
+    # Every nested list goes through the reader's scope: a project serving two communes does not show one commune's
+    # drafts (proposals, plan items) to the other's team or village heads.
+    proposals = access.proposal_scope(user, project.proposals.select_related("commune", "village")).order_by("commune__code", "id")
+    plan_items = access.plan_item_scope(user, district, project.plan_items.select_related("plan__cycle__commune")).order_by(
+        "plan__cycle__commune__code", "id")
     return {
         "type": "Feature",
         "id": project.pk,
@@ -360,7 +363,7 @@ def project_feature(project, *, user, district):
                  "estimated_cost": p.estimated_cost, "plan_year": p.plan_year}
                 for p in proposals
             ],
-            "plan_items": [plan_item_summary(i) for i in plan_items],
+            "plan_items": [plan_item_summary(i, user=user) for i in plan_items],
             "history": [
                 {"action": e.action, "action_label": e.get_action_display(), "from": e.from_status, "to": e.to_status,
                  "note": e.note, "changes": e.changes, "actor": e.actor.get_full_name() or e.actor.username, "at": e.at.isoformat()}
@@ -376,15 +379,16 @@ def project_feature(project, *, user, district):
     }
 
 
-def plan_item_summary(item):
-    """A commune plan item as a project panel lists it: the work, its commune and plan version, the proposals it carries."""
+def plan_item_summary(item, *, user):
+    """A commune plan item as a project panel lists it: the work, its commune and plan version, the proposals it carries
+    (those `user` may read, `accounts.access.proposal_scope`)."""
     plan = item.plan
     return {
         "id": item.pk, "title": item.title, "sector": item.sector, "estimated_cost": item.estimated_cost,
         "commune": plan.cycle.commune.code, "commune_name": plan.cycle.commune.name, "plan": plan.pk, "plan_year": plan.cycle.plan_year,
         "version": plan.number, "plan_kind": plan.kind, "plan_kind_label": plan.get_kind_display(),
         "plan_status": plan.status, "plan_status_label": plan.get_status_display(),
-        "proposals": [{"id": p.pk, "title": p.title} for p in item.proposals.all()],
+        "proposals": [{"id": p.pk, "title": p.title} for p in access.proposal_scope(user, item.proposals.order_by("id"))],
     }
 
 
@@ -555,9 +559,9 @@ class PlanItemDetailApi(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
         item = _visible_plan_item(request, pk)
-        body = plan_item_summary(item)
+        body = plan_item_summary(item, user=request.user)
         labels = dict(CapitalSource.choices)
-        proposals = item.proposals.select_related("commune", "village").order_by("id")
+        proposals = access.proposal_scope(request.user, item.proposals.select_related("commune", "village")).order_by("id")
         projects = selectors.project_queryset(user=request.user, district=request.tenant).filter(plan_items=item).distinct().order_by("code")
         body.update({
             "sector_label": item.get_sector_display(),

@@ -251,20 +251,30 @@ def _write_allocations(*, project, allocations, actor, reason):
     return {"allocations": [before, after]}
 
 
-def _check_proposals(proposal_ids):
+def _check_proposals(proposal_ids, commune_ids):
+    """The proposals with these ids, each of one of the communes the project serves (`commune_ids`), else a 400 naming
+    `proposals`: a project answers the proposals of its own communes (Đ5–Đ7), and linking another commune's would
+    show that commune's drafts to the project's readers."""
     proposals = list(Proposal.objects.filter(pk__in=proposal_ids))
     missing = sorted(set(proposal_ids) - {p.pk for p in proposals})
     if missing:
         raise ValidationError({"proposals": [_("No such proposal: %(ids)s.") % {"ids": ", ".join(map(str, missing))}]})
+    outside = sorted(p.pk for p in proposals if p.commune_id not in commune_ids)
+    if outside:
+        raise ValidationError({"proposals": [_("These proposals are not of a commune the project serves: %(ids)s.") % {"ids": ", ".join(map(str, outside))}]})
     return proposals
 
 
-def _check_plan_items(item_ids):
-    """The commune plan items with these ids; the district schema holds only this district's items, so any other id is a 400."""
-    items = list(PlanItem.objects.filter(pk__in=item_ids))
+def _check_plan_items(item_ids, commune_ids):
+    """The commune plan items with these ids, each of a plan of one of the communes the project serves (`commune_ids`);
+    the district schema holds only this district's items, so any other id is a 400 naming `plan_items`."""
+    items = list(PlanItem.objects.filter(pk__in=item_ids).select_related("plan__cycle"))
     missing = sorted(set(item_ids) - {i.pk for i in items})
     if missing:
         raise ValidationError({"plan_items": [_("No such commune plan item in this district: %(ids)s.") % {"ids": ", ".join(map(str, missing))}]})
+    outside = sorted(i.pk for i in items if i.plan.cycle.commune_id not in commune_ids)
+    if outside:
+        raise ValidationError({"plan_items": [_("These plan items are not of a commune the project serves: %(ids)s.") % {"ids": ", ".join(map(str, outside))}]})
     return items
 
 
@@ -286,8 +296,9 @@ def project_create(
     served = _district_communes(district, communes) if communes else _communes_under(district, geom)
     if not served:
         raise ValidationError({"communes": [_("Name the communes the project serves.")]})
-    linked = _check_proposals(list(proposals))
-    answered = _check_plan_items(list(plan_items))
+    served_ids = {c.pk for c in served}
+    linked = _check_proposals(list(proposals), served_ids)
+    answered = _check_plan_items(list(plan_items), served_ids)
     project = InvestmentProject(
         code=code, name=name, investor=investor, sector=sector, geom=geom, total_investment=total_investment, start_year=start_year,
         end_year=end_year, manager=manager, group=group, decision_number=decision_number, decision_date=decision_date, created_by=actor,
@@ -356,8 +367,9 @@ def project_update(
         if old_codes != sorted(c.code for c in served):
             changes["communes"] = [old_codes, sorted(c.code for c in served)]
             project.communes.set(served)
+    served_ids = set(project.communes.values_list("pk", flat=True))
     if proposals is not None:
-        linked = _check_proposals(list(proposals))
+        linked = _check_proposals(list(proposals), served_ids)
         old_ids = sorted(project.proposals.values_list("pk", flat=True))
         if old_ids != sorted(p.pk for p in linked):
             changes["proposals"] = [old_ids, sorted(p.pk for p in linked)]
@@ -365,7 +377,7 @@ def project_update(
             communes_before += list(Proposal.objects.filter(pk__in=old_ids).values_list("commune__code", flat=True))
             project.proposals.set(linked)
     if plan_items is not None:
-        answered = _check_plan_items(list(plan_items))
+        answered = _check_plan_items(list(plan_items), served_ids)
         old_ids = sorted(project.plan_items.values_list("pk", flat=True))
         if old_ids != sorted(i.pk for i in answered):
             changes["plan_items"] = [old_ids, sorted(i.pk for i in answered)]

@@ -28,7 +28,7 @@ from geo.numbers import DateInputField, DecimalInputField, VndField, WholeNumber
 from geo.pagination import FeaturePagination
 from geo.parsers import SafeJSONParser
 from monitoring import imports, selectors, services
-from monitoring.models import Activity, Frequency, PeriodicReport, ReportingPeriod, SupervisionFinding
+from monitoring.models import Activity, Frequency, ReportingPeriod, SupervisionFinding
 from plans.models import CommunePlan
 
 # --- output -----------------------------------------------------------------------------------------
@@ -409,7 +409,18 @@ class EvidenceApi(APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
+        # Access first, before the photo is decoded: only commune teams and village heads add evidence (403); the M&E
+        # plan must be one the user reads (404) and of a commune it may add evidence to (403); a report must be one the
+        # user reads (404, like a report that does not exist: another village's report is not known to exist).
+        access.require(access.works_in_a_commune(request.user), _("You may not do this."))
         data = _valid(MEEvidenceInput, request.data)
+        me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=data["me_plan"])
+        access.require(access.can_add_evidence(request.user, me_plan.commune), _("You may not do this."))
+        report = activity = finding = None
+        if data.get("report"):
+            report = selectors.report_queryset(user=request.user, district=request.tenant).filter(pk=data["report"], me_plan=me_plan).first()
+            if report is None:
+                raise access.not_found()
         upload = request.FILES.get("photo")
         if upload is None:
             raise ApiValidationError({"photo": [_("Attach the photo.")]})
@@ -419,12 +430,6 @@ class EvidenceApi(APIView):
         except (ValueError, TypeError) as exc:
             message = exc.message if isinstance(exc, GeometryRejected) else _("The location is not GeoJSON.")
             raise ApiValidationError({"geometry": [message]})
-        me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=data["me_plan"])
-        report = activity = finding = None
-        if data.get("report"):
-            report = PeriodicReport.objects.filter(pk=data["report"], me_plan=me_plan).first()
-            if report is None:
-                raise ApiValidationError({"report": [_("This report is not of the M&E plan.")]})
         if data.get("activity"):
             activity = Activity.objects.filter(pk=data["activity"], me_plan=me_plan).first()
             if activity is None:
@@ -467,6 +472,9 @@ class FindingApi(APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
+        # Only a commune's planning team records findings (Đ8; the activity's commune is checked by the service): a
+        # refusal comes before the body is read or a photo decoded.
+        access.require(access.is_commune_team(request.user), _("You may not do this."))
         if request.content_type.startswith("multipart/") or request.content_type.startswith("application/x-www-form-urlencoded"):
             fields, upload = self._form_fields(request)
         else:

@@ -6,7 +6,7 @@ from files.kinds import FileKind, register
 def register_kinds():
     register(FileKind(
         name="evidence-photos", model="monitoring.EvidencePhoto", field="photo", name_field="photo_name",
-        may_read=lambda user, photo: access.can_read_evidence_photo(user, photo.me_plan.commune),
+        may_read=access.can_read_evidence_photo,
         is_public=lambda photo: False,
-        select_related=("me_plan__commune",),
+        select_related=("me_plan__commune", "report"),
     ))

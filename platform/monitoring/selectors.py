@@ -151,8 +151,9 @@ def works_layer(*, me_plan) -> dict:
 
 
 def evidence_queryset(*, user, district):
-    return EvidencePhoto.objects.select_related("me_plan__commune", "activity", "uploaded_by").filter(
-        me_plan__in=me_plan_queryset(user=user, district=district))
+    """Evidence photos this user may read: those of the M&E plans it reads, a report's photos only for the report's readers."""
+    return access.evidence_photo_scope(user, EvidencePhoto.objects.select_related("me_plan__commune", "activity", "uploaded_by").filter(
+        me_plan__in=me_plan_queryset(user=user, district=district)))
 
 
 def finding_queryset(*, user, district):

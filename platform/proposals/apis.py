@@ -72,7 +72,7 @@ class ProposalListApi(APIView):
             commune_code=props.pop("commune"), village_code=props.pop("village", None) or None,
             meeting_id=props.pop("meeting", None), **props,
         ))
-        return Response(proposal_detail(proposal), status=201)
+        return Response(proposal_detail(proposal, user=request.user), status=201)
 
 
 def visible_proposal(request, pk, *, for_write=False):
@@ -92,7 +92,7 @@ class ProposalDetailApi(APIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
-        return Response(proposal_detail(visible_proposal(request, pk)))
+        return Response(proposal_detail(visible_proposal(request, pk), user=request.user))
 
     @extend_schema(request=ProposalFeatureUpdate, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request, pk):
@@ -103,7 +103,7 @@ class ProposalDetailApi(APIView):
         proposal = _act(lambda: services.proposal_update(
             actor=request.user, proposal_id=pk, geom=data.get("geometry"), **data.get("properties", {})
         ))
-        return Response(proposal_detail(proposal))
+        return Response(proposal_detail(proposal, user=request.user))
 
 
 class ProposalDecisionApi(APIView):
@@ -118,7 +118,7 @@ class ProposalDecisionApi(APIView):
         proposal = _act(lambda: services.proposal_decide(
             actor=request.user, proposal_id=pk, decision=self.decision, reason=data.validated_data.get("reason", "")
         ))
-        return Response(proposal_detail(proposal))
+        return Response(proposal_detail(proposal, user=request.user))
 
 
 class ProposalAcceptApi(ProposalDecisionApi):
@@ -146,7 +146,7 @@ class ProposalMergeApi(APIView):
         if visible != set(duplicates):
             raise ValidationError({"duplicates": [_("Name other existing proposals to merge into this one.")]})
         proposal = _act(lambda: services.proposal_merge(actor=request.user, keep_id=pk, duplicate_ids=duplicates))
-        return Response(proposal_detail(proposal))
+        return Response(proposal_detail(proposal, user=request.user))
 
 
 class ProposalAttachmentApi(APIView):

@@ -18,6 +18,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.access import AccessDenied
 from core.models import Sector
 from geo.crs import looks_projected
@@ -131,9 +132,11 @@ def _properties(values, *, district, default_commune):
     return props
 
 
-def _duplicate_of(*, props, geom):
-    """The proposal already recorded with the same title (folded), village and place, if any."""
-    candidates = Proposal.objects.filter(commune__code=props["commune"], geom__equals=geom)
+def _duplicate_of(*, actor, props, geom):
+    """The proposal already recorded with the same title (folded), village and place, if any, among those the importer
+    may read (`accounts.access.proposal_scope`): the answer names its id and title, so it never names a proposal of
+    another village or commune (a row aimed there is refused by `proposal_create` instead)."""
+    candidates = access.proposal_scope(actor, Proposal.objects.filter(commune__code=props["commune"], geom__equals=geom))
     candidates = candidates.filter(village__code=props["village"]) if props.get("village") else candidates.filter(village__isnull=True)
     return next((p for p in candidates.only("id", "title") if fold(p.title) == fold(props["title"])), None)
 
@@ -167,7 +170,7 @@ def proposals_import(*, actor, district, upload, default_commune=None, preview=F
             raise ValidationError(errors)
         props = dict(feature.validated_data["properties"])
         geom = feature.validated_data["geometry"]
-        existing = _duplicate_of(props=props, geom=geom)
+        existing = _duplicate_of(actor=actor, props=props, geom=geom)
         if existing is not None:
             raise RowDuplicate(_("Same title, village and place as proposal %(id)s: not written again.") % {"id": existing.pk},
                                id=existing.pk, title=existing.title)

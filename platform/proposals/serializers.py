@@ -120,11 +120,15 @@ class ImportInput(serializers.Serializer):
     commune = serializers.CharField(max_length=20, required=False)
 
 
-def proposal_detail(proposal: Proposal) -> dict:
-    """One proposal as a Feature with its analysis, origins, decisions and files."""
+def proposal_detail(proposal: Proposal, *, user) -> dict:
+    """One proposal as a Feature with its analysis, origins, decisions and files. The proposals merged into it are
+    listed only as far as `user` may read them (`accounts.access.proposal_scope`): a village head does not learn the
+    title of another village's unpublished proposal through the one it was merged into."""
     import json
 
-    origins = [proposal, *proposal.merged_origins.all()]
+    from accounts import access
+
+    origins = [proposal, *access.proposal_scope(user, proposal.merged_origins.select_related("village"))]
     return {
         "type": "Feature",
         "id": proposal.pk,

@@ -172,3 +172,174 @@ def test_no_role_check_outside_the_access_module():
             if ROLE_CHECK.search(line):
                 found.append(f"{name}:{number}: {line.strip()}")
     assert found == []
+
+
+# ---- the attacker's review (afix): C, E, F ------------------------------------------------------------------
+
+def village_report_with_photo(district, settings, tmp_path):
+    """Thị trấn Chờ's M&E plan, a periodic report of its village 09193-02 and a photo attached to that report."""
+    from files.uploads import checked_file
+    from monitoring import services as monitoring_services
+    from monitoring.models import EvidencePhoto, MEPlan, PeriodicReport
+    from tests.files.conftest import png
+
+    settings.MEDIA_ROOT = tmp_path
+    plan = make_draft_item(district, commune="09193").plan
+    team, head = User.objects.get(username="xa.09193"), User.objects.get(username="thon.09193-02")
+    me_plan = MEPlan.objects.create(plan=plan, commune=plan.cycle.commune, year=2027, created_by=team)
+    period = monitoring_services.periods_ensure(year=2027)[0]
+    report = PeriodicReport.objects.create(me_plan=me_plan, period=period, village=head.unit, problems="Báo cáo thôn 2", created_by=head)
+    stored = checked_file(SimpleUploadedFile("ảnh thôn 2.png", png(), content_type="image/png"), field="photo")
+    photo = EvidencePhoto.objects.create(me_plan=me_plan, report=report, photo=stored, photo_name=stored.original_name,
+                                         content_type="image/png", location=point("09193-02"), uploaded_by=head)
+    return me_plan, report, photo
+
+
+def test_another_villages_head_neither_lists_nor_downloads_a_village_reports_photo(yen_phong, client_for, settings, tmp_path):
+    me_plan, report, photo = village_report_with_photo(yen_phong, settings, tmp_path)
+    own, other, team = client_for("thon.09193-02"), client_for("thon.09193-01"), client_for("xa.09193")
+    url = photo.photo.url
+    assert [f["id"] for f in own.get(f"{BASE}monitoring/evidence/?report={report.pk}").json()["features"]] == [photo.pk]
+    assert own.get(url).status_code == 200 and team.get(url).status_code == 200
+    assert other.get(f"{BASE}monitoring/evidence/?report={report.pk}").json()["features"] == []
+    assert photo.pk not in [f["id"] for f in other.get(f"{BASE}monitoring/evidence/?me_plan={me_plan.pk}").json()["features"]]
+    assert other.get(url).status_code == 404
+    assert [f["id"] for f in team.get(f"{BASE}monitoring/evidence/?report={report.pk}").json()["features"]] == [photo.pk]
+
+
+def test_evidence_for_another_villages_report_is_not_found_like_a_missing_report(yen_phong, client_for, settings, tmp_path):
+    from monitoring.models import EvidencePhoto
+    from tests.files.conftest import png
+
+    me_plan, report, _photo = village_report_with_photo(yen_phong, settings, tmp_path)
+    other = client_for("thon.09193-01")
+    answers = []
+    for report_id in (report.pk, 987654):
+        response = other.post(f"{BASE}monitoring/evidence/", {
+            "me_plan": me_plan.pk, "report": report_id, "photo": SimpleUploadedFile("a.png", png(), content_type="image/png"),
+            "geometry": json.dumps({"type": "Point", "coordinates": inside("09193-01")})})
+        answers.append((response.status_code, response.content))
+    assert answers[0] == answers[1] and answers[0][0] == 404
+    assert EvidencePhoto.objects.count() == 1
+
+
+def test_commune_and_village_users_get_no_district_wide_counts(yen_phong, client_for):
+    for username in ("xa.09193", "thon.09193-01"):
+        body = client_for(username).get(f"{BASE}district/").json()
+        assert body["code"] == "258" and set(body["counts"]) == {"communes", "villages"}, (username, body["counts"])
+        page = client_for(username).get("/d/yen-phong/")
+        assert page.status_code == 200
+    for username in ("huyen.yen-phong", "tinh"):
+        counts = client_for(username).get(f"{BASE}district/").json()["counts"]
+        assert {"proposals", "users", "communes"} <= set(counts), (username, counts)
+
+
+def post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_writes_are_refused_before_the_body_is_read(yen_phong, client_for, settings, tmp_path):
+    """A refusal (403/404) comes before any 400, however empty or broken the body."""
+    item = make_draft_item(yen_phong, commune="09193")
+    head = client_for("thon.09193-01")
+    assert patch(head, f"{BASE}plans/items/{item.pk}/", {}).status_code == 403
+    assert head.delete(f"{BASE}plans/items/{item.pk}/").status_code == 403
+    assert post(head, f"{BASE}plans/{item.plan_id}/items/", {}).status_code == 403
+    assert post(head, f"{BASE}plans/{item.plan_id}/targets/", {}).status_code == 403
+    assert post(head, f"{BASE}plans/{item.plan_id}/new-version/", {}).status_code == 403
+    assert post(head, f"{BASE}plans/{item.plan_id}/amend/", {}).status_code == 403
+    province = client_for("tinh")
+    assert post(province, f"{BASE}monitoring/findings/", {}).status_code == 403
+    assert post(province, f"{BASE}monitoring/evidence/", {}).status_code == 403
+    # A broken photo sent by another commune's team for Chờ's M&E plan: not found, the photo never decoded.
+    me_plan, _report, _photo = village_report_with_photo(yen_phong, settings, tmp_path)
+    response = client_for("xa.09196").post(f"{BASE}monitoring/evidence/", {
+        "me_plan": me_plan.pk, "photo": SimpleUploadedFile("a.png", b"not a png", content_type="image/png"),
+        "geometry": json.dumps({"type": "Point", "coordinates": inside("09193")})})
+    assert response.status_code == 404, response.content
+    # The team itself still gets its 400s.
+    team = client_for("xa.09193")
+    assert patch(team, f"{BASE}plans/items/{item.pk}/", {"properties": {"estimated_cost": "nhiều"}}).status_code == 400
+    assert post(team, f"{BASE}plans/{item.plan_id}/new-version/", {"kind": "nonsense"}).status_code == 400
+
+
+# ---- B: nested lists of proposals and plan items go through the reader's scope; links stay inside the project's communes
+
+def test_a_project_and_a_plan_item_list_only_the_proposals_and_items_the_reader_may_read(yen_phong, client_for):
+    from investment import services as investment_services
+    from proposals.models import Proposal
+
+    head_a2 = User.objects.get(username="thon.09193-02")
+    secret = proposal_services.proposal_create(actor=head_a2, district=yen_phong, commune_code="09193", village_code="09193-02",
+                                               geom=point("09193-02"), title="BÍ-MẬT thôn 2", sector="transport", estimated_cost=1)
+    Proposal.objects.filter(pk=secret.pk).update(status="accepted")  # accepted into the plan, never published
+    item_a = make_draft_item(yen_phong, commune="09193", title="Hạng mục Chờ", proposals=[secret])
+    item_b = make_draft_item(yen_phong, commune="09196", title="BÍ-MẬT hạng mục Dũng Liệt", lonlat=[106.0012, 21.2458])
+    project = make_project(yen_phong, code="DA-HAI-XA", communes=["09193", "09196"])
+    investment_services.project_update(district=yen_phong, project=project, actor=User.objects.get(username="huyen.yen-phong"),
+                                       proposals=[secret.pk], plan_items=[item_a.pk, item_b.pk])
+    head = client_for("thon.09193-01")
+    for url in (f"{BASE}investment-projects/{project.pk}/", f"{BASE}investment-plan-items/{item_a.pk}/"):
+        response = head.get(url)
+        assert response.status_code == 200 and "BÍ-MẬT".encode() not in response.content, (url, response.content[:300])
+    seen = head.get(f"{BASE}investment-projects/{project.pk}/").json()["properties"]
+    assert [i["id"] for i in seen["plan_items"]] == [item_a.pk] and seen["proposals"] == []
+    # The other commune's team sees its own item, not Chờ's; the district sees everything.
+    other = client_for("xa.09196").get(f"{BASE}investment-projects/{project.pk}/").json()["properties"]
+    assert [i["id"] for i in other["plan_items"]] == [item_b.pk] and other["proposals"] == []
+    full = client_for("huyen.yen-phong").get(f"{BASE}investment-projects/{project.pk}/").json()["properties"]
+    assert {i["id"] for i in full["plan_items"]} == {item_a.pk, item_b.pk} and [p["id"] for p in full["proposals"]] == [secret.pk]
+    assert client_for("xa.09193").get(f"{BASE}investment-plan-items/{item_a.pk}/").json()["properties"]["proposals"][0]["id"] == secret.pk
+
+
+def test_a_proposal_does_not_show_the_merged_origins_the_reader_may_not_read(yen_phong, client_for):
+    from proposals.models import Proposal
+
+    head_a2 = User.objects.get(username="thon.09193-02")
+    school = school_proposal(yen_phong)  # published: every head of Chờ reads it
+    merged = proposal_services.proposal_create(actor=head_a2, district=yen_phong, commune_code="09193", village_code="09193-02",
+                                               geom=point("09193-02"), title="BÍ-MẬT gộp vào", sector="education", estimated_cost=1)
+    Proposal.objects.filter(pk=merged.pk).update(merged_into=school, status="merged")
+    response = client_for("thon.09193-01").get(f"{BASE}proposals/{school.pk}/")
+    assert response.status_code == 200 and "BÍ-MẬT".encode() not in response.content
+    assert [o["id"] for o in response.json()["properties"]["origins"]] == [school.pk]
+    assert merged.pk in [o["id"] for o in client_for("xa.09193").get(f"{BASE}proposals/{school.pk}/").json()["properties"]["origins"]]
+
+
+def test_a_project_links_only_proposals_and_plan_items_of_its_communes(yen_phong, client_for):
+    from investment.models import InvestmentProject
+
+    outsider = proposal_services.proposal_create(actor=User.objects.get(username="xa.09196"), district=yen_phong, commune_code="09196",
+                                                 geom=point("09196"), title="Đề xuất Dũng Liệt", sector="transport", estimated_cost=1)
+    item_b = make_draft_item(yen_phong, commune="09196", title="Hạng mục Dũng Liệt", lonlat=[106.0012, 21.2458])
+    project = make_project(yen_phong, code="DA-CHO-1", communes=["09193"])
+    staff = client_for("huyen.yen-phong")
+    for field, ids in (("proposals", [outsider.pk]), ("plan_items", [item_b.pk])):
+        response = patch(staff, f"{BASE}investment-projects/{project.pk}/", {field: ids, "name": "Tên mới"})
+        assert response.status_code == 400 and field in response.json(), response.content
+    project = InvestmentProject.objects.get(pk=project.pk)
+    assert project.name != "Tên mới" and not project.proposals.exists() and not project.plan_items.exists()
+    # Once the project serves Dũng Liệt, both may be linked.
+    response = patch(staff, f"{BASE}investment-projects/{project.pk}/",
+                     {"communes": ["09193", "09196"], "proposals": [outsider.pk], "plan_items": [item_b.pk]})
+    assert response.status_code == 200, response.content
+
+
+# ---- D: the import's duplicate check looks only at what the importer may read
+
+def test_the_import_never_names_another_communes_proposal_as_a_duplicate(yen_phong, client_for):
+    head_a2 = User.objects.get(username="thon.09193-02")
+    lon, lat = inside("09193-02")
+    secret = proposal_services.proposal_create(actor=head_a2, district=yen_phong, commune_code="09193", village_code="09193-02",
+                                               geom=parse_geometry({"type": "Point", "coordinates": [lon, lat]}), title="Cống BÍ-MẬT",
+                                               sector="transport", estimated_cost=1)
+    sheet = f"title,sector,estimated_cost,lon,lat,commune,village\nCống BÍ-MẬT,transport,1000000,{lon},{lat},09193,09193-02\n"
+    for username in ("xa.09196", "thon.09193-01"):
+        response = client_for(username).post(f"{BASE}proposals/import/?preview=1",
+                                             {"file": SimpleUploadedFile("x.csv", sheet.encode())}, HTTP_ACCEPT_LANGUAGE="en")
+        body = response.json()
+        assert body["duplicates"] == [] and [r["status"] for r in body["rows"]] == ["refused"], (username, body)
+        assert all(r.get("id") != secret.pk for r in body["rows"]), (username, body["rows"])
+    # The owner still learns of its own duplicate.
+    own = client_for("thon.09193-02").post(f"{BASE}proposals/import/?preview=1", {"file": SimpleUploadedFile("x.csv", sheet.encode())}).json()
+    assert [d["id"] for d in own["duplicates"]] == [secret.pk]

@@ -48,7 +48,8 @@ def district_routes(patterns=urls_district.urlpatterns, prefix=""):
             yield route
 
 
-ROUTES = sorted(r for r in set(district_routes()) if not r.startswith(("api/public/", "public/")))
+# The public routes bypass the district gate (read-only, published objects only); a regex route starts with "^".
+ROUTES = sorted(r for r in set(district_routes()) if not r.lstrip("^").startswith(("api/public/", "public/")))
 
 # The kind of object a route's first path parameter names, by the route's beginning (first match wins).
 KINDS = [
@@ -68,6 +69,7 @@ KINDS = [
     (r"api/reviews/<int:pk>/", "review"),
     (r"(api/)?monitoring/plans/<int:pk>/", "me_plan"),
     (r"api/monitoring/reports/<int:pk>/", "report"),
+    (r"\^files/", "file"),  # the download route (a regex): filled with the staff URL of the target's file
 ]
 
 
@@ -83,6 +85,8 @@ def kind_of(route):
 def concrete(route, targets):
     """The route with its parameters filled: the target of its kind, and `step` with the cycle's current step."""
     kind = kind_of(route)
+    if kind == "file":
+        return targets["file"]
     path = re.sub(r"<str:step>", "draft", route)
     return re.sub(r"<int:\w+>", str(targets[kind]) if kind in targets else "1", path)
 
@@ -113,8 +117,22 @@ def point(code):
     return parse_geometry({"type": "Point", "coordinates": inside(code)})
 
 
+def stored_file(name, content, content_type, field):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from files.uploads import checked_file
+
+    return checked_file(SimpleUploadedFile(name, content, content_type=content_type), field=field)
+
+
+def file_path(field_file):
+    """The download URL the API gives for a stored file, relative to the district prefix."""
+    assert field_file.url.startswith(D + "files/"), field_file.url
+    return field_file.url[len(D):]
+
+
 @pytest.fixture
-def world(district):
+def world(district, settings, tmp_path):
     """Objects of both communes and both villages, each carrying a secret text that must not reach an outsider."""
     from investment import services as investment_services
     from investment.models import InvestmentProject
@@ -168,6 +186,27 @@ def world(district):
     w["report_B"] = PeriodicReport.objects.create(me_plan_id=w["me_plan_B"], period=period, problems="MẬT-B báo cáo", created_by=user[f"xa.{B}"]).pk
     w["orientation"] = Orientation.objects.create(plan_year=2027, title="MẬT định hướng chưa gửi", created_by=user["huyen.yen-phong"]).pk
 
+    # Files of commune A's village 2 (an unpublished proposal's attachment, the meeting's minutes, a photo of the village's
+    # report), of commune B's proposal, and of the commune-level school proposal (published).
+    from monitoring.models import EvidencePhoto
+    from proposals.models import Attachment
+    from tests.files.conftest import PDF, png
+
+    settings.MEDIA_ROOT = tmp_path
+    for key, actor in (("proposal_A2", f"thon.{A2}"), ("proposal_B", f"xa.{B}"), ("proposal_A_commune", f"xa.{A}")):
+        checked = stored_file("MẬT ảnh.png", png(), "image/png", "file")
+        attachment = Attachment.objects.create(proposal_id=w[key], file=checked, name=checked.original_name, content_type="image/png",
+                                               size=checked.size, uploaded_by=user[actor])
+        w[f"file_{key}"] = file_path(attachment.file)
+    meeting_a2 = VillageMeeting.objects.get(pk=w["meeting_A2"])
+    meeting_a2.minutes = stored_file("biên bản.pdf", PDF, "application/pdf", "minutes")
+    meeting_a2.minutes_name = "biên bản.pdf"
+    meeting_a2.save()
+    w["file_meeting_A2"] = file_path(meeting_a2.minutes)
+    photo = EvidencePhoto.objects.create(me_plan_id=w["me_plan_A"], report_id=w["report_A2"], photo=stored_file("ảnh.png", png(), "image/png", "photo"),
+                                         photo_name="ảnh.png", content_type="image/png", location=point(A2), uploaded_by=user[f"thon.{A2}"])
+    w["file_report_A2"] = file_path(photo.photo)
+
     investment_plan = make_plan(d)
     w["investment_plan"] = investment_plan.pk
     w["project_A"] = make_project(d, code="DA-CHO", plan=investment_plan, communes=[A]).pk
@@ -186,14 +225,14 @@ def scenarios(w):
     b_targets = {"proposal": w["proposal_B"], "meeting": w["meeting_B"], "cycle": w["cycle_B"], "plan": w["plan_B"],
                  "plan_item": w["plan_item_B"], "target": w["target_B"], "feedback": w["feedback_B"], "comment": w["comment_B"],
                  "me_plan": w["me_plan_B"], "report": w["report_B"], "project": w["project_B"], "review": w["review_B"],
-                 "investment_plan": w["investment_plan"], "orientation": w["orientation"]}
+                 "investment_plan": w["investment_plan"], "orientation": w["orientation"], "file": w["file_proposal_B"]}
     b_hidden = set(b_targets) - {"investment_plan", "orientation"}
     b_secrets = ["MẬT-B", "MAT-B", "MẬT định hướng"]
     a2_secrets = ["MẬT-A2", "MẬT-A người dân", "MẬT định hướng"]
     return {
         "village_vs_village": dict(
             user=f"thon.{A1}", targets={**b_targets, "proposal": w["proposal_A2"], "meeting": w["meeting_A2"], "report": w["report_A2"],
-                                        "comment": w["comment_A"]},
+                                        "comment": w["comment_A"], "file": w["file_proposal_A2"]},
             hidden=b_hidden, secrets=a2_secrets + b_secrets, body_for={"commune": A, "village": A2}, collections=True),
         "commune_vs_commune": dict(
             user=f"xa.{A}", targets=b_targets, hidden=b_hidden, secrets=b_secrets, body_for={"commune": B, "village": B1}, collections=True),
@@ -202,7 +241,7 @@ def scenarios(w):
             targets={"proposal": w["proposal_A_commune"], "meeting": w["meeting_A1"], "cycle": w["cycle_A"], "plan": w["plan_A"],
                      "plan_item": w["plan_item_A"], "target": w["target_A"], "feedback": w["feedback_A"], "comment": w["comment_A_published"],
                      "me_plan": w["me_plan_A"], "report": w["report_A"], "project": w["project_A"], "review": w["review_A"],
-                     "investment_plan": w["investment_plan"], "orientation": w["orientation"]},
+                     "investment_plan": w["investment_plan"], "orientation": w["orientation"], "file": w["file_proposal_A_commune"]},
             hidden={"report"}, secrets=a2_secrets, body_for=None, collections=False),
     }
 
@@ -241,7 +280,7 @@ def run_grid(client, name, scenario, w, counter):
             before = fingerprint() if method != "get" else None
             response = call(client, method, url, body)
             counter.append((name, route, method))
-            status, content = response.status_code, response.content.decode("utf-8", "replace")
+            status, content = response.status_code, response.getvalue().decode("utf-8", "replace")  # a download streams
             leaked = [s for s in scenario["secrets"] if s in content]
             if leaked:
                 problems.append(f"{name} {method.upper()} {url}: {status} reveals {leaked}")
@@ -276,7 +315,8 @@ def test_citizens_and_anonymous_callers_reach_nothing(client_for, world, who):
     targets = {"proposal": world["proposal_A2"], "meeting": world["meeting_A1"], "cycle": world["cycle_A"], "plan": world["plan_A"],
                "plan_item": world["plan_item_A"], "target": world["target_A"], "feedback": world["feedback_A"],
                "comment": world["comment_A"], "me_plan": world["me_plan_A"], "report": world["report_A"], "project": world["project_A"],
-               "review": world["review_A"], "investment_plan": world["investment_plan"], "orientation": world["orientation"]}
+               "review": world["review_A"], "investment_plan": world["investment_plan"], "orientation": world["orientation"],
+               "file": world["file_proposal_A2"]}
     problems, count = [], 0
     body = write_body(world, A, A1)
     for route in ROUTES:
@@ -293,9 +333,32 @@ def test_citizens_and_anonymous_callers_reach_nothing(client_for, world, who):
                 expected = {302}  # the login page
             if response.status_code not in expected:
                 problems.append(f"{who} {method.upper()} {url}: {response.status_code}")
-            if any(s in response.content.decode("utf-8", "replace") for s in ("MẬT", "Chờ", "Dũng Liệt")):
+            if any(s in response.getvalue().decode("utf-8", "replace") for s in ("MẬT", "Chờ", "Dũng Liệt")):
                 problems.append(f"{who} {method.upper()} {url}: reveals a name")
             if before is not None and fingerprint() != before:
                 problems.append(f"{who} {method.upper()} {url}: the database changed")
     print(f"\n{who}: {count} requests ({len(ROUTES)} routes × {len(METHODS)} methods)")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("who", [f"thon.{A1}", f"xa.{B}", "citizen", "anonymous"])
+def test_nobody_outside_downloads_a_villages_unpublished_files(client_for, world, who):
+    """Village 2's unpublished proposal attachment, meeting minutes and report photo, by the URL the API gives their
+    owner (staff route) and by the public route: another village's head, another commune's team and a citizen get 404,
+    an anonymous caller the login page (staff route) or 404 (public route)."""
+    if who == "citizen":
+        User.objects.get_or_create(username="citizen.district", defaults={"role": Role.CITIZEN})
+        who = "citizen.district"
+    client = client_for(None if who == "anonymous" else who)
+    owner = client_for(f"thon.{A2}")
+    problems = []
+    for key in ("file_proposal_A2", "file_meeting_A2", "file_report_A2"):
+        staff_url = D + world[key]
+        assert owner.get(staff_url).status_code == 200, staff_url  # the owner reads it: the refusals below are not typos
+        public_url = staff_url.replace(D + "files/", D + "public/files/")
+        for url, expected in ((staff_url, {302} if who == "anonymous" else {404}), (public_url, {404})):
+            for method in ("get", "post"):
+                status = call(client, method, url, {}).status_code
+                if status not in expected | ({405} if method == "post" else set()):
+                    problems.append(f"{who} {method.upper()} {url}: {status}")
     assert not problems, "\n".join(problems)

@@ -58,7 +58,7 @@ def test_a_project_links_plan_items_shown_in_its_panel_and_kept_in_its_history(c
     assert linked[0]["proposals"] == [{"id": proposal.pk, "title": "Đường thôn Đông"}]
 
     pk = created.json()["id"]
-    changed = patch(staff, f"{BASE}investment-projects/{pk}/", {"plan_items": [item.pk, other.pk]})
+    changed = patch(staff, f"{BASE}investment-projects/{pk}/", {"communes": ["09193", "09196"], "plan_items": [item.pk, other.pk]})
     assert changed.status_code == 200, changed.content
     assert sorted(i["id"] for i in changed.json()["properties"]["plan_items"]) == sorted([item.pk, other.pk])
     last = changed.json()["properties"]["history"][-1]

@@ -56,8 +56,9 @@ def test_village_proposals_move_the_province_share_funded_at_once(yp, client_for
     assert village("09193", "transport")[0] == transport[0] - 1
     assert village("09193", "education")[0] >= 1
 
-    # A project in another commune (Đông Tiến) answers it: funded in Chờ, where the proposal was made.
-    project = make_project(yp, code="VP-1", geometry=point(DONG_TIEN), communes=["09217"], proposals=[first])
+    # A project in another commune (Đông Tiến) that also serves Chờ answers it: funded in Chờ, where the proposal was
+    # made (a project links only proposals of the communes it serves).
+    project = make_project(yp, code="VP-1", geometry=point(DONG_TIEN), communes=["09217", "09193"], proposals=[first])
     assert village("09193")[1] == commune_before[1] + 1 and village()[1] == district_before[1] + 1
     # ... and no longer answers it.
     connection.set_tenant(yp)

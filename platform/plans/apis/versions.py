@@ -82,6 +82,7 @@ class PlanItemListApi(APIView):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
+        access.require_commune_team(request.user, plan.cycle.commune)
         geom, data = _feature(request)
         ids = data.pop("proposals")
         proposals = list(Proposal.objects.filter(pk__in=ids))
@@ -96,6 +97,7 @@ class PlanItemDetailApi(APIView):
 
     def _item(self, request, pk):
         item = access.access_plan_item_by_id(request.user, request.tenant, pk)
+        access.require_commune_team(request.user, item.plan.cycle.commune)
         return item
 
     def patch(self, request, pk):
@@ -123,6 +125,7 @@ class TargetListApi(APIView):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
+        access.require_commune_team(request.user, plan.cycle.commune)
         target = services.target_create(actor=request.user, plan=plan, **_valid(self.Input, request.data))
         return Response(TargetOutput(target).data, status=201)
 
@@ -139,6 +142,7 @@ class PlanNewVersionApi(APIView):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
+        access.require_commune_team(request.user, plan.cycle.commune)
         new = services.plan_new_version(actor=request.user, plan=plan, kind=_text(request, "kind"))
         return Response(plan_data(new), status=201)
 
@@ -148,6 +152,7 @@ class PlanAmendApi(APIView):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
+        access.require_commune_team(request.user, plan.cycle.commune)
         new = services.plan_amend(actor=request.user, plan=plan, reason=_text(request, "reason")[:2000])
         return Response(plan_data(new), status=201)
 

@@ -93,11 +93,11 @@ NEXT_KIND_STEPS = {
 @transaction.atomic
 def plan_new_version(*, actor, plan: CommunePlan, kind: str) -> CommunePlan:
     """The revised draft (after district feedback) or the final plan: a copy of the newest version, which is frozen."""
+    _require_commune_team(actor, plan.cycle.commune)
     if kind not in NEXT_KIND_STEPS:
         raise ValidationError({"kind": [_("A new version is either revised or final; amendments have their own action.")]})
     plan = _lock_plan(plan)
     cycle = _lock_cycle(plan.cycle)
-    _require_commune_team(actor, cycle.commune)
     _require_step(cycle, *NEXT_KIND_STEPS[kind])
     newest = cycle.versions.order_by("-number").first()
     if newest.pk != plan.pk:
