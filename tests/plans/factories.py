@@ -44,3 +44,31 @@ def today_plus(days):
 
 def iso(d: date):
     return d.isoformat()
+
+
+def remove_plan_year(year):
+    """Delete, through a connection of its own, every row of Yên Phong's cycles and orientations of `year`: for tests
+    that commit through a live server (their plan year is used by no other test)."""
+    import psycopg
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    assert db["NAME"].startswith("test"), db["NAME"]
+    cycles = "SELECT id FROM d258.plans_plancycle WHERE plan_year = %s"
+    plans = f"SELECT id FROM d258.plans_communeplan WHERE cycle_id IN ({cycles})"
+    items = f"SELECT id FROM d258.plans_planitem WHERE plan_id IN ({plans})"
+    orientations = "SELECT id FROM d258.plans_orientation WHERE plan_year = %s"
+    with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]) as conn:
+        for table in ("plans_districtfeedback", "plans_publiccomment"):
+            conn.execute(f"DELETE FROM d258.{table} WHERE plan_id IN ({plans})", [year])
+        conn.execute(f"DELETE FROM d258.plans_planitem_proposals WHERE planitem_id IN ({items})", [year])
+        for table in ("plans_planitem", "plans_socioeconomictarget", "plans_planevent"):
+            conn.execute(f"DELETE FROM d258.{table} WHERE plan_id IN ({plans})", [year])
+        conn.execute(f"DELETE FROM d258.plans_communeplan WHERE cycle_id IN ({cycles})", [year])
+        conn.execute(f"DELETE FROM d258.plans_teammember WHERE team_id IN (SELECT id FROM d258.plans_planningteam WHERE cycle_id IN ({cycles}))", [year])
+        for table in ("plans_planningteam", "plans_cycletransition", "plans_stepevidence", "plans_conference"):
+            conn.execute(f"DELETE FROM d258.{table} WHERE cycle_id IN ({cycles})", [year])
+        conn.execute("DELETE FROM d258.plans_plancycle WHERE plan_year = %s", [year])
+        for table in ("plans_resourceenvelope", "plans_orientationdocument"):
+            conn.execute(f"DELETE FROM d258.{table} WHERE orientation_id IN ({orientations})", [year])
+        conn.execute("DELETE FROM d258.plans_orientation WHERE plan_year = %s", [year])

@@ -3,12 +3,11 @@
 The live server runs in its own process, so what these tests make is committed; they use a plan year
 no other test uses (in Yên Phong) and remove every row of that year through a connection of their own.
 """
-import psycopg
 import pytest
 from django.conf import settings
 
 from geo.models import AdministrativeUnit
-from tests.plans.factories import TEAM
+from tests.plans.factories import TEAM, remove_plan_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 YEAR = 2043
@@ -25,24 +24,7 @@ def cleanup():
     db = settings.DATABASES["default"]
     assert db["NAME"].startswith("test"), db["NAME"]
     yield
-    cycles = "SELECT id FROM d258.plans_plancycle WHERE plan_year = %s"
-    plans = f"SELECT id FROM d258.plans_communeplan WHERE cycle_id IN ({cycles})"
-    items = f"SELECT id FROM d258.plans_planitem WHERE plan_id IN ({plans})"
-    orientations = "SELECT id FROM d258.plans_orientation WHERE plan_year = %s"
-    with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]) as conn:
-        for table in ("plans_districtfeedback", "plans_publiccomment"):
-            conn.execute(f"DELETE FROM d258.{table} WHERE plan_id IN ({plans})", [YEAR])
-        conn.execute(f"DELETE FROM d258.plans_planitem_proposals WHERE planitem_id IN ({items})", [YEAR])
-        for table in ("plans_planitem", "plans_socioeconomictarget", "plans_planevent"):
-            conn.execute(f"DELETE FROM d258.{table} WHERE plan_id IN ({plans})", [YEAR])
-        conn.execute(f"DELETE FROM d258.plans_communeplan WHERE cycle_id IN ({cycles})", [YEAR])
-        conn.execute(f"DELETE FROM d258.plans_teammember WHERE team_id IN (SELECT id FROM d258.plans_planningteam WHERE cycle_id IN ({cycles}))", [YEAR])
-        for table in ("plans_planningteam", "plans_cycletransition", "plans_stepevidence", "plans_conference"):
-            conn.execute(f"DELETE FROM d258.{table} WHERE cycle_id IN ({cycles})", [YEAR])
-        conn.execute("DELETE FROM d258.plans_plancycle WHERE plan_year = %s", [YEAR])
-        for table in ("plans_resourceenvelope", "plans_orientationdocument"):
-            conn.execute(f"DELETE FROM d258.{table} WHERE orientation_id IN ({orientations})", [YEAR])
-        conn.execute("DELETE FROM d258.plans_orientation WHERE plan_year = %s", [YEAR])
+    remove_plan_year(YEAR)
 
 
 def as_user(page, login, username, next_url="/d/yen-phong/"):

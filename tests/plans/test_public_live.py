@@ -15,7 +15,7 @@ from django.conf import settings
 from geo.models import AdministrativeUnit
 from tests.accounts.test_live import call, database
 from tests.conftest import DEMO_PASSWORD
-from tests.plans.factories import TEAM
+from tests.plans.factories import TEAM, remove_plan_year
 
 pytestmark = pytest.mark.django_db
 YEAR = 2047
@@ -27,24 +27,8 @@ def year_removed():
     db = settings.DATABASES["default"]
     assert db["NAME"].startswith("test"), db["NAME"]
     yield
-    cycles = "SELECT id FROM d258.plans_plancycle WHERE plan_year = %s"
-    plans = f"SELECT id FROM d258.plans_communeplan WHERE cycle_id IN ({cycles})"
-    items = f"SELECT id FROM d258.plans_planitem WHERE plan_id IN ({plans})"
-    orientations = "SELECT id FROM d258.plans_orientation WHERE plan_year = %s"
+    remove_plan_year(YEAR)
     with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]) as conn:
-        for table in ("plans_districtfeedback", "plans_publiccomment"):
-            conn.execute(f"DELETE FROM d258.{table} WHERE plan_id IN ({plans})", [YEAR])
-        conn.execute(f"DELETE FROM d258.plans_planitem_proposals WHERE planitem_id IN ({items})", [YEAR])
-        for table in ("plans_planitem", "plans_socioeconomictarget", "plans_planevent"):
-            conn.execute(f"DELETE FROM d258.{table} WHERE plan_id IN ({plans})", [YEAR])
-        conn.execute(f"DELETE FROM d258.plans_communeplan WHERE cycle_id IN ({cycles})", [YEAR])
-        conn.execute(f"DELETE FROM d258.plans_teammember WHERE team_id IN (SELECT id FROM d258.plans_planningteam WHERE cycle_id IN ({cycles}))", [YEAR])
-        for table in ("plans_planningteam", "plans_cycletransition", "plans_stepevidence", "plans_conference"):
-            conn.execute(f"DELETE FROM d258.{table} WHERE cycle_id IN ({cycles})", [YEAR])
-        conn.execute("DELETE FROM d258.plans_plancycle WHERE plan_year = %s", [YEAR])
-        for table in ("plans_resourceenvelope", "plans_orientationdocument"):
-            conn.execute(f"DELETE FROM d258.{table} WHERE orientation_id IN ({orientations})", [YEAR])
-        conn.execute("DELETE FROM d258.plans_orientation WHERE plan_year = %s", [YEAR])
         conn.execute("DELETE FROM public.sedp_cache WHERE cache_key LIKE %s", ["%public-comment:203.0.113.120"])
 
 
