@@ -20,7 +20,7 @@
     var p = function (n) { return String(n).padStart(2, "0"); };
     return p(d.getDate()) + "/" + p(d.getMonth() + 1) + "/" + d.getFullYear() + " " + p(d.getHours()) + ":" + p(d.getMinutes());
   }
-  var esc = UI.escape;  // the HTML strings below (tooltips, SVG, tables) carry data only through esc
+  var esc = UI.escape;  // the HTML strings below (SVG, tables) carry data only through esc; the map tooltip is a node
 
   function params(extra) {
     var data = new FormData(form), q = new URLSearchParams();
@@ -47,14 +47,19 @@
   // "1.234,5 triệu đồng"; a missing figure (no population) is a dash without a unit.
   function money(vnd, unit) { return vnd === null || vnd === undefined ? "—" : millions(vnd) + " " + esc(unit); }
 
+  function amount(vnd, unit) { return vnd === null || vnd === undefined ? "—" : millions(vnd) + " " + unit; }  // as text
+
   function tooltip(p) {
-    return "<strong>" + esc(p.name) + "</strong> (" + esc(p.code) + ")<br>" +
-      esc(T.total) + ": " + money(p.total_investment, T.millionVnd) + "<br>" +
-      esc(T.planned) + ": " + millions(p.planned) + " · " + esc(T.allocated) + ": " + money(p.allocated, T.millionVnd) + "<br>" +
-      esc(T.disbursed) + ": " + money(p.disbursed, T.millionVnd) + "<br>" +
-      esc(T.perResident) + ": " + money(p.per_resident, T.millionPerResident) + "<br>" +
-      esc(T.perKm2) + ": " + money(p.per_km2, T.millionPerKm2) + "<br>" +
-      esc(T.projects) + ": " + fmt(p.project_count) + (p.progress !== null ? " · " + esc(T.progress) + ": " + esc(p.progress) + " %" : "");
+    var money = amount, br = function () { return document.createElement("br"); };
+    return UI.tip(
+      UI.el("strong", p.name), " (" + p.code + ")", br(),
+      T.total + ": " + money(p.total_investment, T.millionVnd), br(),
+      T.planned + ": " + millions(p.planned) + " · " + T.allocated + ": " + money(p.allocated, T.millionVnd), br(),
+      T.disbursed + ": " + money(p.disbursed, T.millionVnd), br(),
+      T.perResident + ": " + money(p.per_resident, T.millionPerResident), br(),
+      T.perKm2 + ": " + money(p.per_km2, T.millionPerKm2), br(),
+      T.projects + ": " + fmt(p.project_count) + (p.progress !== null ? " · " + T.progress + ": " + p.progress + " %" : "")
+    );
   }
 
   function legendRange(c) {

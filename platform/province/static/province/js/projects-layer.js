@@ -20,8 +20,8 @@
   var renderer = L.svg({ pane: "projects" });
   var on = false, statusSelect = null, generation = 0;
 
-  var esc = UI.escape;  // popups and tooltips below are HTML strings that carry data only through esc
-  function millions(v) { return v === null || v === undefined ? "—" : UI.millions(v, 1) + " " + esc(T.millions); }
+  var esc = UI.escape;  // the layer control is an HTML string that carries labels only through esc; popups and tooltips are nodes
+  function millions(v) { return v === null || v === undefined ? "—" : UI.millions(v, 1) + " " + T.millions; }  // text: it reaches tooltips as a text node
 
   function query() {
     var data = new FormData(form), q = new URLSearchParams();
@@ -44,11 +44,12 @@
       }),
       keyboard: false,
     });
-    marker.bindTooltip(
-      "<strong>" + esc(p.count) + " " + esc(T.projects) + "</strong><br>" +
-      esc(T.total) + ": " + millions(p.total_investment) + "<br>" + esc(T.allocated) + ": " + millions(p.allocated) + "<br>" +
-      esc(T.disbursed) + ": " + millions(p.disbursed) + "<br><em>" + esc(T.zoomIn) + "</em>"
-    );
+    var br = function () { return document.createElement("br"); };
+    marker.bindTooltip(UI.tip(
+      UI.el("strong", p.count + " " + T.projects), br(),
+      T.total + ": " + millions(p.total_investment), br(), T.allocated + ": " + millions(p.allocated), br(),
+      T.disbursed + ": " + millions(p.disbursed), br(), UI.el("em", T.zoomIn)
+    ));
     marker.on("click", function () { map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, C.clusterBelowZoom)); });
     return marker;
   }
@@ -59,14 +60,15 @@
       renderer: renderer, pane: "projects", radius: 6, weight: 1, color: "#222", fillOpacity: 0.9,
       fillColor: STATUS_COLOURS[p.status] || "#666", className: "project-point status-" + p.status,
     });
-    marker.bindPopup(
-      "<strong>" + esc(p.code) + "</strong> " + esc(p.name) + "<br>" +
-      esc(T.district) + ": " + esc(p.district_name || p.district) + "<br>" +
-      esc(T.status) + ": " + esc(C.statuses[p.status] || p.status) + " · " + esc(T.progress) + ": " + esc(p.physical_progress) + " %<br>" +
-      esc(T.total) + ": " + millions(p.total_investment) + "<br>" +
-      esc(T.planned) + ": " + millions(p.planned) + " · " + esc(T.allocated) + ": " + millions(p.allocated) + "<br>" +
-      esc(T.disbursed) + ": " + millions(p.disbursed)
-    );
+    var br = function () { return document.createElement("br"); };
+    marker.bindPopup(UI.tip(
+      UI.el("strong", p.code), " " + p.name, br(),
+      T.district + ": " + (p.district_name || p.district), br(),
+      T.status + ": " + (C.statuses[p.status] || p.status) + " · " + T.progress + ": " + p.physical_progress + " %", br(),
+      T.total + ": " + millions(p.total_investment), br(),
+      T.planned + ": " + millions(p.planned) + " · " + T.allocated + ": " + millions(p.allocated), br(),
+      T.disbursed + ": " + millions(p.disbursed)
+    ));
     return marker;
   }
 
