@@ -154,3 +154,29 @@ def login(page):
         return page
 
     return do
+
+
+def click_map_shape(page, shape, shown, *, rounds=4):
+    """Click the Leaflet shapes matching `shape` that lie in the viewport until `shown` appears; return it.
+
+    Two things make a single click at the first shape flaky: a click that lands while the map is still zooming
+    (fitBounds animates, and on a loaded CI machine the animation outlasts the click) hits the place the shape is
+    leaving, and committed data of an earlier browser test can put another shape first, outside the view. A user
+    would click again, or click the right one; so does this. Fails with Playwright's TimeoutError if `shown` never
+    appears."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    viewport = page.viewport_size
+    for _round in range(rounds):
+        shapes = page.locator(shape)
+        for index in range(shapes.count()):
+            box = shapes.nth(index).bounding_box()
+            if not box or not (0 <= box["x"] + box["width"] / 2 < viewport["width"] and 0 <= box["y"] + box["height"] / 2 < viewport["height"]):
+                continue
+            shapes.nth(index).click(force=True)
+            try:
+                return page.wait_for_selector(shown, timeout=2000)
+            except PlaywrightTimeout:
+                continue
+        page.wait_for_timeout(500)
+    return page.wait_for_selector(shown, timeout=1)

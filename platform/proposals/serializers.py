@@ -1,7 +1,10 @@
 """Input and output shapes of the proposals API."""
+import json
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts import access
 from core.models import Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE
@@ -124,10 +127,6 @@ def proposal_detail(proposal: Proposal, *, user) -> dict:
     """One proposal as a Feature with its analysis, origins, decisions and files. The proposals merged into it are
     listed only as far as `user` may read them (`accounts.access.proposal_scope`): a village head does not learn the
     title of another village's unpublished proposal through the one it was merged into."""
-    import json
-
-    from accounts import access
-
     origins = [proposal, *access.proposal_scope(user, proposal.merged_origins.select_related("village"))]
     return {
         "type": "Feature",

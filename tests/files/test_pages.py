@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from tests.conftest import click_map_shape
 from tests.files.conftest import png
 from tests.monitoring.test_pages import committed_me_plan  # noqa: F401  (fixture)
 from tests.proposals.test_pages import PAGE, point_in
@@ -86,7 +87,7 @@ def test_evidence_photo_opens_on_the_monitoring_map(committed_me_plan, page, log
     assert status == 201
     page.reload()
     page.wait_for_selector("#me-map[data-ready='1']")
-    page.locator(".photo-marker").first.click(force=True)
+    click_map_shape(page, ".photo-marker", ".evidence-popup:has(figcaption:text-is('Mặt đường <b>đã</b> đổ bê tông'))")
     photo = page.wait_for_selector(".evidence-popup img")
     page.wait_for_function(IMAGE_LOADED, arg=photo)
     assert photo.get_attribute("src").startswith("/d/yen-phong/files/evidence-photos/")

@@ -12,6 +12,7 @@ from django.db import connection
 from investment.models import InvestmentProject, PublicInvestmentPlan
 from investment.services import review_create
 from proposals.models import Proposal
+from tests.conftest import click_map_shape
 from tests.investment.factories import CHO, district_user, make_plan, make_project, make_proposal, point
 
 PAGE = "/d/yen-phong/investment/review/"
@@ -60,8 +61,7 @@ def test_district_reviewer_opens_the_map_clicks_a_project_and_records_a_decision
     page.wait_for_selector("#review-map[data-ready='1']")
     assert page.locator("path.commune-shape").count() == 14
     assert page.locator("path.project-shape").count() == 1
-    page.locator("path.project-shape").first.click(force=True)
-    page.wait_for_selector("[data-testid=project-title]:has-text('BR-1')")
+    click_map_shape(page, "path.project-shape", "[data-testid=project-title]:has-text('BR-1')")
     assert "Mở rộng đường thôn Đông (thử)" in page.inner_text("[data-testid=origin-proposals]")
     assert "Đã tạo" in page.inner_text("[data-testid=project-history]")
     page.select_option("#decision-form select[name=decision]", "include")
@@ -146,8 +146,7 @@ def test_district_reviewer_clicks_a_commune_work_and_records_a_decision(committe
     login("huyen.yen-phong", next_url=PAGE)
     page.wait_for_selector("#review-map[data-ready='1']")
     assert page.locator("path.plan-item-shape").count() == 1
-    page.locator("path.plan-item-shape").first.click(force=True)
-    page.wait_for_selector("[data-testid=plan-item-title]:has-text('Kiên cố hóa kênh tưới (thử)')")
+    click_map_shape(page, "path.plan-item-shape", "[data-testid=plan-item-title]:has-text('Kiên cố hóa kênh tưới (thử)')")
     assert "Kênh tưới đồng Dũng Liệt (thử)" in page.inner_text("[data-testid=item-proposals]")
     assert "Dũng Liệt" in page.inner_text("#project-panel dl")
     page.select_option("#decision-form select[name=decision]", "defer")

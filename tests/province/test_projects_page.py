@@ -6,6 +6,7 @@ from django.db import connection
 
 from investment.models import InvestmentProject
 from province.services import rollup_rebuild
+from tests.conftest import click_map_shape
 from tests.investment.factories import CHO, DONG_TIEN, QUE_VO, make_project, point
 
 # Browser tests here are not django_db: their data is committed (the live server must see it). The page test
@@ -75,9 +76,8 @@ def test_the_projects_layer_draws_clusters_at_province_zoom_and_points_closer_in
     points = page.locator("path.project-point")
     assert points.count() >= 3
     assert points.first.get_attribute("fill") == "#9e9e9e"  # proposed
-    points.first.click(force=True)
+    click_map_shape(page, "path.project-point", ".leaflet-popup-content")
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
     text = popup.inner_text()
     assert "PL-" in text and "2.500 triệu đồng" in text and "Yên Phong" in text
     # Switched off, the layer goes away.
