@@ -1,7 +1,7 @@
 """Province-level reference layers: districts and administrative units as GeoJSON."""
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -70,7 +70,10 @@ class GeometryCheckApi(APIView):
     200 with the geometry's type and size when it passes; 400 naming `geometry` and the reason otherwise.
     """
 
-    @extend_schema(request=GeometryCheckInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=GeometryCheckInput, responses={200: inline_serializer("GeometryChecked", {
+        "valid": serializers.BooleanField(), "type": serializers.CharField(help_text="geometry type"),
+        "vertices": serializers.IntegerField(),
+    })})
     def post(self, request):
         data = GeometryCheckInput(data=request.data)
         data.is_valid(raise_exception=True)

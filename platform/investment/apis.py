@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from core.models import CapitalSource, Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE, POINT
 from geo.numbers import DateInputField, VndField, WholeNumberField
+from geo.openapi import FEATURE, FEATURE_COLLECTION, geojson_file
 from investment import exports, selectors, services
 from investment.models import (
     PlanKind,
@@ -104,6 +105,32 @@ LIST_PARAMETERS = [
 
 # ---- plans ------------------------------------------------------------------------------------
 
+_Int, _Str = serializers.IntegerField, serializers.CharField
+_PLAN = {
+    "id": _Int(), "kind": _Str(), "kind_label": _Str(), "name": _Str(), "start_year": _Int(), "end_year": _Int(), "state": _Str(),
+    "state_label": _Str(), "decision_number": _Str(), "decision_date": serializers.DateField(allow_null=True), "notes": _Str(),
+}
+PLAN_LIST = inline_serializer("InvestmentPlanList", {"results": inline_serializer("InvestmentPlanRow", _PLAN, many=True)})
+PLAN_DETAIL = inline_serializer("InvestmentPlanOutput", {
+    **_PLAN,
+    "allocations_by_year": serializers.DictField(
+        child=serializers.DictField(child=_Int()), required=False,
+        help_text="year → capital source → VND; district and province staff only"),
+    "history": inline_serializer("InvestmentPlanEvent", {
+        "action": _Str(), "from": _Str(), "to": _Str(), "note": _Str(), "changes": serializers.DictField(), "actor": _Str(),
+        "at": serializers.DateTimeField()}, many=True),
+})
+ALLOCATIONS = inline_serializer("InvestmentPlanAllocations", {
+    "plan": _Int(), "year": _Int(allow_null=True), "by_source": serializers.DictField(child=_Int(), help_text="capital source → VND"),
+})
+ENVELOPES = inline_serializer("InvestmentPlanEnvelopes", {
+    "plan": _Int(), "year": _Int(), "orientation_published": serializers.BooleanField(),
+    "rows": inline_serializer("EnvelopeComparison", {"source": _Str(), "allocated": _Int(help_text="VND"),
+                                                     "envelope": _Int(allow_null=True), "exceeds": serializers.BooleanField()}, many=True),
+    "exceeds": serializers.BooleanField(), "allocated": _Int(), "envelope": _Int(allow_null=True),
+})
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 def plan_output(plan, *, detail=False, totals=True):
     """A plan as the API shows it; with `detail`, its history and, with `totals` (district and province staff only,
     `accounts.access.can_read_district_totals`), its district-wide allocations by year and source (VND)."""
@@ -158,11 +185,11 @@ class PlanTransitionInput(serializers.Serializer):
 class PlanListApi(APIView):
     """The district's public-investment plans (medium-term and annual). District staff create them."""
 
-    @extend_schema(operation_id="investment_plans_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="investment_plans_list", responses={200: PLAN_LIST})
     def get(self, request):
         return Response({"results": [plan_output(p) for p in selectors.plan_list()]})
 
-    @extend_schema(request=PlanInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=PlanInput, responses={201: PLAN_DETAIL})
     def post(self, request):
         require_manager(request)
         data = PlanInput(data=request.data)
@@ -174,12 +201,12 @@ class PlanListApi(APIView):
 class PlanDetailApi(APIView):
     """A plan with its sums by year and capital source and its history. Changing an approved plan needs a `reason`."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: PLAN_DETAIL})
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         return Response(plan_output(plan, detail=True, totals=access.can_read_district_totals(request.user, request.tenant)))
 
-    @extend_schema(request=PlanUpdateInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=PlanUpdateInput, responses={200: PLAN_DETAIL})
     def patch(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk, for_write=True)
         data = PlanUpdateInput(data=request.data)
@@ -195,7 +222,7 @@ class PlanTransitionApi(APIView):
 
     action = None
 
-    @extend_schema(request=PlanTransitionInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=PlanTransitionInput, responses={200: PLAN_DETAIL})
     def post(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk, for_write=True)
         data = PlanTransitionInput(data=request.data)
@@ -207,7 +234,7 @@ class PlanTransitionApi(APIView):
 class PlanAllocationsApi(APIView):
     """Sums of a plan's allocations by capital source, for `year` or the whole plan (VND)."""
 
-    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: ALLOCATIONS})
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         access.require(access.can_read_district_totals(request.user, request.tenant),
@@ -234,7 +261,7 @@ class PlanEnvelopesApi(APIView):
     """The year's allocations by capital source against the district's step-2 envelope (published orientation of that
     plan year, summed over communes and sectors); `exceeds` flags each source where the plan goes beyond it."""
 
-    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: ENVELOPES})
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         access.require(access.can_read_district_envelopes(request.user, request.tenant),
@@ -245,7 +272,7 @@ class PlanEnvelopesApi(APIView):
 class PlanExcelApi(APIView):
     """The plan's project list as Excel, in the usual layout of Vietnamese investment plans (millions of VND)."""
 
-    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="the plan's projects as an Excel workbook")})
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         projects = selectors.project_queryset(user=request.user, district=request.tenant)
@@ -258,7 +285,7 @@ class PlanExcelApi(APIView):
 class PlanGeoJSONApi(APIView):
     """The plan's projects as one GeoJSON file (every project with an allocation in the plan)."""
 
-    @extend_schema(responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
+    @extend_schema(responses=geojson_file("the plan's projects"))
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         projects = selectors.project_queryset(user=request.user, district=request.tenant).filter(allocations__plan=plan)
@@ -399,14 +426,14 @@ class ProjectListApi(APIView):
     allocations lie in their plan's years, the geometry inside the district.
     """
 
-    @extend_schema(operation_id="investment_projects_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="investment_projects_list", parameters=LIST_PARAMETERS, responses={200: FEATURE_COLLECTION})
     def get(self, request):
         size, offset, page = page_window(request)
         projects = selectors.project_queryset(user=request.user, district=request.tenant, request=request)
         count, features = selectors.project_layer(projects=projects, limit=size, offset=offset)
         return feature_collection_response(request, count, features, size, page)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=ProjectInput, responses={201: FEATURE})
     def post(self, request):
         require_manager(request)
         data = ProjectInput(data=feature_input(request.data))
@@ -422,11 +449,11 @@ def _visible_project(request, pk, *, for_write=False):
 class ProjectDetailApi(APIView):
     """One project with its sources, allocations, disbursements, origin proposals, history and reviews."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: FEATURE})
     def get(self, request, pk):
         return Response(project_feature(_visible_project(request, pk), user=request.user, district=request.tenant))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=ProjectUpdateInput(partial=True), responses={200: FEATURE})
     def patch(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
         data = ProjectUpdateInput(data=feature_input(request.data), partial=True)
@@ -443,7 +470,7 @@ class ProjectTransitionApi(APIView):
 
     action = None
 
-    @extend_schema(request=ProjectTransitionInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=ProjectTransitionInput, responses={200: FEATURE})
     def post(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
         data = ProjectTransitionInput(data=request.data)
@@ -455,7 +482,7 @@ class ProjectTransitionApi(APIView):
 class DisbursementApi(APIView):
     """POST a disbursement (date, amount) and the physical progress at that date."""
 
-    @extend_schema(request=DisbursementInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=DisbursementInput, responses={201: FEATURE})
     def post(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
         data = DisbursementInput(data=request.data)
@@ -488,7 +515,7 @@ class ReviewListApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("project", OpenApiTypes.INT), OpenApiParameter("plan_item", OpenApiTypes.INT), OpenApiParameter("kind", OpenApiTypes.STR, enum=["decision", "note"]),
                     OpenApiParameter("commune", OpenApiTypes.STR), LIST_PARAMETERS[0]],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: FEATURE_COLLECTION},
     )
     def get(self, request):
         size, offset, page = page_window(request)
@@ -496,7 +523,7 @@ class ReviewListApi(APIView):
         count, features = selectors.review_layer(reviews=reviews, limit=size, offset=offset)
         return feature_collection_response(request, count, features, size, page)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=ReviewInput, responses={201: FEATURE})
     def post(self, request):
         access.require(access.can_review_investment(request.user, request.tenant), _("Only the district's own staff record review decisions and notes."))
         data = ReviewInput(data=feature_input(request.data))
@@ -518,7 +545,8 @@ class ReviewListApi(APIView):
 class ReviewAnswerApi(APIView):
     """The commune answers a decision or note that concerns it."""
 
-    @extend_schema(request=ReviewAnswerInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=ReviewAnswerInput, responses={201: inline_serializer("ReviewAnswerOutput", {
+        "review": _Int(), "text": _Str(), "author": _Str(help_text="username"), "created_at": serializers.DateTimeField()})})
     def post(self, request, pk):
         review = access.access_review_by_id(request.user, request.tenant, pk)
         access.require(access.can_answer_review(request.user, review.communes.values_list("pk", flat=True)),
@@ -539,7 +567,7 @@ class PlanItemListApi(APIView):
         operation_id="investment_plan_items_list",
         parameters=[OpenApiParameter("plan_year", OpenApiTypes.INT), LIST_PARAMETERS[2], LIST_PARAMETERS[4], LIST_PARAMETERS[0],
                     LIST_PARAMETERS[-2], LIST_PARAMETERS[-1]],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: FEATURE_COLLECTION},
     )
     def get(self, request):
         size, offset, page = page_window(request)
@@ -556,7 +584,7 @@ class PlanItemDetailApi(APIView):
     """One commune plan item for the review panel: the work, its commune and version, its origin proposals, the
     projects answering it and the district's decisions and notes on it (every version of the work), oldest first."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: FEATURE})
     def get(self, request, pk):
         item = _visible_plan_item(request, pk)
         body = plan_item_summary(item, user=request.user)
@@ -585,10 +613,25 @@ class PlanItemDetailApi(APIView):
         return Response({"type": "Feature", "id": item.pk, "geometry": json.loads(item.geom.geojson) if item.geom else None, "properties": body})
 
 
+PROPOSAL_CHAIN = inline_serializer("ProposalChain", {
+    "proposal": inline_serializer("ChainProposal", {
+        "id": _Int(), "title": _Str(), "commune": _Str(), "plan_year": _Int(allow_null=True), "status": _Str(), "village": _Str(allow_null=True)}),
+    "plan_items": inline_serializer("ChainPlanItem", {
+        "id": _Int(), "title": _Str(), "commune": _Str(), "plan": _Int(), "plan_year": _Int(), "version": _Int(), "plan_kind": _Str(),
+        "plan_status": _Str(), "estimated_cost": _Int(help_text="VND")}, many=True),
+    "projects": inline_serializer("ChainProject", {
+        "id": _Int(), "code": _Str(), "name": _Str(), "status": _Str(), "total_investment": _Int(),
+        "via_plan_items": serializers.ListField(child=_Int()), "answers_proposal": serializers.BooleanField(),
+        "allocations": inline_serializer("ChainAllocation", {"plan": _Int(), "plan_name": _Str(), "year": _Int(), "source": _Str(),
+                                                             "amount": _Int()}, many=True),
+        "allocated": _Int(), "disbursed": _Int()}, many=True),
+})
+
+
 class ProposalChainApi(APIView):
     """A proposal followed to the money: the plan items carrying it, the projects answering them, allocations, disbursements."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: PROPOSAL_CHAIN})
     def get(self, request, pk):
         # The proposal as its own route would show it: a village head follows the village's proposals and the
         # commune's published ones, not another village's drafts.

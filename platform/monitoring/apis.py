@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from core.openapi import many
 from files.uploads import PHOTO_TYPES, checked_file
 from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
@@ -25,6 +26,7 @@ from geo.guard import POINT, GeometryRejected, parse_geometry
 from geo.imports import wants_preview
 from geo.models import AdministrativeUnit
 from geo.numbers import DateInputField, DecimalInputField, VndField, WholeNumberField
+from geo.openapi import FEATURE, FEATURE_COLLECTION
 from geo.pagination import FeaturePagination
 from geo.parsers import SafeJSONParser
 from monitoring import imports, selectors, services
@@ -96,6 +98,89 @@ def report_data(report, *, detail=False):
         data["events"] = [{"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "actor": _who(e.actor), "at": e.at}
                           for e in report.events.all()]
     return data
+
+
+# What the answers above look like, for the OpenAPI schema.
+_Int, _Str, _Date = serializers.IntegerField, serializers.CharField, serializers.DateField
+_Moment = serializers.DateTimeField
+
+
+def _number(**kwargs):
+    return serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=False, **kwargs)
+
+
+_EVENTS = inline_serializer("MonitoringEvent", {"action": _Str(), "from": _Str(), "to": _Str(), "note": _Str(),
+                                                "actor": _Str(allow_null=True, help_text="full name"), "at": _Moment()}, many=True)
+_ME_PLAN = {
+    "id": _Int(), "plan": _Int(help_text="the commune plan version"), "commune": _Str(), "commune_name": _Str(), "year": _Int(),
+    "status": _Str(), "status_label": _Str(), "decision_number": _Str(), "decision_date": _Date(allow_null=True),
+    "approved_by": _Str(allow_null=True), "approved_at": _Moment(allow_null=True),
+}
+ME_PLAN = inline_serializer("MEPlanRow", _ME_PLAN)
+ME_PLAN_DETAIL = inline_serializer("MEPlanOutput", {
+    **_ME_PLAN,
+    "indicators": inline_serializer("MEIndicatorOutput", {
+        "id": _Int(), "target": _Int(allow_null=True), "name": _Str(), "unit": _Str(), "baseline": _number(allow_null=True),
+        "target_value": _number(), "frequency": _Str(), "data_source": _Str(), "responsible": _Str()}, many=True),
+    "activities": inline_serializer("MEActivityOutput", {
+        "id": _Int(), "item": _Int(allow_null=True), "project": _Int(allow_null=True), "kind": _Str(), "title": _Str(),
+        "starts_on": _Date(allow_null=True), "ends_on": _Date(allow_null=True), "expected_volume": _number(allow_null=True),
+        "volume_unit": _Str(), "responsible": _Str(), "geometry": serializers.JSONField(allow_null=True, help_text="GeoJSON, EPSG:4326")},
+        many=True),
+    "events": _EVENTS,
+    "council_evaluations": inline_serializer("CouncilEvaluationOutput", {
+        "id": _Int(), "period": _Str(), "held_on": _Date(), "resolution_number": _Str(), "assessment": _Str(),
+        "recorded_by": _Str(allow_null=True)}, many=True),
+})
+PERIOD = inline_serializer("ReportingPeriodOutput", {
+    "id": _Int(), "kind": _Str(), "year": _Int(), "number": _Int(), "name": _Str(), "starts_on": _Date(), "ends_on": _Date(),
+    "village_due_on": _Date(), "commune_due_on": _Date(),
+})
+_REPORT = {
+    "id": _Int(), "me_plan": _Int(), "commune": _Str(), "level": _Str(help_text="village or commune"), "village": _Str(allow_null=True),
+    "village_name": _Str(allow_null=True), "period": PERIOD, "status": _Str(), "status_label": _Str(), "due_on": _Date(),
+    "lateness": _Str(help_text='"", late or overdue'), "submitted_at": _Moment(allow_null=True), "decided_at": _Moment(allow_null=True),
+    "review_comment": _Str(), "problems": _Str(), "recommendations": _Str(),
+}
+REPORT = inline_serializer("PeriodicReportRow", _REPORT)
+REPORT_DETAIL = inline_serializer("PeriodicReportOutput", {
+    **_REPORT,
+    "indicator_values": inline_serializer("IndicatorValueOutput", {"indicator": _Int(), "name": _Str(), "value": _number(), "note": _Str()},
+                                          many=True),
+    "activity_progress": inline_serializer("ActivityProgressOutput", {
+        "activity": _Int(), "title": _Str(), "share_done": _number(), "note": _Str()}, many=True),
+    "project_progress": inline_serializer("ProjectProgressOutput", {
+        "project": _Int(), "code": _Str(), "paid_on": _Date(allow_null=True), "disbursed": _Int(allow_null=True, help_text="VND"),
+        "physical_progress": _Int(), "disbursement": _Int(allow_null=True), "note": _Str()}, many=True),
+    "village_reports": inline_serializer("VillageReportRef", {"id": _Int(), "village": _Str(), "village_name": _Str()}, many=True),
+    "photos": serializers.ListField(child=_Int()),
+    "events": _EVENTS,
+})
+_STATUS = {"report": _Int(allow_null=True), "status": _Str(help_text="missing, no_plan or the report's status"),
+           "submitted_at": _Moment(allow_null=True), "due_on": _Date(), "lateness": _Str()}
+_STATUS_ROW = {
+    "commune": _Str(), "commune_name": _Str(), "me_plan": _Int(allow_null=True), **_STATUS,
+    "villages": inline_serializer("VillageReportingStatus", {"village": _Str(), "village_name": _Str(), **_STATUS}, many=True),
+}
+STATUS_ROW = inline_serializer("CommuneReportingStatus", _STATUS_ROW)
+DASHBOARD = inline_serializer("MEPlanDashboard", {
+    "me_plan": ME_PLAN,
+    "report": _Int(allow_null=True, help_text="the latest accepted commune report"), "period": _Str(allow_null=True),
+    "indicators": inline_serializer("IndicatorAchievement", {
+        "id": _Int(), "name": _Str(), "unit": _Str(), "baseline": _number(allow_null=True), "target": _number(),
+        "value": _number(allow_null=True), "percent": serializers.FloatField(allow_null=True), "frequency": _Str(), "responsible": _Str(),
+        "data_source": _Str()}, many=True),
+    "activities": inline_serializer("ActivityAchievement", {
+        "id": _Int(), "title": _Str(), "share_done": _number(allow_null=True), "responsible": _Str(), "starts_on": _Date(allow_null=True),
+        "ends_on": _Date(allow_null=True), "project": _Int(allow_null=True)}, many=True),
+    "works": FEATURE_COLLECTION,
+    "reporting": inline_serializer("PeriodReportingStatus", {"period": PERIOD, **_STATUS_ROW}, many=True),
+})
+PROGRESS_REPORT = inline_serializer("ProgressImportReport", {
+    "preview": serializers.BooleanField(), "format": _Str(), "columns": serializers.DictField(child=_Str()),
+    "taken": _Int(), "refused": _Int(), "duplicates": _Int(), "skipped": _Int(),
+    "rows": serializers.ListField(child=serializers.DictField(), help_text="{row, code, status, taken, disbursement | progress_event | errors | message}"),
+})
 
 
 # --- input ------------------------------------------------------------------------------------------
@@ -216,14 +301,15 @@ def _valid(serializer_class, data, **kwargs):
 class MEPlanListApi(APIView):
     """M&E plans the caller may read; POST `{plan}` (an approved commune plan version) builds one (the commune team)."""
 
-    @extend_schema(operation_id="monitoring_plans_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="monitoring_plans_list", parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: many(ME_PLAN)})
     def get(self, request):
         plans = selectors.me_plan_queryset(user=request.user, district=request.tenant)
         if request.query_params.get("year", "").isdigit():
             plans = plans.filter(year=int(request.query_params["year"]))
         return Response([me_plan_data(p) for p in plans])
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=inline_serializer("MEPlanCreate", {"plan": _Int(help_text="an approved commune plan version")}),
+                   responses={201: ME_PLAN_DETAIL})
     def post(self, request):
         plan_id = request.data.get("plan") if isinstance(request.data, dict) else None
         if not isinstance(plan_id, int) or isinstance(plan_id, bool):
@@ -238,11 +324,11 @@ class MEPlanListApi(APIView):
 class MEPlanDetailApi(APIView):
     """One M&E plan with indicators, activities, history and council evaluations; PATCH fills it in while it is a draft."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: ME_PLAN_DETAIL})
     def get(self, request, pk):
         return Response(me_plan_data(selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk), detail=True))
 
-    @extend_schema(request=MEPlanEdit, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=MEPlanEdit, responses={200: ME_PLAN_DETAIL})
     def patch(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         data = _valid(MEPlanEdit, request.data)
@@ -254,7 +340,7 @@ class MEPlanDetailApi(APIView):
 class MEPlanApproveApi(APIView):
     """POST: the commune People's Committee approves the M&E plan (recorded by the commune team, with the decision)."""
 
-    @extend_schema(request=MEApproveInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=MEApproveInput, responses={200: ME_PLAN_DETAIL})
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         me_plan = services.me_plan_approve(actor=request.user, me_plan=me_plan, **_valid(MEApproveInput, request.data))
@@ -264,7 +350,7 @@ class MEPlanApproveApi(APIView):
 class MEPlanDashboardApi(APIView):
     """Achievement of each indicator against target, activity progress, works on the map and this year's reporting status."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: DASHBOARD})
     def get(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         periods = services.periods_ensure(year=me_plan.year)
@@ -277,7 +363,8 @@ class MEPlanDashboardApi(APIView):
 class EvaluationApi(APIView):
     """POST: record the commune People's Council's periodic evaluation of the main targets (Đ11.2)."""
 
-    @extend_schema(request=MEEvaluationInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=MEEvaluationInput, responses={201: inline_serializer("CouncilEvaluationCreated", {
+        "id": _Int(), "period": _Str(), "held_on": _Date()})})
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         access.require(access.can_monitor_commune(request.user, me_plan.commune), _("You may not do this."))
@@ -292,7 +379,7 @@ class EvaluationApi(APIView):
 class PeriodListApi(APIView):
     """The reporting periods of a year (`year`, default this year) with their due dates."""
 
-    @extend_schema(operation_id="monitoring_periods_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="monitoring_periods_list", parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: many(PERIOD)})
     def get(self, request):
         text = request.query_params.get("year", "")
         year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else services.today().year
@@ -302,7 +389,9 @@ class PeriodListApi(APIView):
 class ReportListApi(APIView):
     """Reports the caller may read (`me_plan`, `period`, `level`); POST `{me_plan, period[, village]}` opens one."""
 
-    @extend_schema(operation_id="monitoring_reports_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="monitoring_reports_list", responses={200: many(REPORT)}, parameters=[
+        OpenApiParameter("me_plan", OpenApiTypes.INT), OpenApiParameter("period", OpenApiTypes.INT),
+        OpenApiParameter("level", OpenApiTypes.STR, enum=["village", "commune"])])
     def get(self, request):
         reports = selectors.report_queryset(user=request.user, district=request.tenant)
         for name in ("me_plan", "period"):
@@ -313,7 +402,7 @@ class ReportListApi(APIView):
             reports = reports.filter(village__isnull=level == "commune")
         return Response([report_data(r) for r in reports])
 
-    @extend_schema(request=MEReportCreate, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=MEReportCreate, responses={201: REPORT_DETAIL})
     def post(self, request):
         data = _valid(MEReportCreate, request.data)
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=data["me_plan"])
@@ -332,12 +421,12 @@ class ReportListApi(APIView):
 class ReportDetailApi(APIView):
     """One report with its lines and history; PATCH writes it while it is a draft or returned."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: REPORT_DETAIL})
     def get(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
         return Response(report_data(selectors.report_detail(report=report), detail=True))
 
-    @extend_schema(request=MEReportEdit, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=MEReportEdit, responses={200: REPORT_DETAIL})
     def patch(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
         data = _valid(MEReportEdit, request.data)
@@ -350,7 +439,7 @@ class ReportActionApi(APIView):
 
     action = None
 
-    @extend_schema(request=MEDecisionInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=MEDecisionInput, responses={200: REPORT_DETAIL})
     def post(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
         comment = _valid(MEDecisionInput, request.data if isinstance(request.data, dict) else {})["comment"]
@@ -368,7 +457,8 @@ class ReportActionApi(APIView):
 class ReportingStatusApi(APIView):
     """Every commune and village of the district (or the caller's commune): the report's status and lateness for `period`."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[OpenApiParameter("period", OpenApiTypes.INT, required=True)], responses={200: inline_serializer(
+        "ReportingStatus", {"period": PERIOD, "communes": many(STATUS_ROW)})})
     def get(self, request):
         text = request.query_params.get("period", "")
         period = ReportingPeriod.objects.filter(pk=int(text)).first() if text.isdigit() else None
@@ -397,7 +487,9 @@ class EvidenceApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
-    @extend_schema(operation_id="monitoring_evidence_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="monitoring_evidence_list", responses={200: FEATURE_COLLECTION}, parameters=[
+        OpenApiParameter(name, OpenApiTypes.INT) for name in ("me_plan", "report", "activity", "finding", "page", "page_size")
+    ] + [OpenApiParameter("bbox", OpenApiTypes.STR)])
     def get(self, request):
         photos = filter_bbox(selectors.evidence_queryset(user=request.user, district=request.tenant), request, field="location")
         for name in ("me_plan", "report", "activity", "finding"):
@@ -407,7 +499,7 @@ class EvidenceApi(APIView):
         page = paginator.paginate_queryset(photos, request, view=self)
         return paginator.get_paginated_response({"type": "FeatureCollection", "features": [_feature(p, p.location, photo_properties(p)) for p in page]})
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request={"multipart/form-data": MEEvidenceInput}, responses={201: FEATURE})
     def post(self, request):
         # Access first, before the photo is decoded: only commune teams and village heads add evidence (403); the M&E
         # plan must be one the user reads (404) and of a commune it may add evidence to (403); a report must be one the
@@ -456,7 +548,9 @@ class FindingApi(APIView):
 
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="monitoring_findings_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="monitoring_findings_list", responses={200: FEATURE_COLLECTION}, parameters=[
+        OpenApiParameter(name, OpenApiTypes.INT) for name in ("me_plan", "activity", "page", "page_size")
+    ] + [OpenApiParameter("bbox", OpenApiTypes.STR)])
     def get(self, request):
         findings = filter_bbox(selectors.finding_queryset(user=request.user, district=request.tenant), request, field="location")
         for name in ("me_plan", "activity"):
@@ -470,7 +564,7 @@ class FindingApi(APIView):
                                      "photos": [p.photo.url for p in f.photos.all()], "recorded_by": _who(f.recorded_by)})
             for f in page]})
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request={"application/json": FEATURE, "multipart/form-data": MEFindingInput}, responses={201: FEATURE})
     def post(self, request):
         # Only a commune's planning team records findings (Đ8; the activity's commune is checked by the service): a
         # refusal comes before the body is read or a photo decoded.
@@ -531,7 +625,8 @@ class ProgressImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request={"multipart/form-data": inline_serializer("ProgressSheet", {"file": serializers.FileField()})},
+                   responses={200: PROGRESS_REPORT}, parameters=[OpenApiParameter("preview", OpenApiTypes.BOOL)])
     def post(self, request):
         access.require(access.can_manage_investment(request.user, request.tenant),
                        _("Only the district's Finance-Planning Office updates investment progress."))

@@ -238,7 +238,8 @@ def dashboard_rows(*, user, district, plan_year: int) -> list[dict]:
         if ids is not None and commune.pk not in ids:
             continue
         cycle = cycles.get(commune.pk)
-        row = {"commune": commune.code, "commune_name": commune.name, "cycle": None, "step": None, "state": "no_cycle", "overdue_steps": []}
+        row = {"commune": commune.code, "commune_name": commune.name, "cycle": None, "step": None, "step_name": None, "state": "no_cycle",
+               "overdue_steps": []}
         if cycle is not None:
             steps = cycle_steps(cycle=cycle, deadlines=due)
             row.update(cycle=cycle.pk, step=cycle.step, step_name=str(dict(STEP_CHOICES)[cycle.step]),

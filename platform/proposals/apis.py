@@ -5,7 +5,8 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -13,10 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from core.openapi import many
 from files.storage import public_file_url
 from geo.bbox import bbox_polygon
 from geo.features import cluster_cell_degrees, feature_collection_response, page_numbers, parse_zoom
 from geo.imports import wants_preview
+from geo.openapi import FEATURE, FEATURE_COLLECTION
 from geo.parsers import SafeJSONParser
 from proposals import selectors, services
 from proposals.imports import proposals_import
@@ -44,6 +47,22 @@ LIST_PARAMETERS = [
 ]
 
 
+ATTACHMENT = inline_serializer("ProposalAttachmentOutput", {
+    "id": serializers.IntegerField(), "name": serializers.CharField(), "content_type": serializers.CharField(),
+    "size": serializers.IntegerField(help_text="bytes"), "url": serializers.CharField(help_text="download URL"),
+})
+_ROW_TITLE = {"row": serializers.IntegerField(help_text="spreadsheet row or feature position")}
+IMPORT_REPORT = inline_serializer("ProposalImportReport", {
+    "preview": serializers.BooleanField(), "format": serializers.CharField(help_text="csv, xlsx, geojson or kml"),
+    "columns": serializers.DictField(child=serializers.CharField(), help_text="column as in the file → field"),
+    "taken": inline_serializer("ImportTaken", {**_ROW_TITLE, "id": serializers.IntegerField(allow_null=True), "title": serializers.CharField()}, many=True),
+    "refused": inline_serializer("ImportRefused", {**_ROW_TITLE, "errors": serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="column as in the file → messages")}, many=True),
+    "duplicates": serializers.ListField(child=serializers.DictField(), help_text="{row, message, what the row repeats}"),
+    "rows": serializers.ListField(child=serializers.DictField(), help_text="every row: {row, status: taken|refused|duplicate, …}"),
+})
+
+
 def _act(call):
     """Run a service: a missing row → 404; AccessDenied (404/403) and ValidationError (400) go to the API handler."""
     try:
@@ -55,14 +74,14 @@ def _act(call):
 class ProposalListApi(APIView):
     """GET: the proposals the caller may see (GeoJSON). POST: submit one as a GeoJSON Feature."""
 
-    @extend_schema(operation_id="proposals_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="proposals_list", parameters=LIST_PARAMETERS, responses={200: FEATURE_COLLECTION})
     def get(self, request):
         page, size = page_numbers(request)
         proposals = selectors.proposal_filter(selectors.proposals_visible_to(request.user, request.tenant), request.query_params)
         count, features = selectors.proposal_features(proposals, limit=size, offset=(page - 1) * size)
         return feature_collection_response(request, count=count, features=features, page=page, size=size)
 
-    @extend_schema(request=ProposalFeatureInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=ProposalFeatureInput, responses={201: FEATURE})
     def post(self, request):
         feature = ProposalFeatureInput(data=request.data)
         feature.is_valid(raise_exception=True)
@@ -90,11 +109,11 @@ def decided_proposal(request, pk):
 class ProposalDetailApi(APIView):
     """GET one proposal with its origins, decisions and files; PATCH it (a Feature) until the team decides."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: FEATURE})
     def get(self, request, pk):
         return Response(proposal_detail(visible_proposal(request, pk), user=request.user))
 
-    @extend_schema(request=ProposalFeatureUpdate, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=ProposalFeatureUpdate, responses={200: FEATURE})
     def patch(self, request, pk):
         visible_proposal(request, pk, for_write=True)
         feature = ProposalFeatureUpdate(data=request.data, partial=False)
@@ -110,7 +129,7 @@ class ProposalDecisionApi(APIView):
     """The planning team's decision: accept into the draft plan, defer, or reject with a reason."""
 
     decision = None
-    @extend_schema(request=DecisionInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=DecisionInput, responses={200: FEATURE})
     def post(self, request, pk):
         decided_proposal(request, pk)
         data = DecisionInput(data=request.data)
@@ -136,7 +155,7 @@ class ProposalRejectApi(ProposalDecisionApi):
 class ProposalMergeApi(APIView):
     """Merge duplicates into this proposal; it keeps every origin."""
 
-    @extend_schema(request=MergeInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=MergeInput, responses={200: FEATURE})
     def post(self, request, pk):
         decided_proposal(request, pk)
         data = MergeInput(data=request.data)
@@ -154,7 +173,7 @@ class ProposalAttachmentApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": AttachmentInput}, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request={"multipart/form-data": AttachmentInput}, responses={201: ATTACHMENT})
     def post(self, request, pk):
         visible_proposal(request, pk, for_write=True)
         data = AttachmentInput(data=request.data)
@@ -167,7 +186,8 @@ class ProposalAttachmentApi(APIView):
 class ProposalRankApi(APIView):
     """Set the commune's priority order (first id = priority 1)."""
 
-    @extend_schema(request=RankInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=RankInput, responses={200: inline_serializer("ProposalsRanked", {"ranked": inline_serializer(
+        "ProposalRank", {"id": serializers.IntegerField(), "commune_rank": serializers.IntegerField()}, many=True)})})
     def post(self, request):
         data = RankInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -180,7 +200,8 @@ class ProposalRankApi(APIView):
 class ProposalPublishApi(APIView):
     """Publish the commune's proposals so that citizens see them."""
 
-    @extend_schema(request=PublishInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=PublishInput, responses={200: inline_serializer("ProposalsPublished", {
+        "published": serializers.IntegerField(help_text="proposals now public")})})
     def post(self, request):
         data = PublishInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -198,7 +219,7 @@ class ProposalImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": ImportInput}, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request={"multipart/form-data": ImportInput}, responses={200: IMPORT_REPORT})
     def post(self, request):
         # Refused before the file is read (a hostile file costs nothing to a role that may not import).
         access.require(access.can_import_proposals(request.user), _("Only a commune planning team or a village head imports proposals."))
@@ -217,7 +238,7 @@ class ProposalImportApi(APIView):
 class ProposalClusterApi(APIView):
     """Proposals counted per grid cell, for maps at low zoom (`zoom` 0–22 sets the cell size)."""
 
-    @extend_schema(parameters=LIST_PARAMETERS + [OpenApiParameter("zoom", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=LIST_PARAMETERS + [OpenApiParameter("zoom", OpenApiTypes.INT)], responses={200: FEATURE_COLLECTION})
     def get(self, request):
         zoom = parse_zoom(request.query_params.get("zoom"), default=10)
         proposals = selectors.proposal_filter(selectors.proposals_visible_to(request.user, request.tenant), request.query_params)
@@ -230,7 +251,8 @@ class VillageMeetingListApi(APIView):
 
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="village_meetings_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="village_meetings_list", responses={200: FEATURE_COLLECTION}, parameters=[
+        OpenApiParameter(name, OpenApiTypes.STR) for name in ("commune", "village", "bbox", "page", "page_size")])
     def get(self, request):
         meetings = selectors.meetings_visible_to(request.user, request.tenant)
         for param, field in (("commune", "commune__code"), ("village", "village__code")):
@@ -244,7 +266,7 @@ class VillageMeetingListApi(APIView):
         features = [json.dumps(meeting_feature(m)) for m in rows]
         return feature_collection_response(request, count=count, features=features, page=page, size=size)
 
-    @extend_schema(request=VillageMeetingInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=VillageMeetingInput, responses={201: FEATURE})
     def post(self, request):
         data = VillageMeetingInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -258,7 +280,7 @@ class VillageMeetingListApi(APIView):
 
 
 class VillageMeetingDetailApi(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: FEATURE})
     def get(self, request, pk):
         meeting = access.access_meeting_by_id(request.user, request.tenant, pk)
         feature = meeting_feature(meeting)
@@ -289,7 +311,7 @@ class PublicProposalListApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(operation_id="public_proposals_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="public_proposals_list", parameters=LIST_PARAMETERS, responses={200: FEATURE_COLLECTION})
     def get(self, request):
         page, size = page_numbers(request)
         proposals = selectors.proposal_filter(Proposal.objects.filter(is_published=True), request.query_params)
@@ -304,7 +326,7 @@ class PublicProposalAttachmentsApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(operation_id="public_proposal_attachments", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="public_proposal_attachments", responses={200: many(ATTACHMENT)})
     def get(self, request, pk):
         proposal = Proposal.objects.filter(pk=pk, is_published=True).first()
         if proposal is None:

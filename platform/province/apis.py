@@ -9,7 +9,7 @@ import json
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,14 +18,52 @@ from accounts.access import can_compare_province, require
 from core.models import CapitalSource, Sector
 from geo.bbox import parse_bbox
 from geo.models import AdministrativeUnit
+from geo.openapi import FEATURE_COLLECTION, geojson_file
 from investment.apis import MAX_PAGE_SIZE, page_window
 from province import selectors
 from tenants.models import District
+
+# ---- what the province answers (one SQL statement or the rollup table each), for the OpenAPI schema ----
+
+_Int, _Str = serializers.IntegerField, serializers.CharField
+DISTRICT_CYCLES = inline_serializer("ProvinceDistrictCycles", {
+    "code": _Str(help_text="GSO code"), "name": _Str(), "slug": _Str(), "communes": _Int(), "cycles": _Int(),
+    "by_step": serializers.DictField(child=_Int(), help_text="step → cycles at it"), "published": _Int(), "overdue": _Int(),
+}, many=True)
+CYCLES_OUTPUT = inline_serializer("ProvinceCycles", {"plan_year": _Int(), "districts": DISTRICT_CYCLES})
+_UNIT_VALUE = {"code": _Str(), "name": _Str(), "district": _Str(help_text="GSO code of the district")}
+EQUITY_OUTPUT = inline_serializer("InvestmentEquity", {
+    "basis": _Str(help_text="per_resident or per_km2"), "year": _Int(allow_null=True), "sector": _Str(allow_null=True),
+    "source": _Str(allow_null=True), "communes": _Int(), "gini": serializers.FloatField(allow_null=True),
+    "lorenz": serializers.ListField(child=serializers.ListField(child=serializers.FloatField()), help_text="[[share of communes, share of investment]]"),
+    "median": serializers.FloatField(allow_null=True), "far_below_threshold": serializers.FloatField(help_text="share of the median"),
+    "far_below": inline_serializer("EquityUnit", {**_UNIT_VALUE, "value": serializers.FloatField()}, many=True),
+    "refreshed_at": serializers.DateTimeField(allow_null=True),
+})
+COMPARE_OUTPUT = inline_serializer("InvestmentComparison", {"year": _Int(allow_null=True), "units": inline_serializer("ComparedUnit", {
+    **_UNIT_VALUE, "level": _Str(help_text="district or commune"), "total_investment": _Int(help_text="VND"), "planned": _Int(),
+    "allocated": _Int(), "disbursed": _Int(), "project_count": _Int(),
+    "by_sector": serializers.DictField(child=_Int(), help_text="sector → VND"), "by_source": serializers.DictField(child=_Int(), help_text="source → VND"),
+    "population": _Int(allow_null=True), "area_km2": serializers.FloatField(allow_null=True), "per_resident": _Int(allow_null=True),
+    "per_km2": _Int(allow_null=True), "village_proposals": _Int(), "village_proposals_funded": _Int(),
+    "village_funded_share": serializers.FloatField(allow_null=True), "progress": serializers.FloatField(allow_null=True, help_text="%"),
+    "disbursement_rate": serializers.FloatField(allow_null=True),
+}, many=True)})
+COMPLIANCE_OUTPUT = inline_serializer("PlanCompliance", {
+    "plan_year": _Int(), "on": serializers.DateField(), "province": _Str(allow_null=True), "districts": DISTRICT_CYCLES,
+    "communes": inline_serializer("CommuneCompliance", {
+        "code": _Str(), "name": _Str(), "district": _Str(), "step": _Str(help_text="the current step, or not_opened"),
+        "due": serializers.DateField(allow_null=True), "overdue": serializers.BooleanField()}, many=True),
+})
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ProvinceCyclesApi(APIView):
     """GET /api/plans/cycles/?plan_year=: per district, cycles per step, published and overdue (province staff, Đ15)."""
 
+    Output = CYCLES_OUTPUT
+
+    @extend_schema(operation_id="province_plan_cycles", parameters=[OpenApiParameter("plan_year", OpenApiTypes.INT, required=True)])
     def get(self, request):
         require(can_compare_province(request.user), _("Province staff only."))
         year = request.query_params.get("plan_year", "")
@@ -98,7 +136,7 @@ class InvestmentDistributionApi(ProvinceOnly):
         parameters=DISTRIBUTION_PARAMETERS + [
             OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT, description=f"up to {MAX_PAGE_SIZE}"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: FEATURE_COLLECTION},
     )
     def get(self, request):
         params = _distribution_params(request)
@@ -127,7 +165,8 @@ class InvestmentDistributionExportApi(ProvinceOnly):
         parts += [p for p in (params.get("sector"), params.get("source")) if p]
         return "-".join(parts) + "." + extension
 
-    @extend_schema(operation_id="province_investment_distribution_export", parameters=DISTRIBUTION_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="province_investment_distribution_export", parameters=DISTRIBUTION_PARAMETERS,
+                   responses=geojson_file("the whole distribution layer"))
     def get(self, request):
         params = _distribution_params(request)
         response = HttpResponse(selectors.investment_distribution_text(**params), content_type="application/geo+json")
@@ -155,7 +194,7 @@ class InvestmentDistributionPngApi(InvestmentDistributionExportApi):
 class EquityApi(ProvinceOnly):
     """GET the Lorenz curve and Gini coefficient of investment across communes, and the communes far below the median."""
 
-    @extend_schema(operation_id="province_investment_equity", parameters=FILTER_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="province_investment_equity", parameters=FILTER_PARAMETERS, responses={200: EQUITY_OUTPUT})
     def get(self, request):
         params = _params(FilterInput, request)
         return Response(selectors.investment_equity(year=params.get("year"), sector=params.get("sector", ""), source=params.get("source", "")))
@@ -195,7 +234,7 @@ COMPARE_PARAMETERS = [
 class CompareApi(ProvinceOnly):
     """GET districts (or communes) side by side: totals by sector and source, per resident, projects, village proposals funded, progress, disbursement."""
 
-    @extend_schema(operation_id="province_investment_compare", parameters=COMPARE_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="province_investment_compare", parameters=COMPARE_PARAMETERS, responses={200: COMPARE_OUTPUT})
     def get(self, request):
         params = _params(CompareInput, request)
         rows = selectors.investment_compare(units=params["units"], year=params.get("year"))
@@ -205,7 +244,8 @@ class CompareApi(ProvinceOnly):
 class CompareWorkbookApi(ProvinceOnly):
     """GET the comparison table as an Excel workbook."""
 
-    @extend_schema(operation_id="province_investment_compare_xlsx", parameters=COMPARE_PARAMETERS, responses={200: OpenApiTypes.BINARY})
+    @extend_schema(operation_id="province_investment_compare_xlsx", parameters=COMPARE_PARAMETERS,
+                   responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="the comparison as an Excel workbook")})
     def get(self, request):
         from province.exports import compare_workbook
 
@@ -233,7 +273,7 @@ class PlanComplianceApi(ProvinceOnly):
             OpenApiParameter("year", OpenApiTypes.INT, required=True, description="Plan year"),
             OpenApiParameter("province", OpenApiTypes.STR, description="A province's code: only its districts and communes"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: COMPLIANCE_OUTPUT},
     )
     def get(self, request):
         params = _params(ComplianceInput, request)

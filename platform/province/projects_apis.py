@@ -13,6 +13,7 @@ from rest_framework.authentication import SessionAuthentication
 
 from geo.bbox import parse_bbox
 from geo.features import feature_collection_response, page_numbers, parse_zoom
+from geo.openapi import FEATURE_COLLECTION
 from investment.models import ProjectStatus
 from province import projects_selectors as selectors
 from province.apis import FILTER_PARAMETERS, FilterInput, ProvinceOnly, _params
@@ -43,7 +44,7 @@ class ProvinceProjectsApi(ProvinceOnly):
             OpenApiParameter("status", OpenApiTypes.STR, enum=ProjectStatus.values),
             OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: FEATURE_COLLECTION},
     )
     def get(self, request):
         filters = _params(ProjectMapInput, request)

@@ -16,11 +16,20 @@ class DistrictSummaryApi(APIView):
         responses=inline_serializer(
             "DistrictSummary",
             {
-                "code": serializers.CharField(),
+                "code": serializers.CharField(help_text="GSO code"),
                 "name": serializers.CharField(),
                 "slug": serializers.CharField(),
-                "communes": serializers.ListField(child=serializers.DictField()),
-                "counts": serializers.DictField(child=serializers.IntegerField()),
+                "unit_type": serializers.CharField(),
+                "area_km2": serializers.FloatField(allow_null=True),
+                "population": serializers.IntegerField(allow_null=True),
+                "communes": inline_serializer("DistrictSummaryCommune", {
+                    "code": serializers.CharField(), "name": serializers.CharField(), "unit_type": serializers.CharField(),
+                    "area_km2": serializers.FloatField(allow_null=True), "villages": serializers.IntegerField(),
+                }, many=True),
+                "counts": serializers.DictField(
+                    child=serializers.IntegerField(),
+                    help_text="communes and villages; with district-wide figures for district and province staff (proposals, plans, projects, reports, users)",
+                ),
             },
         )
     )

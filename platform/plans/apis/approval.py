@@ -9,7 +9,7 @@ from accounts import access
 from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
-from plans.apis.common import _valid, plan_data
+from plans.apis.common import PLAN_OUTPUT, _valid, plan_data
 
 
 class ApprovalInput(serializers.Serializer):
@@ -20,6 +20,8 @@ class ApprovalInput(serializers.Serializer):
 
 class ResolutionApi(APIView):
     """POST (multipart or JSON) the People's Council resolution on the final plan: {number, date, file}."""
+
+    Output = PLAN_OUTPUT
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
@@ -33,6 +35,8 @@ class ResolutionApi(APIView):
 
 class DistrictApprovalApi(APIView):
     """POST (multipart or JSON) the district's approval decision: {number, date, file}."""
+
+    Output = PLAN_OUTPUT
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 

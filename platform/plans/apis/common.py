@@ -1,4 +1,6 @@
 """What the plan-cycle APIs share: output shapes of a plan and a cycle, and reading the request body."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
@@ -116,3 +118,78 @@ def _valid(serializer_class, data):
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+# ---- what the plan APIs answer, for the OpenAPI schema (each view's `Output`, core.openapi) ----------------
+
+def _resolution(name):
+    return inline_serializer(name, {"number": serializers.CharField(), "date": serializers.DateField(allow_null=True),
+                                    "file": serializers.CharField(allow_null=True, help_text="download URL")})
+
+
+EVENT = inline_serializer("PlanEventOutput", {
+    "action": serializers.CharField(), "from": serializers.CharField(), "to": serializers.CharField(), "note": serializers.CharField(),
+    "actor": serializers.CharField(help_text="username"), "at": serializers.DateTimeField(),
+}, many=True)
+
+_PLAN_FIELDS = {
+    "id": serializers.IntegerField(), "cycle": serializers.IntegerField(), "commune": serializers.CharField(help_text="GSO code"),
+    "commune_name": serializers.CharField(), "plan_year": serializers.IntegerField(), "number": serializers.IntegerField(help_text="version"),
+    "kind": serializers.CharField(), "status": serializers.CharField(), "based_on": serializers.IntegerField(allow_null=True),
+    "amendment_reason": serializers.CharField(), "assessment": serializers.CharField(), "solutions": serializers.CharField(),
+    "monitoring": serializers.CharField(), "consultation_closes_on": serializers.DateField(allow_null=True),
+    "council_resolution": _resolution("CouncilResolutionOutput"), "district_decision": _resolution("DistrictDecisionOutput"),
+    "approved_at": serializers.DateTimeField(allow_null=True), "announced_at": serializers.DateTimeField(allow_null=True),
+    "targets": TargetOutput(many=True),
+    "items": serializers.ListField(child=serializers.DictField(), help_text="GeoJSON Features of the plan's items (EPSG:4326)"),
+}
+PLAN_OUTPUT = inline_serializer("CommunePlanOutput", {**_PLAN_FIELDS, "events": EVENT})
+PUBLIC_PLAN_OUTPUT = inline_serializer("PublicCommunePlanOutput", _PLAN_FIELDS)
+
+CYCLE_ROW = {
+    "id": serializers.IntegerField(), "commune": serializers.CharField(help_text="GSO code"), "commune_name": serializers.CharField(),
+    "plan_year": serializers.IntegerField(), "step": serializers.CharField(),
+    "state": serializers.CharField(help_text="published, overdue or in_progress"),
+}
+CYCLE_LIST_OUTPUT = inline_serializer("PlanCycleList", {
+    "count": serializers.IntegerField(), "results": inline_serializer("PlanCycleRow", CYCLE_ROW, many=True),
+})
+_DATED = {"held_on": serializers.DateField(), "participants": serializers.IntegerField(), "summary": serializers.CharField()}
+CYCLE_OUTPUT = inline_serializer("PlanCycleOutput", {
+    **CYCLE_ROW, "step_name": serializers.CharField(),
+    "steps": inline_serializer("PlanCycleStep", {
+        "step": serializers.CharField(), "label": serializers.CharField(), "owner": serializers.CharField(),
+        "due_date": serializers.DateField(allow_null=True), "state": serializers.CharField(), "done_on": serializers.DateField(allow_null=True),
+        "done_late": serializers.BooleanField(), "done_by": serializers.CharField(allow_null=True),
+        "meetings": inline_serializer("PlanStepMeeting", _DATED, many=True),
+        "evidence": inline_serializer("PlanStepEvidence", {"id": serializers.IntegerField(), "title": serializers.CharField(),
+                                                           "file": serializers.CharField(allow_null=True)}, many=True),
+    }, many=True),
+    "transitions": EVENT,
+    "team": inline_serializer("PlanningTeamOutput", {
+        "decision_number": serializers.CharField(), "decision_date": serializers.DateField(allow_null=True),
+        "members": inline_serializer("PlanningTeamMemberOutput", {
+            "full_name": serializers.CharField(), "position": serializers.CharField(), "represents": serializers.CharField(),
+            "is_leader": serializers.BooleanField(), "is_commune_chairman": serializers.BooleanField()}, many=True),
+    }, allow_null=True),
+    "versions": inline_serializer("PlanVersionRow", {"id": serializers.IntegerField(), "number": serializers.IntegerField(),
+                                                     "kind": serializers.CharField(), "status": serializers.CharField()}, many=True),
+    "conferences": inline_serializer("PlanConferenceRow", {"kind": serializers.CharField(), **_DATED}, many=True),
+    "action_programmes": inline_serializer("ActionProgrammeOutput", {
+        "id": serializers.IntegerField(), "title": serializers.CharField(), "issued_by": serializers.CharField(),
+        "issued_on": serializers.DateField(),
+        "tasks": inline_serializer("ActionTaskOutput", {
+            "task": serializers.CharField(), "assignee": serializers.CharField(), "starts_on": serializers.DateField(allow_null=True),
+            "due_on": serializers.DateField(), "item": serializers.IntegerField(allow_null=True)}, many=True),
+    }, many=True),
+})
+CREATED = inline_serializer("CreatedId", {"id": serializers.IntegerField()})
+
+
+def binary(media_type: str, description: str) -> dict:
+    """A file answer for `Output`: `{(200, media type): binary}`."""
+    return {(200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)}
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,20 +1,33 @@
 """Steps 3 and 5 (Đ5.3, Đ5.5): conferences, the comment window, moderation and answers."""
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from core.openapi import many
 from geo.numbers import DateInputField, WholeNumberField
 from plans import selectors, services
-from plans.apis.common import _text, _valid, plan_data
+from plans.apis.common import CREATED, PLAN_OUTPUT, _text, _valid, plan_data
 from plans.models import (
     PlanItem,
     PublicComment,
 )
 
+_PUBLIC_COMMENT = {
+    "id": serializers.IntegerField(), "item": serializers.IntegerField(allow_null=True), "author_name": serializers.CharField(),
+    "author_kind": serializers.CharField(), "body": serializers.CharField(), "created_at": serializers.DateTimeField(),
+    "answer": serializers.CharField(), "answered_at": serializers.DateTimeField(allow_null=True),
+}
+PUBLIC_COMMENT_OUTPUT = inline_serializer("PublicCommentOutput", _PUBLIC_COMMENT, many=True)
+COMMENT = inline_serializer("PlanCommentOutput", {**_PUBLIC_COMMENT, "status": serializers.CharField(), "via_commune": serializers.BooleanField()})
+COMMENT_OUTPUT = {"get": many(COMMENT), "post": COMMENT}
+
 
 class ConferenceApi(APIView):
+    Output = CREATED
+
     class Input(serializers.Serializer):
         kind = serializers.CharField()
         held_on = DateInputField()
@@ -30,6 +43,8 @@ class ConferenceApi(APIView):
 
 
 class ConsultationOpenApi(APIView):
+    Output = PLAN_OUTPUT
+
     class Input(serializers.Serializer):
         closes_on = DateInputField()
 
@@ -67,6 +82,8 @@ class CommentListApi(APIView):
     """GET the public comments of a version (every one for those who moderate or oversee them, the published ones for a
     village head); POST one given at the commune office (typed in by the team)."""
 
+    Output = COMMENT_OUTPUT
+
     def get(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         return Response([_comment_data(c) for c in access.comment_scope(request.user, plan.cycle.commune, plan.public_comments.all())])
@@ -81,6 +98,8 @@ class CommentListApi(APIView):
 class CommentModerateApi(APIView):
     """POST {decision: publish|reject}."""
 
+    Output = COMMENT
+
     def post(self, request, pk):
         comment = _comment_for(request, pk)
         decision = _text(request, "decision")
@@ -91,6 +110,8 @@ class CommentModerateApi(APIView):
 
 
 class CommentAnswerApi(APIView):
+    Output = COMMENT
+
     def post(self, request, pk):
         comment = services.public_comment_answer(actor=request.user, comment=_comment_for(request, pk),
                                                  answer=_text(request, "answer")[:5000])

@@ -1,5 +1,7 @@
 """The cycle (Đ3–Đ6): list, open, read, complete a step, step evidence, the district dashboard."""
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -9,11 +11,25 @@ from accounts import access
 from geo.models import AdministrativeUnit
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
-from plans.apis.common import _text, _valid, cycle_data
+from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, _text, _valid, cycle_data
+
+PLAN_YEAR = OpenApiParameter("plan_year", OpenApiTypes.INT, description="plan year, e.g. 2027")
+DASHBOARD_OUTPUT = inline_serializer("PlanDashboard", {
+    "plan_year": serializers.IntegerField(),
+    "communes": inline_serializer("PlanDashboardRow", {
+        "commune": serializers.CharField(help_text="GSO code"), "commune_name": serializers.CharField(),
+        "cycle": serializers.IntegerField(allow_null=True), "step": serializers.CharField(allow_null=True),
+        "step_name": serializers.CharField(allow_null=True), "state": serializers.CharField(help_text="no_cycle, published, overdue or in_progress"),
+        "overdue_steps": serializers.ListField(child=serializers.CharField()),
+    }, many=True),
+})
 
 
 class CycleListApi(APIView):
     """GET the cycles the user may see (`plan_year` filter); POST opens one: {commune, plan_year}."""
+
+    Output = {"get": CYCLE_LIST_OUTPUT, "post": CYCLE_OUTPUT}
+    query_parameters = [PLAN_YEAR]
 
     class Input(serializers.Serializer):
         commune = serializers.CharField()
@@ -42,12 +58,16 @@ class CycleListApi(APIView):
 
 
 class CycleDetailApi(APIView):
+    Output = CYCLE_OUTPUT
+
     def get(self, request, pk):
         return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
 
 
 class CycleStepCompleteApi(APIView):
     """POST completes the current step (if it is `step`) and moves on: {note}."""
+
+    Output = CYCLE_OUTPUT
 
     def post(self, request, pk, step):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
@@ -57,6 +77,8 @@ class CycleStepCompleteApi(APIView):
 
 class EvidenceApi(APIView):
     """POST (multipart or JSON) a document or meeting record for a step: {step, title, file}."""
+
+    Output = inline_serializer("StepEvidenceCreated", {"id": serializers.IntegerField(), "title": serializers.CharField()})
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
@@ -73,6 +95,9 @@ class EvidenceApi(APIView):
 
 class DashboardApi(APIView):
     """Every commune of the district with its cycle for a plan year (or none yet): step and state, for the table and the map."""
+
+    Output = DASHBOARD_OUTPUT
+    query_parameters = [PLAN_YEAR]
 
     def get(self, request):
         year = request.query_params.get("plan_year", "")

@@ -3,7 +3,9 @@ from django.http import HttpResponse, JsonResponse
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
+from geo.openapi import geojson_file
 from plans import exports, selectors
+from plans.apis.common import DOCX, XLSX, binary
 
 
 def _export_name(plan, ext):
@@ -42,6 +44,8 @@ class AnyAccept(BaseContentNegotiation):
 
 
 class PlanDocumentApi(APIView):
+    Output = binary(DOCX, "the plan as a Word document")
+
     content_negotiation_class = AnyAccept
 
     def get(self, request, pk):
@@ -49,6 +53,8 @@ class PlanDocumentApi(APIView):
 
 
 class PlanTablesApi(APIView):
+    Output = binary(XLSX, "the plan's tables as an Excel workbook")
+
     content_negotiation_class = AnyAccept
 
     def get(self, request, pk):
@@ -56,6 +62,8 @@ class PlanTablesApi(APIView):
 
 
 class PlanWorksApi(APIView):
+    Output = geojson_file("the plan's works")
+
     content_negotiation_class = AnyAccept
 
     def get(self, request, pk):

@@ -1,11 +1,13 @@
 """Step 4 (Đ5.4, Đ16.2): the district's comments and the team's answers."""
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
 from core.models import Sector
+from core.openapi import many
 from plans import selectors, services
 from plans.apis.common import _text, _valid
 from plans.models import (
@@ -19,8 +21,17 @@ def _feedback_data(f):
             "created_at": f.created_at, "answer": f.answer, "answered_at": f.answered_at}
 
 
+FEEDBACK = inline_serializer("DistrictFeedbackOutput", {
+    "id": serializers.IntegerField(), "item": serializers.IntegerField(allow_null=True), "sector": serializers.CharField(),
+    "office": serializers.CharField(), "body": serializers.CharField(), "author": serializers.CharField(help_text="username"),
+    "created_at": serializers.DateTimeField(), "answer": serializers.CharField(), "answered_at": serializers.DateTimeField(allow_null=True),
+})
+
+
 class FeedbackListApi(APIView):
     """GET the district's comments on a version; POST one (district staff, step 4): {body, item | sector, office}."""
+
+    Output = {"get": many(FEEDBACK), "post": FEEDBACK}
 
     class Input(serializers.Serializer):
         body = serializers.CharField(max_length=5000)
@@ -45,6 +56,8 @@ class FeedbackListApi(APIView):
 
 
 class FeedbackAnswerApi(APIView):
+    Output = FEEDBACK
+
     def post(self, request, pk):
         feedback = access.access_feedback_by_id(request.user, request.tenant, pk)
         feedback = services.feedback_answer(actor=request.user, feedback=feedback, answer=_text(request, "answer")[:5000])

@@ -7,13 +7,15 @@ from rest_framework.views import APIView
 from accounts import access
 from geo.numbers import DateInputField
 from plans import selectors, services
-from plans.apis.common import _valid
+from plans.apis.common import CREATED, _valid
 from plans.models import (
     PlanItem,
 )
 
 
 class ActionProgrammeApi(APIView):
+    Output = CREATED
+
     class Task(serializers.Serializer):
         task = serializers.CharField(max_length=300)
         assignee = serializers.CharField(max_length=200)

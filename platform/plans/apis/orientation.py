@@ -1,5 +1,6 @@
 """Step 2 (Đ5.2): the district's orientation and envelopes; a commune reads its own."""
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -8,12 +9,23 @@ from accounts import access
 from accounts.access import commune_unit_of
 from core.links import is_safe_link
 from plans import selectors, services
-from plans.apis.common import _valid
+from plans.apis.common import CREATED, _valid
 from plans.services.orientation import DOCUMENT_LINK_REFUSED
+
+ORIENTATION_LIST = inline_serializer("OrientationList", {"results": inline_serializer("OrientationOutput", {
+    "id": serializers.IntegerField(), "plan_year": serializers.IntegerField(), "title": serializers.CharField(),
+    "summary": serializers.CharField(), "expected_programmes": serializers.CharField(), "published_at": serializers.DateTimeField(allow_null=True),
+    "documents": inline_serializer("OrientationDocumentOutput", {"title": serializers.CharField(), "url": serializers.CharField()}, many=True),
+    "envelopes": inline_serializer("EnvelopeOutput", {
+        "commune": serializers.CharField(help_text="GSO code"), "sector": serializers.CharField(), "capital_source": serializers.CharField(),
+        "amount": serializers.IntegerField(help_text="VND")}, many=True),
+}, many=True)})
 
 
 class CycleOrientationApi(APIView):
     """GET the published orientation for the cycle's plan year, with this commune's envelopes."""
+
+    Output = ORIENTATION_LIST
 
     def get(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
@@ -49,6 +61,8 @@ class DocumentInput(serializers.Serializer):
 class OrientationListApi(APIView):
     """GET orientations (communes see published ones); POST creates one (district): {plan_year, title, ..., envelopes: [...]}."""
 
+    Output = {"get": ORIENTATION_LIST, "post": CREATED}
+
     class Input(serializers.Serializer):
         plan_year = serializers.IntegerField(min_value=2016, max_value=2100)
         title = serializers.CharField(max_length=300)
@@ -71,6 +85,8 @@ class OrientationListApi(APIView):
 
 
 class OrientationPublishApi(APIView):
+    Output = inline_serializer("OrientationPublished", {"id": serializers.IntegerField(), "published": serializers.BooleanField()})
+
     def post(self, request, pk):
         orientation = access.access_orientation_by_id(request.user, request.tenant, pk, for_write=True)
         services.orientation_publish(actor=request.user, orientation=orientation)

@@ -1,16 +1,25 @@
 """The public, read-only surface (plus a moderated comment) under /d/<slug>/api/public/plans/ (Đ6.3, Đ5.5)."""
 from django.utils.translation import gettext as _
-from rest_framework import status
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.limits import RateLimited, counted
 from accounts.network import client_address
+from geo.openapi import geojson_file
 from plans import selectors, services
-from plans.apis.common import _text, _valid, plan_data
-from plans.apis.consultation import CommentInput, _comment_data, _comment_item
+from plans.apis.common import DOCX, PUBLIC_PLAN_OUTPUT, _text, _valid, binary, plan_data
+from plans.apis.consultation import PUBLIC_COMMENT_OUTPUT, CommentInput, _comment_data, _comment_item
 from plans.apis.exports import AnyAccept, _document, _works
+
+PUBLIC_PLAN_LIST = inline_serializer("PublicPlanList", {"results": inline_serializer("PublicPlanRow", {
+    "id": serializers.IntegerField(), "commune": serializers.CharField(help_text="GSO code"), "commune_name": serializers.CharField(),
+    "plan_year": serializers.IntegerField(), "number": serializers.IntegerField(), "kind": serializers.CharField(),
+    "status": serializers.CharField(), "announced_at": serializers.DateTimeField(allow_null=True),
+    "consultation_closes_on": serializers.DateField(allow_null=True),
+}, many=True)})
 
 
 class PublicApi(APIView):
@@ -20,6 +29,8 @@ class PublicApi(APIView):
 
 class PublicPlanListApi(PublicApi):
     """Announced approved plans and drafts open for comment."""
+
+    Output = PUBLIC_PLAN_LIST
 
     def get(self, request):
         return Response({"results": [
@@ -31,11 +42,15 @@ class PublicPlanListApi(PublicApi):
 
 
 class PublicPlanDetailApi(PublicApi):
+    Output = PUBLIC_PLAN_OUTPUT
+
     def get(self, request, pk):
         return Response(plan_data(selectors.public_plan_get(pk=pk), public=True))
 
 
 class PublicPlanWorksApi(PublicApi):
+    Output = geojson_file("the plan's works")
+
     content_negotiation_class = AnyAccept
 
     def get(self, request, pk):
@@ -43,6 +58,8 @@ class PublicPlanWorksApi(PublicApi):
 
 
 class PublicPlanDocumentApi(PublicApi):
+    Output = binary(DOCX, "the plan as a Word document")
+
     content_negotiation_class = AnyAccept
 
     def get(self, request, pk):
@@ -65,6 +82,8 @@ class PublicCommentApi(PublicApi):
     as if accepted, nothing stored), a limit of accepted comments per address in the shared, tenant-aware
     cache (429 with Retry-After; a refused comment does not count; `accounts.limits.counted`), length limits.
     """
+
+    Output = {"get": PUBLIC_COMMENT_OUTPUT, "post": {202: inline_serializer("PublicCommentPending", {"id": serializers.IntegerField(required=False), "status": serializers.CharField()})}}
 
     def get(self, request, pk):
         plan = selectors.public_plan_get(pk=pk)

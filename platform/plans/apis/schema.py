@@ -6,9 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
-from plans.apis.exports import PlanDocumentApi, PlanTablesApi
-from plans.apis.public import PublicPlanDocumentApi
-
 
 def annotated(function) -> bool:
     """Whether a view method already carries drf-spectacular's annotation (`@extend_schema`, `@extend_schema_view`).
@@ -22,12 +19,11 @@ def document_schemas(package: str = "plans.apis") -> None:
     """Describe every view of the package's modules to drf-spectacular in one place.
 
     The views are plain APIViews with nested Input serializers (HackSoft style), which spectacular
-    cannot guess; this gives each operation its input serializer, a JSON (or file) response and a
-    unique operation id, instead of repeating a decorator on some forty methods. A method that carries
+    cannot guess; this gives each operation its input serializer and a unique operation id, instead of
+    repeating a decorator on some forty methods. The answers are each view's `Output` (core.openapi). A method that carries
     its own `@extend_schema`, or whose view class does, keeps it untouched. Only modules already imported
     are seen: a new module of plans/apis is re-exported in plans/apis/__init__.py above the call.
     """
-    files = {PlanDocumentApi, PlanTablesApi, PublicPlanDocumentApi}
     modules = [m for name, m in sys.modules.items() if name.startswith(package + ".")]
     views = {v for m in modules for v in vars(m).values()
              if isinstance(v, type) and issubclass(v, APIView) and v.__module__.startswith(package + ".")}
@@ -40,6 +36,5 @@ def document_schemas(package: str = "plans.apis") -> None:
             if request is not None and request.__name__ == "Input":
                 # Component names come from class names: every view's nested Input would collide.
                 request.__name__ = request.__qualname__ = f"{view.__name__.removesuffix('Api')}Input"
-            response = OpenApiTypes.BINARY if view in files else OpenApiTypes.OBJECT
-            decorated = extend_schema(operation_id=f"plans_{name}_{method}", request=request or OpenApiTypes.OBJECT, responses=response)
+            decorated = extend_schema(operation_id=f"plans_{name}_{method}", request=request or OpenApiTypes.OBJECT)
             setattr(view, method, decorated(view.__dict__[method]))

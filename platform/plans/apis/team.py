@@ -7,11 +7,13 @@ from rest_framework.views import APIView
 from accounts import access
 from geo.numbers import DateInputField
 from plans import selectors, services
-from plans.apis.common import _valid, cycle_data
+from plans.apis.common import CYCLE_OUTPUT, _valid, cycle_data
 
 
 class TeamApi(APIView):
     """PUT the planning team of the cycle (Đ3): {decision_number, decision_date, members: [...]}."""
+
+    Output = CYCLE_OUTPUT
 
     class Member(serializers.Serializer):
         full_name = serializers.CharField(max_length=200)

@@ -1,25 +1,39 @@
 """Plan versions (Đ5.3–Đ5.5): the draft, items (GeoJSON), targets, new versions, amendments, comparison."""
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
 from core.models import Sector
+from core.openapi import FieldErrors
 from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
 from geo.numbers import DateInputField, DecimalInputField, VndField
+from geo.openapi import FEATURE, FEATURE_COLLECTION
 from geo.pagination import FeaturePagination
 from plans import selectors, services
-from plans.apis.common import PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data
+from plans.apis.common import PLAN_OUTPUT, PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data
 from plans.models import (
     PlanItem,
 )
 from proposals.models import Proposal
 
+_CHANGES = inline_serializer("PlanChange", {
+    "lineage": serializers.CharField(), "label": serializers.CharField(), "change": serializers.CharField(help_text="added, removed or changed"),
+    "differences": serializers.DictField(help_text="field → [before, after]"),
+}, many=True)
+COMPARE_OUTPUT = inline_serializer("PlanComparison", {
+    "a": serializers.IntegerField(help_text="version number"), "b": serializers.IntegerField(), "items": _CHANGES, "targets": _CHANGES,
+})
+
 
 class DraftCreateApi(APIView):
     """POST creates draft v1 (step 3), by default with an item per accepted proposal: {from_accepted: true}."""
+
+    Output = PLAN_OUTPUT
 
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
@@ -29,6 +43,8 @@ class DraftCreateApi(APIView):
 
 class PlanDetailApi(APIView):
     """GET a version with its targets and items; PATCH its texts {assessment, solutions, monitoring} while it is being written."""
+
+    Output = PLAN_OUTPUT
 
     class Input(serializers.Serializer):
         assessment = serializers.CharField(allow_blank=True, required=False)
@@ -73,6 +89,10 @@ def _feature(request, *, partial=False):
 class PlanItemListApi(APIView):
     """GET the items of a version as GeoJSON (paginated, `bbox`); POST adds one as a GeoJSON Feature (geometry may be null for an activity)."""
 
+    Output = {"get": FEATURE_COLLECTION, "post": FEATURE}
+    query_parameters = [OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat (EPSG:4326)"),
+                        OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)]
+
     def get(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         items = filter_bbox(selectors.plan_items(plan=plan), request)
@@ -95,6 +115,8 @@ class PlanItemListApi(APIView):
 class PlanItemDetailApi(APIView):
     """PATCH an item (a GeoJSON Feature with the properties to change) or DELETE it, while its version is being written."""
 
+    Output = {"patch": FEATURE, "delete": {204: None}}
+
     def _item(self, request, pk):
         item = access.access_plan_item_by_id(request.user, request.tenant, pk)
         access.require_commune_team(request.user, item.plan.cycle.commune)
@@ -113,6 +135,8 @@ class PlanItemDetailApi(APIView):
 
 
 class TargetListApi(APIView):
+    Output = {"get": TargetOutput(many=True), "post": TargetOutput}
+
     class Input(serializers.Serializer):
         indicator = serializers.CharField(max_length=300)
         unit = serializers.CharField(max_length=50)
@@ -131,6 +155,8 @@ class TargetListApi(APIView):
 
 
 class TargetDetailApi(APIView):
+    Output = {204: None}
+
     def delete(self, request, pk):
         target = access.access_target_by_id(request.user, request.tenant, pk)
         services.target_delete(actor=request.user, target=target)
@@ -139,6 +165,8 @@ class TargetDetailApi(APIView):
 
 class PlanNewVersionApi(APIView):
     """POST {kind: revised|final} carries the newest version forward."""
+
+    Output = PLAN_OUTPUT
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
@@ -150,6 +178,8 @@ class PlanNewVersionApi(APIView):
 class PlanAmendApi(APIView):
     """POST {reason} starts an amendment of an approved plan, which stays as approved."""
 
+    Output = PLAN_OUTPUT
+
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require_commune_team(request.user, plan.cycle.commune)
@@ -158,6 +188,8 @@ class PlanAmendApi(APIView):
 
 
 class PlanCompareApi(APIView):
+    Output = {200: COMPARE_OUTPUT, 400: FieldErrors}  # two versions of different cycles
+
     def get(self, request, pk, other):
         a = selectors.plan_get(user=request.user, pk=pk)
         b = selectors.plan_get(user=request.user, pk=other)

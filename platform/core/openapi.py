@@ -1,0 +1,106 @@
+"""How every API describes itself to drf-spectacular (`/api/schema/`, Swagger at `/api/docs/`): one schema class.
+
+A view says what it takes and answers once, HackSoft style, as class attributes: `Input` (the body's
+serializer), `query_parameters` (a list of `OpenApiParameter` its GET reads) and `Output`: a serializer,
+an `inline_serializer` for a body built in SQL or from a dict, `{(200, media type): OpenApiResponse(
+OpenApiTypes.BINARY)}` for a file, a mapping `{status: serializer}` for other codes, or a mapping
+`{"get": …, "post": …}` when its methods answer differently. A method's own `@extend_schema` still wins. The schema class then adds the error answers the project
+really gives, by method and route, so that no view repeats them:
+
+- 400 `FieldErrors` `{field: [messages]}` (`non_field_errors` for the whole) on every operation taking
+  input: a body (POST, PUT, PATCH) or query parameters (`accounts.errors.api_exception_handler`);
+- 403 `Detail` `{"detail": message}` on every route that is not open to anyone (`accounts.access`
+  refusals, the district gate's "sign in" on district routes);
+- 404 `Detail` on every route with a path parameter, district routes included (unknown district,
+  another district's row, an object the caller may not read: `accounts.access.access_*_by_id`).
+"""
+from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.plumbing import build_array_type, build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+class FieldErrors(serializers.Serializer):
+    """The 400 answer: each field that was refused with its messages, in the request's language;
+    `non_field_errors` for a refusal of the whole input. Nothing was written."""
+
+
+class FieldErrorsExtension(OpenApiSerializerExtension):
+    """`FieldErrors` is a map of field name → messages, which a DRF serializer cannot spell."""
+
+    target_class = FieldErrors
+
+    def map_serializer(self, auto_schema, direction):
+        return {
+            "type": "object",
+            "description": FieldErrors.__doc__.replace("\n   ", ""),
+            "additionalProperties": build_array_type(build_basic_type(OpenApiTypes.STR)),
+            "example": {"plan_year": ["A year, e.g. 2027."]},
+        }
+
+
+class Detail(serializers.Serializer):
+    """The 403 and 404 answer: why the request was refused or what was not found, in the request's language."""
+
+    detail = serializers.CharField()
+
+
+def many(serializer):
+    """The list of an output shape: `many(FOO)` is `[FOO]`, one component `FOO` however often it is listed."""
+    return type(serializer)(many=True)
+
+
+def route_errors(*, method: str, path: str, has_query: bool, open_to_anyone: bool) -> dict:
+    """The error answers `{status code: serializer}` of one operation, from its method and route (see the module)."""
+    errors = {}
+    if method in BODY_METHODS or has_query:
+        errors["400"] = FieldErrors
+    if not open_to_anyone:
+        errors["403"] = Detail
+    if "{" in path:
+        errors["404"] = Detail
+    return errors
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema class with the view's `Output` as its 2xx body and the project's error answers
+    (`REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]`)."""
+
+    def get_response_serializers(self):
+        output = getattr(self.view, "Output", None)
+        if isinstance(output, dict) and METHODS & set(output):
+            output = output.get(self.method.lower())
+        return output if output is not None else super().get_response_serializers()
+
+    def get_override_parameters(self):
+        query = getattr(self.view, "query_parameters", []) if self.method == "GET" else []
+        return [*super().get_override_parameters(), *query]
+
+    def get_request_serializer(self):
+        body = getattr(self.view, "Input", None) if self.method in BODY_METHODS else None
+        return body if body is not None else super().get_request_serializer()
+
+    def _get_serializer_name(self, serializer, direction, bypass_extensions=False):
+        # Nested HackSoft classes are all called Input or Output: name the component after its view.
+        if serializer.__class__.__name__ in ("Input", "Output"):
+            owner, _dot, name = serializer.__class__.__qualname__.rpartition(".")
+            return owner.removesuffix("Api") + name
+        return super()._get_serializer_name(serializer, direction, bypass_extensions)
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction=direction)
+        has_query = any(
+            isinstance(p, OpenApiParameter) and p.location == OpenApiParameter.QUERY for p in self.get_override_parameters()
+        ) or bool(self._get_filter_parameters() or self._get_pagination_parameters())
+        open_to_anyone = all(isinstance(p, AllowAny) for p in self.view.get_permissions())
+        errors = route_errors(method=self.method, path=self.path, has_query=has_query, open_to_anyone=open_to_anyone)
+        for code, serializer in errors.items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(serializer, code, direction=direction)
+        return responses
