@@ -4,7 +4,9 @@ A view says what it takes and answers once, HackSoft style, as class attributes:
 serializer), `query_parameters` (a list of `OpenApiParameter` its GET reads) and `Output`: a serializer,
 an `inline_serializer` for a body built in SQL or from a dict, `{(200, media type): OpenApiResponse(
 OpenApiTypes.BINARY)}` for a file, a mapping `{status: serializer}` for other codes, or a mapping
-`{"get": …, "post": …}` when its methods answer differently. A method's own `@extend_schema` still wins. The schema class then adds the error answers the project
+`{"get": …, "post": …}` when its methods answer differently. A method's own `@extend_schema` still wins.
+(`inline_serializer(name, fields)` empties the `fields` dict it is given, DRF's metaclass pops them: pass a
+copy, `{**FIELDS}`, of fields that two shapes share.) The schema class then adds the error answers the project
 really gives, by method and route, so that no view repeats them:
 
 - 400 `FieldErrors` `{field: [messages]}` (`non_field_errors` for the whole) on every operation taking

@@ -110,7 +110,7 @@ _PLAN = {
     "id": _Int(), "kind": _Str(), "kind_label": _Str(), "name": _Str(), "start_year": _Int(), "end_year": _Int(), "state": _Str(),
     "state_label": _Str(), "decision_number": _Str(), "decision_date": serializers.DateField(allow_null=True), "notes": _Str(),
 }
-PLAN_LIST = inline_serializer("InvestmentPlanList", {"results": inline_serializer("InvestmentPlanRow", _PLAN, many=True)})
+PLAN_LIST = inline_serializer("InvestmentPlanList", {"results": inline_serializer("InvestmentPlanRow", {**_PLAN}, many=True)})
 PLAN_DETAIL = inline_serializer("InvestmentPlanOutput", {
     **_PLAN,
     "allocations_by_year": serializers.DictField(
@@ -125,8 +125,9 @@ ALLOCATIONS = inline_serializer("InvestmentPlanAllocations", {
 })
 ENVELOPES = inline_serializer("InvestmentPlanEnvelopes", {
     "plan": _Int(), "year": _Int(), "orientation_published": serializers.BooleanField(),
-    "rows": inline_serializer("EnvelopeComparison", {"source": _Str(), "allocated": _Int(help_text="VND"),
-                                                     "envelope": _Int(allow_null=True), "exceeds": serializers.BooleanField()}, many=True),
+    "rows": inline_serializer("EnvelopeComparison", {
+        "source": _Str(), "label": _Str(), "allocated": _Int(help_text="VND"), "envelope": _Int(allow_null=True),
+        "exceeds": serializers.BooleanField(), "excess": _Int(help_text="VND beyond the envelope, 0 within it")}, many=True),
     "exceeds": serializers.BooleanField(), "allocated": _Int(), "envelope": _Int(allow_null=True),
 })
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -116,7 +116,7 @@ _ME_PLAN = {
     "status": _Str(), "status_label": _Str(), "decision_number": _Str(), "decision_date": _Date(allow_null=True),
     "approved_by": _Str(allow_null=True), "approved_at": _Moment(allow_null=True),
 }
-ME_PLAN = inline_serializer("MEPlanRow", _ME_PLAN)
+ME_PLAN = inline_serializer("MEPlanRow", {**_ME_PLAN})
 ME_PLAN_DETAIL = inline_serializer("MEPlanOutput", {
     **_ME_PLAN,
     "indicators": inline_serializer("MEIndicatorOutput", {
@@ -142,7 +142,7 @@ _REPORT = {
     "lateness": _Str(help_text='"", late or overdue'), "submitted_at": _Moment(allow_null=True), "decided_at": _Moment(allow_null=True),
     "review_comment": _Str(), "problems": _Str(), "recommendations": _Str(),
 }
-REPORT = inline_serializer("PeriodicReportRow", _REPORT)
+REPORT = inline_serializer("PeriodicReportRow", {**_REPORT})
 REPORT_DETAIL = inline_serializer("PeriodicReportOutput", {
     **_REPORT,
     "indicator_values": inline_serializer("IndicatorValueOutput", {"indicator": _Int(), "name": _Str(), "value": _number(), "note": _Str()},
@@ -162,7 +162,7 @@ _STATUS_ROW = {
     "commune": _Str(), "commune_name": _Str(), "me_plan": _Int(allow_null=True), **_STATUS,
     "villages": inline_serializer("VillageReportingStatus", {"village": _Str(), "village_name": _Str(), **_STATUS}, many=True),
 }
-STATUS_ROW = inline_serializer("CommuneReportingStatus", _STATUS_ROW)
+STATUS_ROW = inline_serializer("CommuneReportingStatus", {**_STATUS_ROW})
 DASHBOARD = inline_serializer("MEPlanDashboard", {
     "me_plan": ME_PLAN,
     "report": _Int(allow_null=True, help_text="the latest accepted commune report"), "period": _Str(allow_null=True),

@@ -144,7 +144,7 @@ _PLAN_FIELDS = {
     "items": serializers.ListField(child=serializers.DictField(), help_text="GeoJSON Features of the plan's items (EPSG:4326)"),
 }
 PLAN_OUTPUT = inline_serializer("CommunePlanOutput", {**_PLAN_FIELDS, "events": EVENT})
-PUBLIC_PLAN_OUTPUT = inline_serializer("PublicCommunePlanOutput", _PLAN_FIELDS)
+PUBLIC_PLAN_OUTPUT = inline_serializer("PublicCommunePlanOutput", {**_PLAN_FIELDS})
 
 CYCLE_ROW = {
     "id": serializers.IntegerField(), "commune": serializers.CharField(help_text="GSO code"), "commune_name": serializers.CharField(),
@@ -152,7 +152,7 @@ CYCLE_ROW = {
     "state": serializers.CharField(help_text="published, overdue or in_progress"),
 }
 CYCLE_LIST_OUTPUT = inline_serializer("PlanCycleList", {
-    "count": serializers.IntegerField(), "results": inline_serializer("PlanCycleRow", CYCLE_ROW, many=True),
+    "count": serializers.IntegerField(), "results": inline_serializer("PlanCycleRow", {**CYCLE_ROW}, many=True),
 })
 _DATED = {"held_on": serializers.DateField(), "participants": serializers.IntegerField(), "summary": serializers.CharField()}
 CYCLE_OUTPUT = inline_serializer("PlanCycleOutput", {
@@ -161,7 +161,7 @@ CYCLE_OUTPUT = inline_serializer("PlanCycleOutput", {
         "step": serializers.CharField(), "label": serializers.CharField(), "owner": serializers.CharField(),
         "due_date": serializers.DateField(allow_null=True), "state": serializers.CharField(), "done_on": serializers.DateField(allow_null=True),
         "done_late": serializers.BooleanField(), "done_by": serializers.CharField(allow_null=True),
-        "meetings": inline_serializer("PlanStepMeeting", _DATED, many=True),
+        "meetings": inline_serializer("PlanStepMeeting", {**_DATED}, many=True),
         "evidence": inline_serializer("PlanStepEvidence", {"id": serializers.IntegerField(), "title": serializers.CharField(),
                                                            "file": serializers.CharField(allow_null=True)}, many=True),
     }, many=True),

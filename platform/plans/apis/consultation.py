@@ -20,7 +20,7 @@ _PUBLIC_COMMENT = {
     "author_kind": serializers.CharField(), "body": serializers.CharField(), "created_at": serializers.DateTimeField(),
     "answer": serializers.CharField(), "answered_at": serializers.DateTimeField(allow_null=True),
 }
-PUBLIC_COMMENT_OUTPUT = inline_serializer("PublicCommentOutput", _PUBLIC_COMMENT, many=True)
+PUBLIC_COMMENT_OUTPUT = inline_serializer("PublicCommentOutput", {**_PUBLIC_COMMENT}, many=True)
 COMMENT = inline_serializer("PlanCommentOutput", {**_PUBLIC_COMMENT, "status": serializers.CharField(), "via_commune": serializers.BooleanField()})
 COMMENT_OUTPUT = {"get": many(COMMENT), "post": COMMENT}
 
