@@ -1,7 +1,7 @@
 """How every API describes itself to drf-spectacular (`/api/schema/`, Swagger at `/api/docs/`): one schema class.
 
 A view says what it takes and answers once, HackSoft style, as class attributes: `Input` (the body's
-serializer), `query_parameters` (a list of `OpenApiParameter` its GET reads) and `Output`: a serializer,
+serializer; None: no body), `query_parameters` (a list of `OpenApiParameter` its GET reads) and `Output`: a serializer,
 an `inline_serializer` for a body built in SQL or from a dict, `{(200, media type): OpenApiResponse(
 OpenApiTypes.BINARY)}` for a file, a mapping `{status: serializer}` for other codes, or a mapping
 `{"get": …, "post": …}` when its methods answer differently. A method's own `@extend_schema` still wins.
@@ -10,7 +10,7 @@ copy, `{**FIELDS}`, of fields that two shapes share.) The schema class then adds
 really gives, by method and route, so that no view repeats them:
 
 - 400 `FieldErrors` `{field: [messages]}` (`non_field_errors` for the whole) on every operation taking
-  input: a body (POST, PUT, PATCH) or query parameters (`accounts.errors.api_exception_handler`);
+  input: a body or query parameters (`accounts.errors.api_exception_handler`);
 - 403 `Detail` `{"detail": message}` on every route that is not open to anyone (`accounts.access`
   refusals, the district gate's "sign in" on district routes);
 - 404 `Detail` on every route with a path parameter, district routes included (unknown district,
@@ -58,10 +58,10 @@ def many(serializer):
     return type(serializer)(many=True)
 
 
-def route_errors(*, method: str, path: str, has_query: bool, open_to_anyone: bool) -> dict:
-    """The error answers `{status code: serializer}` of one operation, from its method and route (see the module)."""
+def route_errors(*, path: str, has_body: bool, has_query: bool, open_to_anyone: bool) -> dict:
+    """The error answers `{status code: serializer}` of one operation, from its input and route (see the module)."""
     errors = {}
-    if method in BODY_METHODS or has_query:
+    if has_body or has_query:
         errors["400"] = FieldErrors
     if not open_to_anyone:
         errors["403"] = Detail
@@ -85,8 +85,10 @@ class AutoSchema(openapi.AutoSchema):
         return [*super().get_override_parameters(), *query]
 
     def get_request_serializer(self):
-        body = getattr(self.view, "Input", None) if self.method in BODY_METHODS else None
-        return body if body is not None else super().get_request_serializer()
+        # `Input = None` says the method takes no body.
+        if self.method in BODY_METHODS and hasattr(self.view, "Input"):
+            return self.view.Input
+        return super().get_request_serializer()
 
     def _get_serializer_name(self, serializer, direction, bypass_extensions=False):
         # Nested HackSoft classes are all called Input or Output: name the component after its view.
@@ -101,7 +103,8 @@ class AutoSchema(openapi.AutoSchema):
             isinstance(p, OpenApiParameter) and p.location == OpenApiParameter.QUERY for p in self.get_override_parameters()
         ) or bool(self._get_filter_parameters() or self._get_pagination_parameters())
         open_to_anyone = all(isinstance(p, AllowAny) for p in self.view.get_permissions())
-        errors = route_errors(method=self.method, path=self.path, has_query=has_query, open_to_anyone=open_to_anyone)
+        has_body = self.method in BODY_METHODS and self.get_request_serializer() is not None
+        errors = route_errors(path=self.path, has_body=has_body, has_query=has_query, open_to_anyone=open_to_anyone)
         for code, serializer in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(serializer, code, direction=direction)

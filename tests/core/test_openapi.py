@@ -64,6 +64,12 @@ def test_every_operation_documents_its_success_body(document):
     assert undocumented == []
 
 
+def test_every_request_body_is_described(document):
+    undescribed = [f"{method.upper()} {path}" for path, method, op in operations(document) if "requestBody" in op
+                   and not all(described(document, c["schema"]) for c in op["requestBody"]["content"].values())]
+    assert undescribed == []
+
+
 def test_every_operation_documents_the_errors_it_gives(document):
     missing = []
     for path, method, op in operations(document):

@@ -22,6 +22,7 @@ class ResolutionApi(APIView):
     """POST (multipart or JSON) the People's Council resolution on the final plan: {number, date, file}."""
 
     Output = PLAN_OUTPUT
+    Input = ApprovalInput
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
@@ -37,6 +38,7 @@ class DistrictApprovalApi(APIView):
     """POST (multipart or JSON) the district's approval decision: {number, date, file}."""
 
     Output = PLAN_OUTPUT
+    Input = ApprovalInput
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 

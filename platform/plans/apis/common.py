@@ -186,6 +186,11 @@ CYCLE_OUTPUT = inline_serializer("PlanCycleOutput", {
 CREATED = inline_serializer("CreatedId", {"id": serializers.IntegerField()})
 
 
+def text_body(name: str, field: str, help_text: str):
+    """The body of an action that reads one text field (`_text`): `{field: text}`."""
+    return inline_serializer(name, {field: serializers.CharField(required=False, allow_blank=True, help_text=help_text)})
+
+
 def binary(media_type: str, description: str) -> dict:
     """A file answer for `Output`: `{(200, media type): binary}`."""
     return {(200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)}

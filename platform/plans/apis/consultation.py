@@ -9,7 +9,7 @@ from accounts import access
 from core.openapi import many
 from geo.numbers import DateInputField, WholeNumberField
 from plans import selectors, services
-from plans.apis.common import CREATED, PLAN_OUTPUT, _text, _valid, plan_data
+from plans.apis.common import CREATED, PLAN_OUTPUT, _text, _valid, plan_data, text_body
 from plans.models import (
     PlanItem,
     PublicComment,
@@ -69,6 +69,10 @@ class CommentInput(serializers.Serializer):
     item = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
+class PublicCommentInput(CommentInput):
+    website = serializers.CharField(required=False, allow_blank=True, help_text="leave empty (a field robots fill in)")
+
+
 def _comment_item(plan, item_id):
     if not item_id:
         return None
@@ -83,6 +87,7 @@ class CommentListApi(APIView):
     village head); POST one given at the commune office (typed in by the team)."""
 
     Output = COMMENT_OUTPUT
+    Input = CommentInput
 
     def get(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
@@ -99,6 +104,7 @@ class CommentModerateApi(APIView):
     """POST {decision: publish|reject}."""
 
     Output = COMMENT
+    Input = inline_serializer("ModerateInput", {"decision": serializers.ChoiceField(choices=["publish", "reject"])})
 
     def post(self, request, pk):
         comment = _comment_for(request, pk)
@@ -111,6 +117,7 @@ class CommentModerateApi(APIView):
 
 class CommentAnswerApi(APIView):
     Output = COMMENT
+    Input = text_body("CommentAnswerInput", "answer", "up to 5000 characters")
 
     def post(self, request, pk):
         comment = services.public_comment_answer(actor=request.user, comment=_comment_for(request, pk),

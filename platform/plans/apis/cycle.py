@@ -11,7 +11,7 @@ from accounts import access
 from geo.models import AdministrativeUnit
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
-from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, _text, _valid, cycle_data
+from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, _text, _valid, cycle_data, text_body
 
 PLAN_YEAR = OpenApiParameter("plan_year", OpenApiTypes.INT, description="plan year, e.g. 2027")
 DASHBOARD_OUTPUT = inline_serializer("PlanDashboard", {
@@ -68,6 +68,7 @@ class CycleStepCompleteApi(APIView):
     """POST completes the current step (if it is `step`) and moves on: {note}."""
 
     Output = CYCLE_OUTPUT
+    Input = text_body("StepCompleteInput", "note", "up to 2000 characters")
 
     def post(self, request, pk, step):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
@@ -81,6 +82,9 @@ class EvidenceApi(APIView):
     Output = inline_serializer("StepEvidenceCreated", {"id": serializers.IntegerField(), "title": serializers.CharField()})
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
+    Input = inline_serializer("StepEvidenceInput", {
+        "step": serializers.CharField(), "title": serializers.CharField(max_length=300),
+        "file": serializers.FileField(required=False, help_text="multipart only")})
 
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)

@@ -9,7 +9,7 @@ from accounts import access
 from core.models import Sector
 from core.openapi import many
 from plans import selectors, services
-from plans.apis.common import _text, _valid
+from plans.apis.common import _text, _valid, text_body
 from plans.models import (
     DistrictFeedback,
     PlanItem,
@@ -57,6 +57,7 @@ class FeedbackListApi(APIView):
 
 class FeedbackAnswerApi(APIView):
     Output = FEEDBACK
+    Input = text_body("FeedbackAnswerInput", "answer", "up to 5000 characters")
 
     def post(self, request, pk):
         feedback = access.access_feedback_by_id(request.user, request.tenant, pk)

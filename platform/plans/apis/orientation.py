@@ -86,6 +86,7 @@ class OrientationListApi(APIView):
 
 class OrientationPublishApi(APIView):
     Output = inline_serializer("OrientationPublished", {"id": serializers.IntegerField(), "published": serializers.BooleanField()})
+    Input = None  # no body
 
     def post(self, request, pk):
         orientation = access.access_orientation_by_id(request.user, request.tenant, pk, for_write=True)

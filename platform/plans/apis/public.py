@@ -11,7 +11,7 @@ from accounts.network import client_address
 from geo.openapi import geojson_file
 from plans import selectors, services
 from plans.apis.common import DOCX, PUBLIC_PLAN_OUTPUT, _text, _valid, binary, plan_data
-from plans.apis.consultation import PUBLIC_COMMENT_OUTPUT, CommentInput, _comment_data, _comment_item
+from plans.apis.consultation import PUBLIC_COMMENT_OUTPUT, CommentInput, PublicCommentInput, _comment_data, _comment_item
 from plans.apis.exports import AnyAccept, _document, _works
 
 PUBLIC_PLAN_LIST = inline_serializer("PublicPlanList", {"results": inline_serializer("PublicPlanRow", {
@@ -84,6 +84,7 @@ class PublicCommentApi(PublicApi):
     """
 
     Output = {"get": PUBLIC_COMMENT_OUTPUT, "post": {202: inline_serializer("PublicCommentPending", {"id": serializers.IntegerField(required=False), "status": serializers.CharField()})}}
+    Input = PublicCommentInput
 
     def get(self, request, pk):
         plan = selectors.public_plan_get(pk=pk)

@@ -2,7 +2,6 @@
 import re
 import sys
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
@@ -19,8 +18,8 @@ def document_schemas(package: str = "plans.apis") -> None:
     """Describe every view of the package's modules to drf-spectacular in one place.
 
     The views are plain APIViews with nested Input serializers (HackSoft style), which spectacular
-    cannot guess; this gives each operation its input serializer and a unique operation id, instead of
-    repeating a decorator on some forty methods. The answers are each view's `Output` (core.openapi). A method that carries
+    cannot guess; this gives each operation a unique operation id, instead of repeating a decorator on some
+    forty methods. Bodies and answers are each view's `Input` and `Output` (core.openapi.AutoSchema). A method that carries
     its own `@extend_schema`, or whose view class does, keeps it untouched. Only modules already imported
     are seen: a new module of plans/apis is re-exported in plans/apis/__init__.py above the call.
     """
@@ -32,9 +31,6 @@ def document_schemas(package: str = "plans.apis") -> None:
         for method in ("get", "post", "put", "patch", "delete"):
             if method not in view.__dict__ or annotated(view.__dict__[method]) or "schema" in view.__dict__:
                 continue  # not this class's, or described by hand
-            request = getattr(view, "Input", None) if method in ("post", "put", "patch") else None
-            if request is not None and request.__name__ == "Input":
-                # Component names come from class names: every view's nested Input would collide.
-                request.__name__ = request.__qualname__ = f"{view.__name__.removesuffix('Api')}Input"
-            decorated = extend_schema(operation_id=f"plans_{name}_{method}", request=request or OpenApiTypes.OBJECT)
+            # The body is the view's `Input` and the answer its `Output`, read by core.openapi.AutoSchema.
+            decorated = extend_schema(operation_id=f"plans_{name}_{method}")
             setattr(view, method, decorated(view.__dict__[method]))

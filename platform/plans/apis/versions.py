@@ -15,7 +15,7 @@ from geo.numbers import DateInputField, DecimalInputField, VndField
 from geo.openapi import FEATURE, FEATURE_COLLECTION
 from geo.pagination import FeaturePagination
 from plans import selectors, services
-from plans.apis.common import PLAN_OUTPUT, PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data
+from plans.apis.common import PLAN_OUTPUT, PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data, text_body
 from plans.models import (
     PlanItem,
 )
@@ -34,6 +34,8 @@ class DraftCreateApi(APIView):
     """POST creates draft v1 (step 3), by default with an item per accepted proposal: {from_accepted: true}."""
 
     Output = PLAN_OUTPUT
+    Input = inline_serializer("DraftCreateInput", {"from_accepted": serializers.BooleanField(
+        default=True, help_text="an item per accepted proposal")})
 
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
@@ -78,6 +80,12 @@ class FeatureInput(serializers.Serializer):
     properties = serializers.DictField()
 
 
+class ItemFeatureInput(FeatureInput):
+    """A plan item as a GeoJSON Feature: what `_feature` reads (the geometry may be null for an activity)."""
+
+    properties = ItemInput()
+
+
 def _feature(request, *, partial=False):
     feature = _valid(FeatureInput, request.data)
     item = ItemInput(data=feature["properties"], partial=partial)
@@ -90,6 +98,7 @@ class PlanItemListApi(APIView):
     """GET the items of a version as GeoJSON (paginated, `bbox`); POST adds one as a GeoJSON Feature (geometry may be null for an activity)."""
 
     Output = {"get": FEATURE_COLLECTION, "post": FEATURE}
+    Input = ItemFeatureInput
     query_parameters = [OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat (EPSG:4326)"),
                         OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)]
 
@@ -116,6 +125,7 @@ class PlanItemDetailApi(APIView):
     """PATCH an item (a GeoJSON Feature with the properties to change) or DELETE it, while its version is being written."""
 
     Output = {"patch": FEATURE, "delete": {204: None}}
+    Input = ItemFeatureInput
 
     def _item(self, request, pk):
         item = access.access_plan_item_by_id(request.user, request.tenant, pk)
@@ -167,6 +177,7 @@ class PlanNewVersionApi(APIView):
     """POST {kind: revised|final} carries the newest version forward."""
 
     Output = PLAN_OUTPUT
+    Input = text_body("NewVersionInput", "kind", "revised or final")
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
@@ -179,6 +190,7 @@ class PlanAmendApi(APIView):
     """POST {reason} starts an amendment of an approved plan, which stays as approved."""
 
     Output = PLAN_OUTPUT
+    Input = text_body("AmendInput", "reason", "why the approved plan changes, up to 2000 characters")
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
