@@ -40,9 +40,9 @@ def test_the_word_export_carries_the_approved_me_plan(district, client_for):
     table = rows(doc)
     assert ["TT", "Chỉ tiêu", "Đơn vị tính", "Giá trị cơ sở", "Mục tiêu", "Tần suất", "Nguồn số liệu", "Người phụ trách"] in table
     assert ["1", "Thu nhập bình quân đầu người", "triệu đồng", "60", "66", "6 tháng một lần", "Chi cục Thống kê huyện", "Văn phòng - Thống kê"] in table
-    assert ["2", "Tỷ lệ hộ nghèo", "%", "2.5", "2", "Hằng quý", "", "Văn phòng - Thống kê"] in table
+    assert ["2", "Tỷ lệ hộ nghèo", "%", "2,5", "2", "Hằng quý", "", "Văn phòng - Thống kê"] in table
     assert ["TT", "Hoạt động / công trình", "Thời gian thực hiện", "Khối lượng dự kiến", "Người phụ trách"] in table
-    assert ["1", "Bê tông hóa đường thôn Đông", "", "1.5 km", "Ban QLDA xã"] in table
+    assert ["1", "Bê tông hóa đường thôn Đông", "", "1,5 km", "Ban QLDA xã"] in table
     assert ["2", "Tập huấn kỹ thuật trồng lúa", "", "", "Ban QLDA xã"] in table
     assert "Kế hoạch theo dõi, đánh giá" in [p.text for p in document(client_for("huyen.yen-phong"), plan_id).paragraphs]
 
@@ -53,10 +53,10 @@ def test_without_an_approved_me_plan_the_export_is_the_plan_alone(district, clie
     connection.set_schema_to_public()
     doc = document(client_for("xa.09193"), plan_id)
     assert "Kế hoạch theo dõi, đánh giá" not in [p.text for p in doc.paragraphs]
-    assert len(doc.tables) == 2  # targets and works only
+    assert len(doc.tables) == 4  # the header and signature blocks of Decree 30, targets and works only
     # A draft M&E plan is not part of the plan yet.
     connection.set_tenant(district())
     services.me_plan_create(actor=User.objects.get(username="xa.09193"), plan=plan)
     connection.set_schema_to_public()
     doc = document(client_for("xa.09193"), plan_id)
-    assert "Kế hoạch theo dõi, đánh giá" not in [p.text for p in doc.paragraphs] and len(doc.tables) == 2
+    assert "Kế hoạch theo dõi, đánh giá" not in [p.text for p in doc.paragraphs] and len(doc.tables) == 4

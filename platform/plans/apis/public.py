@@ -45,8 +45,8 @@ class PublicPlanWorksApi(PublicApi):
 class PublicPlanDocumentApi(PublicApi):
     content_negotiation_class = AnyAccept
 
-    def get(self, request, pk):
-        return _document(selectors.public_plan_get(pk=pk))
+    def get(self, request, pk, fmt="docx"):
+        return _document(selectors.public_plan_get(pk=pk), fmt)
 
 
 COMMENT_RATE_LIMIT = 5  # comments per address and window

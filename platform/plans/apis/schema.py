@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
-from plans.apis.exports import PlanDocumentApi, PlanTablesApi
+from plans.apis.exports import ApprovalDecisionDocumentApi, FeedbackLetterDocumentApi, PlanDocumentApi, PlanTablesApi, TeamDecisionDocumentApi
 from plans.apis.public import PublicPlanDocumentApi
 
 
@@ -27,7 +27,7 @@ def document_schemas(package: str = "plans.apis") -> None:
     its own `@extend_schema`, or whose view class does, keeps it untouched. Only modules already imported
     are seen: a new module of plans/apis is re-exported in plans/apis/__init__.py above the call.
     """
-    files = {PlanDocumentApi, PlanTablesApi, PublicPlanDocumentApi}
+    files = {PlanDocumentApi, PlanTablesApi, PublicPlanDocumentApi, TeamDecisionDocumentApi, ApprovalDecisionDocumentApi, FeedbackLetterDocumentApi}
     modules = [m for name, m in sys.modules.items() if name.startswith(package + ".")]
     views = {v for m in modules for v in vars(m).values()
              if isinstance(v, type) and issubclass(v, APIView) and v.__module__.startswith(package + ".")}
