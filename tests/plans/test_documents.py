@@ -105,7 +105,7 @@ def test_the_team_decision_approval_decision_and_feedback_letter(client_for, dis
     assert_official_form(letter, authority="ỦY BAN NHÂN DÂN HUYỆN YÊN PHONG", number="…/UBND-TCKH",
                          place_and_date=day_line("Yên Phong", timezone.localdate()), kind="", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
     comments = next(t for t in letter.tables if len(t.columns) == 5 and t.rows[0].cells[3].text == "Nội dung góp ý")
-    assert cells(comments)[5:10] == ["1", "Giáo dục và đào tạo", "Phòng GD&ĐT", "Bổ sung <trường> & lớp học", "Đã tiếp thu"]
+    assert cells(comments)[5:10] == ["1", "Giáo dục", "Phòng GD&ĐT", "Bổ sung <trường> & lớp học", "Đã tiếp thu"]
     # The same rules as the plan: another commune does not see them.
     assert client_for("xa.09196").get(f"{D}/{v3}/feedback.docx").status_code == 404
     assert client_for("xa.09196").get(f"{D}/cycles/{cycle}/team/decision.pdf").status_code == 404
