@@ -10,7 +10,7 @@ from core.models import CapitalSource, Sector
 from core.signals import plan_document_built
 from geo.documents import Letterhead, heading, official_docx, paragraph, table
 from geo.numbers import format_number
-from geo.spreadsheets import workbook_bytes
+from geo.spreadsheets import print_ready, workbook_bytes
 from plans.models import PlanningTeam, TeamMember
 
 SECTOR_NAMES = dict(Sector.choices)
@@ -181,13 +181,13 @@ def plan_xlsx(*, plan, items, targets) -> bytes:
     """The plan's tables as .xlsx: targets, and works with their capital sources (VND, whole đồng)."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "Chi tieu"
+    ws.title = "Chỉ tiêu"
     commune = plan.cycle.commune
     ws.append([f"{commune.name} — Kế hoạch năm {plan.cycle.plan_year} — {plan.get_kind_display()} (v{plan.number})"])
     ws.append(["TT", "Chỉ tiêu", "Đơn vị tính", f"Ước thực hiện {plan.cycle.plan_year - 1}", f"Kế hoạch {plan.cycle.plan_year}"])
     for n, t in enumerate(targets, 1):
         ws.append([n, t.indicator, t.unit, float(t.current_estimate) if t.current_estimate is not None else None, float(t.next_target)])
-    works = wb.create_sheet("Cong trinh")
+    works = wb.create_sheet("Công trình")
     sources = list(CapitalSource)
     works.append([f"{commune.name} — Danh mục công trình, hoạt động (đồng)"])
     works.append(["TT", "Tên công trình / hoạt động", "Loại", "Lĩnh vực", "Kinh phí (đồng)"] + [str(s.label) for s in sources]
@@ -198,8 +198,7 @@ def plan_xlsx(*, plan, items, targets) -> bytes:
                      + [item.responsible_unit, item.starts_on, item.ends_on, "x" if item.geom is not None else ""])
     for sheet in (ws, works):
         sheet["A1"].font = Font(bold=True)
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
+        print_ready(sheet, header_rows=(2, 2))
     return workbook_bytes(wb)
 
 
