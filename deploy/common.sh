@@ -32,7 +32,11 @@ install_debian_packages() {
 # fonts-dejavu-core: a TrueType font with Vietnamese diacritics for the map drawn as PNG (province).
 # postgresql-client: pg_dump writes the district template's DDL (tenants/template.py); named although
 # the server package pulls it in, since provisioning depends on it.
-server_packages=(postgresql-$PG_VERSION postgresql-client-$PG_VERSION postgresql-$PG_VERSION-postgis-3 gdal-bin libgdal32 gettext fonts-dejavu-core)
+# libreoffice-writer-nogui: official documents as PDF (geo/documents.py); fonts-liberation2: Liberation Serif,
+# metric-compatible with Times New Roman (Decree 30's font, not in Debian), with Vietnamese diacritics;
+# poppler-utils: pdftotext/pdftoppm, with which the tests read those PDFs back.
+server_packages=(postgresql-$PG_VERSION postgresql-client-$PG_VERSION postgresql-$PG_VERSION-postgis-3 gdal-bin libgdal32 gettext fonts-dejavu-core
+                 libreoffice-writer-nogui fonts-liberation2 poppler-utils)
 
 start_postgres() {
   if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -q "^$PG_VERSION $PG_CLUSTER$"; then

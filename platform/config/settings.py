@@ -321,6 +321,13 @@ IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
 IMPORT_MAX_NAME_CHARS = env_int("IMPORT_MAX_NAME_CHARS", 200)
 IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10000)
 
+# Official documents (Decree 30/2020/NĐ-CP): a folder whose .docx templates replace the shipped ones
+# (geo/templates/documents/; `manage.py document_templates DIR` copies them there to edit), and the
+# LibreOffice binary that turns them into PDF, with its time limit in seconds.
+DOCUMENT_TEMPLATES_DIR = env("DOCUMENT_TEMPLATES_DIR", "")
+SOFFICE = env("SOFFICE", "soffice")
+DOCUMENT_PDF_TIMEOUT = env_int("DOCUMENT_PDF_TIMEOUT", 120)
+
 TILE_URL = env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Content-Security-Policy (django-csp) on every page: scripts only from our own static files, or inline
 # with the request's nonce (django-leaflet's map widget in the admin reads request.csp_nonce); never

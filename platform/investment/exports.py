@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from core.models import CapitalSource, Sector
-from geo.spreadsheets import workbook_bytes
+from geo.spreadsheets import print_ready, workbook_bytes
 from investment.models import PlanKind
 from investment.selectors import plan_export_rows
 
@@ -128,4 +128,5 @@ def plan_workbook(*, plan, projects, district) -> bytes:
     for c in range(1, width + 1):
         sheet.column_dimensions[get_column_letter(c)].width = widths.get(c, 13)
     sheet.freeze_panes = sheet.cell(sub + 2, 3)
+    print_ready(sheet, header_rows=(top, sub + 1), landscape=True)
     return workbook_bytes(book)

@@ -21,6 +21,7 @@ from accounts import access
 from core.openapi import many
 from files.uploads import PHOTO_TYPES, checked_file
 from geo.bbox import filter_bbox
+from geo.documents import document_output, document_response
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT, GeometryRejected, parse_geometry
 from geo.imports import wants_preview
@@ -29,8 +30,9 @@ from geo.numbers import DateInputField, DecimalInputField, VndField, WholeNumber
 from geo.openapi import FEATURE, FEATURE_COLLECTION
 from geo.pagination import FeaturePagination
 from geo.parsers import SafeJSONParser
-from monitoring import imports, selectors, services
+from monitoring import documents, imports, selectors, services
 from monitoring.models import Activity, Frequency, ReportingPeriod, SupervisionFinding
+from plans.apis.exports import AnyAccept
 from plans.models import CommunePlan
 
 # --- output -----------------------------------------------------------------------------------------
@@ -416,6 +418,28 @@ class ReportListApi(APIView):
                 raise ApiValidationError({"village": [_("No such village.")]})
         report = services.report_create(actor=request.user, me_plan=me_plan, period=period, village=village)
         return Response(report_data(selectors.report_detail(report=report), detail=True), status=status.HTTP_201_CREATED)
+
+
+class MEPlanDocumentApi(APIView):
+    """GET the M&E plan as a Decree 30 document: document.docx or document.pdf."""
+
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(responses=document_output("the M&E plan in the Decree 30 form"))
+    def get(self, request, pk, fmt="docx"):
+        me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
+        return document_response(documents.me_plan_docx(me_plan=me_plan), name=f"ke-hoach-theo-doi-{me_plan.commune.code}-{me_plan.year}", fmt=fmt)
+
+
+class ReportDocumentApi(APIView):
+    """GET a periodic report (village or commune) as a Decree 30 document: document.docx or document.pdf."""
+
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(responses=document_output("the periodic report in the Decree 30 form"))
+    def get(self, request, pk, fmt="docx"):
+        report = selectors.report_detail(report=selectors.report_get(user=request.user, district=request.tenant, pk=pk))
+        return document_response(documents.report_docx(report=report), name=f"bao-cao-theo-doi-{report.pk}", fmt=fmt)
 
 
 class ReportDetailApi(APIView):

@@ -8,6 +8,8 @@ urlpatterns = [
     path("cycles/<int:pk>/", apis.CycleDetailApi.as_view(), name="api-plan-cycle"),
     path("cycles/<int:pk>/steps/<str:step>/complete/", apis.CycleStepCompleteApi.as_view(), name="api-plan-cycle-step-complete"),
     path("cycles/<int:pk>/team/", apis.TeamApi.as_view(), name="api-plan-cycle-team"),
+    path("cycles/<int:pk>/team/decision.docx", apis.TeamDecisionDocumentApi.as_view(), name="api-plan-cycle-team-decision"),
+    path("cycles/<int:pk>/team/decision.pdf", apis.TeamDecisionDocumentApi.as_view(), {"fmt": "pdf"}, name="api-plan-cycle-team-decision-pdf"),
     path("cycles/<int:pk>/evidence/", apis.EvidenceApi.as_view(), name="api-plan-cycle-evidence"),
     path("cycles/<int:pk>/conferences/", apis.ConferenceApi.as_view(), name="api-plan-cycle-conferences"),
     path("cycles/<int:pk>/draft/", apis.DraftCreateApi.as_view(), name="api-plan-cycle-draft"),
@@ -33,6 +35,11 @@ urlpatterns = [
     path("<int:pk>/resolution/", apis.ResolutionApi.as_view(), name="api-plan-resolution"),
     path("<int:pk>/district-approval/", apis.DistrictApprovalApi.as_view(), name="api-plan-district-approval"),
     path("<int:pk>/document.docx", apis.PlanDocumentApi.as_view(), name="api-plan-document"),
+    path("<int:pk>/document.pdf", apis.PlanDocumentApi.as_view(), {"fmt": "pdf"}, name="api-plan-document-pdf"),
+    path("<int:pk>/district-approval/decision.docx", apis.ApprovalDecisionDocumentApi.as_view(), name="api-plan-approval-decision"),
+    path("<int:pk>/district-approval/decision.pdf", apis.ApprovalDecisionDocumentApi.as_view(), {"fmt": "pdf"}, name="api-plan-approval-decision-pdf"),
+    path("<int:pk>/feedback.docx", apis.FeedbackLetterDocumentApi.as_view(), name="api-plan-feedback-letter"),
+    path("<int:pk>/feedback.pdf", apis.FeedbackLetterDocumentApi.as_view(), {"fmt": "pdf"}, name="api-plan-feedback-letter-pdf"),
     path("<int:pk>/tables.xlsx", apis.PlanTablesApi.as_view(), name="api-plan-tables"),
     path("<int:pk>/works.geojson", apis.PlanWorksApi.as_view(), name="api-plan-works"),
 ]
@@ -42,5 +49,6 @@ public_urlpatterns = [
     path("<int:pk>/", apis.PublicPlanDetailApi.as_view(), name="api-public-plan"),
     path("<int:pk>/works.geojson", apis.PublicPlanWorksApi.as_view(), name="api-public-plan-works"),
     path("<int:pk>/document.docx", apis.PublicPlanDocumentApi.as_view(), name="api-public-plan-document"),
+    path("<int:pk>/document.pdf", apis.PublicPlanDocumentApi.as_view(), {"fmt": "pdf"}, name="api-public-plan-document-pdf"),
     path("<int:pk>/comments/", apis.PublicCommentApi.as_view(), name="api-public-plan-comments"),
 ]

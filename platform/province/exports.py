@@ -5,7 +5,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.models import CapitalSource, Sector
-from geo.spreadsheets import workbook_bytes
+from geo.spreadsheets import print_ready, workbook_bytes
 
 MONEY = "#,##0"
 
@@ -56,4 +56,6 @@ def compare_workbook(*, rows, year) -> bytes:
             for j, unit in enumerate(rows, start=2):
                 sheet.cell(r, j, unit[key].get(value, 0)).number_format = MONEY
             r += 1
+    print_ready(sheet, header_rows=(3, 3), landscape=len(rows) > 4)
+    sheet.freeze_panes = "B4"  # the indicator names stay in view when scrolling across units
     return workbook_bytes(book)

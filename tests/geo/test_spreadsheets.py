@@ -25,6 +25,26 @@ def cells(content):
             for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
 
 
+def assert_print_ready(content, *, titles, landscape=None):
+    """Issue 15, part 4: every sheet opens frozen under its header, prints A4 fit to one page wide with its
+    header rows repeated, numbers with thousands separators and dates as dd/mm/yyyy."""
+    book = load_workbook(BytesIO(content))
+    for sheet, title_rows in zip(book.worksheets, titles):
+        assert sheet.print_title_rows.replace("$", "") == title_rows, sheet.title
+        assert sheet.freeze_panes is not None
+        assert int(sheet.page_setup.paperSize) == 9 and sheet.page_setup.fitToWidth == 1
+        assert sheet.page_setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        if landscape is not None:
+            assert sheet.page_setup.orientation == ("landscape" if landscape else "portrait")
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    assert "#,##0" in cell.number_format or "%" in cell.number_format or cell.number_format in ("0", "0.0"), (cell.coordinate, cell.number_format)
+                if hasattr(cell.value, "year"):
+                    assert cell.number_format == "dd/mm/yyyy", cell.coordinate
+    return book
+
+
 def assert_inert(content, *expected_texts):
     found = cells(content)
     assert found
@@ -70,6 +90,11 @@ def test_plan_tables_xlsx_holds_no_formula(client_for, district):
     response = client_for("xa.09193").get(f"/d/yen-phong/api/plans/{plan_id}/tables.xlsx")
     assert response.status_code == 200
     assert_inert(response.content, LINK, SUM, "=A1")
+    book = assert_print_ready(response.content, titles=["2:2", "2:2"])
+    assert book.sheetnames == ["Chỉ tiêu", "Công trình"]  # Vietnamese sheet names
+    works = book["Công trình"]
+    assert works.page_setup.orientation == "landscape" and works.freeze_panes == "A3"
+    assert works["E3"].number_format == "#,##0" and works.column_dimensions["B"].width > works.column_dimensions["A"].width
 
 
 @pytest.mark.django_db
@@ -84,6 +109,7 @@ def test_investment_projects_xlsx_holds_no_formula(client_for, district):
     response = client_for("huyen.yen-phong").get(f"/d/yen-phong/api/investment-plans/{plan.pk}/projects.xlsx")
     assert response.status_code == 200
     assert_inert(response.content, LINK, SUM)
+    assert_print_ready(response.content, titles=["6:8"], landscape=True)
 
 
 @pytest.mark.django_db
@@ -92,3 +118,21 @@ def test_province_compare_xlsx_holds_no_formula(client_for):
     response = client_for("tinh").get("/api/province/compare.xlsx?units=258,259")
     assert response.status_code == 200
     assert_inert(response.content, LINK)
+    book = assert_print_ready(response.content, titles=["3:3"], landscape=False)
+    assert book.worksheets[0].freeze_panes == "B4"
+
+
+def test_print_ready_formats_dates_and_numbers_and_turns_wide_sheets():
+    from datetime import date
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Tiêu đề dài của bảng, không làm rộng cột A"])
+    sheet.append(["TT", "Tên", "Ngày", "Số tiền", "Tỷ lệ"] + [f"Cột {n}" for n in range(6)])
+    sheet.append([1, "Đường trục thôn Đông", date(2027, 3, 5), 1_500_000_000, 12.5] + [0] * 6)
+    book = load_workbook(BytesIO(workbook_bytes(book)))
+    sheet = book.active
+    assert sheet["C3"].number_format == "dd/mm/yyyy" and sheet["D3"].number_format == "#,##0" and sheet["E3"].number_format == "#,##0.00"
+    assert sheet.print_title_rows.replace("$", "") == "1:1"  # an export that says nothing gets row 1
+    assert sheet.page_setup.orientation == "landscape"  # 11 columns
+    assert sheet.column_dimensions["B"].width >= len("Đường trục thôn Đông")

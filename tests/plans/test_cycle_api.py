@@ -206,19 +206,19 @@ def test_docx_xlsx_and_geojson_exports(client_for, district):
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     doc = Document(io.BytesIO(r.content))
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
-    assert "Thị trấn Chờ" in text and "Đường trục thôn Đông" in text and "Nhà văn hóa thôn Bắc" in text
+    assert "THỊ TRẤN CHỜ" in text and "Đường trục thôn Đông" in text and "Nhà văn hóa thôn Bắc" in text
     assert "Đánh giá tình hình" in text and "Danh mục công trình" in text and "theo dõi và đánh giá" in text
     assert "1.500" in text  # 1.5 billion VND shown as 1.500 million
 
     r = xa.get(f"{D}/{v3}/tables.xlsx")
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.content))
-    works = wb["Cong trinh"]
+    works = wb["Công trình"]
     rows = list(works.iter_rows(min_row=3, values_only=True))
     assert [row[1] for row in rows] == ["Đường trục thôn Đông", "Nhà văn hóa thôn Bắc"]
     assert rows[0][4] == 1_500_000_000
     assert "Thị trấn Chờ" in works["A1"].value
-    assert wb["Chi tieu"].cell(3, 2).value == "Thu nhập bình quân đầu người"
+    assert wb["Chỉ tiêu"].cell(3, 2).value == "Thu nhập bình quân đầu người"
 
     r = xa.get(f"{D}/{v3}/works.geojson", HTTP_ACCEPT="application/geo+json")
     body = r.json()

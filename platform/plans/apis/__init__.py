@@ -31,9 +31,12 @@ from plans.apis.cycle import (  # noqa: F401
 )
 from plans.apis.exports import (  # noqa: F401
     AnyAccept,
+    ApprovalDecisionDocumentApi,
+    FeedbackLetterDocumentApi,
     PlanDocumentApi,
     PlanTablesApi,
     PlanWorksApi,
+    TeamDecisionDocumentApi,
 )
 from plans.apis.feedback import (  # noqa: F401
     FeedbackAnswerApi,

@@ -1,22 +1,22 @@
-"""A plan as files: the Word document, the Excel tables, the works as GeoJSON."""
+"""A plan as files: the Word (or PDF) documents, the Excel tables, the works as GeoJSON."""
 from django.http import HttpResponse, JsonResponse
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
+from geo.documents import document_output, document_response
 from geo.openapi import geojson_file
 from plans import exports, selectors
-from plans.apis.common import DOCX, XLSX, binary
+from plans.apis.common import XLSX, binary
+from plans.models import DistrictFeedback
 
 
 def _export_name(plan, ext):
     return f"ke-hoach-{plan.cycle.commune.code}-{plan.cycle.plan_year}-v{plan.number}.{ext}"
 
 
-def _document(plan):
+def _document(plan, fmt="docx"):
     body = exports.plan_docx(plan=plan, items=list(selectors.plan_items(plan=plan)), targets=list(plan.targets.all()))
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "docx")}"'
-    return response
+    return document_response(body, name=_export_name(plan, "").rstrip("."), fmt=fmt)
 
 
 def _tables(plan):
@@ -44,12 +44,51 @@ class AnyAccept(BaseContentNegotiation):
 
 
 class PlanDocumentApi(APIView):
-    Output = binary(DOCX, "the plan as a Word document")
+    """GET the plan version as a Decree 30 document: document.docx (Word) or document.pdf."""
+
+    Output = document_output("the plan in the Decree 30 form")
 
     content_negotiation_class = AnyAccept
 
-    def get(self, request, pk):
-        return _document(selectors.plan_get(user=request.user, pk=pk))
+    def get(self, request, pk, fmt="docx"):
+        return _document(selectors.plan_get(user=request.user, pk=pk), fmt)
+
+
+class TeamDecisionDocumentApi(APIView):
+    """GET the decision forming the cycle's planning team (Đ3) as decision.docx or decision.pdf, to sign."""
+
+    Output = document_output("the decision forming the planning team")
+    content_negotiation_class = AnyAccept
+
+    def get(self, request, pk, fmt="docx"):
+        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        name = f"quyet-dinh-to-ke-hoach-{cycle.commune.code}-{cycle.plan_year}"
+        return document_response(exports.team_decision_docx(cycle=cycle), name=name, fmt=fmt)
+
+
+class ApprovalDecisionDocumentApi(APIView):
+    """GET the district's decision approving the plan version (Đ7) as decision.docx or decision.pdf, to sign."""
+
+    Output = document_output("the district's approval decision")
+    content_negotiation_class = AnyAccept
+
+    def get(self, request, pk, fmt="docx"):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        body = exports.approval_decision_docx(plan=plan, items=list(selectors.plan_items(plan=plan)))
+        return document_response(body, name=_export_name(plan, "").rstrip(".").replace("ke-hoach", "quyet-dinh-phe-duyet"), fmt=fmt)
+
+
+class FeedbackLetterDocumentApi(APIView):
+    """GET the district's comments on the plan's cycle (step 4) as an official letter: feedback.docx or feedback.pdf."""
+
+    Output = document_output("the district's feedback letter")
+    content_negotiation_class = AnyAccept
+
+    def get(self, request, pk, fmt="docx"):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        feedback = DistrictFeedback.objects.filter(plan__cycle=plan.cycle).select_related("item")
+        body = exports.feedback_letter_docx(plan=plan, feedback=list(feedback))
+        return document_response(body, name=_export_name(plan, "").rstrip(".").replace("ke-hoach", "gop-y"), fmt=fmt)
 
 
 class PlanTablesApi(APIView):

@@ -8,9 +8,10 @@ from rest_framework.views import APIView
 
 from accounts.limits import RateLimited, counted
 from accounts.network import client_address
+from geo.documents import document_output
 from geo.openapi import geojson_file
 from plans import selectors, services
-from plans.apis.common import DOCX, PUBLIC_PLAN_OUTPUT, _text, _valid, binary, plan_data
+from plans.apis.common import PUBLIC_PLAN_OUTPUT, _text, _valid, plan_data
 from plans.apis.consultation import PUBLIC_COMMENT_OUTPUT, CommentInput, PublicCommentInput, _comment_data, _comment_item
 from plans.apis.exports import AnyAccept, _document, _works
 
@@ -58,12 +59,12 @@ class PublicPlanWorksApi(PublicApi):
 
 
 class PublicPlanDocumentApi(PublicApi):
-    Output = binary(DOCX, "the plan as a Word document")
+    Output = document_output("the plan in the Decree 30 form")
 
     content_negotiation_class = AnyAccept
 
-    def get(self, request, pk):
-        return _document(selectors.public_plan_get(pk=pk))
+    def get(self, request, pk, fmt="docx"):
+        return _document(selectors.public_plan_get(pk=pk), fmt)
 
 
 COMMENT_RATE_LIMIT = 5  # comments per address and window

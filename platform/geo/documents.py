@@ -1,0 +1,220 @@
+"""Official documents in the form of Decree 30/2020/NĐ-CP, as Word (.docx) and PDF.
+
+Every document the platform writes (the commune plan, the team-formation decision, the district's
+approval decision and feedback letter, the M&E plan, the periodic report) is one template filled in:
+the template holds the Decree's frame (A4, margins 20/20/30/15 mm, Times New Roman 13, the two-column
+header block with the issuing authority and number on the left and the national name and underlined
+motto on the right, the place and date in italics, the title, the signature block, "Nơi nhận:", page
+numbers from the second page); the code writes only the body (paragraphs and tables). Templates are
+.docx files with Jinja tags (docxtpl), so the province edits wording, fonts and layout in Word:
+`DOCUMENT_TEMPLATES_DIR/<kind>.docx` or `DOCUMENT_TEMPLATES_DIR/official.docx` replace the shipped
+`geo/templates/documents/official.docx` (`manage.py document_templates DIR` copies it there).
+
+PDF: LibreOffice headless (`soffice --convert-to pdf`, Debian `libreoffice-writer-nogui`) in a
+temporary folder with its own profile and a time limit (settings SOFFICE, DOCUMENT_PDF_TIMEOUT).
+"""
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docxtpl import DocxTemplate
+
+SHIPPED = Path(__file__).resolve().parent / "templates" / "documents"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
+
+
+def document_output(description: str) -> dict:
+    """The OpenAPI answers of a document route (`Output`, or `extend_schema(responses=…)`): the Word file, or the
+    same document as PDF when the route ends in .pdf (503 when LibreOffice cannot convert it)."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiResponse
+
+    return {(200, DOCX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description=description + " (Word)"),
+            (200, PDF_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description=description + " (PDF)")}
+# The unit-type words that the place line leaves out (Decree 30, Appendix I: "the name of the place").
+PLACE_PREFIXES = ("Thành phố ", "Thị xã ", "Thị trấn ", "Huyện ", "Phường ", "Xã ", "Tỉnh ")
+
+
+class DocumentUnavailable(Exception):
+    """The PDF could not be made (LibreOffice missing, failed or too slow): the API answers 503."""
+
+
+@dataclass
+class Letterhead:
+    """What the frame of an official document says around its body (Decree 30, Appendix I).
+
+    authority: the issuing body, e.g. "ỦY BAN NHÂN DÂN XÃ YÊN TRUNG"; parent_authority: the body above it
+    ("UBND HUYỆN YÊN PHONG"), may be empty; number: "45/QĐ-UBND", or only the symbol ("QĐ-UBND") when the
+    number is given at signing, which is then printed "…/QĐ-UBND"; place: where the authority sits;
+    on: the date, None for "ngày … tháng … năm …" filled in at signing; kind: "KẾ HOẠCH", "QUYẾT ĐỊNH"…;
+    subject: the summary under it; signer_*: "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", the name (may be empty);
+    recipients: the lines of "Nơi nhận:".
+    """
+
+    authority: str
+    number: str
+    place: str
+    kind: str
+    subject: str
+    parent_authority: str = ""
+    on: date | None = None
+    signer_authority: str = ""
+    signer_position: str = ""
+    signer_name: str = ""
+    recipients: list[str] = field(default_factory=list)
+
+    def context(self) -> dict:
+        day = month = year = "…"
+        if self.on is not None:
+            # Decree 30: days below 10 and the months 1 and 2 are written with a leading zero.
+            day, month, year = f"{self.on.day:02d}", (f"{self.on.month:02d}" if self.on.month < 3 else str(self.on.month)), str(self.on.year)
+        number = self.number if "/" in self.number else f"…/{self.number}"
+        return {
+            "authority": self.authority.upper(), "parent_authority": self.parent_authority.upper(), "number": number,
+            "place": place_name(self.place), "day": day, "month": month, "year": year, "kind": self.kind.upper(),
+            "subject": self.subject, "signer_authority": self.signer_authority.upper(), "signer_position": self.signer_position.upper(),
+            "signer_name": self.signer_name, "recipients": self.recipients,
+        }
+
+
+def place_name(unit_name: str) -> str:
+    """ "Xã Yên Trung" → "Yên Trung": the place line names the place, not its unit type."""
+    for prefix in PLACE_PREFIXES:
+        if unit_name.startswith(prefix):
+            return unit_name[len(prefix):]
+    return unit_name
+
+
+def template_path(kind: str) -> Path:
+    """The template of a document kind ("plan", "team_decision"…): the override folder first, then the shipped frame."""
+    folders = [Path(settings.DOCUMENT_TEMPLATES_DIR)] if settings.DOCUMENT_TEMPLATES_DIR else []
+    for folder in [*folders, SHIPPED]:
+        for name in (f"{kind}.docx", "official.docx"):
+            if (folder / name).is_file():
+                return folder / name
+    raise FileNotFoundError(SHIPPED / "official.docx")
+
+
+def official_docx(*, kind: str, head: Letterhead, body: Callable) -> bytes:
+    """The document as .docx bytes: the template of `kind` filled with `head`, `body(doc)` writing the body.
+
+    `body` receives a python-docx-like document (a docxtpl subdocument: add_paragraph, add_table…) and
+    should write through `heading`, `paragraph` and `table` below. User text is escaped (autoescape).
+    """
+    template = DocxTemplate(str(template_path(kind)))
+    sub = template.new_subdoc()
+    body(sub)
+    template.render({**head.context(), "body": sub}, autoescape=True)
+    out = BytesIO()
+    template.save(out)
+    return out.getvalue()
+
+
+def docx_pdf(data: bytes) -> bytes:
+    """A .docx as PDF bytes, through LibreOffice headless in a temporary folder (own profile, so runs never share a lock).
+
+    Raises DocumentUnavailable when LibreOffice is missing, fails or exceeds DOCUMENT_PDF_TIMEOUT seconds.
+    """
+    with tempfile.TemporaryDirectory(prefix="sedp-pdf-") as folder:
+        source = Path(folder) / "document.docx"
+        source.write_bytes(data)
+        command = [settings.SOFFICE, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--norestore",
+                   "--convert-to", "pdf", "--outdir", folder, str(source)]
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=settings.DOCUMENT_PDF_TIMEOUT, cwd=folder)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise DocumentUnavailable(str(exc)) from exc
+        result = Path(folder) / "document.pdf"
+        if not result.is_file():
+            raise DocumentUnavailable("LibreOffice wrote no PDF")
+        return result.read_bytes()
+
+
+def document_response(data: bytes, *, name: str, fmt: str) -> HttpResponse:
+    """A download of a document written as .docx bytes: `fmt` "docx" as is, "pdf" converted (503 when it cannot be)."""
+    if fmt == "pdf":
+        try:
+            data = docx_pdf(data)
+        except DocumentUnavailable:
+            return HttpResponse(_("The PDF cannot be made right now; download the Word file."), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=PDF_TYPE if fmt == "pdf" else DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def heading(doc, text: str, *, centred: bool = False):
+    """A section heading of the body ("I. …"; centred: "QUYẾT ĐỊNH:"): bold, black, Times New Roman like the rest (no theme colour)."""
+    p = doc.add_paragraph()
+    if centred:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_before = Pt(6)
+    p.paragraph_format.keep_with_next = True
+    p.add_run(text).bold = True
+    return p
+
+
+def paragraph(doc, text: str, *, italic: bool = False, centred: bool = False):
+    """A body paragraph, justified with a first-line indent (Decree 30, Appendix I), or centred without one."""
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.JUSTIFY
+    p.paragraph_format.first_line_indent = Cm(0 if centred else 1)
+    p.paragraph_format.space_after = Pt(6)
+    p.add_run(text).italic = italic
+    return p
+
+
+def table(doc, headings: list[str], rows: list[list[str]], *, widths_cm: list[float], numeric: tuple[int, ...] = ()):
+    """A grid table with fixed column widths (cm; the page's text is 16.5 cm wide), bold centred headings
+    repeated on each page, 12 pt text, and the `numeric` columns right-aligned."""
+    grid = doc.add_table(rows=1, cols=len(headings))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    _fixed_layout(grid)
+    for column, width in zip(grid.columns, widths_cm):
+        column.width = Cm(width)
+    header = grid.rows[0]
+    _repeat_header(header)
+    for cell, text in zip(header.cells, headings):
+        _fill(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for values in rows:
+        for n, (cell, text) in enumerate(zip(grid.add_row().cells, values)):
+            _fill(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if n in numeric else None)
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+    return grid
+
+
+def _fill(cell, text, *, bold=False, align=None):
+    p = cell.paragraphs[0]
+    run = p.add_run(text or "")
+    run.bold = bold
+    run.font.size = Pt(12)
+    if align is not None:
+        p.alignment = align
+
+
+def _fixed_layout(grid):
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    grid._tbl.tblPr.append(layout)
+
+
+def _repeat_header(row):
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(marker)

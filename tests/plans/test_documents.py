@@ -1,0 +1,158 @@
+"""Every document the plan cycle writes is in the official form of Decree 30/2020/NĐ-CP, as Word and as PDF (issue 15, part 4)."""
+import io
+import subprocess
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from docx import Document
+from PIL import Image
+
+from accounts.models import User
+from geo import documents
+from plans.models import DistrictFeedback
+from tests.plans.test_cycle_api import PUB, D, published_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def docx(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == documents.DOCX_TYPE
+    return Document(io.BytesIO(response.content))
+
+
+def cells(table):
+    return ["\n".join(p.text for p in cell.paragraphs) for row in table.rows for cell in row.cells]
+
+
+def all_text(doc):
+    return "\n".join([p.text for p in doc.paragraphs] + [c for t in doc.tables for c in cells(t)])
+
+
+def assert_official_form(doc, *, authority, number, place_and_date, kind, signer):
+    """A4 portrait, Decree 30 margins, Times New Roman 13, the header block, the title, the signature block, "Nơi nhận:", page numbers."""
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert (round(section.top_margin.mm), round(section.bottom_margin.mm), round(section.left_margin.mm), round(section.right_margin.mm)) == (20, 20, 30, 15)
+    assert doc.styles["Normal"].font.name == "Times New Roman" and doc.styles["Normal"].font.size.pt == 13
+    left, right = doc.tables[0].rows[0].cells
+    assert authority in left.text and f"Số: {number}" in left.text
+    assert [p.text for p in right.paragraphs[:2]] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert right.paragraphs[1].runs[0].underline and right.paragraphs[1].runs[0].bold
+    date_line = right.paragraphs[2]
+    assert date_line.text == place_and_date and all(run.italic for run in date_line.runs)
+    assert kind in [p.text for p in doc.paragraphs]
+    sign_left, sign_right = doc.tables[-1].rows[0].cells
+    assert sign_left.paragraphs[0].text == "Nơi nhận:" and any(p.text == "- Lưu: VT." or p.text.startswith("- Lưu: VT") for p in sign_left.paragraphs)
+    assert [p.text for p in sign_right.paragraphs if p.text] == signer
+    # Page numbers: a PAGE field in the header, from the second page (Decree 30: the first page has none).
+    assert section.different_first_page_header_footer and "PAGE" in section.header._element.xml
+
+
+def day_line(place, on):
+    month = f"{on.month:02d}" if on.month < 3 else str(on.month)
+    return f"{place}, ngày {on.day:02d} tháng {month} năm {on.year}"
+
+
+def test_the_plan_document_is_in_the_official_form(client_for, district):
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
+    doc = docx(xa, f"{D}/{v3}/document.docx")
+    assert_official_form(doc, authority="ỦY BAN NHÂN DÂN THỊ TRẤN CHỜ", number="…/KH-UBND", place_and_date=day_line("Chờ", timezone.localdate()),
+                         kind="KẾ HOẠCH", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"])
+    assert "UBND HUYỆN YÊN PHONG" in doc.tables[0].rows[0].cells[0].text
+    assert "Phát triển kinh tế - xã hội năm 2027" in [p.text for p in doc.paragraphs]
+    text = all_text(doc)
+    assert "Căn cứ Quyết định phê duyệt của UBND huyện số 45/QĐ-UBND ngày 20/12/2026;" in text
+    # Works table: fixed widths, the title column wide enough not to wrap word by word; the headings repeat on each page.
+    works = next(t for t in doc.tables if t.rows[0].cells[1].text == "Tên công trình / hoạt động")
+    widths = [cell.width.cm for cell in works.rows[1].cells]
+    assert widths[1] >= 4 and widths[0] < 1 and abs(sum(widths) - 16.5) < 0.1
+    assert "w:tblHeader" in works.rows[0]._tr.xml and 'w:type="fixed"' in works._tbl.xml
+    assert "Nhà văn hóa thôn Bắc" in cells(works) and "800" in cells(works)  # 800.000.000 đồng in millions
+    # No theme headings (blue "Heading n" styles): every paragraph is in the document's own font.
+    assert not [p.style.name for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    # The public copy is the same document.
+    public = docx(client_for(None), f"{PUB}/{v3}/document.docx")
+    assert public.tables[0].rows[0].cells[0].text == doc.tables[0].rows[0].cells[0].text
+
+
+def test_the_team_decision_approval_decision_and_feedback_letter(client_for, district):
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+
+    team = docx(xa, f"{D}/cycles/{cycle}/team/decision.docx")
+    assert_official_form(team, authority="ỦY BAN NHÂN DÂN THỊ TRẤN CHỜ", number="…/QĐ-UBND", place_and_date="Chờ, ngày … tháng … năm …",
+                         kind="QUYẾT ĐỊNH", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"])
+    members = next(t for t in team.tables if t.rows[0].cells[1].text == "Họ và tên")
+    assert cells(members)[5:10] == ["1", "Nguyễn Văn An", "Chủ tịch UBND xã", "UBND xã", "Tổ trưởng"]
+    assert len(members.rows) == 6
+
+    approval = docx(huyen, f"{D}/{v3}/district-approval/decision.docx")
+    assert_official_form(approval, authority="ỦY BAN NHÂN DÂN HUYỆN YÊN PHONG", number="45/QĐ-UBND", place_and_date=day_line("Yên Phong", date(2026, 12, 20)),
+                         kind="QUYẾT ĐỊNH", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
+    assert "Về việc phê duyệt kế hoạch phát triển kinh tế - xã hội năm 2027 của Thị trấn Chờ" in all_text(approval)
+
+    connection.set_tenant(district("yen-phong"))
+    DistrictFeedback.objects.create(plan_id=v3, sector="education", office="Phòng GD&ĐT", body="Bổ sung <trường> & lớp học",
+                                    author=User.objects.get(username="huyen.yen-phong"), answer="Đã tiếp thu")
+    connection.set_schema_to_public()
+    letter = docx(huyen, f"{D}/{v3}/feedback.docx")
+    assert_official_form(letter, authority="ỦY BAN NHÂN DÂN HUYỆN YÊN PHONG", number="…/UBND-TCKH",
+                         place_and_date=day_line("Yên Phong", timezone.localdate()), kind="", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
+    comments = next(t for t in letter.tables if len(t.columns) == 5 and t.rows[0].cells[3].text == "Nội dung góp ý")
+    assert cells(comments)[5:10] == ["1", "Giáo dục", "Phòng GD&ĐT", "Bổ sung <trường> & lớp học", "Đã tiếp thu"]
+    # The same rules as the plan: another commune does not see them.
+    assert client_for("xa.09196").get(f"{D}/{v3}/feedback.docx").status_code == 404
+    assert client_for("xa.09196").get(f"{D}/cycles/{cycle}/team/decision.pdf").status_code == 404
+
+
+def test_each_document_downloads_as_an_a4_pdf_with_its_title(client_for, district, tmp_path, settings):
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
+    for url, title in [(f"{D}/{v3}/document.pdf", "KẾ HOẠCH"), (f"{D}/{v3}/district-approval/decision.pdf", "QUYẾT ĐỊNH")]:
+        response = huyen.get(url)
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"] == "application/pdf" and response["Content-Disposition"].endswith('.pdf"')
+        pdf = tmp_path / "document.pdf"
+        pdf.write_bytes(response.content)
+        assert "(A4)" in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert title in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Nơi nhận:" in text
+        subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+        page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+        top = page.crop((0, 0, page.width, page.height // 5))
+        assert top.getextrema()[0] < 100  # the header block is drawn (dark text on the white page)
+        for png in tmp_path.glob("page*.png"):
+            png.unlink()
+    assert client_for(None).get(f"{PUB}/{v3}/document.pdf").status_code == 200
+    # Without LibreOffice the PDF is a clear 503 pointing to the Word file, never a 500.
+    settings.SOFFICE = "/nonexistent/soffice"
+    response = xa.get(f"{D}/{v3}/document.pdf", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 503 and "Word" in response.content.decode()
+
+
+def letterhead():
+    return documents.Letterhead(authority="Ủy ban nhân dân xã Yên Trung", parent_authority="UBND huyện Yên Phong", number="12/KH-UBND",
+                                place="Xã Yên Trung", kind="Kế hoạch", subject="Thử", on=date(2027, 1, 5), recipients=["Lưu: VT."])
+
+
+def test_the_province_edits_the_template_without_code(settings, tmp_path):
+    """`manage.py document_templates DIR` copies the shipped frame; an edited copy in DOCUMENT_TEMPLATES_DIR replaces it."""
+    call_command("document_templates", str(tmp_path))
+    template = Document(tmp_path / "official.docx")
+    for p in template.paragraphs:
+        for run in p.runs:
+            run.text = run.text.replace("{{ kind }}", "{{ kind }} (MẪU TỈNH)")
+    template.save(tmp_path / "plan.docx")
+    settings.DOCUMENT_TEMPLATES_DIR = str(tmp_path)
+    doc = Document(io.BytesIO(documents.official_docx(kind="plan", head=letterhead(), body=lambda d: documents.paragraph(d, "Nội dung"))))
+    assert "KẾ HOẠCH (MẪU TỈNH)" in [p.text for p in doc.paragraphs] and "Nội dung" in [p.text for p in doc.paragraphs]
+    assert "Yên Trung, ngày 05 tháng 01 năm 2027" in doc.tables[0].rows[0].cells[1].text  # Decree 30: 05, and 01 for January
+    # Another kind without its own file falls back on the (copied) frame.
+    assert documents.template_path("team_decision") == tmp_path / "official.docx"
+    assert round(Document(tmp_path / "official.docx").sections[0].page_width.mm) == 210
