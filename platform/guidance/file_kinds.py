@@ -8,4 +8,5 @@ def register_kinds():
         name="library-documents", model="guidance.Document", field="file", name_field="file_name",
         may_read=access.can_read_document,
         is_public=lambda document: document.is_public,
+        in_public_schema=True,
     ))

@@ -113,3 +113,17 @@ def test_communication_is_recorded_by_level_within_the_recorders_scope(client_fo
     assert [a["level"] for a in client_for("tinh").get("/api/province/communication/?level=commune").json()] == ["commune"]
     assert client_for("tinh").get("/api/province/communication/?level=thon").status_code == 400
     assert date(2026, 4, 5).isoformat() == held.json()["held_on"]
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_describes_the_duties_and_the_inbox_with_their_shapes(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+    for route, method in (("/api/province/library/", "post"), ("/api/province/training/courses/", "post"), ("/api/province/training/untrained/", "get"),
+                          ("/api/province/communication/", "post"), ("/api/me/inbox/", "get")):
+        operation = paths[route][method]
+        assert "200" in operation["responses"] or "201" in operation["responses"], route
+    inbox = schema["components"]["schemas"]["InboxOutput"]["properties"]
+    assert set(inbox) == {"count", "overdue", "items"}
+    district_routes = [p for p in paths if "duties/difficulties" in p or "duties/inspections" in p]
+    assert district_routes, sorted(paths)[:20]
