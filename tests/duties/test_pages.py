@@ -1,6 +1,7 @@
 """The difficulties page and the inbox in Chromium against a live server: a commune raises a difficulty with the form,
 the district office finds it in its inbox (counted in the header) and answers it on the page (Đ19, issue 14 part 4)."""
 import pytest
+from playwright.sync_api import expect
 
 # django_db: so that a run of this file alone still gets a test database (see tests/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -33,7 +34,7 @@ def test_a_commune_raises_a_difficulty_and_the_district_answers_it_from_its_inbo
     form = page.locator("[data-testid=difficulty-form]")
     form.locator("button[type=submit]").click()
     # Empty fields: the Vietnamese refusal next to the field, nothing written.
-    assert "Trường này không được bỏ trống" in form.locator("[data-error-for=title]").inner_text(timeout=10000)
+    expect(form.locator("[data-error-for=title]")).to_contain_text("Trường này không được bỏ trống")
     form.locator("input[name=title]").fill(TITLE)
     form.locator("textarea[name=body]").fill("Xã không đủ vốn đối ứng <b>cho</b> đường trục.")
     form.locator("button[type=submit]").click()
@@ -45,6 +46,7 @@ def test_a_commune_raises_a_difficulty_and_the_district_answers_it_from_its_inbo
     page.wait_for_load_state("networkidle")
     login("huyen.yen-phong")
     assert page.url.endswith("/inbox/")
+    expect(page.locator("[data-testid=inbox] a", has_text=TITLE)).to_be_visible()
     assert int(page.inner_text("[data-testid=inbox-count]")) >= 1
     page.locator("[data-testid=inbox] a", has_text=TITLE).click()
     page.wait_for_load_state("networkidle")
