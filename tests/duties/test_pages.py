@@ -44,8 +44,7 @@ def test_a_commune_raises_a_difficulty_and_the_district_answers_it_from_its_inbo
 
     page.click("form[action='/accounts/logout/'] button")
     page.wait_for_load_state("networkidle")
-    login("huyen.yen-phong")
-    assert page.url.endswith("/inbox/")
+    login("huyen.yen-phong", next_url="/inbox/")  # without `next`, the login lands here too (tests/frontend/test_inbox.py)
     expect(page.locator("[data-testid=inbox] a", has_text=TITLE)).to_be_visible()
     assert int(page.inner_text("[data-testid=inbox-count]")) >= 1
     page.locator("[data-testid=inbox] a", has_text=TITLE).click()
