@@ -15,6 +15,7 @@ Three kinds of answer, as Zulip's `access_*` functions give them:
 """
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -589,3 +590,174 @@ def can_read_evidence_photo(user, photo):
 def is_announced_plan(plan):
     """A plan version approved and announced (Đ6): its resolution and decision files are public."""
     return plan.status == "approved" and plan.announced_at is not None
+
+
+# ---- the province's and district's own duties (Đ12–Đ19, issue 14 part 2) ---------------------------------------
+
+def is_staff_of_government(user):
+    """Province, district, commune or village staff: everyone with a role other than citizen (staff-only documents, Đ12)."""
+    return user.is_authenticated and user.is_active and (user.is_superuser or user.role in (Role.PROVINCE, Role.DISTRICT, Role.COMMUNE, Role.VILLAGE))
+
+
+def can_manage_library(user):
+    """May add, change and remove documents of the province library (handbook, guidance, forms; Đ12.1): province staff."""
+    return is_province_wide(user)
+
+
+def document_scope(user, documents):
+    """The province library's documents this user may read: all of them for staff, the public ones for anyone else."""
+    return documents if is_staff_of_government(user) else documents.filter(is_public=True)
+
+
+def can_read_document(user, document):
+    """May download a library document's file (the same rule as `document_scope`)."""
+    return document.is_public or is_staff_of_government(user)
+
+
+def can_manage_training(user, unit=None):
+    """May record a course and its participants (Đ12.3, Đ14, Đ18): province staff for any, district staff for
+    courses their district organises (`unit` the organising unit; None asks whether they may record any)."""
+    if is_province_wide(user):
+        return True
+    if not user.is_authenticated or user.role != Role.DISTRICT:
+        return False
+    return unit is None or unit.pk == user.unit_id
+
+
+def can_read_training(user):
+    """May read courses, participants and who is still untrained: province and district staff."""
+    return is_province_wide(user) or (user.is_authenticated and user.role == Role.DISTRICT)
+
+
+def training_commune_scope(user, communes):
+    """The communes whose untrained people this user may list: all for the province, the own district's for a district."""
+    if is_province_wide(user):
+        return communes
+    if user.is_authenticated and user.role == Role.DISTRICT:
+        return communes.filter(parent_id=user.unit_id)
+    return communes.none()
+
+
+def can_record_communication(user, unit):
+    """May record a communication activity (Đ17) held by `unit`: the province for any unit, a district for itself and
+    its communes, a commune planning team for its own commune."""
+    if is_province_wide(user):
+        return True
+    if not user.is_authenticated or unit is None:
+        return False
+    if user.role == Role.DISTRICT:
+        return unit.pk == user.unit_id or unit.parent_id == user.unit_id
+    if user.role == Role.COMMUNE:
+        return unit.pk == user.unit_id
+    return False
+
+
+def communication_scope(user, activities):
+    """Communication activities this user may read: all for the province, the district's and its communes' for a
+    district, the commune's own for a commune team; nothing for others."""
+    if is_province_wide(user):
+        return activities
+    if user.is_authenticated and user.role == Role.DISTRICT:
+        return activities.filter(Q(unit_id=user.unit_id) | Q(unit__parent_id=user.unit_id))
+    if user.is_authenticated and user.role == Role.COMMUNE:
+        return activities.filter(unit_id=user.unit_id)
+    return activities.none()
+
+
+def can_inspect_commune(user, commune):
+    """May record an inspection of a commune and close its corrections (Đ16.4): the commune's district office."""
+    return can_review_commune(user, commune)
+
+
+def inspection_scope(user, inspections):
+    """Inspections this user may read in the district: all for district and province staff, its own for a commune team
+    (the inspected commune must know what to correct); none for villages and citizens."""
+    if is_province_wide(user) or (user.is_authenticated and user.role == Role.DISTRICT):
+        return inspections
+    if user.is_authenticated and user.role == Role.COMMUNE:
+        return inspections.filter(commune_id=user.unit_id)
+    return inspections.none()
+
+
+def access_inspection_by_id(user, district, pk, *, for_write=False):
+    """An inspection of a commune (Đ16.4) the user may read, else 404; with `for_write` (add or close corrections),
+    only the district office of the inspected commune (403)."""
+    Inspection = workflow_model("Inspection")
+
+    _in_district(user, district)
+    inspection = _one(inspection_scope(user, Inspection.objects.select_related("commune")), pk)
+    if for_write:
+        require(can_inspect_commune(user, inspection.commune), _("Only the district's office may change an inspection."))
+    return inspection
+
+
+def can_raise_difficulty(user, commune):
+    """May raise a difficulty of this commune to its district (Đ19): the commune's planning team."""
+    return can_plan_for_commune(user, commune)
+
+
+def difficulty_scope(user, difficulties):
+    """Difficulties this user may read in the district: all for the district office, those forwarded to the province
+    for province staff, the own commune's for a commune team; none for others."""
+    if user.is_authenticated and (user.is_superuser or user.role == Role.DISTRICT):
+        return difficulties
+    if is_province_wide(user):
+        return difficulties.exclude(forwarded_at=None)
+    if user.is_authenticated and user.role == Role.COMMUNE:
+        return difficulties.filter(commune_id=user.unit_id)
+    return difficulties.none()
+
+
+def can_answer_difficulty(user, difficulty):
+    """May answer (or forward) a difficulty: the district office of its commune while it waits at the district,
+    province staff once it was forwarded to the province (Đ19)."""
+    if difficulty.status == "open":
+        return can_review_commune(user, difficulty.commune)
+    if difficulty.status == "forwarded":
+        return is_province_wide(user)
+    return False
+
+
+def access_difficulty_by_id(user, district, pk, *, for_answer=False):
+    """A difficulty the user may read (404 otherwise, absent or another commune's alike); with `for_answer`, one the
+    user may answer or forward now (`can_answer_difficulty`, else 403)."""
+    Difficulty = workflow_model("Difficulty")
+
+    _in_district(user, district)
+    difficulty = _one(difficulty_scope(user, Difficulty.objects.select_related("commune")), pk)
+    if for_answer:
+        require(can_answer_difficulty(user, difficulty), _("You may not answer this difficulty now."))
+    return difficulty
+
+
+# ---- who is told: the recipients of new work and reminders (issue 14 part 4) ------------------------------------
+
+_ROLE_OF_LEVEL = {"province": Role.PROVINCE, "district": Role.DISTRICT, "commune": Role.COMMUNE, "village": Role.VILLAGE}
+
+
+def recipients(*, level, unit=None):
+    """The active accounts whose duty is at `level` ("province", "district", "commune", "village") for `unit` (None for
+    the province): who is told by e-mail of a new item of work there. A queryset of users (those without an address
+    are skipped by the sender)."""
+    from accounts.models import User
+
+    people = User.objects.filter(is_active=True, role=_ROLE_OF_LEVEL[level])
+    return people if level == "province" else people.filter(unit=unit)
+
+
+def inbox_level(user):
+    """Where a user's inbox is read: "province" (public schema: the province's own sources), "district" (in the user's
+    district schema), or None (citizens and anonymous callers have no inbox)."""
+    if is_province_wide(user):
+        return "province"
+    if user.is_authenticated and user.role in (Role.DISTRICT, Role.COMMUNE, Role.VILLAGE) and district_unit_of(user) is not None:
+        return "district"
+    return None
+
+
+def inbox_role(user):
+    """The role code of a user for the inbox sources: "province", "district", "commune", "village" or None."""
+    level = inbox_level(user)
+    if level is None:
+        return None
+    return "province" if level == "province" else str(user.role)

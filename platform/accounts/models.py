@@ -70,3 +70,27 @@ class StateChange(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+
+class ReminderSent(models.Model):
+    """One e-mail about one inbox item to one person on one day (issue 14, part 4): the reminder command sends an item
+    at most once per person and day, and tells of a new item once."""
+
+    class Reason(models.TextChoices):
+        NEW = "new", _("new")
+        DUE_SOON = "due_soon", _("due soon")
+        OVERDUE = "overdue", _("overdue")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item_key = models.CharField(max_length=200)
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    due_on = models.DateField(null=True, blank=True)
+    sent_on = models.DateField()
+    address = models.EmailField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "item_key", "sent_on"], name="one_reminder_per_item_and_day")]
+        indexes = [models.Index(fields=["user", "item_key"])]
+
+    def __str__(self):
+        return f"{self.item_key} → {self.address} ({self.sent_on})"

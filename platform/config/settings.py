@@ -25,6 +25,9 @@ Variables (all optional on a developer machine; production must set the starred 
   SESSION_IDLE_MINUTES    a signed-in session ends after this long without a request (default 30)
   EMAIL_HOST EMAIL_PORT EMAIL_HOST_USER EMAIL_HOST_PASSWORD EMAIL_USE_TLS EMAIL_USE_SSL DEFAULT_FROM_EMAIL
                           SMTP for password-reset mail; without EMAIL_HOST mail is written to var/mail/
+  SITE_URL                the address in e-mails (default http://localhost:8000)
+  REMINDER_DAYS_BEFORE    days before a due date when `send_reminders` writes (default 7,3,1)
+  REMINDER_OVERDUE_EVERY_DAYS  an overdue item is recalled on its first day overdue and every this many days (default 7)
   RETRY_AFTER_S           Retry-After of the 503 answered while the database is unreachable (default 30)
 """
 import os
@@ -110,6 +113,7 @@ SHARED_APPS = [
     "frontend",
     "fixtures",
     "files",
+    "guidance",
 ]
 # What a district writes lives in its own schema.
 TENANT_APPS = [
@@ -118,6 +122,7 @@ TENANT_APPS = [
     "plans",
     "investment",
     "monitoring",
+    "duties",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -267,6 +272,14 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "khkt-xa@localhost")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 RETRY_AFTER_S = env_int("RETRY_AFTER_S", 30)
+
+# Reminders of the work inbox (accounts/management/commands/send_reminders.py, run daily by deploy/sedp-reminders.timer).
+SITE_URL = env("SITE_URL", "http://localhost:8000")
+try:
+    REMINDER_DAYS_BEFORE = sorted({int(d) for d in env("REMINDER_DAYS_BEFORE", "7,3,1").split(",") if d.strip()}, reverse=True)
+except ValueError as exc:
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be whole numbers separated by commas") from exc
+REMINDER_OVERDUE_EVERY_DAYS = max(1, env_int("REMINDER_OVERDUE_EVERY_DAYS", 7))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

@@ -1,6 +1,7 @@
 """District URLs: django-tenants mounts these under /d/<slug>/ for each district tenant."""
 from django.urls import include, path
 
+from duties import urls as duties_urls
 from files import urls as file_urls
 from frontend import views as pages
 from investment import urls as investment_urls
@@ -18,6 +19,7 @@ api_patterns = [
     path("public/plans/", include(plans_urls.public_urlpatterns)),
     *investment_urls.api_patterns,
     *monitoring_urls.api_patterns,
+    *duties_urls.api_patterns,
 ]
 
 urlpatterns = [
@@ -29,6 +31,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     *investment_urls.page_patterns,
     *monitoring_urls.page_patterns,
+    *duties_urls.page_patterns,
     *file_urls.urlpatterns,
 ]
 

@@ -6,8 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import apis as account_apis
 from accounts import views as account_views
+from files import urls as file_urls
+from frontend import inbox_views
 from frontend import views as pages
 from geo import apis as geo_apis
+from guidance import urls as guidance_urls
 from province import apis as province_apis
 from province import views as province_views
 
@@ -20,6 +23,8 @@ api_patterns = [
     path("geometry/check/", geo_apis.GeometryCheckApi.as_view(), name="api-geometry-check"),
     path("plans/cycles/", province_apis.ProvinceCyclesApi.as_view(), name="api-province-plan-cycles"),
     path("province/", include("province.urls")),
+    path("province/", include(guidance_urls.api_patterns)),
+    path("me/inbox/", inbox_views.MyInboxApi.as_view(), name="api-me-inbox"),
 ]
 
 urlpatterns = [
@@ -36,11 +41,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", province_views.plans_page, name="province-plans"),
     path("province/compare/", province_views.compare_page, name="province-compare"),
+    path("province/", include(guidance_urls.page_patterns)),
+    path("inbox/", inbox_views.inbox_page, name="inbox"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file, so the page runs under the same CSP as every other.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_patterns)),
+    # The province library's files (guidance.Document), by the same access-checked views as a district's.
+    *file_urls.urlpatterns,
 ]
 
 # An unreachable database is a 503 with Retry-After, not a 500 (accounts.errors.server_error).

@@ -15,7 +15,8 @@ from django.apps import apps
 class FileKind:
     """One upload field. `name` is the folder and the URL segment (`proposal-attachments`); `model` is
     "app_label.Model"; `field` the FileField; `name_field` the CharField keeping the sender's file name;
-    `may_read(user, obj) -> bool` and `is_public(obj) -> bool` decide who may fetch it."""
+    `may_read(user, obj) -> bool` and `is_public(obj) -> bool` decide who may fetch it; `in_public_schema`: the
+    province's own uploads (stored under `public/`, served at the root), which a district's file commands skip."""
 
     name: str
     model: str
@@ -24,6 +25,7 @@ class FileKind:
     may_read: Callable[[Any, Any], bool]
     is_public: Callable[[Any], bool]
     select_related: tuple = field(default=())
+    in_public_schema: bool = False
 
     def find(self, stored_name):
         """The object holding the file stored under `stored_name` in the current schema, or None."""

@@ -62,6 +62,27 @@ class DistrictPath:
         return isinstance(other, DistrictPath) and other.kind == self.kind
 
 
+@deconstructible
+class ProvincePath:
+    """`upload_to` of the province's own uploads (the library, Đ12.1): `public/<kind>/<random hex>.<ext>`, written only
+    from the public schema (ValueError inside a district), fetched at `/files/<kind>/<name>` at the root."""
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def __call__(self, instance, filename):
+        schema = connection.schema_name
+        if schema and schema != getattr(settings, "PUBLIC_SCHEMA_NAME", "public"):
+            raise ValueError("province uploads belong to the public schema")
+        ext = os.path.splitext(filename)[1].lower().lstrip(".")
+        if ext not in MIME_OF_EXTENSION:
+            ext = "bin"
+        return f"public/{self.kind}/{uuid.uuid4().hex}.{ext}"
+
+    def __eq__(self, other):
+        return isinstance(other, ProvincePath) and other.kind == self.kind
+
+
 def _district_slug(schema):
     tenant = getattr(connection, "tenant", None)
     if tenant is not None and tenant.schema_name == schema:
@@ -71,13 +92,16 @@ def _district_slug(schema):
 
 def file_url(name, *, public=False):
     """The download route of a stored file: `/d/<slug>/files/<kind>/<file>` (staff, signed in) or
-    `/d/<slug>/public/files/<kind>/<file>` (anyone, published objects only). None for a name not in the layout
+    `/d/<slug>/public/files/<kind>/<file>` (anyone, published objects only); a province file (schema `public`) the
+    same routes at the root, `/files/…` and `/public/files/…`. None for a name not in the layout
     (a file not yet moved by `manage.py files_relayout`)."""
     match = STORED_NAME.match(name or "")
+    prefix = "public/files" if public else "files"
+    if match and match["schema"] == getattr(settings, "PUBLIC_SCHEMA_NAME", "public"):
+        return f"/{prefix}/{match['kind']}/{match['file']}"
     slug = match and _district_slug(match["schema"])
     if not slug:
         return None
-    prefix = "public/files" if public else "files"
     return f"/{settings.TENANT_SUBFOLDER_PREFIX}/{slug}/{prefix}/{match['kind']}/{match['file']}"
 
 
@@ -106,3 +130,10 @@ def upload_field(kind, verbose_name=None, **options):
     from django.db import models
 
     return models.FileField(verbose_name, upload_to=DistrictPath(kind), storage=get_district_storage, max_length=200, **options)
+
+
+def province_upload_field(kind, verbose_name=None, **options):
+    """The FileField of a province upload of `kind` (public schema, `ProvincePath`). Fill it with `files.uploads.checked_file`."""
+    from django.db import models
+
+    return models.FileField(verbose_name, upload_to=ProvincePath(kind), storage=get_district_storage, max_length=200, **options)

@@ -33,14 +33,10 @@ class LoginView(auth_views.LoginView):
     """After logging in without a `next`, each person lands where their work is."""
 
     def get_default_redirect_url(self):
-        user = self.request.user
-        district = access.district_unit_of(user)
-        tenant = getattr(district, "tenant", None) if district is not None else None
-        if tenant is None:
-            return super().get_default_redirect_url()
-        if access.works_in_a_commune(user):
-            return f"/d/{tenant.slug}/proposals/"
-        return f"/d/{tenant.slug}/"
+        """What waits for me (`/inbox/`) for everyone with an inbox; the province map for the others (issue 14, part 4)."""
+        if access.inbox_level(self.request.user):
+            return "/inbox/"
+        return super().get_default_redirect_url()
 
 
 def healthz(request):

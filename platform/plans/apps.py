@@ -7,8 +7,10 @@ class PlansConfig(AppConfig):
     verbose_name = _("Commune plans")
 
     def ready(self):
-        """Register the upload kinds, the district summary's counter (tenants.counters) and the models accounts.access fetches."""
+        """Register the upload kinds, the district summary's counter (tenants.counters), the models accounts.access fetches and the inbox sources (core.inbox)."""
         from accounts.access import register_workflow_models
+        from core.inbox import register_source
+        from plans import inbox
         from plans.file_kinds import register_kinds
         from plans.models import CommunePlan, DistrictFeedback, Orientation, PlanCycle, PlanItem, PublicComment, SocioEconomicTarget
         from plans.selectors import district_counts
@@ -17,3 +19,5 @@ class PlansConfig(AppConfig):
         register_kinds()
         register_district_counter(district_counts)
         register_workflow_models(CommunePlan, DistrictFeedback, Orientation, PlanCycle, PlanItem, PublicComment, SocioEconomicTarget)
+        for name in ("steps_due", "comments_to_answer", "feedback_to_answer", "approvals_pending"):
+            register_source(f"plans.{name}", getattr(inbox, name))

@@ -69,6 +69,8 @@ KINDS = [
     (r"api/reviews/<int:pk>/", "review"),
     (r"(api/)?monitoring/plans/<int:pk>/", "me_plan"),
     (r"api/monitoring/reports/<int:pk>/", "report"),
+    (r"api/duties/corrections/<int:pk>/", "correction"),
+    (r"api/duties/difficulties/<int:pk>/", "difficulty"),
     (r"\^files/", "file"),  # the download route (a regex): filled with the staff URL of the target's file
 ]
 
@@ -184,6 +186,15 @@ def world(district, settings, tmp_path):
                                                    created_by=user[f"thon.{A2}"]).pk
     w["report_A"] = PeriodicReport.objects.create(me_plan_id=w["me_plan_A"], period=period, problems="Báo cáo xã", created_by=user[f"xa.{A}"]).pk
     w["report_B"] = PeriodicReport.objects.create(me_plan_id=w["me_plan_B"], period=period, problems="MẬT-B báo cáo", created_by=user[f"xa.{B}"]).pk
+    # The district's own duties (Đ16.4, Đ19): an inspection of each commune with a correction, a difficulty of each.
+    from duties.models import Correction, Difficulty, Inspection
+
+    for key, commune in (("A", A), ("B", B)):
+        inspection = Inspection.objects.create(commune=units[commune], inspected_on=date(2026, 5, 20), subject=f"MẬT-{key} kiểm tra" if key == "B" else "Kiểm tra",
+                                               findings="Phát hiện", created_by=user["huyen.yen-phong"])
+        w[f"correction_{key}"] = Correction.objects.create(inspection=inspection, description="Khắc phục", due_on=date(2026, 6, 30)).pk
+        w[f"difficulty_{key}"] = Difficulty.objects.create(commune=units[commune], title=f"MẬT-{key} khó khăn" if key == "B" else "Khó khăn xã",
+                                                           body="Nội dung", raised_by=user[f"xa.{commune}"]).pk
     w["orientation"] = Orientation.objects.create(plan_year=2027, title="MẬT định hướng chưa gửi", created_by=user["huyen.yen-phong"]).pk
 
     # Files of commune A's village 2 (an unpublished proposal's attachment, the meeting's minutes, a photo of the village's
@@ -225,7 +236,8 @@ def scenarios(w):
     b_targets = {"proposal": w["proposal_B"], "meeting": w["meeting_B"], "cycle": w["cycle_B"], "plan": w["plan_B"],
                  "plan_item": w["plan_item_B"], "target": w["target_B"], "feedback": w["feedback_B"], "comment": w["comment_B"],
                  "me_plan": w["me_plan_B"], "report": w["report_B"], "project": w["project_B"], "review": w["review_B"],
-                 "investment_plan": w["investment_plan"], "orientation": w["orientation"], "file": w["file_proposal_B"]}
+                 "investment_plan": w["investment_plan"], "orientation": w["orientation"], "file": w["file_proposal_B"],
+                 "correction": w["correction_B"], "difficulty": w["difficulty_B"]}
     b_hidden = set(b_targets) - {"investment_plan", "orientation"}
     b_secrets = ["MẬT-B", "MAT-B", "MẬT định hướng"]
     a2_secrets = ["MẬT-A2", "MẬT-A người dân", "MẬT định hướng"]
@@ -241,7 +253,8 @@ def scenarios(w):
             targets={"proposal": w["proposal_A_commune"], "meeting": w["meeting_A1"], "cycle": w["cycle_A"], "plan": w["plan_A"],
                      "plan_item": w["plan_item_A"], "target": w["target_A"], "feedback": w["feedback_A"], "comment": w["comment_A_published"],
                      "me_plan": w["me_plan_A"], "report": w["report_A"], "project": w["project_A"], "review": w["review_A"],
-                     "investment_plan": w["investment_plan"], "orientation": w["orientation"], "file": w["file_proposal_A_commune"]},
+                     "investment_plan": w["investment_plan"], "orientation": w["orientation"], "file": w["file_proposal_A_commune"],
+                     "correction": w["correction_A"], "difficulty": w["difficulty_A"]},
             hidden={"report"}, secrets=a2_secrets, body_for=None, collections=False),
     }
 

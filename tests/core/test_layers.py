@@ -24,6 +24,8 @@ LAYERS = [
     {"plans"},
     {"investment"},
     {"monitoring"},
+    {"guidance"},
+    {"duties"},
     {"province", "frontend"},
     {"fixtures", "config"},
 ]

@@ -217,7 +217,8 @@ def test_province_staff_land_on_the_home_page_with_the_link_to_the_comparison(cl
 
     client = Client()
     response = client.post("/accounts/login/", {"username": "tinh", "password": DEMO_PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/"
+    # Everyone with an inbox lands on it (issue 14, part 4); the province map stays one click away.
+    assert response.status_code == 302 and response["Location"] == "/inbox/"
     html = client.get("/").content.decode()
     assert 'href="/province/compare/"' in html and "So sánh đầu tư công giữa các huyện" in html
     client.cookies["django_language"] = "en"

@@ -29,6 +29,8 @@ class Command(BaseCommand):
         for district in District.objects.exclude(schema_name="public").order_by("schema_name"):
             with schema_context(district.schema_name):
                 for kind in KINDS.values():
+                    if kind.in_public_schema:
+                        continue  # the province's own files (public/…) are not a district's to move
                     m, r = self._relayout(district.schema_name, kind, dry_run)
                     moved, refused = moved + m, refused + r
         verb = "would move" if dry_run else "moved"

@@ -1,0 +1,179 @@
+"""The work inbox of each role with real data, `GET /api/me/inbox/`, the page and its header count, and the daily
+e-mail reminders (issue 14, part 4)."""
+import json
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django_tenants.utils import tenant_context
+
+from accounts.models import ReminderSent, User
+from duties.models import Difficulty
+from frontend.inbox import inbox_for
+from geo.models import AdministrativeUnit
+from monitoring import services as monitoring_services
+from monitoring.models import MEPlan
+from plans.models import PlanCycle
+from proposals.models import Proposal
+from tests.investment.factories import make_draft_item
+from tests.plans.factories import inside_point
+
+D = "/d/yen-phong"
+
+
+def user(name):
+    return User.objects.get(username=name)
+
+
+def submitted_proposal(tenant, *, commune="09193", plan_year=2027, title="Nạo vét kênh tưới tiêu thôn Đông"):
+    _, geom = inside_point(commune)
+    with tenant_context(tenant):
+        return Proposal.objects.create(commune=AdministrativeUnit.objects.get(code=commune), source_kind="village", plan_year=plan_year,
+                                       title=title, sector="irrigation", estimated_cost=300_000_000, geom=geom, created_by=user(f"xa.{commune}"))
+
+
+def cycle_at(tenant, commune, step, plan_year=2027):
+    with tenant_context(tenant):
+        cycle, _ = PlanCycle.objects.update_or_create(commune=AdministrativeUnit.objects.get(code=commune), plan_year=plan_year,
+                                                      defaults={"step": step, "created_by": user(f"xa.{commune}")})
+        return cycle
+
+
+def keyed(items):
+    return {item.key: item for item in items}
+
+
+@pytest.fixture
+def yen_phong(district):
+    return district("yen-phong")
+
+
+@pytest.mark.django_db
+def test_the_commune_team_is_asked_to_decide_its_proposals_and_to_do_its_own_steps(yen_phong):
+    proposal = submitted_proposal(yen_phong)
+    other = submitted_proposal(yen_phong, commune="09196", title="Đề xuất của xã khác")
+    own_cycle, other_cycle = cycle_at(yen_phong, "09193", "draft"), cycle_at(yen_phong, "09196", "district_feedback")
+    items = keyed(inbox_for(user("xa.09193"), on=date(2026, 6, 1)))
+    decide = items[f"d258:proposal:{proposal.pk}"]
+    assert decide.kind == "proposal_decide" and decide.due_on == date(2026, 5, 10) and decide.is_overdue(date(2026, 6, 1))
+    assert "Nạo vét kênh" in decide.title and decide.url == f"{D}/proposals/#proposal-{proposal.pk}"
+    step = items[f"d258:cycle:{own_cycle.pk}:draft"]
+    assert step.kind == "step_due" and step.due_on == date(2026, 6, 30)
+    assert f"d258:proposal:{other.pk}" not in items and not any(k.startswith(f"d258:cycle:{other_cycle.pk}:") for k in items)
+
+
+@pytest.mark.django_db
+def test_the_district_is_asked_for_its_feedback_and_its_answers(yen_phong, client_for):
+    cycle = cycle_at(yen_phong, "09193", "district_feedback")
+    cycle_at(yen_phong, "09196", "draft")  # the commune's step: not the district's work
+    difficulty = json.loads(client_for("xa.09193").post(f"{D}/api/duties/difficulties/", json.dumps({"commune": "09193", "title": "Thiếu vốn", "body": "B"}),
+                                                        content_type="application/json").content)
+    items = keyed(inbox_for(user("huyen.yen-phong"), on=date(2026, 7, 1)))
+    feedback = items[f"d258:cycle:{cycle.pk}:district_feedback"]
+    assert feedback.kind == "feedback_give" and feedback.due_on == date(2026, 7, 5) and not feedback.is_overdue(date(2026, 7, 1))
+    assert items[f"d258:difficulty:{difficulty['id']}"].kind == "difficulty_answer"
+    assert {i.kind for i in items.values()} <= {"feedback_give", "step_due", "difficulty_answer", "approval_decide", "report_review", "correction_close"}
+    assert not any(i.kind == "step_due" and "09196" in i.key for i in items.values())
+    # Another district's office sees none of it.
+    assert not any(k.startswith("d258:") for k in keyed(inbox_for(user("huyen.que-vo"), on=date(2026, 7, 1))))
+
+
+@pytest.mark.django_db
+def test_the_village_head_is_reminded_of_its_reports_due_and_overdue(yen_phong):
+    item = make_draft_item(yen_phong, commune="09193", plan_year=2026)
+    with tenant_context(yen_phong):
+        MEPlan.objects.create(plan=item.plan, commune=item.plan.cycle.commune, year=2026, status="approved", created_by=user("xa.09193"))
+        periods = monitoring_services.periods_ensure(year=2026)
+    first = min(periods, key=lambda p: p.ends_on)
+    items = [i for i in inbox_for(user("thon.09193-01"), on=date(2026, 4, 3)) if i.kind == "report_due"]
+    assert [(i.due_on, i.is_overdue(date(2026, 4, 3))) for i in items] == [(first.village_due_on, False)]
+    late = [i for i in inbox_for(user("thon.09193-01"), on=date(2026, 4, 20)) if i.kind == "report_due"]
+    assert late and all(i.is_overdue(date(2026, 4, 20)) for i in late)
+    # The commune team owes the commune report of the same period, later.
+    team = [i for i in inbox_for(user("xa.09193"), on=date(2026, 4, 3)) if i.kind == "report_due"]
+    assert [i.due_on for i in team] == [first.commune_due_on]
+    # Another commune's village head owes nothing here.
+    assert [i for i in inbox_for(user("thon.09196-01"), on=date(2026, 4, 3)) if i.kind == "report_due"] == []
+
+
+@pytest.mark.django_db
+def test_the_province_is_asked_to_answer_what_districts_forward(yen_phong, client_for):
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    pk = json.loads(xa.post(f"{D}/api/duties/difficulties/", json.dumps({"commune": "09193", "title": "Vướng GPMB", "body": "B"}),
+                            content_type="application/json").content)["id"]
+    assert not [i for i in inbox_for(user("tinh")) if i.kind == "difficulty_answer"]
+    huyen.post(f"{D}/api/duties/difficulties/{pk}/forward/", "{}", content_type="application/json")
+    mine = [i for i in inbox_for(user("tinh")) if i.kind == "difficulty_answer"]
+    assert [i.key for i in mine] == [f"public:difficulty:258:{pk}"] and "Vướng GPMB" in mine[0].title
+    assert mine[0].url == f"{D}/duties/difficulties/#difficulty-{pk}"
+    # Once the district forwarded it, it left the district's inbox.
+    assert f"d258:difficulty:{pk}" not in keyed(inbox_for(user("huyen.yen-phong")))
+    client_for("tinh").post(f"{D}/api/duties/difficulties/{pk}/answer/", json.dumps({"answer": "Đã xử lý"}), content_type="application/json")
+    assert not [i for i in inbox_for(user("tinh")) if i.kind == "difficulty_answer"]
+    with tenant_context(yen_phong):
+        assert Difficulty.objects.get(pk=pk).status == "province_answered"
+
+
+@pytest.mark.django_db
+def test_the_api_and_the_page_give_the_same_items_and_the_header_counts_them(yen_phong, client_for):
+    proposal = submitted_proposal(yen_phong)
+    xa = client_for("xa.09193")
+    answer = xa.get("/api/me/inbox/")
+    assert answer.status_code == 200
+    body = answer.json()
+    expected = [i.key for i in inbox_for(user("xa.09193"))]
+    assert [i["key"] for i in body["items"]] == expected and body["count"] == len(expected) >= 1
+    mine = next(i for i in body["items"] if i["key"] == f"d258:proposal:{proposal.pk}")
+    assert mine["due_on"] == "2026-05-10" and mine["overdue"] is True and mine["title"].startswith("Quyết định về đề xuất")
+    page = xa.get("/inbox/").content.decode()
+    assert "Việc chờ tôi" in page and f'data-testid="inbox-count">{len(expected)}<' in page and "Nạo vét kênh" in page
+    assert "quá hạn" in page
+    # Citizens and anonymous callers have no inbox.
+    assert client_for(None).get("/api/me/inbox/").status_code in (401, 403)  # province API: session first, so 403
+    assert client_for(None).get("/inbox/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_everyone_with_an_inbox_lands_on_it_after_login(client_for):
+    from django.test import Client
+
+    from tests.conftest import DEMO_PASSWORD
+
+    for name in ("tinh", "huyen.yen-phong", "xa.09193", "thon.09193-01"):
+        response = Client().post("/accounts/login/", {"username": name, "password": DEMO_PASSWORD})
+        assert response.status_code == 302 and response["Location"] == "/inbox/", name
+
+
+@pytest.mark.django_db
+def test_a_reminder_is_sent_when_new_before_the_due_date_and_when_overdue_and_never_twice_a_day(yen_phong, settings):
+    settings.REMINDER_DAYS_BEFORE = [7, 3, 1]
+    settings.REMINDER_OVERDUE_EVERY_DAYS = 7
+    User.objects.filter(username="xa.09193").update(email="xa09193@example.vn")
+    proposal = submitted_proposal(yen_phong)
+    key = f"d258:proposal:{proposal.pk}"
+
+    def reasons():
+        return list(ReminderSent.objects.filter(item_key=key).order_by("sent_on").values_list("sent_on", "reason"))
+
+    def run(day):
+        mail.outbox.clear()
+        call_command("send_reminders", date=day)
+        return [m for m in mail.outbox if m.to == ["xa09193@example.vn"]]
+
+    sent = run("2026-05-01")
+    assert len(sent) == 1 and "Nạo vét kênh" in sent[0].body and "(mới)" in sent[0].body
+    assert run("2026-05-01") == []  # the same day again: nothing
+    assert run("2026-05-02") == [] or key not in "".join(m.body for m in mail.outbox)  # 8 days before: not a reminder day for it
+    sent = run("2026-05-07")  # three days before 10/05
+    assert any("hạn 10/05/2026" in m.body and "Nạo vét kênh" in m.body for m in sent)
+    assert run("2026-05-07") == []
+    sent = run("2026-05-11")  # the first day overdue
+    assert any("quá hạn từ 10/05/2026" in m.body and "Nạo vét kênh" in m.body for m in sent)
+    run("2026-05-12")
+    assert reasons() == [(date(2026, 5, 1), "new"), (date(2026, 5, 7), "due_soon"), (date(2026, 5, 11), "overdue")]
+    # Decided: it leaves the inbox and is no longer recalled.
+    with tenant_context(yen_phong):
+        Proposal.objects.filter(pk=proposal.pk).update(status="accepted")
+    run("2026-05-18")
+    assert reasons()[-1] == (date(2026, 5, 11), "overdue")
