@@ -6,8 +6,10 @@ class ProposalsConfig(AppConfig):
     verbose_name = "Đề xuất"
 
     def ready(self):
-        """Register the upload kinds, the district summary's counter (tenants.counters) and the models accounts.access fetches."""
+        """Register the upload kinds, the district summary's counter (tenants.counters), its map layer (geo.layers) and the models accounts.access fetches."""
         from accounts.access import register_workflow_models
+        from geo.layers import registry
+        from proposals import layers
         from proposals.file_kinds import register_kinds
         from proposals.models import Proposal, VillageMeeting
         from proposals.selectors import district_counts
@@ -16,3 +18,4 @@ class ProposalsConfig(AppConfig):
         register_kinds()
         register_district_counter(district_counts)
         register_workflow_models(Proposal, VillageMeeting)
+        registry.register(layers.proposals)
