@@ -64,7 +64,7 @@ PRECISION = 6  # decimals of every coordinate the kit writes (about 0.1 m at Báº
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 5000
 MEDIA_TYPE = "application/geo+json"
-PROPERTY_TYPES = ("string", "integer", "number", "date", "datetime", "boolean")
+PROPERTY_TYPES = ("string", "integer", "number", "date", "datetime", "boolean", "array", "object")
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "Geometry")
 
 
@@ -75,12 +75,24 @@ class LayerNotReadable(Exception):
 @dataclass(frozen=True)
 class Filter:
     """A property filter: `lookup` a Django lookup taking the list of values (`__in` is added), or `apply`
-    a function (rows, text) -> rows for anything else; `type` validates each comma-separated value."""
+    a function (rows, values) -> rows for anything else (values: the converted comma-separated list; the raw
+    text when `split` is False); `type` validates each value, `choices` (optional) lists the allowed ones."""
 
     lookup: str = ""
     type: str = "string"
     description: str = ""
     apply: Callable | None = None
+    choices: tuple = ()
+    split: bool = True
+
+    def values(self, name, text):
+        """The converted values of the parameter text, or a 400 naming `name`."""
+        values = [_convert(v.strip(), self.type, name) for v in str(text).split(",") if v.strip()]
+        unknown = [str(v) for v in values if self.choices and v not in self.choices]
+        if unknown:
+            raise ValidationError({name: [_("Unknown value(s) %(values)s; allowed: %(allowed)s.") % {
+                "values": ", ".join(unknown), "allowed": ", ".join(str(c) for c in self.choices)}]})
+        return values
 
 
 def _convert(value, kind, name):
@@ -217,10 +229,13 @@ class Layer:
                 raise ValidationError({name: [_("%(name)s is not a filter of this layer.") % {"name": name}]})
             if text in (None, ""):
                 continue
-            if spec.apply is not None:
+            if not spec.split:
                 rows = spec.apply(rows, text)
+                continue
+            values = spec.values(name, text)
+            if spec.apply is not None:
+                rows = spec.apply(rows, values)
             else:
-                values = [_convert(v.strip(), spec.type, name) for v in str(text).split(",") if v.strip()]
                 rows = rows.filter(**{f"{spec.lookup}__in": values})
         if bbox:
             polygon = bbox_polygon(bbox) if isinstance(bbox, str) else bbox_polygon(",".join(str(n) for n in bbox))
@@ -257,11 +272,15 @@ class Layer:
         return self.page(rows, limit=limit, offset=offset)
 
     def page(self, rows, *, limit, offset):
-        """(features_text, number_matched, number_returned) of one page of an already filtered queryset of this layer."""
+        """(features_text, number_matched, number_returned) of one page of an already filtered queryset of this layer
+        (`limit` None: every row from `offset`, for whole-layer files)."""
+        if len(rows.query.alias_map) > 1:
+            # Joins (a many-to-many filter, a scope through communes) may repeat a row: keep each row once.
+            rows = rows.model._default_manager.filter(pk__in=rows.values("pk"))
         ordered, order = self._ordered(rows)
         page = ordered.annotate(
             _layer_id=F("pk"), _layer_total=Window(Count("pk")), _layer_n=Window(RowNumber(), order_by=order),
-        ).values("_layer_id", "_layer_total", "_layer_n")[offset: offset + limit]
+        ).values("_layer_id", "_layer_total", "_layer_n")[offset: None if limit is None else offset + limit]
         page_sql, params = page.query.sql_with_params()
         sql = (f"SELECT max(page._layer_total), count(*), coalesce(string_agg(({self.feature_sql()})::text, ',' ORDER BY page._layer_n), '') "
                f"FROM ({page_sql}) page JOIN {self.table} ON t.id = page._layer_id")
@@ -337,7 +356,19 @@ def property_schema(kind):
         "string": {"type": "string"}, "integer": {"type": "integer"}, "number": {"type": "number"},
         "boolean": {"type": "boolean"}, "date": {"type": "string", "format": "date"},
         "datetime": {"type": "string", "format": "date-time"},
+        "array": {"type": "array", "items": {}}, "object": {"type": "object"},
     }[kind] | {"nullable": True}
+
+
+def sql_text(value):
+    """A Python string as a PostgreSQL string literal (quotes doubled), for labels written into a layer's SQL."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def choice_label_sql(column, choices):
+    """SQL giving the label of a choice column in the active language (`choices`: Django (value, label) pairs)."""
+    cases = " ".join(f"WHEN {sql_text(value)} THEN {sql_text(label)}" for value, label in choices)
+    return f"CASE {column} {cases} ELSE {column} END"
 
 
 def collection_text(features_text, **head):
@@ -430,9 +461,10 @@ __all__ = ["Filter", "Layer", "LayerNotReadable", "MAX_LIMIT", "MEDIA_TYPE", "PR
            "parse_bbox", "parse_datetime", "parse_limit", "parse_offset", "registry"]
 
 
-def page_response(request, layer, *, user=None, district=None, default_size=500, extra=None):
+def page_response(request, layer, *, user=None, district=None, default_size=500, extra=None, rows=None):
     """The legacy GeoJSON answer of a layer route: `page`/`page_size` (page_numbers), `bbox`, and the layer's
     filters read from the query string under their own names (other parameters are ignored, as before).
+    `rows`: a queryset the route already scoped and filtered itself (then only the page is taken from the request).
 
     Body: {"type": "FeatureCollection", **extra, "count", "next", "previous", "features"} as application/geo+json.
     """
@@ -443,8 +475,11 @@ def page_response(request, layer, *, user=None, district=None, default_size=500,
     filters = {name: params[name] for name in layer.filters if params.get(name)}
     user = request.user if user is None else user
     district = getattr(request, "tenant", None) if district is None else district
-    text, count, _returned = layer.query(user, district, bbox=params.get("bbox") or None, filters=filters,
-                                         limit=size, offset=(page - 1) * size)
+    if rows is not None:
+        text, count, _returned = layer.page(rows, limit=size, offset=(page - 1) * size)
+    else:
+        text, count, _returned = layer.query(user, district, bbox=params.get("bbox") or None, filters=filters,
+                                             limit=size, offset=(page - 1) * size)
 
     def link(number):
         query = params.copy()

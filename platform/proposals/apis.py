@@ -14,8 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from files.storage import public_file_url
-from geo.bbox import bbox_polygon
-from geo.features import cluster_cell_degrees, feature_collection_response, page_numbers, parse_zoom
+from geo.features import cluster_cell_degrees, parse_zoom
 from geo.imports import wants_preview
 from geo.layers import MEDIA_TYPE, page_response
 from geo.parsers import SafeJSONParser
@@ -231,19 +230,9 @@ class VillageMeetingListApi(APIView):
 
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="village_meetings_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="village_meetings_list", responses={(200, MEDIA_TYPE): layers.meetings.openapi_schema()})
     def get(self, request):
-        meetings = selectors.meetings_visible_to(request.user, request.tenant)
-        for param, field in (("commune", "commune__code"), ("village", "village__code")):
-            if request.query_params.get(param):
-                meetings = meetings.filter(**{f"{field}__in": request.query_params[param].split(",")})
-        if request.query_params.get("bbox"):
-            meetings = meetings.filter(village__geom__intersects=bbox_polygon(request.query_params["bbox"]))
-        page, size = page_numbers(request)
-        count = meetings.count()
-        rows = meetings.order_by("-held_on", "-id")[(page - 1) * size: page * size]
-        features = [json.dumps(meeting_feature(m)) for m in rows]
-        return feature_collection_response(request, count=count, features=features, page=page, size=size)
+        return page_response(request, layers.meetings)
 
     @extend_schema(request=VillageMeetingInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):

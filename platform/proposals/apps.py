@@ -19,3 +19,4 @@ class ProposalsConfig(AppConfig):
         register_district_counter(district_counts)
         register_workflow_models(Proposal, VillageMeeting)
         registry.register(layers.proposals)
+        registry.register(layers.meetings)

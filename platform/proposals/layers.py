@@ -6,9 +6,10 @@ Registered in ProposalsConfig.ready() into `geo.layers.registry` as "proposals".
 from django.db.models import F
 
 from accounts import access
+from files.storage import file_url_sql
 from geo.layers import Filter, Layer
 from geo.text import fold
-from proposals.models import Proposal
+from proposals.models import Proposal, VillageMeeting
 
 
 def _search(rows, text):
@@ -48,8 +49,8 @@ class ProposalLayer(Layer):
         "village": Filter("village__code", description="village code(s)"),
         "sector": Filter("sector"), "status": Filter("status"), "source": Filter("source_kind"),
         "plan_year": Filter("plan_year", "integer"),
-        "late": Filter(apply=_late, type="boolean", description="1: only proposals submitted after the deadline"),
-        "q": Filter(apply=_search, description="words of the title or place, with or without diacritics"),
+        "late": Filter(apply=_late, split=False, description="1: only proposals submitted after the deadline"),
+        "q": Filter(apply=_search, split=False, description="words of the title or place, with or without diacritics"),
     }
 
     def rows(self, user, district):
@@ -65,5 +66,33 @@ class PublishedProposalLayer(ProposalLayer):
         return Proposal.objects.filter(is_published=True)
 
 
+class VillageMeetingLayer(Layer):
+    """Village meetings (Đ4 step 1), placed at a point on their village; rows `accounts.access.meeting_scope`."""
+
+    id = "village-meetings"
+    title = "Họp thôn"
+    description = "Village meetings that gathered the proposals (Decision 07/2015 Đ4 step 1), at a point of their village, EPSG:4326."
+    table = ("proposals_villagemeeting t JOIN public.geo_administrativeunit c ON c.id = t.commune_id "
+             "JOIN public.geo_administrativeunit v ON v.id = t.village_id")
+    geometry_sql = "ST_PointOnSurface(v.geom)"
+    geometry_type = "Point"
+    bbox_lookup = "village__geom__intersects"
+    order = ("-held_on", "-id")
+    datetime_field = "held_on"
+    properties = {
+        "id": ("integer", "t.id"), "commune": ("string", "c.code"), "village": ("string", "v.code"), "village_name": ("string", "v.name"),
+        "plan_year": ("integer", "t.plan_year"), "held_on": ("string", "to_char(t.held_on, 'DD/MM/YYYY')"), "place": ("string", "t.place"),
+        "chair": ("string", "t.chair"), "participants": ("integer", "t.participants"), "women": ("integer", "t.women"),
+        "poor_households": ("integer", "t.poor_households"), "minutes": ("string", file_url_sql("t.minutes")),
+    }
+    filters = {"commune": Filter("commune__code", description="GSO code(s)"), "village": Filter("village__code", description="village code(s)")}
+
+    def rows(self, user, district):
+        if not user.is_authenticated:
+            return None
+        return access.meeting_scope(user, VillageMeeting.objects.all())
+
+
 proposals = ProposalLayer()
+meetings = VillageMeetingLayer()
 published_proposals = PublishedProposalLayer()
