@@ -10,6 +10,7 @@ from files import urls as file_urls
 from frontend import inbox_views
 from frontend import views as pages
 from geo import apis as geo_apis
+from geo import ogc
 from guidance import urls as guidance_urls
 from province import apis as province_apis
 from province import views as province_views
@@ -50,6 +51,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     # The province library's files (guidance.Document), by the same access-checked views as a district's.
     *file_urls.urlpatterns,
+    *ogc.urlpatterns,
 ]
 
 # An unreachable database is a 503 with Retry-After, not a 500 (accounts.errors.server_error).

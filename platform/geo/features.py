@@ -1,12 +1,10 @@
-"""GeoJSON that PostgreSQL writes: grid clusters for low zoom, and paginated FeatureCollections assembled from its text.
+"""GeoJSON that PostgreSQL writes: grid clusters for low zoom (pages of features: the layer kit, geo.layers).
 
 Shared by the layers that may hold thousands of points (proposals of a district, every investment
 project of the province): below a zoom threshold the map gets one point per grid cell with the count
 and summed amounts, never thousands of loose markers; above it, the points of the bbox, a page at a time.
 """
-import json
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -49,33 +47,3 @@ def grid_clusters_sql(points_sql, *, sums=(), cell_placeholder="%s"):
         GROUP BY cell
         ORDER BY count(*) DESC, min(ST_X(geom)), min(ST_Y(geom))
     """
-
-
-def page_numbers(request, *, default=500, ceiling=5000):
-    """`page` and `page_size` of a spatial list, or a 400 naming `page`."""
-    try:
-        page = int(request.query_params.get("page", 1))
-        size = int(request.query_params.get("page_size", default))
-    except ValueError:
-        raise ValidationError({"page": [_("page and page_size must be whole numbers.")]})
-    if page < 1 or not 1 <= size <= ceiling:
-        raise ValidationError({"page": [_("page must be 1 or more and page_size between 1 and %(max)s.") % {"max": ceiling}]})
-    return page, size
-
-
-def feature_collection_response(request, *, count, features, page, size, extra=None):
-    """A paginated GeoJSON FeatureCollection assembled from features PostgreSQL already wrote (JSON text or a list of texts)."""
-    def link(number):
-        params = request.GET.copy()
-        params["page"] = number
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-    head = {
-        "type": "FeatureCollection",
-        **(extra or {}),
-        "count": count,
-        "next": link(page + 1) if page * size < count else None,
-        "previous": link(page - 1) if page > 1 else None,
-    }
-    body = json.dumps(head)[:-1] + ', "features": [' + (features if isinstance(features, str) else ",".join(features)) + "]}"
-    return HttpResponse(body, content_type="application/geo+json")

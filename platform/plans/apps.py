@@ -7,10 +7,11 @@ class PlansConfig(AppConfig):
     verbose_name = _("Commune plans")
 
     def ready(self):
-        """Register the upload kinds, the district summary's counter (tenants.counters), the models accounts.access fetches and the inbox sources (core.inbox)."""
+        """Register the upload kinds, the district summary's counter (tenants.counters), the map layers (geo.layers), the models accounts.access fetches and the inbox sources (core.inbox)."""
         from accounts.access import register_workflow_models
         from core.inbox import register_source
-        from plans import inbox
+        from geo.layers import registry
+        from plans import inbox, layers
         from plans.file_kinds import register_kinds
         from plans.models import CommunePlan, DistrictFeedback, Orientation, PlanCycle, PlanItem, PublicComment, SocioEconomicTarget
         from plans.selectors import district_counts
@@ -21,3 +22,5 @@ class PlansConfig(AppConfig):
         register_workflow_models(CommunePlan, DistrictFeedback, Orientation, PlanCycle, PlanItem, PublicComment, SocioEconomicTarget)
         for name in ("steps_due", "comments_to_answer", "feedback_to_answer", "approvals_pending"):
             register_source(f"plans.{name}", getattr(inbox, name))
+        registry.register(layers.plan_works)
+        registry.register(layers.public_plan_works)

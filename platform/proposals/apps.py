@@ -6,10 +6,11 @@ class ProposalsConfig(AppConfig):
     verbose_name = "Đề xuất"
 
     def ready(self):
-        """Register the upload kinds, the district summary's counter (tenants.counters), the models accounts.access fetches and the inbox source (core.inbox)."""
+        """Register the upload kinds, the district summary's counter (tenants.counters), its map layers (geo.layers), the models accounts.access fetches and the inbox source (core.inbox)."""
         from accounts.access import register_workflow_models
         from core.inbox import register_source
-        from proposals import inbox
+        from geo.layers import registry
+        from proposals import inbox, layers
         from proposals.file_kinds import register_kinds
         from proposals.models import Proposal, VillageMeeting
         from proposals.selectors import district_counts
@@ -19,3 +20,5 @@ class ProposalsConfig(AppConfig):
         register_district_counter(district_counts)
         register_workflow_models(Proposal, VillageMeeting)
         register_source("proposals.to_decide", inbox.proposals_to_decide)
+        registry.register(layers.proposals)
+        registry.register(layers.meetings)

@@ -27,8 +27,9 @@ def district_routes(patterns=urls_district.urlpatterns, prefix=""):
 
 
 def is_public_route(route):
-    """The public surface bypasses the gate by design (accounts.middleware.is_public_path); tested on its own."""
-    return route.startswith("api/public/") or route.startswith("public/")
+    """The public surface bypasses the gate by design (accounts.middleware.is_public_path); tested on its own. The OGC
+    API (ogc/…) lets anonymous callers read published layers, and is tested in tests/geo/test_ogc.py."""
+    return route.startswith("api/public/") or route.startswith("public/") or route.lstrip("^").startswith("ogc")
 
 
 ALL_ROUTES = sorted(set(district_routes()))

@@ -49,7 +49,8 @@ def district_routes(patterns=urls_district.urlpatterns, prefix=""):
 
 
 # The public routes bypass the district gate (read-only, published objects only); a regex route starts with "^".
-ROUTES = sorted(r for r in set(district_routes()) if not r.lstrip("^").startswith(("api/public/", "public/")))
+# The OGC API (ogc/…) lets anonymous callers read the published layers and is tested on its own (tests/geo/test_ogc.py).
+ROUTES = sorted(r for r in set(district_routes()) if not r.lstrip("^").startswith(("api/public/", "public/", "ogc")))
 
 # The kind of object a route's first path parameter names, by the route's beginning (first match wins).
 KINDS = [

@@ -1,13 +1,14 @@
 """A plan as files: the Word (or PDF) documents, the Excel tables, the works as GeoJSON."""
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
 from geo.documents import document_output, document_response
+from geo.layers import MEDIA_TYPE, collection_text
 from geo.openapi import geojson_file
-from plans import exports, selectors
+from plans import exports, layers, selectors
 from plans.apis.common import XLSX, binary
-from plans.models import DistrictFeedback
+from plans.models import DistrictFeedback, PlanItem
 
 
 def _export_name(plan, ext):
@@ -26,9 +27,11 @@ def _tables(plan):
     return response
 
 
-def _works(plan):
-    response = JsonResponse(exports.works_geojson(plan=plan, items=list(selectors.plan_items(plan=plan))), content_type="application/geo+json",
-                            json_dumps_params={"ensure_ascii": False})
+def _works(plan, layer=layers.plan_works):
+    """The plan's located works as one GeoJSON file, built by the layer kit (`layer`: the private or public plan-works layer)."""
+    features, _count, _returned = layer.page(PlanItem.objects.filter(plan=plan, geom__isnull=False), limit=None, offset=0)
+    name = f"{plan.cycle.commune.name} {plan.cycle.plan_year} v{plan.number}"
+    response = HttpResponse(collection_text(features, name=name), content_type=MEDIA_TYPE)
     response["Content-Disposition"] = f'inline; filename="{_export_name(plan, "geojson")}"'
     return response
 

@@ -10,7 +10,7 @@ from accounts.limits import RateLimited, counted
 from accounts.network import client_address
 from geo.documents import document_output
 from geo.openapi import geojson_file
-from plans import selectors, services
+from plans import layers, selectors, services
 from plans.apis.common import PUBLIC_PLAN_OUTPUT, _text, _valid, plan_data
 from plans.apis.consultation import PUBLIC_COMMENT_OUTPUT, CommentInput, PublicCommentInput, _comment_data, _comment_item
 from plans.apis.exports import AnyAccept, _document, _works
@@ -55,7 +55,7 @@ class PublicPlanWorksApi(PublicApi):
     content_negotiation_class = AnyAccept
 
     def get(self, request, pk):
-        return _works(selectors.public_plan_get(pk=pk))
+        return _works(selectors.public_plan_get(pk=pk), layers.public_plan_works)
 
 
 class PublicPlanDocumentApi(PublicApi):

@@ -1,7 +1,7 @@
 """Plan versions (Đ5.3–Đ5.5): the draft, items (GeoJSON), targets, new versions, amendments, comparison."""
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,12 +9,11 @@ from rest_framework.views import APIView
 from accounts import access
 from core.models import Sector
 from core.openapi import FieldErrors
-from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
+from geo.layers import MEDIA_TYPE, page_response
 from geo.numbers import DateInputField, DecimalInputField, VndField
 from geo.openapi import FEATURE, FEATURE_COLLECTION
-from geo.pagination import FeaturePagination
-from plans import selectors, services
+from plans import layers, selectors, services
 from plans.apis.common import PLAN_OUTPUT, PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data, text_body
 from plans.models import (
     PlanItem,
@@ -102,12 +101,11 @@ class PlanItemListApi(APIView):
     query_parameters = [OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat (EPSG:4326)"),
                         OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)]
 
+    @extend_schema(responses={(200, MEDIA_TYPE): layers.plan_works.openapi_schema()})
     def get(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        items = filter_bbox(selectors.plan_items(plan=plan), request)
-        paginator = FeaturePagination()
-        page = paginator.paginate_queryset(items, request, view=self)
-        return paginator.get_paginated_response(PlanItemFeatureSerializer(page, many=True).data)
+        items = layers.plan_works.filter_rows(PlanItem.objects.filter(plan=plan), bbox=request.GET.get("bbox") or None)
+        return page_response(request, layers.plan_works, rows=items)
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
