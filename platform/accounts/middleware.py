@@ -21,7 +21,8 @@ class DistrictAccessMiddleware:
         district = getattr(request, "tenant", None)
         if district is None or district.schema_name == "public" or is_public_path(request.path, district.slug):
             return self.get_response(request)
-        is_api = f"/{district.slug}/api/" in request.path
+        # GIS clients (vector tiles) send tokens like API clients do.
+        is_api = any(f"/{district.slug}/{prefix}/" in request.path for prefix in ("api", "tiles"))
         # An API token opens the API only. Pages are for a browser's session: their views read
         # `request.user`, so a token-only request to a page is anonymous here and goes to the login page.
         user = user_from_request(request) if is_api else request.user

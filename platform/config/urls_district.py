@@ -27,6 +27,7 @@ urlpatterns = [
     path("plans/", include("plans.page_urls")),
     path("public/plans/", include("plans.public_page_urls")),
     path("api/", include(api_patterns)),
+    path("tiles/", include("geo.tile_urls")),
     *investment_urls.page_patterns,
     *monitoring_urls.page_patterns,
     *file_urls.urlpatterns,

@@ -41,6 +41,7 @@ urlpatterns = [
     # The split view serves its start-up script as a file, so the page runs under the same CSP as every other.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_patterns)),
+    path("tiles/", include("geo.tile_urls")),
 ]
 
 # An unreachable database is a 503 with Retry-After, not a 500 (accounts.errors.server_error).

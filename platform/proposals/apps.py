@@ -6,13 +6,15 @@ class ProposalsConfig(AppConfig):
     verbose_name = "Đề xuất"
 
     def ready(self):
-        """Register the upload kinds, the district summary's counter (tenants.counters) and the models accounts.access fetches."""
+        """Register the upload kinds, the district summary's counter (tenants.counters) the models accounts.access fetches and the proposals' tile layer (geo.tiles)."""
         from accounts.access import register_workflow_models
         from proposals.file_kinds import register_kinds
         from proposals.models import Proposal, VillageMeeting
         from proposals.selectors import district_counts
+        from proposals.tiles import register_tile_layers
         from tenants.counters import register_district_counter
 
         register_kinds()
         register_district_counter(district_counts)
         register_workflow_models(Proposal, VillageMeeting)
+        register_tile_layers()

@@ -1,0 +1,92 @@
+"""Mapbox Vector Tiles written by PostGIS, and the TileJSON documents that list them.
+
+A tile layer is any SQL selecting a `geom` column (EPSG:4326) and property columns; `mvt_sql` wraps
+it so that PostGIS keeps the rows meeting the tile (web-mercator z/x/y, `ST_TileEnvelope`, with the
+buffer as margin), clips and quantises their geometry to the tile's 4096 × 4096 grid
+(`ST_AsMVTGeom`) and encodes the tile (`ST_AsMVT`) in the same statement. Layers register
+themselves (`register`) from their app's `ready()`, so `GET /tiles/` lists them without this module
+knowing the apps above it.
+"""
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+
+EXTENT = 4096   # tile grid units (the MVT default)
+BUFFER = 64     # grid units drawn beyond the tile's edge, so that lines and fills join across tiles
+MAX_ZOOM = 22
+MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
+
+
+def parse_tile(z, x, y) -> tuple[int, int, int]:
+    """(z, x, y) of a tile address (XYZ scheme, y down from the north): z 0–22, x and y 0…2^z−1; else a 400 naming `tile`."""
+    try:
+        z, x, y = int(z), int(x), int(y)
+    except (TypeError, ValueError):
+        z = -1
+    if not 0 <= z <= MAX_ZOOM or not 0 <= x < 2 ** z or not 0 <= y < 2 ** z:
+        raise ValidationError({"tile": [_("No such tile: z must be 0 to 22 and x, y between 0 and 2^z − 1.")]})
+    return z, x, y
+
+
+def mvt_sql(rows_sql: str, *, name: str, columns: list[str], tile: tuple[str, str, str] = ("%s", "%s", "%s")) -> str:
+    """SQL returning one bytea, the Mapbox vector tile of the rows of `rows_sql` meeting tile z/x/y.
+
+    `rows_sql` selects `geom` (EPSG:4326) and the `columns` (the tile's properties, names from code,
+    never input); the statement takes z, x, y at the placeholders `tile` (positional by default:
+    then the parameters are z, x, y followed by those of `rows_sql`). The layer inside the tile is
+    `name`. Geometries are transformed to EPSG:3857, clipped with a BUFFER margin and simplified
+    to the grid by `ST_AsMVTGeom`; an empty tile is an empty bytea.
+    """
+    z, x, y = tile
+    props = ", ".join(f"r.{column}" for column in columns)
+    return f"""
+        WITH bounds AS (SELECT ST_TileEnvelope({z}, {x}, {y}) AS box,
+                               ST_Transform(ST_TileEnvelope({z}, {x}, {y}, margin => {BUFFER / EXTENT}), 4326) AS search)
+        SELECT coalesce((SELECT ST_AsMVT(t, '{name}', {EXTENT}, 'geom') FROM (
+            SELECT {props}, ST_AsMVTGeom(ST_Transform(r.geom, 3857), bounds.box, {EXTENT}, {BUFFER}, true) AS geom
+            FROM ({rows_sql}) r, bounds
+            WHERE r.geom && bounds.search
+        ) t WHERE t.geom IS NOT NULL), ''::bytea)
+    """
+
+
+@dataclass(frozen=True)
+class TileLayer:
+    """A tile layer: `name` (URL segment and MVT layer name), `title`, `description`, its `fields`
+    ({property: "String"|"Number"|"Boolean"}, as TileJSON's vector_layers say), zoom range, `bounds`
+    (west, south, east, north degrees), whether it lives under a district (`/d/<slug>/tiles/…`) or the
+    province (`/tiles/…`), `visible(user, district)`: may this user read it (the layer's own rule), and
+    `tile(request, z, x, y)`: the tile's bytes, the request's filters validated (400 naming the field)."""
+
+    name: str
+    title: str
+    description: str
+    fields: dict
+    visible: object
+    tile: object
+    district_level: bool = False
+    minzoom: int = 0
+    maxzoom: int = 16
+    bounds: tuple = (102.1, 8.4, 109.5, 23.4)  # Vietnam
+    filters: tuple = field(default_factory=tuple)
+
+
+REGISTRY: dict[str, TileLayer] = {}
+
+
+def register(layer: TileLayer) -> TileLayer:
+    """Add a tile layer (from an app's ready()); a second registration under one name replaces the first."""
+    REGISTRY[layer.name] = layer
+    return layer
+
+
+def tilejson(layer: TileLayer, *, tiles_url: str, query: str = "") -> dict:
+    """The TileJSON 3.0.0 document of `layer`, its tiles at `tiles_url` (absolute, ending in `{z}/{x}/{y}.pbf`)."""
+    return {
+        "tilejson": "3.0.0", "name": layer.title, "description": layer.description, "scheme": "xyz",
+        "tiles": [tiles_url + (f"?{query}" if query else "")], "minzoom": layer.minzoom, "maxzoom": layer.maxzoom,
+        "bounds": list(layer.bounds), "filters": list(layer.filters),
+        "vector_layers": [{"id": layer.name, "description": layer.description, "minzoom": layer.minzoom,
+                           "maxzoom": layer.maxzoom, "fields": layer.fields}],
+    }
