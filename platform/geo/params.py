@@ -86,8 +86,8 @@ def check_one(name: str, value: str) -> None:
 
 
 def refusal_response(request, refused: ParameterRefused) -> HttpResponse:
-    """The 400: `{"<parameter>": ["<reason>"]}` as JSON for API routes, the same reason as text for pages."""
-    if "/api/" in request.path or request.path.endswith((".geojson", ".xlsx", ".docx")):
+    """The 400: `{"<parameter>": ["<reason>"]}` as JSON for API, tile and download routes, the same reason as text for pages."""
+    if "/api/" in request.path or "/tiles/" in request.path or request.path.endswith((".geojson", ".xlsx", ".docx", ".gpkg", ".zip", ".kml", ".csv", ".pbf")):
         return HttpResponse(json.dumps({refused.name: [refused.message]}, ensure_ascii=False), status=400,
                             content_type="application/json")
     return HttpResponse(f"{refused.name}: {refused.message}", status=400, content_type="text/plain; charset=utf-8")

@@ -33,22 +33,32 @@ def mvt_sql(rows_sql: str, *, name: str, columns: list[str], tile: tuple[str, st
     """SQL returning one bytea, the Mapbox vector tile of the rows of `rows_sql` meeting tile z/x/y.
 
     `rows_sql` selects `geom` (EPSG:4326) and the `columns` (the tile's properties, names from code,
-    never input); the statement takes z, x, y at the placeholders `tile` (positional by default:
+    never input; "name::type" casts, e.g. numeric sums to bigint, which MVT would otherwise carry as text); the statement takes z, x, y at the placeholders `tile` (positional by default:
     then the parameters are z, x, y followed by those of `rows_sql`). The layer inside the tile is
     `name`. Geometries are transformed to EPSG:3857, clipped with a BUFFER margin and simplified
     to the grid by `ST_AsMVTGeom`; an empty tile is an empty bytea.
     """
     z, x, y = tile
-    props = ", ".join(f"r.{column}" for column in columns)
+    props = ", ".join(_column(column) for column in columns)
     return f"""
-        WITH bounds AS (SELECT ST_TileEnvelope({z}, {x}, {y}) AS box,
-                               ST_Transform(ST_TileEnvelope({z}, {x}, {y}, margin => {BUFFER / EXTENT}), 4326) AS search)
+        WITH tile AS (SELECT ST_TileEnvelope({z}, {x}, {y}) AS box),
+        bounds AS (SELECT box, ST_Transform(ST_Expand(box, (ST_XMax(box) - ST_XMin(box)) * {BUFFER / EXTENT}), 4326) AS search FROM tile)
         SELECT coalesce((SELECT ST_AsMVT(t, '{name}', {EXTENT}, 'geom') FROM (
             SELECT {props}, ST_AsMVTGeom(ST_Transform(r.geom, 3857), bounds.box, {EXTENT}, {BUFFER}, true) AS geom
             FROM ({rows_sql}) r, bounds
             WHERE r.geom && bounds.search
         ) t WHERE t.geom IS NOT NULL), ''::bytea)
     """
+
+
+def _column(column):
+    name, _, cast = column.partition("::")
+    return f"r.{name}::{cast} AS {name}" if cast else f"r.{name}"
+
+
+def column_names(columns):
+    """The property names of `mvt_sql` columns (without their casts)."""
+    return [column.partition("::")[0] for column in columns]
 
 
 @dataclass(frozen=True)

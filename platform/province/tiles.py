@@ -9,13 +9,14 @@ from django.db import connection
 from django.utils.translation import gettext_lazy
 
 from accounts.access import can_compare_province
-from geo.tiles import TileLayer, mvt_sql, register
+from geo.tiles import TileLayer, column_names, mvt_sql, register
 from province import projects_selectors, selectors
 from province.apis import DistributionInput, _params
 from province.projects_apis import ProjectMapInput
 
-DISTRIBUTION_COLUMNS = ["code", "name", "district", "total_investment", "planned", "allocated", "disbursed", "project_count",
-                        "progress", "population", "per_resident", "per_km2", "value", "class"]
+DISTRIBUTION_COLUMNS = ["code", "name", "district", "total_investment::bigint", "planned::bigint", "allocated::bigint", "disbursed::bigint",
+                        "project_count::int", "progress::float8", "population::bigint", "per_resident::bigint", "per_km2::bigint",
+                        "value::float8", "class::int"]
 
 # The distribution statement's units, figures and classes (computed over every unit of the level, as in
 # the GeoJSON layer), up to its `shown` rows; the tile is cut from these instead of the FeatureCollection.
@@ -31,7 +32,7 @@ _DISTRIBUTION_TILE = mvt_sql(
 )
 
 PROJECT_COLUMNS = ["project_id", "code", "name", "district_code", "commune_code", "sector", "status", "start_year", "end_year",
-                   "total_investment", "planned", "allocated", "disbursed", "physical_progress"]
+                   "total_investment::bigint", "planned::bigint", "allocated::bigint", "disbursed::bigint", "physical_progress::float8"]
 _PROJECTS_TILE = mvt_sql(projects_selectors._POINTS_SQL, name="projects", columns=PROJECT_COLUMNS, tile=("%(z)s", "%(x)s", "%(y)s"))
 
 
@@ -84,7 +85,7 @@ def register_tile_layers():
     register(TileLayer(
         name="communes", title=gettext_lazy("Public investment by commune"),
         description=gettext_lazy("Investment distribution of every commune (level=district: every district), with its colour class"),
-        fields={column: "String" if column in ("code", "name", "district") else "Number" for column in DISTRIBUTION_COLUMNS},
+        fields={column: "String" if column in ("code", "name", "district") else "Number" for column in column_names(DISTRIBUTION_COLUMNS)},
         visible=_province_staff, tile=distribution_from_request, maxzoom=14,
         filters=("year", "sector", "source", "measure", "level", "province"),
     ))
@@ -92,7 +93,7 @@ def register_tile_layers():
         name="projects", title=gettext_lazy("Investment projects"),
         description=gettext_lazy("Every district's public-investment projects, one point each"),
         fields={column: "String" if column in ("code", "name", "district_code", "commune_code", "sector", "status") else "Number"
-                for column in PROJECT_COLUMNS},
+                for column in column_names(PROJECT_COLUMNS)},
         visible=_province_staff, tile=projects_from_request, maxzoom=16,
         filters=("year", "sector", "source", "status"),
     ))
