@@ -52,6 +52,36 @@ def seed(total):
     return user, district
 
 
+# The hand-written SQL the layer kit (geo.layers) is measured against: the proposals layer as it was before the kit.
+FEATURE_SQL = """
+SELECT max(f.total), coalesce(string_agg(f.feature, ',' ORDER BY f.n), '') FROM (
+SELECT page.total, row_number() OVER () AS n, json_build_object(
+    'type', 'Feature', 'id', p.id,
+    'geometry', ST_AsGeoJSON(p.geom, 6)::json,
+    'properties', json_build_object(
+        'id', p.id, 'commune', c.code, 'commune_name', c.name, 'village', v.code, 'village_name', v.name,
+        'title', p.title, 'sector', p.sector, 'estimated_cost', p.estimated_cost,
+        'internal_resources', p.residents_cash + p.residents_labour_value,
+        'status', p.status, 'source_kind', p.source_kind, 'source_name', p.source_name,
+        'priority', p.priority, 'commune_rank', p.commune_rank, 'is_late', p.is_late,
+        'is_published', p.is_published, 'merged_into', p.merged_into_id, 'plan_year', p.plan_year,
+        'decision_reason', p.decision_reason
+    )
+)::text AS feature
+FROM (
+    SELECT q.id, count(*) OVER () AS total, q.commune_rank, q.created_at
+    FROM ({ids}) q
+    ORDER BY q.commune_rank NULLS LAST, q.created_at DESC, q.id DESC
+    LIMIT %s OFFSET %s
+) page
+JOIN proposals_proposal p ON p.id = page.id
+JOIN public.geo_administrativeunit c ON c.id = p.commune_id
+LEFT JOIN public.geo_administrativeunit v ON v.id = p.village_id
+ORDER BY page.commune_rank NULLS LAST, page.created_at DESC, page.id DESC
+) f
+"""
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--proposals", type=int, default=50_000)
@@ -65,7 +95,6 @@ def main():
 
     from geo.models import AdministrativeUnit
     from proposals.models import Proposal
-    from proposals.selectors import FEATURE_SQL
 
     user, district = seed(args.proposals)
     client = Client(HTTP_HOST="localhost")

@@ -13,6 +13,7 @@ Three kinds of answer, as Zulip's `access_*` functions give them:
   out of scope look the same), 403 when the user may see it but not do this. `accounts.errors` turns it into the
   API's answer, `accounts.middleware` into a page's.
 """
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -75,6 +76,25 @@ def user_from_request(request):
         if token_user is not None:
             return token_user
     return user or AnonymousUser()
+
+
+def takes_token(path, district_slug=None):
+    """Whether a path accepts an `Authorization: Token …` header: a district's API (/d/<slug>/api/…) and the OGC API
+    Features services (/ogc/… for the province, /d/<slug>/ogc/… for a district) and the vector tiles (/tiles/…,
+    /d/<slug>/tiles/…), so GIS clients such as QGIS and GDAL connect with a token. Pages are for a browser's session and never take a token."""
+    if district_slug is None:
+        return path == "/ogc" or path.startswith(("/ogc/", "/tiles/"))
+    base = f"/{settings.TENANT_SUBFOLDER_PREFIX}/{district_slug}/"
+    return path.startswith((base + "api/", base + "ogc/", base + "tiles/")) or path == base + "ogc"
+
+
+def is_ogc_path(path, district_slug=None):
+    """The OGC API Features service of the province (district_slug None) or of a district: anonymous callers may
+    enter it (its layers then give them only what is published)."""
+    if district_slug is None:
+        return path == "/ogc" or path.startswith("/ogc/")
+    base = f"/{settings.TENANT_SUBFOLDER_PREFIX}/{district_slug}/ogc"
+    return path == base or path.startswith(base + "/")
 
 
 def is_province_wide(user):

@@ -4,7 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
-from accounts.access import AccessDenied, can_enter_district, user_from_request
+from accounts.access import AccessDenied, can_enter_district, is_ogc_path, takes_token, user_from_request
 
 
 def is_public_path(path, district_slug):
@@ -19,13 +19,24 @@ class DistrictAccessMiddleware:
 
     def __call__(self, request):
         district = getattr(request, "tenant", None)
-        if district is None or district.schema_name == "public" or is_public_path(request.path, district.slug):
+        in_district = district is not None and district.schema_name != "public"
+        slug = district.slug if in_district else None
+        if takes_token(request.path, slug) and is_ogc_path(request.path, slug):
+            # The OGC API reads `request.user`: a GIS client's token stands for a session there. A token
+            # that is present but invalid is refused rather than silently read as anonymous.
+            user = user_from_request(request)
+            if not user.is_authenticated and request.META.get("HTTP_AUTHORIZATION"):
+                return JsonResponse({"code": "Unauthorized", "detail": _("Invalid token.")}, status=401)
+            request.user = user
+        if not in_district or is_public_path(request.path, district.slug):
             return self.get_response(request)
-        # GIS clients (vector tiles) send tokens like API clients do.
-        is_api = any(f"/{district.slug}/{prefix}/" in request.path for prefix in ("api", "tiles"))
-        # An API token opens the API only. Pages are for a browser's session: their views read
+        is_ogc = is_ogc_path(request.path, slug)
+        is_api = takes_token(request.path, slug)
+        # An API token opens the API, the OGC service and the tiles only. Pages are for a browser's session: their views read
         # `request.user`, so a token-only request to a page is anonymous here and goes to the login page.
-        user = user_from_request(request) if is_api else request.user
+        user = user_from_request(request) if takes_token(request.path, slug) else request.user
+        if is_ogc and not user.is_authenticated:
+            return self.get_response(request)  # anonymous: the layers give published rows only
         if not user.is_authenticated:
             if is_api:
                 return JsonResponse({"detail": _("Authentication credentials were not provided.")}, status=401)

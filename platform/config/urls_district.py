@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from files import urls as file_urls
 from frontend import views as pages
+from geo import ogc
 from investment import urls as investment_urls
 from monitoring import urls as monitoring_urls
 from plans import urls as plans_urls
@@ -31,6 +32,7 @@ urlpatterns = [
     *investment_urls.page_patterns,
     *monitoring_urls.page_patterns,
     *file_urls.urlpatterns,
+    *ogc.urlpatterns,
 ]
 
 # An unreachable database is a 503 with Retry-After, not a 500 (accounts.errors.server_error).

@@ -8,6 +8,7 @@ from accounts import apis as account_apis
 from accounts import views as account_views
 from frontend import views as pages
 from geo import apis as geo_apis
+from geo import ogc
 from province import apis as province_apis
 from province import views as province_views
 
@@ -42,6 +43,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_patterns)),
     path("tiles/", include("geo.tile_urls")),
+    *ogc.urlpatterns,
 ]
 
 # An unreachable database is a 503 with Retry-After, not a 500 (accounts.errors.server_error).

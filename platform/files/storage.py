@@ -81,6 +81,16 @@ def file_url(name, *, public=False):
     return f"/{settings.TENANT_SUBFOLDER_PREFIX}/{slug}/{prefix}/{match['kind']}/{match['file']}"
 
 
+def file_url_sql(column, *, public=False):
+    """SQL giving `file_url(<column>)` inside PostgreSQL (for the layers built as GeoJSON there): the download route
+    `/d/<slug>/files/<kind>/<file>` (or `/public/files/…`) of a stored name, NULL for a name not in the layout."""
+    prefix = "public/files" if public else "files"
+    pattern = f"^[a-z0-9_]+/{KIND_PATTERN}/{NAME_PATTERN}$"
+    return (f"CASE WHEN {column} ~ '{pattern}' THEN '/{settings.TENANT_SUBFOLDER_PREFIX}/' || "
+            f"(SELECT d.slug FROM public.{District._meta.db_table} d WHERE d.schema_name = split_part({column}, '/', 1)) "
+            f"|| '/{prefix}/' || substring({column} from '^[^/]+/(.*)$') END")
+
+
 def public_file_url(field_file):
     """The public route of a file field's file, or None when the field is empty."""
     return file_url(field_file.name, public=True) if field_file else None

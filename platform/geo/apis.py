@@ -2,61 +2,51 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
 from geo.guard import GEOMETRY_TYPES, check_inside
+from geo.layers import MAX_LIMIT, MEDIA_TYPE, page_response, registry
 from geo.models import AdministrativeUnit
-from geo.pagination import FeaturePagination
-from geo.selectors import unit_list
-from geo.serializers import AdministrativeUnitFeatureSerializer
 
 BBOX_PARAMETER = OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat (EPSG:4326)")
 
 
-class DistrictListApi(generics.ListAPIView):
-    """The province's districts (GeoJSON). Public reference data."""
+PAGE_PARAMETERS = [OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {MAX_LIMIT}")]
+
+
+class DistrictListApi(APIView):
+    """The province's districts (GeoJSON, through the layer kit's "districts" layer). Public reference data."""
 
     permission_classes = [AllowAny]
-    serializer_class = AdministrativeUnitFeatureSerializer
-    pagination_class = FeaturePagination
 
-    @extend_schema(parameters=[BBOX_PARAMETER])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return filter_bbox(unit_list(level=AdministrativeUnit.Level.DISTRICT), self.request)
+    @extend_schema(parameters=[BBOX_PARAMETER, *PAGE_PARAMETERS], responses={(200, MEDIA_TYPE): registry.get("districts").openapi_schema()})
+    def get(self, request):
+        return page_response(request, registry.get("districts"), district=None)
 
 
-class AdministrativeUnitListApi(generics.ListAPIView):
-    """Administrative units of a level and parent (GeoJSON). Public reference data."""
+class AdministrativeUnitListApi(APIView):
+    """Administrative units of a level and parent (GeoJSON, through the layer kit). Public reference data."""
 
     permission_classes = [AllowAny]
-    serializer_class = AdministrativeUnitFeatureSerializer
-    pagination_class = FeaturePagination
 
     @extend_schema(
         parameters=[
             OpenApiParameter("level", OpenApiTypes.STR, enum=AdministrativeUnit.Level.values),
             OpenApiParameter("parent", OpenApiTypes.STR, description="GSO code of the parent unit"),
-            BBOX_PARAMETER,
-        ]
+            BBOX_PARAMETER, *PAGE_PARAMETERS,
+        ],
+        responses={(200, MEDIA_TYPE): registry.get("communes").openapi_schema()},
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        level = self.request.query_params.get("level")
+    def get(self, request):
+        level = request.query_params.get("level")
         if level and level not in AdministrativeUnit.Level.values:
             raise ValidationError({"level": [_("level must be one of: %(levels)s.") % {"levels": ", ".join(AdministrativeUnit.Level.values)}]})
-        units = unit_list(level=level, parent_code=self.request.query_params.get("parent"))
-        return filter_bbox(units, self.request)
+        return page_response(request, registry.get("communes").with_level(level or None), district=None)
 
 
 class GeometryCheckInput(serializers.Serializer):

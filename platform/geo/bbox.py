@@ -27,11 +27,3 @@ def bbox_polygon(text):
     polygon = Polygon.from_bbox(parse_bbox(text))
     polygon.srid = 4326
     return polygon
-
-
-def filter_bbox(queryset, request, field="geom"):
-    """Keep the rows whose geometry meets the request's bbox, when it has one."""
-    text = request.query_params.get("bbox")
-    if not text:
-        return queryset
-    return queryset.filter(**{f"{field}__intersects": bbox_polygon(text)})

@@ -4,7 +4,6 @@ Thin classes: input serializers check types, `accounts.access` decides who may a
 selectors read. Lists that feed the map come out of PostgreSQL as GeoJSON text.
 """
 import json
-from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -19,8 +18,9 @@ from accounts import access
 from core.models import CapitalSource, Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE, POINT
+from geo.layers import MAX_LIMIT, MEDIA_TYPE, collection_text, page_response
 from geo.numbers import DateInputField, VndField, WholeNumberField
-from investment import exports, selectors, services
+from investment import exports, layers, selectors, services
 from investment.models import (
     PlanKind,
     ProjectGroup,
@@ -28,10 +28,6 @@ from investment.models import (
     PublicInvestmentPlan,
     ReviewDecision,
 )
-
-DEFAULT_PAGE_SIZE = 500
-MAX_PAGE_SIZE = 5000
-
 
 # ---- helpers ----------------------------------------------------------------------------------
 
@@ -50,40 +46,6 @@ def feature_input(data):
     return data
 
 
-def page_window(request):
-    """(limit, offset, page) from `page` and `page_size`; bad values are a 400."""
-    def number(name, default, maximum):
-        text = request.query_params.get(name)
-        if text in (None, ""):
-            return default
-        try:
-            value = int(text)
-        except ValueError:
-            raise ValidationError({name: [_("%(name)s must be a whole number.") % {"name": name}]})
-        if value < 1:
-            raise ValidationError({name: [_("%(name)s must be at least 1.") % {"name": name}]})
-        return min(value, maximum) if maximum else value
-
-    size = number("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    page = number("page", 1, None)
-    return size, (page - 1) * size, page
-
-
-def feature_collection_response(request, count, features_text, size, page):
-    """A paginated FeatureCollection whose features are already GeoJSON text (never parsed again in Python)."""
-    def link(number):
-        params = request.query_params.copy()
-        params["page"] = str(number)
-        return request.build_absolute_uri(request.path) + "?" + urlencode(list(params.lists()), doseq=True)
-
-    next_url = link(page + 1) if page * size < count else None
-    previous_url = link(page - 1) if page > 1 else None
-    body = '{"type":"FeatureCollection","count":%d,"next":%s,"previous":%s,"features":%s}' % (
-        count, json.dumps(next_url), json.dumps(previous_url), features_text,
-    )
-    return HttpResponse(body, content_type="application/json")
-
-
 def require_manager(request):
     """Refuse (403) anyone but the district's Finance-Planning Office before the body is read (the service asks again)."""
     access.require_manage_investment(request.user, request.tenant)
@@ -98,7 +60,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("year", OpenApiTypes.INT, description="projects with an allocation in this year"),
     OpenApiParameter("plan", OpenApiTypes.INT, description="projects with an allocation in this plan"),
     OpenApiParameter("page", OpenApiTypes.INT),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description=f"up to {MAX_PAGE_SIZE}"),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description=f"up to {MAX_LIMIT}"),
 ]
 
 
@@ -258,13 +220,12 @@ class PlanExcelApi(APIView):
 class PlanGeoJSONApi(APIView):
     """The plan's projects as one GeoJSON file (every project with an allocation in the plan)."""
 
-    @extend_schema(responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
+    @extend_schema(responses={(200, MEDIA_TYPE): layers.projects.openapi_schema(envelope="plain")})
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         projects = selectors.project_queryset(user=request.user, district=request.tenant).filter(allocations__plan=plan)
-        count, features = selectors.project_layer(projects=projects, limit=None, offset=0)
-        body = '{"type":"FeatureCollection","name":%s,"count":%d,"features":%s}' % (json.dumps(plan.name), count, features)
-        response = HttpResponse(body, content_type="application/geo+json")
+        features, count, _returned = layers.projects.page(projects, limit=None, offset=0)
+        response = HttpResponse(collection_text(features, name=plan.name, count=count), content_type=MEDIA_TYPE)
         response["Content-Disposition"] = f'attachment; filename="ke-hoach-dau-tu-cong-{plan.start_year}-{plan.end_year}.geojson"'
         return response
 
@@ -399,12 +360,10 @@ class ProjectListApi(APIView):
     allocations lie in their plan's years, the geometry inside the district.
     """
 
-    @extend_schema(operation_id="investment_projects_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="investment_projects_list", parameters=LIST_PARAMETERS, responses={(200, MEDIA_TYPE): layers.projects.openapi_schema()})
     def get(self, request):
-        size, offset, page = page_window(request)
         projects = selectors.project_queryset(user=request.user, district=request.tenant, request=request)
-        count, features = selectors.project_layer(projects=projects, limit=size, offset=offset)
-        return feature_collection_response(request, count, features, size, page)
+        return page_response(request, layers.projects, rows=projects)
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -488,13 +447,11 @@ class ReviewListApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("project", OpenApiTypes.INT), OpenApiParameter("plan_item", OpenApiTypes.INT), OpenApiParameter("kind", OpenApiTypes.STR, enum=["decision", "note"]),
                     OpenApiParameter("commune", OpenApiTypes.STR), LIST_PARAMETERS[0]],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={(200, MEDIA_TYPE): layers.reviews.openapi_schema()},
     )
     def get(self, request):
-        size, offset, page = page_window(request)
         reviews = selectors.review_queryset(user=request.user, district=request.tenant, request=request)
-        count, features = selectors.review_layer(reviews=reviews, limit=size, offset=offset)
-        return feature_collection_response(request, count, features, size, page)
+        return page_response(request, layers.reviews, rows=reviews)
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -511,8 +468,9 @@ class ReviewListApi(APIView):
             district=request.tenant, actor=request.user, project=project, plan_item=plan_item, decision=data.validated_data["decision"],
             comment=data.validated_data["comment"], location=data.validated_data["geometry"],
         )
-        count, features = selectors.review_layer(reviews=selectors.review_queryset(user=request.user, district=request.tenant).filter(pk=review.pk), limit=1, offset=0)
-        return HttpResponse(json.dumps(json.loads(features)[0]), content_type="application/json", status=201)
+        feature, _matched, _returned = layers.reviews.page(
+            selectors.review_queryset(user=request.user, district=request.tenant).filter(pk=review.pk), limit=1, offset=0)
+        return HttpResponse(feature, content_type=MEDIA_TYPE, status=201)
 
 
 class ReviewAnswerApi(APIView):
@@ -539,13 +497,11 @@ class PlanItemListApi(APIView):
         operation_id="investment_plan_items_list",
         parameters=[OpenApiParameter("plan_year", OpenApiTypes.INT), LIST_PARAMETERS[2], LIST_PARAMETERS[4], LIST_PARAMETERS[0],
                     LIST_PARAMETERS[-2], LIST_PARAMETERS[-1]],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={(200, MEDIA_TYPE): layers.plan_items.openapi_schema()},
     )
     def get(self, request):
-        size, offset, page = page_window(request)
         items = selectors.draft_item_queryset(user=request.user, district=request.tenant, request=request)
-        count, features = selectors.plan_item_layer(items=items, limit=size, offset=offset)
-        return feature_collection_response(request, count, features, size, page)
+        return page_response(request, layers.plan_items, rows=items)
 
 
 def _visible_plan_item(request, pk):

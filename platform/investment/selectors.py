@@ -6,7 +6,6 @@ costs 20–40 times as much (see the proposals issue), and the review map draws 
 """
 from collections import defaultdict
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -153,49 +152,6 @@ def project_queryset(*, user, district, request=None):
     return projects
 
 
-PROJECT_FEATURE_SQL = """
-WITH page AS (
-    SELECT p.* FROM investment_investmentproject p
-    WHERE p.id IN ({ids})
-    ORDER BY p.code
-    LIMIT %s OFFSET %s
-)
-SELECT ({count}),
-       coalesce(json_agg(json_build_object(
-           'type', 'Feature',
-           'id', p.id,
-           'geometry', ST_AsGeoJSON(p.geom, 6)::json,
-           'properties', json_build_object(
-               'id', p.id, 'code', p.code, 'name', p.name, 'investor', p.investor, 'manager', p.manager,
-               'sector', p.sector, 'group', p."group", 'status', p.status,
-               'total_investment', p.total_investment, 'start_year', p.start_year, 'end_year', p.end_year,
-               'decision_number', p.decision_number, 'decision_date', to_char(p.decision_date, 'DD/MM/YYYY'),
-               'physical_progress', p.physical_progress,
-               'communes', (SELECT coalesce(json_agg(u.code ORDER BY u.code), '[]'::json)
-                            FROM investment_investmentproject_communes pc
-                            JOIN geo_administrativeunit u ON u.id = pc.administrativeunit_id
-                            WHERE pc.investmentproject_id = p.id),
-               'sources', (SELECT coalesce(json_agg(s.source ORDER BY s.amount DESC), '[]'::json)
-                           FROM investment_projectsource s WHERE s.project_id = p.id),
-               'review', (SELECT r.decision FROM investment_review r
-                          WHERE r.project_id = p.id AND r.decision <> ''
-                          ORDER BY r.created_at DESC, r.id DESC LIMIT 1)
-           )
-       ) ORDER BY p.code), '[]'::json)::text
-FROM page p
-"""
-
-
-def project_layer(*, projects, limit: int, offset: int) -> tuple[int, str]:
-    """(count, features as GeoJSON text) for one page of a project queryset, in one SQL statement."""
-    ids_sql, ids_params = projects.values("id").query.sql_with_params()
-    sql = PROJECT_FEATURE_SQL.format(ids=ids_sql, count=f"SELECT count(*) FROM ({ids_sql}) AS filtered")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids_params, limit, offset, *ids_params])
-        count, features = cursor.fetchone()
-    return count, features
-
-
 def review_queryset(*, user, district, request=None):
     """Reviews this user may see (all for district and province staff, those concerning its commune for a commune),
     filtered by the request's `project`, `plan_item`, `kind`, `commune`, `bbox`."""
@@ -227,57 +183,6 @@ def review_queryset(*, user, district, request=None):
             | Q(location__isnull=True, plan_item__geom__intersects=box)
         )
     return reviews
-
-
-REVIEW_FEATURE_SQL = """
-WITH page AS (
-    SELECT r.* FROM investment_review r
-    WHERE r.id IN ({ids})
-    ORDER BY r.created_at DESC, r.id DESC
-    LIMIT %s OFFSET %s
-)
-SELECT ({count}),
-       coalesce(json_agg(json_build_object(
-           'type', 'Feature',
-           'id', r.id,
-           'geometry', ST_AsGeoJSON(coalesce(r.location, ST_PointOnSurface(p.geom), ST_PointOnSurface(i.geom)), 6)::json,
-           'properties', json_build_object(
-               'id', r.id, 'kind', CASE WHEN r.decision = '' THEN 'note' ELSE 'decision' END,
-               'decision', r.decision, 'comment', r.comment, 'pinned', r.location IS NOT NULL,
-               'project', r.project_id, 'project_code', p.code, 'project_name', p.name,
-               'plan_item', r.plan_item_id, 'plan_item_title', nullif(r.plan_item_title, ''),
-               'author', coalesce(nullif(trim(a.first_name || ' ' || a.last_name), ''), a.username),
-               'created_at', to_char(r.created_at AT TIME ZONE %s, 'DD/MM/YYYY HH24:MI'),
-               'communes', (SELECT coalesce(json_agg(u.code ORDER BY u.code), '[]'::json)
-                            FROM investment_review_communes rc
-                            JOIN geo_administrativeunit u ON u.id = rc.administrativeunit_id
-                            WHERE rc.review_id = r.id),
-               'answers', (SELECT coalesce(json_agg(json_build_object(
-                                'text', x.text,
-                                'author', coalesce(nullif(trim(xa.first_name || ' ' || xa.last_name), ''), xa.username),
-                                'created_at', to_char(x.created_at AT TIME ZONE %s, 'DD/MM/YYYY HH24:MI'))
-                                ORDER BY x.created_at, x.id), '[]'::json)
-                           FROM investment_reviewanswer x JOIN accounts_user xa ON xa.id = x.author_id
-                           WHERE x.review_id = r.id)
-           )
-       ) ORDER BY r.created_at DESC, r.id DESC), '[]'::json)::text
-FROM page r
-LEFT JOIN investment_investmentproject p ON p.id = r.project_id
-LEFT JOIN plans_planitem i ON i.id = r.plan_item_id
-JOIN accounts_user a ON a.id = r.author_id
-"""
-
-
-def review_layer(*, reviews, limit: int, offset: int) -> tuple[int, str]:
-    """(count, features as GeoJSON text) of reviews: a pinned note at its pin, a decision at its project."""
-    from django.conf import settings
-
-    ids_sql, ids_params = reviews.values("id").query.sql_with_params()
-    sql = REVIEW_FEATURE_SQL.format(ids=ids_sql, count=f"SELECT count(*) FROM ({ids_sql}) AS filtered")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids_params, limit, offset, *ids_params, settings.TIME_ZONE, settings.TIME_ZONE])
-        count, features = cursor.fetchone()
-    return count, features
 
 
 def project_history(*, project: InvestmentProject):
@@ -324,47 +229,6 @@ def draft_item_queryset(*, user, district, request=None):
     if bbox:
         items = items.filter(geom__intersects=bbox_polygon(bbox))
     return items
-
-
-PLAN_ITEM_FEATURE_SQL = """
-WITH page AS (
-    SELECT i.* FROM plans_planitem i
-    WHERE i.id IN ({ids})
-    ORDER BY i.id
-    LIMIT %s OFFSET %s
-)
-SELECT ({count}),
-       coalesce(json_agg(json_build_object(
-           'type', 'Feature',
-           'id', i.id,
-           'geometry', ST_AsGeoJSON(i.geom, 6)::json,
-           'properties', json_build_object(
-               'id', i.id, 'title', i.title, 'sector', i.sector, 'estimated_cost', i.estimated_cost, 'funding', i.funding,
-               'commune', u.code, 'commune_name', u.name, 'plan', cp.id, 'version', cp.number, 'plan_kind', cp.kind,
-               'plan_status', cp.status, 'plan_year', c.plan_year,
-               'proposals', (SELECT count(*) FROM plans_planitem_proposals pp WHERE pp.planitem_id = i.id),
-               'projects', (SELECT count(*) FROM investment_investmentproject_plan_items x WHERE x.planitem_id = i.id),
-               'review', (SELECT r.decision FROM investment_review r
-                          WHERE r.plan_item_lineage = i.lineage AND r.decision <> ''
-                          ORDER BY r.created_at DESC, r.id DESC LIMIT 1)
-           )
-       ) ORDER BY u.code, i."order", i.id), '[]'::json)::text
-FROM page i
-JOIN plans_communeplan cp ON cp.id = i.plan_id
-JOIN plans_plancycle c ON c.id = cp.cycle_id
-JOIN geo_administrativeunit u ON u.id = c.commune_id
-"""
-
-
-def plan_item_layer(*, items, limit: int, offset: int) -> tuple[int, str]:
-    """(count, features as GeoJSON text) for one page of plan items, in one SQL statement; `review` is the latest decision
-    on the item's lineage, so a decision on v1's work still shows on the same work in v2."""
-    ids_sql, ids_params = items.values("id").query.sql_with_params()
-    sql = PLAN_ITEM_FEATURE_SQL.format(ids=ids_sql, count=f"SELECT count(*) FROM ({ids_sql}) AS filtered")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids_params, limit, offset, *ids_params])
-        count, features = cursor.fetchone()
-    return count, features
 
 
 def plan_item_reviews(*, user, district, item: PlanItem):

@@ -19,15 +19,14 @@ from rest_framework.views import APIView
 
 from accounts import access
 from files.uploads import PHOTO_TYPES, checked_file
-from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT, GeometryRejected, parse_geometry
 from geo.imports import wants_preview
+from geo.layers import MEDIA_TYPE, page_response
 from geo.models import AdministrativeUnit
 from geo.numbers import DateInputField, DecimalInputField, VndField, WholeNumberField
-from geo.pagination import FeaturePagination
 from geo.parsers import SafeJSONParser
-from monitoring import imports, selectors, services
+from monitoring import imports, layers, selectors, services
 from monitoring.models import Activity, Frequency, ReportingPeriod, SupervisionFinding
 from plans.models import CommunePlan
 
@@ -397,15 +396,9 @@ class EvidenceApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
-    @extend_schema(operation_id="monitoring_evidence_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="monitoring_evidence_list", responses={(200, MEDIA_TYPE): layers.evidence_photos.openapi_schema()})
     def get(self, request):
-        photos = filter_bbox(selectors.evidence_queryset(user=request.user, district=request.tenant), request, field="location")
-        for name in ("me_plan", "report", "activity", "finding"):
-            if request.query_params.get(name, "").isdigit():
-                photos = photos.filter(**{f"{name}_id": int(request.query_params[name])})
-        paginator = FeaturePagination()
-        page = paginator.paginate_queryset(photos, request, view=self)
-        return paginator.get_paginated_response({"type": "FeatureCollection", "features": [_feature(p, p.location, photo_properties(p)) for p in page]})
+        return page_response(request, layers.evidence_photos)
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -456,19 +449,9 @@ class FindingApi(APIView):
 
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="monitoring_findings_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="monitoring_findings_list", responses={(200, MEDIA_TYPE): layers.findings.openapi_schema()})
     def get(self, request):
-        findings = filter_bbox(selectors.finding_queryset(user=request.user, district=request.tenant), request, field="location")
-        for name in ("me_plan", "activity"):
-            if request.query_params.get(name, "").isdigit():
-                findings = findings.filter(**{f"{name}_id": int(request.query_params[name])})
-        paginator = FeaturePagination()
-        page = paginator.paginate_queryset(findings, request, view=self)
-        return paginator.get_paginated_response({"type": "FeatureCollection", "features": [
-            _feature(f, f.location, {"me_plan": f.me_plan_id, "activity": f.activity_id, "activity_title": f.activity.title, "board": f.board,
-                                     "found_on": f.found_on, "finding": f.finding, "recommendation": f.recommendation,
-                                     "photos": [p.photo.url for p in f.photos.all()], "recorded_by": _who(f.recorded_by)})
-            for f in page]})
+        return page_response(request, layers.findings)
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):

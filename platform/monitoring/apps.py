@@ -6,9 +6,10 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Theo dõi và đánh giá"
 
     def ready(self):
-        """Add the approved M&E plan to the commune plan's Word document (core.signals.plan_document_built, Đ9); register the upload kinds and the district summary's counter."""
+        """Add the approved M&E plan to the commune plan's Word document (core.signals.plan_document_built, Đ9); register the upload kinds, the district summary's counter and the map layers (geo.layers)."""
         from core import signals
-        from monitoring import documents
+        from geo.layers import registry
+        from monitoring import documents, layers
         from monitoring.file_kinds import register_kinds
         from monitoring.selectors import district_counts
         from tenants.counters import register_district_counter
@@ -16,3 +17,5 @@ class MonitoringConfig(AppConfig):
         signals.plan_document_built.connect(documents.me_plan_section_add, dispatch_uid="monitoring.me_plan_section")
         register_kinds()
         register_district_counter(district_counts)
+        registry.register(layers.evidence_photos)
+        registry.register(layers.findings)

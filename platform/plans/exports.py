@@ -1,6 +1,5 @@
 """The plan as documents: Word in the usual Vietnamese outline, its tables in Excel, its works as GeoJSON."""
 import io
-import json
 
 from django.utils import timezone
 from docx import Document
@@ -135,35 +134,3 @@ def plan_xlsx(*, plan, items, targets) -> bytes:
         for cell in sheet[2]:
             cell.font = Font(bold=True)
     return workbook_bytes(wb)
-
-
-def item_feature(item, commune_code):
-    return {
-        "type": "Feature",
-        "id": item.pk,
-        "geometry": json.loads(item.geom.geojson) if item.geom is not None else None,
-        "properties": {
-            "title": item.title,
-            "kind": item.kind,
-            "sector": item.sector,
-            "sector_name": str(SECTOR_NAMES.get(item.sector, item.sector)),
-            "estimated_cost": item.estimated_cost,
-            "funding": item.funding,
-            "responsible_unit": item.responsible_unit,
-            "starts_on": item.starts_on.isoformat() if item.starts_on else None,
-            "ends_on": item.ends_on.isoformat() if item.ends_on else None,
-            "commune": commune_code,
-            "proposals": [p.pk for p in item.proposals.all()],
-            "lineage": str(item.lineage),
-        },
-    }
-
-
-def works_geojson(*, plan, items) -> dict:
-    """The located works of a plan as one FeatureCollection (EPSG:4326 lon/lat), to open in any GIS."""
-    code = plan.cycle.commune.code
-    return {
-        "type": "FeatureCollection",
-        "name": f"{plan.cycle.commune.name} {plan.cycle.plan_year} v{plan.number}",
-        "features": [item_feature(i, code) for i in items if i.geom is not None],
-    }

@@ -14,11 +14,11 @@ from rest_framework.views import APIView
 
 from accounts import access
 from files.storage import public_file_url
-from geo.bbox import bbox_polygon
-from geo.features import cluster_cell_degrees, feature_collection_response, page_numbers, parse_zoom
+from geo.features import cluster_cell_degrees, parse_zoom
 from geo.imports import wants_preview
+from geo.layers import MEDIA_TYPE, page_response
 from geo.parsers import SafeJSONParser
-from proposals import selectors, services
+from proposals import layers, selectors, services
 from proposals.imports import proposals_import
 from proposals.models import Proposal, ProposalEvent
 from proposals.serializers import (
@@ -55,12 +55,9 @@ def _act(call):
 class ProposalListApi(APIView):
     """GET: the proposals the caller may see (GeoJSON). POST: submit one as a GeoJSON Feature."""
 
-    @extend_schema(operation_id="proposals_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="proposals_list", parameters=LIST_PARAMETERS, responses={(200, MEDIA_TYPE): layers.proposals.openapi_schema()})
     def get(self, request):
-        page, size = page_numbers(request)
-        proposals = selectors.proposal_filter(selectors.proposals_visible_to(request.user, request.tenant), request.query_params)
-        count, features = selectors.proposal_features(proposals, limit=size, offset=(page - 1) * size)
-        return feature_collection_response(request, count=count, features=features, page=page, size=size)
+        return page_response(request, layers.proposals)
 
     @extend_schema(request=ProposalFeatureInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -220,7 +217,10 @@ class ProposalClusterApi(APIView):
     @extend_schema(parameters=LIST_PARAMETERS + [OpenApiParameter("zoom", OpenApiTypes.INT)], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         zoom = parse_zoom(request.query_params.get("zoom"), default=10)
-        proposals = selectors.proposal_filter(selectors.proposals_visible_to(request.user, request.tenant), request.query_params)
+        params = request.query_params
+        proposals = layers.proposals.filter_rows(
+            selectors.proposals_visible_to(request.user, request.tenant), bbox=params.get("bbox") or None,
+            filters={name: params[name] for name in layers.proposals.filters if params.get(name)})
         features = selectors.proposal_clusters(proposals, cell_degrees=cluster_cell_degrees(zoom))
         return HttpResponse('{"type": "FeatureCollection", "features": [' + ",".join(features) + "]}", content_type="application/geo+json")
 
@@ -230,19 +230,9 @@ class VillageMeetingListApi(APIView):
 
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="village_meetings_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="village_meetings_list", responses={(200, MEDIA_TYPE): layers.meetings.openapi_schema()})
     def get(self, request):
-        meetings = selectors.meetings_visible_to(request.user, request.tenant)
-        for param, field in (("commune", "commune__code"), ("village", "village__code")):
-            if request.query_params.get(param):
-                meetings = meetings.filter(**{f"{field}__in": request.query_params[param].split(",")})
-        if request.query_params.get("bbox"):
-            meetings = meetings.filter(village__geom__intersects=bbox_polygon(request.query_params["bbox"]))
-        page, size = page_numbers(request)
-        count = meetings.count()
-        rows = meetings.order_by("-held_on", "-id")[(page - 1) * size: page * size]
-        features = [json.dumps(meeting_feature(m)) for m in rows]
-        return feature_collection_response(request, count=count, features=features, page=page, size=size)
+        return page_response(request, layers.meetings)
 
     @extend_schema(request=VillageMeetingInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -289,12 +279,9 @@ class PublicProposalListApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(operation_id="public_proposals_list", parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="public_proposals_list", parameters=LIST_PARAMETERS, responses={(200, MEDIA_TYPE): layers.published_proposals.openapi_schema()})
     def get(self, request):
-        page, size = page_numbers(request)
-        proposals = selectors.proposal_filter(Proposal.objects.filter(is_published=True), request.query_params)
-        count, features = selectors.proposal_features(proposals, limit=size, offset=(page - 1) * size)
-        return feature_collection_response(request, count=count, features=features, page=page, size=size)
+        return page_response(request, layers.published_proposals)
 
 
 class PublicProposalAttachmentsApi(APIView):

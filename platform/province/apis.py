@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 from accounts.access import can_compare_province, require
 from core.models import CapitalSource, Sector
 from geo.bbox import parse_bbox
+from geo.layers import MAX_LIMIT, MEDIA_TYPE, page_numbers
 from geo.models import AdministrativeUnit
-from investment.apis import MAX_PAGE_SIZE, page_window
-from province import selectors
+from province import layers, selectors
 from tenants.models import District
 
 
@@ -96,13 +96,14 @@ class InvestmentDistributionApi(ProvinceOnly):
     @extend_schema(
         operation_id="province_investment_distribution",
         parameters=DISTRIBUTION_PARAMETERS + [
-            OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT, description=f"up to {MAX_PAGE_SIZE}"),
+            OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {MAX_LIMIT} (more is a 400)"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={(200, MEDIA_TYPE): layers.district_distribution.openapi_schema()},
     )
     def get(self, request):
         params = _distribution_params(request)
-        size, offset, page = page_window(request)
+        page, size = page_numbers(request)
+        offset = (page - 1) * size
         # PostgreSQL writes the GeoJSON; parsing and re-rendering it here would cost more than the query.
         # Only the page links are added in front of the collection PostgreSQL wrote.
         count, text = selectors.investment_distribution_page(**params, limit=size, offset=offset)
@@ -115,7 +116,7 @@ class InvestmentDistributionApi(ProvinceOnly):
         following = json.dumps(link(page + 1) if page * size < count else None)
         previous = json.dumps(link(page - 1) if page > 1 else None)
         head = f'{{"count":{int(count)},"next":{following},"previous":{previous},'
-        return HttpResponse(head + text[1:], content_type="application/json")
+        return HttpResponse(head + text[1:], content_type=MEDIA_TYPE)
 
 
 class InvestmentDistributionExportApi(ProvinceOnly):

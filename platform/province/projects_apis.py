@@ -12,8 +12,10 @@ from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 
 from geo.bbox import parse_bbox
-from geo.features import feature_collection_response, page_numbers, parse_zoom
+from geo.features import parse_zoom
+from geo.layers import page_response
 from investment.models import ProjectStatus
+from province import layers
 from province import projects_selectors as selectors
 from province.apis import FILTER_PARAMETERS, FilterInput, ProvinceOnly, _params
 
@@ -43,7 +45,7 @@ class ProvinceProjectsApi(ProvinceOnly):
             OpenApiParameter("status", OpenApiTypes.STR, enum=ProjectStatus.values),
             OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={(200, "application/geo+json"): layers.all_projects.openapi_schema()},
     )
     def get(self, request):
         filters = _params(ProjectMapInput, request)
@@ -57,11 +59,9 @@ class ProvinceProjectsApi(ProvinceOnly):
             count, features = selectors.project_clusters(zoom=zoom, **query)
             head = f'{{"type": "FeatureCollection", "mode": "clusters", "zoom": {zoom}, "count": {count}, "features": ['
             return HttpResponse(head + ",".join(features) + "]}", content_type="application/geo+json")
-        page, size = page_numbers(request)
-        count, features = selectors.project_points_page(limit=size, offset=(page - 1) * size, **query)
-        return feature_collection_response(
-            request, count=count, features=features, page=page, size=size, extra={"mode": "points", "zoom": zoom}
-        )
+        filters = {name: str(query[name]) for name in ("year", "sector", "source", "status") if query[name]}
+        points = layers.all_projects.filter_rows(layers.all_projects.rows(request.user, None), bbox=bbox or None, filters=filters)
+        return page_response(request, layers.all_projects, rows=points, extra={"mode": "points", "zoom": zoom})
 
 
 def projects_layer_config():

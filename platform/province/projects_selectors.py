@@ -2,8 +2,8 @@
 
 The table is in the public schema and kept current by the districts' own writes (the rollup refresh),
 so these reads never touch a district schema. Below `CLUSTER_BELOW_ZOOM` the map gets grid clusters
-(count and summed amounts per cell); from it on, the projects of the bbox one page at a time. Both are
-GeoJSON written by PostgreSQL as text.
+(count and summed amounts per cell); from it on, the projects of the bbox one page at a time through the layer
+kit's "all-projects" layer (province.layers). Both are GeoJSON written by PostgreSQL as text.
 """
 from django.db import connection
 
@@ -25,30 +25,6 @@ WHERE (%(xmin)s::float8 IS NULL OR pp.geom && ST_MakeEnvelope(%(xmin)s, %(ymin)s
   AND (%(status)s = '' OR pp.status = %(status)s)
 """
 
-_PAGE_SQL = """
-SELECT max(total), coalesce(string_agg(feature, ',' ORDER BY district_code, code), '')
-FROM (
-    SELECT count(*) OVER () AS total, pts.district_code, pts.code,
-           json_build_object(
-               'type', 'Feature', 'id', pts.district_code || '/' || pts.project_id,
-               'geometry', ST_AsGeoJSON(pts.geom, 6)::json,
-               'properties', json_build_object(
-                   'cluster', false, 'project_id', pts.project_id, 'code', pts.code, 'name', pts.name,
-                   'district', pts.district_code, 'district_name', d.name, 'commune', pts.commune_code, 'communes', pts.communes,
-                   'sector', pts.sector, 'sources', pts.sources, 'status', pts.status,
-                   'start_year', pts.start_year, 'end_year', pts.end_year,
-                   'total_investment', pts.total_investment, 'planned', pts.planned, 'allocated', pts.allocated,
-                   'disbursed', pts.disbursed, 'physical_progress', pts.physical_progress
-               )
-           )::text AS feature
-    FROM ({points}) pts
-    LEFT JOIN geo_administrativeunit d ON d.code = pts.district_code
-    ORDER BY pts.district_code, pts.code
-    LIMIT %(limit)s OFFSET %(offset)s
-) page
-"""
-
-
 def _params(*, bbox=None, year=None, sector="", source="", status=""):
     xmin, ymin, xmax, ymax = bbox or (None, None, None, None)
     return {"xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax, "year": year,
@@ -63,15 +39,3 @@ def project_clusters(*, zoom, **filters):
         cursor.execute(query, {**_params(**filters), "cell": cluster_cell_degrees(zoom)})
         rows = cursor.fetchall()
     return sum(row[1] for row in rows), [row[0] for row in rows]
-
-
-def project_points_page(*, limit, offset, **filters):
-    """(count, features as one JSON text) of one page of the filtered projects, ordered by district and code."""
-    with connection.cursor() as cursor:
-        cursor.execute(_PAGE_SQL.format(points=_POINTS_SQL), {**_params(**filters), "limit": limit, "offset": offset})
-        total, features = cursor.fetchone()
-    if total is None and offset:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({_POINTS_SQL}) pts", _params(**filters))
-            total = cursor.fetchone()[0]
-    return total or 0, features

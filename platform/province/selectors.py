@@ -125,7 +125,7 @@ SELECT {count}, left(json_build_object(
         ) FROM breaks
     )
 )::text, -1) || ', "features" : [' || coalesce((SELECT string_agg(
-    '{{"type": "Feature", "geometry": ' || ST_AsGeoJSON(geom, 6) || ', "properties": ' || json_build_object(
+    '{{"type": "Feature", "id": ' || to_json(code)::text || ', "geometry": ' || ST_AsGeoJSON(geom, 6) || ', "properties": ' || json_build_object(
         'code', code, 'name', name, 'district', district,
         'total_investment', total_investment, 'planned', planned, 'allocated', allocated, 'disbursed', disbursed,
         'project_count', project_count, 'progress', progress,

@@ -1,9 +1,11 @@
 """A plan as files: the Word document, the Excel tables, the works as GeoJSON."""
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
-from plans import exports, selectors
+from geo.layers import MEDIA_TYPE, collection_text
+from plans import exports, layers, selectors
+from plans.models import PlanItem
 
 
 def _export_name(plan, ext):
@@ -24,9 +26,11 @@ def _tables(plan):
     return response
 
 
-def _works(plan):
-    response = JsonResponse(exports.works_geojson(plan=plan, items=list(selectors.plan_items(plan=plan))), content_type="application/geo+json",
-                            json_dumps_params={"ensure_ascii": False})
+def _works(plan, layer=layers.plan_works):
+    """The plan's located works as one GeoJSON file, built by the layer kit (`layer`: the private or public plan-works layer)."""
+    features, _count, _returned = layer.page(PlanItem.objects.filter(plan=plan, geom__isnull=False), limit=None, offset=0)
+    name = f"{plan.cycle.commune.name} {plan.cycle.plan_year} v{plan.number}"
+    response = HttpResponse(collection_text(features, name=name), content_type=MEDIA_TYPE)
     response["Content-Disposition"] = f'inline; filename="{_export_name(plan, "geojson")}"'
     return response
 

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from accounts.limits import RateLimited, counted
 from accounts.network import client_address
-from plans import selectors, services
+from plans import layers, selectors, services
 from plans.apis.common import _text, _valid, plan_data
 from plans.apis.consultation import CommentInput, _comment_data, _comment_item
 from plans.apis.exports import AnyAccept, _document, _works
@@ -39,7 +39,7 @@ class PublicPlanWorksApi(PublicApi):
     content_negotiation_class = AnyAccept
 
     def get(self, request, pk):
-        return _works(selectors.public_plan_get(pk=pk))
+        return _works(selectors.public_plan_get(pk=pk), layers.public_plan_works)
 
 
 class PublicPlanDocumentApi(PublicApi):

@@ -1,16 +1,16 @@
 """Plan versions (Đ5.3–Đ5.5): the draft, items (GeoJSON), targets, new versions, amendments, comparison."""
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
 from core.models import Sector
-from geo.bbox import filter_bbox
 from geo.fields import GuardedGeometryField
+from geo.layers import MEDIA_TYPE, page_response
 from geo.numbers import DateInputField, DecimalInputField, VndField
-from geo.pagination import FeaturePagination
-from plans import selectors, services
+from plans import layers, selectors, services
 from plans.apis.common import PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data
 from plans.models import (
     PlanItem,
@@ -73,12 +73,11 @@ def _feature(request, *, partial=False):
 class PlanItemListApi(APIView):
     """GET the items of a version as GeoJSON (paginated, `bbox`); POST adds one as a GeoJSON Feature (geometry may be null for an activity)."""
 
+    @extend_schema(responses={(200, MEDIA_TYPE): layers.plan_works.openapi_schema()})
     def get(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        items = filter_bbox(selectors.plan_items(plan=plan), request)
-        paginator = FeaturePagination()
-        page = paginator.paginate_queryset(items, request, view=self)
-        return paginator.get_paginated_response(PlanItemFeatureSerializer(page, many=True).data)
+        items = layers.plan_works.filter_rows(PlanItem.objects.filter(plan=plan), bbox=request.GET.get("bbox") or None)
+        return page_response(request, layers.plan_works, rows=items)
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)

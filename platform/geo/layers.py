@@ -1,0 +1,491 @@
+"""One layer kit: every GeoJSON layer of the platform is declared once, registered once, and answered by SQL.
+
+A layer (in the spirit of pygeoapi's providers) is a subclass of `Layer` that declares
+
+- `id` (URL-safe, the OGC collection id and the download layer name), `title`, `description`;
+- `scope`: "district" (rows live in the district's schema; answered under /d/<slug>/…) or "province"
+  (rows in the public schema or across all districts; answered at the root);
+- `rows(user, district)`: the base queryset this user may read (through `accounts.access` scopes, in the
+  app that defines the layer), or None when the user may not read the layer at all (it is then not listed);
+- `table`: the SQL FROM clause whose alias `t` is the queryset's model table, with any joins the properties need;
+- `properties`: {name: (type, SQL expression)}, type one of PROPERTY_TYPES; the order is the key order of
+  every feature's `properties`;
+- `geometry_sql` (default "t.geom") and `geometry_type` (a GeoJSON type, or "Geometry" when mixed);
+- `id_field` / `id_sql`: the feature id (Django lookup / SQL, default the primary key);
+- `order`: Django `order_by` terms (strings or expressions) giving a stable default order (end with the id);
+- `datetime_field` / `datetime_property`: the date (or datetime) lookup filtered by OGC `datetime`, or None;
+- `filters`: {param: Filter(...)} the property filters a caller may pass (each validated; a bad value is a
+  400 naming the parameter);
+- `bbox_lookup`: the Django lookup `bbox` filters on (default "geom__bboverlaps": the spatial index alone).
+
+It answers
+
+    layer.query(user, district, *, bbox=None, filters=None, limit=DEFAULT_LIMIT, offset=0, datetime=None)
+        -> (features_text, number_matched, number_returned)
+
+`features_text` is the page's Feature objects as JSON text, comma-separated, WITHOUT the surrounding
+brackets (wrap it: `'{"type":"FeatureCollection","features":[' + text + ']}'`, or use `collection_text`);
+PostgreSQL writes it (json_build_object, ST_AsGeoJSON with PRECISION decimals, EPSG:4326 lon/lat = CRS84),
+Python never parses it again. `bbox` is the text "minLon,minLat,maxLon,maxLat" or a 4-tuple; `filters` a
+mapping {param: text} (comma-separated values mean "any of"); `datetime` the OGC interval text
+("2024-01-01", "2024-01-01/2024-12-31", "../2024-12-31", "2024-01-01/.."). Bad parameters raise
+`rest_framework.exceptions.ValidationError` naming the parameter (a 400 in the caller's language);
+`LayerNotReadable` when `rows()` is None.
+
+    layer.get(user, district, feature_id) -> feature text (one Feature) or None (absent or out of scope)
+    layer.readable(user, district) -> bool
+    layer.openapi_schema(envelope=...) -> the JSON schema of its FeatureCollection (OpenAPI 3.0)
+    layer.json_schema() -> the JSON schema of its features' properties
+
+The registry (filled by apps in AppConfig.ready(), since geo may not import the apps above it):
+
+    registry.register(layer_instance)          # once, in the defining app's ready()
+    registry.get(layer_id) -> Layer            # KeyError when unknown
+    registry.for_district() / registry.for_province() -> [Layer], in registration order
+    registry.all() -> [Layer]
+
+Pagination of the legacy routes is `page_numbers` (page/page_size); the OGC API uses limit/offset; both refuse
+an over-large page with a 400 naming the field (MAX_LIMIT), never a silent clamp.
+"""
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+
+from geo.bbox import bbox_polygon, parse_bbox
+
+PRECISION = 6  # decimals of every coordinate the kit writes (about 0.1 m at Bắc Ninh's latitude)
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 5000
+MEDIA_TYPE = "application/geo+json"
+PROPERTY_TYPES = ("string", "integer", "number", "date", "datetime", "boolean", "array", "object")
+GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "Geometry")
+
+
+class LayerNotReadable(Exception):
+    """The user may not read this layer at all (its `rows()` is None)."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A property filter: `lookup` a Django lookup taking the list of values (`__in` is added), or `apply`
+    a function (rows, values) -> rows for anything else (values: the converted comma-separated list; the raw
+    text when `split` is False); `type` validates each value, `choices` (optional) lists the allowed ones."""
+
+    lookup: str = ""
+    type: str = "string"
+    description: str = ""
+    apply: Callable | None = None
+    choices: tuple = ()
+    split: bool = True
+
+    def values(self, name, text):
+        """The converted values of the parameter text, or a 400 naming `name`."""
+        values = [_convert(v.strip(), self.type, name) for v in str(text).split(",") if v.strip()]
+        unknown = [str(v) for v in values if self.choices and v not in self.choices]
+        if unknown:
+            raise ValidationError({name: [_("Unknown value(s) %(values)s; allowed: %(allowed)s.") % {
+                "values": ", ".join(unknown), "allowed": ", ".join(str(c) for c in self.choices)}]})
+        return values
+
+
+def _convert(value, kind, name):
+    """One filter value converted to its type, or a 400 naming the parameter."""
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+        if kind == "boolean":
+            return {"true": True, "1": True, "false": False, "0": False}[value.lower()]
+        if kind == "date":
+            return dt.date.fromisoformat(value)
+    except (ValueError, KeyError):
+        raise ValidationError({name: [_("%(name)s must be a value of type %(type)s.") % {"name": name, "type": kind}]})
+    return value
+
+
+def parse_limit(value, *, default=DEFAULT_LIMIT, name="limit"):
+    """A page size (1…MAX_LIMIT) from query text, `default` when absent; otherwise a 400 naming `name`."""
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if not 1 <= number <= MAX_LIMIT:
+        raise ValidationError({name: [_("%(name)s must be a whole number from 1 to %(max)s.") % {"name": name, "max": MAX_LIMIT}]})
+    return number
+
+
+def parse_offset(value, *, name="offset"):
+    """A start index (0 or more) from query text, 0 when absent; otherwise a 400 naming `name`."""
+    if value in (None, ""):
+        return 0
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        raise ValidationError({name: [_("%(name)s must be a whole number, 0 or more.") % {"name": name}]})
+    return number
+
+
+def page_numbers(request, *, default=500):
+    """`page` and `page_size` of a legacy layer route: page ≥ 1, page_size 1…MAX_LIMIT, or a 400 naming the field.
+
+    The one pagination rule of every legacy GeoJSON route: an over-large page_size is refused, never clamped.
+    """
+    params = request.GET
+    try:
+        page = int(params.get("page", 1))
+    except ValueError:
+        page = 0
+    if page < 1:
+        raise ValidationError({"page": [_("page must be a whole number, 1 or more.")]})
+    size = parse_limit(params.get("page_size"), default=default, name="page_size")
+    return page, size
+
+
+def _parse_instant(text, *, end):
+    """One end of an OGC datetime interval as a date or an aware datetime; None for an open end."""
+    if text in ("", ".."):
+        return None
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError({"datetime": [_("datetime must be an RFC 3339 date or date-time, or an interval of two joined by '/'.")]})
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def parse_datetime(text):
+    """The OGC `datetime` parameter as (start, end), either None for an open end; a 400 naming `datetime` otherwise."""
+    parts = text.split("/")
+    if len(parts) == 1:
+        instant = _parse_instant(parts[0], end=False)
+        if instant is None:
+            raise ValidationError({"datetime": [_("datetime must be an RFC 3339 date or date-time, or an interval of two joined by '/'.")]})
+        return instant, instant
+    if len(parts) != 2 or parts == ["..", ".."] or parts == ["", ""]:
+        raise ValidationError({"datetime": [_("datetime must be an RFC 3339 date or date-time, or an interval of two joined by '/'.")]})
+    start, end = _parse_instant(parts[0], end=False), _parse_instant(parts[1], end=True)
+    if start is not None and end is not None and _as_date(start) > _as_date(end):
+        raise ValidationError({"datetime": [_("datetime's start must not be after its end.")]})
+    return start, end
+
+
+def _as_date(value):
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+class Layer:
+    """Base of every layer; see the module docstring for what a subclass declares."""
+
+    id = ""
+    title = ""
+    description = ""
+    scope = "district"
+    table = ""
+    properties: dict = {}
+    geometry_sql = "t.geom"
+    geometry_type = "Geometry"
+    id_field = "pk"
+    id_sql = "t.id"
+    id_type = "integer"
+    order: tuple = ("pk",)
+    datetime_field = None
+    datetime_property = None
+    filters: dict = {}
+    bbox_lookup = "geom__bboverlaps"
+
+    def rows(self, user, district):
+        """The queryset of the rows this user may read in this district (None: the layer is not for this user)."""
+        raise NotImplementedError
+
+    # ---- reading ---------------------------------------------------------------------------------
+
+    def readable(self, user, district) -> bool:
+        return self.rows(user, district) is not None
+
+    def _base(self, user, district):
+        rows = self.rows(user, district)
+        if rows is None:
+            raise LayerNotReadable(self.id)
+        return rows
+
+    def filter_rows(self, rows, *, bbox=None, filters=None, datetime=None):
+        """`rows` narrowed by bbox, the declared property filters and the datetime interval (400s name the parameter)."""
+        for name, text in (filters or {}).items():
+            spec = self.filters.get(name)
+            if spec is None:
+                raise ValidationError({name: [_("%(name)s is not a filter of this layer.") % {"name": name}]})
+            if text in (None, ""):
+                continue
+            if not spec.split:
+                rows = spec.apply(rows, text)
+                continue
+            values = spec.values(name, text)
+            if spec.apply is not None:
+                rows = spec.apply(rows, values)
+            else:
+                rows = rows.filter(**{f"{spec.lookup}__in": values})
+        if bbox:
+            polygon = bbox_polygon(bbox) if isinstance(bbox, str) else bbox_polygon(",".join(str(n) for n in bbox))
+            rows = rows.filter(**{self.bbox_lookup: polygon})
+        if datetime:
+            if not self.datetime_field:
+                raise ValidationError({"datetime": [_("This layer has no dates to filter on.")]})
+            start, end = parse_datetime(datetime)
+            if start is not None:
+                rows = rows.filter(**{f"{self.datetime_field}__gte": start})
+            if end is not None:
+                if isinstance(end, dt.date) and not isinstance(end, dt.datetime):
+                    end = end + dt.timedelta(days=1)
+                    rows = rows.filter(**{f"{self.datetime_field}__lt": end})
+                else:
+                    rows = rows.filter(**{f"{self.datetime_field}__lte": end})
+        return rows
+
+    def feature_sql(self):
+        """SQL of one Feature as json (alias `t` and the joins of `table` in scope)."""
+        pairs = ", ".join(f"'{name}', {sql}" for name, (_kind, sql) in self.properties.items())
+        return (f"json_build_object('type', 'Feature', 'id', {self.id_sql}, "
+                f"'geometry', ST_AsGeoJSON({self.geometry_sql}, {PRECISION})::json, "
+                f"'properties', json_build_object({pairs}))")
+
+    def _ordered(self, rows):
+        order = [F(term[1:]).desc() if isinstance(term, str) and term.startswith("-") else
+                 (F(term).asc() if isinstance(term, str) else term) for term in self.order]
+        return rows.order_by(*order), order
+
+    def query(self, user, district, *, bbox=None, filters=None, limit=DEFAULT_LIMIT, offset=0, datetime=None):
+        """(features_text, number_matched, number_returned) of one page; see the module docstring."""
+        rows = self.filter_rows(self._base(user, district), bbox=bbox, filters=filters, datetime=datetime)
+        return self.page(rows, limit=limit, offset=offset)
+
+    def page(self, rows, *, limit, offset):
+        """(features_text, number_matched, number_returned) of one page of an already filtered queryset of this layer
+        (`limit` None: every row from `offset`, for whole-layer files)."""
+        if len(rows.query.alias_map) > 1:
+            # Joins (a many-to-many filter, a scope through communes) may repeat a row: keep each row once.
+            rows = rows.model._default_manager.filter(pk__in=rows.values("pk"))
+        ordered, order = self._ordered(rows)
+        page = ordered.annotate(
+            _layer_id=F("pk"), _layer_total=Window(Count("pk")), _layer_n=Window(RowNumber(), order_by=order),
+        ).values("_layer_id", "_layer_total", "_layer_n")[offset: None if limit is None else offset + limit]
+        page_sql, params = page.query.sql_with_params()
+        sql = (f"SELECT max(page._layer_total), count(*), coalesce(string_agg(({self.feature_sql()})::text, ',' ORDER BY page._layer_n), '') "
+               f"FROM ({page_sql}) page JOIN {self.table} ON t.id = page._layer_id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            total, returned, text = cursor.fetchone()
+        if total is None:
+            total = rows.count() if offset else 0
+        return text, total, returned
+
+    def get(self, user, district, feature_id):
+        """One Feature as JSON text, or None when absent or outside the user's rows (or the id is malformed)."""
+        rows = self.rows(user, district)
+        if rows is None:
+            return None
+        if self.id_type == "integer":
+            try:
+                feature_id = int(feature_id)
+            except (TypeError, ValueError):
+                return None
+        rows = rows.filter(**{self.id_field: feature_id})
+        text, total, _returned = self.page(rows, limit=1, offset=0)
+        return text or None
+
+    # ---- describing ------------------------------------------------------------------------------
+
+    def json_schema(self):
+        """JSON schema (OpenAPI 3.0 flavour) of a feature's `properties`, from the declared types."""
+        return {"type": "object", "properties": {name: property_schema(kind) for name, (kind, _sql) in self.properties.items()}}
+
+    def feature_schema(self):
+        return {
+            "type": "object", "required": ["type", "geometry", "properties"],
+            "properties": {
+                "type": {"type": "string", "enum": ["Feature"]},
+                "id": property_schema(self.id_type),
+                "geometry": {"type": "object", "nullable": True, "description": f"GeoJSON {self.geometry_type}, EPSG:4326 lon/lat"},
+                "properties": self.json_schema(),
+            },
+        }
+
+    def openapi_schema(self, envelope="page"):
+        """The OpenAPI schema of this layer's FeatureCollection: envelope "page" (count/next/previous of the
+        legacy routes), "ogc" (numberMatched/numberReturned/links) or "plain"."""
+        head = {"type": {"type": "string", "enum": ["FeatureCollection"]}}
+        if envelope == "page":
+            head.update({"count": {"type": "integer"}, "next": {"type": "string", "nullable": True},
+                         "previous": {"type": "string", "nullable": True}})
+        elif envelope == "ogc":
+            head.update({"numberMatched": {"type": "integer"}, "numberReturned": {"type": "integer"},
+                         "timeStamp": {"type": "string", "format": "date-time"},
+                         "links": {"type": "array", "items": {"type": "object"}}})
+        return {"type": "object", "title": self.title or self.id, "required": ["type", "features"],
+                "properties": {**head, "features": {"type": "array", "items": self.feature_schema()}}}
+
+    def spatial_extent(self, user, district):
+        """[minLon, minLat, maxLon, maxLat] of the rows this user may read, or None when there are none."""
+        rows = self.rows(user, district)
+        if rows is None:
+            return None
+        sql, params = rows.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT ST_Extent({self.geometry_sql}) FROM {self.table} WHERE t.id IN ({sql})", params)
+            box = cursor.fetchone()[0]
+        if not box:
+            return None
+        numbers = box[box.index("(") + 1: box.index(")")].replace(",", " ").split()
+        return [round(float(n), PRECISION) for n in numbers]
+
+
+def property_schema(kind):
+    return {
+        "string": {"type": "string"}, "integer": {"type": "integer"}, "number": {"type": "number"},
+        "boolean": {"type": "boolean"}, "date": {"type": "string", "format": "date"},
+        "datetime": {"type": "string", "format": "date-time"},
+        "array": {"type": "array", "items": {}}, "object": {"type": "object"},
+    }[kind] | {"nullable": True}
+
+
+def sql_text(value):
+    """A Python string as a PostgreSQL string literal (quotes doubled), for labels written into a layer's SQL."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def choice_label_sql(column, choices):
+    """SQL giving the label of a choice column in the active language (`choices`: Django (value, label) pairs)."""
+    cases = " ".join(f"WHEN {sql_text(value)} THEN {sql_text(label)}" for value, label in choices)
+    return f"CASE {column} {cases} ELSE {column} END"
+
+
+def collection_text(features_text, **head):
+    """A FeatureCollection as JSON text: `head` keys (JSON-encoded here) first, then the features text as written by SQL."""
+    prefix = json.dumps({"type": "FeatureCollection", **head})[:-1]
+    return prefix + ', "features": [' + features_text + "]}"
+
+
+class Registry:
+    """Every layer, by id; filled by the apps' AppConfig.ready()."""
+
+    def __init__(self):
+        self._layers = {}
+
+    def register(self, layer):
+        for name, (kind, _sql) in layer.properties.items():
+            if kind not in PROPERTY_TYPES:
+                raise ValueError(f"layer {layer.id}: property {name} has unknown type {kind}")
+        if layer.geometry_type not in GEOMETRY_TYPES:
+            raise ValueError(f"layer {layer.id}: unknown geometry type {layer.geometry_type}")
+        if layer.id in self._layers and type(self._layers[layer.id]) is not type(layer):
+            raise ValueError(f"layer {layer.id} registered twice")
+        self._layers[layer.id] = layer
+        return layer
+
+    def get(self, layer_id):
+        return self._layers[layer_id]
+
+    def all(self):
+        return list(self._layers.values())
+
+    def for_district(self):
+        return [layer for layer in self._layers.values() if layer.scope == "district"]
+
+    def for_province(self):
+        return [layer for layer in self._layers.values() if layer.scope == "province"]
+
+
+registry = Registry()
+
+
+# ---- the reference layers of the geo app itself: administrative units (public) ---------------------
+
+class AdministrativeUnitLayer(Layer):
+    """Current administrative units of one level (province, district, commune or village); public reference data."""
+
+    scope = "province"
+    table = "public.geo_administrativeunit t LEFT JOIN public.geo_administrativeunit parent ON parent.id = t.parent_id"
+    geometry_type = "MultiPolygon"
+    id_field = "code"
+    id_sql = "t.code"
+    id_type = "string"
+    order = ("code",)
+    properties = {
+        "code": ("string", "t.code"), "name": ("string", "t.name"), "name_short": ("string", "t.name_short"),
+        "slug": ("string", "t.slug"), "unit_type": ("string", "t.unit_type"), "level": ("string", "t.level"),
+        "parent": ("string", "parent.code"), "population": ("integer", "t.population"), "area_km2": ("number", "t.area_km2"),
+        "is_demo": ("boolean", "t.is_demo"),
+    }
+    filters = {"parent": Filter("parent__code", description="GSO code(s) of the parent unit")}
+    bbox_lookup = "geom__intersects"
+
+    def __init__(self, level=None, *, layer_id=None, title=""):
+        self.level = level
+        self.id = layer_id or "admin-units"
+        self.title = title
+        self.description = title
+
+    def rows(self, user, district):
+        from geo.models import AdministrativeUnit
+
+        units = AdministrativeUnit.objects.filter(is_current=True)
+        return units.filter(level=self.level) if self.level else units
+
+    def with_level(self, level):
+        """The same layer over another level (None: every level), for `/api/admin-units/?level=`."""
+        return AdministrativeUnitLayer(level, layer_id=self.id, title=self.title)
+
+
+def register_admin_unit_layers():
+    """The four OGC collections of administrative units (called from geo's AppConfig.ready())."""
+    for level, layer_id, title in (
+        ("province", "provinces", "Tỉnh"), ("district", "districts", "Huyện, thị xã, thành phố"),
+        ("commune", "communes", "Xã, phường, thị trấn"), ("village", "villages", "Thôn, khu phố"),
+    ):
+        registry.register(AdministrativeUnitLayer(level, layer_id=layer_id, title=title))
+
+
+__all__ = ["Filter", "Layer", "LayerNotReadable", "MAX_LIMIT", "MEDIA_TYPE", "PRECISION", "collection_text", "page_numbers",
+           "parse_bbox", "parse_datetime", "parse_limit", "parse_offset", "registry"]
+
+
+def page_response(request, layer, *, user=None, district=None, default_size=500, extra=None, rows=None):
+    """The legacy GeoJSON answer of a layer route: `page`/`page_size` (page_numbers), `bbox`, and the layer's
+    filters read from the query string under their own names (other parameters are ignored, as before).
+    `rows`: a queryset the route already scoped and filtered itself (then only the page is taken from the request).
+
+    Body: {"type": "FeatureCollection", **extra, "count", "next", "previous", "features"} as application/geo+json.
+    """
+    from django.http import HttpResponse
+
+    page, size = page_numbers(request, default=default_size)
+    params = request.GET
+    filters = {name: params[name] for name in layer.filters if params.get(name)}
+    user = request.user if user is None else user
+    district = getattr(request, "tenant", None) if district is None else district
+    if rows is not None:
+        text, count, _returned = layer.page(rows, limit=size, offset=(page - 1) * size)
+    else:
+        text, count, _returned = layer.query(user, district, bbox=params.get("bbox") or None, filters=filters,
+                                             limit=size, offset=(page - 1) * size)
+
+    def link(number):
+        query = params.copy()
+        query["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    body = collection_text(text, **(extra or {}), count=count,
+                           next=link(page + 1) if page * size < count else None, previous=link(page - 1) if page > 1 else None)
+    return HttpResponse(body, content_type=MEDIA_TYPE)

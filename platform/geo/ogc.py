@@ -1,0 +1,277 @@
+"""OGC API – Features, Part 1 (Core, GeoJSON, OpenAPI 3.0; CRS84 only) over the layer kit's registry.
+
+Mounted at /ogc/ (the province: the "province" layers of `geo.layers.registry`) and /d/<slug>/ogc/ (a district:
+its "district" layers). Who may read a layer is the layer's `rows(user, district)` (accounts.access scopes);
+`request.user` is the session user or the user of an `Authorization: Token <key>` header, resolved by
+`accounts.middleware.DistrictAccessMiddleware` (which also keeps another district's users out with a 404).
+A layer a caller may not read is neither listed nor served (404).
+
+Routes (a trailing slash is optional; `f=json` is the only format; answers are JSON, items GeoJSON):
+  {base}/                         landing page
+  {base}/conformance              conformance classes
+  {base}/api                      OpenAPI 3.0 document of this service
+  {base}/collections              the collections this caller may read
+  {base}/collections/{id}         one collection
+  {base}/collections/{id}/items   features: bbox, limit (1…5000, default 100), offset, datetime (layers with dates),
+                                  the layer's property filters; numberMatched/numberReturned and rel="next"/"prev" links
+  {base}/collections/{id}/items/{featureId}
+Bad parameters (unknown, malformed, limit out of range) are a 400 {"code": "InvalidParameterValue",
+"description": …, <parameter>: [message]} in the caller's language, as the standard asks (/req/core/query-param-*).
+"""
+import datetime as dt
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.urls import re_path
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+
+from geo.layers import DEFAULT_LIMIT, MAX_LIMIT, MEDIA_TYPE, LayerNotReadable, collection_text, parse_limit, parse_offset, registry
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
+ITEM_PARAMS = {"f", "bbox", "limit", "offset", "datetime"}
+
+
+def _district(request):
+    tenant = getattr(request, "tenant", None)
+    return None if tenant is None or tenant.schema_name == "public" else tenant
+
+
+def _layers(request):
+    """The layers of this service (province or district) that the caller may read."""
+    district = _district(request)
+    layers = registry.for_district() if district is not None else registry.for_province()
+    return [layer for layer in layers if layer.readable(request.user, district)]
+
+
+def _base(request):
+    """The absolute URL of this service's landing page, without a trailing slash."""
+    path = request.path
+    return request.build_absolute_uri(path[: path.index("/ogc") + 4])
+
+
+def _error(status, code, description, name=None):
+    body = {"code": code, "description": description}
+    if name:
+        body[name] = [description]
+    return JsonResponse(body, status=status)
+
+
+def _invalid(error):
+    name, messages = next(iter(error.detail.items()))
+    return _error(400, "InvalidParameterValue", str(messages[0]), name)
+
+
+def _check_format(request):
+    fmt = request.GET.get("f")
+    if fmt not in (None, "", "json", "geojson"):
+        raise ValidationError({"f": [_("f must be json; this service answers JSON and GeoJSON only.")]})
+
+
+def _ogc_view(view):
+    """Wrap a view: 400 for bad parameters, only GET/HEAD."""
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return _error(405, "MethodNotAllowed", _("Only GET is allowed here."))
+        try:
+            _check_format(request)
+            return view(request, *args, **kwargs)
+        except ValidationError as error:
+            return _invalid(error)
+        except LayerNotReadable:
+            return _not_found()
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _not_found():
+    return _error(404, "NotFound", _("No such collection or feature."))
+
+
+def _layer(request, collection_id):
+    try:
+        layer = registry.get(collection_id)
+    except KeyError:
+        return None
+    if layer not in _layers(request):
+        return None
+    return layer
+
+
+def _collection(request, layer):
+    base = _base(request)
+    url = f"{base}/collections/{layer.id}"
+    described = {
+        "id": layer.id, "title": layer.title or layer.id, "description": layer.description or layer.title,
+        "itemType": "feature", "crs": [CRS84], "storageCrs": CRS84,
+        "links": [
+            {"href": url + "?f=json", "rel": "self", "type": "application/json", "title": layer.title},
+            {"href": url + "/items?f=json", "rel": "items", "type": MEDIA_TYPE, "title": layer.title},
+        ],
+    }
+    extent = layer.spatial_extent(request.user, _district(request))
+    described["extent"] = {"spatial": {"bbox": [extent or [-180, -90, 180, 90]], "crs": CRS84}}
+    if layer.datetime_field:
+        described["extent"]["temporal"] = {"interval": [[None, None]], "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
+    return described
+
+
+@_ogc_view
+def landing(request):
+    """The landing page: links to the OpenAPI document, the conformance classes and the collections."""
+    base = _base(request)
+    district = _district(request)
+    title = f"OGC API – Features: {district.name}" if district is not None else "OGC API – Features: tỉnh Bắc Ninh"
+    return JsonResponse({
+        "title": title,
+        "description": "Layers of the commune planning platform (Decision 07/2015/QĐ-UBND), GeoJSON in CRS84.",
+        "links": [
+            {"href": base + "/?f=json", "rel": "self", "type": "application/json", "title": "this document"},
+            {"href": base + "/api?f=json", "rel": "service-desc", "type": OPENAPI_TYPE, "title": "the API definition"},
+            {"href": base + "/conformance?f=json", "rel": "conformance", "type": "application/json", "title": "conformance classes"},
+            {"href": base + "/collections?f=json", "rel": "data", "type": "application/json", "title": "collections"},
+        ],
+    })
+
+
+@_ogc_view
+def conformance(request):
+    """The conformance classes this service implements."""
+    return JsonResponse({"conformsTo": CONFORMANCE})
+
+
+@_ogc_view
+def collections(request):
+    """The collections (layers) this caller may read."""
+    base = _base(request)
+    return JsonResponse({
+        "links": [{"href": base + "/collections?f=json", "rel": "self", "type": "application/json", "title": "collections"}],
+        "collections": [_collection(request, layer) for layer in _layers(request)],
+    })
+
+
+@_ogc_view
+def collection(request, collection_id):
+    """One collection's description."""
+    layer = _layer(request, collection_id)
+    return _not_found() if layer is None else JsonResponse(_collection(request, layer))
+
+
+@_ogc_view
+def items(request, collection_id):
+    """One page of a collection's features (GeoJSON), with paging links."""
+    layer = _layer(request, collection_id)
+    if layer is None:
+        return _not_found()
+    params = request.GET
+    unknown = [name for name in params if name not in ITEM_PARAMS and name not in layer.filters]
+    if unknown:
+        raise ValidationError({unknown[0]: [_("%(name)s is not a parameter of this collection.") % {"name": unknown[0]}]})
+    limit = parse_limit(params.get("limit"), default=DEFAULT_LIMIT)
+    offset = parse_offset(params.get("offset"))
+    filters = {name: params[name] for name in layer.filters if name in params}
+    text, matched, returned = layer.query(request.user, _district(request), bbox=params.get("bbox") or None, filters=filters,
+                                          limit=limit, offset=offset, datetime=params.get("datetime") or None)
+    url = f"{_base(request)}/collections/{layer.id}/items"
+
+    def link(rel, start):
+        query = params.copy()
+        query["offset"] = start
+        query["limit"] = limit
+        query["f"] = "json"
+        return {"href": f"{url}?{query.urlencode()}", "rel": rel, "type": MEDIA_TYPE}
+
+    links = [{"href": request.build_absolute_uri(), "rel": "self", "type": MEDIA_TYPE},
+             {"href": f"{_base(request)}/collections/{layer.id}?f=json", "rel": "collection", "type": "application/json"}]
+    if offset + returned < matched:
+        links.append(link("next", offset + limit))
+    if offset > 0:
+        links.append(link("prev", max(offset - limit, 0)))
+    body = collection_text(text, numberMatched=matched, numberReturned=returned,
+                           timeStamp=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), links=links)
+    return HttpResponse(body, content_type=MEDIA_TYPE)
+
+
+@_ogc_view
+def item(request, collection_id, feature_id):
+    """One feature (GeoJSON) by its id."""
+    layer = _layer(request, collection_id)
+    if layer is None:
+        return _not_found()
+    unknown = [name for name in request.GET if name != "f"]
+    if unknown:
+        raise ValidationError({unknown[0]: [_("%(name)s is not a parameter of this collection.") % {"name": unknown[0]}]})
+    text = layer.get(request.user, _district(request), feature_id)
+    if text is None:
+        return _not_found()
+    url = f"{_base(request)}/collections/{layer.id}"
+    links = [{"href": f"{url}/items/{feature_id}?f=json", "rel": "self", "type": MEDIA_TYPE},
+             {"href": f"{url}?f=json", "rel": "collection", "type": "application/json"}]
+    return HttpResponse(text[:-1] + ', "links": ' + json.dumps(links) + "}", content_type=MEDIA_TYPE)
+
+
+def _parameter(name, kind, description, **schema):
+    return {"name": name, "in": "query", "required": False, "style": "form", "explode": False,
+            "description": description, "schema": {"type": kind, **schema}}
+
+
+@_ogc_view
+def api(request):
+    """The OpenAPI 3.0 document of this service, with each readable collection's items and schema."""
+    base = _base(request)
+    paths = {
+        "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage", "responses": {"200": {"description": "links"}}}},
+        "/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformance", "responses": {"200": {"description": "classes"}}}},
+        "/collections": {"get": {"summary": "Collections", "operationId": "getCollections", "responses": {"200": {"description": "collections"}}}},
+    }
+    schemas = {}
+    for layer in _layers(request):
+        parameters = [
+            _parameter("bbox", "array", "minLon,minLat,maxLon,maxLat (CRS84)", items={"type": "number"}, minItems=4, maxItems=4),
+            _parameter("limit", "integer", "features per page", minimum=1, maximum=MAX_LIMIT, default=DEFAULT_LIMIT),
+            _parameter("offset", "integer", "index of the first feature", minimum=0, default=0),
+        ]
+        if layer.datetime_field:
+            parameters.append(_parameter("datetime", "string", "RFC 3339 date-time or interval (a/b, ../b, a/..)"))
+        parameters += [_parameter(name, "string", spec.description or f"{name} (comma-separated values: any of)") for name, spec in layer.filters.items()]
+        name = layer.id.replace("-", "_")
+        schemas[name] = layer.openapi_schema(envelope="ogc")
+        ok = {"200": {"description": layer.title, "content": {MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{name}"}}}},
+              "400": {"description": "a bad parameter"}}
+        paths[f"/collections/{layer.id}"] = {"get": {"summary": layer.title, "operationId": f"describe_{name}",
+                                                     "responses": {"200": {"description": "the collection"}}}}
+        paths[f"/collections/{layer.id}/items"] = {"get": {"summary": layer.title, "operationId": f"get_{name}_items",
+                                                           "parameters": parameters, "responses": ok}}
+        paths[f"/collections/{layer.id}/items/{{featureId}}"] = {"get": {
+            "summary": layer.title, "operationId": f"get_{name}_item",
+            "parameters": [{"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "one feature", "content": {MEDIA_TYPE: {"schema": layer.feature_schema()}}},
+                          "404": {"description": "no such feature"}}}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "OGC API – Features", "version": "1.0.0",
+                 "description": "Authenticate with the header `Authorization: Token <key>` (POST /api/auth/token/)."},
+        "servers": [{"url": base}],
+        "paths": paths,
+        "components": {"schemas": schemas,
+                       "securitySchemes": {"token": {"type": "apiKey", "in": "header", "name": "Authorization"}}},
+    }
+    return HttpResponse(json.dumps(document), content_type=OPENAPI_TYPE)
+
+
+urlpatterns = [
+    re_path(r"^ogc/?$", landing, name="ogc-landing"),
+    re_path(r"^ogc/conformance/?$", conformance, name="ogc-conformance"),
+    re_path(r"^ogc/api/?$", api, name="ogc-api"),
+    re_path(r"^ogc/collections/?$", collections, name="ogc-collections"),
+    re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/?$", collection, name="ogc-collection"),
+    re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/items/?$", items, name="ogc-items"),
+    re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/items/(?P<feature_id>[\w.-]+)/?$", item, name="ogc-item"),
+]

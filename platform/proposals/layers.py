@@ -1,0 +1,98 @@
+"""The proposals layer (Đ4 step 1: village and sector proposals), declared once for every route that answers it.
+
+Registered in ProposalsConfig.ready() into `geo.layers.registry` as "proposals". Rows: the caller's
+`accounts.access.proposal_scope`; an anonymous caller reads the published proposals only (the public map).
+"""
+from django.db.models import F
+
+from accounts import access
+from files.storage import file_url_sql
+from geo.layers import Filter, Layer
+from geo.text import fold
+from proposals.models import Proposal, VillageMeeting
+
+
+def _search(rows, text):
+    for word in fold(text).split():
+        rows = rows.filter(search_text__contains=word)
+    return rows
+
+
+def _late(rows, text):
+    return rows.filter(is_late=True) if text in ("1", "true") else rows
+
+
+class ProposalLayer(Layer):
+    id = "proposals"
+    title = "Đề xuất của thôn và ngành"
+    description = "Proposals of villages and sectors (Decision 07/2015 Đ4 step 1), EPSG:4326."
+    scope = "district"
+    table = ("proposals_proposal t JOIN public.geo_administrativeunit c ON c.id = t.commune_id "
+             "LEFT JOIN public.geo_administrativeunit v ON v.id = t.village_id")
+    geometry_type = "Geometry"
+    order = (F("commune_rank").asc(nulls_last=True), "-created_at", "-id")
+    datetime_field = "created_at"
+    datetime_property = "created_at"
+    properties = {
+        "id": ("integer", "t.id"), "commune": ("string", "c.code"), "commune_name": ("string", "c.name"),
+        "village": ("string", "v.code"), "village_name": ("string", "v.name"), "title": ("string", "t.title"),
+        "sector": ("string", "t.sector"), "estimated_cost": ("integer", "t.estimated_cost"),
+        "internal_resources": ("integer", "t.residents_cash + t.residents_labour_value"),
+        "status": ("string", "t.status"), "source_kind": ("string", "t.source_kind"), "source_name": ("string", "t.source_name"),
+        "priority": ("integer", "t.priority"), "commune_rank": ("integer", "t.commune_rank"), "is_late": ("boolean", "t.is_late"),
+        "is_published": ("boolean", "t.is_published"), "merged_into": ("integer", "t.merged_into_id"),
+        "plan_year": ("integer", "t.plan_year"), "decision_reason": ("string", "t.decision_reason"),
+        "created_at": ("datetime", "t.created_at"),
+    }
+    filters = {
+        "commune": Filter("commune__code", description="GSO code(s), comma-separated"),
+        "village": Filter("village__code", description="village code(s)"),
+        "sector": Filter("sector"), "status": Filter("status"), "source": Filter("source_kind"),
+        "plan_year": Filter("plan_year", "integer"),
+        "late": Filter(apply=_late, split=False, description="1: only proposals submitted after the deadline"),
+        "q": Filter(apply=_search, split=False, description="words of the title or place, with or without diacritics"),
+    }
+
+    def rows(self, user, district):
+        if not user.is_authenticated:
+            return Proposal.objects.filter(is_published=True)
+        return access.proposal_scope(user, Proposal.objects.all())
+
+
+class PublishedProposalLayer(ProposalLayer):
+    """The same layer as everybody sees it on the public map (published proposals only), whoever asks."""
+
+    def rows(self, user, district):
+        return Proposal.objects.filter(is_published=True)
+
+
+class VillageMeetingLayer(Layer):
+    """Village meetings (Đ4 step 1), placed at a point on their village; rows `accounts.access.meeting_scope`."""
+
+    id = "village-meetings"
+    title = "Họp thôn"
+    description = "Village meetings that gathered the proposals (Decision 07/2015 Đ4 step 1), at a point of their village, EPSG:4326."
+    table = ("proposals_villagemeeting t JOIN public.geo_administrativeunit c ON c.id = t.commune_id "
+             "JOIN public.geo_administrativeunit v ON v.id = t.village_id")
+    geometry_sql = "ST_PointOnSurface(v.geom)"
+    geometry_type = "Point"
+    bbox_lookup = "village__geom__intersects"
+    order = ("-held_on", "-id")
+    datetime_field = "held_on"
+    properties = {
+        "id": ("integer", "t.id"), "commune": ("string", "c.code"), "village": ("string", "v.code"), "village_name": ("string", "v.name"),
+        "plan_year": ("integer", "t.plan_year"), "held_on": ("string", "to_char(t.held_on, 'DD/MM/YYYY')"), "place": ("string", "t.place"),
+        "chair": ("string", "t.chair"), "participants": ("integer", "t.participants"), "women": ("integer", "t.women"),
+        "poor_households": ("integer", "t.poor_households"), "minutes": ("string", file_url_sql("t.minutes")),
+    }
+    filters = {"commune": Filter("commune__code", description="GSO code(s)"), "village": Filter("village__code", description="village code(s)")}
+
+    def rows(self, user, district):
+        if not user.is_authenticated:
+            return None
+        return access.meeting_scope(user, VillageMeeting.objects.all())
+
+
+proposals = ProposalLayer()
+meetings = VillageMeetingLayer()
+published_proposals = PublishedProposalLayer()

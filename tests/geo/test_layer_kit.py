@@ -1,0 +1,131 @@
+"""The layer kit (geo.layers): one declaration per layer, SQL-built GeoJSON, one pagination rule, documented keys."""
+import json
+
+import pytest
+from django.db import connection
+
+from geo.layers import MAX_LIMIT, PRECISION, collection_text, registry
+
+DISTRICT = "yen-phong"
+
+
+def _reader(username):
+    from accounts.models import User
+
+    return User.objects.get(username=username)
+
+
+def _enter(district):
+    if district is not None:
+        connection.set_tenant(district)
+
+
+def finding_point(me_plan):
+    return me_plan.findings.first().location
+
+
+def _one_row_of_each(place):
+    """A row for each district layer the demo data leaves empty: an M&E plan with a finding (plan works), a
+    project, a review note, a draft work, an evidence photo (its file name as the storage writes it), an announced plan."""
+    import uuid
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from investment import services as investment
+    from monitoring.models import EvidencePhoto
+    from tests.investment.factories import make_draft_item
+    from tests.monitoring.factories import me_plan_with_report, project_in_commune
+
+    me_plan = me_plan_with_report(place)
+    project = project_in_commune(place)
+    staff = User.objects.get(username=f"huyen.{DISTRICT}")
+    connection.set_tenant(place)
+    investment.review_create(district=place, actor=staff, project=project, plan_item=None, decision="", comment="Xem lại tuyến",
+                             location=finding_point(me_plan))
+    make_draft_item(place, plan_year=2030)
+    connection.set_tenant(place)
+    finding = me_plan.findings.first()
+    EvidencePhoto.objects.create(me_plan=me_plan, finding=finding, photo=f"{place.schema_name}/evidence-photos/{uuid.uuid4().hex}.jpg",
+                                 content_type="image/jpeg", caption="Rãnh", location=finding.location, uploaded_by=staff)
+    me_plan.plan.__class__.objects.filter(pk=me_plan.plan_id).update(announced_at=timezone.now())
+    connection.set_schema_to_public()
+
+
+@pytest.mark.django_db
+def test_every_layer_returns_exactly_its_declared_properties_with_their_types(district):
+    """For every registered layer, the keys PostgreSQL writes are the declared (and OpenAPI-documented) ones, typed."""
+    from province.services import rollup_rebuild
+    from tenants.models import District
+
+    _one_row_of_each(district(DISTRICT))
+    rollup_rebuild()  # the all-projects layer reads the province's copy of every district's projects
+    reader = _reader("tinh")
+    types = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "date": str, "datetime": str,
+             "array": list, "object": dict}
+    places = list(District.objects.exclude(schema_name="public").order_by("slug"))
+    empty = []
+    for layer in registry.all():
+        documented = layer.openapi_schema()["properties"]["features"]["items"]["properties"]["properties"]["properties"]
+        assert list(documented) == list(layer.properties)
+        features = []
+        for place in (places if layer.scope == "district" else [None]):
+            _enter(place)
+            text, matched, returned = layer.query(reader, place, limit=50)
+            connection.set_schema_to_public()
+            features = json.loads(collection_text(text))["features"]
+            assert returned == len(features) <= matched
+            if features:
+                break
+        if not features:
+            empty.append(layer.id)
+        for feature in features:
+            assert list(feature["properties"]) == list(layer.properties), layer.id
+            for name, value in feature["properties"].items():
+                kind = layer.properties[name][0]
+                assert value is None or (isinstance(value, types[kind]) and not (kind in ("integer", "number") and isinstance(value, bool))), \
+                    (layer.id, name, value)
+    assert {"proposals", "provinces", "districts", "communes", "villages"} <= {layer.id for layer in registry.all()}
+    assert empty == [], f"layers with no demo rows to check: {empty}"
+
+
+@pytest.mark.django_db
+def test_coordinates_have_the_one_precision(client):
+    body = client.get("/api/admin-units/?level=commune&page_size=3").json()
+    ring = body["features"][0]["geometry"]["coordinates"][0][0]
+    assert all(len(repr(n).split(".")[1]) <= PRECISION for point in ring for n in point)
+
+
+@pytest.mark.django_db
+def test_admin_units_answer_geojson_media_type_and_refuse_over_large_pages(client):
+    ok = client.get("/api/admin-units/?level=commune&parent=258")
+    assert ok["Content-Type"] == "application/geo+json"
+    assert ok.json()["count"] == 14
+    assert {f["id"] for f in ok.json()["features"]} == {f["properties"]["code"] for f in ok.json()["features"]}
+    # Before the kit, DRF clamped page_size silently to 5000 here.
+    refused = client.get(f"/api/admin-units/?level=commune&page_size={MAX_LIMIT + 1}")
+    assert refused.status_code == 400
+    assert "page_size" in refused.json()
+
+
+@pytest.mark.django_db
+def test_admin_units_page_through_with_next_links(client):
+    first = client.get("/api/admin-units/?level=commune&page_size=50").json()
+    assert first["count"] == 121 and len(first["features"]) == 50 and first["previous"] is None
+    codes = [f["properties"]["code"] for f in first["features"]]
+    url = first["next"]
+    while url:
+        body = client.get(url).json()
+        codes += [f["properties"]["code"] for f in body["features"]]
+        url = body["next"]
+    assert len(codes) == len(set(codes)) == 121
+    assert codes == sorted(codes)
+
+
+@pytest.mark.django_db
+def test_proposals_route_answers_through_the_kit(client_for):
+    staff = client_for(f"huyen.{DISTRICT}")
+    body = staff.get(f"/d/{DISTRICT}/api/proposals/", {"page_size": 5}).json()
+    assert len(body["features"]) == 5 and body["count"] > 5
+    assert "created_at" in body["features"][0]["properties"]
+    assert staff.get(f"/d/{DISTRICT}/api/proposals/", {"page_size": MAX_LIMIT + 1}).status_code == 400
