@@ -13,6 +13,7 @@ from tenants.apis import DistrictSummaryApi
 
 api_patterns = [
     path("district/", DistrictSummaryApi.as_view(), name="api-district"),
+    path("downloads/", include("geo.download_urls")),
     *proposal_urls.api_patterns,
     path("public/", include(proposal_urls.public_api_patterns)),
     path("plans/", include("plans.urls")),

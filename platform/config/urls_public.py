@@ -14,6 +14,7 @@ from province import views as province_views
 
 api_patterns = [
     path("auth/token/", account_apis.TokenObtainApi.as_view(), name="api-token"),
+    path("downloads/", include("geo.download_urls")),
     path("auth/logout/", account_apis.TokenLogoutApi.as_view(), name="api-token-logout"),
     path("auth/logoutall/", account_apis.TokenLogoutAllApi.as_view(), name="api-token-logout-all"),
     path("districts/", geo_apis.DistrictListApi.as_view(), name="api-districts"),
