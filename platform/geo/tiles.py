@@ -3,12 +3,16 @@
 A tile layer is any SQL selecting a `geom` column (EPSG:4326) and property columns; `mvt_sql` wraps
 it so that PostGIS keeps the rows meeting the tile (web-mercator z/x/y, `ST_TileEnvelope`, with the
 buffer as margin), clips and quantises their geometry to the tile's 4096 × 4096 grid
-(`ST_AsMVTGeom`) and encodes the tile (`ST_AsMVT`) in the same statement. Layers register
+(`ST_AsMVTGeom`) and encodes the tile (`ST_AsMVT`) in the same statement. `from_layer` makes a tile
+layer of any layer of the kit (`geo.layers`): its rows (the same access rule), its filters (the same
+400s) and its declared properties; a layer whose features are computed differently (the province's
+distribution, with its colour classes) gives its own `tile` function. Tile layers register
 themselves (`register`) from their app's `ready()`, so `GET /tiles/` lists them without this module
 knowing the apps above it.
 """
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -53,7 +57,7 @@ def mvt_sql(rows_sql: str, *, name: str, columns: list[str], tile: tuple[str, st
 
 def _column(column):
     name, _, cast = column.partition("::")
-    return f"r.{name}::{cast} AS {name}" if cast else f"r.{name}"
+    return f'r."{name}"::{cast} AS "{name}"' if cast else f'r."{name}"'
 
 
 def column_names(columns):
@@ -100,3 +104,36 @@ def tilejson(layer: TileLayer, *, tiles_url: str, query: str = "") -> dict:
         "vector_layers": [{"id": layer.name, "description": layer.description, "minzoom": layer.minzoom,
                            "maxzoom": layer.maxzoom, "fields": layer.fields}],
     }
+
+
+# MVT values are strings, numbers and booleans: other kit property types travel as text.
+_MVT_TYPES = {"string": "String", "integer": "Number", "number": "Number", "boolean": "Boolean"}
+
+
+def layer_tile(layer, request, z, x, y) -> bytes:
+    """The tile z/x/y of a kit layer for this request: the rows `layer.rows(user, district)` gives, narrowed by
+    the layer's filters from the query string (a parameter the layer does not have is a 400 naming it), with
+    the layer's properties (dates, arrays and objects as text). The MVT layer inside is named after `layer.id`."""
+    params = request.GET
+    unknown = [name for name in params if name not in layer.filters]
+    if unknown:
+        raise ValidationError({unknown[0]: [_("%(name)s is not a filter of this layer.") % {"name": unknown[0]}]})
+    tenant = getattr(request, "tenant", None)
+    district = None if tenant is None or tenant.schema_name == "public" else tenant
+    rows = layer.filter_rows(layer._base(request.user, district), filters={name: params[name] for name in layer.filters if name in params})
+    ids, id_params = rows.values("pk").query.sql_with_params()
+    selected = ", ".join(f'({sql}){"" if kind in _MVT_TYPES else "::text"} AS "{name}"' for name, (kind, sql) in layer.properties.items())
+    rows_sql = f"SELECT {selected}, {layer.geometry_sql} AS geom FROM {layer.table} WHERE t.id IN ({ids})"
+    with connection.cursor() as cursor:
+        cursor.execute(mvt_sql(rows_sql, name=layer.id, columns=list(layer.properties)), [z, x, y, *id_params])
+        return bytes(cursor.fetchone()[0])
+
+
+def from_layer(layer, **options) -> TileLayer:
+    """A tile layer of the kit layer `layer` (same id, title, rows, filters, properties); `options` set the zooms."""
+    return TileLayer(
+        name=layer.id, title=layer.title or layer.id, description=layer.description or "",
+        fields={name: _MVT_TYPES.get(kind, "String") for name, (kind, _sql) in layer.properties.items()},
+        visible=layer.readable, tile=lambda request, z, x, y: layer_tile(layer, request, z, x, y),
+        district_level=layer.scope == "district", filters=tuple(layer.filters), **options,
+    )

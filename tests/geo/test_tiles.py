@@ -47,9 +47,9 @@ def test_tiles_list_holds_tilejson_of_what_the_caller_may_read(client_for):
     tinh = client_for("tinh").get("/tiles/")
     assert tinh.status_code == 200 and tinh["Content-Type"] == "application/vnd.tilejson+json"
     documents = {d["vector_layers"][0]["id"]: d for d in tinh.json()}
-    assert set(documents) == {"communes", "projects"}
-    communes = documents["communes"]
-    assert communes["tilejson"] == "3.0.0" and communes["tiles"] == ["http://testserver/tiles/communes/{z}/{x}/{y}.pbf"]
+    assert set(documents) == {"investment-distribution-communes", "investment-distribution-districts", "all-projects"}
+    communes = documents["investment-distribution-communes"]
+    assert communes["tilejson"] == "3.0.0" and communes["tiles"] == ["http://testserver/tiles/investment-distribution-communes/{z}/{x}/{y}.pbf"]
     assert communes["vector_layers"][0]["fields"]["name"] == "String"
     assert "year" in communes["filters"]
     district = client_for("huyen.yen-phong").get("/d/yen-phong/tiles/?sector=transport").json()
@@ -62,7 +62,7 @@ def test_tiles_list_holds_tilejson_of_what_the_caller_may_read(client_for):
 def test_commune_distribution_tile_holds_every_commune_with_the_layers_figures(client_for):
     tinh = client_for("tinh")
     z, x, y = covering_tile(BAC_NINH, 7)
-    features = decode(tinh.get(f"/tiles/communes/{z}/{x}/{y}.pbf"), "communes")
+    features = decode(tinh.get(f"/tiles/investment-distribution-communes/{z}/{x}/{y}.pbf"), "investment-distribution-communes")
     layer = {f["properties"]["code"]: f["properties"] for f in whole_layer(tinh, "/api/province/investment-distribution/?level=commune&page_size=50")}
     assert len(layer) == 121
     tiled = {f["properties"]["code"]: f["properties"] for f in features}
@@ -72,31 +72,33 @@ def test_commune_distribution_tile_holds_every_commune_with_the_layers_figures(c
     for code, props in layer.items():
         assert tiled[code].get("class") == props["class"] and tiled[code]["total_investment"] == props["total_investment"]
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in features)
-    # level=district: the 8 districts
-    districts = decode(tinh.get(f"/tiles/communes/{z}/{x}/{y}.pbf?level=district"), "communes")
+    # the district level: the 8 districts
+    districts = decode(tinh.get(f"/tiles/investment-distribution-districts/{z}/{x}/{y}.pbf"), "investment-distribution-districts")
     assert len(districts) == 8
     # a tile far from Vietnam is empty
-    assert tinh.get("/tiles/communes/7/0/0.pbf").content == b""
+    assert tinh.get("/tiles/investment-distribution-communes/7/0/0.pbf").content == b""
 
 
 def test_distribution_tile_follows_the_filters_and_refuses_bad_ones(client_for):
     tinh = client_for("tinh")
     z, x, y = covering_tile(BAC_NINH, 7)
-    response = tinh.get(f"/tiles/communes/{z}/{x}/{y}.pbf?year=1800")
+    response = tinh.get(f"/tiles/investment-distribution-communes/{z}/{x}/{y}.pbf?year=1800")
     assert response.status_code == 400 and "year" in response.json()
-    response = tinh.get(f"/tiles/communes/{z}/{x}/{y}.pbf?sector=nonsense")
+    response = tinh.get(f"/tiles/investment-distribution-communes/{z}/{x}/{y}.pbf?sector=nonsense")
     assert response.status_code == 400 and "sector" in response.json()
     for bad in ("23/0/0", "3/8/0", "3/0/8"):
-        response = tinh.get(f"/tiles/communes/{bad}.pbf")
+        response = tinh.get(f"/tiles/investment-distribution-communes/{bad}.pbf")
         assert response.status_code == 400 and "tile" in response.json()
     assert tinh.get("/tiles/nothing/1/0/0.pbf").status_code == 404
+    response = tinh.get(f"/tiles/investment-distribution-communes/{z}/{x}/{y}.pbf?colour=red")
+    assert response.status_code == 400 and "colour" in response.json()
 
 
 @pytest.mark.parametrize("username,status", [(None, 401), ("huyen.yen-phong", 403), ("xa.09193", 403)])
 def test_province_tiles_are_for_province_staff(client_for, username, status):
     z, x, y = covering_tile(BAC_NINH, 7)
-    assert client_for(username).get(f"/tiles/communes/{z}/{x}/{y}.pbf").status_code == status
-    assert client_for(username).get(f"/tiles/projects/{z}/{x}/{y}.pbf").status_code == status
+    assert client_for(username).get(f"/tiles/investment-distribution-communes/{z}/{x}/{y}.pbf").status_code == status
+    assert client_for(username).get(f"/tiles/all-projects/{z}/{x}/{y}.pbf").status_code == status
 
 
 def test_projects_tile_holds_the_filtered_projects(district, client_for):
@@ -109,9 +111,9 @@ def test_projects_tile_holds_the_filtered_projects(district, client_for):
     rollup_rebuild()
     tinh = client_for("tinh")
     z, x, y = covering_tile(BAC_NINH, 7)
-    codes = {f["properties"]["code"] for f in decode(tinh.get(f"/tiles/projects/{z}/{x}/{y}.pbf"), "projects")}
+    codes = {f["properties"]["code"] for f in decode(tinh.get(f"/tiles/all-projects/{z}/{x}/{y}.pbf"), "all-projects")}
     assert {"T-1", "T-2", "T-3"} <= codes
-    education = decode(tinh.get(f"/tiles/projects/{z}/{x}/{y}.pbf?sector=education"), "projects")
+    education = decode(tinh.get(f"/tiles/all-projects/{z}/{x}/{y}.pbf?sector=education"), "all-projects")
     assert {f["properties"]["code"] for f in education} == {"T-2"}
     assert education[0]["properties"]["total_investment"] == 1_200_000_000
 
