@@ -293,6 +293,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Browser libraries installed from npm by deploy/common.sh (browser_libraries), served as our own static files.
+NPM_ROOT = BASE_DIR / "var" / "npm" / "node_modules"
+STATICFILES_DIRS = [("vendor/leaflet.vectorgrid", NPM_ROOT / "leaflet.vectorgrid" / "dist")] if (NPM_ROOT / "leaflet.vectorgrid").is_dir() else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
