@@ -32,7 +32,8 @@ install_debian_packages() {
 # fonts-dejavu-core: a TrueType font with Vietnamese diacritics for the map drawn as PNG (province).
 # postgresql-client: pg_dump writes the district template's DDL (tenants/template.py); named although
 # the server package pulls it in, since provisioning depends on it.
-server_packages=(postgresql-$PG_VERSION postgresql-client-$PG_VERSION postgresql-$PG_VERSION-postgis-3 gdal-bin libgdal32 gettext fonts-dejavu-core)
+# wrk: the HTTP load generator bench/layer_answers.py measures requests per second with (a few hundred KB).
+server_packages=(postgresql-$PG_VERSION postgresql-client-$PG_VERSION postgresql-$PG_VERSION-postgis-3 gdal-bin libgdal32 gettext fonts-dejavu-core wrk)
 
 # Browser libraries that django-leaflet does not ship come from npm, pinned, into var/npm (served as static
 # files from there, never from a CDN): leaflet.vectorgrid draws the province's vector tiles (issue 13).
