@@ -52,9 +52,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, models
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -244,15 +246,27 @@ class Layer:
             if not self.datetime_field:
                 raise ValidationError({"datetime": [_("This layer has no dates to filter on.")]})
             start, end = parse_datetime(datetime)
+            start, end = self._instant(rows, start), self._instant(rows, end, end=True)
             if start is not None:
                 rows = rows.filter(**{f"{self.datetime_field}__gte": start})
             if end is not None:
-                if isinstance(end, dt.date) and not isinstance(end, dt.datetime):
-                    end = end + dt.timedelta(days=1)
-                    rows = rows.filter(**{f"{self.datetime_field}__lt": end})
-                else:
-                    rows = rows.filter(**{f"{self.datetime_field}__lte": end})
+                rows = rows.filter(**{f"{self.datetime_field}__lt": end})
         return rows
+
+    def _instant(self, rows, value, *, end=False):
+        """A datetime interval's end in the datetime field's terms: a date becomes local midnight for a date-time
+        column (the next day's for an interval's end, which is exclusive), a date-time a date for a date column."""
+        if value is None:
+            return None
+        try:
+            is_datetime = isinstance(rows.model._meta.get_field(self.datetime_field), models.DateTimeField)
+        except FieldDoesNotExist:
+            is_datetime = False
+        if isinstance(value, dt.datetime):
+            return (value + dt.timedelta(microseconds=1) if end else value) if is_datetime else \
+                (value.date() + dt.timedelta(days=1) if end else value.date())
+        day = value + dt.timedelta(days=1) if end else value
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min)) if is_datetime else day
 
     def feature_sql(self):
         """SQL of one Feature as json (alias `t` and the joins of `table` in scope)."""

@@ -129,3 +129,29 @@ def test_proposals_route_answers_through_the_kit(client_for):
     assert len(body["features"]) == 5 and body["count"] > 5
     assert "created_at" in body["features"][0]["properties"]
     assert staff.get(f"/d/{DISTRICT}/api/proposals/", {"page_size": MAX_LIMIT + 1}).status_code == 400
+
+
+LAYER_ROUTES = [
+    f"/d/{DISTRICT}/api/proposals/", f"/d/{DISTRICT}/api/public/proposals/", f"/d/{DISTRICT}/api/village-meetings/",
+    f"/d/{DISTRICT}/api/investment-projects/", f"/d/{DISTRICT}/api/reviews/", f"/d/{DISTRICT}/api/investment-plan-items/",
+    f"/d/{DISTRICT}/api/monitoring/evidence/", f"/d/{DISTRICT}/api/monitoring/findings/",
+    "/api/districts/", "/api/admin-units/?level=commune", "/api/province/investment-distribution/?level=commune",
+    "/api/province/projects/?zoom=14",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", LAYER_ROUTES)
+def test_every_layer_route_has_one_media_type_and_one_page_rule(client_for, route):
+    """Before the kit: application/json on most routes, and page_size=6000 silently clamped on investment projects,
+    evidence, plan items and administrative units (a 400 on proposals)."""
+    province = client_for("tinh")
+    joiner = "&" if "?" in route else "?"
+    ok = province.get(f"{route}{joiner}page_size=2")
+    assert ok.status_code == 200, ok.content[:300]
+    assert ok["Content-Type"] == "application/geo+json"
+    body = json.loads(ok.content)
+    assert body["type"] == "FeatureCollection" and len(body["features"]) <= 2 and "count" in body
+    refused = province.get(f"{route}{joiner}page_size=6000")
+    assert refused.status_code == 400
+    assert "page_size" in refused.json()
