@@ -20,11 +20,13 @@ DISTRIBUTION_COLUMNS = ["code", "name", "district", "total_investment::bigint", 
 
 # The distribution statement's units, figures and classes (computed over every unit of the level, as in
 # the GeoJSON layer), up to its `shown` rows; the tile is cut from these instead of the FeatureCollection.
+# `breaks` is read once here (by `classed`), so PostgreSQL would inline it and compute the quantile array again
+# for every unit (240 ms of a 360 ms tile at 1,501 communes); MATERIALIZED computes it once, as the full statement does.
 _DISTRIBUTION_ROWS = selectors._DISTRIBUTION_TEMPLATE.split("\n-- The features are joined as text")[0].format(
     classes=len(selectors.CLASS_COLOURS),
     class_sum=" + ".join(f"coalesce((m.value > b[{i}])::int, 0)" for i in range(1, len(selectors.CLASS_COLOURS))),
     shown="",
-) + "\nSELECT * FROM shown"
+).replace("\nbreaks AS (", "\nbreaks AS MATERIALIZED (", 1) + "\nSELECT * FROM shown"
 
 
 def distribution_tile(*, z, x, y, level="commune", year=None, sector="", source="", measure="total_investment", province="",
