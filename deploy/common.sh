@@ -35,8 +35,21 @@ install_debian_packages() {
 # libreoffice-writer-nogui: official documents as PDF (geo/documents.py); fonts-liberation2: Liberation Serif,
 # metric-compatible with Times New Roman (Decree 30's font, not in Debian), with Vietnamese diacritics;
 # poppler-utils: pdftotext/pdftoppm, with which the tests read those PDFs back.
+# wrk: the HTTP load generator bench/layer_answers.py measures requests per second with (a few hundred KB).
 server_packages=(postgresql-$PG_VERSION postgresql-client-$PG_VERSION postgresql-$PG_VERSION-postgis-3 gdal-bin libgdal32 gettext fonts-dejavu-core
-                 libreoffice-writer-nogui fonts-liberation2 poppler-utils)
+                 libreoffice-writer-nogui fonts-liberation2 poppler-utils wrk)
+
+# Browser libraries that django-leaflet does not ship come from npm, pinned, into var/npm (served as static
+# files from there, never from a CDN): leaflet.vectorgrid draws the province's vector tiles (issue 13).
+BROWSER_LIBRARIES=(leaflet.vectorgrid@1.3.0)
+browser_libraries() {
+  command -v npm >/dev/null || install_debian_packages npm
+  [ -s "$ROOT/var/npm/node_modules/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js" ] && return 0
+  say "Installing browser libraries from npm: ${BROWSER_LIBRARIES[*]}"
+  mkdir -p "$ROOT/var/npm"
+  npm install --prefix "$ROOT/var/npm" --no-save --no-audit --no-fund --silent "${BROWSER_LIBRARIES[@]}" \
+    || die "npm install failed for: ${BROWSER_LIBRARIES[*]}"
+}
 
 start_postgres() {
   if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -q "^$PG_VERSION $PG_CLUSTER$"; then

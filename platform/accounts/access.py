@@ -81,12 +81,12 @@ def user_from_request(request):
 
 def takes_token(path, district_slug=None):
     """Whether a path accepts an `Authorization: Token …` header: a district's API (/d/<slug>/api/…) and the OGC API
-    Features services (/ogc/… for the province, /d/<slug>/ogc/… for a district), so GIS clients such as QGIS and
-    GDAL connect with a token. Pages are for a browser's session and never take a token."""
+    Features services (/ogc/… for the province, /d/<slug>/ogc/… for a district) and the vector tiles (/tiles/…,
+    /d/<slug>/tiles/…), so GIS clients such as QGIS and GDAL connect with a token. Pages are for a browser's session and never take a token."""
     if district_slug is None:
-        return path == "/ogc" or path.startswith("/ogc/")
+        return path == "/ogc" or path.startswith(("/ogc/", "/tiles/"))
     base = f"/{settings.TENANT_SUBFOLDER_PREFIX}/{district_slug}/"
-    return path.startswith(base + "api/") or path.startswith(base + "ogc/") or path == base + "ogc"
+    return path.startswith((base + "api/", base + "ogc/", base + "tiles/")) or path == base + "ogc"
 
 
 def is_ogc_path(path, district_slug=None):

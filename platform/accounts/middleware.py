@@ -31,8 +31,8 @@ class DistrictAccessMiddleware:
         if not in_district or is_public_path(request.path, district.slug):
             return self.get_response(request)
         is_ogc = is_ogc_path(request.path, slug)
-        is_api = f"/{district.slug}/api/" in request.path or is_ogc
-        # An API token opens the API and the OGC service only. Pages are for a browser's session: their views read
+        is_api = takes_token(request.path, slug)
+        # An API token opens the API, the OGC service and the tiles only. Pages are for a browser's session: their views read
         # `request.user`, so a token-only request to a page is anonymous here and goes to the login page.
         user = user_from_request(request) if takes_token(request.path, slug) else request.user
         if is_ogc and not user.is_authenticated:

@@ -15,6 +15,7 @@ Variables (all optional on a developer machine; production must set the starred 
   IMPORT_MAX_MEMORY_MB IMPORT_MAX_CPU_SECONDS IMPORT_TIMEOUT_SECONDS IMPORT_MAX_EXPANDED_BYTES
   IMPORT_MAX_ENTRIES IMPORT_MAX_RATIO IMPORT_MAX_RECORDS IMPORT_MAX_OUTPUT_BYTES IMPORT_MAX_COLUMNS
   IMPORT_MAX_NAME_CHARS IMPORT_MAX_CELL_CHARS   limits of the file-parsing child (README)
+  EXPORT_TIMEOUT_SECONDS  wall-clock limit of one ogr2ogr run writing a layer download (default 60)
   DJANGO_PASSWORD_HASHER  dotted path of the first password hasher (tests use a fast one)
   DJANGO_LOG_LEVEL        root log level (default INFO)
   BACKUP_DIR              where district_backup and site_backup write (default var/backups)
@@ -142,6 +143,8 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security: it hashes and compresses the final body of layer answers only.
+    "geo.middleware.LayerAnswerMiddleware",
     "csp.middleware.CSPMiddleware",
     "frontend.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -303,6 +306,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Browser libraries installed from npm by deploy/common.sh (browser_libraries), served as our own static files.
+NPM_ROOT = BASE_DIR / "var" / "npm" / "node_modules"
+STATICFILES_DIRS = [("vendor/leaflet.vectorgrid", NPM_ROOT / "leaflet.vectorgrid" / "dist")] if (NPM_ROOT / "leaflet.vectorgrid").is_dir() else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -323,6 +329,7 @@ GEOMETRY_MAX_NESTING = env_int("GEOMETRY_MAX_NESTING", 2)
 IMPORT_MAX_MEMORY_MB = env_int("IMPORT_MAX_MEMORY_MB", 1024)
 IMPORT_MAX_CPU_SECONDS = env_int("IMPORT_MAX_CPU_SECONDS", 20)
 IMPORT_TIMEOUT_SECONDS = env_int("IMPORT_TIMEOUT_SECONDS", 30)
+EXPORT_TIMEOUT_SECONDS = env_int("EXPORT_TIMEOUT_SECONDS", 60)
 IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 50 * 1000 * 1000)
 IMPORT_MAX_ENTRIES = env_int("IMPORT_MAX_ENTRIES", 200)
 IMPORT_MAX_RATIO = env_int("IMPORT_MAX_RATIO", 100)

@@ -14,6 +14,7 @@ from tenants.apis import DistrictSummaryApi
 
 api_patterns = [
     path("district/", DistrictSummaryApi.as_view(), name="api-district"),
+    path("downloads/", include("geo.download_urls")),
     *proposal_urls.api_patterns,
     path("public/", include(proposal_urls.public_api_patterns)),
     path("plans/", include("plans.urls")),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("plans/", include("plans.page_urls")),
     path("public/plans/", include("plans.public_page_urls")),
     path("api/", include(api_patterns)),
+    path("tiles/", include("geo.tile_urls")),
     *investment_urls.page_patterns,
     *monitoring_urls.page_patterns,
     *duties_urls.page_patterns,

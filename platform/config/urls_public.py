@@ -17,6 +17,7 @@ from province import views as province_views
 
 api_patterns = [
     path("auth/token/", account_apis.TokenObtainApi.as_view(), name="api-token"),
+    path("downloads/", include("geo.download_urls")),
     path("auth/logout/", account_apis.TokenLogoutApi.as_view(), name="api-token-logout"),
     path("auth/logoutall/", account_apis.TokenLogoutAllApi.as_view(), name="api-token-logout-all"),
     path("districts/", geo_apis.DistrictListApi.as_view(), name="api-districts"),
@@ -51,6 +52,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     # The province library's files (guidance.Document), by the same access-checked views as a district's.
     *file_urls.urlpatterns,
+    path("tiles/", include("geo.tile_urls")),
     *ogc.urlpatterns,
 ]
 

@@ -6,7 +6,7 @@ class ProposalsConfig(AppConfig):
     verbose_name = "Đề xuất"
 
     def ready(self):
-        """Register the upload kinds, the district summary's counter (tenants.counters), its map layers (geo.layers), the models accounts.access fetches and the inbox source (core.inbox)."""
+        """Register the upload kinds, the district summary's counter (tenants.counters), its map layers (geo.layers) and tile layer (geo.tiles), the models accounts.access fetches and the inbox source (core.inbox)."""
         from accounts.access import register_workflow_models
         from core.inbox import register_source
         from geo.layers import registry
@@ -14,6 +14,7 @@ class ProposalsConfig(AppConfig):
         from proposals.file_kinds import register_kinds
         from proposals.models import Proposal, VillageMeeting
         from proposals.selectors import district_counts
+        from proposals.tiles import register_tile_layers
         from tenants.counters import register_district_counter
 
         register_kinds()
@@ -22,3 +23,4 @@ class ProposalsConfig(AppConfig):
         register_source("proposals.to_decide", inbox.proposals_to_decide)
         registry.register(layers.proposals)
         registry.register(layers.meetings)
+        register_tile_layers()

@@ -6,12 +6,14 @@ class ProvinceConfig(AppConfig):
     verbose_name = "Tỉnh: so sánh và tổng hợp"
 
     def ready(self):
-        """Subscribe to what the district apps announce (core.signals): both rollups follow in the writer's transaction; register the province's layers (geo.layers)."""
+        """Subscribe to what the district apps announce (core.signals): both rollups follow in the writer's transaction; register the province's layers (geo.layers) and tile layers (geo.tiles)."""
         from core import signals
         from geo.layers import registry
         from province import layers, services
+        from province.tiles import register_tile_layers
 
         signals.investment_changed.connect(services.on_investment_changed, dispatch_uid="province.investment_rollup")
         signals.cycle_changed.connect(services.on_cycle_changed, dispatch_uid="province.cycle_rollup")
         for layer in (layers.district_distribution, layers.commune_distribution, layers.all_projects):
             registry.register(layer)
+        register_tile_layers()

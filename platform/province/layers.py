@@ -115,6 +115,7 @@ class DistributionLayer(Layer):
         if datetime:
             raise ValidationError({"datetime": [_("This layer has no dates to filter on.")]})
         count, text = selectors.investment_distribution_page(**self.arguments(bbox=bbox, filters=filters), limit=limit, offset=offset)
+        count = int(count)  # a numeric sum in SQL: Decimal, which json.dumps refuses
         features = text[text.index(FEATURES_MARK) + len(FEATURES_MARK): -2]
         returned = max(0, min(limit if limit is not None else count, count - offset))
         return features, count, returned

@@ -21,6 +21,8 @@ def compare_page(request):
     require(can_compare_province(request.user), _("Province staff only."))
     config = {
         "api": "/api/province/",
+        # Communes are drawn from vector tiles (issue 13): at national scale a GeoJSON of every commune is too heavy.
+        "tiles": "/tiles/investment-distribution-communes/{z}/{x}/{y}.pbf",
         "measures": {k: str(v) for k, v in MEASURE_LABELS.items()},
         # The legend and the figures on hover read money in millions (province.labels, as the PNG does).
         "measureUnits": {k: str(v) for k, v in MEASURE_UNITS.items()},

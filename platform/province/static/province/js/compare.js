@@ -1,6 +1,7 @@
 // Province comparison page: a choropleth of districts or communes by the chosen measure, the figures on
 // hover and the time they are as of; click units to compare them side by side (table and SVG bar chart);
 // the Lorenz curve of investment across communes; exports of the layer (GeoJSON) and the table (Excel).
+// Districts come as GeoJSON; communes as vector tiles (Leaflet.VectorGrid, from npm, served locally).
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("compare-config").textContent);
@@ -109,42 +110,89 @@
     document.getElementById("export-png").href = config.api + "investment-distribution.png?" + q.toString();
   }
 
+  function unitStyle(collection, p) {
+    var on = selected.indexOf(p.code) >= 0;
+    return { className: "unit-shape", color: on ? "#111" : "#555", weight: on ? 3 : 1, fill: true,
+             fillColor: classColour(collection, p), fillOpacity: 0.8 };
+  }
+
+  // Districts: the GeoJSON layer. Communes: vector tiles cut by PostGIS (the country has over ten thousand),
+  // coloured by the `class` each feature carries; the first GeoJSON page (one feature) gives the legend,
+  // the number of units and the as-of time.
+  function drawTiles(collection, q) {
+    var name = "investment-distribution-communes", styles = {};
+    q.delete("level");
+    styles[name] = function (p) { return unitStyle(collection, p); };
+    var grid = L.vectorGrid.protobuf(config.tiles + "?" + q.toString(), {
+      rendererFactory: L.svg.tile, vectorTileLayerStyles: styles, interactive: true, maxNativeZoom: 14,
+      getFeatureId: function (f) { return f.properties.code; },
+      fetchOptions: { credentials: "same-origin" },
+    });
+    grid.on("mouseover", function (e) { map.openTooltip(tooltip(e.layer.properties), e.latlng); });
+    grid.on("mouseout", function () { map.eachLayer(function (l) { if (l instanceof L.Tooltip) { map.closeTooltip(l); } }); });
+    grid.on("click", function (e) { toggle(e.layer.properties.code, e.layer.properties); });
+    grid.on("load", function () { el.dataset.tiles = "1"; });
+    grid.restyle = function () {
+      Object.keys(grid.styled || {}).forEach(function (code) { grid.resetFeatureStyle(code); });
+      grid.styled = {};
+      selected.forEach(function (code) {
+        grid.setFeatureStyle(code, unitStyle(collection, { code: code, "class": (grid.classes || {})[code] }));
+        grid.styled[code] = true;
+      });
+    };
+    return grid;
+  }
+
   async function load() {
     el.dataset.ready = "0";
+    el.dataset.tiles = "0";
     var q = params();
     setExportLinks(q);
-    var collection = await fetchLayer(config.api + "investment-distribution/?" + params({ page_size: 5000 }).toString());
+    var byTiles = q.get("level") === "commune";
+    var collection;
+    if (byTiles) {
+      var first = await fetch(config.api + "investment-distribution/?" + params({ page_size: 1 }).toString(),
+                              { credentials: "same-origin", headers: { Accept: "application/json" } });
+      collection = first.ok ? await first.json() : { error: await first.json() };
+    } else {
+      collection = await fetchLayer(config.api + "investment-distribution/?" + params({ page_size: 5000 }).toString());
+    }
     if (collection.error) {
       document.getElementById("flash").textContent = JSON.stringify(collection.error);
       return;
     }
     if (layer) { map.removeLayer(layer); }
-    layer = L.geoJSON(collection, {
-      style: function (f) {
-        var on = selected.indexOf(f.properties.code) >= 0;
-        return { className: "unit-shape" + (on ? " selected" : ""), color: on ? "#111" : "#555", weight: on ? 3 : 1,
-                 fillColor: classColour(collection, f.properties), fillOpacity: 0.8 };
-      },
-      onEachFeature: function (f, l) {
-        l.bindTooltip(tooltip(f.properties), { sticky: true });
-        l.on("click", function () { toggle(f.properties.code); });
-        l.on("add", function () { if (l._path) { l._path.setAttribute("data-code", f.properties.code); l._path.setAttribute("fill", classColour(collection, f.properties)); } });
-      },
-    }).addTo(map);
-    if (!fitted && collection.features.length) { map.fitBounds(layer.getBounds()); fitted = true; }
+    if (byTiles) {
+      layer = drawTiles(collection, q).addTo(map);
+    } else {
+      layer = L.geoJSON(collection, {
+        style: function (f) { return unitStyle(collection, f.properties); },
+        onEachFeature: function (f, l) {
+          l.bindTooltip(tooltip(f.properties), { sticky: true });
+          l.on("click", function () { toggle(f.properties.code); });
+          l.on("add", function () { if (l._path) { l._path.setAttribute("data-code", f.properties.code); l._path.setAttribute("fill", classColour(collection, f.properties)); } });
+        },
+      }).addTo(map);
+      if (!fitted && collection.features.length) { map.fitBounds(layer.getBounds()); fitted = true; }
+    }
     drawLegend(collection);
     document.getElementById("as-of").textContent = T.asOf + ": " + when(collection.refreshed_at);
-    el.dataset.features = String(collection.features.length);
+    el.dataset.features = String(collection.count);
     el.dataset.level = collection.level;
+    el.dataset.source = byTiles ? "tiles" : "geojson";
     el.dataset.ready = "1";
     loadEquity(q);
     renderComparison();
   }
 
-  function toggle(code) {
+  function toggle(code, properties) {
     var i = selected.indexOf(code);
     if (i >= 0) { selected.splice(i, 1); } else { selected.push(code); }
-    if (layer) { layer.setStyle(layer.options.style); }
+    if (layer && layer.restyle) {
+      layer.classes = layer.classes || {};
+      if (properties) { layer.classes[code] = properties["class"]; }
+      layer.restyle();
+    } else if (layer) { layer.setStyle(layer.options.style); }
     renderComparison();
   }
 

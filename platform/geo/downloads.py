@@ -1,0 +1,107 @@
+"""Whole layers to download in every GIS and office format (issue 13, part 3).
+
+Routes (province at the root, a district under /d/<slug>/; token or session, like the API):
+
+- `GET …/api/downloads/`: the layers the caller may read here, each with its download link per format;
+- `GET …/api/downloads/<layer>.<fmt>` (or `…/api/downloads/<layer>/?f=<fmt>`): the WHOLE layer (every row
+  the caller may read, never one page) as `fmt` in `geo.exports.FORMATS` (geojson, gpkg, shp, kml, csv, xlsx),
+  with the layer's own filters, `bbox` and `datetime` (as in its OGC items), and `lonlat=1` for lon/lat
+  columns instead of WKT in CSV and Excel.
+
+Rows come from the layer kit (`geo.layers.registry`): the same access rules (`Layer.rows`, through
+`accounts.access` in the app that declares the layer) and filters as the layer's GeoJSON routes and its OGC
+collection. A layer the caller may not read answers 404, like an unknown one. The file is named
+`<district>-<layer>-<dd-mm-yyyy>.<ext>` ("tinh-bac-ninh" for the province) and the layer inside it after
+the layer's id.
+"""
+import json
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from knox.auth import TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geo.exports import FORMATS, layer_file
+from geo.layers import LayerNotReadable, collection_text, registry
+
+PARAMS = {"f", "bbox", "datetime", "lonlat"}
+
+
+def _district(request):
+    tenant = getattr(request, "tenant", None)
+    return None if tenant is None or tenant.schema_name == "public" else tenant
+
+
+def _readable_layers(request):
+    district = _district(request)
+    layers = registry.for_district() if district is not None else registry.for_province()
+    return [layer for layer in layers if layer.readable(request.user, district)]
+
+
+def _owner_name(request):
+    """The file name's first part: the district's slug, or "tinh-<province>" at the root."""
+    district = _district(request)
+    if district is not None:
+        return district.slug
+    from geo.models import AdministrativeUnit
+
+    province = AdministrativeUnit.objects.filter(level="province").order_by("code").values_list("name", flat=True).first()
+    return f"tinh-{province}" if province and not province.lower().startswith("tỉnh") else (province or "tinh")
+
+
+def whole_layer(layer, request) -> dict:
+    """Every feature of `layer` the caller may read, with the request's filters, bbox and datetime, as a FeatureCollection dict.
+
+    Raises ValidationError (400 naming the parameter) for an unknown parameter or a bad value, LayerNotReadable when refused.
+    """
+    params = request.GET
+    unknown = [name for name in params if name not in PARAMS and name not in layer.filters]
+    if unknown:
+        raise ValidationError({unknown[0]: [_("%(name)s is not a parameter of this layer.") % {"name": unknown[0]}]})
+    filters = {name: params[name] for name in layer.filters if name in params}
+    text, _matched, _returned = layer.query(request.user, _district(request), bbox=params.get("bbox") or None, filters=filters,
+                                            limit=None, offset=0, datetime=params.get("datetime") or None)
+    return json.loads(collection_text(text))
+
+
+class DownloadApi(APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    renderer_classes = [JSONRenderer]
+
+
+class DownloadListApi(DownloadApi):
+    """GET the layers the caller may download here: `id`, `title` and `formats` ({format: URL})."""
+
+    def get(self, request):
+        base = request.build_absolute_uri(request.path)
+        return Response([
+            {"id": layer.id, "title": str(layer.title or layer.id), "formats": {fmt: f"{base}{layer.id}.{fmt}" for fmt in FORMATS}}
+            for layer in _readable_layers(request)
+        ])
+
+
+class LayerDownloadApi(DownloadApi):
+    """GET one whole layer as a file (see the module docstring); 404 for a layer the caller may not read, 400 for a bad format or parameter."""
+
+    def get(self, request, layer_id, fmt=None):
+        fmt = fmt or request.GET.get("f") or "geojson"
+        if fmt not in FORMATS:
+            raise ValidationError({"f": [_("The format must be one of: %(formats)s.") % {"formats": ", ".join(FORMATS)}]})
+        layer = next((layer for layer in _readable_layers(request) if layer.id == layer_id), None)
+        if layer is None:
+            raise Http404(_("No such layer."))
+        lonlat = request.GET.get("lonlat", "") in ("1", "true")
+        try:
+            collection = whole_layer(layer, request)
+        except LayerNotReadable:
+            raise Http404(_("No such layer."))
+        made = layer_file(collection, fmt=fmt, layer=layer.id, district=_owner_name(request), lonlat=lonlat,
+                          on=timezone.localdate())
+        response = HttpResponse(made.content, content_type=made.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+        return response

@@ -1,0 +1,222 @@
+"""A whole GeoJSON layer as a file for GIS and office programs: GeoJSON, GeoPackage, zipped Shapefile, KML, CSV, Excel.
+
+`layer_file(collection, fmt=…, layer=…, district=…)` takes a FeatureCollection (dict, EPSG:4326
+lon/lat as RFC 7946 says) and answers `LayerFile(content, content_type, filename)`. GeoPackage,
+Shapefile, KML and CSV are written by GDAL's `ogr2ogr` (Debian gdal-bin) in a child process, in a
+private temporary folder, with a time limit (EXPORT_TIMEOUT_SECONDS) and the jail's GDAL
+configuration that refuses the network (`geo.jail.GDAL_JAIL_CONFIG`); Excel by openpyxl through
+`geo.spreadsheets.workbook_bytes` (formulas neutralised). The layer inside the file is named after
+the layer (`proposals`, never ""); the file is `<district>-<layer>-<dd-mm-yyyy>.<ext>`, ASCII.
+
+A Shapefile holds one geometry type, so a layer mixing points, lines and polygons (plan works)
+becomes one `<layer>_points.shp`, `<layer>_lines.shp`, `<layer>_polygons.shp` per type present,
+each with its `.dbf`, `.shx`, `.prj` (WGS 84) and `.cpg` (UTF-8) in one zip. Features without a
+geometry go to GeoPackage, GeoJSON, CSV and Excel (empty geometry cells), not to Shapefile or KML.
+"""
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry
+
+from geo.jail import GDAL_JAIL_CONFIG
+from geo.spreadsheets import inert_text, workbook_bytes
+
+# name: (extension, content type)
+FORMATS = {
+    "geojson": ("geojson", "application/geo+json"),
+    "gpkg": ("gpkg", "application/geopackage+sqlite3"),
+    "shp": ("zip", "application/zip"),
+    "kml": ("kml", "application/vnd.google-earth.kml+xml"),
+    "csv": ("csv", "text/csv; charset=utf-8"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+# The Shapefile of each geometry family, and the GeoJSON types that go into it.
+SHAPE_FAMILIES = {
+    "points": ("Point", "MultiPoint"),
+    "lines": ("LineString", "MultiLineString"),
+    "polygons": ("Polygon", "MultiPolygon"),
+}
+
+
+class ExportFailed(Exception):
+    """ogr2ogr failed or ran past the time limit: a server fault (500 with the log line), never the user's input."""
+
+
+@dataclass(frozen=True)
+class LayerFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def slug(text: str) -> str:
+    """ASCII file-name slug of a Vietnamese name: "Yên Phong" → "yen-phong" (đ → d, no diacritics)."""
+    text = unicodedata.normalize("NFKD", str(text).replace("đ", "d").replace("Đ", "D"))
+    text = text.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "layer"
+
+
+def layer_name(layer: str) -> str:
+    """The table/layer name inside a file: the layer's slug with underscores ("plan_works"), never empty."""
+    return slug(layer).replace("-", "_")
+
+
+def export_filename(*, district: str, layer: str, fmt: str, on: date | None = None) -> str:
+    """`<district>-<layer>-<dd-mm-yyyy>.<ext>`, ASCII (e.g. "yen-phong-proposals-29-11-2026.gpkg")."""
+    on = on or date.today()
+    return f"{slug(district)}-{slug(layer)}-{on:%d-%m-%Y}.{FORMATS[fmt][0]}"
+
+
+def layer_file(collection: dict, *, fmt: str, layer: str, district: str, lonlat: bool = False, on: date | None = None) -> LayerFile:
+    """The FeatureCollection `collection` as a file of format `fmt` (a FORMATS key).
+
+    `layer` names the layer inside the file and in the file name, `district` (slug or name) the
+    file name's first part ("tinh" for the province). For CSV and Excel, `lonlat` gives `lon` and
+    `lat` columns (a point on the surface of lines and polygons, EPSG:4326 degrees) instead of a
+    `wkt` column. Raises KeyError for an unknown format, ExportFailed when GDAL fails.
+    """
+    extension, content_type = FORMATS[fmt]
+    name = layer_name(layer)
+    if fmt == "geojson":
+        content = json.dumps({**collection, "name": name}, ensure_ascii=False).encode()
+    elif fmt == "xlsx":
+        content = _xlsx(collection, name=name, lonlat=lonlat)
+    elif fmt == "csv":
+        content = _csv(collection, lonlat=lonlat)
+    elif fmt == "shp":
+        content = _shapefiles(collection, name=name)
+    else:
+        content = _ogr2ogr(collection, driver={"gpkg": "GPKG", "kml": "KML"}[fmt], name=name, extension=extension)
+    return LayerFile(content, content_type, export_filename(district=district, layer=layer, fmt=fmt, on=on))
+
+
+def _columns(features) -> list[str]:
+    """Every property name, in order of first appearance."""
+    seen = {}
+    for feature in features:
+        for key in feature.get("properties") or {}:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def _geometry_cells(geometry, *, lonlat):
+    if not geometry:
+        return [None, None] if lonlat else [None]
+    geom = GEOSGeometry(json.dumps(geometry), srid=4326)
+    if lonlat:
+        point = geom if geom.geom_type == "Point" else geom.point_on_surface
+        return [round(point.x, 7), round(point.y, 7)]
+    return [geom.wkt]
+
+
+def _cell(value):
+    """A property value as one spreadsheet cell: lists and objects as JSON text."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _rows(collection, *, lonlat):
+    features = collection.get("features") or []
+    columns = _columns(features)
+    head = ["id", *columns, *(["lon", "lat"] if lonlat else ["wkt"])]
+    rows = [[f.get("id"), *(_cell((f.get("properties") or {}).get(c)) for c in columns), *_geometry_cells(f.get("geometry"), lonlat=lonlat)]
+            for f in features]
+    return head, rows
+
+
+def _csv(collection, *, lonlat) -> bytes:
+    # With a BOM, so that Excel opens Vietnamese text as UTF-8; text that starts like a formula stays text.
+    head, rows = _rows(collection, lonlat=lonlat)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(head)
+    for row in rows:
+        writer.writerow([inert_text(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def _xlsx(collection, *, name, lonlat) -> bytes:
+    from openpyxl import Workbook
+
+    head, rows = _rows(collection, lonlat=lonlat)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = name[:31]
+    sheet.append(head)
+    for row in rows:
+        sheet.append(row)
+    return workbook_bytes(book)
+
+
+def _run(arguments, folder):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": folder, "TMPDIR": folder, **GDAL_JAIL_CONFIG}
+    for var in ("GDAL_DATA", "PROJ_DATA", "PROJ_LIB"):
+        if os.environ.get(var):
+            env[var] = os.environ[var]
+    try:
+        done = subprocess.run(["ogr2ogr", *arguments], cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=settings.EXPORT_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise ExportFailed(f"ogr2ogr ran past {settings.EXPORT_TIMEOUT_SECONDS} s")
+    if done.returncode != 0:
+        raise ExportFailed(done.stderr.decode(errors="replace")[-500:])
+
+
+def _write_source(folder, collection, filename="layer.geojson"):
+    path = os.path.join(folder, filename)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(collection, fh, ensure_ascii=False)
+    return path
+
+
+def _ogr2ogr(collection, *, driver, name, extension) -> bytes:
+    folder = tempfile.mkdtemp(prefix="sedp-export-")
+    try:
+        source = _write_source(folder, collection)
+        target = os.path.join(folder, f"{name}.{extension}")
+        if driver == "KML":  # KML cannot hold a feature without geometry
+            collection = {**collection, "features": [f for f in collection.get("features") or [] if f.get("geometry")]}
+            source = _write_source(folder, collection)
+        _run(["-f", driver, target, source, "-nln", name, "-a_srs", "EPSG:4326"], folder)
+        with open(target, "rb") as fh:
+            return fh.read()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _shapefiles(collection, *, name) -> bytes:
+    folder = tempfile.mkdtemp(prefix="sedp-export-")
+    try:
+        out = os.path.join(folder, "out")
+        os.mkdir(out)
+        features = collection.get("features") or []
+        for family, types in SHAPE_FAMILIES.items():
+            chosen = [f for f in features if f.get("geometry") and f["geometry"].get("type") in types]
+            if not chosen:
+                continue
+            source = _write_source(folder, {"type": "FeatureCollection", "features": chosen}, f"{family}.geojson")
+            target = os.path.join(out, f"{name}_{family}.shp")
+            geometry = {"points": "PROMOTE_TO_MULTI" if any(f["geometry"]["type"] == "MultiPoint" for f in chosen) else "POINT",
+                        "lines": "MULTILINESTRING", "polygons": "MULTIPOLYGON"}[family]
+            _run(["-f", "ESRI Shapefile", target, source, "-nln", f"{name}_{family}", "-nlt", geometry,
+                  "-a_srs", "EPSG:4326", "-lco", "ENCODING=UTF-8"], folder)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for filename in sorted(os.listdir(out)):
+                archive.write(os.path.join(out, filename), filename)
+        return buffer.getvalue()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,144 @@
+"""Mapbox Vector Tiles written by PostGIS, and the TileJSON documents that list them.
+
+A tile layer is any SQL selecting a `geom` column (EPSG:4326) and property columns; `mvt_sql` wraps
+it so that PostGIS keeps the rows meeting the tile (web-mercator z/x/y, `ST_TileEnvelope`, with the
+buffer as margin), clips and quantises their geometry to the tile's 4096 × 4096 grid
+(`ST_AsMVTGeom`) and encodes the tile (`ST_AsMVT`) in the same statement. `from_layer` makes a tile
+layer of any layer of the kit (`geo.layers`): its rows (the same access rule), its filters (the same
+400s) and its declared properties; a layer whose features are computed differently (the province's
+distribution, with its colour classes) gives its own `tile` function. Tile layers register
+themselves (`register`) from their app's `ready()`, so `GET /tiles/` lists them without this module
+knowing the apps above it.
+"""
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+
+EXTENT = 4096   # tile grid units (the MVT default)
+BUFFER = 64     # grid units drawn beyond the tile's edge, so that lines and fills join across tiles
+MAX_ZOOM = 22
+# Web-mercator metres per degree of longitude: a tile's width in degrees is its width in metres / this.
+METRES_PER_DEGREE = 20037508.342789244 / 180
+MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
+
+
+def parse_tile(z, x, y) -> tuple[int, int, int]:
+    """(z, x, y) of a tile address (XYZ scheme, y down from the north): z 0–22, x and y 0…2^z−1; else a 400 naming `tile`."""
+    try:
+        z, x, y = int(z), int(x), int(y)
+    except (TypeError, ValueError):
+        z = -1
+    if not 0 <= z <= MAX_ZOOM or not 0 <= x < 2 ** z or not 0 <= y < 2 ** z:
+        raise ValidationError({"tile": [_("No such tile: z must be 0 to 22 and x, y between 0 and 2^z − 1.")]})
+    return z, x, y
+
+
+def mvt_sql(rows_sql: str, *, name: str, columns: list[str], tile: tuple[str, str, str] = ("%s", "%s", "%s")) -> str:
+    """SQL returning one bytea, the Mapbox vector tile of the rows of `rows_sql` meeting tile z/x/y.
+
+    `rows_sql` selects `geom` (EPSG:4326) and the `columns` (the tile's properties, names from code,
+    never input; "name::type" casts, e.g. numeric sums to bigint, which MVT would otherwise carry as text); the statement takes z, x, y at the placeholders `tile` (positional by default:
+    then the parameters are z, x, y followed by those of `rows_sql`). The layer inside the tile is
+    `name`. Geometries are transformed to EPSG:3857, clipped with a BUFFER margin and simplified
+    to the grid by `ST_AsMVTGeom`; before that, `ST_Simplify` (keeping small shapes) drops the vertices closer
+    than half a grid cell (in degrees, from the tile's width), which the grid would merge anyway: at zoom 6 the
+    full-resolution commune boundaries cost most of the tile's time. An empty tile is an empty bytea.
+    """
+    z, x, y = tile
+    props = ", ".join(_column(column) for column in columns)
+    return f"""
+        WITH tile AS (SELECT ST_TileEnvelope({z}, {x}, {y}) AS box),
+        bounds AS (SELECT box, ST_Transform(ST_Expand(box, (ST_XMax(box) - ST_XMin(box)) * {BUFFER / EXTENT}), 4326) AS search,
+                          (ST_XMax(box) - ST_XMin(box)) / {METRES_PER_DEGREE} / {EXTENT} / 2 AS tolerance FROM tile)
+        SELECT coalesce((SELECT ST_AsMVT(t, '{name}', {EXTENT}, 'geom') FROM (
+            SELECT {props}, ST_AsMVTGeom(ST_Transform(ST_Simplify(r.geom, bounds.tolerance, true), 3857), bounds.box, {EXTENT}, {BUFFER}, true) AS geom
+            FROM ({rows_sql}) r, bounds
+            WHERE r.geom && bounds.search
+        ) t WHERE t.geom IS NOT NULL), ''::bytea)
+    """
+
+
+def _column(column):
+    name, _, cast = column.partition("::")
+    return f'r."{name}"::{cast} AS "{name}"' if cast else f'r."{name}"'
+
+
+def column_names(columns):
+    """The property names of `mvt_sql` columns (without their casts)."""
+    return [column.partition("::")[0] for column in columns]
+
+
+@dataclass(frozen=True)
+class TileLayer:
+    """A tile layer: `name` (URL segment and MVT layer name), `title`, `description`, its `fields`
+    ({property: "String"|"Number"|"Boolean"}, as TileJSON's vector_layers say), zoom range, `bounds`
+    (west, south, east, north degrees), whether it lives under a district (`/d/<slug>/tiles/…`) or the
+    province (`/tiles/…`), `visible(user, district)`: may this user read it (the layer's own rule), and
+    `tile(request, z, x, y)`: the tile's bytes, the request's filters validated (400 naming the field)."""
+
+    name: str
+    title: str
+    description: str
+    fields: dict
+    visible: object
+    tile: object
+    district_level: bool = False
+    minzoom: int = 0
+    maxzoom: int = 16
+    bounds: tuple = (102.1, 8.4, 109.5, 23.4)  # Vietnam
+    filters: tuple = field(default_factory=tuple)
+
+
+REGISTRY: dict[str, TileLayer] = {}
+
+
+def register(layer: TileLayer) -> TileLayer:
+    """Add a tile layer (from an app's ready()); a second registration under one name replaces the first."""
+    REGISTRY[layer.name] = layer
+    return layer
+
+
+def tilejson(layer: TileLayer, *, tiles_url: str, query: str = "") -> dict:
+    """The TileJSON 3.0.0 document of `layer`, its tiles at `tiles_url` (absolute, ending in `{z}/{x}/{y}.pbf`)."""
+    return {
+        "tilejson": "3.0.0", "name": layer.title, "description": layer.description, "scheme": "xyz",
+        "tiles": [tiles_url + (f"?{query}" if query else "")], "minzoom": layer.minzoom, "maxzoom": layer.maxzoom,
+        "bounds": list(layer.bounds), "filters": list(layer.filters),
+        "vector_layers": [{"id": layer.name, "description": layer.description, "minzoom": layer.minzoom,
+                           "maxzoom": layer.maxzoom, "fields": layer.fields}],
+    }
+
+
+# MVT values are strings, numbers and booleans: other kit property types travel as text.
+_MVT_TYPES = {"string": "String", "integer": "Number", "number": "Number", "boolean": "Boolean"}
+
+
+def layer_tile(layer, request, z, x, y) -> bytes:
+    """The tile z/x/y of a kit layer for this request: the rows `layer.rows(user, district)` gives, narrowed by
+    the layer's filters from the query string (a parameter the layer does not have is a 400 naming it), with
+    the layer's properties (dates, arrays and objects as text). The MVT layer inside is named after `layer.id`."""
+    params = request.GET
+    unknown = [name for name in params if name not in layer.filters]
+    if unknown:
+        raise ValidationError({unknown[0]: [_("%(name)s is not a filter of this layer.") % {"name": unknown[0]}]})
+    tenant = getattr(request, "tenant", None)
+    district = None if tenant is None or tenant.schema_name == "public" else tenant
+    rows = layer.filter_rows(layer._base(request.user, district), filters={name: params[name] for name in layer.filters if name in params})
+    ids, id_params = rows.values("pk").query.sql_with_params()
+    selected = ", ".join(f'({sql}){"" if kind in _MVT_TYPES else "::text"} AS "{name}"' for name, (kind, sql) in layer.properties.items())
+    rows_sql = f"SELECT {selected}, {layer.geometry_sql} AS geom FROM {layer.table} WHERE t.id IN ({ids})"
+    with connection.cursor() as cursor:
+        cursor.execute(mvt_sql(rows_sql, name=layer.id, columns=list(layer.properties)), [z, x, y, *id_params])
+        return bytes(cursor.fetchone()[0])
+
+
+def from_layer(layer, **options) -> TileLayer:
+    """A tile layer of the kit layer `layer` (same id, title, rows, filters, properties); `options` set the zooms."""
+    return TileLayer(
+        name=layer.id, title=layer.title or layer.id, description=layer.description or "",
+        fields={name: _MVT_TYPES.get(kind, "String") for name, (kind, _sql) in layer.properties.items()},
+        visible=layer.readable, tile=lambda request, z, x, y: layer_tile(layer, request, z, x, y),
+        district_level=layer.scope == "district", filters=tuple(layer.filters), **options,
+    )

@@ -1,0 +1,150 @@
+"""Whole layers to download (issue 13, part 3): every format opened back with ogrinfo, same access and filters as the layer."""
+import csv
+import io
+import subprocess
+import zipfile
+
+import pytest
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import User
+from geo.models import AdministrativeUnit
+
+pytestmark = pytest.mark.django_db
+
+D = "/d/yen-phong/api"
+
+
+def whole(client, url):
+    features = []
+    while url:
+        body = client.get(url).json()
+        features += body["features"]
+        url = body["next"]
+    return features
+
+
+def ogrinfo(tmp_path, response, *, vsizip=False):
+    """(layer names, total feature count, full text) of a downloaded file, read by GDAL."""
+    name = response["Content-Disposition"].split('filename="')[1].rstrip('"')
+    path = tmp_path / name
+    path.write_bytes(response.content)
+    target = f"/vsizip/{path}" if vsizip else str(path)
+    text = subprocess.run(["ogrinfo", "-ro", "-al", target], capture_output=True, text=True, check=True).stdout
+    layers = [line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Layer name:")]
+    count = sum(int(line.split(":")[1]) for line in text.splitlines() if line.startswith("Feature Count:"))
+    return layers, count, text
+
+
+def test_the_list_names_the_layers_the_reader_may_download(client_for):
+    district = client_for("huyen.yen-phong").get(f"{D}/downloads/").json()
+    ids = {layer["id"] for layer in district}
+    assert {"proposals", "village-meetings", "plan-works", "investment-projects"} <= ids
+    proposals = next(layer for layer in district if layer["id"] == "proposals")
+    assert proposals["formats"]["gpkg"] == "http://testserver/d/yen-phong/api/downloads/proposals.gpkg"
+    assert set(proposals["formats"]) == {"geojson", "gpkg", "shp", "kml", "csv", "xlsx"}
+    province = {layer["id"] for layer in client_for("tinh").get("/api/downloads/").json()}
+    assert {"investment-distribution-communes", "all-projects", "communes"} <= province
+    assert "investment-distribution-communes" not in {layer["id"] for layer in client_for("huyen.yen-phong").get("/api/downloads/").json()}
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml", "csv"])
+def test_proposals_download_whole_with_name_and_vietnamese_text(client_for, tmp_path, fmt):
+    client = client_for("huyen.yen-phong")
+    listed = whole(client, f"{D}/proposals/?page_size=20")  # several pages
+    assert len(listed) > 20
+    response = client.get(f"{D}/downloads/proposals.{fmt}")
+    assert response.status_code == 200
+    today = timezone.localdate().strftime("%d-%m-%Y")
+    assert response["Content-Disposition"] == f'attachment; filename="yen-phong-proposals-{today}.{fmt}"'
+    layers, count, text = ogrinfo(tmp_path, response)
+    assert count == len(listed)
+    if fmt != "csv":  # GDAL names a CSV layer after its file
+        assert layers == ["proposals"]
+    assert listed[0]["properties"]["title"] in text
+    assert any("ờ" in f["properties"]["commune_name"] or "ệ" in f["properties"]["title"] for f in listed)
+
+
+def test_proposals_as_a_zipped_shapefile_and_excel(client_for, tmp_path):
+    client = client_for("huyen.yen-phong")
+    listed = whole(client, f"{D}/proposals/?page_size=20")
+    response = client.get(f"{D}/downloads/proposals/?f=shp")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert "proposals_points.shp" in names and "proposals_points.cpg" in names and "proposals_points.prj" in names
+    layers, count, text = ogrinfo(tmp_path, response, vsizip=True)
+    assert count == len(listed)
+    assert listed[0]["properties"]["title"] in text
+    book = load_workbook(io.BytesIO(client.get(f"{D}/downloads/proposals.xlsx?lonlat=1").content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert book.active.title == "proposals" and rows[0][-2:] == ("lon", "lat") and len(rows) == len(listed) + 1
+
+
+def test_plan_works_mixing_points_lines_polygons_give_one_shapefile_each(district, client_for, tmp_path):
+    from plans.models import CommunePlan, PlanCycle, PlanItem
+
+    yp = district("yen-phong")
+    connection.set_tenant(yp)
+    cho = AdministrativeUnit.objects.get(code="09193")
+    author = User.objects.get(username="xa.09193")
+    cycle = PlanCycle.objects.create(commune=cho, plan_year=2031, created_by=author)
+    plan = CommunePlan.objects.create(cycle=cycle, number=1, kind="draft", created_by=author)
+    x, y = cho.geom.point_on_surface.coords
+    shapes = [f"POINT({x} {y})", f"LINESTRING({x} {y}, {x + 0.002} {y + 0.001})",
+              f"POLYGON(({x} {y}, {x + 0.001} {y}, {x + 0.001} {y + 0.001}, {x} {y}))"]
+    for i in range(9):
+        PlanItem.objects.create(plan=plan, title=f"Công trình thôn Đông số {i}", sector="transport", order=i,
+                                geom=GEOSGeometry(shapes[i % 3], srid=4326), estimated_cost=1_000_000 * (i + 1))
+    connection.set_schema_to_public()
+    client = client_for("huyen.yen-phong")
+    response = client.get(f"{D}/downloads/plan-works.shp?plan={plan.pk}")
+    assert response.status_code == 200
+    names = set(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
+    assert {f"plan_works_{kind}.{ext}" for kind in ("points", "lines", "polygons") for ext in ("shp", "dbf", "shx", "prj", "cpg")} <= names
+    layers, count, text = ogrinfo(tmp_path, response, vsizip=True)
+    assert sorted(layers) == ["plan_works_lines", "plan_works_points", "plan_works_polygons"] and count == 9
+    assert "Công trình thôn Đông số 4" in text
+    gpkg_layers, gpkg_count, _ = ogrinfo(tmp_path, client.get(f"{D}/downloads/plan-works.gpkg?plan={plan.pk}"))
+    assert gpkg_layers == ["plan_works"] and gpkg_count == 9
+
+
+def test_filters_follow_the_layer_and_the_readers_scope(client_for):
+    district_staff, commune = client_for("huyen.yen-phong"), client_for("xa.09193")
+    every = whole(district_staff, f"{D}/proposals/?page_size=500")
+    transport = [f for f in every if f["properties"]["sector"] == "transport"]
+    rows = list(csv.DictReader(io.StringIO(district_staff.get(f"{D}/downloads/proposals.csv?sector=transport").content.decode("utf-8-sig"))))
+    assert len(rows) == len(transport) and {r["sector"] for r in rows} == {"transport"}
+    own = whole(commune, f"{D}/proposals/?page_size=500")
+    rows = list(csv.DictReader(io.StringIO(commune.get(f"{D}/downloads/proposals.csv").content.decode("utf-8-sig"))))
+    assert len(rows) == len(own) < len(every) and {r["commune"] for r in rows} == {"09193"}
+
+
+def test_another_district_and_anonymous_get_nothing(client_for):
+    assert client_for("huyen.que-vo").get(f"{D}/downloads/proposals.gpkg").status_code == 404
+    assert client_for(None).get(f"{D}/downloads/proposals.gpkg").status_code == 401
+    assert client_for("huyen.yen-phong").get("/api/downloads/investment-distribution-communes.gpkg").status_code == 404
+    assert client_for(None).get("/api/downloads/all-projects.gpkg").status_code == 401
+
+
+def test_bad_format_or_parameter_is_a_400_naming_it(client_for):
+    client = client_for("huyen.yen-phong")
+    response = client.get(f"{D}/downloads/proposals/?f=dwg")
+    assert response.status_code == 400 and response.json()["f"][0].startswith("Định dạng phải là một trong")  # Vietnamese by default
+    response = client.get(f"{D}/downloads/proposals.csv?colour=red")
+    assert response.status_code == 400 and "colour" in response.json()
+    response = client.get(f"{D}/downloads/proposals.csv?plan_year=abc")
+    assert response.status_code == 400 and "plan_year" in response.json()
+    assert client.get(f"{D}/downloads/nothing.csv").status_code == 404
+
+
+def test_province_distribution_downloads_every_commune(client_for, tmp_path):
+    response = client_for("tinh").get("/api/downloads/investment-distribution-communes.shp?year=2027")
+    assert response.status_code == 200
+    today = timezone.localdate().strftime("%d-%m-%Y")
+    assert response["Content-Disposition"] == f'attachment; filename="tinh-bac-ninh-investment-distribution-communes-{today}.zip"'
+    layers, count, text = ogrinfo(tmp_path, response, vsizip=True)
+    assert layers == ["investment_distribution_communes_polygons"] and count == 121
+    assert "Thị trấn Chờ" in text
