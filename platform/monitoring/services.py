@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import access
+from core.deadlines import refuse_future
 from core.models import DEFAULT_REPORTING_DEADLINES, ReportingDeadline, ReportPeriodKind
 from geo.guard import GeometryRejected, check_inside
 from investment.models import InvestmentProject, ProjectStatus
@@ -145,6 +146,7 @@ def me_plan_approve(*, actor, me_plan: MEPlan, decision_number: str = "", decisi
         raise _forbidden()
     if me_plan.status != MEPlanStatus.DRAFT:
         raise ValidationError({"status": [_("The M&E plan is already approved.")]})
+    refuse_future(decision_date, field="decision_date")
     missing = [i.name for i in me_plan.indicators.all() if not i.responsible] + [a.title for a in me_plan.activities.all() if not a.responsible]
     if missing:
         raise ValidationError({"responsible": [_("Name the person responsible for: %(names)s.") % {"names": "; ".join(missing)}]})
@@ -400,6 +402,7 @@ def council_evaluation_record(*, actor, me_plan: MEPlan, period: ReportingPeriod
         raise _forbidden()
     if not assessment.strip():
         raise ValidationError({"assessment": [_("This field is required.")]})
+    refuse_future(held_on, field="held_on")
     return CouncilEvaluation.objects.create(me_plan=me_plan, period=period, held_on=held_on, assessment=assessment,
                                             resolution_number=resolution_number, recorded_by=actor)
 

@@ -87,6 +87,8 @@ def cycle_page(request, pk):
                              if (k == Conference.Kind.CONSULTATION) == (cycle.step == PlanStep.DRAFT)],
         "cycle": cycle,
         "steps": steps,
+        "summary": selectors.cycle_lateness(cycle=cycle, steps=steps),
+        "today": selectors.today(),
         "step_name": dict(STEP_CHOICES)[cycle.step],
         "versions": cycle.versions.all(),
         "latest": latest,

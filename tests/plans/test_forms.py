@@ -206,6 +206,7 @@ def test_revised_and_final_versions_comments_approval_and_comparison(page, login
                                                                       "participants": 40, "summary": "ok"}).status == 201
     assert api(page, "POST", f"{BASE}/cycles/{cycle}/steps/draft/complete/", {}).status == 200
     as_user(page, login, "huyen.yen-phong")
+    assert api(page, "POST", f"{BASE}/{plan}/feedback/", {"no_comments": True}).status == 201
     assert api(page, "POST", f"{BASE}/cycles/{cycle}/steps/district_feedback/complete/", {}).status == 200
     as_user(page, login, "xa.09193", next_url=f"/d/yen-phong/plans/cycles/{cycle}/")
 

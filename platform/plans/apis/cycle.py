@@ -7,9 +7,10 @@ from rest_framework.views import APIView
 
 from accounts import access
 from geo.models import AdministrativeUnit
+from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
-from plans.apis.common import _text, _valid, cycle_data
+from plans.apis.common import _data, _text, _valid, cycle_data
 
 
 class CycleListApi(APIView):
@@ -29,7 +30,7 @@ class CycleListApi(APIView):
         for cycle in cycles:
             due = deadlines.setdefault(cycle.plan_year, selectors.deadlines_for(plan_year=cycle.plan_year))
             rows.append({"id": cycle.pk, "commune": cycle.commune.code, "commune_name": cycle.commune.name, "plan_year": cycle.plan_year,
-                         "step": cycle.step, "state": selectors.cycle_summary_state(cycle=cycle, deadlines=due)})
+                         "step": cycle.step, **selectors.cycle_lateness(cycle=cycle, deadlines=due)})
         return Response({"count": len(rows), "results": rows})
 
     def post(self, request):
@@ -47,11 +48,16 @@ class CycleDetailApi(APIView):
 
 
 class CycleStepCompleteApi(APIView):
-    """POST completes the current step (if it is `step`) and moves on: {note}."""
+    """POST completes the current step (if it is `step`) and moves on: {note, decided_on (date of the decision, default
+    today, never in the future)}."""
+
+    class Input(serializers.Serializer):
+        decided_on = DateInputField(required=False, allow_null=True, default=None)
 
     def post(self, request, pk, step):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
-        services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=_text(request, "note")[:2000])
+        data = _valid(self.Input, _data(request))
+        services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=_text(request, "note")[:2000], decided_on=data["decided_on"])
         return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
 
 
