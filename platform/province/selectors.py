@@ -220,8 +220,8 @@ FAR_BELOW = 0.5  # "far below the median": under half of the province median per
 def investment_equity(*, year=None, sector="", source=""):
     """How evenly investment is spread across the province's communes: Lorenz curve, Gini, and communes far below the median.
 
-    Per resident when every commune's population is known; otherwise per km² (our boundary data has
-    no population), and the answer says which in `basis`.
+    Per resident when every commune's population is known (the 2019 census is loaded with the units; `population_years`
+    and `population_sources` say which figures were used); otherwise per km², and the answer says which in `basis`.
     """
     collection = investment_distribution(level="commune", year=year, sector=sector, source=source)
     props = [f["properties"] for f in collection["features"]]
@@ -240,8 +240,11 @@ def investment_equity(*, year=None, sector="", source=""):
          for u in units if mid is not None and u["value"] is not None and u["value"] < FAR_BELOW * mid),
         key=lambda u: (u["value"], u["code"]),
     )
+    origin = AdministrativeUnit.objects.filter(code__in=[u["code"] for u in units], population__isnull=False)
     return {
         "basis": basis, "year": year, "sector": sector or None, "source": source or None, "communes": len(units),
+        "population_years": sorted(set(origin.exclude(population_year=None).values_list("population_year", flat=True))),
+        "population_sources": sorted(set(origin.exclude(population_source="").values_list("population_source", flat=True))),
         "gini": gini, "lorenz": points, "median": mid, "far_below_threshold": FAR_BELOW,
         "far_below": far_below, "refreshed_at": collection["refreshed_at"],
     }
