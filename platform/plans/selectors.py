@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.access import visible_commune_ids
 from core.deadlines import lateness
-from core.models import PlanStep
+from core.models import CapitalSource, PlanStep, Sector
 from core.selectors import deadlines_for
 from geo.selectors import communes_of
 from plans.models import (
@@ -249,6 +249,33 @@ def envelope_totals(*, plan_year):
     if not Orientation.objects.filter(plan_year=plan_year, published_at__isnull=False).exists():
         return None
     return {r["capital_source"]: r["total"] for r in envelopes.values("capital_source").annotate(total=Sum("amount")).order_by("capital_source")}
+
+
+def plan_envelope_check(*, plan) -> dict:
+    """A commune plan version against its step-2 envelopes (Đ2.4: the plan is built within the resources the district
+    indicated): per sector × capital source, `envelope` (published orientation of the plan year, VND, None where there is
+    none), `planned` (the version's items: their funding by source, VND) and `difference` (planned − envelope). A warning
+    list, not a block: {"plan", "orientation_published", "rows", "over": rows planned above their envelope, "ok"}.
+    """
+    from django.db.models import Sum
+
+    envelopes = {(e["sector"], e["capital_source"]): e["total"] for e in ResourceEnvelope.objects.filter(
+        commune_id=plan.cycle.commune_id, orientation__plan_year=plan.cycle.plan_year, orientation__published_at__isnull=False,
+    ).values("sector", "capital_source").annotate(total=Sum("amount")).order_by()}
+    planned = {}
+    for item in PlanItem.objects.filter(plan=plan).only("sector", "funding"):
+        for source, amount in (item.funding or {}).items():
+            planned[(item.sector, source)] = planned.get((item.sector, source), 0) + int(amount or 0)
+    sectors, sources = dict(Sector.choices), dict(CapitalSource.choices)
+    rows = []
+    for sector, source in sorted(set(envelopes) | set(planned)):
+        envelope, amount = envelopes.get((sector, source)), planned.get((sector, source), 0)
+        rows.append({"sector": sector, "sector_label": str(sectors.get(sector, sector)), "capital_source": source,
+                     "source_label": str(sources.get(source, source)), "envelope": envelope, "planned": amount,
+                     "difference": None if envelope is None else amount - envelope})
+    over = [r for r in rows if r["difference"] is not None and r["difference"] > 0]
+    published = Orientation.objects.filter(plan_year=plan.cycle.plan_year, published_at__isnull=False).exists()
+    return {"plan": plan.pk, "orientation_published": published, "rows": rows, "over": over, "ok": published and not over}
 
 
 def dashboard_rows(*, user, district, plan_year: int) -> list[dict]:

@@ -88,6 +88,7 @@ def cycle_page(request, pk):
         "cycle": cycle,
         "steps": steps,
         "summary": selectors.cycle_lateness(cycle=cycle, steps=steps),
+        "envelope_check": selectors.plan_envelope_check(plan=latest) if latest else None,
         "today": selectors.today(),
         "step_name": dict(STEP_CHOICES)[cycle.step],
         "versions": cycle.versions.all(),

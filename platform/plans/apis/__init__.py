@@ -69,6 +69,7 @@ from plans.apis.versions import (  # noqa: F401
     PlanAmendApi,
     PlanCompareApi,
     PlanDetailApi,
+    PlanEnvelopeCheckApi,
     PlanItemDetailApi,
     PlanItemListApi,
     PlanNewVersionApi,
