@@ -11,6 +11,7 @@ from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
 from plans.apis.common import _data, _text, _valid, cycle_data
+from plans.models import STEP_OWNER, Owner
 
 
 class CycleListApi(APIView):
@@ -56,6 +57,9 @@ class CycleStepCompleteApi(APIView):
 
     def post(self, request, pk, step):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
+        if step in STEP_OWNER:  # the owner is asked before the body is read: a refusal comes before any 400
+            access.require(access.can_act_for_step_owner(request.user, cycle.commune, commune_owns=STEP_OWNER[step] == Owner.COMMUNE),
+                           _("This step is done by the %(owner)s.") % {"owner": STEP_OWNER[step].label})
         data = _valid(self.Input, _data(request))
         services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=_text(request, "note")[:2000], decided_on=data["decided_on"])
         return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
