@@ -22,6 +22,9 @@ class AdministrativeUnit(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, db_index=True)
     parent = models.ForeignKey("self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    # Where the figure comes from: the year it counts and its source (replaced by `manage.py import_population`).
+    population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+    population_source = models.CharField(_("population source"), max_length=300, blank=True)
     area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True)
     geom = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
     is_current = models.BooleanField(_("current"), default=True)

@@ -79,6 +79,66 @@ def reference_units_load(*, geojson_path: Path, csv_path: Path, refresh: bool = 
     return {"created": created, "updated": updated}
 
 
+CENSUS_2019 = "Tổng điều tra dân số và nhà ở 01/4/2019, Tổng cục Thống kê (dân số thường trú)"
+
+
+@transaction.atomic
+def population_import(*, csv_path: Path, overwrite: bool = True, year: int | None = None, source: str = "") -> dict:
+    """Load population figures by GSO code from a CSV: `code,population,year,source` (a header row; `year` and `source`
+    may be left out and given as arguments), or the shipped census file whose column is `population_<year>`.
+
+    Each unit gets population (residents), population_year and population_source. With `overwrite` False (the set-up),
+    units that already have a population keep it, so a later import is never undone by `setup_province`. Districts and
+    the province missing from the file get the sum of their current communes (where all of those are known). The whole
+    file or nothing: a row with an unknown code or a figure that is not a whole number ≥ 0 refuses the import, naming
+    its line, as ValidationError({"file": [...]}). Returns {"updated": n, "summed": n}.
+    """
+    with open(csv_path, encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        column = "population" if "population" in (reader.fieldnames or []) else next(
+            (c for c in reader.fieldnames or [] if c.startswith("population_") and c[11:].isdigit()), None)
+        if "code" not in (reader.fieldnames or []) or column is None:
+            raise ValidationError({"file": ["The file needs the columns code and population (or population_<year>)."]})
+        rows = list(reader)
+    units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=[r["code"] for r in rows])}
+    errors, figures = [], {}
+    for line, row in enumerate(rows, start=2):
+        code, text = row["code"].strip(), (row[column] or "").strip()
+        if code not in units:
+            errors.append(f"line {line}: no unit with code {code!r}")
+            continue
+        if not text.isdigit():
+            errors.append(f"line {line}: population {text!r} is not a whole number")
+            continue
+        row_year = (row.get("year") or "").strip() or year or (int(column[11:]) if column != "population" else None)
+        figures[code] = (int(text), int(row_year) if row_year else None,
+                         (row.get("source") or "").strip() or source or (CENSUS_2019 if column == "population_2019" else ""))
+    if errors:
+        raise ValidationError({"file": errors})
+    updated = 0
+    for code, (population, row_year, row_source) in figures.items():
+        unit = units[code]
+        if unit.population is not None and not overwrite:
+            continue
+        unit.population, unit.population_year, unit.population_source = population, row_year, row_source[:300]
+        unit.save(update_fields=["population", "population_year", "population_source", "updated_at"])
+        updated += 1
+    summed = 0
+    for level in (Level.DISTRICT, Level.PROVINCE):
+        for unit in AdministrativeUnit.objects.filter(level=level, is_current=True).exclude(code__in=figures):
+            below = list(AdministrativeUnit.objects.filter(
+                level=Level.COMMUNE, is_current=True,
+                **({"parent": unit} if level == Level.DISTRICT else {"parent__parent": unit})).values_list("population", "population_year"))
+            if not below or any(p is None for p, _ in below) or (unit.population is not None and not overwrite):
+                continue
+            unit.population = sum(p for p, _ in below)
+            unit.population_year = max((y for _, y in below if y), default=None)
+            unit.population_source = "sum of its current communes"
+            unit.save(update_fields=["population", "population_year", "population_source", "updated_at"])
+            summed += 1
+    return {"updated": updated, "summed": summed}
+
+
 @dataclass
 class BoundaryImportReport:
     matched: list = field(default_factory=list)

@@ -232,6 +232,18 @@ class PlanEnvelopesApi(APIView):
         return Response(selectors.plan_envelopes(plan=plan, year=_plan_year(request, plan)))
 
 
+class PlanMediumTermCheckApi(APIView):
+    """An annual plan against the medium-term plan it belongs to (Đ2.2), per project and capital source: a warning list
+    (`investment.selectors.medium_term_check`). District and province staff, like the district's envelopes."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
+        access.require(access.can_read_district_envelopes(request.user, request.tenant),
+                       _("A commune sees its own envelopes on its plan cycle, not the district's."))
+        return Response(selectors.medium_term_check(plan=plan))
+
+
 class PlanExcelApi(APIView):
     """The plan's project list as Excel, in the usual layout of Vietnamese investment plans (millions of VND)."""
 

@@ -6,7 +6,7 @@ costs 20–40 times as much (see the proposals issue), and the review map draws 
 """
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Sum, When
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -17,6 +17,8 @@ from geo.bbox import bbox_polygon
 from investment.models import (
     Allocation,
     InvestmentProject,
+    PlanKind,
+    PlanState,
     ProjectSource,
     ProjectStatus,
     PublicInvestmentPlan,
@@ -84,6 +86,56 @@ def plan_envelopes(*, plan: PublicInvestmentPlan, year: int) -> dict:
         "exceeds": any(r["exceeds"] for r in rows),
         "allocated": sum(r["allocated"] for r in rows),
         "envelope": sum(r["envelope"] or 0 for r in rows) if envelopes is not None else None,
+    }
+
+
+def medium_term_of(*, plan: PublicInvestmentPlan) -> PublicInvestmentPlan | None:
+    """The medium-term plan an annual plan belongs to (Đ2.2): the one whose years hold the annual plan's first year, an
+    approved one first, else the newest; None when there is none."""
+    candidates = PublicInvestmentPlan.objects.filter(kind=PlanKind.MEDIUM_TERM, start_year__lte=plan.start_year, end_year__gte=plan.start_year)
+    return candidates.order_by(Case(When(state=PlanState.APPROVED, then=0), default=1), "-start_year", "-id").first()
+
+
+def medium_term_check(*, plan: PublicInvestmentPlan) -> dict:
+    """An annual public-investment plan against its medium-term plan (Đ2.2: the annual plan implements the medium-term one).
+
+    Per project and capital source (VND): `medium_term` (all years of the medium-term plan), `annual` (every annual plan
+    of the medium-term period so far, this one included), `this_plan`, and `over` (annual − medium-term when above it, else
+    0). Projects of the annual plan absent from the medium-term plan are listed in `not_in_medium_term`. A warning list, not
+    a block: {"plan", "medium_term": {id, name, start_year, end_year, state} | None, "rows": [...], "over": [...],
+    "not_in_medium_term": [...], "ok": bool}. A medium-term plan is checked against nothing (ok, no rows).
+    """
+    if plan.kind != PlanKind.ANNUAL:
+        return {"plan": plan.pk, "medium_term": None, "rows": [], "over": [], "not_in_medium_term": [], "ok": True}
+    medium = medium_term_of(plan=plan)
+
+    def sums(allocations):
+        return {(r["project"], r["source"]): r["total"] for r in allocations.values("project", "source").annotate(total=Sum("amount")).order_by()}
+
+    mine = sums(Allocation.objects.filter(plan=plan))
+    medium_sums = sums(Allocation.objects.filter(plan=medium)) if medium else {}
+    annual = sums(Allocation.objects.filter(plan__kind=PlanKind.ANNUAL, plan__start_year__gte=medium.start_year if medium else plan.start_year,
+                                            plan__start_year__lte=plan.start_year)) if medium else mine
+    projects = {p.pk: p for p in InvestmentProject.objects.filter(pk__in={k[0] for k in mine})}
+    labels = dict(CapitalSource.choices)
+    in_medium = {k[0] for k in medium_sums}
+    rows = []
+    for (project, source), amount in sorted(mine.items(), key=lambda kv: (projects[kv[0][0]].code, kv[0][1])):
+        # A source the medium-term plan gives the project nothing from has a limit of 0; a project absent from it, none.
+        limit = medium_sums.get((project, source), 0) if project in in_medium else None
+        total = annual.get((project, source), amount)
+        rows.append({"project": project, "code": projects[project].code, "name": projects[project].name, "source": source,
+                     "source_label": str(labels.get(source, source)), "medium_term": limit, "annual": total, "this_plan": amount,
+                     "over": max(total - limit, 0) if limit is not None else None})
+    missing = sorted({(r["code"], r["name"], r["project"]) for r in rows if r["medium_term"] is None})
+    over = [r for r in rows if r["over"]]
+    return {
+        "plan": plan.pk,
+        "medium_term": None if medium is None else {"id": medium.pk, "name": medium.name, "start_year": medium.start_year,
+                                                    "end_year": medium.end_year, "state": medium.state},
+        "rows": rows, "over": over,
+        "not_in_medium_term": [{"project": pk, "code": code, "name": name} for code, name, pk in missing],
+        "ok": medium is not None and not over and not missing,
     }
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import access
+from core.deadlines import refuse_future
 from core.signals import announce_investment_changed
 from geo.guard import GeometryRejected, check_inside
 from geo.models import AdministrativeUnit
@@ -141,6 +142,9 @@ def plan_transition(
             errors["decision_number"] = [_("The approving decision's number is required.")]
         if decision_date is None:
             errors["decision_date"] = [_("The approving decision's date is required.")]
+        if errors:
+            raise ValidationError(errors)
+        refuse_future(decision_date, field="decision_date")
         if errors:
             raise ValidationError(errors)
         changes = _field_changes(plan, {"decision_number": decision_number.strip(), "decision_date": decision_date})
@@ -289,6 +293,7 @@ def project_create(
     Without an explicit list of communes, the project serves the communes its geometry touches.
     """
     access.require_manage_investment(actor, district)
+    refuse_future(decision_date, field="decision_date")
     check_inside(geom, district.unit)
     _check_project_years(start_year, end_year)
     _check_sources(total_investment, sources)
@@ -338,6 +343,7 @@ def project_update(
     project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
     communes_before = list(project.communes.values_list("code", flat=True))
     fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
+    refuse_future(fields.get("decision_date"), field="decision_date")
     if "geom" in fields:
         check_inside(fields["geom"], district.unit)
         if fields["geom"].equals_exact(project.geom, 1e-9) and fields["geom"].geom_type == project.geom.geom_type:
@@ -437,6 +443,7 @@ def project_transition(
             errors["decision_date"] = [_("The investment decision's date is required.")]
         if errors:
             raise ValidationError(errors)
+        refuse_future(when, field="decision_date")
         changes = _field_changes(project, {"decision_number": number, "decision_date": when})
         project.decision_number, project.decision_date = number, when
     if action == "suspend" and not note.strip():

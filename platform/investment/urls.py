@@ -9,6 +9,7 @@ api_patterns = [
     path("investment-plans/<int:pk>/", apis.PlanDetailApi.as_view(), name="api-investment-plan"),
     path("investment-plans/<int:pk>/allocations/", apis.PlanAllocationsApi.as_view(), name="api-investment-plan-allocations"),
     path("investment-plans/<int:pk>/envelopes/", apis.PlanEnvelopesApi.as_view(), name="api-investment-plan-envelopes"),
+    path("investment-plans/<int:pk>/medium-term-check/", apis.PlanMediumTermCheckApi.as_view(), name="api-investment-plan-medium-term-check"),
     path("investment-plans/<int:pk>/projects.xlsx", apis.PlanExcelApi.as_view(), name="api-investment-plan-xlsx"),
     path("investment-plans/<int:pk>/projects.geojson", apis.PlanGeoJSONApi.as_view(), name="api-investment-plan-geojson"),
     *[

@@ -35,7 +35,11 @@ def _envelope_table(request):
         row["allocated_million"] = row["allocated"] / 1e6
         row["envelope_million"] = None if row["envelope"] is None else row["envelope"] / 1e6
         row["excess_million"] = row["excess"] / 1e6
-    return {"plans": plans, "plan": chosen, "year": year, "comparison": comparison}
+    medium_term = selectors.medium_term_check(plan=chosen)
+    for row in medium_term["rows"]:
+        row["medium_term_million"] = None if row["medium_term"] is None else row["medium_term"] / 1e6
+        row["annual_million"], row["over_million"] = row["annual"] / 1e6, (row["over"] or 0) / 1e6
+    return {"plans": plans, "plan": chosen, "year": year, "comparison": comparison, "medium_term": medium_term}
 
 
 @require_safe

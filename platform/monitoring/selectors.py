@@ -2,8 +2,10 @@
 import json
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from accounts import access
+from core.deadlines import lateness as deadline_lateness
 from geo.selectors import communes_of, villages_of
 from investment.models import InvestmentProject
 from monitoring.models import (
@@ -69,11 +71,10 @@ def reportable_projects(*, me_plan):
 
 
 def lateness(*, due_on, submitted_at, on=None):
-    """'late' when submitted after the due date, 'overdue' when due and not submitted, else ''."""
-    on = on or today()
-    if submitted_at is not None:
-        return "late" if submitted_at.date() > due_on else ""
-    return "overdue" if on > due_on else ""
+    """'late' when submitted after the due date, 'overdue' when due and not submitted, else '' (the one rule,
+    `core.deadlines.lateness`, on the submission's day in Vietnam time)."""
+    late = deadline_lateness(due_on=due_on, done_on=timezone.localdate(submitted_at) if submitted_at else None, on=on or today())
+    return "late" if late.done_late else "overdue" if late.overdue else ""
 
 
 def _row(report, due_on, on):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import access
+from core.deadlines import refuse_future
 from core.models import DEFAULT_REPORTING_DEADLINES, ReportingDeadline, ReportPeriodKind
 from geo.guard import GeometryRejected, check_inside
 from investment.models import InvestmentProject, ProjectStatus
@@ -127,7 +128,7 @@ def me_plan_update(*, actor, me_plan: MEPlan, indicators: list = (), activities:
             raise ValidationError({"activities": [_("This activity is not in the M&E plan.")]})
         for field in ACTIVITY_FIELDS:
             if field in row:
-                setattr(activity, field, row[field])
+                setattr(activity, field, _activity_project(row[field], me_plan, activity) if field == "project" else row[field])
         if activity.starts_on and activity.ends_on and activity.ends_on < activity.starts_on:
             raise ValidationError({"activities": [_("An activity cannot end before it starts.")]})
         if activity.expected_volume is not None and activity.expected_volume < 0:
@@ -135,6 +136,17 @@ def me_plan_update(*, actor, me_plan: MEPlan, indicators: list = (), activities:
         activity.save()
     MEPlanEvent.objects.create(me_plan=me_plan, action="edited", from_status=me_plan.status, to_status=me_plan.status, actor=actor)
     return me_plan
+
+
+def _activity_project(project_id, me_plan, activity):
+    """The investment project an activity names (by id; None unlinks), which must serve the M&E plan's commune: else a 400
+    on `project` naming the activity (a nested write names another object by id: never assigned unchecked)."""
+    if project_id is None:
+        return None
+    project = InvestmentProject.objects.filter(pk=project_id, communes=me_plan.commune_id).first()
+    if project is None:
+        raise ValidationError({"project": [_("“%(activity)s”: this investment project does not serve the commune.") % {"activity": activity.title}]})
+    return project
 
 
 @transaction.atomic
@@ -145,6 +157,7 @@ def me_plan_approve(*, actor, me_plan: MEPlan, decision_number: str = "", decisi
         raise _forbidden()
     if me_plan.status != MEPlanStatus.DRAFT:
         raise ValidationError({"status": [_("The M&E plan is already approved.")]})
+    refuse_future(decision_date, field="decision_date")
     missing = [i.name for i in me_plan.indicators.all() if not i.responsible] + [a.title for a in me_plan.activities.all() if not a.responsible]
     if missing:
         raise ValidationError({"responsible": [_("Name the person responsible for: %(names)s.") % {"names": "; ".join(missing)}]})
@@ -400,6 +413,7 @@ def council_evaluation_record(*, actor, me_plan: MEPlan, period: ReportingPeriod
         raise _forbidden()
     if not assessment.strip():
         raise ValidationError({"assessment": [_("This field is required.")]})
+    refuse_future(held_on, field="held_on")
     return CouncilEvaluation.objects.create(me_plan=me_plan, period=period, held_on=held_on, assessment=assessment,
                                             resolution_number=resolution_number, recorded_by=actor)
 

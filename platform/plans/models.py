@@ -68,6 +68,11 @@ class CycleTransition(StateChange):
     cycle = models.ForeignKey(PlanCycle, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=STATUS_LENGTH, blank=True, choices=STEP_CHOICES)
     to_status = models.CharField(max_length=STATUS_LENGTH, blank=True, choices=STEP_CHOICES)
+    # The date the step's decision was taken (entered, never in the future), not the day it was recorded: a team that
+    # decided on 28/04 and recorded it in May was on time. Lateness is judged on it (core.deadlines.lateness).
+    decided_on = models.DateField(_("decided on"))
+    # The step's due date when it was completed, kept so that a later calendar change does not rewrite history.
+    due_on = models.DateField(_("due date"), null=True, blank=True)
 
 
 class StepEvidence(models.Model):
@@ -276,6 +281,8 @@ class DistrictFeedback(models.Model):
     answer = models.TextField(_("answer of the commune"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The district's explicit "no comments" on the draft (step 4 gate): a record it makes, with nothing to answer.
+    no_comments = models.BooleanField(_("no comments"), default=False)
 
     class Meta:
         ordering = ["created_at", "id"]

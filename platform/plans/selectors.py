@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.access import visible_commune_ids
-from core.models import PlanStep
+from core.deadlines import lateness
+from core.models import CapitalSource, PlanStep, Sector
 from core.selectors import deadlines_for
 from geo.selectors import communes_of
 from plans.models import (
@@ -44,11 +45,12 @@ def dashboard_year() -> int:
 def step_state(*, step, current_step, done_on, due_date, on):
     """The state of one step on a given day: done, overdue (not done and past its due date), in progress or not started.
 
-    A step is overdue from the day after its due date: "by 10 May" means 10 May itself is still in time.
+    A step is overdue from the day after its due date ("by 10 May": 10 May itself is in time): `core.deadlines.lateness`.
     """
-    if done_on is not None:
+    late = lateness(due_on=due_date, done_on=done_on, on=on)
+    if late.done_on is not None:
         return StepState.DONE
-    if due_date is not None and on > due_date:
+    if late.overdue:
         return StepState.OVERDUE
     if step == current_step:
         return StepState.IN_PROGRESS
@@ -56,7 +58,12 @@ def step_state(*, step, current_step, done_on, due_date, on):
 
 
 def cycle_steps(*, cycle, on=None, deadlines=None):
-    """Each step of the cycle with its owner, computed due date, state, day done (and whether late) and evidence."""
+    """Each step of the cycle: owner, due date, state, the date of its decision (`done_on`), whether it was done late and by how
+    many days (`done_late`, `days_late`, the words in `lateness`), who recorded it and when, evidence and meetings.
+
+    A done step keeps the due date it had when completed (`CycleTransition.due_on`); an open one reads the province
+    calendar. One rule for all: `core.deadlines.lateness` (due *by* the date, overdue from the day after).
+    """
     on = on or today()
     deadlines = deadlines if deadlines is not None else deadlines_for(plan_year=cycle.plan_year)
     done = {}
@@ -73,18 +80,21 @@ def cycle_steps(*, cycle, on=None, deadlines=None):
     rows = []
     for step in PlanStep:
         transition = done.get(step.value)
-        done_on = timezone.localdate(transition.at) if transition else None
-        due = deadlines.get(step.value)
+        due = (transition.due_on if transition and transition.due_on else None) or deadlines.get(step.value)
+        late = lateness(due_on=due, done_on=transition.decided_on if transition else None, on=on)
         rows.append(
             {
                 "step": step.value,
                 "label": step.label,
                 "owner": STEP_OWNER[step].value,
                 "due_date": due,
-                "state": step_state(step=step.value, current_step=cycle.step, done_on=done_on, due_date=due, on=on),
-                "done_on": done_on,
-                "done_late": bool(done_on and due and done_on > due),
+                "state": step_state(step=step.value, current_step=cycle.step, done_on=late.done_on, due_date=due, on=on),
+                "done_on": late.done_on,
+                "done_late": late.done_late,
+                "days_late": late.days_late,
+                "lateness": late.label,
                 "done_by": transition.actor.username if transition else None,
+                "recorded_at": transition.at if transition else None,
                 "evidence": evidence.get(step.value, []),
                 "meetings": meetings.get(step.value, []),
             }
@@ -92,12 +102,30 @@ def cycle_steps(*, cycle, on=None, deadlines=None):
     return rows
 
 
+def cycle_lateness(*, cycle, on=None, deadlines=None, steps=None) -> dict:
+    """The cycle in one line, for lists, the dashboard and the province: state (published, overdue or in_progress),
+    overdue (an open step past its due date), overdue_steps (codes), late_steps ([{step, days_late}] of the steps done
+    after their due date), days_late (days the open step is overdue, else the most days a step was done late) and
+    lateness (its words: "quá hạn N ngày" / "hoàn thành muộn N ngày"). A cycle approved late stays late once published.
+    """
+    steps = steps if steps is not None else cycle_steps(cycle=cycle, on=on, deadlines=deadlines)
+    overdue = [s for s in steps if s["state"] == StepState.OVERDUE]
+    late = [s for s in steps if s["done_late"]]
+    if overdue:
+        worst = max(overdue, key=lambda s: s["days_late"])
+    elif late:
+        worst = max(late, key=lambda s: s["days_late"])
+    else:
+        worst = None
+    state = PUBLISHED if cycle.step == PUBLISHED else StepState.OVERDUE if overdue else StepState.IN_PROGRESS
+    return {"state": state, "overdue": bool(overdue), "overdue_steps": [s["step"] for s in overdue],
+            "late_steps": [{"step": s["step"], "days_late": s["days_late"]} for s in late],
+            "days_late": worst["days_late"] if worst else 0, "lateness": worst["lateness"] if worst else ""}
+
+
 def cycle_summary_state(*, cycle, on=None, deadlines=None):
-    """One word for a dashboard: published, overdue (any open step past due) or the current step in time."""
-    if cycle.step == PUBLISHED:
-        return PUBLISHED
-    steps = cycle_steps(cycle=cycle, on=on, deadlines=deadlines)
-    return StepState.OVERDUE if any(s["state"] == StepState.OVERDUE for s in steps) else StepState.IN_PROGRESS
+    """One word for a dashboard: published, overdue (any open step past due) or in_progress."""
+    return cycle_lateness(cycle=cycle, on=on, deadlines=deadlines)["state"]
 
 
 def cycle_list(*, user, district, plan_year=None):
@@ -223,11 +251,39 @@ def envelope_totals(*, plan_year):
     return {r["capital_source"]: r["total"] for r in envelopes.values("capital_source").annotate(total=Sum("amount")).order_by("capital_source")}
 
 
+def plan_envelope_check(*, plan) -> dict:
+    """A commune plan version against its step-2 envelopes (Đ2.4: the plan is built within the resources the district
+    indicated): per sector × capital source, `envelope` (published orientation of the plan year, VND, None where there is
+    none), `planned` (the version's items: their funding by source, VND) and `difference` (planned − envelope). A warning
+    list, not a block: {"plan", "orientation_published", "rows", "over": rows planned above their envelope, "ok"}.
+    """
+    from django.db.models import Sum
+
+    envelopes = {(e["sector"], e["capital_source"]): e["total"] for e in ResourceEnvelope.objects.filter(
+        commune_id=plan.cycle.commune_id, orientation__plan_year=plan.cycle.plan_year, orientation__published_at__isnull=False,
+    ).values("sector", "capital_source").annotate(total=Sum("amount")).order_by()}
+    planned = {}
+    for item in PlanItem.objects.filter(plan=plan).only("sector", "funding"):
+        for source, amount in (item.funding or {}).items():
+            planned[(item.sector, source)] = planned.get((item.sector, source), 0) + int(amount or 0)
+    sectors, sources = dict(Sector.choices), dict(CapitalSource.choices)
+    rows = []
+    for sector, source in sorted(set(envelopes) | set(planned)):
+        envelope, amount = envelopes.get((sector, source)), planned.get((sector, source), 0)
+        rows.append({"sector": sector, "sector_label": str(sectors.get(sector, sector)), "capital_source": source,
+                     "source_label": str(sources.get(source, source)), "envelope": envelope, "planned": amount,
+                     "difference": None if envelope is None else amount - envelope})
+    over = [r for r in rows if r["difference"] is not None and r["difference"] > 0]
+    published = Orientation.objects.filter(plan_year=plan.cycle.plan_year, published_at__isnull=False).exists()
+    return {"plan": plan.pk, "orientation_published": published, "rows": rows, "over": over, "ok": published and not over}
+
+
 def dashboard_rows(*, user, district, plan_year: int) -> list[dict]:
     """Every commune of the district that the user may see, with its cycle for the plan year (or none).
 
     Each row: commune (GSO code), commune_name, cycle (id or None), step, step_name, state
-    (`no_cycle` or the cycle's summary state) and overdue_steps (step codes). Serves the district
+    (`no_cycle` or the cycle's summary state) and its lateness (`cycle_lateness`: overdue, overdue_steps, late_steps,
+    days_late, lateness). Serves the district
     dashboard (Đ16) as a table, a map and `GET …/api/plans/dashboard/`.
     """
     cycles = {c.commune_id: c for c in cycle_list(user=user, district=district, plan_year=plan_year)}
@@ -239,11 +295,9 @@ def dashboard_rows(*, user, district, plan_year: int) -> list[dict]:
             continue
         cycle = cycles.get(commune.pk)
         row = {"commune": commune.code, "commune_name": commune.name, "cycle": None, "step": None, "step_name": None, "state": "no_cycle",
-               "overdue_steps": []}
+               "overdue": False, "overdue_steps": [], "late_steps": [], "days_late": 0, "lateness": ""}
         if cycle is not None:
-            steps = cycle_steps(cycle=cycle, deadlines=due)
             row.update(cycle=cycle.pk, step=cycle.step, step_name=str(dict(STEP_CHOICES)[cycle.step]),
-                       state=cycle_summary_state(cycle=cycle, deadlines=due),
-                       overdue_steps=[s["step"] for s in steps if s["state"] == StepState.OVERDUE])
+                       **cycle_lateness(cycle=cycle, deadlines=due))
         rows.append(row)
     return rows

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/new-version/", apis.PlanNewVersionApi.as_view(), name="api-plan-new-version"),
     path("<int:pk>/amend/", apis.PlanAmendApi.as_view(), name="api-plan-amend"),
     path("<int:pk>/compare/<int:other>/", apis.PlanCompareApi.as_view(), name="api-plan-compare"),
+    path("<int:pk>/envelope-check/", apis.PlanEnvelopeCheckApi.as_view(), name="api-plan-envelope-check"),
     path("<int:pk>/feedback/", apis.FeedbackListApi.as_view(), name="api-plan-feedback"),
     path("<int:pk>/consultation/", apis.ConsultationOpenApi.as_view(), name="api-plan-consultation"),
     path("<int:pk>/comments/", apis.CommentListApi.as_view(), name="api-plan-comments"),

@@ -203,7 +203,8 @@ class ProposalPublishApi(APIView):
         data = PublishInput(data=request.data)
         data.is_valid(raise_exception=True)
         count = _act(lambda: services.proposals_publish(
-            actor=request.user, district=request.tenant, commune_code=data.validated_data["commune"], ids=data.validated_data.get("ids")
+            actor=request.user, district=request.tenant, commune_code=data.validated_data["commune"], ids=data.validated_data.get("ids"),
+            plan_year=data.validated_data.get("plan_year"),
         ))
         return Response({"published": count})
 

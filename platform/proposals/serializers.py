@@ -98,6 +98,7 @@ class RankInput(serializers.Serializer):
 
 class PublishInput(serializers.Serializer):
     commune = serializers.CharField(max_length=20)
+    plan_year = serializers.IntegerField(min_value=2015, max_value=2100, required=False)
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
 
 

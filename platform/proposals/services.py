@@ -269,12 +269,19 @@ def proposals_rank(*, actor, district, commune_code, ordered_ids) -> list[Propos
 
 
 @transaction.atomic
-def proposals_publish(*, actor, district, commune_code, ids=None) -> int:
-    """Publish the commune's proposals (all not yet published, or those named) so that citizens see them."""
+def proposals_publish(*, actor, district, commune_code, plan_year: int | None = None, ids=None) -> int:
+    """Publish the commune's proposals of one plan year (default: the year being planned, `default_plan_year`), all not
+    yet published or those named, so that citizens see them; returns how many. A named proposal of another plan year
+    or commune is a 400 on `ids` (publishing never reaches into another year's proposals)."""
     commune = commune_in_district(district=district, code=commune_code)
     access.require(access.can_plan_for_commune(actor, commune), _("Only the commune's planning team publishes its proposals."))
-    proposals = Proposal.objects.select_for_update().filter(commune=commune, is_published=False)
+    plan_year = plan_year or default_plan_year()
+    proposals = Proposal.objects.select_for_update().filter(commune=commune, plan_year=plan_year, is_published=False)
     if ids is not None:
+        outside = set(ids) - set(Proposal.objects.filter(commune=commune, plan_year=plan_year, pk__in=ids).values_list("pk", flat=True))
+        if outside:
+            raise ValidationError({"ids": _("Not proposals of this commune for plan year %(year)s: %(ids)s.") % {
+                "year": plan_year, "ids": ", ".join(map(str, sorted(outside)))}})
         proposals = proposals.filter(pk__in=ids)
     published = list(proposals)
     for proposal in published:

@@ -76,6 +76,9 @@ class CycleRollup(models.Model):
     commune = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
     plan_year = models.PositiveSmallIntegerField()
     step = models.CharField(max_length=30)
+    # Steps completed after their due date (decision date > the due date kept with the step) and the most days late.
+    late_steps = models.PositiveSmallIntegerField(default=0)
+    days_late = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField()
 
     class Meta:

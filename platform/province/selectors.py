@@ -8,9 +8,10 @@ import json
 from statistics import median
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.deadlines import Lateness, lateness
 from core.models import PlanStep
 from core.selectors import deadlines_for
 from geo.models import AdministrativeUnit
@@ -219,8 +220,8 @@ FAR_BELOW = 0.5  # "far below the median": under half of the province median per
 def investment_equity(*, year=None, sector="", source=""):
     """How evenly investment is spread across the province's communes: Lorenz curve, Gini, and communes far below the median.
 
-    Per resident when every commune's population is known; otherwise per km² (our boundary data has
-    no population), and the answer says which in `basis`.
+    Per resident when every commune's population is known (the 2019 census is loaded with the units; `population_years`
+    and `population_sources` say which figures were used); otherwise per km², and the answer says which in `basis`.
     """
     collection = investment_distribution(level="commune", year=year, sector=sector, source=source)
     props = [f["properties"] for f in collection["features"]]
@@ -239,8 +240,11 @@ def investment_equity(*, year=None, sector="", source=""):
          for u in units if mid is not None and u["value"] is not None and u["value"] < FAR_BELOW * mid),
         key=lambda u: (u["value"], u["code"]),
     )
+    origin = AdministrativeUnit.objects.filter(code__in=[u["code"] for u in units], population__isnull=False)
     return {
         "basis": basis, "year": year, "sector": sector or None, "source": source or None, "communes": len(units),
+        "population_years": sorted(set(origin.exclude(population_year=None).values_list("population_year", flat=True))),
+        "population_sources": sorted(set(origin.exclude(population_source="").values_list("population_source", flat=True))),
         "gini": gini, "lorenz": points, "median": mid, "far_below_threshold": FAR_BELOW,
         "far_below": far_below, "refreshed_at": collection["refreshed_at"],
     }
@@ -307,22 +311,30 @@ def _sum_by(rows, *, key, only):
     return {k: v for k, v in sorted(sums.items()) if v}
 
 
+def _current_lateness(step, due, on):
+    """The open step's lateness by the one rule (`core.deadlines.lateness`); a published cycle has no open step."""
+    return lateness(due_on=None if step == PUBLISHED else due.get(step), done_on=None, on=on)
+
+
 def province_cycle_rows(*, plan_year, on=None, districts=None):
-    """Per district: communes, cycles opened, cycles per current step, published and overdue.
+    """Per district: communes, cycles opened, cycles per current step, published, overdue and done late.
 
     Read from the province's copy of the cycles (`province.CycleRollup`, kept by `cycle_rollup_refresh`,
     announced by the plan services): one small query whatever the number of districts.
 
     A cycle is overdue when its current step's due date has passed (due dates grow with the steps,
-    and the steps before the current one are done).
+    and the steps before the current one are done: `core.deadlines.lateness`); `late` counts the cycles with a step
+    done after its due date, published ones included, and `overdue_or_late` the cycles that are either.
     """
     on = on or timezone.localdate()
     if districts is None:
         districts = list(District.objects.exclude(schema_name="public").select_related("unit").order_by("unit__code"))
     counts = {}
     cycles = CycleRollup.objects.filter(plan_year=plan_year, schema_name__in=[d.schema_name for d in districts])
-    for row in cycles.values("schema_name", "step").annotate(n=Count("id")).order_by():
+    late = {}
+    for row in cycles.values("schema_name", "step").annotate(n=Count("id"), late=Count("id", filter=Q(late_steps__gt=0))).order_by():
         counts.setdefault(row["schema_name"], {})[row["step"]] = row["n"]
+        late.setdefault(row["schema_name"], {})[row["step"]] = row["late"]
     due = deadlines_for(plan_year=plan_year)
     communes = dict(
         AdministrativeUnit.objects.filter(parent_id__in=[d.unit_id for d in districts], level="commune", is_current=True)
@@ -337,7 +349,10 @@ def province_cycle_rows(*, plan_year, on=None, districts=None):
             "cycles": sum(by_step.values()),
             "by_step": by_step,
             "published": by_step.get(PUBLISHED, 0),
-            "overdue": sum(n for step, n in by_step.items() if step != PUBLISHED and due.get(step) and on > due[step]),
+            "overdue": sum(n for step, n in by_step.items() if _current_lateness(step, due, on).overdue),
+            "late": sum(late.get(d.schema_name, {}).values()),
+            "overdue_or_late": sum(n if _current_lateness(step, due, on).overdue else late.get(d.schema_name, {}).get(step, 0)
+                                   for step, n in by_step.items()),
         })
     return rows
 
@@ -353,7 +368,8 @@ def plan_compliance(*, plan_year, on=None, province=""):
     if province:
         districts = districts.filter(unit__parent__code=province, unit__parent__level="province")
     districts = list(districts)
-    steps = dict(CycleRollup.objects.filter(plan_year=plan_year, schema_name__in=[d.schema_name for d in districts]).values_list("commune_id", "step"))
+    steps = {commune: (step, late_steps, days_late) for commune, step, late_steps, days_late in CycleRollup.objects.filter(
+        plan_year=plan_year, schema_name__in=[d.schema_name for d in districts]).values_list("commune_id", "step", "late_steps", "days_late")}
     due = deadlines_for(plan_year=plan_year)
     code_of = {d.unit_id: d.unit.code for d in districts}
     # Only the columns the rows need: loading ten thousand boundaries would cost more than everything else.
@@ -363,13 +379,14 @@ def plan_compliance(*, plan_year, on=None, province=""):
     )
     rows = []
     for pk, code, name, parent_id in communes:
-        step = steps.get(pk)
-        current = step or PlanStep.TEAM
-        due_date = due.get(current) if step != PUBLISHED else None
+        step, late_steps, days_late = steps.get(pk, (None, 0, 0))
+        current = _current_lateness(step or PlanStep.TEAM, due, on)
+        shown = current if current.overdue else Lateness(None, None, False, late_steps > 0, days_late if late_steps else 0)
         rows.append({
             "code": code, "name": name, "district": code_of[parent_id],
-            "step": step or "not_opened", "due": due_date.isoformat() if due_date else None,
-            "overdue": bool(due_date and on > due_date),
+            "step": step or "not_opened", "due": current.due_on.isoformat() if current.due_on else None,
+            "overdue": current.overdue, "late_steps": late_steps, "done_late": late_steps > 0,
+            "days_late": shown.days_late, "lateness": shown.label,
         })
     return {"plan_year": plan_year, "on": on.isoformat(), "province": province or None,
             "districts": province_cycle_rows(plan_year=plan_year, on=on, districts=districts), "communes": rows}

@@ -322,11 +322,17 @@ _CYCLE_DELETE = """
 DELETE FROM public.province_cyclerollup WHERE schema_name = %(schema)s AND (%(whole)s OR commune_id = ANY(%(communes)s))
 """
 _CYCLE_INSERT = """
-INSERT INTO public.province_cyclerollup (schema_name, commune_id, plan_year, step, updated_at)
-SELECT %(schema)s, commune_id, plan_year, step, now() FROM {cycles}
-WHERE %(whole)s OR commune_id = ANY(%(communes)s)
+INSERT INTO public.province_cyclerollup (schema_name, commune_id, plan_year, step, late_steps, days_late, updated_at)
+SELECT %(schema)s, c.commune_id, c.plan_year, c.step, coalesce(late.n, 0), coalesce(late.days, 0), now()
+FROM {cycles} c
+LEFT JOIN LATERAL (
+    -- core.deadlines.lateness: done late when the decision is dated after the due date kept with the step
+    SELECT count(*) AS n, max(t.decided_on - t.due_on) AS days FROM {transitions} t WHERE t.cycle_id = c.id AND t.decided_on > t.due_on
+) late ON true
+WHERE %(whole)s OR c.commune_id = ANY(%(communes)s)
 ON CONFLICT (commune_id, plan_year) DO UPDATE
-    SET schema_name = excluded.schema_name, step = excluded.step, updated_at = excluded.updated_at
+    SET schema_name = excluded.schema_name, step = excluded.step, late_steps = excluded.late_steps, days_late = excluded.days_late,
+        updated_at = excluded.updated_at
 """
 
 
@@ -335,13 +341,14 @@ def cycle_rollup_refresh(*, district, commune_ids=None) -> None:
 
     `commune_ids`: AdministrativeUnit ids of the communes whose cycles changed (None: the whole district).
     The district's rows of those communes are replaced by what its `plans_plancycle` holds now (created,
-    moved on or deleted cycles alike). A cycle moved between districts keeps one row (the
+    moved on or deleted cycles alike), with the steps done late and the most days late from `plans_cycletransition`. A cycle moved between districts keeps one row (the
     key is commune × plan year).
     """
     if district is None or district.schema_name == "public":
         return
     params = {"schema": district.schema_name, "whole": commune_ids is None, "communes": list(commune_ids or ())}
-    insert = sql.SQL(_CYCLE_INSERT).format(cycles=sql.Identifier(district.schema_name, "plans_plancycle"))
+    insert = sql.SQL(_CYCLE_INSERT).format(cycles=sql.Identifier(district.schema_name, "plans_plancycle"),
+                                           transitions=sql.Identifier(district.schema_name, "plans_cycletransition"))
     with connection.cursor() as cursor:
         cursor.execute(_CYCLE_DELETE, params)
         cursor.execute(insert.as_string(cursor.connection), params)

@@ -61,10 +61,14 @@ def plans_page(request):
     # Every commune on the map, coloured as on the district dashboard; a click opens its district's cycles.
     slugs = {row["code"]: row["slug"] for row in rows}
     names = dict(STEP_CHOICES)
+    compliance = selectors.plan_compliance(plan_year=year)["communes"]
+    late_communes = [c for c in compliance if c["done_late"]]
     communes = [{
         "commune": c["code"], "step_name": names.get(c["step"], ""),
         "state": "no_cycle" if c["step"] == "not_opened" else "published" if c["step"] == PUBLISHED else "overdue" if c["overdue"] else "in_progress",
+        "lateness": c["lateness"], "done_late": c["done_late"],
         "url": f"/d/{slugs[c['district']]}/plans/?plan_year={year}",
-    } for c in selectors.plan_compliance(plan_year=year)["communes"]]
+    } for c in compliance]
     overdue = sum(1 for c in communes if c["state"] == "overdue")
-    return render(request, "province/plans.html", {"plan_year": year, "rows": rows, "steps": steps, "communes": communes, "overdue": overdue})
+    return render(request, "province/plans.html", {"plan_year": year, "rows": rows, "steps": steps, "communes": communes, "overdue": overdue,
+                                                   "late": len(late_communes), "late_communes": late_communes})

@@ -151,7 +151,7 @@ def unpublished_draft(client_for, district):
     """A working (unpublished) v1 of Thị trấn Chờ whose item comes from an accepted, unpublished proposal, both titled SECRET."""
     import json
 
-    from tests.plans.factories import TEAM, accepted_proposal
+    from tests.plans.factories import TEAM, accepted_proposal, proposals_decided
 
     xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
     plans = f"/d/{OWN}/api/plans"
@@ -164,6 +164,7 @@ def unpublished_draft(client_for, district):
     proposal = accepted_proposal(district(OWN), title=SECRET)
     cycle = post(xa, f"{plans}/cycles/", {"commune": "09193", "plan_year": 2027})["id"]
     post(xa, f"{plans}/cycles/{cycle}/team/", {"members": TEAM}, "put")
+    proposals_decided(district(OWN))
     for step in ("team", "proposals"):
         post(xa, f"{plans}/cycles/{cycle}/steps/{step}/complete/")
     orientation = post(huyen, f"{plans}/orientations/", {"plan_year": 2027, "title": "Định hướng"})["id"]

@@ -72,3 +72,11 @@ def remove_plan_year(year):
         for table in ("plans_resourceenvelope", "plans_orientationdocument"):
             conn.execute(f"DELETE FROM d258.{table} WHERE orientation_id IN ({orientations})", [year])
         conn.execute("DELETE FROM d258.plans_orientation WHERE plan_year = %s", [year])
+
+
+def proposals_decided(district, *, commune_code="09193", plan_year=2027):
+    """Defer the commune's undecided proposals of the plan year (the demo's village proposals), as the team does before it
+    closes step 1: step 1 completes only when every proposal of the plan year is decided (Đ5.1)."""
+    with tenant_context(district):
+        return Proposal.objects.filter(commune__code=commune_code, plan_year=plan_year, status=ProposalStatus.SUBMITTED).update(
+            status=ProposalStatus.DEFERRED)

@@ -6,7 +6,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from tests.plans.factories import TEAM, accepted_proposal, inside_point, iso, today_plus
+from tests.plans.factories import TEAM, accepted_proposal, inside_point, iso, proposals_decided, today_plus
 
 D = "/d/yen-phong/api/plans"
 PUB = "/d/yen-phong/api/public/plans"
@@ -44,7 +44,9 @@ def test_whole_cycle_from_team_to_publication(client_for, district):
     assert put(xa, f"{D}/cycles/{cycle}/team/", {"members": TEAM}).status_code == 200
     assert complete(xa, cycle, "team", "Quyết định 12/QĐ-UBND").status_code == 200
 
-    # Step 1 closes; step 2 is the district's: orientation with envelopes, published, then completed.
+    # Step 1 closes once every proposal of the plan year is decided; step 2 is the district's: orientation with envelopes,
+    # published, then completed.
+    proposals_decided(district("yen-phong"))
     assert complete(xa, cycle, "proposals").status_code == 200
     r = post(huyen, f"{D}/orientations/", {
         "plan_year": 2027, "title": "Định hướng kế hoạch 2027", "summary": "Ưu tiên giao thông nông thôn",
@@ -126,11 +128,11 @@ def test_whole_cycle_from_team_to_publication(client_for, district):
     assert r.status_code == 201, r.content
     v3 = r.json()["id"]
     assert complete(xa, cycle, "approval").status_code == 400  # not approved yet
-    assert post(huyen, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-12-20"}).status_code == 400
-    assert post(huyen, f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-12-15"}).status_code == 403
-    assert post(xa, f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-12-15"}).status_code == 200
-    assert post(xa, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-12-20"}).status_code == 403
-    assert post(huyen, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-12-20"}).status_code == 200
+    assert post(huyen, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-11-20"}).status_code == 400
+    assert post(huyen, f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-15"}).status_code == 403
+    assert post(xa, f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-15"}).status_code == 200
+    assert post(xa, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-11-20"}).status_code == 403
+    assert post(huyen, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-11-20"}).status_code == 200
     assert anonymous.get(f"{PUB}/{v3}/").status_code == 404  # approved but not announced yet
     r = complete(xa, cycle, "approval", "Công bố ngày 28/12")
     assert r.status_code == 200 and r.json()["step"] == "published"
@@ -188,13 +190,13 @@ def test_approved_plan_is_never_edited_and_amendment_keeps_it(client_for, distri
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     bad = SimpleUploadedFile("nghi-quyet.exe", b"MZ", content_type="application/octet-stream")
-    assert xa.post(f"{D}/{v4}/resolution/", {"number": "15/NQ-HĐND", "date": "2027-05-02", "file": bad}).status_code == 400
+    assert xa.post(f"{D}/{v4}/resolution/", {"number": "15/NQ-HĐND", "date": "2026-11-25", "file": bad}).status_code == 400
     assert xa.get(f"{D}/{v4}/").json()["status"] == "working"
     good = SimpleUploadedFile("nghi-quyet-15.pdf", b"%PDF-1.4 nghi quyet", content_type="application/pdf")
-    r = xa.post(f"{D}/{v4}/resolution/", {"number": "15/NQ-HĐND", "date": "2027-05-02", "file": good})
+    r = xa.post(f"{D}/{v4}/resolution/", {"number": "15/NQ-HĐND", "date": "2026-11-25", "file": good})
     assert r.status_code == 200, r.content
     assert r.json()["council_resolution"]["file"].endswith(".pdf") and r.json()["status"] == "frozen"
-    assert post(huyen, f"{D}/{v4}/district-approval/", {"number": "77/QĐ-UBND", "date": "2027-05-10"}).status_code == 200
+    assert post(huyen, f"{D}/{v4}/district-approval/", {"number": "77/QĐ-UBND", "date": "2026-11-27"}).status_code == 200
     assert xa.get(f"{D}/{v3}/").json()["status"] == "approved"
 
 
@@ -238,6 +240,7 @@ def published_plan(xa, huyen, tenant):
     cycle = post(xa, f"{D}/cycles/", {"commune": "09193", "plan_year": 2027}).json()["id"]
     put(xa, f"{D}/cycles/{cycle}/team/", {"members": TEAM})
     complete(xa, cycle, "team")
+    proposals_decided(tenant)
     complete(xa, cycle, "proposals")
     o = post(huyen, f"{D}/orientations/", {"plan_year": 2027, "title": "Định hướng"}).json()["id"]
     post(huyen, f"{D}/orientations/{o}/publish/")
@@ -249,13 +252,14 @@ def published_plan(xa, huyen, tenant):
     post(xa, f"{D}/{v1}/targets/", {"indicator": "Thu nhập bình quân đầu người", "unit": "triệu đồng", "current_estimate": "62", "next_target": "68"})
     post(xa, f"{D}/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": "2026-06-20", "participants": 45, "summary": "ok"})
     complete(xa, cycle, "draft")
+    post(huyen, f"{D}/{v1}/feedback/", {"no_comments": True})
     complete(huyen, cycle, "district_feedback")
     v2 = post(xa, f"{D}/{v1}/new-version/", {"kind": "revised"}).json()["id"]
     post(xa, f"{D}/cycles/{cycle}/conferences/", {"kind": "sedp", "held_on": "2026-07-08", "participants": 80, "summary": "ok"})
     complete(xa, cycle, "sedp_conference")
     v3 = post(xa, f"{D}/{v2}/new-version/", {"kind": "final"}).json()["id"]
-    post(xa, f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-12-15"})
-    post(huyen, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-12-20"})
+    post(xa, f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-15"})
+    post(huyen, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-11-20"})
     r = complete(xa, cycle, "approval")
     assert r.json()["step"] == "published", r.content
     return v3, cycle

@@ -31,7 +31,8 @@ def test_cycle_steps_use_the_calendar_of_the_planning_year(district, django_user
     actor = django_user_model.objects.get(username="xa.09193")
     with tenant_context(tenant):
         cycle = PlanCycle.objects.create(commune=AdministrativeUnit.objects.get(code="09193"), plan_year=2027, created_by=actor)
-        CycleTransition.objects.create(cycle=cycle, action=CycleTransition.COMPLETED, from_status="team", to_status="proposals", actor=actor)
+        CycleTransition.objects.create(cycle=cycle, action=CycleTransition.COMPLETED, from_status="team", to_status="proposals", actor=actor,
+                                       decided_on=date(2026, 5, 4), due_on=date(2026, 5, 5))
         cycle.step = "proposals"
         cycle.save()
         cycle = PlanCycle.objects.prefetch_related("transitions__actor", "evidence").get(pk=cycle.pk)

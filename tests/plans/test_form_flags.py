@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.plans.factories import TEAM
+from tests.plans.factories import TEAM, proposals_decided
 
 D = "/d/yen-phong/api/plans"
 
@@ -13,7 +13,7 @@ def post(client, path, data, method="post"):
 
 
 @pytest.mark.django_db
-def test_cycle_page_forms_follow_the_role_and_the_step(client_for):
+def test_cycle_page_forms_follow_the_role_and_the_step(client_for, district):
     xa, huyen, thon = client_for("xa.09193"), client_for("huyen.yen-phong"), client_for("thon.09193-01")
     cycle = post(xa, f"{D}/cycles/", {"commune": "09193", "plan_year": 2027}).json()["id"]
     url = f"/d/yen-phong/plans/cycles/{cycle}/"
@@ -23,6 +23,7 @@ def test_cycle_page_forms_follow_the_role_and_the_step(client_for):
         assert page.status_code == 200
         assert "Thị trấn Chờ" in page.content.decode() and 'id="team-form"' not in page.content.decode()
     assert post(xa, f"{D}/cycles/{cycle}/team/", {"members": TEAM}, "put").status_code == 200
+    proposals_decided(district("yen-phong"))
     for step in ("team", "proposals"):
         assert post(xa, f"{D}/cycles/{cycle}/steps/{step}/complete/", {}).status_code == 200
     page = xa.get(url).content.decode()

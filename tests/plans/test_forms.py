@@ -206,6 +206,7 @@ def test_revised_and_final_versions_comments_approval_and_comparison(page, login
                                                                       "participants": 40, "summary": "ok"}).status == 201
     assert api(page, "POST", f"{BASE}/cycles/{cycle}/steps/draft/complete/", {}).status == 200
     as_user(page, login, "huyen.yen-phong")
+    assert api(page, "POST", f"{BASE}/{plan}/feedback/", {"no_comments": True}).status == 201
     assert api(page, "POST", f"{BASE}/cycles/{cycle}/steps/district_feedback/complete/", {}).status == 200
     as_user(page, login, "xa.09193", next_url=f"/d/yen-phong/plans/cycles/{cycle}/")
 
@@ -253,7 +254,7 @@ def test_revised_and_final_versions_comments_approval_and_comparison(page, login
     page.wait_for_selector("#resolution-form [data-error-for=date]:not(:empty)")
     scan = tmp_path / "nghi-quyet.pdf"
     scan.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    page.fill("#resolution-form input[name=date]", f"{YEAR - 1}-12-10")
+    page.fill("#resolution-form input[name=date]", "2026-11-10")  # a decision is dated on or before today
     page.set_input_files("#resolution-form input[name=file]", str(scan))
     page.click("#resolution-form button[type=submit]")
     page.wait_for_selector("[data-testid=resolution]")
@@ -262,10 +263,10 @@ def test_revised_and_final_versions_comments_approval_and_comparison(page, login
     as_user(page, login, "huyen.yen-phong", next_url=f"/d/yen-phong/plans/cycles/{cycle}/")
     assert page.locator("#resolution-form, #new-version-form, #consultation-form").count() == 0
     page.fill("#approval-form input[name=number]", "345/QĐ-UBND")
-    page.fill("#approval-form input[name=date]", f"{YEAR - 1}-12-20")
+    page.fill("#approval-form input[name=date]", "2026-11-20")
     page.click("#approval-form button[type=submit]")
     page.wait_for_selector("[data-testid=approval]")
     final = api(page, "GET", f"{BASE}/{page.get_attribute('#works-map', 'data-plan')}/").json()
     assert final["kind"] == "final" and final["status"] == "approved"
     assert final["council_resolution"]["number"] == "12/NQ-HĐND" and final["council_resolution"]["file"]
-    assert final["district_decision"] == {"number": "345/QĐ-UBND", "date": f"{YEAR - 1}-12-20", "file": None}
+    assert final["district_decision"] == {"number": "345/QĐ-UBND", "date": "2026-11-20", "file": None}

@@ -118,6 +118,7 @@ def test_public_plan_page_draws_the_works_and_takes_a_comment(page, login, que_v
     assert api(page, "POST", f"{base}/cycles/{cycle}/steps/draft/complete/", {}).status == 200
     page.context.clear_cookies()
     login("huyen.que-vo", next_url="/d/que-vo/")
+    assert api(page, "POST", f"{base}/{v1}/feedback/", {"no_comments": True}).status == 201
     assert api(page, "POST", f"{base}/cycles/{cycle}/steps/district_feedback/complete/", {}).status == 200
     page.context.clear_cookies()
     login("xa.09247", next_url="/d/que-vo/")

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django_tenants.utils import tenant_context
 
 from plans.models import PublicComment
-from tests.plans.factories import TEAM, accepted_proposal, iso, today_plus
+from tests.plans.factories import TEAM, accepted_proposal, iso, proposals_decided, today_plus
 
 D = "/d/yen-phong/api/plans"
 PUB = "/d/yen-phong/api/public/plans"
@@ -24,6 +24,7 @@ def consultation_draft(client_for, district):
     accepted_proposal(district("yen-phong"))
     cycle = post(xa, f"{D}/cycles/", {"commune": "09193", "plan_year": 2027}).json()["id"]
     xa.put(f"{D}/cycles/{cycle}/team/", json.dumps({"members": TEAM}), content_type="application/json")
+    proposals_decided(district("yen-phong"))
     for client, step in [(xa, "team"), (xa, "proposals")]:
         post(client, f"{D}/cycles/{cycle}/steps/{step}/complete/")
     o = post(huyen, f"{D}/orientations/", {"plan_year": 2027, "title": "Định hướng"}).json()["id"]
@@ -32,6 +33,7 @@ def consultation_draft(client_for, district):
     v1 = post(xa, f"{D}/cycles/{cycle}/draft/").json()["id"]
     post(xa, f"{D}/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": "2026-06-20", "participants": 45, "summary": "ok"})
     post(xa, f"{D}/cycles/{cycle}/steps/draft/complete/")
+    post(huyen, f"{D}/{v1}/feedback/", {"no_comments": True})
     post(huyen, f"{D}/cycles/{cycle}/steps/district_feedback/complete/")
     v2 = post(xa, f"{D}/{v1}/new-version/", {"kind": "revised"}).json()["id"]
     assert anonymous_get(client_for, f"{PUB}/{v2}/").status_code == 404  # not open yet

@@ -56,6 +56,7 @@ def draft_open_for_comment(live_url):
                                               "properties": {"title": "Đường trục xã", "sector": "transport"}})
     api("xa.09193", "POST", f"/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": f"{YEAR - 1}-06-20", "participants": 40, "summary": "ok"})
     api("xa.09193", "POST", f"/cycles/{cycle}/steps/draft/complete/")
+    api("huyen.yen-phong", "POST", f"/{v1}/feedback/", {"no_comments": True})
     api("huyen.yen-phong", "POST", f"/cycles/{cycle}/steps/district_feedback/complete/")
     v2 = api("xa.09193", "POST", f"/{v1}/new-version/", {"kind": "revised"})["id"]
     api("xa.09193", "POST", f"/{v2}/consultation/", {"closes_on": (date.today() + timedelta(days=7)).isoformat()})

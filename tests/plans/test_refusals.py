@@ -5,7 +5,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from plans.models import CycleTransition, PlanCycle, PlanningTeam
-from tests.plans.factories import TEAM, accepted_proposal
+from tests.plans.factories import TEAM, accepted_proposal, proposals_decided
 
 D = "/d/yen-phong/api/plans"
 
@@ -54,6 +54,7 @@ def test_steps_only_in_order_and_only_by_their_owners(client_for, district, cycl
         assert state(tenant, cycle) == ("team", 0)
     assert complete(xa, cycle, "team").status_code == 200
     assert complete(xa, cycle, "team").status_code == 400  # done once only
+    proposals_decided(tenant)
     assert complete(xa, cycle, "proposals").status_code == 200
     assert complete(xa, cycle, "orientation").status_code == 403  # the district's step
     assert state(tenant, cycle) == ("orientation", 2)
@@ -110,6 +111,7 @@ def test_draft_refusals(client_for, district, cycle):
     assert post(xa, f"{D}/cycles/{cycle}/draft/").status_code == 400  # step 3 not reached
     put(xa, f"{D}/cycles/{cycle}/team/", {"members": TEAM})
     complete(xa, cycle, "team")
+    proposals_decided(tenant)
     complete(xa, cycle, "proposals")
     o = post(huyen, f"{D}/orientations/", {"plan_year": 2027, "title": "Định hướng"}).json()["id"]
     assert post(xa, f"{D}/orientations/{o}/publish/").status_code == 403

@@ -60,7 +60,9 @@ def test_distribution_is_a_feature_per_unit_with_its_figures(client_for, data):
     assert body["type"] == "FeatureCollection" and len(body["features"]) == 8
     props = {f["properties"]["code"]: f["properties"] for f in body["features"]}
     assert props["259"]["total_investment"] >= 7_777_000_000  # province staff see every district, drafts included
-    assert props["258"]["value"] == props["258"]["per_km2"] and props["258"]["per_resident"] is None
+    assert props["258"]["value"] == props["258"]["per_km2"]
+    # The 2019 census is loaded with the units: per resident has a value for every district.
+    assert props["258"]["population"] == 192674 and props["258"]["per_resident"] == round(props["258"]["total_investment"] / 192674)
     assert all(f["geometry"]["type"] == "MultiPolygon" for f in body["features"])
     assert body["refreshed_at"]
     communes = client_for("tinh").get("/api/province/investment-distribution/?level=commune&year=2026&sector=transport&source=district_budget").json()
@@ -121,7 +123,7 @@ def test_compare_two_districts_side_by_side_and_as_excel(client_for, data):
     assert (yp["code"], qv["code"]) == ("258", "259")
     assert yp["by_sector"]["transport"] >= 3_000_000_000
     assert sum(yp["by_source"].values()) == yp["total_investment"]
-    assert yp["project_count"] >= 1 and yp["per_resident"] is None and yp["per_km2"] > 0
+    assert yp["project_count"] >= 1 and yp["per_resident"] == round(yp["total_investment"] / 192674) and yp["per_km2"] > 0
     assert yp["village_proposals"] > 0 and yp["village_funded_share"] is not None  # the demo's village proposals
     communes = client_for("tinh").get("/api/province/compare/?units=09193,09217").json()["units"]
     assert [c["district"] for c in communes] == ["258", "258"]
@@ -134,7 +136,8 @@ def test_compare_two_districts_side_by_side_and_as_excel(client_for, data):
 
 def test_equity_gives_the_lorenz_curve_gini_and_the_communes_far_below_the_median(client_for, data):
     body = client_for("tinh").get("/api/province/equity/").json()
-    assert body["basis"] == "per_km2"  # no population in the data: said, not hidden
+    assert body["basis"] == "per_resident"  # every commune has its 2019 census population
+    assert body["population_years"] == [2019] and "2019" in body["population_sources"][0]
     assert body["lorenz"][0] == [0.0, 0.0] and body["lorenz"][-1] == [1.0, 1.0]
     assert 0 < body["gini"] <= 1
     assert all(c["value"] < 0.5 * body["median"] for c in body["far_below"])

@@ -72,8 +72,9 @@ def test_province_figures_equal_the_sums_over_each_districts_own_data(clean_roll
         for key in ("total_investment", "planned", "allocated", "disbursed"):
             assert sum(p[key] for p in mine) == districts[d.unit.code][key]
     assert communes["09193"]["project_count"] == 2 and communes["09217"]["project_count"] == 1
-    # Per resident is null (no population in the data), never a division by zero; per km² is a number.
-    assert districts[yp.unit.code]["per_resident"] is None and districts[yp.unit.code]["per_km2"] > 0
+    # Per resident from the 2019 census loaded with the units; per km² is a number.
+    assert districts[yp.unit.code]["per_resident"] == round(districts[yp.unit.code]["total_investment"] / 192674)
+    assert districts[yp.unit.code]["per_km2"] > 0
     # A year and a filter: 2026 allocations of the approved plan, by sector and by source.
     y2026 = figures(year=2026)
     assert y2026[yp.unit.code]["planned"] == district_truth(yp)["planned"]  # every allocation was made for 2026

@@ -72,6 +72,7 @@ from plans.apis.versions import (  # noqa: F401
     PlanAmendApi,
     PlanCompareApi,
     PlanDetailApi,
+    PlanEnvelopeCheckApi,
     PlanItemDetailApi,
     PlanItemListApi,
     PlanNewVersionApi,

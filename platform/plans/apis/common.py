@@ -73,7 +73,7 @@ def cycle_data(cycle, *, with_details=True):
         "plan_year": cycle.plan_year,
         "step": cycle.step,
         "step_name": str(dict(STEP_CHOICES)[cycle.step]),
-        "state": selectors.cycle_summary_state(cycle=cycle),
+        **selectors.cycle_lateness(cycle=cycle, steps=steps),
         "steps": [
             {**{k: v for k, v in s.items() if k not in ("evidence", "meetings")}, "label": str(s["label"]),
              "meetings": [{"held_on": m.held_on, "participants": m.participants, "summary": m.summary} for m in s["meetings"]],
@@ -83,7 +83,8 @@ def cycle_data(cycle, *, with_details=True):
     }
     if with_details:
         data["transitions"] = [
-            {"action": t.action, "from": t.from_status, "to": t.to_status, "actor": t.actor.username, "at": t.at, "note": t.note}
+            {"action": t.action, "from": t.from_status, "to": t.to_status, "actor": t.actor.username, "at": t.at, "note": t.note,
+             "decided_on": t.decided_on, "due_on": t.due_on}
             for t in cycle.transitions.all()
         ]
         team = PlanningTeam.objects.filter(cycle=cycle).first()

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from geo.models import AdministrativeUnit
+from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
 from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, _text, _valid, cycle_data, text_body
@@ -23,6 +24,8 @@ DASHBOARD_OUTPUT = inline_serializer("PlanDashboard", {
         "overdue_steps": serializers.ListField(child=serializers.CharField()),
     }, many=True),
 })
+from plans.apis.common import _data
+from plans.models import STEP_OWNER, Owner
 
 
 class CycleListApi(APIView):
@@ -45,7 +48,7 @@ class CycleListApi(APIView):
         for cycle in cycles:
             due = deadlines.setdefault(cycle.plan_year, selectors.deadlines_for(plan_year=cycle.plan_year))
             rows.append({"id": cycle.pk, "commune": cycle.commune.code, "commune_name": cycle.commune.name, "plan_year": cycle.plan_year,
-                         "step": cycle.step, "state": selectors.cycle_summary_state(cycle=cycle, deadlines=due)})
+                         "step": cycle.step, **selectors.cycle_lateness(cycle=cycle, deadlines=due)})
         return Response({"count": len(rows), "results": rows})
 
     def post(self, request):
@@ -65,14 +68,22 @@ class CycleDetailApi(APIView):
 
 
 class CycleStepCompleteApi(APIView):
-    """POST completes the current step (if it is `step`) and moves on: {note}."""
+    """POST completes the current step (if it is `step`) and moves on: {note, decided_on (date of the decision, default
+    today, never in the future)}."""
+
+    class Input(serializers.Serializer):
+        decided_on = DateInputField(required=False, allow_null=True, default=None)
 
     Output = CYCLE_OUTPUT
     Input = text_body("StepCompleteInput", "note", "up to 2000 characters")
 
     def post(self, request, pk, step):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
-        services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=_text(request, "note")[:2000])
+        if step in STEP_OWNER:  # the owner is asked before the body is read: a refusal comes before any 400
+            access.require(access.can_act_for_step_owner(request.user, cycle.commune, commune_owns=STEP_OWNER[step] == Owner.COMMUNE),
+                           _("This step is done by the %(owner)s.") % {"owner": STEP_OWNER[step].label})
+        data = _valid(self.Input, _data(request))
+        services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=_text(request, "note")[:2000], decided_on=data["decided_on"])
         return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
 
 

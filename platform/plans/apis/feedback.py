@@ -18,7 +18,7 @@ from plans.models import (
 
 def _feedback_data(f):
     return {"id": f.pk, "item": f.item_id, "sector": f.sector, "office": f.office, "body": f.body, "author": f.author.username,
-            "created_at": f.created_at, "answer": f.answer, "answered_at": f.answered_at}
+            "created_at": f.created_at, "answer": f.answer, "answered_at": f.answered_at, "no_comments": f.no_comments}
 
 
 FEEDBACK = inline_serializer("DistrictFeedbackOutput", {
@@ -29,7 +29,12 @@ FEEDBACK = inline_serializer("DistrictFeedbackOutput", {
 
 
 class FeedbackListApi(APIView):
-    """GET the district's comments on a version; POST one (district staff, step 4): {body, item | sector, office}."""
+    """GET the district's comments on a version; POST one (district staff, step 4): {body, item | sector, office},
+    or the district's explicit "no comments": {no_comments: true[, office]}."""
+
+    class NoCommentsInput(serializers.Serializer):
+        no_comments = serializers.BooleanField()
+        office = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     Output = {"get": many(FEEDBACK), "post": FEEDBACK}
 
@@ -45,6 +50,10 @@ class FeedbackListApi(APIView):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
+        if isinstance(request.data, dict) and request.data.get("no_comments") not in (None, False, "", "false"):
+            data = _valid(self.NoCommentsInput, request.data)
+            feedback = services.feedback_no_comments(actor=request.user, plan=plan, office=data["office"])
+            return Response(_feedback_data(feedback), status=201)
         data = _valid(self.Input, request.data)
         item = None
         if data["item"]:

@@ -206,3 +206,11 @@ class PlanCompareApi(APIView):
         if a.cycle_id != b.cycle_id:
             return Response({"other": [_("Compare two versions of the same cycle.")]}, status=400)
         return Response({"a": a.number, "b": b.number, **selectors.plans_compare(a=a, b=b)})
+
+
+class PlanEnvelopeCheckApi(APIView):
+    """GET a version against the commune's step-2 envelopes (Đ2.4), per sector and capital source: a warning list
+    (`plans.selectors.plan_envelope_check`), for anyone who sees the plan (a commune sees its own envelopes)."""
+
+    def get(self, request, pk):
+        return Response(selectors.plan_envelope_check(plan=selectors.plan_get(user=request.user, pk=pk)))

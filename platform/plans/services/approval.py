@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.deadlines import refuse_future
 from core.models import PlanStep
 from plans.models import (
     CommunePlan,
@@ -35,6 +36,7 @@ def plan_record_resolution(*, actor, plan: CommunePlan, number: str, on: date, f
     _require_editable(plan)
     if not (number or "").strip() or on is None:
         raise ValidationError({"number": [_("Give the number and date of the resolution.")]})
+    refuse_future(on, field="date")
     file = _check_file(file, "file")
     plan.council_resolution_number, plan.council_resolution_date = number.strip(), on
     if file:
@@ -57,6 +59,7 @@ def plan_record_district_approval(*, actor, plan: CommunePlan, number: str, on: 
         raise ValidationError({"plan": [_("Already approved.")]})
     if not (number or "").strip() or on is None:
         raise ValidationError({"number": [_("Give the number and date of the decision.")]})
+    refuse_future(on, field="date")
     file = _check_file(file, "file")
     plan.district_decision_number, plan.district_decision_date = number.strip(), on
     if file:

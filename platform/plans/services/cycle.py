@@ -1,12 +1,16 @@
 """The cycle (Đ3–Đ6): opening a commune's cycle for a plan year, completing its steps in order, step evidence."""
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.access import can_act_for_step_owner, can_open_cycle
+from core.deadlines import refuse_future
 from core.models import PlanStep
+from core.selectors import step_due_date
 from core.signals import announce_cycle_changed
 from geo.models import AdministrativeUnit
 from plans.models import (
@@ -26,6 +30,7 @@ from plans.models import (
 )
 from plans.services.common import _check_file, _forbidden, _lock_cycle, _plan_event
 from plans.services.team import team_check
+from proposals.models import Proposal, ProposalStatus
 
 
 @transaction.atomic
@@ -47,10 +52,15 @@ def cycle_create(*, actor, commune: AdministrativeUnit, plan_year: int) -> PlanC
 
 
 @transaction.atomic
-def cycle_step_complete(*, actor, cycle: PlanCycle, step: str, note: str = "") -> PlanCycle:
-    """Complete the current step and move to the next one, if `actor` owns the step and its conditions hold."""
+def cycle_step_complete(*, actor, cycle: PlanCycle, step: str, note: str = "", decided_on: date | None = None) -> PlanCycle:
+    """Complete the current step and move to the next one, if `actor` owns the step and its conditions hold.
+
+    `decided_on`: the date the step's decision was taken (default today, Vietnam time; a future date is a 400 on
+    `decided_on`). It is kept with the step's due date of the moment, so lateness stays visible after completion.
+    """
     if step not in PlanStep.values:
         raise ValidationError({"step": [_("Unknown step.")]})
+    decided_on = refuse_future(decided_on, field="decided_on") or timezone.localdate()
     cycle = _lock_cycle(cycle)
     owner = STEP_OWNER[PlanStep(step)]
     if not can_act_for_step_owner(actor, cycle.commune, commune_owns=owner == Owner.COMMUNE):
@@ -59,7 +69,8 @@ def cycle_step_complete(*, actor, cycle: PlanCycle, step: str, note: str = "") -
         raise ValidationError({"step": [_("Steps are done in order: the current step is %(now)s.") % {"now": cycle.get_step_display()}]})
     _STEP_CONDITIONS[step](cycle, actor)
     to_step = STEP_ORDER[STEP_ORDER.index(step) + 1]
-    CycleTransition.objects.create(cycle=cycle, action=CycleTransition.COMPLETED, from_status=step, to_status=to_step, actor=actor, note=note)
+    CycleTransition.objects.create(cycle=cycle, action=CycleTransition.COMPLETED, from_status=step, to_status=to_step, actor=actor, note=note,
+                                   decided_on=decided_on, due_on=step_due_date(step=PlanStep(step), plan_year=cycle.plan_year))
     cycle.step = to_step
     cycle.save(update_fields=["step"])
     announce_cycle_changed(sender=PlanCycle, district=connection.tenant, commune_ids=[cycle.commune_id])
@@ -73,8 +84,19 @@ def _team_done(cycle, actor):
     team_check([{"is_leader": m.is_leader, "is_commune_chairman": m.is_commune_chairman, "represents": m.represents} for m in team.members.all()])
 
 
-def _nothing(cycle, actor):
-    return
+def _proposals_done(cycle, actor):
+    """Step 1 (Đ5.1): every proposal of the commune for the plan year decided (accepted, deferred, rejected or merged)."""
+    undecided = Proposal.objects.filter(commune_id=cycle.commune_id, plan_year=cycle.plan_year, status=ProposalStatus.SUBMITTED).count()
+    if undecided:
+        raise ValidationError({"proposals": [ngettext(
+            "%(n)d proposal of this plan year is not decided yet: accept, defer or reject it first.",
+            "%(n)d proposals of this plan year are not decided yet: accept, defer or reject them first.", undecided) % {"n": undecided}]})
+
+
+def _feedback_done(cycle, actor):
+    """Step 4 (Đ5.4, Đ16.2): the district's comments on the draft, or its explicit "no comments" record."""
+    if not DistrictFeedback.objects.filter(plan__cycle=cycle).exists():
+        raise ValidationError({"feedback": [_("The district gives its comments on the draft, or records that it has none, first.")]})
 
 
 def _orientation_done(cycle, actor):
@@ -98,7 +120,7 @@ def _draft_done(cycle, actor):
 def _sedp_done(cycle, actor):
     if not cycle.versions.filter(kind=PlanKind.REVISED).exists():
         raise ValidationError({"plan": [_("Make the revised draft first.")]})
-    if DistrictFeedback.objects.filter(plan__cycle=cycle, answer="").exists():
+    if DistrictFeedback.objects.filter(plan__cycle=cycle, answer="", no_comments=False).exists():
         raise ValidationError({"feedback": [_("Answer every comment of the district first.")]})
     if not cycle.conferences.filter(kind=Conference.Kind.SEDP).exists():
         raise ValidationError({"conference": [_("Record the SEDP conference first.")]})
@@ -121,10 +143,10 @@ def _approval_done(cycle, actor):
 
 _STEP_CONDITIONS = {
     PlanStep.TEAM.value: _team_done,
-    PlanStep.PROPOSALS.value: _nothing,
+    PlanStep.PROPOSALS.value: _proposals_done,
     PlanStep.ORIENTATION.value: _orientation_done,
     PlanStep.DRAFT.value: _draft_done,
-    PlanStep.DISTRICT_FEEDBACK.value: _nothing,
+    PlanStep.DISTRICT_FEEDBACK.value: _feedback_done,
     PlanStep.SEDP_CONFERENCE.value: _sedp_done,
     PlanStep.APPROVAL.value: _approval_done,
 }

@@ -25,6 +25,8 @@ def feedback_create(*, actor, plan: CommunePlan, body: str, item: PlanItem | Non
     plan = _lock_plan(plan)
     _require_district(actor, plan.cycle.commune)
     _require_step(plan.cycle, PlanStep.DISTRICT_FEEDBACK)
+    if DistrictFeedback.objects.filter(plan__cycle=plan.cycle, no_comments=True).exists():
+        raise ValidationError({"body": [_("The district has recorded that it has no comments on this draft.")]})
     if item is not None and item.plan_id != plan.pk:
         raise ValidationError({"item": [_("That item is not in this version.")]})
     if item is None and not sector:
@@ -36,10 +38,27 @@ def feedback_create(*, actor, plan: CommunePlan, body: str, item: PlanItem | Non
 
 
 @transaction.atomic
+def feedback_no_comments(*, actor, plan: CommunePlan, office: str = "") -> DistrictFeedback:
+    """The district's explicit "no comments" on the draft the commune reported (step 4): a record that lets the step
+    complete without comments, and needs no answer. Refused once the district has commented."""
+    plan = _lock_plan(plan)
+    _require_district(actor, plan.cycle.commune)
+    _require_step(plan.cycle, PlanStep.DISTRICT_FEEDBACK)
+    if DistrictFeedback.objects.filter(plan__cycle=plan.cycle).exists():
+        raise ValidationError({"no_comments": [_("The district has already commented on this draft or recorded that it has none.")]})
+    feedback = DistrictFeedback(plan=plan, office=office, body=_("No comments."), author=actor, no_comments=True)
+    feedback.full_clean(exclude=["plan", "item", "answered_by"])
+    feedback.save()
+    return feedback
+
+
+@transaction.atomic
 def feedback_answer(*, actor, feedback: DistrictFeedback, answer: str) -> DistrictFeedback:
     """The commune's answer to a district comment."""
     feedback = DistrictFeedback.objects.select_for_update().select_related("plan__cycle__commune").get(pk=feedback.pk)
     _require_commune_team(actor, feedback.plan.cycle.commune)
+    if feedback.no_comments:
+        raise ValidationError({"answer": [_("The district made no comments: there is nothing to answer.")]})
     if not (answer or "").strip():
         raise ValidationError({"answer": [_("The answer is empty.")]})
     feedback.answer, feedback.answered_by, feedback.answered_at = answer.strip(), actor, timezone.now()

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.deadlines import refuse_future
 from core.models import PlanStep
 from plans.models import (
     PlanCycle,
@@ -36,6 +37,7 @@ def team_set(*, actor, cycle: PlanCycle, members: list, decision_number: str = "
     _require_commune_team(actor, cycle.commune)
     _require_step(cycle, PlanStep.TEAM)
     team_check(members)
+    refuse_future(decision_date, field="decision_date")
     team, _created = PlanningTeam.objects.update_or_create(
         cycle=cycle, defaults={"decision_number": decision_number, "decision_date": decision_date, "updated_by": actor}
     )

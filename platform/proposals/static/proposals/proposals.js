@@ -153,7 +153,8 @@
     });
     document.getElementById("publish").addEventListener("click", async function () {
       tableError.hidden = true;
-      var result = await send("POST", api + "proposals/publish/", { commune: commune });
+      var year = Number(document.querySelector(".proposals-page").dataset.planYear);
+      var result = await send("POST", api + "proposals/publish/", { commune: commune, plan_year: year });
       if (!result.ok) { sayTableError(result); return; }
       await load();
     });

@@ -8,7 +8,11 @@
   document.querySelectorAll("button.complete-step").forEach(function (button) {
     button.addEventListener("click", async function () {
       button.disabled = true;
-      var result = await UI.send("POST", base + "api/plans/cycles/" + section.dataset.cycle + "/steps/" + button.dataset.step + "/complete/", { note: "" });
+      var row = button.closest("tr");
+      var decided = row ? row.querySelector("input.decided-on") : null;
+      var body = { note: "" };
+      if (decided && decided.value) { body.decided_on = decided.value; }
+      var result = await UI.send("POST", base + "api/plans/cycles/" + section.dataset.cycle + "/steps/" + button.dataset.step + "/complete/", body);
       if (result.ok) { window.location.reload(); return; }
       var flat = UI.flattenErrors(result.data || {});
       error.textContent = Object.keys(flat).map(function (k) { return flat[k]; }).join(" ") || String(result.status);
