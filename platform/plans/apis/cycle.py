@@ -12,7 +12,8 @@ from geo.models import AdministrativeUnit
 from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
-from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, _text, _valid, cycle_data, text_body
+from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, _data, _text, _valid, cycle_data
+from plans.models import STEP_OWNER, Owner
 
 PLAN_YEAR = OpenApiParameter("plan_year", OpenApiTypes.INT, description="plan year, e.g. 2027")
 DASHBOARD_OUTPUT = inline_serializer("PlanDashboard", {
@@ -21,11 +22,13 @@ DASHBOARD_OUTPUT = inline_serializer("PlanDashboard", {
         "commune": serializers.CharField(help_text="GSO code"), "commune_name": serializers.CharField(),
         "cycle": serializers.IntegerField(allow_null=True), "step": serializers.CharField(allow_null=True),
         "step_name": serializers.CharField(allow_null=True), "state": serializers.CharField(help_text="no_cycle, published, overdue or in_progress"),
+        "overdue": serializers.BooleanField(help_text="an open step is past its due date"),
         "overdue_steps": serializers.ListField(child=serializers.CharField()),
+        "late_steps": inline_serializer("PlanDashboardLateStep", {"step": serializers.CharField(), "days_late": serializers.IntegerField()}, many=True),
+        "days_late": serializers.IntegerField(help_text="days the open step is overdue, else the most days a step was done late"),
+        "lateness": serializers.CharField(help_text="the words: 'quá hạn N ngày' / 'hoàn thành muộn N ngày', or empty"),
     }, many=True),
 })
-from plans.apis.common import _data
-from plans.models import STEP_OWNER, Owner
 
 
 class CycleListApi(APIView):
@@ -72,10 +75,10 @@ class CycleStepCompleteApi(APIView):
     today, never in the future)}."""
 
     class Input(serializers.Serializer):
-        decided_on = DateInputField(required=False, allow_null=True, default=None)
+        note = serializers.CharField(required=False, allow_blank=True, help_text="up to 2000 characters")
+        decided_on = DateInputField(required=False, allow_null=True, default=None, help_text="the decision's date, dd/mm/yyyy or ISO; never in the future")
 
     Output = CYCLE_OUTPUT
-    Input = text_body("StepCompleteInput", "note", "up to 2000 characters")
 
     def post(self, request, pk, step):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
