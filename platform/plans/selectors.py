@@ -139,7 +139,7 @@ def orientations_for(*, user, plan_year=None, commune=None):
         qs = qs.filter(published_at__isnull=False)
     if plan_year:
         qs = qs.filter(plan_year=plan_year)
-    return qs.prefetch_related("documents", Prefetch("envelopes", queryset=ResourceEnvelope.objects.select_related("commune"), to_attr="all_envelopes"))
+    return qs.prefetch_related("documents", "department_publications__department", Prefetch("envelopes", queryset=ResourceEnvelope.objects.select_related("commune"), to_attr="all_envelopes"))
 
 
 def plans_compare(*, a, b):

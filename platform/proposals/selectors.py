@@ -50,7 +50,7 @@ SELECT page.total, row_number() OVER () AS n, json_build_object(
         'id', p.id, 'commune', c.code, 'commune_name', c.name, 'village', v.code, 'village_name', v.name,
         'title', p.title, 'sector', p.sector, 'estimated_cost', p.estimated_cost,
         'internal_resources', p.residents_cash + p.residents_labour_value,
-        'status', p.status, 'source_kind', p.source_kind, 'source_name', p.source_name,
+        'status', p.status, 'source_kind', p.source_kind, 'source_name', p.source_name, 'commune_unit', p.commune_unit_id,
         'priority', p.priority, 'commune_rank', p.commune_rank, 'is_late', p.is_late,
         'is_published', p.is_published, 'merged_into', p.merged_into_id, 'plan_year', p.plan_year,
         'decision_reason', p.decision_reason

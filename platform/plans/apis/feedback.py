@@ -15,12 +15,14 @@ from plans.models import (
 
 
 def _feedback_data(f):
-    return {"id": f.pk, "item": f.item_id, "sector": f.sector, "office": f.office, "body": f.body, "author": f.author.username,
+    return {"id": f.pk, "item": f.item_id, "sector": f.sector, "office": f.office, "sector_office": f.sector_office_id,
+            "body": f.body, "author": f.author.username,
             "created_at": f.created_at, "answer": f.answer, "answered_at": f.answered_at}
 
 
 class FeedbackListApi(APIView):
-    """GET the district's comments on a version; POST one (district staff, step 4): {body, item | sector, office}."""
+    """GET the district's comments on a version; POST one (step 4: the Finance-Planning Office or a sector office of
+    the district, whose comment is signed by the office): {body, item | sector, office}."""
 
     class Input(serializers.Serializer):
         body = serializers.CharField(max_length=5000)
