@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.access import visible_commune_ids
+from accounts.models import DepartmentPublication
 from core.models import PlanStep
 from core.selectors import deadlines_for
 from geo.selectors import communes_of
@@ -246,3 +247,11 @@ def dashboard_rows(*, user, district, plan_year: int) -> list[dict]:
                        overdue_steps=[s["step"] for s in steps if s["state"] == StepState.OVERDUE])
         rows.append(row)
     return rows
+
+
+def department_publications_for(*, user, plan_year=None):
+    """What the provincial departments published for the districts (Đ5.2, Đ15.2) that this user may read, newest
+    first; `plan_year` narrows it to one year."""
+    publications = access.department_publication_scope(user, DepartmentPublication.objects.select_related("department"))
+    publications = publications.filter(published_at__isnull=False)
+    return publications.filter(plan_year=plan_year) if plan_year else publications

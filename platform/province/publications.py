@@ -16,7 +16,6 @@ from accounts.models import DepartmentPublication
 from core.links import is_safe_link
 
 
-
 @transaction.atomic
 def publication_create(*, actor, plan_year: int, kind: str, title: str, summary: str = "", url: str = "") -> DepartmentPublication:
     """A draft publication of the actor's own department (403 for anyone but a department account). `url` is an
