@@ -342,8 +342,16 @@ def can_accept_commune_report(user, commune):
 
 
 def can_add_evidence(user, commune):
-    """May add geolocated photos for the commune: its planning team or one of its village heads."""
-    return can_propose_in(user, commune)
+    """May add geolocated photos for the commune: its planning team, one of its village heads, or its office-statistics
+    officer (for the commune report it writes)."""
+    return (can_plan_for_commune(user, commune) or can_consolidate_commune_report(user, commune)
+            or (village_of_head(user) is not None and can_propose_in(user, commune)))
+
+
+def adds_evidence_somewhere(user):
+    """Asked before a photo is decoded: a commune planning team, village head or office-statistics officer (the
+    commune is checked by `can_add_evidence` once the M&E plan is read)."""
+    return user.is_authenticated and user.role in (Role.COMMUNE, Role.VILLAGE, Role.STATISTICS)
 
 # ---- who someone is, for pages that only need to know ----------------------------------------------
 

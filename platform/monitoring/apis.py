@@ -427,7 +427,7 @@ class EvidenceApi(APIView):
         # Access first, before the photo is decoded: only commune teams and village heads add evidence (403); the M&E
         # plan must be one the user reads (404) and of a commune it may add evidence to (403); a report must be one the
         # user reads (404, like a report that does not exist: another village's report is not known to exist).
-        access.require(access.works_in_a_commune(request.user), _("You may not do this."))
+        access.require(access.adds_evidence_somewhere(request.user), _("You may not do this."))
         data = _valid(MEEvidenceInput, request.data)
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=data["me_plan"])
         access.require(access.can_add_evidence(request.user, me_plan.commune), _("You may not do this."))

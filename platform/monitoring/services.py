@@ -195,7 +195,7 @@ def _require_writer(actor, report):
         if not access.can_report_for_village(actor, report.village):
             raise _forbidden()
     elif report.commune_unit_id:
-        if not access.can_report_for_unit(actor, report.commune_unit):
+        if not access.can_act_for_unit(actor, report.commune_unit):
             raise _forbidden()
     elif not access.can_consolidate_commune_report(actor, report.me_plan.commune):
         raise _forbidden(_("Only the commune's office-statistics officer consolidates and submits the commune report."))
@@ -231,7 +231,7 @@ def report_create(*, actor, me_plan: MEPlan, period: ReportingPeriod, village=No
         raise ValidationError({"period": [_(PERIOD_NOT_OPEN)]})
     if PeriodicReport.objects.filter(me_plan=me_plan, period=period, village=village, commune_unit=commune_unit).exists():
         raise ValidationError({"period": [_("There is already a report for this period.")]})
-    if commune_unit is not None and not commune_unit.reports_me:
+    if commune_unit is not None and not access.can_report_for_unit(actor, commune_unit):
         raise ValidationError({"commune_unit": [_("The district has not assigned this unit to report.")]})
     report.created_by = actor
     report.save()

@@ -217,8 +217,8 @@ def proposal_create(*, actor, district, commune_code, geom, title, sector, estim
 
 @transaction.atomic
 def proposal_update(*, actor, proposal_id, geom=None, **changes) -> Proposal:
-    """Edit a proposal that the team has not decided yet, by its own village's head or the commune team
-    (`accounts.access.can_edit_proposal`: a commune-level proposal is the team's alone). AccessDenied: 404 for a
+    """Edit a proposal that the team has not decided yet, by its own village's head, its own commune unit or the
+    commune team (`accounts.access.can_edit_proposal`). AccessDenied: 404 for a
     proposal the actor may not read, 403 for one the actor reads but may not edit."""
     access.access_proposal_by_id(actor, connection.tenant, proposal_id, for_write=True)
     proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
@@ -226,7 +226,8 @@ def proposal_update(*, actor, proposal_id, geom=None, **changes) -> Proposal:
     if proposal.status != ProposalStatus.SUBMITTED:
         raise ValidationError({"status": _("A proposal can be edited only until the planning team decides on it.")})
     for name, value in changes.items():
-        if name in EDITABLE_FIELDS and value is not None:
+        # A unit's proposal keeps the unit's name as its source (Đ5.1).
+        if name in EDITABLE_FIELDS and value is not None and not (name == "source_name" and proposal.commune_unit_id):
             setattr(proposal, name, value)
     _check_money({name: getattr(proposal, name) for name in Proposal.RESOURCE_FIELDS}, proposal.estimated_cost)
     if geom is not None:
