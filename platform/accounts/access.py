@@ -368,8 +368,8 @@ def is_commune_team(user):
 
 
 def works_in_a_commune(user):
-    """Commune teams and village heads, whose work starts at step 1 (where the login sends them)."""
-    return user.is_authenticated and user.role in (Role.COMMUNE, Role.VILLAGE)
+    """Commune teams, village heads and commune units, whose work starts at step 1 (where the login sends them)."""
+    return user.is_authenticated and user.role in (Role.COMMUNE, Role.VILLAGE, Role.COMMUNE_UNIT)
 
 
 # ---- more predicates -------------------------------------------------------------------------------------

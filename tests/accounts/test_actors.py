@@ -242,3 +242,49 @@ def test_a_department_publishes_for_the_districts_which_pass_it_on_to_the_commun
     assert post(huyen, f"{D}plans/orientations/{response.json()['id']}/publish/").status_code == 200
     seen = next(o for o in xa.get(f"{D}plans/orientations/").json()["results"] if o["id"] == response.json()["id"])
     assert [(p["id"], p["department"], p["summary"]) for p in seen["department_publications"]] == [(pid, "khdt", "Vốn dự kiến 2027")]
+
+
+# ---- pages: where the old actor had a form, the new actor reaches it ----------------------------------------
+
+def test_the_cycle_page_offers_each_new_actor_its_own_form(district, client_for):
+    yen_phong = district()
+    plan = approved_plan(yen_phong, status="working")
+    PlanCycle.objects.filter(pk=plan.cycle_id).update(step="district_feedback")
+    connection.set_schema_to_public()
+    url = f"/d/yen-phong/plans/cycles/{plan.cycle_id}/"
+
+    office = client_for("phong.yen-phong.gddt").get(url).content.decode()
+    assert 'id="feedback-form"' in office and 'data-testid="signing-office"' in office  # signed, no office to type
+    assert 'id="feedback-form"' not in client_for("xa.09193").get(url).content.decode()
+    assert client_for("phong.que-vo.gddt").get(url).status_code in (403, 404)
+
+    in_district(yen_phong, lambda: PlanCycle.objects.filter(pk=plan.cycle_id).update(step="approval"))
+    assert 'id="resolution-form"' in client_for("hdnd.09193").get(url).content.decode()
+    assert 'id="resolution-form"' not in client_for("xa.09193").get(url).content.decode()
+    assert client_for("hdnd.09196").get(url).status_code == 404
+
+
+def test_the_district_page_lists_the_departments_publications_and_the_commune_sees_what_was_passed_on(district, client_for):
+    khdt, huyen = client_for("so.khdt"), client_for("huyen.yen-phong")
+    pid = post(khdt, PUBLICATIONS, {"plan_year": 2027, "kind": "resources", "title": "Dự kiến vốn ngân sách tỉnh hỗ trợ 2027"}).json()["id"]
+    assert 'data-list="department_publications"' not in huyen.get("/d/yen-phong/plans/?plan_year=2027").content.decode()  # a draft
+    post(khdt, f"{PUBLICATIONS}{pid}/publish/")
+    html = huyen.get("/d/yen-phong/plans/?plan_year=2027").content.decode()
+    assert f'data-list="department_publications" value="{pid}"' in html and "Dự kiến vốn ngân sách tỉnh hỗ trợ 2027" in html
+
+    orientation = post(huyen, f"{D}plans/orientations/", {"plan_year": 2027, "title": "Định hướng 2027", "department_publications": [pid]}).json()["id"]
+    post(huyen, f"{D}plans/orientations/{orientation}/publish/")
+    connection.set_tenant(district())
+    cycle = PlanCycle.objects.create(commune_id=User.objects.get(username="xa.09193").unit_id, plan_year=2027, step="draft",
+                                     created_by=User.objects.get(username="xa.09193"))
+    connection.set_schema_to_public()
+    page = client_for("xa.09193").get(f"/d/yen-phong/plans/cycles/{cycle.pk}/").content.decode()
+    assert 'data-testid="department-publication"' in page and "Dự kiến vốn ngân sách tỉnh hỗ trợ 2027" in page
+
+
+def test_a_commune_unit_reaches_the_proposal_form_for_its_own_unit(client_for):
+    html = client_for("donvi.09193.2").get("/d/yen-phong/proposals/").content.decode()
+    assert 'id="proposal-form"' in html and 'data-testid="own-unit"' in html
+    assert 'id="meeting-form"' not in html and 'name="source_name"' not in html  # no village meeting, no source to type
+    team = client_for("xa.09193").get("/d/yen-phong/proposals/").content.decode()
+    assert 'name="source_name"' in team and 'data-testid="own-unit"' not in team
