@@ -84,7 +84,7 @@ def _forms(request, me_plan):
         own = [r for r in reports if not r.is_below_commune]
         taken = {r.period_id for r in own}
         context.update(commune_open_periods=[p for p in periods if p.pk not in taken], commune_reports=own,
-                       editable_commune_reports=editable(own))
+                       editable_commune_reports=editable(own), commune_report_section=True)
     if (can_monitor or can_council) and approved:
         # Supervision findings stay the planning team's; the evaluations are the People's Council's (Đ11.2).
         context["evaluation_periods"] = periods

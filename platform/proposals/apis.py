@@ -374,6 +374,8 @@ class CommuneUnitDetailApi(APIView):
     @extend_schema(request=CommuneUnitAssignInput, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request, pk):
         unit = self._unit(request, pk)
+        # The refusal comes before the body is read (a 403, not a 400, for whoever may not assign).
+        access.require(access.can_assign_reporting_units(request.user, unit.commune), _("Only the district assigns which units report (Đ11.1)."))
         data = CommuneUnitAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         unit = services.commune_unit_assign_reporting(actor=request.user, unit=unit, reports_me=data.validated_data["reports_me"])
