@@ -3,7 +3,10 @@ else decides, and nothing outside this module reads `user.role`.
 
 A user's scope is the unit of their role: province staff see the province, district staff their
 district, a planning team member one commune, a village head one village, a citizen only what is
-published.
+published. The actors of wave 2 (issue 14) act for themselves within the same scopes: the commune People's
+Council and office-statistics officer in their commune, a commune unit (`User.commune_unit_id`, a
+`proposals.CommuneUnit` of the user's commune) for itself, a district sector office (`User.sector_office`) in its
+district, a provincial department (`User.department`) for its own publications.
 
 Three kinds of answer, as Zulip's `access_*` functions give them:
 - predicates `can_…(user, …) -> bool`, for pages that show or hide a form;
@@ -19,7 +22,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import COMMUNE_ROLES, DISTRICT_ROLES, Role
 from accounts.tokens import user_for_token
 
 
@@ -115,11 +118,16 @@ def district_unit_of(user):
 def commune_unit_of(user):
     if not user.is_authenticated or user.unit is None:
         return None
-    if user.role == Role.COMMUNE:
+    if user.role in COMMUNE_ROLES:
         return user.unit
     if user.role == Role.VILLAGE:
         return user.unit.parent
     return None
+
+
+def is_district_staff(user):
+    """The district's Finance-Planning Office or one of its sector offices: reads every commune of its district."""
+    return user.is_authenticated and user.role in DISTRICT_ROLES
 
 
 def can_enter_district(user, district):
@@ -128,7 +136,7 @@ def can_enter_district(user, district):
         return False
     if is_province_wide(user):
         return True
-    if user.role in (Role.DISTRICT, Role.COMMUNE, Role.VILLAGE):
+    if user.role in (*DISTRICT_ROLES, *COMMUNE_ROLES, Role.VILLAGE):
         unit = district_unit_of(user)
         return unit is not None and unit.pk == district.unit_id
     return False
@@ -138,9 +146,9 @@ def can_view_commune(user, commune):
     """Read access to a commune's working data (not yet published)."""
     if is_province_wide(user):
         return True
-    if user.role == Role.DISTRICT:
+    if user.role in DISTRICT_ROLES:
         return commune.parent_id == user.unit_id
-    if user.role in (Role.COMMUNE, Role.VILLAGE):
+    if user.role in (*COMMUNE_ROLES, Role.VILLAGE):
         own = commune_unit_of(user)
         return own is not None and own.pk == commune.pk
     return False
@@ -158,11 +166,14 @@ def require_commune_team(user, commune):
 
 
 def can_propose_in(user, commune, village=None):
-    """May submit proposals for this commune (and village): its planning team, or the head of that village."""
+    """May submit proposals for this commune (and village): its planning team, the head of that village, or one of its
+    commune units (for itself, without a village: `can_propose_for_unit`, Đ5.1)."""
     if not user.is_authenticated:
         return False
     if user.role == Role.COMMUNE:
         return user.unit_id == commune.pk
+    if user.role == Role.COMMUNE_UNIT:
+        return user.unit_id == commune.pk and village is None
     if user.role == Role.VILLAGE:
         return user.unit.parent_id == commune.pk and (village is None or village.pk == user.unit_id)
     return False
@@ -179,7 +190,7 @@ def can_import_proposals(user):
 
 def visible_commune_ids(user, district):
     """Commune ids whose working data this user may read in the district (None: all of them)."""
-    if is_province_wide(user) or user.role == Role.DISTRICT:
+    if is_province_wide(user) or user.role in DISTRICT_ROLES:
         return None
     own = commune_unit_of(user)
     return [own.pk] if own is not None else []
@@ -188,6 +199,22 @@ def visible_commune_ids(user, district):
 def can_review_commune(user, commune):
     """May act for the district over this commune: its Finance-Planning Office (orientation, feedback, approval)."""
     return user.is_authenticated and user.role == Role.DISTRICT and user.unit_id is not None and commune.parent_id == user.unit_id
+
+
+def can_give_feedback(user, commune):
+    """May comment on a commune's draft in step 4 (Đ5.4, Đ16.2): the district's Finance-Planning Office or one of the
+    district's sector offices (which signs its comment, `sector_office_of`)."""
+    if can_review_commune(user, commune):
+        return True
+    return (user.is_authenticated and user.role == Role.SECTOR_OFFICE and user.unit_id is not None
+            and commune.parent_id == user.unit_id)
+
+
+def sector_office_of(user):
+    """The district sector office a sector-office account signs for, or None."""
+    if user.is_authenticated and user.role == Role.SECTOR_OFFICE:
+        return user.sector_office
+    return None
 
 
 def can_orient_communes(user, district):
@@ -234,8 +261,100 @@ def can_report_for_village(user, village):
 
 
 def can_monitor_commune(user, commune):
-    """May keep the commune's M&E plan, its commune report, council evaluations and supervision findings."""
+    """May keep the commune's M&E plan and its supervision findings, and accept the village and unit reports: its
+    planning team."""
     return can_plan_for_commune(user, commune)
+
+
+def can_consolidate_commune_report(user, commune):
+    """May write, consolidate and submit the commune's periodic M&E report (Đ10.2b): its office-statistics officer,
+    the commune's focal point for M&E information. The planning team keeps the M&E plan."""
+    return user.is_authenticated and user.role == Role.STATISTICS and user.unit_id == commune.pk
+
+
+def can_read_commune_reports(user, commune):
+    """May accept or return the reports of the level below (villages, commune units) as the commune: its planning
+    team or its office-statistics officer."""
+    return can_plan_for_commune(user, commune) or can_consolidate_commune_report(user, commune)
+
+
+def can_act_for_council(user, commune):
+    """May record what the commune People's Council decides: its resolution passing the plan (Đ6.1) and its periodic
+    evaluations of the main targets (Đ11.2). The council's own accounts only; the planning team may not."""
+    return user.is_authenticated and user.role == Role.COUNCIL and user.unit_id == commune.pk
+
+
+def commune_unit_id_of(user):
+    """The id of the `proposals.CommuneUnit` a commune-unit account speaks for (in its commune's district), or None."""
+    if user.is_authenticated and user.role == Role.COMMUNE_UNIT:
+        return user.commune_unit_id
+    return None
+
+
+def can_act_for_unit(user, commune_unit):
+    """May propose for and report as this commune unit (Đ5.1, Đ11.1): its own accounts only (the unit and its commune
+    must both match, since unit ids are per district schema)."""
+    return (user.is_authenticated and user.role == Role.COMMUNE_UNIT and commune_unit is not None
+            and user.commune_unit_id == commune_unit.pk and user.unit_id == commune_unit.commune_id)
+
+
+def can_report_for_unit(user, commune_unit):
+    """May write and submit a commune unit's M&E report: its own accounts, once the district assigned it to report."""
+    return can_act_for_unit(user, commune_unit) and commune_unit.reports_me
+
+
+def can_keep_commune_units(user, commune):
+    """May add a commune's units (name, kind): its planning team or the district's Finance-Planning Office."""
+    return can_plan_for_commune(user, commune) or can_review_commune(user, commune)
+
+
+def can_assign_reporting_units(user, commune):
+    """May decide which commune units report M&E information (Đ11.1): the district's Finance-Planning Office."""
+    return can_review_commune(user, commune)
+
+
+# Provincial departments (Đ5.2, Đ15.2): each publishes its own orientation, programmes and resource information.
+
+def department_of(user):
+    """The provincial department a department account works for, or None."""
+    if user.is_authenticated and user.role == Role.DEPARTMENT:
+        return user.department
+    return None
+
+
+def can_publish_for_department(user, department):
+    """May write and publish for this provincial department: its own accounts only."""
+    return user.is_authenticated and user.role == Role.DEPARTMENT and department is not None and user.department_id == department.pk
+
+
+def department_publication_scope(user, publications):
+    """Department publications (a queryset) this user may read: the published ones for any staff user of the province,
+    district or commune; drafts only for their own department and province staff."""
+    from django.db.models import Q
+
+    if not user.is_authenticated or user.role in (Role.CITIZEN,):
+        return publications.none()
+    if is_province_wide(user):
+        return publications
+    if user.role == Role.DEPARTMENT:
+        return publications.filter(Q(published_at__isnull=False) | Q(department_id=user.department_id))
+    return publications.filter(published_at__isnull=False)
+
+
+def access_department_publication_by_id(user, pk, *, for_write=False):
+    """A department publication the user may read (404 otherwise); with `for_write`, only its own department (403)."""
+    DepartmentPublication = _department_publication_model()
+
+    publication = _one(department_publication_scope(user, DepartmentPublication.objects.select_related("department")), pk)
+    if for_write:
+        require(can_publish_for_department(user, publication.department), _("Only the department that published it may change it."))
+    return publication
+
+
+def _department_publication_model():
+    from accounts.models import DepartmentPublication
+
+    return DepartmentPublication
 
 
 def can_accept_commune_report(user, commune):
@@ -244,8 +363,16 @@ def can_accept_commune_report(user, commune):
 
 
 def can_add_evidence(user, commune):
-    """May add geolocated photos for the commune: its planning team or one of its village heads."""
-    return can_propose_in(user, commune)
+    """May add geolocated photos for the commune: its planning team, one of its village heads, or its office-statistics
+    officer (for the commune report it writes)."""
+    return (can_plan_for_commune(user, commune) or can_consolidate_commune_report(user, commune)
+            or (village_of_head(user) is not None and can_propose_in(user, commune)))
+
+
+def adds_evidence_somewhere(user):
+    """Asked before a photo is decoded: a commune planning team, village head or office-statistics officer (the
+    commune is checked by `can_add_evidence` once the M&E plan is read)."""
+    return user.is_authenticated and user.role in (Role.COMMUNE, Role.VILLAGE, Role.STATISTICS)
 
 # ---- who someone is, for pages that only need to know ----------------------------------------------
 
@@ -262,8 +389,8 @@ def is_commune_team(user):
 
 
 def works_in_a_commune(user):
-    """Commune teams and village heads, whose work starts at step 1 (where the login sends them)."""
-    return user.is_authenticated and user.role in (Role.COMMUNE, Role.VILLAGE)
+    """Commune teams, village heads and commune units, whose work starts at step 1 (where the login sends them)."""
+    return user.is_authenticated and user.role in (Role.COMMUNE, Role.VILLAGE, Role.COMMUNE_UNIT)
 
 
 # ---- more predicates -------------------------------------------------------------------------------------
@@ -273,6 +400,8 @@ def can_edit_proposal(user, proposal):
     commune-level proposal (no village: a school, a mass organisation…) is the team's alone, even once published."""
     if can_plan_for_commune(user, proposal.commune):
         return True
+    if proposal.commune_unit_id is not None and commune_unit_id_of(user) == proposal.commune_unit_id:
+        return user.unit_id == proposal.commune_id
     village = village_of_head(user)
     return village is not None and proposal.village_id is not None and proposal.village_id == village.pk
 
@@ -295,7 +424,7 @@ def can_act_for_step_owner(user, commune, *, commune_owns):
 
 def can_read_orientation_drafts(user):
     """May read step 2's orientation before it is published: district and province staff (communes see it once sent)."""
-    return is_province_wide(user) or (user.is_authenticated and user.role == Role.DISTRICT)
+    return is_province_wide(user) or is_district_staff(user)
 
 
 def can_read_unmoderated_comments(user, commune):
@@ -324,10 +453,12 @@ def proposal_scope(user, proposals):
     team, the village's own and the commune's published ones for a village head, none for anyone else."""
     from django.db.models import Q
 
-    if is_province_wide(user) or (user.is_authenticated and user.role == Role.DISTRICT):
+    if is_province_wide(user) or is_district_staff(user):
         return proposals
-    if is_commune_team(user):
+    if user.is_authenticated and user.role in (Role.COMMUNE, Role.COUNCIL, Role.STATISTICS):
         return proposals.filter(commune_id=user.unit_id)
+    if user.is_authenticated and user.role == Role.COMMUNE_UNIT:
+        return proposals.filter(Q(commune_id=user.unit_id) & (Q(commune_unit_id=user.commune_unit_id) | Q(is_published=True)))
     village = village_of_head(user)
     if village is not None:
         return proposals.filter(Q(village_id=village.pk) | Q(commune_id=village.parent_id, is_published=True))
@@ -344,9 +475,9 @@ def plan_item_scope(user, district, items):
 def meeting_scope(user, meetings):
     """Village meetings (a queryset) this user may read: the district's for its staff, the commune's for its team, the
     village's own for its head."""
-    if is_province_wide(user) or (user.is_authenticated and user.role == Role.DISTRICT):
+    if is_province_wide(user) or is_district_staff(user):
         return meetings
-    if is_commune_team(user):
+    if user.is_authenticated and user.role in (Role.COMMUNE, Role.COUNCIL, Role.STATISTICS):
         return meetings.filter(commune_id=user.unit_id)
     village = village_of_head(user)
     if village is not None:
@@ -355,9 +486,13 @@ def meeting_scope(user, meetings):
 
 
 def village_report_scope(user, reports):
-    """M&E reports (a queryset already scoped to the user's communes): a village head reads only the village's."""
+    """M&E reports (a queryset already scoped to the user's communes): a village head reads only the village's, a
+    commune unit only its own."""
     village = village_of_head(user)
-    return reports.filter(village_id=village.pk) if village is not None else reports
+    if village is not None:
+        return reports.filter(village_id=village.pk)
+    unit_id = commune_unit_id_of(user)
+    return reports.filter(commune_unit_id=unit_id) if unit_id is not None else reports
 
 
 def comment_scope(user, commune, comments):
@@ -558,6 +693,9 @@ def can_read_proposal(user, proposal):
     if user.role == Role.VILLAGE:
         own_commune = user.unit is not None and proposal.commune_id == user.unit.parent_id
         return proposal.village_id == user.unit_id or (proposal.is_published and own_commune)
+    if user.role == Role.COMMUNE_UNIT:
+        own_commune = proposal.commune_id == user.unit_id
+        return own_commune and (proposal.commune_unit_id == user.commune_unit_id or proposal.is_published)
     return can_view_commune(user, proposal.commune)
 
 
@@ -585,7 +723,7 @@ def can_read_orientation(user, orientation, district):
     district and province staff (as `plans.selectors.orientations_for`)."""
     if not can_enter_district(user, district):
         return False
-    return orientation.published_at is not None or is_province_wide(user) or user.role == Role.DISTRICT
+    return orientation.published_at is not None or is_province_wide(user) or is_district_staff(user)
 
 
 def evidence_photo_scope(user, photos):
@@ -595,7 +733,10 @@ def evidence_photo_scope(user, photos):
     from django.db.models import Q
 
     village = village_of_head(user)
-    return photos.filter(Q(report__isnull=True) | Q(report__village_id=village.pk)) if village is not None else photos
+    if village is not None:
+        return photos.filter(Q(report__isnull=True) | Q(report__village_id=village.pk))
+    unit_id = commune_unit_id_of(user)
+    return photos.filter(Q(report__isnull=True) | Q(report__commune_unit_id=unit_id)) if unit_id is not None else photos
 
 
 def can_read_evidence_photo(user, photo):
@@ -604,7 +745,10 @@ def can_read_evidence_photo(user, photo):
     if not (user.is_authenticated and can_view_commune(user, photo.me_plan.commune)):
         return False
     village = village_of_head(user)
-    return village is None or photo.report_id is None or photo.report.village_id == village.pk
+    if village is not None:
+        return photo.report_id is None or photo.report.village_id == village.pk
+    unit_id = commune_unit_id_of(user)
+    return unit_id is None or photo.report_id is None or photo.report.commune_unit_id == unit_id
 
 
 def is_announced_plan(plan):

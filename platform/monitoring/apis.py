@@ -33,6 +33,7 @@ from monitoring import documents, imports, layers, selectors, services
 from monitoring.models import Activity, Frequency, ReportingPeriod, SupervisionFinding
 from plans.apis.exports import AnyAccept
 from plans.models import CommunePlan
+from proposals.models import CommuneUnit
 
 # --- output -----------------------------------------------------------------------------------------
 
@@ -76,11 +77,12 @@ def period_data(period):
 
 
 def report_data(report, *, detail=False):
-    due_on = report.period.village_due_on if report.village_id else report.period.commune_due_on
+    due_on = report.period.village_due_on if report.is_below_commune else report.period.commune_due_on
     submitted = report.submitted_at if report.status in ("submitted", "accepted") else None
     data = {
         "id": report.pk, "me_plan": report.me_plan_id, "commune": report.me_plan.commune.code, "level": report.level,
         "village": report.village.code if report.village else None, "village_name": report.village.name if report.village else None,
+        "commune_unit": report.commune_unit_id, "commune_unit_name": report.commune_unit.name if report.commune_unit_id else None,
         "period": period_data(report.period), "status": report.status, "status_label": report.get_status_display(),
         "due_on": due_on, "lateness": selectors.lateness(due_on=due_on, submitted_at=submitted),
         "submitted_at": report.submitted_at, "decided_at": report.decided_at, "review_comment": report.review_comment,
@@ -94,7 +96,9 @@ def report_data(report, *, detail=False):
         data["project_progress"] = [{"project": p.project_id, "code": p.project.code, "paid_on": p.paid_on, "disbursed": p.disbursed,
                                      "physical_progress": p.physical_progress, "disbursement": p.disbursement_id, "note": p.note}
                                     for p in report.project_progress.all()]
-        data["village_reports"] = [{"id": v.pk, "village": v.village.code, "village_name": v.village.name} for v in report.village_reports.all()]
+        # The reports of the level below taken in (villages and commune units, Đ11.1).
+        data["village_reports"] = [{"id": v.pk, "level": v.level, "village": v.village.code if v.village_id else None,
+                                    "commune_unit": v.commune_unit_id, "village_name": v.source_name} for v in report.village_reports.all()]
         data["photos"] = [p.pk for p in report.photos.all()]
         data["events"] = [{"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "actor": _who(e.actor), "at": e.at}
                           for e in report.events.all()]
@@ -219,6 +223,7 @@ class MEReportCreate(serializers.Serializer):
     me_plan = serializers.IntegerField()
     period = serializers.IntegerField()
     village = serializers.CharField(required=False, allow_blank=True, help_text="village code; empty for the commune report")
+    commune_unit = serializers.IntegerField(required=False, allow_null=True, help_text="commune unit id, for a unit's report (Đ11.1)")
 
 
 class MEIndicatorValueInput(serializers.Serializer):
@@ -368,7 +373,7 @@ class EvaluationApi(APIView):
         "id": _Int(), "period": _Str(), "held_on": _Date()})})
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
-        access.require(access.can_monitor_commune(request.user, me_plan.commune), _("You may not do this."))
+        access.require(access.can_act_for_council(request.user, me_plan.commune), _("Only the commune's People's Council may do this."))
         data = _valid(MEEvaluationInput, request.data)
         period = get_object_or_404(ReportingPeriod, pk=data.pop("period"))
         evaluation = services.council_evaluation_record(actor=request.user, me_plan=me_plan, period=period, **data)
@@ -388,7 +393,8 @@ class PeriodListApi(APIView):
 
 
 class ReportListApi(APIView):
-    """Reports the caller may read (`me_plan`, `period`, `level`); POST `{me_plan, period[, village]}` opens one."""
+    """Reports the caller may read (`me_plan`, `period`, `level`: village, unit or commune); POST
+    `{me_plan, period[, village | commune_unit]}` opens one."""
 
     @extend_schema(operation_id="monitoring_reports_list", responses={200: many(REPORT)}, parameters=[
         OpenApiParameter("me_plan", OpenApiTypes.INT), OpenApiParameter("period", OpenApiTypes.INT),
@@ -399,8 +405,12 @@ class ReportListApi(APIView):
             if request.query_params.get(name, "").isdigit():
                 reports = reports.filter(**{f"{name}_id": int(request.query_params[name])})
         level = request.query_params.get("level")
-        if level in ("village", "commune"):
-            reports = reports.filter(village__isnull=level == "commune")
+        if level == "village":
+            reports = reports.filter(village__isnull=False)
+        elif level == "unit":
+            reports = reports.filter(commune_unit__isnull=False)
+        elif level == "commune":
+            reports = reports.filter(village__isnull=True, commune_unit__isnull=True)
         return Response([report_data(r) for r in reports])
 
     @extend_schema(request=MEReportCreate, responses={201: REPORT_DETAIL})
@@ -415,7 +425,12 @@ class ReportListApi(APIView):
             village = AdministrativeUnit.objects.filter(code=data["village"], level="village").first()
             if village is None:
                 raise ApiValidationError({"village": [_("No such village.")]})
-        report = services.report_create(actor=request.user, me_plan=me_plan, period=period, village=village)
+        commune_unit = None
+        if data.get("commune_unit"):
+            commune_unit = CommuneUnit.objects.filter(pk=data["commune_unit"], commune_id=me_plan.commune_id).first()
+            if commune_unit is None:
+                raise ApiValidationError({"commune_unit": [_("This unit is not in the commune.")]})
+        report = services.report_create(actor=request.user, me_plan=me_plan, period=period, village=village, commune_unit=commune_unit)
         return Response(report_data(selectors.report_detail(report=report), detail=True), status=status.HTTP_201_CREATED)
 
 
@@ -522,7 +537,7 @@ class EvidenceApi(APIView):
         # Access first, before the photo is decoded: only commune teams and village heads add evidence (403); the M&E
         # plan must be one the user reads (404) and of a commune it may add evidence to (403); a report must be one the
         # user reads (404, like a report that does not exist: another village's report is not known to exist).
-        access.require(access.works_in_a_commune(request.user), _("You may not do this."))
+        access.require(access.adds_evidence_somewhere(request.user), _("You may not do this."))
         data = _valid(MEEvidenceInput, request.data)
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=data["me_plan"])
         access.require(access.can_add_evidence(request.user, me_plan.commune), _("You may not do this."))

@@ -142,6 +142,9 @@ class PeriodicReport(models.Model):
     me_plan = models.ForeignKey(MEPlan, on_delete=models.PROTECT, related_name="reports")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
     village = models.ForeignKey("geo.AdministrativeUnit", db_constraint=False, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # A commune unit the district assigned to report (Đ11.1): a level below the commune beside the villages.
+    commune_unit = models.ForeignKey("proposals.CommuneUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="me_reports",
+                                     verbose_name=_("commune unit"))
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     problems = models.TextField(_("problems"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
@@ -157,13 +160,25 @@ class PeriodicReport(models.Model):
         verbose_name_plural = _("periodic reports")
         constraints = [
             models.UniqueConstraint(fields=["me_plan", "period", "village"], name="one_village_report_per_period"),
-            models.UniqueConstraint(fields=["me_plan", "period"], condition=models.Q(village__isnull=True), name="one_commune_report_per_period"),
+            models.UniqueConstraint(fields=["me_plan", "period", "commune_unit"], name="one_unit_report_per_period"),
+            models.UniqueConstraint(fields=["me_plan", "period"], condition=models.Q(village__isnull=True, commune_unit__isnull=True),
+                                    name="one_commune_report_per_period"),
         ]
         ordering = ["period__ends_on", "village__code", "id"]
 
     @property
     def level(self):
-        return "village" if self.village_id else "commune"
+        """"village" or "unit" (a report of the level below, consolidated by the commune), or "commune"."""
+        return "village" if self.village_id else "unit" if self.commune_unit_id else "commune"
+
+    @property
+    def source_name(self):
+        """The village's or commune unit's name (for a report of the level below), else the commune's."""
+        return self.village.name if self.village_id else self.commune_unit.name if self.commune_unit_id else self.me_plan.commune.name
+
+    @property
+    def is_below_commune(self):
+        return bool(self.village_id or self.commune_unit_id)
 
 
 class ReportEvent(StateChange):

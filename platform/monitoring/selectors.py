@@ -20,6 +20,7 @@ from monitoring.models import (
     SupervisionFinding,
 )
 from monitoring.services import REPORTABLE_PROJECT_STATUSES, today
+from proposals.models import CommuneUnit
 
 
 def me_plan_queryset(*, user, district):
@@ -38,7 +39,7 @@ def me_plan_get(*, user, district, pk):
 
 def report_queryset(*, user, district):
     """Reports this user may read; a village head reads only the reports of the village."""
-    reports = PeriodicReport.objects.select_related("me_plan__commune", "village", "period", "created_by").filter(
+    reports = PeriodicReport.objects.select_related("me_plan__commune", "village", "commune_unit", "period", "created_by").filter(
         me_plan__in=me_plan_queryset(user=user, district=district))
     return access.village_report_scope(user, reports)
 
@@ -52,10 +53,10 @@ def report_get(*, user, district, pk):
 
 def report_detail(*, report):
     """The report with its lines, prefetched once."""
-    return PeriodicReport.objects.select_related("me_plan__commune", "village", "period").prefetch_related(
+    return PeriodicReport.objects.select_related("me_plan__commune", "village", "commune_unit", "period").prefetch_related(
         Prefetch("indicator_values", IndicatorValue.objects.select_related("indicator")),
         Prefetch("activity_progress", ActivityProgress.objects.select_related("activity")),
-        "project_progress__project", "events__actor", "village_reports__village", "photos",
+        "project_progress__project", "events__actor", "village_reports__village", "village_reports__commune_unit", "photos",
     ).get(pk=report.pk)
 
 
@@ -97,24 +98,32 @@ def reporting_status(*, district, period: ReportingPeriod, commune_ids=None, on=
     if commune_ids is not None:
         communes = [c for c in communes if c.pk in set(commune_ids)]
     plans = {p.commune_id: p for p in MEPlan.objects.filter(year=period.year, status=MEPlanStatus.APPROVED, commune__in=communes)}
-    reports = {(r.me_plan.commune_id, r.village_id): r for r in PeriodicReport.objects.filter(period=period, me_plan__in=plans.values()).select_related("me_plan")}
+    reports = {(r.me_plan.commune_id, r.village_id, r.commune_unit_id): r
+               for r in PeriodicReport.objects.filter(period=period, me_plan__in=plans.values()).select_related("me_plan")}
+    units = {}
+    for unit in CommuneUnit.objects.filter(reports_me=True, commune_id__in=[c.pk for c in communes]):
+        units.setdefault(unit.commune_id, []).append(unit)
     rows = []
     for commune in communes:
         me_plan = plans.get(commune.pk)
         row = {"commune": commune.code, "commune_name": commune.name, "me_plan": me_plan.pk if me_plan else None}
         if me_plan is None:
-            row.update({"status": "no_plan", "lateness": "", "due_on": period.commune_due_on, "report": None, "submitted_at": None, "villages": []})
+            row.update({"status": "no_plan", "lateness": "", "due_on": period.commune_due_on, "report": None, "submitted_at": None,
+                        "villages": [], "units": []})
         else:
-            row.update(_row(reports.get((commune.pk, None)), period.commune_due_on, on))
-            row["villages"] = [{"village": v.code, "village_name": v.name, **_row(reports.get((commune.pk, v.pk)), period.village_due_on, on)}
+            row.update(_row(reports.get((commune.pk, None, None)), period.commune_due_on, on))
+            row["villages"] = [{"village": v.code, "village_name": v.name, **_row(reports.get((commune.pk, v.pk, None)), period.village_due_on, on)}
                                for v in villages_of(commune)]
+            # The commune units the district assigned to report (Đ11.1): the level below beside the villages.
+            row["units"] = [{"commune_unit": u.pk, "unit_name": u.name, **_row(reports.get((commune.pk, None, u.pk)), period.village_due_on, on)}
+                            for u in units.get(commune.pk, [])]
         rows.append(row)
     return rows
 
 
 def latest_commune_report(*, me_plan):
     """The newest commune report, accepted ones first: what the dashboard shows as achieved."""
-    reports = PeriodicReport.objects.filter(me_plan=me_plan, village__isnull=True).exclude(status=ReportStatus.DRAFT).select_related("period")
+    reports = PeriodicReport.objects.filter(me_plan=me_plan, village__isnull=True, commune_unit__isnull=True).exclude(status=ReportStatus.DRAFT).select_related("period")
     return (reports.filter(status=ReportStatus.ACCEPTED).order_by("-period__ends_on", "-id").first()
             or reports.order_by("-period__ends_on", "-id").first())
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -201,11 +202,16 @@ def periods_ensure(*, year: int) -> list[ReportingPeriod]:
 # ---- periodic reports (Đ10–11) ----------------------------------------------------------------
 
 def _require_writer(actor, report):
+    """A village report is its head's, a unit report its unit's, the commune report its office-statistics officer's
+    (Đ10.2b); 403 for anyone else."""
     if report.village_id:
         if not access.can_report_for_village(actor, report.village):
             raise _forbidden()
-    elif not access.can_monitor_commune(actor, report.me_plan.commune):
-        raise _forbidden()
+    elif report.commune_unit_id:
+        if not access.can_act_for_unit(actor, report.commune_unit):
+            raise _forbidden()
+    elif not access.can_consolidate_commune_report(actor, report.me_plan.commune):
+        raise _forbidden(_("Only the commune's office-statistics officer consolidates and submits the commune report."))
 
 
 def _event(report, *, actor, action, from_status="", to_status="", note=""):
@@ -213,15 +219,22 @@ def _event(report, *, actor, action, from_status="", to_status="", note=""):
 
 
 def _lock_report(report):
-    return PeriodicReport.objects.select_for_update(of=("self",)).select_related("me_plan__commune", "village", "period").get(pk=report.pk)
+    return PeriodicReport.objects.select_for_update(of=("self",)).select_related("me_plan__commune", "village", "commune_unit", "period").get(pk=report.pk)
 
 
 @transaction.atomic
-def report_create(*, actor, me_plan: MEPlan, period: ReportingPeriod, village=None) -> PeriodicReport:
-    """Open a village report (the village head) or the commune report (the planning team) for an open period."""
+def report_create(*, actor, me_plan: MEPlan, period: ReportingPeriod, village=None, commune_unit=None) -> PeriodicReport:
+    """Open a report for an open period: a village's (its head), a commune unit's (its own account, once the district
+    assigned it to report, Đ11.1) or the commune's (its office-statistics officer, Đ10.2b). 403 for the wrong actor,
+    400 naming the field otherwise."""
     if village is not None and village.parent_id != me_plan.commune_id:
         raise ValidationError({"village": [_("This village is not in the commune.")]})
-    report = PeriodicReport(me_plan=me_plan, period=period, village=village)
+    if commune_unit is not None:
+        if village is not None:
+            raise ValidationError({"commune_unit": [_("A report is a village's or a commune unit's, not both.")]})
+        if commune_unit.commune_id != me_plan.commune_id:
+            raise ValidationError({"commune_unit": [_("This unit is not in the commune.")]})
+    report = PeriodicReport(me_plan=me_plan, period=period, village=village, commune_unit=commune_unit)
     _require_writer(actor, report)
     if me_plan.status != MEPlanStatus.APPROVED:
         raise ValidationError({"me_plan": [_("Reports follow an approved M&E plan.")]})
@@ -229,8 +242,10 @@ def report_create(*, actor, me_plan: MEPlan, period: ReportingPeriod, village=No
         raise ValidationError({"period": [_("The period is not in the M&E plan's year.")]})
     if period.starts_on > today():
         raise ValidationError({"period": [_(PERIOD_NOT_OPEN)]})
-    if PeriodicReport.objects.filter(me_plan=me_plan, period=period, village=village).exists():
+    if PeriodicReport.objects.filter(me_plan=me_plan, period=period, village=village, commune_unit=commune_unit).exists():
         raise ValidationError({"period": [_("There is already a report for this period.")]})
+    if commune_unit is not None and not access.can_report_for_unit(actor, commune_unit):
+        raise ValidationError({"commune_unit": [_("The district has not assigned this unit to report.")]})
     report.created_by = actor
     report.save()
     _event(report, actor=actor, action="created")
@@ -265,7 +280,7 @@ def report_update(*, actor, report: PeriodicReport, problems: str | None = None,
         if not 0 <= share <= 100:
             raise ValidationError({"activity_progress": [_(SHARE_RANGE)]})
         ActivityProgress.objects.update_or_create(report=report, activity=activity, defaults={"share_done": share, "note": row.get("note", "")})
-    if project_progress and report.village_id:
+    if project_progress and report.is_below_commune:
         raise ValidationError({"project_progress": [_("Investment projects are reported by the commune.")]})
     for row in project_progress:
         project = InvestmentProject.objects.filter(pk=row.get("project"), communes=me_plan.commune_id).first()
@@ -300,21 +315,22 @@ def report_update(*, actor, report: PeriodicReport, problems: str | None = None,
 
 @transaction.atomic
 def report_consolidate(*, actor, report: PeriodicReport) -> PeriodicReport:
-    """Take the villages' submitted reports into the commune report (Đ11.3).
+    """Take the submitted reports of the level below, villages and commune units alike, into the commune report
+    (Đ11.1, Đ11.3). Done by the commune's office-statistics officer (Đ10.2b).
 
-    Activities the commune has not reported itself take the furthest progress a village reported;
-    the villages' problems and recommendations are added under their names.
+    Activities the commune has not reported itself take the furthest progress reported below;
+    the problems and recommendations from below are added under the village's or unit's name.
     """
     report = _lock_report(report)
-    if report.village_id:
-        raise ValidationError({"report": [_("Only the commune report consolidates village reports.")]})
+    if report.is_below_commune:
+        raise ValidationError({"report": [_("Only the commune report consolidates the reports of the level below.")]})
     _require_writer(actor, report)
     if report.status not in EDITABLE:
         raise ValidationError({"status": [_(NOT_EDITABLE)]})
     villages = list(
-        PeriodicReport.objects.filter(me_plan=report.me_plan, period=report.period, village__isnull=False,
+        PeriodicReport.objects.filter(Q(village__isnull=False) | Q(commune_unit__isnull=False), me_plan=report.me_plan, period=report.period,
                                       status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED])
-        .select_related("village").prefetch_related("activity_progress")
+        .select_related("village", "commune_unit").prefetch_related("activity_progress")
     )
     report.village_reports.set(villages)
     own = set(report.activity_progress.values_list("activity_id", flat=True))
@@ -325,13 +341,13 @@ def report_consolidate(*, actor, report: PeriodicReport) -> PeriodicReport:
                 furthest[progress.activity_id] = max(furthest.get(progress.activity_id, 0), progress.share_done)
     for activity_id, share in furthest.items():
         ActivityProgress.objects.create(report=report, activity_id=activity_id, share_done=share, note=_("from the village reports"))
-    problems = [f"{v.village.name}: {v.problems}" for v in villages if v.problems]
-    recommendations = [f"{v.village.name}: {v.recommendations}" for v in villages if v.recommendations]
+    problems = [f"{v.source_name}: {v.problems}" for v in villages if v.problems]
+    recommendations = [f"{v.source_name}: {v.recommendations}" for v in villages if v.recommendations]
     report.problems = "\n".join(filter(None, [report.problems, *problems]))
     report.recommendations = "\n".join(filter(None, [report.recommendations, *recommendations]))
     report.save(update_fields=["problems", "recommendations"])
     _event(report, actor=actor, action="consolidated", from_status=report.status,
-           note=", ".join(v.village.name for v in villages))
+           note=", ".join(v.source_name for v in villages))
     return report
 
 
@@ -351,7 +367,7 @@ def report_submit(*, actor, report: PeriodicReport) -> PeriodicReport:
 
 def _require_reviewer(actor, report):
     commune = report.me_plan.commune
-    allowed = access.can_monitor_commune(actor, commune) if report.village_id else access.can_accept_commune_report(actor, commune)
+    allowed = access.can_read_commune_reports(actor, commune) if report.is_below_commune else access.can_accept_commune_report(actor, commune)
     if not allowed:
         raise _forbidden()
     if report.status != ReportStatus.SUBMITTED:
@@ -368,7 +384,7 @@ def report_accept(*, actor, report: PeriodicReport, comment: str = "") -> Period
     """
     report = _lock_report(report)
     _require_reviewer(actor, report)
-    if not report.village_id:
+    if not report.is_below_commune:
         note = _("M&E report %(period)s") % {"period": report.period}
         for line in report.project_progress.select_related("project"):
             try:
@@ -408,9 +424,10 @@ def report_return(*, actor, report: PeriodicReport, comment: str) -> PeriodicRep
 @transaction.atomic
 def council_evaluation_record(*, actor, me_plan: MEPlan, period: ReportingPeriod, held_on: date, assessment: str,
                               resolution_number: str = "") -> CouncilEvaluation:
-    """Record the commune People's Council's periodic evaluation of the main targets (Đ11.2)."""
-    if not access.can_monitor_commune(actor, me_plan.commune):
-        raise _forbidden()
+    """Record the commune People's Council's periodic evaluation of the main targets (Đ11.2): by the council's own
+    account (`accounts.access.can_act_for_council`), 403 for anyone else, the planning team included."""
+    if not access.can_act_for_council(actor, me_plan.commune):
+        raise _forbidden(_("Only the commune's People's Council may do this."))
     if not assessment.strip():
         raise ValidationError({"assessment": [_("This field is required.")]})
     refuse_future(held_on, field="held_on")

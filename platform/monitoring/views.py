@@ -41,19 +41,23 @@ def _forms(request, me_plan):
     can_village = village is not None and access.can_report_for_village(user, village)
     can_accept_commune = access.can_accept_commune_report(user, me_plan.commune)
     can_monitor = access.can_monitor_commune(user, me_plan.commune)
-    if not (can_village or can_accept_commune or can_monitor):
+    can_consolidate = access.can_consolidate_commune_report(user, me_plan.commune)
+    can_council = access.can_act_for_council(user, me_plan.commune)
+    can_decide_below = access.can_read_commune_reports(user, me_plan.commune)
+    if not (can_village or can_accept_commune or can_monitor or can_consolidate or can_council):
         return {}
     approved = me_plan.status == "approved"
-    reports = PeriodicReport.objects.filter(me_plan=me_plan).select_related("period", "village").prefetch_related(
+    reports = PeriodicReport.objects.filter(me_plan=me_plan).select_related("period", "village", "commune_unit").prefetch_related(
         "indicator_values", "activity_progress", "project_progress").order_by("period__starts_on", "period__kind", "period__number")
-    context = {"forms": True, "can_village_report": can_village, "can_accept_commune": can_accept_commune, "can_monitor": can_monitor}
+    context = {"forms": True, "can_village_report": can_village, "can_accept_commune": can_accept_commune, "can_monitor": can_monitor,
+               "can_consolidate": can_consolidate, "can_council": can_council, "can_decide_below": can_decide_below}
     indicators = list(me_plan.indicators.all())
     activities = list(me_plan.activities.all())
     periods = [p for p in services.periods_ensure(year=me_plan.year) if p.starts_on <= services.today()] if approved else []
 
     # The investment projects serving the commune that can take progress and money (approved onwards):
     # the commune report gives each one's physical progress and what was paid in the period (Đ11).
-    projects = list(selectors.reportable_projects(me_plan=me_plan)) if can_monitor and approved else []
+    projects = list(selectors.reportable_projects(me_plan=me_plan)) if can_consolidate and approved else []
 
     def editable(own):
         rows = []
@@ -64,7 +68,7 @@ def _forms(request, me_plan):
                 lines = {p.project_id: p for p in report.project_progress.all()}
                 rows.append({"report": report, "indicators": [(i, values.get(i.pk)) for i in indicators],
                              "activities": [(a, shares.get(a.pk)) for a in activities],
-                             "projects": [(p, lines.get(p.pk)) for p in projects] if report.village_id is None else []})
+                             "projects": [(p, lines.get(p.pk)) for p in projects] if not report.is_below_commune else []})
         return rows
 
     context["activities"] = activities
@@ -75,15 +79,19 @@ def _forms(request, me_plan):
                        editable_reports=editable(own))
     if can_monitor and not approved:
         context.update(plan_draft=True, indicators=indicators, frequencies=Frequency.choices)
-    if can_monitor and approved:
-        own = [r for r in reports if r.village_id is None]
+    if can_consolidate and approved:
+        # Đ10.2b: the office-statistics officer consolidates and submits the commune report.
+        own = [r for r in reports if not r.is_below_commune]
         taken = {r.period_id for r in own}
         context.update(commune_open_periods=[p for p in periods if p.pk not in taken], commune_reports=own,
-                       editable_commune_reports=editable(own), evaluation_periods=periods)
+                       editable_commune_reports=editable(own), commune_report_section=True)
+    if (can_monitor or can_council) and approved:
+        # Supervision findings stay the planning team's; the evaluations are the People's Council's (Đ11.2).
+        context["evaluation_periods"] = periods
     if can_accept_commune:
-        context["commune_reports_to_decide"] = [r for r in reports if r.village_id is None and r.status == ReportStatus.SUBMITTED]
-    if can_monitor:
-        context["village_reports_to_decide"] = [r for r in reports if r.village_id is not None and r.status == ReportStatus.SUBMITTED]
+        context["commune_reports_to_decide"] = [r for r in reports if not r.is_below_commune and r.status == ReportStatus.SUBMITTED]
+    if can_decide_below:
+        context["village_reports_to_decide"] = [r for r in reports if r.is_below_commune and r.status == ReportStatus.SUBMITTED]
     return context
 
 

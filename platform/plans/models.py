@@ -119,6 +119,9 @@ class Orientation(models.Model):
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("orientation"), blank=True)
     expected_programmes = models.TextField(_("expected programmes and projects"), blank=True)
+    # What the provincial departments published (Đ5.2, Đ15.2) that the district passes on with this orientation.
+    department_publications = models.ManyToManyField("accounts.DepartmentPublication", db_constraint=False, blank=True, related_name="+",
+                                                     verbose_name=_("provincial departments' publications"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -275,6 +278,8 @@ class DistrictFeedback(models.Model):
     item = models.ForeignKey(PlanItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, blank=True)
     office = models.CharField(_("district office"), max_length=200, blank=True)
+    sector_office = models.ForeignKey("accounts.SectorOffice", db_constraint=False, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", verbose_name=_("district sector office"))
     body = models.TextField(_("comment"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cycles/<int:pk>/orientation/", apis.CycleOrientationApi.as_view(), name="api-plan-cycle-orientation"),
     path("cycles/<int:pk>/action-programmes/", apis.ActionProgrammeApi.as_view(), name="api-plan-cycle-action-programmes"),
     path("dashboard/", apis.DashboardApi.as_view(), name="api-plan-dashboard"),
+    path("department-publications/", apis.DepartmentPublicationListApi.as_view(), name="api-plan-department-publications"),
     path("orientations/", apis.OrientationListApi.as_view(), name="api-plan-orientations"),
     path("orientations/<int:pk>/publish/", apis.OrientationPublishApi.as_view(), name="api-plan-orientation-publish"),
     path("items/<int:pk>/", apis.PlanItemDetailApi.as_view(), name="api-plan-item"),

@@ -4,7 +4,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts import access
-from accounts.access import can_moderate_public_comments, can_orient_communes, can_plan_for_commune, can_review_commune, commune_unit_of
+from accounts.access import (
+    can_act_for_council,
+    can_give_feedback,
+    can_moderate_public_comments,
+    can_orient_communes,
+    can_plan_for_commune,
+    can_review_commune,
+    commune_unit_of,
+    sector_office_of,
+)
 from core.models import CapitalSource, PlanStep, Sector
 from files.storage import public_file_url
 from geo.models import AdministrativeUnit
@@ -29,6 +38,8 @@ def dashboard(request):
         "plan_year": year, "rows": rows, "own_commune": own, "openable": openable,
         "can_orient": orient,
         "orientations": selectors.orientations_for(user=request.user, plan_year=year) if orient else [],
+        # Đ5.2, Đ15.2: what the provincial departments published for the year, for the district to pass on.
+        "department_publications": selectors.department_publications_for(user=request.user, plan_year=year) if orient else [],
         "communes": [(r["commune"], r["commune_name"]) for r in rows],
         "sectors": Sector.choices, "capital_sources": CapitalSource.choices,
     })
@@ -51,7 +62,8 @@ def cycle_page(request, pk):
         "draft": is_team and cycle.step == PlanStep.DRAFT and latest is None,
         "edit": is_team and editable,
         "conference": is_team and cycle.step in (PlanStep.DRAFT, PlanStep.SEDP_CONFERENCE),
-        "feedback": is_district and latest is not None and cycle.step == PlanStep.DISTRICT_FEEDBACK,
+        # Step 4: the Finance-Planning Office or a sector office of the district (Đ5.4, Đ16.2).
+        "feedback": can_give_feedback(request.user, cycle.commune) and latest is not None and cycle.step == PlanStep.DISTRICT_FEEDBACK,
         "answer": is_team,
         "new_version": is_team and latest is not None and cycle.step in (PlanStep.DISTRICT_FEEDBACK, PlanStep.SEDP_CONFERENCE, PlanStep.APPROVAL)
         and not (latest.kind == PlanKind.FINAL),
@@ -61,12 +73,14 @@ def cycle_page(request, pk):
     # Comments stay with the version they were made on (the revised draft), also once the final version exists.
     comments = list(PublicComment.objects.filter(plan__cycle=cycle).select_related("plan")) if forms["moderate"] else []
     forms.update({
-        "resolution": is_team and latest is not None and latest.kind in (PlanKind.FINAL, PlanKind.AMENDMENT) and not latest.council_resolution_number,
+        # Đ6.1: the People's Council records its own resolution.
+        "resolution": can_act_for_council(request.user, cycle.commune) and latest is not None and latest.kind in (PlanKind.FINAL, PlanKind.AMENDMENT) and not latest.council_resolution_number,
         "approval": is_district and latest is not None and bool(latest.council_resolution_number) and latest.status != PlanStatus.APPROVED,
     })
     feedback = list(DistrictFeedback.objects.filter(plan__cycle=cycle).select_related("author", "item")) if latest else []
     return render(request, "plans/cycle.html", {
         "forms": forms,
+        "signing_office": sector_office_of(request.user),
         "api": f"/d/{request.tenant.slug}/api/plans/",
         "team": team,
         "team_rows": _team_rows(team),

@@ -23,7 +23,7 @@ from geo.openapi import FEATURE, FEATURE_COLLECTION
 from geo.parsers import SafeJSONParser
 from proposals import layers, selectors, services
 from proposals.imports import proposals_import
-from proposals.models import Proposal, ProposalEvent
+from proposals.models import CommuneUnit, Proposal, ProposalEvent
 from proposals.serializers import (
     AttachmentInput,
     DecisionInput,
@@ -320,3 +320,71 @@ class PublicProposalAttachmentsApi(APIView):
             raise Http404
         return Response([{"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size, "url": public_file_url(a.file)}
                          for a in proposal.attachments.all()])
+
+
+# ---- commune units (Đ5.1, Đ11.1) ------------------------------------------------------------------------
+
+class CommuneUnitInput(serializers.Serializer):
+    commune = serializers.CharField(max_length=20)
+    kind = serializers.ChoiceField(choices=CommuneUnit.Kind.choices)
+    name = serializers.CharField(max_length=200)
+    reports_me = serializers.BooleanField(required=False, default=False)
+
+
+class CommuneUnitAssignInput(serializers.Serializer):
+    reports_me = serializers.BooleanField()
+
+
+def commune_unit_data(unit):
+    return {"id": unit.pk, "commune": unit.commune.code, "kind": unit.kind, "kind_label": unit.get_kind_display(), "name": unit.name,
+            "reports_me": unit.reports_me}
+
+
+def _commune_unit_scope(user, units):
+    visible = access.visible_commune_ids(user, None)
+    return units if visible is None else units.filter(commune_id__in=visible)
+
+
+class CommuneUnitListApi(APIView):
+    """GET the commune units the caller sees (`commune`: a GSO code); POST `{commune, kind, name[, reports_me]}` adds
+    one (the commune's planning team or the district; only the district sets `reports_me`, Đ11.1)."""
+
+    @extend_schema(operation_id="commune_units_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        units = _commune_unit_scope(request.user, CommuneUnit.objects.select_related("commune"))
+        if request.query_params.get("commune"):
+            units = units.filter(commune__code=request.query_params["commune"])
+        return Response([commune_unit_data(u) for u in units])
+
+    @extend_schema(request=CommuneUnitInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = CommuneUnitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        data = dict(data.validated_data)
+        commune = services.commune_in_district(district=request.tenant, code=data.pop("commune"))
+        unit = services.commune_unit_create(actor=request.user, commune=commune, **data)
+        return Response(commune_unit_data(unit), status=201)
+
+
+class CommuneUnitDetailApi(APIView):
+    """GET one commune unit; PATCH `{reports_me}`: the district assigns it to report M&E information (Đ11.1)."""
+
+    def _unit(self, request, pk):
+        unit = _commune_unit_scope(request.user, CommuneUnit.objects.select_related("commune")).filter(pk=pk).first()
+        if unit is None or not access.can_enter_district(request.user, request.tenant):
+            raise access.not_found()
+        return unit
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        return Response(commune_unit_data(self._unit(request, pk)))
+
+    @extend_schema(request=CommuneUnitAssignInput, responses={200: OpenApiTypes.OBJECT})
+    def patch(self, request, pk):
+        unit = self._unit(request, pk)
+        # The refusal comes before the body is read (a 403, not a 400, for whoever may not assign).
+        access.require(access.can_assign_reporting_units(request.user, unit.commune), _("Only the district assigns which units report (Đ11.1)."))
+        data = CommuneUnitAssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = services.commune_unit_assign_reporting(actor=request.user, unit=unit, reports_me=data.validated_data["reports_me"])
+        return Response(commune_unit_data(unit))

@@ -38,7 +38,7 @@ class ProposalLayer(Layer):
         "village": ("string", "v.code"), "village_name": ("string", "v.name"), "title": ("string", "t.title"),
         "sector": ("string", "t.sector"), "estimated_cost": ("integer", "t.estimated_cost"),
         "internal_resources": ("integer", "t.residents_cash + t.residents_labour_value"),
-        "status": ("string", "t.status"), "source_kind": ("string", "t.source_kind"), "source_name": ("string", "t.source_name"),
+        "status": ("string", "t.status"), "source_kind": ("string", "t.source_kind"), "source_name": ("string", "t.source_name"), "commune_unit": ("integer", "t.commune_unit_id"),
         "priority": ("integer", "t.priority"), "commune_rank": ("integer", "t.commune_rank"), "is_late": ("boolean", "t.is_late"),
         "is_published": ("boolean", "t.is_published"), "merged_into": ("integer", "t.merged_into_id"),
         "plan_year": ("integer", "t.plan_year"), "decision_reason": ("string", "t.decision_reason"),

@@ -10,12 +10,50 @@ from files.storage import upload_field
 
 class SourceKind(models.TextChoices):
     VILLAGE = "village", _("Village meeting")
+    DEPARTMENT = "department", _("Commune department")
     MASS_ORGANISATION = "mass_organisation", _("Mass organisation")
     SCHOOL = "school", _("School")
     HEALTH_STATION = "health_station", _("Health station")
     ENTERPRISE = "enterprise", _("Enterprise")
     OTHER_ORGANISATION = "other_organisation", _("Other organisation")
     PLANNING_TEAM = "planning_team", _("Planning team")
+
+
+class CommuneUnit(models.Model):
+    """A unit of the commune that proposes (Đ5.1) and reports on what it monitors (Đ11.1): a department or mass
+    organisation of the commune, a school, a health station, an enterprise. District schema, one row per unit.
+
+    The district assigns which units report M&E information for the commune (`reports_me`, Đ11.1): those are a
+    reporting level beside the villages.
+    """
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Commune department")
+        MASS_ORGANISATION = "mass_organisation", _("Mass organisation")
+        SCHOOL = "school", _("School")
+        HEALTH_STATION = "health_station", _("Health station")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        OTHER = "other", _("Other organisation")
+
+    commune = models.ForeignKey("geo.AdministrativeUnit", db_constraint=False, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
+    kind = models.CharField(_("kind of unit"), max_length=30, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    reports_me = models.BooleanField(_("reports M&E information to the commune"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commune unit")
+        verbose_name_plural = _("commune units")
+        ordering = ["commune_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["commune", "name"], name="one_commune_unit_name_per_commune")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def source_kind(self):
+        """The `SourceKind` of the proposals this unit makes."""
+        return SourceKind.OTHER_ORGANISATION if self.kind == self.Kind.OTHER else self.kind
 
 
 class ProposalStatus(models.TextChoices):
@@ -60,6 +98,7 @@ class Proposal(models.Model):
     meeting = models.ForeignKey(VillageMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("village meeting"))
     source_kind = models.CharField(_("proposed by"), max_length=30, choices=SourceKind.choices)
     source_name = models.CharField(_("proposing unit"), max_length=200, blank=True)
+    commune_unit = models.ForeignKey(CommuneUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("commune unit"))
     plan_year = models.PositiveSmallIntegerField(_("plan year"))
     priority = models.PositiveSmallIntegerField(_("priority at the source"), null=True, blank=True)
     commune_rank = models.PositiveSmallIntegerField(_("commune priority"), null=True, blank=True)

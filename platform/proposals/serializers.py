@@ -24,6 +24,7 @@ class ProposalPropertiesInput(serializers.Serializer):
     plan_year = serializers.IntegerField(min_value=2015, max_value=2100, required=False, allow_null=True)
     source_kind = serializers.ChoiceField(choices=SourceKind.choices, required=False, allow_null=True)
     source_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    commune_unit = serializers.IntegerField(required=False, allow_null=True, help_text="id of the commune unit proposing (Đ5.1)")
     priority = serializers.IntegerField(min_value=1, max_value=999, required=False, allow_null=True)
     problem = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     cause = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -45,7 +46,7 @@ class ProposalUpdateProperties(ProposalPropertiesInput):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("commune", "village", "meeting", "plan_year", "source_kind"):
+        for name in ("commune", "village", "meeting", "plan_year", "source_kind", "commune_unit"):
             self.fields.pop(name)
         for field in self.fields.values():
             field.required = False
@@ -142,6 +143,7 @@ def proposal_detail(proposal: Proposal, *, user) -> dict:
             "meeting": proposal.meeting_id,
             "source_kind": proposal.source_kind,
             "source_name": proposal.source_name,
+            "commune_unit": proposal.commune_unit_id,
             "plan_year": proposal.plan_year,
             "priority": proposal.priority,
             "commune_rank": proposal.commune_rank,

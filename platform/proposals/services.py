@@ -15,7 +15,7 @@ from files.uploads import checked_file
 from geo.guard import GeometryRejected, check_inside
 from geo.models import AdministrativeUnit
 from geo.text import fold
-from proposals.models import Attachment, Proposal, ProposalEvent, ProposalStatus, SourceKind, VillageMeeting
+from proposals.models import Attachment, CommuneUnit, Proposal, ProposalEvent, ProposalStatus, SourceKind, VillageMeeting
 
 Action = ProposalEvent.Action
 
@@ -92,6 +92,51 @@ def _source_for(actor, village, source_kind):
     return SourceKind.VILLAGE if village is not None else SourceKind.PLANNING_TEAM
 
 
+def _proposing_unit(actor, commune, commune_unit_id):
+    """The commune unit a new proposal carries: a unit account's own (403 for another), or the one the planning team
+    names (400 if it is not in the commune; 403 for anyone else naming a unit)."""
+    own = access.commune_unit_id_of(actor)
+    if own is not None:
+        access.require(commune_unit_id in (None, own), _("A commune unit proposes only for itself."))
+        unit = CommuneUnit.objects.filter(pk=own, commune=commune).first()
+        access.require(unit is not None and access.can_act_for_unit(actor, unit), _("A commune unit proposes only for itself."))
+        return unit
+    if commune_unit_id is None:
+        return None
+    access.require(access.can_plan_for_commune(actor, commune), _("A commune unit proposes only for itself."))
+    unit = CommuneUnit.objects.filter(pk=commune_unit_id, commune=commune).first()
+    if unit is None:
+        raise ValidationError({"commune_unit": _("This unit is not in the commune.")})
+    return unit
+
+
+@transaction.atomic
+def commune_unit_create(*, actor, commune, kind: str, name: str, reports_me: bool = False) -> CommuneUnit:
+    """Add a unit of the commune (Đ5.1): by its planning team or the district's Finance-Planning Office. Only the
+    district assigns a unit to report M&E information (`reports_me`, Đ11.1): 403 otherwise. 400 for a blank or
+    repeated name or an unknown kind."""
+    access.require(access.can_keep_commune_units(actor, commune), _("Only the commune's planning team or the district may add its units."))
+    if reports_me:
+        access.require(access.can_assign_reporting_units(actor, commune), _("Only the district assigns which units report (Đ11.1)."))
+    name = (name or "").strip()
+    if CommuneUnit.objects.filter(commune=commune, name__iexact=name).exists():
+        raise ValidationError({"name": _("The commune already has a unit with this name.")})
+    unit = CommuneUnit(commune=commune, kind=kind, name=name, reports_me=reports_me)
+    unit.full_clean(exclude=["commune"], validate_constraints=False)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def commune_unit_assign_reporting(*, actor, unit: CommuneUnit, reports_me: bool) -> CommuneUnit:
+    """The district assigns (or withdraws) a commune unit as a reporting level of M&E beside the villages (Đ11.1)."""
+    unit = CommuneUnit.objects.select_for_update().select_related("commune").get(pk=unit.pk)
+    access.require(access.can_assign_reporting_units(actor, unit.commune), _("Only the district assigns which units report (Đ11.1)."))
+    unit.reports_me = bool(reports_me)
+    unit.save(update_fields=["reports_me"])
+    return unit
+
+
 @transaction.atomic
 def village_meeting_create(*, actor, district, commune_code, village_code, held_on, place, chair, participants,
                            women=0, poor_households=0, plan_year=None, minutes=None) -> VillageMeeting:
@@ -119,12 +164,22 @@ def village_meeting_create(*, actor, district, commune_code, village_code, held_
 
 @transaction.atomic
 def proposal_create(*, actor, district, commune_code, geom, title, sector, estimated_cost, village_code=None,
-                    meeting_id=None, plan_year=None, source_kind=None, **details) -> Proposal:
+                    meeting_id=None, plan_year=None, source_kind=None, commune_unit=None, **details) -> Proposal:
     """Submit a proposal pinned on the map. Refuses (400) a place outside the commune, a village not in it,
     negative money, resources above the cost; refuses (AccessDenied → 403) a proposer outside the commune or village.
-    Submissions after the step-1 deadline are kept and flagged late."""
+    Submissions after the step-1 deadline are kept and flagged late.
+
+    `commune_unit` (a `CommuneUnit` id of the commune, Đ5.1): a commune unit's account proposes for its own unit
+    (the default; another unit is refused, 403); the planning team may record a unit's proposal on its behalf. The
+    proposal then carries the unit, its kind and its name."""
     commune = commune_in_district(district=district, code=commune_code)
     access.require(access.can_propose_in(actor, commune), _("You may not submit proposals for this commune or village."))
+    unit = _proposing_unit(actor, commune, commune_unit)
+    if unit is not None:
+        if village_code or meeting_id is not None:
+            raise ValidationError({"village": _("A commune unit proposes for the commune, not for a village.")})
+        source_kind = unit.source_kind
+        details["source_name"] = unit.name
     own_village = access.village_of_head(actor)
     if own_village is not None and not village_code:
         village_code = own_village.code
@@ -145,7 +200,7 @@ def proposal_create(*, actor, district, commune_code, geom, title, sector, estim
     proposal = Proposal(
         commune=commune, village=village, meeting=meeting, plan_year=plan_year, title=title, sector=sector,
         estimated_cost=estimated_cost, geom=geom, created_by=actor,
-        source_kind=_source_for(actor, village, source_kind),
+        source_kind=_source_for(actor, village, source_kind), commune_unit=unit,
         is_late=deadline is not None and timezone.localdate() > deadline,
         **{k: v for k, v in details.items() if k in EDITABLE_FIELDS and v is not None},
     )
@@ -162,8 +217,8 @@ def proposal_create(*, actor, district, commune_code, geom, title, sector, estim
 
 @transaction.atomic
 def proposal_update(*, actor, proposal_id, geom=None, **changes) -> Proposal:
-    """Edit a proposal that the team has not decided yet, by its own village's head or the commune team
-    (`accounts.access.can_edit_proposal`: a commune-level proposal is the team's alone). AccessDenied: 404 for a
+    """Edit a proposal that the team has not decided yet, by its own village's head, its own commune unit or the
+    commune team (`accounts.access.can_edit_proposal`). AccessDenied: 404 for a
     proposal the actor may not read, 403 for one the actor reads but may not edit."""
     access.access_proposal_by_id(actor, connection.tenant, proposal_id, for_write=True)
     proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
@@ -171,7 +226,8 @@ def proposal_update(*, actor, proposal_id, geom=None, **changes) -> Proposal:
     if proposal.status != ProposalStatus.SUBMITTED:
         raise ValidationError({"status": _("A proposal can be edited only until the planning team decides on it.")})
     for name, value in changes.items():
-        if name in EDITABLE_FIELDS and value is not None:
+        # A unit's proposal keeps the unit's name as its source (Đ5.1).
+        if name in EDITABLE_FIELDS and value is not None and not (name == "source_name" and proposal.commune_unit_id):
             setattr(proposal, name, value)
     _check_money({name: getattr(proposal, name) for name in Proposal.RESOURCE_FIELDS}, proposal.estimated_cost)
     if geom is not None:

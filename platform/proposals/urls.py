@@ -14,6 +14,8 @@ api_patterns = [
     path("proposals/<int:pk>/reject/", apis.ProposalRejectApi.as_view(), name="api-proposal-reject"),
     path("proposals/<int:pk>/merge/", apis.ProposalMergeApi.as_view(), name="api-proposal-merge"),
     path("proposals/<int:pk>/attachments/", apis.ProposalAttachmentApi.as_view(), name="api-proposal-attachments"),
+    path("commune-units/", apis.CommuneUnitListApi.as_view(), name="api-commune-units"),
+    path("commune-units/<int:pk>/", apis.CommuneUnitDetailApi.as_view(), name="api-commune-unit"),
     path("village-meetings/", apis.VillageMeetingListApi.as_view(), name="api-village-meetings"),
     path("village-meetings/<int:pk>/", apis.VillageMeetingDetailApi.as_view(), name="api-village-meeting"),
 ]

@@ -42,6 +42,8 @@ def proposals_page(request):
         "communes": communes if own is None else [],
         "villages": list(villages_of(commune)),
         "own_village": access.village_of_head(user),
+        # A commune unit's account proposes for its own unit (Đ5.1): no village, no source to choose.
+        "own_unit": access.commune_unit_id_of(user),
         "can_propose": access.can_propose_in(user, commune),
         "can_plan": access.can_plan_for_commune(user, commune),
         "can_import": access.can_import_proposals(user),

@@ -1,7 +1,7 @@
 """Province API routes, included under /api/province/ by config.urls_public."""
 from django.urls import path
 
-from province import apis, projects_apis
+from province import apis, projects_apis, publications
 
 urlpatterns = [
     path("investment-distribution/", apis.InvestmentDistributionApi.as_view(), name="api-province-distribution"),
@@ -11,5 +11,8 @@ urlpatterns = [
     path("compare/", apis.CompareApi.as_view(), name="api-province-compare"),
     path("compare.xlsx", apis.CompareWorkbookApi.as_view(), name="api-province-compare-xlsx"),
     path("projects/", projects_apis.ProvinceProjectsApi.as_view(), name="api-province-projects"),
+    path("publications/", publications.PublicationListApi.as_view(), name="api-province-publications"),
+    path("publications/<int:pk>/", publications.PublicationDetailApi.as_view(), name="api-province-publication"),
+    path("publications/<int:pk>/publish/", publications.PublicationPublishApi.as_view(), name="api-province-publication-publish"),
     path("plan-compliance/", apis.PlanComplianceApi.as_view(), name="api-province-plan-compliance"),
 ]

@@ -57,6 +57,7 @@ KINDS = [
     (r"api/proposals/<int:pk>/", "proposal"),
     (r"api/investment-chain/proposals/<int:pk>/", "proposal"),
     (r"api/village-meetings/<int:pk>/", "meeting"),
+    (r"api/commune-units/<int:pk>/", "commune_unit"),
     (r"(api/)?plans/cycles/<int:pk>/", "cycle"),
     (r"api/plans/orientations/<int:pk>/", "orientation"),
     (r"api/plans/items/<int:pk>/", "plan_item"),
@@ -165,6 +166,11 @@ def world(district, settings, tmp_path):
         return VillageMeeting.objects.create(commune=units[commune], village=units[village], plan_year=2027, held_on=date(2026, 4, 1),
                                              place=place, chair="Chủ trì", participants=50, created_by=user[actor]).pk
 
+    from proposals.models import CommuneUnit
+
+    w["commune_unit_A"] = CommuneUnit.objects.create(commune=units[A], kind="school", name="Trường THCS Chờ (lưới)").pk
+    w["commune_unit_B"] = CommuneUnit.objects.create(commune=units[B], kind="enterprise", name="MẬT-B đơn vị").pk
+
     w["meeting_A1"] = meeting(f"thon.{A1}", A, A1, "Nhà văn hóa thôn 1")
     w["meeting_A2"] = meeting(f"thon.{A2}", A, A2, "MẬT-A2 nơi họp")
     w["meeting_B"] = meeting(f"xa.{B}", B, B1, "MẬT-B nơi họp")
@@ -238,7 +244,8 @@ def scenarios(w):
                  "plan_item": w["plan_item_B"], "target": w["target_B"], "feedback": w["feedback_B"], "comment": w["comment_B"],
                  "me_plan": w["me_plan_B"], "report": w["report_B"], "project": w["project_B"], "review": w["review_B"],
                  "investment_plan": w["investment_plan"], "orientation": w["orientation"], "file": w["file_proposal_B"],
-                 "correction": w["correction_B"], "difficulty": w["difficulty_B"]}
+                 "correction": w["correction_B"], "difficulty": w["difficulty_B"],
+                 "commune_unit": w["commune_unit_B"]}
     b_hidden = set(b_targets) - {"investment_plan", "orientation"}
     b_secrets = ["MẬT-B", "MAT-B", "MẬT định hướng"]
     a2_secrets = ["MẬT-A2", "MẬT-A người dân", "MẬT định hướng"]
@@ -255,7 +262,8 @@ def scenarios(w):
                      "plan_item": w["plan_item_A"], "target": w["target_A"], "feedback": w["feedback_A"], "comment": w["comment_A_published"],
                      "me_plan": w["me_plan_A"], "report": w["report_A"], "project": w["project_A"], "review": w["review_A"],
                      "investment_plan": w["investment_plan"], "orientation": w["orientation"], "file": w["file_proposal_A_commune"],
-                     "correction": w["correction_A"], "difficulty": w["difficulty_A"]},
+                     "correction": w["correction_A"], "difficulty": w["difficulty_A"],
+                     "commune_unit": w["commune_unit_A"]},
             hidden={"report"}, secrets=a2_secrets, body_for=None, collections=False),
     }
 
@@ -330,7 +338,7 @@ def test_citizens_and_anonymous_callers_reach_nothing(client_for, world, who):
                "plan_item": world["plan_item_A"], "target": world["target_A"], "feedback": world["feedback_A"],
                "comment": world["comment_A"], "me_plan": world["me_plan_A"], "report": world["report_A"], "project": world["project_A"],
                "review": world["review_A"], "investment_plan": world["investment_plan"], "orientation": world["orientation"],
-               "file": world["file_proposal_A2"]}
+               "file": world["file_proposal_A2"], "commune_unit": world["commune_unit_A"]}
     problems, count = [], 0
     body = write_body(world, A, A1)
     for route in ROUTES:

@@ -96,7 +96,7 @@ def build_every_kind(district):
     # The plan cycle: a final version at the approval step gets the resolution (team) and the decision (district).
     plan = approved_plan(district, status="working")
     PlanCycle.objects.filter(pk=plan.cycle_id).update(step="approval")
-    plan_services.plan_record_resolution(actor=User.objects.get(username="xa.09193"), plan=plan, number="12/NQ-HĐND", on=date(2026, 11, 20),
+    plan_services.plan_record_resolution(actor=User.objects.get(username="hdnd.09193"), plan=plan, number="12/NQ-HĐND", on=date(2026, 11, 20),
                                          file=upload("nghị quyết.pdf", PDF, "application/pdf"))
     plan_services.plan_record_district_approval(actor=User.objects.get(username="huyen.yen-phong"), plan=plan, number="345/QĐ-UBND",
                                                 on=date(2026, 11, 25), file=upload("quyết định.pdf", PDF, "application/pdf"))

@@ -43,6 +43,7 @@ def test_whole_chain_village_to_commune_to_district(district, client_for):
     project = project_in_commune(yen_phong)
     q1 = next(p for p in periods_ensure(year=plan.cycle.plan_year) if p.kind == "quarter" and p.number == 1)
     team, district_staff = client_for("xa.09193"), client_for("huyen.yen-phong")
+    officer, council = client_for("thongke.09193"), client_for("hdnd.09193")
 
     me_plan = approved_me_plan(team, plan)
     assert me_plan["status"] == "approved" and me_plan["approved_by"] and me_plan["approved_at"]
@@ -70,31 +71,49 @@ def test_whole_chain_village_to_commune_to_district(district, client_for):
     # A village head reads only the village's own reports.
     assert [r["id"] for r in client_for(f"thon.{VILLAGES[0]}").get(API + "reports/").json()] == [village_ids[0]]
 
-    # The commune consolidates them, adds its own values and the project's progress, and submits to the district.
-    response = post(team, API + "reports/", {"me_plan": me_plan["id"], "period": q1.pk})
+    # A commune unit the district assigned to report (Đ11.1, the demo health station) reports beside the villages.
+    station = client_for("donvi.09193.2")
+    unit_id = station.get("/d/yen-phong/api/commune-units/?commune=09193").json()
+    unit_id = next(u["id"] for u in unit_id if u["reports_me"])
+    response = post(station, API + "reports/", {"me_plan": me_plan["id"], "period": q1.pk, "commune_unit": unit_id})
+    assert response.status_code == 201, response.content
+    assert response.json()["level"] == "unit"
+    unit_report = response.json()["id"]
+    assert patch(station, API + f"reports/{unit_report}/", {"activity_progress": [{"activity": training, "share_done": 30}],
+                                                            "problems": "Thiếu thuốc"}).status_code == 200
+    assert post(station, API + f"reports/{unit_report}/submit/").json()["status"] == "submitted"
+    assert [r["id"] for r in station.get(API + "reports/").json()] == [unit_report]  # a unit reads its own reports only
+
+    # The office-statistics officer (Đ10.2b), not the planning team, consolidates the level below (villages and units),
+    # adds the commune's own values and the project's progress, and submits to the district.
+    assert post(team, API + "reports/", {"me_plan": me_plan["id"], "period": q1.pk}).status_code == 403
+    response = post(officer, API + "reports/", {"me_plan": me_plan["id"], "period": q1.pk})
     assert response.status_code == 201, response.content
     commune_report = response.json()["id"]
-    response = post(team, API + f"reports/{commune_report}/consolidate/")
+    assert post(team, API + f"reports/{commune_report}/consolidate/").status_code == 403
+    response = post(officer, API + f"reports/{commune_report}/consolidate/")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert sorted(v["village"] for v in body["village_reports"]) == VILLAGES
-    assert [(p["activity"], p["share_done"]) for p in body["activity_progress"]] == [(road, 55.0)]
-    assert "Thiếu vật liệu ở 09193-01" in body["problems"]
-    response = patch(team, API + f"reports/{commune_report}/", {
+    assert sorted(v["village"] for v in body["village_reports"] if v["level"] == "village") == VILLAGES
+    assert [v["commune_unit"] for v in body["village_reports"] if v["level"] == "unit"] == [unit_id]
+    assert sorted((p["activity"], p["share_done"]) for p in body["activity_progress"]) == sorted([(road, 55.0), (training, 30.0)])
+    assert "Thiếu vật liệu ở 09193-01" in body["problems"] and "Trạm Y tế" in body["problems"]
+    response = patch(officer, API + f"reports/{commune_report}/", {
         "indicator_values": [{"indicator": income, "value": "62.5"}, {"indicator": poverty, "value": "2.2"}],
         "activity_progress": [{"activity": training, "share_done": 100}],
         "project_progress": [{"project": project.pk, "paid_on": "2026-03-31", "disbursed": 500_000_000, "physical_progress": 35}],
         "recommendations": "Đề nghị huyện bổ sung vốn",
     })
     assert response.status_code == 200, response.content
-    assert post(team, API + f"reports/{commune_report}/submit/").json()["status"] == "submitted"
+    assert post(team, API + f"reports/{commune_report}/submit/").status_code == 403
+    assert post(officer, API + f"reports/{commune_report}/submit/").json()["status"] == "submitted"
 
     # The district returns it with comments; the commune corrects and submits again; the district accepts.
     assert post(district_staff, API + f"reports/{commune_report}/return/", {"comment": ""}).status_code == 400
     response = post(district_staff, API + f"reports/{commune_report}/return/", {"comment": "Bổ sung số liệu hộ nghèo"})
     assert response.json()["status"] == "returned" and response.json()["review_comment"] == "Bổ sung số liệu hộ nghèo"
-    assert patch(team, API + f"reports/{commune_report}/", {"indicator_values": [{"indicator": poverty, "value": "2.1"}]}).status_code == 200
-    assert post(team, API + f"reports/{commune_report}/submit/").status_code == 200
+    assert patch(officer, API + f"reports/{commune_report}/", {"indicator_values": [{"indicator": poverty, "value": "2.1"}]}).status_code == 200
+    assert post(officer, API + f"reports/{commune_report}/submit/").status_code == 200
     connection.set_tenant(yen_phong)
     assert not Disbursement.objects.filter(project=project).exists()
     response = post(district_staff, API + f"reports/{commune_report}/accept/", {"comment": "Đạt"})
@@ -109,10 +128,13 @@ def test_whole_chain_village_to_commune_to_district(district, client_for):
     assert body["project_progress"][0]["disbursement"] is not None
     actions = list(ReportEvent.objects.filter(report_id=commune_report).values_list("action", "actor__username"))
     assert [a for a, _ in actions] == ["created", "consolidated", "edited", "submitted", "returned", "edited", "submitted", "accepted"]
+    assert actions[0][1] == "thongke.09193"
     assert actions[-1][1] == "huyen.yen-phong"
 
-    # The People's Council's evaluation is recorded; the dashboard shows achievement against target.
-    response = post(team, API + f"plans/{me_plan['id']}/evaluations/", {"period": q1.pk, "held_on": "2026-04-20", "assessment": "Đạt 95% chỉ tiêu"})
+    # The People's Council records its own evaluation (Đ11.2); the team may not; the dashboard shows achievement.
+    evaluation = {"period": q1.pk, "held_on": "2026-04-20", "assessment": "Đạt 95% chỉ tiêu"}
+    assert post(team, API + f"plans/{me_plan['id']}/evaluations/", evaluation).status_code == 403
+    response = post(council, API + f"plans/{me_plan['id']}/evaluations/", evaluation)
     assert response.status_code == 201, response.content
     dashboard = client_for("huyen.yen-phong").get(API + f"plans/{me_plan['id']}/dashboard/").json()
     achieved = {i["name"]: (i["value"], i["percent"]) for i in dashboard["indicators"]}

@@ -27,10 +27,10 @@ def test_only_the_commune_report_offers_consolidation_and_project_lines(district
     q2 = next(p for p in services.periods_ensure(year=me_plan.year) if p.kind == "quarter" and p.number == 2)
     head = User.objects.get(username="thon.09193-01")
     services.report_create(actor=head, me_plan=me_plan, period=q2, village=head.unit)
-    services.report_create(actor=User.objects.get(username="xa.09193"), me_plan=me_plan, period=q2)
+    services.report_create(actor=User.objects.get(username="thongke.09193"), me_plan=me_plan, period=q2)
     connection.set_schema_to_public()
     village_html = client_for("thon.09193-01").get(f"/d/yen-phong/monitoring/plans/{me_plan.pk}/").content.decode()
-    commune_html = client_for("xa.09193").get(f"/d/yen-phong/monitoring/plans/{me_plan.pk}/").content.decode()
+    commune_html = client_for("thongke.09193").get(f"/d/yen-phong/monitoring/plans/{me_plan.pk}/").content.decode()
     assert "consolidate-report" not in village_html and 'data-row="project_progress"' not in village_html
     assert commune_html.count('data-testid="consolidate-report"') == 1 and commune_html.count('data-row="project_progress"') == 1
 
@@ -55,7 +55,7 @@ def committed_q2(django_db_setup, django_db_blocker, live_url):
             report = services.report_create(actor=head, me_plan=me_plan, period=q2, village=head.unit)
             services.report_update(actor=head, report=report, activity_progress=[{"activity": road.pk, "share_done": share}], problems=problem)
             services.report_submit(actor=head, report=report)
-        commune_report = services.report_create(actor=User.objects.get(username="xa.09193"), me_plan=me_plan, period=q2)
+        commune_report = services.report_create(actor=User.objects.get(username="thongke.09193"), me_plan=me_plan, period=q2)
         cycle_id, plan_id = me_plan.plan.cycle_id, project.allocations.first().plan_id
         connection.set_schema_to_public()
         connection.close()
@@ -94,7 +94,7 @@ def test_commune_officer_consolidates_the_village_reports_and_sees_the_values(co
     data = committed_q2
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    login("xa.09193", next_url=f"/d/yen-phong/monitoring/plans/{data['me_plan'].pk}/")
+    login("thongke.09193", next_url=f"/d/yen-phong/monitoring/plans/{data['me_plan'].pk}/")
     form = f"form[data-testid=village-report-{data['report'].pk}]"
     share = page.locator(f"{form} [data-testid=share-{data['road'].pk}]")
     assert share.input_value() == ""  # nothing reported by the commune yet
@@ -115,7 +115,7 @@ def test_commune_officer_consolidates_the_village_reports_and_sees_the_values(co
 @pytest.mark.browser
 def test_commune_officer_reports_project_progress_without_money_after_a_refusal(committed_q2, page, login, read):
     data = committed_q2
-    login("xa.09193", next_url=f"/d/yen-phong/monitoring/plans/{data['me_plan'].pk}/")
+    login("thongke.09193", next_url=f"/d/yen-phong/monitoring/plans/{data['me_plan'].pk}/")
     form = f"form[data-testid=village-report-{data['report'].pk}]"
     row = f"{form} [data-testid=project-{data['project'].pk}]"
     progress = page.locator(f"{row} input[name=physical_progress]")

@@ -17,9 +17,9 @@ from tests.monitoring.factories import me_plan_with_report
 
 
 def _submitted_commune_report(district, me_plan):
-    """The commune team's second-quarter report, submitted for the district to decide."""
+    """The commune's second-quarter report (its office-statistics officer's, Đ10.2b), submitted for the district to decide."""
     connection.set_tenant(district)
-    team = User.objects.get(username="xa.09193")
+    team = User.objects.get(username="thongke.09193")
     q2 = next(p for p in services.periods_ensure(year=me_plan.year) if p.kind == "quarter" and p.number == 2)
     report = services.report_create(actor=team, me_plan=me_plan, period=q2)
     services.report_update(actor=team, report=report, problems="Thiếu vốn đối ứng")
@@ -29,6 +29,7 @@ def _submitted_commune_report(district, me_plan):
 @pytest.mark.django_db
 @pytest.mark.parametrize("username, village_form, decide_form", [
     ("thon.09193-01", True, False), ("xa.09193", False, False), ("huyen.yen-phong", False, True), ("tinh", False, False),
+    ("thongke.09193", False, False), ("hdnd.09193", False, False), ("phong.yen-phong.gddt", False, False),
 ])
 def test_each_form_is_shown_only_to_the_role_that_may_use_it(district, client_for, username, village_form, decide_form):
     me_plan = me_plan_with_report(district())
@@ -38,10 +39,11 @@ def test_each_form_is_shown_only_to_the_role_that_may_use_it(district, client_fo
     assert ('data-testid="village-report-forms"' in html) is village_form
     assert ('data-testid="evidence-form"' in html) is village_form
     assert ('data-testid="commune-reports-to-decide"' in html) is decide_form
-    assert ("monitoring/js/forms.js" in html) is (village_form or decide_form or username == "xa.09193")
-    # The commune team writes the commune report and records the People's Council evaluation.
-    assert ('data-testid="commune-report-forms"' in html) is (username == "xa.09193")
-    assert ('data-testid="council-evaluation"' in html) is (username == "xa.09193")
+    assert ("monitoring/js/forms.js" in html) is (village_form or decide_form or username in ("xa.09193", "thongke.09193", "hdnd.09193"))
+    # Đ10.2b: the office-statistics officer writes the commune report; Đ11.2: the People's Council records its own
+    # evaluation. The planning team does neither any more.
+    assert ('data-testid="commune-report-forms"' in html) is (username == "thongke.09193")
+    assert ('data-testid="council-evaluation"' in html) is (username == "hdnd.09193")
     # The commune team adds evidence photos of works too, optionally for its open report.
     assert ('data-testid="commune-evidence-form"' in html) is (username == "xa.09193")
     assert 'data-testid="me-plan-draft"' not in html  # the plan is approved
@@ -234,7 +236,7 @@ def test_commune_team_fills_and_approves_the_me_plan(committed_draft_me_plan, pa
     assert read(yen_phong, lambda: set(me_plan.indicators.values_list("responsible", flat=True))) == {"Văn phòng - Thống kê"}
     page.fill("[data-testid=me-plan-approve] input[name=decision_number]", "12/QĐ-UBND")
     page.click("[data-testid=me-plan-approve] button[type=submit]")
-    page.wait_for_selector("[data-testid=commune-report-forms]")
+    page.wait_for_selector("[data-testid=commune-team-forms]")
     saved = read(yen_phong, lambda: MEPlan.objects.get(pk=me_plan.pk))
     assert saved.status == "approved" and saved.decision_number == "12/QĐ-UBND"
 

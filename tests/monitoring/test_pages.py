@@ -116,7 +116,7 @@ def test_people_council_evaluations_are_shown_on_the_commune_dashboard(district,
     assert "Chưa có" in client_for("thon.09193-01").get(url).content.decode()  # none yet
     connection.set_tenant(district())
     q1 = ReportingPeriod.objects.get(kind="quarter", year=me_plan.year, number=1)
-    services.council_evaluation_record(actor=User.objects.get(username="xa.09193"), me_plan=me_plan, period=q1,
+    services.council_evaluation_record(actor=User.objects.get(username="hdnd.09193"), me_plan=me_plan, period=q1,
                                        held_on=date(me_plan.year, 4, 20), assessment="Đạt 95% chỉ tiêu thu nhập", resolution_number="08/NQ-HĐND")
     connection.set_schema_to_public()
     for username in ("thon.09193-01", "huyen.yen-phong"):

@@ -24,6 +24,17 @@ def patch(client, url, data):
     return client.patch(url, json.dumps(data), content_type="application/json")
 
 
+def council_client(commune_code):
+    """A client signed in as the commune's People's Council (which records its own resolution, Đ6.1)."""
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=f"hdnd.{commune_code}"))
+    return client
+
+
 def complete(client, cycle, step, note=""):
     return post(client, f"{D}/cycles/{cycle}/steps/{step}/complete/", {"note": note})
 
@@ -130,7 +141,9 @@ def test_whole_cycle_from_team_to_publication(client_for, district):
     assert complete(xa, cycle, "approval").status_code == 400  # not approved yet
     assert post(huyen, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-11-20"}).status_code == 400
     assert post(huyen, f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-15"}).status_code == 403
-    assert post(xa, f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-15"}).status_code == 200
+    # Đ6.1: the People's Council records its own resolution; the planning team may no longer type it in.
+    assert post(xa, f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-15"}).status_code == 403
+    assert post(client_for("hdnd.09193"), f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-15"}).status_code == 200
     assert post(xa, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-11-20"}).status_code == 403
     assert post(huyen, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-11-20"}).status_code == 200
     assert anonymous.get(f"{PUB}/{v3}/").status_code == 404  # approved but not announced yet
@@ -190,10 +203,11 @@ def test_approved_plan_is_never_edited_and_amendment_keeps_it(client_for, distri
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     bad = SimpleUploadedFile("nghi-quyet.exe", b"MZ", content_type="application/octet-stream")
-    assert xa.post(f"{D}/{v4}/resolution/", {"number": "15/NQ-HĐND", "date": "2026-11-25", "file": bad}).status_code == 400
+    hdnd = client_for("hdnd.09193")
+    assert hdnd.post(f"{D}/{v4}/resolution/", {"number": "15/NQ-HĐND", "date": "2026-11-25", "file": bad}).status_code == 400
     assert xa.get(f"{D}/{v4}/").json()["status"] == "working"
     good = SimpleUploadedFile("nghi-quyet-15.pdf", b"%PDF-1.4 nghi quyet", content_type="application/pdf")
-    r = xa.post(f"{D}/{v4}/resolution/", {"number": "15/NQ-HĐND", "date": "2026-11-25", "file": good})
+    r = hdnd.post(f"{D}/{v4}/resolution/", {"number": "15/NQ-HĐND", "date": "2026-11-25", "file": good})
     assert r.status_code == 200, r.content
     assert r.json()["council_resolution"]["file"].endswith(".pdf") and r.json()["status"] == "frozen"
     assert post(huyen, f"{D}/{v4}/district-approval/", {"number": "77/QĐ-UBND", "date": "2026-11-27"}).status_code == 200
@@ -258,7 +272,7 @@ def published_plan(xa, huyen, tenant):
     post(xa, f"{D}/cycles/{cycle}/conferences/", {"kind": "sedp", "held_on": "2026-07-08", "participants": 80, "summary": "ok"})
     complete(xa, cycle, "sedp_conference")
     v3 = post(xa, f"{D}/{v2}/new-version/", {"kind": "final"}).json()["id"]
-    post(xa, f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-15"})
+    post(council_client("09193"), f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-15"})
     post(huyen, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-11-20"})
     r = complete(xa, cycle, "approval")
     assert r.json()["step"] == "published", r.content

@@ -247,8 +247,12 @@ def test_revised_and_final_versions_comments_approval_and_comparison(page, login
     page.reload()
     page.select_option("#new-version-form select[name=kind]", "final")
     page.click("#new-version-form button[type=submit]")
+    page.wait_for_selector("#new-version-form", state="detached")  # the final version exists: no further version
+    # Đ6.1: the team does not record the council's resolution; the People's Council does, on the same page.
+    assert page.locator("#resolution-form").count() == 0
+    as_user(page, login, "hdnd.09193", next_url=f"/d/yen-phong/plans/cycles/{cycle}/")
     page.wait_for_selector("#resolution-form")
-    assert page.locator("#approval-form").count() == 0
+    assert page.locator("#approval-form, #new-version-form").count() == 0
     page.fill("#resolution-form input[name=number]", "12/NQ-HĐND")
     page.click("#resolution-form button[type=submit]")  # no date: refused
     page.wait_for_selector("#resolution-form [data-error-for=date]:not(:empty)")

@@ -47,6 +47,7 @@ from plans.apis.implementation import (  # noqa: F401
 )
 from plans.apis.orientation import (  # noqa: F401
     CycleOrientationApi,
+    DepartmentPublicationListApi,
     OrientationListApi,
     OrientationPublishApi,
 )

@@ -19,7 +19,8 @@ class ApprovalInput(serializers.Serializer):
 
 
 class ResolutionApi(APIView):
-    """POST (multipart or JSON) the People's Council resolution on the final plan: {number, date, file}."""
+    """POST (multipart or JSON) the People's Council resolution on the final plan: {number, date, file}. The council's
+    own account only (Đ6.1)."""
 
     Output = PLAN_OUTPUT
     Input = ApprovalInput
@@ -28,7 +29,7 @@ class ResolutionApi(APIView):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        access.require(access.can_plan_for_commune(request.user, plan.cycle.commune), _("Only the commune's planning team may do this."))
+        access.require(access.can_act_for_council(request.user, plan.cycle.commune), _("Only the commune's People's Council may do this."))
         data = _valid(ApprovalInput, request.data)
         plan = services.plan_record_resolution(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
         return Response(plan_data(plan))

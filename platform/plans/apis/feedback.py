@@ -17,20 +17,24 @@ from plans.models import (
 
 
 def _feedback_data(f):
-    return {"id": f.pk, "item": f.item_id, "sector": f.sector, "office": f.office, "body": f.body, "author": f.author.username,
+    return {"id": f.pk, "item": f.item_id, "sector": f.sector, "office": f.office, "sector_office": f.sector_office_id,
+            "body": f.body, "author": f.author.username,
             "created_at": f.created_at, "answer": f.answer, "answered_at": f.answered_at, "no_comments": f.no_comments}
 
 
 FEEDBACK = inline_serializer("DistrictFeedbackOutput", {
     "id": serializers.IntegerField(), "item": serializers.IntegerField(allow_null=True), "sector": serializers.CharField(),
-    "office": serializers.CharField(), "body": serializers.CharField(), "author": serializers.CharField(help_text="username"),
+    "office": serializers.CharField(), "sector_office": serializers.IntegerField(allow_null=True, help_text="the district sector office that signed it"),
+    "body": serializers.CharField(), "author": serializers.CharField(help_text="username"),
     "created_at": serializers.DateTimeField(), "answer": serializers.CharField(), "answered_at": serializers.DateTimeField(allow_null=True),
+    "no_comments": serializers.BooleanField(help_text="the district's explicit 'no comments' (step 4)"),
 })
 
 
 class FeedbackListApi(APIView):
-    """GET the district's comments on a version; POST one (district staff, step 4): {body, item | sector, office},
-    or the district's explicit "no comments": {no_comments: true[, office]}."""
+    """GET the district's comments on a version; POST one (step 4: the Finance-Planning Office or a sector office of
+    the district, whose comment is signed by the office): {body, item | sector, office}, or the district's explicit
+    "no comments": {no_comments: true[, office]}."""
 
     class NoCommentsInput(serializers.Serializer):
         no_comments = serializers.BooleanField()

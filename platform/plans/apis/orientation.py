@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from accounts.access import commune_unit_of
+from accounts.models import DepartmentPublication
 from core.links import is_safe_link
 from plans import selectors, services
 from plans.apis.common import CREATED, _valid
@@ -41,6 +42,7 @@ def _orientation_data(o, commune=None):
         "id": o.pk, "plan_year": o.plan_year, "title": o.title, "summary": o.summary, "expected_programmes": o.expected_programmes,
         "published_at": o.published_at,
         "documents": [{"title": d.title, "url": d.url or (d.file.url if d.file else "")} for d in o.documents.all()],
+        "department_publications": [department_publication_data(p) for p in o.department_publications.all()],
         "envelopes": [{"commune": e.commune.code, "sector": e.sector, "capital_source": e.capital_source,
                        "amount": e.amount} for e in envelopes],
     }
@@ -70,6 +72,7 @@ class OrientationListApi(APIView):
         expected_programmes = serializers.CharField(allow_blank=True, required=False, default="")
         documents = serializers.ListField(child=DocumentInput(), required=False, default=list, max_length=100)
         envelopes = serializers.ListField(child=serializers.DictField(), required=False, default=list, max_length=5000)
+        department_publications = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=200)
 
     def get(self, request):
         commune = commune_unit_of(request.user)
@@ -82,6 +85,26 @@ class OrientationListApi(APIView):
                 return Response({"documents": [_("Each document has a title.")]}, status=400)
         orientation = services.orientation_create(actor=request.user, district_unit=request.tenant.unit, **data)
         return Response({"id": orientation.pk}, status=201)
+
+
+def department_publication_data(p):
+    return {"id": p.pk, "department": p.department.code, "department_name": p.department.name, "plan_year": p.plan_year,
+            "kind": p.kind, "kind_label": p.get_kind_display(), "title": p.title, "summary": p.summary, "url": p.url,
+            "published_at": p.published_at}
+
+
+class DepartmentPublicationListApi(APIView):
+    """GET what the provincial departments published for the districts (Đ5.2, Đ15.2), `plan_year` optional: district
+    and province staff read it here to pass it on with their orientation (communes read what the district attached)."""
+
+    def get(self, request):
+        access.require(access.can_read_orientation_drafts(request.user), _("You may not do this."))
+        publications = access.department_publication_scope(request.user, DepartmentPublication.objects.select_related("department"))
+        publications = publications.filter(published_at__isnull=False)
+        year = request.query_params.get("plan_year", "")
+        if year.isdigit():
+            publications = publications.filter(plan_year=int(year))
+        return Response({"results": [department_publication_data(p) for p in publications]})
 
 
 class OrientationPublishApi(APIView):

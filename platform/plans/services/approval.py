@@ -17,7 +17,7 @@ from plans.services.common import (
     _check_file,
     _lock_plan,
     _plan_event,
-    _require_commune_team,
+    _require_council,
     _require_district,
     _require_editable,
     _require_step,
@@ -26,9 +26,12 @@ from plans.services.common import (
 
 @transaction.atomic
 def plan_record_resolution(*, actor, plan: CommunePlan, number: str, on: date, file=None) -> CommunePlan:
-    """The commune People's Council passed the final plan (or an amendment): the version is frozen from now on."""
+    """The commune People's Council passed the final plan (or an amendment): the version is frozen from now on (Đ6.1).
+
+    Recorded by the council's own account (`accounts.access.can_act_for_council`), not by the planning team; 403
+    otherwise. `on` is the date of the resolution; `file` an optional scan of it."""
     plan = _lock_plan(plan)
-    _require_commune_team(actor, plan.cycle.commune)
+    _require_council(actor, plan.cycle.commune)
     if plan.kind == PlanKind.FINAL:
         _require_step(plan.cycle, PlanStep.APPROVAL)
     elif plan.kind != PlanKind.AMENDMENT:

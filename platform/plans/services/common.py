@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.access import (
+    can_act_for_council,
+    can_give_feedback,
     can_plan_for_commune,
     can_review_commune,
     forbidden,
@@ -24,6 +26,16 @@ def _forbidden(message=None):
 def _require_commune_team(actor, commune):
     if not can_plan_for_commune(actor, commune):
         raise _forbidden(_("Only the commune's planning team may do this."))
+
+
+def _require_council(actor, commune):
+    if not can_act_for_council(actor, commune):
+        raise _forbidden(_("Only the commune's People's Council may do this."))
+
+
+def _require_feedback_giver(actor, commune):
+    if not can_give_feedback(actor, commune):
+        raise _forbidden(_("Only the district's Finance-Planning Office or one of its sector offices may do this."))
 
 
 def _require_district(actor, commune):

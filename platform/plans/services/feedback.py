@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import sector_office_of
 from core.models import PlanStep
 from plans.models import (
     CommunePlan,
@@ -15,15 +16,22 @@ from plans.services.common import (
     _lock_plan,
     _require_commune_team,
     _require_district,
+    _require_feedback_giver,
     _require_step,
 )
 
 
 @transaction.atomic
 def feedback_create(*, actor, plan: CommunePlan, body: str, item: PlanItem | None = None, sector: str = "", office: str = "") -> DistrictFeedback:
-    """A district comment on an item or a sector of the draft the commune reported, during step 4."""
+    """A district comment on an item or a sector of the draft the commune reported, during step 4 (Đ5.4, Đ16.2).
+
+    Given by the district's Finance-Planning Office or by one of the district's sector offices, whose comment is
+    signed by the office (`sector_office`, and its name in `office`); 403 for anyone else."""
     plan = _lock_plan(plan)
-    _require_district(actor, plan.cycle.commune)
+    _require_feedback_giver(actor, plan.cycle.commune)
+    sector_office = sector_office_of(actor)
+    if sector_office is not None:
+        office = sector_office.name
     _require_step(plan.cycle, PlanStep.DISTRICT_FEEDBACK)
     if DistrictFeedback.objects.filter(plan__cycle=plan.cycle, no_comments=True).exists():
         raise ValidationError({"body": [_("The district has recorded that it has no comments on this draft.")]})
@@ -31,7 +39,8 @@ def feedback_create(*, actor, plan: CommunePlan, body: str, item: PlanItem | Non
         raise ValidationError({"item": [_("That item is not in this version.")]})
     if item is None and not sector:
         raise ValidationError({"sector": [_("A comment is about a plan item or a sector.")]})
-    feedback = DistrictFeedback(plan=plan, item=item, sector=sector or (item.sector if item else ""), office=office, body=body, author=actor)
+    feedback = DistrictFeedback(plan=plan, item=item, sector=sector or (item.sector if item else ""), office=office, body=body, author=actor,
+                                sector_office=sector_office)
     feedback.full_clean(exclude=["plan", "item", "answered_by"])
     feedback.save()
     return feedback

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.access import can_orient_communes
+from accounts.models import DepartmentPublication
 from core.links import is_safe_link
 from core.models import CapitalSource, Sector
 from geo.models import AdministrativeUnit
@@ -24,17 +25,24 @@ DOCUMENT_LINK_REFUSED = _lazy("The link must be an http:// or https:// address, 
 
 @transaction.atomic
 def orientation_create(*, actor, district_unit, plan_year: int, title: str, summary: str = "", expected_programmes: str = "",
-                       documents: list = (), envelopes: list = ()) -> Orientation:
+                       documents: list = (), envelopes: list = (), department_publications: list = ()) -> Orientation:
     """The district's orientation for a plan year, with documents and indicative envelopes per commune, sector and source.
 
     documents: [{"title": str, "url": str (optional)}]; a url must be http(s) or relative
     (core.links.is_safe_link), otherwise ValidationError {"documents": [...]} and nothing is saved.
+    department_publications: ids of provincial departments' published publications (Đ5.2, Đ15.2) the district passes
+    on to its communes with this orientation; a draft or unknown id is a 400 naming `department_publications`.
     """
     if not can_orient_communes(actor, district_unit.tenant):
         raise _forbidden(_("Only the district's Finance-Planning Office may do this."))
     orientation = Orientation(plan_year=plan_year, title=title, summary=summary, expected_programmes=expected_programmes, created_by=actor)
     orientation.full_clean()
     orientation.save()
+    if department_publications:
+        passed_on = list(DepartmentPublication.objects.filter(pk__in=department_publications, published_at__isnull=False))
+        if len(passed_on) != len(set(department_publications)):
+            raise ValidationError({"department_publications": [_("A department publication is unknown or not published yet.")]})
+        orientation.department_publications.set(passed_on)
     for i, d in enumerate(documents):
         url = d.get("url") or ""
         if url and not is_safe_link(url):

@@ -25,7 +25,7 @@
   function fields(container) {
     var out = {};
     container.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (input) {
-      if (input.closest("tr.member, tr.envelope")) { return; }  // rows are gathered by body()
+      if (input.closest("tr.member, tr.envelope") || input.dataset.list) { return; }  // rows and lists are gathered by body()
       var v = value(input);
       if (v === "" && input.type !== "checkbox") { return; }
       var parts = input.name.split(".");
@@ -59,6 +59,11 @@
         var e = {};
         row.querySelectorAll("input, select").forEach(function (input) { e[input.name] = value(input); });
         if (e.commune) { data.envelopes.push(e); }  // rows without a commune are not envelopes
+      });
+      // The provincial departments' publications the district passes on (Đ5.2, Đ15.2): the ids ticked.
+      data.department_publications = [];
+      form.querySelectorAll("input[data-list=department_publications]:checked").forEach(function (input) {
+        data.department_publications.push(Number(input.value));
       });
     }
     if (form.dataset.kind === "feature") {
