@@ -53,7 +53,7 @@ def published_late(client_for, commune="09196"):
     ok(send(xa, f"{D}/cycles/{cycle}/conferences/", {"kind": "sedp", "held_on": "2025-07-08", "participants": 80, "summary": "ok"}))
     ok(complete(xa, cycle, "sedp_conference", "2025-07-10"))
     v3 = ok(send(xa, f"{D}/{v2}/new-version/", {"kind": "final"}))["id"]
-    ok(send(xa, f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-10"}))
+    ok(send(client_for(f"hdnd.{commune}"), f"{D}/{v3}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-10"}))
     ok(send(huyen, f"{D}/{v3}/district-approval/", {"number": "45/QĐ-UBND", "date": "2026-11-20"}))
     return cycle, ok(complete(xa, cycle, "approval", APPROVED_ON.isoformat()))
 
