@@ -32,7 +32,9 @@ install_debian_packages() {
 # fonts-dejavu-core: a TrueType font with Vietnamese diacritics for the map drawn as PNG (province).
 # postgresql-client: pg_dump writes the district template's DDL (tenants/template.py); named although
 # the server package pulls it in, since provisioning depends on it.
-server_packages=(postgresql-$PG_VERSION postgresql-client-$PG_VERSION postgresql-$PG_VERSION-postgis-3 gdal-bin libgdal32 gettext fonts-dejavu-core)
+# nodejs: npm installs the browser libraries of package.json (served locally as static files, never from a CDN).
+# Debian's npm is a separate package, NodeSource's nodejs carries it: browser_libraries installs npm only when missing.
+server_packages=(postgresql-$PG_VERSION postgresql-client-$PG_VERSION postgresql-$PG_VERSION-postgis-3 gdal-bin libgdal32 gettext fonts-dejavu-core nodejs)
 
 start_postgres() {
   if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -q "^$PG_VERSION $PG_CLUSTER$"; then
@@ -80,6 +82,19 @@ python_env() {
     say "Installing the project and its dependencies${extra:+ ($extra)}"
     "$VENV/bin/pip" install -q --upgrade pip >/dev/null
     "$VENV/bin/pip" install -q -e "$ROOT${extra:+[$extra]}" || die "pip install failed"
+    echo "$want" > "$stamp"
+  fi
+}
+
+# The browser libraries of package.json (package-lock.json pins them) into node_modules/, which settings.py
+# serves under /static/vendor/; re-run only when the lock file changes.
+browser_libraries() {
+  local stamp="$ROOT/node_modules/.installed" want
+  want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    command -v npm >/dev/null || install_debian_packages npm
+    say "Installing the browser libraries (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --ignore-scripts >/dev/null) || die "npm ci failed"
     echo "$want" > "$stamp"
   fi
 }

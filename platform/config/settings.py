@@ -279,6 +279,8 @@ FORMAT_MODULE_PATH = ["frontend.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Browser libraries from npm (package.json; deploy/common.sh browser_libraries), served locally under /static/vendor/.
+STATICFILES_DIRS = [("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {

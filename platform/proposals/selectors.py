@@ -43,7 +43,9 @@ def proposal_filter(proposals, params):
 
 FEATURE_SQL = """
 SELECT max(f.total), coalesce(string_agg(f.feature, ',' ORDER BY f.n), '') FROM (
-SELECT page.total, row_number() OVER () AS n, json_build_object(
+SELECT page.total,
+    row_number() OVER (ORDER BY page.commune_rank NULLS LAST, page.created_at DESC, page.id DESC) AS n,
+    json_build_object(
     'type', 'Feature', 'id', p.id,
     'geometry', ST_AsGeoJSON(p.geom, 6)::json,
     'properties', json_build_object(
@@ -65,7 +67,6 @@ FROM (
 JOIN proposals_proposal p ON p.id = page.id
 JOIN public.geo_administrativeunit c ON c.id = p.commune_id
 LEFT JOIN public.geo_administrativeunit v ON v.id = p.village_id
-ORDER BY page.commune_rank NULLS LAST, page.created_at DESC, page.id DESC
 ) f
 """
 

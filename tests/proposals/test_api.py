@@ -196,6 +196,18 @@ def test_rank_sets_the_commune_priorities(yen_phong, post_feature, client_for):
     assert forbidden.status_code == 403
 
 
+def test_the_list_comes_in_rank_order_past_ten(yen_phong, post_feature, client_for):
+    """Issue 15: the numbering of the page was computed before its ordering, so ranks came as 1, 12, 2, 3…"""
+    ids = [create(post_feature, title=f"Xếp hạng {i}") for i in range(14)]
+    order = list(reversed(ids))
+    team = client_for("xa.09193")
+    assert team.post(URL + "rank/", {"commune": CHO, "order": order}, content_type="application/json").status_code == 200
+    listed = team.get(URL + "?commune=" + CHO + "&page_size=5000").json()["features"]
+    ranks = [f["properties"]["commune_rank"] for f in listed if f["properties"]["commune_rank"] is not None]
+    assert ranks[:14] == list(range(1, 15))
+    assert [f["id"] for f in listed[:14]] == order
+
+
 def test_citizens_see_only_published_proposals(yen_phong, post_feature, client_for, client):
     pid = create(post_feature, title="Chưa công khai")
     public = "/d/yen-phong/api/public/proposals/?commune=09193"
