@@ -27,6 +27,7 @@ class Page:
     who: Callable = lambda user, district: True
     needs_district: bool = True
     link: Callable | None = None
+    public: bool = False  # shown to visitors too; the other entries only to signed-in users
 
 
 def _staff(user, district):
@@ -43,7 +44,7 @@ def _own_me_plan(user, district):
 
 
 PAGES = [
-    Page("province-map", _("Province map"), "/", needs_district=False),
+    Page("province-map", _("Province map"), "/", needs_district=False, public=True),
     Page("province-plans", _("Plans of the province"), "/plans/", lambda u, d: access.can_compare_province(u), needs_district=False),
     Page("province-compare", _("Investment comparison"), "/province/compare/", lambda u, d: access.can_compare_province(u), needs_district=False),
     Page("district", _("District"), "/d/{slug}/", _staff),
@@ -55,8 +56,8 @@ PAGES = [
     Page("monitoring", _("Monitoring"), "/d/{slug}/monitoring/", _staff),
     Page("me-plan", _("M&E plan"), "", lambda u, d: access.is_commune_team(u) and _staff(u, d), link=_own_me_plan),
     Page("village-report", _("Village report"), "", lambda u, d: access.village_of_head(u) is not None and _staff(u, d), link=_own_me_plan),
-    Page("public-proposals", _("Published proposals"), "/d/{slug}/public/proposals/"),
-    Page("public-plans", _("Public plans"), "/d/{slug}/public/plans/"),
+    Page("public-proposals", _("Published proposals"), "/d/{slug}/public/proposals/", public=True),
+    Page("public-plans", _("Public plans"), "/d/{slug}/public/plans/", public=True),
 ]
 
 
@@ -75,6 +76,8 @@ def menu_for(user, district, *, in_tenant: bool, current_path: str = "") -> list
     entries = []
     for page in PAGES:
         if page.needs_district and district is None:
+            continue
+        if not page.public and not user.is_authenticated:
             continue
         if not page.who(user, district):
             continue
