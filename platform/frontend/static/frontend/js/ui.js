@@ -164,13 +164,13 @@
   function ask(options) {
     return new Promise(function (resolve) {
       var dialog = el("dialog", null, { class: "ask", "data-testid": "ask" });
-      var form = el("form", null, { method: "dialog" });
+      var form = el("form", null, { method: "dialog", novalidate: "novalidate" });
       form.appendChild(el("h2", options.title || ""));
       if (options.text) { form.appendChild(el("p", options.text)); }
       var input = null;
       if (options.input) {
         var label = el("label", options.input + " ");
-        input = el("textarea", null, { name: "answer", rows: "3", required: "required" });
+        input = el("textarea", null, { name: "answer", rows: "3", "aria-required": "true" });
         label.appendChild(input);
         form.appendChild(label);
         form.appendChild(el("p", null, { class: "field-error", "data-error-for": "answer", role: "alert" }));

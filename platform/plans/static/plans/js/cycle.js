@@ -7,9 +7,11 @@
 
   document.querySelectorAll("button.complete-step").forEach(function (button) {
     button.addEventListener("click", async function () {
+      // Irreversible: a step marked done stays done; ask first (a dialog, not window.confirm).
+      if (!(await UI.ask({ title: section.dataset.confirmStep, text: button.closest("tr").querySelector("td").textContent.trim() }))) { return; }
       button.disabled = true;
       var result = await UI.send("POST", base + "api/plans/cycles/" + section.dataset.cycle + "/steps/" + button.dataset.step + "/complete/", { note: "" });
-      if (result.ok) { window.location.reload(); return; }
+      if (result.ok) { UI.flash(section.dataset.stepDone, { next: true }); window.location.reload(); return; }
       var flat = UI.flattenErrors(result.data || {});
       error.textContent = Object.keys(flat).map(function (k) { return flat[k]; }).join(" ") || String(result.status);
       error.hidden = false;
