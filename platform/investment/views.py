@@ -75,7 +75,7 @@ def review_map(request):
             "noReviews": _("No review yet."), "record": _("Record a decision"), "comment": _("Comment"), "save": _("Save"),
             "saved": _("Decision recorded."), "answer": _("Answer"), "sendAnswer": _("Send the answer"),
             "answered": _("Answer sent."), "pin": _("Pin a review note"), "pinHint": _("Click the map where the note belongs."),
-            "notePinned": _("Note pinned."), "note": _("Review note"), "vnd": _("VND"), "million": _("million VND"),
+            "notePinned": _("Note pinned."), "noteOnProject": _("On the project"), "note": _("Review note"), "vnd": _("VND"), "million": _("million VND"),
             "planItems": _("Works in the communes' draft plans"), "planItem": _("Commune plan item"), "commune": _("Commune"),
             "planVersion": _("Plan version"), "cost": _("Estimated cost"), "funding": _("Capital sources"),
             "itemProjects": _("Projects answering it"), "noItemProjects": _("No project answers it yet."),

@@ -146,7 +146,7 @@
   function flash(text, options) {
     options = options || {};
     if (options.next) { try { sessionStorage.setItem("ui-flash", String(text)); } catch (e) { /* private mode: said now only */ } }
-    var box = document.getElementById("flash");
+    var box = document.getElementById("ui-flash");
     if (!box) { return; }
     box.textContent = String(text);
     box.className = options.error ? "flash error" : "flash";
