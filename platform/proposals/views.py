@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from accounts import access
 from core.models import Sector
+from files.storage import public_file_url
 from geo.readers import EXTENSIONS, NAMES
 from geo.selectors import communes_of, villages_of
 from proposals import imports
@@ -86,3 +87,32 @@ def public_proposals_page(request):
             "noFiles": _("No photos or documents."),
         },
     })
+
+
+def _detail(request, proposal, *, public):
+    """The page of one proposal: what it asks, where, its photos and documents, its history and the team's decision."""
+    files = [{"name": a.name, "is_image": a.content_type.startswith("image/"),
+              "url": public_file_url(a.file) if public else a.file.url} for a in proposal.attachments.all()]
+    events = proposal.events.select_related("actor").order_by("at")
+    return render(request, "proposals/detail.html", {
+        "proposal": proposal, "files": files, "public": public,
+        "history": [{"at": e.at, "action": e.get_action_display(), "note": e.note,
+                     "by": None if public else (e.actor.get_full_name() or e.actor.username)} for e in events],
+        "resources": [(Proposal._meta.get_field(name).verbose_name, getattr(proposal, name)) for name in Proposal.RESOURCE_FIELDS],
+    })
+
+
+@require_safe
+def proposal_page(request, pk):
+    """`/d/<slug>/proposals/<id>/`: one proposal for those who may read it (`accounts.access.access_proposal_by_id`, 404 else)."""
+    proposal = access.access_proposal_by_id(request.user, request.tenant, pk)
+    return _detail(request, proposal, public=False)
+
+
+@require_safe
+def public_proposal_page(request, pk):
+    """`/d/<slug>/public/proposals/<id>/`: a published proposal for everyone (404 while unpublished); who acted is not shown."""
+    proposal = Proposal.objects.filter(pk=pk, is_published=True).select_related("commune", "village").first()
+    if proposal is None:
+        raise Http404
+    return _detail(request, proposal, public=True)

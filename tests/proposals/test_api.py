@@ -273,3 +273,25 @@ def test_pagination(yen_phong, post_feature, client_for):
     assert len(first["features"]) == 2 and first["next"]
     assert team.get(URL, {"page_size": 0}).status_code == 400
     assert team.get(URL, {"page": "x"}).status_code == 400
+
+
+def test_proposal_pages_staff_and_public(yen_phong, post_feature, client_for, client):
+    """Issue 15: a page per proposal with its facts, files, history and decision; the public one only once published."""
+    pid = create(post_feature, title="Trang chi tiết đề xuất")
+    team = client_for("xa.09193")
+    assert team.post(f"{URL}{pid}/reject/", {"reason": "Trùng dự án tỉnh"}, content_type="application/json").status_code == 200
+    page = team.get(f"/d/yen-phong/proposals/{pid}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Trang chi tiết đề xuất" in html and "Trùng dự án tỉnh" in html and 'data-testid="proposal-history"' in html
+    from accounts.models import User
+
+    actor = User.objects.get(username="xa.09193")
+    actor_name = actor.get_full_name() or actor.username
+    assert actor_name in html  # who decided, for staff
+    assert client_for("xa.09196").get(f"/d/yen-phong/proposals/{pid}/").status_code == 404  # another commune's team
+    assert client.get(f"/d/yen-phong/public/proposals/{pid}/").status_code == 404  # not published
+    assert team.post(URL + "publish/", {"commune": CHO}, content_type="application/json").status_code == 200
+    public = client.get(f"/d/yen-phong/public/proposals/{pid}/")
+    assert public.status_code == 200
+    assert "Trùng dự án tỉnh" in public.content.decode() and actor_name not in public.content.decode()

@@ -132,6 +132,7 @@
     panel.querySelector("[data-part=title]").textContent = p.title;
     panel.querySelector("[data-part=status]").textContent = (labels.statuses[p.status] || p.status) + (p.decision_reason ? " (" + p.decision_reason + ")" : "");
     panel.querySelector("[data-part=files]").replaceChildren(PlanFiles.gallery(p.attachments, { empty: labels.noFiles }));
+    panel.querySelector("[data-part=link]").href = "/d/" + root.dataset.district + "/proposals/" + id + "/";
     panel.dataset.proposal = String(id);
     panel.hidden = false;
   }
