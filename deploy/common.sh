@@ -35,21 +35,11 @@ install_debian_packages() {
 # libreoffice-writer-nogui: official documents as PDF (geo/documents.py); fonts-liberation2: Liberation Serif,
 # metric-compatible with Times New Roman (Decree 30's font, not in Debian), with Vietnamese diacritics;
 # poppler-utils: pdftotext/pdftoppm, with which the tests read those PDFs back.
+# nodejs: npm installs the browser libraries of package.json (served locally as static files, never from a CDN).
+# Debian's npm is a separate package, NodeSource's nodejs carries it: browser_libraries installs npm only when missing.
 # wrk: the HTTP load generator bench/layer_answers.py measures requests per second with (a few hundred KB).
 server_packages=(postgresql-$PG_VERSION postgresql-client-$PG_VERSION postgresql-$PG_VERSION-postgis-3 gdal-bin libgdal32 gettext fonts-dejavu-core
-                 libreoffice-writer-nogui fonts-liberation2 poppler-utils wrk)
-
-# Browser libraries that django-leaflet does not ship come from npm, pinned, into var/npm (served as static
-# files from there, never from a CDN): leaflet.vectorgrid draws the province's vector tiles (issue 13).
-BROWSER_LIBRARIES=(leaflet.vectorgrid@1.3.0)
-browser_libraries() {
-  command -v npm >/dev/null || install_debian_packages npm
-  [ -s "$ROOT/var/npm/node_modules/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js" ] && return 0
-  say "Installing browser libraries from npm: ${BROWSER_LIBRARIES[*]}"
-  mkdir -p "$ROOT/var/npm"
-  npm install --prefix "$ROOT/var/npm" --no-save --no-audit --no-fund --silent "${BROWSER_LIBRARIES[@]}" \
-    || die "npm install failed for: ${BROWSER_LIBRARIES[*]}"
-}
+                 libreoffice-writer-nogui fonts-liberation2 poppler-utils wrk nodejs)
 
 start_postgres() {
   if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -q "^$PG_VERSION $PG_CLUSTER$"; then
@@ -97,6 +87,19 @@ python_env() {
     say "Installing the project and its dependencies${extra:+ ($extra)}"
     "$VENV/bin/pip" install -q --upgrade pip >/dev/null
     "$VENV/bin/pip" install -q -e "$ROOT${extra:+[$extra]}" || die "pip install failed"
+    echo "$want" > "$stamp"
+  fi
+}
+
+# The browser libraries of package.json (package-lock.json pins them) into node_modules/, which settings.py
+# serves under /static/vendor/; re-run only when the lock file changes.
+browser_libraries() {
+  local stamp="$ROOT/node_modules/.installed" want
+  want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    command -v npm >/dev/null || install_debian_packages npm
+    say "Installing the browser libraries (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --ignore-scripts >/dev/null) || die "npm ci failed"
     echo "$want" > "$stamp"
   fi
 }

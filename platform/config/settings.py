@@ -295,6 +295,10 @@ FORMAT_MODULE_PATH = ["frontend.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Browser libraries from npm (package.json; deploy/common.sh browser_libraries), served locally under /static/vendor/.
+# Browser libraries from npm (package.json, installed by deploy/common.sh's browser_libraries), served locally.
+STATICFILES_DIRS = [("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
+                    ("vendor/leaflet.vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -307,8 +311,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 # Browser libraries installed from npm by deploy/common.sh (browser_libraries), served as our own static files.
-NPM_ROOT = BASE_DIR / "var" / "npm" / "node_modules"
-STATICFILES_DIRS = [("vendor/leaflet.vectorgrid", NPM_ROOT / "leaflet.vectorgrid" / "dist")] if (NPM_ROOT / "leaflet.vectorgrid").is_dir() else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

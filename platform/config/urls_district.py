@@ -27,7 +27,9 @@ api_patterns = [
 urlpatterns = [
     path("", pages.district_home, name="district-home"),
     path("proposals/", proposal_pages.proposals_page, name="proposals-page"),
+    path("proposals/<int:pk>/", proposal_pages.proposal_page, name="proposal-page"),
     path("public/proposals/", proposal_pages.public_proposals_page, name="public-proposals-page"),
+    path("public/proposals/<int:pk>/", proposal_pages.public_proposal_page, name="public-proposal-page"),
     path("plans/", include("plans.page_urls")),
     path("public/plans/", include("plans.public_page_urls")),
     path("api/", include(api_patterns)),

@@ -32,4 +32,6 @@ api_patterns = [
 
 page_patterns = [
     path("investment/review/", views.review_map, name="investment-review-map"),
+    path("investment/plans/", views.plans_page, name="investment-plans-page"),
+    path("investment/projects/", views.projects_page, name="investment-projects-page"),
 ]

@@ -4,10 +4,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.access import can_read_district_envelopes, can_review_investment, commune_unit_of, is_commune_team, visible_commune_ids
+from accounts.access import (
+    can_manage_investment,
+    can_read_district_envelopes,
+    can_read_district_totals,
+    can_review_investment,
+    commune_unit_of,
+    is_commune_team,
+    require,
+    visible_commune_ids,
+)
 from core.models import CapitalSource, Sector
+from geo.selectors import communes_of
 from investment import selectors
-from investment.models import ProjectStatus, ReviewDecision
+from investment.models import PlanKind, PlanState, ProjectGroup, ProjectManager, ProjectStatus, ReviewDecision
 
 
 def _envelope_table(request):
@@ -69,7 +79,7 @@ def review_map(request):
             "noReviews": _("No review yet."), "record": _("Record a decision"), "comment": _("Comment"), "save": _("Save"),
             "saved": _("Decision recorded."), "answer": _("Answer"), "sendAnswer": _("Send the answer"),
             "answered": _("Answer sent."), "pin": _("Pin a review note"), "pinHint": _("Click the map where the note belongs."),
-            "notePinned": _("Note pinned."), "note": _("Review note"), "vnd": _("VND"), "million": _("million VND"),
+            "notePinned": _("Note pinned."), "noteOnProject": _("On the project"), "note": _("Review note"), "vnd": _("VND"), "million": _("million VND"),
             "planItems": _("Works in the communes' draft plans"), "planItem": _("Commune plan item"), "commune": _("Commune"),
             "planVersion": _("Plan version"), "cost": _("Estimated cost"), "funding": _("Capital sources"),
             "itemProjects": _("Projects answering it"), "noItemProjects": _("No project answers it yet."),
@@ -80,3 +90,73 @@ def review_map(request):
     }
     envelopes = _envelope_table(request) if can_read_district_envelopes(user, district) else None
     return render(request, "investment/review_map.html", {"config": config, "envelopes": envelopes})
+
+
+def _require_district_reader(request):
+    """The investment pages are the district's and the province's (`accounts.access.can_read_district_totals`): 403."""
+    require(can_read_district_totals(request.user, request.tenant), _("The district's investment pages are for district and province staff."))
+
+
+@require_safe
+def plans_page(request):
+    """The district's public-investment plans (Đ2.2, Đ16): list with sums by year, and for its Finance-Planning Office
+    the forms to create, edit, submit, return and approve (with the decision's number and date). `?plan=<id>` opens one."""
+    _require_district_reader(request)
+    plans = list(selectors.plan_list())
+    chosen = None
+    try:
+        chosen = next(p for p in plans if p.pk == int(request.GET.get("plan", "")))
+    except (ValueError, StopIteration):
+        chosen = plans[0] if plans else None
+    totals = []
+    if chosen is not None:
+        labels = dict(CapitalSource.choices)
+        for year, by_source in selectors.allocation_totals(plan=chosen).items():
+            totals.append({"year": year, "total": sum(by_source.values()),
+                           "sources": [(labels.get(code, code), amount) for code, amount in by_source.items()]})
+    return render(request, "investment/plans.html", {
+        "plans": plans, "plan": chosen, "totals": totals,
+        "history": chosen.events.select_related("actor") if chosen is not None else [],
+        "can_manage": can_manage_investment(request.user, request.tenant),
+        "kinds": PlanKind.choices, "draft": PlanState.DRAFT, "submitted": PlanState.SUBMITTED, "approved": PlanState.APPROVED,
+        "text": {"saved": _("Saved."), "submitted": _("Plan submitted."), "returned": _("Plan returned to draft."),
+                 "approved": _("Plan approved."), "created": _("Plan created."),
+                 "submitAsk": _("Submit this plan for approval?"), "approveAsk": _("Approve this plan? An approved plan changes only with a reason, kept in its history."),
+                 "returnAsk": _("Return this plan to draft?"), "note": _("Note")},
+    })
+
+
+@require_safe
+def projects_page(request):
+    """The district's investment projects on a map and in a table (filters: plan, status, sector); for its
+    Finance-Planning Office the project form (location drawn on the map, capital sources, communes served, allocations
+    per plan, year and source), the status transitions and the disbursements. `?project=<id>` opens one."""
+    _require_district_reader(request)
+    district = request.tenant
+    config = {
+        "api": f"/d/{district.slug}/api/",
+        "district": district.unit.code,
+        "canManage": can_manage_investment(request.user, district),
+        "statuses": dict(ProjectStatus.choices),
+        "sectors": dict(Sector.choices),
+        "sources": dict(CapitalSource.choices),
+        "plans": [{"id": p.pk, "name": p.name, "start": p.start_year, "end": p.end_year} for p in selectors.plan_list()],
+        "transitions": {
+            "prepare": _("Start preparation"), "approve": _("Approve the investment"), "start": _("Start construction"),
+            "complete": _("Mark completed"), "suspend": _("Suspend"), "resume": _("Resume"),
+        },
+        "from": {"prepare": ["proposed"], "approve": ["preparation"], "start": ["approved"], "complete": ["under_construction"],
+                 "suspend": ["preparation", "approved", "under_construction"], "resume": ["suspended"]},
+        "text": {
+            "created": _("Project created."), "saved": _("Project saved."), "moved": _("Status changed."), "paid": _("Disbursement recorded."),
+            "drawFirst": _("Draw the project's location on the map first."), "edit": _("Edit"), "new": _("New project"),
+            "ask": _("Confirm: %(action)s?"), "reason": _("Reason"), "none": _("No project."), "million": _("million VND"),
+            "progress": _("Physical progress"), "history": _("History of the project"), "disbursed": _("Disbursements"),
+            "changeReason": _("Reason for the change (the plan or project is approved)"),
+        },
+    }
+    return render(request, "investment/projects.html", {
+        "config": config, "can_manage": config["canManage"], "communes": communes_of(district.unit),
+        "sectors": Sector.choices, "statuses": ProjectStatus.choices, "sources": CapitalSource.choices,
+        "managers": ProjectManager.choices, "groups": ProjectGroup.choices, "plans": config["plans"],
+    })

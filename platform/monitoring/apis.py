@@ -251,10 +251,17 @@ class MEProjectProgressInput(serializers.Serializer):
                                          error_messages={"min_value": AMOUNT_MESSAGE, "invalid": AMOUNT_MESSAGE},
                                          help_text="VND paid in the period; empty or 0 for progress without money")
     # The messages the commune officer reads next to the field.
-    physical_progress = WholeNumberField(min_value=0, max_value=100, error_messages={
+    physical_progress = WholeNumberField(min_value=0, max_value=100, required=False, error_messages={
         "min_value": PROGRESS_MESSAGE, "max_value": PROGRESS_MESSAGE, "invalid": PROGRESS_MESSAGE, "null": PROGRESS_MESSAGE,
         "required": PROGRESS_MESSAGE})
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    clear = serializers.BooleanField(required=False, default=False, help_text="true: remove the project's line from the report")
+
+    def validate(self, attrs):
+        # Progress is required for a line that is kept; a cleared line (the form's fields emptied) is removed.
+        if not attrs.get("clear") and attrs.get("physical_progress") is None:
+            raise serializers.ValidationError({"physical_progress": [PROGRESS_MESSAGE]})
+        return attrs
 
 
 class MEReportEdit(serializers.Serializer):

@@ -257,7 +257,8 @@ def report_update(*, actor, report: PeriodicReport, problems: str | None = None,
                   indicator_values: list = (), activity_progress: list = (), project_progress: list = ()) -> PeriodicReport:
     """Write a draft or returned report: indicator values, activity progress, project progress, problems and recommendations.
 
-    Each row replaces the report's earlier row for the same indicator, activity or project.
+    Each row replaces the report's earlier row for the same indicator, activity or project; a project row
+    `{"project": id, "clear": true}` removes the report's line for that project.
     """
     report = _lock_report(report)
     _require_writer(actor, report)
@@ -283,6 +284,10 @@ def report_update(*, actor, report: PeriodicReport, problems: str | None = None,
     if project_progress and report.is_below_commune:
         raise ValidationError({"project_progress": [_("Investment projects are reported by the commune.")]})
     for row in project_progress:
+        if row.get("clear") is True:
+            # A line emptied on the form goes (it used to stay, with its old progress and money, issue 15).
+            ProjectProgress.objects.filter(report=report, project_id=row.get("project")).delete()
+            continue
         project = InvestmentProject.objects.filter(pk=row.get("project"), communes=me_plan.commune_id).first()
         if project is None:
             raise ValidationError({"project_progress": [_("This investment project does not serve the commune.")]})

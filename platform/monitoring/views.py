@@ -5,8 +5,8 @@ from django.views.decorators.http import require_safe
 
 from accounts import access
 from monitoring import selectors, services
-from monitoring.models import Frequency, PeriodicReport, ReportStatus
-from plans.models import CommunePlan, PlanStatus
+from monitoring.models import Frequency, MEPlan, PeriodicReport, ReportStatus
+from plans.models import CommunePlan, PlanCycle, PlanStatus
 
 TEXT = {
     "indicator": _("Indicator"), "target": _("Target"), "value": _("Latest value"), "achieved": _("Achieved"),
@@ -129,9 +129,18 @@ def district_dashboard(request):
     plans_to_monitor = []
     commune = access.commune_unit_of(request.user)
     if commune is not None and access.can_monitor_commune(request.user, commune):
-        plans_to_monitor = list(CommunePlan.objects.filter(cycle__commune=commune, cycle__plan_year=year, status=PlanStatus.APPROVED,
-                                                           me_plan__isnull=True).select_related("cycle"))
+        # Every approved plan without its M&E plan, whatever the year shown: a 2027 plan announced in 2026 is built now.
+        plans_to_monitor = list(CommunePlan.objects.filter(cycle__commune=commune, status=PlanStatus.APPROVED,
+                                                           me_plan__isnull=True).select_related("cycle").order_by("cycle__plan_year"))
     return render(request, "monitoring/district_dashboard.html", {
-        "plans_to_monitor": plans_to_monitor,
+        "plans_to_monitor": plans_to_monitor, "years": _years(year),
         "can_import_progress": access.can_manage_investment(request.user, request.tenant), "year": year, "periods": periods, "period": period, "rows": rows, "plans": plans, "config": config, "text": TEXT,
     })
+
+
+def _years(shown):
+    """The years the year selector offers: every plan year with a cycle or an M&E plan in the district, this year and
+    the next (a plan for next year is built this year), and the year shown; ascending."""
+    this_year = services.today().year
+    years = set(PlanCycle.objects.order_by().values_list("plan_year", flat=True).distinct()) | set(MEPlan.objects.order_by().values_list("year", flat=True).distinct())
+    return sorted(years | {this_year, this_year + 1, shown})

@@ -207,10 +207,12 @@ def _plain(value):
 
 
 def public_plans():
-    """What the public may see: announced approved plans, and drafts while their comment window is open."""
+    """What the public may see: announced approved plans, and every draft put to public consultation (open for comment
+    until its window closes, then read-only: citizens keep the team's answers to their comments once the plan is
+    approved; it used to become a 404)."""
     return (
         CommunePlan.objects.select_related("cycle__commune")
-        .filter(Q(status=PlanStatus.APPROVED, announced_at__isnull=False) | Q(consultation_closes_on__gte=today()))
+        .filter(Q(status=PlanStatus.APPROVED, announced_at__isnull=False) | Q(consultation_closes_on__isnull=False))
         .order_by("cycle__commune__code", "-number")
     )
 

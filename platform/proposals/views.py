@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from accounts import access
 from core.models import Sector
+from files.storage import public_file_url
 from geo.readers import EXTENSIONS, NAMES
 from geo.selectors import communes_of, villages_of
 from proposals import imports
@@ -58,6 +59,10 @@ def proposals_page(request):
             "statuses": {code: str(label) for code, label in ProposalStatus.choices},
             "accept": _("Accept"), "defer": _("Defer"), "reject": _("Reject"), "up": _("Move up"), "late": _("late"),
             "reasonPrompt": _("Reason for the rejection (the proposer will see it):"),
+            "decided": _("Decision saved."), "ranked": _("Order saved."), "drag": _("Drag to change the order"),
+            "merged": _("Proposals merged."), "published": _("Proposals published."), "publish": _("Publish"),
+            "publishAsk": _("Publish the commune's proposals?"),
+            "publishHint": _("Citizens will see them on the public page; publishing cannot be undone."),
             "saved": _("Proposal saved."), "meetingSaved": _("Meeting saved."), "drawFirst": _("Draw the place on the map first."),
             "noPosition": _("Your position is not available."),
             "noFiles": _("No photos or documents."),
@@ -84,3 +89,32 @@ def public_proposals_page(request):
             "noFiles": _("No photos or documents."),
         },
     })
+
+
+def _detail(request, proposal, *, public):
+    """The page of one proposal: what it asks, where, its photos and documents, its history and the team's decision."""
+    files = [{"name": a.name, "is_image": a.content_type.startswith("image/"),
+              "url": public_file_url(a.file) if public else a.file.url} for a in proposal.attachments.all()]
+    events = proposal.events.select_related("actor").order_by("at")
+    return render(request, "proposals/detail.html", {
+        "proposal": proposal, "files": files, "public": public,
+        "history": [{"at": e.at, "action": e.get_action_display(), "note": e.note,
+                     "by": None if public else (e.actor.get_full_name() or e.actor.username)} for e in events],
+        "resources": [(Proposal._meta.get_field(name).verbose_name, getattr(proposal, name)) for name in Proposal.RESOURCE_FIELDS],
+    })
+
+
+@require_safe
+def proposal_page(request, pk):
+    """`/d/<slug>/proposals/<id>/`: one proposal for those who may read it (`accounts.access.access_proposal_by_id`, 404 else)."""
+    proposal = access.access_proposal_by_id(request.user, request.tenant, pk)
+    return _detail(request, proposal, public=False)
+
+
+@require_safe
+def public_proposal_page(request, pk):
+    """`/d/<slug>/public/proposals/<id>/`: a published proposal for everyone (404 while unpublished); who acted is not shown."""
+    proposal = Proposal.objects.filter(pk=pk, is_published=True).select_related("commune", "village").first()
+    if proposal is None:
+        raise Http404
+    return _detail(request, proposal, public=True)

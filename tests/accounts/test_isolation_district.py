@@ -54,7 +54,7 @@ ROUTES = sorted(r for r in set(district_routes()) if not r.lstrip("^").startswit
 
 # The kind of object a route's first path parameter names, by the route's beginning (first match wins).
 KINDS = [
-    (r"api/proposals/<int:pk>/", "proposal"),
+    (r"(api/)?proposals/<int:pk>/", "proposal"),
     (r"api/investment-chain/proposals/<int:pk>/", "proposal"),
     (r"api/village-meetings/<int:pk>/", "meeting"),
     (r"api/commune-units/<int:pk>/", "commune_unit"),

@@ -90,6 +90,29 @@ def test_layer_filters_hide_and_show_projects(committed_project, page, login):
     assert page.locator("path.project-shape").count() == 1
 
 
+@pytest.mark.browser
+def test_a_note_pinned_on_a_project_is_attached_to_it_and_lies_under_its_line(committed_project, page, login):
+    """Issue 15: a note pinned on a project was a note at a place only, and its marker hid the project's line."""
+    yen_phong, project = committed_project
+    login("huyen.yen-phong", next_url=PAGE)
+    page.wait_for_selector("#review-map[data-ready='1']")
+    page.click("#pin-note")
+    click_map_shape(page, "path.project-shape", "[data-testid=note-on-project]:has-text('BR-1')")
+    page.fill("#note-form textarea[name=comment]", "Cần bổ sung rãnh thoát nước ở đây")
+    page.click("#note-form button[type=submit]")
+    page.wait_for_selector("path.review-note-on-project")
+    notes = page.request.get(f"/d/yen-phong/api/reviews/?project={project.pk}&kind=note").json()["features"]
+    assert [n["properties"]["comment"] for n in notes] == ["Cần bổ sung rãnh thoát nước ở đây"]
+    assert notes[0]["geometry"]["type"] == "Point"
+    # What is on top at the note's centre is the project, not the note.
+    on_top = page.evaluate("""() => {
+        const note = document.querySelector('path.review-note-on-project').getBoundingClientRect();
+        const el = document.elementFromPoint(note.x + note.width / 2, note.y + note.height / 2);
+        return el.getAttribute('class') || '';
+    }""")
+    assert "project-shape" in on_top
+
+
 @pytest.fixture
 def committed_review(committed_project, django_db_blocker):
     yen_phong, project = committed_project

@@ -161,3 +161,20 @@ def test_a_line_the_investment_app_refuses_blocks_the_whole_acceptance(commune_r
     assert InvestmentProject.objects.get(pk=setup["project"].pk).physical_progress == 0  # the first line was undone too
     assert not ProjectEvent.objects.filter(action__in=["progress", "disbursed"]).exists()
     assert not Disbursement.objects.exists()
+
+
+def test_a_project_line_cleared_in_a_returned_report_goes(commune_report, client_for):
+    """Issue 15: emptying a project's fields on the form left the old line (the form did not send an empty row)."""
+    setup = commune_report
+    url = API + f"reports/{setup['report']}/"
+    line = {"project": setup["project"].pk, "physical_progress": 35, "disbursed": "150.000.000"}
+    assert patch(setup["team"], url, {"project_progress": [line]}).status_code == 200
+    assert post(setup["team"], url + "submit/").status_code == 200
+    assert post(client_for("huyen.yen-phong"), url + "return/", {"comment": "Sai số liệu dự án"}).status_code == 200
+    page = setup["team"].get(f"/d/yen-phong/monitoring/plans/{setup['me_plan']['id']}/").content.decode()
+    assert f'data-testid="project-{setup["project"].pk}" data-clearable="1"' in page  # the form knows the line exists
+    response = patch(setup["team"], url, {"project_progress": [{"project": setup["project"].pk, "clear": True}]})
+    assert response.status_code == 200, response.content
+    assert response.json()["project_progress"] == []
+    connection.set_tenant(setup["district"])
+    assert not ProjectProgress.objects.filter(report_id=setup["report"]).exists()

@@ -45,12 +45,20 @@ def test_cycle_page_shows_steps_and_completes_one(page, login, cleanup):
     assert rows.count() == 7
     assert page.locator("tr[data-step=team] td").nth(2).inner_text() == f"05/05/{YEAR - 1}"
     assert page.locator("tr[data-step=team]").get_attribute("data-state") == "in_progress"
+    page.click("button.complete-step[data-step=team]")  # irreversible: asked first (issue 15); cancelling does nothing
+    page.wait_for_selector("dialog[data-testid=ask][open]")
+    page.click("[data-testid=ask-cancel]")
+    assert page.locator("dialog[data-testid=ask]").count() == 0
+    assert page.locator("[data-testid=step-error]").is_hidden()
     page.click("button.complete-step[data-step=team]")  # no team yet: the reason shows, nothing changes
+    page.click("[data-testid=ask-ok]")
     error = page.wait_for_selector("[data-testid=step-error]:not([hidden])")
     assert "Tổ" in error.inner_text() or "team" in error.inner_text()
     assert api(page, "PUT", f"/d/yen-phong/api/plans/cycles/{cycle}/team/", {"members": TEAM}).status == 200
     page.click("button.complete-step[data-step=team]")
+    page.click("[data-testid=ask-ok]")
     page.wait_for_selector("tr[data-step=team][data-state=done]")
+    assert page.wait_for_selector("[data-testid=flash]:not([hidden])").inner_text().strip()  # the success is said
     assert page.locator("tr[data-step=proposals]").get_attribute("data-state") == "in_progress"
     assert page.locator("button.complete-step").count() == 1
     assert "xa.09193" in page.inner_text("ol.history") or "Tổ KH" in page.inner_text("ol.history")

@@ -139,3 +139,24 @@ def test_public_pages_show_the_draft_and_only_moderated_comments(client_for, con
     post(xa, f"{D}/comments/{c}/moderate/", {"decision": "publish"})
     assert "Cần đèn chiếu sáng" in anonymous.get(f"/d/yen-phong/public/plans/{plan}/").content.decode()
     assert anonymous.get(f"/d/yen-phong/public/plans/{plan - 1}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_citizens_keep_the_teams_answers_after_the_consultation_closes(client_for, district, consultation_draft):
+    """Issue 15: once the window closed (the plan approved), the consulted draft became a 404 and the answers were lost."""
+    from plans.models import CommunePlan
+
+    plan = consultation_draft
+    anonymous, xa = client_for(None), client_for("xa.09193")
+    c = post(anonymous, f"{PUB}/{plan}/comments/", {"author_name": "Ngô Thị Hoa", "body": "Cần đèn chiếu sáng"}).json()["id"]
+    assert post(xa, f"{D}/comments/{c}/moderate/", {"decision": "publish"}).status_code == 200
+    assert post(xa, f"{D}/comments/{c}/answer/", {"answer": "Đã đưa vào kế hoạch năm 2027"}).status_code == 200
+    with tenant_context(district("yen-phong")):
+        CommunePlan.objects.filter(pk=plan).update(consultation_closes_on=today_plus(-1))
+    page = anonymous.get(f"/d/yen-phong/public/plans/{plan}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Cần đèn chiếu sáng" in html and "Đã đưa vào kế hoạch năm 2027" in html
+    assert 'id="comment-form"' not in html  # read-only now
+    assert anonymous.get(f"{PUB}/{plan}/comments/").json()[0]["answer"] == "Đã đưa vào kế hoạch năm 2027"
+    assert post(anonymous, f"{PUB}/{plan}/comments/", {"author_name": "Dân", "body": "muộn"}).status_code == 400

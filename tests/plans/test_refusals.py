@@ -133,6 +133,7 @@ def test_draft_refusals(client_for, district, cycle):
         (feature(None, proposals=[other_proposal.pk]), "proposals"),
         (feature(None, starts_on="2027-05-01", ends_on="2027-01-01"), "ends_on"),
         ({"type": "Point", "coordinates": [106, 21]}, "type"),
+        (feature(None), "geometry"),  # a work without a place (issue 15: it was taken and missing from every map)
     ]:
         r = post(xa, f"{D}/{v1}/items/", body)
         assert r.status_code == 400 and field in r.json(), (field, r.content)

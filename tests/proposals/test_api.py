@@ -196,6 +196,18 @@ def test_rank_sets_the_commune_priorities(yen_phong, post_feature, client_for):
     assert forbidden.status_code == 403
 
 
+def test_the_list_comes_in_rank_order_past_ten(yen_phong, post_feature, client_for):
+    """Issue 15: the numbering of the page was computed before its ordering, so ranks came as 1, 12, 2, 3…"""
+    ids = [create(post_feature, title=f"Xếp hạng {i}") for i in range(14)]
+    order = list(reversed(ids))
+    team = client_for("xa.09193")
+    assert team.post(URL + "rank/", {"commune": CHO, "order": order}, content_type="application/json").status_code == 200
+    listed = team.get(URL + "?commune=" + CHO + "&page_size=5000").json()["features"]
+    ranks = [f["properties"]["commune_rank"] for f in listed if f["properties"]["commune_rank"] is not None]
+    assert ranks[:14] == list(range(1, 15))
+    assert [f["id"] for f in listed[:14]] == order
+
+
 def test_citizens_see_only_published_proposals(yen_phong, post_feature, client_for, client):
     pid = create(post_feature, title="Chưa công khai")
     public = "/d/yen-phong/api/public/proposals/?commune=09193"
@@ -261,3 +273,25 @@ def test_pagination(yen_phong, post_feature, client_for):
     assert len(first["features"]) == 2 and first["next"]
     assert team.get(URL, {"page_size": 0}).status_code == 400
     assert team.get(URL, {"page": "x"}).status_code == 400
+
+
+def test_proposal_pages_staff_and_public(yen_phong, post_feature, client_for, client):
+    """Issue 15: a page per proposal with its facts, files, history and decision; the public one only once published."""
+    pid = create(post_feature, title="Trang chi tiết đề xuất")
+    team = client_for("xa.09193")
+    assert team.post(f"{URL}{pid}/reject/", {"reason": "Trùng dự án tỉnh"}, content_type="application/json").status_code == 200
+    page = team.get(f"/d/yen-phong/proposals/{pid}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Trang chi tiết đề xuất" in html and "Trùng dự án tỉnh" in html and 'data-testid="proposal-history"' in html
+    from accounts.models import User
+
+    actor = User.objects.get(username="xa.09193")
+    actor_name = actor.get_full_name() or actor.username
+    assert actor_name in html  # who decided, for staff
+    assert client_for("xa.09196").get(f"/d/yen-phong/proposals/{pid}/").status_code == 404  # another commune's team
+    assert client.get(f"/d/yen-phong/public/proposals/{pid}/").status_code == 404  # not published
+    assert team.post(URL + "publish/", {"commune": CHO}, content_type="application/json").status_code == 200
+    public = client.get(f"/d/yen-phong/public/proposals/{pid}/")
+    assert public.status_code == 200
+    assert "Trùng dự án tỉnh" in public.content.decode() and actor_name not in public.content.decode()

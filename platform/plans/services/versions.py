@@ -190,9 +190,17 @@ def item_create(*, actor, plan: CommunePlan, proposals=(), geom=None, **data) ->
         item.estimated_cost = sum(p.estimated_cost for p in proposals)
     item.geom = geom if geom is not None else _item_geometry_from(proposals)
     _check_item(item)
+    _require_work_location(item)
     item.save()
     item.proposals.set(proposals)
     return item
+
+
+def _require_work_location(item):
+    """A work (an investment) has a place: without one it would be missing from every map (the district's review map,
+    the province's), silently. Activities need none. 400 on `geometry`."""
+    if item.kind == PlanItem.Kind.WORK and item.geom is None:
+        raise ValidationError({"geometry": [_("A work needs its location: draw it on the map, or take it from accepted proposals.")]})
 
 
 def _check_item(item):
@@ -217,6 +225,7 @@ def item_update(*, actor, item: PlanItem, geom=None, **data) -> PlanItem:
         check_inside(geom, plan.cycle.commune)
         item.geom = geom
     _check_item(item)
+    _require_work_location(item)
     item.save()
     return item
 

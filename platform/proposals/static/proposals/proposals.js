@@ -84,7 +84,12 @@
         var box = document.createElement("input"); box.type = "checkbox"; box.className = "pick"; box.value = p.id;
         td.appendChild(box); tr.appendChild(td);
       }
-      tr.appendChild(cell(p.commune_rank || ""));
+      var rankCell = cell(p.commune_rank || "", "rank");
+      if (canPlan && p.status !== "merged") {
+        var handle = UI.el("span", "⠿", { class: "drag", title: labels.drag, "aria-hidden": "true" });
+        rankCell.prepend(handle);
+      }
+      tr.appendChild(rankCell);
       // The title opens the proposal's detail (a cell, not a button: the row's buttons are the team's decisions).
       var titleCell = cell(p.title + " · " + (labels.sectors[p.sector] || p.sector), "clickable");
       titleCell.tabIndex = 0;
@@ -101,11 +106,14 @@
         if (p.status !== "merged") {
           actions.appendChild(button(labels.accept, function () { decide(p.id, "accept"); }));
           actions.appendChild(button(labels.defer, function () { decide(p.id, "defer"); }));
-          actions.appendChild(button(labels.reject, function () {
-            var reason = window.prompt(labels.reasonPrompt);
+          actions.appendChild(button(labels.reject, async function () {
+            var reason = await UI.ask({ title: labels.reject + ": " + p.title, input: labels.reasonPrompt, confirm: labels.reject });
             if (reason) { decide(p.id, "reject", reason); }
           }));
-          actions.appendChild(button(labels.up, function () { moveUp(p.id); }));
+          var up = button(labels.up, function () { moveUp(p.id); });
+          up.setAttribute("aria-label", labels.up + ": " + p.title);
+          up.dataset.action = "up";
+          actions.appendChild(up);
         }
         tr.appendChild(actions);
       }
@@ -124,6 +132,7 @@
     panel.querySelector("[data-part=title]").textContent = p.title;
     panel.querySelector("[data-part=status]").textContent = (labels.statuses[p.status] || p.status) + (p.decision_reason ? " (" + p.decision_reason + ")" : "");
     panel.querySelector("[data-part=files]").replaceChildren(PlanFiles.gallery(p.attachments, { empty: labels.noFiles }));
+    panel.querySelector("[data-part=link]").href = "/d/" + root.dataset.district + "/proposals/" + id + "/";
     panel.dataset.proposal = String(id);
     panel.hidden = false;
   }
@@ -132,14 +141,44 @@
     tableError.hidden = true;
     var result = await send("POST", api + "proposals/" + id + "/" + action + "/", { reason: reason || "" });
     if (!result.ok) { sayTableError(result); return; }
+    UI.flash(labels.decided);
     await load();
   }
-  async function moveUp(id) {
-    var order = features.filter(function (f) { return f.properties.status !== "merged"; }).map(function (f) { return f.properties.id; });
-    var i = order.indexOf(id);
-    if (i > 0) { order.splice(i, 1); order.splice(i - 1, 0, id); }
-    await send("POST", api + "proposals/rank/", { commune: commune, order: order });
+  // The commune's whole order (not only the rows a filter shows: an unlisted proposal would lose its rank), in rank order.
+  async function wholeOrder() {
+    var fc = await PlanMaps.fetchFeatures(api + "proposals/?page_size=5000&commune=" + commune);
+    return fc.features.filter(function (f) { return f.properties.status !== "merged"; }).map(function (f) { return f.properties.id; });
+  }
+  // Put `id` just before `beforeId` (or last when null) in the commune's order, and save the order.
+  async function placeBefore(id, beforeId) {
+    tableError.hidden = true;
+    var order = (await wholeOrder()).filter(function (x) { return x !== id; });
+    var at = beforeId === null ? order.length : order.indexOf(beforeId);
+    order.splice(at < 0 ? order.length : at, 0, id);
+    var result = await send("POST", api + "proposals/rank/", { commune: commune, order: order });
+    if (!result.ok) { sayTableError(result); await load(); return; }
+    UI.flash(labels.ranked);
     await load();
+  }
+  // "Move up": before the row shown above it.
+  async function moveUp(id) {
+    var shown = features.filter(function (f) { return f.properties.status !== "merged"; }).map(function (f) { return f.properties.id; });
+    var i = shown.indexOf(id);
+    if (i <= 0) { return; }
+    await placeBefore(id, shown[i - 1]);
+    var again = document.querySelector('#proposal-rows tr[data-id="' + id + '"] button[data-action=up]');
+    if (again) { again.focus(); }  // the keyboard stays on the row that moved
+  }
+  // Drag and drop of the rows (SortableJS, served locally; the "move up" buttons stay for the keyboard).
+  if (canPlan && window.Sortable) {
+    window.Sortable.create(document.getElementById("proposal-rows"), {
+      handle: ".drag", animation: 120,
+      onEnd: function (event) {
+        if (event.oldIndex === event.newIndex) { return; }
+        var row = event.item, next = row.nextElementSibling;
+        placeBefore(Number(row.dataset.id), next ? Number(next.dataset.id) : null);
+      },
+    });
   }
   filters.addEventListener("input", function () { load(); });
   if (canPlan) {
@@ -149,13 +188,16 @@
       tableError.hidden = true;
       var result = await send("POST", api + "proposals/" + ids[0] + "/merge/", { duplicates: ids.slice(1) });
       if (!result.ok) { sayTableError(result); return; }
+      UI.flash(labels.merged);
       await load();
     });
     document.getElementById("publish").addEventListener("click", async function () {
+      if (!(await UI.ask({ title: labels.publishAsk, text: labels.publishHint, confirm: labels.publish }))) { return; }
       tableError.hidden = true;
       var year = Number(document.querySelector(".proposals-page").dataset.planYear);
       var result = await send("POST", api + "proposals/publish/", { commune: commune, plan_year: year });
       if (!result.ok) { sayTableError(result); return; }
+      UI.flash(labels.published);
       await load();
     });
   }
@@ -223,6 +265,7 @@
         geometry = null;
         delete form.dataset.hasGeometry;
         form.querySelector(".saved").textContent = labels.saved;
+        UI.flash(labels.saved);
         await load();
       } else {
         showErrors(result.data, result.status);

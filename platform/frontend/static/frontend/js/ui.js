@@ -139,9 +139,69 @@
     if (target.form && target.hasAttribute("data-autosubmit")) { target.form.submit(); }
   });
 
+  // --- saying what happened, asking before an irreversible step -----------------------------------------
+  // flash(text[, {error, next}]): a success (or failure) said in the page's status line; with next=true it is kept
+  // for the next page (a save followed by a reload or a redirect still says so).
+  var flashTimer = null;
+  function flash(text, options) {
+    options = options || {};
+    if (options.next) { try { sessionStorage.setItem("ui-flash", String(text)); } catch (e) { /* private mode: said now only */ } }
+    var box = document.getElementById("ui-flash");
+    if (!box) { return; }
+    box.textContent = String(text);
+    box.className = options.error ? "flash error" : "flash";
+    box.hidden = false;
+    if (flashTimer) { clearTimeout(flashTimer); }
+    flashTimer = setTimeout(function () { box.hidden = true; }, 8000);
+  }
+  try {
+    var kept = sessionStorage.getItem("ui-flash");
+    if (kept) { sessionStorage.removeItem("ui-flash"); document.addEventListener("DOMContentLoaded", function () { flash(kept); }); }
+  } catch (e) { /* no storage: nothing kept */ }
+
+  // ask({title, text, input, confirm}) -> Promise of the typed text (input: a label for a required text box),
+  // true (a plain confirmation), or null when cancelled. A <dialog> of the page, never window.prompt/confirm.
+  function ask(options) {
+    return new Promise(function (resolve) {
+      var dialog = el("dialog", null, { class: "ask", "data-testid": "ask" });
+      var form = el("form", null, { method: "dialog", novalidate: "novalidate" });
+      form.appendChild(el("h2", options.title || ""));
+      if (options.text) { form.appendChild(el("p", options.text)); }
+      var input = null;
+      if (options.input) {
+        var label = el("label", options.input + " ");
+        input = el("textarea", null, { name: "answer", rows: "3", "aria-required": "true" });
+        label.appendChild(input);
+        form.appendChild(label);
+        form.appendChild(el("p", null, { class: "field-error", "data-error-for": "answer", role: "alert" }));
+      }
+      var buttons = el("p", null, { class: "buttons" });
+      var cancel = el("button", body.dataset.textCancel || "Cancel", { type: "button", value: "cancel", "data-testid": "ask-cancel" });
+      var ok = el("button", options.confirm || body.dataset.textConfirm || "OK", { type: "submit", value: "ok", "data-testid": "ask-ok" });
+      buttons.appendChild(cancel);
+      buttons.appendChild(ok);
+      form.appendChild(buttons);
+      dialog.appendChild(form);
+      document.body.appendChild(dialog);
+      function done(value) { dialog.close(); dialog.remove(); resolve(value); }
+      cancel.addEventListener("click", function () { done(null); });
+      dialog.addEventListener("cancel", function (e) { e.preventDefault(); done(null); });
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        if (input) {
+          var text = input.value.trim();
+          if (!text) { form.querySelector("[data-error-for=answer]").textContent = body.dataset.textRequired || "Required."; input.focus(); return; }
+          done(text);
+        } else { done(true); }
+      });
+      dialog.showModal();
+      (input || ok).focus();
+    });
+  }
+
   window.UI = {
     config: config, escape: escape, el: el, tip: tip, safeUrl: safeUrl, link: link,
     csrfToken: csrfToken, send: send, flattenErrors: flattenErrors, clearErrors: clearErrors, showErrors: showErrors,
-    number: number, millions: millions,
+    number: number, millions: millions, flash: flash, ask: ask,
   };
 })();

@@ -18,6 +18,7 @@
   var pinning = false;
   var pinnedAt = null;
   var pinMarker = null;
+  var pinnedProject = null;
 
   // Throws with the API's messages (as text) when the answer is not a success.
   async function send(url, body) {
@@ -73,8 +74,9 @@
       layer.options.className = "project-shape project-" + f.properties.status;
       layer.bindTooltip(UI.tip(f.properties.code, " · ", f.properties.name), { sticky: true });
       layer.on("click", function (e) {
-        if (pinning) { return; }
         L.DomEvent.stopPropagation(e);
+        // While pinning, a click on a project pins the note there and attaches it to that project.
+        if (pinning) { pinAt(e.latlng, f.properties); return; }
         openProject(f.properties.id);
       });
     },
@@ -103,6 +105,8 @@
     if (e.target.checked) { planItemLayer.addTo(map); planItemLayer.bringToBack(); } else { planItemLayer.remove(); }
   });
 
+  // Pinned notes lie under the projects' lines (a pane below the overlay pane), so a note never hides the line it is on.
+  map.createPane("notes").style.zIndex = 350;
   var reviewLayer = L.layerGroup().addTo(map);
 
   function drawProjects() {
@@ -141,8 +145,8 @@
       var p = f.properties;
       if (p.pinned) {
         var c = f.geometry.coordinates;
-        L.circleMarker([c[1], c[0]], { radius: 6, className: "review-note", color: "#000", weight: 2, fillColor: "#ffd400", fillOpacity: 1 })
-          .bindTooltip(UI.tip(T.note, ": ", p.comment)).addTo(reviewLayer);
+        L.circleMarker([c[1], c[0]], { pane: "notes", radius: 8, className: "review-note" + (p.project ? " review-note-on-project" : ""), color: "#000", weight: 2, fillColor: "#ffd400", fillOpacity: 1 })
+          .bindTooltip(UI.tip(T.note, ": ", p.project_code ? p.project_code + " · " : "", p.comment)).addTo(reviewLayer);
       }
       list.appendChild(reviewItem(p));
     });
@@ -316,12 +320,7 @@
       noteForm.hidden = false;
       map.getContainer().classList.add("pinning");
     });
-    map.on("click", function (e) {
-      if (!pinning) { return; }
-      pinnedAt = e.latlng;
-      if (pinMarker) { pinMarker.remove(); }
-      pinMarker = L.circleMarker(e.latlng, { radius: 6, className: "review-note-draft", color: "#000", fillColor: "#ffd400", fillOpacity: 0.6 }).addTo(map);
-    });
+    map.on("click", function (e) { if (pinning) { pinAt(e.latlng, null); } });
     noteForm.querySelector("[data-action=cancel]").addEventListener("click", stopPinning);
     noteForm.addEventListener("submit", async function (e) {
       e.preventDefault();
@@ -329,7 +328,7 @@
       try {
         await send(config.api + "reviews/", {
           type: "Feature", geometry: { type: "Point", coordinates: [pinnedAt.lng, pinnedAt.lat] },
-          properties: { comment: noteForm.elements.comment.value },
+          properties: { comment: noteForm.elements.comment.value, project: pinnedProject ? pinnedProject.id : null },
         });
         say(T.notePinned);
         noteForm.reset();
@@ -339,9 +338,22 @@
     });
   }
 
+  // The place of the note, and the project it is on (null: a place only). The form says which project it is attached to.
+  function pinAt(latlng, project) {
+    pinnedAt = latlng;
+    pinnedProject = project;
+    if (pinMarker) { pinMarker.remove(); }
+    pinMarker = L.circleMarker(latlng, { pane: "notes", radius: 8, className: "review-note-draft", color: "#000", fillColor: "#ffd400", fillOpacity: 0.6 }).addTo(map);
+    var on = noteForm.querySelector("[data-part=on-project]");
+    on.textContent = project ? T.noteOnProject + " " + project.code + " · " + project.name : "";
+    noteForm.dataset.project = project ? String(project.id) : "";
+  }
+
   function stopPinning() {
     pinning = false;
     pinnedAt = null;
+    pinnedProject = null;
+    noteForm.querySelector("[data-part=on-project]").textContent = "";
     noteForm.hidden = true;
     map.getContainer().classList.remove("pinning");
     if (pinMarker) { pinMarker.remove(); pinMarker = null; }

@@ -37,7 +37,10 @@
         if (input.value !== "") { filled = true; }
         item[input.name] = value(input);
       });
-      if (!filled) { return; }
+      if (!filled && row.dataset.clearable === "1") {
+        // A line that was saved and is now emptied: ask the API to remove it rather than leave the old one.
+        item = { clear: true };
+      } else if (!filled) { return; }
       item[row.dataset.key] = parseInt(row.dataset.id, 10);
       (body[row.dataset.row] = body[row.dataset.row] || []).push(item);
       (form.sentRows[row.dataset.row] = form.sentRows[row.dataset.row] || []).push(row);

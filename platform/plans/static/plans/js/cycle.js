@@ -7,13 +7,15 @@
 
   document.querySelectorAll("button.complete-step").forEach(function (button) {
     button.addEventListener("click", async function () {
+      // Irreversible: a step marked done stays done; ask first (a dialog, not window.confirm).
+      if (!(await UI.ask({ title: section.dataset.confirmStep, text: button.closest("tr").querySelector("td").textContent.trim() }))) { return; }
       button.disabled = true;
       var row = button.closest("tr");
       var decided = row ? row.querySelector("input.decided-on") : null;
       var body = { note: "" };
       if (decided && decided.value) { body.decided_on = decided.value; }
       var result = await UI.send("POST", base + "api/plans/cycles/" + section.dataset.cycle + "/steps/" + button.dataset.step + "/complete/", body);
-      if (result.ok) { window.location.reload(); return; }
+      if (result.ok) { UI.flash(section.dataset.stepDone, { next: true }); window.location.reload(); return; }
       var flat = UI.flattenErrors(result.data || {});
       error.textContent = Object.keys(flat).map(function (k) { return flat[k]; }).join(" ") || String(result.status);
       error.hidden = false;

@@ -158,7 +158,9 @@
       collection = await fetchLayer(config.api + "investment-distribution/?" + params({ page_size: 5000 }).toString());
     }
     if (collection.error) {
-      document.getElementById("flash").textContent = JSON.stringify(collection.error);
+      // The refusal as words ("year: …"), never raw JSON.
+      var flat = UI.flattenErrors(collection.error);
+      document.getElementById("flash").textContent = Object.keys(flat).map(function (k) { return (k === "detail" ? "" : k + ": ") + flat[k]; }).join(" ");
       return;
     }
     if (layer) { map.removeLayer(layer); }
@@ -208,7 +210,11 @@
     xlsx.hidden = false;
     var response = await fetch(config.api + "compare/?" + q.toString(), { credentials: "same-origin" });
     var data = await response.json();
-    if (!response.ok) { table.textContent = JSON.stringify(data); return; }
+    if (!response.ok) {
+      var flat = UI.flattenErrors(data || { detail: "HTTP " + response.status });
+      table.textContent = Object.keys(flat).map(function (k) { return (k === "detail" ? "" : k + ": ") + flat[k]; }).join(" ");
+      return;
+    }
     var units = data.units;
     var rows = [
       [T.total, "total_investment", fmt], [T.planned, "planned", fmt], [T.allocated, "allocated", fmt],
