@@ -59,7 +59,7 @@ def test_the_council_records_its_resolution_and_the_team_may_not(district, clien
     plan = approved_plan(yen_phong, status="working")
     PlanCycle.objects.filter(pk=plan.cycle_id).update(step="approval")
     connection.set_schema_to_public()
-    url, body = f"{D}plans/{plan.pk}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-12-15"}
+    url, body = f"{D}plans/{plan.pk}/resolution/", {"number": "10/NQ-HĐND", "date": "2026-11-15"}
 
     refused = post(client_for("xa.09193"), url, body, HTTP_ACCEPT_LANGUAGE="vi")
     assert refused.status_code == 403
@@ -207,7 +207,7 @@ def test_a_sector_office_gives_feedback_signed_by_the_office_in_its_own_district
     assert (response.json()["sector_office"], response.json()["office"]) == (office.pk, office.name)
     assert in_district(yen_phong, lambda: DistrictFeedback.objects.get().sector_office_id) == office.pk
     # A sector office comments; it does not approve the plan for the district.
-    assert post(client_for("phong.yen-phong.gddt"), f"{D}plans/{plan.pk}/district-approval/", {"number": "1", "date": "2026-12-20"}).status_code == 403
+    assert post(client_for("phong.yen-phong.gddt"), f"{D}plans/{plan.pk}/district-approval/", {"number": "1", "date": "2026-11-20"}).status_code == 403
 
 
 # ---- provincial departments (Đ5.2, Đ15.2) ------------------------------------------------------------------

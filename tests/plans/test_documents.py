@@ -67,7 +67,7 @@ def test_the_plan_document_is_in_the_official_form(client_for, district):
     assert "UBND HUYỆN YÊN PHONG" in doc.tables[0].rows[0].cells[0].text
     assert "Phát triển kinh tế - xã hội năm 2027" in [p.text for p in doc.paragraphs]
     text = all_text(doc)
-    assert "Căn cứ Quyết định phê duyệt của UBND huyện số 45/QĐ-UBND ngày 20/12/2026;" in text
+    assert "Căn cứ Quyết định phê duyệt của UBND huyện số 45/QĐ-UBND ngày 20/11/2026;" in text
     # Works table: fixed widths, the title column wide enough not to wrap word by word; the headings repeat on each page.
     works = next(t for t in doc.tables if t.rows[0].cells[1].text == "Tên công trình / hoạt động")
     widths = [cell.width.cm for cell in works.rows[1].cells]
@@ -93,7 +93,7 @@ def test_the_team_decision_approval_decision_and_feedback_letter(client_for, dis
     assert len(members.rows) == 6
 
     approval = docx(huyen, f"{D}/{v3}/district-approval/decision.docx")
-    assert_official_form(approval, authority="ỦY BAN NHÂN DÂN HUYỆN YÊN PHONG", number="45/QĐ-UBND", place_and_date=day_line("Yên Phong", date(2026, 12, 20)),
+    assert_official_form(approval, authority="ỦY BAN NHÂN DÂN HUYỆN YÊN PHONG", number="45/QĐ-UBND", place_and_date=day_line("Yên Phong", date(2026, 11, 20)),
                          kind="QUYẾT ĐỊNH", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
     assert "Về việc phê duyệt kế hoạch phát triển kinh tế - xã hội năm 2027 của Thị trấn Chờ" in all_text(approval)
 
