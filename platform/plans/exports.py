@@ -164,8 +164,15 @@ def feedback_letter_docx(*, plan, feedback) -> bytes:
         subject=f"V/v góp ý dự thảo kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {commune.name}",
         recipients=[f"UBND {commune.name};", "Lưu: VT, TCKH."])
 
+    no_comments = any(f.no_comments for f in feedback)
+    feedback = [f for f in feedback if not f.no_comments]  # the district's "no comments" is a sentence, not a comment
+
     def body(doc):
         paragraph(doc, f"Kính gửi: Ủy ban nhân dân {commune.name}.", centred=True)
+        if no_comments and not feedback:
+            paragraph(doc, f"Ủy ban nhân dân huyện không có ý kiến góp ý đối với dự thảo kế hoạch phát triển kinh tế - xã hội năm "
+                           f"{cycle.plan_year} (phiên bản {plan.number}).")
+            return
         paragraph(doc, f"Ủy ban nhân dân huyện có ý kiến góp ý đối với dự thảo kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} "
                        f"(phiên bản {plan.number}) như sau:")
         table(doc, ["TT", "Công trình / lĩnh vực", "Cơ quan góp ý", "Nội dung góp ý", "Ý kiến của xã"],

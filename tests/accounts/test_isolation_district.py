@@ -49,8 +49,11 @@ def district_routes(patterns=urls_district.urlpatterns, prefix=""):
 
 
 # The public routes bypass the district gate (read-only, published objects only); a regex route starts with "^".
-# The OGC API (ogc/…) lets anonymous callers read the published layers and is tested on its own (tests/geo/test_ogc.py).
-ROUTES = sorted(r for r in set(district_routes()) if not r.lstrip("^").startswith(("api/public/", "public/", "ogc")))
+# The OGC API (ogc/…) lets anonymous callers read the published layers and is tested on its own (tests/geo/test_ogc.py);
+# the layer downloads and vector tiles name a layer, not an object, and read the layer kit's rows (the same scopes as the
+# layer routes here): their isolation by district, commune and village is tested in tests/geo/test_downloads.py and
+# tests/geo/test_tiles.py.
+ROUTES = sorted(r for r in set(district_routes()) if not r.lstrip("^").startswith(("api/public/", "public/", "ogc", "tiles", "api/downloads")))
 
 # The kind of object a route's first path parameter names, by the route's beginning (first match wins).
 KINDS = [

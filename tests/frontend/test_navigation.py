@@ -55,7 +55,7 @@ def test_province_staff_and_visitors(client_for, client):
     province = menu(client_for("tinh"), "/")
     assert province["province-compare"] == "/province/compare/" and province["province-plans"] == "/plans/"
     visitor = menu(client, "/d/yen-phong/public/proposals/")
-    assert set(visitor) == {"province-map", "public-proposals", "public-plans"}
+    assert set(visitor) == {"province-map", "library", "public-proposals", "public-plans"}
 
 
 def test_the_current_page_is_marked(client_for):
