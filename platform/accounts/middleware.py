@@ -26,7 +26,9 @@ class DistrictAccessMiddleware:
             # that is present but invalid is refused rather than silently read as anonymous.
             user = user_from_request(request)
             if not user.is_authenticated and request.META.get("HTTP_AUTHORIZATION"):
-                return JsonResponse({"code": "Unauthorized", "detail": _("Invalid token.")}, status=401)
+                response = JsonResponse({"code": "Unauthorized", "detail": _("Invalid token.")}, status=401)
+                response["WWW-Authenticate"] = "Token"
+                return response
             request.user = user
         if not in_district or is_public_path(request.path, district.slug):
             return self.get_response(request)
