@@ -111,11 +111,12 @@ def decided_proposal(request, pk):
 class ProposalDetailApi(APIView):
     """GET one proposal with its origins, decisions and files; PATCH it (a Feature) until the team decides."""
 
-    @extend_schema(responses={200: PROPOSAL_FEATURE})
+    Input = PROPOSAL_CHANGE
+    Output = PROPOSAL_FEATURE
+
     def get(self, request, pk):
         return Response(proposal_detail(visible_proposal(request, pk), user=request.user))
 
-    @extend_schema(request=PROPOSAL_CHANGE, responses={200: PROPOSAL_FEATURE})
     def patch(self, request, pk):
         visible_proposal(request, pk, for_write=True)
         feature = ProposalFeatureUpdate(data=request.data, partial=False)
@@ -131,7 +132,9 @@ class ProposalDecisionApi(APIView):
     """The planning team's decision: accept into the draft plan, defer, or reject with a reason."""
 
     decision = None
-    @extend_schema(request=DecisionInput, responses={200: PROPOSAL_FEATURE})
+    Input = DecisionInput
+    Output = PROPOSAL_FEATURE
+
     def post(self, request, pk):
         decided_proposal(request, pk)
         data = DecisionInput(data=request.data)
@@ -157,7 +160,9 @@ class ProposalRejectApi(ProposalDecisionApi):
 class ProposalMergeApi(APIView):
     """Merge duplicates into this proposal; it keeps every origin."""
 
-    @extend_schema(request=MergeInput, responses={200: PROPOSAL_FEATURE})
+    Input = MergeInput
+    Output = PROPOSAL_FEATURE
+
     def post(self, request, pk):
         decided_proposal(request, pk)
         data = MergeInput(data=request.data)
@@ -276,7 +281,8 @@ class VillageMeetingListApi(APIView):
 
 
 class VillageMeetingDetailApi(APIView):
-    @extend_schema(responses={200: MEETING_DETAIL_FEATURE})
+    Output = MEETING_DETAIL_FEATURE
+
     def get(self, request, pk):
         meeting = access.access_meeting_by_id(request.user, request.tenant, pk)
         feature = meeting_feature(meeting)
