@@ -481,11 +481,12 @@ def _visible_project(request, pk, *, for_write=False):
 class ProjectDetailApi(APIView):
     """One project with its sources, allocations, disbursements, origin proposals, history and reviews."""
 
-    @extend_schema(responses={200: PROJECT_FEATURE})
+    Input = ProjectUpdateInput(partial=True)
+    Output = PROJECT_FEATURE
+
     def get(self, request, pk):
         return Response(project_feature(_visible_project(request, pk), user=request.user, district=request.tenant))
 
-    @extend_schema(request=ProjectUpdateInput(partial=True), responses={200: PROJECT_FEATURE})
     def patch(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
         data = ProjectUpdateInput(data=feature_input(request.data), partial=True)
@@ -501,8 +502,9 @@ class ProjectTransitionApi(APIView):
     """POST prepare/, approve/ (with the investment decision), start/, complete/, suspend/ (with a note), resume/."""
 
     action = None
+    Input = ProjectTransitionInput
+    Output = PROJECT_FEATURE
 
-    @extend_schema(request=ProjectTransitionInput, responses={200: PROJECT_FEATURE})
     def post(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
         data = ProjectTransitionInput(data=request.data)
@@ -514,7 +516,9 @@ class ProjectTransitionApi(APIView):
 class DisbursementApi(APIView):
     """POST a disbursement (date, amount) and the physical progress at that date."""
 
-    @extend_schema(request=DisbursementInput, responses={201: PROJECT_FEATURE})
+    Input = DisbursementInput
+    Output = {201: PROJECT_FEATURE}
+
     def post(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
         data = DisbursementInput(data=request.data)
@@ -613,7 +617,8 @@ class PlanItemDetailApi(APIView):
     """One commune plan item for the review panel: the work, its commune and version, its origin proposals, the
     projects answering it and the district's decisions and notes on it (every version of the work), oldest first."""
 
-    @extend_schema(responses={200: PLAN_ITEM_FEATURE})
+    Output = PLAN_ITEM_FEATURE
+
     def get(self, request, pk):
         item = _visible_plan_item(request, pk)
         body = plan_item_summary(item, user=request.user)
