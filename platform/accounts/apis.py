@@ -27,6 +27,7 @@ class TokenObtainApi(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    rate_limited = {"POST"}  # documented 429 (core.openapi)
 
     @extend_schema(
         request=TokenInput,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views import defaults
 from rest_framework import status
@@ -33,8 +34,30 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def is_api_path(path: str) -> bool:
-    """Province (`/api/…`) and district (`/d/<slug>/api/…`) API routes answer JSON, everything else HTML."""
-    return path.startswith("/api/") or "/api/" in path
+    """Province (`/api/…`) and district (`/d/<slug>/api/…`) API routes, the OGC API Features services (`/ogc/…`,
+    `/d/<slug>/ogc/…`) and the vector tiles (`/tiles/…`, `/d/<slug>/tiles/…`) answer JSON, everything else HTML."""
+    if path.startswith(("/api/", "/ogc/", "/tiles/")) or path == "/ogc":
+        return True
+    prefix = f"/{settings.TENANT_SUBFOLDER_PREFIX}/"
+    if not path.startswith(prefix):
+        return False
+    rest = path[len(prefix):].partition("/")[2]  # after /d/<slug>/
+    return rest.startswith(("api/", "ogc/", "tiles/")) or rest == "ogc"
+
+
+def not_found(request, exception=None):
+    """`handler404` of both URL configurations: on API routes (`is_api_path`) a JSON `{"detail": "Not found."}` in the
+    request's language (an unknown district, a path no route matches, an id that is not a number), elsewhere the page.
+
+    An unknown district is refused by django-tenants before the language middleware ran: the language is then read
+    from the request (cookie, Accept-Language) here."""
+    if not is_api_path(request.path):
+        return defaults.page_not_found(request, exception)
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
+    with translation.override(language):
+        response = JsonResponse({"detail": gettext("Not found.")}, status=404)
+        response["Content-Language"] = language
+    return response
 
 
 def server_error(request):

@@ -26,7 +26,9 @@ class DistrictAccessMiddleware:
             # that is present but invalid is refused rather than silently read as anonymous.
             user = user_from_request(request)
             if not user.is_authenticated and request.META.get("HTTP_AUTHORIZATION"):
-                return JsonResponse({"code": "Unauthorized", "detail": _("Invalid token.")}, status=401)
+                response = JsonResponse({"code": "Unauthorized", "detail": _("Invalid token.")}, status=401)
+                response["WWW-Authenticate"] = "Token"
+                return response
             request.user = user
         if not in_district or is_public_path(request.path, district.slug):
             return self.get_response(request)
@@ -39,7 +41,10 @@ class DistrictAccessMiddleware:
             return self.get_response(request)  # anonymous: the layers give published rows only
         if not user.is_authenticated:
             if is_api:
-                return JsonResponse({"detail": _("Authentication credentials were not provided.")}, status=401)
+                # 401 says "sign in" and how (RFC 9110 §15.5.2), as DRF's answer on the province's API does.
+                response = JsonResponse({"detail": _("Authentication credentials were not provided.")}, status=401)
+                response["WWW-Authenticate"] = "Token"
+                return response
             return redirect_to_login(request.get_full_path())
         if not can_enter_district(user, district):
             # 404, not 403: another district's URLs do not reveal what exists there.

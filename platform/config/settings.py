@@ -384,9 +384,11 @@ LEAFLET_CONFIG = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: its `WWW-Authenticate: Token` makes "not signed in" a 401 on every API route (DRF answers 403
+    # when the first class names no challenge); "signed in but not allowed" stays a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["geo.parsers.SafeJSONParser"],

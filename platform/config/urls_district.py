@@ -43,3 +43,5 @@ urlpatterns = [
 
 # An unreachable database is a 503 with Retry-After, not a 500 (accounts.errors.server_error).
 handler500 = "accounts.errors.server_error"
+# API routes answer a JSON 404 in the request's language, pages the 404 page (accounts.errors.not_found).
+handler404 = "accounts.errors.not_found"

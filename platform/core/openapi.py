@@ -9,12 +9,17 @@ OpenApiTypes.BINARY)}` for a file, a mapping `{status: serializer}` for other co
 copy, `{**FIELDS}`, of fields that two shapes share.) The schema class then adds the error answers the project
 really gives, by method and route, so that no view repeats them:
 
-- 400 `FieldErrors` `{field: [messages]}` (`non_field_errors` for the whole) on every operation taking
-  input: a body or query parameters (`accounts.errors.api_exception_handler`);
-- 403 `Detail` `{"detail": message}` on every route that is not open to anyone (`accounts.access`
-  refusals, the district gate's "sign in" on district routes);
+- 400 `FieldErrors` `{field: [messages]}` (`non_field_errors` for the whole), nested for nested input
+  (`{"properties": {"sector": [...]}}`, `{"order": {"0": [...]}}`), on every operation taking input (a body
+  or query parameters) and on every write (POST, PUT, PATCH, DELETE: a service may refuse the state the row
+  is in, e.g. "Already published.") (`accounts.errors.api_exception_handler`);
+- 401 `Detail` with `WWW-Authenticate: Token` on every route that is not open to anyone: "not signed in"
+  (DRF with the token class first, the district gate on district routes);
+- 403 `Detail` `{"detail": message}` on the same routes: "signed in but not allowed" (`accounts.access`);
 - 404 `Detail` on every route with a path parameter, district routes included (unknown district,
-  another district's row, an object the caller may not read: `accounts.access.access_*_by_id`).
+  another district's row, an object the caller may not read: `accounts.access.access_*_by_id`);
+- 429 `Detail` on the methods a view says are rate limited (`rate_limited = {"POST"}`: the token route, public
+  comments, counted by django-axes or `accounts.limits`) and on DRF-throttled views, with `Retry-After`.
 """
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension
@@ -25,12 +30,14 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+WRITE_METHODS = BODY_METHODS | {"DELETE"}
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
 class FieldErrors(serializers.Serializer):
     """The 400 answer: each field that was refused with its messages, in the request's language;
-    `non_field_errors` for a refusal of the whole input. Nothing was written."""
+    `non_field_errors` for a refusal of the whole input; a nested input's errors nested the same way (a
+    Feature's `{"properties": {"sector": [...]}}`, a list's `{"order": {"0": [...]}}`). Nothing was written."""
 
 
 class FieldErrorsExtension(OpenApiSerializerExtension):
@@ -39,16 +46,19 @@ class FieldErrorsExtension(OpenApiSerializerExtension):
     target_class = FieldErrors
 
     def map_serializer(self, auto_schema, direction):
+        itself = {"$ref": "#/components/schemas/FieldErrors"}  # recursive: a nested field's errors
         return {
             "type": "object",
             "description": FieldErrors.__doc__.replace("\n   ", ""),
-            "additionalProperties": build_array_type(build_basic_type(OpenApiTypes.STR)),
-            "example": {"plan_year": ["A year, e.g. 2027."]},
+            "additionalProperties": {"oneOf": [
+                build_array_type({"oneOf": [build_basic_type(OpenApiTypes.STR), itself]}), itself,
+            ]},
+            "example": {"plan_year": ["A year, e.g. 2027."], "properties": {"sector": ["\"x\" is not a valid choice."]}},
         }
 
 
 class Detail(serializers.Serializer):
-    """The 403 and 404 answer: why the request was refused or what was not found, in the request's language."""
+    """The 401, 403, 404 and 429 answer: why the request was refused or what was not found, in the request's language."""
 
     detail = serializers.CharField()
 
@@ -58,15 +68,18 @@ def many(serializer):
     return type(serializer)(many=True)
 
 
-def route_errors(*, path: str, has_body: bool, has_query: bool, open_to_anyone: bool) -> dict:
-    """The error answers `{status code: serializer}` of one operation, from its input and route (see the module)."""
+def route_errors(*, path: str, method: str, has_body: bool, has_query: bool, open_to_anyone: bool, throttled: bool) -> dict:
+    """The error answers `{status code: serializer}` of one operation, from its method, input and route (see the module)."""
     errors = {}
-    if has_body or has_query:
+    if has_body or has_query or method in WRITE_METHODS:
         errors["400"] = FieldErrors
     if not open_to_anyone:
+        errors["401"] = Detail
         errors["403"] = Detail
     if "{" in path:
         errors["404"] = Detail
+    if throttled:
+        errors["429"] = Detail
     return errors
 
 
@@ -79,6 +92,16 @@ class AutoSchema(openapi.AutoSchema):
         if isinstance(output, dict) and METHODS & set(output):
             output = output.get(self.method.lower())
         return output if output is not None else super().get_response_serializers()
+
+    def get_operation(self, *args, **kwargs):
+        # One view may serve a file in two formats (`document.docx`, `document.pdf`): one operation id per format,
+        # whether the id was generated or given (`@extend_schema(operation_id=…)`).
+        operation = super().get_operation(*args, **kwargs)
+        last = self.path.rpartition("/")[2]
+        extension = last.rpartition(".")[2] if "." in last else ""
+        if operation and extension and "{" not in extension and not operation["operationId"].endswith("_" + extension):
+            operation["operationId"] += "_" + extension
+        return operation
 
     def get_override_parameters(self):
         query = getattr(self.view, "query_parameters", []) if self.method == "GET" else []
@@ -104,7 +127,9 @@ class AutoSchema(openapi.AutoSchema):
         ) or bool(self._get_filter_parameters() or self._get_pagination_parameters())
         open_to_anyone = all(isinstance(p, AllowAny) for p in self.view.get_permissions())
         has_body = self.method in BODY_METHODS and self.get_request_serializer() is not None
-        errors = route_errors(path=self.path, has_body=has_body, has_query=has_query, open_to_anyone=open_to_anyone)
+        throttled = self.method in getattr(self.view, "rate_limited", ()) or bool(self.view.get_throttles())
+        errors = route_errors(path=self.path, method=self.method, has_body=has_body, has_query=has_query,
+                              open_to_anyone=open_to_anyone, throttled=throttled)
         for code, serializer in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(serializer, code, direction=direction)

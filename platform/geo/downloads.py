@@ -19,8 +19,9 @@ import json
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from knox.auth import TokenAuthentication
-from rest_framework.authentication import SessionAuthentication
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -70,12 +71,16 @@ def whole_layer(layer, request) -> dict:
 
 
 class DownloadApi(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
     renderer_classes = [JSONRenderer]
 
 
 class DownloadListApi(DownloadApi):
     """GET the layers the caller may download here: `id`, `title` and `formats` ({format: URL})."""
+
+    Output = inline_serializer("DownloadableLayer", {
+        "id": serializers.CharField(), "title": serializers.CharField(),
+        "formats": serializers.DictField(child=serializers.URLField(), help_text="{format: URL of the whole layer in it}"),
+    }, many=True)
 
     def get(self, request):
         base = request.build_absolute_uri(request.path)
@@ -87,6 +92,13 @@ class DownloadListApi(DownloadApi):
 
 class LayerDownloadApi(DownloadApi):
     """GET one whole layer as a file (see the module docstring); 404 for a layer the caller may not read, 400 for a bad format or parameter."""
+
+    Output = {(200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"the whole layer as {fmt}")
+              for fmt, (_extension, content_type) in FORMATS.items()}
+    query_parameters = [
+        OpenApiParameter("f", OpenApiTypes.STR, enum=list(FORMATS), description="format when the path names none (geojson)"),
+        OpenApiParameter("lonlat", OpenApiTypes.BOOL, description="1: EPSG:4326 lon/lat instead of VN-2000"),
+    ]
 
     def get(self, request, layer_id, fmt=None):
         fmt = fmt or request.GET.get("f") or "geojson"

@@ -336,10 +336,11 @@ class Layer:
             },
         }
 
-    def openapi_schema(self, envelope="page"):
+    def openapi_schema(self, envelope="page", extra=None):
         """The OpenAPI schema of this layer's FeatureCollection: envelope "page" (count/next/previous of the
-        legacy routes), "ogc" (numberMatched/numberReturned/links) or "plain"."""
-        head = {"type": {"type": "string", "enum": ["FeatureCollection"]}}
+        legacy routes), "ogc" (numberMatched/numberReturned/links) or "plain"; `extra` ({key: schema}) documents
+        the keys a route writes beside them (`page_response(extra=…)`, a legend)."""
+        head = {"type": {"type": "string", "enum": ["FeatureCollection"]}, **(extra or {})}
         if envelope == "page":
             head.update({"count": {"type": "integer"}, "next": {"type": "string", "nullable": True},
                          "previous": {"type": "string", "nullable": True}})

@@ -1,27 +1,43 @@
-"""The one OpenAPI description of the GeoJSON layers (FeatureCollections and single Features), in EPSG:4326 lon/lat.
+"""OpenAPI descriptions of GeoJSON answers, in EPSG:4326 lon/lat, beside the layer kit's (`geo.layers.Layer.openapi_schema`).
 
-Generic on purpose: the layers are being rebuilt on one layer kit in `geo/`, which will describe each
-layer's properties from the kit. Until then every layer view points its `Output` here, so replacing
-these two names documents them all.
+`feature(name, properties)` documents a single Feature a view builds in Python (a detail, the answer of an action):
+its `properties` are named, never a free-form dict. `clusters(sums)` documents the grid clusters of
+`geo.features.grid_clusters_sql`. `geojson_file` documents a whole layer downloaded as a file.
 """
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-FEATURE = inline_serializer("GeoJSONFeature", {
-    "type": serializers.CharField(help_text="Feature"),
-    "id": serializers.IntegerField(allow_null=True),
-    "geometry": serializers.JSONField(allow_null=True, help_text="A GeoJSON geometry, EPSG:4326 lon/lat"),
-    "properties": serializers.DictField(),
-})
 
-FEATURE_COLLECTION = inline_serializer("GeoJSONFeatureCollection", {
-    "type": serializers.CharField(help_text="FeatureCollection"),
-    "count": serializers.IntegerField(required=False, help_text="features matching, over every page"),
-    "next": serializers.URLField(required=False, allow_null=True),
-    "previous": serializers.URLField(required=False, allow_null=True),
-    "features": serializers.ListField(child=serializers.DictField(), help_text="GeoJSON Features"),
-})
+def feature(name: str, properties, *, geometry: str = "Geometry"):
+    """A GeoJSON Feature (component `name`) whose `properties` is an object of the given serializer fields
+    (`{name: field}`, a copy is taken) or a serializer instance (an input's properties serializer). `geometry`
+    names its GeoJSON type for the description."""
+    if isinstance(properties, dict):
+        properties = inline_serializer(name + "Properties", {**properties})
+    return inline_serializer(name, {
+        "type": serializers.CharField(help_text="Feature"),
+        "id": serializers.IntegerField(allow_null=True, required=False),
+        "geometry": serializers.JSONField(allow_null=True, help_text=f"A GeoJSON {geometry}, EPSG:4326 lon/lat"),
+        "properties": properties,
+    })
+
+
+def clusters(title: str, sums: tuple, *, extra: dict | None = None) -> dict:
+    """The FeatureCollection of `geo.features.grid_clusters_sql` as an OpenAPI schema: one Point per grid cell (the mean
+    position of its rows) with `cluster: true`, `count` and each of `sums` (summed, VND); `extra` ({key: schema}) the keys
+    the route writes beside `type` and `features`."""
+    amount = {"type": "integer", "nullable": True, "description": "VND, summed over the cell"}
+    return {"type": "object", "title": title, "required": ["type", "features", *(extra or {})], "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]}, **(extra or {}),
+        "features": {"type": "array", "items": {"type": "object", "required": ["type", "geometry", "properties"], "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "geometry": {"type": "object", "description": "GeoJSON Point (mean position of the cell's rows), EPSG:4326 lon/lat"},
+            "properties": {"type": "object", "required": ["cluster", "count"], "properties": {
+                "cluster": {"type": "boolean"}, "count": {"type": "integer"}, **{name: amount for name in sums},
+            }},
+        }}},
+    }}
 
 
 def geojson_file(description: str) -> dict:

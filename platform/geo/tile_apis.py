@@ -7,14 +7,28 @@ layer's GeoJSON. Token (`Authorization: Token …`) or session.
 """
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from knox.auth import TokenAuthentication
-from rest_framework.authentication import SessionAuthentication
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo.tiles import MVT_CONTENT_TYPE, REGISTRY, parse_tile, tilejson
+
+TILEJSON_MEDIA_TYPE = "application/vnd.tilejson+json"
+_TILEJSON = inline_serializer("TileJSON", {
+    "tilejson": serializers.CharField(help_text="3.0.0"), "name": serializers.CharField(), "description": serializers.CharField(),
+    "scheme": serializers.CharField(help_text="xyz"), "tiles": serializers.ListField(child=serializers.URLField()),
+    "minzoom": serializers.IntegerField(), "maxzoom": serializers.IntegerField(),
+    "bounds": serializers.ListField(child=serializers.FloatField(), help_text="[minLon, minLat, maxLon, maxLat], EPSG:4326"),
+    "filters": serializers.ListField(child=serializers.CharField(), help_text="query parameters the tiles take"),
+    "vector_layers": inline_serializer("TileJSONVectorLayer", {
+        "id": serializers.CharField(), "description": serializers.CharField(), "minzoom": serializers.IntegerField(),
+        "maxzoom": serializers.IntegerField(), "fields": serializers.DictField(child=serializers.CharField(), help_text="{property: MVT type}"),
+    }, many=True),
+})
 
 
 def _district(request):
@@ -33,8 +47,6 @@ def _document(request, layer):
 
 
 class TileApi(APIView):
-    # Token first: an anonymous caller is told to authenticate (401), not refused (403).
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
     renderer_classes = [JSONRenderer]
 
     def readable_layer(self, request, name):
@@ -53,21 +65,27 @@ class TileApi(APIView):
 class TileListApi(TileApi):
     """GET: the TileJSON 3.0.0 document of every tile layer here the caller may read (a JSON list); anonymous callers get 401."""
 
+    Output = {(200, TILEJSON_MEDIA_TYPE): type(_TILEJSON)(many=True)}
+
     def get(self, request):
         layers, district = _layers_here(request)
         return Response([_document(request, layer) for layer in layers if layer.visible(request.user, district)],
-                        content_type="application/vnd.tilejson+json")
+                        content_type=TILEJSON_MEDIA_TYPE)
 
 
 class TileJsonApi(TileApi):
     """GET: one layer's TileJSON (its tile URL carries the request's filters)."""
 
+    Output = {(200, TILEJSON_MEDIA_TYPE): _TILEJSON}
+
     def get(self, request, name):
-        return Response(_document(request, self.readable_layer(request, name)), content_type="application/vnd.tilejson+json")
+        return Response(_document(request, self.readable_layer(request, name)), content_type=TILEJSON_MEDIA_TYPE)
 
 
 class TileDataApi(TileApi):
     """GET: the Mapbox vector tile z/x/y of a layer (XYZ, web mercator), filtered by the query string as the layer is."""
+
+    Output = {(200, MVT_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="a Mapbox vector tile")}
 
     def get(self, request, name, z, x, y):
         layer = self.readable_layer(request, name)

@@ -20,7 +20,7 @@ from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE, POINT
 from geo.layers import MAX_LIMIT, MEDIA_TYPE, collection_text, page_response
 from geo.numbers import DateInputField, VndField, WholeNumberField
-from geo.openapi import FEATURE
+from geo.openapi import feature
 from investment import exports, layers, selectors, services
 from investment.models import (
     PlanKind,
@@ -232,11 +232,28 @@ class PlanEnvelopesApi(APIView):
         return Response(selectors.plan_envelopes(plan=plan, year=_plan_year(request, plan)))
 
 
+_MEDIUM_TERM_ROW = {
+    "project": _Int(), "code": _Str(), "name": _Str(), "source": _Str(), "source_label": _Str(),
+    "medium_term": _Int(allow_null=True, help_text="VND allowed by the medium-term plan; null: none"),
+    "annual": _Int(help_text="VND in the annual plans"), "this_plan": _Int(help_text="VND in this plan"),
+    "over": _Int(allow_null=True, help_text="VND above the medium-term amount"),
+}
+MEDIUM_TERM_CHECK = inline_serializer("MediumTermCheck", {
+    "plan": _Int(),
+    "medium_term": inline_serializer("MediumTermPlanShown", {
+        "id": _Int(), "name": _Str(), "start_year": _Int(), "end_year": _Int(), "state": _Str()}, allow_null=True),
+    "rows": inline_serializer("MediumTermRow", {**_MEDIUM_TERM_ROW}, many=True),
+    "over": inline_serializer("MediumTermOver", {**_MEDIUM_TERM_ROW}, many=True),
+    "not_in_medium_term": inline_serializer("NotInMediumTerm", {"project": _Int(), "code": _Str(), "name": _Str()}, many=True),
+    "ok": serializers.BooleanField(),
+})
+
+
 class PlanMediumTermCheckApi(APIView):
     """An annual plan against the medium-term plan it belongs to (Đ2.2), per project and capital source: a warning list
     (`investment.selectors.medium_term_check`). District and province staff, like the district's envelopes."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: MEDIUM_TERM_CHECK})
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         access.require(access.can_read_district_envelopes(request.user, request.tenant),
@@ -380,6 +397,49 @@ def project_feature(project, *, user, district):
     }
 
 
+# ---- what `project_feature` and the plan item panel answer, for the OpenAPI schema (geo.openapi.feature) --------
+
+_DT, _Bool = serializers.DateTimeField, serializers.BooleanField
+_ANSWER = {"text": _Str(), "author": _Str(), "created_at": _DT()}
+_REVIEW = {"id": _Int(), "kind": _Str(), "decision": _Str(allow_null=True), "decision_label": _Str(), "comment": _Str(),
+           "author": _Str(), "created_at": _DT(), "answers": inline_serializer("ReviewAnswerShown", {**_ANSWER}, many=True)}
+_LINKED_PROPOSAL = {"id": _Int(), "title": _Str(), "commune": _Str(), "commune_name": _Str(), "village": _Str(allow_null=True),
+                    "status": _Str(), "status_label": _Str(), "estimated_cost": _Int(allow_null=True, help_text="VND"),
+                    "plan_year": _Int(allow_null=True)}
+_PLAN_ITEM_SUMMARY = {
+    "id": _Int(), "title": _Str(), "sector": _Str(), "estimated_cost": _Int(allow_null=True, help_text="VND"), "commune": _Str(),
+    "commune_name": _Str(), "plan": _Int(), "plan_year": _Int(), "version": _Int(), "plan_kind": _Str(), "plan_kind_label": _Str(),
+    "plan_status": _Str(), "plan_status_label": _Str(),
+    "proposals": inline_serializer("PlanItemSummaryProposal", {"id": _Int(), "title": _Str()}, many=True),
+}
+PROJECT_FEATURE = feature("InvestmentProjectFeature", {
+    "id": _Int(), "code": _Str(), "name": _Str(), "investor": _Str(), "manager": _Str(), "manager_label": _Str(),
+    "sector": _Str(), "sector_label": _Str(), "group": _Str(), "group_label": _Str(), "status": _Str(), "status_label": _Str(),
+    "total_investment": _Int(help_text="VND"), "decision_number": _Str(), "decision_date": serializers.DateField(allow_null=True),
+    "start_year": _Int(), "end_year": _Int(), "physical_progress": _Int(allow_null=True, help_text="%"),
+    "communes": inline_serializer("ProjectCommune", {"code": _Str(), "name": _Str()}, many=True),
+    "sources": inline_serializer("ProjectSourceShown", {"source": _Str(), "label": _Str(), "amount": _Int(help_text="VND")}, many=True),
+    "allocations": inline_serializer("ProjectAllocationShown", {
+        "plan": _Int(), "plan_name": _Str(), "year": _Int(), "source": _Str(), "label": _Str(), "amount": _Int(help_text="VND")}, many=True),
+    "disbursements": inline_serializer("ProjectDisbursementShown", {
+        "paid_on": serializers.DateField(), "amount": _Int(help_text="VND"), "physical_progress": _Int(allow_null=True), "note": _Str()}, many=True),
+    "proposals": inline_serializer("ProjectProposalShown", {**_LINKED_PROPOSAL}, many=True),
+    "plan_items": inline_serializer("ProjectPlanItemShown", {**_PLAN_ITEM_SUMMARY}, many=True),
+    "history": inline_serializer("ProjectHistoryShown", {
+        "action": _Str(), "action_label": _Str(), "from": _Str(), "to": _Str(), "note": _Str(),
+        "changes": serializers.JSONField(allow_null=True, help_text="{field: [before, after]}"), "actor": _Str(), "at": _DT()}, many=True),
+    "reviews": inline_serializer("ProjectReviewShown", {**_REVIEW}, many=True),
+})
+PLAN_ITEM_FEATURE = feature("PlanItemPanelFeature", {
+    **_PLAN_ITEM_SUMMARY, "sector_label": _Str(),
+    "funding": inline_serializer("PlanItemFundingShown", {"source": _Str(), "label": _Str(), "amount": _Int(allow_null=True, help_text="VND")}, many=True),
+    "responsible_unit": _Str(),
+    "proposals": inline_serializer("PlanItemProposalShown", {**_LINKED_PROPOSAL}, many=True),
+    "projects": inline_serializer("PlanItemProjectShown", {"id": _Int(), "code": _Str(), "name": _Str(), "status": _Str(), "status_label": _Str()}, many=True),
+    "reviews": inline_serializer("PlanItemReviewShown", {**_REVIEW, "plan_item": _Int(allow_null=True)}, many=True),
+})
+
+
 def plan_item_summary(item, *, user):
     """A commune plan item as a project panel lists it: the work, its commune and plan version, the proposals it carries
     (those `user` may read, `accounts.access.proposal_scope`)."""
@@ -405,7 +465,7 @@ class ProjectListApi(APIView):
         projects = selectors.project_queryset(user=request.user, district=request.tenant, request=request)
         return page_response(request, layers.projects, rows=projects)
 
-    @extend_schema(request=ProjectInput, responses={201: FEATURE})
+    @extend_schema(request=ProjectInput, responses={201: PROJECT_FEATURE})
     def post(self, request):
         require_manager(request)
         data = ProjectInput(data=feature_input(request.data))
@@ -421,11 +481,12 @@ def _visible_project(request, pk, *, for_write=False):
 class ProjectDetailApi(APIView):
     """One project with its sources, allocations, disbursements, origin proposals, history and reviews."""
 
-    @extend_schema(responses={200: FEATURE})
+    Input = ProjectUpdateInput(partial=True)
+    Output = PROJECT_FEATURE
+
     def get(self, request, pk):
         return Response(project_feature(_visible_project(request, pk), user=request.user, district=request.tenant))
 
-    @extend_schema(request=ProjectUpdateInput(partial=True), responses={200: FEATURE})
     def patch(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
         data = ProjectUpdateInput(data=feature_input(request.data), partial=True)
@@ -441,8 +502,9 @@ class ProjectTransitionApi(APIView):
     """POST prepare/, approve/ (with the investment decision), start/, complete/, suspend/ (with a note), resume/."""
 
     action = None
+    Input = ProjectTransitionInput
+    Output = PROJECT_FEATURE
 
-    @extend_schema(request=ProjectTransitionInput, responses={200: FEATURE})
     def post(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
         data = ProjectTransitionInput(data=request.data)
@@ -454,7 +516,9 @@ class ProjectTransitionApi(APIView):
 class DisbursementApi(APIView):
     """POST a disbursement (date, amount) and the physical progress at that date."""
 
-    @extend_schema(request=DisbursementInput, responses={201: FEATURE})
+    Input = DisbursementInput
+    Output = {201: PROJECT_FEATURE}
+
     def post(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
         data = DisbursementInput(data=request.data)
@@ -493,7 +557,7 @@ class ReviewListApi(APIView):
         reviews = selectors.review_queryset(user=request.user, district=request.tenant, request=request)
         return page_response(request, layers.reviews, rows=reviews)
 
-    @extend_schema(request=ReviewInput, responses={201: FEATURE})
+    @extend_schema(request=ReviewInput, responses={(201, MEDIA_TYPE): layers.reviews.feature_schema()})
     def post(self, request):
         access.require(access.can_review_investment(request.user, request.tenant), _("Only the district's own staff record review decisions and notes."))
         data = ReviewInput(data=feature_input(request.data))
@@ -553,7 +617,8 @@ class PlanItemDetailApi(APIView):
     """One commune plan item for the review panel: the work, its commune and version, its origin proposals, the
     projects answering it and the district's decisions and notes on it (every version of the work), oldest first."""
 
-    @extend_schema(responses={200: FEATURE})
+    Output = PLAN_ITEM_FEATURE
+
     def get(self, request, pk):
         item = _visible_plan_item(request, pk)
         body = plan_item_summary(item, user=request.user)

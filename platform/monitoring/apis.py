@@ -27,7 +27,7 @@ from geo.imports import wants_preview
 from geo.layers import MEDIA_TYPE, page_response
 from geo.models import AdministrativeUnit
 from geo.numbers import DateInputField, DecimalInputField, VndField, WholeNumberField
-from geo.openapi import FEATURE, FEATURE_COLLECTION
+from geo.openapi import feature
 from geo.parsers import SafeJSONParser
 from monitoring import documents, imports, layers, selectors, services
 from monitoring.models import Activity, Frequency, ReportingPeriod, SupervisionFinding
@@ -178,7 +178,12 @@ DASHBOARD = inline_serializer("MEPlanDashboard", {
     "activities": inline_serializer("ActivityAchievement", {
         "id": _Int(), "title": _Str(), "share_done": _number(allow_null=True), "responsible": _Str(), "starts_on": _Date(allow_null=True),
         "ends_on": _Date(allow_null=True), "project": _Int(allow_null=True)}, many=True),
-    "works": FEATURE_COLLECTION,
+    "works": inline_serializer("MEWorks", {
+        "type": _Str(help_text="FeatureCollection"),
+        "features": type(feature("MEWork", {
+            "title": _Str(), "share_done": serializers.FloatField(allow_null=True, help_text="latest share done, 0–1"),
+            "findings": _Int(help_text="supervision findings recorded on it")}))(many=True),
+    }, help_text="the plan's located activities (monitoring.selectors.works_layer)"),
     "reporting": inline_serializer("PeriodReportingStatus", {"period": PERIOD, **_STATUS_ROW}, many=True),
 })
 PROGRESS_REPORT = inline_serializer("ProgressImportReport", {
@@ -516,6 +521,18 @@ class ReportingStatusApi(APIView):
 
 # --- evidence, findings, bulk progress --------------------------------------------------------------
 
+EVIDENCE_FEATURE = feature("EvidencePhotoFeature", {
+    "me_plan": _Int(), "commune": _Str(help_text="GSO code"), "report": _Int(allow_null=True), "activity": _Int(allow_null=True),
+    "activity_title": _Str(allow_null=True), "finding": _Int(allow_null=True), "caption": _Str(), "taken_on": _Date(allow_null=True),
+    "url": _Str(), "content_type": _Str(), "uploaded_by": _Str(), "uploaded_at": serializers.DateTimeField(),
+}, geometry="Point")
+FINDING_FEATURE = feature("FindingFeature", {
+    "activity": _Int(), "board": _Str(), "finding": _Str(), "photos": serializers.ListField(child=_Str(), help_text="photo URLs"),
+}, geometry="Point")
+FINDING_INPUT_FEATURE = feature("FindingFeatureInput", {
+    name: field for name, field in MEFindingInput._declared_fields.items() if name != "geometry"}, geometry="Point")
+
+
 def _feature(obj, geometry, properties):
     return {"type": "Feature", "id": obj.pk, "geometry": json.loads(geometry.geojson), "properties": properties}
 
@@ -532,14 +549,14 @@ class EvidenceApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
-    @extend_schema(operation_id="monitoring_evidence_list", responses={200: FEATURE_COLLECTION}, parameters=[
+    @extend_schema(operation_id="monitoring_evidence_list", responses={(200, MEDIA_TYPE): layers.evidence_photos.openapi_schema()},
+                   parameters=[
         OpenApiParameter(name, OpenApiTypes.INT) for name in ("me_plan", "report", "activity", "finding", "page", "page_size")
     ] + [OpenApiParameter("bbox", OpenApiTypes.STR)])
-    @extend_schema(operation_id="monitoring_evidence_list", responses={(200, MEDIA_TYPE): layers.evidence_photos.openapi_schema()})
     def get(self, request):
         return page_response(request, layers.evidence_photos)
 
-    @extend_schema(request={"multipart/form-data": MEEvidenceInput}, responses={201: FEATURE})
+    @extend_schema(request={"multipart/form-data": MEEvidenceInput}, responses={201: EVIDENCE_FEATURE})
     def post(self, request):
         # Access first, before the photo is decoded: only commune teams and village heads add evidence (403); the M&E
         # plan must be one the user reads (404) and of a commune it may add evidence to (403); a report must be one the
@@ -588,14 +605,14 @@ class FindingApi(APIView):
 
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="monitoring_findings_list", responses={200: FEATURE_COLLECTION}, parameters=[
+    @extend_schema(operation_id="monitoring_findings_list", responses={(200, MEDIA_TYPE): layers.findings.openapi_schema()},
+                   parameters=[
         OpenApiParameter(name, OpenApiTypes.INT) for name in ("me_plan", "activity", "page", "page_size")
     ] + [OpenApiParameter("bbox", OpenApiTypes.STR)])
-    @extend_schema(operation_id="monitoring_findings_list", responses={(200, MEDIA_TYPE): layers.findings.openapi_schema()})
     def get(self, request):
         return page_response(request, layers.findings)
 
-    @extend_schema(request={"application/json": FEATURE, "multipart/form-data": MEFindingInput}, responses={201: FEATURE})
+    @extend_schema(request={"application/json": FINDING_INPUT_FEATURE, "multipart/form-data": MEFindingInput}, responses={201: FINDING_FEATURE})
     def post(self, request):
         # Only a commune's planning team records findings (Đ8; the activity's commune is checked by the service): a
         # refusal comes before the body is read or a photo decoded.

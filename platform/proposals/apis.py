@@ -19,12 +19,17 @@ from files.storage import public_file_url
 from geo.features import cluster_cell_degrees, parse_zoom
 from geo.imports import wants_preview
 from geo.layers import MEDIA_TYPE, page_response
-from geo.openapi import FEATURE, FEATURE_COLLECTION
+from geo.openapi import clusters
 from geo.parsers import SafeJSONParser
 from proposals import layers, selectors, services
 from proposals.imports import proposals_import
 from proposals.models import CommuneUnit, Proposal, ProposalEvent
 from proposals.serializers import (
+    MEETING_DETAIL_FEATURE,
+    MEETING_FEATURE,
+    PROPOSAL_CHANGE,
+    PROPOSAL_FEATURE,
+    PROPOSAL_SUBMISSION,
     AttachmentInput,
     DecisionInput,
     ImportInput,
@@ -78,7 +83,7 @@ class ProposalListApi(APIView):
     def get(self, request):
         return page_response(request, layers.proposals)
 
-    @extend_schema(request=ProposalFeatureInput, responses={201: FEATURE})
+    @extend_schema(request=PROPOSAL_SUBMISSION, responses={201: PROPOSAL_FEATURE})
     def post(self, request):
         feature = ProposalFeatureInput(data=request.data)
         feature.is_valid(raise_exception=True)
@@ -106,11 +111,12 @@ def decided_proposal(request, pk):
 class ProposalDetailApi(APIView):
     """GET one proposal with its origins, decisions and files; PATCH it (a Feature) until the team decides."""
 
-    @extend_schema(responses={200: FEATURE})
+    Input = PROPOSAL_CHANGE
+    Output = PROPOSAL_FEATURE
+
     def get(self, request, pk):
         return Response(proposal_detail(visible_proposal(request, pk), user=request.user))
 
-    @extend_schema(request=ProposalFeatureUpdate, responses={200: FEATURE})
     def patch(self, request, pk):
         visible_proposal(request, pk, for_write=True)
         feature = ProposalFeatureUpdate(data=request.data, partial=False)
@@ -126,7 +132,9 @@ class ProposalDecisionApi(APIView):
     """The planning team's decision: accept into the draft plan, defer, or reject with a reason."""
 
     decision = None
-    @extend_schema(request=DecisionInput, responses={200: FEATURE})
+    Input = DecisionInput
+    Output = PROPOSAL_FEATURE
+
     def post(self, request, pk):
         decided_proposal(request, pk)
         data = DecisionInput(data=request.data)
@@ -152,7 +160,9 @@ class ProposalRejectApi(ProposalDecisionApi):
 class ProposalMergeApi(APIView):
     """Merge duplicates into this proposal; it keeps every origin."""
 
-    @extend_schema(request=MergeInput, responses={200: FEATURE})
+    Input = MergeInput
+    Output = PROPOSAL_FEATURE
+
     def post(self, request, pk):
         decided_proposal(request, pk)
         data = MergeInput(data=request.data)
@@ -236,7 +246,8 @@ class ProposalImportApi(APIView):
 class ProposalClusterApi(APIView):
     """Proposals counted per grid cell, for maps at low zoom (`zoom` 0–22 sets the cell size)."""
 
-    @extend_schema(parameters=LIST_PARAMETERS + [OpenApiParameter("zoom", OpenApiTypes.INT)], responses={200: FEATURE_COLLECTION})
+    @extend_schema(parameters=LIST_PARAMETERS + [OpenApiParameter("zoom", OpenApiTypes.INT)],
+                   responses={(200, MEDIA_TYPE): clusters("Proposal clusters", ("estimated_cost",))})
     def get(self, request):
         zoom = parse_zoom(request.query_params.get("zoom"), default=10)
         params = request.query_params
@@ -256,7 +267,7 @@ class VillageMeetingListApi(APIView):
     def get(self, request):
         return page_response(request, layers.meetings)
 
-    @extend_schema(request=VillageMeetingInput, responses={201: FEATURE})
+    @extend_schema(request=VillageMeetingInput, responses={201: MEETING_FEATURE})
     def post(self, request):
         data = VillageMeetingInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -270,7 +281,8 @@ class VillageMeetingListApi(APIView):
 
 
 class VillageMeetingDetailApi(APIView):
-    @extend_schema(responses={200: FEATURE})
+    Output = MEETING_DETAIL_FEATURE
+
     def get(self, request, pk):
         meeting = access.access_meeting_by_id(request.user, request.tenant, pk)
         feature = meeting_feature(meeting)

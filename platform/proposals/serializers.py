@@ -2,6 +2,7 @@
 import json
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from accounts import access
@@ -9,6 +10,7 @@ from core.models import Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE
 from geo.numbers import DateInputField, VndField, WholeNumberField
+from geo.openapi import feature
 from proposals.models import Proposal, SourceKind
 
 MONEY = {"min_value": 0, "max_value": 10**15, "required": False, "default": 0}  # whole đồng, geo.numbers rule
@@ -82,6 +84,11 @@ class ProposalFeatureUpdate(FeatureInput):
         super().__init__(*args, **kwargs)
         self.fields["properties"].required = False
         self.fields["type"].required = False
+
+
+# The Feature inputs as the OpenAPI schema shows them (FeatureInput validates `properties` with `properties_class`).
+PROPOSAL_SUBMISSION = feature("ProposalSubmission", ProposalPropertiesInput())
+PROPOSAL_CHANGE = feature("ProposalChange", ProposalUpdateProperties(required=False))
 
 
 class DecisionInput(serializers.Serializer):
@@ -179,3 +186,31 @@ def proposal_detail(proposal: Proposal, *, user) -> dict:
             "created_at": proposal.created_at.isoformat(),
         },
     }
+
+
+# ---- what `proposal_detail` and `meeting_feature` answer, for the OpenAPI schema (geo.openapi.feature) ---------
+
+_S, _I = serializers.CharField, serializers.IntegerField
+PROPOSAL_FEATURE = feature("ProposalFeature", {
+    "id": _I(), "commune": _S(help_text="GSO code"), "commune_name": _S(), "village": _S(allow_null=True), "village_name": _S(allow_null=True),
+    "meeting": _I(allow_null=True), "source_kind": _S(), "source_name": _S(), "plan_year": _I(allow_null=True),
+    "priority": _I(allow_null=True), "commune_rank": _I(allow_null=True), "title": _S(), "sector": _S(), "sector_name": _S(),
+    "problem": _S(), "cause": _S(), "solution": _S(), "beneficiaries": _S(), "estimated_cost": _I(allow_null=True, help_text="VND"),
+    **{name: _I(allow_null=True, help_text="VND") for name in Proposal.RESOURCE_FIELDS},
+    "residents_labour_days": _I(allow_null=True), "internal_resources": _I(allow_null=True, help_text="VND"), "status": _S(), "status_name": _S(),
+    "decision_reason": _S(), "merged_into": _I(allow_null=True), "is_late": serializers.BooleanField(), "is_published": serializers.BooleanField(),
+    "origins": inline_serializer("ProposalOrigin", {"id": _I(), "village": _S(allow_null=True), "source_name": _S(), "title": _S()}, many=True),
+    "events": inline_serializer("ProposalFeatureEvent", {
+        "action": _S(), "from": _S(), "to": _S(), "note": _S(), "by": _S(help_text="username"), "at": serializers.DateTimeField()}, many=True),
+    "attachments": inline_serializer("ProposalFeatureAttachment", {
+        "id": _I(), "name": _S(), "content_type": _S(), "size": _I(help_text="bytes"), "url": _S()}, many=True),
+    "created_at": serializers.DateTimeField(),
+})
+_MEETING = {
+    "id": _I(), "commune": _S(help_text="GSO code"), "village": _S(help_text="GSO code"), "village_name": _S(),
+    "plan_year": _I(allow_null=True), "held_on": _S(help_text="dd/mm/yyyy"), "place": _S(), "chair": _S(), "participants": _I(),
+    "women": _I(), "poor_households": _I(), "minutes": _S(allow_null=True, help_text="URL of the minutes file"),
+}
+MEETING_FEATURE = feature("VillageMeetingFeature", _MEETING, geometry="Point (a point on the village)")
+MEETING_DETAIL_FEATURE = feature("VillageMeetingDetailFeature", {**_MEETING, "proposals": inline_serializer("MeetingProposal", {
+    "id": _I(), "title": _S(), "priority": _I(allow_null=True), "status": _S()}, many=True)}, geometry="Point (a point on the village)")

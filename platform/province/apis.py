@@ -29,6 +29,8 @@ _Int, _Str = serializers.IntegerField, serializers.CharField
 DISTRICT_CYCLES = inline_serializer("ProvinceDistrictCycles", {
     "code": _Str(help_text="GSO code"), "name": _Str(), "slug": _Str(), "communes": _Int(), "cycles": _Int(),
     "by_step": serializers.DictField(child=_Int(), help_text="step → cycles at it"), "published": _Int(), "overdue": _Int(),
+    "late": _Int(help_text="cycles with a step done after its due date, published ones included"),
+    "overdue_or_late": _Int(help_text="cycles overdue now or with a step done late"),
 }, many=True)
 CYCLES_OUTPUT = inline_serializer("ProvinceCycles", {"plan_year": _Int(), "districts": DISTRICT_CYCLES})
 _UNIT_VALUE = {"code": _Str(), "name": _Str(), "district": _Str(help_text="GSO code of the district")}
@@ -38,6 +40,8 @@ EQUITY_OUTPUT = inline_serializer("InvestmentEquity", {
     "lorenz": serializers.ListField(child=serializers.ListField(child=serializers.FloatField()), help_text="[[share of communes, share of investment]]"),
     "median": serializers.FloatField(allow_null=True), "far_below_threshold": serializers.FloatField(help_text="share of the median"),
     "far_below": inline_serializer("EquityUnit", {**_UNIT_VALUE, "value": serializers.FloatField()}, many=True),
+    "population_years": serializers.ListField(child=_Int(), help_text="census years of the populations used"),
+    "population_sources": serializers.ListField(child=_Str(), help_text="where the populations used come from"),
     "refreshed_at": serializers.DateTimeField(allow_null=True),
 })
 COMPARE_OUTPUT = inline_serializer("InvestmentComparison", {"year": _Int(allow_null=True), "units": inline_serializer("ComparedUnit", {
@@ -53,7 +57,10 @@ COMPLIANCE_OUTPUT = inline_serializer("PlanCompliance", {
     "plan_year": _Int(), "on": serializers.DateField(), "province": _Str(allow_null=True), "districts": DISTRICT_CYCLES,
     "communes": inline_serializer("CommuneCompliance", {
         "code": _Str(), "name": _Str(), "district": _Str(), "step": _Str(help_text="the current step, or not_opened"),
-        "due": serializers.DateField(allow_null=True), "overdue": serializers.BooleanField()}, many=True),
+        "due": serializers.DateField(allow_null=True), "overdue": serializers.BooleanField(),
+        "late_steps": _Int(help_text="steps done after their due date"), "done_late": serializers.BooleanField(),
+        "days_late": _Int(help_text="days past the due date: so far when overdue, at completion when done late"),
+        "lateness": _Str(help_text="'quá hạn N ngày' / 'hoàn thành muộn N ngày' in the request's language, '' when in time")}, many=True),
 })
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -89,6 +89,23 @@ class DistributionLayer(Layer):
         "province": Filter(description="a province's GSO code: only its units"),
     }
 
+    def openapi_schema(self, envelope="page", extra=None):
+        """The collection with what its SQL writes beside the features: the filters applied, when the figures were
+        refreshed (the newest and the oldest unit's) and the `legend` (quantile `breaks`, per `classes` its colour,
+        bounds and number of units, and the units with `no_data`)."""
+        number, text = {"type": "number", "nullable": True}, {"type": "string", "nullable": True}
+        instant = {"type": "string", "format": "date-time", "nullable": True}
+        legend = {"type": "object", "nullable": True, "properties": {
+            "breaks": {"type": "array", "nullable": True, "items": {"type": "number"}},
+            "classes": {"type": "array", "items": {"type": "object", "required": ["class", "colour", "min", "max", "count"], "properties": {
+                "class": {"type": "integer"}, "colour": {"type": "string"}, "min": number, "max": number, "count": {"type": "integer"}}}},
+            "no_data": {"type": "object", "properties": {"colour": {"type": "string"}, "count": {"type": "integer"}}},
+        }}
+        head = {"level": {"type": "string", "enum": ["district", "commune"]}, "year": {"type": "integer", "nullable": True},
+                "sector": text, "source": text, "measure": {"type": "string"}, "refreshed_at": instant,
+                "oldest_refresh": instant, "legend": legend}
+        return super().openapi_schema(envelope, extra={**head, **(extra or {})})
+
     def __init__(self, level):
         self.level = level
         self.id = f"investment-distribution-{level}s"

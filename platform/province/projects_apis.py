@@ -7,13 +7,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from knox.auth import TokenAuthentication
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication
 
 from geo.bbox import parse_bbox
 from geo.features import parse_zoom
 from geo.layers import page_response
+from geo.openapi import clusters
 from investment.models import ProjectStatus
 from province import layers
 from province import projects_selectors as selectors
@@ -22,6 +21,16 @@ from province.apis import FILTER_PARAMETERS, FilterInput, ProvinceOnly, _params
 
 class ProjectMapInput(FilterInput):
     status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False, allow_blank=True)
+
+
+_ZOOM = {"type": "integer", "description": "the zoom the answer was made for"}
+# Two shapes by zoom: the projects one page at a time (the layer kit's "all-projects"), or grid clusters.
+MAP_SCHEMA = {"oneOf": [
+    layers.all_projects.openapi_schema(extra={"mode": {"type": "string", "enum": ["points"]}, "zoom": _ZOOM}),
+    clusters("Project clusters", selectors.AMOUNTS, extra={
+        "mode": {"type": "string", "enum": ["clusters"]}, "zoom": _ZOOM,
+        "count": {"type": "integer", "description": "projects counted, over every cluster"}}),
+]}
 
 
 class ProvinceProjectsApi(ProvinceOnly):
@@ -34,8 +43,6 @@ class ProvinceProjectsApi(ProvinceOnly):
     paginated (`page`, `page_size` up to 5000, `count`, `next`, `previous`).
     """
 
-    # Token first: an anonymous caller is told to authenticate (401 with WWW-Authenticate), not refused (403).
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
 
     @extend_schema(
         operation_id="province_projects_map",
@@ -45,7 +52,7 @@ class ProvinceProjectsApi(ProvinceOnly):
             OpenApiParameter("status", OpenApiTypes.STR, enum=ProjectStatus.values),
             OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
-        responses={(200, "application/geo+json"): layers.all_projects.openapi_schema()},
+        responses={(200, "application/geo+json"): MAP_SCHEMA},
     )
     def get(self, request):
         filters = _params(ProjectMapInput, request)

@@ -39,14 +39,34 @@ def resolve(document, schema):
     return schema
 
 
-def described(document, schema) -> bool:
-    """A body a client can rely on: an object with named properties, a list of described items, or a file."""
+def described(document, schema, depth=0) -> bool:
+    """A body a client can rely on: an object with named properties, a list of described items, or a file; each
+    alternative of a `oneOf` described; and no free-form dict inside (a GeoJSON Feature's `properties` with none named)."""
     schema = resolve(document, schema)
     if schema.get("format") == "binary":
         return True
+    if "oneOf" in schema:
+        return all(described(document, s, depth) for s in schema["oneOf"])
     if schema.get("type") == "array":
-        return described(document, schema["items"])
-    return bool(schema.get("properties"))
+        return described(document, schema["items"], depth)
+    return bool(schema.get("properties")) and not hides_free_form_features(document, schema, depth)
+
+
+def hides_free_form_features(document, schema, depth=0) -> bool:
+    """Whether a GeoJSON Feature's `properties` (or a collection's `features`) anywhere inside is left undescribed."""
+    if depth > 8:
+        return False
+    schema = resolve(document, schema)
+    if "oneOf" in schema:
+        return any(hides_free_form_features(document, s, depth + 1) for s in schema["oneOf"])
+    if schema.get("type") == "array":
+        return hides_free_form_features(document, schema.get("items", {}), depth + 1)
+    for key, inner in schema.get("properties", {}).items():
+        if key in ("properties", "features") and not described(document, inner, depth + 1):
+            return True
+        if hides_free_form_features(document, inner, depth + 1):
+            return True
+    return False
 
 
 def test_every_operation_documents_its_success_body(document):
@@ -76,13 +96,17 @@ def test_every_operation_documents_the_errors_it_gives(document):
         responses = op["responses"]
         takes_input = "requestBody" in op or any(p["in"] == "query" for p in op.get("parameters", []))
         expected = {}
-        if takes_input:
+        if takes_input or method in ("post", "put", "patch", "delete"):  # a service may refuse the row's state
             expected["400"] = ERROR_REF
         if "{" in path:  # unknown district, another district's row, a row the caller may not read
             expected["404"] = DETAIL_REF
-        # Every signed-in route refuses (403); the public surface of a district and the token route are open to anyone.
-        if path.startswith("/d/{district}/api/") and not path.startswith("/d/{district}/api/public/"):
+        # Every signed-in route: 401 not signed in, 403 not allowed; the public surface of a district is open to anyone.
+        if path.startswith("/d/{district}/api/") and not path.startswith("/d/{district}/api/public/") or path in (
+                "/api/province/projects/", "/api/province/equity/", "/api/auth/logout/", "/api/plans/cycles/", "/api/geometry/check/"):
+            expected["401"] = DETAIL_REF
             expected["403"] = DETAIL_REF
+        if (path, method) in (("/api/auth/token/", "post"), ("/d/{district}/api/public/plans/{id}/comments/", "post")):
+            expected["429"] = DETAIL_REF
         for code, ref in expected.items():
             schema = responses.get(code, {}).get("content", {}).get("application/json", {}).get("schema")
             if schema != ref:
@@ -92,7 +116,8 @@ def test_every_operation_documents_the_errors_it_gives(document):
 
 def test_the_error_components_have_the_shape_of_the_real_errors(document, client_for):
     errors = document["components"]["schemas"]["FieldErrors"]
-    assert errors["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
+    assert errors["additionalProperties"] == {"oneOf": [
+        {"type": "array", "items": {"oneOf": [{"type": "string"}, ERROR_REF]}}, ERROR_REF]}  # nested input: nested errors
     assert document["components"]["schemas"]["Detail"]["required"] == ["detail"]
     staff = client_for("huyen.yen-phong")
     refused = staff.get("/d/yen-phong/api/plans/dashboard/?plan_year=next")
@@ -114,28 +139,46 @@ def test_the_document_validates_without_a_warning(urlconf, tmp_path):
 
 # ---- answers built in SQL or from dicts: their keys are those the document gives --------------------------
 
+def shape_errors(document, schema, value, where="body") -> list:
+    """How `value` differs from its documented schema: undocumented keys, documented required keys missing, a null
+    not documented as nullable, a wrong type; recursively, `oneOf` matched by one of its alternatives."""
+    if value is None:
+        nullable = schema.get("nullable") or resolve(document, schema).get("nullable")
+        return [] if nullable else [f"{where} is null but not documented as nullable"]
+    schema = resolve(document, schema)
+    if "oneOf" in schema:
+        tries = [shape_errors(document, s, value, where) for s in schema["oneOf"]]
+        return [] if any(not t for t in tries) else [f"{where} matches no alternative: " + " | ".join("; ".join(t[:3]) for t in tries)]
+    kind = schema.get("type")
+    types = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict}
+    if kind in types and (not isinstance(value, types[kind]) or (kind in ("integer", "number") and isinstance(value, bool))):
+        return [f"{where} is {type(value).__name__}, documented {kind}"]
+    errors = []
+    if kind == "array":
+        for n, item in enumerate(value[:20]):
+            errors += shape_errors(document, schema.get("items", {}), item, f"{where}[{n}]")
+    elif "properties" in schema and isinstance(value, dict):
+        documented, required = set(schema["properties"]), set(schema.get("required", []))
+        errors += [f"{where}: undocumented {key}" for key in sorted(set(value) - documented)]
+        errors += [f"{where}: documented but missing {key}" for key in sorted(required - set(value))]
+        for key in sorted(set(value) & documented):
+            errors += shape_errors(document, schema["properties"][key], value[key], f"{where}.{key}")
+    elif isinstance(schema.get("additionalProperties"), dict) and isinstance(value, dict):
+        for key, item in value.items():
+            errors += shape_errors(document, schema["additionalProperties"], item, f"{where}.{key}")
+    return errors
+
+
 def assert_shape(document, schema, value, where="body"):
     """`value` has exactly the documented keys (all required ones, no undocumented one), recursively."""
-    if value is None:
-        assert schema.get("nullable") is True, f"{where} is null but not documented as nullable"
-        return
-    schema = resolve(document, schema)
-    if schema.get("type") == "array":
-        assert isinstance(value, list), where
-        for n, item in enumerate(value[:20]):
-            assert_shape(document, schema["items"], item, f"{where}[{n}]")
-    elif "properties" in schema:
-        assert isinstance(value, dict), where
-        documented, required = set(schema["properties"]), set(schema.get("required", []))
-        assert set(value) <= documented, f"{where}: undocumented {sorted(set(value) - documented)}"
-        assert required <= set(value), f"{where}: documented but missing {sorted(required - set(value))}"
-        for key, item in value.items():
-            assert_shape(document, schema["properties"][key], item, f"{where}.{key}")
+    errors = shape_errors(document, schema, value, where)
+    assert errors == [], errors[:20]
 
 
-def answer_schema(document, path, method="get", code="200"):
+def answer_schema(document, path, method="get", code="200", media_type="application/json"):
     """The documented body of an answer, which must name its properties (a bare `object` documents nothing)."""
-    schema = document["paths"][path][method]["responses"][code]["content"]["application/json"]["schema"]
+    content = document["paths"][path][method]["responses"][code]["content"]
+    schema = content[media_type if media_type in content else next(iter(content))]["schema"]
     assert described(document, schema), f"{method.upper()} {path} documents no properties"
     return schema
 
@@ -220,3 +263,162 @@ def test_monitoring_dashboard_and_reporting_status_have_their_documented_keys(do
     detail = staff.get(f"/d/yen-phong/api/monitoring/plans/{me_plan.pk}/")
     assert detail.status_code == 200 and detail.json()["indicators"] and detail.json()["events"]
     assert_shape(document, answer_schema(document, "/d/{district}/api/monitoring/plans/{id}/"), detail.json())
+
+
+# ---- every list and layer route: a real answer equals its documented schema, recursively -------------------
+
+# Routes whose answer depends on a query: the real request to make (the others are called bare).
+QUERIES = {
+    "/api/admin-units/": ["?level=commune&page_size=5", "?level=district"],
+    "/api/province/investment-distribution/": ["?level=commune&page_size=5", "?level=district&measure=per_resident"],
+    "/api/province/projects/": ["?zoom=8", "?zoom=13"],  # clusters, then points
+    "/api/province/compare/": ["?units=258,259"],
+    "/api/plans/cycles/": ["?plan_year=2027"],
+    "/api/province/plan-compliance/": ["?year=2027"],
+    "/d/{district}/api/plans/dashboard/": ["?plan_year=2027"],
+}
+
+
+def caller_of(path):
+    if path.startswith("/d/{district}/api/public/") or path in ("/api/districts/", "/api/admin-units/"):
+        return None
+    return "huyen.yen-phong" if path.startswith("/d/{district}/") else "tinh"
+
+
+def json_routes(document):
+    """(documented path, media type) of every GET whose only path parameter is the district and whose 200 is JSON."""
+    for path, ops in document["paths"].items():
+        if "get" not in ops or "{" in path.replace("{district}", ""):
+            continue
+        content = ops["get"]["responses"].get("200", {}).get("content", {})
+        media = next((m for m in content if "json" in m and content[m]["schema"].get("format") != "binary"), None)
+        if media:
+            yield path, media
+
+
+def test_every_list_and_layer_route_answers_its_documented_schema(document, client_for, province_data):
+    checked, mismatches, skipped = [], [], []
+    for path, media in json_routes(document):
+        client = client_for(caller_of(path))
+        for query in QUERIES.get(path, [""]):
+            url = path.replace("{district}", "yen-phong") + query
+            response = client.get(url)
+            if response.status_code != 200:
+                skipped.append(f"{url} {response.status_code}")
+                continue
+            checked.append(url)
+            if response["Content-Type"].split(";")[0] != media:
+                mismatches.append(f"{url}: answers {response['Content-Type']}, documented {media}")
+                continue
+            mismatches += shape_errors(document, answer_schema(document, path, media_type=media), response.json(), url)
+    assert mismatches == [], "\n".join(mismatches)
+    # The reviewer's routes are among those compared, each with real rows.
+    for url in ("/api/districts/", "/api/admin-units/?level=commune&page_size=5", "/api/province/projects/?zoom=8",
+                "/api/province/projects/?zoom=13", "/api/province/investment-distribution/?level=commune&page_size=5",
+                "/d/yen-phong/api/proposals/", "/d/yen-phong/api/investment-projects/", "/d/yen-phong/api/village-meetings/"):
+        assert url in checked, skipped
+    assert len(checked) > 35, skipped
+
+
+def test_the_reviewers_routes_have_real_features_of_both_map_modes(client_for, province_data):
+    # The comparison above compares real features, not empty lists.
+    tinh = client_for("tinh")
+    clusters = tinh.get("/api/province/projects/?zoom=8").json()
+    points = tinh.get("/api/province/projects/?zoom=13").json()
+    assert clusters["mode"] == "clusters" and clusters["features"] and clusters["features"][0]["properties"]["cluster"] is True
+    assert points["mode"] == "points" and points["features"]
+    distribution = tinh.get("/api/province/investment-distribution/?level=commune&page_size=5").json()
+    assert distribution["features"] and distribution["legend"]["classes"]
+    assert client_for(None).get("/api/districts/").json()["features"]
+
+
+# ---- single Features: the properties of a real answer are those documented ----------------------------------
+
+def test_single_features_have_their_documented_properties(document, client_for, province_data):
+    from investment.models import InvestmentProject as Project
+    from proposals.models import Proposal, VillageMeeting
+
+    connection.set_tenant(province_data)
+    proposal = Proposal.objects.order_by("pk").first()
+    meeting = VillageMeeting.objects.order_by("pk").first()
+    project = Project.objects.get(code="OA-1")
+    connection.set_schema_to_public()
+    staff = client_for("huyen.yen-phong")
+    for documented, url in [
+        ("/d/{district}/api/proposals/{id}/", f"/d/yen-phong/api/proposals/{proposal.pk}/"),
+        ("/d/{district}/api/village-meetings/{id}/", f"/d/yen-phong/api/village-meetings/{meeting.pk}/"),
+        ("/d/{district}/api/investment-projects/{id}/", f"/d/yen-phong/api/investment-projects/{project.pk}/"),
+    ]:
+        response = staff.get(url)
+        assert response.status_code == 200, url
+        assert response.json()["properties"], url
+        assert_shape(document, answer_schema(document, documented), response.json(), url)
+
+
+# ---- the error answers, as documented -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url, method", [
+    ("/api/province/equity/", "get"), ("/api/province/investment-distribution/", "get"), ("/api/province/plan-compliance/", "get"),
+    ("/api/plans/cycles/", "get"), ("/api/province/projects/", "get"), ("/api/geometry/check/", "post"),
+    ("/api/auth/logout/", "post"), ("/d/yen-phong/api/proposals/", "get"), ("/d/yen-phong/api/district/", "get"),
+])
+def test_not_signed_in_is_a_401_with_a_challenge_everywhere(document, url, method):
+    from django.test import Client
+
+    response = getattr(Client(), method)(url)
+    assert response.status_code == 401, url
+    assert response["WWW-Authenticate"] == "Token"
+    assert set(response.json()) == {"detail"}
+    path = url.replace("/d/yen-phong/", "/d/{district}/")
+    assert document["paths"][path][method]["responses"]["401"]["content"]["application/json"]["schema"] == DETAIL_REF
+
+
+def test_signed_in_but_not_allowed_stays_a_403(client_for):
+    commune = client_for("xa.09193")
+    for url in ("/api/province/equity/", "/api/province/projects/", "/api/plans/cycles/?plan_year=2027"):
+        response = commune.get(url)
+        assert response.status_code == 403, url
+        assert set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize("url", [
+    "/d/nowhere/api/proposals/", "/d/yen-phong/api/proposals/abc/", "/api/no-such-route/", "/d/yen-phong/api/no-such-route/",
+    "/ogc/no/such/route", "/tiles/no/such/route",
+])
+def test_api_routes_answer_a_json_404_in_the_users_language(client_for, url):
+    staff = client_for("huyen.yen-phong")
+    vietnamese = staff.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+    assert vietnamese.status_code == 404 and vietnamese["Content-Type"].startswith("application/json"), url
+    assert vietnamese.json() == {"detail": "Không tìm thấy."}
+    staff.cookies.pop("django_language", None)
+    english = client_for("huyen.yen-phong").get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 404 and set(english.json()) == {"detail"}
+
+
+def test_pages_still_answer_the_404_page(client_for):
+    page = client_for("huyen.yen-phong").get("/d/nowhere/proposals/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_nested_400_has_the_documented_recursive_shape(document, client_for):
+    errors = document["components"]["schemas"]["FieldErrors"]
+    commune = client_for("xa.09193")
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.0, 21.2]},
+               "properties": {"commune": "09193", "title": "Đường", "sector": "no-such-sector"}}
+    refused = commune.post("/d/yen-phong/api/proposals/", feature, content_type="application/json")
+    assert refused.status_code == 400
+    body = refused.json()
+    assert "sector" in body["properties"] and all(isinstance(m, str) for m in body["properties"]["sector"])
+    assert_shape(document, errors, body)
+    assert shape_errors(document, errors, {"order": {"0": ["A whole number."]}}) == []
+    assert shape_errors(document, errors, {"order": {"0": [1]}}) != []  # the check can fail
+
+
+def test_refusals_of_inputless_writes_and_rate_limits_are_documented(document):
+    paths = document["paths"]
+    for path, method in [("/d/{district}/api/plans/orientations/{id}/publish/", "post"), ("/d/{district}/api/plans/items/{id}/", "delete"),
+                         ("/d/{district}/api/plans/targets/{id}/", "delete")]:
+        assert paths[path][method]["responses"]["400"]["content"]["application/json"]["schema"] == ERROR_REF, path
+    for path in ("/api/auth/token/", "/d/{district}/api/public/plans/{id}/comments/"):
+        assert paths[path]["post"]["responses"]["429"]["content"]["application/json"]["schema"] == DETAIL_REF, path
+    assert "429" not in paths["/d/{district}/api/public/plans/{id}/comments/"]["get"]["responses"]

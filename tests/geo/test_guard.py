@@ -161,4 +161,4 @@ def test_allowed_types_per_field():
 @pytest.mark.django_db
 def test_anonymous_callers_cannot_use_the_check(client):
     response = post(client, {"geometry": {"type": "Point", "coordinates": [106.0, 21.2]}})
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"

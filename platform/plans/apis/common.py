@@ -152,13 +152,24 @@ CYCLE_ROW = {
     "plan_year": serializers.IntegerField(), "step": serializers.CharField(),
     "state": serializers.CharField(help_text="published, overdue or in_progress"),
 }
+# `plans.selectors.cycle_lateness` beside each row of the list.
+CYCLE_LATENESS = {
+    "overdue": serializers.BooleanField(help_text="an open step is past its due date"),
+    "overdue_steps": serializers.ListField(child=serializers.CharField()),
+    "late_steps": inline_serializer("PlanCycleLateStep", {"step": serializers.CharField(), "days_late": serializers.IntegerField()}, many=True),
+    "days_late": serializers.IntegerField(help_text="days the open step is overdue, else the most days a step was done late"),
+    "lateness": serializers.CharField(help_text="the words: 'quá hạn N ngày' / 'hoàn thành muộn N ngày', or empty"),
+}
 CYCLE_LIST_OUTPUT = inline_serializer("PlanCycleList", {
-    "count": serializers.IntegerField(), "results": inline_serializer("PlanCycleRow", {**CYCLE_ROW}, many=True),
+    "count": serializers.IntegerField(), "results": inline_serializer("PlanCycleRow", {**CYCLE_ROW, **CYCLE_LATENESS}, many=True),
 })
 _DATED = {"held_on": serializers.DateField(), "participants": serializers.IntegerField(), "summary": serializers.CharField()}
 CYCLE_OUTPUT = inline_serializer("PlanCycleOutput", {
-    **CYCLE_ROW, "step_name": serializers.CharField(),
+    **CYCLE_ROW, **CYCLE_LATENESS, "step_name": serializers.CharField(),
     "steps": inline_serializer("PlanCycleStep", {
+        "days_late": serializers.IntegerField(help_text="days past the due date: so far when overdue, at completion when done late"),
+        "lateness": serializers.CharField(help_text="'quá hạn N ngày' / 'hoàn thành muộn N ngày', or empty"),
+        "recorded_at": serializers.DateTimeField(allow_null=True, help_text="when the step was marked done"),
         "step": serializers.CharField(), "label": serializers.CharField(), "owner": serializers.CharField(),
         "due_date": serializers.DateField(allow_null=True), "state": serializers.CharField(), "done_on": serializers.DateField(allow_null=True),
         "done_late": serializers.BooleanField(), "done_by": serializers.CharField(allow_null=True),

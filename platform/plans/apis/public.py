@@ -84,6 +84,7 @@ class PublicCommentApi(PublicApi):
     cache (429 with Retry-After; a refused comment does not count; `accounts.limits.counted`), length limits.
     """
 
+    rate_limited = {"POST"}  # documented 429 (core.openapi)
     Output = {"get": PUBLIC_COMMENT_OUTPUT, "post": {202: inline_serializer("PublicCommentPending", {"id": serializers.IntegerField(required=False), "status": serializers.CharField()})}}
     Input = PublicCommentInput
 

@@ -1,7 +1,7 @@
 """Plan versions (Đ5.3–Đ5.5): the draft, items (GeoJSON), targets, new versions, amendments, comparison."""
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,7 +12,6 @@ from core.openapi import FieldErrors
 from geo.fields import GuardedGeometryField
 from geo.layers import MEDIA_TYPE, page_response
 from geo.numbers import DateInputField, DecimalInputField, VndField
-from geo.openapi import FEATURE, FEATURE_COLLECTION
 from plans import layers, selectors, services
 from plans.apis.common import PLAN_OUTPUT, PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data, text_body
 from plans.models import (
@@ -96,12 +95,11 @@ def _feature(request, *, partial=False):
 class PlanItemListApi(APIView):
     """GET the items of a version as GeoJSON (paginated, `bbox`); POST adds one as a GeoJSON Feature (geometry may be null for an activity)."""
 
-    Output = {"get": FEATURE_COLLECTION, "post": FEATURE}
+    Output = {"get": {(200, MEDIA_TYPE): layers.plan_works.openapi_schema()}, "post": {201: PlanItemFeatureSerializer}}
     Input = ItemFeatureInput
     query_parameters = [OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat (EPSG:4326)"),
                         OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)]
 
-    @extend_schema(responses={(200, MEDIA_TYPE): layers.plan_works.openapi_schema()})
     def get(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         items = layers.plan_works.filter_rows(PlanItem.objects.filter(plan=plan), bbox=request.GET.get("bbox") or None)
@@ -122,7 +120,7 @@ class PlanItemListApi(APIView):
 class PlanItemDetailApi(APIView):
     """PATCH an item (a GeoJSON Feature with the properties to change) or DELETE it, while its version is being written."""
 
-    Output = {"patch": FEATURE, "delete": {204: None}}
+    Output = {"patch": PlanItemFeatureSerializer, "delete": {204: None}}
     Input = ItemFeatureInput
 
     def _item(self, request, pk):
@@ -208,9 +206,23 @@ class PlanCompareApi(APIView):
         return Response({"a": a.number, "b": b.number, **selectors.plans_compare(a=a, b=b)})
 
 
+_ENVELOPE_ROW = {
+    "sector": serializers.CharField(), "sector_label": serializers.CharField(), "capital_source": serializers.CharField(),
+    "source_label": serializers.CharField(), "envelope": serializers.IntegerField(allow_null=True, help_text="VND; null: no envelope"),
+    "planned": serializers.IntegerField(help_text="VND"), "difference": serializers.IntegerField(allow_null=True, help_text="planned − envelope, VND"),
+}
+
+
 class PlanEnvelopeCheckApi(APIView):
     """GET a version against the commune's step-2 envelopes (Đ2.4), per sector and capital source: a warning list
     (`plans.selectors.plan_envelope_check`), for anyone who sees the plan (a commune sees its own envelopes)."""
+
+    Output = inline_serializer("PlanEnvelopeCheck", {
+        "plan": serializers.IntegerField(), "orientation_published": serializers.BooleanField(),
+        "rows": inline_serializer("PlanEnvelopeRow", {**_ENVELOPE_ROW}, many=True),
+        "over": inline_serializer("PlanEnvelopeOver", {**_ENVELOPE_ROW}, many=True, help_text="rows planned above their envelope"),
+        "ok": serializers.BooleanField(),
+    })
 
     def get(self, request, pk):
         return Response(selectors.plan_envelope_check(plan=selectors.plan_get(user=request.user, pk=pk)))
