@@ -65,6 +65,8 @@ from geo.bbox import bbox_polygon, parse_bbox
 PRECISION = 6  # decimals of every coordinate the kit writes (about 0.1 m at Bắc Ninh's latitude)
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 5000
+MAX_OFFSET = 10 ** 9   # far beyond any layer's size, and inside PostgreSQL's bigint once a page is added
+MAX_INTEGER = 2 ** 63 - 1  # PostgreSQL bigint: an integer value or id beyond it matches nothing (filter: a 400)
 MEDIA_TYPE = "application/geo+json"
 PROPERTY_TYPES = ("string", "integer", "number", "date", "datetime", "boolean", "array", "object")
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "Geometry")
@@ -101,7 +103,10 @@ def _convert(value, kind, name):
     """One filter value converted to its type, or a 400 naming the parameter."""
     try:
         if kind == "integer":
-            return int(value)
+            number = int(value)
+            if abs(number) > MAX_INTEGER:
+                raise ValueError(value)
+            return number
         if kind == "number":
             return float(value)
         if kind == "boolean":
@@ -134,8 +139,8 @@ def parse_offset(value, *, name="offset"):
         number = int(value)
     except (TypeError, ValueError):
         number = -1
-    if number < 0:
-        raise ValidationError({name: [_("%(name)s must be a whole number, 0 or more.") % {"name": name}]})
+    if not 0 <= number <= MAX_OFFSET:
+        raise ValidationError({name: [_("%(name)s must be a whole number from 0 to %(max)s.") % {"name": name, "max": MAX_OFFSET}]})
     return number
 
 
@@ -149,9 +154,9 @@ def page_numbers(request, *, default=500):
         page = int(params.get("page", 1))
     except ValueError:
         page = 0
-    if page < 1:
-        raise ValidationError({"page": [_("page must be a whole number, 1 or more.")]})
     size = parse_limit(params.get("page_size"), default=default, name="page_size")
+    if not 1 <= page or (page - 1) * size > MAX_OFFSET:
+        raise ValidationError({"page": [_("page must be a whole number from 1 to %(max)s.") % {"max": MAX_OFFSET // size + 1}]})
     return page, size
 
 
@@ -314,6 +319,8 @@ class Layer:
             try:
                 feature_id = int(feature_id)
             except (TypeError, ValueError):
+                return None
+            if abs(feature_id) > MAX_INTEGER:
                 return None
         rows = rows.filter(**{self.id_field: feature_id})
         text, total, _returned = self.page(rows, limit=1, offset=0)

@@ -70,6 +70,6 @@ class TileDataApi(TileApi):
     """GET: the Mapbox vector tile z/x/y of a layer (XYZ, web mercator), filtered by the query string as the layer is."""
 
     def get(self, request, name, z, x, y):
+        z, x, y = parse_tile(z, x, y)  # a bad address is a 400 naming `tile` whatever the layer
         layer = self.readable_layer(request, name)
-        z, x, y = parse_tile(z, x, y)
         return HttpResponse(layer.tile(request, z, x, y), content_type=MVT_CONTENT_TYPE)

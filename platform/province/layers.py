@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.access import can_compare_province
 from core.models import CapitalSource, Sector
 from geo.bbox import parse_bbox
-from geo.layers import Filter, Layer, LayerNotReadable
+from geo.layers import MAX_INTEGER, Filter, Layer, LayerNotReadable
 from investment.models import ProjectStatus
 from province import selectors
 from province.models import ProjectPoint
@@ -35,7 +35,7 @@ class AllProjectsLayer(Layer):
     scope = "province"
     table = "province_projectpoint t LEFT JOIN public.geo_administrativeunit d ON d.code = t.district_code"
     id_field = "pk"
-    id_sql = "t.district_code || '/' || t.project_id"
+    id_sql = "t.district_code || '-' || t.project_id"  # fits the OGC item route ([\w.-]+), unlike "/"
     id_type = "string"
     geometry_type = "Point"
     order = ("district_code", "code", "id")
@@ -59,10 +59,10 @@ class AllProjectsLayer(Layer):
         return ProjectPoint.objects.all() if can_compare_province(user) else None
 
     def get(self, user, district, feature_id):
-        """A project by its id `<district code>/<project id>`."""
-        code, _slash, project = str(feature_id).partition("/")
+        """A project by its id `<district code>-<project id>` (the older `<district code>/<project id>` too); None when absent."""
+        code, _dash, project = str(feature_id).replace("/", "-").partition("-")
         rows = self.rows(user, district)
-        if rows is None or not project.isdigit():
+        if rows is None or not project.isdigit() or int(project) > MAX_INTEGER:
             return None
         text, _matched, _returned = self.page(rows.filter(district_code=code, project_id=int(project)), limit=1, offset=0)
         return text or None

@@ -148,3 +148,10 @@ def test_province_distribution_downloads_every_commune(client_for, tmp_path):
     layers, count, text = ogrinfo(tmp_path, response, vsizip=True)
     assert layers == ["investment_distribution_communes_polygons"] and count == 121
     assert "Thị trấn Chờ" in text
+
+
+@pytest.mark.parametrize("path", [f"{D}/downloads/proposals.pdf", "/api/downloads/communes.docx"])
+def test_an_unknown_format_is_a_json_400_naming_f(client_for, path):
+    response = client_for("huyen.yen-phong" if path.startswith("/d/") else "tinh").get(path, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400, (response.status_code, response.content[:200])
+    assert response["Content-Type"].startswith("application/json") and "f" in response.json()
