@@ -25,8 +25,8 @@ import json
 from django.http import HttpResponse, JsonResponse
 from django.urls import re_path
 from django.utils.http import quote_etag
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 
 from geo.layers import DEFAULT_LIMIT, MAX_LIMIT, MEDIA_TYPE, LayerNotReadable, collection_text, parse_limit, parse_offset, registry
