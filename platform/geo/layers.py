@@ -49,6 +49,7 @@ an over-large page with a 400 naming the field (MAX_LIMIT), never a silent clamp
 """
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -66,6 +67,7 @@ PRECISION = 6  # decimals of every coordinate the kit writes (about 0.1 m at Báº
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 5000
 MAX_OFFSET = 10 ** 9   # far beyond any layer's size, and inside PostgreSQL's bigint once a page is added
+UNIT_CODE = r"[0-9][0-9-]{0,19}"  # a GSO code of an administrative unit; villages: the commune's code, "-", a number
 MAX_INTEGER = 2 ** 63 - 1  # PostgreSQL bigint: an integer value or id beyond it matches nothing (filter: a 400)
 MEDIA_TYPE = "application/geo+json"
 PROPERTY_TYPES = ("string", "integer", "number", "date", "datetime", "boolean", "array", "object")
@@ -80,7 +82,10 @@ class LayerNotReadable(Exception):
 class Filter:
     """A property filter: `lookup` a Django lookup taking the list of values (`__in` is added), or `apply`
     a function (rows, values) -> rows for anything else (values: the converted comma-separated list; the raw
-    text when `split` is False); `type` validates each value, `choices` (optional) lists the allowed ones."""
+    text when `split` is False, after the same checks); `type` validates each value, `choices` (optional) lists
+    the allowed ones, `pattern` (optional regex) the form of a string value (UNIT_CODE for GSO codes). A filter
+    with none of them takes free text (only a search): declare one for every other filter, so that a malformed
+    value is a 400 naming the parameter rather than a silently empty or unfiltered answer."""
 
     lookup: str = ""
     type: str = "string"
@@ -88,10 +93,17 @@ class Filter:
     apply: Callable | None = None
     choices: tuple = ()
     split: bool = True
+    pattern: str = ""
+
+    def free_text(self):
+        """True when any value is acceptable (no type, choices or pattern to check)."""
+        return self.type == "string" and not self.choices and not self.pattern
 
     def values(self, name, text):
         """The converted values of the parameter text, or a 400 naming `name`."""
         values = [_convert(v.strip(), self.type, name) for v in str(text).split(",") if v.strip()]
+        if self.pattern and any(not re.fullmatch(self.pattern, str(v)) for v in values):
+            raise ValidationError({name: [_("%(name)s is malformed.") % {"name": name}]})
         unknown = [str(v) for v in values if self.choices and v not in self.choices]
         if unknown:
             raise ValidationError({name: [_("Unknown value(s) %(values)s; allowed: %(allowed)s.") % {
@@ -237,6 +249,8 @@ class Layer:
             if text in (None, ""):
                 continue
             if not spec.split:
+                if not spec.free_text():
+                    spec.values(name, text)  # the same checks; the filter takes the raw text
                 rows = spec.apply(rows, text)
                 continue
             values = spec.values(name, text)
@@ -449,7 +463,7 @@ class AdministrativeUnitLayer(Layer):
         "parent": ("string", "parent.code"), "population": ("integer", "t.population"), "area_km2": ("number", "t.area_km2"),
         "is_demo": ("boolean", "t.is_demo"),
     }
-    filters = {"parent": Filter("parent__code", description="GSO code(s) of the parent unit")}
+    filters = {"parent": Filter("parent__code", description="GSO code(s) of the parent unit", pattern=UNIT_CODE)}
     bbox_lookup = "geom__intersects"
 
     def __init__(self, level=None, *, layer_id=None, title=""):
@@ -479,7 +493,7 @@ def register_admin_unit_layers():
 
 
 __all__ = ["Filter", "Layer", "LayerNotReadable", "MAX_LIMIT", "MEDIA_TYPE", "PRECISION", "collection_text", "page_numbers",
-           "parse_bbox", "parse_datetime", "parse_limit", "parse_offset", "registry"]
+           "UNIT_CODE", "parse_bbox", "parse_datetime", "parse_limit", "parse_offset", "registry"]
 
 
 def page_response(request, layer, *, user=None, district=None, default_size=500, extra=None, rows=None):

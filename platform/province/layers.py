@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.access import can_compare_province
 from core.models import CapitalSource, Sector
 from geo.bbox import parse_bbox
-from geo.layers import MAX_INTEGER, Filter, Layer, LayerNotReadable
+from geo.layers import MAX_INTEGER, UNIT_CODE, Filter, Layer, LayerNotReadable
 from investment.models import ProjectStatus
 from province import selectors
 from province.models import ProjectPoint
@@ -52,7 +52,7 @@ class AllProjectsLayer(Layer):
         "sector": Filter("sector", choices=tuple(Sector.values)),
         "source": Filter(apply=_source, choices=tuple(CapitalSource.values)),
         "status": Filter("status", choices=tuple(ProjectStatus.values)),
-        "district": Filter("district_code", description="GSO code(s) of districts"),
+        "district": Filter("district_code", description="GSO code(s) of districts", pattern=UNIT_CODE),
     }
 
     def rows(self, user, district):
@@ -86,7 +86,7 @@ class DistributionLayer(Layer):
         "year": Filter(type="integer", description="investment of the projects running in this year"),
         "sector": Filter(choices=tuple(Sector.values)), "source": Filter(choices=tuple(CapitalSource.values)),
         "measure": Filter(choices=selectors.MEASURES, description="the measure `value` and `class` follow"),
-        "province": Filter(description="a province's GSO code: only its units"),
+        "province": Filter(description="a province's GSO code: only its units", pattern=UNIT_CODE),
     }
 
     def __init__(self, level):
