@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -71,6 +72,9 @@ def whole_layer(layer, request) -> dict:
 
 class DownloadApi(APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
+    # Anonymous callers download what they may read through the OGC API (each layer's rows() decides: public
+    # administrative units, published proposals, public plan works); a layer they may not read is a 404.
+    permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
 
 
