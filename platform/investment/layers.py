@@ -70,6 +70,16 @@ class ProjectLayer(Layer):
             return None
         return access.project_scope(user, district, InvestmentProject.objects.all())
 
+    def filter_rows(self, rows, *, bbox=None, filters=None, datetime=None):
+        """`year` and `plan` together match ONE allocation of that year in that plan (as the project list always
+        did), not an allocation of the year and another of the plan; each alone as declared."""
+        filters = dict(filters or {})
+        if filters.get("year") and filters.get("plan"):
+            years = self.filters["year"].values("year", filters.pop("year"))
+            plans = self.filters["plan"].values("plan", filters.pop("plan"))
+            rows = rows.filter(Exists(Allocation.objects.filter(project=OuterRef("pk"), year__in=years, plan_id__in=plans)))
+        return super().filter_rows(rows, bbox=bbox, filters=filters, datetime=datetime)
+
 
 def _review_kind(rows, text):
     if text == "decision":

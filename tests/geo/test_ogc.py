@@ -234,3 +234,30 @@ def test_writes_are_a_json_405_in_vietnamese_not_a_csrf_page(district, method):
         assert response.status_code == 405, (path, response.status_code)
         body = response.json()
         assert body["code"] == "MethodNotAllowed" and body["description"] == "Ở đây chỉ cho phép GET."
+
+
+@pytest.mark.django_db
+def test_the_project_list_and_the_ogc_items_filter_alike(client_for, district):
+    """One filter mechanism: the legacy project list and the OGC items give the same projects for the same filters;
+    `year` with `plan` means one allocation of that year in that plan."""
+    from tests.investment.factories import make_plan, make_project
+
+    yp = district(DISTRICT)
+    first, later = make_plan(yp, approve=True), make_plan(yp, start_year=2031, approve=True)
+    make_project(yp, code="F-1", sources=[{"source": "district_budget", "amount": 3_000_000_000}], allocations=[
+        {"plan": first, "year": 2026, "source": "district_budget", "amount": 1_000_000_000},
+        {"plan": later, "year": 2031, "source": "district_budget", "amount": 1_000_000_000}])
+    make_project(yp, code="F-2", plan=first, sector="education")
+    connection.set_schema_to_public()
+    client = client_for(f"huyen.{DISTRICT}")
+    for query in ({"year": 2031, "plan": first.pk}, {"year": 2026, "plan": first.pk}, {"year": 2031}, {"plan": later.pk},
+                  {"sector": "education"}, {"status": "proposed,approved"}, {}):
+        legacy = client.get(f"/d/{DISTRICT}/api/investment-projects/", query)
+        assert legacy.status_code == 200, (query, legacy.content[:200])
+        ogc = client.get(f"{BASE}/collections/investment-projects/items", {**query, "limit": MAX_LIMIT}).json()
+        legacy_codes = sorted(f["properties"]["code"] for f in legacy.json()["features"])
+        assert legacy_codes == sorted(f["properties"]["code"] for f in ogc["features"]), query
+    both = client.get(f"{BASE}/collections/investment-projects/items", {"year": 2031, "plan": first.pk}).json()
+    assert "F-1" not in {f["properties"]["code"] for f in both["features"]}
+    assert "F-1" in {f["properties"]["code"] for f in client.get(f"{BASE}/collections/investment-projects/items",
+                                                                    {"year": 2026, "plan": first.pk}).json()["features"]}
