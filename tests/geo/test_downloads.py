@@ -179,3 +179,11 @@ def test_an_empty_token_is_refused_in_vietnamese(client_for, path):
     response = client_for(None).get(path, HTTP_AUTHORIZATION="Token ")
     assert response.status_code == 401
     assert response.json()["detail"] == "Tiêu đề token không hợp lệ: thiếu khoá."
+
+
+def test_the_public_proposals_page_offers_anonymous_callers_the_download_menu(client_for):
+    anonymous = client_for(None)
+    page = anonymous.get("/d/yen-phong/public/proposals/")
+    assert page.status_code == 200
+    assert b"/d/yen-phong/api/downloads/proposals.gpkg" in page.content
+    assert anonymous.get("/d/yen-phong/api/downloads/proposals.gpkg").status_code == 200
