@@ -101,6 +101,14 @@ def is_ogc_path(path, district_slug=None):
     return path == base or path.startswith(base + "/")
 
 
+def is_layer_download_path(path, district_slug=None):
+    """The layer downloads (/api/downloads/…, /d/<slug>/api/downloads/…): like the OGC API, anonymous callers may
+    enter and download the layers they may read there (public administrative units, published proposals, public
+    plan works: the same rows as the OGC items; each layer's `rows()` decides)."""
+    prefix = "/api/downloads/" if district_slug is None else f"/{settings.TENANT_SUBFOLDER_PREFIX}/{district_slug}/api/downloads/"
+    return path.startswith(prefix)
+
+
 def is_province_wide(user):
     return user.is_authenticated and (user.is_superuser or user.role == Role.PROVINCE)
 

@@ -2,10 +2,10 @@
 from django.urls import path, re_path
 
 from geo import downloads
-from geo.exports import FORMATS
 
 urlpatterns = [
     path("", downloads.DownloadListApi.as_view(), name="downloads"),
-    re_path(rf"^(?P<layer_id>[a-z0-9-]+)\.(?P<fmt>{'|'.join(FORMATS)})$", downloads.LayerDownloadApi.as_view(), name="download"),
+    # Any extension reaches the view, which answers an unknown format with a JSON 400 naming `f` (not an HTML 404).
+    re_path(r"^(?P<layer_id>[a-z0-9-]+)\.(?P<fmt>[^/]+)$", downloads.LayerDownloadApi.as_view(), name="download"),
     re_path(r"^(?P<layer_id>[a-z0-9-]+)/$", downloads.LayerDownloadApi.as_view(), name="download-f"),
 ]

@@ -23,11 +23,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geo.exports import FORMATS, layer_file
+from geo.exports import FORMATS, NothingToExport, layer_file
 from geo.layers import LayerNotReadable, collection_text, registry
 
 PARAMS = {"f", "bbox", "datetime", "lonlat"}
@@ -71,6 +72,9 @@ def whole_layer(layer, request) -> dict:
 
 
 class DownloadApi(APIView):
+    # Anonymous callers download what they may read through the OGC API (each layer's rows() decides: public
+    # administrative units, published proposals, public plan works); a layer they may not read is a 404.
+    permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
 
 
@@ -112,8 +116,12 @@ class LayerDownloadApi(DownloadApi):
             collection = whole_layer(layer, request)
         except LayerNotReadable:
             raise Http404(_("No such layer."))
-        made = layer_file(collection, fmt=fmt, layer=layer.id, district=_owner_name(request), lonlat=lonlat,
-                          on=timezone.localdate())
+        try:
+            made = layer_file(collection, fmt=fmt, layer=layer.id, district=_owner_name(request), lonlat=lonlat,
+                              on=timezone.localdate(), properties={name: kind for name, (kind, _sql) in layer.properties.items()})
+        except NothingToExport:
+            return Response({"f": [_("This layer has no feature with a geometry to put in a Shapefile; "
+                                     "download it as GeoPackage, GeoJSON, CSV or Excel.")]}, status=409)
         response = HttpResponse(made.content, content_type=made.content_type)
         response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
         return response

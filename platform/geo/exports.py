@@ -1,17 +1,21 @@
 """A whole GeoJSON layer as a file for GIS and office programs: GeoJSON, GeoPackage, zipped Shapefile, KML, CSV, Excel.
 
-`layer_file(collection, fmt=…, layer=…, district=…)` takes a FeatureCollection (dict, EPSG:4326
-lon/lat as RFC 7946 says) and answers `LayerFile(content, content_type, filename)`. GeoPackage,
-Shapefile, KML and CSV are written by GDAL's `ogr2ogr` (Debian gdal-bin) in a child process, in a
-private temporary folder, with a time limit (EXPORT_TIMEOUT_SECONDS) and the jail's GDAL
-configuration that refuses the network (`geo.jail.GDAL_JAIL_CONFIG`); Excel by openpyxl through
-`geo.spreadsheets.workbook_bytes` (formulas neutralised). The layer inside the file is named after
+`layer_file(collection, fmt=…, layer=…, district=…, properties=…)` takes a FeatureCollection (dict, EPSG:4326
+lon/lat as RFC 7946 says) and the layer's declared properties ({name: kit type}, `geo.layers.PROPERTY_TYPES`) and
+answers `LayerFile(content, content_type, filename)`. GeoPackage, Shapefile and KML are written by GDAL's `ogr2ogr`
+(Debian gdal-bin) in a child process, in a private temporary folder, with a time limit (EXPORT_TIMEOUT_SECONDS) and
+the jail's GDAL configuration that refuses the network (`geo.jail.GDAL_JAIL_CONFIG`); the declared types reach the
+file through an OGR SQL `CAST` per column (GDAL would otherwise guess from the values, and an all-null integer
+column would come out as text). CSV is written by Python's csv module, Excel by openpyxl through
+`geo.spreadsheets.workbook_bytes` (formulas neutralised); their columns are the declared properties (one `id`
+column), so an empty layer's file still has its header. The layer inside the file is named after
 the layer (`proposals`, never ""); the file is `<district>-<layer>-<dd-mm-yyyy>.<ext>`, ASCII.
 
 A Shapefile holds one geometry type, so a layer mixing points, lines and polygons (plan works)
 becomes one `<layer>_points.shp`, `<layer>_lines.shp`, `<layer>_polygons.shp` per type present,
 each with its `.dbf`, `.shx`, `.prj` (WGS 84) and `.cpg` (UTF-8) in one zip. Features without a
-geometry go to GeoPackage, GeoJSON, CSV and Excel (empty geometry cells), not to Shapefile or KML.
+geometry go to GeoPackage, GeoJSON, CSV and Excel (empty geometry cells), not to Shapefile or KML. A layer with no
+feature with a geometry has no Shapefile: `layer_file` raises `NothingToExport` (the download answers 409).
 """
 import csv
 import io
@@ -50,6 +54,14 @@ SHAPE_FAMILIES = {
 }
 
 
+class NothingToExport(Exception):
+    """The format cannot hold this layer's features (a Shapefile of a layer without any geometry)."""
+
+
+# The OGR SQL type a declared kit type is cast to (others are copied as GDAL reads them).
+OGR_CASTS = {"integer": "bigint", "number": "float", "date": "date", "datetime": "timestamp"}
+
+
 class ExportFailed(Exception):
     """ogr2ogr failed or ran past the time limit: a server fault (500 with the log line), never the user's input."""
 
@@ -79,26 +91,32 @@ def export_filename(*, district: str, layer: str, fmt: str, on: date | None = No
     return f"{slug(district)}-{slug(layer)}-{on:%d-%m-%Y}.{FORMATS[fmt][0]}"
 
 
-def layer_file(collection: dict, *, fmt: str, layer: str, district: str, lonlat: bool = False, on: date | None = None) -> LayerFile:
+def layer_file(collection: dict, *, fmt: str, layer: str, district: str, lonlat: bool = False, on: date | None = None,
+               properties: dict | None = None) -> LayerFile:
     """The FeatureCollection `collection` as a file of format `fmt` (a FORMATS key).
 
     `layer` names the layer inside the file and in the file name, `district` (slug or name) the
     file name's first part ("tinh" for the province). For CSV and Excel, `lonlat` gives `lon` and
     `lat` columns (a point on the surface of lines and polygons, EPSG:4326 degrees) instead of a
-    `wkt` column. Raises KeyError for an unknown format, ExportFailed when GDAL fails.
+    `wkt` column. `properties` ({name: kit type}, in order; None: those of the features present, untyped) gives
+    the columns and their types. Raises KeyError for an unknown format, ExportFailed when GDAL fails,
+    NothingToExport for a Shapefile of a layer without geometries.
     """
+    if properties is None:
+        properties = dict.fromkeys(_columns(collection.get("features") or []), "string")
     extension, content_type = FORMATS[fmt]
     name = layer_name(layer)
     if fmt == "geojson":
         content = json.dumps({**collection, "name": name}, ensure_ascii=False).encode()
     elif fmt == "xlsx":
-        content = _xlsx(collection, name=name, lonlat=lonlat)
+        content = _xlsx(collection, name=name, lonlat=lonlat, columns=list(properties))
     elif fmt == "csv":
-        content = _csv(collection, lonlat=lonlat)
+        content = _csv(collection, lonlat=lonlat, columns=list(properties))
     elif fmt == "shp":
-        content = _shapefiles(collection, name=name)
+        content = _shapefiles(collection, name=name, properties=properties)
     else:
-        content = _ogr2ogr(collection, driver={"gpkg": "GPKG", "kml": "KML"}[fmt], name=name, extension=extension)
+        content = _ogr2ogr(collection, driver={"gpkg": "GPKG", "kml": "KML"}[fmt], name=name, extension=extension,
+                           properties=properties)
     return LayerFile(content, content_type, export_filename(district=district, layer=layer, fmt=fmt, on=on))
 
 
@@ -128,18 +146,20 @@ def _cell(value):
     return value
 
 
-def _rows(collection, *, lonlat):
+def _rows(collection, *, lonlat, columns):
+    """(header, rows): the feature id (unless a property is itself called `id`), the `columns`, then wkt or lon/lat."""
     features = collection.get("features") or []
-    columns = _columns(features)
-    head = ["id", *columns, *(["lon", "lat"] if lonlat else ["wkt"])]
-    rows = [[f.get("id"), *(_cell((f.get("properties") or {}).get(c)) for c in columns), *_geometry_cells(f.get("geometry"), lonlat=lonlat)]
+    with_id = "id" not in columns
+    head = [*(["id"] if with_id else []), *columns, *(["lon", "lat"] if lonlat else ["wkt"])]
+    rows = [[*([f.get("id")] if with_id else []), *(_cell((f.get("properties") or {}).get(c)) for c in columns),
+             *_geometry_cells(f.get("geometry"), lonlat=lonlat)]
             for f in features]
     return head, rows
 
 
-def _csv(collection, *, lonlat) -> bytes:
+def _csv(collection, *, lonlat, columns) -> bytes:
     # With a BOM, so that Excel opens Vietnamese text as UTF-8; text that starts like a formula stays text.
-    head, rows = _rows(collection, lonlat=lonlat)
+    head, rows = _rows(collection, lonlat=lonlat, columns=columns)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(head)
@@ -148,10 +168,10 @@ def _csv(collection, *, lonlat) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def _xlsx(collection, *, name, lonlat) -> bytes:
+def _xlsx(collection, *, name, lonlat, columns) -> bytes:
     from openpyxl import Workbook
 
-    head, rows = _rows(collection, lonlat=lonlat)
+    head, rows = _rows(collection, lonlat=lonlat, columns=columns)
     book = Workbook()
     sheet = book.active
     sheet.title = name[:31]
@@ -175,44 +195,72 @@ def _run(arguments, folder):
         raise ExportFailed(done.stderr.decode(errors="replace")[-500:])
 
 
+SOURCE_LAYER = "source"
+
+
 def _write_source(folder, collection, filename="layer.geojson"):
+    """The collection as a GeoJSON file whose layer is SOURCE_LAYER, each feature carrying every column (null when absent)."""
     path = os.path.join(folder, filename)
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(collection, fh, ensure_ascii=False)
+        json.dump({**collection, "name": SOURCE_LAYER}, fh, ensure_ascii=False)
     return path
 
 
-def _ogr2ogr(collection, *, driver, name, extension) -> bytes:
+def _quoted(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _typed_sql(collection, properties):
+    """ogr2ogr arguments casting each declared column to its OGR type (OGR SQL), or [] for a layer without features
+    (GDAL sees no columns in an empty GeoJSON)."""
+    if not collection.get("features") or not properties:
+        return []
+    columns = [f"CAST({_quoted(name)} AS {OGR_CASTS[kind]}) AS {_quoted(name)}" if kind in OGR_CASTS else _quoted(name)
+               for name, kind in properties.items()]
+    return ["-sql", f"SELECT {', '.join(columns)} FROM {_quoted(SOURCE_LAYER)}"]
+
+
+def _complete(collection, properties):
+    """The collection with every declared property present in every feature (null when absent), so GDAL sees each column."""
+    features = [{**f, "properties": {name: (f.get("properties") or {}).get(name) for name in properties}}
+                for f in collection.get("features") or []]
+    return {**collection, "features": features}
+
+
+def _ogr2ogr(collection, *, driver, name, extension, properties) -> bytes:
     folder = tempfile.mkdtemp(prefix="sedp-export-")
     try:
-        source = _write_source(folder, collection)
-        target = os.path.join(folder, f"{name}.{extension}")
+        collection = _complete(collection, properties)
         if driver == "KML":  # KML cannot hold a feature without geometry
             collection = {**collection, "features": [f for f in collection.get("features") or [] if f.get("geometry")]}
-            source = _write_source(folder, collection)
-        _run(["-f", driver, target, source, "-nln", name, "-a_srs", "EPSG:4326"], folder)
+        source = _write_source(folder, collection)
+        target = os.path.join(folder, f"{name}.{extension}")
+        _run(["-f", driver, target, source, "-nln", name, "-a_srs", "EPSG:4326", *_typed_sql(collection, properties)], folder)
         with open(target, "rb") as fh:
             return fh.read()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _shapefiles(collection, *, name) -> bytes:
+def _shapefiles(collection, *, name, properties) -> bytes:
+    features = _complete(collection, properties).get("features") or []
+    if not any(f.get("geometry") for f in features):
+        raise NothingToExport(name)
     folder = tempfile.mkdtemp(prefix="sedp-export-")
     try:
         out = os.path.join(folder, "out")
         os.mkdir(out)
-        features = collection.get("features") or []
         for family, types in SHAPE_FAMILIES.items():
             chosen = [f for f in features if f.get("geometry") and f["geometry"].get("type") in types]
             if not chosen:
                 continue
-            source = _write_source(folder, {"type": "FeatureCollection", "features": chosen}, f"{family}.geojson")
+            part = {"type": "FeatureCollection", "features": chosen}
+            source = _write_source(folder, part, f"{family}.geojson")
             target = os.path.join(out, f"{name}_{family}.shp")
             geometry = {"points": "PROMOTE_TO_MULTI" if any(f["geometry"]["type"] == "MultiPoint" for f in chosen) else "POINT",
                         "lines": "MULTILINESTRING", "polygons": "MULTIPOLYGON"}[family]
             _run(["-f", "ESRI Shapefile", target, source, "-nln", f"{name}_{family}", "-nlt", geometry,
-                  "-a_srs", "EPSG:4326", "-lco", "ENCODING=UTF-8"], folder)
+                  "-a_srs", "EPSG:4326", "-lco", "ENCODING=UTF-8", *_typed_sql(part, properties)], folder)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for filename in sorted(os.listdir(out)):

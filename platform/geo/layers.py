@@ -49,6 +49,7 @@ an over-large page with a 400 naming the field (MAX_LIMIT), never a silent clamp
 """
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,6 +66,9 @@ from geo.bbox import bbox_polygon, parse_bbox
 PRECISION = 6  # decimals of every coordinate the kit writes (about 0.1 m at Bắc Ninh's latitude)
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 5000
+MAX_OFFSET = 10 ** 9   # far beyond any layer's size, and inside PostgreSQL's bigint once a page is added
+UNIT_CODE = r"[0-9][0-9-]{0,19}"  # a GSO code of an administrative unit; villages: the commune's code, "-", a number
+MAX_INTEGER = 2 ** 63 - 1  # PostgreSQL bigint: an integer value or id beyond it matches nothing (filter: a 400)
 MEDIA_TYPE = "application/geo+json"
 PROPERTY_TYPES = ("string", "integer", "number", "date", "datetime", "boolean", "array", "object")
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "Geometry")
@@ -78,7 +82,10 @@ class LayerNotReadable(Exception):
 class Filter:
     """A property filter: `lookup` a Django lookup taking the list of values (`__in` is added), or `apply`
     a function (rows, values) -> rows for anything else (values: the converted comma-separated list; the raw
-    text when `split` is False); `type` validates each value, `choices` (optional) lists the allowed ones."""
+    text when `split` is False, after the same checks); `type` validates each value, `choices` (optional) lists
+    the allowed ones, `pattern` (optional regex) the form of a string value (UNIT_CODE for GSO codes). A filter
+    with none of them takes free text (only a search): declare one for every other filter, so that a malformed
+    value is a 400 naming the parameter rather than a silently empty or unfiltered answer."""
 
     lookup: str = ""
     type: str = "string"
@@ -86,10 +93,17 @@ class Filter:
     apply: Callable | None = None
     choices: tuple = ()
     split: bool = True
+    pattern: str = ""
+
+    def free_text(self):
+        """True when any value is acceptable (no type, choices or pattern to check)."""
+        return self.type == "string" and not self.choices and not self.pattern
 
     def values(self, name, text):
         """The converted values of the parameter text, or a 400 naming `name`."""
         values = [_convert(v.strip(), self.type, name) for v in str(text).split(",") if v.strip()]
+        if self.pattern and any(not re.fullmatch(self.pattern, str(v)) for v in values):
+            raise ValidationError({name: [_("%(name)s is malformed.") % {"name": name}]})
         unknown = [str(v) for v in values if self.choices and v not in self.choices]
         if unknown:
             raise ValidationError({name: [_("Unknown value(s) %(values)s; allowed: %(allowed)s.") % {
@@ -101,7 +115,10 @@ def _convert(value, kind, name):
     """One filter value converted to its type, or a 400 naming the parameter."""
     try:
         if kind == "integer":
-            return int(value)
+            number = int(value)
+            if abs(number) > MAX_INTEGER:
+                raise ValueError(value)
+            return number
         if kind == "number":
             return float(value)
         if kind == "boolean":
@@ -134,8 +151,8 @@ def parse_offset(value, *, name="offset"):
         number = int(value)
     except (TypeError, ValueError):
         number = -1
-    if number < 0:
-        raise ValidationError({name: [_("%(name)s must be a whole number, 0 or more.") % {"name": name}]})
+    if not 0 <= number <= MAX_OFFSET:
+        raise ValidationError({name: [_("%(name)s must be a whole number from 0 to %(max)s.") % {"name": name, "max": MAX_OFFSET}]})
     return number
 
 
@@ -149,9 +166,9 @@ def page_numbers(request, *, default=500):
         page = int(params.get("page", 1))
     except ValueError:
         page = 0
-    if page < 1:
-        raise ValidationError({"page": [_("page must be a whole number, 1 or more.")]})
     size = parse_limit(params.get("page_size"), default=default, name="page_size")
+    if not 1 <= page or (page - 1) * size > MAX_OFFSET:
+        raise ValidationError({"page": [_("page must be a whole number from 1 to %(max)s.") % {"max": MAX_OFFSET // size + 1}]})
     return page, size
 
 
@@ -232,6 +249,8 @@ class Layer:
             if text in (None, ""):
                 continue
             if not spec.split:
+                if not spec.free_text():
+                    spec.values(name, text)  # the same checks; the filter takes the raw text
                 rows = spec.apply(rows, text)
                 continue
             values = spec.values(name, text)
@@ -314,6 +333,8 @@ class Layer:
             try:
                 feature_id = int(feature_id)
             except (TypeError, ValueError):
+                return None
+            if abs(feature_id) > MAX_INTEGER:
                 return None
         rows = rows.filter(**{self.id_field: feature_id})
         text, total, _returned = self.page(rows, limit=1, offset=0)
@@ -443,7 +464,7 @@ class AdministrativeUnitLayer(Layer):
         "parent": ("string", "parent.code"), "population": ("integer", "t.population"), "area_km2": ("number", "t.area_km2"),
         "is_demo": ("boolean", "t.is_demo"),
     }
-    filters = {"parent": Filter("parent__code", description="GSO code(s) of the parent unit")}
+    filters = {"parent": Filter("parent__code", description="GSO code(s) of the parent unit", pattern=UNIT_CODE)}
     bbox_lookup = "geom__intersects"
 
     def __init__(self, level=None, *, layer_id=None, title=""):
@@ -473,7 +494,7 @@ def register_admin_unit_layers():
 
 
 __all__ = ["Filter", "Layer", "LayerNotReadable", "MAX_LIMIT", "MEDIA_TYPE", "PRECISION", "collection_text", "page_numbers",
-           "parse_bbox", "parse_datetime", "parse_limit", "parse_offset", "registry"]
+           "UNIT_CODE", "parse_bbox", "parse_datetime", "parse_limit", "parse_offset", "registry"]
 
 
 def page_response(request, layer, *, user=None, district=None, default_size=500, extra=None, rows=None):

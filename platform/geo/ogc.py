@@ -19,11 +19,14 @@ Bad parameters (unknown, malformed, limit out of range) are a 400 {"code": "Inva
 "description": …, <parameter>: [message]} in the caller's language, as the standard asks (/req/core/query-param-*).
 """
 import datetime as dt
+import hashlib
 import json
 
 from django.http import HttpResponse, JsonResponse
 from django.urls import re_path
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 
 from geo.layers import DEFAULT_LIMIT, MAX_LIMIT, MEDIA_TYPE, LayerNotReadable, collection_text, parse_limit, parse_offset, registry
@@ -88,7 +91,8 @@ def _ogc_view(view):
             return _not_found()
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
-    return wrapped
+    # The service never writes: a POST/PUT/… is answered the JSON 405 above, not Django's CSRF page.
+    return csrf_exempt(wrapped)
 
 
 def _not_found():
@@ -196,7 +200,12 @@ def items(request, collection_id):
         links.append(link("prev", max(offset - limit, 0)))
     body = collection_text(text, numberMatched=matched, numberReturned=returned,
                            timeStamp=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), links=links)
-    return HttpResponse(body, content_type=MEDIA_TYPE)
+    response = HttpResponse(body, content_type=MEDIA_TYPE)
+    # The ETag covers everything but timeStamp (which changes every second), so that an unchanged page answers 304
+    # (geo.middleware.LayerAnswerMiddleware keeps an ETag a view set).
+    stable = collection_text(text, numberMatched=matched, numberReturned=returned, links=links)
+    response["ETag"] = quote_etag(hashlib.md5(stable.encode(), usedforsecurity=False).hexdigest())
+    return response
 
 
 @_ogc_view
@@ -273,5 +282,5 @@ urlpatterns = [
     re_path(r"^ogc/collections/?$", collections, name="ogc-collections"),
     re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/?$", collection, name="ogc-collection"),
     re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/items/?$", items, name="ogc-items"),
-    re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/items/(?P<feature_id>[\w.-]+)/?$", item, name="ogc-item"),
+    re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/items/(?P<feature_id>[\w.-]+(?:/[\w.-]+)?)/?$", item, name="ogc-item"),
 ]

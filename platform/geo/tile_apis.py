@@ -88,6 +88,6 @@ class TileDataApi(TileApi):
     Output = {(200, MVT_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="a Mapbox vector tile")}
 
     def get(self, request, name, z, x, y):
+        z, x, y = parse_tile(z, x, y)  # a bad address is a 400 naming `tile` whatever the layer
         layer = self.readable_layer(request, name)
-        z, x, y = parse_tile(z, x, y)
         return HttpResponse(layer.tile(request, z, x, y), content_type=MVT_CONTENT_TYPE)

@@ -462,8 +462,8 @@ class ProjectListApi(APIView):
 
     @extend_schema(operation_id="investment_projects_list", parameters=LIST_PARAMETERS, responses={(200, MEDIA_TYPE): layers.projects.openapi_schema()})
     def get(self, request):
-        projects = selectors.project_queryset(user=request.user, district=request.tenant, request=request)
-        return page_response(request, layers.projects, rows=projects)
+        # One filter mechanism: the layer's (the same as its OGC items, tiles and downloads).
+        return page_response(request, layers.projects)
 
     @extend_schema(request=ProjectInput, responses={201: PROJECT_FEATURE})
     def post(self, request):

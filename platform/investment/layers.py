@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from accounts import access
 from core.models import CapitalSource, Sector
 from geo.bbox import bbox_polygon
-from geo.layers import Filter, Layer
+from geo.layers import UNIT_CODE, Filter, Layer
 from investment.models import Allocation, InvestmentProject, ProjectSource, ProjectStatus, Review
 from plans.models import CommunePlan, PlanItem, PlanStatus
 
@@ -60,7 +60,7 @@ class ProjectLayer(Layer):
         "status": Filter("status", choices=tuple(ProjectStatus.values), description="comma-separated status codes"),
         "sector": Filter("sector", choices=tuple(Sector.values), description="comma-separated sector codes"),
         "source": Filter(apply=_with_source, choices=tuple(CapitalSource.values), description="comma-separated capital source codes"),
-        "commune": Filter(apply=_served(InvestmentProject), description="GSO code(s) of communes served"),
+        "commune": Filter(apply=_served(InvestmentProject), description="GSO code(s) of communes served", pattern=UNIT_CODE),
         "year": Filter(apply=_allocated("year"), type="integer", description="projects with an allocation in this year"),
         "plan": Filter(apply=_allocated("plan_id"), type="integer", description="projects with an allocation in this plan"),
     }
@@ -69,6 +69,16 @@ class ProjectLayer(Layer):
         if not user.is_authenticated:
             return None
         return access.project_scope(user, district, InvestmentProject.objects.all())
+
+    def filter_rows(self, rows, *, bbox=None, filters=None, datetime=None):
+        """`year` and `plan` together match ONE allocation of that year in that plan (as the project list always
+        did), not an allocation of the year and another of the plan; each alone as declared."""
+        filters = dict(filters or {})
+        if filters.get("year") and filters.get("plan"):
+            years = self.filters["year"].values("year", filters.pop("year"))
+            plans = self.filters["plan"].values("plan", filters.pop("plan"))
+            rows = rows.filter(Exists(Allocation.objects.filter(project=OuterRef("pk"), year__in=years, plan_id__in=plans)))
+        return super().filter_rows(rows, bbox=bbox, filters=filters, datetime=datetime)
 
 
 def _review_kind(rows, text):
@@ -114,8 +124,8 @@ class ReviewLayer(Layer):
     }
     filters = {
         "project": Filter("project_id", "integer"), "plan_item": Filter("plan_item_id", "integer"),
-        "kind": Filter(apply=_review_kind, split=False, description="decision or note"),
-        "commune": Filter(apply=_served(Review), description="GSO code(s) of communes concerned"),
+        "kind": Filter(apply=_review_kind, split=False, choices=("decision", "note"), description="decision or note"),
+        "commune": Filter(apply=_served(Review), description="GSO code(s) of communes concerned", pattern=UNIT_CODE),
     }
 
     def rows(self, user, district):
@@ -150,7 +160,7 @@ class DraftPlanItemLayer(Layer):
     }
     filters = {
         "plan_year": Filter("plan__cycle__plan_year", "integer"),
-        "commune": Filter("plan__cycle__commune__code", description="GSO code(s)"),
+        "commune": Filter("plan__cycle__commune__code", description="GSO code(s)", pattern=UNIT_CODE),
         "sector": Filter("sector", choices=tuple(Sector.values), description="comma-separated sector codes"),
     }
 

@@ -6,7 +6,7 @@ costs 20–40 times as much (see the proposals issue), and the review map draws 
 """
 from collections import defaultdict
 
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, OuterRef, Q, Subquery, Sum, When
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -19,8 +19,6 @@ from investment.models import (
     InvestmentProject,
     PlanKind,
     PlanState,
-    ProjectSource,
-    ProjectStatus,
     PublicInvestmentPlan,
     Review,
 )
@@ -169,39 +167,11 @@ def int_param(request, name):
         raise ValidationError({name: [_("%(name)s must be a whole number.") % {"name": name}]})
 
 
-def project_queryset(*, user, district, request=None):
-    """The projects this user may see, filtered by the request's `status`, `sector`, `source`, `commune`, `year`, `plan`, `bbox`.
-
-    District staff and province staff see every project; a commune (or its villages) those serving it.
-    """
-    projects = access.project_scope(user, district, InvestmentProject.objects.all())
-    if request is None:
-        return projects
-    status = _choice_list(request, "status", ProjectStatus.values)
-    if status:
-        projects = projects.filter(status__in=status)
-    sector = _choice_list(request, "sector", Sector.values)
-    if sector:
-        projects = projects.filter(sector__in=sector)
-    source = _choice_list(request, "source", CapitalSource.values)
-    if source:
-        projects = projects.filter(Exists(ProjectSource.objects.filter(project=OuterRef("pk"), source__in=source)))
-    commune = request.query_params.get("commune")
-    if commune:
-        projects = projects.filter(communes__code__in=commune.split(","))
-    year = int_param(request, "year")
-    plan = int_param(request, "plan")
-    if year is not None or plan is not None:
-        allocation = Q(project=OuterRef("pk"))
-        if year is not None:
-            allocation &= Q(year=year)
-        if plan is not None:
-            allocation &= Q(plan_id=plan)
-        projects = projects.filter(Exists(Allocation.objects.filter(allocation)))
-    bbox = request.query_params.get("bbox")
-    if bbox:
-        projects = projects.filter(geom__intersects=bbox_polygon(bbox))
-    return projects
+def project_queryset(*, user, district):
+    """The projects this user may see (`accounts.access.project_scope`): district and province staff every project,
+    a commune (or its villages) those serving it. The project list filters them through the layer's filters
+    (`investment.layers.projects`)."""
+    return access.project_scope(user, district, InvestmentProject.objects.all())
 
 
 def review_queryset(*, user, district, request=None):

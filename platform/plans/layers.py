@@ -5,7 +5,7 @@ works.geojson files.
 """
 from accounts import access
 from core.models import Sector
-from geo.layers import Filter, Layer, choice_label_sql
+from geo.layers import UNIT_CODE, Filter, Layer, choice_label_sql
 from plans.models import PlanItem
 from plans.selectors import public_plans
 
@@ -35,7 +35,7 @@ class PlanWorkLayer(Layer):
 
     filters = {
         "plan": Filter("plan_id", "integer", description="plan version id(s)"),
-        "commune": Filter("plan__cycle__commune__code", description="GSO code(s)"),
+        "commune": Filter("plan__cycle__commune__code", description="GSO code(s)", pattern=UNIT_CODE),
         "plan_year": Filter("plan__cycle__plan_year", "integer"),
         "kind": Filter("kind", choices=tuple(PlanItem.Kind.values)),
         "sector": Filter("sector", choices=tuple(Sector.values)),

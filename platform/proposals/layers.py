@@ -6,10 +6,11 @@ Registered in ProposalsConfig.ready() into `geo.layers.registry` as "proposals".
 from django.db.models import F
 
 from accounts import access
+from core.models import Sector
 from files.storage import file_url_sql
-from geo.layers import Filter, Layer
+from geo.layers import UNIT_CODE, Filter, Layer
 from geo.text import fold
-from proposals.models import Proposal, VillageMeeting
+from proposals.models import Proposal, ProposalStatus, SourceKind, VillageMeeting
 
 
 def _search(rows, text):
@@ -45,11 +46,12 @@ class ProposalLayer(Layer):
         "created_at": ("datetime", "t.created_at"),
     }
     filters = {
-        "commune": Filter("commune__code", description="GSO code(s), comma-separated"),
-        "village": Filter("village__code", description="village code(s)"),
-        "sector": Filter("sector"), "status": Filter("status"), "source": Filter("source_kind"),
+        "commune": Filter("commune__code", description="GSO code(s), comma-separated", pattern=UNIT_CODE),
+        "village": Filter("village__code", description="village code(s)", pattern=UNIT_CODE),
+        "sector": Filter("sector", choices=tuple(Sector.values)), "status": Filter("status", choices=tuple(ProposalStatus.values)),
+        "source": Filter("source_kind", choices=tuple(SourceKind.values)),
         "plan_year": Filter("plan_year", "integer"),
-        "late": Filter(apply=_late, split=False, description="1: only proposals submitted after the deadline"),
+        "late": Filter(apply=_late, type="boolean", split=False, description="1: only proposals submitted after the deadline"),
         "q": Filter(apply=_search, split=False, description="words of the title or place, with or without diacritics"),
     }
 
@@ -85,7 +87,8 @@ class VillageMeetingLayer(Layer):
         "chair": ("string", "t.chair"), "participants": ("integer", "t.participants"), "women": ("integer", "t.women"),
         "poor_households": ("integer", "t.poor_households"), "minutes": ("string", file_url_sql("t.minutes")),
     }
-    filters = {"commune": Filter("commune__code", description="GSO code(s)"), "village": Filter("village__code", description="village code(s)")}
+    filters = {"commune": Filter("commune__code", description="GSO code(s)", pattern=UNIT_CODE),
+               "village": Filter("village__code", description="village code(s)", pattern=UNIT_CODE)}
 
     def rows(self, user, district):
         if not user.is_authenticated:

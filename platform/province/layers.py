@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.access import can_compare_province
 from core.models import CapitalSource, Sector
 from geo.bbox import parse_bbox
-from geo.layers import Filter, Layer, LayerNotReadable
+from geo.layers import MAX_INTEGER, UNIT_CODE, Filter, Layer, LayerNotReadable
 from investment.models import ProjectStatus
 from province import selectors
 from province.models import ProjectPoint
@@ -35,7 +35,7 @@ class AllProjectsLayer(Layer):
     scope = "province"
     table = "province_projectpoint t LEFT JOIN public.geo_administrativeunit d ON d.code = t.district_code"
     id_field = "pk"
-    id_sql = "t.district_code || '/' || t.project_id"
+    id_sql = "t.district_code || '-' || t.project_id"  # fits the OGC item route ([\w.-]+), unlike "/"
     id_type = "string"
     geometry_type = "Point"
     order = ("district_code", "code", "id")
@@ -52,17 +52,17 @@ class AllProjectsLayer(Layer):
         "sector": Filter("sector", choices=tuple(Sector.values)),
         "source": Filter(apply=_source, choices=tuple(CapitalSource.values)),
         "status": Filter("status", choices=tuple(ProjectStatus.values)),
-        "district": Filter("district_code", description="GSO code(s) of districts"),
+        "district": Filter("district_code", description="GSO code(s) of districts", pattern=UNIT_CODE),
     }
 
     def rows(self, user, district):
         return ProjectPoint.objects.all() if can_compare_province(user) else None
 
     def get(self, user, district, feature_id):
-        """A project by its id `<district code>/<project id>`."""
-        code, _slash, project = str(feature_id).partition("/")
+        """A project by its id `<district code>-<project id>` (the older `<district code>/<project id>` too); None when absent."""
+        code, _dash, project = str(feature_id).replace("/", "-").partition("-")
         rows = self.rows(user, district)
-        if rows is None or not project.isdigit():
+        if rows is None or not project.isdigit() or int(project) > MAX_INTEGER:
             return None
         text, _matched, _returned = self.page(rows.filter(district_code=code, project_id=int(project)), limit=1, offset=0)
         return text or None
@@ -86,7 +86,7 @@ class DistributionLayer(Layer):
         "year": Filter(type="integer", description="investment of the projects running in this year"),
         "sector": Filter(choices=tuple(Sector.values)), "source": Filter(choices=tuple(CapitalSource.values)),
         "measure": Filter(choices=selectors.MEASURES, description="the measure `value` and `class` follow"),
-        "province": Filter(description="a province's GSO code: only its units"),
+        "province": Filter(description="a province's GSO code: only its units", pattern=UNIT_CODE),
     }
 
     def openapi_schema(self, envelope="page", extra=None):

@@ -122,11 +122,28 @@ def test_filters_follow_the_layer_and_the_readers_scope(client_for):
     assert len(rows) == len(own) < len(every) and {r["commune"] for r in rows} == {"09193"}
 
 
-def test_another_district_and_anonymous_get_nothing(client_for):
+def test_another_district_gets_nothing_and_anonymous_the_public_rows_only(client_for):
     assert client_for("huyen.que-vo").get(f"{D}/downloads/proposals.gpkg").status_code == 404
-    assert client_for(None).get(f"{D}/downloads/proposals.gpkg").status_code == 401
     assert client_for("huyen.yen-phong").get("/api/downloads/investment-distribution-communes.gpkg").status_code == 404
-    assert client_for(None).get("/api/downloads/all-projects.gpkg").status_code == 401
+    anonymous = client_for(None)
+    assert anonymous.get("/api/downloads/all-projects.gpkg").status_code == 404
+    assert anonymous.get(f"{D}/downloads/review-notes.csv").status_code == 404
+    listed = {layer["id"] for layer in anonymous.get(f"{D}/downloads/").json()}
+    assert "proposals" in listed and "review-notes" not in listed
+
+
+def test_anonymous_downloads_the_same_rows_as_the_ogc_items(client_for):
+    anonymous = client_for(None)
+    for path, ogc in ((f"{D}/downloads/proposals.csv", "/d/yen-phong/ogc/collections/proposals/items"),
+                      ("/api/downloads/communes.csv", "/ogc/collections/communes/items")):
+        response = anonymous.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        items = anonymous.get(ogc, {"limit": 5000}).json()
+        ids = [str(f["id"]) for f in items["features"]]
+        assert sorted(r["id"] for r in rows) == sorted(ids) and len(ids) == items["numberMatched"] > 0
+    published = list(csv.DictReader(io.StringIO(anonymous.get(f"{D}/downloads/proposals.csv").content.decode("utf-8-sig"))))
+    assert {r["is_published"] for r in published} == {"True"}
 
 
 def test_bad_format_or_parameter_is_a_400_naming_it(client_for):
@@ -148,3 +165,25 @@ def test_province_distribution_downloads_every_commune(client_for, tmp_path):
     layers, count, text = ogrinfo(tmp_path, response, vsizip=True)
     assert layers == ["investment_distribution_communes_polygons"] and count == 121
     assert "Thị trấn Chờ" in text
+
+
+@pytest.mark.parametrize("path", [f"{D}/downloads/proposals.pdf", "/api/downloads/communes.docx"])
+def test_an_unknown_format_is_a_json_400_naming_f(client_for, path):
+    response = client_for("huyen.yen-phong" if path.startswith("/d/") else "tinh").get(path, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400, (response.status_code, response.content[:200])
+    assert response["Content-Type"].startswith("application/json") and "f" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/tiles/", f"{D}/downloads/", "/api/downloads/"])
+def test_an_empty_token_is_refused_in_vietnamese(client_for, path):
+    response = client_for(None).get(path, HTTP_AUTHORIZATION="Token ")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Tiêu đề token không hợp lệ: thiếu khoá."
+
+
+def test_the_public_proposals_page_offers_anonymous_callers_the_download_menu(client_for):
+    anonymous = client_for(None)
+    page = anonymous.get("/d/yen-phong/public/proposals/")
+    assert page.status_code == 200
+    assert b"/d/yen-phong/api/downloads/proposals.gpkg" in page.content
+    assert anonymous.get("/d/yen-phong/api/downloads/proposals.gpkg").status_code == 200

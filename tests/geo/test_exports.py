@@ -115,3 +115,61 @@ def test_geojson_carries_the_layer_name(tmp_path):
     info = _ogrinfo(tmp_path, made.filename, made.content)
     assert list(_layers(info)) == ["proposals"]
     assert _counts(info) == [30]
+
+
+DECLARED = {"id": "integer", "title": "string", "commune_rank": "integer", "merged_into": "integer", "share": "number",
+            "decided_on": "date"}
+
+
+def _all_null(n=3):
+    """Features whose declared integer, number and date columns are null everywhere (GDAL would guess String)."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": i, "geometry": {"type": "Point", "coordinates": [106.0 + i * 0.01, 21.1]},
+         "properties": {"id": i, "title": f"{TITLE} {i}", "commune_rank": None, "merged_into": None, "share": None,
+                        "decided_on": None}} for i in range(1, n + 1)]}
+
+
+def _field_types(info):
+    """{field: OGR type} from `ogrinfo -so` output ("commune_rank: Integer64 (0.0)")."""
+    types = {}
+    for line in info.splitlines():
+        name, colon, rest = line.partition(": ")
+        if colon and rest[:1].isupper() and "(" in rest and " " not in name.strip():
+            types[name.strip()] = rest.split(" ")[0]
+    return types
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "shp"])
+def test_declared_types_reach_the_file_even_when_every_value_is_null(tmp_path, fmt):
+    made = layer_file(_all_null(), fmt=fmt, layer="plan-works", district="yen-phong", properties=DECLARED)
+    if fmt == "shp":
+        (tmp_path / made.filename).write_bytes(made.content)
+        info = subprocess.run(["ogrinfo", "-ro", "-al", "-so", "/vsizip/" + str(tmp_path / made.filename)],
+                              capture_output=True, text=True, check=True).stdout
+    else:
+        info = _ogrinfo(tmp_path, made.filename, made.content)
+    types = {name: kind for name, kind in _field_types(info).items()}
+    if fmt == "shp":  # dBase field names hold 10 characters
+        types = {name: types[name[:10]] for name in DECLARED}
+    assert types["commune_rank"].startswith("Integer") and types["merged_into"].startswith("Integer"), types
+    assert types["share"] == "Real" and types["decided_on"] == "Date" and types["title"] == "String", types
+
+
+def test_csv_and_excel_have_one_id_column_and_the_declared_columns_even_when_empty():
+    made = layer_file(_all_null(), fmt="csv", layer="plan-works", district="yen-phong", properties=DECLARED)
+    head = made.content.decode("utf-8-sig").splitlines()[0].split(",")
+    assert head == [*DECLARED, "wkt"]
+    empty = {"type": "FeatureCollection", "features": []}
+    made = layer_file(empty, fmt="csv", layer="plan-works", district="yen-phong", properties=DECLARED, lonlat=True)
+    assert made.content.decode("utf-8-sig").splitlines() == [",".join([*DECLARED, "lon", "lat"])]
+    made = layer_file(empty, fmt="xlsx", layer="plan-works", district="yen-phong", properties={"title": "string"})
+    rows = list(load_workbook(io.BytesIO(made.content)).active.iter_rows(values_only=True))
+    assert rows == [("id", "title", "wkt")]
+
+
+def test_a_shapefile_of_a_layer_without_geometries_is_refused():
+    from geo.exports import NothingToExport
+
+    with pytest.raises(NothingToExport):
+        layer_file({"type": "FeatureCollection", "features": []}, fmt="shp", layer="proposals", district="que-vo",
+                   properties={"title": "string"})

@@ -67,3 +67,28 @@ def test_answers_carrying_secrets_are_never_compressed(client_for, client):
     assert page.status_code == 200 and "Content-Encoding" not in page
     login = client.get("/accounts/login/", HTTP_ACCEPT_ENCODING="gzip")
     assert "Content-Encoding" not in login
+
+
+def test_ogc_items_answer_304_while_the_data_is_unchanged_even_a_second_later(client_for, monkeypatch):
+    """The body's timeStamp changes every second; the ETag must not (it covers the features and counts only)."""
+    import datetime as dt
+
+    import geo.ogc
+
+    client = client_for("huyen.yen-phong")
+    url = "/d/yen-phong/ogc/collections/proposals/items?limit=50"
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"]
+
+    class Later:  # the clock of the second request: a year on
+        UTC = dt.UTC
+
+        class datetime:
+            @staticmethod
+            def now(tz):
+                return dt.datetime.now(tz) + dt.timedelta(days=365)
+
+    monkeypatch.setattr(geo.ogc, "dt", Later)
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert client.get(url + "&sector=transport", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200

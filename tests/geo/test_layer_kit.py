@@ -155,3 +155,37 @@ def test_every_layer_route_has_one_media_type_and_one_page_rule(client_for, rout
     refused = province.get(f"{route}{joiner}page_size=6000")
     assert refused.status_code == 400
     assert "page_size" in refused.json()
+
+
+def _bad_value(spec):
+    """A value this filter must refuse: of the wrong type, outside its choices, or malformed."""
+    if spec.type in ("integer", "number", "boolean", "date"):
+        return "abc"
+    if spec.choices:
+        return "x,y,z"
+    return "!!"
+
+
+@pytest.mark.django_db
+def test_every_filter_of_every_layer_refuses_a_malformed_value_naming_it(client_for, district):
+    """No filter silently ignores a bad value (late=abc gave every proposal, status=x,y,z none): a 400 names it."""
+    free = {(layer.id, name) for layer in registry.all() for name, spec in layer.filters.items() if spec.free_text()}
+    assert free == {("proposals", "q")}  # only the search takes any text
+    district(DISTRICT)
+    connection.set_schema_to_public()
+    checked = 0
+    for client, base, layers in ((client_for("tinh"), "/ogc", registry.for_province()),
+                                 (client_for(f"huyen.{DISTRICT}"), f"/d/{DISTRICT}/ogc", registry.for_district())):
+        for layer in layers:
+            for name, spec in layer.filters.items():
+                if spec.free_text():
+                    continue
+                response = client.get(f"{base}/collections/{layer.id}/items", {name: _bad_value(spec)}, HTTP_ACCEPT_LANGUAGE="vi")
+                assert response.status_code == 400, (layer.id, name, response.status_code)
+                assert name in response.json(), (layer.id, name)
+                checked += 1
+    assert checked >= 30
+    legacy = client_for(f"huyen.{DISTRICT}")
+    for query in ("late=abc", "status=x,y,z", "sector=nothing"):
+        response = legacy.get(f"/d/{DISTRICT}/api/proposals/?{query}")
+        assert response.status_code == 400 and query.split("=")[0] in response.json(), query

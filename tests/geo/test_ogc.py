@@ -141,3 +141,123 @@ def test_datetime_filters_proposals(client, district):
     assert future["numberMatched"] == 0
     past = client.get(f"{BASE}/collections/proposals/items", {"datetime": "../2100-01-01"}, **header).json()
     assert past["numberMatched"] == everything
+
+
+# ---- review of issue 13: integer bounds, ids out of range, writes, ids fitting the route ------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path, field", [
+    (f"{BASE}/collections/proposals/items?offset=99999999999999999999", "offset"),
+    ("/ogc/collections/communes/items?offset=99999999999999999999", "offset"),
+    ("/ogc/collections/communes/items?limit=99999999999999999999", "limit"),
+])
+def test_huge_integers_are_a_400_naming_them(client, district, path, field):
+    response = client.get(path)
+    assert response.status_code == 400, response.content[:200]
+    assert field in response.json()
+
+
+@pytest.mark.django_db
+def test_huge_page_of_a_legacy_layer_route_is_a_400(client_for, district):
+    response = client_for("huyen.yen-phong").get("/d/yen-phong/api/proposals/?page=99999999999999999999")
+    assert response.status_code == 400 and "page" in response.json()
+
+
+@pytest.mark.django_db
+def test_huge_integer_filter_value_is_a_400(client_for, district):
+    response = client_for("tinh").get("/ogc/collections/all-projects/items?year=99999999999999999999")
+    assert response.status_code == 400 and "year" in response.json()
+
+
+@pytest.mark.django_db
+def test_a_feature_id_out_of_range_is_a_404_on_every_layer(client_for, district):
+    client = client_for("tinh")
+    for layer in registry.for_province():
+        response = client.get(f"/ogc/collections/{layer.id}/items/99999999999999999999999")
+        assert response.status_code == 404 and response.json()["code"] == "NotFound", layer.id
+    client = client_for(f"huyen.{DISTRICT}")
+    for layer in registry.for_district():
+        response = client.get(f"{BASE}/collections/{layer.id}/items/99999999999999999999999")
+        assert response.status_code == 404 and response.json()["code"] == "NotFound", layer.id
+
+
+def _with_projects(district):
+    """Two investment projects in Yên Phong, rolled up into the province's all-projects layer."""
+    from province.services import rollup_rebuild
+    from tests.investment.factories import CHO, make_plan, make_project, point
+
+    yp = district(DISTRICT)
+    make_project(yp, code="O-1", plan=make_plan(yp, approve=True), total=3_000_000_001)
+    make_project(yp, code="O-2", geometry=point(CHO), total=1_200_000_000, sector="education")
+    connection.set_schema_to_public()
+    rollup_rebuild()
+
+
+@pytest.mark.django_db
+def test_every_collection_serves_its_first_feature_by_id(client_for, district):
+    """Every collection's first feature comes back by its id at items/{id}: ids fit the route (all-projects: 256-1)."""
+    _with_projects(district)
+    seen = 0
+    for client, base, layers in ((client_for("tinh"), "/ogc", registry.for_province()),
+                                 (client_for(f"huyen.{DISTRICT}"), BASE, registry.for_district())):
+        for layer in layers:
+            features = client.get(f"{base}/collections/{layer.id}/items", {"limit": 1}).json()["features"]
+            if not features:
+                continue
+            feature_id = features[0]["id"]
+            one = client.get(f"{base}/collections/{layer.id}/items/{feature_id}")
+            assert one.status_code == 200, (layer.id, feature_id, one.content[:200])
+            assert one.json()["id"] == feature_id
+            seen += 1
+    assert seen >= 8
+
+
+@pytest.mark.django_db
+def test_all_projects_ids_fit_the_item_route_and_the_old_form_still_answers(client_for, district):
+    _with_projects(district)
+    client = client_for("tinh")
+    feature_id = client.get("/ogc/collections/all-projects/items", {"limit": 1}).json()["features"][0]["id"]
+    assert "/" not in feature_id and "-" in feature_id
+    code, _dash, project = feature_id.partition("-")
+    old = client.get(f"/ogc/collections/all-projects/items/{code}/{project}")
+    assert old.status_code == 200 and old.json()["id"] == feature_id
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_are_a_json_405_in_vietnamese_not_a_csrf_page(district, method):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    for path in ("/ogc/", "/ogc/collections/communes/items", f"{BASE}/collections/proposals/items"):
+        response = getattr(client, method)(path, HTTP_ACCEPT_LANGUAGE="vi")
+        assert response.status_code == 405, (path, response.status_code)
+        body = response.json()
+        assert body["code"] == "MethodNotAllowed" and body["description"] == "Ở đây chỉ cho phép GET."
+
+
+@pytest.mark.django_db
+def test_the_project_list_and_the_ogc_items_filter_alike(client_for, district):
+    """One filter mechanism: the legacy project list and the OGC items give the same projects for the same filters;
+    `year` with `plan` means one allocation of that year in that plan."""
+    from tests.investment.factories import make_plan, make_project
+
+    yp = district(DISTRICT)
+    first, later = make_plan(yp, approve=True), make_plan(yp, start_year=2031, approve=True)
+    make_project(yp, code="F-1", sources=[{"source": "district_budget", "amount": 3_000_000_000}], allocations=[
+        {"plan": first, "year": 2026, "source": "district_budget", "amount": 1_000_000_000},
+        {"plan": later, "year": 2031, "source": "district_budget", "amount": 1_000_000_000}])
+    make_project(yp, code="F-2", plan=first, sector="education")
+    connection.set_schema_to_public()
+    client = client_for(f"huyen.{DISTRICT}")
+    for query in ({"year": 2031, "plan": first.pk}, {"year": 2026, "plan": first.pk}, {"year": 2031}, {"plan": later.pk},
+                  {"sector": "education"}, {"status": "proposed,approved"}, {}):
+        legacy = client.get(f"/d/{DISTRICT}/api/investment-projects/", query)
+        assert legacy.status_code == 200, (query, legacy.content[:200])
+        ogc = client.get(f"{BASE}/collections/investment-projects/items", {**query, "limit": MAX_LIMIT}).json()
+        legacy_codes = sorted(f["properties"]["code"] for f in legacy.json()["features"])
+        assert legacy_codes == sorted(f["properties"]["code"] for f in ogc["features"]), query
+    both = client.get(f"{BASE}/collections/investment-projects/items", {"year": 2031, "plan": first.pk}).json()
+    assert "F-1" not in {f["properties"]["code"] for f in both["features"]}
+    assert "F-1" in {f["properties"]["code"] for f in client.get(f"{BASE}/collections/investment-projects/items",
+                                                                    {"year": 2026, "plan": first.pk}).json()["features"]}

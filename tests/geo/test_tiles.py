@@ -136,3 +136,13 @@ def test_another_districts_proposal_tiles_are_not_found(client_for):
     z, x, y = covering_tile(YEN_PHONG, 9)
     assert client_for("huyen.que-vo").get(f"/d/yen-phong/tiles/proposals/{z}/{x}/{y}.pbf").status_code == 404
     assert client_for(None).get(f"/d/yen-phong/tiles/proposals/{z}/{x}/{y}.pbf").status_code in (302, 401)
+
+
+@pytest.mark.parametrize("path", [
+    "/d/yen-phong/tiles/proposals/2/-1/0.pbf", "/d/yen-phong/tiles/proposals/2/4/0.pbf",
+    "/d/yen-phong/tiles/proposals/x/0/0.pbf", "/tiles/all-projects/99999999999999999999/0/0.pbf",
+])
+def test_a_bad_tile_address_is_a_json_400_naming_tile(client_for, path):
+    response = client_for("huyen.yen-phong" if path.startswith("/d/") else "tinh").get(path)
+    assert response.status_code == 400, (response.status_code, response.content[:200])
+    assert response["Content-Type"].startswith("application/json") and "tile" in response.json()

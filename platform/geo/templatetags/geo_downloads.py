@@ -23,7 +23,7 @@ def download_menu(context, *layer_ids):
     district = None if tenant is None or tenant.schema_name == "public" else tenant
     base = f"/d/{district.slug}/api/downloads/" if district is not None else "/api/downloads/"
     layers = []
-    if user is not None and user.is_authenticated:
+    if user is not None:  # anonymous callers too: each layer's rows() decides (published proposals, public units)
         for layer_id in layer_ids:
             try:
                 layer = registry.get(layer_id)
