@@ -152,7 +152,9 @@ def test_one_exception_for_every_refusal():
     for path in PLATFORM.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         for pattern in (r"raise PermissionError", r"PermissionError\(", r"raise PermissionDenied", r"import PermissionDenied"):
-            if re.search(pattern, text) and "accounts/middleware.py" not in str(path):
+            # geo is the ground layer, below accounts: its tile view relays the refusal of a layer (whose rule lives
+            # in accounts.access, asked by the layer's app) with DRF's 403, since it may not import AccessDenied.
+            if re.search(pattern, text) and not str(path).endswith(("accounts/middleware.py", "geo/tile_apis.py")):
                 raised.append(f"{path.relative_to(PLATFORM)}: {pattern}")
     assert raised == []
 
