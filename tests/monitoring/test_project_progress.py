@@ -84,7 +84,8 @@ def test_a_project_not_yet_approved_or_not_serving_the_commune_is_refused(commun
 
 def test_commune_report_form_lists_the_projects_serving_the_commune(commune_report, client_for):
     setup = commune_report
-    html = client_for("xa.09193").get(f"/d/yen-phong/monitoring/plans/{setup['me_plan']['id']}/").content.decode()
+    # The commune report form is the statistics officer's (Đ10.2b).
+    html = client_for("thongke.09193").get(f"/d/yen-phong/monitoring/plans/{setup['me_plan']['id']}/").content.decode()
     assert f'data-testid="project-{setup["project"].pk}"' in html
     assert 'name="physical_progress"' in html and 'name="disbursed"' in html and 'name="paid_on"' in html
     # The village head's form has no project lines.
