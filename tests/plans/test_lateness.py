@@ -164,3 +164,39 @@ def test_the_district_approval_cannot_be_dated_before_the_council_resolution(cli
     r = send(huyen, f"{D}/{amendment}/district-approval/", {"number": "50/QĐ-UBND", "date": "2026-11-25"})
     assert r.status_code == 400 and "26/11/2026" in r.json()["date"][0] and "nghị quyết" in r.json()["date"][0], r.content
     assert send(huyen, f"{D}/{amendment}/district-approval/", {"number": "50/QĐ-UBND", "date": "2026-11-26"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_happened_on_date_in_the_future_is_refused(client_for, settings, tmp_path):
+    """One rule for every date of something that happened (a conference held, a decision, a document issued): a date
+    after today is a 400 naming the field, in Vietnamese, and nothing is stored."""
+    settings.MEDIA_ROOT = tmp_path
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    xa, huyen = client_for("xa.09196"), client_for("huyen.yen-phong")
+    cycle = ok(send(xa, f"{D}/cycles/", {"commune": "09196", "plan_year": YEAR}))["id"]
+    opened_on(cycle, date(2025, 4, 1))
+    ok(send(xa, f"{D}/cycles/{cycle}/team/", {"members": TEAM}, "put"))
+    ok(complete(xa, cycle, "team", "2025-04-20"))
+    ok(complete(xa, cycle, "proposals", "2025-04-28"))
+    orientation = ok(send(huyen, f"{D}/orientations/", {"plan_year": YEAR, "title": "Định hướng 2026"}))["id"]
+    ok(send(huyen, f"{D}/orientations/{orientation}/publish/"))
+    ok(complete(huyen, cycle, "orientation", "2025-05-31"))
+    ok(send(xa, f"{D}/cycles/{cycle}/draft/", {"from_accepted": False}))
+    r = send(xa, f"{D}/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": tomorrow, "participants": 40, "summary": "ok"})
+    assert r.status_code == 400 and "tương lai" in r.json()["held_on"][0], r.content
+    assert xa.get(f"{D}/cycles/{cycle}/").json()["conferences"] == []
+
+    # The district's public-investment plan: neither on creation (no longer dropped silently) nor by a change.
+    base = "/d/yen-phong/api/investment-plans/"
+    r = send(huyen, base, {"kind": "medium_term", "name": "KH trung hạn", "start_year": 2026, "decision_date": tomorrow})
+    assert r.status_code == 400 and "decision_date" in r.json()
+    made = ok(send(huyen, base, {"kind": "medium_term", "name": "KH trung hạn", "start_year": 2026, "decision_number": "5/NQ", "decision_date": "2026-01-05"}))
+    assert made["decision_date"] == "2026-01-05"
+    r = send(huyen, f"{base}{made['id']}/", {"decision_date": tomorrow}, "patch")
+    assert r.status_code == 400 and "tương lai" in r.json()["decision_date"][0]
+    assert huyen.get(f"{base}{made['id']}/").json()["decision_date"] == "2026-01-05"
+
+    # A library document issued in 2099.
+    r = client_for("tinh").post("/api/province/library/", {"kind": "form", "title": "Mẫu", "issued_on": "01/01/2099", "issuer": "Sở KH&ĐT"},
+                                HTTP_ACCEPT_LANGUAGE="vi")
+    assert r.status_code == 400 and "tương lai" in r.json()["issued_on"][0]
