@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.models import DepartmentPublication
 from core.inbox import InboxItem
 from core.models import PlanStep
 from core.selectors import deadlines_for
@@ -99,8 +100,6 @@ def resolutions_to_record(user, *, district, on):
 def department_publications(user, *, district, on):
     """Provincial department (province level, public schema): its drafts to publish for the districts (Đ5.2, Đ15.2),
     due on the orientation step's date of their plan year."""
-    from accounts.models import DepartmentPublication
-
     department = access.department_of(user)
     if department is None:
         return []
