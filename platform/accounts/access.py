@@ -767,8 +767,9 @@ def is_announced_plan(plan):
 # ---- the province's and district's own duties (Đ12–Đ19, issue 14 part 2) ---------------------------------------
 
 def is_staff_of_government(user):
-    """Province, district, commune or village staff: everyone with a role other than citizen (staff-only documents, Đ12)."""
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role in (Role.PROVINCE, Role.DISTRICT, Role.COMMUNE, Role.VILLAGE))
+    """Government staff at any level, the new actors of issue 14 included (council, statistics officer, commune unit,
+    sector office, department): everyone with a role other than citizen (staff-only documents, Đ12)."""
+    return user.is_authenticated and user.is_active and (user.is_superuser or (bool(user.role) and user.role != Role.CITIZEN))
 
 
 def can_manage_library(user):
@@ -797,15 +798,17 @@ def can_manage_training(user, unit=None):
 
 
 def can_read_training(user):
-    """May read courses, participants and who is still untrained: province and district staff."""
-    return is_province_wide(user) or (user.is_authenticated and user.role == Role.DISTRICT)
+    """May read courses, participants and who is still untrained: province staff and departments, district staff
+    (the Finance-Planning Office and the sector offices)."""
+    return is_province_wide(user) or (user.is_authenticated and user.role in (*DISTRICT_ROLES, Role.DEPARTMENT))
 
 
 def training_commune_scope(user, communes):
-    """The communes whose untrained people this user may list: all for the province, the own district's for a district."""
-    if is_province_wide(user):
+    """The communes whose untrained people this user may list: all for the province and its departments, the own
+    district's for district staff (the office and its sector offices)."""
+    if is_province_wide(user) or (user.is_authenticated and user.role == Role.DEPARTMENT):
         return communes
-    if user.is_authenticated and user.role == Role.DISTRICT:
+    if user.is_authenticated and user.role in DISTRICT_ROLES:
         return communes.filter(parent_id=user.unit_id)
     return communes.none()
 
@@ -904,32 +907,41 @@ def access_difficulty_by_id(user, district, pk, *, for_answer=False):
 
 # ---- who is told: the recipients of new work and reminders (issue 14 part 4) ------------------------------------
 
-_ROLE_OF_LEVEL = {"province": Role.PROVINCE, "district": Role.DISTRICT, "commune": Role.COMMUNE, "village": Role.VILLAGE}
+_ROLE_OF_LEVEL = {"province": Role.PROVINCE, "district": Role.DISTRICT, "commune": Role.COMMUNE, "village": Role.VILLAGE,
+                  "council": Role.COUNCIL, "statistics": Role.STATISTICS, "commune_unit": Role.COMMUNE_UNIT,
+                  "sector_office": Role.SECTOR_OFFICE, "department": Role.DEPARTMENT}
+# The roles whose inbox is read in their district's schema (their unit is a district, a commune or a village).
+_DISTRICT_INBOX_ROLES = (Role.DISTRICT, Role.COMMUNE, Role.VILLAGE, Role.COUNCIL, Role.STATISTICS, Role.COMMUNE_UNIT, Role.SECTOR_OFFICE)
 
 
 def recipients(*, level, unit=None):
-    """The active accounts whose duty is at `level` ("province", "district", "commune", "village") for `unit` (None for
-    the province): who is told by e-mail of a new item of work there. A queryset of users (those without an address
-    are skipped by the sender)."""
+    """The active accounts whose duty is at `level` for `unit`: who is told by e-mail of a new item of work there.
+    `level` is a role's duty: "province", "district", "commune", "village", "council", "statistics", "commune_unit",
+    "sector_office" or "department" (`unit` None for the province and the departments, the district for "district"
+    and "sector_office", the commune for the commune roles, the village for "village"). A queryset of users (those
+    without an address are skipped by the sender)."""
     from accounts.models import User
 
     people = User.objects.filter(is_active=True, role=_ROLE_OF_LEVEL[level])
-    return people if level == "province" else people.filter(unit=unit)
+    return people if level in ("province", "department") else people.filter(unit=unit)
 
 
 def inbox_level(user):
-    """Where a user's inbox is read: "province" (public schema: the province's own sources), "district" (in the user's
-    district schema), or None (citizens and anonymous callers have no inbox)."""
-    if is_province_wide(user):
+    """Where a user's inbox is read: "province" (public schema: the province's own sources; province staff and the
+    provincial departments), "district" (in the user's district schema: the district office and its sector offices,
+    the commune team, council, statistics officer and units, the village heads), or None (citizens and anonymous
+    callers have no inbox)."""
+    if is_province_wide(user) or (user.is_authenticated and user.role == Role.DEPARTMENT):
         return "province"
-    if user.is_authenticated and user.role in (Role.DISTRICT, Role.COMMUNE, Role.VILLAGE) and district_unit_of(user) is not None:
+    if user.is_authenticated and user.role in _DISTRICT_INBOX_ROLES and district_unit_of(user) is not None:
         return "district"
     return None
 
 
 def inbox_role(user):
-    """The role code of a user for the inbox sources: "province", "district", "commune", "village" or None."""
+    """The role code of a user for the inbox sources: "province" for province staff, else the user's role code
+    ("district", "commune", "village", "council", "statistics", "commune_unit", "sector_office", "department"), or None."""
     level = inbox_level(user)
     if level is None:
         return None
-    return "province" if level == "province" else str(user.role)
+    return "province" if is_province_wide(user) else str(user.role)

@@ -67,3 +67,13 @@ def refuse_future(value: date | None, *, field: str, on: date | None = None) -> 
     if value is not None and value > (on or timezone.localdate()):
         raise ValidationError({field: [_("This date is in the future: give the date the decision was taken.")]})
     return value
+
+
+def refuse_before(value: date | None, *, earliest: date | None, field: str, message: str) -> date | None:
+    """A decision date as given, or ValidationError({field: [message]}) when it lies before `earliest` (the date of the
+    decision it follows: the previous step's, the council's resolution, the cycle's opening). `message` is translated
+    text with a `%(date)s` placeholder, filled with `earliest` as dd/mm/yyyy. Backdating past what came before would
+    hide lateness (issue 14)."""
+    if value is not None and earliest is not None and value < earliest:
+        raise ValidationError({field: [message % {"date": earliest.strftime("%d/%m/%Y")}]})
+    return value

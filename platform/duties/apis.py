@@ -60,7 +60,7 @@ class InspectionListApi(APIView):
 
     @extend_schema(request=Input, responses={201: InspectionOutput})
     def post(self, request):
-        access.require(access.can_orient_communes(request.user, request.tenant), _("Only the district's office may inspect communes."))
+        access.require(access.can_orient_communes(request.user, request.tenant), _("Only the district's Finance-Planning Office may inspect communes."))
         serializer = self.Input(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -106,6 +106,7 @@ class DifficultyOutput(serializers.Serializer):
     answer = serializers.CharField()
     answered_at = serializers.DateTimeField(allow_null=True)
     forwarded_at = serializers.DateTimeField(allow_null=True)
+    forward_note = serializers.CharField()
     province_answer = serializers.CharField()
     province_answered_at = serializers.DateTimeField(allow_null=True)
 
@@ -157,7 +158,7 @@ class DifficultyForwardApi(APIView):
 
     @extend_schema(request=Input, responses=DifficultyOutput)
     def post(self, request, pk):
-        difficulty = access.access_difficulty_by_id(request.user, request.tenant, pk, for_answer=True)
+        difficulty = access.access_difficulty_by_id(request.user, request.tenant, pk)  # 404; the service: 400 on status, 403
         serializer = self.Input(data=request.data)
         serializer.is_valid(raise_exception=True)
         difficulty = services.difficulty_forward(actor=request.user, difficulty=difficulty, note=serializer.validated_data["note"])

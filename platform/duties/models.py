@@ -65,6 +65,7 @@ class Difficulty(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
     forwarded_at = models.DateTimeField(null=True, blank=True)
+    forward_note = models.TextField(_("note of the district when forwarding"), blank=True)
     province_answer = models.TextField(_("answer of the province"), blank=True)
     province_answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     province_answered_at = models.DateTimeField(null=True, blank=True)

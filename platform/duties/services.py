@@ -83,14 +83,17 @@ def difficulty_answer(*, actor, difficulty, answer) -> Difficulty:
 
 @transaction.atomic
 def difficulty_forward(*, actor, difficulty, note="") -> Difficulty:
-    """The district forwards an open difficulty to the province (Đ19), with an optional note as its answer so far.
-    403 unless the district office of the commune while open. Province staff are told by e-mail."""
+    """The district forwards an open difficulty to the province (Đ19), with an optional note kept as `forward_note` (the
+    district's answer stays empty: it did not answer). 400 on `status` unless open; 403 unless the district office of
+    the commune. Province staff are told by e-mail."""
     difficulty = Difficulty.objects.select_for_update().select_related("commune").get(pk=difficulty.pk)
-    access.require(difficulty.status == DifficultyStatus.OPEN and access.can_answer_difficulty(actor, difficulty),
-                   _("You may not forward this difficulty now."))
+    if difficulty.status != DifficultyStatus.OPEN:
+        raise ValidationError({"status": [_("Only an open difficulty can be forwarded: this one is %(status)s.")
+                                          % {"status": difficulty.get_status_display()}]})
+    access.require(access.can_answer_difficulty(actor, difficulty), _("You may not forward this difficulty now."))
     difficulty.status = DifficultyStatus.FORWARDED
     difficulty.forwarded_at = timezone.now()
-    difficulty.answer, difficulty.answered_by = note, actor
+    difficulty.forward_note, difficulty.answered_by = note, actor
     difficulty.save()
     forwarded_difficulty_copy(district=_district(), difficulty=difficulty)
     notify_new_item(level="province", unit=None, subject=_("A difficulty forwarded by %(district)s") % {"district": _district().name},

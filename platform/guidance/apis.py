@@ -54,6 +54,8 @@ class DocumentListApi(APIView):
     @extend_schema(responses=DocumentOutput(many=True))
     def get(self, request):
         kind = request.query_params.get("kind") or None
+        if kind is not None and kind not in DocumentKind.values:
+            raise serializers.ValidationError({"kind": [_("Unknown kind of document.")]})
         return Response(DocumentOutput(selectors.document_list(user=request.user, kind=kind), many=True).data)
 
     @extend_schema(request=Input, responses={201: DocumentOutput})
@@ -127,6 +129,8 @@ class UntrainedApi(APIView):
         access.require(access.can_read_training(request.user), _("Only province and district staff may do this."))
         code = request.query_params.get("district")
         district_unit = AdministrativeUnit.objects.filter(code=code, level="district").first() if code else None
+        if code and district_unit is None:
+            raise serializers.ValidationError({"district": [_("Not the GSO code of a district.")]})
         return Response(selectors.untrained_by_commune(user=request.user, district_unit=district_unit))
 
 

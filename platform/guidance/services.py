@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import User
+from core.deadlines import refuse_future
 from files.uploads import checked_file
 from guidance.models import CommunicationActivity, CommunicationLevel, Course, Document, ForwardedDifficulty, Participant
 
@@ -20,6 +21,7 @@ def document_create(*, actor, kind, title, number, issued_on, issuer, is_public,
     """Add a document to the province library (Đ12.1). `upload`: an uploaded file, checked by
     `files.uploads.checked_file` (400 naming `file`). 403 for anyone but province staff."""
     access.require(access.can_manage_library(actor), _("Only province staff may change the library."))
+    refuse_future(issued_on, field="issued_on")
     checked = checked_file(upload, field="file") if upload else None
     document = Document(kind=kind, title=title, number=number, issued_on=issued_on, issuer=issuer, is_public=is_public, created_by=actor)
     if checked is not None:

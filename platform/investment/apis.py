@@ -127,6 +127,8 @@ class PlanInput(serializers.Serializer):
     start_year = serializers.IntegerField(min_value=2000, max_value=2100)
     end_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    decision_date = DateInputField(required=False, allow_null=True, default=None, help_text="never in the future")
 
 
 class PlanUpdateInput(serializers.Serializer):

@@ -65,13 +65,17 @@ def _check_plan_years(*, kind, start_year, end_year):
 
 
 @transaction.atomic
-def plan_create(*, actor, kind: str, name: str, start_year: int, end_year: int | None = None, notes: str = "") -> PublicInvestmentPlan:
-    """Create a draft plan; an annual plan's last year defaults to its first, a medium-term one's to four years later."""
+def plan_create(*, actor, kind: str, name: str, start_year: int, end_year: int | None = None, notes: str = "",
+                decision_number: str = "", decision_date: date | None = None) -> PublicInvestmentPlan:
+    """Create a draft plan; an annual plan's last year defaults to its first, a medium-term one's to four years later.
+    `decision_date` (a decision already taken) in the future is a 400 on `decision_date`."""
     access.require_manage_investment(actor, None)
+    refuse_future(decision_date, field="decision_date")
     if end_year is None:
         end_year = start_year + (MEDIUM_TERM_YEARS - 1 if kind == PlanKind.MEDIUM_TERM else 0)
     _check_plan_years(kind=kind, start_year=start_year, end_year=end_year)
-    plan = PublicInvestmentPlan(kind=kind, name=name, start_year=start_year, end_year=end_year, notes=notes, created_by=actor)
+    plan = PublicInvestmentPlan(kind=kind, name=name, start_year=start_year, end_year=end_year, notes=notes, created_by=actor,
+                                decision_number=decision_number.strip(), decision_date=decision_date)
     plan.full_clean()
     plan.save()
     PlanEvent.objects.create(plan=plan, action=PlanEvent.Action.CREATED, to_status=plan.state, actor=actor)
@@ -98,6 +102,7 @@ def _plain(value):
 def plan_update(*, plan: PublicInvestmentPlan, actor, reason: str = "", **fields) -> PublicInvestmentPlan:
     """Edit a plan's name, notes, years or decision. An approved plan changes only with a reason, kept as an amendment."""
     access.require_manage_investment(actor, None)
+    refuse_future(fields.get("decision_date"), field="decision_date")
     plan = PublicInvestmentPlan.objects.select_for_update().get(pk=plan.pk)
     changes = _field_changes(plan, fields)
     if not changes:

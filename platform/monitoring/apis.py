@@ -6,7 +6,6 @@ scoped by `monitoring.selectors`, writes checked by `monitoring.services` (acces
 import json
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -387,7 +386,9 @@ class EvaluationApi(APIView):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         access.require(access.can_act_for_council(request.user, me_plan.commune), _("Only the commune's People's Council may do this."))
         data = _valid(MEEvaluationInput, request.data)
-        period = get_object_or_404(ReportingPeriod, pk=data.pop("period"))
+        period = ReportingPeriod.objects.filter(pk=data.pop("period")).first()
+        if period is None:
+            raise ApiValidationError({"period": [_("Unknown reporting period.")]})
         evaluation = services.council_evaluation_record(actor=request.user, me_plan=me_plan, period=period, **data)
         return Response({"id": evaluation.pk, "period": str(period), "held_on": evaluation.held_on}, status=status.HTTP_201_CREATED)
 

@@ -4,32 +4,52 @@ from django.utils.translation import gettext as _
 from accounts import access
 from core.inbox import InboxItem
 from monitoring.models import MEPlan, MEPlanStatus, PeriodicReport, ReportingPeriod, ReportStatus
+from proposals.models import CommuneUnit
 
 SUBMITTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
-def reports_due(user, *, district, on):
-    """The report a village head (its village) or a commune team (the commune report) owes for each period of a year
-    with an approved M&E plan whose period has ended, not yet submitted (a returned one is owed again)."""
+def _reporter(user):
+    """Who owes which report: (commune id, village or None, commune unit or None, name) or None. The village head its
+    village's report, a commune unit assigned by the district (Đ11.1) its own, the office-statistics officer the commune
+    report (Đ10.2b: the focal point who consolidates and submits it; the planning team may not submit it)."""
     village = access.village_of_head(user)
-    commune = access.commune_unit_of(user) if access.is_commune_team(user) else None
-    if village is None and commune is None:
+    if village is not None:
+        return village.parent_id, village, None, village.name
+    unit_id = access.commune_unit_id_of(user)
+    if unit_id is not None:
+        unit = CommuneUnit.objects.filter(pk=unit_id, commune_id=user.unit_id, reports_me=True).first()
+        return (unit.commune_id, None, unit, unit.name) if unit is not None else None
+    commune = access.commune_unit_of(user)
+    if commune is not None and access.can_consolidate_commune_report(user, commune):
+        return commune.pk, None, None, commune.name
+    return None
+
+
+def reports_due(user, *, district, on):
+    """The report a village head (its village), a commune unit assigned to report (its unit) or the office-statistics
+    officer (the commune report) owes for each period of a year with an approved M&E plan whose period has ended, not
+    yet submitted (a returned one is owed again). Due on the period's village date for the level below, its commune
+    date for the commune report."""
+    reporter = _reporter(user)
+    if reporter is None:
         return []
-    commune_id = village.parent_id if village is not None else commune.pk
+    commune_id, village, unit, who = reporter
     plans = {p.year: p for p in MEPlan.objects.filter(commune_id=commune_id, status=MEPlanStatus.APPROVED)}
     if not plans:
         return []
     periods = ReportingPeriod.objects.filter(year__in=plans, ends_on__lt=on)
-    done = set(PeriodicReport.objects.filter(me_plan__in=plans.values(), village_id=village.pk if village else None, status__in=SUBMITTED)
+    done = set(PeriodicReport.objects.filter(me_plan__in=plans.values(), village_id=village.pk if village else None,
+                                             commune_unit_id=unit.pk if unit else None, status__in=SUBMITTED)
                .values_list("period_id", flat=True))
+    tag = village.pk if village else (f"u{unit.pk}" if unit else "c")
     items = []
     for period in periods:
         if period.pk in done:
             continue
         plan = plans[period.year]
-        due = period.village_due_on if village is not None else period.commune_due_on
-        who = village.name if village is not None else commune.name
-        items.append(InboxItem(key=f"{district.schema_name}:report:{plan.pk}:{period.pk}:{village.pk if village else 'c'}", kind="report_due",
+        due = period.commune_due_on if (village is None and unit is None) else period.village_due_on
+        items.append(InboxItem(key=f"{district.schema_name}:report:{plan.pk}:{period.pk}:{tag}", kind="report_due",
                                title=_("M&E report %(period)s: %(unit)s") % {"period": period, "unit": who},
                                due_on=due, url=f"/d/{district.slug}/monitoring/plans/{plan.pk}/"))
     return items

@@ -9,7 +9,7 @@ class PlansConfig(AppConfig):
     def ready(self):
         """Register the upload kinds, the district summary's counter (tenants.counters), the map layers (geo.layers), the models accounts.access fetches and the inbox sources (core.inbox)."""
         from accounts.access import register_workflow_models
-        from core.inbox import register_source
+        from core.inbox import PROVINCE, register_source
         from geo.layers import registry
         from plans import inbox, layers
         from plans.file_kinds import register_kinds
@@ -20,7 +20,8 @@ class PlansConfig(AppConfig):
         register_kinds()
         register_district_counter(district_counts)
         register_workflow_models(CommunePlan, DistrictFeedback, Orientation, PlanCycle, PlanItem, PublicComment, SocioEconomicTarget)
-        for name in ("steps_due", "comments_to_answer", "feedback_to_answer", "approvals_pending"):
+        for name in ("steps_due", "comments_to_answer", "feedback_to_answer", "approvals_pending", "resolutions_to_record"):
             register_source(f"plans.{name}", getattr(inbox, name))
+        register_source("plans.department_publications", inbox.department_publications, level=PROVINCE)
         registry.register(layers.plan_works)
         registry.register(layers.public_plan_works)

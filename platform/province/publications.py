@@ -33,9 +33,12 @@ def publication_create(*, actor, plan_year: int, kind: str, title: str, summary:
 
 @transaction.atomic
 def publication_update(*, actor, publication: DepartmentPublication, **fields) -> DepartmentPublication:
-    """Change a publication of the actor's own department (403 for another department's), draft or published."""
+    """Change a draft publication of the actor's own department (403 for another department's). Once published the
+    districts may have passed it on (Đ15.2), so it is no longer changed: ValidationError on `status` (400)."""
     publication = DepartmentPublication.objects.select_for_update().select_related("department").get(pk=publication.pk)
     access.require(access.can_publish_for_department(actor, publication.department), _("Only the department that published it may change it."))
+    if publication.published_at is not None:
+        raise ValidationError({"status": [_("This publication is published and can no longer be changed.")]})
     url = fields.get("url")
     if url and not is_safe_link(url):
         raise ValidationError({"url": [_("The link must be an http:// or https:// address, or an address on this site.")]})

@@ -229,7 +229,10 @@ def test_a_department_publishes_for_the_districts_which_pass_it_on_to_the_commun
     # Another department sees it once published but may not change it.
     assert patch(tc, f"{PUBLICATIONS}{pid}/", {"title": "Sửa bởi Sở Tài chính"}).status_code == 403
     assert DepartmentPublication.objects.get(pk=pid).title == body["title"]
-    assert patch(khdt, f"{PUBLICATIONS}{pid}/", {"summary": "Vốn dự kiến 2027"}).status_code == 200
+    # Nor may its own department once it is published (the districts may have passed it on): 400 on status.
+    refused = patch(khdt, f"{PUBLICATIONS}{pid}/", {"summary": "Vốn dự kiến 2027"})
+    assert refused.status_code == 400 and "đã được công bố" in refused.json()["status"][0]
+    assert DepartmentPublication.objects.get(pk=pid).summary == body["summary"]
 
     # The district sees it and passes it on with its orientation; a draft cannot be passed on; the commune reads it.
     assert pid in [p["id"] for p in huyen.get(listed).json()["results"]]
@@ -241,7 +244,7 @@ def test_a_department_publishes_for_the_districts_which_pass_it_on_to_the_commun
     assert response.status_code == 201, response.content
     assert post(huyen, f"{D}plans/orientations/{response.json()['id']}/publish/").status_code == 200
     seen = next(o for o in xa.get(f"{D}plans/orientations/").json()["results"] if o["id"] == response.json()["id"])
-    assert [(p["id"], p["department"], p["summary"]) for p in seen["department_publications"]] == [(pid, "khdt", "Vốn dự kiến 2027")]
+    assert [(p["id"], p["department"], p["summary"]) for p in seen["department_publications"]] == [(pid, "khdt", body["summary"])]
 
 
 # ---- pages: where the old actor had a form, the new actor reaches it ----------------------------------------

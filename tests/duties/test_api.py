@@ -68,6 +68,8 @@ def test_an_inspection_is_refused_to_others_and_for_bad_input_and_changes_nothin
     good = {"commune": "09193", "inspected_on": timezone.localdate().isoformat(), "subject": "S", "findings": "F"}
     before = count(yen_phong, Inspection)
     assert post(client_for("xa.09193"), f"{D}/inspections/", good).status_code == 403
+    office = post(client_for("phong.yen-phong.gddt"), f"{D}/inspections/", good)  # a sector office is told who inspects
+    assert office.status_code == 403 and "Phòng Tài chính - Kế hoạch" in office.json()["detail"]
     assert post(client_for("huyen.que-vo"), f"{D}/inspections/", good).status_code == 404  # another district: the gate
     assert post(client_for(None), f"{D}/inspections/", good).status_code == 401
     future = post(client_for("huyen.yen-phong"), f"{D}/inspections/", {**good, "inspected_on": (timezone.localdate() + timedelta(days=3)).isoformat()})
@@ -110,7 +112,11 @@ def test_a_difficulty_goes_from_the_commune_to_the_district_and_on_to_the_provin
     copy.refresh_from_db()
     assert copy.answered_at is not None
     mine = xa.get(f"{D}/difficulties/").json()
-    assert mine[0]["province_answer"] == "Tỉnh hỗ trợ 50%" and mine[0]["answer"] == "Vượt thẩm quyền huyện"
+    # The district's forwarding note is kept as such, not as an answer it never gave.
+    assert mine[0]["province_answer"] == "Tỉnh hỗ trợ 50%" and mine[0]["forward_note"] == "Vượt thẩm quyền huyện" and mine[0]["answer"] == ""
+    # An answered difficulty is not forwarded again: 400 on status, in Vietnamese.
+    again = post(huyen, f"{D}/difficulties/{pk}/forward/", {"note": "x"})
+    assert again.status_code == 400 and "Chỉ chuyển được khó khăn đang mở" in again.json()["status"][0]
 
 
 @pytest.mark.django_db

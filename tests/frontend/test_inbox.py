@@ -90,8 +90,8 @@ def test_the_village_head_is_reminded_of_its_reports_due_and_overdue(yen_phong):
     assert [(i.due_on, i.is_overdue(date(2026, 4, 3))) for i in items] == [(first.village_due_on, False)]
     late = [i for i in inbox_for(user("thon.09193-01"), on=date(2026, 4, 20)) if i.kind == "report_due"]
     assert late and all(i.is_overdue(date(2026, 4, 20)) for i in late)
-    # The commune team owes the commune report of the same period, later.
-    team = [i for i in inbox_for(user("xa.09193"), on=date(2026, 4, 3)) if i.kind == "report_due"]
+    # The office-statistics officer owes the commune report of the same period, later (Đ10.2b).
+    team = [i for i in inbox_for(user("thongke.09193"), on=date(2026, 4, 3)) if i.kind == "report_due"]
     assert [i.due_on for i in team] == [first.commune_due_on]
     # Another commune's village head owes nothing here.
     assert [i for i in inbox_for(user("thon.09196-01"), on=date(2026, 4, 3)) if i.kind == "report_due"] == []
@@ -140,7 +140,8 @@ def test_everyone_with_an_inbox_lands_on_it_after_login(client_for):
 
     from tests.conftest import DEMO_PASSWORD
 
-    for name in ("tinh", "huyen.yen-phong", "xa.09193", "thon.09193-01"):
+    for name in ("tinh", "huyen.yen-phong", "xa.09193", "thon.09193-01", "hdnd.09193", "thongke.09193", "donvi.09193.2",
+                 "phong.yen-phong.gddt", "so.khdt"):
         response = Client().post("/accounts/login/", {"username": name, "password": DEMO_PASSWORD})
         assert response.status_code == 302 and response["Location"] == "/inbox/", name
 
@@ -162,9 +163,12 @@ def test_a_reminder_is_sent_when_new_before_the_due_date_and_when_overdue_and_ne
         return [m for m in mail.outbox if m.to == ["xa09193@example.vn"]]
 
     sent = run("2026-05-01")
-    assert len(sent) == 1 and "Nạo vét kênh" in sent[0].body and "(mới)" in sent[0].body
+    line = next(t for t in sent[0].body.splitlines() if "Nạo vét kênh" in t) if len(sent) == 1 else ""
+    assert "(mới, hạn 10/05/2026)" in line  # new, with its due date
     assert run("2026-05-01") == []  # the same day again: nothing
-    assert run("2026-05-02") == [] or key not in "".join(m.body for m in mail.outbox)  # 8 days before: not a reminder day for it
+    # 8 days before: not a reminder day for it, so no e-mail names it and nothing is recorded for that day.
+    assert not any("Nạo vét kênh" in m.body for m in run("2026-05-02"))
+    assert not ReminderSent.objects.filter(item_key=key, sent_on=date(2026, 5, 2)).exists()
     sent = run("2026-05-07")  # three days before 10/05
     assert any("hạn 10/05/2026" in m.body and "Nạo vét kênh" in m.body for m in sent)
     assert run("2026-05-07") == []
@@ -177,3 +181,92 @@ def test_a_reminder_is_sent_when_new_before_the_due_date_and_when_overdue_and_ne
         Proposal.objects.filter(pk=proposal.pk).update(status="accepted")
     run("2026-05-18")
     assert reasons()[-1] == (date(2026, 5, 11), "overdue")
+
+
+# ---- the new actors of issue 14 each have their own inbox ----------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_council_is_asked_to_record_its_resolution_and_only_its_own_commune(yen_phong):
+    item = make_draft_item(yen_phong, commune="09193", plan_year=2027)
+    cycle_at(yen_phong, "09193", "approval")
+    key = f"d258:resolution:{item.plan_id}"
+    mine = keyed(inbox_for(user("hdnd.09193"), on=date(2026, 12, 1)))
+    assert mine[key].kind == "resolution_record" and "2027" in mine[key].title and mine[key].due_on is not None
+    assert key not in keyed(inbox_for(user("hdnd.09196"), on=date(2026, 12, 1)))
+    assert key not in keyed(inbox_for(user("xa.09193"), on=date(2026, 12, 1)))  # the team does not record it
+    with tenant_context(yen_phong):
+        type(item.plan).objects.filter(pk=item.plan_id).update(council_resolution_number="12/NQ-HĐND", council_resolution_date=date(2026, 12, 2))
+    assert key not in keyed(inbox_for(user("hdnd.09193"), on=date(2026, 12, 3)))
+
+
+@pytest.mark.django_db
+def test_the_commune_report_is_owed_by_the_statistics_officer_and_a_unit_assigned_to_report_owes_its_own(yen_phong):
+    item = make_draft_item(yen_phong, commune="09193", plan_year=2026)
+    with tenant_context(yen_phong):
+        MEPlan.objects.create(plan=item.plan, commune=item.plan.cycle.commune, year=2026, status="approved", created_by=user("xa.09193"))
+        periods = monitoring_services.periods_ensure(year=2026)
+    first = min(periods, key=lambda p: p.ends_on)
+    on = date(2026, 4, 3)
+    officer = [i for i in inbox_for(user("thongke.09193"), on=on) if i.kind == "report_due"]
+    assert [i.due_on for i in officer] == [first.commune_due_on]
+    # The team may not submit the commune report (Đ10.2b), so it is no longer asked to.
+    assert [i for i in inbox_for(user("xa.09193"), on=on) if i.kind == "report_due"] == []
+    # The health station is assigned to report (donvi.<code>.2), the kindergarten (donvi.<code>.1) is not.
+    station = [i for i in inbox_for(user("donvi.09193.2"), on=on) if i.kind == "report_due"]
+    assert [i.due_on for i in station] == [first.village_due_on] and station[0].key.endswith(f":u{user('donvi.09193.2').commune_unit_id}")
+    assert [i for i in inbox_for(user("donvi.09193.1"), on=on) if i.kind == "report_due"] == []
+
+
+@pytest.mark.django_db
+def test_a_sector_office_is_asked_for_feedback_in_step_four_of_its_own_district_only(yen_phong, district):
+    in_step_4, drafting = cycle_at(yen_phong, "09193", "district_feedback"), cycle_at(yen_phong, "09196", "draft")
+    items = keyed(inbox_for(user("phong.yen-phong.gddt"), on=date(2026, 7, 1)))
+    give = items[f"d258:cycle:{in_step_4.pk}:district_feedback"]
+    assert give.kind == "feedback_give" and give.due_on == date(2026, 7, 5)
+    assert not any(k.startswith(f"d258:cycle:{drafting.pk}:") for k in items)
+    assert {i.kind for i in items.values()} == {"feedback_give"}
+    assert not any(k.startswith("d258:") for k in keyed(inbox_for(user("phong.que-vo.gddt"), on=date(2026, 7, 1))))
+
+
+@pytest.mark.django_db
+def test_a_department_is_asked_to_publish_its_drafts(client_for):
+    khdt = client_for("so.khdt")
+    made = khdt.post("/api/province/publications/", json.dumps({"plan_year": 2027, "kind": "orientation", "title": "Định hướng ngành 2027"}),
+                     content_type="application/json")
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    key = f"public:department-publication:{pk}"
+    mine = keyed(inbox_for(user("so.khdt"), on=date(2026, 6, 1)))
+    assert mine[key].kind == "publication_publish" and "Định hướng ngành 2027" in mine[key].title and mine[key].due_on is not None
+    assert key not in keyed(inbox_for(user("so.tc"), on=date(2026, 6, 1)))
+    assert khdt.get("/api/me/inbox/").json()["count"] >= 1
+    assert khdt.post(f"/api/province/publications/{pk}/publish/").status_code == 200
+    assert key not in keyed(inbox_for(user("so.khdt"), on=date(2026, 6, 1)))
+
+
+@pytest.mark.django_db
+def test_a_no_comments_record_and_a_cycle_past_the_conference_ask_the_team_nothing(yen_phong):
+    from plans.models import DistrictFeedback
+
+    item = make_draft_item(yen_phong, commune="09193", plan_year=2027)
+    cycle_at(yen_phong, "09193", "district_feedback")
+    with tenant_context(yen_phong):
+        none = DistrictFeedback.objects.create(plan=item.plan, body="Không có ý kiến", no_comments=True, author=user("huyen.yen-phong"))
+        real = DistrictFeedback.objects.create(plan=item.plan, body="Bổ sung nguồn vốn", author=user("huyen.yen-phong"))
+    items = keyed(inbox_for(user("xa.09193"), on=date(2026, 7, 1)))
+    assert f"d258:feedback:{real.pk}" in items and f"d258:feedback:{none.pk}" not in items
+    cycle_at(yen_phong, "09193", "approval")
+    assert f"d258:feedback:{real.pk}" not in keyed(inbox_for(user("xa.09193"), on=date(2026, 7, 1)))
+
+
+@pytest.mark.django_db
+def test_a_reminder_goes_to_a_sector_office_and_an_overdue_item_is_never_called_new(yen_phong, settings):
+    settings.REMINDER_DAYS_BEFORE = [7, 3, 1]
+    settings.REMINDER_OVERDUE_EVERY_DAYS = 7
+    User.objects.filter(username="phong.yen-phong.gddt").update(email="gddt@example.vn")
+    cycle = cycle_at(yen_phong, "09193", "district_feedback")
+    mail.outbox.clear()
+    call_command("send_reminders", date="2026-07-10")  # five days after the step's 5 July date
+    sent = [m for m in mail.outbox if m.to == ["gddt@example.vn"]]
+    assert len(sent) == 1 and "quá hạn từ 05/07/2026" in sent[0].body and "(mới" not in sent[0].body
+    assert ReminderSent.objects.filter(user__username="phong.yen-phong.gddt", item_key=f"d258:cycle:{cycle.pk}:district_feedback").exists()

@@ -38,10 +38,10 @@ def test_the_library_shows_staff_only_documents_to_staff_and_public_ones_to_ever
     downloaded = anonymous.get(public.json()["url"])
     assert downloaded.status_code == 200 and b"".join(downloaded.streaming_content) == PDF
     # Staff of every level read both.
-    for who in ("xa.09193", "thon.09193-01", "huyen.que-vo"):
+    for who in ("xa.09193", "thon.09193-01", "huyen.que-vo", "hdnd.09193", "thongke.09193", "donvi.09193.1", "phong.yen-phong.gddt", "so.khdt"):
         client = client_for(who)
         assert {d["title"] for d in client.get("/api/province/library/").json()} == {"Hướng dẫn nội bộ", "Sổ tay lập kế hoạch"}
-        assert client.get(staff_only.json()["url"]).status_code == 200
+        assert client.get(staff_only.json()["url"]).status_code == 200, who
 
 
 @pytest.mark.django_db
@@ -84,6 +84,16 @@ def test_training_is_refused_to_others_and_for_bad_input(client_for):
     assert post(client_for("xa.09193"), "/api/province/training/courses/", good).status_code == 403
     assert client_for("xa.09193").get("/api/province/training/untrained/").status_code == 403
     assert client_for(None).get("/api/province/training/courses/").status_code == 401
+    bad = client_for("tinh").get("/api/province/training/untrained/?district=abc", HTTP_ACCEPT_LANGUAGE="vi")
+    assert bad.status_code == 400 and "huyện" in bad.json()["district"][0]
+    bogus = client_for(None).get("/api/province/library/?kind=bogus", HTTP_ACCEPT_LANGUAGE="vi")
+    assert bogus.status_code == 400 and bogus.json()["kind"] == ["Loại văn bản không hợp lệ."]
+    # District sector offices and provincial departments read the courses and who is untrained (their own district's
+    # communes for an office), but record none.
+    for who in ("phong.yen-phong.gddt", "so.khdt"):
+        assert client_for(who).get("/api/province/training/courses/").status_code == 200, who
+        assert client_for(who).get("/api/province/training/untrained/").status_code == 200, who
+        assert post(client_for(who), "/api/province/training/courses/", good).status_code == 403, who
     backwards = post(client_for("tinh"), "/api/province/training/courses/", {**good, "ends_on": "01/03/2026"})
     assert backwards.status_code == 400 and "ends_on" in backwards.json()
     unknown = post(client_for("tinh"), "/api/province/training/courses/", {**good, "participants": [987654321]})

@@ -134,6 +134,9 @@ def test_whole_chain_village_to_commune_to_district(district, client_for):
     # The People's Council records its own evaluation (Đ11.2); the team may not; the dashboard shows achievement.
     evaluation = {"period": q1.pk, "held_on": "2026-04-20", "assessment": "Đạt 95% chỉ tiêu"}
     assert post(team, API + f"plans/{me_plan['id']}/evaluations/", evaluation).status_code == 403
+    unknown = client_for("hdnd.09193").post(API + f"plans/{me_plan['id']}/evaluations/", {**evaluation, "period": 99999},
+                                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert unknown.status_code == 400 and unknown.json()["period"] == ["Kỳ báo cáo không tồn tại."]  # not a 404 naming the model
     response = post(council, API + f"plans/{me_plan['id']}/evaluations/", evaluation)
     assert response.status_code == 201, response.content
     dashboard = client_for("huyen.yen-phong").get(API + f"plans/{me_plan['id']}/dashboard/").json()

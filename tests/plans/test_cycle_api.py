@@ -167,8 +167,11 @@ def test_whole_cycle_from_team_to_publication(client_for, district):
 
     # Đ7: an action programme with tasks assigned to named people.
     items = xa.get(f"{D}/{v3}/items/").json()["features"]
+    future = post(xa, f"{D}/cycles/{cycle}/action-programmes/", {"title": "Chương trình", "issued_by": "UBND xã", "issued_on": "2099-01-10",
+                                                                 "tasks": [{"task": "x", "assignee": "y", "due_on": "2099-04-30"}]})
+    assert future.status_code == 400 and "issued_on" in future.json()  # issued in the future: refused
     r = post(xa, f"{D}/cycles/{cycle}/action-programmes/", {"title": "Chương trình hành động 2027", "issued_by": "UBND xã",
-        "issued_on": "2027-01-10", "tasks": [{"task": "Khởi công đường trục thôn", "assignee": "Ông Lê Văn Cường", "due_on": "2027-04-30",
+        "issued_on": "2026-11-20", "tasks": [{"task": "Khởi công đường trục thôn", "assignee": "Ông Lê Văn Cường", "due_on": "2027-04-30",
                                                "item": items[0]["id"]}]})
     assert r.status_code == 201, r.content
     assert xa.get(f"{D}/cycles/{cycle}/").json()["action_programmes"][0]["tasks"][0]["assignee"] == "Ông Lê Văn Cường"

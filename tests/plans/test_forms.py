@@ -135,7 +135,7 @@ def test_district_comments_on_an_item_and_the_commune_answers(page, login, clean
                                                        "properties": {"title": "Đường trục xã", "sector": "transport"}}).json()["id"]
     page.goto(f"/d/yen-phong/plans/cycles/{cycle}/")
     # The commune records the consultation conference through its form, then reports the draft.
-    page.fill("#conference-form input[name=held_on]", f"{YEAR - 1}-06-20")
+    page.fill("#conference-form input[name=held_on]", "2026-06-20")
     page.fill("#conference-form textarea[name=summary]", "Nhân dân đồng tình")
     page.click("#conference-form button[type=submit]")
     page.wait_for_selector("#conference-form [data-error-for=participants]:not(:empty)")
@@ -202,7 +202,7 @@ def test_revised_and_final_versions_comments_approval_and_comparison(page, login
     point = AdministrativeUnit.objects.get(code="09193").geom.point_on_surface
     assert api(page, "POST", f"{BASE}/{plan}/items/", {"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
                                                        "properties": {"title": "Đường trục xã", "sector": "transport"}}).status == 201
-    assert api(page, "POST", f"{BASE}/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": f"{YEAR - 1}-06-20",
+    assert api(page, "POST", f"{BASE}/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": "2026-06-20",
                                                                       "participants": 40, "summary": "ok"}).status == 201
     assert api(page, "POST", f"{BASE}/cycles/{cycle}/steps/draft/complete/", {}).status == 200
     as_user(page, login, "huyen.yen-phong")
@@ -241,7 +241,7 @@ def test_revised_and_final_versions_comments_approval_and_comparison(page, login
     page.wait_for_selector("table.differences:not([hidden]) tr[data-change=added]")
     assert "Thu nhập bình quân" in page.inner_text("table.differences")
 
-    assert api(page, "POST", f"{BASE}/cycles/{cycle}/conferences/", {"kind": "sedp", "held_on": f"{YEAR - 1}-10-20",
+    assert api(page, "POST", f"{BASE}/cycles/{cycle}/conferences/", {"kind": "sedp", "held_on": "2026-10-20",
                                                                       "participants": 40, "summary": "ok"}).status == 201
     assert api(page, "POST", f"{BASE}/cycles/{cycle}/steps/sedp_conference/complete/", {}).status == 200
     page.reload()

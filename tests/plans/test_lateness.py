@@ -5,7 +5,7 @@ A cycle of plan year 2026 whose approval was due on 30/12/2025 is driven through
 saying so once it is published. Step 1, decided on 28/04 and recorded later, is on time.
 """
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -32,12 +32,24 @@ def complete(client, cycle, step, decided_on=None):
     return send(client, f"{D}/cycles/{cycle}/steps/{step}/complete/", {"decided_on": decided_on} if decided_on else {})
 
 
+def opened_on(cycle, day):
+    """Date a cycle's opening back to `day` (as if it had been opened then), so decisions of that time may be recorded."""
+    from django_tenants.utils import tenant_context
+
+    from plans.models import PlanCycle
+    from tenants.models import District
+
+    with tenant_context(District.objects.get(slug="yen-phong")):
+        PlanCycle.objects.filter(pk=cycle).update(created_at=timezone.make_aware(datetime.combine(day, time(9))))
+
+
 def published_late(client_for, commune="09196"):
     """Drive a 2026 cycle of the commune to publication through the API, every step on time but the approval (330 days late)."""
     xa, huyen = client_for(f"xa.{commune}"), client_for("huyen.yen-phong")
     cycle = ok(send(xa, f"{D}/cycles/", {"commune": commune, "plan_year": YEAR}))["id"]
+    opened_on(cycle, date(2025, 4, 1))  # the cycle was opened in time, in April 2025
     ok(send(xa, f"{D}/cycles/{cycle}/team/", {"members": TEAM}, "put"))
-    ok(complete(xa, cycle, "team", "2025-05-05"))
+    ok(complete(xa, cycle, "team", "2025-04-20"))
     ok(complete(xa, cycle, "proposals", "2025-04-28"))  # decided on 28/04, recorded long after: on time
     orientation = ok(send(huyen, f"{D}/orientations/", {"plan_year": YEAR, "title": "Định hướng 2026"}))["id"]
     ok(send(huyen, f"{D}/orientations/{orientation}/publish/"))
@@ -119,3 +131,72 @@ def test_a_decision_date_in_the_future_is_refused_and_changes_nothing(client_for
     assert complete(xa, cycle, "team", "not a date").status_code == 400
     today = ok(complete(xa, cycle, "team"))  # without a date: today, in time or not by the calendar
     assert today["transitions"][-1]["decided_on"] == timezone.localdate().isoformat()
+
+
+@pytest.mark.django_db
+def test_a_decision_cannot_be_backdated_before_what_came_before(client_for):
+    """A step's decision dated before the cycle was opened (first step) or before the previous step's decision, and a
+    district approval dated before the council's resolution, are 400s naming the field in Vietnamese; nothing changes."""
+    xa = client_for("xa.09196")
+    cycle = ok(send(xa, f"{D}/cycles/", {"commune": "09196", "plan_year": YEAR}))["id"]
+    ok(send(xa, f"{D}/cycles/{cycle}/team/", {"members": TEAM}, "put"))
+    r = complete(xa, cycle, "team", "2016-04-28")  # the cycle was opened today
+    assert r.status_code == 400 and "ngày mở chu kỳ" in r.json()["decided_on"][0], r.content
+    assert xa.get(f"{D}/cycles/{cycle}/").json()["step"] == "team"
+    opened_on(cycle, date(2025, 4, 1))
+    ok(complete(xa, cycle, "team", "2025-04-20"))
+    r = complete(xa, cycle, "proposals", "2025-04-19")
+    assert r.status_code == 400 and "20/04/2025" in r.json()["decided_on"][0] and "bước trước" in r.json()["decided_on"][0]
+    data = xa.get(f"{D}/cycles/{cycle}/").json()
+    assert data["step"] == "proposals" and len(data["transitions"]) == 1
+    ok(complete(xa, cycle, "proposals", "2025-04-20"))  # the same day as the previous decision is fine
+
+
+@pytest.mark.django_db
+def test_the_district_approval_cannot_be_dated_before_the_council_resolution(client_for):
+    cycle, _ = published_late(client_for)
+    # published_late passed the plan by resolution on 10/11/2026 and approved it on 20/11/2026: an amendment's
+    # approval dated before its resolution is refused the same way.
+    xa, huyen = client_for("xa.09196"), client_for("huyen.yen-phong")
+    final = [v for v in xa.get(f"{D}/cycles/{cycle}/").json()["versions"] if v["kind"] == "final"][0]["id"]
+    amendment = ok(send(xa, f"{D}/{final}/amend/", {"reason": "Điều chỉnh vốn"}))["id"]
+    ok(send(client_for("hdnd.09196"), f"{D}/{amendment}/resolution/", {"number": "20/NQ-HĐND", "date": "2026-11-26"}))
+    r = send(huyen, f"{D}/{amendment}/district-approval/", {"number": "50/QĐ-UBND", "date": "2026-11-25"})
+    assert r.status_code == 400 and "26/11/2026" in r.json()["date"][0] and "nghị quyết" in r.json()["date"][0], r.content
+    assert send(huyen, f"{D}/{amendment}/district-approval/", {"number": "50/QĐ-UBND", "date": "2026-11-26"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_happened_on_date_in_the_future_is_refused(client_for, settings, tmp_path):
+    """One rule for every date of something that happened (a conference held, a decision, a document issued): a date
+    after today is a 400 naming the field, in Vietnamese, and nothing is stored."""
+    settings.MEDIA_ROOT = tmp_path
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    xa, huyen = client_for("xa.09196"), client_for("huyen.yen-phong")
+    cycle = ok(send(xa, f"{D}/cycles/", {"commune": "09196", "plan_year": YEAR}))["id"]
+    opened_on(cycle, date(2025, 4, 1))
+    ok(send(xa, f"{D}/cycles/{cycle}/team/", {"members": TEAM}, "put"))
+    ok(complete(xa, cycle, "team", "2025-04-20"))
+    ok(complete(xa, cycle, "proposals", "2025-04-28"))
+    orientation = ok(send(huyen, f"{D}/orientations/", {"plan_year": YEAR, "title": "Định hướng 2026"}))["id"]
+    ok(send(huyen, f"{D}/orientations/{orientation}/publish/"))
+    ok(complete(huyen, cycle, "orientation", "2025-05-31"))
+    ok(send(xa, f"{D}/cycles/{cycle}/draft/", {"from_accepted": False}))
+    r = send(xa, f"{D}/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": tomorrow, "participants": 40, "summary": "ok"})
+    assert r.status_code == 400 and "tương lai" in r.json()["held_on"][0], r.content
+    assert xa.get(f"{D}/cycles/{cycle}/").json()["conferences"] == []
+
+    # The district's public-investment plan: neither on creation (no longer dropped silently) nor by a change.
+    base = "/d/yen-phong/api/investment-plans/"
+    r = send(huyen, base, {"kind": "medium_term", "name": "KH trung hạn", "start_year": 2026, "decision_date": tomorrow})
+    assert r.status_code == 400 and "decision_date" in r.json()
+    made = ok(send(huyen, base, {"kind": "medium_term", "name": "KH trung hạn", "start_year": 2026, "decision_number": "5/NQ", "decision_date": "2026-01-05"}))
+    assert made["decision_date"] == "2026-01-05"
+    r = send(huyen, f"{base}{made['id']}/", {"decision_date": tomorrow}, "patch")
+    assert r.status_code == 400 and "tương lai" in r.json()["decision_date"][0]
+    assert huyen.get(f"{base}{made['id']}/").json()["decision_date"] == "2026-01-05"
+
+    # A library document issued in 2099.
+    r = client_for("tinh").post("/api/province/library/", {"kind": "form", "title": "Mẫu", "issued_on": "01/01/2099", "issuer": "Sở KH&ĐT"},
+                                HTTP_ACCEPT_LANGUAGE="vi")
+    assert r.status_code == 400 and "tương lai" in r.json()["issued_on"][0]

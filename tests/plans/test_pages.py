@@ -122,7 +122,7 @@ def test_public_plan_page_draws_the_works_and_takes_a_comment(page, login, que_v
     r = api(page, "POST", f"{base}/{v1}/items/", {"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
                                                   "properties": {"title": "Trường mầm non Phố Mới", "sector": "education", "estimated_cost": 3_000_000_000}})
     assert r.status == 201, r.text()
-    api(page, "POST", f"{base}/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": "2035-06-20", "participants": 30, "summary": "ok"})
+    api(page, "POST", f"{base}/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": "2026-06-20", "participants": 30, "summary": "ok"})
     assert api(page, "POST", f"{base}/cycles/{cycle}/steps/draft/complete/", {}).status == 200
     page.context.clear_cookies()
     login("huyen.que-vo", next_url="/d/que-vo/")

@@ -54,7 +54,7 @@ def draft_open_for_comment(live_url):
     point = AdministrativeUnit.objects.get(code="09193").geom.point_on_surface
     api("xa.09193", "POST", f"/{v1}/items/", {"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
                                               "properties": {"title": "Đường trục xã", "sector": "transport"}})
-    api("xa.09193", "POST", f"/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": f"{YEAR - 1}-06-20", "participants": 40, "summary": "ok"})
+    api("xa.09193", "POST", f"/cycles/{cycle}/conferences/", {"kind": "consultation", "held_on": "2026-06-20", "participants": 40, "summary": "ok"})
     api("xa.09193", "POST", f"/cycles/{cycle}/steps/draft/complete/")
     api("huyen.yen-phong", "POST", f"/{v1}/feedback/", {"no_comments": True})
     api("huyen.yen-phong", "POST", f"/cycles/{cycle}/steps/district_feedback/complete/")

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.deadlines import refuse_future
+from core.deadlines import refuse_before, refuse_future
 from core.models import PlanStep
 from plans.models import (
     CommunePlan,
@@ -63,6 +63,8 @@ def plan_record_district_approval(*, actor, plan: CommunePlan, number: str, on: 
     if not (number or "").strip() or on is None:
         raise ValidationError({"number": [_("Give the number and date of the decision.")]})
     refuse_future(on, field="date")
+    refuse_before(on, earliest=plan.council_resolution_date, field="date",
+                  message=_("The district's approval cannot be dated before %(date)s, the date of the People's Council resolution."))
     file = _check_file(file, "file")
     plan.district_decision_number, plan.district_decision_date = number.strip(), on
     if file:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import can_moderate_public_comments
+from core.deadlines import refuse_future
 from core.models import PlanStep
 from plans.models import (
     CommunePlan,
@@ -41,6 +42,7 @@ def conference_record(*, actor, cycle: PlanCycle, kind: str, held_on: date, part
     if step is None:
         raise ValidationError({"kind": [_("Unknown kind of conference.")]})
     _require_step(cycle, step)
+    refuse_future(held_on, field="held_on")  # a conference is recorded once held
     conference = Conference(cycle=cycle, kind=kind, held_on=held_on, participants=participants, summary=summary,
                             participants_description=participants_description, recorded_by=actor)
     conference.full_clean(exclude=["cycle"])

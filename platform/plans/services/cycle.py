@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access import can_act_for_step_owner, can_open_cycle
-from core.deadlines import refuse_future
+from core.deadlines import refuse_before, refuse_future
 from core.models import PlanStep
 from core.selectors import step_due_date
 from core.signals import announce_cycle_changed
@@ -56,7 +56,8 @@ def cycle_step_complete(*, actor, cycle: PlanCycle, step: str, note: str = "", d
     """Complete the current step and move to the next one, if `actor` owns the step and its conditions hold.
 
     `decided_on`: the date the step's decision was taken (default today, Vietnam time; a future date is a 400 on
-    `decided_on`). It is kept with the step's due date of the moment, so lateness stays visible after completion.
+    `decided_on`; so is a date before the previous step's decision, or before the cycle was opened for the first
+    step). It is kept with the step's due date of the moment, so lateness stays visible after completion.
     """
     if step not in PlanStep.values:
         raise ValidationError({"step": [_("Unknown step.")]})
@@ -68,6 +69,7 @@ def cycle_step_complete(*, actor, cycle: PlanCycle, step: str, note: str = "", d
     if cycle.step != step:
         raise ValidationError({"step": [_("Steps are done in order: the current step is %(now)s.") % {"now": cycle.get_step_display()}]})
     _STEP_CONDITIONS[step](cycle, actor)
+    _refuse_backdating(cycle, decided_on)
     to_step = STEP_ORDER[STEP_ORDER.index(step) + 1]
     CycleTransition.objects.create(cycle=cycle, action=CycleTransition.COMPLETED, from_status=step, to_status=to_step, actor=actor, note=note,
                                    decided_on=decided_on, due_on=step_due_date(step=PlanStep(step), plan_year=cycle.plan_year))
@@ -75,6 +77,19 @@ def cycle_step_complete(*, actor, cycle: PlanCycle, step: str, note: str = "", d
     cycle.save(update_fields=["step"])
     announce_cycle_changed(sender=PlanCycle, district=connection.tenant, commune_ids=[cycle.commune_id])
     return cycle
+
+
+def _refuse_backdating(cycle, decided_on):
+    """400 on `decided_on` when it lies before the previous step's decision (or, for the first step, the day the cycle
+    was opened, Vietnam time)."""
+    previous = (CycleTransition.objects.filter(cycle=cycle, action=CycleTransition.COMPLETED).order_by("-at", "-pk")
+                .values_list("decided_on", flat=True).first())
+    if previous is not None:
+        refuse_before(decided_on, earliest=previous, field="decided_on",
+                      message=_("The decision cannot be dated before %(date)s, the date of the previous step's decision."))
+    else:
+        refuse_before(decided_on, earliest=timezone.localdate(cycle.created_at), field="decided_on",
+                      message=_("The decision cannot be dated before %(date)s, the day the cycle was opened."))
 
 
 def _team_done(cycle, actor):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.deadlines import refuse_future
 from plans.models import (
     PUBLISHED,
     ActionProgramme,
@@ -23,6 +24,7 @@ def action_programme_create(*, actor, cycle: PlanCycle, title: str, issued_by: s
         raise ValidationError({"step": [_("Action programmes implement an announced plan.")]})
     if not tasks:
         raise ValidationError({"tasks": [_("An action programme assigns at least one task.")]})
+    refuse_future(issued_on, field="issued_on")
     programme = ActionProgramme(cycle=cycle, title=title, issued_by=issued_by, issued_on=issued_on, created_by=actor)
     programme.full_clean(exclude=["cycle"])
     programme.save()

@@ -34,9 +34,15 @@ def reason_for(item, *, on, told_before):
 
 
 def line_for(item, reason, on):
-    due = item.due_on.strftime("%d/%m/%Y") if item.due_on else "—"
-    label = {ReminderSent.Reason.NEW: _("new"), ReminderSent.Reason.DUE_SOON: _("due %(date)s") % {"date": due},
-             ReminderSent.Reason.OVERDUE: _("overdue since %(date)s") % {"date": due}}[reason]
+    """One line of the e-mail: the title, why it is told with its due date ("new, due 10/05/2026"; an item first told
+    when already overdue says "overdue since …", never "new"), and its link."""
+    due = item.due_on.strftime("%d/%m/%Y") if item.due_on else None
+    if item.is_overdue(on):
+        label = _("overdue since %(date)s") % {"date": due}
+    elif reason == ReminderSent.Reason.NEW:
+        label = f"{_('new')}, {_('due %(date)s') % {'date': due}}" if due else _("new")
+    else:
+        label = _("due %(date)s") % {"date": due}
     return f"- {item.title} ({label}): {settings.SITE_URL.rstrip('/')}{item.url}"
 
 
