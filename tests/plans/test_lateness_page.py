@@ -25,17 +25,33 @@ def cleanup():
 
 
 def mark_done(page, step, on):
+    """Enter the decision date and mark the step done, confirming the page's dialog (an irreversible step, issue 15)."""
     row = page.locator(f"tr[data-step={step}]")
     row.locator("input.decided-on").fill(on)
+    row.locator("button.complete-step").click()
+    page.wait_for_selector("dialog[data-testid=ask][open]")
     with page.expect_navigation():
-        row.locator("button.complete-step").click()
+        page.click("[data-testid=ask-ok]")
     return page.locator(f"tr[data-step={step}]")
+
+
+def opened_on(cycle, day):
+    """Backdate when the cycle was opened, through a connection of its own (the live server must see it): a decision
+    may not be dated before the cycle was opened (core.deadlines.refuse_before), and this cycle is planned in 2024."""
+    import psycopg
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    assert db["NAME"].startswith("test"), db["NAME"]
+    with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]) as conn:
+        conn.execute("UPDATE d258.plans_plancycle SET created_at = %s WHERE id = %s", [day, cycle])
 
 
 def test_the_team_dates_its_decisions_and_sees_lateness_kept(page, login, cleanup):
     login("xa.09196", next_url="/d/yen-phong/")
     cycle = api(page, "POST", f"{BASE}/cycles/", {"commune": "09196", "plan_year": YEAR}).json()["id"]
     assert api(page, "PUT", f"{BASE}/cycles/{cycle}/team/", {"members": TEAM}).status == 200
+    opened_on(cycle, "2024-04-01T08:00:00+07:00")
     page.goto(f"/d/yen-phong/plans/cycles/{cycle}/")
 
     team = mark_done(page, "team", "2024-05-01")  # due 05/05/2024: in time
