@@ -39,7 +39,10 @@ class LayerAnswerMiddleware:
             return response
         if not response.has_header("ETag"):
             response["ETag"] = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
-        patch_cache_control(response, private=True, no_cache=True)
+        if "no-store" not in response.get("Cache-Control", ""):
+            # An authenticated API answer stays `no-store` (trust: nothing signed-in is kept by a shared or browser
+            # cache); the rest is revalidated every time and answered 304 when unchanged.
+            patch_cache_control(response, private=True, no_cache=True)
         patch_vary_headers(response, ("Accept-Encoding", "Authorization", "Cookie"))
         answer = get_conditional_response(request, etag=response["ETag"], response=response)
         if answer is not response or response.has_header("Content-Encoding") or len(response.content) < MIN_BYTES:

@@ -114,11 +114,12 @@ def _seed_monitoring(district):
                             activities=[{"id": a.pk, "responsible": "Ban QLDA"} for a in me_plan.activities.all()])
     me_plan = services.me_plan_approve(actor=team, me_plan=me_plan, decision_number="45/QĐ-UBND")
     q1 = next(p for p in services.periods_ensure(year=me_plan.year) if p.kind == "quarter" and p.number == 1)
-    report = services.report_create(actor=team, me_plan=me_plan, period=q1)
+    officer = User.objects.get(username="thongke.09193")  # the commune report is the statistics officer's (Đ10.2b)
+    report = services.report_create(actor=officer, me_plan=me_plan, period=q1)
     road = me_plan.activities.get(title=IMG)
-    services.report_update(actor=team, report=report, problems=SVG, recommendations=IMG,
+    services.report_update(actor=officer, report=report, problems=SVG, recommendations=IMG,
                            activity_progress=[{"activity": road.pk, "share_done": 40}])
-    services.report_submit(actor=team, report=report)
+    services.report_submit(actor=officer, report=report)
     services.finding_record(actor=team, activity=road, board=SVG, found_on=q1.ends_on, finding=IMG, location=road.geom)
     return plan, me_plan
 
