@@ -84,7 +84,7 @@ def test_district_office_creates_submits_and_approves_a_plan(cleanup, page, logi
     page.wait_for_selector("[data-testid=approve-plan] [data-error-for=decision_number]:not(:empty)")
     assert page.inner_text("[data-testid=approve-plan] [data-error-for=decision_date]").strip()
     page.fill("[data-testid=approve-plan] input[name=decision_number]", "15/QĐ-UBND")
-    page.fill("[data-testid=approve-plan] input[name=decision_date]", "20/12/2026")
+    page.fill("[data-testid=approve-plan] input[name=decision_date]", "20/11/2026")
     page.click("[data-testid=approve-plan] button[type=submit]")
     answer_dialog(page)
     page.wait_for_selector("[data-testid=plan-detail][data-state=approved]")
