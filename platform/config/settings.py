@@ -297,8 +297,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # Browser libraries from npm (package.json; deploy/common.sh browser_libraries), served locally under /static/vendor/.
 # Browser libraries from npm (package.json, installed by deploy/common.sh's browser_libraries), served locally.
-STATICFILES_DIRS = [("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
-                    ("vendor/leaflet.vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist")]
+# Only the folders that exist: an installed wheel, or a check run before `npm ci`, has none (and Django warns of a
+# missing folder, staticfiles.W004).
+STATICFILES_DIRS = [(prefix, folder) for prefix, folder in (
+    ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
+    ("vendor/leaflet.vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist"),
+) if folder.is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {

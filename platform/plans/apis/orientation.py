@@ -97,6 +97,14 @@ class DepartmentPublicationListApi(APIView):
     """GET what the provincial departments published for the districts (Đ5.2, Đ15.2), `plan_year` optional: district
     and province staff read it here to pass it on with their orientation (communes read what the district attached)."""
 
+    Output = inline_serializer("DepartmentPublicationList", {"results": inline_serializer("DepartmentPublicationOutput", {
+        "id": serializers.IntegerField(), "department": serializers.CharField(help_text="the department's code"),
+        "department_name": serializers.CharField(), "plan_year": serializers.IntegerField(),
+        "kind": serializers.CharField(help_text="orientation, programme or resources"), "kind_label": serializers.CharField(),
+        "title": serializers.CharField(), "summary": serializers.CharField(), "url": serializers.CharField(),
+        "published_at": serializers.DateTimeField(allow_null=True),
+    }, many=True)})
+
     def get(self, request):
         access.require(access.can_read_orientation_drafts(request.user), _("You may not do this."))
         publications = access.department_publication_scope(request.user, DepartmentPublication.objects.select_related("department"))
