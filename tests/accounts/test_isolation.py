@@ -16,6 +16,10 @@ OWN = "yen-phong"
 OTHER = "que-vo"
 
 
+# Values for the named groups of regular-expression routes, so that each is a path the view really serves.
+REGEX_FILL = {"layer_id": "proposals", "fmt": "geojson", "layer": "proposals", "z": "10", "x": "813", "y": "454"}
+
+
 def district_routes(patterns=urls_district.urlpatterns, prefix=""):
     """Every district route as a concrete path (path parameters filled with 1)."""
     for entry in patterns:
@@ -23,13 +27,16 @@ def district_routes(patterns=urls_district.urlpatterns, prefix=""):
         if isinstance(entry, URLResolver):
             yield from district_routes(entry.url_patterns, route)
         elif isinstance(entry, URLPattern):
-            yield re.sub(r"<(?:\w+:)?\w+>", "1", route).lstrip("^").rstrip("$")
+            route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda group: REGEX_FILL.get(group[1], "1"), route)
+            yield re.sub(r"<(?:\w+:)?\w+>", "1", route).replace("^", "").replace("$", "").replace("\\", "")
 
 
 def is_public_route(route):
     """The public surface bypasses the gate by design (accounts.middleware.is_public_path); tested on its own. The OGC
-    API (ogc/…) lets anonymous callers read published layers, and is tested in tests/geo/test_ogc.py."""
-    return route.startswith("api/public/") or route.startswith("public/") or route.lstrip("^").startswith("ogc")
+    API (ogc/…) and the layer downloads (api/downloads/…, accounts.access.is_layer_download_path) let anonymous callers
+    read published layers; they are tested with the public surface here, and in tests/geo/test_ogc.py and
+    tests/geo/test_downloads.py."""
+    return route.startswith(("api/public/", "public/", "ogc", "api/downloads/"))
 
 
 ALL_ROUTES = sorted(set(district_routes()))

@@ -47,8 +47,8 @@ def iso(d: date):
 
 
 def remove_plan_year(year):
-    """Delete, through a connection of its own, every row of Yên Phong's cycles and orientations of `year`: for tests
-    that commit through a live server (their plan year is used by no other test)."""
+    """Delete, through a connection of its own, every row of Yên Phong's cycles and orientations of `year`, and their rows
+    in the province's rollup: for tests that commit through a live server (their plan year is used by no other test)."""
     import psycopg
     from django.conf import settings
 
@@ -72,6 +72,8 @@ def remove_plan_year(year):
         for table in ("plans_resourceenvelope", "plans_orientationdocument"):
             conn.execute(f"DELETE FROM d258.{table} WHERE orientation_id IN ({orientations})", [year])
         conn.execute("DELETE FROM d258.plans_orientation WHERE plan_year = %s", [year])
+        # The province's copy of the cycles (province.CycleRollup) follows the services, not raw deletes.
+        conn.execute("DELETE FROM public.province_cyclerollup WHERE schema_name = 'd258' AND plan_year = %s", [year])
 
 
 def proposals_decided(district, *, commune_code="09193", plan_year=2027):
