@@ -10,6 +10,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import F, Func, Q, Value
 from django.utils import timezone
@@ -31,7 +32,7 @@ CAPTURE_STEPS = (PlanStep.TEAM, PlanStep.PROPOSALS)
 
 def _simplified(field="geom"):
     tolerance = Value(settings.OFFLINE_SIMPLIFY_DEGREES)
-    return AsGeoJSON(Func(F(field), tolerance, function="ST_SimplifyPreserveTopology"), precision=6)
+    return AsGeoJSON(Func(F(field), tolerance, function="ST_SimplifyPreserveTopology", output_field=GeometryField(srid=4326)), precision=6)
 
 
 def _feature(feature_id, geometry, properties):
