@@ -493,6 +493,22 @@ def meeting_scope(user, meetings):
     return meetings.none()
 
 
+def works_offline(user):
+    """May download the offline bundle of the phone (issue 16, `/d/<slug>/api/me/offline/`): a village head, a commune
+    planning team member or a commune unit, the people who capture step 1 and its reports in the field."""
+    return user.is_authenticated and user.is_active and user.role in (Role.VILLAGE, Role.COMMUNE, Role.COMMUNE_UNIT)
+
+
+def offline_village_scope(user, villages):
+    """Villages (a queryset of current village units) whose boundaries the phone keeps: a village head only its own
+    village, a commune role every village of its commune, anyone else none."""
+    village = village_of_head(user)
+    if village is not None:
+        return villages.filter(pk=village.pk)
+    commune = commune_unit_of(user)
+    return villages.filter(parent_id=commune.pk) if commune is not None else villages.none()
+
+
 def village_report_scope(user, reports):
     """M&E reports (a queryset already scoped to the user's communes): a village head reads only the village's, a
     commune unit only its own."""
