@@ -17,8 +17,8 @@ one AddField plus AddIndex took 7.5 minutes. For a plain forward run (no app, no
    the group's. A district whose statements fail is rolled back (left unchanged) and reported; the
    others go on, and the command ends with a CommandError (exit status 1) naming the failures.
 
-A schema alone in its state, and a group whose pending migrations include anything not safe to
-capture (RunPython, an operation outside `_REPLAYABLE`, a non-atomic migration, a squashed one), go
+A schema alone in its state, and a group whose pending migrations of tenant apps include anything not
+safe to capture (RunPython, an operation outside `_REPLAYABLE`, a non-atomic migration, a squashed one), go
 through Django's own path schema by schema; a failure there is reported the same way (Django keeps the
 migrations it applied before the failing one). Any other use of the command goes to django-tenants
 unchanged. `DISTRICT_MIGRATION_REPLAY=0` turns the replay off (every schema by Django's path).
@@ -33,6 +33,7 @@ TENANT_BASE_MIGRATE_COMMAND = "tenants.migration.MigrateCommand".
 import sys
 import time
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management import CommandError
 from django.core.management.commands.migrate import Command as DjangoMigrateCommand
@@ -103,7 +104,15 @@ def migration_states(schemas) -> dict[str, str]:
 
 
 def replayable(migration) -> bool:
-    """Whether the SQL Django's schema editor emits for `migration` is all it does to a district schema."""
+    """Whether the SQL Django's schema editor emits for `migration` is all it does to a district schema.
+
+    A shared app's migration (an app not in TENANT_APPS) does nothing there: django-tenants' router
+    turns every operation away, RunPython included, and only its row is recorded.
+    """
+    tenant_labels = {config.label for config in django_apps.get_app_configs() if config.name in settings.TENANT_APPS}
+    if migration.app_label not in tenant_labels:
+        return not migration.replaces
+
     def sql_only(ops):
         return all(
             sql_only(op.database_operations) if isinstance(op, operations.SeparateDatabaseAndState)
@@ -117,8 +126,8 @@ def replayable(migration) -> bool:
 class _Capture:
     """The SQL of each migration Django applies to one schema, in order, collected as it starts."""
 
-    def __init__(self):
-        self.loader = MigrationLoader(None, ignore_no_migrations=True)
+    def __init__(self, loader):
+        self.loader = loader
         self.sql = {}
 
     def collect(self, migration):
@@ -196,7 +205,7 @@ class DistrictsExecutor(StandardExecutor):
         schemas = list(schemas)
         while schemas:
             first = schemas.pop(0)
-            captured = self.migrate_by_django(first, capture=True)
+            captured = self.migrate_by_django(first, capture=loader)
             if captured is not None:
                 break
         else:
@@ -208,21 +217,21 @@ class DistrictsExecutor(StandardExecutor):
             return
         self.replay(schemas, state, sql_by_migration, content_types, first)
 
-    def migrate_by_django(self, schema, capture=False):
-        """Django's own `migrate` of one schema; with `capture`, in one transaction, returning its SQL and new content types."""
+    def migrate_by_django(self, schema, capture=None):
+        """Django's own `migrate` of one schema; with `capture` (a MigrationLoader), in one transaction, returning its SQL and new content types."""
         global _capture
         try:
-            if not capture:
+            if capture is None:
                 run_migrations(self.args, self.options, self.codename, schema)
                 return None
             before = _content_types(schema)
-            _capture = _Capture()
+            _capture = _Capture(capture)
             with transaction.atomic():
                 run_migrations(self.args, self.options, self.codename, schema)
             new = [row for row in _content_types(schema) if row not in set(before)]
             return _capture.sql, new
         except Exception as error:  # noqa: BLE001 — any failure of one schema is reported, the others go on
-            self.fail(schema, error, unchanged=capture)
+            self.fail(schema, error, unchanged=capture is not None)
             return None
         finally:
             _capture = None
