@@ -141,8 +141,11 @@ TENANT_LIMIT_SET_CALLS = True
 # A new district's schema is copied from a migrated template schema (tenants/template.py) instead of
 # running every tenant migration: well under a second instead of several.
 DISTRICT_SCHEMA_FROM_TEMPLATE = env_bool("DISTRICT_SCHEMA_FROM_TEMPLATE", True)
-# `migrate_schemas` skips the district schemas that have nothing to apply (tenants/migration.py).
+# `migrate_schemas` skips the district schemas that have nothing to apply and replays the SQL Django
+# emits for the first district on the others (tenants/migration.py); 0: every schema by Django's path.
 GET_EXECUTOR_FUNCTION = "tenants.migration.executor_for"
+TENANT_BASE_MIGRATE_COMMAND = "tenants.migration.MigrateCommand"
+DISTRICT_MIGRATION_REPLAY = env_bool("DISTRICT_MIGRATION_REPLAY", True)
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
