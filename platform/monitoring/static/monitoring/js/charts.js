@@ -36,7 +36,7 @@
         var tx = labelWidth + Math.round(barWidth * options.target / scaleMax);
         g.appendChild(el("line", { "class": "target", x1: tx, x2: tx, y1: y + 1, y2: y + rowHeight - 3 }));
       }
-      g.appendChild(el("text", { x: labelWidth + barWidth + 4, y: y + 15 }, row.percent === null || row.percent === undefined ? "–" : row.percent + " %"));
+      g.appendChild(el("text", { x: labelWidth + barWidth + 4, y: y + 15 }, row.percent === null || row.percent === undefined ? "–" : UI.percent(row.percent, 1)));
       svg.appendChild(g);
     });
     container.replaceChildren(svg);
