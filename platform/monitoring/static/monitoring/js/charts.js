@@ -22,7 +22,10 @@
     options = options || {};
     var width = 360, labelWidth = 150, barWidth = width - labelWidth - 50, rowHeight = 24, scaleMax = options.max || 100;
     var svg = el("svg", { "class": "chart", width: width, height: Math.max(rowHeight, rows.length * rowHeight) + 4, role: "img",
-                          "aria-label": options.label || "" });
+                          // A chart is an image: without a label of its own it reads its bars out (axe: svg-img-alt).
+                          "aria-label": options.label || rows.map(function (row) {
+                            return row.label + ": " + (row.percent === null || row.percent === undefined ? "–" : UI.percent(row.percent, 1));
+                          }).join("; ") });
     rows.forEach(function (row, i) {
       var y = i * rowHeight + 2;
       var g = el("g", { "class": "bar-row", "data-percent": row.percent === null ? "" : row.percent });
