@@ -167,12 +167,13 @@ def decode_text(data: bytes) -> str:
 
 def header_index(rows: list[list], scan: int = 20) -> int:
     """Index of the header row: the first of the first `scan` rows with two or more filled cells
-    that the next filled row matches in width (a title line or two above the table is skipped)."""
+    that the next filled row matches in width (a title line or two above the table is skipped), or that is at least
+    as wide as every row scanned after it (a template's full header above sparse rows: only a code and an amount)."""
     filled = [(i, sum(1 for c in row if c not in (None, ""))) for i, row in enumerate(rows[:scan])]
     candidates = [(i, n) for i, n in filled if n >= 2]
     for position, (i, n) in enumerate(candidates):
         following = candidates[position + 1:position + 2]
-        if not following or following[0][1] >= n - 1:
+        if not following or following[0][1] >= n - 1 or n >= max(m for _j, m in candidates[position + 1:]):
             return i
     return candidates[0][0] if candidates else 0
 

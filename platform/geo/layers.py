@@ -401,10 +401,19 @@ def sql_text(value):
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def choice_label_sql(column, choices):
-    """SQL giving the label of a choice column in the active language (`choices`: Django (value, label) pairs)."""
-    cases = " ".join(f"WHEN {sql_text(value)} THEN {sql_text(label)}" for value, label in choices)
-    return f"CASE {column} {cases} ELSE {column} END"
+class choice_label_sql:  # noqa: N801 - used like the function it was
+    """SQL giving the label of a choice column in the language active when the SQL is written into a query
+    (`choices`: Django (value, label) pairs). Layers are declared at import time; the labels are rendered on each
+    `str()`/f-string, so an English page gets English labels (they were frozen in Vietnamese at start-up)."""
+
+    def __init__(self, column, choices):
+        self.column, self.choices = column, list(choices)
+
+    def __str__(self):
+        cases = " ".join(f"WHEN {sql_text(value)} THEN {sql_text(label)}" for value, label in self.choices)
+        return f"CASE {self.column} {cases} ELSE {self.column} END"
+
+    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
 
 
 def collection_text(features_text, **head):

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,10 +19,11 @@ from accounts import access
 from core.models import CapitalSource, Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE, POINT
+from geo.imports import wants_preview
 from geo.layers import MAX_LIMIT, MEDIA_TYPE, collection_text, page_response
 from geo.numbers import DateInputField, VndField, WholeNumberField
 from geo.openapi import feature
-from investment import exports, layers, selectors, services
+from investment import exports, imports, layers, selectors, services
 from investment.models import (
     PlanKind,
     ProjectGroup,
@@ -527,6 +529,52 @@ class DisbursementApi(APIView):
         data.is_valid(raise_exception=True)
         services.disbursement_record(project=project, actor=request.user, **data.validated_data)
         return Response(project_feature(project, user=request.user, district=request.tenant), status=201)
+
+
+class ProjectTemplateApi(APIView):
+    """The Excel template for projects and allocations (Đ2.2, Đ8, Đ16): Vietnamese headings, a notes sheet, lists of
+    sectors, groups, managers, communes, statuses, plans and capital sources, money in whole đồng, dates dd/mm/yyyy.
+    For the district's Finance-Planning Office (`accounts.access.can_manage_investment`)."""
+
+    Output = {(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="the import template as an Excel workbook")}
+
+    def get(self, request):
+        require_manager(request)
+        response = HttpResponse(imports.template_workbook(district=request.tenant), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="mau-nhap-du-an-dau-tu.xlsx"'
+        return response
+
+
+class ProjectImportInput(serializers.Serializer):
+    file = serializers.FileField(help_text="the filled template (.xlsx) or a CSV with the same headings")
+
+
+PROJECT_IMPORT_REPORT = inline_serializer("InvestmentProjectImportReport", {
+    "preview": serializers.BooleanField(), "format": _Str(), "columns": serializers.DictField(child=_Str()),
+    "created": _Int(), "matched": _Int(), "duplicates": _Int(), "refused": _Int(),
+    "rows": serializers.ListField(child=serializers.DictField(), help_text=(
+        "{row, status: created|matched|duplicate|refused, code, id?, name?, errors?: {heading: [message]}, "
+        "cells?: {\"J5\": [message]}, message?}")),
+})
+
+
+class ProjectImportApi(APIView):
+    """POST multipart `file`: the filled template. `?preview=1` reports every row (created, matched, duplicate, refused
+    with its cell and reason) and writes nothing; without it the rows the preview accepted are written in one
+    transaction (refused rows left out, as in the proposals import). District Finance-Planning Office only."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    Input = ProjectImportInput
+    query_parameters = [OpenApiParameter("preview", OpenApiTypes.BOOL, description="1: report only, write nothing")]
+    Output = PROJECT_IMPORT_REPORT
+
+    def post(self, request):
+        require_manager(request)  # before the file is read: a hostile file costs nothing to a role that may not import
+        data = ProjectImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = imports.projects_import(actor=request.user, district=request.tenant, upload=data.validated_data["file"],
+                                         preview=wants_preview(request))
+        return Response(report)
 
 
 # ---- reviews ----------------------------------------------------------------------------------

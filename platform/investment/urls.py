@@ -17,6 +17,8 @@ api_patterns = [
         for action in PLAN_TRANSITIONS
     ],
     path("investment-projects/", apis.ProjectListApi.as_view(), name="api-investment-projects"),
+    path("investment-projects/template.xlsx", apis.ProjectTemplateApi.as_view(), name="api-investment-project-template"),
+    path("investment-projects/import/", apis.ProjectImportApi.as_view(), name="api-investment-project-import"),
     path("investment-projects/<int:pk>/", apis.ProjectDetailApi.as_view(), name="api-investment-project"),
     path("investment-projects/<int:pk>/disbursements/", apis.DisbursementApi.as_view(), name="api-investment-project-disbursements"),
     *[

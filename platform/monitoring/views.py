@@ -1,6 +1,6 @@
 """Dashboards of monitoring and evaluation: one commune's M&E plan, and the district's reporting status."""
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from accounts import access

@@ -92,6 +92,8 @@
       tr.appendChild(rankCell);
       // The title opens the proposal's detail (a cell, not a button: the row's buttons are the team's decisions).
       var titleCell = cell(p.title + " · " + (labels.sectors[p.sector] || p.sector), "clickable");
+      // "late" as a text badge (an emoji showed as an empty box on machines without an emoji font).
+      if (p.is_late) { titleCell.appendChild(document.createTextNode(" ")); titleCell.appendChild(UI.el("span", labels.late, { class: "badge-late", "data-testid": "late-badge" })); }
       titleCell.tabIndex = 0;
       titleCell.addEventListener("click", function () { showDetail(p.id); });
       titleCell.addEventListener("keydown", function (e) { if (e.key === "Enter") { showDetail(p.id); } });

@@ -123,15 +123,47 @@
 
   // --- numbers and money ---------------------------------------------------------------------------
   function locale() { return config.language === "en" ? "en-GB" : "vi-VN"; }
-  function number(value, maxDigits) {
+  // The one number rule of the pages: Intl.NumberFormat in the page's language ("13,6" and "1.234.567" on Vietnamese
+  // pages, "13.6" and "1,234,567" on English ones); minDigits fixes the decimals shown (Gini "0,860").
+  function number(value, maxDigits, minDigits) {
     if (value === null || value === undefined || value === "") { return "—"; }
-    return new Intl.NumberFormat(locale(), { maximumFractionDigits: maxDigits === undefined ? 2 : maxDigits }).format(value);
+    var max = maxDigits === undefined ? 2 : maxDigits;
+    return new Intl.NumberFormat(locale(), { maximumFractionDigits: max, minimumFractionDigits: Math.min(minDigits || 0, max) }).format(value);
+  }
+  // A percentage already in percent points (13.6 → "13,6 %"), `digits` decimals at most (default 1).
+  function percent(value, digits) {
+    if (value === null || value === undefined || value === "") { return "—"; }
+    return number(value, digits === undefined ? 1 : digits) + " %";
+  }
+  // A date (ISO text or Date) as dd/mm/yyyy in every language, as the server writes dates.
+  function date(value) {
+    if (!value) { return "—"; }
+    var match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value));
+    if (match) { return match[3] + "/" + match[2] + "/" + match[1]; }
+    var d = value instanceof Date ? value : new Date(value);
+    if (isNaN(d.getTime())) { return String(value); }
+    var p = function (n) { return String(n).padStart(2, "0"); };
+    return p(d.getDate()) + "/" + p(d.getMonth() + 1) + "/" + d.getFullYear();
   }
   // VND as millions: 1 234,5 with the page language's separators; maxDigits decimals (default 1).
   function millions(vnd, maxDigits) {
     if (vnd === null || vnd === undefined) { return "—"; }
     return number(vnd / 1e6, maxDigits === undefined ? 1 : maxDigits);
   }
+
+  // Keyboard (issue 15, part 5): the skip link leads past the map to the page's forms and lists (the aside of a map
+  // page), and map markers are not tab stops (focus walked every shape before reaching the form); every shape has
+  // its row in the page's list or table, which the keyboard reaches.
+  document.addEventListener("DOMContentLoaded", function () {
+    var aside = document.querySelector("main .split > aside, main section.split > aside");
+    var skip = document.querySelector(".skip-link");
+    if (aside && skip) {
+      if (!aside.id) { aside.id = "page-content"; }
+      aside.setAttribute("tabindex", "-1");
+      skip.setAttribute("href", "#" + aside.id);
+    }
+  });
+  if (window.L && L.Marker) { L.Marker.prototype.options.keyboard = false; }
 
   // Forms that only re-submit themselves on a change (a commune or period picker): no inline handler.
   document.addEventListener("change", function (event) {
@@ -202,6 +234,6 @@
   window.UI = {
     config: config, escape: escape, el: el, tip: tip, safeUrl: safeUrl, link: link,
     csrfToken: csrfToken, send: send, flattenErrors: flattenErrors, clearErrors: clearErrors, showErrors: showErrors,
-    number: number, millions: millions, flash: flash, ask: ask,
+    number: number, percent: percent, date: date, millions: millions, flash: flash, ask: ask,
   };
 })();

@@ -79,7 +79,7 @@
       p.communes.map(function (c) { return c.name; }).join(", ")].join(" · ");
     list("sources", p.sources, function (s) { return s.label + ": " + UI.millions(s.amount) + " " + text.million; });
     list("allocations", p.allocations, function (a) { return a.plan_name + " · " + a.year + " · " + a.label + ": " + UI.millions(a.amount) + " " + text.million; });
-    list("disbursements", p.disbursements, function (d) { return d.paid_on.split("-").reverse().join("/") + ": " + UI.millions(d.amount) + " " + text.million + (d.physical_progress !== null ? " · " + d.physical_progress + " %" : ""); });
+    list("disbursements", p.disbursements, function (d) { return UI.date(d.paid_on) + ": " + UI.millions(d.amount) + " " + text.million + (d.physical_progress !== null ? " · " + UI.percent(d.physical_progress, 0) : ""); });
     list("history", p.history, function (e) { return new Date(e.at).toLocaleDateString(document.documentElement.lang === "en" ? "en-GB" : "vi-VN") + " · " + e.action_label + " · " + e.actor + (e.note ? " · " + e.note : ""); });
     var actions = detail.querySelector("[data-part=actions]");
     if (actions) {
@@ -185,7 +185,7 @@
       ["code", "name", "investor", "manager", "sector", "group", "total_investment", "decision_number", "start_year", "end_year"].forEach(function (k) {
         form.elements[k].value = p[k] === null || p[k] === undefined ? "" : p[k];
       });
-      form.elements.decision_date.value = p.decision_date ? p.decision_date.split("-").reverse().join("/") : "";
+      form.elements.decision_date.value = p.decision_date ? UI.date(p.decision_date) : "";
       Array.from(form.elements.communes.options).forEach(function (o) { o.selected = p.communes.some(function (c) { return c.code === o.value; }); });
       p.sources.forEach(function (s) { addRow(sources, { source: s.source, amount: s.amount }); });
       p.allocations.forEach(function (a) { addRow(allocations, { plan: a.plan, year: a.year, source: a.source, amount: a.amount }); });

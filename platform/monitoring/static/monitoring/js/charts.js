@@ -22,7 +22,10 @@
     options = options || {};
     var width = 360, labelWidth = 150, barWidth = width - labelWidth - 50, rowHeight = 24, scaleMax = options.max || 100;
     var svg = el("svg", { "class": "chart", width: width, height: Math.max(rowHeight, rows.length * rowHeight) + 4, role: "img",
-                          "aria-label": options.label || "" });
+                          // A chart is an image: without a label of its own it reads its bars out (axe: svg-img-alt).
+                          "aria-label": options.label || rows.map(function (row) {
+                            return row.label + ": " + (row.percent === null || row.percent === undefined ? "–" : UI.percent(row.percent, 1));
+                          }).join("; ") });
     rows.forEach(function (row, i) {
       var y = i * rowHeight + 2;
       var g = el("g", { "class": "bar-row", "data-percent": row.percent === null ? "" : row.percent });
@@ -36,7 +39,7 @@
         var tx = labelWidth + Math.round(barWidth * options.target / scaleMax);
         g.appendChild(el("line", { "class": "target", x1: tx, x2: tx, y1: y + 1, y2: y + rowHeight - 3 }));
       }
-      g.appendChild(el("text", { x: labelWidth + barWidth + 4, y: y + 15 }, row.percent === null || row.percent === undefined ? "–" : row.percent + " %"));
+      g.appendChild(el("text", { x: labelWidth + barWidth + 4, y: y + 15 }, row.percent === null || row.percent === undefined ? "–" : UI.percent(row.percent, 1)));
       svg.appendChild(g);
     });
     container.replaceChildren(svg);

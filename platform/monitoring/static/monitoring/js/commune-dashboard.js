@@ -8,11 +8,7 @@
   var map = PlanMaps.createMap("me-map");
   window.meMap = map;  // monitoring/js/forms.js places an evidence photo with a click on it
 
-  function date(iso) {
-    if (!iso) { return ""; }
-    var p = iso.slice(0, 10).split("-");
-    return p[2] + "/" + p[1] + "/" + p[0];
-  }
+  function date(iso) { return iso ? UI.date(iso) : ""; }  // the pages' one date rule (ui.js)
 
   async function getJSON(url) {
     var response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
@@ -70,7 +66,7 @@
     },
     onEachFeature: function (f, layer) {
       var p = f.properties;
-      layer.bindTooltip(UI.tip(p.title, ": ", p.share_done === null ? T.notStarted : p.share_done + " %",
+      layer.bindTooltip(UI.tip(p.title, ": ", p.share_done === null ? T.notStarted : UI.percent(p.share_done, 2),
                                p.findings ? " · " + T.findings + ": " + p.findings : ""), { sticky: true });
     },
   }).addTo(map);

@@ -30,7 +30,7 @@
                                       color: "#222", weight: 1, fillOpacity: 0.9 });
     },
     onEachFeature: function (f, l) {
-      l.bindTooltip(UI.tip(f.properties.title, ": ", f.properties.share_done === null ? T.notStarted : f.properties.share_done + " %"), { sticky: true });
+      l.bindTooltip(UI.tip(f.properties.title, ": ", f.properties.share_done === null ? T.notStarted : UI.percent(f.properties.share_done, 2)), { sticky: true });
     },
   }).addTo(map);
   document.getElementById("me-district-map").dataset.ready = "1";

@@ -14,7 +14,7 @@
   var layer = null, legend = null, fitted = false;
   var selected = [];
   function fmt(v) { return UI.number(v, 3); }
-  function pct(v) { return v === null || v === undefined ? "—" : (Math.round(v * 1000) / 10) + " %"; }
+  function pct(v) { return v === null || v === undefined ? "—" : UI.percent(v * 100, 1); }
   function when(iso) {
     if (!iso) { return T.never; }
     var d = new Date(iso);
@@ -59,7 +59,7 @@
       T.disbursed + ": " + money(p.disbursed, T.millionVnd), br(),
       T.perResident + ": " + money(p.per_resident, T.millionPerResident), br(),
       T.perKm2 + ": " + money(p.per_km2, T.millionPerKm2), br(),
-      T.projects + ": " + fmt(p.project_count) + (p.progress !== null ? " · " + T.progress + ": " + p.progress + " %" : "")
+      T.projects + ": " + fmt(p.project_count) + (p.progress !== null ? " · " + T.progress + ": " + UI.percent(p.progress) : "")
     );
   }
 
@@ -216,11 +216,14 @@
       return;
     }
     var units = data.units;
+    // Money in millions of VND with its unit beside every figure, as on the map (it was whole đồng without a unit).
+    var inMillions = function (unit) { return function (v) { return money(v, unit); }; };
     var rows = [
-      [T.total, "total_investment", fmt], [T.planned, "planned", fmt], [T.allocated, "allocated", fmt],
-      [T.disbursed, "disbursed", fmt], [T.disbursementRate, "disbursement_rate", pct], [T.progress, "progress", fmt],
-      [T.projects, "project_count", fmt], [T.perResident, "per_resident", fmt], [T.perKm2, "per_km2", fmt],
-      [T.villageShare, "village_funded_share", pct],
+      [T.total, "total_investment", inMillions(T.millionVnd)], [T.planned, "planned", inMillions(T.millionVnd)],
+      [T.allocated, "allocated", inMillions(T.millionVnd)], [T.disbursed, "disbursed", inMillions(T.millionVnd)],
+      [T.disbursementRate, "disbursement_rate", pct], [T.progress, "progress", function (v) { return UI.percent(v); }],
+      [T.projects, "project_count", fmt], [T.perResident, "per_resident", inMillions(T.millionPerResident)],
+      [T.perKm2, "per_km2", inMillions(T.millionPerKm2)], [T.villageShare, "village_funded_share", pct],
     ];
     var html = "<table data-testid='compare-table'><thead><tr><th>" + esc(T.unit) + "</th>" +
       units.map(function (u) { return "<th>" + esc(u.name) + "</th>"; }).join("") + "</tr></thead><tbody>";
@@ -231,7 +234,7 @@
       html += "<tr><th colspan='" + (units.length + 1) + "'>" + esc(group[0]) + "</th></tr>";
       Object.keys(group[2]).forEach(function (k) {
         if (!units.some(function (u) { return u[group[1]][k]; })) { return; }
-        html += "<tr><td>" + esc(group[2][k]) + "</td>" + units.map(function (u) { return "<td>" + fmt(u[group[1]][k] || 0) + "</td>"; }).join("") + "</tr>";
+        html += "<tr><td>" + esc(group[2][k]) + "</td>" + units.map(function (u) { return "<td>" + money(u[group[1]][k] || 0, T.millionVnd) + "</td>"; }).join("") + "</tr>";
       });
     });
     table.innerHTML = html + "</tbody></table>";
@@ -259,7 +262,7 @@
     var data = await response.json();
     var unit = data.basis === "per_resident" ? T.millionPerResident : T.millionPerKm2;
     document.getElementById("gini").textContent = T.gini + " (" + T["basis_" + data.basis] + "): " +
-      (data.gini === null ? "—" : data.gini.toFixed(3)) + " · " + T.median + ": " + (data.median === null || data.median === undefined ? "—" : millions(data.median) + " " + unit);
+      (data.gini === null ? "—" : UI.number(data.gini, 3, 3)) + " · " + T.median + ": " + (data.median === null || data.median === undefined ? "—" : millions(data.median) + " " + unit);
     document.getElementById("lorenz").innerHTML = lorenz(data.lorenz);
     var list = document.getElementById("far-below");
     list.innerHTML = data.far_below.length ? data.far_below.slice(0, 30).map(function (c) {
