@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from accounts import access
 from core.deadlines import refuse_future
 from core.models import DEFAULT_REPORTING_DEADLINES, ReportingDeadline, ReportPeriodKind
+from core.signals import announce_new_work
 from geo.guard import GeometryRejected, check_inside
 from investment.models import InvestmentProject, ProjectStatus
 from investment.services import disbursement_record, progress_record
@@ -367,6 +368,10 @@ def report_submit(*, actor, report: PeriodicReport) -> PeriodicReport:
     report.status, report.submitted_at = ReportStatus.SUBMITTED, timezone.now()
     report.save(update_fields=["status", "submitted_at"])
     _event(report, actor=actor, action="submitted", from_status=previous)
+    # The commune report goes to the district office, a report of the level below to the commune (Đ11.3–4).
+    commune = report.me_plan.commune
+    for level, unit in ([("commune", commune), ("statistics", commune)] if report.is_below_commune else [("district", commune.parent)]):
+        announce_new_work(sender=PeriodicReport, level=level, unit=unit, actor=actor)
     return report
 
 
