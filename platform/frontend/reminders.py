@@ -10,6 +10,7 @@ writer: an item told once (a row of `accounts.ReminderSent`) is never told as ne
 item at most once a day. Addresses are the accounts' own (data); an account without one is skipped.
 """
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -101,14 +102,29 @@ def tell_new_work(user_ids, *, actor_id=None) -> int:
     return told
 
 
+@dataclass(frozen=True)
+class _Tell:
+    """One pending "tell these people" after commit; equal ones are registered once per transaction (an import of
+    many proposals reads the team's inbox once, not once per row)."""
+
+    user_ids: tuple
+    actor_id: int | None
+
+    def __call__(self):
+        tell_new_work(self.user_ids, actor_id=self.actor_id)
+
+
 def new_work_announced(sender, *, level, unit=None, actor=None, **kwargs):
     """Receiver of `core.signals.work_created`: after the writer's transaction commits, tell the accounts with a duty at
     `level` for `unit` (`accounts.access.recipients`) what new work waits in their inbox."""
-    user_ids = list(access.recipients(level=level, unit=unit).exclude(email="").values_list("pk", flat=True))
+    user_ids = tuple(access.recipients(level=level, unit=unit).exclude(email="").order_by("pk").values_list("pk", flat=True))
     if not user_ids:
         return
-    actor_id = getattr(actor, "pk", None)
-    transaction.on_commit(lambda: tell_new_work(user_ids, actor_id=actor_id))
+    tell = _Tell(user_ids, getattr(actor, "pk", None))
+    connection = transaction.get_connection()
+    if any(pending == tell for _savepoints, pending, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(tell)
 
 
 # A cycle created or moved on to a step makes work for whoever owns that step (the commune's team, its council once in

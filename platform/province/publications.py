@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -103,7 +103,7 @@ class PublicationInput(serializers.Serializer):
 
 
 class PublicationCreateInput(PublicationInput):
-    file = serializers.FileField(required=False)
+    file = serializers.FileField(required=False, help_text="an optional file (multipart), checked like every upload")
 
 
 class PublicationEdit(PublicationInput):
@@ -114,22 +114,48 @@ class PublicationEdit(PublicationInput):
             field.default = serializers.empty
 
 
+class PublicationFileOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.CharField(help_text="served only to those who may read the publication")
+
+
+class PublicationOutput(serializers.Serializer):
+    """The shape of `publication_data`."""
+
+    id = serializers.IntegerField()
+    department = serializers.CharField(help_text="the department's code")
+    department_name = serializers.CharField()
+    plan_year = serializers.IntegerField()
+    kind = serializers.CharField(help_text="orientation, programme or resources")
+    kind_label = serializers.CharField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    url = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True, help_text="null while a draft")
+    files = PublicationFileOutput(many=True)
+
+
 class PublicationListApi(APIView):
     """GET the publications the caller may read (`plan_year`); POST `{plan_year, kind, title, summary, url}` a draft of
     the caller's own department (department accounts only, 403 otherwise), as JSON or multipart with an optional
     `file`."""
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
+    Input = PublicationCreateInput
+    query_parameters = [OpenApiParameter("plan_year", OpenApiTypes.INT, description="only this plan year")]
+    Output = {"get": inline_serializer("ProvincePublicationList", {"results": PublicationOutput(many=True)}),
+              "post": {201: PublicationOutput}}
 
-    @extend_schema(operation_id="province_publications_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="province_publications_list")
     def get(self, request):
-        publications = access.department_publication_scope(request.user, DepartmentPublication.objects.select_related("department"))
+        publications = access.department_publication_scope(request.user, DepartmentPublication.objects.select_related("department")
+                                                           .prefetch_related("files"))
         year = request.query_params.get("plan_year", "")
         if year.isdigit():
             publications = publications.filter(plan_year=int(year))
         return Response({"results": [publication_data(p) for p in publications]})
 
-    @extend_schema(request=PublicationCreateInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         access.require(access.department_of(request.user) is not None, _("Only a provincial department may publish this."))
         data = PublicationCreateInput(data=request.data)
@@ -142,11 +168,12 @@ class PublicationListApi(APIView):
 class PublicationDetailApi(APIView):
     """GET one publication; PATCH it (its own department only, 403 for another's)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    Input = PublicationEdit
+    Output = PublicationOutput
+
     def get(self, request, pk):
         return Response(publication_data(access.access_department_publication_by_id(request.user, pk)))
 
-    @extend_schema(request=PublicationEdit, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request, pk):
         publication = access.access_department_publication_by_id(request.user, pk, for_write=True)
         data = PublicationEdit(data=request.data, partial=True)
@@ -157,7 +184,9 @@ class PublicationDetailApi(APIView):
 class PublicationPublishApi(APIView):
     """POST: publish to every district (its own department only)."""
 
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    Input = None
+    Output = PublicationOutput
+
     def post(self, request, pk):
         publication = access.access_department_publication_by_id(request.user, pk, for_write=True)
         return Response(publication_data(publication_publish(actor=request.user, publication=publication)))
@@ -172,8 +201,7 @@ class PublicationFileApi(APIView):
     class Input(serializers.Serializer):
         file = serializers.FileField()
 
-    Output = {201: inline_serializer("PublicationFileOutput", {"id": serializers.IntegerField(), "name": serializers.CharField(),
-                                                               "url": serializers.CharField()})}
+    Output = {201: PublicationFileOutput}
 
     def post(self, request, pk):
         publication = access.access_department_publication_by_id(request.user, pk, for_write=True)
