@@ -71,7 +71,7 @@ def test_every_actor_acts_for_itself_through_a_whole_cycle_and_its_monitoring(cl
     refused(send(client_for("tinh"), "/api/province/publications/", body), 403)
     publication = ok(send(department, "/api/province/publications/", body))["id"]
     assert kinds("so.khdt", date(2025, 5, 1))[f"public:department-publication:{publication}"] == "publication_publish"
-    refused(send(client_for("so.tc"), f"/api/province/publications/{publication}/publish/"), 403)
+    refused(send(client_for("so.tc"), f"/api/province/publications/{publication}/publish/"), 404)  # another department: its draft is unseen
     ok(send(department, f"/api/province/publications/{publication}/publish/"))
     assert f"public:department-publication:{publication}" not in kinds("so.khdt", date(2025, 5, 1))
 
