@@ -349,6 +349,20 @@ def department_publication_scope(user, publications):
     return publications.filter(published_at__isnull=False)
 
 
+def can_follow_department_publications(user):
+    """May open the provincial departments' publications page (Đ5.2, Đ15.2): the departments (to write and publish
+    their own) and province staff (to follow them). Districts see the published ones where they pass them on."""
+    return is_province_wide(user) or (user.is_authenticated and user.role == Role.DEPARTMENT)
+
+
+def can_read_department_publication(user, publication):
+    """May read this department publication and its files: as `department_publication_scope` (published: any government
+    staff; a draft: its own department and province staff)."""
+    DepartmentPublication = _department_publication_model()
+
+    return department_publication_scope(user, DepartmentPublication.objects.filter(pk=publication.pk)).exists()
+
+
 def access_department_publication_by_id(user, pk, *, for_write=False):
     """A department publication the user may read (404 otherwise); with `for_write`, only its own department (403)."""
     DepartmentPublication = _department_publication_model()

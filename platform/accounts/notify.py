@@ -1,4 +1,7 @@
-"""E-mail to the people a new item of work or a due date concerns (issue 14, part 4).
+"""E-mail notices to the people an event concerns (issue 14, part 4), e.g. the answer to their difficulty.
+
+New *inbox work* is not told here but by `core.signals.announce_new_work` (read against each recipient's inbox in
+`frontend.reminders`, so an item is told once); `addresses` and `SUBJECT_PREFIX` serve both.
 
 Mail leaves only after the writer's transaction commits (`transaction.on_commit`): a refused or rolled-back write tells
 no one. Recipients are chosen by `accounts.access.recipients`; accounts without an address are skipped.
@@ -18,7 +21,7 @@ def addresses(*, level, unit=None) -> list[str]:
 
 
 def notify_new_item(*, level, unit, subject, body) -> None:
-    """Tell everyone with a duty at `level` for `unit` (e-mail, after commit) that new work waits in their inbox."""
+    """Tell everyone with a duty at `level` for `unit` (e-mail, after commit) of an event that is not inbox work."""
     to = addresses(level=level, unit=unit)
     if not to:
         return

@@ -31,6 +31,8 @@ Variables (all optional on a developer machine; production must set the starred 
   IDEMPOTENCY_KEY_DAYS    days an Idempotency-Key of a create is remembered (default 30; `idempotency_expire`)
   OFFLINE_SIMPLIFY_DEGREES  tolerance of the boundaries in the phone's offline bundle (default 0.0001, about 11 m)
   REMINDER_OVERDUE_EVERY_DAYS  an overdue item is recalled on its first day overdue and every this many days (default 7)
+  COUNCIL_EVALUATION_DAYS the commune People's Council's evaluation of a half-year or year is due this many days after
+                          that period's commune M&E report (default 15; Đ11.2)
   RETRY_AFTER_S           Retry-After of the 503 answered while the database is unreachable (default 30)
 """
 import os
@@ -290,6 +292,7 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be whole numbers separated by commas") from exc
 REMINDER_OVERDUE_EVERY_DAYS = max(1, env_int("REMINDER_OVERDUE_EVERY_DAYS", 7))
+COUNCIL_EVALUATION_DAYS = max(0, env_int("COUNCIL_EVALUATION_DAYS", 15))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

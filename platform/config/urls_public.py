@@ -43,6 +43,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", province_views.plans_page, name="province-plans"),
     path("province/compare/", province_views.compare_page, name="province-compare"),
+    path("province/publications/", province_views.publications_page, name="province-publications"),
     path("province/", include(guidance_urls.page_patterns)),
     path("inbox/", inbox_views.inbox_page, name="inbox"),
     path("admin/", admin.site.urls),

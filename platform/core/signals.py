@@ -4,7 +4,7 @@ Django signals, sent synchronously (`Signal.send`): every receiver runs inside t
 and an exception in a receiver propagates, so the sender's write and the receivers' copies commit or
 roll back together. Senders call the `announce_*` functions below; they never import the receivers.
 `province` subscribes in its AppConfig.ready() (its rollups), `monitoring` adds its section to the
-commune plan's Word document.
+commune plan's Word document, `frontend` e-mails new inbox work (after commit).
 """
 from django.dispatch import Signal
 
@@ -12,8 +12,13 @@ from django.dispatch import Signal
 # whole district), project_ids (investment project ids whose communes, before and after, are touched).
 investment_changed = Signal()
 
-# kwargs: district, commune_ids (AdministrativeUnit ids of the communes whose plan cycles changed, or None: all).
+# kwargs: district, commune_ids (AdministrativeUnit ids of the communes whose plan cycles changed, or None: all), actor
+# (who moved them, or None).
 cycle_changed = Signal()
+
+# kwargs: level (a duty, as `accounts.access.recipients` reads it: "commune", "district", "province"…), unit (the
+# geo.AdministrativeUnit of that duty, None for the province and the departments), actor (who made the work, or None).
+work_created = Signal()
 
 # kwargs: plan (plans.CommunePlan), document (a python-docx Document being written): receivers may append sections.
 plan_document_built = Signal()
@@ -29,9 +34,20 @@ def announce_investment_changed(*, sender, district, commune_codes=None, project
     investment_changed.send(sender=sender, district=district, commune_codes=commune_codes, project_ids=tuple(project_ids))
 
 
-def announce_cycle_changed(*, sender, district, commune_ids=None) -> None:
+def announce_cycle_changed(*, sender, district, commune_ids=None, actor=None) -> None:
     """Say that the plan cycles (Đ3–Đ6 steps) of these communes (AdministrativeUnit ids; None: all) were created or moved on.
 
     Runs the receivers now, in the caller's transaction; their errors propagate.
     """
-    cycle_changed.send(sender=sender, district=district, commune_ids=None if commune_ids is None else sorted(set(commune_ids)))
+    cycle_changed.send(sender=sender, district=district, commune_ids=None if commune_ids is None else sorted(set(commune_ids)), actor=actor)
+
+
+def announce_new_work(*, sender, level, unit=None, actor=None) -> None:
+    """Say that a write may have put new work in the inbox (`core.inbox`) of the accounts with a duty at `level` for
+    `unit`: a proposal to decide, a comment or feedback to answer, feedback to give, a report to review, a correction
+    to make or close, a difficulty to answer (issue 14, part 4: "each new item notifies its recipients").
+
+    The sender does not say what is new: the receiver (`frontend.reminders`) reads each candidate's inbox after the
+    transaction commits and tells them, by e-mail, of the items never told before; `actor` is not told of its own work.
+    """
+    work_created.send(sender=sender, level=level, unit=unit, actor=actor)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.notify import notify_new_item
+from core.signals import announce_new_work
 from duties.models import Correction, Difficulty, DifficultyStatus, Inspection
 from guidance.services import forwarded_difficulty_copy
 
@@ -27,10 +28,9 @@ def inspection_create(*, actor, commune, inspected_on, subject, findings, correc
         raise ValidationError({"inspected_on": [_("The inspection date cannot be in the future.")]})
     inspection = Inspection.objects.create(commune=commune, inspected_on=inspected_on, subject=subject, findings=findings, created_by=actor)
     Correction.objects.bulk_create([Correction(inspection=inspection, description=c["description"], due_on=c["due_on"]) for c in corrections])
-    if corrections:
-        notify_new_item(level="commune", unit=commune, subject=_("Inspection: corrections required"),
-                        body=_("The district inspected %(commune)s on %(date)s and requires %(n)s correction(s).")
-                        % {"commune": commune.name, "date": inspected_on.strftime("%d/%m/%Y"), "n": len(corrections)})
+    if corrections:  # the commune carries them out, the district office closes them
+        announce_new_work(sender=Inspection, level="commune", unit=commune, actor=actor)
+        announce_new_work(sender=Inspection, level="district", unit=commune.parent, actor=actor)
     return inspection
 
 
@@ -55,8 +55,7 @@ def difficulty_raise(*, actor, commune, title, body) -> Difficulty:
     is told by e-mail."""
     access.require(access.can_raise_difficulty(actor, commune), _("Only the commune's planning team may raise a difficulty."))
     difficulty = Difficulty.objects.create(commune=commune, title=title, body=body, raised_by=actor)
-    notify_new_item(level="district", unit=commune.parent, subject=_("New difficulty from %(commune)s") % {"commune": commune.name},
-                    body=title)
+    announce_new_work(sender=Difficulty, level="district", unit=commune.parent, actor=actor)
     return difficulty
 
 
@@ -96,6 +95,5 @@ def difficulty_forward(*, actor, difficulty, note="") -> Difficulty:
     difficulty.forward_note, difficulty.answered_by = note, actor
     difficulty.save()
     forwarded_difficulty_copy(district=_district(), difficulty=difficulty)
-    notify_new_item(level="province", unit=None, subject=_("A difficulty forwarded by %(district)s") % {"district": _district().name},
-                    body=difficulty.title)
+    announce_new_work(sender=Difficulty, level="province", unit=None, actor=actor)
     return difficulty

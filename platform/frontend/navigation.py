@@ -58,6 +58,8 @@ PAGES = [
     Page("difficulties", _("Difficulties raised"), "/d/{slug}/duties/difficulties/", _staff),
     Page("me-plan", _("M&E plan"), "", lambda u, d: access.is_commune_team(u) and _staff(u, d), link=_own_me_plan),
     Page("village-report", _("Village report"), "", lambda u, d: access.village_of_head(u) is not None and _staff(u, d), link=_own_me_plan),
+    Page("department-publications", _("Publications of the provincial departments"), "/province/publications/",
+         lambda u, d: access.can_follow_department_publications(u), needs_district=False),
     Page("library", _("Document library"), "/province/library/", needs_district=False, public=True),
     Page("training", _("Training"), "/province/training/", lambda u, d: access.can_read_training(u), needs_district=False),
     Page("communication", _("Communication"), "/province/communication/", needs_district=False),

@@ -20,5 +20,6 @@ class MonitoringConfig(AppConfig):
         register_district_counter(district_counts)
         register_source("monitoring.reports_due", inbox.reports_due)
         register_source("monitoring.reports_to_review", inbox.reports_to_review)
+        register_source("monitoring.council_evaluations_due", inbox.council_evaluations_due)
         registry.register(layers.evidence_photos)
         registry.register(layers.findings)

@@ -1,9 +1,15 @@
-"""Inbox sources of M&E (Đ10–11): periodic reports due or overdue, and submitted reports to review."""
+"""Inbox sources of M&E (Đ10–11): periodic reports due or overdue, submitted reports to review, and the commune People's
+Council's periodic evaluations due (Đ11.2)."""
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts import access
 from core.inbox import InboxItem
-from monitoring.models import MEPlan, MEPlanStatus, PeriodicReport, ReportingPeriod, ReportStatus
+from core.models import ReportPeriodKind
+from monitoring.models import CouncilEvaluation, MEPlan, MEPlanStatus, PeriodicReport, ReportingPeriod, ReportStatus
 from proposals.models import CommuneUnit
 
 SUBMITTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
@@ -69,3 +75,32 @@ def reports_to_review(user, *, district, on):
                       title=_("Review the M&E report %(period)s of %(unit)s") % {"period": r.period, "unit": (r.village or r.me_plan.commune).name},
                       due_on=None, url=f"/d/{district.slug}/monitoring/plans/{r.me_plan_id}/")
             for r in rows]
+
+
+# The commune People's Council meets in regular session twice a year (mid-year and year-end): it evaluates the first
+# half-year and the whole year, not each quarter (nor the second half apart from the year).
+EVALUATED_PERIODS = Q(kind=ReportPeriodKind.HALF, number=1) | Q(kind=ReportPeriodKind.YEAR)
+
+
+def council_evaluations_due(user, *, district, on):
+    """Commune People's Council (Đ11.2: "periodically, the commune People's Council evaluates the main socio-economic
+    targets and important activities of the plan it passed"): for the first half-year and the year, once ended, of a
+    year whose M&E plan is approved, with no evaluation recorded for it yet. Due `COUNCIL_EVALUATION_DAYS` days after
+    the commune report of that period is due (the council evaluates on the consolidated report)."""
+    commune = access.commune_unit_of(user)
+    if commune is None or not access.can_act_for_council(user, commune):
+        return []
+    plans = {p.year: p for p in MEPlan.objects.filter(commune_id=commune.pk, status=MEPlanStatus.APPROVED)}
+    if not plans:
+        return []
+    done = set(CouncilEvaluation.objects.filter(me_plan__in=plans.values()).values_list("me_plan_id", "period_id"))
+    after = timedelta(days=settings.COUNCIL_EVALUATION_DAYS)
+    items = []
+    for period in ReportingPeriod.objects.filter(EVALUATED_PERIODS, year__in=plans, ends_on__lt=on):
+        plan = plans[period.year]
+        if (plan.pk, period.pk) in done:
+            continue
+        items.append(InboxItem(key=f"{district.schema_name}:council-evaluation:{plan.pk}:{period.pk}", kind="evaluation_due",
+                               title=_("Evaluate the main targets of %(commune)s for %(period)s") % {"commune": commune.name, "period": period},
+                               due_on=period.commune_due_on + after, url=f"/d/{district.slug}/monitoring/plans/{plan.pk}/"))
+    return items

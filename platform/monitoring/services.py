@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from accounts import access
 from core.deadlines import refuse_future
 from core.models import DEFAULT_REPORTING_DEADLINES, ReportingDeadline, ReportPeriodKind
+from core.signals import announce_new_work
 from geo.guard import GeometryRejected, check_inside
 from investment.models import InvestmentProject, ProjectStatus
 from investment.services import disbursement_record, progress_record
@@ -168,6 +169,14 @@ def me_plan_approve(*, actor, me_plan: MEPlan, decision_number: str = "", decisi
     me_plan.save(update_fields=["status", "decision_number", "decision_date", "approved_by", "approved_at"])
     MEPlanEvent.objects.create(me_plan=me_plan, action="approved", from_status=MEPlanStatus.DRAFT, to_status=me_plan.status,
                                note=decision_number, actor=actor)
+    # The year's reporting periods exist from the approval on: the inbox reads them for the reports due (Đ10–11) and the
+    # council's evaluations (Đ11.2), which were missing until someone opened a page or a report of that year.
+    periods_ensure(year=me_plan.year)
+    # The reports and evaluations now owed, to those who owe them (village heads, units, the officer, the council).
+    for village in me_plan.commune.children.all():
+        announce_new_work(sender=MEPlan, level="village", unit=village, actor=actor)
+    for level in ("statistics", "commune_unit", "council"):
+        announce_new_work(sender=MEPlan, level=level, unit=me_plan.commune, actor=actor)
     return me_plan
 
 
@@ -367,6 +376,10 @@ def report_submit(*, actor, report: PeriodicReport) -> PeriodicReport:
     report.status, report.submitted_at = ReportStatus.SUBMITTED, timezone.now()
     report.save(update_fields=["status", "submitted_at"])
     _event(report, actor=actor, action="submitted", from_status=previous)
+    # The commune report goes to the district office, a report of the level below to the commune (Đ11.3–4).
+    commune = report.me_plan.commune
+    for level, unit in ([("commune", commune), ("statistics", commune)] if report.is_below_commune else [("district", commune.parent)]):
+        announce_new_work(sender=PeriodicReport, level=level, unit=unit, actor=actor)
     return report
 
 

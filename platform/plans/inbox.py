@@ -107,5 +107,5 @@ def department_publications(user, *, district, on):
     rows = DepartmentPublication.objects.filter(department=department, published_at__isnull=True)
     return [InboxItem(key=f"public:department-publication:{p.pk}", kind="publication_publish",
                       title=_("Publish for the districts: %(title)s (plan %(year)s)") % {"title": p.title, "year": p.plan_year},
-                      due_on=_due(cache, p.plan_year, PlanStep.ORIENTATION.value), url=f"/api/province/publications/{p.pk}/")
+                      due_on=_due(cache, p.plan_year, PlanStep.ORIENTATION.value), url=f"/province/publications/#publication-{p.pk}")
             for p in rows]

@@ -168,7 +168,7 @@ def orientations_for(*, user, plan_year=None, commune=None):
         qs = qs.filter(published_at__isnull=False)
     if plan_year:
         qs = qs.filter(plan_year=plan_year)
-    return qs.prefetch_related("documents", "department_publications__department", Prefetch("envelopes", queryset=ResourceEnvelope.objects.select_related("commune"), to_attr="all_envelopes"))
+    return qs.prefetch_related("documents", "department_publications__department", "department_publications__files", Prefetch("envelopes", queryset=ResourceEnvelope.objects.select_related("commune"), to_attr="all_envelopes"))
 
 
 def plans_compare(*, a, b):
@@ -309,6 +309,7 @@ def dashboard_rows(*, user, district, plan_year: int) -> list[dict]:
 def department_publications_for(*, user, plan_year=None):
     """What the provincial departments published for the districts (Đ5.2, Đ15.2) that this user may read, newest
     first; `plan_year` narrows it to one year."""
-    publications = access.department_publication_scope(user, DepartmentPublication.objects.select_related("department"))
+    publications = access.department_publication_scope(user, DepartmentPublication.objects.select_related("department")
+                                                       .prefetch_related("files"))
     publications = publications.filter(published_at__isnull=False)
     return publications.filter(plan_year=plan_year) if plan_year else publications

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts import access
 from core.models import PlanStep
 from core.selectors import step_due_date
-from core.signals import announce_investment_changed
+from core.signals import announce_investment_changed, announce_new_work
 from files.uploads import checked_file
 from geo.guard import GeometryRejected, check_inside
 from geo.models import AdministrativeUnit
@@ -212,6 +212,7 @@ def proposal_create(*, actor, district, commune_code, geom, title, sector, estim
     _record(proposal, Action.SUBMITTED, actor, note=_("late") if proposal.is_late else "")
     if proposal.source_kind == SourceKind.VILLAGE:
         _province_rollup(commune.code)
+    announce_new_work(sender=Proposal, level="commune", unit=commune, actor=actor)  # the team decides on it (Đ5 step 1)
     return proposal
 
 

@@ -6,8 +6,10 @@ class ProvinceConfig(AppConfig):
     verbose_name = "Tỉnh: so sánh và tổng hợp"
 
     def ready(self):
-        """Subscribe to what the district apps announce (core.signals): both rollups follow in the writer's transaction; register the province's layers (geo.layers) and tile layers (geo.tiles)."""
+        """Subscribe to what the district apps announce (core.signals): both rollups follow in the writer's transaction; register the province's layers (geo.layers) and tile layers (geo.tiles), and the publications' files (files.kinds)."""
+        from accounts import access
         from core import signals
+        from files.kinds import FileKind, register
         from geo.layers import registry
         from province import layers, services
         from province.tiles import register_tile_layers
@@ -17,3 +19,7 @@ class ProvinceConfig(AppConfig):
         for layer in (layers.district_distribution, layers.commune_distribution, layers.all_projects):
             registry.register(layer)
         register_tile_layers()
+        # The files of the provincial departments' publications: read by whoever may read the publication, never public.
+        register(FileKind(name="department-publications", model="province.PublicationFile", field="file", name_field="file_name",
+                          may_read=lambda user, f: access.can_read_department_publication(user, f.publication),
+                          is_public=lambda f: False, select_related=("publication",), in_public_schema=True))

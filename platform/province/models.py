@@ -1,6 +1,9 @@
 from django.contrib.gis.db import models as gis_models
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from files.storage import province_upload_field
 
 
 class InvestmentRollup(models.Model):
@@ -120,3 +123,22 @@ class ProjectPoint(gis_models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["district_code", "project_id"], name="one_point_per_district_project")]
+
+
+class PublicationFile(models.Model):
+    """A file of a provincial department's publication (Đ5.2, Đ15.2: the orientation, programme or resource information
+    itself, as a PDF, Word or spreadsheet document), checked by `files.uploads.checked_file` and served only through
+    the access check of its kind (`department-publications`: readers of the publication, `accounts.access`). Added
+    while the publication is a draft; frozen with it once published."""
+
+    publication = models.ForeignKey("accounts.DepartmentPublication", on_delete=models.CASCADE, related_name="files",
+                                    verbose_name=_("department publication"))
+    file = province_upload_field("department-publications", _("file"))
+    file_name = models.CharField(_("file name"), max_length=255)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+    def __str__(self):
+        return self.file_name

@@ -1,34 +1,57 @@
 """Step 2 (Đ5.2, Đ15.2): what the provincial departments publish for the districts (orientation, programmes and
-resource information), written and published by each department's own accounts. Services and the province API
-under /api/province/publications/; districts read the published ones (`plans.apis.orientation`)."""
+resource information), written and published by each department's own accounts, with their files. Services and the
+province API under /api/province/publications/ (the department's page is `province.views.publications_page`);
+districts read the published ones (`plans.apis.orientation`) and pass them on with their orientation."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
 from accounts.models import DepartmentPublication
 from core.links import is_safe_link
+from files.uploads import checked_file
+from geo.parsers import SafeJSONParser
+from province.models import PublicationFile
 
 
 @transaction.atomic
-def publication_create(*, actor, plan_year: int, kind: str, title: str, summary: str = "", url: str = "") -> DepartmentPublication:
+def publication_create(*, actor, plan_year: int, kind: str, title: str, summary: str = "", url: str = "", upload=None) -> DepartmentPublication:
     """A draft publication of the actor's own department (403 for anyone but a department account). `url` is an
-    http(s) or site-relative link (400 otherwise)."""
+    http(s) or site-relative link (400 otherwise); `upload` an optional file (`files.uploads.checked_file`, 400 naming
+    `file`): a refusal writes nothing."""
     department = access.department_of(actor)
     access.require(access.can_publish_for_department(actor, department), _("Only a provincial department may publish this."))
     if url and not is_safe_link(url):
         raise ValidationError({"url": [_("The link must be an http:// or https:// address, or an address on this site.")]})
+    checked = checked_file(upload, field="file") if upload else None
     publication = DepartmentPublication(department=department, plan_year=plan_year, kind=kind, title=title, summary=summary, url=url,
                                         created_by=actor)
     publication.full_clean()
     publication.save()
+    if checked is not None:
+        PublicationFile.objects.create(publication=publication, file=checked, file_name=checked.original_name)
     return publication
+
+
+@transaction.atomic
+def publication_file_add(*, actor, publication: DepartmentPublication, upload) -> PublicationFile:
+    """Attach a file to a draft of the actor's own department (403 for another's; 400 on `status` once published, as
+    any change; 400 naming `file` for a missing or refused upload)."""
+    publication = DepartmentPublication.objects.select_for_update().select_related("department").get(pk=publication.pk)
+    access.require(access.can_publish_for_department(actor, publication.department), _("Only the department that published it may change it."))
+    if publication.published_at is not None:
+        raise ValidationError({"status": [_("This publication is published and can no longer be changed.")]})
+    if not upload:
+        raise ValidationError({"file": [_("Choose a file.")]})
+    checked = checked_file(upload, field="file")
+    return PublicationFile.objects.create(publication=publication, file=checked, file_name=checked.original_name)
 
 
 @transaction.atomic
@@ -61,10 +84,14 @@ def publication_publish(*, actor, publication: DepartmentPublication) -> Departm
     return publication
 
 
+def file_data(f):
+    return {"id": f.pk, "name": f.file_name, "url": f.file.url}
+
+
 def publication_data(p):
     return {"id": p.pk, "department": p.department.code, "department_name": p.department.name, "plan_year": p.plan_year,
             "kind": p.kind, "kind_label": p.get_kind_display(), "title": p.title, "summary": p.summary, "url": p.url,
-            "published_at": p.published_at}
+            "published_at": p.published_at, "files": [file_data(f) for f in p.files.all()]}
 
 
 class PublicationInput(serializers.Serializer):
@@ -75,6 +102,10 @@ class PublicationInput(serializers.Serializer):
     url = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+class PublicationCreateInput(PublicationInput):
+    file = serializers.FileField(required=False, help_text="an optional file (multipart), checked like every upload")
+
+
 class PublicationEdit(PublicationInput):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,35 +114,66 @@ class PublicationEdit(PublicationInput):
             field.default = serializers.empty
 
 
+class PublicationFileOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.CharField(help_text="served only to those who may read the publication")
+
+
+class PublicationOutput(serializers.Serializer):
+    """The shape of `publication_data`."""
+
+    id = serializers.IntegerField()
+    department = serializers.CharField(help_text="the department's code")
+    department_name = serializers.CharField()
+    plan_year = serializers.IntegerField()
+    kind = serializers.CharField(help_text="orientation, programme or resources")
+    kind_label = serializers.CharField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    url = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True, help_text="null while a draft")
+    files = PublicationFileOutput(many=True)
+
+
 class PublicationListApi(APIView):
     """GET the publications the caller may read (`plan_year`); POST `{plan_year, kind, title, summary, url}` a draft of
-    the caller's own department (department accounts only, 403 otherwise)."""
+    the caller's own department (department accounts only, 403 otherwise), as JSON or multipart with an optional
+    `file`."""
 
-    @extend_schema(operation_id="province_publications_list", responses={200: OpenApiTypes.OBJECT})
+    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
+    Input = PublicationCreateInput
+    query_parameters = [OpenApiParameter("plan_year", OpenApiTypes.INT, description="only this plan year")]
+    Output = {"get": inline_serializer("ProvincePublicationList", {"results": PublicationOutput(many=True)}),
+              "post": {201: PublicationOutput}}
+
+    @extend_schema(operation_id="province_publications_list")
     def get(self, request):
-        publications = access.department_publication_scope(request.user, DepartmentPublication.objects.select_related("department"))
+        publications = access.department_publication_scope(request.user, DepartmentPublication.objects.select_related("department")
+                                                           .prefetch_related("files"))
         year = request.query_params.get("plan_year", "")
         if year.isdigit():
             publications = publications.filter(plan_year=int(year))
         return Response({"results": [publication_data(p) for p in publications]})
 
-    @extend_schema(request=PublicationInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         access.require(access.department_of(request.user) is not None, _("Only a provincial department may publish this."))
-        data = PublicationInput(data=request.data)
+        data = PublicationCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        publication = publication_create(actor=request.user, **data.validated_data)
+        fields = dict(data.validated_data)
+        publication = publication_create(actor=request.user, upload=fields.pop("file", None), **fields)
         return Response(publication_data(publication), status=201)
 
 
 class PublicationDetailApi(APIView):
     """GET one publication; PATCH it (its own department only, 403 for another's)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    Input = PublicationEdit
+    Output = PublicationOutput
+
     def get(self, request, pk):
         return Response(publication_data(access.access_department_publication_by_id(request.user, pk)))
 
-    @extend_schema(request=PublicationEdit, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request, pk):
         publication = access.access_department_publication_by_id(request.user, pk, for_write=True)
         data = PublicationEdit(data=request.data, partial=True)
@@ -122,7 +184,28 @@ class PublicationDetailApi(APIView):
 class PublicationPublishApi(APIView):
     """POST: publish to every district (its own department only)."""
 
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    Input = None
+    Output = PublicationOutput
+
     def post(self, request, pk):
         publication = access.access_department_publication_by_id(request.user, pk, for_write=True)
         return Response(publication_data(publication_publish(actor=request.user, publication=publication)))
+
+
+class PublicationFileApi(APIView):
+    """POST (multipart, `file`): attach a file to a draft of the caller's own department; 201 with the file
+    `{id, name, url}` (the url is served through the access check: readers of the publication only)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    class Input(serializers.Serializer):
+        file = serializers.FileField()
+
+    Output = {201: PublicationFileOutput}
+
+    def post(self, request, pk):
+        publication = access.access_department_publication_by_id(request.user, pk, for_write=True)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(file_data(publication_file_add(actor=request.user, publication=publication, upload=data.validated_data["file"])),
+                        status=201)

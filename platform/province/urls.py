@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/", projects_apis.ProvinceProjectsApi.as_view(), name="api-province-projects"),
     path("publications/", publications.PublicationListApi.as_view(), name="api-province-publications"),
     path("publications/<int:pk>/", publications.PublicationDetailApi.as_view(), name="api-province-publication"),
+    path("publications/<int:pk>/files/", publications.PublicationFileApi.as_view(), name="api-province-publication-files"),
     path("publications/<int:pk>/publish/", publications.PublicationPublishApi.as_view(), name="api-province-publication-publish"),
     path("plan-compliance/", apis.PlanComplianceApi.as_view(), name="api-province-plan-compliance"),
 ]

@@ -5,7 +5,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from accounts import access
 from accounts.access import can_compare_province, require
+from accounts.models import DepartmentPublication
 from core.models import CapitalSource, Sector
 from plans.models import PUBLISHED, STEP_CHOICES
 from plans.selectors import dashboard_year
@@ -72,3 +74,20 @@ def plans_page(request):
     overdue = sum(1 for c in communes if c["state"] == "overdue")
     return render(request, "province/plans.html", {"plan_year": year, "rows": rows, "steps": steps, "communes": communes, "overdue": overdue,
                                                    "late": len(late_communes), "late_communes": late_communes})
+
+
+@require_safe
+def publications_page(request):
+    """The provincial departments' publications for the districts (Đ5.2, Đ15.2): a department writes a draft with its
+    files, adds files to it and publishes it; province staff follow them. Everyone else is refused (403) or sent to log
+    in. Writes go through /api/province/publications/ (province.publications), refusals shown next to their fields."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    require(access.can_follow_department_publications(request.user), _("Provincial departments and province staff only."))
+    department = access.department_of(request.user)
+    publications = access.department_publication_scope(request.user, DepartmentPublication.objects.select_related("department")
+                                                       .prefetch_related("files"))
+    rows = [{"p": p, "may_change": p.published_at is None and access.can_publish_for_department(request.user, p.department)} for p in publications]
+    return render(request, "province/publications.html", {
+        "department": department, "rows": rows, "kinds": DepartmentPublication.Kind.choices, "plan_year": dashboard_year(),
+    })

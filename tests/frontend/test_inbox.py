@@ -1,7 +1,7 @@
 """The work inbox of each role with real data, `GET /api/me/inbox/`, the page and its header count, and the daily
 e-mail reminders (issue 14, part 4)."""
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -270,3 +270,133 @@ def test_a_reminder_goes_to_a_sector_office_and_an_overdue_item_is_never_called_
     sent = [m for m in mail.outbox if m.to == ["gddt@example.vn"]]
     assert len(sent) == 1 and "quá hạn từ 05/07/2026" in sent[0].body and "(mới" not in sent[0].body
     assert ReminderSent.objects.filter(user__username="phong.yen-phong.gddt", item_key=f"d258:cycle:{cycle.pk}:district_feedback").exists()
+
+
+# ---- the commune People's Council's evaluations due (Đ11.2) --------------------------------------------------------
+
+def approved_me_plan(tenant, *, commune="09193", year=2026):
+    item = make_draft_item(tenant, commune=commune, plan_year=year)
+    with tenant_context(tenant):
+        me_plan = MEPlan.objects.create(plan=item.plan, commune=item.plan.cycle.commune, year=year, status="approved",
+                                        created_by=user(f"xa.{commune}"))
+        periods = monitoring_services.periods_ensure(year=year)
+    return me_plan, periods
+
+
+@pytest.mark.django_db
+def test_the_council_is_asked_for_its_evaluation_of_each_half_year_with_its_due_date_until_it_records_it(yen_phong, client_for, settings):
+    settings.COUNCIL_EVALUATION_DAYS = 15
+    me_plan, periods = approved_me_plan(yen_phong)
+    half = next(p for p in periods if p.kind == "half" and p.number == 1)
+    key = f"d258:council-evaluation:{me_plan.pk}:{half.pk}"
+    on = date(2026, 7, 2)  # the first half-year has ended (and the first two quarters, which the council does not evaluate)
+    mine = [i for i in inbox_for(user("hdnd.09193"), on=on) if i.kind == "evaluation_due"]
+    assert [i.key for i in mine] == [key]
+    assert mine[0].due_on == half.commune_due_on + timedelta(days=15) and not mine[0].is_overdue(on)
+    assert mine[0].title == "Đánh giá các chỉ tiêu chủ yếu của Thị trấn Chờ, 6 tháng 1/2026"
+    assert mine[0].url == f"{D}/monitoring/plans/{me_plan.pk}/"
+    # Only this commune's council: not the planning team, not another commune's council.
+    assert key not in keyed(inbox_for(user("xa.09193"), on=on)) and key not in keyed(inbox_for(user("hdnd.09196"), on=on))
+    # The API lists it the same way, overdue today (the first half of 2026 is long past).
+    council = client_for("hdnd.09193")
+    item = next(i for i in council.get("/api/me/inbox/").json()["items"] if i["key"] == key)
+    assert item["kind"] == "evaluation_due" and item["due_on"] == (half.commune_due_on + timedelta(days=15)).isoformat() and item["overdue"] is True
+    # Recorded by the council: it leaves the inbox; the year's evaluation is asked for once the year has ended.
+    answer = council.post(f"{D}/api/monitoring/plans/{me_plan.pk}/evaluations/",
+                          json.dumps({"period": half.pk, "held_on": "2026-07-20", "assessment": "Đạt 6/8 chỉ tiêu chủ yếu"}),
+                          content_type="application/json")
+    assert answer.status_code == 201, answer.content
+    assert not [i for i in inbox_for(user("hdnd.09193"), on=date(2026, 12, 31)) if i.kind == "evaluation_due"]
+    left = [i.key for i in inbox_for(user("hdnd.09193"), on=date(2027, 1, 2)) if i.kind == "evaluation_due"]
+    year = next(p for p in periods if p.kind == "year")
+    assert left == [f"d258:council-evaluation:{me_plan.pk}:{year.pk}"]
+
+
+@pytest.mark.django_db
+def test_the_council_is_reminded_before_its_evaluation_is_due(yen_phong, settings):
+    settings.COUNCIL_EVALUATION_DAYS = 15
+    settings.REMINDER_DAYS_BEFORE = [3]
+    User.objects.filter(username="hdnd.09193").update(email="hdnd09193@example.vn")
+    me_plan, periods = approved_me_plan(yen_phong)
+    half = next(p for p in periods if p.kind == "half" and p.number == 1)
+    due = half.commune_due_on + timedelta(days=15)
+
+    def run(day):
+        mail.outbox.clear()
+        call_command("send_reminders", date=day.isoformat())
+        return [m for m in mail.outbox if m.to == ["hdnd09193@example.vn"]]
+
+    run(date(2026, 7, 2))  # told once as new
+    assert run(due - timedelta(days=4)) == []  # not a reminder day
+    sent = run(due - timedelta(days=3))
+    assert len(sent) == 1
+    line = next(t for t in sent[0].body.splitlines() if "6 tháng 1/2026" in t)
+    assert f"hạn {due.strftime('%d/%m/%Y')}" in line and "Đánh giá các chỉ tiêu chủ yếu" in line and f"/monitoring/plans/{me_plan.pk}/" in line
+    assert ReminderSent.objects.filter(item_key=f"d258:council-evaluation:{me_plan.pk}:{half.pk}", reason="due_soon").count() == 1
+
+
+# ---- each new item notifies its recipients, after commit (one mechanism: core.signals.work_created) -----------------
+
+def mails_to(address):
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+@pytest.mark.django_db
+def test_a_new_proposal_notifies_the_commune_team_once_after_commit_and_not_its_author(yen_phong, client_for, django_capture_on_commit_callbacks):
+    User.objects.filter(username="xa.09193").update(email="xa09193@example.vn")
+    User.objects.filter(username="thon.09193-01").update(email="thon@example.vn")
+    point, _geom = inside_point("09193-01")
+    body = {"type": "Feature", "geometry": point, "properties": {"commune": "09193", "title": "Kè ao làng thôn Đông", "sector": "irrigation",
+                                                                 "estimated_cost": 400_000_000}}
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client_for("thon.09193-01").post(f"{D}/api/proposals/", json.dumps(body), content_type="application/json")
+    assert answer.status_code == 201, answer.content
+    sent = mails_to("xa09193@example.vn")
+    # Already overdue (step 1 of 2027 was due on 10/05/2026): told as such, never "new".
+    assert len(sent) == 1 and mails_to("thon@example.vn") == []
+    line = next(t for t in sent[0].body.splitlines() if "Kè ao làng thôn Đông" in t)
+    assert "quá hạn từ 10/05/2026" in line and "/d/yen-phong/proposals/#proposal-" in line
+    # Told once: the daily run of the same day and a second write tell nothing more about it.
+    mail.outbox.clear()
+    call_command("send_reminders")
+    assert not any("Kè ao làng" in m.body for m in mails_to("xa09193@example.vn"))
+    # A refused write tells no one.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client_for("thon.09193-01").post(f"{D}/api/proposals/", json.dumps({**body, "properties": {**body["properties"], "estimated_cost": -1}}),
+                                                   content_type="application/json")
+    assert refused.status_code == 400 and mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_feedback_a_report_and_a_cycle_moved_on_notify_whoever_must_act(yen_phong, django_capture_on_commit_callbacks):
+    from monitoring.models import PeriodicReport
+    from plans import services as plan_services
+
+    for name, address in (("xa.09193", "xa@example.vn"), ("huyen.yen-phong", "huyen@example.vn"), ("hdnd.09193", "hdnd@example.vn")):
+        User.objects.filter(username=name).update(email=address)
+    # Step 4: a sector office's comment is for the commune team to answer.
+    item = make_draft_item(yen_phong, commune="09193", plan_year=2027)
+    cycle_at(yen_phong, "09193", "district_feedback")
+    with tenant_context(yen_phong), django_capture_on_commit_callbacks(execute=True):
+        plan_services.feedback_create(actor=user("phong.yen-phong.gddt"), plan=item.plan, body="Bổ sung trường mầm non", sector="education")
+    assert any("Bổ sung trường mầm non" in m.body for m in mails_to("xa@example.vn"))
+    # The statistics officer submits the commune report: the district office is told it waits for review.
+    me_plan, periods = approved_me_plan(yen_phong, year=2026)
+    mail.outbox.clear()
+    with tenant_context(yen_phong):
+        report = PeriodicReport.objects.create(me_plan=me_plan, period=periods[0], created_by=user("thongke.09193"))
+        with django_capture_on_commit_callbacks(execute=True):
+            monitoring_services.report_submit(actor=user("thongke.09193"), report=report)
+    assert any("Xem xét báo cáo" in m.body or "Thị trấn Chờ" in m.body for m in mails_to("huyen@example.vn"))
+    assert mails_to("xa@example.vn") == []  # the commune report is not the team's work
+    # The cycle reaches approval: the council is told to record its resolution.
+    mail.outbox.clear()
+    cycle = cycle_at(yen_phong, "09193", "final", plan_year=2026)
+    with tenant_context(yen_phong), django_capture_on_commit_callbacks(execute=True):
+        from core.signals import announce_cycle_changed
+
+        type(cycle).objects.filter(pk=cycle.pk).update(step="approval")
+        announce_cycle_changed(sender=type(cycle), district=yen_phong, commune_ids=[cycle.commune_id], actor=user("xa.09193"))
+    assert any("Nghị quyết" in m.body or "nghị quyết" in m.body for m in mails_to("hdnd@example.vn"))
+    assert mails_to("xa@example.vn") == []  # the actor is not told of what it did

@@ -90,7 +90,7 @@ class OrientationListApi(APIView):
 def department_publication_data(p):
     return {"id": p.pk, "department": p.department.code, "department_name": p.department.name, "plan_year": p.plan_year,
             "kind": p.kind, "kind_label": p.get_kind_display(), "title": p.title, "summary": p.summary, "url": p.url,
-            "published_at": p.published_at}
+            "published_at": p.published_at, "files": [{"id": f.pk, "name": f.file_name, "url": f.file.url} for f in p.files.all()]}
 
 
 class DepartmentPublicationListApi(APIView):
@@ -103,11 +103,15 @@ class DepartmentPublicationListApi(APIView):
         "kind": serializers.CharField(help_text="orientation, programme or resources"), "kind_label": serializers.CharField(),
         "title": serializers.CharField(), "summary": serializers.CharField(), "url": serializers.CharField(),
         "published_at": serializers.DateTimeField(allow_null=True),
+        "files": inline_serializer("DepartmentPublicationFile", {"id": serializers.IntegerField(), "name": serializers.CharField(),
+                                                                 "url": serializers.CharField(help_text="served to readers of the publication")},
+                                   many=True),
     }, many=True)})
 
     def get(self, request):
         access.require(access.can_read_orientation_drafts(request.user), _("You may not do this."))
-        publications = access.department_publication_scope(request.user, DepartmentPublication.objects.select_related("department"))
+        publications = access.department_publication_scope(request.user, DepartmentPublication.objects.select_related("department")
+                                                           .prefetch_related("files"))
         publications = publications.filter(published_at__isnull=False)
         year = request.query_params.get("plan_year", "")
         if year.isdigit():

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.deadlines import refuse_before, refuse_future
 from core.models import PlanStep
+from core.signals import announce_new_work
 from plans.models import (
     CommunePlan,
     PlanKind,
@@ -48,6 +49,7 @@ def plan_record_resolution(*, actor, plan: CommunePlan, number: str, on: date, f
     plan.consultation_closes_on = None
     plan.save()
     _plan_event(plan, actor=actor, action="council_resolution", from_status=PlanStatus.WORKING, to_status=PlanStatus.FROZEN, note=number)
+    announce_new_work(sender=CommunePlan, level="district", unit=plan.cycle.commune.parent, actor=actor)  # the district approves (Đ16.3)
     return plan
 
 

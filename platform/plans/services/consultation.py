@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.access import can_moderate_public_comments
 from core.deadlines import refuse_future
 from core.models import PlanStep
+from core.signals import announce_new_work
 from plans.models import (
     CommunePlan,
     Conference,
@@ -88,7 +89,9 @@ def public_comment_submit(*, plan: CommunePlan, body: str, author_name: str, aut
         raise ValidationError({"author_kind": [_("Resident, business or organisation.")]})
     if item is not None and item.plan_id != plan.pk:
         raise ValidationError({"item": [_("That item is not in this plan.")]})
-    return PublicComment.objects.create(plan=plan, item=item, body=body, author_name=author_name, author_kind=author_kind, via_commune=via_commune)
+    comment = PublicComment.objects.create(plan=plan, item=item, body=body, author_name=author_name, author_kind=author_kind, via_commune=via_commune)
+    announce_new_work(sender=PublicComment, level="commune", unit=plan.cycle.commune, actor=actor)  # the team answers it
+    return comment
 
 
 @transaction.atomic

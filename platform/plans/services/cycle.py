@@ -47,7 +47,7 @@ def cycle_create(*, actor, commune: AdministrativeUnit, plan_year: int) -> PlanC
             cycle = PlanCycle.objects.create(commune=commune, plan_year=plan_year, created_by=actor)
     except IntegrityError:
         raise ValidationError({"plan_year": [_("This commune already has a cycle for that plan year.")]})
-    announce_cycle_changed(sender=PlanCycle, district=connection.tenant, commune_ids=[commune.pk])
+    announce_cycle_changed(sender=PlanCycle, district=connection.tenant, commune_ids=[commune.pk], actor=actor)
     return cycle
 
 
@@ -75,7 +75,7 @@ def cycle_step_complete(*, actor, cycle: PlanCycle, step: str, note: str = "", d
                                    decided_on=decided_on, due_on=step_due_date(step=PlanStep(step), plan_year=cycle.plan_year))
     cycle.step = to_step
     cycle.save(update_fields=["step"])
-    announce_cycle_changed(sender=PlanCycle, district=connection.tenant, commune_ids=[cycle.commune_id])
+    announce_cycle_changed(sender=PlanCycle, district=connection.tenant, commune_ids=[cycle.commune_id], actor=actor)
     return cycle
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import sector_office_of
 from core.models import PlanStep
+from core.signals import announce_new_work
 from plans.models import (
     CommunePlan,
     DistrictFeedback,
@@ -43,6 +44,7 @@ def feedback_create(*, actor, plan: CommunePlan, body: str, item: PlanItem | Non
                                 sector_office=sector_office)
     feedback.full_clean(exclude=["plan", "item", "answered_by"])
     feedback.save()
+    announce_new_work(sender=DistrictFeedback, level="commune", unit=plan.cycle.commune, actor=actor)  # the team answers it
     return feedback
 
 
