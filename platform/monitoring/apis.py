@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -318,15 +318,17 @@ def _valid(serializer_class, data, **kwargs):
 class MEPlanListApi(APIView):
     """M&E plans the caller may read; POST `{plan}` (an approved commune plan version) builds one (the commune team)."""
 
-    @extend_schema(operation_id="monitoring_plans_list", parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: many(ME_PLAN)})
+    operation_id = {"get": "monitoring_plans_list"}
+    query_parameters = [OpenApiParameter("year", OpenApiTypes.INT)]
+    Output = {"get": {200: many(ME_PLAN)}, "post": {201: ME_PLAN_DETAIL}}
+    Input = inline_serializer("MEPlanCreate", {"plan": _Int(help_text="an approved commune plan version")})
+
     def get(self, request):
         plans = selectors.me_plan_queryset(user=request.user, district=request.tenant)
         if request.query_params.get("year", "").isdigit():
             plans = plans.filter(year=int(request.query_params["year"]))
         return Response([me_plan_data(p) for p in plans])
 
-    @extend_schema(request=inline_serializer("MEPlanCreate", {"plan": _Int(help_text="an approved commune plan version")}),
-                   responses={201: ME_PLAN_DETAIL})
     def post(self, request):
         plan_id = request.data.get("plan") if isinstance(request.data, dict) else None
         if not isinstance(plan_id, int) or isinstance(plan_id, bool):
@@ -341,11 +343,12 @@ class MEPlanListApi(APIView):
 class MEPlanDetailApi(APIView):
     """One M&E plan with indicators, activities, history and council evaluations; PATCH fills it in while it is a draft."""
 
-    @extend_schema(responses={200: ME_PLAN_DETAIL})
+    Output = {"get": {200: ME_PLAN_DETAIL}, "patch": {200: ME_PLAN_DETAIL}}
+    Input = MEPlanEdit
+
     def get(self, request, pk):
         return Response(me_plan_data(selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk), detail=True))
 
-    @extend_schema(request=MEPlanEdit, responses={200: ME_PLAN_DETAIL})
     def patch(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         data = _valid(MEPlanEdit, request.data)
@@ -357,7 +360,9 @@ class MEPlanDetailApi(APIView):
 class MEPlanApproveApi(APIView):
     """POST: the commune People's Committee approves the M&E plan (recorded by the commune team, with the decision)."""
 
-    @extend_schema(request=MEApproveInput, responses={200: ME_PLAN_DETAIL})
+    Input = MEApproveInput
+    Output = {200: ME_PLAN_DETAIL}
+
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         me_plan = services.me_plan_approve(actor=request.user, me_plan=me_plan, **_valid(MEApproveInput, request.data))
@@ -367,7 +372,8 @@ class MEPlanApproveApi(APIView):
 class MEPlanDashboardApi(APIView):
     """Achievement of each indicator against target, activity progress, works on the map and this year's reporting status."""
 
-    @extend_schema(responses={200: DASHBOARD})
+    Output = {200: DASHBOARD}
+
     def get(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         periods = services.periods_ensure(year=me_plan.year)
@@ -380,8 +386,10 @@ class MEPlanDashboardApi(APIView):
 class EvaluationApi(APIView):
     """POST: record the commune People's Council's periodic evaluation of the main targets (Đ11.2)."""
 
-    @extend_schema(request=MEEvaluationInput, responses={201: inline_serializer("CouncilEvaluationCreated", {
-        "id": _Int(), "period": _Str(), "held_on": _Date()})})
+    Input = MEEvaluationInput
+    Output = {201: inline_serializer("CouncilEvaluationCreated", {
+        "id": _Int(), "period": _Str(), "held_on": _Date()})}
+
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         access.require(access.can_act_for_council(request.user, me_plan.commune), _("Only the commune's People's Council may do this."))
@@ -398,7 +406,10 @@ class EvaluationApi(APIView):
 class PeriodListApi(APIView):
     """The reporting periods of a year (`year`, default this year) with their due dates."""
 
-    @extend_schema(operation_id="monitoring_periods_list", parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: many(PERIOD)})
+    operation_id = "monitoring_periods_list"
+    query_parameters = [OpenApiParameter("year", OpenApiTypes.INT)]
+    Output = {200: many(PERIOD)}
+
     def get(self, request):
         text = request.query_params.get("year", "")
         year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else services.today().year
@@ -409,9 +420,13 @@ class ReportListApi(APIView):
     """Reports the caller may read (`me_plan`, `period`, `level`: village, unit or commune); POST
     `{me_plan, period[, village | commune_unit]}` opens one."""
 
-    @extend_schema(operation_id="monitoring_reports_list", responses={200: many(REPORT)}, parameters=[
+    operation_id = {"get": "monitoring_reports_list"}
+    Output = {"get": {200: many(REPORT)}, "post": {201: REPORT_DETAIL}}
+    query_parameters = [
         OpenApiParameter("me_plan", OpenApiTypes.INT), OpenApiParameter("period", OpenApiTypes.INT),
-        OpenApiParameter("level", OpenApiTypes.STR, enum=["village", "commune"])])
+        OpenApiParameter("level", OpenApiTypes.STR, enum=["village", "commune"])]
+    Input = MEReportCreate
+
     def get(self, request):
         reports = selectors.report_queryset(user=request.user, district=request.tenant)
         for name in ("me_plan", "period"):
@@ -426,7 +441,6 @@ class ReportListApi(APIView):
             reports = reports.filter(village__isnull=True, commune_unit__isnull=True)
         return Response([report_data(r) for r in reports])
 
-    @extend_schema(request=MEReportCreate, responses={201: REPORT_DETAIL})
     def post(self, request):
         data = _valid(MEReportCreate, request.data)
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=data["me_plan"])
@@ -452,7 +466,8 @@ class MEPlanDocumentApi(APIView):
 
     content_negotiation_class = AnyAccept
 
-    @extend_schema(responses=document_output("the M&E plan in the Decree 30 form"))
+    Output = document_output("the M&E plan in the Decree 30 form")
+
     def get(self, request, pk, fmt="docx"):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         return document_response(documents.me_plan_docx(me_plan=me_plan), name=f"ke-hoach-theo-doi-{me_plan.commune.code}-{me_plan.year}", fmt=fmt)
@@ -463,7 +478,8 @@ class ReportDocumentApi(APIView):
 
     content_negotiation_class = AnyAccept
 
-    @extend_schema(responses=document_output("the periodic report in the Decree 30 form"))
+    Output = document_output("the periodic report in the Decree 30 form")
+
     def get(self, request, pk, fmt="docx"):
         report = selectors.report_detail(report=selectors.report_get(user=request.user, district=request.tenant, pk=pk))
         return document_response(documents.report_docx(report=report), name=f"bao-cao-theo-doi-{report.pk}", fmt=fmt)
@@ -472,12 +488,13 @@ class ReportDocumentApi(APIView):
 class ReportDetailApi(APIView):
     """One report with its lines and history; PATCH writes it while it is a draft or returned."""
 
-    @extend_schema(responses={200: REPORT_DETAIL})
+    Output = {"get": {200: REPORT_DETAIL}, "patch": {200: REPORT_DETAIL}}
+    Input = MEReportEdit
+
     def get(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
         return Response(report_data(selectors.report_detail(report=report), detail=True))
 
-    @extend_schema(request=MEReportEdit, responses={200: REPORT_DETAIL})
     def patch(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
         data = _valid(MEReportEdit, request.data)
@@ -490,7 +507,9 @@ class ReportActionApi(APIView):
 
     action = None
 
-    @extend_schema(request=MEDecisionInput, responses={200: REPORT_DETAIL})
+    Input = MEDecisionInput
+    Output = {200: REPORT_DETAIL}
+
     def post(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
         comment = _valid(MEDecisionInput, request.data if isinstance(request.data, dict) else {})["comment"]
@@ -508,8 +527,10 @@ class ReportActionApi(APIView):
 class ReportingStatusApi(APIView):
     """Every commune and village of the district (or the caller's commune): the report's status and lateness for `period`."""
 
-    @extend_schema(parameters=[OpenApiParameter("period", OpenApiTypes.INT, required=True)], responses={200: inline_serializer(
-        "ReportingStatus", {"period": PERIOD, "communes": many(STATUS_ROW)})})
+    query_parameters = [OpenApiParameter("period", OpenApiTypes.INT, required=True)]
+    Output = {200: inline_serializer(
+        "ReportingStatus", {"period": PERIOD, "communes": many(STATUS_ROW)})}
+
     def get(self, request):
         text = request.query_params.get("period", "")
         period = ReportingPeriod.objects.filter(pk=int(text)).first() if text.isdigit() else None
@@ -550,14 +571,16 @@ class EvidenceApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
-    @extend_schema(operation_id="monitoring_evidence_list", responses={(200, MEDIA_TYPE): layers.evidence_photos.openapi_schema()},
-                   parameters=[
+    operation_id = {"get": "monitoring_evidence_list"}
+    Output = {"get": {(200, MEDIA_TYPE): layers.evidence_photos.openapi_schema()}, "post": {201: EVIDENCE_FEATURE}}
+    query_parameters = [
         OpenApiParameter(name, OpenApiTypes.INT) for name in ("me_plan", "report", "activity", "finding", "page", "page_size")
-    ] + [OpenApiParameter("bbox", OpenApiTypes.STR)])
+    ] + [OpenApiParameter("bbox", OpenApiTypes.STR)]
+    Input = {"multipart/form-data": MEEvidenceInput}
+
     def get(self, request):
         return page_response(request, layers.evidence_photos)
 
-    @extend_schema(request={"multipart/form-data": MEEvidenceInput}, responses={201: EVIDENCE_FEATURE})
     def post(self, request):
         # Access first, before the photo is decoded: only commune teams and village heads add evidence (403); the M&E
         # plan must be one the user reads (404) and of a commune it may add evidence to (403); a report must be one the
@@ -606,14 +629,16 @@ class FindingApi(APIView):
 
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="monitoring_findings_list", responses={(200, MEDIA_TYPE): layers.findings.openapi_schema()},
-                   parameters=[
+    operation_id = {"get": "monitoring_findings_list"}
+    Output = {"get": {(200, MEDIA_TYPE): layers.findings.openapi_schema()}, "post": {201: FINDING_FEATURE}}
+    query_parameters = [
         OpenApiParameter(name, OpenApiTypes.INT) for name in ("me_plan", "activity", "page", "page_size")
-    ] + [OpenApiParameter("bbox", OpenApiTypes.STR)])
+    ] + [OpenApiParameter("bbox", OpenApiTypes.STR)]
+    Input = {"application/json": FINDING_INPUT_FEATURE, "multipart/form-data": MEFindingInput}
+
     def get(self, request):
         return page_response(request, layers.findings)
 
-    @extend_schema(request={"application/json": FINDING_INPUT_FEATURE, "multipart/form-data": MEFindingInput}, responses={201: FINDING_FEATURE})
     def post(self, request):
         # Only a commune's planning team records findings (Đ8; the activity's commune is checked by the service): a
         # refusal comes before the body is read or a photo decoded.
@@ -674,8 +699,10 @@ class ProgressImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": inline_serializer("ProgressSheet", {"file": serializers.FileField()})},
-                   responses={200: PROGRESS_REPORT}, parameters=[OpenApiParameter("preview", OpenApiTypes.BOOL)])
+    Input = {"multipart/form-data": inline_serializer("ProgressSheet", {"file": serializers.FileField()})}
+    Output = {200: PROGRESS_REPORT}
+    query_parameters = {"post": [OpenApiParameter("preview", OpenApiTypes.BOOL)]}
+
     def post(self, request):
         access.require(access.can_manage_investment(request.user, request.tenant),
                        _("Only the district's Finance-Planning Office updates investment progress."))

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from accounts import access
 from accounts.models import DepartmentPublication
 from core.links import is_safe_link
+from core.openapi import many
 
 
 @transaction.atomic
@@ -67,6 +68,15 @@ def publication_data(p):
             "published_at": p.published_at}
 
 
+PUBLICATION = inline_serializer("DepartmentPublication", {
+    "id": serializers.IntegerField(), "department": serializers.CharField(help_text="the department's code"),
+    "department_name": serializers.CharField(), "plan_year": serializers.IntegerField(),
+    "kind": serializers.ChoiceField(choices=DepartmentPublication.Kind.choices), "kind_label": serializers.CharField(),
+    "title": serializers.CharField(), "summary": serializers.CharField(), "url": serializers.CharField(),
+    "published_at": serializers.DateTimeField(allow_null=True, help_text="null while a draft"),
+})
+
+
 class PublicationInput(serializers.Serializer):
     plan_year = serializers.IntegerField(min_value=2016, max_value=2100)
     kind = serializers.ChoiceField(choices=DepartmentPublication.Kind.choices)
@@ -87,7 +97,11 @@ class PublicationListApi(APIView):
     """GET the publications the caller may read (`plan_year`); POST `{plan_year, kind, title, summary, url}` a draft of
     the caller's own department (department accounts only, 403 otherwise)."""
 
-    @extend_schema(operation_id="province_publications_list", responses={200: OpenApiTypes.OBJECT})
+    operation_id = {"get": "province_publications_list"}
+    query_parameters = [OpenApiParameter("plan_year", OpenApiTypes.INT)]
+    Output = {"get": {200: inline_serializer("DepartmentPublications", {"results": many(PUBLICATION)})}, "post": {201: PUBLICATION}}
+    Input = PublicationInput
+
     def get(self, request):
         publications = access.department_publication_scope(request.user, DepartmentPublication.objects.select_related("department"))
         year = request.query_params.get("plan_year", "")
@@ -95,7 +109,6 @@ class PublicationListApi(APIView):
             publications = publications.filter(plan_year=int(year))
         return Response({"results": [publication_data(p) for p in publications]})
 
-    @extend_schema(request=PublicationInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         access.require(access.department_of(request.user) is not None, _("Only a provincial department may publish this."))
         data = PublicationInput(data=request.data)
@@ -107,11 +120,12 @@ class PublicationListApi(APIView):
 class PublicationDetailApi(APIView):
     """GET one publication; PATCH it (its own department only, 403 for another's)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    Output = PUBLICATION
+    Input = PublicationEdit
+
     def get(self, request, pk):
         return Response(publication_data(access.access_department_publication_by_id(request.user, pk)))
 
-    @extend_schema(request=PublicationEdit, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request, pk):
         publication = access.access_department_publication_by_id(request.user, pk, for_write=True)
         data = PublicationEdit(data=request.data, partial=True)
@@ -122,7 +136,9 @@ class PublicationDetailApi(APIView):
 class PublicationPublishApi(APIView):
     """POST: publish to every district (its own department only)."""
 
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    Input = None
+    Output = PUBLICATION
+
     def post(self, request, pk):
         publication = access.access_department_publication_by_id(request.user, pk, for_write=True)
         return Response(publication_data(publication_publish(actor=request.user, publication=publication)))
