@@ -120,7 +120,7 @@ class AutoSchema(openapi.AutoSchema):
 
     def get_operation(self, *args, **kwargs):
         # One view may serve a file in two formats (`document.docx`, `document.pdf`): one operation id per format,
-        # whether the id was generated or given (`@extend_schema(operation_id=…)`).
+        # whether the id was generated or given (the view's `operation_id`).
         operation = super().get_operation(*args, **kwargs)
         last = self.path.rpartition("/")[2]
         extension = last.rpartition(".")[2] if "." in last else ""

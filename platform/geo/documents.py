@@ -37,7 +37,7 @@ PDF_TYPE = "application/pdf"
 
 
 def document_output(description: str) -> dict:
-    """The OpenAPI answers of a document route (`Output`, or `extend_schema(responses=…)`): the Word file, or the
+    """The OpenAPI answers of a document route (a view's `Output`): the Word file, or the
     same document as PDF when the route ends in .pdf (503 when LibreOffice cannot convert it)."""
     from drf_spectacular.types import OpenApiTypes
     from drf_spectacular.utils import OpenApiResponse
