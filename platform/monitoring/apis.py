@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from accounts import access
 from core.openapi import many
 from files.uploads import PHOTO_TYPES, checked_file
-from geo.documents import document_output, document_response
+from geo.documents import AnyAccept, document_output, document_response
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT, GeometryRejected, parse_geometry
 from geo.imports import wants_preview
@@ -30,7 +30,6 @@ from geo.openapi import feature
 from geo.parsers import SafeJSONParser
 from monitoring import documents, imports, layers, selectors, services
 from monitoring.models import Activity, Frequency, ReportingPeriod, SupervisionFinding
-from plans.apis.exports import AnyAccept
 from plans.models import CommunePlan
 from proposals.models import CommuneUnit
 

@@ -1,8 +1,7 @@
 """A plan as files: the Word (or PDF) documents, the Excel tables, the works as GeoJSON."""
 from django.http import HttpResponse
-from rest_framework.negotiation import BaseContentNegotiation
 
-from geo.documents import document_output, document_response
+from geo.documents import AnyAccept, document_output, document_response
 from geo.layers import MEDIA_TYPE, collection_text
 from geo.openapi import geojson_file
 from plans import exports, layers, selectors
@@ -33,16 +32,6 @@ def _works(plan, layer=layers.plan_works):
     response = HttpResponse(collection_text(features, name=name), content_type=MEDIA_TYPE)
     response["Content-Disposition"] = f'inline; filename="{_export_name(plan, "geojson")}"'
     return response
-
-
-class AnyAccept(BaseContentNegotiation):
-    """File downloads answer in their own type whatever the client's Accept header (a GIS asks for application/geo+json)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 class PlanDocumentApi(PlanApi):
