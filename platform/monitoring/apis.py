@@ -164,6 +164,8 @@ _STATUS = {"report": _Int(allow_null=True), "status": _Str(help_text="missing, n
 _STATUS_ROW = {
     "commune": _Str(), "commune_name": _Str(), "me_plan": _Int(allow_null=True), **_STATUS,
     "villages": inline_serializer("VillageReportingStatus", {"village": _Str(), "village_name": _Str(), **_STATUS}, many=True),
+    "units": inline_serializer("UnitReportingStatus", {"commune_unit": _Int(), "unit_name": _Str(), **_STATUS}, many=True,
+                               help_text="the commune units the district assigned to report (Đ11.1)"),
 }
 STATUS_ROW = inline_serializer("CommuneReportingStatus", {**_STATUS_ROW})
 DASHBOARD = inline_serializer("MEPlanDashboard", {

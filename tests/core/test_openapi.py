@@ -100,8 +100,9 @@ def test_every_operation_documents_the_errors_it_gives(document):
             expected["400"] = ERROR_REF
         if "{" in path:  # unknown district, another district's row, a row the caller may not read
             expected["404"] = DETAIL_REF
-        # Every signed-in route: 401 not signed in, 403 not allowed; the public surface of a district is open to anyone.
-        if path.startswith("/d/{district}/api/") and not path.startswith("/d/{district}/api/public/") or path in (
+        # Every signed-in route: 401 not signed in, 403 not allowed; the public surface of a district is open to anyone,
+        # and so are its downloads (issue 13: anyone downloads the layers they may read, another layer is a 404).
+        if path.startswith("/d/{district}/api/") and not path.startswith(("/d/{district}/api/public/", "/d/{district}/api/downloads/")) or path in (
                 "/api/province/projects/", "/api/province/equity/", "/api/auth/logout/", "/api/plans/cycles/", "/api/geometry/check/"):
             expected["401"] = DETAIL_REF
             expected["403"] = DETAIL_REF
@@ -445,15 +446,17 @@ def test_no_view_is_documented_by_a_decorator():
 
 
 def test_operations_are_grouped_by_app_and_plan_step(document):
-    """Swagger UI groups operations by tag: each operation has one, its app, or for the plan cycle's step modules
-    (`plans/apis/<step>.py`) the step; province and district routes of one app share it."""
+    """Swagger UI groups operations by tag: each operation has one, its app, or for an app whose API is a package of
+    step modules (`plans/apis/<step>.py`, `monitoring/apis/<part>.py`) the app and the step; province and district
+    routes of one app share it."""
+    from tests.conftest import ROOT
     from tests.core.test_layers import LAYER_OF
 
     tags = {path: {m: op["tags"] for m, op in ops.items() if m in METHODS} for path, ops in document["paths"].items()}
     assert all(len(t) == 1 for ops in tags.values() for t in ops.values())
     used = {t[0] for ops in tags.values() for t in ops.values()}
-    steps = {"cycle", "team", "orientation", "versions", "feedback", "consultation", "approval", "implementation", "public", "exports"}
-    assert used <= set(LAYER_OF) | {f"plans: {step}" for step in steps}, used
+    steps = {f"{p.parts[-3]}: {p.stem}" for p in (ROOT / "platform").glob("*/apis/*.py") if p.stem not in ("__init__", "common")}
+    assert used <= set(LAYER_OF) | steps, used - set(LAYER_OF) - steps
     assert tags["/d/{district}/api/proposals/"]["get"] == ["proposals"]
     assert tags["/api/plans/cycles/"]["get"] == ["province"]
     assert tags["/d/{district}/api/plans/cycles/"]["post"] == ["plans: cycle"]
@@ -505,7 +508,7 @@ def test_declarations_by_method():
     ops = schema["paths"]["/things/"]
     assert [ops[m]["operationId"] for m in ("get", "post")] == ["things_list", "things_example_thing_post"]
     assert list(ops["post"]["requestBody"]["content"]) == ["multipart/form-data"]
-    assert ops["patch"]["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Title"}
+    assert ops["patch"]["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/PatchedTitle"}
     assert [p["name"] for p in ops["get"]["parameters"]] == ["year"]
     assert [p["name"] for p in ops["post"]["parameters"]] == ["preview"]
     assert ops["get"]["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
