@@ -140,8 +140,9 @@ PERIOD = inline_serializer("ReportingPeriodOutput", {
     "village_due_on": _Date(), "commune_due_on": _Date(),
 })
 _REPORT = {
-    "id": _Int(), "me_plan": _Int(), "commune": _Str(), "level": _Str(help_text="village or commune"), "village": _Str(allow_null=True),
-    "village_name": _Str(allow_null=True), "period": PERIOD, "status": _Str(), "status_label": _Str(), "due_on": _Date(),
+    "id": _Int(), "me_plan": _Int(), "commune": _Str(), "level": _Str(help_text="village, unit or commune"), "village": _Str(allow_null=True),
+    "village_name": _Str(allow_null=True), "commune_unit": _Int(allow_null=True, help_text="a commune unit's report (Đ11.1)"),
+    "commune_unit_name": _Str(allow_null=True), "period": PERIOD, "status": _Str(), "status_label": _Str(), "due_on": _Date(),
     "lateness": _Str(help_text='"", late or overdue'), "submitted_at": _Moment(allow_null=True), "decided_at": _Moment(allow_null=True),
     "review_comment": _Str(), "problems": _Str(), "recommendations": _Str(),
 }
