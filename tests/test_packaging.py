@@ -17,7 +17,8 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-APPS = ["config", "core", "accounts", "geo", "tenants", "proposals", "plans", "investment", "monitoring", "province", "frontend", "fixtures"]
+# Every package of the source root, read from it: a new app is checked without touching this file.
+APPS = sorted(p.name for p in (ROOT / "platform").iterdir() if (p / "__init__.py").is_file())
 
 # Run inside the fresh environment: where each app comes from, and what Django finds there.
 PROBE = """
@@ -111,13 +112,35 @@ def test_the_wheel_carries_every_app_its_templates_static_translations_and_data(
 
 def test_the_wheel_ships_exactly_the_tracked_modules_and_catalogues(wheel):
     """A module deleted from the tree is gone from the wheel; every tracked module and compiled catalogue is in it."""
-    packages = ("config", "core", "accounts", "proposals", "plans", "investment", "monitoring", "province", "tenants", "geo", "frontend", "fixtures", "files")
+    packages = APPS
     expected = {p.removeprefix("platform/") for p in tracked_files()
                 if p.startswith("platform/") and p.endswith((".py", ".mo")) and p.split("/")[1] in packages}
     with zipfile.ZipFile(wheel) as archive:
         shipped = {n for n in archive.namelist() if n.endswith((".py", ".mo")) and n.split("/")[0] in packages}
     assert shipped == expected, {"not tracked": sorted(shipped - expected), "missing": sorted(expected - shipped)}
     assert any(n.endswith("core/locale/vi/LC_MESSAGES/django.mo") for n in shipped)
+
+
+def test_the_apps_are_read_from_the_source_root():
+    assert {"guidance", "duties", "files", "core", "config"} <= set(APPS)
+    assert "sedp_platform.egg-info" not in APPS
+
+
+def test_every_dependency_has_its_line_in_the_readme():
+    """pyproject.toml and the README's "Dependencies and why" table agree: each declared dependency (and test extra) is
+    named in the table's first column (django-filter was dropped: no view had a filterset)."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = [*project["dependencies"], *(d for extra in project["optional-dependencies"].values() for d in extra)]
+    names = {re.match(r"[A-Za-z0-9_.\-]+", d).group(0).lower() for d in declared}
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Dependencies and why"):].split("\n\n## ", 1)[0]
+    first_cells = " ".join(line.split("|")[1].lower() for line in table.splitlines() if line.startswith("| "))
+    missing = sorted(n for n in names if not re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(n), first_cells))
+    assert missing == []
+    assert "django-filter" not in names
 
 
 def test_build_output_is_never_committed():

@@ -1,6 +1,6 @@
 """The token endpoints: `POST /api/auth/token/` (log in), `logout/` (revoke this token), `logoutall/` (every token)."""
 from django.contrib.auth.signals import user_logged_in
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import inline_serializer
 from knox.models import AuthToken
 from knox.settings import knox_settings
 from knox.views import LogoutAllView, LogoutView
@@ -29,10 +29,9 @@ class TokenObtainApi(APIView):
     permission_classes = [AllowAny]
     rate_limited = {"POST"}  # documented 429 (core.openapi)
 
-    @extend_schema(
-        request=TokenInput,
-        responses={200: inline_serializer("TokenOut", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()})},
-    )
+    Input = TokenInput
+    Output = {200: inline_serializer("TokenOut", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()})}
+
     def post(self, request):
         # The plain HttpRequest, so that django-axes marks the request the middleware answers from.
         serializer = TokenInput(data=request.data, context={"request": request._request})
@@ -45,13 +44,17 @@ class TokenObtainApi(APIView):
 class TokenLogoutApi(LogoutView):
     """Revoke the token this request carries (204)."""
 
-    @extend_schema(request=None, responses={204: None})
+    Input = None
+    Output = {204: None}
+
     def post(self, request, format=None):
         return super().post(request, format)
 
 class TokenLogoutAllApi(LogoutAllView):
     """Revoke every token of the caller (204)."""
 
-    @extend_schema(request=None, responses={204: None})
+    Input = None
+    Output = {204: None}
+
     def post(self, request, format=None):
         return super().post(request, format)

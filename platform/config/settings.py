@@ -426,6 +426,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several choice sets share the field name `kind`: each gets its own enum name, not a hash (`--fail-on-warn`).
+    "ENUM_NAME_OVERRIDES": {
+        "CommuneUnitKindEnum": "proposals.models.CommuneUnit.Kind",
+        "DepartmentPublicationKindEnum": "accounts.models.DepartmentPublication.Kind",
+    },
 }
 
 LOGGING = {

@@ -4,7 +4,12 @@ A view says what it takes and answers once, HackSoft style, as class attributes:
 serializer; None: no body), `query_parameters` (a list of `OpenApiParameter` its GET reads) and `Output`: a serializer,
 an `inline_serializer` for a body built in SQL or from a dict, `{(200, media type): OpenApiResponse(
 OpenApiTypes.BINARY)}` for a file, a mapping `{status: serializer}` for other codes, or a mapping
-`{"get": …, "post": …}` when its methods answer differently. A method's own `@extend_schema` still wins.
+`{"get": …, "post": …}` when its methods answer differently; `Input` and `query_parameters` may be such a mapping
+by method too, and `Input` a mapping `{media type: serializer}` for a multipart upload. `operation_id` names an
+operation when the generated name would not do: a string, a template with `{view}` (the view's class name in
+snake case, without `Api`) and `{method}`, or a mapping by method. Operations are tagged with their app, and a
+plans step module's views with the step (`plans: cycle`), so Swagger UI groups them. There is no other way:
+no `@extend_schema` on views (`tests/core/test_openapi.py`).
 (`inline_serializer(name, fields)` empties the `fields` dict it is given, DRF's metaclass pops them: pass a
 copy, `{**FIELDS}`, of fields that two shapes share.) The schema class then adds the error answers the project
 really gives, by method and route, so that no view repeats them:
@@ -23,6 +28,8 @@ really gives, by method and route, so that no view repeats them:
 - 429 `Detail` on the methods a view says are rate limited (`rate_limited = {"POST"}`: the token route, public
   comments, counted by django-axes or `accounts.limits`) and on DRF-throttled views, with `Retry-After`.
 """
+import re
+
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import build_array_type, build_basic_type
@@ -77,6 +84,13 @@ def many(serializer):
     return type(serializer)(many=True)
 
 
+def by_method(declared, method: str):
+    """A declaration for one method: `declared` itself, or its entry for `method` when it is a mapping by method."""
+    if isinstance(declared, dict) and declared and set(declared) <= METHODS:
+        return declared.get(method.lower())
+    return declared
+
+
 def route_errors(*, path: str, method: str, has_body: bool, has_query: bool, open_to_anyone: bool, throttled: bool) -> dict:
     """The error answers `{status code: serializer}` of one operation, from its method, input and route (see the module)."""
     errors = {}
@@ -97,14 +111,25 @@ class AutoSchema(openapi.AutoSchema):
     (`REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]`)."""
 
     def get_response_serializers(self):
-        output = getattr(self.view, "Output", None)
-        if isinstance(output, dict) and METHODS & set(output):
-            output = output.get(self.method.lower())
+        output = by_method(getattr(self.view, "Output", None), self.method)
         return output if output is not None else super().get_response_serializers()
+
+    def get_operation_id(self):
+        declared = by_method(getattr(self.view, "operation_id", None), self.method)
+        if declared is None:
+            return super().get_operation_id()
+        view = re.sub(r"(?<!^)(?=[A-Z])", "_", type(self.view).__name__.removesuffix("Api")).lower()
+        return declared.format(view=view, method=self.method.lower())
+
+    def get_tags(self):
+        # The app, and for a package of step modules (plans.apis.cycle) the step: Swagger UI's groups.
+        app, *rest = type(self.view).__module__.split(".")
+        step = rest[1] if len(rest) > 1 and rest[0] == "apis" else None
+        return [f"{app}: {step}" if step else app]
 
     def get_operation(self, *args, **kwargs):
         # One view may serve a file in two formats (`document.docx`, `document.pdf`): one operation id per format,
-        # whether the id was generated or given (`@extend_schema(operation_id=…)`).
+        # whether the id was generated or given (the view's `operation_id`).
         operation = super().get_operation(*args, **kwargs)
         last = self.path.rpartition("/")[2]
         extension = last.rpartition(".")[2] if "." in last else ""
@@ -117,14 +142,15 @@ class AutoSchema(openapi.AutoSchema):
         return bool(getattr(getattr(self.view, self.method.lower(), None), "idempotent", False))
 
     def get_override_parameters(self):
-        query = getattr(self.view, "query_parameters", []) if self.method == "GET" else []
+        query = getattr(self.view, "query_parameters", None)
+        query = by_method(query, self.method) if isinstance(query, dict) else (query if self.method == "GET" else None)
         header = [IDEMPOTENCY_KEY] if self.is_idempotent() else []
-        return [*super().get_override_parameters(), *query, *header]
+        return [*super().get_override_parameters(), *(query or []), *header]
 
     def get_request_serializer(self):
         # `Input = None` says the method takes no body.
         if self.method in BODY_METHODS and hasattr(self.view, "Input"):
-            return self.view.Input
+            return by_method(self.view.Input, self.method)
         return super().get_request_serializer()
 
     def _get_serializer_name(self, serializer, direction, bypass_extensions=False):

@@ -1,6 +1,5 @@
 """District APIs of inspections (Đ16.4) and difficulties (Đ19), under /d/<slug>/api/duties/."""
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -53,12 +52,12 @@ class InspectionListApi(APIView):
         findings = serializers.CharField(max_length=10000)
         corrections = serializers.ListField(child=serializers.DictField(), required=False, default=list)
 
-    @extend_schema(responses=InspectionOutput(many=True))
+    Output = {"get": InspectionOutput(many=True), "post": {201: InspectionOutput}}
+
     def get(self, request):
         rows = access.inspection_scope(request.user, Inspection.objects.select_related("commune").prefetch_related("corrections"))
         return Response(InspectionOutput(rows, many=True).data)
 
-    @extend_schema(request=Input, responses={201: InspectionOutput})
     def post(self, request):
         access.require(access.can_orient_communes(request.user, request.tenant), _("Only the district's Finance-Planning Office may inspect communes."))
         serializer = self.Input(data=request.data)
@@ -82,7 +81,8 @@ class CorrectionCloseApi(APIView):
     class Input(serializers.Serializer):
         note = serializers.CharField(max_length=5000)
 
-    @extend_schema(request=Input, responses=CorrectionOutput)
+    Output = CorrectionOutput
+
     def post(self, request, pk):
         correction = Correction.objects.filter(pk=pk).select_related("inspection").first()
         if correction is None:
@@ -119,12 +119,12 @@ class DifficultyListApi(APIView):
         title = serializers.CharField(max_length=300)
         body = serializers.CharField(max_length=10000)
 
-    @extend_schema(responses=DifficultyOutput(many=True))
+    Output = {"get": DifficultyOutput(many=True), "post": {201: DifficultyOutput}}
+
     def get(self, request):
         rows = access.difficulty_scope(request.user, Difficulty.objects.select_related("commune"))
         return Response(DifficultyOutput(rows, many=True).data)
 
-    @extend_schema(request=Input, responses={201: DifficultyOutput})
     def post(self, request):
         access.require(access.is_commune_team(request.user), _("Only the commune's planning team may raise a difficulty."))
         serializer = self.Input(data=request.data)
@@ -141,7 +141,8 @@ class DifficultyAnswerApi(APIView):
     class Input(serializers.Serializer):
         answer = serializers.CharField(max_length=10000)
 
-    @extend_schema(request=Input, responses=DifficultyOutput)
+    Output = DifficultyOutput
+
     def post(self, request, pk):
         difficulty = access.access_difficulty_by_id(request.user, request.tenant, pk, for_answer=True)
         serializer = self.Input(data=request.data)
@@ -156,7 +157,8 @@ class DifficultyForwardApi(APIView):
     class Input(serializers.Serializer):
         note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=Input, responses=DifficultyOutput)
+    Output = DifficultyOutput
+
     def post(self, request, pk):
         difficulty = access.access_difficulty_by_id(request.user, request.tenant, pk)  # 404; the service: 400 on status, 403
         serializer = self.Input(data=request.data)

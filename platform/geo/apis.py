@@ -1,7 +1,7 @@
 """Province-level reference layers: districts and administrative units as GeoJSON."""
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -24,7 +24,9 @@ class DistrictListApi(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[BBOX_PARAMETER, *PAGE_PARAMETERS], responses={(200, MEDIA_TYPE): registry.get("districts").openapi_schema()})
+    query_parameters = [BBOX_PARAMETER, *PAGE_PARAMETERS]
+    Output = {(200, MEDIA_TYPE): registry.get("districts").openapi_schema()}
+
     def get(self, request):
         return page_response(request, registry.get("districts"), district=None)
 
@@ -34,14 +36,13 @@ class AdministrativeUnitListApi(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        parameters=[
+    query_parameters = [
             OpenApiParameter("level", OpenApiTypes.STR, enum=AdministrativeUnit.Level.values),
             OpenApiParameter("parent", OpenApiTypes.STR, description="GSO code of the parent unit"),
             BBOX_PARAMETER, *PAGE_PARAMETERS,
-        ],
-        responses={(200, MEDIA_TYPE): registry.get("communes").openapi_schema()},
-    )
+        ]
+    Output = {(200, MEDIA_TYPE): registry.get("communes").openapi_schema()}
+
     def get(self, request):
         level = request.query_params.get("level")
         if level and level not in AdministrativeUnit.Level.values:
@@ -60,10 +61,12 @@ class GeometryCheckApi(APIView):
     200 with the geometry's type and size when it passes; 400 naming `geometry` and the reason otherwise.
     """
 
-    @extend_schema(request=GeometryCheckInput, responses={200: inline_serializer("GeometryChecked", {
+    Input = GeometryCheckInput
+    Output = {200: inline_serializer("GeometryChecked", {
         "valid": serializers.BooleanField(), "type": serializers.CharField(help_text="geometry type"),
         "vertices": serializers.IntegerField(),
-    })})
+    })}
+
     def post(self, request):
         data = GeometryCheckInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -30,6 +30,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
+from rest_framework.negotiation import BaseContentNegotiation
 
 SHIPPED = Path(__file__).resolve().parent / "templates" / "documents"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -37,7 +38,7 @@ PDF_TYPE = "application/pdf"
 
 
 def document_output(description: str) -> dict:
-    """The OpenAPI answers of a document route (`Output`, or `extend_schema(responses=…)`): the Word file, or the
+    """The OpenAPI answers of a document route (a view's `Output`): the Word file, or the
     same document as PDF when the route ends in .pdf (503 when LibreOffice cannot convert it)."""
     from drf_spectacular.types import OpenApiTypes
     from drf_spectacular.utils import OpenApiResponse
@@ -46,6 +47,16 @@ def document_output(description: str) -> dict:
             (200, PDF_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description=description + " (PDF)")}
 # The unit-type words that the place line leaves out (Decree 30, Appendix I: "the name of the place").
 PLACE_PREFIXES = ("Thành phố ", "Thị xã ", "Thị trấn ", "Huyện ", "Phường ", "Xã ", "Tỉnh ")
+
+
+class AnyAccept(BaseContentNegotiation):
+    """File downloads answer in their own type whatever the client's Accept header (a GIS asks for application/geo+json)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class DocumentUnavailable(Exception):

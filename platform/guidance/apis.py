@@ -1,6 +1,6 @@
 """Province-level APIs of the duties of Đ12–Đ18 (public schema, under /api/province/): library, training, communication."""
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -51,14 +51,14 @@ class DocumentListApi(APIView):
         # Anyone reads the public documents; writing needs an account (401), then the province (403).
         return [AllowAny()] if self.request.method in ("GET", "HEAD", "OPTIONS") else super().get_permissions()
 
-    @extend_schema(responses=DocumentOutput(many=True))
+    Output = {"get": DocumentOutput(many=True), "post": {201: DocumentOutput}}
+
     def get(self, request):
         kind = request.query_params.get("kind") or None
         if kind is not None and kind not in DocumentKind.values:
             raise serializers.ValidationError({"kind": [_("Unknown kind of document.")]})
         return Response(DocumentOutput(selectors.document_list(user=request.user, kind=kind), many=True).data)
 
-    @extend_schema(request=Input, responses={201: DocumentOutput})
     def post(self, request):
         access.require(access.can_manage_library(request.user), _("Only province staff may change the library."))
         serializer = self.Input(data=request.data)
@@ -98,12 +98,12 @@ class CourseListApi(APIView):
         place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         participants = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
-    @extend_schema(responses=CourseOutput(many=True))
+    Output = {"get": CourseOutput(many=True), "post": {201: CourseOutput}}
+
     def get(self, request):
         access.require(access.can_read_training(request.user), _("Only province and district staff may do this."))
         return Response(CourseOutput(selectors.course_list(user=request.user), many=True).data)
 
-    @extend_schema(request=Input, responses={201: CourseOutput})
     def post(self, request):
         access.require(access.can_manage_training(request.user), _("Only province and district staff may do this."))
         serializer = self.Input(data=request.data)
@@ -120,11 +120,12 @@ class CourseListApi(APIView):
 class UntrainedApi(APIView):
     """GET who in each commune has not attended any course yet (province: all communes; district: its own; `district=` GSO code)."""
 
-    @extend_schema(responses=inline_serializer("UntrainedCommune", {
+    Output = inline_serializer("UntrainedCommune", {
         "commune": serializers.CharField(), "commune_name": serializers.CharField(),
         "people": inline_serializer("UntrainedPerson", {"id": serializers.IntegerField(), "username": serializers.CharField(),
                                                          "name": serializers.CharField(), "role": serializers.CharField(),
-                                                         "unit": serializers.CharField()}, many=True)}, many=True))
+                                                         "unit": serializers.CharField()}, many=True)}, many=True)
+
     def get(self, request):
         access.require(access.can_read_training(request.user), _("Only province and district staff may do this."))
         code = request.query_params.get("district")
@@ -155,14 +156,14 @@ class CommunicationListApi(APIView):
         title = serializers.CharField(max_length=300)
         audience = serializers.IntegerField(min_value=0, required=False, default=0)
 
-    @extend_schema(responses=CommunicationOutput(many=True))
+    Output = {"get": CommunicationOutput(many=True), "post": {201: CommunicationOutput}}
+
     def get(self, request):
         level = request.query_params.get("level")
         if level and level not in CommunicationLevel.values:
             raise serializers.ValidationError({"level": [_level_unknown()]})
         return Response(CommunicationOutput(selectors.communication_list(user=request.user, level=level), many=True).data)
 
-    @extend_schema(request=Input, responses={201: CommunicationOutput})
     def post(self, request):
         serializer = self.Input(data=request.data)
         serializer.is_valid(raise_exception=True)

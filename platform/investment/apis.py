@@ -8,7 +8,7 @@ import json
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -152,11 +152,13 @@ class PlanTransitionInput(serializers.Serializer):
 class PlanListApi(APIView):
     """The district's public-investment plans (medium-term and annual). District staff create them."""
 
-    @extend_schema(operation_id="investment_plans_list", responses={200: PLAN_LIST})
+    operation_id = {"get": "investment_plans_list"}
+    Output = {"get": {200: PLAN_LIST}, "post": {201: PLAN_DETAIL}}
+    Input = PlanInput
+
     def get(self, request):
         return Response({"results": [plan_output(p) for p in selectors.plan_list()]})
 
-    @extend_schema(request=PlanInput, responses={201: PLAN_DETAIL})
     def post(self, request):
         require_manager(request)
         data = PlanInput(data=request.data)
@@ -168,12 +170,13 @@ class PlanListApi(APIView):
 class PlanDetailApi(APIView):
     """A plan with its sums by year and capital source and its history. Changing an approved plan needs a `reason`."""
 
-    @extend_schema(responses={200: PLAN_DETAIL})
+    Output = {"get": {200: PLAN_DETAIL}, "patch": {200: PLAN_DETAIL}}
+    Input = PlanUpdateInput
+
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         return Response(plan_output(plan, detail=True, totals=access.can_read_district_totals(request.user, request.tenant)))
 
-    @extend_schema(request=PlanUpdateInput, responses={200: PLAN_DETAIL})
     def patch(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk, for_write=True)
         data = PlanUpdateInput(data=request.data)
@@ -189,7 +192,9 @@ class PlanTransitionApi(APIView):
 
     action = None
 
-    @extend_schema(request=PlanTransitionInput, responses={200: PLAN_DETAIL})
+    Input = PlanTransitionInput
+    Output = {200: PLAN_DETAIL}
+
     def post(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk, for_write=True)
         data = PlanTransitionInput(data=request.data)
@@ -201,7 +206,9 @@ class PlanTransitionApi(APIView):
 class PlanAllocationsApi(APIView):
     """Sums of a plan's allocations by capital source, for `year` or the whole plan (VND)."""
 
-    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: ALLOCATIONS})
+    query_parameters = [OpenApiParameter("year", OpenApiTypes.INT)]
+    Output = {200: ALLOCATIONS}
+
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         access.require(access.can_read_district_totals(request.user, request.tenant),
@@ -228,7 +235,9 @@ class PlanEnvelopesApi(APIView):
     """The year's allocations by capital source against the district's step-2 envelope (published orientation of that
     plan year, summed over communes and sectors); `exceeds` flags each source where the plan goes beyond it."""
 
-    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: ENVELOPES})
+    query_parameters = [OpenApiParameter("year", OpenApiTypes.INT)]
+    Output = {200: ENVELOPES}
+
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         access.require(access.can_read_district_envelopes(request.user, request.tenant),
@@ -257,7 +266,8 @@ class PlanMediumTermCheckApi(APIView):
     """An annual plan against the medium-term plan it belongs to (Đ2.2), per project and capital source: a warning list
     (`investment.selectors.medium_term_check`). District and province staff, like the district's envelopes."""
 
-    @extend_schema(responses={200: MEDIUM_TERM_CHECK})
+    Output = {200: MEDIUM_TERM_CHECK}
+
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         access.require(access.can_read_district_envelopes(request.user, request.tenant),
@@ -268,7 +278,8 @@ class PlanMediumTermCheckApi(APIView):
 class PlanExcelApi(APIView):
     """The plan's project list as Excel, in the usual layout of Vietnamese investment plans (millions of VND)."""
 
-    @extend_schema(responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="the plan's projects as an Excel workbook")})
+    Output = {(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="the plan's projects as an Excel workbook")}
+
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         projects = selectors.project_queryset(user=request.user, district=request.tenant)
@@ -281,7 +292,8 @@ class PlanExcelApi(APIView):
 class PlanGeoJSONApi(APIView):
     """The plan's projects as one GeoJSON file (every project with an allocation in the plan)."""
 
-    @extend_schema(responses={(200, MEDIA_TYPE): layers.projects.openapi_schema(envelope="plain")})
+    Output = {(200, MEDIA_TYPE): layers.projects.openapi_schema(envelope="plain")}
+
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
         projects = selectors.project_queryset(user=request.user, district=request.tenant).filter(allocations__plan=plan)
@@ -464,12 +476,15 @@ class ProjectListApi(APIView):
     allocations lie in their plan's years, the geometry inside the district.
     """
 
-    @extend_schema(operation_id="investment_projects_list", parameters=LIST_PARAMETERS, responses={(200, MEDIA_TYPE): layers.projects.openapi_schema()})
+    operation_id = {"get": "investment_projects_list"}
+    query_parameters = LIST_PARAMETERS
+    Output = {"get": {(200, MEDIA_TYPE): layers.projects.openapi_schema()}, "post": {201: PROJECT_FEATURE}}
+    Input = ProjectInput
+
     def get(self, request):
         # One filter mechanism: the layer's (the same as its OGC items, tiles and downloads).
         return page_response(request, layers.projects)
 
-    @extend_schema(request=ProjectInput, responses={201: PROJECT_FEATURE})
     def post(self, request):
         require_manager(request)
         data = ProjectInput(data=feature_input(request.data))
@@ -598,16 +613,15 @@ class ReviewListApi(APIView):
     `geometry` a Point for a pinned note (null for a decision on the project or commune plan item itself).
     """
 
-    @extend_schema(
-        parameters=[OpenApiParameter("project", OpenApiTypes.INT), OpenApiParameter("plan_item", OpenApiTypes.INT), OpenApiParameter("kind", OpenApiTypes.STR, enum=["decision", "note"]),
-                    OpenApiParameter("commune", OpenApiTypes.STR), LIST_PARAMETERS[0]],
-        responses={(200, MEDIA_TYPE): layers.reviews.openapi_schema()},
-    )
+    query_parameters = [OpenApiParameter("project", OpenApiTypes.INT), OpenApiParameter("plan_item", OpenApiTypes.INT), OpenApiParameter("kind", OpenApiTypes.STR, enum=["decision", "note"]),
+                    OpenApiParameter("commune", OpenApiTypes.STR), LIST_PARAMETERS[0]]
+    Output = {"get": {(200, MEDIA_TYPE): layers.reviews.openapi_schema()}, "post": {(201, MEDIA_TYPE): layers.reviews.feature_schema()}}
+    Input = ReviewInput
+
     def get(self, request):
         reviews = selectors.review_queryset(user=request.user, district=request.tenant, request=request)
         return page_response(request, layers.reviews, rows=reviews)
 
-    @extend_schema(request=ReviewInput, responses={(201, MEDIA_TYPE): layers.reviews.feature_schema()})
     def post(self, request):
         access.require(access.can_review_investment(request.user, request.tenant), _("Only the district's own staff record review decisions and notes."))
         data = ReviewInput(data=feature_input(request.data))
@@ -630,8 +644,10 @@ class ReviewListApi(APIView):
 class ReviewAnswerApi(APIView):
     """The commune answers a decision or note that concerns it."""
 
-    @extend_schema(request=ReviewAnswerInput, responses={201: inline_serializer("ReviewAnswerOutput", {
-        "review": _Int(), "text": _Str(), "author": _Str(help_text="username"), "created_at": serializers.DateTimeField()})})
+    Input = ReviewAnswerInput
+    Output = {201: inline_serializer("ReviewAnswerOutput", {
+        "review": _Int(), "text": _Str(), "author": _Str(help_text="username"), "created_at": serializers.DateTimeField()})}
+
     def post(self, request, pk):
         review = access.access_review_by_id(request.user, request.tenant, pk)
         access.require(access.can_answer_review(request.user, review.communes.values_list("pk", flat=True)),
@@ -648,12 +664,11 @@ class PlanItemListApi(APIView):
     """The works (cost and place) that the communes' current draft plans put forward, as GeoJSON for the review map
     (filters `plan_year`, `commune`, `sector`, `bbox`); `review` is the latest district decision on the work."""
 
-    @extend_schema(
-        operation_id="investment_plan_items_list",
-        parameters=[OpenApiParameter("plan_year", OpenApiTypes.INT), LIST_PARAMETERS[2], LIST_PARAMETERS[4], LIST_PARAMETERS[0],
-                    LIST_PARAMETERS[-2], LIST_PARAMETERS[-1]],
-        responses={(200, MEDIA_TYPE): layers.plan_items.openapi_schema()},
-    )
+    operation_id = "investment_plan_items_list"
+    query_parameters = [OpenApiParameter("plan_year", OpenApiTypes.INT), LIST_PARAMETERS[2], LIST_PARAMETERS[4], LIST_PARAMETERS[0],
+                    LIST_PARAMETERS[-2], LIST_PARAMETERS[-1]]
+    Output = {(200, MEDIA_TYPE): layers.plan_items.openapi_schema()}
+
     def get(self, request):
         items = selectors.draft_item_queryset(user=request.user, district=request.tenant, request=request)
         return page_response(request, layers.plan_items, rows=items)
@@ -715,7 +730,8 @@ PROPOSAL_CHAIN = inline_serializer("ProposalChain", {
 class ProposalChainApi(APIView):
     """A proposal followed to the money: the plan items carrying it, the projects answering them, allocations, disbursements."""
 
-    @extend_schema(responses={200: PROPOSAL_CHAIN})
+    Output = {200: PROPOSAL_CHAIN}
+
     def get(self, request, pk):
         # The proposal as its own route would show it: a village head follows the village's proposals and the
         # commune's published ones, not another village's drafts.

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from accounts import access
 from core.openapi import many
 from files.uploads import PHOTO_TYPES, checked_file
-from geo.documents import document_output, document_response
+from geo.documents import AnyAccept, document_output, document_response
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT, GeometryRejected, parse_geometry
 from geo.imports import wants_preview
@@ -31,7 +31,6 @@ from geo.parsers import SafeJSONParser
 from idempotency.keys import idempotent
 from monitoring import documents, imports, layers, selectors, services
 from monitoring.models import Activity, Frequency, ReportingPeriod, SupervisionFinding
-from plans.apis.exports import AnyAccept
 from plans.models import CommunePlan
 from proposals.models import CommuneUnit
 
@@ -142,8 +141,9 @@ PERIOD = inline_serializer("ReportingPeriodOutput", {
     "village_due_on": _Date(), "commune_due_on": _Date(),
 })
 _REPORT = {
-    "id": _Int(), "me_plan": _Int(), "commune": _Str(), "level": _Str(help_text="village or commune"), "village": _Str(allow_null=True),
-    "village_name": _Str(allow_null=True), "period": PERIOD, "status": _Str(), "status_label": _Str(), "due_on": _Date(),
+    "id": _Int(), "me_plan": _Int(), "commune": _Str(), "level": _Str(help_text="village, unit or commune"), "village": _Str(allow_null=True),
+    "village_name": _Str(allow_null=True), "commune_unit": _Int(allow_null=True, help_text="a commune unit's report (Đ11.1)"),
+    "commune_unit_name": _Str(allow_null=True), "period": PERIOD, "status": _Str(), "status_label": _Str(), "due_on": _Date(),
     "lateness": _Str(help_text='"", late or overdue'), "submitted_at": _Moment(allow_null=True), "decided_at": _Moment(allow_null=True),
     "review_comment": _Str(), "problems": _Str(), "recommendations": _Str(),
 }
@@ -166,6 +166,8 @@ _STATUS = {"report": _Int(allow_null=True), "status": _Str(help_text="missing, n
 _STATUS_ROW = {
     "commune": _Str(), "commune_name": _Str(), "me_plan": _Int(allow_null=True), **_STATUS,
     "villages": inline_serializer("VillageReportingStatus", {"village": _Str(), "village_name": _Str(), **_STATUS}, many=True),
+    "units": inline_serializer("UnitReportingStatus", {"commune_unit": _Int(), "unit_name": _Str(), **_STATUS}, many=True,
+                               help_text="the commune units the district assigned to report (Đ11.1)"),
 }
 STATUS_ROW = inline_serializer("CommuneReportingStatus", {**_STATUS_ROW})
 DASHBOARD = inline_serializer("MEPlanDashboard", {
@@ -319,15 +321,17 @@ def _valid(serializer_class, data, **kwargs):
 class MEPlanListApi(APIView):
     """M&E plans the caller may read; POST `{plan}` (an approved commune plan version) builds one (the commune team)."""
 
-    @extend_schema(operation_id="monitoring_plans_list", parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: many(ME_PLAN)})
+    operation_id = {"get": "monitoring_plans_list"}
+    query_parameters = [OpenApiParameter("year", OpenApiTypes.INT)]
+    Output = {"get": {200: many(ME_PLAN)}, "post": {201: ME_PLAN_DETAIL}}
+    Input = inline_serializer("MEPlanCreate", {"plan": _Int(help_text="an approved commune plan version")})
+
     def get(self, request):
         plans = selectors.me_plan_queryset(user=request.user, district=request.tenant)
         if request.query_params.get("year", "").isdigit():
             plans = plans.filter(year=int(request.query_params["year"]))
         return Response([me_plan_data(p) for p in plans])
 
-    @extend_schema(request=inline_serializer("MEPlanCreate", {"plan": _Int(help_text="an approved commune plan version")}),
-                   responses={201: ME_PLAN_DETAIL})
     def post(self, request):
         plan_id = request.data.get("plan") if isinstance(request.data, dict) else None
         if not isinstance(plan_id, int) or isinstance(plan_id, bool):
@@ -342,11 +346,12 @@ class MEPlanListApi(APIView):
 class MEPlanDetailApi(APIView):
     """One M&E plan with indicators, activities, history and council evaluations; PATCH fills it in while it is a draft."""
 
-    @extend_schema(responses={200: ME_PLAN_DETAIL})
+    Output = {"get": {200: ME_PLAN_DETAIL}, "patch": {200: ME_PLAN_DETAIL}}
+    Input = MEPlanEdit
+
     def get(self, request, pk):
         return Response(me_plan_data(selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk), detail=True))
 
-    @extend_schema(request=MEPlanEdit, responses={200: ME_PLAN_DETAIL})
     def patch(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         data = _valid(MEPlanEdit, request.data)
@@ -358,7 +363,9 @@ class MEPlanDetailApi(APIView):
 class MEPlanApproveApi(APIView):
     """POST: the commune People's Committee approves the M&E plan (recorded by the commune team, with the decision)."""
 
-    @extend_schema(request=MEApproveInput, responses={200: ME_PLAN_DETAIL})
+    Input = MEApproveInput
+    Output = {200: ME_PLAN_DETAIL}
+
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         me_plan = services.me_plan_approve(actor=request.user, me_plan=me_plan, **_valid(MEApproveInput, request.data))
@@ -368,7 +375,8 @@ class MEPlanApproveApi(APIView):
 class MEPlanDashboardApi(APIView):
     """Achievement of each indicator against target, activity progress, works on the map and this year's reporting status."""
 
-    @extend_schema(responses={200: DASHBOARD})
+    Output = {200: DASHBOARD}
+
     def get(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         periods = services.periods_ensure(year=me_plan.year)
@@ -381,8 +389,10 @@ class MEPlanDashboardApi(APIView):
 class EvaluationApi(APIView):
     """POST: record the commune People's Council's periodic evaluation of the main targets (Đ11.2)."""
 
-    @extend_schema(request=MEEvaluationInput, responses={201: inline_serializer("CouncilEvaluationCreated", {
-        "id": _Int(), "period": _Str(), "held_on": _Date()})})
+    Input = MEEvaluationInput
+    Output = {201: inline_serializer("CouncilEvaluationCreated", {
+        "id": _Int(), "period": _Str(), "held_on": _Date()})}
+
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         access.require(access.can_act_for_council(request.user, me_plan.commune), _("Only the commune's People's Council may do this."))
@@ -399,7 +409,10 @@ class EvaluationApi(APIView):
 class PeriodListApi(APIView):
     """The reporting periods of a year (`year`, default this year) with their due dates."""
 
-    @extend_schema(operation_id="monitoring_periods_list", parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: many(PERIOD)})
+    operation_id = "monitoring_periods_list"
+    query_parameters = [OpenApiParameter("year", OpenApiTypes.INT)]
+    Output = {200: many(PERIOD)}
+
     def get(self, request):
         text = request.query_params.get("year", "")
         year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else services.today().year
@@ -410,9 +423,13 @@ class ReportListApi(APIView):
     """Reports the caller may read (`me_plan`, `period`, `level`: village, unit or commune); POST
     `{me_plan, period[, village | commune_unit]}` opens one."""
 
-    @extend_schema(operation_id="monitoring_reports_list", responses={200: many(REPORT)}, parameters=[
+    operation_id = {"get": "monitoring_reports_list"}
+    Output = {"get": {200: many(REPORT)}, "post": {201: REPORT_DETAIL}}
+    query_parameters = [
         OpenApiParameter("me_plan", OpenApiTypes.INT), OpenApiParameter("period", OpenApiTypes.INT),
-        OpenApiParameter("level", OpenApiTypes.STR, enum=["village", "commune"])])
+        OpenApiParameter("level", OpenApiTypes.STR, enum=["village", "commune"])]
+    Input = MEReportCreate
+
     def get(self, request):
         reports = selectors.report_queryset(user=request.user, district=request.tenant)
         for name in ("me_plan", "period"):
@@ -427,7 +444,6 @@ class ReportListApi(APIView):
             reports = reports.filter(village__isnull=True, commune_unit__isnull=True)
         return Response([report_data(r) for r in reports])
 
-    @extend_schema(request=MEReportCreate, responses={201: REPORT_DETAIL})
     @idempotent
     def post(self, request):
         data = _valid(MEReportCreate, request.data)
@@ -454,7 +470,8 @@ class MEPlanDocumentApi(APIView):
 
     content_negotiation_class = AnyAccept
 
-    @extend_schema(responses=document_output("the M&E plan in the Decree 30 form"))
+    Output = document_output("the M&E plan in the Decree 30 form")
+
     def get(self, request, pk, fmt="docx"):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         return document_response(documents.me_plan_docx(me_plan=me_plan), name=f"ke-hoach-theo-doi-{me_plan.commune.code}-{me_plan.year}", fmt=fmt)
@@ -465,7 +482,8 @@ class ReportDocumentApi(APIView):
 
     content_negotiation_class = AnyAccept
 
-    @extend_schema(responses=document_output("the periodic report in the Decree 30 form"))
+    Output = document_output("the periodic report in the Decree 30 form")
+
     def get(self, request, pk, fmt="docx"):
         report = selectors.report_detail(report=selectors.report_get(user=request.user, district=request.tenant, pk=pk))
         return document_response(documents.report_docx(report=report), name=f"bao-cao-theo-doi-{report.pk}", fmt=fmt)
@@ -474,12 +492,13 @@ class ReportDocumentApi(APIView):
 class ReportDetailApi(APIView):
     """One report with its lines and history; PATCH writes it while it is a draft or returned."""
 
-    @extend_schema(responses={200: REPORT_DETAIL})
+    Output = {"get": {200: REPORT_DETAIL}, "patch": {200: REPORT_DETAIL}}
+    Input = MEReportEdit
+
     def get(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
         return Response(report_data(selectors.report_detail(report=report), detail=True))
 
-    @extend_schema(request=MEReportEdit, responses={200: REPORT_DETAIL})
     @idempotent
     def patch(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
@@ -493,7 +512,9 @@ class ReportActionApi(APIView):
 
     action = None
 
-    @extend_schema(request=MEDecisionInput, responses={200: REPORT_DETAIL})
+    Input = MEDecisionInput
+    Output = {200: REPORT_DETAIL}
+
     @idempotent
     def post(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
@@ -512,8 +533,10 @@ class ReportActionApi(APIView):
 class ReportingStatusApi(APIView):
     """Every commune and village of the district (or the caller's commune): the report's status and lateness for `period`."""
 
-    @extend_schema(parameters=[OpenApiParameter("period", OpenApiTypes.INT, required=True)], responses={200: inline_serializer(
-        "ReportingStatus", {"period": PERIOD, "communes": many(STATUS_ROW)})})
+    query_parameters = [OpenApiParameter("period", OpenApiTypes.INT, required=True)]
+    Output = {200: inline_serializer(
+        "ReportingStatus", {"period": PERIOD, "communes": many(STATUS_ROW)})}
+
     def get(self, request):
         text = request.query_params.get("period", "")
         period = ReportingPeriod.objects.filter(pk=int(text)).first() if text.isdigit() else None
@@ -554,14 +577,16 @@ class EvidenceApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
-    @extend_schema(operation_id="monitoring_evidence_list", responses={(200, MEDIA_TYPE): layers.evidence_photos.openapi_schema()},
-                   parameters=[
+    operation_id = {"get": "monitoring_evidence_list"}
+    Output = {"get": {(200, MEDIA_TYPE): layers.evidence_photos.openapi_schema()}, "post": {201: EVIDENCE_FEATURE}}
+    query_parameters = [
         OpenApiParameter(name, OpenApiTypes.INT) for name in ("me_plan", "report", "activity", "finding", "page", "page_size")
-    ] + [OpenApiParameter("bbox", OpenApiTypes.STR)])
+    ] + [OpenApiParameter("bbox", OpenApiTypes.STR)]
+    Input = {"multipart/form-data": MEEvidenceInput}
+
     def get(self, request):
         return page_response(request, layers.evidence_photos)
 
-    @extend_schema(request={"multipart/form-data": MEEvidenceInput}, responses={201: EVIDENCE_FEATURE})
     @idempotent
     def post(self, request):
         # Access first, before the photo is decoded: only commune teams and village heads add evidence (403); the M&E
@@ -611,14 +636,16 @@ class FindingApi(APIView):
 
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="monitoring_findings_list", responses={(200, MEDIA_TYPE): layers.findings.openapi_schema()},
-                   parameters=[
+    operation_id = {"get": "monitoring_findings_list"}
+    Output = {"get": {(200, MEDIA_TYPE): layers.findings.openapi_schema()}, "post": {201: FINDING_FEATURE}}
+    query_parameters = [
         OpenApiParameter(name, OpenApiTypes.INT) for name in ("me_plan", "activity", "page", "page_size")
-    ] + [OpenApiParameter("bbox", OpenApiTypes.STR)])
+    ] + [OpenApiParameter("bbox", OpenApiTypes.STR)]
+    Input = {"application/json": FINDING_INPUT_FEATURE, "multipart/form-data": MEFindingInput}
+
     def get(self, request):
         return page_response(request, layers.findings)
 
-    @extend_schema(request={"application/json": FINDING_INPUT_FEATURE, "multipart/form-data": MEFindingInput}, responses={201: FINDING_FEATURE})
     @idempotent
     def post(self, request):
         # Only a commune's planning team records findings (Đ8; the activity's commune is checked by the service): a
@@ -680,8 +707,10 @@ class ProgressImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": inline_serializer("ProgressSheet", {"file": serializers.FileField()})},
-                   responses={200: PROGRESS_REPORT}, parameters=[OpenApiParameter("preview", OpenApiTypes.BOOL)])
+    Input = {"multipart/form-data": inline_serializer("ProgressSheet", {"file": serializers.FileField()})}
+    Output = {200: PROGRESS_REPORT}
+    query_parameters = {"post": [OpenApiParameter("preview", OpenApiTypes.BOOL)]}
+
     def post(self, request):
         access.require(access.can_manage_investment(request.user, request.tenant),
                        _("Only the district's Finance-Planning Office updates investment progress."))

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -80,11 +80,14 @@ def _act(call):
 class ProposalListApi(APIView):
     """GET: the proposals the caller may see (GeoJSON). POST: submit one as a GeoJSON Feature."""
 
-    @extend_schema(operation_id="proposals_list", parameters=LIST_PARAMETERS, responses={(200, MEDIA_TYPE): layers.proposals.openapi_schema()})
+    operation_id = {"get": "proposals_list"}
+    query_parameters = LIST_PARAMETERS
+    Output = {"get": {(200, MEDIA_TYPE): layers.proposals.openapi_schema()}, "post": {201: PROPOSAL_FEATURE}}
+    Input = PROPOSAL_SUBMISSION
+
     def get(self, request):
         return page_response(request, layers.proposals)
 
-    @extend_schema(request=PROPOSAL_SUBMISSION, responses={201: PROPOSAL_FEATURE})
     @idempotent
     def post(self, request):
         feature = ProposalFeatureInput(data=request.data)
@@ -183,7 +186,9 @@ class ProposalAttachmentApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": AttachmentInput}, responses={201: ATTACHMENT})
+    Input = {"multipart/form-data": AttachmentInput}
+    Output = {201: ATTACHMENT}
+
     @idempotent
     def post(self, request, pk):
         visible_proposal(request, pk, for_write=True)
@@ -197,8 +202,10 @@ class ProposalAttachmentApi(APIView):
 class ProposalRankApi(APIView):
     """Set the commune's priority order (first id = priority 1)."""
 
-    @extend_schema(request=RankInput, responses={200: inline_serializer("ProposalsRanked", {"ranked": inline_serializer(
-        "ProposalRank", {"id": serializers.IntegerField(), "commune_rank": serializers.IntegerField()}, many=True)})})
+    Input = RankInput
+    Output = {200: inline_serializer("ProposalsRanked", {"ranked": inline_serializer(
+        "ProposalRank", {"id": serializers.IntegerField(), "commune_rank": serializers.IntegerField()}, many=True)})}
+
     def post(self, request):
         data = RankInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -211,8 +218,10 @@ class ProposalRankApi(APIView):
 class ProposalPublishApi(APIView):
     """Publish the commune's proposals so that citizens see them."""
 
-    @extend_schema(request=PublishInput, responses={200: inline_serializer("ProposalsPublished", {
-        "published": serializers.IntegerField(help_text="proposals now public")})})
+    Input = PublishInput
+    Output = {200: inline_serializer("ProposalsPublished", {
+        "published": serializers.IntegerField(help_text="proposals now public")})}
+
     def post(self, request):
         data = PublishInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -231,7 +240,9 @@ class ProposalImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": ImportInput}, responses={200: IMPORT_REPORT})
+    Input = {"multipart/form-data": ImportInput}
+    Output = {200: IMPORT_REPORT}
+
     def post(self, request):
         # Refused before the file is read (a hostile file costs nothing to a role that may not import).
         access.require(access.can_import_proposals(request.user), _("Only a commune planning team or a village head imports proposals."))
@@ -250,8 +261,9 @@ class ProposalImportApi(APIView):
 class ProposalClusterApi(APIView):
     """Proposals counted per grid cell, for maps at low zoom (`zoom` 0–22 sets the cell size)."""
 
-    @extend_schema(parameters=LIST_PARAMETERS + [OpenApiParameter("zoom", OpenApiTypes.INT)],
-                   responses={(200, MEDIA_TYPE): clusters("Proposal clusters", ("estimated_cost",))})
+    query_parameters = LIST_PARAMETERS + [OpenApiParameter("zoom", OpenApiTypes.INT)]
+    Output = {(200, MEDIA_TYPE): clusters("Proposal clusters", ("estimated_cost",))}
+
     def get(self, request):
         zoom = parse_zoom(request.query_params.get("zoom"), default=10)
         params = request.query_params
@@ -267,11 +279,13 @@ class VillageMeetingListApi(APIView):
 
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="village_meetings_list", responses={(200, MEDIA_TYPE): layers.meetings.openapi_schema()})
+    operation_id = {"get": "village_meetings_list"}
+    Output = {"get": {(200, MEDIA_TYPE): layers.meetings.openapi_schema()}, "post": {201: MEETING_FEATURE}}
+    Input = VillageMeetingInput
+
     def get(self, request):
         return page_response(request, layers.meetings)
 
-    @extend_schema(request=VillageMeetingInput, responses={201: MEETING_FEATURE})
     @idempotent
     def post(self, request):
         data = VillageMeetingInput(data=request.data)
@@ -318,7 +332,10 @@ class PublicProposalListApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(operation_id="public_proposals_list", parameters=LIST_PARAMETERS, responses={(200, MEDIA_TYPE): layers.published_proposals.openapi_schema()})
+    operation_id = "public_proposals_list"
+    query_parameters = LIST_PARAMETERS
+    Output = {(200, MEDIA_TYPE): layers.published_proposals.openapi_schema()}
+
     def get(self, request):
         return page_response(request, layers.published_proposals)
 
@@ -330,7 +347,9 @@ class PublicProposalAttachmentsApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(operation_id="public_proposal_attachments", responses={200: many(ATTACHMENT)})
+    operation_id = "public_proposal_attachments"
+    Output = {200: many(ATTACHMENT)}
+
     def get(self, request, pk):
         proposal = Proposal.objects.filter(pk=pk, is_published=True).first()
         if proposal is None:
@@ -352,6 +371,13 @@ class CommuneUnitAssignInput(serializers.Serializer):
     reports_me = serializers.BooleanField()
 
 
+COMMUNE_UNIT = inline_serializer("CommuneUnit", {
+    "id": serializers.IntegerField(), "commune": serializers.CharField(help_text="the commune's GSO code"),
+    "kind": serializers.ChoiceField(choices=CommuneUnit.Kind.choices), "kind_label": serializers.CharField(),
+    "name": serializers.CharField(), "reports_me": serializers.BooleanField(help_text="reports M&E information (Đ11.1)"),
+})
+
+
 def commune_unit_data(unit):
     return {"id": unit.pk, "commune": unit.commune.code, "kind": unit.kind, "kind_label": unit.get_kind_display(), "name": unit.name,
             "reports_me": unit.reports_me}
@@ -366,14 +392,17 @@ class CommuneUnitListApi(APIView):
     """GET the commune units the caller sees (`commune`: a GSO code); POST `{commune, kind, name[, reports_me]}` adds
     one (the commune's planning team or the district; only the district sets `reports_me`, Đ11.1)."""
 
-    @extend_schema(operation_id="commune_units_list", responses={200: OpenApiTypes.OBJECT})
+    operation_id = {"get": "commune_units_list"}
+    query_parameters = [OpenApiParameter("commune", OpenApiTypes.STR, description="a commune's GSO code")]
+    Output = {"get": {200: many(COMMUNE_UNIT)}, "post": {201: COMMUNE_UNIT}}
+    Input = CommuneUnitInput
+
     def get(self, request):
         units = _commune_unit_scope(request.user, CommuneUnit.objects.select_related("commune"))
         if request.query_params.get("commune"):
             units = units.filter(commune__code=request.query_params["commune"])
         return Response([commune_unit_data(u) for u in units])
 
-    @extend_schema(request=CommuneUnitInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         data = CommuneUnitInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -386,17 +415,18 @@ class CommuneUnitListApi(APIView):
 class CommuneUnitDetailApi(APIView):
     """GET one commune unit; PATCH `{reports_me}`: the district assigns it to report M&E information (Đ11.1)."""
 
+    Output = COMMUNE_UNIT
+    Input = CommuneUnitAssignInput
+
     def _unit(self, request, pk):
         unit = _commune_unit_scope(request.user, CommuneUnit.objects.select_related("commune")).filter(pk=pk).first()
         if unit is None or not access.can_enter_district(request.user, request.tenant):
             raise access.not_found()
         return unit
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
         return Response(commune_unit_data(self._unit(request, pk)))
 
-    @extend_schema(request=CommuneUnitAssignInput, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request, pk):
         unit = self._unit(request, pk)
         # The refusal comes before the body is read (a 403, not a 400, for whoever may not assign).

@@ -194,6 +194,7 @@ _S, _I = serializers.CharField, serializers.IntegerField
 PROPOSAL_FEATURE = feature("ProposalFeature", {
     "id": _I(), "commune": _S(help_text="GSO code"), "commune_name": _S(), "village": _S(allow_null=True), "village_name": _S(allow_null=True),
     "meeting": _I(allow_null=True), "source_kind": _S(), "source_name": _S(), "plan_year": _I(allow_null=True),
+    "commune_unit": _I(allow_null=True, help_text="id of the commune unit proposing (Đ5.1)"),
     "priority": _I(allow_null=True), "commune_rank": _I(allow_null=True), "title": _S(), "sector": _S(), "sector_name": _S(),
     "problem": _S(), "cause": _S(), "solution": _S(), "beneficiaries": _S(), "estimated_cost": _I(allow_null=True, help_text="VND"),
     **{name: _I(allow_null=True, help_text="VND") for name in Proposal.RESOURCE_FIELDS},

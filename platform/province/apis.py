@@ -9,7 +9,7 @@ import json
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -70,7 +70,9 @@ class ProvinceCyclesApi(APIView):
 
     Output = CYCLES_OUTPUT
 
-    @extend_schema(operation_id="province_plan_cycles", parameters=[OpenApiParameter("plan_year", OpenApiTypes.INT, required=True)])
+    operation_id = "province_plan_cycles"
+    query_parameters = [OpenApiParameter("plan_year", OpenApiTypes.INT, required=True)]
+
     def get(self, request):
         require(can_compare_province(request.user), _("Province staff only."))
         year = request.query_params.get("plan_year", "")
@@ -138,13 +140,12 @@ def _distribution_params(request):
 class InvestmentDistributionApi(ProvinceOnly):
     """GET one GeoJSON Feature per district or commune with its investment figures, the chosen measure as `value` and its colour `class`; paginated."""
 
-    @extend_schema(
-        operation_id="province_investment_distribution",
-        parameters=DISTRIBUTION_PARAMETERS + [
+    operation_id = "province_investment_distribution"
+    query_parameters = DISTRIBUTION_PARAMETERS + [
             OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {MAX_LIMIT} (more is a 400)"),
-        ],
-        responses={(200, MEDIA_TYPE): layers.district_distribution.openapi_schema()},
-    )
+        ]
+    Output = {(200, MEDIA_TYPE): layers.district_distribution.openapi_schema()}
+
     def get(self, request):
         params = _distribution_params(request)
         page, size = page_numbers(request)
@@ -173,8 +174,10 @@ class InvestmentDistributionExportApi(ProvinceOnly):
         parts += [p for p in (params.get("sector"), params.get("source")) if p]
         return "-".join(parts) + "." + extension
 
-    @extend_schema(operation_id="province_investment_distribution_export", parameters=DISTRIBUTION_PARAMETERS,
-                   responses=geojson_file("the whole distribution layer"))
+    operation_id = "province_investment_distribution_export"
+    query_parameters = DISTRIBUTION_PARAMETERS
+    Output = geojson_file("the whole distribution layer")
+
     def get(self, request):
         params = _distribution_params(request)
         response = HttpResponse(selectors.investment_distribution_text(**params), content_type="application/geo+json")
@@ -185,10 +188,10 @@ class InvestmentDistributionExportApi(ProvinceOnly):
 class InvestmentDistributionPngApi(InvestmentDistributionExportApi):
     """The map of the layer as a PNG image: the units in their class colours, title, legend in millions of VND, as-of time, source."""
 
-    @extend_schema(
-        operation_id="province_investment_distribution_png", parameters=DISTRIBUTION_PARAMETERS,
-        responses={(200, "image/png"): OpenApiTypes.BINARY},
-    )
+    operation_id = "province_investment_distribution_png"
+    query_parameters = DISTRIBUTION_PARAMETERS
+    Output = {(200, "image/png"): OpenApiTypes.BINARY}
+
     def get(self, request):
         from province.mapimage import distribution_png
 
@@ -202,7 +205,10 @@ class InvestmentDistributionPngApi(InvestmentDistributionExportApi):
 class EquityApi(ProvinceOnly):
     """GET the Lorenz curve and Gini coefficient of investment across communes, and the communes far below the median."""
 
-    @extend_schema(operation_id="province_investment_equity", parameters=FILTER_PARAMETERS, responses={200: EQUITY_OUTPUT})
+    operation_id = "province_investment_equity"
+    query_parameters = FILTER_PARAMETERS
+    Output = {200: EQUITY_OUTPUT}
+
     def get(self, request):
         params = _params(FilterInput, request)
         return Response(selectors.investment_equity(year=params.get("year"), sector=params.get("sector", ""), source=params.get("source", "")))
@@ -242,7 +248,10 @@ COMPARE_PARAMETERS = [
 class CompareApi(ProvinceOnly):
     """GET districts (or communes) side by side: totals by sector and source, per resident, projects, village proposals funded, progress, disbursement."""
 
-    @extend_schema(operation_id="province_investment_compare", parameters=COMPARE_PARAMETERS, responses={200: COMPARE_OUTPUT})
+    operation_id = "province_investment_compare"
+    query_parameters = COMPARE_PARAMETERS
+    Output = {200: COMPARE_OUTPUT}
+
     def get(self, request):
         params = _params(CompareInput, request)
         rows = selectors.investment_compare(units=params["units"], year=params.get("year"))
@@ -252,8 +261,10 @@ class CompareApi(ProvinceOnly):
 class CompareWorkbookApi(ProvinceOnly):
     """GET the comparison table as an Excel workbook."""
 
-    @extend_schema(operation_id="province_investment_compare_xlsx", parameters=COMPARE_PARAMETERS,
-                   responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="the comparison as an Excel workbook")})
+    operation_id = "province_investment_compare_xlsx"
+    query_parameters = COMPARE_PARAMETERS
+    Output = {(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="the comparison as an Excel workbook")}
+
     def get(self, request):
         from province.exports import compare_workbook
 
@@ -276,13 +287,13 @@ class ComplianceInput(serializers.Serializer):
 class PlanComplianceApi(ProvinceOnly):
     """GET each commune's plan-cycle step for a plan year and whether it is overdue, with the totals by district."""
 
-    @extend_schema(
-        operation_id="province_plan_compliance", parameters=[
+    operation_id = "province_plan_compliance"
+    query_parameters = [
             OpenApiParameter("year", OpenApiTypes.INT, required=True, description="Plan year"),
             OpenApiParameter("province", OpenApiTypes.STR, description="A province's code: only its districts and communes"),
-        ],
-        responses={200: COMPLIANCE_OUTPUT},
-    )
+        ]
+    Output = {200: COMPLIANCE_OUTPUT}
+
     def get(self, request):
         params = _params(ComplianceInput, request)
         return Response(selectors.plan_compliance(plan_year=params["year"], province=params.get("province", "")))

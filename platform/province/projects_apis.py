@@ -6,7 +6,7 @@ Province staff and superusers only, like every province route (`province.apis.Pr
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from geo.bbox import parse_bbox
@@ -44,16 +44,15 @@ class ProvinceProjectsApi(ProvinceOnly):
     """
 
 
-    @extend_schema(
-        operation_id="province_projects_map",
-        parameters=FILTER_PARAMETERS + [
+    operation_id = "province_projects_map"
+    query_parameters = FILTER_PARAMETERS + [
             OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat"),
             OpenApiParameter("zoom", OpenApiTypes.INT, description=f"Map zoom 0–22; below {selectors.CLUSTER_BELOW_ZOOM}: clusters"),
             OpenApiParameter("status", OpenApiTypes.STR, enum=ProjectStatus.values),
             OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT),
-        ],
-        responses={(200, "application/geo+json"): MAP_SCHEMA},
-    )
+        ]
+    Output = {(200, "application/geo+json"): MAP_SCHEMA}
+
     def get(self, request):
         filters = _params(ProjectMapInput, request)
         zoom = parse_zoom(request.query_params.get("zoom"), default=selectors.CLUSTER_BELOW_ZOOM - 4)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -146,8 +146,8 @@ class PublicationListApi(APIView):
     query_parameters = [OpenApiParameter("plan_year", OpenApiTypes.INT, description="only this plan year")]
     Output = {"get": inline_serializer("ProvincePublicationList", {"results": PublicationOutput(many=True)}),
               "post": {201: PublicationOutput}}
+    operation_id = {"get": "province_publications_list"}
 
-    @extend_schema(operation_id="province_publications_list")
     def get(self, request):
         publications = access.department_publication_scope(request.user, DepartmentPublication.objects.select_related("department")
                                                            .prefetch_related("files"))

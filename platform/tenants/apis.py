@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,8 +12,7 @@ class DistrictSummaryApi(APIView):
     (proposals, plans, projects, reports, users) are for district and province staff only
     (`access.can_read_district_counts`); a commune team or village head gets the number of communes and villages."""
 
-    @extend_schema(
-        responses=inline_serializer(
+    Output = inline_serializer(
             "DistrictSummary",
             {
                 "code": serializers.CharField(help_text="GSO code"),
@@ -32,7 +31,7 @@ class DistrictSummaryApi(APIView):
                 ),
             },
         )
-    )
+
     def get(self, request):
         district = request.tenant
         return Response(district_summary(district=district, with_counts=access.can_read_district_counts(request.user, district)))

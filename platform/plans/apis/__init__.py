@@ -62,7 +62,6 @@ from plans.apis.public import (  # noqa: F401
     PublicPlanListApi,
     PublicPlanWorksApi,
 )
-from plans.apis.schema import document_schemas  # noqa: E402
 from plans.apis.team import (  # noqa: F401
     TeamApi,
 )
@@ -80,5 +79,3 @@ from plans.apis.versions import (  # noqa: F401
     TargetDetailApi,
     TargetListApi,
 )
-
-document_schemas()

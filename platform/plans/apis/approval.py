@@ -3,13 +3,12 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import access
 from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
-from plans.apis.common import PLAN_OUTPUT, _valid, plan_data
+from plans.apis.common import PLAN_OUTPUT, PlanApi, _valid, plan_data
 
 
 class ApprovalInput(serializers.Serializer):
@@ -18,7 +17,7 @@ class ApprovalInput(serializers.Serializer):
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
-class ResolutionApi(APIView):
+class ResolutionApi(PlanApi):
     """POST (multipart or JSON) the People's Council resolution on the final plan: {number, date, file}. The council's
     own account only (Đ6.1)."""
 
@@ -35,7 +34,7 @@ class ResolutionApi(APIView):
         return Response(plan_data(plan))
 
 
-class DistrictApprovalApi(APIView):
+class DistrictApprovalApi(PlanApi):
     """POST (multipart or JSON) the district's approval decision: {number, date, file}."""
 
     Output = PLAN_OUTPUT

@@ -2,6 +2,7 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from files.storage import public_file_url
@@ -13,6 +14,12 @@ from plans.models import (
     SocioEconomicTarget,
 )
 
+
+class PlanApi(APIView):
+    # Base of the plan cycle's API views (Đ3–Đ7): their operations are named `plans_<view>_<method>` in /api/schema/
+    # (`operation_id`, read by core.openapi.AutoSchema), wherever the route is. A comment, not a docstring: drf-spectacular
+    # would give the docstring as the description of every view that has none.
+    operation_id = "plans_{view}_{method}"
 
 class PlanItemFeatureSerializer(GeoFeatureModelSerializer):
     proposals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)

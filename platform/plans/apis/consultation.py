@@ -3,13 +3,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import access
 from core.openapi import many
 from geo.numbers import DateInputField, WholeNumberField
 from plans import selectors, services
-from plans.apis.common import CREATED, PLAN_OUTPUT, _text, _valid, plan_data, text_body
+from plans.apis.common import CREATED, PLAN_OUTPUT, PlanApi, _text, _valid, plan_data, text_body
 from plans.models import (
     PlanItem,
     PublicComment,
@@ -25,7 +24,7 @@ COMMENT = inline_serializer("PlanCommentOutput", {**_PUBLIC_COMMENT, "status": s
 COMMENT_OUTPUT = {"get": many(COMMENT), "post": COMMENT}
 
 
-class ConferenceApi(APIView):
+class ConferenceApi(PlanApi):
     Output = CREATED
 
     class Input(serializers.Serializer):
@@ -42,7 +41,7 @@ class ConferenceApi(APIView):
         return Response({"id": conference.pk}, status=201)
 
 
-class ConsultationOpenApi(APIView):
+class ConsultationOpenApi(PlanApi):
     Output = PLAN_OUTPUT
 
     class Input(serializers.Serializer):
@@ -82,7 +81,7 @@ def _comment_item(plan, item_id):
     return item
 
 
-class CommentListApi(APIView):
+class CommentListApi(PlanApi):
     """GET the public comments of a version (every one for those who moderate or oversee them, the published ones for a
     village head); POST one given at the commune office (typed in by the team)."""
 
@@ -100,7 +99,7 @@ class CommentListApi(APIView):
         return Response(_comment_data(comment), status=201)
 
 
-class CommentModerateApi(APIView):
+class CommentModerateApi(PlanApi):
     """POST {decision: publish|reject}."""
 
     Output = COMMENT
@@ -115,7 +114,7 @@ class CommentModerateApi(APIView):
         return Response(_comment_data(comment))
 
 
-class CommentAnswerApi(APIView):
+class CommentAnswerApi(PlanApi):
     Output = COMMENT
     Input = text_body("CommentAnswerInput", "answer", "up to 5000 characters")
 

@@ -5,14 +5,13 @@ from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import access
 from geo.models import AdministrativeUnit
 from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
-from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, _data, _text, _valid, cycle_data
+from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, PlanApi, _data, _text, _valid, cycle_data
 from plans.models import STEP_OWNER, Owner
 
 PLAN_YEAR = OpenApiParameter("plan_year", OpenApiTypes.INT, description="plan year, e.g. 2027")
@@ -31,7 +30,7 @@ DASHBOARD_OUTPUT = inline_serializer("PlanDashboard", {
 })
 
 
-class CycleListApi(APIView):
+class CycleListApi(PlanApi):
     """GET the cycles the user may see (`plan_year` filter); POST opens one: {commune, plan_year}."""
 
     Output = {"get": CYCLE_LIST_OUTPUT, "post": CYCLE_OUTPUT}
@@ -63,14 +62,14 @@ class CycleListApi(APIView):
         return Response(cycle_data(cycle), status=201)
 
 
-class CycleDetailApi(APIView):
+class CycleDetailApi(PlanApi):
     Output = CYCLE_OUTPUT
 
     def get(self, request, pk):
         return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
 
 
-class CycleStepCompleteApi(APIView):
+class CycleStepCompleteApi(PlanApi):
     """POST completes the current step (if it is `step`) and moves on: {note, decided_on (date of the decision, default
     today, never in the future)}."""
 
@@ -90,7 +89,7 @@ class CycleStepCompleteApi(APIView):
         return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
 
 
-class EvidenceApi(APIView):
+class EvidenceApi(PlanApi):
     """POST (multipart or JSON) a document or meeting record for a step: {step, title, file}."""
 
     Output = inline_serializer("StepEvidenceCreated", {"id": serializers.IntegerField(), "title": serializers.CharField()})
@@ -111,7 +110,7 @@ class EvidenceApi(APIView):
         return Response({"id": evidence.pk, "title": evidence.title}, status=201)
 
 
-class DashboardApi(APIView):
+class DashboardApi(PlanApi):
     """Every commune of the district with its cycle for a plan year (or none yet): step and state, for the table and the map."""
 
     Output = DASHBOARD_OUTPUT

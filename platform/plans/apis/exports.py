@@ -1,13 +1,11 @@
 """A plan as files: the Word (or PDF) documents, the Excel tables, the works as GeoJSON."""
 from django.http import HttpResponse
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.views import APIView
 
-from geo.documents import document_output, document_response
+from geo.documents import AnyAccept, document_output, document_response
 from geo.layers import MEDIA_TYPE, collection_text
 from geo.openapi import geojson_file
 from plans import exports, layers, selectors
-from plans.apis.common import XLSX, binary
+from plans.apis.common import XLSX, PlanApi, binary
 from plans.models import DistrictFeedback, PlanItem
 
 
@@ -36,17 +34,7 @@ def _works(plan, layer=layers.plan_works):
     return response
 
 
-class AnyAccept(BaseContentNegotiation):
-    """File downloads answer in their own type whatever the client's Accept header (a GIS asks for application/geo+json)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-class PlanDocumentApi(APIView):
+class PlanDocumentApi(PlanApi):
     """GET the plan version as a Decree 30 document: document.docx (Word) or document.pdf."""
 
     Output = document_output("the plan in the Decree 30 form")
@@ -57,7 +45,7 @@ class PlanDocumentApi(APIView):
         return _document(selectors.plan_get(user=request.user, pk=pk), fmt)
 
 
-class TeamDecisionDocumentApi(APIView):
+class TeamDecisionDocumentApi(PlanApi):
     """GET the decision forming the cycle's planning team (Đ3) as decision.docx or decision.pdf, to sign."""
 
     Output = document_output("the decision forming the planning team")
@@ -69,7 +57,7 @@ class TeamDecisionDocumentApi(APIView):
         return document_response(exports.team_decision_docx(cycle=cycle), name=name, fmt=fmt)
 
 
-class ApprovalDecisionDocumentApi(APIView):
+class ApprovalDecisionDocumentApi(PlanApi):
     """GET the district's decision approving the plan version (Đ7) as decision.docx or decision.pdf, to sign."""
 
     Output = document_output("the district's approval decision")
@@ -81,7 +69,7 @@ class ApprovalDecisionDocumentApi(APIView):
         return document_response(body, name=_export_name(plan, "").rstrip(".").replace("ke-hoach", "quyet-dinh-phe-duyet"), fmt=fmt)
 
 
-class FeedbackLetterDocumentApi(APIView):
+class FeedbackLetterDocumentApi(PlanApi):
     """GET the district's comments on the plan's cycle (step 4) as an official letter: feedback.docx or feedback.pdf."""
 
     Output = document_output("the district's feedback letter")
@@ -94,7 +82,7 @@ class FeedbackLetterDocumentApi(APIView):
         return document_response(body, name=_export_name(plan, "").rstrip(".").replace("ke-hoach", "gop-y"), fmt=fmt)
 
 
-class PlanTablesApi(APIView):
+class PlanTablesApi(PlanApi):
     Output = binary(XLSX, "the plan's tables as an Excel workbook")
 
     content_negotiation_class = AnyAccept
@@ -103,7 +91,7 @@ class PlanTablesApi(APIView):
         return _tables(selectors.plan_get(user=request.user, pk=pk))
 
 
-class PlanWorksApi(APIView):
+class PlanWorksApi(PlanApi):
     Output = geojson_file("the plan's works")
 
     content_negotiation_class = AnyAccept

@@ -3,13 +3,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import access
 from core.models import Sector
 from core.openapi import many
 from plans import selectors, services
-from plans.apis.common import _text, _valid, text_body
+from plans.apis.common import PlanApi, _text, _valid, text_body
 from plans.models import (
     DistrictFeedback,
     PlanItem,
@@ -31,7 +30,7 @@ FEEDBACK = inline_serializer("DistrictFeedbackOutput", {
 })
 
 
-class FeedbackListApi(APIView):
+class FeedbackListApi(PlanApi):
     """GET the district's comments on a version; POST one (step 4: the Finance-Planning Office or a sector office of
     the district, whose comment is signed by the office): {body, item | sector, office}, or the district's explicit
     "no comments": {no_comments: true[, office]}."""
@@ -68,7 +67,7 @@ class FeedbackListApi(APIView):
         return Response(_feedback_data(feedback), status=201)
 
 
-class FeedbackAnswerApi(APIView):
+class FeedbackAnswerApi(PlanApi):
     Output = FEEDBACK
     Input = text_body("FeedbackAnswerInput", "answer", "up to 5000 characters")
 

@@ -2,18 +2,17 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import access
 from geo.numbers import DateInputField
 from plans import selectors, services
-from plans.apis.common import CREATED, _valid
+from plans.apis.common import CREATED, PlanApi, _valid
 from plans.models import (
     PlanItem,
 )
 
 
-class ActionProgrammeApi(APIView):
+class ActionProgrammeApi(PlanApi):
     Output = CREATED
 
     class Task(serializers.Serializer):

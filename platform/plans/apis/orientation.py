@@ -3,14 +3,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import access
 from accounts.access import commune_unit_of
 from accounts.models import DepartmentPublication
 from core.links import is_safe_link
 from plans import selectors, services
-from plans.apis.common import CREATED, _valid
+from plans.apis.common import CREATED, PlanApi, _valid
 from plans.services.orientation import DOCUMENT_LINK_REFUSED
 
 ORIENTATION_LIST = inline_serializer("OrientationList", {"results": inline_serializer("OrientationOutput", {
@@ -23,7 +22,7 @@ ORIENTATION_LIST = inline_serializer("OrientationList", {"results": inline_seria
 }, many=True)})
 
 
-class CycleOrientationApi(APIView):
+class CycleOrientationApi(PlanApi):
     """GET the published orientation for the cycle's plan year, with this commune's envelopes."""
 
     Output = ORIENTATION_LIST
@@ -60,7 +59,7 @@ class DocumentInput(serializers.Serializer):
         return value
 
 
-class OrientationListApi(APIView):
+class OrientationListApi(PlanApi):
     """GET orientations (communes see published ones); POST creates one (district): {plan_year, title, ..., envelopes: [...]}."""
 
     Output = {"get": ORIENTATION_LIST, "post": CREATED}
@@ -93,7 +92,7 @@ def department_publication_data(p):
             "published_at": p.published_at, "files": [{"id": f.pk, "name": f.file_name, "url": f.file.url} for f in p.files.all()]}
 
 
-class DepartmentPublicationListApi(APIView):
+class DepartmentPublicationListApi(PlanApi):
     """GET what the provincial departments published for the districts (Đ5.2, Đ15.2), `plan_year` optional: district
     and province staff read it here to pass it on with their orientation (communes read what the district attached)."""
 
@@ -119,7 +118,7 @@ class DepartmentPublicationListApi(APIView):
         return Response({"results": [department_publication_data(p) for p in publications]})
 
 
-class OrientationPublishApi(APIView):
+class OrientationPublishApi(PlanApi):
     Output = inline_serializer("OrientationPublished", {"id": serializers.IntegerField(), "published": serializers.BooleanField()})
     Input = None  # no body
 

@@ -4,16 +4,15 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.limits import RateLimited, counted
 from accounts.network import client_address
-from geo.documents import document_output
+from geo.documents import AnyAccept, document_output
 from geo.openapi import geojson_file
 from plans import layers, selectors, services
-from plans.apis.common import PUBLIC_PLAN_OUTPUT, _text, _valid, plan_data
+from plans.apis.common import PUBLIC_PLAN_OUTPUT, PlanApi, _text, _valid, plan_data
 from plans.apis.consultation import PUBLIC_COMMENT_OUTPUT, CommentInput, PublicCommentInput, _comment_data, _comment_item
-from plans.apis.exports import AnyAccept, _document, _works
+from plans.apis.exports import _document, _works
 
 PUBLIC_PLAN_LIST = inline_serializer("PublicPlanList", {"results": inline_serializer("PublicPlanRow", {
     "id": serializers.IntegerField(), "commune": serializers.CharField(help_text="GSO code"), "commune_name": serializers.CharField(),
@@ -23,7 +22,7 @@ PUBLIC_PLAN_LIST = inline_serializer("PublicPlanList", {"results": inline_serial
 }, many=True)})
 
 
-class PublicApi(APIView):
+class PublicApi(PlanApi):
     authentication_classes = []
     permission_classes = [AllowAny]
 

@@ -2,15 +2,14 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import access
 from geo.numbers import DateInputField
 from plans import selectors, services
-from plans.apis.common import CYCLE_OUTPUT, _valid, cycle_data
+from plans.apis.common import CYCLE_OUTPUT, PlanApi, _valid, cycle_data
 
 
-class TeamApi(APIView):
+class TeamApi(PlanApi):
     """PUT the planning team of the cycle (Đ3): {decision_number, decision_date, members: [...]}."""
 
     Output = CYCLE_OUTPUT

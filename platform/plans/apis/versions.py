@@ -4,7 +4,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import access
 from core.models import Sector
@@ -13,7 +12,7 @@ from geo.fields import GuardedGeometryField
 from geo.layers import MEDIA_TYPE, page_response
 from geo.numbers import DateInputField, DecimalInputField, VndField
 from plans import layers, selectors, services
-from plans.apis.common import PLAN_OUTPUT, PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data, text_body
+from plans.apis.common import PLAN_OUTPUT, PlanApi, PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data, text_body
 from plans.models import (
     PlanItem,
 )
@@ -28,7 +27,7 @@ COMPARE_OUTPUT = inline_serializer("PlanComparison", {
 })
 
 
-class DraftCreateApi(APIView):
+class DraftCreateApi(PlanApi):
     """POST creates draft v1 (step 3), by default with an item per accepted proposal: {from_accepted: true}."""
 
     Output = PLAN_OUTPUT
@@ -41,7 +40,7 @@ class DraftCreateApi(APIView):
         return Response(plan_data(plan), status=201)
 
 
-class PlanDetailApi(APIView):
+class PlanDetailApi(PlanApi):
     """GET a version with its targets and items; PATCH its texts {assessment, solutions, monitoring} while it is being written."""
 
     Output = PLAN_OUTPUT
@@ -92,7 +91,7 @@ def _feature(request, *, partial=False):
     return feature.get("geometry"), dict(item.validated_data)
 
 
-class PlanItemListApi(APIView):
+class PlanItemListApi(PlanApi):
     """GET the items of a version as GeoJSON (paginated, `bbox`); POST adds one as a GeoJSON Feature (geometry may be null for an activity)."""
 
     Output = {"get": {(200, MEDIA_TYPE): layers.plan_works.openapi_schema()}, "post": {201: PlanItemFeatureSerializer}}
@@ -117,7 +116,7 @@ class PlanItemListApi(APIView):
         return Response(PlanItemFeatureSerializer(item).data, status=201)
 
 
-class PlanItemDetailApi(APIView):
+class PlanItemDetailApi(PlanApi):
     """PATCH an item (a GeoJSON Feature with the properties to change) or DELETE it, while its version is being written."""
 
     Output = {"patch": PlanItemFeatureSerializer, "delete": {204: None}}
@@ -140,7 +139,7 @@ class PlanItemDetailApi(APIView):
         return Response(status=204)
 
 
-class TargetListApi(APIView):
+class TargetListApi(PlanApi):
     Output = {"get": TargetOutput(many=True), "post": TargetOutput}
 
     class Input(serializers.Serializer):
@@ -160,7 +159,7 @@ class TargetListApi(APIView):
         return Response(TargetOutput(target).data, status=201)
 
 
-class TargetDetailApi(APIView):
+class TargetDetailApi(PlanApi):
     Output = {204: None}
 
     def delete(self, request, pk):
@@ -169,7 +168,7 @@ class TargetDetailApi(APIView):
         return Response(status=204)
 
 
-class PlanNewVersionApi(APIView):
+class PlanNewVersionApi(PlanApi):
     """POST {kind: revised|final} carries the newest version forward."""
 
     Output = PLAN_OUTPUT
@@ -182,7 +181,7 @@ class PlanNewVersionApi(APIView):
         return Response(plan_data(new), status=201)
 
 
-class PlanAmendApi(APIView):
+class PlanAmendApi(PlanApi):
     """POST {reason} starts an amendment of an approved plan, which stays as approved."""
 
     Output = PLAN_OUTPUT
@@ -195,7 +194,7 @@ class PlanAmendApi(APIView):
         return Response(plan_data(new), status=201)
 
 
-class PlanCompareApi(APIView):
+class PlanCompareApi(PlanApi):
     Output = {200: COMPARE_OUTPUT, 400: FieldErrors}  # two versions of different cycles
 
     def get(self, request, pk, other):
@@ -213,7 +212,7 @@ _ENVELOPE_ROW = {
 }
 
 
-class PlanEnvelopeCheckApi(APIView):
+class PlanEnvelopeCheckApi(PlanApi):
     """GET a version against the commune's step-2 envelopes (Đ2.4), per sector and capital source: a warning list
     (`plans.selectors.plan_envelope_check`), for anyone who sees the plan (a commune sees its own envelopes)."""
 
