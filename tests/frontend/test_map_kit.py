@@ -57,7 +57,8 @@ def test_commune_names_appear_when_zoomed_in_and_never_overlap(page, login):
 
 
 def test_the_legend_and_the_class_selector_of_the_comparison_map(page, login):
-    login("tinh", next_url="/province/compare/")
+    login("tinh", next_url="/")
+    page.goto("/province/compare/")
     page.wait_for_selector("#compare-map[data-ready='1']")
     legend = page.locator("#compare-map [data-testid=legend]")
     text = legend.inner_text()
@@ -97,7 +98,8 @@ def print_to_pdf(page, map_selector, paper, orientation, tmp_path):
 
 
 def test_the_comparison_map_prints_to_a3_portrait_with_title_legend_scale_north_date_and_source(page, login, tmp_path):
-    login("tinh", next_url="/province/compare/")
+    login("tinh", next_url="/")
+    page.goto("/province/compare/")
     page.wait_for_selector("#compare-map[data-ready='1']")
     classes = page.locator("#compare-map [data-testid=legend] .legend-label").all_inner_texts()
     title, path = print_to_pdf(page, "#compare-map", "A3", "portrait", tmp_path)
