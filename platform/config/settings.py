@@ -302,6 +302,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [(prefix, folder) for prefix, folder in (
     ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
     ("vendor/leaflet.vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist"),
+    ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
 ) if folder.is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -326,6 +327,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Images above this many pixels are refused before they are decoded (a 40-megapixel RGBA image is 160 MB in memory).
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+# Photos taken on the offline capture page are resized on the phone to this longest edge (px, JPEG) before storing.
+OFFLINE_PHOTO_MAX_EDGE = env_int("OFFLINE_PHOTO_MAX_EDGE", 1600)
 
 GEOMETRY_TOLERANCE_M = env_int("GEOMETRY_TOLERANCE_M", 200)
 GEOMETRY_MAX_VERTICES = env_int("GEOMETRY_MAX_VERTICES", 20000)
