@@ -401,6 +401,13 @@ def works_in_a_commune(user):
     return user.is_authenticated and user.role in (Role.COMMUNE, Role.VILLAGE, Role.COMMUNE_UNIT)
 
 
+def offline_capture_commune(user):
+    """The commune whose offline capture page (issue 16: village meetings and proposals on a phone, Đ5.1) the user
+    may open: a commune planning team member, a village head or a commune unit (those who propose), else None. The
+    page only queues; every item is sent to the ordinary APIs, which decide as for any other request."""
+    return commune_unit_of(user) if works_in_a_commune(user) else None
+
+
 # ---- more predicates -------------------------------------------------------------------------------------
 
 def can_edit_proposal(user, proposal):
