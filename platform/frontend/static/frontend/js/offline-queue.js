@@ -92,7 +92,9 @@
     }
     if (item.kind === "proposal") {
       if (!item.serverId) {
-        var properties = Object.assign({ commune: item.commune }, item.fields);
+        // Empty fields are left out, as the proposals page sends them (the server's defaults apply).
+        var properties = { commune: item.commune };
+        Object.keys(item.fields).forEach(function (k) { if (item.fields[k] !== "" && k !== "files") { properties[k] = item.fields[k]; } });
         if (properties.meeting && String(properties.meeting).indexOf("q:") === 0) {
           var meeting = await get(String(properties.meeting).slice(2));
           if (!meeting || !meeting.serverId) { return "wait"; }

@@ -1,4 +1,4 @@
-// The service worker (served by frontend.offline.service_worker at /sw.js, which prepends `var SEDP = {version,
+// The service worker (served by frontend.phone.service_worker at /sw.js, which prepends `var SEDP = {version,
 // precache, scripts}`). One versioned cache: the precached static files, and the capture pages and offline bundles
 // as they are visited (network first, the cache when there is no connection). A new version deletes the old caches.
 // Background Sync: the "sedp-queue" tag sends the phone's queue (offline-queue.js) when the connection returns.
