@@ -401,13 +401,6 @@ def works_in_a_commune(user):
     return user.is_authenticated and user.role in (Role.COMMUNE, Role.VILLAGE, Role.COMMUNE_UNIT)
 
 
-def offline_capture_commune(user):
-    """The commune whose offline capture page (issue 16: village meetings and proposals on a phone, Đ5.1) the user
-    may open: a commune planning team member, a village head or a commune unit (those who propose), else None. The
-    page only queues; every item is sent to the ordinary APIs, which decide as for any other request."""
-    return commune_unit_of(user) if works_in_a_commune(user) else None
-
-
 # ---- more predicates -------------------------------------------------------------------------------------
 
 def can_edit_proposal(user, proposal):
@@ -498,6 +491,22 @@ def meeting_scope(user, meetings):
     if village is not None:
         return meetings.filter(village_id=village.pk)
     return meetings.none()
+
+
+def works_offline(user):
+    """May download the offline bundle of the phone (issue 16, `/d/<slug>/api/me/offline/`): a village head, a commune
+    planning team member or a commune unit, the people who capture step 1 and its reports in the field."""
+    return user.is_authenticated and user.is_active and user.role in (Role.VILLAGE, Role.COMMUNE, Role.COMMUNE_UNIT)
+
+
+def offline_village_scope(user, villages):
+    """Villages (a queryset of current village units) whose boundaries the phone keeps: a village head only its own
+    village, a commune role every village of its commune, anyone else none."""
+    village = village_of_head(user)
+    if village is not None:
+        return villages.filter(pk=village.pk)
+    commune = commune_unit_of(user)
+    return villages.filter(parent_id=commune.pk) if commune is not None else villages.none()
 
 
 def village_report_scope(user, reports):

@@ -28,6 +28,9 @@ Variables (all optional on a developer machine; production must set the starred 
                           SMTP for password-reset mail; without EMAIL_HOST mail is written to var/mail/
   SITE_URL                the address in e-mails (default http://localhost:8000)
   REMINDER_DAYS_BEFORE    days before a due date when `send_reminders` writes (default 7,3,1)
+  IDEMPOTENCY_KEY_DAYS    days an Idempotency-Key of a create is remembered (default 30; `idempotency_expire`)
+  OFFLINE_SIMPLIFY_DEGREES  tolerance of the boundaries in the phone's offline bundle (default 0.0001, about 11 m)
+  OFFLINE_PHOTO_MAX_EDGE  longest edge in px to which the phone resizes a photo before queueing it (default 1600)
   REMINDER_OVERDUE_EVERY_DAYS  an overdue item is recalled on its first day overdue and every this many days (default 7)
   RETRY_AFTER_S           Retry-After of the 503 answered while the database is unreachable (default 30)
 """
@@ -115,6 +118,7 @@ SHARED_APPS = [
     "fixtures",
     "files",
     "guidance",
+    "offline",
 ]
 # What a district writes lives in its own schema.
 TENANT_APPS = [
@@ -124,6 +128,7 @@ TENANT_APPS = [
     "investment",
     "monitoring",
     "duties",
+    "idempotency",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -329,6 +334,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 # Photos taken on the offline capture page are resized on the phone to this longest edge (px, JPEG) before storing.
 OFFLINE_PHOTO_MAX_EDGE = env_int("OFFLINE_PHOTO_MAX_EDGE", 1600)
+# How long a create's Idempotency-Key is remembered (issue 16: a phone resending its offline queue); then swept.
+IDEMPOTENCY_KEY_DAYS = env_int("IDEMPOTENCY_KEY_DAYS", 30)
+# Tolerance in degrees of the boundaries in the offline bundle (/d/<slug>/api/me/offline/): about 11 m at 1e-4.
+OFFLINE_SIMPLIFY_DEGREES = float(os.environ.get("OFFLINE_SIMPLIFY_DEGREES") or 0.0001)
 
 GEOMETRY_TOLERANCE_M = env_int("GEOMETRY_TOLERANCE_M", 200)
 GEOMETRY_MAX_VERTICES = env_int("GEOMETRY_MAX_VERTICES", 20000)

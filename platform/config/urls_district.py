@@ -8,6 +8,7 @@ from frontend import views as pages
 from geo import ogc
 from investment import urls as investment_urls
 from monitoring import urls as monitoring_urls
+from offline import urls as offline_urls
 from plans import urls as plans_urls
 from proposals import urls as proposal_urls
 from proposals import views as proposal_pages
@@ -23,6 +24,7 @@ api_patterns = [
     *investment_urls.api_patterns,
     *monitoring_urls.api_patterns,
     *duties_urls.api_patterns,
+    *offline_urls.api_patterns,
 ]
 
 urlpatterns = [

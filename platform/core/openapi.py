@@ -18,6 +18,8 @@ really gives, by method and route, so that no view repeats them:
 - 403 `Detail` `{"detail": message}` on the same routes: "signed in but not allowed" (`accounts.access`);
 - 404 `Detail` on every route with a path parameter, district routes included (unknown district,
   another district's row, an object the caller may not read: `accounts.access.access_*_by_id`);
+- 422 `FieldErrors` `{"Idempotency-Key": [message]}` and the optional `Idempotency-Key` request header on the methods
+  decorated with `idempotency.keys.idempotent` (they carry `idempotent = True`): the key was used for another request;
 - 429 `Detail` on the methods a view says are rate limited (`rate_limited = {"POST"}`: the token route, public
   comments, counted by django-axes or `accounts.limits`) and on DRF-throttled views, with `Retry-After`.
 """
@@ -30,6 +32,13 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.UUID, location=OpenApiParameter.HEADER, required=False,
+    description="A UUID the client makes per item (IETF draft-ietf-httpapi-idempotency-key-header, as Stripe's API). "
+    "Resent with the same body: the first answer is replayed (same status and body, header `Idempotent-Replayed: true`) "
+    "and nothing is written again; with another body: 422. Not a UUID: 400. A refused request (4xx) stores nothing. "
+    "Kept IDEMPOTENCY_KEY_DAYS (30) days. See docs/API.md.",
+)
 WRITE_METHODS = BODY_METHODS | {"DELETE"}
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -103,9 +112,14 @@ class AutoSchema(openapi.AutoSchema):
             operation["operationId"] += "_" + extension
         return operation
 
+    def is_idempotent(self) -> bool:
+        """The method honours `Idempotency-Key` (decorated with `idempotency.keys.idempotent`, read as an attribute)."""
+        return bool(getattr(getattr(self.view, self.method.lower(), None), "idempotent", False))
+
     def get_override_parameters(self):
         query = getattr(self.view, "query_parameters", []) if self.method == "GET" else []
-        return [*super().get_override_parameters(), *query]
+        header = [IDEMPOTENCY_KEY] if self.is_idempotent() else []
+        return [*super().get_override_parameters(), *query, *header]
 
     def get_request_serializer(self):
         # `Input = None` says the method takes no body.
@@ -130,6 +144,8 @@ class AutoSchema(openapi.AutoSchema):
         throttled = self.method in getattr(self.view, "rate_limited", ()) or bool(self.view.get_throttles())
         errors = route_errors(path=self.path, method=self.method, has_body=has_body, has_query=has_query,
                               open_to_anyone=open_to_anyone, throttled=throttled)
+        if self.is_idempotent():
+            errors["422"] = FieldErrors
         for code, serializer in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(serializer, code, direction=direction)

@@ -125,8 +125,8 @@ def _feature(unit):
 @require_safe
 def capture_page(request):
     """`/d/<slug>/offline/`: the offline capture page of a village head, commune team or commune unit (404 else,
-    `accounts.access.offline_capture_commune`). Its data (commune boundary, villages, code lists) is in the page."""
-    commune = access.offline_capture_commune(request.user)
+    `accounts.access.works_offline`). Its data (commune boundary, villages, code lists) is in the page."""
+    commune = access.commune_unit_of(request.user) if access.works_offline(request.user) else None
     if commune is None or commune.parent_id != request.tenant.unit_id:
         raise Http404
     villages = list(villages_of(commune))

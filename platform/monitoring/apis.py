@@ -28,6 +28,7 @@ from geo.models import AdministrativeUnit
 from geo.numbers import DateInputField, DecimalInputField, VndField, WholeNumberField
 from geo.openapi import feature
 from geo.parsers import SafeJSONParser
+from idempotency.keys import idempotent
 from monitoring import documents, imports, layers, selectors, services
 from monitoring.models import Activity, Frequency, ReportingPeriod, SupervisionFinding
 from plans.apis.exports import AnyAccept
@@ -427,6 +428,7 @@ class ReportListApi(APIView):
         return Response([report_data(r) for r in reports])
 
     @extend_schema(request=MEReportCreate, responses={201: REPORT_DETAIL})
+    @idempotent
     def post(self, request):
         data = _valid(MEReportCreate, request.data)
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=data["me_plan"])
@@ -478,6 +480,7 @@ class ReportDetailApi(APIView):
         return Response(report_data(selectors.report_detail(report=report), detail=True))
 
     @extend_schema(request=MEReportEdit, responses={200: REPORT_DETAIL})
+    @idempotent
     def patch(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
         data = _valid(MEReportEdit, request.data)
@@ -491,6 +494,7 @@ class ReportActionApi(APIView):
     action = None
 
     @extend_schema(request=MEDecisionInput, responses={200: REPORT_DETAIL})
+    @idempotent
     def post(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
         comment = _valid(MEDecisionInput, request.data if isinstance(request.data, dict) else {})["comment"]
@@ -558,6 +562,7 @@ class EvidenceApi(APIView):
         return page_response(request, layers.evidence_photos)
 
     @extend_schema(request={"multipart/form-data": MEEvidenceInput}, responses={201: EVIDENCE_FEATURE})
+    @idempotent
     def post(self, request):
         # Access first, before the photo is decoded: only commune teams and village heads add evidence (403); the M&E
         # plan must be one the user reads (404) and of a commune it may add evidence to (403); a report must be one the
@@ -614,6 +619,7 @@ class FindingApi(APIView):
         return page_response(request, layers.findings)
 
     @extend_schema(request={"application/json": FINDING_INPUT_FEATURE, "multipart/form-data": MEFindingInput}, responses={201: FINDING_FEATURE})
+    @idempotent
     def post(self, request):
         # Only a commune's planning team records findings (Đ8; the activity's commune is checked by the service): a
         # refusal comes before the body is read or a photo decoded.

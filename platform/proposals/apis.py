@@ -21,6 +21,7 @@ from geo.imports import wants_preview
 from geo.layers import MEDIA_TYPE, page_response
 from geo.openapi import clusters
 from geo.parsers import SafeJSONParser
+from idempotency.keys import idempotent
 from proposals import layers, selectors, services
 from proposals.imports import proposals_import
 from proposals.models import CommuneUnit, Proposal, ProposalEvent
@@ -84,6 +85,7 @@ class ProposalListApi(APIView):
         return page_response(request, layers.proposals)
 
     @extend_schema(request=PROPOSAL_SUBMISSION, responses={201: PROPOSAL_FEATURE})
+    @idempotent
     def post(self, request):
         feature = ProposalFeatureInput(data=request.data)
         feature.is_valid(raise_exception=True)
@@ -117,6 +119,7 @@ class ProposalDetailApi(APIView):
     def get(self, request, pk):
         return Response(proposal_detail(visible_proposal(request, pk), user=request.user))
 
+    @idempotent
     def patch(self, request, pk):
         visible_proposal(request, pk, for_write=True)
         feature = ProposalFeatureUpdate(data=request.data, partial=False)
@@ -181,6 +184,7 @@ class ProposalAttachmentApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request={"multipart/form-data": AttachmentInput}, responses={201: ATTACHMENT})
+    @idempotent
     def post(self, request, pk):
         visible_proposal(request, pk, for_write=True)
         data = AttachmentInput(data=request.data)
@@ -268,6 +272,7 @@ class VillageMeetingListApi(APIView):
         return page_response(request, layers.meetings)
 
     @extend_schema(request=VillageMeetingInput, responses={201: MEETING_FEATURE})
+    @idempotent
     def post(self, request):
         data = VillageMeetingInput(data=request.data)
         data.is_valid(raise_exception=True)

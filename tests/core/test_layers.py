@@ -16,7 +16,7 @@ SOURCE = ROOT / "platform"
 
 # From the ground up; an app may import only apps of lower layers (docs/ARCHITECTURE.md draws the same picture).
 LAYERS = [
-    {"core", "geo"},
+    {"core", "geo", "idempotency"},
     {"accounts"},
     {"tenants"},
     {"files"},
@@ -26,7 +26,7 @@ LAYERS = [
     {"monitoring"},
     {"guidance"},
     {"duties"},
-    {"province", "frontend"},
+    {"province", "frontend", "offline"},
     {"fixtures", "config"},
 ]
 LAYER_OF = {app: n for n, apps in enumerate(LAYERS) for app in apps}

@@ -116,8 +116,10 @@
     var chosen = select.value;
     select.querySelectorAll("option:not([value=''])").forEach(function (o) { o.remove(); });
     var bundle = (await Q.meta("bundle:" + slug)) || {};
-    ((bundle.meetings || {}).features || []).forEach(function (f) {
-      select.appendChild(UI.el("option", (f.properties.village_name || "") + " · " + f.properties.held_on, { value: String(f.properties.id) }));
+    // The bundle lists meetings as rows, the meetings layer (the fallback) as Features.
+    var meetings = Array.isArray(bundle.meetings) ? bundle.meetings : ((bundle.meetings || {}).features || []).map(function (f) { return f.properties; });
+    meetings.forEach(function (m) {
+      select.appendChild(UI.el("option", (m.village_name || "") + " · " + m.held_on, { value: String(m.id) }));
     });
     (await Q.list(slug)).filter(function (i) { return i.kind === "meeting"; }).forEach(function (i) {
       var value = i.serverId ? String(i.serverId) : "q:" + i.key;
