@@ -138,7 +138,8 @@ def test_recorded_offline_a_meeting_and_two_proposals_survive_a_reload_and_reach
     record_proposal(page, f"Cống thoát nước ({t})", photos=2)
     assert items(page, "waiting") == 3
 
-    page.reload()  # offline: the service worker answers from its cache, the queue is in IndexedDB
+    response = page.reload()  # offline: the service worker answers from its cache, the queue is in IndexedDB
+    assert response.ok and response.from_service_worker
     page.wait_for_selector("body[data-offline-ready='1']")
     assert items(page, "waiting") == 3
     assert VillageMeeting.objects.filter(place__contains=t).count() == 0
@@ -229,3 +230,78 @@ def test_an_expired_session_keeps_the_item_and_asks_to_sign_in_again(phone, yen_
     phone.sign_in(page, HEAD, PAGE)
     page.wait_for_selector("#queue-items li[data-state=sent]")
     assert Proposal.objects.filter(title=f"Sân thể thao ({t})").count() == 1
+
+
+@pytest.fixture
+def committed_me_plan(django_db_setup, django_db_blocker, live_url):
+    """An approved M&E plan of Thị trấn Chờ committed for the live server (tests.monitoring.factories), removed after."""
+    from django.conf import settings
+
+    from monitoring.models import EvidencePhoto, MEPlan, PeriodicReport, ReportingPeriod
+    from plans.models import PlanCycle
+    from tenants.models import District
+    from tests.monitoring.factories import me_plan_with_report
+
+    assert settings.DATABASES["default"]["NAME"].startswith("test_"), "refusing to write outside the test database"
+    with django_db_blocker.unblock():
+        yen_phong = District.objects.select_related("unit").get(slug="yen-phong")
+        connection.set_tenant(yen_phong)
+        me_plan = me_plan_with_report(yen_phong)
+        cycle_id = me_plan.plan.cycle_id
+        connection.set_schema_to_public()
+        connection.close()
+    try:
+        yield me_plan
+    finally:
+        with django_db_blocker.unblock():
+            connection.set_tenant(yen_phong)
+            EvidencePhoto.objects.filter(me_plan=me_plan).delete()
+            PeriodicReport.objects.filter(me_plan=me_plan).delete()
+            MEPlan.objects.filter(pk=me_plan.pk).delete()
+            PlanCycle.objects.filter(pk=cycle_id).delete()
+            ReportingPeriod.objects.all().delete()
+            connection.set_schema_to_public()
+            connection.close()
+
+
+@pytest.mark.browser
+def test_the_village_report_and_a_geolocated_evidence_photo_recorded_offline_reach_the_server_once(phone, committed_me_plan, django_db_blocker):
+    from monitoring.models import EvidencePhoto, PeriodicReport
+    from tenants.models import District
+
+    with django_db_blocker.unblock():
+        lat, lon = point_in("09193-01")
+    page = open_capture(phone, lat, lon)
+    t = tag()
+    page.wait_for_selector(f"#report-form select[name=me_plan] option[value='{committed_me_plan.pk}']", state="attached")
+    page.context.set_offline(True)
+    page.click("#report summary")
+    page.select_option("#report-form select[name=me_plan]", str(committed_me_plan.pk))
+    q1 = page.eval_on_selector("#report-form select[name=period]", f"s => [...s.options].find(o => o.text.startsWith('01/01/{committed_me_plan.year}')).value")
+    page.select_option("#report-form select[name=period]", q1)
+    page.fill("#report-form textarea[name=problems]", f"Mưa lớn làm chậm thi công ({t})")
+    page.fill("#report-form textarea[name=recommendations]", "Bổ sung kinh phí rãnh thoát nước")
+    page.click("#report-form button[type=submit]")
+    page.wait_for_selector("#report-form .saved:not(:empty)")
+    page.select_option("#evidence-form select[name=me_plan]", str(committed_me_plan.pk))
+    page.fill("#evidence-form input[name=caption]", f"Rãnh thoát nước thôn 1 ({t})")
+    page.set_input_files("#evidence-form input[name=photo]", photo())
+    page.click("#evidence-form button[type=submit]")
+    page.wait_for_selector("#evidence-form .saved:not(:empty)")
+    assert items(page, "waiting") == 2
+
+    page.context.set_offline(False)
+    page.wait_for_function("() => document.querySelectorAll('#queue-items li[data-state=sent]').length === 2")
+    with django_db_blocker.unblock():
+        connection.set_tenant(District.objects.get(slug="yen-phong"))
+        try:
+            report = PeriodicReport.objects.get(me_plan=committed_me_plan, village__code="09193-01")
+            assert report.period_id == int(q1) and t in report.problems
+            assert report.recommendations == "Bổ sung kinh phí rãnh thoát nước"
+            evidence = EvidencePhoto.objects.get(me_plan=committed_me_plan, caption__contains=t)
+            assert abs(evidence.location.x - lon) < 1e-5 and abs(evidence.location.y - lat) < 1e-5  # lon/lat order kept
+            with evidence.photo.open("rb") as f:
+                assert max(Image.open(f).size) == 1600
+        finally:
+            connection.set_schema_to_public()
+            connection.close()

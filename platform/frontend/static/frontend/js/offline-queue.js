@@ -1,7 +1,8 @@
 // The phone's queue of items waiting to be sent (issue 16), in IndexedDB through the idb library (served locally).
 // Used by the capture page (offline.js) and by the service worker (Background Sync), so it touches no DOM.
 //
-// An item: {key (the Idempotency-Key, a UUID made when the item is created), kind: "meeting" | "proposal",
+// An item: {key (the Idempotency-Key, a UUID made when the item is created; key2 for a report's PATCH),
+// kind: "meeting" | "proposal" | "report" | "evidence",
 // district (slug), created (ms), state: "waiting" | "sending" | "sent" | "refused", fields {name: text},
 // geometry (GeoJSON, EPSG:4326 lon/lat, proposals), photos [{key, blob, name, sentId}], serverId, errors (the
 // server's 400/403 answer, field → messages), status (HTTP)}. Each request of an item carries its own key, so a
@@ -52,13 +53,13 @@
   }
 
   // One request; {ok, status, data, network} where network is true when no answer came (offline, cut).
-  async function request(url, key, body) {
+  async function request(url, key, body, method) {
     var headers = { Accept: "application/json", "Idempotency-Key": key,
       "X-CSRFToken": (await meta("csrf")) || "", "Accept-Language": (await meta("language")) || "vi" };
     if (!(body instanceof FormData)) { headers["Content-Type"] = "application/json"; body = JSON.stringify(body); }
     var response;
     try {
-      response = await fetch(url, { method: "POST", credentials: "same-origin", headers: headers, body: body, redirect: "manual" });
+      response = await fetch(url, { method: method || "POST", credentials: "same-origin", headers: headers, body: body, redirect: "manual" });
     } catch (e) {
       return { ok: false, status: 0, data: null, network: true };
     }
@@ -114,6 +115,27 @@
         photo.sentId = result.data.id;
         await put(item);
       }
+      return "sent";
+    }
+    if (item.kind === "report") {
+      // The village's periodic report (Đ10): opened (POST, the item's key), then written (PATCH, its second key).
+      if (!item.serverId) {
+        result = await request(api + "monitoring/reports/", item.key,
+          { me_plan: Number(item.fields.me_plan), period: Number(item.fields.period), village: item.fields.village });
+        if (!result.ok) { return refusal(item, result); }
+        item.serverId = result.data.id;
+        await put(item);
+      }
+      result = await request(api + "monitoring/reports/" + item.serverId + "/", item.key2,
+        { problems: item.fields.problems || "", recommendations: item.fields.recommendations || "" }, "PATCH");
+      return result.ok ? "sent" : refusal(item, result);
+    }
+    if (item.kind === "evidence") {
+      // A geolocated evidence photo of the M&E plan (Đ10), where the phone was when it was saved.
+      result = await request(api + "monitoring/evidence/", item.key,
+        form(Object.assign({}, item.fields, { geometry: JSON.stringify(item.geometry) }), { photo: item.photos[0] }));
+      if (!result.ok) { return refusal(item, result); }
+      item.serverId = result.data.id || (result.data.properties || {}).id;
       return "sent";
     }
     return "refused";

@@ -13,7 +13,10 @@
   var api = "/d/" + slug + "/api/";
   var meetingForm = document.getElementById("meeting-form");
   var proposalForm = document.getElementById("proposal-form");
-  var editing = { meeting: null, proposal: null };  // the key of the refused item being corrected, per form
+  var reportForm = document.getElementById("report-form");
+  var evidenceForm = document.getElementById("evidence-form");
+  var forms = { meeting: meetingForm, proposal: proposalForm, report: reportForm, evidence: evidenceForm };
+  var editing = { meeting: null, proposal: null, report: null, evidence: null };  // the refused item being corrected, per form
 
   // The service worker sends with the page's CSRF token and language (it cannot read cookies).
   var csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]*)/) || [])[1];
@@ -101,12 +104,13 @@
     Object.keys(fields || {}).forEach(function (k) { var input = form.elements[k]; if (input && input.type !== "file" && input.type !== "hidden") { input.value = fields[k]; } });
   }
   function saveDraft(kind) {
-    var form = kind === "meeting" ? meetingForm : proposalForm;
+    var form = forms[kind];
     if (!form) { return; }
     Q.draft(slug + ":" + kind, { fields: values(form), geometry: kind === "proposal" ? geometry : null, editing: editing[kind] });
   }
-  [["meeting", meetingForm], ["proposal", proposalForm]].forEach(function (pair) {
-    if (pair[1]) { pair[1].addEventListener("input", function () { saveDraft(pair[0]); }); pair[1].addEventListener("change", function () { saveDraft(pair[0]); }); }
+  Object.keys(forms).forEach(function (kind) {
+    var form = forms[kind];
+    if (form) { form.addEventListener("input", function () { saveDraft(kind); }); form.addEventListener("change", function () { saveDraft(kind); }); }
   });
 
   // --- meetings in the proposal form: the server's (as last synced) and those still waiting on the phone --------
@@ -135,15 +139,15 @@
     names.forEach(function (n) { if (form.elements[n] && !String(form.elements[n].value || "").trim()) { errors[n] = [labels.required]; } });
     return errors;
   }
-  async function queue(kind, form, fields, photos) {
+  async function queue(kind, form, fields, photos, place) {
     var item = editing[kind] ? await Q.get(editing[kind]) : null;
     if (!item) {
-      item = { key: Q.uuid(), kind: kind, district: slug, commune: data.commune.properties.code, created: Date.now(), photos: [] };
+      item = { key: Q.uuid(), key2: Q.uuid(), kind: kind, district: slug, commune: data.commune.properties.code, created: Date.now(), photos: [] };
     }
     item.fields = fields;
     item.state = "waiting";
     item.errors = null;
-    if (kind === "proposal") { item.geometry = geometry; }
+    if (place) { item.geometry = place; }
     // New photos replace the refused ones still unsent; photos the server holds stay.
     if (photos.length) {
       item.photos = (item.photos || []).filter(function (p) { return p.sentId; }).concat(photos.map(function (p) { return Object.assign({ key: Q.uuid() }, p); }));
@@ -184,8 +188,55 @@
     var files = Array.from(proposalForm.elements.files.files);
     var photos = [];
     for (var i = 0; i < files.length; i++) { photos.push(await resized(files[i])); }
-    await queue("proposal", proposalForm, fields, photos);
+    await queue("proposal", proposalForm, fields, photos, geometry);
   });
+
+  // --- the village's periodic report and its evidence photos (village heads; the M&E plans from the bundle) -----
+  function position() {
+    return new Promise(function (resolve) {
+      if (!navigator.geolocation) { resolve(null); return; }
+      navigator.geolocation.getCurrentPosition(function (pos) { resolve({ type: "Point", coordinates: [pos.coords.longitude, pos.coords.latitude] }); },
+        function () { resolve(null); }, { enableHighAccuracy: true, timeout: 15000 });
+    });
+  }
+  async function fillMonitoring() {
+    if (!reportForm) { return; }
+    var monitoring = ((await Q.meta("bundle:" + slug)) || {}).monitoring || { me_plans: [], periods: [] };
+    var dmy = function (iso) { return iso.split("-").reverse().join("/"); };
+    [reportForm.elements.me_plan, evidenceForm.elements.me_plan].forEach(function (select) {
+      var chosen = select.value;
+      select.replaceChildren();
+      monitoring.me_plans.forEach(function (p) { select.appendChild(UI.el("option", String(p.year), { value: String(p.id) })); });
+      if (chosen) { select.value = chosen; }
+    });
+    var periods = reportForm.elements.period, chosenPeriod = periods.value;
+    periods.replaceChildren();
+    monitoring.periods.forEach(function (p) { periods.appendChild(UI.el("option", dmy(p.starts_on) + " – " + dmy(p.ends_on), { value: String(p.id) })); });
+    if (chosenPeriod) { periods.value = chosenPeriod; }
+    document.querySelector("[data-testid=no-me-plan]").hidden = monitoring.me_plans.length > 0;
+  }
+  if (reportForm) {
+    reportForm.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      UI.clearErrors(reportForm);
+      var errors = missing(reportForm, ["me_plan", "period"]);
+      if (Object.keys(errors).length) { UI.showErrors(reportForm, errors); return; }
+      await queue("report", reportForm, Object.assign(values(reportForm), { village: data.ownVillage }), []);
+    });
+    evidenceForm.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      UI.clearErrors(evidenceForm);
+      var errors = missing(evidenceForm, ["me_plan"]);
+      var file = evidenceForm.elements.photo.files[0];
+      var editingItem = editing.evidence ? await Q.get(editing.evidence) : null;
+      if (!file && !editingItem) { errors.photo = [labels.required]; }
+      var place = await position();
+      if (!place && !editingItem) { errors.geometry = [labels.noPosition]; }
+      if (Object.keys(errors).length) { UI.showErrors(evidenceForm, errors); return; }
+      var fields = Object.assign(values(evidenceForm), { taken_on: new Date().toLocaleDateString("en-GB") });
+      await queue("evidence", evidenceForm, fields, file ? [await resized(file)] : [], place);
+    });
+  }
 
   // --- the queue on the page -----------------------------------------------------------------------------
   var list = document.getElementById("queue-items");
@@ -202,7 +253,9 @@
     if (!items.length) { list.appendChild(UI.el("li", labels.nothing)); }
     items.slice().reverse().forEach(function (item) {
       var li = UI.el("li", null, { "data-key": item.key, "data-state": item.state, "data-kind": item.kind, class: "queue-item state-" + item.state });
-      var title = item.kind === "meeting" ? item.fields.held_on + " · " + item.fields.place : item.fields.title;
+      var title = { meeting: item.fields.held_on + " · " + item.fields.place, proposal: item.fields.title,
+        report: (item.fields.problems || "").slice(0, 60),
+        evidence: item.fields.caption }[item.kind] || "";
       li.appendChild(UI.el("strong", labels.kinds[item.kind] + ": " + title));
       li.appendChild(UI.el("span", " · " + labels.states[item.state], { "data-testid": "item-state" }));
       if (item.photos && item.photos.length) { li.appendChild(UI.el("span", " · " + item.photos.length + " " + labels.photos)); }
@@ -217,7 +270,7 @@
   }
   // Bring a refused item back into its form, with the server's reasons next to its fields.
   async function correct(item) {
-    var form = item.kind === "meeting" ? meetingForm : proposalForm;
+    var form = forms[item.kind];
     form.reset();
     fill(form, item.fields);
     if (item.kind === "proposal") { await fillMeetings(); if (item.fields.meeting) { form.elements.meeting.value = item.fields.meeting; } setGeometry(item.geometry); }
@@ -291,6 +344,7 @@
     await Q.meta("bundle:" + slug, bundle);
     await showMine();
     await fillMeetings();
+    await fillMonitoring();
   }
   function when(ms) {
     var d = new Date(ms), two = function (n) { return String(n).padStart(2, "0"); };
@@ -309,8 +363,9 @@
   }
 
   // --- start: restore drafts, show the queue and the last synced lists, send what waits ---------------------------
-  for (var kind of ["meeting", "proposal"]) {
-    var form = kind === "meeting" ? meetingForm : proposalForm;
+  await fillMonitoring();
+  for (var kind of Object.keys(forms)) {
+    var form = forms[kind];
     var saved = form ? await Q.draft(slug + ":" + kind) : null;
     if (saved) {
       fill(form, saved.fields);
