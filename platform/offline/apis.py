@@ -14,9 +14,35 @@ def _code_label(name):
     return inline_serializer(name, {"code": _S(), "label": _S()}, many=True)
 
 
-def _collection(name, help_text):
-    return inline_serializer(name, {"type": _S(help_text="FeatureCollection"), "features": serializers.ListField(
-        child=_J(), help_text=help_text)})
+def _feature(name, id_field, properties, geometry):
+    return inline_serializer(name, {
+        "type": _S(help_text="Feature"), "id": id_field,
+        "geometry": _J(allow_null=True, help_text=f"GeoJSON {geometry}, EPSG:4326 lon/lat, simplified to OFFLINE_SIMPLIFY_DEGREES"),
+        "properties": inline_serializer(name + "Properties", properties),
+    })
+
+
+def _collection(name, feature_serializer):
+    return inline_serializer(name, {"type": _S(help_text="FeatureCollection"), "features": feature_serializer})
+
+
+def _unit(name, many=False):
+    fields = {"id": _I(), "code": _S(help_text="GSO code"), "name": _S(), "level": _S(), "parent": _S(allow_null=True)}
+    return _feature(name, _S(help_text="GSO code"), fields, "MultiPolygon") if not many else \
+        inline_serializer(name, {"type": _S(help_text="Feature"), "id": _S(help_text="GSO code"),
+                                 "geometry": _J(allow_null=True, help_text="GeoJSON MultiPolygon, EPSG:4326 lon/lat, simplified"),
+                                 "properties": inline_serializer(name + "Properties", fields)}, many=True)
+
+
+PROPOSAL = inline_serializer("OfflineProposalFeature", {
+    "type": _S(help_text="Feature"), "id": _I(),
+    "geometry": _J(allow_null=True, help_text="GeoJSON Point, LineString or Polygon, EPSG:4326 lon/lat"),
+    "properties": inline_serializer("OfflineProposalProperties", {
+        "id": _I(), "title": _S(), "sector": _S(), "plan_year": _I(), "village": _S(allow_null=True),
+        "estimated_cost": _I(help_text="VND"), "status": _S(), "status_label": _S(), "decision_reason": _S(),
+        "is_late": _B(), "meeting": _I(allow_null=True), "created_at": serializers.DateTimeField(),
+        "updated_at": serializers.DateTimeField()}),
+}, many=True)
 
 
 BUNDLE = inline_serializer("OfflineBundle", {
@@ -25,9 +51,8 @@ BUNDLE = inline_serializer("OfflineBundle", {
         "username": _S(), "role": _S(), "village_id": _I(allow_null=True), "village_code": _S(allow_null=True),
         "commune_id": _I(), "commune_code": _S()}),
     "district": inline_serializer("OfflineDistrict", {"slug": _S(), "name": _S()}),
-    "commune": _J(help_text="GeoJSON Feature of the commune: id = GSO code, properties {id, code, name, level, parent}, "
-                            "boundary in EPSG:4326 simplified to OFFLINE_SIMPLIFY_DEGREES"),
-    "villages": _collection("OfflineVillages", "village Features as `commune` (a village head: only its own village)"),
+    "commune": _unit("OfflineCommune"),
+    "villages": _collection("OfflineVillages", _unit("OfflineVillage", many=True)),
     "vocabularies": inline_serializer("OfflineVocabularies", {
         "sectors": _code_label("OfflineSector"), "capital_sources": _code_label("OfflineCapitalSource"),
         "resource_fields": _code_label("OfflineResourceField"), "source_kinds": _code_label("OfflineSourceKind"),
@@ -36,9 +61,7 @@ BUNDLE = inline_serializer("OfflineBundle", {
         "id": _I(), "plan_year": _I(), "step": _S(), "step_label": _S(), "proposals_open": _B(), "meetings_open": _B(),
         "proposals_due_on": serializers.DateField(allow_null=True), "proposals_late": _B()}, allow_null=True),
     "default_plan_year": _I(),
-    "proposals": _collection("OfflineProposals", "the user's own proposals (a village head: its village's), Features with "
-                             "{id, title, sector, plan_year, village, estimated_cost (VND), status, status_label, "
-                             "decision_reason, is_late, meeting, created_at, updated_at}"),
+    "proposals": _collection("OfflineProposals", PROPOSAL),
     "meetings": inline_serializer("OfflineMeeting", {
         "id": _I(), "village": _S(), "village_name": _S(), "plan_year": _I(), "held_on": serializers.DateField(), "place": _S(),
         "participants": _I(), "women": _I(), "poor_households": _I(), "has_minutes": _B()}, many=True),

@@ -206,3 +206,21 @@ def test_no_header_keeps_the_old_behaviour(yen_phong, client_for):
     assert [send(head, URL, feature(title="Không khóa"), None).status_code for _ in range(2)] == [201, 201]
     connection.set_tenant(yen_phong)
     assert Proposal.objects.filter(title="Không khóa").count() == 2
+
+
+def test_the_daily_sweep_removes_expired_keys_in_every_district(yen_phong, client_for, district):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    head, old, fresh = client_for("thon.09193-01"), uuid.uuid4(), uuid.uuid4()
+    assert send(head, URL, feature(title="Quét cũ"), old).status_code == 201
+    assert send(head, URL, feature(title="Quét mới"), fresh).status_code == 201
+    connection.set_tenant(yen_phong)
+    IdempotencyKey.objects.filter(key=old).update(created_at=timezone.now() - timedelta(days=31))
+    out = StringIO()
+    call_command("idempotency_expire", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    connection.set_tenant(yen_phong)
+    assert list(IdempotencyKey.objects.filter(key__in=[old, fresh]).values_list("key", flat=True)) == [fresh]
+    assert Proposal.objects.filter(title__startswith="Quét").count() == 2  # the items stay
