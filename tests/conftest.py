@@ -141,6 +141,37 @@ def page(browser, live_url):
     context.close()
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "locale": "vi-VN",
+         "permissions": ["geolocation"], "service_workers": "allow"}
+
+
+@pytest.fixture
+def phone(browser, live_url):
+    """A phone in Chromium: `phone(latitude, longitude)` opens a 390×844 touch context with geolocation granted at
+    that place and service workers allowed (the live server is http://127.0.0.1, a secure context), and answers
+    its page; `phone.sign_in(page, username, next_url)` signs in through the login form. Closed after the test."""
+    contexts = []
+
+    def make(latitude, longitude):
+        context = browser.new_context(base_url=live_url, geolocation={"latitude": latitude, "longitude": longitude}, **PHONE)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        return page
+
+    def sign_in(page, username, next_url, password=DEMO_PASSWORD):
+        page.goto(f"/accounts/login/?next={next_url}")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("form[action='/accounts/login/'] button[type=submit]")
+        page.wait_for_url(f"**{next_url}")
+
+    make.sign_in = sign_in
+    yield make
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture
 def login(page):
     """Log in through the real login form."""

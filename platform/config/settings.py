@@ -30,6 +30,7 @@ Variables (all optional on a developer machine; production must set the starred 
   REMINDER_DAYS_BEFORE    days before a due date when `send_reminders` writes (default 7,3,1)
   IDEMPOTENCY_KEY_DAYS    days an Idempotency-Key of a create is remembered (default 30; `idempotency_expire`)
   OFFLINE_SIMPLIFY_DEGREES  tolerance of the boundaries in the phone's offline bundle (default 0.0001, about 11 m)
+  OFFLINE_PHOTO_MAX_EDGE  longest edge in px to which the phone resizes a photo before queueing it (default 1600)
   REMINDER_OVERDUE_EVERY_DAYS  an overdue item is recalled on its first day overdue and every this many days (default 7)
   COUNCIL_EVALUATION_DAYS the commune People's Council's evaluation of a half-year or year is due this many days after
                           that period's commune M&E report (default 15; Đ11.2)
@@ -312,6 +313,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [(prefix, folder) for prefix, folder in (
     ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
     ("vendor/leaflet.vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist"),
+    ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
 ) if folder.is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -336,6 +338,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Images above this many pixels are refused before they are decoded (a 40-megapixel RGBA image is 160 MB in memory).
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+# Photos taken on the offline capture page are resized on the phone to this longest edge (px, JPEG) before storing.
+OFFLINE_PHOTO_MAX_EDGE = env_int("OFFLINE_PHOTO_MAX_EDGE", 1600)
 # How long a create's Idempotency-Key is remembered (issue 16: a phone resending its offline queue); then swept.
 IDEMPOTENCY_KEY_DAYS = env_int("IDEMPOTENCY_KEY_DAYS", 30)
 # Tolerance in degrees of the boundaries in the offline bundle (/d/<slug>/api/me/offline/): about 11 m at 1e-4.

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from duties import urls as duties_urls
 from files import urls as file_urls
+from frontend import phone
 from frontend import views as pages
 from geo import ogc
 from investment import urls as investment_urls
@@ -28,6 +29,8 @@ api_patterns = [
 
 urlpatterns = [
     path("", pages.district_home, name="district-home"),
+    path("offline/", phone.capture_page, name="offline-capture"),
+    path("manifest.webmanifest", phone.manifest, name="district-manifest"),
     path("proposals/", proposal_pages.proposals_page, name="proposals-page"),
     path("proposals/<int:pk>/", proposal_pages.proposal_page, name="proposal-page"),
     path("public/proposals/", proposal_pages.public_proposals_page, name="public-proposals-page"),

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import apis as account_apis
 from accounts import views as account_views
 from files import urls as file_urls
-from frontend import inbox_views
+from frontend import inbox_views, phone
 from frontend import views as pages
 from geo import apis as geo_apis
 from geo import ogc
@@ -32,6 +32,8 @@ api_patterns = [
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
+    path("sw.js", phone.service_worker, name="service-worker"),
+    path("manifest.webmanifest", phone.manifest, name="manifest"),
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", account_views.PasswordChangeView.as_view(), name="password-change"),

@@ -49,6 +49,7 @@ PAGES = [
     Page("province-compare", _("Investment comparison"), "/province/compare/", lambda u, d: access.can_compare_province(u), needs_district=False),
     Page("district", _("District"), "/d/{slug}/", _staff),
     Page("proposals", _("Proposals"), "/d/{slug}/proposals/", _staff),
+    Page("offline", _("Offline capture"), "/d/{slug}/offline/", lambda u, d: access.works_offline(u) and _staff(u, d)),
     Page("plans", _("Plan cycles"), "/d/{slug}/plans/", _staff),
     Page("investment-plans", _("Investment plans"), "/d/{slug}/investment/plans/", lambda u, d: access.can_read_district_totals(u, d)),
     Page("investment-projects", _("Investment projects"), "/d/{slug}/investment/projects/", lambda u, d: access.can_read_district_totals(u, d)),

@@ -1,0 +1,307 @@
+"""Issue 16, the phone: the platform as an installable app, the offline capture page, its queue in IndexedDB.
+
+Browser tests run Chromium as a phone (tests/conftest.py `phone`): sign in, go offline, record, reload offline, come
+back online and check through the ORM that the server holds each item exactly once."""
+import io
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from PIL import Image
+
+from geo.models import AdministrativeUnit
+from proposals.models import Attachment, Proposal, VillageMeeting
+
+PAGE = "/d/yen-phong/offline/"
+HEAD = "thon.09193-01"   # village head of Thôn 1, Thị trấn Chờ, Yên Phong
+
+
+def point_in(code):
+    p = AdministrativeUnit.objects.get(code=code).geom.point_on_surface
+    return p.y, p.x
+
+
+def photo(width=3000, height=2000, colour=(30, 120, 60)):
+    """A camera-sized JPEG, as the file input gets it."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "JPEG", quality=90)
+    return {"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
+def yesterday():
+    return (timezone.localdate() - timedelta(days=1)).strftime("%d/%m/%Y")
+
+
+def tag():
+    return uuid.uuid4().hex[:8]
+
+
+# ---- the app shell: manifest, service worker, page ------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_manifest_names_the_app_in_vietnamese_and_opens_on_the_districts_capture_page(client_for):
+    client = client_for(HEAD)
+    answer = client.get("/d/yen-phong/manifest.webmanifest")
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("application/manifest+json")
+    manifest = answer.json()
+    assert manifest["short_name"] == "Kế hoạch xã" and manifest["lang"] == "vi" and manifest["display"] == "standalone"
+    assert manifest["start_url"] == PAGE and manifest["theme_color"]
+    assert {(i["sizes"], i["purpose"]) for i in manifest["icons"]} == {("192x192", "any maskable"), ("512x512", "any maskable")}
+    for icon in manifest["icons"]:
+        image = Image.open(io.BytesIO(b"".join(client.get(icon["src"]).streaming_content)))
+        assert image.size == tuple(int(n) for n in icon["sizes"].split("x"))
+    assert client.get("/manifest.webmanifest").json()["start_url"] == "/"
+
+
+@pytest.mark.django_db
+def test_the_service_worker_covers_the_site_is_revalidated_and_carries_a_versioned_precache(client):
+    answer = client.get("/sw.js")
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/javascript")
+    assert answer["Cache-Control"] == "no-cache" and answer["Service-Worker-Allowed"] == "/"
+    body = answer.content.decode()
+    version = re.search(r'"version": "([0-9a-f]{12})"', body).group(1)
+    for path in ("/static/vendor/idb/umd.js", "/static/leaflet/leaflet.js", "/static/frontend/js/offline.js"):
+        assert f'"{path}"' in body
+    from frontend import phone
+    assert phone.cache_version() == version
+
+
+@pytest.mark.django_db
+def test_the_capture_page_is_for_those_who_propose_in_a_commune(client_for):
+    assert client_for(HEAD).get(PAGE).status_code == 200
+    assert client_for("xa.09193").get(PAGE).status_code == 200
+    assert client_for("huyen.yen-phong").get(PAGE).status_code == 404
+
+
+# ---- in Chromium, as a phone -----------------------------------------------------------------------------------
+
+def open_capture(phone, lat, lon):
+    page = phone(lat, lon)
+    phone.sign_in(page, HEAD, PAGE)
+    page.wait_for_selector("body[data-offline-ready='1']")
+    page.wait_for_selector("body[data-kept-offline='1']")  # the service worker holds the page
+    return page
+
+
+def record_meeting(page, place):
+    page.click("#meeting summary")
+    page.fill("#meeting-form input[name=held_on]", yesterday())
+    page.fill("#meeting-form input[name=place]", place)
+    page.fill("#meeting-form input[name=chair]", "Nguyễn Văn An")
+    page.fill("#meeting-form input[name=participants]", "85")
+    page.fill("#meeting-form input[name=women]", "40")
+    page.fill("#meeting-form input[name=poor_households]", "6")
+    page.set_input_files("#meeting-form input[name=minutes]", photo())
+    page.click("#meeting-form button[type=submit]")
+    page.wait_for_selector("#meeting-form .saved:not(:empty)")
+
+
+def record_proposal(page, title, *, cost="250.000.000", photos=1, meeting=None):
+    page.click("#use-my-position")
+    page.wait_for_selector("#proposal-form[data-has-geometry='1']")
+    page.fill("#proposal-form input[name=title]", title)
+    page.select_option("#proposal-form select[name=sector]", "transport")
+    page.fill("#proposal-form input[name=estimated_cost]", cost)
+    if meeting:  # the meeting still waiting on the phone ("q:<its key>")
+        value = page.eval_on_selector("#proposal-form select[name=meeting]", "s => [...s.options].find(o => o.value.startsWith('q:')).value")
+        page.select_option("#proposal-form select[name=meeting]", value)
+    if photos:
+        page.set_input_files("#proposal-form input[name=files]", [photo(colour=(10 * n, 80, 200)) for n in range(photos)])
+    page.click("#proposal-form button[type=submit]")
+    page.wait_for_selector(f"#queue-items li[data-kind=proposal] strong:has-text('{title}')")
+
+
+def items(page, state):
+    return page.locator(f"#queue-items li[data-state={state}]").count()
+
+
+@pytest.fixture
+def yen_phong(district):
+    d = district("yen-phong")
+    connection.set_tenant(d)
+    return d
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=False)
+def test_recorded_offline_a_meeting_and_two_proposals_survive_a_reload_and_reach_the_server_once(phone, yen_phong):
+    lat, lon = point_in("09193-01")
+    page = open_capture(phone, lat, lon)
+    t = tag()
+    page.context.set_offline(True)
+    page.wait_for_selector("[data-testid=connection][data-online='0']")
+    record_meeting(page, f"Nhà văn hóa thôn 1 ({t})")
+    record_proposal(page, f"Lát gạch ngõ Đông ({t})", meeting=True)
+    record_proposal(page, f"Cống thoát nước ({t})", photos=2)
+    assert items(page, "waiting") == 3
+
+    response = page.reload()  # offline: the service worker answers from its cache, the queue is in IndexedDB
+    assert response.ok and response.from_service_worker
+    page.wait_for_selector("body[data-offline-ready='1']")
+    assert items(page, "waiting") == 3
+    assert VillageMeeting.objects.filter(place__contains=t).count() == 0
+
+    page.context.set_offline(False)  # the `online` event sends the queue
+    page.wait_for_function("() => document.querySelectorAll('#queue-items li[data-state=sent]').length === 3")
+    meeting = VillageMeeting.objects.get(place__contains=t)
+    assert (meeting.participants, meeting.women, meeting.poor_households) == (85, 40, 6) and meeting.minutes
+    first = Proposal.objects.get(title=f"Lát gạch ngõ Đông ({t})")
+    second = Proposal.objects.get(title=f"Cống thoát nước ({t})")
+    assert first.meeting_id == meeting.pk and first.estimated_cost == 250_000_000
+    assert Attachment.objects.filter(proposal=first).count() == 1 and Attachment.objects.filter(proposal=second).count() == 2
+    for attachment in Attachment.objects.filter(proposal__in=[first, second]):
+        with attachment.file.open("rb") as f:
+            assert max(Image.open(f).size) == 1600  # resized on the phone from 3000 × 2000
+    # "My proposals, as last synced": refreshed after the send.
+    page.wait_for_selector(f"#mine-items li:has-text('Lát gạch ngõ Đông ({t})')")
+    assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", page.inner_text("[data-testid=mine-synced]"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=False)
+def test_a_connection_cut_after_the_server_wrote_is_resent_with_the_same_key_and_created_once(phone, yen_phong):
+    lat, lon = point_in("09193-01")
+    page = open_capture(phone, lat, lon)
+    t = tag()
+    page.context.set_offline(True)
+    record_proposal(page, f"Đèn đường ({t})", photos=1)
+    keys = []
+
+    def cut_after_the_server(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # the server handles it; the answer never reaches the phone
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/proposals/", cut_after_the_server)
+    with page.expect_event("requestfailed", lambda request: request.url.endswith("/api/proposals/")):
+        page.context.set_offline(False)
+    assert Proposal.objects.filter(title=f"Đèn đường ({t})").count() == 1  # written, though the phone does not know
+    assert items(page, "sent") == 0
+    page.click("[data-testid=send-now]")  # (or the retry after 5 s, whichever comes first)
+    page.wait_for_selector("#queue-items li[data-state=sent]")
+    assert len(keys) == 2 and keys[0] == keys[1] and uuid.UUID(keys[0])
+    proposal = Proposal.objects.get(title=f"Đèn đường ({t})")
+    assert Attachment.objects.filter(proposal=proposal).count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=False)
+def test_a_refused_item_shows_the_servers_reason_and_is_resent_after_correction(phone, yen_phong):
+    lat, lon = point_in("09193-01")
+    page = open_capture(phone, lat, lon)
+    t = tag()
+    page.context.set_offline(True)
+    # "150,000" cannot be read one way only: the phone shows its hint but only the server refuses.
+    record_proposal(page, f"Nhà văn hóa ({t})", cost="150,000", photos=0)
+    page.context.set_offline(False)
+    reason = page.wait_for_selector("#queue-items li[data-state=refused] [data-testid=item-reason]")
+    assert "estimated_cost" in reason.inner_text() and "không đọc được" in reason.inner_text().lower()
+    assert Proposal.objects.filter(title=f"Nhà văn hóa ({t})").count() == 0
+
+    page.reload()  # the refusal and its reason are kept on the phone
+    page.click("#queue-items li[data-state=refused] button[data-action=edit]")
+    assert "không đọc được" in page.inner_text("#proposal-form [data-error-for=estimated_cost]").lower()
+    assert page.input_value("#proposal-form input[name=title]") == f"Nhà văn hóa ({t})"
+    page.fill("#proposal-form input[name=estimated_cost]", "150.000.000")
+    page.click("#proposal-form button[type=submit]")
+    page.wait_for_selector("#queue-items li[data-state=sent]")
+    assert items(page, "refused") == 0 and page.locator("#queue-items li").count() == 1  # the same item, not a second
+    assert Proposal.objects.get(title=f"Nhà văn hóa ({t})").estimated_cost == 150_000_000
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=False)
+def test_an_expired_session_keeps_the_item_and_asks_to_sign_in_again(phone, yen_phong):
+    lat, lon = point_in("09193-01")
+    page = open_capture(phone, lat, lon)
+    t = tag()
+    page.context.set_offline(True)
+    record_proposal(page, f"Sân thể thao ({t})", photos=0)
+    page.context.clear_cookies(name="sessionid")
+    page.context.set_offline(False)
+    page.wait_for_selector("[data-testid=session-expired]:not([hidden])")
+    assert items(page, "waiting") == 1 and Proposal.objects.filter(title=f"Sân thể thao ({t})").count() == 0
+    phone.sign_in(page, HEAD, PAGE)
+    page.wait_for_selector("#queue-items li[data-state=sent]")
+    assert Proposal.objects.filter(title=f"Sân thể thao ({t})").count() == 1
+
+
+@pytest.fixture
+def committed_me_plan(django_db_setup, django_db_blocker, live_url):
+    """An approved M&E plan of Thị trấn Chờ committed for the live server (tests.monitoring.factories), removed after."""
+    from django.conf import settings
+
+    from monitoring.models import EvidencePhoto, MEPlan, PeriodicReport, ReportingPeriod
+    from plans.models import PlanCycle
+    from tenants.models import District
+    from tests.monitoring.factories import me_plan_with_report
+
+    assert settings.DATABASES["default"]["NAME"].startswith("test_"), "refusing to write outside the test database"
+    with django_db_blocker.unblock():
+        yen_phong = District.objects.select_related("unit").get(slug="yen-phong")
+        connection.set_tenant(yen_phong)
+        me_plan = me_plan_with_report(yen_phong)
+        cycle_id = me_plan.plan.cycle_id
+        connection.set_schema_to_public()
+        connection.close()
+    try:
+        yield me_plan
+    finally:
+        with django_db_blocker.unblock():
+            connection.set_tenant(yen_phong)
+            EvidencePhoto.objects.filter(me_plan=me_plan).delete()
+            PeriodicReport.objects.filter(me_plan=me_plan).delete()
+            MEPlan.objects.filter(pk=me_plan.pk).delete()
+            PlanCycle.objects.filter(pk=cycle_id).delete()
+            ReportingPeriod.objects.all().delete()
+            connection.set_schema_to_public()
+            connection.close()
+
+
+@pytest.mark.browser
+def test_the_village_report_and_a_geolocated_evidence_photo_recorded_offline_reach_the_server_once(phone, committed_me_plan, django_db_blocker):
+    from monitoring.models import EvidencePhoto, PeriodicReport
+    from tenants.models import District
+
+    with django_db_blocker.unblock():
+        lat, lon = point_in("09193-01")
+    page = open_capture(phone, lat, lon)
+    t = tag()
+    page.wait_for_selector(f"#report-form select[name=me_plan] option[value='{committed_me_plan.pk}']", state="attached")
+    page.context.set_offline(True)
+    page.click("#report summary")
+    page.select_option("#report-form select[name=me_plan]", str(committed_me_plan.pk))
+    q1 = page.eval_on_selector("#report-form select[name=period]", f"s => [...s.options].find(o => o.text.startsWith('01/01/{committed_me_plan.year}')).value")
+    page.select_option("#report-form select[name=period]", q1)
+    page.fill("#report-form textarea[name=problems]", f"Mưa lớn làm chậm thi công ({t})")
+    page.fill("#report-form textarea[name=recommendations]", "Bổ sung kinh phí rãnh thoát nước")
+    page.click("#report-form button[type=submit]")
+    page.wait_for_selector("#report-form .saved:not(:empty)")
+    page.select_option("#evidence-form select[name=me_plan]", str(committed_me_plan.pk))
+    page.fill("#evidence-form input[name=caption]", f"Rãnh thoát nước thôn 1 ({t})")
+    page.set_input_files("#evidence-form input[name=photo]", photo())
+    page.click("#evidence-form button[type=submit]")
+    page.wait_for_selector("#evidence-form .saved:not(:empty)")
+    assert items(page, "waiting") == 2
+
+    page.context.set_offline(False)
+    page.wait_for_function("() => document.querySelectorAll('#queue-items li[data-state=sent]').length === 2")
+    with django_db_blocker.unblock():
+        connection.set_tenant(District.objects.get(slug="yen-phong"))
+        try:
+            report = PeriodicReport.objects.get(me_plan=committed_me_plan, village__code="09193-01")
+            assert report.period_id == int(q1) and t in report.problems
+            assert report.recommendations == "Bổ sung kinh phí rãnh thoát nước"
+            evidence = EvidencePhoto.objects.get(me_plan=committed_me_plan, caption__contains=t)
+            assert abs(evidence.location.x - lon) < 1e-5 and abs(evidence.location.y - lat) < 1e-5  # lon/lat order kept
+            with evidence.photo.open("rb") as f:
+                assert max(Image.open(f).size) == 1600
+        finally:
+            connection.set_schema_to_public()
+            connection.close()
