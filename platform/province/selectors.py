@@ -7,12 +7,12 @@ reads the province's copy of the districts' cycles (`CycleRollup`), kept by the 
 import json
 from statistics import median
 
-from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.deadlines import Lateness, lateness
 from core.models import PlanStep
+from core.replica import read_connection
 from core.selectors import deadlines_for
 from geo.models import AdministrativeUnit
 from plans.models import PUBLISHED
@@ -178,7 +178,7 @@ def investment_distribution_page(*, level="district", year=None, sector="", sour
               "province": province or "", "limit": limit, "offset": offset}
     if bbox:
         params.update(zip(("west", "south", "east", "north"), bbox, strict=True))
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(_DISTRIBUTION_VARIANTS[(bool(bbox), limit is not None)], params)
         return cursor.fetchone()
 
@@ -269,7 +269,7 @@ def investment_compare(*, units, year=None):
 
     level = units[0].level
     codes = [u.code for u in units]
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(_COMPARE_SQL, {"level": level, "year": year, "codes": codes})
         rows = cursor.fetchall()
         cursor.execute("SELECT code, coalesce(area_km2, ST_Area(geom::geography) / 1e6) FROM geo_administrativeunit WHERE code = ANY(%s)", [codes])

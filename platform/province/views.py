@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import can_compare_province, require
 from core.models import CapitalSource, Sector
+from core.replica import reads_replica
 from plans.models import PUBLISHED, STEP_CHOICES
 from plans.selectors import dashboard_year
 from province import selectors
@@ -14,6 +15,7 @@ from province.labels import MEASURE_LABELS, MEASURE_UNITS
 from province.projects_apis import projects_layer_config
 
 
+@reads_replica
 def compare_page(request):
     """Province staff compare where public investment goes; everyone else is refused (403) or sent to log in."""
     if not request.user.is_authenticated:
@@ -46,6 +48,7 @@ def compare_page(request):
     return render(request, "province/compare.html", {"config": config})
 
 
+@reads_replica
 @require_safe
 def plans_page(request):
     """The province: every district's cycles for a plan year, per step, published and overdue (a table), and every commune on a map."""

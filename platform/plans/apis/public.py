@@ -24,6 +24,8 @@ PUBLIC_PLAN_LIST = inline_serializer("PublicPlanList", {"results": inline_serial
 
 
 class PublicApi(APIView):
+    # Its GET/HEAD reads may go to the streaming replica (core/replica.py; README, "Streaming replica").
+    reads_replica = True
     authentication_classes = []
     permission_classes = [AllowAny]
 
