@@ -232,8 +232,8 @@ def test_a_request_that_writes_then_reads_reads_the_primary(replica_on):
         StepDeadline.objects.create(**probe, month=1, day=2, note="replica write probe")
         with CaptureQueriesContext(connections["replica"]) as after_write:
             seen["after"] = StepDeadline.objects.filter(**probe).exists()
-        seen["replica_before"] = len(before_write.captured_queries)
-        seen["replica_after"] = len(after_write.captured_queries)
+        seen["replica_before"] = sum("province_stepdeadline" in q["sql"] for q in before_write.captured_queries)
+        seen["replica_after"] = sum("province_stepdeadline" in q["sql"] for q in after_write.captured_queries)
         return HttpResponse("ok")
 
     middleware = replica.ReplicaMiddleware(lambda request: middleware.process_view(request, view, (), {}) or view(request))
