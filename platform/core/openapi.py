@@ -18,6 +18,8 @@ really gives, by method and route, so that no view repeats them:
 - 403 `Detail` `{"detail": message}` on the same routes: "signed in but not allowed" (`accounts.access`);
 - 404 `Detail` on every route with a path parameter, district routes included (unknown district,
   another district's row, an object the caller may not read: `accounts.access.access_*_by_id`);
+- on the GET answers of a view that may read the streaming replica (`reads_replica = True`, core/replica.py):
+  the headers `X-Read-From` (replica or primary) and `X-Replica-Lag` (seconds behind the primary, one decimal);
 - 429 `Detail` on the methods a view says are rate limited (`rate_limited = {"POST"}`: the token route, public
   comments, counted by django-axes or `accounts.limits`) and on DRF-throttled views, with `Retry-After`.
 """
@@ -133,4 +135,19 @@ class AutoSchema(openapi.AutoSchema):
         for code, serializer in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(serializer, code, direction=direction)
+        if self.method == "GET" and getattr(self.view, "reads_replica", False):
+            for code, response in responses.items():
+                if str(code).startswith("2"):
+                    response.setdefault("headers", {}).update(REPLICA_HEADERS)
         return responses
+
+
+# The answer headers of a view that may read the streaming replica (README, "Streaming replica").
+REPLICA_HEADERS = {
+    "X-Read-From": {"schema": {"type": "string", "enum": ["replica", "primary"]}, "description":
+                    "where the figures were read: the streaming replica, or the primary (no replica, replica down, "
+                    "lagging more than REPLICA_MAX_LAG_SECONDS, or the request wrote)"},
+    "X-Replica-Lag": {"schema": {"type": "number"}, "description":
+                      "the replica's replay lag in seconds (one decimal) measured for this answer (at most 2 s before); "
+                      "absent when the replica does not answer"},
+}
