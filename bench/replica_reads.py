@@ -7,7 +7,7 @@ Needs the replica of deploy/common.sh (`REPLICA=1 ./deploy/up` or `./deploy/test
 Reads: each round runs the province's comparison-page reads (the commune distribution layer as GeoJSON, the plan
 compliance of every commune, the equity figures) in `--threads` threads for `--seconds`, on the primary, then on the
 replica, alternating twice; the figure is reads per second. Writes: 4 threads create proposals in 4 districts for
-`--seconds` × 2 while the lag is sampled every 0.2 s on the replica (core.replica.LAG_SQL) and on the primary
+`--seconds` × 2 while the lag is sampled every 0.2 s on the replica (geo.replica.LAG_SQL) and on the primary
 (pg_stat_replication.replay_lag and the bytes not yet replayed).
 """
 import argparse
@@ -36,7 +36,7 @@ def province_reads():
 def reads_per_second(alias, seconds, threads):
     from django.db import connections
 
-    from core import replica
+    from geo import replica
 
     done = []
 
@@ -65,7 +65,7 @@ def lag_under_writes(seconds):
     from django.contrib.auth import get_user_model
     from django.db import connection, connections
 
-    from core import replica
+    from geo import replica
     from geo.guard import parse_geometry
     from geo.models import AdministrativeUnit
     from proposals.models import Proposal
@@ -119,7 +119,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     django_on_scratch_database("sedp_bench_replica")
-    from core import replica
+    from geo import replica
 
     print(f"replica lag before: {replica.measure_lag()} s")
     province_reads()  # warm both caches once

@@ -108,7 +108,7 @@ manage() { (cd "$ROOT" && "$VENV/bin/python" manage.py "$@"); }
 
 # ---- Streaming replica (README, "Streaming replica") ----
 # A second local PostgreSQL cluster, a hot standby of $PG_CLUSTER fed by streaming replication through a physical
-# replication slot. The province's and the public's reads go to it (core/replica.py). Idempotent: a running replica is
+# replication slot. The province's and the public's reads go to it (geo/replica.py). Idempotent: a running replica is
 # left alone, a stopped one is started, a missing one is made with pg_basebackup. All cluster commands run as postgres.
 REPLICA_CLUSTER=replica
 export REPLICA_PORT="${REPLICA_PORT:-5433}"

@@ -143,8 +143,8 @@ TENANT_LIMIT_SET_CALLS = True
 DISTRICT_SCHEMA_FROM_TEMPLATE = env_bool("DISTRICT_SCHEMA_FROM_TEMPLATE", True)
 # `migrate_schemas` skips the district schemas that have nothing to apply (tenants/migration.py).
 GET_EXECUTOR_FUNCTION = "tenants.migration.executor_for"
-# First: opted-in views read the streaming replica, and no migration ever runs there (core/replica.py).
-DATABASE_ROUTERS = ("core.replica.ReplicaRouter", "django_tenants.routers.TenantSyncRouter")
+# First: opted-in views read the streaming replica, and no migration ever runs there (geo/replica.py).
+DATABASE_ROUTERS = ("geo.replica.ReplicaRouter", "django_tenants.routers.TenantSyncRouter")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -162,7 +162,7 @@ MIDDLEWARE = [
     "accounts.middleware.DistrictAccessMiddleware",
     "geo.params.QueryParamsMiddleware",
     # After the tenant and the user are known: where an opted-in view's reads go, and the X-Read-From/X-Replica-Lag headers.
-    "core.replica.ReplicaMiddleware",
+    "geo.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it turns a login refused for a locked-out account or address into the lockout answer.
@@ -206,7 +206,7 @@ DATABASES = {
 if env("DB_REPLICA_HOST") and env("DB_REPLICA_PORT") and env("DB_REPLICA_NAME"):
     DATABASES["replica"] = {
         # django-tenants' backend (search_path per tenant) that never creates, flushes or drops a database.
-        "ENGINE": "core.replica_backend",
+        "ENGINE": "geo.replica_backend",
         "NAME": env("DB_REPLICA_NAME"),
         "USER": env("DB_USER", "sedp"),
         "PASSWORD": env("DB_PASSWORD", "sedp"),

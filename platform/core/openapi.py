@@ -18,7 +18,7 @@ really gives, by method and route, so that no view repeats them:
 - 403 `Detail` `{"detail": message}` on the same routes: "signed in but not allowed" (`accounts.access`);
 - 404 `Detail` on every route with a path parameter, district routes included (unknown district,
   another district's row, an object the caller may not read: `accounts.access.access_*_by_id`);
-- on the GET answers of a view that may read the streaming replica (`reads_replica = True`, core/replica.py):
+- on the GET answers of a view that may read the streaming replica (`reads_replica = True`, geo/replica.py):
   the headers `X-Read-From` (replica or primary) and `X-Replica-Lag` (seconds behind the primary, one decimal);
 - 429 `Detail` on the methods a view says are rate limited (`rate_limited = {"POST"}`: the token route, public
   comments, counted by django-axes or `accounts.limits`) and on DRF-throttled views, with `Retry-After`.

@@ -23,7 +23,7 @@ def platform(request):
 
 
 def replica_line(read) -> str:
-    """How old the page's figures are when it may read the streaming replica (core.replica.ReplicaRead), else ''."""
+    """How old the page's figures are when it may read the streaming replica (geo.replica.ReplicaRead), else ''."""
     if read is None:
         return ""
     if read.alias == "replica":

@@ -61,8 +61,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
-from core.replica import read_connection
 from geo.bbox import bbox_polygon, parse_bbox
+from geo.replica import read_connection
 
 PRECISION = 6  # decimals of every coordinate the kit writes (about 0.1 m at Bắc Ninh's latitude)
 DEFAULT_LIMIT = 100

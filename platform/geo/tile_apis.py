@@ -48,7 +48,7 @@ def _document(request, layer):
 
 class TileApi(APIView):
     renderer_classes = [JSONRenderer]
-    # Its GET/HEAD reads may go to the streaming replica (core/replica.py; README, "Streaming replica").
+    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; README, "Streaming replica").
     reads_replica = True
 
     def readable_layer(self, request, name):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
-from core.replica import read_connection
+from geo.replica import read_connection
 
 EXTENT = 4096   # tile grid units (the MVT default)
 BUFFER = 64     # grid units drawn beyond the tile's edge, so that lines and fills join across tiles

@@ -15,9 +15,9 @@ from accounts.access import (
     sector_office_of,
 )
 from core.models import CapitalSource, PlanStep, Sector
-from core.replica import reads_replica
 from files.storage import public_file_url
 from geo.models import AdministrativeUnit
+from geo.replica import reads_replica
 from plans import selectors
 from plans.models import STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanKind, PlanningTeam, PlanStatus, PublicComment
 

@@ -4,8 +4,8 @@ Lists are built as GeoJSON inside PostgreSQL (one query for the page, one for th
 per-object serializer costs tens of times the database time on large layers.
 """
 from accounts import access
-from core.replica import read_connection
 from geo.features import grid_clusters_sql
+from geo.replica import read_connection
 from proposals.models import Proposal, VillageMeeting
 
 

@@ -6,9 +6,9 @@ from django.views.decorators.http import require_safe
 
 from accounts import access
 from core.models import Sector
-from core.replica import reads_replica
 from files.storage import public_file_url
 from geo.readers import EXTENSIONS, NAMES
+from geo.replica import reads_replica
 from geo.selectors import communes_of, villages_of
 from proposals import imports
 from proposals.models import Proposal, ProposalStatus, SourceKind

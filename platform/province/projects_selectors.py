@@ -6,8 +6,8 @@ so these reads never touch a district schema. Below `CLUSTER_BELOW_ZOOM` the map
 kit's "all-projects" layer (province.layers). Both are GeoJSON written by PostgreSQL as text.
 """
 
-from core.replica import read_connection
 from geo.features import cluster_cell_degrees, grid_clusters_sql
+from geo.replica import read_connection
 
 # Zoom 12 shows a few communes; below it (a district, the province, the country) a map gets clusters.
 CLUSTER_BELOW_ZOOM = 12

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from core.deadlines import Lateness, lateness
 from core.models import PlanStep
-from core.replica import read_connection
 from core.selectors import deadlines_for
 from geo.models import AdministrativeUnit
+from geo.replica import read_connection
 from plans.models import PUBLISHED
 from province.models import CycleRollup
 from tenants.models import District

@@ -11,7 +11,7 @@ only, for province staff only (`accounts.access.can_compare_province`, the layer
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
-from core.replica import read_connection
+from geo.replica import read_connection
 from geo.tiles import TileLayer, column_names, from_layer, mvt_sql, register
 from province import layers, selectors
 

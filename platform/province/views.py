@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import can_compare_province, require
 from core.models import CapitalSource, Sector
-from core.replica import reads_replica
+from geo.replica import reads_replica
 from plans.models import PUBLISHED, STEP_CHOICES
 from plans.selectors import dashboard_year
 from province import selectors

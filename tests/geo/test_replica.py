@@ -1,4 +1,4 @@
-"""The streaming replica (core/replica.py), for real: the second PostgreSQL cluster `deploy/test` starts (port 5433),
+"""The streaming replica (geo/replica.py), for real: the second PostgreSQL cluster `deploy/test` starts (port 5433),
 fed by streaming replication from the primary; it receives the test database as it receives everything.
 
 The replica sees committed transactions only, so the tests that go through HTTP commit their rows outside any test
@@ -13,7 +13,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from core import replica
+from geo import replica
 from tenants.models import District
 
 PG = ["su", "postgres", "-c"]
@@ -229,7 +229,7 @@ def test_a_request_that_writes_then_reads_reads_the_primary(replica_on):
 
         with CaptureQueriesContext(connections["replica"]) as before_write:
             seen["before"] = StepDeadline.objects.filter(**probe).exists()
-        StepDeadline.objects.create(**probe, month=1, day=2, note="replica write probe")
+        StepDeadline.objects.get_or_create(**probe, defaults={"month": 1, "day": 2, "note": "replica write probe"})
         with CaptureQueriesContext(connections["replica"]) as after_write:
             seen["after"] = StepDeadline.objects.filter(**probe).exists()
         seen["replica_before"] = sum("province_stepdeadline" in q["sql"] for q in before_write.captured_queries)
