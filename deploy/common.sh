@@ -105,3 +105,81 @@ browser_libraries() {
 }
 
 manage() { (cd "$ROOT" && "$VENV/bin/python" manage.py "$@"); }
+
+# ---- Streaming replica (README, "Streaming replica") ----
+# A second local PostgreSQL cluster, a hot standby of $PG_CLUSTER fed by streaming replication through a physical
+# replication slot. The province's and the public's reads go to it (geo/replica.py). Idempotent: a running replica is
+# left alone, a stopped one is started, a missing one is made with pg_basebackup. All cluster commands run as postgres.
+REPLICA_CLUSTER=replica
+export REPLICA_PORT="${REPLICA_PORT:-5433}"
+REPLICA_ROLE="${REPLICA_ROLE:-sedp_replicator}"
+REPLICA_PASSWORD="${REPLICA_PASSWORD:-sedp_replicator}"
+REPLICA_SLOT="${REPLICA_SLOT:-sedp_replica}"
+
+as_postgres() { as_root su postgres -c "$1"; }
+
+replica_state() {  # online, down, or absent
+  pg_lsclusters -h 2>/dev/null | awk -v v="$PG_VERSION" -v c="$REPLICA_CLUSTER" '$1==v && $2==c {print $4; f=1} END {if (!f) print "absent"}'
+}
+
+# On the primary: a replication role with a password, its pg_hba.conf line (local address; another machine's
+# address for a remote replica), and the physical slot that keeps the WAL the replica has not received yet.
+replica_primary_side() {
+  as_postgres "psql -qtA" <<SQL >/dev/null
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$REPLICA_ROLE') THEN
+    CREATE ROLE "$REPLICA_ROLE" LOGIN REPLICATION PASSWORD '$REPLICA_PASSWORD';
+  ELSE
+    ALTER ROLE "$REPLICA_ROLE" LOGIN REPLICATION PASSWORD '$REPLICA_PASSWORD';
+  END IF;
+END \$\$;
+SELECT pg_create_physical_replication_slot('$REPLICA_SLOT')
+ WHERE NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = '$REPLICA_SLOT');
+SQL
+  local hba="/etc/postgresql/$PG_VERSION/$PG_CLUSTER/pg_hba.conf"
+  local line="host    replication     $REPLICA_ROLE     ${REPLICA_FROM:-127.0.0.1/32}            scram-sha-256"
+  if ! as_root grep -qF "$line" "$hba"; then
+    # First match wins in pg_hba.conf: the role's line goes before Debian's catch-all replication lines.
+    as_root sed -i "0,/^local[[:space:]]\+replication/s||$line\n&|" "$hba"
+    as_root grep -qF "$line" "$hba" || echo "$line" | as_root tee -a "$hba" >/dev/null
+    as_postgres "psql -qtAc 'SELECT pg_reload_conf()'" >/dev/null
+  fi
+}
+
+start_replica() {
+  local state datadir="/var/lib/postgresql/$PG_VERSION/$REPLICA_CLUSTER"
+  state="$(replica_state)"
+  if [ "$state" = absent ]; then
+    replica_primary_side
+    say "Creating the streaming replica $PG_VERSION/$REPLICA_CLUSTER on port $REPLICA_PORT (pg_basebackup)"
+    as_root pg_createcluster "$PG_VERSION" "$REPLICA_CLUSTER" --port "$REPLICA_PORT" >/dev/null
+    as_postgres "find '$datadir' -mindepth 1 -delete"
+    # -R writes standby.signal and primary_conninfo (with the slot); -X stream copies the WAL written meanwhile.
+    as_postgres "pg_basebackup -d 'host=$DB_HOST port=$DB_PORT user=$REPLICA_ROLE password=$REPLICA_PASSWORD' \
+      -D '$datadir' -R -S '$REPLICA_SLOT' -X stream -c fast" || die "pg_basebackup failed"
+    as_root mkdir -p "/etc/postgresql/$PG_VERSION/$REPLICA_CLUSTER/conf.d"
+    printf 'hot_standby = on\nhot_standby_feedback = on\nrecovery_init_sync_method = syncfs\n' | as_root tee "/etc/postgresql/$PG_VERSION/$REPLICA_CLUSTER/conf.d/sedp-replica.conf" >/dev/null
+  fi
+  if [[ "$state" != online* ]]; then
+    say "Starting the streaming replica $PG_VERSION/$REPLICA_CLUSTER"
+    as_root pg_ctlcluster "$PG_VERSION" "$REPLICA_CLUSTER" start -- -t 300 || die "the replica did not start (see /var/log/postgresql/)"
+  fi
+  # A fresh copy syncs its data directory once before it accepts connections.
+  for _ in $(seq 1 300); do
+    as_postgres "psql -p '$REPLICA_PORT' -qtAc 'select pg_is_in_recovery()'" 2>/dev/null | grep -q t && return 0
+    sleep 1
+  done
+  die "the replica does not answer on port $REPLICA_PORT"
+}
+
+stop_replica() {
+  [[ "$(replica_state)" == online* ]] || return 0
+  as_root pg_ctlcluster "$PG_VERSION" "$REPLICA_CLUSTER" stop && echo "Stopped the replica."
+}
+
+# The settings through which Django reads the replica (config/settings.py).
+replica_environment() {
+  export DB_REPLICA_HOST="${DB_REPLICA_HOST:-127.0.0.1}"
+  export DB_REPLICA_PORT="${DB_REPLICA_PORT:-$REPLICA_PORT}"
+  export DB_REPLICA_NAME="${DB_REPLICA_NAME:-$DB_NAME}"
+}

@@ -35,6 +35,10 @@ Variables (all optional on a developer machine; production must set the starred 
   COUNCIL_EVALUATION_DAYS the commune People's Council's evaluation of a half-year or year is due this many days after
                           that period's commune M&E report (default 15; Đ11.2)
   RETRY_AFTER_S           Retry-After of the 503 answered while the database is unreachable (default 30)
+  DB_REPLICA_HOST DB_REPLICA_PORT DB_REPLICA_NAME   a streaming replica for the province's and the public's reads
+                          (all three set: alias `replica`; absent: every read on the primary; README, "Streaming replica")
+  REPLICA_MAX_LAG_SECONDS reads fall back to the primary when the replica's replay lag exceeds this (default 30)
+  REPLICA_READS           0 keeps every read on the primary although the replica is configured (default 1)
 """
 import os
 import secrets
@@ -149,7 +153,8 @@ DISTRICT_SCHEMA_FROM_TEMPLATE = env_bool("DISTRICT_SCHEMA_FROM_TEMPLATE", True)
 GET_EXECUTOR_FUNCTION = "tenants.migration.executor_for"
 TENANT_BASE_MIGRATE_COMMAND = "tenants.migration.MigrateCommand"
 DISTRICT_MIGRATION_REPLAY = env_bool("DISTRICT_MIGRATION_REPLAY", True)
-DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# First: opted-in views read the streaming replica, and no migration ever runs there (geo/replica.py).
+DATABASE_ROUTERS = ("geo.replica.ReplicaRouter", "django_tenants.routers.TenantSyncRouter")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -166,6 +171,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.DistrictAccessMiddleware",
     "geo.params.QueryParamsMiddleware",
+    # After the tenant and the user are known: where an opted-in view's reads go, and the X-Read-From/X-Replica-Lag headers.
+    "geo.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it turns a login refused for a locked-out account or address into the lockout answer.
@@ -206,6 +213,24 @@ DATABASES = {
         "TEST": {"NAME": env("DB_TEST_NAME", "test_" + env("DB_NAME", "sedp"))},
     }
 }
+if env("DB_REPLICA_HOST") and env("DB_REPLICA_PORT") and env("DB_REPLICA_NAME"):
+    DATABASES["replica"] = {
+        # django-tenants' backend (search_path per tenant) that never creates, flushes or drops a database.
+        "ENGINE": "geo.replica_backend",
+        "NAME": env("DB_REPLICA_NAME"),
+        "USER": env("DB_USER", "sedp"),
+        "PASSWORD": env("DB_PASSWORD", "sedp"),
+        "HOST": env("DB_REPLICA_HOST"),
+        "PORT": env("DB_REPLICA_PORT"),
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+        # A replica that is down is noticed in 2 s, and the read goes to the primary.
+        "OPTIONS": {"connect_timeout": 2},
+        # The replica receives the primary's test database; the backend only points the alias at it.
+        "TEST": {"NAME": DATABASES["default"]["TEST"]["NAME"], "DEPENDENCIES": ["default"]},
+    }
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
+REPLICA_READS = env_bool("REPLICA_READS", True)
 ORIGINAL_BACKEND = "django.contrib.gis.db.backends.postgis"
 
 CACHES = {

@@ -25,6 +25,8 @@ really gives, by method and route, so that no view repeats them:
   another district's row, an object the caller may not read: `accounts.access.access_*_by_id`);
 - 422 `FieldErrors` `{"Idempotency-Key": [message]}` and the optional `Idempotency-Key` request header on the methods
   decorated with `idempotency.keys.idempotent` (they carry `idempotent = True`): the key was used for another request;
+- on the GET answers of a view that may read the streaming replica (`reads_replica = True`, geo/replica.py):
+  the headers `X-Read-From` (replica or primary) and `X-Replica-Lag` (seconds behind the primary, one decimal);
 - 429 `Detail` on the methods a view says are rate limited (`rate_limited = {"POST"}`: the token route, public
   comments, counted by django-axes or `accounts.limits`) and on DRF-throttled views, with `Retry-After`.
 """
@@ -175,4 +177,19 @@ class AutoSchema(openapi.AutoSchema):
         for code, serializer in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(serializer, code, direction=direction)
+        if self.method == "GET" and getattr(self.view, "reads_replica", False):
+            for code, response in responses.items():
+                if str(code).startswith("2"):
+                    response.setdefault("headers", {}).update(REPLICA_HEADERS)
         return responses
+
+
+# The answer headers of a view that may read the streaming replica (README, "Streaming replica").
+REPLICA_HEADERS = {
+    "X-Read-From": {"schema": {"type": "string", "enum": ["replica", "primary"]}, "description":
+                    "where the figures were read: the streaming replica, or the primary (no replica, replica down, "
+                    "lagging more than REPLICA_MAX_LAG_SECONDS, or the request wrote)"},
+    "X-Replica-Lag": {"schema": {"type": "number"}, "description":
+                      "the replica's replay lag in seconds (one decimal) measured for this answer (at most 2 s before); "
+                      "absent when the replica does not answer"},
+}

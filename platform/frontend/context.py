@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from accounts import access
 from frontend.inbox import inbox_count
@@ -16,7 +17,20 @@ def platform(request):
         # Counted only when a page shows it (the header), once per request.
         "inbox_count": SimpleLazyObject(lambda: inbox_count(request.user)) if getattr(request, "user", None) is not None else 0,
         "menu": _menu(request, district),
+        "replica_read": getattr(request, "replica", None),
+        "replica_line": replica_line(getattr(request, "replica", None)),
     }
+
+
+def replica_line(read) -> str:
+    """How old the page's figures are when it may read the streaming replica (geo.replica.ReplicaRead), else ''."""
+    if read is None:
+        return ""
+    if read.alias == "replica":
+        return _("Figures updated %(seconds)s seconds ago.") % {"seconds": read.lag_seconds}
+    if read.fallback == "lag":
+        return _("Figures read from the main database (the replica is %(seconds)s seconds behind).") % {"seconds": read.lag_seconds}
+    return _("Figures read from the main database (the replica does not answer).")
 
 
 def _menu(request, district):

@@ -54,7 +54,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -62,6 +62,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from geo.bbox import bbox_polygon, parse_bbox
+from geo.replica import read_connection
 
 PRECISION = 6  # decimals of every coordinate the kit writes (about 0.1 m at Bắc Ninh's latitude)
 DEFAULT_LIMIT = 100
@@ -317,7 +318,7 @@ class Layer:
         page_sql, params = page.query.sql_with_params()
         sql = (f"SELECT max(page._layer_total), count(*), coalesce(string_agg(({self.feature_sql()})::text, ',' ORDER BY page._layer_n), '') "
                f"FROM ({page_sql}) page JOIN {self.table} ON t.id = page._layer_id")
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(sql, params)
             total, returned, text = cursor.fetchone()
         if total is None:
@@ -378,7 +379,7 @@ class Layer:
         if rows is None:
             return None
         sql, params = rows.values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(f"SELECT ST_Extent({self.geometry_sql}) FROM {self.table} WHERE t.id IN ({sql})", params)
             box = cursor.fetchone()[0]
         if not box:

@@ -48,6 +48,8 @@ def _document(request, layer):
 
 class TileApi(APIView):
     renderer_classes = [JSONRenderer]
+    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; README, "Streaming replica").
+    reads_replica = True
 
     def readable_layer(self, request, name):
         """The tile layer `name` of this level if the caller may read it: 404 unknown, 401 anonymous, 403 refused."""

@@ -12,9 +12,10 @@ knowing the apps above it.
 """
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
+
+from geo.replica import read_connection
 
 EXTENT = 4096   # tile grid units (the MVT default)
 BUFFER = 64     # grid units drawn beyond the tile's edge, so that lines and fills join across tiles
@@ -129,7 +130,7 @@ def layer_tile(layer, request, z, x, y) -> bytes:
     ids, id_params = rows.values("pk").query.sql_with_params()
     selected = ", ".join(f'({sql}){"" if kind in _MVT_TYPES else "::text"} AS "{name}"' for name, (kind, sql) in layer.properties.items())
     rows_sql = f"SELECT {selected}, {layer.geometry_sql} AS geom FROM {layer.table} WHERE t.id IN ({ids})"
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(mvt_sql(rows_sql, name=layer.id, columns=list(layer.properties)), [z, x, y, *id_params])
         return bytes(cursor.fetchone()[0])
 

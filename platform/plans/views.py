@@ -17,6 +17,7 @@ from accounts.access import (
 from core.models import CapitalSource, PlanStep, Sector
 from files.storage import public_file_url
 from geo.models import AdministrativeUnit
+from geo.replica import reads_replica
 from plans import selectors
 from plans.models import STEP_CHOICES, Conference, DistrictFeedback, PlanCycle, PlanKind, PlanningTeam, PlanStatus, PublicComment
 
@@ -123,12 +124,14 @@ def _team_rows(team):
     return members + [None] * max(0, 7 - len(members))
 
 
+@reads_replica
 @require_safe
 def public_plan_list(request):
     """The public portal of the district: announced plans and drafts open for comment (no login)."""
     return render(request, "plans/public_list.html", {"plans": selectors.public_plans()})
 
 
+@reads_replica
 @require_safe
 def public_plan_page(request, pk):
     """One public plan: its works on a map and in a table, its targets, published comments; the comment form while open."""

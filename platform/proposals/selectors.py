@@ -3,10 +3,9 @@
 Lists are built as GeoJSON inside PostgreSQL (one query for the page, one for the count): a
 per-object serializer costs tens of times the database time on large layers.
 """
-from django.db import connection
-
 from accounts import access
 from geo.features import grid_clusters_sql
+from geo.replica import read_connection
 from proposals.models import Proposal, VillageMeeting
 
 
@@ -28,7 +27,7 @@ def proposal_clusters(proposals, *, cell_degrees):
     """
     sql, params = proposals.values("id").query.sql_with_params()
     points = f"SELECT ST_PointOnSurface(p.geom) AS geom, p.estimated_cost FROM proposals_proposal p WHERE p.id IN ({sql})"
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(grid_clusters_sql(points, sums=["estimated_cost"]), [cell_degrees, *params])
         return [row[0] for row in cursor.fetchall()]
 

@@ -8,6 +8,7 @@ from accounts import access
 from core.models import Sector
 from files.storage import public_file_url
 from geo.readers import EXTENSIONS, NAMES
+from geo.replica import reads_replica
 from geo.selectors import communes_of, villages_of
 from proposals import imports
 from proposals.models import Proposal, ProposalStatus, SourceKind
@@ -76,6 +77,7 @@ def proposals_page(request):
     })
 
 
+@reads_replica
 @require_safe
 def public_proposals_page(request):
     """The published proposals of a district on a map, for everyone (no login)."""
@@ -111,6 +113,7 @@ def proposal_page(request, pk):
     return _detail(request, proposal, public=False)
 
 
+@reads_replica
 @require_safe
 def public_proposal_page(request, pk):
     """`/d/<slug>/public/proposals/<id>/`: a published proposal for everyone (404 while unpublished); who acted is not shown."""

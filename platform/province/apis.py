@@ -68,6 +68,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ProvinceCyclesApi(APIView):
     """GET /api/plans/cycles/?plan_year=: per district, cycles per step, published and overdue (province staff, Đ15)."""
 
+    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; README, "Streaming replica").
+    reads_replica = True
+
     Output = CYCLES_OUTPUT
 
     operation_id = "province_plan_cycles"
@@ -82,6 +85,8 @@ class ProvinceCyclesApi(APIView):
 
 
 class ProvinceOnly(APIView):
+    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; README, "Streaming replica").
+    reads_replica = True
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         require(can_compare_province(request.user), _("Province staff only."))

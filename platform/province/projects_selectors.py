@@ -5,9 +5,9 @@ so these reads never touch a district schema. Below `CLUSTER_BELOW_ZOOM` the map
 (count and summed amounts per cell); from it on, the projects of the bbox one page at a time through the layer
 kit's "all-projects" layer (province.layers). Both are GeoJSON written by PostgreSQL as text.
 """
-from django.db import connection
 
 from geo.features import cluster_cell_degrees, grid_clusters_sql
+from geo.replica import read_connection
 
 # Zoom 12 shows a few communes; below it (a district, the province, the country) a map gets clusters.
 CLUSTER_BELOW_ZOOM = 12
@@ -35,7 +35,7 @@ def project_clusters(*, zoom, **filters):
     """(project count, cluster features as JSON texts): the filtered projects counted per grid cell at this zoom,
     each cluster with its count and summed total investment, planned, allocated and disbursed (VND)."""
     query = grid_clusters_sql(_POINTS_SQL, sums=AMOUNTS, cell_placeholder="%(cell)s")
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(query, {**_params(**filters), "cell": cluster_cell_degrees(zoom)})
         rows = cursor.fetchall()
     return sum(row[1] for row in rows), [row[0] for row in rows]

@@ -17,6 +17,7 @@ from core.deadlines import Lateness, lateness
 from core.models import PlanStep
 from core.selectors import deadlines_for
 from geo.models import AdministrativeUnit
+from geo.replica import read_connection
 from plans.models import PUBLISHED
 from province.models import CycleRollup
 from tenants.models import District
@@ -235,7 +236,7 @@ def investment_distribution_page(*, level="district", year=None, sector="", sour
                                            classification=classification)
     if bbox:
         params.update(zip(("west", "south", "east", "north"), bbox, strict=True))
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(_DISTRIBUTION_VARIANTS[(bool(bbox), limit is not None)], params)
         return cursor.fetchone()
 
@@ -326,7 +327,7 @@ def investment_compare(*, units, year=None):
 
     level = units[0].level
     codes = [u.code for u in units]
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(_COMPARE_SQL, {"level": level, "year": year, "codes": codes})
         rows = cursor.fetchall()
         cursor.execute("SELECT code, coalesce(area_km2, ST_Area(geom::geography) / 1e6) FROM geo_administrativeunit WHERE code = ANY(%s)", [codes])

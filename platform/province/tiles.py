@@ -7,10 +7,11 @@ over the tile's; their filters (year, sector, source, measure, province) are val
 (`province.layers.DistributionLayer.arguments`: a 400 naming the field). Both read the public schema
 only, for province staff only (`accounts.access.can_compare_province`, the layers' `rows`).
 """
-from django.db import connection
+
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+from geo.replica import read_connection
 from geo.tiles import TileLayer, column_names, from_layer, mvt_sql, register
 from province import layers, selectors
 
@@ -42,7 +43,7 @@ def distribution_tile(*, z, x, y, level="commune", year=None, sector="", source=
     params["breaks"] = selectors.distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
                                                      classification=classification)
     sql = mvt_sql(f"SELECT * FROM ({_DISTRIBUTION_ROWS}) units", name=name, columns=DISTRIBUTION_COLUMNS, tile=("%(z)s", "%(x)s", "%(y)s"))
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return bytes(cursor.fetchone()[0])
 

@@ -9,6 +9,7 @@ from accounts import access
 from accounts.access import can_compare_province, require
 from accounts.models import DepartmentPublication
 from core.models import CapitalSource, Sector
+from geo.replica import reads_replica
 from plans.models import PUBLISHED, STEP_CHOICES
 from plans.selectors import dashboard_year
 from province import selectors
@@ -16,6 +17,7 @@ from province.labels import MEASURE_LABELS, MEASURE_UNITS
 from province.projects_apis import projects_layer_config
 
 
+@reads_replica
 def compare_page(request):
     """Province staff compare where public investment goes; everyone else is refused (403) or sent to log in."""
     if not request.user.is_authenticated:
@@ -50,6 +52,7 @@ def compare_page(request):
     return render(request, "province/compare.html", {"config": config})
 
 
+@reads_replica
 @require_safe
 def plans_page(request):
     """The province: every district's cycles for a plan year, per step, published and overdue (a table), and every commune on a map."""
