@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-TABLES = ["proposals_proposal", "proposals_proposalevent", "proposals_attachment", "plans_communecycle",
-          "plans_cyclestep", "investment_investmentproject", "monitoring_report", "django_migrations"]
+TABLES = ["proposals_proposal", "proposals_proposalevent", "proposals_attachment", "plans_plancycle",
+          "plans_cycletransition", "investment_investmentproject", "monitoring_periodicreport", "django_migrations"]
 
 MEMORY = """
 SELECT sum(total_bytes),
