@@ -17,6 +17,16 @@ USERS="${USERS:-60}"; RATE="${RATE:-10}"; DURATION="${DURATION:-60s}"
 CONFIGS="${CONFIGS:-2:60 4:60 8:60 4:0}"   # workers:CONN_MAX_AGE
 python_env bench
 OUT="$ROOT/var/rush"; mkdir -p "$OUT"
+# One knox API token per demo account the load script plays (village heads, commune teams, districts, province),
+# made here so that the measured minute is the rush, not a queue of password checks.
+(cd "$ROOT" && "$VENV/bin/python" manage.py shell -v 0 -c "
+import json
+from knox.models import AuthToken
+from accounts.models import User
+users = User.objects.filter(username__regex=r'^(thon|xa|huyen)[.]|^tinh$', is_active=True)
+print(json.dumps({u.username: AuthToken.objects.create(u)[1] for u in users}))
+" > "$OUT/tokens.json") || die "could not make the API tokens"
+export RUSH_TOKENS="$OUT/tokens.json"
 
 serve() {  # $1 workers, $2 CONN_MAX_AGE
   if [ -f "$ROOT/var/gunicorn.pid" ] && kill -0 "$(cat "$ROOT/var/gunicorn.pid")" 2>/dev/null; then

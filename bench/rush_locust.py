@@ -2,8 +2,10 @@
 
 A locust file, run by `bench/rush.sh` (or by hand: `locust -f bench/rush_locust.py --headless -u 60 -r 10 -t 60s
 --host http://127.0.0.1:PORT`) against a live server started by `./deploy/up` on the database named by DB_NAME.
-The demo accounts (`load_demo`, password DEMO_PASSWORD, default demo-2026) sign in with a token
-(`POST /api/auth/token/`, one per simulated user, named "login" in the results).
+The demo accounts (`load_demo`) use API tokens that bench/rush.sh makes before the run (RUSH_TOKENS, a JSON
+file): a password check costs ~0.5 s of CPU (PBKDF2), and 60 people signing in within the first seconds would
+fill the whole minute on 2 cores. Without RUSH_TOKENS each simulated user signs in (`POST /api/auth/token/`,
+password DEMO_PASSWORD, default demo-2026; named "login" in the results).
 
 Who, and how many of them (locust user weights, i.e. the share of simulated people):
 - village heads, 60 %: each of the eight districts' ~700 demo villages has one; in the last days they type in what
@@ -22,11 +24,13 @@ same proposal. Coordinates: WGS 84 (EPSG:4326); tiles in Web Mercator z/x/y.
 """
 import io
 import itertools
+import json
 import math
 import os
 import random
 import threading
 from datetime import date
+from pathlib import Path
 
 import psycopg
 from locust import HttpUser, between, task
@@ -80,6 +84,8 @@ def _jpeg(seed: int) -> bytes:
 
 
 PHOTOS = [_jpeg(i) for i in range(8)]
+# {username: API token}, written by bench/rush.sh (RUSH_TOKENS) before the run; without it every user signs in.
+TOKENS = json.loads(Path(os.environ["RUSH_TOKENS"]).read_text()) if os.environ.get("RUSH_TOKENS") else {}
 
 
 def tile_xy(lon: float, lat: float, z: int) -> tuple[int, int]:
@@ -97,6 +103,9 @@ class Person(HttpUser):
 
     def sign_in(self, username):
         self.username = username
+        if username in TOKENS:  # made before the run by bench/rush.sh: the run measures the rush, not 60 logins at once
+            self.client.headers["Authorization"] = f"Token {TOKENS[username]}"
+            return
         answer = self.client.post("/api/auth/token/", json={"username": username, "password": PASSWORD}, name="login")
         if answer.status_code == 200:
             self.client.headers["Authorization"] = f"Token {answer.json()['token']}"
@@ -188,7 +197,7 @@ class DistrictStaff(Person):
 
     @task(1)
     def dashboard(self):
-        self.client.get(f"/d/{self.slug}/api/dashboard/?plan_year={date.today().year + 1}", name="district: GET dashboard")
+        self.client.get(f"/d/{self.slug}/api/plans/dashboard/?plan_year={date.today().year + 1}", name="district: GET dashboard")
 
 
 class ProvinceStaff(Person):
