@@ -69,7 +69,7 @@ def main():
     print(f"a district schema holds {len(present)} tables, {relations} relations (tables, indexes, sequences, TOAST)")
     print(f"each schema touched: SET search_path, then SELECT … LIMIT 1 on {len(tables)} tables: {', '.join(tables)}")
     total0, cache0 = conn.execute(MEMORY).fetchone()
-    print(f"\n| schemas touched | backend memory (MB) | cache contexts (MB) | growth per schema since start (kB) |")
+    print("\n| schemas touched | backend memory (MB) | cache contexts (MB) | growth per schema since start (kB) |")
     print("|---|---|---|---|")
     print(f"| 0 | {total0 / 2**20:.1f} | {cache0 / 2**20:.1f} | |")
     touched = 0
@@ -100,8 +100,8 @@ def main():
         for schema, slug, size, count in rows:
             cursor.execute(f'SELECT count(*) FROM "{schema}".proposals_proposal')
             print(f"| {slug} | {size / 1024:.0f} | {count} | {cursor.fetchone()[0]} |")
-        cursor.execute(f'SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace '
-                       f"WHERE n.nspname = %s AND c.relkind IN ('r', 'm', 'p')", [names[0]])
+        cursor.execute('SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace '
+                       "WHERE n.nspname = %s AND c.relkind IN ('r', 'm', 'p')", [names[0]])
         print(f"an empty district schema (template copy): {cursor.fetchone()[0] / 1024:.0f} kB")
         cursor.execute(
             """

@@ -86,4 +86,4 @@ def test_district_reads_the_proposals_layer_and_tiles(busy_commune):
     assert n == GET_TILE and len(answer.content) > 0, n
 
 
-POST_PROPOSAL, POST_PHOTO, GET_LIST, POST_DECISION, GET_LAYER, GET_TILE = 0, 0, 0, 0, 0, 0
+POST_PROPOSAL, POST_PHOTO, GET_LIST, POST_DECISION, GET_LAYER, GET_TILE = 25, 18, 10, 23, 9, 9
