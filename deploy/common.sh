@@ -38,8 +38,9 @@ install_debian_packages() {
 # nodejs: npm installs the browser libraries of package.json (served locally as static files, never from a CDN).
 # Debian's npm is a separate package, NodeSource's nodejs carries it: browser_libraries installs npm only when missing.
 # wrk: the HTTP load generator bench/layer_answers.py measures requests per second with (a few hundred KB).
+# pgbouncer: bench/pgbouncer_search_path.py shows why the pool must be in session mode (docs/SCALE-OUT.md).
 server_packages=(postgresql-$PG_VERSION postgresql-client-$PG_VERSION postgresql-$PG_VERSION-postgis-3 gdal-bin libgdal32 gettext fonts-dejavu-core
-                 libreoffice-writer-nogui fonts-liberation2 poppler-utils wrk nodejs)
+                 libreoffice-writer-nogui fonts-liberation2 poppler-utils wrk pgbouncer nodejs)
 
 start_postgres() {
   if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -q "^$PG_VERSION $PG_CLUSTER$"; then
