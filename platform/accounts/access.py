@@ -109,6 +109,13 @@ def is_layer_download_path(path, district_slug=None):
     return path.startswith(prefix)
 
 
+def role_of(user) -> str:
+    """The user's role code (`accounts.models.Role`: "village", "commune", …), for answers that tell a client who it
+    is signed in as (the phone's offline bundle). Never for deciding what the user may do: that is the predicates
+    and scopes of this module (tests/accounts/test_access.py greps every other module for `.role`)."""
+    return user.role
+
+
 def is_province_wide(user):
     return user.is_authenticated and (user.is_superuser or user.role == Role.PROVINCE)
 

@@ -112,7 +112,7 @@ def offline_bundle(*, user, district) -> dict:
     villages = villages.select_related("parent").annotate(shape=_simplified()).order_by("code")
     return {
         "generated_at": timezone.now().isoformat(),
-        "user": {"username": user.username, "role": user.role, "village_id": village.pk if village else None,
+        "user": {"username": user.username, "role": access.role_of(user), "village_id": village.pk if village else None,
                  "village_code": village.code if village else None, "commune_id": commune.pk, "commune_code": commune.code},
         "district": {"slug": district.slug, "name": district.name},
         "commune": _unit_feature(commune_row),
