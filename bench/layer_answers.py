@@ -140,6 +140,7 @@ def main():
     from fixtures.synthetic import seed_investment, synthetic_district_units
     from geo.layers import registry
     from geo.tiles import mvt_sql
+    from province import selectors
     from province.services import rollup_rebuild
     from province.tiles import _DISTRIBUTION_ROWS, DISTRIBUTION_COLUMNS
     from tenants.models import District
@@ -192,7 +193,7 @@ def main():
             def bare(z=z, x=x, y=y):
                 with connection.cursor() as cursor:
                     cursor.execute(tile_sql, {"level": "commune", "year": None, "sector": "", "source": "", "measure": "total_investment",
-                                              "province": "", "z": z, "x": x, "y": y})
+                                              "province": "", "z": z, "x": x, "y": y, "breaks": selectors.distribution_breaks(level="commune")})
                     cursor.fetchone()
 
             side_by_side(f"tile z{z} {x}/{y} ({len(body):,} bytes)", lambda url=url: client.get(url), bare, args.runs, 1.3)

@@ -166,8 +166,9 @@ def main():
 
             def bare():
                 with connection.cursor() as cursor:
-                    cursor.execute(selectors._DISTRIBUTION_SQL, {"level": level, "year": None, "sector": "", "source": "",
-                                                                 "measure": "total_investment", "province": province})
+                    filters = {"level": level, "year": None, "sector": "", "source": "", "measure": "total_investment", "province": province}
+                    cursor.execute(selectors._DISTRIBUTION_SQL, {**filters, "classification": "quantiles",
+                                                                 "breaks": selectors.distribution_breaks(**filters)})
                     cursor.fetchone()
 
             sql_ms = median_ms(bare, args.runs)

@@ -71,6 +71,7 @@ def review_map(request):
         "sources": dict(CapitalSource.choices),
         "decisions": dict(ReviewDecision.choices),
         "text": {
+            "legendTitle": _("Projects by status"), "communeBoundary": _("Commune boundary"),
             "investor": _("Investor"), "total": _("Total investment"), "status": _("Status"), "sector": _("Sector"),
             "group": _("Project group"), "manager": _("Managed by"), "communes": _("Communes served"),
             "decision": _("Investment decision"), "years": _("Years"), "progress": _("Physical progress"),

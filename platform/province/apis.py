@@ -94,6 +94,7 @@ class FilterInput(serializers.Serializer):
 class DistributionInput(FilterInput):
     level = serializers.ChoiceField(choices=[(v, v) for v in selectors.LEVELS], required=False, default="district")
     measure = serializers.ChoiceField(choices=[(v, v) for v in selectors.MEASURES], required=False, default="total_investment")
+    classification = serializers.ChoiceField(choices=[(v, v) for v in selectors.CLASSIFICATIONS], required=False, default="quantiles")
     # At national scale each province compares its own districts and communes.
     province = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
@@ -120,6 +121,8 @@ FILTER_PARAMETERS = [
 DISTRIBUTION_PARAMETERS = FILTER_PARAMETERS + [
     OpenApiParameter("level", OpenApiTypes.STR, enum=list(selectors.LEVELS)),
     OpenApiParameter("measure", OpenApiTypes.STR, enum=list(selectors.MEASURES)),
+    OpenApiParameter("classification", OpenApiTypes.STR, enum=list(selectors.CLASSIFICATIONS),
+                     description="How the colour classes are cut: `quantiles` (default) or `fisher_jenks` natural breaks; zero is always a class of its own"),
     OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat (EPSG:4326): only the units meeting it; the classes stay those of every unit"),
     OpenApiParameter("province", OpenApiTypes.STR, description="A province's code: only its districts and their communes (classes computed over them)"),
 ]
@@ -132,6 +135,7 @@ def _distribution_params(request):
     return {
         "level": params["level"], "year": params.get("year"), "sector": params.get("sector", ""), "source": params.get("source", ""),
         "measure": params["measure"], "province": params.get("province", ""), "bbox": parse_bbox(bbox) if bbox else None,
+        "classification": params["classification"],
     }
 
 

@@ -87,11 +87,13 @@ class DistributionLayer(Layer):
         "sector": Filter(choices=tuple(Sector.values)), "source": Filter(choices=tuple(CapitalSource.values)),
         "measure": Filter(choices=selectors.MEASURES, description="the measure `value` and `class` follow"),
         "province": Filter(description="a province's GSO code: only its units", pattern=UNIT_CODE),
+        "classification": Filter(choices=selectors.CLASSIFICATIONS,
+                                 description="how the colour classes are cut: quantiles or Fisher-Jenks natural breaks (zero always alone)"),
     }
 
     def openapi_schema(self, envelope="page", extra=None):
         """The collection with what its SQL writes beside the features: the filters applied, when the figures were
-        refreshed (the newest and the oldest unit's) and the `legend` (quantile `breaks`, per `classes` its colour,
+        refreshed (the newest and the oldest unit's), the `classification` and the `legend` (class `breaks`, per `classes` its colour,
         bounds and number of units, and the units with `no_data`)."""
         number, text = {"type": "number", "nullable": True}, {"type": "string", "nullable": True}
         instant = {"type": "string", "format": "date-time", "nullable": True}
@@ -102,6 +104,7 @@ class DistributionLayer(Layer):
             "no_data": {"type": "object", "properties": {"colour": {"type": "string"}, "count": {"type": "integer"}}},
         }}
         head = {"level": {"type": "string", "enum": ["district", "commune"]}, "year": {"type": "integer", "nullable": True},
+                "classification": {"type": "string", "enum": list(selectors.CLASSIFICATIONS)},
                 "sector": text, "source": text, "measure": {"type": "string"}, "refreshed_at": instant,
                 "oldest_refresh": instant, "legend": legend}
         return super().openapi_schema(envelope, extra={**head, **(extra or {})})
@@ -124,6 +127,7 @@ class DistributionLayer(Layer):
         one = {name: (v[0] if v else None) for name, v in values.items()}
         return {"level": self.level, "year": one.get("year"), "sector": one.get("sector") or "", "source": one.get("source") or "",
                 "measure": one.get("measure") or "total_investment", "province": one.get("province") or "",
+                "classification": one.get("classification") or "quantiles",
                 "bbox": (parse_bbox(bbox) if isinstance(bbox, str) else tuple(bbox)) if bbox else None}
 
     def query(self, user, district, *, bbox=None, filters=None, limit=100, offset=0, datetime=None):

@@ -23,22 +23,24 @@ DISTRIBUTION_COLUMNS = ["code", "name", "district", "total_investment::bigint", 
 # `breaks` is read once here (by `classed`), so PostgreSQL would inline it and compute the quantile array again
 # for every unit (240 ms of a 360 ms tile at 1,501 communes); MATERIALIZED computes it once, as the full statement does.
 _DISTRIBUTION_ROWS = selectors._DISTRIBUTION_TEMPLATE.split("\n-- The features are joined as text")[0].format(
-    classes=len(selectors.CLASS_COLOURS),
-    class_sum=" + ".join(f"coalesce((m.value > b[{i}])::int, 0)" for i in range(1, len(selectors.CLASS_COLOURS))),
+    class_sum=selectors.CLASS_SUM,
     shown="",
 ).replace("\nbreaks AS (", "\nbreaks AS MATERIALIZED (", 1) + "\nSELECT * FROM shown"
 
 
 def distribution_tile(*, z, x, y, level="commune", year=None, sector="", source="", measure="total_investment", province="",
-                      name="investment-distribution-communes") -> bytes:
+                      name="investment-distribution-communes", classification="quantiles") -> bytes:
     """The Mapbox vector tile z/x/y (EPSG:3857 XYZ grid; MVT layer `name`) of the investment distribution by `level`.
 
     Each feature carries the GeoJSON layer's `code`, `name`, `district`, amounts (VND), `project_count`,
     `progress`, `population`, `per_resident`, `per_km2`, `value` (the `measure`) and colour `class`
-    (0–4; absent: no value), classes computed over every unit of the level, not the tile's.
+    (0–4; absent: no value), classes computed over every unit of the level, not the tile's, by `classification`
+    (`province.selectors.class_breaks`).
     """
     params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure,
               "province": province or "", "z": z, "x": x, "y": y}
+    params["breaks"] = selectors.distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
+                                                     classification=classification)
     sql = mvt_sql(f"SELECT * FROM ({_DISTRIBUTION_ROWS}) units", name=name, columns=DISTRIBUTION_COLUMNS, tile=("%(z)s", "%(x)s", "%(y)s"))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

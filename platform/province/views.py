@@ -42,6 +42,8 @@ def compare_page(request):
             "median": _("Median"), "vnd": _("VND"), "bySector": _("By sector"), "bySource": _("By capital source"),
             "lorenzX": _("Share of communes (by area or population)"), "lorenzY": _("Share of investment"),
             "millionVnd": _("million VND"), "millionPerResident": _("million VND per resident"), "millionPerKm2": _("million VND per km²"),
+            "classification_quantiles": _("quantiles"), "classification_fisher_jenks": _("natural breaks (Fisher-Jenks)"),
+            "source": _("province investment rollup of the districts' public-investment plans (Decision 07/2015/QĐ-UBND, art. 9)"),
         },
     }
     config["projects"] = projects_layer_config()

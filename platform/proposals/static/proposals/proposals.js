@@ -21,9 +21,9 @@
   // The commune and its villages, drawn from our own data (usable without base tiles).
   var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + root.dataset.districtCode);
   var own = { type: "FeatureCollection", features: communes.features.filter(function (f) { return f.properties.code === commune; }) };
-  var communeLayer = PlanMaps.unitLayer(own, { className: "commune-shape", color: "#8f1d21", weight: 2, fillOpacity: 0.03 }).addTo(map);
+  var communeLayer = PlanMaps.unitLayer(own, { className: "commune-shape", color: "#8f1d21", weight: 2, fillOpacity: 0.03 }, null, map).addTo(map);
   var villages = await PlanMaps.fetchFeatures("/api/admin-units/?level=village&page_size=5000&parent=" + commune);
-  PlanMaps.unitLayer(villages, { className: "village-shape", color: "#5a6b7b", weight: 1, dashArray: "4 3", fillOpacity: 0 }).addTo(map);
+  PlanMaps.unitLayer(villages, { className: "village-shape", color: "#5a6b7b", weight: 1, dashArray: "4 3", fillOpacity: 0 }, null, map).addTo(map);
   map.fitBounds(communeLayer.getBounds());
 
   // Proposals: full features at high zoom, server-side clusters when zoomed out.
@@ -48,7 +48,7 @@
         .then(function (fc) {
           fc.features.forEach(function (f) {
             var c = f.geometry.coordinates;
-            L.marker([c[1], c[0]], { icon: L.divIcon({ className: "cluster-marker", html: UI.escape(f.properties.count), iconSize: [36, 36] }) }).addTo(proposalLayer);
+            L.marker([c[1], c[0]], { icon: L.divIcon({ className: "cluster-marker", html: UI.el("span", f.properties.count), iconSize: [36, 36] }) }).addTo(proposalLayer);
           });
         });
     }

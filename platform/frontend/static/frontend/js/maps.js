@@ -1,4 +1,7 @@
-// Shared map helpers (after ui.js): a Leaflet map with the optional base layer, and GeoJSON fetching that follows pages.
+// The map kit every map page shares (after ui.js): a Leaflet map with the optional base layer, a scale bar, a north
+// arrow and a print button; GeoJSON fetching that follows pages; unit layers with names on hover and, where they
+// fit, as permanent labels; the legend of a thematic map; printing to an A4 or A3 sheet (issue 15, part 3).
+// Every word from data reaches the page as text (UI.el), never as markup.
 (function () {
   "use strict";
 
@@ -44,18 +47,253 @@
     });
   }
 
-  // Every map of the platform: zoom buttons in the page's language, a metric scale bar, and the base map's
-  // credit only once one of its tiles has loaded (without tiles, or offline, the map claims no OpenStreetMap).
-  function createMap(elementId) {
+  var WORDS = vi ? {
+    north: "B", northTitle: "Hướng Bắc", print: "In bản đồ", printTitle: "In bản đồ ra PDF", paper: "Khổ giấy",
+    orientation: "Hướng giấy", landscape: "Ngang", portrait: "Dọc", mapTitle: "Tiêu đề", preview: "Xem bản in",
+    printNow: "In / Lưu PDF", close: "Đóng", cancel: "Hủy", date: "Ngày in", source: "Nguồn",
+    defaultSource: "Nền tảng lập kế hoạch phát triển KT-XH cấp xã; ranh giới hành chính: Tổng cục Thống kê (mã đơn vị), dữ liệu tỉnh Bắc Ninh",
+    noData: "không có số liệu", legend: "Chú giải",
+  } : {
+    north: "N", northTitle: "North", print: "Print map", printTitle: "Print the map to PDF", paper: "Paper size",
+    orientation: "Orientation", landscape: "Landscape", portrait: "Portrait", mapTitle: "Title", preview: "Print preview",
+    printNow: "Print / Save as PDF", close: "Close", cancel: "Cancel", date: "Printed on", source: "Source",
+    defaultSource: "Commune development planning platform; administrative boundaries: GSO (unit codes), Bắc Ninh province data",
+    noData: "no data", legend: "Legend",
+  };
+
+  function control(position, build) {
+    var c = L.control({ position: position });
+    c.onAdd = function () {
+      var div = build();
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    return c;
+  }
+
+  // Every map of the platform: zoom buttons in the page's language, a metric scale bar, a north arrow, the print
+  // button, and the base map's credit only once one of its tiles has loaded (without tiles, or offline, the map
+  // claims no OpenStreetMap). `options.title` and `options.source` go on the printed sheet (defaults: the page's
+  // <h1> and the platform with the boundaries' source; the map element's data-title / data-source win).
+  function createMap(elementId, options) {
     var map = L.map(elementId, { preferCanvas: false, zoomControl: false }).setView([21.12, 106.1], 10);
+    map.kit = { options: options || {} };
     L.control.zoom(vi ? { zoomInTitle: "Phóng to", zoomOutTitle: "Thu nhỏ" } : {}).addTo(map);
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
+    control("topright", function () {
+      var div = UI.el("div", null, { "class": "leaflet-control map-north", title: WORDS.northTitle, "aria-label": WORDS.northTitle,
+                                     "data-testid": "north-arrow", role: "img" });
+      div.appendChild(UI.el("span", "▲", { "class": "arrow", "aria-hidden": "true" }));
+      div.appendChild(UI.el("span", WORDS.north, { "class": "letter" }));
+      return div;
+    }).addTo(map);
+    control("topleft", function () {
+      var div = UI.el("div", null, { "class": "leaflet-bar leaflet-control map-print-control" });
+      var button = UI.el("button", "⎙", { type: "button", title: WORDS.printTitle, "aria-label": WORDS.printTitle, "data-testid": "print-map" });
+      button.addEventListener("click", function () { printDialog(map); });
+      div.appendChild(button);
+      return div;
+    }).addTo(map);
     if (vi && L.drawLocal && !L.drawLocal.vi) { merge(L.drawLocal, DRAW_VI); L.drawLocal.vi = true; }
     if (UI.config.tileUrl) {
       var tiles = L.tileLayer(UI.config.tileUrl, { maxZoom: 19 }).addTo(map);
       tiles.once("tileload", function () { map.attributionControl.addAttribution("© OpenStreetMap"); });
     }
     return map;
+  }
+
+  // --- the legend of a thematic map -------------------------------------------------------------------------
+  // legend(map, {title, unit, items: [{colour, label, count?, shape?}], noData: {colour, count?}?, position?})
+  // -> the control (call again to replace it). A shape is "box" (default), "dot" or "line". "không có số liệu"
+  // is the grey item last when `noData` is given. The same legend is on the screen and on the printed sheet.
+  function legend(map, spec) {
+    if (map.kit.legend) { map.removeControl(map.kit.legend); }
+    map.kit.legend = control(spec.position || "bottomright", function () {
+      var div = UI.el("div", null, { "class": "legend map-legend", "data-testid": "legend" });
+      if (spec.title) { div.appendChild(UI.el("strong", spec.title)); }
+      if (spec.unit) { div.appendChild(UI.el("small", "(" + spec.unit + ")", { "class": "legend-unit" })); }
+      var list = UI.el("ul", null, { "class": "legend-items" });
+      var items = (spec.items || []).slice();
+      if (spec.noData) { items.push({ colour: spec.noData.colour, label: WORDS.noData, count: spec.noData.count, noData: true }); }
+      items.forEach(function (item) {
+        var li = UI.el("li", null, item.noData ? { "class": "legend-no-data" } : {});
+        var swatch = UI.el("i", null, { "class": "swatch swatch-" + (item.shape || "box"), "aria-hidden": "true" });
+        swatch.style.background = item.shape === "line" ? "transparent" : item.colour;
+        if (item.shape === "line") { swatch.style.borderTopColor = item.colour; }
+        li.appendChild(swatch);
+        li.appendChild(UI.el("span", item.label + (item.count !== undefined && item.count !== null ? " (" + item.count + ")" : ""), { "class": "legend-label" }));
+        list.appendChild(li);
+      });
+      div.appendChild(list);
+      return div;
+    });
+    map.kit.legend.addTo(map);
+    return map.kit.legend;
+  }
+
+  // legendFromPage(map, element): the page's own legend (a template's constant words and colours) moves into
+  // the map as its legend control, so it is read beside the shapes and printed with them.
+  function legendFromPage(map, element) {
+    if (!element) { return null; }
+    if (map.kit.legend) { map.removeControl(map.kit.legend); }
+    map.kit.legend = control("bottomright", function () {
+      var div = UI.el("div", null, { "class": "legend map-legend", "data-testid": "legend" });
+      div.appendChild(element);
+      return div;
+    }).addTo(map);
+    return map.kit.legend;
+  }
+
+  // --- unit names as labels, where they fit ---------------------------------------------------------------
+  // labels(map, collection, {minZoom?}) -> a layer of the features' `properties.name` at their centres. A label
+  // shows only from `minZoom` (default 11) and only when it is narrower than its unit on the screen and meets no
+  // label already shown on the map (the larger units first, whichever layer they belong to): at the province's zoom
+  // the commune names stay hidden instead of piling up, closer in they appear. Labels take no clicks and no focus.
+  function labels(map, collection, options) {
+    var minZoom = (options || {}).minZoom || 11;
+    var group = L.layerGroup(), entries = [];
+    (collection.features || []).forEach(function (feature) {
+      if (!feature.geometry || !feature.properties || !feature.properties.name) { return; }
+      var shape = L.geoJSON(feature), bounds = shape.getBounds(), centre = null;
+      shape.eachLayer(function (l) { if (!centre && l.getCenter) { try { centre = l.getCenter(); } catch (e) { centre = null; } } });
+      var text = UI.el("span", feature.properties.name, { "class": "unit-label-text" });
+      var marker = L.marker(centre || bounds.getCenter(), {
+        icon: L.divIcon({ className: "unit-label", html: text, iconSize: null }), interactive: false, keyboard: false,
+      });
+      entries.push({ marker: marker, bounds: bounds, minZoom: minZoom, group: group,
+                     area: Math.abs((bounds.getEast() - bounds.getWest()) * (bounds.getNorth() - bounds.getSouth())) });
+      group.addLayer(marker);
+    });
+    if (!map.kit.labelEntries) {
+      map.kit.labelEntries = [];
+      map.on("zoomend moveend resize", function () { placeLabels(map); });
+    }
+    group.on("add remove", function () { setTimeout(function () { placeLabels(map); }); });
+    map.kit.labelEntries = map.kit.labelEntries.concat(entries).sort(function (a, b) { return b.area - a.area; });
+    return group;
+  }
+
+  function placeLabels(map) {
+    var shown = [], zoom = map.getZoom(), container = map.getContainer();
+    (map.kit.labelEntries || []).forEach(function (entry) {
+      var node = entry.marker.getElement();
+      if (!node || !map.hasLayer(entry.group)) { return; }
+      node.hidden = false;
+      var fits = false;
+      if (zoom >= entry.minZoom) {
+        var rect = node.firstChild.getBoundingClientRect();
+        var ne = map.latLngToContainerPoint(entry.bounds.getNorthEast()), sw = map.latLngToContainerPoint(entry.bounds.getSouthWest());
+        fits = rect.width <= Math.abs(ne.x - sw.x) && rect.height <= Math.abs(ne.y - sw.y) &&
+          !shown.some(function (r) { return rect.left < r.right && r.left < rect.right && rect.top < r.bottom && r.top < rect.bottom; });
+        if (fits) { shown.push(rect); }
+      }
+      node.hidden = !fits;
+      node.classList.toggle("unit-label-shown", fits);
+    });
+    container.dataset.zoom = String(zoom);
+    container.dataset.labelsShown = String(shown.length);
+  }
+
+  // --- printing -------------------------------------------------------------------------------------------
+  // The dialog chooses A4 or A3, landscape or portrait, and the title; the preview is the sheet at its size in
+  // millimetres (title, the map with its legend, scale bar and north arrow, the date dd/mm/yyyy and the source),
+  // and "In / Lưu PDF" is the browser's print with @page set to that paper: Chromium's "Save as PDF" writes it.
+  var PAPER = { A4: [210, 297], A3: [297, 420] }, MARGIN = 10;
+
+  function today() {
+    var d = new Date(), p = function (n) { return String(n).padStart(2, "0"); };
+    return p(d.getDate()) + "/" + p(d.getMonth() + 1) + "/" + d.getFullYear();
+  }
+
+  function mapTitle(map) {
+    var el = map.getContainer(), h1 = document.querySelector("main h1");
+    return el.dataset.title || map.kit.options.title || (h1 ? h1.textContent.trim() : document.title);
+  }
+
+  function printDialog(map) {
+    var dialog = UI.el("dialog", null, { "class": "print-dialog", "data-testid": "print-dialog", "aria-label": WORDS.printTitle });
+    var form = UI.el("form", null, { method: "dialog" });
+    form.appendChild(UI.el("h2", WORDS.printTitle));
+    function choice(label, name, options) {
+      var wrap = UI.el("label", label + " ");
+      var select = UI.el("select", null, { name: name });
+      options.forEach(function (o) { select.appendChild(UI.el("option", o[1], { value: o[0] })); });
+      wrap.appendChild(select);
+      form.appendChild(wrap);
+    }
+    choice(WORDS.paper, "paper", [["A4", "A4"], ["A3", "A3"]]);
+    choice(WORDS.orientation, "orientation", [["landscape", WORDS.landscape], ["portrait", WORDS.portrait]]);
+    var titleLabel = UI.el("label", WORDS.mapTitle + " ");
+    titleLabel.appendChild(UI.el("input", null, { name: "title", type: "text", value: mapTitle(map), size: "40" }));
+    form.appendChild(titleLabel);
+    var buttons = UI.el("p", null, { "class": "actions" });
+    var go = UI.el("button", WORDS.preview, { type: "submit", value: "preview", "data-testid": "print-preview" });
+    var cancel = UI.el("button", WORDS.cancel, { type: "button", value: "cancel" });
+    cancel.addEventListener("click", function () { dialog.close(); });
+    buttons.appendChild(go);
+    buttons.appendChild(cancel);
+    form.appendChild(buttons);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var choices = { paper: form.elements.paper.value, orientation: form.elements.orientation.value, title: form.elements.title.value };
+      dialog.close();
+      dialog.remove();
+      printSheet(map, choices);
+    });
+    dialog.addEventListener("close", function () { dialog.remove(); });
+    dialog.appendChild(form);
+    document.body.appendChild(dialog);
+    dialog.showModal();
+  }
+
+  // printSheet(map, {paper: "A4"|"A3", orientation: "landscape"|"portrait", title}): the map moves into the sheet
+  // (and back on "Đóng"), so its legend, scale bar and north arrow are printed with it.
+  function printSheet(map, choices) {
+    var size = PAPER[choices.paper] || PAPER.A4, landscape = choices.orientation !== "portrait";
+    var width = (landscape ? size[1] : size[0]) - 2 * MARGIN, height = (landscape ? size[0] : size[1]) - 2 * MARGIN - 2;
+    var el = map.getContainer(), home = { parent: el.parentNode, next: el.nextSibling, style: el.getAttribute("style") };
+    var view = map.getBounds();
+    var pageRule = UI.el("style", "@page { size: " + choices.paper + " " + (landscape ? "landscape" : "portrait") + "; margin: " + MARGIN + "mm; }");
+    document.head.appendChild(pageRule);
+    var frame = UI.el("div", null, { "class": "print-frame", "data-testid": "print-frame" });
+    var tools = UI.el("p", null, { "class": "print-tools" });
+    var printNow = UI.el("button", WORDS.printNow, { type: "button", "data-testid": "print-now" });
+    var close = UI.el("button", WORDS.close, { type: "button", "data-testid": "print-close" });
+    tools.appendChild(printNow);
+    tools.appendChild(close);
+    var sheet = UI.el("div", null, { "class": "print-sheet", "data-paper": choices.paper, "data-orientation": landscape ? "landscape" : "portrait" });
+    sheet.style.width = width + "mm";
+    sheet.style.height = height + "mm";
+    sheet.appendChild(UI.el("h1", choices.title || mapTitle(map), { "class": "print-title" }));
+    var body = UI.el("div", null, { "class": "print-map" });
+    sheet.appendChild(body);
+    var foot = UI.el("p", null, { "class": "print-foot" });
+    foot.appendChild(UI.el("span", WORDS.date + ": " + today(), { "data-testid": "print-date" }));
+    foot.appendChild(UI.el("span", WORDS.source + ": " + (el.dataset.source || map.kit.options.source || WORDS.defaultSource)));
+    sheet.appendChild(foot);
+    frame.appendChild(tools);
+    frame.appendChild(sheet);
+    document.body.appendChild(frame);
+    document.body.classList.add("map-printing");
+    body.appendChild(el);
+    el.style.width = "100%";
+    el.style.height = "100%";
+    map.invalidateSize();
+    map.fitBounds(view);
+    placeLabels(map);
+    printNow.addEventListener("click", function () { window.print(); });
+    close.addEventListener("click", function () {
+      if (home.next) { home.parent.insertBefore(el, home.next); } else { home.parent.appendChild(el); }
+      if (home.style === null) { el.removeAttribute("style"); } else { el.setAttribute("style", home.style); }
+      frame.remove();
+      pageRule.remove();
+      document.body.classList.remove("map-printing");
+      map.invalidateSize();
+      map.fitBounds(view);
+    });
+    frame.dataset.ready = "1";
+    return frame;
   }
 
   async function fetchFeatures(url) {
@@ -70,7 +308,9 @@
     return { type: "FeatureCollection", features: features };
   }
 
-  function unitLayer(collection, style, onEach) {
+  // The units of a collection in one style, each one's name on hover (and, with `map`, as a label where it fits).
+  function unitLayer(collection, style, onEach, map) {
+    if (map) { addLabels(map, collection); }
     return L.geoJSON(collection, {
       style: function () { return style; },
       onEachFeature: function (feature, layer) {
@@ -80,5 +320,8 @@
     });
   }
 
-  window.PlanMaps = { createMap: createMap, fetchFeatures: fetchFeatures, unitLayer: unitLayer };
+  function addLabels(map, collection, options) { return labels(map, collection, options).addTo(map); }
+
+  window.PlanMaps = { createMap: createMap, fetchFeatures: fetchFeatures, unitLayer: unitLayer, legend: legend, legendFromPage: legendFromPage, labels: addLabels,
+                      printSheet: printSheet, words: WORDS };
 })();

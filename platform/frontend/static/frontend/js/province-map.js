@@ -5,7 +5,7 @@
   var map = PlanMaps.createMap("province-map");
   var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000");
   var districts = await PlanMaps.fetchFeatures("/api/districts/");
-  PlanMaps.unitLayer(communes, { className: "commune-shape", color: "#7a8794", weight: 1, fillOpacity: 0.05 }).addTo(map);
+  PlanMaps.unitLayer(communes, { className: "commune-shape", color: "#7a8794", weight: 1, fillOpacity: 0.05 }, null, map).addTo(map);
   var districtLayer = PlanMaps.unitLayer(
     districts,
     { className: "district-shape", color: "#8f1d21", weight: 2, fillOpacity: 0.08 },
@@ -13,6 +13,7 @@
       layer.on("click", function () { window.location.href = "/d/" + feature.properties.slug + "/"; });
     }
   ).addTo(map);
+  PlanMaps.labels(map, districts, { minZoom: 9 });
   map.fitBounds(districtLayer.getBounds());
   el.dataset.districts = String(districts.features.length);
   el.dataset.communes = String(communes.features.length);

@@ -50,8 +50,14 @@
 
   // --- layers ----------------------------------------------------------------------------------
   var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + config.district);
-  var communeLayer = PlanMaps.unitLayer(communes, { className: "commune-shape", color: "#8f1d21", weight: 1.2, fillOpacity: 0.04, interactive: false }).addTo(map);
+  var communeLayer = PlanMaps.unitLayer(communes, { className: "commune-shape", color: "#8f1d21", weight: 1.2, fillOpacity: 0.04, interactive: false }, null, map).addTo(map);
   if (communes.features.length) { map.fitBounds(communeLayer.getBounds()); }
+  // The legend: the projects' colour by status (lines and points), the review notes, the communes' boundaries.
+  PlanMaps.legend(map, {
+    title: T.legendTitle || PlanMaps.words.legend,
+    items: Object.keys(config.statuses).map(function (k) { return { colour: STATUS_COLOURS[k] || "#666", label: config.statuses[k], shape: "line" }; })
+      .concat([{ colour: "#8f1d21", label: T.communeBoundary || "—", shape: "line" }]),
+  });
 
   var projects = await PlanMaps.fetchFeatures(config.api + "investment-projects/?page_size=5000");
   var projectLayer = L.geoJSON(null, {

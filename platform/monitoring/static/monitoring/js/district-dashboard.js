@@ -20,7 +20,17 @@
     var key = byCommune[feature.properties.code] || "no_plan";
     l.setStyle({ fillColor: COLOURS[key] || "#c9ced4", fillOpacity: 0.5, className: "commune-shape state-" + key });
     l.bindTooltip(UI.tip(feature.properties.name, ": ", T[key] || key), { sticky: true });
-  }).addTo(map);
+  }, map).addTo(map);
+  // The legend: each state with its colour and how many communes are in it (the same words as the chart).
+  var seen = {};
+  Object.keys(byCommune).forEach(function (code) { seen[byCommune[code]] = (seen[byCommune[code]] || 0) + 1; });
+  var withoutPlan = communes.features.filter(function (f) { return !byCommune[f.properties.code]; }).length;
+  PlanMaps.legend(map, {
+    title: T.legendTitle || PlanMaps.words.legend,
+    items: Object.keys(COLOURS).filter(function (k) { return seen[k] || (k === "no_plan" && withoutPlan); }).map(function (k) {
+      return { colour: COLOURS[k], label: T[k] || k, count: k === "no_plan" ? (seen[k] || 0) + withoutPlan : seen[k] };
+    }),
+  });
   if (communes.features.length) { map.fitBounds(layer.getBounds()); }
   // The works of every M&E plan of the year, coloured by the share of volume done in the latest commune report.
   L.geoJSON(config.works, {

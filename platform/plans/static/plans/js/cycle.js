@@ -31,7 +31,7 @@
       var outline = (commune.features || []).filter(function (f) { return f.properties.code === mapEl.dataset.commune; });
       var bounds = null;
       if (outline.length) {
-        var b = PlanMaps.unitLayer({ type: "FeatureCollection", features: outline }, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.05 }).addTo(map);
+        var b = PlanMaps.unitLayer({ type: "FeatureCollection", features: outline }, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.05 }, null, map).addTo(map);
         bounds = b.getBounds();
       }
       var works = await PlanMaps.fetchFeatures(base + "api/plans/" + mapEl.dataset.plan + "/items/");

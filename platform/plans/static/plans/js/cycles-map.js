@@ -22,5 +22,7 @@
     },
   }).addTo(map);
   if (communes.features.length) { map.fitBounds(layer.getBounds()); }
+  PlanMaps.labels(map, communes);
+  PlanMaps.legendFromPage(map, document.querySelector("[data-map-legend]"));
   el.dataset.ready = "1";
 })();

@@ -21,7 +21,7 @@
   var map = PlanMaps.createMap("public-works-map");
   var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + el.dataset.district);
   var own = communes.features.filter(function (f) { return f.properties.code === el.dataset.commune; });
-  var outline = PlanMaps.unitLayer({ type: "FeatureCollection", features: own }, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.05 }).addTo(map);
+  var outline = PlanMaps.unitLayer({ type: "FeatureCollection", features: own }, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.05 }, null, map).addTo(map);
   var response = await fetch(base + "api/public/plans/" + section.dataset.plan + "/works.geojson", { headers: { Accept: "application/geo+json" } });
   var works = await response.json();
   var layer = L.geoJSON(works, {

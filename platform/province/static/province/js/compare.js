@@ -8,10 +8,10 @@
   var T = config.text;
   var el = document.getElementById("compare-map");
   var form = document.getElementById("compare-filters");
-  var map = PlanMaps.createMap("compare-map");
+  var map = PlanMaps.createMap("compare-map", { source: T.source });
   // Other layers of the page (projects-layer.js) add themselves to this map and follow this form.
   window.ProvinceCompare = { map: map, form: form, config: config };
-  var layer = null, legend = null, fitted = false;
+  var layer = null, fitted = false, labelLayers = {};
   var selected = [];
   function fmt(v) { return UI.number(v, 3); }
   function pct(v) { return v === null || v === undefined ? "—" : UI.percent(v * 100, 1); }
@@ -21,7 +21,15 @@
     var p = function (n) { return String(n).padStart(2, "0"); };
     return p(d.getDate()) + "/" + p(d.getMonth() + 1) + "/" + d.getFullYear() + " " + p(d.getHours()) + ":" + p(d.getMinutes());
   }
-  var esc = UI.escape;  // the HTML strings below (SVG, tables) carry data only through esc; the map tooltip is a node
+  var SVG = "http://www.w3.org/2000/svg";
+  // An SVG element with its attributes (set one by one) and, if given, its text (as text, never markup).
+  function svgEl(tag, attrs, text) {
+    var n = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { n.textContent = String(text); }
+    return n;
+  }
+  function clear(node) { node.replaceChildren(); return node; }
 
   function params(extra) {
     var data = new FormData(form), q = new URLSearchParams();
@@ -45,10 +53,8 @@
     return c === null || c === undefined ? collection.legend.no_data.colour : collection.legend.classes[c].colour;
   }
 
-  // "1.234,5 triệu đồng"; a missing figure (no population) is a dash without a unit.
-  function money(vnd, unit) { return vnd === null || vnd === undefined ? "—" : millions(vnd) + " " + esc(unit); }
-
-  function amount(vnd, unit) { return vnd === null || vnd === undefined ? "—" : millions(vnd) + " " + unit; }  // as text
+  // "1.234,5 triệu đồng" (text); a missing figure (no population) is a dash without a unit.
+  function amount(vnd, unit) { return vnd === null || vnd === undefined ? "—" : millions(vnd) + " " + unit; }
 
   function tooltip(p) {
     var money = amount, br = function () { return document.createElement("br"); };
@@ -68,25 +74,28 @@
     return low === high ? low : low + " – " + high;
   }
 
-  // The legend as the layer gives it: class bounds in millions (per resident or per km² as the measure
-  // says) and how many units fall in each; empty classes (repeated breaks) are left out, as in the PNG.
+  // The legend as the layer gives it (the map kit's legend): class bounds in millions (per resident or per km²
+  // as the measure says) and how many units fall in each; empty classes are left out, as in the PNG.
   function drawLegend(collection) {
-    if (legend) { map.removeControl(legend); }
-    legend = L.control({ position: "bottomright" });
-    legend.onAdd = function () {
-      var div = L.DomUtil.create("div", "legend");
-      div.setAttribute("data-testid", "legend");
-      var html = "<strong>" + esc(config.measures[collection.measure]) + "</strong><br><small>(" +
-        esc(config.measureUnits[collection.measure]) + ")</small><br>";
-      collection.legend.classes.forEach(function (c) {
-        if (!c.count) { return; }
-        html += '<i style="background:' + esc(c.colour) + '"></i>' + legendRange(c) + " (" + c.count + ")<br>";
-      });
-      html += '<i style="background:' + esc(collection.legend.no_data.colour) + '"></i>' + esc(T.noData) + " (" + collection.legend.no_data.count + ")";
-      div.innerHTML = html;
-      return div;
-    };
-    legend.addTo(map);
+    PlanMaps.legend(map, {
+      title: config.measures[collection.measure] + " · " + T["classification_" + (collection.classification || "quantiles")],
+      unit: config.measureUnits[collection.measure],
+      items: collection.legend.classes.filter(function (c) { return c.count; }).map(function (c) {
+        return { colour: c.colour, label: legendRange(c), count: c.count };
+      }),
+      noData: { colour: collection.legend.no_data.colour, count: collection.legend.no_data.count },
+    });
+  }
+
+  // Unit names where they fit: the districts' from the layer, the communes' (drawn from tiles) from the units API.
+  async function drawLabels(level, collection) {
+    Object.keys(labelLayers).forEach(function (k) { if (k !== level) { map.removeLayer(labelLayers[k]); } });
+    if (!labelLayers[level]) {
+      var units = level === "commune" ? await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000") : collection;
+      labelLayers[level] = PlanMaps.labels(map, units, { minZoom: level === "commune" ? 11 : 9 });
+    } else if (!map.hasLayer(labelLayers[level])) {
+      labelLayers[level].addTo(map);
+    }
   }
 
   // Every page of the layer: the first carries the legend and the as-of time, the next ones more features.
@@ -178,6 +187,7 @@
       if (!fitted && collection.features.length) { map.fitBounds(layer.getBounds()); fitted = true; }
     }
     drawLegend(collection);
+    drawLabels(collection.level, collection);
     document.getElementById("as-of").textContent = T.asOf + ": " + when(collection.refreshed_at);
     el.dataset.features = String(collection.count);
     el.dataset.level = collection.level;
@@ -202,7 +212,7 @@
     var table = document.getElementById("compare-table"), chart = document.getElementById("compare-chart");
     var xlsx = document.getElementById("export-xlsx");
     document.getElementById("compare-hint").textContent = selected.length < 2 ? T.pickTwo : "";
-    if (selected.length < 2) { table.innerHTML = ""; chart.innerHTML = ""; xlsx.hidden = true; return; }
+    if (selected.length < 2) { clear(table); clear(chart); xlsx.hidden = true; return; }
     var q = new URLSearchParams({ units: selected.join(",") });
     var year = form.elements.year.value;
     if (year) { q.set("year", year); }
@@ -217,7 +227,7 @@
     }
     var units = data.units;
     // Money in millions of VND with its unit beside every figure, as on the map (it was whole đồng without a unit).
-    var inMillions = function (unit) { return function (v) { return money(v, unit); }; };
+    var inMillions = function (unit) { return function (v) { return amount(v, unit); }; };
     var rows = [
       [T.total, "total_investment", inMillions(T.millionVnd)], [T.planned, "planned", inMillions(T.millionVnd)],
       [T.allocated, "allocated", inMillions(T.millionVnd)], [T.disbursed, "disbursed", inMillions(T.millionVnd)],
@@ -225,60 +235,69 @@
       [T.projects, "project_count", fmt], [T.perResident, "per_resident", inMillions(T.millionPerResident)],
       [T.perKm2, "per_km2", inMillions(T.millionPerKm2)], [T.villageShare, "village_funded_share", pct],
     ];
-    var html = "<table data-testid='compare-table'><thead><tr><th>" + esc(T.unit) + "</th>" +
-      units.map(function (u) { return "<th>" + esc(u.name) + "</th>"; }).join("") + "</tr></thead><tbody>";
-    rows.forEach(function (r) {
-      html += "<tr><td>" + esc(r[0]) + "</td>" + units.map(function (u) { return "<td>" + r[2](u[r[1]]) + "</td>"; }).join("") + "</tr>";
-    });
+    var t = UI.el("table", null, { "data-testid": "compare-table" }), head = UI.el("tr"), body = UI.el("tbody");
+    head.appendChild(UI.el("th", T.unit));
+    units.forEach(function (u) { head.appendChild(UI.el("th", u.name)); });
+    t.appendChild(UI.el("thead")).appendChild(head);
+    function row(label, cells) {
+      var tr = body.appendChild(UI.el("tr"));
+      tr.appendChild(UI.el("td", label));
+      cells.forEach(function (c) { tr.appendChild(UI.el("td", c)); });
+    }
+    rows.forEach(function (r) { row(r[0], units.map(function (u) { return r[2](u[r[1]]); })); });
     [[T.bySector, "by_sector", config.sectors], [T.bySource, "by_source", config.sources]].forEach(function (group) {
-      html += "<tr><th colspan='" + (units.length + 1) + "'>" + esc(group[0]) + "</th></tr>";
+      body.appendChild(UI.el("tr")).appendChild(UI.el("th", group[0], { colspan: String(units.length + 1) }));
       Object.keys(group[2]).forEach(function (k) {
         if (!units.some(function (u) { return u[group[1]][k]; })) { return; }
-        html += "<tr><td>" + esc(group[2][k]) + "</td>" + units.map(function (u) { return "<td>" + money(u[group[1]][k] || 0, T.millionVnd) + "</td>"; }).join("") + "</tr>";
+        row(group[2][k], units.map(function (u) { return amount(u[group[1]][k] || 0, T.millionVnd); }));
       });
     });
-    table.innerHTML = html + "</tbody></table>";
-    chart.innerHTML = barChart(units);
+    t.appendChild(body);
+    clear(table).appendChild(t);
+    clear(chart).appendChild(barChart(units));
   }
 
-  // Plain SVG: one pair of bars per unit, total investment and disbursed.
+  // Plain SVG, built node by node: one pair of bars per unit, total investment and disbursed.
   function barChart(units) {
     var w = 360, rowH = 28, h = units.length * rowH + 10, left = 110;
     var max = Math.max.apply(null, units.map(function (u) { return u.total_investment; }).concat([1]));
-    var svg = '<svg xmlns="http://www.w3.org/2000/svg" width="' + w + '" height="' + h + '" role="img" data-testid="compare-chart">';
+    var svg = svgEl("svg", { width: w, height: h, role: "img", "data-testid": "compare-chart" });
     units.forEach(function (u, i) {
       var y = 5 + i * rowH, tw = (w - left - 10) * u.total_investment / max, dw = (w - left - 10) * u.disbursed / max;
-      svg += '<text x="0" y="' + (y + 12) + '">' + esc(u.name.slice(0, 18)) + "</text>" +
-        '<rect x="' + left + '" y="' + y + '" width="' + tw + '" height="11" fill="#d94801"><title>' + esc(T.total) + ": " + fmt(u.total_investment) + "</title></rect>" +
-        '<rect x="' + left + '" y="' + (y + 12) + '" width="' + dw + '" height="11" fill="#2171b5"><title>' + esc(T.disbursed) + ": " + fmt(u.disbursed) + "</title></rect>";
+      svg.appendChild(svgEl("text", { x: 0, y: y + 12 }, u.name.slice(0, 18)));
+      svg.appendChild(svgEl("rect", { x: left, y: y, width: tw, height: 11, fill: "#d94801" }))
+        .appendChild(svgEl("title", {}, T.total + ": " + fmt(u.total_investment)));
+      svg.appendChild(svgEl("rect", { x: left, y: y + 12, width: dw, height: 11, fill: "#2171b5" }))
+        .appendChild(svgEl("title", {}, T.disbursed + ": " + fmt(u.disbursed)));
     });
-    return svg + "</svg>";
+    return svg;
   }
 
   async function loadEquity(q) {
-    var eq = new URLSearchParams(q); eq.delete("level"); eq.delete("measure");
+    var eq = new URLSearchParams(q); eq.delete("level"); eq.delete("measure"); eq.delete("classification");
     var response = await fetch(config.api + "equity/?" + eq.toString(), { credentials: "same-origin" });
     if (!response.ok) { return; }
     var data = await response.json();
     var unit = data.basis === "per_resident" ? T.millionPerResident : T.millionPerKm2;
     document.getElementById("gini").textContent = T.gini + " (" + T["basis_" + data.basis] + "): " +
       (data.gini === null ? "—" : UI.number(data.gini, 3, 3)) + " · " + T.median + ": " + (data.median === null || data.median === undefined ? "—" : millions(data.median) + " " + unit);
-    document.getElementById("lorenz").innerHTML = lorenz(data.lorenz);
-    var list = document.getElementById("far-below");
-    list.innerHTML = data.far_below.length ? data.far_below.slice(0, 30).map(function (c) {
-      return "<li>" + esc(c.name) + " (" + esc(c.code) + "): " + money(c.value, unit) + "</li>";
-    }).join("") : "<li>" + esc(T.none) + "</li>";
+    clear(document.getElementById("lorenz")).appendChild(lorenz(data.lorenz));
+    var list = clear(document.getElementById("far-below"));
+    (data.far_below.length ? data.far_below.slice(0, 30).map(function (c) {
+      return c.name + " (" + c.code + "): " + amount(c.value, unit);
+    }) : [T.none]).forEach(function (text) { list.appendChild(UI.el("li", text)); });
   }
 
   function lorenz(points) {
     var s = 200, pad = 28;
     var xy = function (p) { return (pad + p[0] * s).toFixed(1) + "," + (pad + s - p[1] * s).toFixed(1); };
-    return '<svg xmlns="http://www.w3.org/2000/svg" width="' + (s + 2 * pad) + '" height="' + (s + 2 * pad) + '" role="img" data-testid="lorenz">' +
-      '<rect x="' + pad + '" y="' + pad + '" width="' + s + '" height="' + s + '" fill="none" stroke="#999"/>' +
-      '<line x1="' + pad + '" y1="' + (pad + s) + '" x2="' + (pad + s) + '" y2="' + pad + '" stroke="#999" stroke-dasharray="4"/>' +
-      '<polyline fill="none" stroke="#d94801" stroke-width="2" points="' + points.map(xy).join(" ") + '"/>' +
-      '<text x="' + pad + '" y="' + (s + 2 * pad - 6) + '">' + esc(T.lorenzX) + "</text>" +
-      '<text x="4" y="' + (pad - 8) + '">' + esc(T.lorenzY) + "</text></svg>";
+    var svg = svgEl("svg", { width: s + 2 * pad, height: s + 2 * pad, role: "img", "data-testid": "lorenz" });
+    svg.appendChild(svgEl("rect", { x: pad, y: pad, width: s, height: s, fill: "none", stroke: "#999" }));
+    svg.appendChild(svgEl("line", { x1: pad, y1: pad + s, x2: pad + s, y2: pad, stroke: "#999", "stroke-dasharray": "4" }));
+    svg.appendChild(svgEl("polyline", { fill: "none", stroke: "#d94801", "stroke-width": "2", points: points.map(xy).join(" ") }));
+    svg.appendChild(svgEl("text", { x: pad, y: s + 2 * pad - 6 }, T.lorenzX));
+    svg.appendChild(svgEl("text", { x: 4, y: pad - 8 }, T.lorenzY));
+    return svg;
   }
 
   form.addEventListener("change", load);

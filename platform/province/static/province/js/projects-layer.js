@@ -20,7 +20,6 @@
   var renderer = L.svg({ pane: "projects" });
   var on = false, statusSelect = null, generation = 0;
 
-  var esc = UI.escape;  // the layer control is an HTML string that carries labels only through esc; popups and tooltips are nodes
   function millions(v) { return v === null || v === undefined ? "—" : UI.millions(v, 1) + " " + T.millions; }  // text: it reaches tooltips as a text node
 
   function query() {
@@ -36,12 +35,11 @@
   function clusterMarker(f) {
     var p = f.properties, c = f.geometry.coordinates;
     var size = Math.round(22 + 10 * Math.log10(p.count));
+    var count = UI.el("span", p.count);
+    count.style.width = count.style.height = count.style.lineHeight = size + "px";
     var marker = L.marker([c[1], c[0]], {
       pane: "projects",
-      icon: L.divIcon({
-        className: "project-cluster", iconSize: [size, size],
-        html: '<span style="width:' + size + "px;height:" + size + "px;line-height:" + size + 'px">' + esc(p.count) + "</span>",
-      }),
+      icon: L.divIcon({ className: "project-cluster", iconSize: [size, size], html: count }),
       keyboard: false,
     });
     var br = function () { return document.createElement("br"); };
@@ -100,21 +98,27 @@
 
   var control = L.control({ position: "topright" });
   control.onAdd = function () {
-    var div = L.DomUtil.create("div", "legend projects-control");
-    div.setAttribute("data-testid", "projects-control");
-    var options = '<option value="">' + esc(T.allStatuses) + "</option>" + Object.keys(C.statuses).map(function (k) {
-      return '<option value="' + esc(k) + '">' + esc(C.statuses[k]) + "</option>";
-    }).join("");
-    var swatches = Object.keys(C.statuses).map(function (k) {
-      return '<i style="background:' + (STATUS_COLOURS[k] || "#666") + ';border-radius:50%"></i>' + esc(C.statuses[k]);
-    }).join("<br>");
-    div.innerHTML = '<label><input type="checkbox" name="projects-layer"> <strong>' + esc(T.layer) + "</strong></label>" +
-      '<div class="projects-options" hidden><select name="projects-status" aria-label="' + esc(T.status) + '">' + options + "</select>" +
-      '<div class="projects-key">' + swatches + "</div></div>";
+    var div = UI.el("div", null, { "class": "legend projects-control", "data-testid": "projects-control" });
+    var label = div.appendChild(UI.el("label"));
+    var box = label.appendChild(UI.el("input", null, { type: "checkbox", name: "projects-layer" }));
+    label.appendChild(document.createTextNode(" "));
+    label.appendChild(UI.el("strong", T.layer));
+    var extra = div.appendChild(UI.el("div", null, { "class": "projects-options" }));
+    extra.hidden = true;
+    statusSelect = extra.appendChild(UI.el("select", null, { name: "projects-status", "aria-label": T.status }));
+    statusSelect.appendChild(UI.el("option", T.allStatuses, { value: "" }));
+    var key = extra.appendChild(UI.el("ul", null, { "class": "projects-key" }));
+    Object.keys(C.statuses).forEach(function (k) {
+      statusSelect.appendChild(UI.el("option", C.statuses[k], { value: k }));
+      var swatch = UI.el("i", null, { "aria-hidden": "true" });
+      swatch.style.background = STATUS_COLOURS[k] || "#666";
+      swatch.style.borderRadius = "50%";
+      var li = key.appendChild(UI.el("li"));
+      li.appendChild(swatch);
+      li.appendChild(document.createTextNode(C.statuses[k]));
+    });
     L.DomEvent.disableClickPropagation(div);
     L.DomEvent.disableScrollPropagation(div);
-    var box = div.querySelector("input"), extra = div.querySelector(".projects-options");
-    statusSelect = div.querySelector("select");
     box.addEventListener("change", function () { extra.hidden = !box.checked; setOn(box.checked); });
     statusSelect.addEventListener("change", load);
     return div;

@@ -1,0 +1,136 @@
+"""Issue 15, part 3 in Chromium: the map kit (frontend/js/maps.js) on the map pages: unit names as labels where
+they fit, never overlapping; the legend of the thematic maps with the class selector; printing a map page to an
+A4 or A3 PDF, landscape or portrait, with title, legend, scale bar, north arrow, date and source.
+
+The PDF is what Chromium prints from the page once the print preview is shown (the "In / Lưu PDF" button calls
+the browser's print; Playwright's page.pdf is that same print, with the page's @page size): read back with
+poppler-utils (pdfinfo for the MediaBox, pdftotext for the words, pdftoppm for the picture)."""
+import re
+import subprocess
+from datetime import date
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+DISTRICT_NAME = re.compile(r"^(Huyện|Thành phố|Thị xã) ")
+COMMUNE_NAME = re.compile(r"^(Xã|Phường|Thị trấn) ")
+POINTS_PER_MM = 72 / 25.4
+
+SHOWN_LABELS = """(selector) => Array.from(document.querySelectorAll(selector + ' .unit-label-shown .unit-label-text')).map((n) => {
+    const r = n.getBoundingClientRect(); return {text: n.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+})"""
+
+
+def overlapping(labels):
+    return [(a["text"], b["text"]) for i, a in enumerate(labels) for b in labels[i + 1:]
+            if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
+
+
+def zoom_to(page, selector, target):
+    """Click the zoom buttons until the map is at `target` (the kit writes the zoom on the map once labels are placed)."""
+    for _ in range(8):
+        zoom = int(page.get_attribute(selector, "data-zoom"))
+        if zoom == target:
+            return
+        page.click(f"{selector} .leaflet-control-zoom-{'in' if zoom < target else 'out'}")
+        page.wait_for_function("([s, z]) => document.querySelector(s).dataset.zoom === String(z)", arg=[selector, zoom + (1 if zoom < target else -1)])
+    raise AssertionError(f"the map did not reach zoom {target}")
+
+
+def test_commune_names_appear_when_zoomed_in_and_never_overlap(page, login):
+    login("tinh", next_url="/")
+    page.goto("/")
+    page.wait_for_selector("#province-map[data-ready='1'][data-labels-shown]")
+    zoom_to(page, "#province-map", 10)
+    at_province = page.evaluate(SHOWN_LABELS, "#province-map")
+    # the province's zoom: district names where they fit, no commune name piled up on another
+    assert at_province and all(DISTRICT_NAME.match(label["text"]) for label in at_province), at_province
+    assert overlapping(at_province) == []
+    zoom_to(page, "#province-map", 12)
+    closer = page.evaluate(SHOWN_LABELS, "#province-map")
+    communes = [label for label in closer if COMMUNE_NAME.match(label["text"])]
+    assert len(communes) >= 3, closer
+    assert overlapping(closer) == []
+    # labels take no clicks: a district is still opened by clicking where its name is written
+    assert page.eval_on_selector("#province-map .unit-label", "n => getComputedStyle(n).pointerEvents") == "none"
+
+
+def test_the_legend_and_the_class_selector_of_the_comparison_map(page, login):
+    login("tinh", next_url="/")
+    page.goto("/province/compare/")
+    page.wait_for_selector("#compare-map[data-ready='1']")
+    legend = page.locator("#compare-map [data-testid=legend]")
+    text = legend.inner_text()
+    assert "Tổng mức đầu tư · phân vị" in text and "(triệu đồng)" in text and "không có số liệu" in text
+    assert legend.locator("li").count() >= 2  # at least one class and the grey "no data"
+    assert legend.locator("li.legend-no-data i").evaluate("n => getComputedStyle(n).backgroundColor") == "rgb(217, 217, 217)"
+    with page.expect_response(lambda r: "/api/province/investment-distribution/" in r.url and "classification=fisher_jenks" in r.url) as answer:
+        page.select_option("[data-testid=classification]", "fisher_jenks")
+    assert answer.value.status == 200 and answer.value.json()["classification"] == "fisher_jenks"
+    page.wait_for_function("() => document.querySelector('#compare-map [data-testid=legend]').innerText.includes('ngắt tự nhiên (Fisher-Jenks)')")
+    assert "classification=fisher_jenks" in page.get_attribute("[data-testid=export-png]", "href")
+
+
+def pdf_facts(path):
+    info = subprocess.run(["pdfinfo", "-box", str(path)], capture_output=True, text=True, check=True).stdout
+    box = [float(v) for v in re.search(r"MediaBox:\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", info).groups()]
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return (box[2] - box[0]) / POINTS_PER_MM, (box[3] - box[1]) / POINTS_PER_MM, pages, text
+
+
+def print_to_pdf(page, map_selector, paper, orientation, tmp_path):
+    page.click(f"{map_selector} [data-testid=print-map]")
+    dialog = page.locator("[data-testid=print-dialog]")
+    assert dialog.is_visible()
+    assert dialog.locator("select[name=paper] option").all_inner_texts() == ["A4", "A3"]
+    assert dialog.locator("select[name=orientation] option").all_inner_texts() == ["Ngang", "Dọc"]
+    dialog.locator("select[name=paper]").select_option(paper)
+    dialog.locator("select[name=orientation]").select_option(orientation)
+    title = dialog.locator("input[name=title]").input_value()
+    dialog.locator("[data-testid=print-preview]").click()
+    page.wait_for_selector("[data-testid=print-frame][data-ready='1']")
+    assert page.locator("[data-testid=print-now]").inner_text() == "In / Lưu PDF"
+    path = tmp_path / f"map-{paper}-{orientation}.pdf"
+    page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
+    return title, path
+
+
+def test_the_comparison_map_prints_to_a3_portrait_with_title_legend_scale_north_date_and_source(page, login, tmp_path):
+    login("tinh", next_url="/")
+    page.goto("/province/compare/")
+    page.wait_for_selector("#compare-map[data-ready='1']")
+    classes = page.locator("#compare-map [data-testid=legend] .legend-label").all_inner_texts()
+    title, path = print_to_pdf(page, "#compare-map", "A3", "portrait", tmp_path)
+    assert title == page.inner_text("main h1") == "Phân bổ đầu tư công"
+    width, height, pages, text = pdf_facts(path)
+    assert (round(width), round(height), pages) == (297, 420, 1)
+    words = " ".join(text.split())
+    assert title in words
+    for label in classes:  # every class of the legend, "không có số liệu" included
+        assert " ".join(label.split()) in words, (label, words)
+    assert re.search(r"\d+ k?m\b", words)  # the scale bar
+    assert "Ngày in: " + date.today().strftime("%d/%m/%Y") in words and "Nguồn: " in words
+    assert re.search(r"\bB\b", words)  # the north arrow's letter
+    picture = tmp_path / "picture"
+    subprocess.run(["pdftoppm", "-png", "-r", "20", str(path), str(picture)], check=True)
+    from PIL import Image
+
+    image = Image.open(next(tmp_path.glob("picture*.png")))
+    assert image.height > image.width  # portrait
+    assert len(image.getcolors(maxcolors=1 << 20) or []) > 10  # drawn: a map, not an empty sheet
+    # closing the preview puts the map back in the page
+    page.click("[data-testid=print-close]")
+    assert page.locator("[data-testid=print-frame]").count() == 0 and page.locator("#compare-aside + #compare-map, #compare-map + #compare-aside").count() == 1
+
+
+def test_any_map_page_prints_a4_landscape_the_district_dashboard_map(page, login, tmp_path):
+    login("huyen.yen-phong", next_url="/d/yen-phong/")
+    page.goto("/d/yen-phong/")
+    page.wait_for_selector("#district-map[data-ready='1']")
+    title, path = print_to_pdf(page, "#district-map", "A4", "landscape", tmp_path)
+    width, height, pages, text = pdf_facts(path)
+    assert (round(width), round(height), pages) == (297, 210, 1)
+    assert title and title in " ".join(text.split())
+    assert "Thị trấn Chờ" in text or "Xã " in text  # commune labels where they fit on the sheet
