@@ -58,7 +58,7 @@ def proposals_page(request):
         "labels": {
             "sectors": {code: str(label) for code, label in Sector.choices},
             "statuses": {code: str(label) for code, label in ProposalStatus.choices},
-            "accept": _("Accept"), "defer": _("Defer"), "reject": _("Reject"), "up": _("Move up"), "late": _("late"),
+            "pick": _("Select for merging"), "accept": _("Accept"), "defer": _("Defer"), "reject": _("Reject"), "up": _("Move up"), "late": _("late"),
             "reasonPrompt": _("Reason for the rejection (the proposer will see it):"),
             "decided": _("Decision saved."), "ranked": _("Order saved."), "drag": _("Drag to change the order"),
             "merged": _("Proposals merged."), "published": _("Proposals published."), "publish": _("Publish"),

@@ -43,6 +43,8 @@ def compare_page(request):
             "farBelow": _("Communes far below the province median (under half of it)"), "none": _("None."),
             "median": _("Median"), "vnd": _("VND"), "bySector": _("By sector"), "bySource": _("By capital source"),
             "lorenzX": _("Share of communes (by area or population)"), "lorenzY": _("Share of investment"),
+            "lorenz": _("Lorenz curve: share of investment against share of communes"),
+            "barChart": _("Total investment and disbursed, per unit compared"),
             "millionVnd": _("million VND"), "millionPerResident": _("million VND per resident"), "millionPerKm2": _("million VND per km²"),
             "classification_quantiles": _("quantiles"), "classification_fisher_jenks": _("natural breaks (Fisher-Jenks)"),
             "source": _("province investment rollup of the districts' public-investment plans (Decision 07/2015/QĐ-UBND, art. 9)"),

@@ -15,9 +15,14 @@ from tests.conftest import DEMO_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=False)]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 ROLES = {"huyen.yen-phong": "/d/yen-phong/", "xa.09193": "/d/yen-phong/proposals/", "thon.09193-01": "/d/yen-phong/proposals/", "tinh": "/"}
+# The other roles of the README's demo accounts (council, office-statistics officer, sector office, department):
+# their pages are mostly the ones above, so a desktop run is enough.
+MORE_ROLES = {"hdnd.09193": "/", "thongke.09193": "/", "phong.yen-phong.gddt": "/", "so.khdt": "/"}
+LANDING = ROLES | MORE_ROLES
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 HEADER_MAX_PX = 90  # it wrapped to 108 px
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 @pytest.fixture
@@ -32,7 +37,7 @@ def axe_page(browser, live_url):
 
 
 def sign_in(page, username):
-    page.goto(f"/accounts/login/?next={ROLES[username]}")
+    page.goto(f"/accounts/login/?next={LANDING[username]}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("form[action='/accounts/login/'] button[type=submit]")
@@ -40,25 +45,34 @@ def sign_in(page, username):
 
 
 def pages_of(page, login, username):
-    login(username, next_url=ROLES[username])
-    return page.eval_on_selector_all("[data-testid=menu] a", "links => links.map(a => a.getAttribute('href'))") or [ROLES[username]]
+    login(username, next_url=LANDING[username])
+    return page.eval_on_selector_all("[data-testid=menu] a", "links => links.map(a => a.getAttribute('href'))") or [LANDING[username]]
+
+
+# A page is ready when its maps say so: each page script sets data-ready="1" on its map once its data is drawn
+# (a map that never does fails here, by name). Network idle instead waited 0.5 s of silence after every request.
+MAPS_READY = "() => [...document.querySelectorAll('.leaflet-container')].every(m => m.dataset.ready === '1')"
 
 
 def visit(page, path):
-    page.goto(path)
-    page.wait_for_load_state("networkidle")
+    page.goto(path, wait_until="load")
+    page.wait_for_function(MAPS_READY, timeout=30000)  # the comparison map took 20 s on a loaded machine
 
 
 def serious_violations(page):
+    """axe-core's serious and critical violations on the whole page (nothing excluded), WCAG 2.0/2.1 A and AA and
+    axe's best practices; the rules of no standard (experimental, AAA) are left out as the issue asks."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    result = page.evaluate("async (tags) => (await axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', values: tags}})).violations"
                            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                           ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))")
+                           ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))", AXE_TAGS)
     return result
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-@pytest.mark.parametrize("username", list(ROLES))
+@pytest.mark.parametrize(("username", "viewport"), [
+    *(pytest.param(name, size, id=f"{name}-{label}") for name in ROLES for label, size in (("desktop", DESKTOP), ("phone", PHONE))),
+    *(pytest.param(name, DESKTOP, id=f"{name}-desktop") for name in MORE_ROLES),
+])
 def test_axe_finds_no_serious_violation_on_any_page_of_the_role(axe_page, username, viewport):
     page = axe_page
     page.set_viewport_size(viewport)

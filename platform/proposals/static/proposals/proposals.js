@@ -82,6 +82,7 @@
       if (canPlan) {
         var td = document.createElement("td");
         var box = document.createElement("input"); box.type = "checkbox"; box.className = "pick"; box.value = p.id;
+        box.setAttribute("aria-label", labels.pick + ": " + p.title);  // axe: label (the box has no visible text)
         td.appendChild(box); tr.appendChild(td);
       }
       var rankCell = cell(p.commune_rank || "", "rank");

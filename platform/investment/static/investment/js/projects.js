@@ -75,12 +75,12 @@
     detail.dataset.status = p.status;
     detail.querySelector("[data-part=name]").textContent = p.code + " · " + p.name;
     detail.querySelector("[data-part=facts]").textContent = [p.status_label, p.investor, p.sector_label, p.group_label,
-      UI.millions(p.total_investment) + " " + text.million, text.progress + ": " + p.physical_progress + " %",
+      UI.millions(p.total_investment) + " " + text.million, text.progress + ": " + UI.percent(p.physical_progress),
       p.communes.map(function (c) { return c.name; }).join(", ")].join(" · ");
     list("sources", p.sources, function (s) { return s.label + ": " + UI.millions(s.amount) + " " + text.million; });
     list("allocations", p.allocations, function (a) { return a.plan_name + " · " + a.year + " · " + a.label + ": " + UI.millions(a.amount) + " " + text.million; });
     list("disbursements", p.disbursements, function (d) { return UI.date(d.paid_on) + ": " + UI.millions(d.amount) + " " + text.million + (d.physical_progress !== null ? " · " + UI.percent(d.physical_progress, 0) : ""); });
-    list("history", p.history, function (e) { return new Date(e.at).toLocaleDateString(document.documentElement.lang === "en" ? "en-GB" : "vi-VN") + " · " + e.action_label + " · " + e.actor + (e.note ? " · " + e.note : ""); });
+    list("history", p.history, function (e) { return UI.date(new Date(e.at)) + " · " + e.action_label + " · " + e.actor + (e.note ? " · " + e.note : ""); });
     var actions = detail.querySelector("[data-part=actions]");
     if (actions) {
       actions.replaceChildren();

@@ -41,11 +41,12 @@
     return UI.millions(vnd, 3) + " " + T.million;
   }
 
+  // Dates by the one rule (UI.date, dd/mm/yyyy); a moment (a note, a step of the history) also shows its local hh:mm.
   function date(iso) {
     if (!iso) { return ""; }
-    var d = new Date(iso);
-    if (iso.length === 10) { var p = iso.split("-"); return p[2] + "/" + p[1] + "/" + p[0]; }
-    return d.toLocaleString("vi-VN", { day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" });
+    if (iso.length === 10) { return UI.date(iso); }
+    var d = new Date(iso), two = function (n) { return String(n).padStart(2, "0"); };
+    return UI.date(d) + " " + two(d.getHours()) + ":" + two(d.getMinutes());
   }
 
   // --- layers ----------------------------------------------------------------------------------
@@ -217,13 +218,13 @@
       [T.investor, p.investor], [T.communes, p.communes.map(function (c) { return c.name; }).join(", ")],
       [T.total, money(p.total_investment)],
       [T.decision, [p.decision_number, date(p.decision_date)].filter(Boolean).join(", ")],
-      [T.years, p.start_year + "–" + p.end_year], [T.progress, p.physical_progress + " %"],
+      [T.years, p.start_year + "–" + p.end_year], [T.progress, UI.percent(p.physical_progress)],
     ].forEach(function (row) { dl.appendChild(node("dt", row[0])); dl.appendChild(node("dd", row[1])); });
     panel.appendChild(dl);
     panel.appendChild(section(T.sources, p.sources.map(function (s) { return s.label + ": " + money(s.amount); })));
     panel.appendChild(section(T.allocations, p.allocations.map(function (a) { return a.year + " · " + a.label + ": " + money(a.amount) + " (" + a.plan_name + ")"; })));
     if (p.disbursements.length) {
-      panel.appendChild(section(T.disbursed, p.disbursements.map(function (d) { return date(d.paid_on) + ": " + money(d.amount) + (d.physical_progress !== null ? " · " + d.physical_progress + " %" : ""); })));
+      panel.appendChild(section(T.disbursed, p.disbursements.map(function (d) { return date(d.paid_on) + ": " + money(d.amount) + (d.physical_progress !== null ? " · " + UI.percent(d.physical_progress) : ""); })));
     }
     var origin = section(T.proposals, p.proposals.map(function (o) { return o.title + " — " + o.commune_name + (o.village ? ", " + o.village : "") + " (" + o.status_label + ")"; }));
     origin.setAttribute("data-testid", "origin-proposals");

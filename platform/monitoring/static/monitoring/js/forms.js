@@ -188,7 +188,7 @@
   function setLocation(form, lon, lat) {
     form.querySelector("[data-geometry]").value = JSON.stringify({ type: "Point", coordinates: [lon, lat] });
     var label = form.querySelector("[data-location-label]");
-    if (label) { label.textContent = lat.toFixed(6) + ", " + lon.toFixed(6); }
+    if (label) { label.textContent = UI.number(lat, 6, 6) + "; " + UI.number(lon, 6, 6); }
   }
 
   document.querySelectorAll("form.me-form").forEach(function (form) {

@@ -227,7 +227,7 @@
     }
     var units = data.units;
     // Money in millions of VND with its unit beside every figure, as on the map (it was whole đồng without a unit).
-    var inMillions = function (unit) { return function (v) { return money(v, unit); }; };
+    var inMillions = function (unit) { return function (v) { return amount(v, unit); }; };
     var rows = [
       [T.total, "total_investment", inMillions(T.millionVnd)], [T.planned, "planned", inMillions(T.millionVnd)],
       [T.allocated, "allocated", inMillions(T.millionVnd)], [T.disbursed, "disbursed", inMillions(T.millionVnd)],
@@ -249,7 +249,7 @@
       body.appendChild(UI.el("tr")).appendChild(UI.el("th", group[0], { colspan: String(units.length + 1) }));
       Object.keys(group[2]).forEach(function (k) {
         if (!units.some(function (u) { return u[group[1]][k]; })) { return; }
-        row(group[2][k], units.map(function (u) { return money(u[group[1]][k] || 0, T.millionVnd); }));
+        row(group[2][k], units.map(function (u) { return amount(u[group[1]][k] || 0, T.millionVnd); }));
       });
     });
     t.appendChild(body);
@@ -261,7 +261,7 @@
   function barChart(units) {
     var w = 360, rowH = 28, h = units.length * rowH + 10, left = 110;
     var max = Math.max.apply(null, units.map(function (u) { return u.total_investment; }).concat([1]));
-    var svg = svgEl("svg", { width: w, height: h, role: "img", "data-testid": "compare-chart" });
+    var svg = svgEl("svg", { width: w, height: h, role: "img", "aria-label": T.barChart, "data-testid": "compare-chart" });
     units.forEach(function (u, i) {
       var y = 5 + i * rowH, tw = (w - left - 10) * u.total_investment / max, dw = (w - left - 10) * u.disbursed / max;
       svg.appendChild(svgEl("text", { x: 0, y: y + 12 }, u.name.slice(0, 18)));
@@ -291,7 +291,8 @@
   function lorenz(points) {
     var s = 200, pad = 28;
     var xy = function (p) { return (pad + p[0] * s).toFixed(1) + "," + (pad + s - p[1] * s).toFixed(1); };
-    var svg = svgEl("svg", { width: s + 2 * pad, height: s + 2 * pad, role: "img", "data-testid": "lorenz" });
+    // Named for screen readers (axe: svg-img-alt); the Gini figure beside it describes it.
+    var svg = svgEl("svg", { width: s + 2 * pad, height: s + 2 * pad, role: "img", "aria-label": T.lorenz, "aria-describedby": "gini", "data-testid": "lorenz" });
     svg.appendChild(svgEl("rect", { x: pad, y: pad, width: s, height: s, fill: "none", stroke: "#999" }));
     svg.appendChild(svgEl("line", { x1: pad, y1: pad + s, x2: pad + s, y2: pad, stroke: "#999", "stroke-dasharray": "4" }));
     svg.appendChild(svgEl("polyline", { fill: "none", stroke: "#d94801", "stroke-width": "2", points: points.map(xy).join(" ") }));

@@ -62,7 +62,7 @@
     marker.bindPopup(UI.tip(
       UI.el("strong", p.code), " " + p.name, br(),
       T.district + ": " + (p.district_name || p.district), br(),
-      T.status + ": " + (C.statuses[p.status] || p.status) + " · " + T.progress + ": " + p.physical_progress + " %", br(),
+      T.status + ": " + (C.statuses[p.status] || p.status) + " · " + T.progress + ": " + UI.percent(p.physical_progress), br(),
       T.total + ": " + millions(p.total_investment), br(),
       T.planned + ": " + millions(p.planned) + " · " + T.allocated + ": " + millions(p.allocated), br(),
       T.disbursed + ": " + millions(p.disbursed)
