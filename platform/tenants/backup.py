@@ -66,8 +66,9 @@ FORMAT = 1
 PROVINCE_WIDE = frozenset({
     "auth.group", "auth.group_permissions", "auth.permission", "contenttypes.contenttype", "sessions.session",
     "core.stepdeadline", "core.reportingdeadline",
-    # The province's departments (Sở, ban, ngành, Đ5.2): bodies of the province, not of a district.
-    "accounts.department",
+    # The province's departments (Sở, ban, ngành, Đ5.2): bodies of the province, not of a district; the files of
+    # their publications are theirs too (the publications reach districts through their orientations).
+    "accounts.department", "province.publicationfile",
     # Login failures and lockouts (django-axes) name a username and an address, not a user row: a
     # security log of the whole site, kept by the site backup.
     "axes.accessattempt", "axes.accessattemptexpiration", "axes.accessfailurelog", "axes.accesslog",
