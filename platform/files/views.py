@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+from django_tenants.utils import get_public_schema_name
 
 from accounts.access import user_from_request
 from files import kinds
@@ -26,7 +27,9 @@ def public_download(request, kind, name):
 
 def _serve(request, kind_name, name, *, public):
     kind = kinds.get(kind_name)
-    if kind is None:
+    # A district kind at the root (its table is not in the public schema) or a province kind under /d/<slug>/:
+    # not found before any lookup, whoever asks.
+    if kind is None or kind.in_public_schema != (connection.schema_name == get_public_schema_name()):
         raise Http404(_("No such file."))
     owner = kind.find(f"{connection.schema_name}/{kind_name}/{name}")
     if owner is None:

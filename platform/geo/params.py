@@ -1,7 +1,9 @@
 """One place that validates the query parameters of every list, page and API route: a 400 naming the parameter.
 
 The middleware runs after the district gate (so another district's URLs still answer 404 and
-anonymous callers 401) and before any view: a NUL byte in `q`, `commune` or `parent`, `plan_year=abc`,
+anonymous callers 401) and before any view. On a read of the API (GET/HEAD under /api/) the view still runs, without
+the bad parameters, so that its access check answers first: a 401/403/404/405 it gives outranks the 400 (a refusal
+comes before any 400); otherwise its answer is dropped for the 400. Elsewhere the 400 comes at once: a NUL byte in `q`, `commune` or `parent`, `plan_year=abc`,
 `plan_year=-25`, `page=99999999999999999999` never reach the database. Views keep their own,
 finer checks (a year inside a plan's years, a code that exists); this is the floor for all of them.
 """
@@ -103,9 +105,29 @@ class QueryParamsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    # What the view answered that outranks a bad parameter: a refusal (README: "a refusal comes before any 400").
+    REFUSALS = {401, 403, 404, 405}
+
     def __call__(self, request):
         try:
             check_query(request.GET)
         except ParameterRefused as refused:
-            return refusal_response(request, refused)
+            if request.method not in ("GET", "HEAD") or "/api/" not in request.path:
+                return refusal_response(request, refused)
+            # A read of the API: the view still asks `accounts.access` first, with the bad parameters taken out (they
+            # never reach the database); a caller it refuses gets that refusal, anyone else the 400.
+            request.GET = _without_bad_parameters(request.GET)
+            response = self.get_response(request)
+            return response if response.status_code in self.REFUSALS else refusal_response(request, refused)
         return self.get_response(request)
+
+
+def _without_bad_parameters(params):
+    """A copy of the QueryDict with every parameter `check_query` refuses removed."""
+    kept = params.copy()
+    for name in list(kept):
+        try:
+            check_query({name: kept.getlist(name)})
+        except ParameterRefused:
+            del kept[name]
+    return kept

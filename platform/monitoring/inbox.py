@@ -3,13 +3,11 @@ Council's periodic evaluations due (Đ11.2)."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts import access
 from core.inbox import InboxItem
-from core.models import ReportPeriodKind
-from monitoring.models import CouncilEvaluation, MEPlan, MEPlanStatus, PeriodicReport, ReportingPeriod, ReportStatus
+from monitoring.models import EVALUATED_PERIODS, CouncilEvaluation, MEPlan, MEPlanStatus, PeriodicReport, ReportingPeriod, ReportStatus
 from proposals.models import CommuneUnit
 
 SUBMITTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
@@ -77,9 +75,6 @@ def reports_to_review(user, *, district, on):
             for r in rows]
 
 
-# The commune People's Council meets in regular session twice a year (mid-year and year-end): it evaluates the first
-# half-year and the whole year, not each quarter (nor the second half apart from the year).
-EVALUATED_PERIODS = Q(kind=ReportPeriodKind.HALF, number=1) | Q(kind=ReportPeriodKind.YEAR)
 
 
 def council_evaluations_due(user, *, district, on):

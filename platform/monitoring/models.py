@@ -226,6 +226,11 @@ class ProjectProgress(models.Model):
         ordering = ["project__code"]
 
 
+# The commune People's Council meets in regular session twice a year (mid-year and year-end): it evaluates the first
+# half-year and the whole year, not each quarter (nor the second half apart from the year).
+EVALUATED_PERIODS = models.Q(kind=ReportPeriodKind.HALF, number=1) | models.Q(kind=ReportPeriodKind.YEAR)
+
+
 class CouncilEvaluation(models.Model):
     """The commune People's Council's periodic evaluation of the main targets and activities (Đ11.2)."""
 
@@ -239,6 +244,7 @@ class CouncilEvaluation(models.Model):
 
     class Meta:
         ordering = ["held_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["me_plan", "period"], name="one_council_evaluation_per_period")]
 
 
 class SupervisionFinding(models.Model):

@@ -10,20 +10,21 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import access
-from core.deadlines import refuse_future
+from core.deadlines import refuse_before, refuse_future
 from core.models import DEFAULT_REPORTING_DEADLINES, ReportingDeadline, ReportPeriodKind
 from core.signals import announce_new_work
 from geo.guard import GeometryRejected, check_inside
 from investment.models import InvestmentProject, ProjectStatus
 from investment.services import disbursement_record, progress_record
 from monitoring.models import (
+    EVALUATED_PERIODS,
     Activity,
     ActivityProgress,
     CouncilEvaluation,
@@ -443,14 +444,33 @@ def report_return(*, actor, report: PeriodicReport, comment: str) -> PeriodicRep
 def council_evaluation_record(*, actor, me_plan: MEPlan, period: ReportingPeriod, held_on: date, assessment: str,
                               resolution_number: str = "") -> CouncilEvaluation:
     """Record the commune People's Council's periodic evaluation of the main targets (Đ11.2): by the council's own
-    account (`accounts.access.can_act_for_council`), 403 for anyone else, the planning team included."""
+    account (`accounts.access.can_act_for_council`), 403 for anyone else, the planning team included.
+
+    ValidationError (400) naming the field, nothing written: `me_plan` not approved; `period` not one the council
+    evaluates (`EVALUATED_PERIODS`: the first half-year or the year) of the M&E plan's own year, or not ended yet, or
+    already evaluated for this plan (also a database constraint); `held_on` before the period's end or in the future;
+    an empty `assessment`."""
     if not access.can_act_for_council(actor, me_plan.commune):
         raise _forbidden(_("Only the commune's People's Council may do this."))
+    if me_plan.status != MEPlanStatus.APPROVED:
+        raise ValidationError({"me_plan": [_("The council evaluates an approved M&E plan.")]})
+    if (period.year != me_plan.year or not ReportingPeriod.objects.filter(EVALUATED_PERIODS, pk=period.pk).exists()
+            or period.ends_on >= today()):
+        raise ValidationError({"period": [_("The council evaluates the first half-year or the whole year of the M&E plan's year, once it has ended.")]})
     if not assessment.strip():
         raise ValidationError({"assessment": [_("This field is required.")]})
     refuse_future(held_on, field="held_on")
-    return CouncilEvaluation.objects.create(me_plan=me_plan, period=period, held_on=held_on, assessment=assessment,
-                                            resolution_number=resolution_number, recorded_by=actor)
+    refuse_before(held_on, earliest=period.ends_on + timedelta(days=1), field="held_on",
+                  message=_("The council evaluates a period after it has ended: give a date from %(date)s."))
+    already = ValidationError({"period": [_("The council has already evaluated this period.")]})
+    if CouncilEvaluation.objects.filter(me_plan=me_plan, period=period).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            return CouncilEvaluation.objects.create(me_plan=me_plan, period=period, held_on=held_on, assessment=assessment,
+                                                    resolution_number=resolution_number, recorded_by=actor)
+    except IntegrityError:  # a concurrent request recorded it first (constraint one_council_evaluation_per_period)
+        raise already
 
 
 def _check_location(location, commune, field="geometry"):

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from accounts.models import DepartmentPublication
+from accounts.publications import publication_data, publication_file_data
 from core.links import is_safe_link
 from files.uploads import checked_file
 from geo.parsers import SafeJSONParser
@@ -78,20 +79,10 @@ def publication_publish(*, actor, publication: DepartmentPublication) -> Departm
     publication = DepartmentPublication.objects.select_for_update().select_related("department").get(pk=publication.pk)
     access.require(access.can_publish_for_department(actor, publication.department), _("Only the department that published it may change it."))
     if publication.published_at is not None:
-        raise ValidationError({"publication": [_("Already published.")]})
+        raise ValidationError({"status": [_("Already published.")]})
     publication.published_at = timezone.now()
     publication.save(update_fields=["published_at"])
     return publication
-
-
-def file_data(f):
-    return {"id": f.pk, "name": f.file_name, "url": f.file.url}
-
-
-def publication_data(p):
-    return {"id": p.pk, "department": p.department.code, "department_name": p.department.name, "plan_year": p.plan_year,
-            "kind": p.kind, "kind_label": p.get_kind_display(), "title": p.title, "summary": p.summary, "url": p.url,
-            "published_at": p.published_at, "files": [file_data(f) for f in p.files.all()]}
 
 
 class PublicationInput(serializers.Serializer):
@@ -207,5 +198,5 @@ class PublicationFileApi(APIView):
         publication = access.access_department_publication_by_id(request.user, pk, for_write=True)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(file_data(publication_file_add(actor=request.user, publication=publication, upload=data.validated_data["file"])),
+        return Response(publication_file_data(publication_file_add(actor=request.user, publication=publication, upload=data.validated_data["file"])),
                         status=201)

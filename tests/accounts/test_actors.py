@@ -79,10 +79,10 @@ def test_the_council_records_its_resolution_and_the_team_may_not(district, clien
 def test_the_council_evaluates_the_main_targets_and_the_team_may_not(district, client_for):
     yen_phong = district()
     me_plan = me_plan_with_report(yen_phong)
-    q1 = ReportingPeriod.objects.get(kind="quarter", year=me_plan.year, number=1)
+    half = ReportingPeriod.objects.get(kind="half", year=me_plan.year, number=1)
     connection.set_schema_to_public()
     url = f"{D}monitoring/plans/{me_plan.pk}/evaluations/"
-    body = {"period": q1.pk, "held_on": f"{me_plan.year}-04-20", "assessment": "Đạt 95% chỉ tiêu thu nhập", "resolution_number": "08/NQ-HĐND"}
+    body = {"period": half.pk, "held_on": f"{me_plan.year}-07-20", "assessment": "Đạt 95% chỉ tiêu thu nhập", "resolution_number": "08/NQ-HĐND"}
 
     for username, status in (("xa.09193", 403), ("thongke.09193", 403), ("huyen.yen-phong", 403), ("hdnd.09196", 404)):
         assert post(client_for(username), url, body).status_code == status, username

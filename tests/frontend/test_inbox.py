@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_tenants.utils import tenant_context
 
 from accounts.models import ReminderSent, User
@@ -400,3 +400,25 @@ def test_feedback_a_report_and_a_cycle_moved_on_notify_whoever_must_act(yen_phon
         announce_cycle_changed(sender=type(cycle), district=yen_phong, commune_ids=[cycle.commune_id], actor=user("xa.09193"))
     assert any("Nghị quyết" in m.body or "nghị quyết" in m.body for m in mails_to("hdnd@example.vn"))
     assert mails_to("xa@example.vn") == []  # the actor is not told of what it did
+
+
+@pytest.mark.django_db
+def test_one_failed_reminder_does_not_stop_the_others_and_is_retried_on_the_next_run(yen_phong, settings):
+    settings.EMAIL_BACKEND = "tests.frontend.failing_mail.RefusingBackend"
+    first, second = sorted([user("xa.09193"), user("xa.09196")], key=lambda u: u.pk)
+    User.objects.filter(pk=first.pk).update(email="refused@example.vn")  # the first one looked at fails
+    User.objects.filter(pk=second.pk).update(email="ok@example.vn")
+    submitted_proposal(yen_phong, commune="09193")
+    submitted_proposal(yen_phong, commune="09196")
+    mail.outbox = []
+    with pytest.raises(CommandError, match="1 person"):
+        call_command("send_reminders", date="2026-05-01")
+    assert [m.to for m in mail.outbox if m.to in (["ok@example.vn"], ["refused@example.vn"])] == [["ok@example.vn"]]
+    assert ReminderSent.objects.filter(user=second, sent_on=date(2026, 5, 1)).exists()
+    assert not ReminderSent.objects.filter(user=first).exists()  # not told: the next run tries again
+    # The mail server accepts the address again: the same day's next run tells the first one, and only it.
+    User.objects.filter(pk=first.pk).update(email="no-more@example.vn")
+    mail.outbox = []
+    call_command("send_reminders", date="2026-05-01")
+    assert [m.to for m in mail.outbox if m.to in (["ok@example.vn"], ["no-more@example.vn"])] == [["no-more@example.vn"]]
+    assert ReminderSent.objects.filter(user=first, sent_on=date(2026, 5, 1)).exists()

@@ -132,7 +132,9 @@ def test_whole_chain_village_to_commune_to_district(district, client_for):
     assert actions[-1][1] == "huyen.yen-phong"
 
     # The People's Council records its own evaluation (Đ11.2); the team may not; the dashboard shows achievement.
-    evaluation = {"period": q1.pk, "held_on": "2026-04-20", "assessment": "Đạt 95% chỉ tiêu"}
+    # It evaluates the first half-year (Đ11.2: its mid-year session), once ended.
+    half = next(p for p in periods_ensure(year=plan.cycle.plan_year) if p.kind == "half" and p.number == 1)
+    evaluation = {"period": half.pk, "held_on": f"{plan.cycle.plan_year}-07-20", "assessment": "Đạt 95% chỉ tiêu"}
     assert post(team, API + f"plans/{me_plan['id']}/evaluations/", evaluation).status_code == 403
     unknown = client_for("hdnd.09193").post(API + f"plans/{me_plan['id']}/evaluations/", {**evaluation, "period": 99999},
                                            content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")

@@ -115,10 +115,10 @@ def test_people_council_evaluations_are_shown_on_the_commune_dashboard(district,
     connection.set_schema_to_public()
     assert "Chưa có" in client_for("thon.09193-01").get(url).content.decode()  # none yet
     connection.set_tenant(district())
-    q1 = ReportingPeriod.objects.get(kind="quarter", year=me_plan.year, number=1)
-    services.council_evaluation_record(actor=User.objects.get(username="hdnd.09193"), me_plan=me_plan, period=q1,
-                                       held_on=date(me_plan.year, 4, 20), assessment="Đạt 95% chỉ tiêu thu nhập", resolution_number="08/NQ-HĐND")
+    half = ReportingPeriod.objects.get(kind="half", year=me_plan.year, number=1)
+    services.council_evaluation_record(actor=User.objects.get(username="hdnd.09193"), me_plan=me_plan, period=half,
+                                       held_on=date(me_plan.year, 7, 20), assessment="Đạt 95% chỉ tiêu thu nhập", resolution_number="08/NQ-HĐND")
     connection.set_schema_to_public()
     for username in ("thon.09193-01", "huyen.yen-phong"):
         section = client_for(username).get(url).content.decode().split('data-testid="council-evaluations"')[1].split("</ul>")[0]
-        assert "Đạt 95% chỉ tiêu thu nhập" in section and "08/NQ-HĐND" in section and f"20/04/{me_plan.year}" in section
+        assert "Đạt 95% chỉ tiêu thu nhập" in section and "08/NQ-HĐND" in section and f"20/07/{me_plan.year}" in section

@@ -11,6 +11,7 @@ the lateness of the approval (due 30/12/2025, done 25/11/2026) kept after comple
 province levels. The plan year is 2026 (planned during 2025), so the cycle is opened back in April 2025.
 """
 import json
+import re
 from datetime import date, datetime, time
 
 import pytest
@@ -42,12 +43,20 @@ def ok(response):
     return response.json()
 
 
+# Letters only Vietnamese writes (with their diacritics): a reason in English has none.
+VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
+
+
 def refused(response, status, field=None):
-    """A refusal with its status; a 400 names `field`, in Vietnamese."""
+    """A refusal with its status, its reason in Vietnamese (the default language); a 400 names `field`."""
     assert response.status_code == status, response.content
+    body = response.json()
+    assert response.headers.get("Content-Language") == "vi", response.headers
+    reasons = body[field] if field is not None else [body["detail"]] if "detail" in body else [r for v in body.values() for r in v]
     if field is not None:
-        assert field in response.json(), response.json()
-    return response.json()
+        assert field in body, body
+    assert reasons and all(VIETNAMESE.search(str(reason)) for reason in reasons), body
+    return body
 
 
 def complete(client, cycle, step, decided_on=None):

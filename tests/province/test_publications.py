@@ -67,3 +67,36 @@ def test_the_page_and_its_menu_entry_are_for_departments_and_province_staff(clie
     assert 'data-testid="publication-form"' not in staff and 'data-testid="publications"' in staff
     assert client_for("huyen.yen-phong").get("/province/publications/").status_code == 403
     assert client_for(None).get("/province/publications/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_publishing_twice_answers_on_status_like_every_change_to_a_published_one(client_for):
+    khdt = client_for("so.khdt")
+    pk = khdt.post(API, {"plan_year": 2031, "kind": "resources", "title": "Nguồn lực 2031"}).json()["id"]
+    assert khdt.post(f"{API}{pk}/publish/").status_code == 200
+    again = khdt.post(f"{API}{pk}/publish/")
+    assert again.status_code == 400 and list(again.json()) == ["status"], again.content
+    changed = khdt.patch(f"{API}{pk}/", {"title": "Khác"}, content_type="application/json")
+    assert changed.status_code == 400 and list(changed.json()) == ["status"], changed.content
+
+
+@pytest.mark.django_db
+def test_the_district_and_the_province_give_a_publication_the_same_shape(client_for):
+    khdt = client_for("so.khdt")
+    pk = khdt.post(API, {"plan_year": 2031, "kind": "orientation", "title": "Định hướng 2031", "file": pdf()}).json()["id"]
+    khdt.post(f"{API}{pk}/publish/")
+    province = client_for("tinh").get(f"{API}{pk}/").json()
+    district = client_for("huyen.yen-phong").get("/d/yen-phong/api/plans/department-publications/?plan_year=2031").json()["results"]
+    assert next(p for p in district if p["id"] == pk) == province
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["xa.09193", "thon.09193-01", "hdnd.09193"])
+def test_a_refusal_comes_before_a_bad_plan_year(client_for, username):
+    url = "/d/yen-phong/api/plans/department-publications/"
+    caller = client_for(username)
+    assert caller.get(url).status_code == 403
+    assert caller.get(url, {"plan_year": "-1' OR 1=1"}).status_code == 403
+    # Those who may read it still get the 400 naming the parameter.
+    bad = client_for("huyen.yen-phong").get(url, {"plan_year": "-1' OR 1=1"})
+    assert bad.status_code == 400 and list(bad.json()) == ["plan_year"]

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from accounts import access
 from accounts.access import commune_unit_of
 from accounts.models import DepartmentPublication
+from accounts.publications import publication_data
 from core.links import is_safe_link
 from plans import selectors, services
 from plans.apis.common import CREATED, PlanApi, _valid
@@ -41,7 +42,7 @@ def _orientation_data(o, commune=None):
         "id": o.pk, "plan_year": o.plan_year, "title": o.title, "summary": o.summary, "expected_programmes": o.expected_programmes,
         "published_at": o.published_at,
         "documents": [{"title": d.title, "url": d.url or (d.file.url if d.file else "")} for d in o.documents.all()],
-        "department_publications": [department_publication_data(p) for p in o.department_publications.all()],
+        "department_publications": [publication_data(p) for p in o.department_publications.all()],
         "envelopes": [{"commune": e.commune.code, "sector": e.sector, "capital_source": e.capital_source,
                        "amount": e.amount} for e in envelopes],
     }
@@ -86,12 +87,6 @@ class OrientationListApi(PlanApi):
         return Response({"id": orientation.pk}, status=201)
 
 
-def department_publication_data(p):
-    return {"id": p.pk, "department": p.department.code, "department_name": p.department.name, "plan_year": p.plan_year,
-            "kind": p.kind, "kind_label": p.get_kind_display(), "title": p.title, "summary": p.summary, "url": p.url,
-            "published_at": p.published_at, "files": [{"id": f.pk, "name": f.file_name, "url": f.file.url} for f in p.files.all()]}
-
-
 class DepartmentPublicationListApi(PlanApi):
     """GET what the provincial departments published for the districts (Đ5.2, Đ15.2), `plan_year` optional: district
     and province staff read it here to pass it on with their orientation (communes read what the district attached)."""
@@ -115,7 +110,7 @@ class DepartmentPublicationListApi(PlanApi):
         year = request.query_params.get("plan_year", "")
         if year.isdigit():
             publications = publications.filter(plan_year=int(year))
-        return Response({"results": [department_publication_data(p) for p in publications]})
+        return Response({"results": [publication_data(p) for p in publications]})
 
 
 class OrientationPublishApi(PlanApi):
