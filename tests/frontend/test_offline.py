@@ -313,6 +313,14 @@ def test_the_village_report_and_a_geolocated_evidence_photo_recorded_offline_rea
 TEAM = "xa.09193"   # the commune team of Thị trấn Chờ: a second user of the same phone
 
 
+@pytest.mark.django_db
+def test_signing_out_asks_the_browser_to_clear_what_the_site_kept(client_for):
+    client = client_for(HEAD)
+    answer = client.post("/accounts/logout/")
+    assert answer.status_code == 302 and answer["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session
+
+
 def sign_out(page):
     """Submit the menu's sign-out form as its button does (the menu may be folded on a phone)."""
     page.evaluate("document.querySelector(\"form[action='/accounts/logout/']\").requestSubmit()")
