@@ -1,6 +1,5 @@
 """Province URLs (the public schema), at the root of the host."""
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
