@@ -1,6 +1,5 @@
 """Province URLs (the public schema), at the root of the host."""
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -35,7 +34,7 @@ urlpatterns = [
     path("sw.js", phone.service_worker, name="service-worker"),
     path("manifest.webmanifest", phone.manifest, name="manifest"),
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", account_views.PasswordChangeView.as_view(), name="password-change"),
     path("accounts/password/change/done/", account_views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password-reset"),

@@ -134,6 +134,7 @@ def capture_page(request):
     plan_year = default_plan_year()
     data = {
         "district": request.tenant.slug,
+        "user": request.user.username,  # the owner of the phone's queue items, drafts and bundle (issue 16)
         "commune": _feature(commune),
         "villages": {"type": "FeatureCollection", "features": [_feature(v) for v in villages]},
         "ownVillage": own_village.code if own_village else "",
@@ -155,6 +156,8 @@ def capture_page(request):
             "lastSynced": _("as last synced ({when})"), "never": _("not synced yet"), "nothing": _("Nothing is waiting."),
             "sentCount": _("{sent} of {total} sent"), "photos": _("photos"), "pendingMeeting": _("(waiting to be sent)"),
             "editing": _("Correct the item below and save it again: it keeps its key and is sent once."),
+            "unsent": _("{n} items not yet sent will be deleted from this phone."),
+            "signOutAnyway": _("Sign out anyway"), "sendFirst": _("Send first"),
         },
     }
     return render(request, "frontend/offline.html", {

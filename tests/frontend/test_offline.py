@@ -3,6 +3,7 @@
 Browser tests run Chromium as a phone (tests/conftest.py `phone`): sign in, go offline, record, reload offline, come
 back online and check through the ORM that the server holds each item exactly once."""
 import io
+import json
 import re
 import uuid
 from datetime import timedelta
@@ -305,3 +306,118 @@ def test_the_village_report_and_a_geolocated_evidence_photo_recorded_offline_rea
         finally:
             connection.set_schema_to_public()
             connection.close()
+
+
+# ---- a shared phone: signing out, another user (issue 16 review) ----------------------------------------------
+
+TEAM = "xa.09193"   # the commune team of Thị trấn Chờ: a second user of the same phone
+
+
+@pytest.mark.django_db
+def test_signing_out_asks_the_browser_to_clear_what_the_site_kept(client_for):
+    client = client_for(HEAD)
+    answer = client.post("/accounts/logout/")
+    assert answer.status_code == 302 and answer["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session
+
+
+def sign_out(page):
+    """Submit the menu's sign-out form as its button does (the menu may be folded on a phone)."""
+    page.evaluate("document.querySelector(\"form[action='/accounts/logout/']\").requestSubmit()")
+
+
+def flushed_once(page):
+    page.wait_for_function("() => Number(document.body.dataset.flushed || 0) >= 1")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=False)
+def test_signing_out_warns_while_items_wait_and_leaves_nothing_of_the_user_on_the_phone(phone, yen_phong):
+    lat, lon = point_in("09193-01")
+    page = open_capture(phone, lat, lon)
+    t = tag()
+    title = f"Bí mật của thôn 1 ({t})"
+    page.context.set_offline(True)
+    record_proposal(page, title, photos=0)
+    page.context.route("**/api/proposals/", lambda route: route.abort("connectionreset"))  # it keeps waiting
+    page.context.set_offline(False)
+    flushed_once(page)
+    assert items(page, "waiting") == 1
+
+    sign_out(page)  # the warning, "send first": still signed in, the item still there
+    page.wait_for_selector("[data-testid=ask]")
+    assert "1 mục chưa gửi sẽ bị xoá khỏi máy này" in page.inner_text("[data-testid=ask]")
+    assert page.inner_text("[data-testid=ask-cancel]") == "Gửi trước"
+    page.click("[data-testid=ask-cancel]")
+    assert items(page, "waiting") == 1 and page.url.endswith(PAGE)
+
+    sign_out(page)  # "sign out anyway"
+    page.wait_for_selector("[data-testid=ask]")
+    with page.expect_navigation():
+        page.click("[data-testid=ask-ok]")
+    assert not page.url.endswith(PAGE)
+
+    page.context.set_offline(True)  # signed out, offline: the worker answers nothing of the previous user
+    try:
+        response = page.goto(PAGE)
+    except Exception:  # net::ERR_INTERNET_DISCONNECTED: nothing kept at all
+        response = None
+    if response is not None:
+        assert not response.ok
+        assert title not in page.content() and HEAD not in page.content()
+        bundle = page.evaluate("fetch('/d/yen-phong/api/me/offline/').then(r => r.status + ' ' + r.text()).catch(e => 'none')")
+        assert HEAD not in bundle and not bundle.startswith("200")
+    page.context.set_offline(False)
+    page.context.unroute("**/api/proposals/")
+
+    phone.sign_in(page, TEAM, PAGE)  # another user on the same phone: an empty queue, A's item never sent
+    page.wait_for_selector("body[data-offline-ready='1']")
+    flushed_once(page)
+    assert page.locator("#queue-items li[data-key]").count() == 0
+    assert title not in page.inner_text("#queue-items") and title not in page.inner_text("#mine-items")
+    assert Proposal.objects.filter(title=title).count() == 0
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=False)
+def test_an_item_left_sending_by_one_user_is_never_sent_under_another_users_session(phone, yen_phong):
+    """The reviewer's case: A's item left "sending" (a cut), A's session gone without signing out, B signs in on the
+    same phone: B neither sees nor sends it (server keys are per user and key: it would be created twice)."""
+    lat, lon = point_in("09193-01")
+    page = open_capture(phone, lat, lon)
+    t = tag()
+    title = f"Đường nội đồng ({t})"
+    page.context.set_offline(True)
+    record_proposal(page, title, photos=0)
+    page.evaluate("""async () => {
+        const item = (await OfflineQueue.list("yen-phong", "thon.09193-01"))[0];
+        item.state = "sending"; await OfflineQueue.put(item);
+    }""")
+    page.context.clear_cookies(name="sessionid")
+    page.context.set_offline(False)
+
+    phone.sign_in(page, TEAM, PAGE)
+    page.wait_for_selector("body[data-offline-ready='1']")
+    flushed_once(page)
+    assert page.locator("#queue-items li[data-key]").count() == 0
+    assert Proposal.objects.filter(title=title).count() == 0
+
+    phone.sign_in(page, HEAD, PAGE)  # A again: their item is theirs, sent once under their name
+    page.wait_for_selector("#queue-items li[data-state=sent]")
+    from accounts.models import User
+    assert list(Proposal.objects.filter(title=title).values_list("created_by_id", flat=True)) == [User.objects.get(username=HEAD).pk]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=False)
+def test_the_app_installs_from_the_capture_page_its_manifest_fetched_with_the_session(phone, yen_phong):
+    """Chromium fetches the manifest itself (no cookies without crossorigin="use-credentials": the district gate
+    answered the sign-in page); CDP Page.getAppManifest says what the browser parsed."""
+    lat, lon = point_in("09193-01")
+    page = open_capture(phone, lat, lon)
+    cdp = page.context.new_cdp_session(page)
+    answer = cdp.send("Page.getAppManifest")
+    assert answer["url"].endswith("/d/yen-phong/manifest.webmanifest")
+    assert answer["errors"] == []
+    manifest = json.loads(answer["data"])
+    assert manifest["name"] == "Kế hoạch xã · Bắc Ninh" and manifest["start_url"] == PAGE

@@ -3,7 +3,7 @@
 //
 // An item: {key (the Idempotency-Key, a UUID made when the item is created; key2 for a report's PATCH),
 // kind: "meeting" | "proposal" | "report" | "evidence",
-// district (slug), created (ms), state: "waiting" | "sending" | "sent" | "refused", fields {name: text},
+// owner (the username of whoever recorded it: only they see and send it), district (slug), created (ms), state: "waiting" | "sending" | "sent" | "refused", fields {name: text},
 // geometry (GeoJSON, EPSG:4326 lon/lat, proposals), photos [{key, blob, name, sentId}], serverId, errors (the
 // server's 400/403 answer, field → messages), status (HTTP)}. Each request of an item carries its own key, so a
 // request repeated after a cut connection is answered by the server's replay, never created twice.
@@ -33,10 +33,23 @@
   async function put(item) { var db = await open(); await db.put("queue", item); return item; }
   async function get(key) { var db = await open(); return db.get("queue", key); }
   async function remove(key) { var db = await open(); await db.delete("queue", key); }
-  async function list(district) {
+  // The items of one user (owner, a username; none without one), of one district or all; oldest first.
+  async function list(district, owner) {
     var db = await open();
     var items = await db.getAll("queue");
-    return items.filter(function (i) { return !district || i.district === district; }).sort(function (a, b) { return a.created - b.created; });
+    return items.filter(function (i) { return owner && i.owner === owner && (!district || i.district === district); })
+      .sort(function (a, b) { return a.created - b.created; });
+  }
+  // Sign-out: delete the user's queue, drafts ("<district>:<owner>:<form>") and bundles ("bundle:<district>:<owner>"),
+  // and the signed-in marker (meta "user"), which the service worker reads before it answers a kept page.
+  async function forget(owner) {
+    var db = await open();
+    var tx = db.transaction(["queue", "drafts", "meta"], "readwrite");
+    var mine = function (id) { return String(id).split(":").indexOf(owner) > 0; };
+    (await tx.objectStore("queue").getAll()).forEach(function (i) { if (i.owner === owner) { tx.objectStore("queue").delete(i.key); } });
+    (await tx.objectStore("drafts").getAllKeys()).forEach(function (id) { if (mine(id)) { tx.objectStore("drafts").delete(id); } });
+    (await tx.objectStore("meta").getAllKeys()).forEach(function (id) { if (mine(id) || id === "user") { tx.objectStore("meta").delete(id); } });
+    await tx.done;
   }
   async function meta(id, value) {
     var db = await open();
@@ -150,13 +163,14 @@
   }
 
   var busy = null;
-  // Send every waiting item of the phone (all districts), oldest first. onProgress(done, total) after each item.
+  // Send every waiting item of the signed-in user (meta "user", set by the capture page; nobody's when signed out),
+  // all districts, oldest first: another user's item is never sent under this session. onProgress(done, total).
   // Answers {sent, refused, waiting, expired, retry}. Web Locks keep the page and the service worker from sending
   // the same queue at once (the server's idempotency would answer a double send anyway).
   async function flush(onProgress) {
     if (busy) { return busy; }
     var run = async function () {
-      var items = (await list()).filter(function (i) { return i.state === "waiting" || i.state === "sending"; });
+      var items = (await list(null, await meta("user"))).filter(function (i) { return i.state === "waiting" || i.state === "sending"; });
       var summary = { sent: 0, refused: 0, waiting: 0, expired: false, retry: false, total: items.length };
       for (var n = 0; n < items.length; n++) {
         var item = await get(items[n].key);
@@ -178,5 +192,5 @@
     try { return await busy; } finally { busy = null; }
   }
 
-  global.OfflineQueue = { open: open, uuid: uuid, put: put, get: get, remove: remove, list: list, meta: meta, draft: draft, flush: flush };
+  global.OfflineQueue = { open: open, uuid: uuid, put: put, get: get, remove: remove, list: list, meta: meta, draft: draft, flush: flush, forget: forget };
 })(self);

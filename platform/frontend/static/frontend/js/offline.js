@@ -10,6 +10,7 @@
   var labels = data.labels;
   var Q = OfflineQueue;
   var slug = data.district;
+  var user = data.user;  // the signed-in username: the owner of what is recorded here, the key of drafts and bundle
   var api = "/d/" + slug + "/api/";
   var meetingForm = document.getElementById("meeting-form");
   var proposalForm = document.getElementById("proposal-form");
@@ -22,6 +23,7 @@
   var csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]*)/) || [])[1];
   if (csrf) { await Q.meta("csrf", decodeURIComponent(csrf)); }
   await Q.meta("language", document.documentElement.lang || "vi");
+  await Q.meta("user", user);  // the signed-in marker: whose items flush() sends, whether the worker answers kept pages
 
   // --- the map: the commune and its villages from the page itself (no base tiles needed) ---------------------
   var map = PlanMaps.createMap("capture-map");
@@ -106,7 +108,7 @@
   function saveDraft(kind) {
     var form = forms[kind];
     if (!form) { return; }
-    Q.draft(slug + ":" + kind, { fields: values(form), geometry: kind === "proposal" ? geometry : null, editing: editing[kind] });
+    Q.draft(slug + ":" + user + ":" + kind, { fields: values(form), geometry: kind === "proposal" ? geometry : null, editing: editing[kind] });
   }
   Object.keys(forms).forEach(function (kind) {
     var form = forms[kind];
@@ -119,13 +121,13 @@
     if (!select) { return; }
     var chosen = select.value;
     select.querySelectorAll("option:not([value=''])").forEach(function (o) { o.remove(); });
-    var bundle = (await Q.meta("bundle:" + slug)) || {};
+    var bundle = (await Q.meta("bundle:" + slug + ":" + user)) || {};
     // The bundle lists meetings as rows, the meetings layer (the fallback) as Features.
     var meetings = Array.isArray(bundle.meetings) ? bundle.meetings : ((bundle.meetings || {}).features || []).map(function (f) { return f.properties; });
     meetings.forEach(function (m) {
       select.appendChild(UI.el("option", (m.village_name || "") + " · " + m.held_on, { value: String(m.id) }));
     });
-    (await Q.list(slug)).filter(function (i) { return i.kind === "meeting"; }).forEach(function (i) {
+    (await Q.list(slug, user)).filter(function (i) { return i.kind === "meeting"; }).forEach(function (i) {
       var value = i.serverId ? String(i.serverId) : "q:" + i.key;
       if (select.querySelector('option[value="' + value + '"]')) { return; }
       select.appendChild(UI.el("option", i.fields.held_on + " · " + (i.serverId ? "" : labels.pendingMeeting), { value: value }));
@@ -142,7 +144,7 @@
   async function queue(kind, form, fields, photos, place) {
     var item = editing[kind] ? await Q.get(editing[kind]) : null;
     if (!item) {
-      item = { key: Q.uuid(), key2: Q.uuid(), kind: kind, district: slug, commune: data.commune.properties.code, created: Date.now(), photos: [] };
+      item = { key: Q.uuid(), key2: Q.uuid(), kind: kind, owner: user, district: slug, commune: data.commune.properties.code, created: Date.now(), photos: [] };
     }
     item.fields = fields;
     item.state = "waiting";
@@ -157,7 +159,7 @@
     form.reset();
     delete form.dataset.editing;
     if (kind === "proposal") { setGeometry(null); }
-    await Q.draft(slug + ":" + kind, null);
+    await Q.draft(slug + ":" + user + ":" + kind, null);
     form.querySelector(".saved").textContent = labels.queued;
     UI.flash(labels.queued);
     await render();
@@ -201,7 +203,7 @@
   }
   async function fillMonitoring() {
     if (!reportForm) { return; }
-    var monitoring = ((await Q.meta("bundle:" + slug)) || {}).monitoring || { me_plans: [], periods: [] };
+    var monitoring = ((await Q.meta("bundle:" + slug + ":" + user)) || {}).monitoring || { me_plans: [], periods: [] };
     var dmy = function (iso) { return iso.split("-").reverse().join("/"); };
     [reportForm.elements.me_plan, evidenceForm.elements.me_plan].forEach(function (select) {
       var chosen = select.value;
@@ -246,7 +248,7 @@
     return Object.keys(flat).map(function (k) { return (k === "detail" ? "" : k + ": ") + flat[k]; }).join(" · ");
   }
   async function render() {
-    var items = await Q.list(slug);
+    var items = await Q.list(slug, user);
     list.replaceChildren();
     var open = items.filter(function (i) { return i.state !== "sent"; });
     count.textContent = String(open.length);
@@ -319,6 +321,22 @@
     }
   }
   document.getElementById("send-now").addEventListener("click", send);
+
+  // --- signing out: warn while items wait, then delete this user's queue, drafts and bundle and the worker's kept
+  // pages (the server's answer also carries Clear-Site-Data, accounts.views.LogoutView) --------------------------
+  document.querySelectorAll("form[action='/accounts/logout/']").forEach(function (logout) {
+    logout.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var waiting = (await Q.list(null, user)).filter(function (i) { return i.state !== "sent"; }).length;
+      if (waiting && !(await UI.ask({ title: labels.unsent.replace("{n}", waiting), confirm: labels.signOutAnyway, cancel: labels.sendFirst }))) {
+        send();
+        return;
+      }
+      await Q.forget(user);
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) { navigator.serviceWorker.controller.postMessage("forget"); }
+      logout.submit();
+    });
+  });
   var connection = document.querySelector("[data-testid=connection]");
   function showConnection() { connection.textContent = navigator.onLine ? labels.online : labels.offline; connection.dataset.online = navigator.onLine ? "1" : "0"; }
   window.addEventListener("online", function () { showConnection(); send(); });
@@ -341,7 +359,7 @@
     } catch (e) { bundle = null; }
     if (!bundle) { return; }
     bundle.syncedAt = Date.now();
-    await Q.meta("bundle:" + slug, bundle);
+    await Q.meta("bundle:" + slug + ":" + user, bundle);
     await showMine();
     await fillMeetings();
     await fillMonitoring();
@@ -351,7 +369,7 @@
     return two(d.getDate()) + "/" + two(d.getMonth() + 1) + "/" + d.getFullYear() + " " + two(d.getHours()) + ":" + two(d.getMinutes());
   }
   async function showMine() {
-    var bundle = await Q.meta("bundle:" + slug);
+    var bundle = await Q.meta("bundle:" + slug + ":" + user);
     var ul = document.getElementById("mine-items");
     ul.replaceChildren();
     document.getElementById("mine-synced").textContent = bundle ? labels.lastSynced.replace("{when}", when(bundle.syncedAt)) : labels.never;
@@ -366,7 +384,7 @@
   await fillMonitoring();
   for (var kind of Object.keys(forms)) {
     var form = forms[kind];
-    var saved = form ? await Q.draft(slug + ":" + kind) : null;
+    var saved = form ? await Q.draft(slug + ":" + user + ":" + kind) : null;
     if (saved) {
       fill(form, saved.fields);
       if (kind === "proposal" && saved.geometry) { setGeometry(saved.geometry); }

@@ -19,6 +19,12 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// A kept page is answered from the cache only while someone is signed in on this phone (the capture page sets the
+// marker, OfflineQueue.meta "user"; signing out deletes it): a signed-out browser gets no previous user's page or bundle.
+function signedIn() {
+  return OfflineQueue.meta("user").then(function (user) { return !!user; }, function () { return false; });
+}
+
 function networkFirst(request) {
   return fetch(request).then(function (response) {
     if (response.ok && !response.redirected) {
@@ -27,7 +33,9 @@ function networkFirst(request) {
     }
     return response;
   }).catch(function () {
-    return caches.match(request, { ignoreSearch: true, ignoreVary: true }).then(function (hit) {
+    return signedIn().then(function (yes) {
+      return yes ? caches.match(request, { ignoreSearch: true, ignoreVary: true }) : null;
+    }).then(function (hit) {
       return hit || new Response("Không có kết nối / No connection", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     });
   });
@@ -56,13 +64,19 @@ self.addEventListener("sync", function (event) {
 });
 
 // A page marked `data-keep-offline` asks to be kept (its first visit came before the worker controlled it); the
-// worker answers "kept" once the page is in the cache. "forget" drops the cache (a signed-out user's pages).
+// worker answers "kept" once the page is in the cache. "forget" (sent by the capture page on sign-out) deletes the
+// kept pages and bundles, leaving the precached static files.
 self.addEventListener("message", function (event) {
   var source = event.source;
   if (event.data && event.data.keep && KEPT.some(function (re) { return re.test(event.data.keep); })) {
     event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.add(event.data.keep); })
       .then(function () { source.postMessage({ kept: event.data.keep }); }, function () { source.postMessage({ kept: null }); }));
   } else if (event.data === "forget") {
-    event.waitUntil(caches.delete(CACHE));
+    event.waitUntil(caches.open(CACHE).then(function (cache) {
+      return cache.keys().then(function (requests) {
+        return Promise.all(requests.filter(function (r) { return KEPT.some(function (re) { return re.test(new URL(r.url).pathname); }); })
+          .map(function (r) { return cache.delete(r); }));
+      });
+    }));
   }
 });

@@ -191,7 +191,7 @@
     if (kept) { sessionStorage.removeItem("ui-flash"); document.addEventListener("DOMContentLoaded", function () { flash(kept); }); }
   } catch (e) { /* no storage: nothing kept */ }
 
-  // ask({title, text, input, confirm}) -> Promise of the typed text (input: a label for a required text box),
+  // ask({title, text, input, confirm, cancel}) -> Promise of the typed text (input: a label for a required text box),
   // true (a plain confirmation), or null when cancelled. A <dialog> of the page, never window.prompt/confirm.
   function ask(options) {
     return new Promise(function (resolve) {
@@ -208,7 +208,7 @@
         form.appendChild(el("p", null, { class: "field-error", "data-error-for": "answer", role: "alert" }));
       }
       var buttons = el("p", null, { class: "buttons" });
-      var cancel = el("button", body.dataset.textCancel || "Cancel", { type: "button", value: "cancel", "data-testid": "ask-cancel" });
+      var cancel = el("button", options.cancel || body.dataset.textCancel || "Cancel", { type: "button", value: "cancel", "data-testid": "ask-cancel" });
       var ok = el("button", options.confirm || body.dataset.textConfirm || "OK", { type: "submit", value: "ok", "data-testid": "ask-ok" });
       buttons.appendChild(cancel);
       buttons.appendChild(ok);
