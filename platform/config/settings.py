@@ -452,6 +452,26 @@ SPECTACULAR_SETTINGS = {
     "SERVE_URLCONF": "config.urls_openapi",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # Swagger UI from the installed drf-spectacular-sidecar, served by whitenoise: /api/docs/ works offline.
+    # Swagger UI lists the tags in this order (core.openapi tags each operation with its app, a plans view with its
+    # step): sign-in and files first, then the commune's year in the order of Decision 07/2015's steps (proposals Đ5.1,
+    # the cycle and its steps Đ3–Đ7), then investment, monitoring and the district and province views; operations
+    # inside a tag by path, then method.
+    "TAGS": [{"name": name, "description": description} for name, description in [
+        ("accounts", "sign-in, tokens, users"), ("frontend", "the signed-in user's inbox"), ("tenants", "districts"), ("files", "checked downloads"),
+        ("geo", "geometry checks, layers, OGC API Features, tiles"), ("proposals", "village and commune proposals (Đ5.1)"),
+        ("plans: cycle", "the annual cycle and its steps (Đ3–Đ6)"), ("plans: team", "the planning team (Đ3, step 1)"),
+        ("plans: orientation", "the district's orientation and envelopes (Đ5.2, step 2)"),
+        ("plans: versions", "the draft, items, targets, versions (Đ5.3–Đ5.5, step 3)"),
+        ("plans: consultation", "conferences and public comments (Đ5.3, Đ5.5)"),
+        ("plans: feedback", "the district's comments and answers (Đ5.4, step 4)"),
+        ("plans: approval", "the council resolution and the district's decision (Đ6)"),
+        ("plans: implementation", "action programmes (Đ7)"), ("plans: exports", "documents to sign and layers"),
+        ("plans: public", "the published plans (Đ6.3)"), ("investment", "medium-term and annual public investment"),
+        ("monitoring", "monitoring and evaluation reports"), ("guidance", "the province's library, training and communication (Đ12–Đ18)"),
+        ("duties", "the district's inspections (Đ16.4) and difficulties raised (Đ19)"),
+        ("province", "the province's rollups"), ("offline", "the offline bundle"), ("idempotency", "idempotency keys"),
+    ]],
+    "SWAGGER_UI_SETTINGS": {"operationsSorter": "alpha"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -292,7 +292,8 @@ class PlanExcelApi(APIView):
 class PlanGeoJSONApi(APIView):
     """The plan's projects as one GeoJSON file (every project with an allocation in the plan)."""
 
-    Output = {(200, MEDIA_TYPE): layers.projects.openapi_schema(envelope="plain")}
+    Output = {(200, MEDIA_TYPE): layers.projects.openapi_schema(envelope="plain", extra={
+        "name": {"type": "string", "description": "the plan's name"}, "count": {"type": "integer", "description": "projects in the file"}})}
 
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)

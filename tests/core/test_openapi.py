@@ -1,5 +1,6 @@
 """The OpenAPI document (`/api/schema/`, core.openapi) is the API reference: every operation documents its 2xx body
 and the errors it really gives, and the answers built in SQL or from dicts have exactly the keys it documents."""
+import json
 from datetime import date
 
 import pytest
@@ -41,7 +42,9 @@ def resolve(document, schema):
 
 def described(document, schema, depth=0) -> bool:
     """A body a client can rely on: an object with named properties, a list of described items, or a file; each
-    alternative of a `oneOf` described; and no free-form dict inside (a GeoJSON Feature's `properties` with none named)."""
+    alternative of a `oneOf` described; and no free-form dict inside (a GeoJSON Feature's `properties` with none named)
+    nor a list of free-form dicts anywhere (what a GeoJSON FeatureCollection, an object, documented as an array of
+    objects looked like)."""
     schema = resolve(document, schema)
     if schema.get("format") == "binary":
         return True
@@ -64,9 +67,39 @@ def hides_free_form_features(document, schema, depth=0) -> bool:
     for key, inner in schema.get("properties", {}).items():
         if key in ("properties", "features") and not described(document, inner, depth + 1):
             return True
+        if geojson_as_free_form_list(document, key, inner):
+            return True
         if hides_free_form_features(document, inner, depth + 1):
             return True
     return False
+
+
+def free_form(document, schema) -> bool:
+    """An object that names no property and whose values are not described either (`DictField()`)."""
+    schema = resolve(document, schema)
+    values = schema.get("additionalProperties")
+    return schema.get("type") == "object" and not schema.get("properties") and not (isinstance(values, dict) and values)
+
+
+def geojson_as_free_form_list(document, key, schema) -> bool:
+    """GeoJSON (a plan's `items`, a `features` list, anything described as GeoJSON) documented as a list of free-form
+    objects: a FeatureCollection, an object, was so documented as an array, and a Feature's keys went unsaid."""
+    schema = resolve(document, schema)
+    geojson = key in ("items", "features") or "geojson" in (schema.get("description") or "").lower()
+    return geojson and schema.get("type") == "array" and free_form(document, schema.get("items", {}))
+
+
+def test_described_refuses_a_list_of_free_form_objects(document):
+    # The old `items` of CommunePlanOutput: a FeatureCollection (an object) documented as an array of free-form objects.
+    old = {"type": "object", "properties": {"id": {"type": "integer"}, "items": {
+        "type": "array", "items": {"type": "object", "additionalProperties": {}}}}}
+    assert not described(document, old)
+    assert not described(document, {"type": "object", "properties": {"layer": {"description": "GeoJSON Features of the works",
+                                                                               **old["properties"]["items"]}}})
+    assert described(document, {"type": "object", "properties": {"id": {"type": "integer"}, "items": {
+        "type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}}}}}})
+    plan = resolve(document, document["components"]["schemas"]["CommunePlanOutput"]["properties"]["items"])
+    assert plan["type"] == "object" and set(plan["properties"]) == {"type", "features"}
 
 
 def test_every_operation_documents_its_success_body(document):
@@ -333,6 +366,109 @@ def test_the_reviewers_routes_have_real_features_of_both_map_modes(client_for, p
     assert client_for(None).get("/api/districts/").json()["features"]
 
 
+# ---- every detail route: a real answer about a real object equals its documented schema, recursively -------------
+
+@pytest.fixture
+def demo_rows(province_data):
+    """Yên Phong with the demo's plan cycles (fixtures.demo_cycles, built through the services): cycles with transitions,
+    versions with items, targets, district comments and public comments, approved plans with M&E plans and reports."""
+    from fixtures.demo_cycles import demo_cycles_ensure
+
+    assert demo_cycles_ensure(slugs=["yen-phong"]) > 0
+    connection.set_schema_to_public()
+    return province_data
+
+
+def richest(queryset, *counted):
+    """The row with the most related rows of `counted` (so that the lists compared are not empty)."""
+    from django.db.models import Count
+
+    return queryset.annotate(**{f"n_{c}": Count(c, distinct=True) for c in counted}).order_by(*[f"-n_{c}" for c in counted], "pk").first()
+
+
+def detail_objects():
+    """The path parameters of one real object per detail route of Yên Phong (read in its schema), the richest one."""
+    from accounts.models import DepartmentPublication
+    from investment.models import InvestmentProject, PublicInvestmentPlan
+    from monitoring.models import MEPlan, PeriodicReport
+    from plans.models import CommunePlan, PlanCycle, PlanItem
+    from proposals.models import Attachment, CommuneUnit, Proposal, VillageMeeting
+
+    cycle = richest(PlanCycle.objects.all(), "transitions", "versions")
+    plan = richest(CommunePlan.objects.all(), "items", "targets", "feedback", "public_comments")
+    two = richest(PlanCycle.objects.all(), "versions").versions.order_by("number")
+    announced = richest(CommunePlan.objects.filter(announced_at__isnull=False), "items", "public_comments")
+    investment = richest(PublicInvestmentPlan.objects.all(), "allocations")
+    attachment = Attachment.objects.order_by("pk").first()
+    publication = DepartmentPublication.objects.order_by("pk").first()
+    ids = {
+        "/api/province/publications/{id}/": publication and {"id": publication.pk},
+        "/d/{district}/api/commune-units/{id}/": {"id": CommuneUnit.objects.order_by("pk").first().pk},
+        "/d/{district}/api/investment-chain/proposals/{id}/": {"id": PlanItem.proposals.through.objects.order_by("pk").first().proposal_id},
+        "/d/{district}/api/investment-plan-items/{id}/": {"id": richest(PlanItem.objects.all(), "proposals").pk},
+        "/d/{district}/api/investment-projects/{id}/": {"id": InvestmentProject.objects.get(code="OA-1").pk},
+        "/d/{district}/api/monitoring/plans/{id}/": {"id": richest(MEPlan.objects.all(), "indicators", "events").pk},
+        "/d/{district}/api/monitoring/plans/{id}/dashboard/": {"id": richest(MEPlan.objects.all(), "indicators", "events").pk},
+        "/d/{district}/api/monitoring/reports/{id}/": {"id": richest(PeriodicReport.objects.all(), "indicator_values").pk},
+        "/d/{district}/api/plans/{id}/compare/{other}/": {"id": two.first().pk, "other": two.last().pk},
+        "/d/{district}/api/plans/cycles/{id}/": {"id": cycle.pk},
+        "/d/{district}/api/proposals/{id}/": {"id": Proposal.objects.order_by("pk").first().pk},
+        "/d/{district}/api/public/plans/{id}/": {"id": announced.pk},
+        "/d/{district}/api/public/proposals/{id}/attachments/": attachment and {"id": attachment.proposal_id},
+        "/d/{district}/api/village-meetings/{id}/": {"id": VillageMeeting.objects.order_by("pk").first().pk},
+    }
+    for path in ("/d/{district}/api/investment-plans/{id}/", "/d/{district}/api/investment-plans/{id}/allocations/",
+                 "/d/{district}/api/investment-plans/{id}/envelopes/", "/d/{district}/api/investment-plans/{id}/medium-term-check/",
+                 "/d/{district}/api/investment-plans/{id}/projects.geojson"):
+        ids[path] = {"id": investment.pk}
+    ids["/d/{district}/api/investment-plans/{id}/envelopes/"]["query"] = f"?year={investment.start_year}"  # a year of the plan
+    for path in ("/d/{district}/api/plans/{id}/", "/d/{district}/api/plans/{id}/comments/", "/d/{district}/api/plans/{id}/envelope-check/",
+                 "/d/{district}/api/plans/{id}/feedback/", "/d/{district}/api/plans/{id}/items/", "/d/{district}/api/plans/{id}/targets/"):
+        ids[path] = {"id": plan.pk}
+    ids["/d/{district}/api/plans/cycles/{id}/orientation/"] = {"id": cycle.pk}
+    ids["/d/{district}/api/public/plans/{id}/comments/"] = {"id": announced.pk}
+    return ids
+
+
+def detail_routes(document):
+    """(documented path, media type) of every GET with a path parameter besides the district whose 200 is JSON."""
+    for path, ops in document["paths"].items():
+        if "get" not in ops or "{" not in path.replace("{district}", ""):
+            continue
+        content = ops["get"]["responses"].get("200", {}).get("content", {})
+        media = next((m for m in content if "json" in m and content[m]["schema"].get("format") != "binary"), None)
+        if media:
+            yield path, media
+
+
+def test_every_detail_route_answers_its_documented_schema(document, client_for, demo_rows):
+    connection.set_tenant(demo_rows)
+    objects = detail_objects()
+    connection.set_schema_to_public()
+    checked, mismatches = {}, []
+    for path, media in detail_routes(document):
+        assert path in objects, f"{path}: give the test a real object for this detail route"
+        if objects[path] is None:  # no such row in the demo data (named below)
+            continue
+        url = path.replace("{district}", "yen-phong").format(**objects[path]) + objects[path].get("query", "")
+        response = client_for(caller_of(path)).get(url)
+        assert response.status_code == 200, (url, response.content[:300])
+        if response["Content-Type"].split(";")[0] != media:
+            mismatches.append(f"{url}: answers {response['Content-Type']}, documented {media}")
+            continue
+        checked[path] = response.json()
+        mismatches += shape_errors(document, answer_schema(document, path, media_type=media), response.json(), url)
+    assert mismatches == [], "\n".join(mismatches)
+    assert set(objects) - set(checked) <= {"/api/province/publications/{id}/", "/d/{district}/api/public/proposals/{id}/attachments/"}
+    # The reviewer's three: compared with rows in the lists that were wrong (an empty list shows nothing).
+    cycle = checked["/d/{district}/api/plans/cycles/{id}/"]
+    assert cycle["transitions"] and {"decided_on", "due_on"} <= set(cycle["transitions"][0])
+    plan = checked["/d/{district}/api/plans/{id}/"]
+    assert plan["items"]["type"] == "FeatureCollection" and plan["items"]["features"] and plan["targets"]
+    compared = checked["/d/{district}/api/plans/{id}/compare/{other}/"]
+    assert compared["a"] != compared["b"] and (compared["items"] or compared["targets"])
+
+
 # ---- single Features: the properties of a real answer are those documented ----------------------------------
 
 def test_single_features_have_their_documented_properties(document, client_for, province_data):
@@ -447,7 +583,7 @@ def test_no_view_is_documented_by_a_decorator():
 
 def test_operations_are_grouped_by_app_and_plan_step(document):
     """Swagger UI groups operations by tag: each operation has one, its app, or for an app whose API is a package of
-    step modules (`plans/apis/<step>.py`, `monitoring/apis/<part>.py`) the app and the step; province and district
+    step modules (`plans/apis/<step>.py`, the only such package) the app and the step; province and district
     routes of one app share it."""
     from tests.conftest import ROOT
     from tests.core.test_layers import LAYER_OF
@@ -462,6 +598,19 @@ def test_operations_are_grouped_by_app_and_plan_step(document):
     assert tags["/d/{district}/api/plans/cycles/"]["post"] == ["plans: cycle"]
     assert tags["/d/{district}/api/investment-plans/"]["get"] == ["investment"]
     assert len(used) >= 15
+
+
+def test_swagger_lists_the_tags_in_the_order_of_the_decisions_steps(document):
+    """Swagger UI shows the tags in the document's `tags` order (SPECTACULAR_SETTINGS["TAGS"]), not as they happen to
+    come: every tag used is listed, the plan cycle's steps in the Decision's order, the workflow's apps in theirs."""
+    names = [t["name"] for t in document["tags"]]
+    used = {t for _path, _method, op in operations(document) for t in op["tags"]}
+    assert used <= set(names), used - set(names)
+    assert len(names) == len(set(names)) and all(t.get("description") for t in document["tags"])
+    steps = [n.removeprefix("plans: ") for n in names if n.startswith("plans: ")]
+    assert steps[:8] == ["cycle", "team", "orientation", "versions", "consultation", "feedback", "approval", "implementation"]
+    order = [names.index(n) for n in ("accounts", "proposals", "plans: cycle", "plans: implementation", "investment", "monitoring", "province")]
+    assert order == sorted(order)
 
 
 def test_plan_operations_keep_their_names(document):
@@ -514,3 +663,41 @@ def test_declarations_by_method():
     assert ops["get"]["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
     assert set(ops["post"]["responses"]) >= {"201", "400"} and "200" not in ops["post"]["responses"]
     assert ops["get"]["tags"] == ["tests"]  # the app of the view's module (here the tests package)
+
+
+# ---- the document is built once per process, language and URLconf (core.schema_view) ---------------------------
+
+def test_the_document_is_built_once_per_language_and_urlconf(monkeypatch):
+    from django.test import Client, RequestFactory
+
+    from core.schema_view import CachedSchemaView
+
+    built = []
+
+    class CountingGenerator(CachedSchemaView.generator_class):
+        def get_schema(self, *args, **kwargs):
+            built.append(self.urlconf)
+            return super().get_schema(*args, **kwargs)
+
+    monkeypatch.setattr(CachedSchemaView, "generator_class", CountingGenerator)
+    monkeypatch.setattr(CachedSchemaView, "_documents", {})
+
+    def fetch(language):
+        response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        return response.json()
+
+    first, second = fetch("vi"), fetch("vi")
+    assert first == second and len(built) == 1  # the second request did not rebuild
+    english = fetch("en")
+    assert len(built) == 2 and fetch("en") == english and len(built) == 2
+    # Each language keeps its own words (the choices' labels are translated).
+    assert "Người dân" in first["components"]["schemas"]["AuthorKindEnum"]["description"]
+    assert "Resident" in english["components"]["schemas"]["AuthorKindEnum"]["description"]
+    # Another URLconf (the province's routes only) is another document, not the cached one.
+    request = RequestFactory().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    province = CachedSchemaView.as_view(urlconf="config.urls_public")(request).render()
+    assert built[-1] == "config.urls_public" and len(built) == 3
+    province_paths = set(json.loads(province.content)["paths"])
+    assert province_paths and not any(p.startswith("/d/{district}/") for p in province_paths)
+    assert any(p.startswith("/d/{district}/") for p in first["paths"])

@@ -117,12 +117,11 @@ def _data(request):
     return request.data if isinstance(request.data, dict) else {}
 
 
-def _text(request, name):
-    value = _data(request).get(name, "")
-    return value if isinstance(value, str) else ""
-
-
-def _valid(serializer_class, data):
+def _valid(serializer_class, data) -> dict:
+    """`data` validated by a view's `Input`, a serializer class or the instance `inline_serializer` gives (its class is
+    used); a refusal raises DRF's ValidationError, the 400 `{field: [messages]}` in the request's language."""
+    if not isinstance(serializer_class, type):
+        serializer_class = type(serializer_class)
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
@@ -135,9 +134,15 @@ def _resolution(name):
                                     "file": serializers.CharField(allow_null=True, help_text="download URL")})
 
 
-EVENT = inline_serializer("PlanEventOutput", {
+_EVENT = {
     "action": serializers.CharField(), "from": serializers.CharField(), "to": serializers.CharField(), "note": serializers.CharField(),
     "actor": serializers.CharField(help_text="username"), "at": serializers.DateTimeField(),
+}
+EVENT = inline_serializer("PlanEventOutput", {**_EVENT}, many=True)
+# A cycle's step transitions also carry the decision's date and the step's due date then (Đ4: the step deadlines).
+CYCLE_EVENT = inline_serializer("PlanCycleEventOutput", {
+    **_EVENT, "decided_on": serializers.DateField(help_text="the date of the decision that closed the step"),
+    "due_on": serializers.DateField(allow_null=True, help_text="the step's due date when it was closed"),
 }, many=True)
 
 _PLAN_FIELDS = {
@@ -149,7 +154,11 @@ _PLAN_FIELDS = {
     "council_resolution": _resolution("CouncilResolutionOutput"), "district_decision": _resolution("DistrictDecisionOutput"),
     "approved_at": serializers.DateTimeField(allow_null=True), "announced_at": serializers.DateTimeField(allow_null=True),
     "targets": TargetOutput(many=True),
-    "items": serializers.ListField(child=serializers.DictField(), help_text="GeoJSON Features of the plan's items (EPSG:4326)"),
+    # A FeatureCollection (an object), not a list: drf-spectacular documents a nested `many=True` Feature serializer
+    # as an array, so the collection is spelt out.
+    "items": inline_serializer("PlanItemCollection", {
+        "type": serializers.CharField(help_text="FeatureCollection"), "features": PlanItemFeatureSerializer(many=True),
+    }, help_text="a GeoJSON FeatureCollection of the plan's items (EPSG:4326)"),
 }
 PLAN_OUTPUT = inline_serializer("CommunePlanOutput", {**_PLAN_FIELDS, "events": EVENT})
 PUBLIC_PLAN_OUTPUT = inline_serializer("PublicCommunePlanOutput", {**_PLAN_FIELDS})
@@ -184,7 +193,7 @@ CYCLE_OUTPUT = inline_serializer("PlanCycleOutput", {
         "evidence": inline_serializer("PlanStepEvidence", {"id": serializers.IntegerField(), "title": serializers.CharField(),
                                                            "file": serializers.CharField(allow_null=True)}, many=True),
     }, many=True),
-    "transitions": EVENT,
+    "transitions": CYCLE_EVENT,
     "team": inline_serializer("PlanningTeamOutput", {
         "decision_number": serializers.CharField(), "decision_date": serializers.DateField(allow_null=True),
         "members": inline_serializer("PlanningTeamMemberOutput", {
@@ -205,9 +214,11 @@ CYCLE_OUTPUT = inline_serializer("PlanCycleOutput", {
 CREATED = inline_serializer("CreatedId", {"id": serializers.IntegerField()})
 
 
-def text_body(name: str, field: str, help_text: str):
-    """The body of an action that reads one text field (`_text`): `{field: text}`."""
-    return inline_serializer(name, {field: serializers.CharField(required=False, allow_blank=True, help_text=help_text)})
+def text_body(name: str, field: str, help_text: str, *, max_length: int):
+    """The body of an action that reads one text field: `{field: text}`, at most `max_length` characters (a longer
+    text or a non-string is a 400 naming the field, never cut); missing: "" (the service says what it needs)."""
+    return inline_serializer(name, {field: serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length, help_text=help_text)})
 
 
 def binary(media_type: str, description: str) -> dict:

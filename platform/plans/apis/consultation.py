@@ -8,7 +8,7 @@ from accounts import access
 from core.openapi import many
 from geo.numbers import DateInputField, WholeNumberField
 from plans import selectors, services
-from plans.apis.common import CREATED, PLAN_OUTPUT, PlanApi, _text, _valid, plan_data, text_body
+from plans.apis.common import CREATED, PLAN_OUTPUT, PlanApi, _data, _valid, plan_data, text_body
 from plans.models import (
     PlanItem,
     PublicComment,
@@ -107,20 +107,18 @@ class CommentModerateApi(PlanApi):
 
     def post(self, request, pk):
         comment = _comment_for(request, pk)
-        decision = _text(request, "decision")
-        if decision not in ("publish", "reject"):
-            return Response({"decision": [_("publish or reject.")]}, status=400)
+        decision = _valid(self.Input, _data(request))["decision"]
         comment = services.public_comment_moderate(actor=request.user, comment=comment, publish=decision == "publish")
         return Response(_comment_data(comment))
 
 
 class CommentAnswerApi(PlanApi):
     Output = COMMENT
-    Input = text_body("CommentAnswerInput", "answer", "up to 5000 characters")
+    Input = text_body("CommentAnswerInput", "answer", "the answer to the comment", max_length=5000)
 
     def post(self, request, pk):
         comment = services.public_comment_answer(actor=request.user, comment=_comment_for(request, pk),
-                                                 answer=_text(request, "answer")[:5000])
+                                                 answer=_valid(self.Input, _data(request))["answer"])
         return Response(_comment_data(comment))
 
 

@@ -11,7 +11,7 @@ from geo.models import AdministrativeUnit
 from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
-from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, PlanApi, _data, _text, _valid, cycle_data
+from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, PlanApi, _data, _valid, cycle_data
 from plans.models import STEP_OWNER, Owner
 
 PLAN_YEAR = OpenApiParameter("plan_year", OpenApiTypes.INT, description="plan year, e.g. 2027")
@@ -74,7 +74,7 @@ class CycleStepCompleteApi(PlanApi):
     today, never in the future)}."""
 
     class Input(serializers.Serializer):
-        note = serializers.CharField(required=False, allow_blank=True, help_text="up to 2000 characters")
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
         decided_on = DateInputField(required=False, allow_null=True, default=None, help_text="the decision's date, dd/mm/yyyy or ISO; never in the future")
 
     Output = CYCLE_OUTPUT
@@ -85,7 +85,7 @@ class CycleStepCompleteApi(PlanApi):
             access.require(access.can_act_for_step_owner(request.user, cycle.commune, commune_owns=STEP_OWNER[step] == Owner.COMMUNE),
                            _("This step is done by the %(owner)s.") % {"owner": STEP_OWNER[step].label})
         data = _valid(self.Input, _data(request))
-        services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=_text(request, "note")[:2000], decided_on=data["decided_on"])
+        services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=data["note"], decided_on=data["decided_on"])
         return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
 
 
@@ -96,17 +96,14 @@ class EvidenceApi(PlanApi):
 
     parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
     Input = inline_serializer("StepEvidenceInput", {
-        "step": serializers.CharField(), "title": serializers.CharField(max_length=300),
+        "step": serializers.CharField(max_length=40), "title": serializers.CharField(max_length=300),
         "file": serializers.FileField(required=False, help_text="multipart only")})
 
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
         access.require(access.can_act_in_cycle(request.user, cycle.commune), _("Your role does not own this action."))
-        title = _text(request, "title").strip()
-        if not title:
-            return Response({"title": [_("This field is required.")]}, status=400)
-        evidence = services.evidence_add(actor=request.user, cycle=cycle, step=_text(request, "step"), title=title[:300],
-                                         file=request.FILES.get("file"))
+        data = _valid(self.Input, request.data)
+        evidence = services.evidence_add(actor=request.user, cycle=cycle, step=data["step"], title=data["title"], file=data.get("file"))
         return Response({"id": evidence.pk, "title": evidence.title}, status=201)
 
 

@@ -8,7 +8,7 @@ from accounts import access
 from core.models import Sector
 from core.openapi import many
 from plans import selectors, services
-from plans.apis.common import PlanApi, _text, _valid, text_body
+from plans.apis.common import PlanApi, _data, _valid, text_body
 from plans.models import (
     DistrictFeedback,
     PlanItem,
@@ -69,9 +69,9 @@ class FeedbackListApi(PlanApi):
 
 class FeedbackAnswerApi(PlanApi):
     Output = FEEDBACK
-    Input = text_body("FeedbackAnswerInput", "answer", "up to 5000 characters")
+    Input = text_body("FeedbackAnswerInput", "answer", "the commune's answer to the district's feedback", max_length=5000)
 
     def post(self, request, pk):
         feedback = access.access_feedback_by_id(request.user, request.tenant, pk)
-        feedback = services.feedback_answer(actor=request.user, feedback=feedback, answer=_text(request, "answer")[:5000])
+        feedback = services.feedback_answer(actor=request.user, feedback=feedback, answer=_valid(self.Input, _data(request))["answer"])
         return Response(_feedback_data(feedback))

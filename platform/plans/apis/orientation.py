@@ -13,6 +13,16 @@ from plans import selectors, services
 from plans.apis.common import CREATED, PlanApi, _valid
 from plans.services.orientation import DOCUMENT_LINK_REFUSED
 
+DEPARTMENT_PUBLICATIONS = inline_serializer("DepartmentPublicationOutput", {
+    "id": serializers.IntegerField(), "department": serializers.CharField(help_text="the department's code"),
+    "department_name": serializers.CharField(), "plan_year": serializers.IntegerField(),
+    "kind": serializers.CharField(help_text="orientation, programme or resources"), "kind_label": serializers.CharField(),
+    "title": serializers.CharField(), "summary": serializers.CharField(), "url": serializers.CharField(),
+    "published_at": serializers.DateTimeField(allow_null=True),
+    "files": inline_serializer("DepartmentPublicationFile", {"id": serializers.IntegerField(), "name": serializers.CharField(),
+                                                             "url": serializers.CharField(help_text="served to readers of the publication")},
+                               many=True),
+}, many=True)
 ORIENTATION_LIST = inline_serializer("OrientationList", {"results": inline_serializer("OrientationOutput", {
     "id": serializers.IntegerField(), "plan_year": serializers.IntegerField(), "title": serializers.CharField(),
     "summary": serializers.CharField(), "expected_programmes": serializers.CharField(), "published_at": serializers.DateTimeField(allow_null=True),
@@ -20,6 +30,7 @@ ORIENTATION_LIST = inline_serializer("OrientationList", {"results": inline_seria
     "envelopes": inline_serializer("EnvelopeOutput", {
         "commune": serializers.CharField(help_text="GSO code"), "sector": serializers.CharField(), "capital_source": serializers.CharField(),
         "amount": serializers.IntegerField(help_text="VND")}, many=True),
+    "department_publications": DEPARTMENT_PUBLICATIONS,
 }, many=True)})
 
 
@@ -91,16 +102,7 @@ class DepartmentPublicationListApi(PlanApi):
     """GET what the provincial departments published for the districts (Đ5.2, Đ15.2), `plan_year` optional: district
     and province staff read it here to pass it on with their orientation (communes read what the district attached)."""
 
-    Output = inline_serializer("DepartmentPublicationList", {"results": inline_serializer("DepartmentPublicationOutput", {
-        "id": serializers.IntegerField(), "department": serializers.CharField(help_text="the department's code"),
-        "department_name": serializers.CharField(), "plan_year": serializers.IntegerField(),
-        "kind": serializers.CharField(help_text="orientation, programme or resources"), "kind_label": serializers.CharField(),
-        "title": serializers.CharField(), "summary": serializers.CharField(), "url": serializers.CharField(),
-        "published_at": serializers.DateTimeField(allow_null=True),
-        "files": inline_serializer("DepartmentPublicationFile", {"id": serializers.IntegerField(), "name": serializers.CharField(),
-                                                                 "url": serializers.CharField(help_text="served to readers of the publication")},
-                                   many=True),
-    }, many=True)})
+    Output = inline_serializer("DepartmentPublicationList", {"results": DEPARTMENT_PUBLICATIONS})
 
     def get(self, request):
         access.require(access.can_read_orientation_drafts(request.user), _("You may not do this."))

@@ -10,7 +10,7 @@ from accounts.network import client_address
 from geo.documents import AnyAccept, document_output
 from geo.openapi import geojson_file
 from plans import layers, selectors, services
-from plans.apis.common import PUBLIC_PLAN_OUTPUT, PlanApi, _text, _valid, plan_data
+from plans.apis.common import PUBLIC_PLAN_OUTPUT, PlanApi, _data, _valid, plan_data
 from plans.apis.consultation import PUBLIC_COMMENT_OUTPUT, CommentInput, PublicCommentInput, _comment_data, _comment_item
 from plans.apis.exports import _document, _works
 
@@ -95,7 +95,8 @@ class PublicCommentApi(PublicApi):
 
     def post(self, request, pk):
         plan = selectors.public_plan_get(pk=pk)
-        if _text(request, HONEYPOT_FIELD).strip():
+        # The honeypot is looked at before the body is validated, on purpose: a robot gets its 202 whatever else it sent.
+        if str(_data(request).get(HONEYPOT_FIELD) or "").strip():
             return Response({"status": "pending"}, status=status.HTTP_202_ACCEPTED)
         try:
             with counted(f"plans:public-comment:{client_address(request)}", limit=COMMENT_RATE_LIMIT, window_s=COMMENT_RATE_WINDOW_S):

@@ -12,18 +12,24 @@ from geo.fields import GuardedGeometryField
 from geo.layers import MEDIA_TYPE, page_response
 from geo.numbers import DateInputField, DecimalInputField, VndField
 from plans import layers, selectors, services
-from plans.apis.common import PLAN_OUTPUT, PlanApi, PlanItemFeatureSerializer, TargetOutput, _data, _text, _valid, plan_data, text_body
+from plans.apis.common import PLAN_OUTPUT, PlanApi, PlanItemFeatureSerializer, TargetOutput, _data, _valid, plan_data, text_body
 from plans.models import (
     PlanItem,
 )
 from proposals.models import Proposal
 
-_CHANGES = inline_serializer("PlanChange", {
-    "lineage": serializers.CharField(), "label": serializers.CharField(), "change": serializers.CharField(help_text="added, removed or changed"),
-    "differences": serializers.DictField(help_text="field → [before, after]"),
-}, many=True)
+
+class PlanChange(serializers.Serializer):
+    lineage = serializers.CharField()
+    label = serializers.CharField()
+    change = serializers.CharField(help_text="added, removed or changed")
+    differences = serializers.DictField(help_text="field → [before, after]")
+
+
+# One serializer instance per field: DRF binds a field instance to one name, so a shared one documents only the last.
 COMPARE_OUTPUT = inline_serializer("PlanComparison", {
-    "a": serializers.IntegerField(help_text="version number"), "b": serializers.IntegerField(), "items": _CHANGES, "targets": _CHANGES,
+    "a": serializers.IntegerField(help_text="version number"), "b": serializers.IntegerField(),
+    "items": PlanChange(many=True), "targets": PlanChange(many=True),
 })
 
 
@@ -36,7 +42,7 @@ class DraftCreateApi(PlanApi):
 
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
-        plan = services.plan_create_draft(actor=request.user, cycle=cycle, from_accepted=_data(request).get("from_accepted", True) is not False)
+        plan = services.plan_create_draft(actor=request.user, cycle=cycle, from_accepted=_valid(self.Input, _data(request))["from_accepted"])
         return Response(plan_data(plan), status=201)
 
 
@@ -172,12 +178,12 @@ class PlanNewVersionApi(PlanApi):
     """POST {kind: revised|final} carries the newest version forward."""
 
     Output = PLAN_OUTPUT
-    Input = text_body("NewVersionInput", "kind", "revised or final")
+    Input = text_body("NewVersionInput", "kind", "revised or final", max_length=20)
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require_commune_team(request.user, plan.cycle.commune)
-        new = services.plan_new_version(actor=request.user, plan=plan, kind=_text(request, "kind"))
+        new = services.plan_new_version(actor=request.user, plan=plan, kind=_valid(self.Input, _data(request))["kind"])
         return Response(plan_data(new), status=201)
 
 
@@ -185,12 +191,12 @@ class PlanAmendApi(PlanApi):
     """POST {reason} starts an amendment of an approved plan, which stays as approved."""
 
     Output = PLAN_OUTPUT
-    Input = text_body("AmendInput", "reason", "why the approved plan changes, up to 2000 characters")
+    Input = text_body("AmendInput", "reason", "why the approved plan changes", max_length=2000)
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require_commune_team(request.user, plan.cycle.commune)
-        new = services.plan_amend(actor=request.user, plan=plan, reason=_text(request, "reason")[:2000])
+        new = services.plan_amend(actor=request.user, plan=plan, reason=_valid(self.Input, _data(request))["reason"])
         return Response(plan_data(new), status=201)
 
 
