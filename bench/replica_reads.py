@@ -7,7 +7,7 @@ Needs the replica of deploy/common.sh (`REPLICA=1 ./deploy/up` or `./deploy/test
 Reads: each round runs the province's comparison-page reads (the commune distribution layer as GeoJSON, the plan
 compliance of every commune, the equity figures) in `--threads` threads for `--seconds`, on the primary, then on the
 replica, alternating twice; the figure is reads per second. Writes: 4 threads create proposals in 4 districts for
-`--seconds` × 2 while the lag is sampled every 0.2 s on the replica (geo.replica.LAG_SQL) and on the primary
+`--seconds` × 2 while the lag is sampled every 0.2 s on the replica (geo.replica.LAG_SQL against the primary's flush position) and on the primary
 (pg_stat_replication.replay_lag and the bytes not yet replayed).
 """
 import argparse
@@ -94,8 +94,10 @@ def lag_under_writes(seconds):
         w.start()
     with connections["default"].cursor() as primary:
         while time.monotonic() - started < seconds:
+            primary.execute(replica.PRIMARY_LSN_SQL)
+            primary_lsn = primary.fetchone()[0]
             with connections[replica.REPLICA].cursor() as cursor:
-                cursor.execute(replica.LAG_SQL)
+                cursor.execute(replica.LAG_SQL, [primary_lsn])
                 seen = cursor.fetchone()[0]
             primary.execute("SELECT extract(epoch FROM replay_lag)::float8, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)"
                             " FROM pg_stat_replication ORDER BY replay_lsn LIMIT 1")

@@ -8,7 +8,7 @@ fill the whole minute on 2 cores. Without RUSH_TOKENS each simulated user signs 
 password DEMO_PASSWORD, default demo-2026; named "login" in the results).
 
 Who, and how many of them (locust user weights, i.e. the share of simulated people):
-- village heads, 60 %: each of the eight districts' ~700 demo villages has one; in the last days they type in what
+- village heads, 60 %: each of the eight districts' demo villages (444 generated ones) has one; in the last days they type in what
   the village meeting agreed, one proposal after another, most with a photo (multipart JPEG, made with Pillow),
   and look at their village's list. Writes dominate the rush, so they are most of the people.
 - commune planning teams, 25 %: one per commune (126 in the demo); they read their commune's submitted
@@ -33,7 +33,7 @@ from datetime import date
 from pathlib import Path
 
 import psycopg
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 from PIL import Image
 
 PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-2026")
@@ -86,6 +86,31 @@ def _jpeg(seed: int) -> bytes:
 PHOTOS = [_jpeg(i) for i in range(8)]
 # {username: API token}, written by bench/rush.sh (RUSH_TOKENS) before the run; without it every user signs in.
 TOKENS = json.loads(Path(os.environ["RUSH_TOKENS"]).read_text()) if os.environ.get("RUSH_TOKENS") else {}
+
+
+# Where each answer read from (its X-Read-From header: "replica", "primary", or none for a view that never reads the
+# replica), counted per kind of request, and the X-Replica-Lag values seen; written as JSON to RUSH_READ_FROM when
+# the run ends (bench/rush.sh sets it per configuration).
+READ_FROM: dict[str, dict[str, int]] = {}
+LAGS_SEEN: list[float] = []
+
+
+@events.request.add_listener
+def _count_read_from(name, response=None, **kwargs):
+    if response is None or getattr(response, "headers", None) is None:
+        return
+    source = response.headers.get("X-Read-From", "none")
+    with _lock:
+        counts = READ_FROM.setdefault(name, {})
+        counts[source] = counts.get(source, 0) + 1
+        if "X-Replica-Lag" in response.headers:
+            LAGS_SEEN.append(float(response.headers["X-Replica-Lag"]))
+
+
+@events.quitting.add_listener
+def _write_read_from(**kwargs):
+    if os.environ.get("RUSH_READ_FROM"):
+        Path(os.environ["RUSH_READ_FROM"]).write_text(json.dumps({"read_from": READ_FROM, "lags_seen": LAGS_SEEN}))
 
 
 def tile_xy(lon: float, lat: float, z: int) -> tuple[int, int]:

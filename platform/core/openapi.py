@@ -177,7 +177,10 @@ class AutoSchema(openapi.AutoSchema):
         for code, serializer in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(serializer, code, direction=direction)
-        if self.method == "GET" and getattr(self.view, "reads_replica", False):
+        reads = getattr(self.view, "reads_replica", False)
+        if callable(reads):  # decided per request (geo/tile_apis.py): the province's routes, not a district's /d/…
+            reads = not self.path.startswith("/d/")
+        if self.method == "GET" and reads:
             for code, response in responses.items():
                 if str(code).startswith("2"):
                     response.setdefault("headers", {}).update(REPLICA_HEADERS)

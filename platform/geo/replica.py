@@ -4,7 +4,8 @@ Settings: the database alias `replica` exists when DB_REPLICA_HOST/PORT/NAME are
 read stays on the primary (`default`). `REPLICA_MAX_LAG_SECONDS` (default 30): beyond it reads fall back to the primary.
 
 Who reads the replica: only GET/HEAD requests of views that opt in (`reads_replica` on a function view, the class
-attribute `reads_replica = True` on a class view), and only until the request writes. `ReplicaMiddleware` decides
+attribute `reads_replica = True` on a class view, or a callable `reads_replica(request) -> bool` for a view that
+serves both the province and a district), and only until the request writes. `ReplicaMiddleware` decides
 once per request, after measuring the replica's replay lag (cached `LAG_CACHE_SECONDS` per process):
   - the replica answers and lags at most REPLICA_MAX_LAG_SECONDS → reads go to `replica`;
   - the replica is down (connection refused, `connect_timeout` of 2 s) or lags more → reads stay on `default`.
@@ -19,7 +20,7 @@ on the replica reads that district's schema, and `schema_context` blocks are fol
 
 What the request read is told in its answer: `request.replica` (a `ReplicaRead`) for pages (the line "Số liệu cập
 nhật cách đây N giây"), and the headers `X-Read-From: replica|primary` and `X-Replica-Lag: <seconds>` on every
-answer of an opted-in view.
+answer of an opted-in view (`X-Read-From` says what the request read last: `primary` once it wrote).
 """
 import contextvars
 import re
@@ -38,13 +39,15 @@ PRIMARY_ONLY_APPS = frozenset({"accounts", "auth", "sessions", "knox", "axes", "
 _READ = re.compile(r"^\s*(SELECT|SET|SHOW|WITH|SAVEPOINT|RELEASE|BEGIN|COMMIT|ROLLBACK|DECLARE|FETCH|CLOSE|EXPLAIN)\b", re.IGNORECASE)
 _LOCKING = re.compile(r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
-# Replay lag in seconds, or 0 when everything received is replayed while the WAL receiver streams. Without a
-# streaming receiver (the primary is unreachable) the age of the last replayed transaction is the lag.
+# Replay lag in seconds, measured on the replica against the primary's WAL flush position (the parameter, read on
+# the primary just before): 0 once the replica has replayed up to it, else the age of the last replayed transaction.
+# (Comparing the replica's own receive and replay positions does not work: receive is page-aligned, replay ends at a
+# record, so they are almost never equal and a quiet primary looked "N seconds behind".)
+PRIMARY_LSN_SQL = "SELECT pg_current_wal_flush_lsn()::text"
 LAG_SQL = """
 SELECT CASE
   WHEN NOT pg_is_in_recovery() THEN 0
-  WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
-   AND EXISTS (SELECT FROM pg_stat_wal_receiver WHERE status = 'streaming') THEN 0
+  WHEN pg_last_wal_replay_lsn() >= %s::pg_lsn THEN 0
   ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8
 END
 """
@@ -86,16 +89,20 @@ def forget_lag():
 
 
 def measure_lag() -> float | None:
-    """The replica's replay lag in seconds (LAG_SQL), or None when it does not answer; at most one query per
-    LAG_CACHE_SECONDS per process. A broken connection is closed, so the next measure connects again."""
+    """The replica's replay lag in seconds (LAG_SQL against the primary's flush position, PRIMARY_LSN_SQL), or None
+    when it does not answer; at most one cheap query on each per LAG_CACHE_SECONDS per process. A broken replica
+    connection is closed, so the next measure connects again."""
     with _lag_lock:
         now = time.monotonic()
         if now - _lag_cache["at"] < LAG_CACHE_SECONDS:
             return _lag_cache["lag"]
         replica = connections[REPLICA]
         try:
+            with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+                cursor.execute(PRIMARY_LSN_SQL)
+                primary_lsn = cursor.fetchone()[0]
             with replica.cursor() as cursor:
-                cursor.execute(LAG_SQL)
+                cursor.execute(LAG_SQL, [primary_lsn])
                 value = cursor.fetchone()[0]
             lag = None if value is None else max(0.0, float(value))
         except Error:
@@ -186,9 +193,17 @@ def reads_replica(view):
     return view
 
 
-def _opted_in(view_func) -> bool:
+def _opted_in(view_func, request) -> bool:
+    """Whether the view reads the replica for this request: its `reads_replica` is True, or a callable
+    `reads_replica(request) -> bool` (a view serving both the province and a district, e.g. the tiles)."""
     view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
-    return bool(getattr(view_func, "reads_replica", False) or getattr(view_class, "reads_replica", False))
+    for owner in (view_func, view_class):
+        choice = getattr(owner, "reads_replica", False)
+        if callable(choice):
+            choice = choice(request)
+        if choice:
+            return True
+    return False
 
 
 class ReplicaMiddleware:
@@ -208,13 +223,14 @@ class ReplicaMiddleware:
             if watch is not None and watch in connections[DEFAULT_DB_ALIAS].execute_wrappers:
                 connections[DEFAULT_DB_ALIAS].execute_wrappers.remove(watch)
         if state is not None:
-            response["X-Read-From"] = "replica" if state.alias == REPLICA else "primary"
+            # What the request read last: once it wrote, its reads went to the primary.
+            response["X-Read-From"] = "replica" if state.on_replica else "primary"
             if state.lag is not None:
                 response["X-Replica-Lag"] = f"{state.lag:.1f}"
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method not in ("GET", "HEAD") or not configured() or not _opted_in(view_func):
+        if request.method not in ("GET", "HEAD") or not configured() or not _opted_in(view_func, request):
             return None
         state = decide()
         request.replica = state

@@ -48,8 +48,11 @@ def _document(request, layer):
 
 class TileApi(APIView):
     renderer_classes = [JSONRenderer]
-    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; README, "Streaming replica").
-    reads_replica = True
+    # The province's tiles (/tiles/…) may read the streaming replica (geo/replica.py; README, "Streaming replica");
+    # a district's own (/d/<slug>/tiles/…) read the primary: a commune that posts then reloads its map sees its pin.
+    @staticmethod
+    def reads_replica(request):
+        return _district(request) is None
 
     def readable_layer(self, request, name):
         """The tile layer `name` of this level if the caller may read it: 404 unknown, 401 anonymous, 403 refused."""

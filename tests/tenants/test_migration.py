@@ -136,3 +136,46 @@ def test_only_sql_migrations_are_replayed():
     assert not replayable(migration(add, atomic=False))
     # A shared app's migration does nothing in a district schema (the router turns it away): only its row is replayed.
     assert replayable(migration(migrations.RunPython(print), app="accounts"))
+
+
+@pytest.fixture
+def probe_sql_migration(settings):
+    """The proposals app with one more migration on disk (tests/tenants/migration_probe_sql): RunSQL statements that begin with a comment."""
+    from tenants import template
+
+    settings.MIGRATION_MODULES = {"proposals": "tests.tenants.migration_probe_sql"}
+    template._cache.clear()
+    assert ("proposals", "9999_probe_sql") in template.disk_migrations()
+    yield
+    template._cache.clear()
+
+
+def test_runsql_statements_that_begin_with_a_comment_are_replayed(probe_sql_migration, capsys):
+    """The replay once dropped every collected entry starting with `--`: such a RunSQL ran on the first schema only,
+    yet every district recorded the migration as applied."""
+    from tenants.template import TEMPLATE_SCHEMA
+
+    everyone = districts()
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=1)
+    out = capsys.readouterr().out
+    assert f"[replay] proposals.9999_probe_sql replayed as SQL on {len(everyone)} of {len(everyone)} schemas" in out
+    with connection.cursor() as cursor:
+        for schema in [TEMPLATE_SCHEMA, *everyone]:
+            cursor.execute("SELECT to_regclass(%s)::text, to_regclass(%s)::text",
+                           [f'"{schema}".probe_sql_note', f'"{schema}".probe_sql_note_idx'])
+            assert cursor.fetchone() == (f"{schema}.probe_sql_note", f"{schema}.probe_sql_note_idx"), schema
+            assert ("proposals", "9999_probe_sql") in applied(schema)
+
+
+def test_a_run_with_nothing_pending_replays_nothing(monkeypatch, capsys):
+    """Without the skip of up-to-date schemas (as the benchmark runs it), every district is in one group with
+    nothing pending: the run ends quietly instead of failing on an empty replay."""
+    from tenants.migration import DistrictsExecutor
+
+    monkeypatch.setattr(DistrictsExecutor, "skip_up_to_date", False)
+    everyone = districts()
+    before = {schema: applied(schema) for schema in everyone}
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=1)
+    out = capsys.readouterr().out
+    assert "[replay]" not in out and "Applying" not in out
+    assert {schema: applied(schema) for schema in everyone} == before
