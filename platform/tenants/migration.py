@@ -134,7 +134,18 @@ class _Capture:
         state = self.loader.project_state((migration.app_label, migration.name), at_end=False)
         with connection.schema_editor(collect_sql=True, atomic=migration.atomic) as editor:
             migration.apply(state, editor, collect_sql=True)
-        self.sql[(migration.app_label, migration.name)] = [line for line in editor.collected_sql if not line.startswith("--")]
+        statements = (_without_leading_comments(entry) for entry in editor.collected_sql)
+        self.sql[(migration.app_label, migration.name)] = [statement for statement in statements if statement]
+
+
+def _without_leading_comments(entry: str) -> str:
+    """One entry of the schema editor's collected SQL without its leading `--` comment lines: "" for the editor's own
+    headers ("--", "-- Add field …", "-- (no-op)"), the statement itself for a RunSQL statement that begins with a
+    comment line (dropping the whole entry would apply it on the first schema and silently skip it on the others)."""
+    lines = entry.splitlines()
+    while lines and (not lines[0].strip() or lines[0].lstrip().startswith("--")):
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 class MigrateCommand(DjangoMigrateCommand):
@@ -239,6 +250,8 @@ class DistrictsExecutor(StandardExecutor):
 
     def replay(self, schemas, state, sql_by_migration, content_types, first):
         """Run the captured SQL and rows on each of `schemas`, each in its own transaction."""
+        if not sql_by_migration:  # nothing was pending: nothing to replay
+            return
         script = "\n".join(line for lines in sql_by_migration.values() for line in lines)
         apps, names = zip(*sql_by_migration)
         started, done = time.perf_counter(), 0
