@@ -48,6 +48,7 @@
     geometry = g || null;
     if (g) { L.geoJSON(g).eachLayer(function (l) { drawn.addLayer(l); }); proposalForm.dataset.hasGeometry = "1"; } else { delete proposalForm.dataset.hasGeometry; }
   }
+  document.getElementById("capture-map").dataset.ready = "1";  // drawn: the boundaries come with the page (tests wait for it)
   map.on(L.Draw.Event.CREATED, function (e) { place(e.layer); });
   map.on(L.Draw.Event.EDITED, function () { drawn.eachLayer(function (l) { geometry = l.toGeoJSON().geometry; }); saveDraft("proposal"); });
   map.on(L.Draw.Event.DELETED, function () { geometry = null; delete proposalForm.dataset.hasGeometry; saveDraft("proposal"); });
