@@ -13,7 +13,10 @@ class ProvinceConfig(AppConfig):
         from geo.layers import registry
         from province import layers, services
         from province.tiles import register_tile_layers
+        from tenants.backup import register_province_wide
 
+        # The files of a department's publication belong to the province, like the department (the site backup).
+        register_province_wide("province.publicationfile")
         signals.investment_changed.connect(services.on_investment_changed, dispatch_uid="province.investment_rollup")
         signals.cycle_changed.connect(services.on_cycle_changed, dispatch_uid="province.cycle_rollup")
         for layer in (layers.district_distribution, layers.commune_distribution, layers.all_projects):

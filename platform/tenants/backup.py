@@ -63,16 +63,23 @@ from psycopg import sql
 from tenants import template
 
 FORMAT = 1
-PROVINCE_WIDE = frozenset({
+PROVINCE_WIDE = set({
     "auth.group", "auth.group_permissions", "auth.permission", "contenttypes.contenttype", "sessions.session",
     "core.stepdeadline", "core.reportingdeadline",
-    # The province's departments (Sở, ban, ngành, Đ5.2): bodies of the province, not of a district; the files of
-    # their publications are theirs too (the publications reach districts through their orientations).
-    "accounts.department", "province.publicationfile",
+    # The province's departments (Sở, ban, ngành, Đ5.2): bodies of the province, not of a district.
+    "accounts.department",
     # Login failures and lockouts (django-axes) name a username and an address, not a user row: a
     # security log of the whole site, kept by the site backup.
     "axes.accessattempt", "axes.accessattemptexpiration", "axes.accessfailurelog", "axes.accesslog",
 })
+
+
+def register_province_wide(label: str) -> None:
+    """Declare a public model of an app above this one province-wide (`app_label.model_name`), from its AppConfig.ready()
+    (a lower app never names an upper one): e.g. the files of a department's publication."""
+    PROVINCE_WIDE.add(label)
+
+
 SIGNATURE = "signature"
 SIGNING_SALT = "tenants.backup"
 NOT_SIGNED = "the archive was not made by this site or was changed; nothing was changed"
