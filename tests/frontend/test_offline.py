@@ -207,6 +207,7 @@ def test_a_refused_item_shows_the_servers_reason_and_is_resent_after_correction(
 
     page.reload()  # the refusal and its reason are kept on the phone
     page.click("#queue-items li[data-state=refused] button[data-action=edit]")
+    page.wait_for_selector("#proposal-form[data-editing]")  # set once the item is back in its form, with its reasons
     assert "không đọc được" in page.inner_text("#proposal-form [data-error-for=estimated_cost]").lower()
     assert page.input_value("#proposal-form input[name=title]") == f"Nhà văn hóa ({t})"
     page.fill("#proposal-form input[name=estimated_cost]", "150.000.000")

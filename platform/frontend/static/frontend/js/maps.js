@@ -280,7 +280,7 @@
     el.style.width = "100%";
     el.style.height = "100%";
     map.invalidateSize();
-    map.fitBounds(view);
+    fit(map, view);
     placeLabels(map);
     printNow.addEventListener("click", function () { window.print(); });
     close.addEventListener("click", function () {
@@ -290,7 +290,7 @@
       pageRule.remove();
       document.body.classList.remove("map-printing");
       map.invalidateSize();
-      map.fitBounds(view);
+      fit(map, view);
     });
     frame.dataset.ready = "1";
     return frame;
@@ -308,6 +308,13 @@
     return { type: "FeatureCollection", features: features };
   }
 
+  // The first view of a map page, or the view of the print sheet: set at once, not animated from the kit's opening
+  // view, so that a page that says it is drawn (data-ready) is not still zooming (a click on a zoom button or a shape
+  // during the animation is lost). `options` as Leaflet's fitBounds (e.g. maxZoom).
+  function fit(map, bounds, options) {
+    return map.fitBounds(bounds, Object.assign({ animate: false }, options || {}));
+  }
+
   // The units of a collection in one style, each one's name on hover (and, with `map`, as a label where it fits).
   function unitLayer(collection, style, onEach, map) {
     if (map) { addLabels(map, collection); }
@@ -322,6 +329,6 @@
 
   function addLabels(map, collection, options) { return labels(map, collection, options).addTo(map); }
 
-  window.PlanMaps = { createMap: createMap, fetchFeatures: fetchFeatures, unitLayer: unitLayer, legend: legend, legendFromPage: legendFromPage, labels: addLabels,
+  window.PlanMaps = { createMap: createMap, fit: fit, fetchFeatures: fetchFeatures, unitLayer: unitLayer, legend: legend, legendFromPage: legendFromPage, labels: addLabels,
                       printSheet: printSheet, words: WORDS };
 })();

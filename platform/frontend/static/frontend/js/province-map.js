@@ -14,7 +14,7 @@
     }
   ).addTo(map);
   PlanMaps.labels(map, districts, { minZoom: 9 });
-  map.fitBounds(districtLayer.getBounds());
+  PlanMaps.fit(map, districtLayer.getBounds());
   el.dataset.districts = String(districts.features.length);
   el.dataset.communes = String(communes.features.length);
   el.dataset.ready = "1";

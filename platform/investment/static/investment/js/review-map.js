@@ -52,7 +52,7 @@
   // --- layers ----------------------------------------------------------------------------------
   var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + config.district);
   var communeLayer = PlanMaps.unitLayer(communes, { className: "commune-shape", color: "#8f1d21", weight: 1.2, fillOpacity: 0.04, interactive: false }, null, map).addTo(map);
-  if (communes.features.length) { map.fitBounds(communeLayer.getBounds()); }
+  if (communes.features.length) { PlanMaps.fit(map, communeLayer.getBounds()); }
   // The legend: the projects' colour by status (lines and points), the review notes, the communes' boundaries.
   PlanMaps.legend(map, {
     title: T.legendTitle || PlanMaps.words.legend,

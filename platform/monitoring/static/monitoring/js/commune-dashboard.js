@@ -54,7 +54,7 @@
   var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + config.district);
   var own = { type: "FeatureCollection", features: communes.features.filter(function (f) { return f.properties.code === config.commune; }) };
   var boundary = PlanMaps.unitLayer(own, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.03, interactive: false }, null, map).addTo(map);
-  if (own.features.length) { map.fitBounds(boundary.getBounds()); }
+  if (own.features.length) { PlanMaps.fit(map, boundary.getBounds()); }
   PlanMaps.legendFromPage(map, document.querySelector("[data-map-legend]"));
 
   var works = L.geoJSON(dashboard.works, {
@@ -103,6 +103,6 @@
       });
     },
   }).addTo(map);
-  if (!own.features.length && works.getLayers().length) { map.fitBounds(works.getBounds()); }
+  if (!own.features.length && works.getLayers().length) { PlanMaps.fit(map, works.getBounds()); }
   mapEl.dataset.ready = "1";
 })();

@@ -31,7 +31,7 @@
       return { colour: COLOURS[k], label: T[k] || k, count: k === "no_plan" ? (seen[k] || 0) + withoutPlan : seen[k] };
     }),
   });
-  if (communes.features.length) { map.fitBounds(layer.getBounds()); }
+  if (communes.features.length) { PlanMaps.fit(map, layer.getBounds()); }
   // The works of every M&E plan of the year, coloured by the share of volume done in the latest commune report.
   L.geoJSON(config.works, {
     style: function (f) { return { className: "work-shape", color: MECharts.progressColour(f.properties.share_done), weight: 4 }; },

@@ -41,7 +41,7 @@
         onEachFeature: function (f, l) { l.bindTooltip(UI.tip(f.properties.title)); },
       }).addTo(map);
       if (works.features.length) { bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds(); }
-      if (bounds) { map.fitBounds(bounds); }
+      if (bounds) { PlanMaps.fit(map, bounds); }
       mapEl.dataset.works = String(works.features.length);
       mapEl.dataset.ready = "1";
     })();

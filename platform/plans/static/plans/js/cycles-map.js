@@ -21,7 +21,7 @@
       if (url) { l.on("click", function () { window.location.href = url; }); }
     },
   }).addTo(map);
-  if (communes.features.length) { map.fitBounds(layer.getBounds()); }
+  if (communes.features.length) { PlanMaps.fit(map, layer.getBounds()); }
   PlanMaps.labels(map, communes);
   PlanMaps.legendFromPage(map, document.querySelector("[data-map-legend]"));
   el.dataset.ready = "1";

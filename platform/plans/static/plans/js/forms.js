@@ -157,7 +157,7 @@
       var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + itemMap.dataset.district);
       var outline = (communes.features || []).filter(function (f) { return f.properties.code === itemMap.dataset.commune; });
       if (outline.length) {
-        map.fitBounds(PlanMaps.unitLayer({ type: "FeatureCollection", features: outline }, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.05 }, null, map).addTo(map).getBounds());
+        PlanMaps.fit(map, PlanMaps.unitLayer({ type: "FeatureCollection", features: outline }, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.05 }, null, map).addTo(map).getBounds());
       }
       itemMap.dataset.ready = "1";
     })();

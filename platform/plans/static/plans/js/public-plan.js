@@ -31,7 +31,7 @@
   }).addTo(map);
   var bounds = own.length ? outline.getBounds() : null;
   if (works.features.length) { bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds(); }
-  if (bounds) { map.fitBounds(bounds); }
+  if (bounds) { PlanMaps.fit(map, bounds); }
   el.dataset.works = String(works.features.length);
   el.dataset.ready = "1";
 })();

@@ -184,7 +184,7 @@
           l.on("add", function () { if (l._path) { l._path.setAttribute("data-code", f.properties.code); l._path.setAttribute("fill", classColour(collection, f.properties)); } });
         },
       }).addTo(map);
-      if (!fitted && collection.features.length) { map.fitBounds(layer.getBounds()); fitted = true; }
+      if (!fitted && collection.features.length) { PlanMaps.fit(map, layer.getBounds()); fitted = true; }
     }
     drawLegend(collection);
     drawLabels(collection.level, collection);
