@@ -97,15 +97,45 @@ def problems(files, *, root: Path = ROOT, commands=None) -> list[str]:
             if token.type == "th_open" and tokens[i - 1].type == "tr_open":
                 in_table = _plain(tokens[i + 1]).strip() == "command"
             elif in_table and token.type == "td_open" and tokens[i - 1].type == "tr_open":
-                name = _plain(tokens[i + 1]).split(" ")[0]
-                if name not in commands:
-                    found.append(f"{where}: management command {name} does not exist")
+                for code in (c for c in tokens[i + 1].children or () if c.type == "code_inline"):
+                    name = re.match(r"\S*", code.content).group(0)
+                    if name not in commands:
+                        found.append(f"{where}: management command {name} does not exist")
     return found
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_link_path_and_command_of_the_documentation_resolves(path):
     assert problems([path]) == []
+
+
+# Code that points to the documentation: `docs/OPERATIONS.md, "Streaming replica"`, `README's "Dependencies and why"`.
+SECTION_REFERENCE = re.compile(r"(README(?:\.md)?|docs/[A-Z][A-Z-]*\.md)(?:'s)?,?\s+\"([^\"\n]+)\"")
+CODE = [p for top in ("platform", "deploy", "tests", "bench", ".ci") for p in sorted((ROOT / top).rglob("*"))
+        if p.is_file() and p.suffix in ("", ".py", ".sh", ".js", ".html", ".service", ".timer", ".toml")
+        and ".egg-info" not in str(p) and "__pycache__" not in str(p) and "node_modules" not in str(p)]
+
+
+def headings(path: Path) -> list[str]:
+    tokens = _read(path)
+    return [_plain(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
+
+
+def section_references(paths) -> list[str]:
+    """Every `<README or docs file>, "<section>"` in `paths` whose file has no heading beginning with that text."""
+    found = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for name, section in SECTION_REFERENCE.findall(text):
+            target = ROOT / (name if name.endswith(".md") else name + ".md")
+            if not target.is_file() or not any(h.startswith(section) for h in headings(target)):
+                found.append(f"{path.relative_to(ROOT)}: {name}, \"{section}\"")
+    return found
+
+
+def test_every_section_the_code_points_to_exists():
+    """A comment or docstring saying where the documentation explains it names a file and a heading that exist."""
+    assert section_references(CODE) == []
 
 
 def test_the_readme_maps_every_file_of_docs():
