@@ -7,6 +7,9 @@ The files are read as CommonMark with tables (markdown-it-py), as GitHub renders
 inside code is not taken for one. `problems(files)` is the checker; the last test shows that it fails on what is broken.
 """
 import re
+import shlex
+import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
@@ -149,6 +152,26 @@ def test_the_readme_stays_a_page_for_users():
     assert len(readme.encode()) < 20_000
     assert readme.index("## Giới thiệu") < readme.index("## Quick start") < readme.index("## Dependencies and why")
     assert "./deploy/up" in readme and "./deploy/test" in readme
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(shutil.which("ogr2ogr") is None, reason="gdal-bin is installed by deploy")
+def test_the_readmes_gdal_line_reads_the_communes(live_url, tmp_path):
+    """The README's GDAL example, run as written against a live server (`https://<host>` made its address): an
+    anonymous GeoPackage of Bắc Ninh's 121 communes."""
+    from django.contrib.gis.gdal import DataSource
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Connecting QGIS or GDAL"):].split("\n## ", 1)[0]
+    lines = [line.split("#")[0] for token in MARKDOWN.parse(section) if token.type == "fence" for line in token.content.splitlines()]
+    commands = [shlex.split(line.replace("https://<host>", live_url)) for line in lines if line.startswith("ogr2ogr ")]
+    assert len(commands) == 1
+    run = subprocess.run(commands[0], capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                         env={"PATH": "/usr/bin:/bin", "GDAL_HTTP_TIMEOUT": "60", "CPL_VSIL_CURL_USE_HEAD": "NO"})
+    assert run.returncode == 0, run.stderr
+    layer = DataSource(str(tmp_path / commands[0][3]))[0]
+    assert layer.num_feat == 121
+    assert {str(code) for code in layer.get_fields("code")} >= {"09193", "09205"}
 
 
 def test_github_slugs():
