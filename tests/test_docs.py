@@ -149,7 +149,7 @@ def test_the_readme_maps_every_file_of_docs():
 def test_the_readme_stays_a_page_for_users():
     """The reference lives in docs/; the README keeps the introduction, the commands, the accounts and the dependencies."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert len(readme.encode()) < 20_000
+    assert len(readme.encode()) < 24_000  # about 18 KB, 8 of them the dependency table
     assert readme.index("## Giới thiệu") < readme.index("## Quick start") < readme.index("## Dependencies and why")
     assert "./deploy/up" in readme and "./deploy/test" in readme
 
