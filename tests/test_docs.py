@@ -141,6 +141,16 @@ def test_every_section_the_code_points_to_exists():
     assert section_references(CODE) == []
 
 
+def test_every_setting_read_from_the_environment_is_on_the_operations_page():
+    """An administrator finds every variable `platform/config/settings.py` reads in docs/OPERATIONS.md."""
+    settings_module = (ROOT / "platform" / "config" / "settings.py").read_text(encoding="utf-8")
+    names = set(re.findall(r"(?:environ\.get|getenv|env\w*)\(\s*\"([A-Z][A-Z0-9_]+)\"|environ\[\s*\"([A-Z][A-Z0-9_]+)\"", settings_module))
+    names = {n for pair in names for n in pair if n}
+    operations = (ROOT / "docs" / "OPERATIONS.md").read_text(encoding="utf-8")
+    assert len(names) > 50
+    assert sorted(n for n in names if not re.search(rf"`[^`\n]*\b{n}\b[^`\n]*`", operations)) == []  # in code: `NAME`, `NAME=0`
+
+
 def test_the_readme_maps_every_file_of_docs():
     linked = {t.attrs["href"].partition("#")[0] for t in _walk(_read(ROOT / "README.md")) if t.type == "link_open"}
     assert sorted(f"docs/{p.name}" for p in DOCS[1:] if f"docs/{p.name}" not in linked) == []
