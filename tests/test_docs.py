@@ -151,6 +151,19 @@ def test_every_setting_read_from_the_environment_is_on_the_operations_page():
     assert sorted(n for n in names if not re.search(rf"`[^`\n]*\b{n}\b[^`\n]*`", operations)) == []  # in code: `NAME`, `NAME=0`
 
 
+def test_every_management_command_of_the_project_is_in_the_operations_table():
+    """The table of docs/OPERATIONS.md, "Management commands", names every command the project's apps define."""
+    ours = {p.stem for p in (ROOT / "platform").glob("*/management/commands/*.py") if not p.stem.startswith("_")}
+    tokens, listed, in_table = _read(ROOT / "docs" / "OPERATIONS.md"), set(), False
+    for i, token in enumerate(tokens):
+        if token.type == "th_open" and tokens[i - 1].type == "tr_open":
+            in_table = _plain(tokens[i + 1]).strip() == "command"
+        elif in_table and token.type == "td_open" and tokens[i - 1].type == "tr_open":
+            listed |= {re.match(r"\S*", c.content).group(0) for c in tokens[i + 1].children or () if c.type == "code_inline"}
+    assert len(ours) > 10
+    assert sorted(ours - listed) == []
+
+
 def test_the_readme_maps_every_file_of_docs():
     linked = {t.attrs["href"].partition("#")[0] for t in _walk(_read(ROOT / "README.md")) if t.type == "link_open"}
     assert sorted(f"docs/{p.name}" for p in DOCS[1:] if f"docs/{p.name}" not in linked) == []
