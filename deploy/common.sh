@@ -58,7 +58,7 @@ start_postgres() {
   as_root su postgres -c "psql -qtAc 'select 1'" >/dev/null 2>&1 || die "PostgreSQL does not answer"
   # The local role owns the database and may create the test database and the
   # PostGIS extension in it (PostGIS is not a trusted extension, hence SUPERUSER
-  # on this single-machine set-up; see README, "Production").
+  # on this single-machine set-up; see docs/OPERATIONS.md, "Production").
   as_root su postgres -c "psql -qtA" <<SQL >/dev/null
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
@@ -107,7 +107,7 @@ browser_libraries() {
 
 manage() { (cd "$ROOT" && "$VENV/bin/python" manage.py "$@"); }
 
-# ---- Streaming replica (README, "Streaming replica") ----
+# ---- Streaming replica (docs/OPERATIONS.md, "Streaming replica") ----
 # A second local PostgreSQL cluster, a hot standby of $PG_CLUSTER fed by streaming replication through a physical
 # replication slot. The province's and the public's reads go to it (geo/replica.py). Idempotent: a running replica is
 # left alone, a stopped one is started, a missing one is made with pg_basebackup. All cluster commands run as postgres.

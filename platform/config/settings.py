@@ -14,7 +14,7 @@ Variables (all optional on a developer machine; production must set the starred 
   UPLOAD_MAX_PIXELS       images above this many pixels are refused before decoding (default 40 000 000)
   IMPORT_MAX_MEMORY_MB IMPORT_MAX_CPU_SECONDS IMPORT_TIMEOUT_SECONDS IMPORT_MAX_EXPANDED_BYTES
   IMPORT_MAX_ENTRIES IMPORT_MAX_RATIO IMPORT_MAX_RECORDS IMPORT_MAX_OUTPUT_BYTES IMPORT_MAX_COLUMNS
-  IMPORT_MAX_NAME_CHARS IMPORT_MAX_CELL_CHARS   limits of the file-parsing child (README)
+  IMPORT_MAX_NAME_CHARS IMPORT_MAX_CELL_CHARS   limits of the file-parsing child (docs/SECURITY.md, "Reading files")
   EXPORT_TIMEOUT_SECONDS  wall-clock limit of one ogr2ogr run writing a layer download (default 60)
   DJANGO_PASSWORD_HASHER  dotted path of the first password hasher (tests use a fast one)
   DJANGO_LOG_LEVEL        root log level (default INFO)
@@ -36,7 +36,7 @@ Variables (all optional on a developer machine; production must set the starred 
                           that period's commune M&E report (default 15; Đ11.2)
   RETRY_AFTER_S           Retry-After of the 503 answered while the database is unreachable (default 30)
   DB_REPLICA_HOST DB_REPLICA_PORT DB_REPLICA_NAME   a streaming replica for the province's and the public's reads
-                          (all three set: alias `replica`; absent: every read on the primary; README, "Streaming replica")
+                          (all three set: alias `replica`; absent: every read on the primary; docs/OPERATIONS.md, "Streaming replica")
   REPLICA_MAX_LAG_SECONDS reads fall back to the primary when the replica's replay lag exceeds this (default 30)
   REPLICA_READS           0 keeps every read on the primary although the replica is configured (default 1)
 """
@@ -383,7 +383,7 @@ IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 50 * 1000 * 100
 IMPORT_MAX_ENTRIES = env_int("IMPORT_MAX_ENTRIES", 200)
 IMPORT_MAX_RATIO = env_int("IMPORT_MAX_RATIO", 100)
 # 1000: a proposals import runs ~25-40 rows/s on a loaded 2-core machine, so 1000 rows stay well under
-# gunicorn's 60 s (README, "Reading files"); larger files are split.
+# gunicorn's 60 s (docs/SECURITY.md, "Reading files"); larger files are split.
 IMPORT_MAX_RECORDS = env_int("IMPORT_MAX_RECORDS", 1000)
 IMPORT_MAX_OUTPUT_BYTES = env_int("IMPORT_MAX_OUTPUT_BYTES", 20 * 1000 * 1000)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
@@ -492,7 +492,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# GDAL 3.6 (Debian 12) cannot block file and network access from spatial references. Only
-# administrators feed files to GDAL (the boundary import); user GeoJSON never reaches GDAL's
-# SRS parser because the geometry guard refuses any `crs` member. See README, "Security".
+# GDAL 3.6 (Debian 12) cannot block file and network access from spatial references. Importers
+# and administrators feed files to GDAL only inside the parsing jail; a user's GeoJSON `crs` member
+# reaches GDAL only as an EPSG code or CRS84 (geo/crs.py). See docs/OPERATIONS.md, "Production" (security note).
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]

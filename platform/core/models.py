@@ -132,7 +132,7 @@ DEFAULT_REPORTING_DEADLINES = {
 
 
 class Sector(models.TextChoices):
-    """Sectors of proposals, plan items, envelopes and projects (README: sector codes); one vocabulary for every app."""
+    """Sectors of proposals, plan items, envelopes and projects (docs/USER-GUIDE.md, "Step 1": sector codes); one vocabulary for every app."""
 
     TRANSPORT = "transport", _("Transport")
     IRRIGATION = "irrigation", _("Irrigation")

@@ -187,7 +187,7 @@ class AutoSchema(openapi.AutoSchema):
         return responses
 
 
-# The answer headers of a view that may read the streaming replica (README, "Streaming replica").
+# The answer headers of a view that may read the streaming replica (docs/OPERATIONS.md, "Streaming replica").
 REPLICA_HEADERS = {
     "X-Read-From": {"schema": {"type": "string", "enum": ["replica", "primary"]}, "description":
                     "where the figures were read: the streaming replica, or the primary (no replica, replica down, "

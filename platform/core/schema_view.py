@@ -1,4 +1,4 @@
-"""The view serving the OpenAPI document (`/api/schema/`, README "API reference"), kept in memory once built."""
+"""The view serving the OpenAPI document (`/api/schema/`, docs/API.md, "The schema document"), kept in memory once built."""
 from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.response import Response

@@ -41,7 +41,7 @@ GDAL_JAIL_CONFIG = {
 
 
 def limits_from_settings() -> dict:
-    """The limits of one parse, from settings (see README, "Reading files")."""
+    """The limits of one parse, from settings (see docs/SECURITY.md, "Reading files")."""
     from django.conf import settings
 
     return {
@@ -67,7 +67,7 @@ def parse_jailed(data: bytes, *, kind: str, geometry: bool = True, limits: dict 
     back as Python objects; a record whose geometry had more than `max_vertices` vertices has
     geometry None and `geometry_error` {"code": "too_many_vertices", "limit"}). Every size limit
     (columns, name and cell length, vertices, records, bytes of the answer) is enforced by the
-    child before it answers, so the worker never decodes more than `max_output_bytes` (README,
+    child before it answers, so the worker never decodes more than `max_output_bytes` (docs/SECURITY.md,
     "Reading files"). Raises `Refused` with a code for a refused file, "too_slow" when the
     wall-clock or CPU limit was hit, "too_big" for the memory limit, "crashed" when the child died
     otherwise.

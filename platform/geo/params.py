@@ -105,7 +105,7 @@ class QueryParamsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    # What the view answered that outranks a bad parameter: a refusal (README: "a refusal comes before any 400").
+    # What the view answered that outranks a bad parameter: a refusal (docs/SECURITY.md, "Tenancy and access": "a refusal comes before any 400").
     REFUSALS = {401, 403, 404, 405}
 
     def __call__(self, request):

@@ -1,4 +1,4 @@
-"""Reads on the streaming replica (README, "Streaming replica"; issue 18): the province's and the public's reads.
+"""Reads on the streaming replica (docs/OPERATIONS.md, "Streaming replica"; issue 18): the province's and the public's reads.
 
 Settings: the database alias `replica` exists when DB_REPLICA_HOST/PORT/NAME are set (config/settings.py), else every
 read stays on the primary (`default`). `REPLICA_MAX_LAG_SECONDS` (default 30): beyond it reads fall back to the primary.

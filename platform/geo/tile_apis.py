@@ -48,7 +48,7 @@ def _document(request, layer):
 
 class TileApi(APIView):
     renderer_classes = [JSONRenderer]
-    # The province's tiles (/tiles/…) may read the streaming replica (geo/replica.py; README, "Streaming replica");
+    # The province's tiles (/tiles/…) may read the streaming replica (geo/replica.py; docs/OPERATIONS.md, "Streaming replica");
     # a district's own (/d/<slug>/tiles/…) read the primary: a commune that posts then reloads its map sees its pin.
     @staticmethod
     def reads_replica(request):

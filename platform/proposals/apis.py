@@ -329,7 +329,7 @@ def meeting_feature(meeting):
 class PublicProposalListApi(APIView):
     """Published proposals of the district, for everyone (read-only)."""
 
-    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; README, "Streaming replica").
+    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; docs/OPERATIONS.md, "Streaming replica").
     reads_replica = True
 
     permission_classes = [AllowAny]
@@ -347,7 +347,7 @@ class PublicProposalAttachmentsApi(APIView):
     """The photos and documents of a published proposal, for everyone: `[{id, name, content_type, size, url}]`,
     `url` on the public download route. 404 for a proposal that is not published."""
 
-    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; README, "Streaming replica").
+    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; docs/OPERATIONS.md, "Streaming replica").
     reads_replica = True
 
     permission_classes = [AllowAny]

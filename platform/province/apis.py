@@ -68,7 +68,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ProvinceCyclesApi(APIView):
     """GET /api/plans/cycles/?plan_year=: per district, cycles per step, published and overdue (province staff, Đ15)."""
 
-    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; README, "Streaming replica").
+    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; docs/OPERATIONS.md, "Streaming replica").
     reads_replica = True
 
     Output = CYCLES_OUTPUT
@@ -85,7 +85,7 @@ class ProvinceCyclesApi(APIView):
 
 
 class ProvinceOnly(APIView):
-    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; README, "Streaming replica").
+    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; docs/OPERATIONS.md, "Streaming replica").
     reads_replica = True
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

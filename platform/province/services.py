@@ -296,7 +296,7 @@ def _execute_prepared(cursor, query, params):
     Planning this statement costs more than running it for one commune (EXPLAIN ANALYZE: about 5 ms
     against 2–5 ms on this machine), and a write pays it every time. Django turns psycopg's prepared
     statements off for the whole connection (for transaction-mode poolers; we use PgBouncer in session
-    mode only, see README); this opts in for this one statement: the threshold stays out of reach for
+    mode only, see docs/SCALE-OUT.md, "3. PgBouncer"); this opts in for this one statement: the threshold stays out of reach for
     every other query, and the refresh is prepared on its first run on each connection. psycopg
     forgets its prepared statements on any ROLLBACK and prepares again on the next run. The session
     asks for generic plans (plan_cache_mode; it concerns prepared statements only, so only this one):

@@ -59,7 +59,7 @@ REFUSALS = {401, 403, 404, 405}
 
 def _check(client, url, name, value):
     """None when the route answers the 400 naming the parameter, or, on a read of the API, the refusal it gives this
-    caller without the parameter (README: "a refusal comes before any 400"); else what it answered."""
+    caller without the parameter (docs/SECURITY.md, "Tenancy and access": "a refusal comes before any 400"); else what it answered."""
     response = client.get(url, {name: value})
     body = response.content.decode("utf-8", "replace")
     ok = response.status_code == 400 and name in body

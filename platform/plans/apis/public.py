@@ -23,7 +23,7 @@ PUBLIC_PLAN_LIST = inline_serializer("PublicPlanList", {"results": inline_serial
 
 
 class PublicApi(PlanApi):
-    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; README, "Streaming replica").
+    # Its GET/HEAD reads may go to the streaming replica (geo/replica.py; docs/OPERATIONS.md, "Streaming replica").
     reads_replica = True
     authentication_classes = []
     permission_classes = [AllowAny]
