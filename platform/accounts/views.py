@@ -73,12 +73,19 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 class LogoutView(auth_views.LogoutView):
-    """`POST /accounts/logout/`: Django's sign-out, whose answer also carries `Clear-Site-Data: "cache", "storage"`
-    (issue 16): the browser drops its HTTP cache, the service worker's caches, IndexedDB (the phone's queue, drafts and
-    bundle) and the worker itself, so nothing of the signed-out user stays on a shared phone. The capture page warns
-    first when items are still waiting (offline.js), so nothing typed goes silently."""
+    """`POST /accounts/logout/`: Django's sign-out, whose answer also carries `Clear-Site-Data` (issue 16).
+
+    By default `"cache", "storage"`: the browser drops its HTTP cache, the service worker's caches, IndexedDB (the
+    phone's queue, drafts and bundle) and the worker itself, so nothing of the signed-out user stays on a shared
+    phone, whatever the page or client that signed out. Every page's sign-out (`frontend/js/signout.js`) first warns
+    about items still waiting, then deletes the user's own queue, drafts, bundle, marker and kept pages itself; when
+    items of another account wait on the phone it posts `keep=other-accounts`, and the answer is `"cache"` only, so
+    those items stay until their owner signs in and sends them (the user's own data is already gone)."""
+
+    KEEP_OTHER_ACCOUNTS = "other-accounts"
 
     def post(self, request, *args, **kwargs):
+        keep_storage = request.POST.get("keep") == self.KEEP_OTHER_ACCOUNTS
         response = super().post(request, *args, **kwargs)
-        response["Clear-Site-Data"] = '"cache", "storage"'
+        response["Clear-Site-Data"] = '"cache"' if keep_storage else '"cache", "storage"'
         return response

@@ -19,6 +19,26 @@ def platform(request):
         "menu": _menu(request, district),
         "replica_read": getattr(request, "replica", None),
         "replica_line": replica_line(getattr(request, "replica", None)),
+        "sign_out": sign_out_data(request),
+    }
+
+
+def sign_out_data(request) -> dict | None:
+    """What every page's sign-out question needs (`frontend/js/signout.js`, issue 16): the signed-in username (the
+    owner of their items in the phone's queue) and the texts; None when nobody is signed in."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return {
+        "user": user.username,
+        "labels": {
+            "unsent": _("{n} items not yet sent will be deleted from this phone."),
+            "others": _("{n} items of another account ({accounts}) are waiting on this phone, not yet sent. They stay on the "
+                        "phone after you sign out, until that account signs in and sends them."),
+            "othersTitle": _("Another account's items on this phone"),
+            "sendFirst": _("Send first"), "signOutAnyway": _("Sign out anyway"), "signOut": _("Log out"), "cancel": _("Cancel"),
+            "sentCount": _("{sent} of {total} sent"),
+        },
     }
 
 

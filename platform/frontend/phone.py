@@ -39,6 +39,7 @@ PRECACHE = [
     "frontend/js/register-sw.js",
     "frontend/js/offline-queue.js",
     "frontend/js/offline.js",
+    "frontend/js/signout.js",
     "frontend/icons/icon-192.png",
     "frontend/icons/icon-512.png",
     "vendor/idb/umd.js",
@@ -156,8 +157,6 @@ def capture_page(request):
             "lastSynced": _("as last synced ({when})"), "never": _("not synced yet"), "nothing": _("Nothing is waiting."),
             "sentCount": _("{sent} of {total} sent"), "photos": _("photos"), "pendingMeeting": _("(waiting to be sent)"),
             "editing": _("Correct the item below and save it again: it keeps its key and is sent once."),
-            "unsent": _("{n} items not yet sent will be deleted from this phone."),
-            "signOutAnyway": _("Sign out anyway"), "sendFirst": _("Send first"),
         },
     }
     return render(request, "frontend/offline.html", {

@@ -409,6 +409,142 @@ def test_an_item_left_sending_by_one_user_is_never_sent_under_another_users_sess
     assert list(Proposal.objects.filter(title=title).values_list("created_by_id", flat=True)) == [User.objects.get(username=HEAD).pk]
 
 
+def kept_paths(page):
+    """The paths the service worker's caches hold (Cache Storage, readable from any page of the origin)."""
+    return page.evaluate("""async () => {
+        const out = [];
+        for (const name of await caches.keys()) {
+            for (const request of await (await caches.open(name)).keys()) { out.push(new URL(request.url).pathname); }
+        }
+        return out;
+    }""")
+
+
+def signed_in(page):
+    return page.locator("[data-testid=who]").count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=False)
+def test_signing_out_from_another_page_asks_first_send_first_keeps_then_sends_and_then_no_question(phone, yen_phong):
+    """The review's case: the capture page warned, the other pages' "Đăng xuất" did not. From the inbox: asked;
+    "Gửi trước" with no answer from the server takes the item to the capture page, still waiting; with the server
+    answering it is sent from the inbox itself; with nothing left the sign-out goes at once, clearing everything."""
+    lat, lon = point_in("09193-01")
+    page = open_capture(phone, lat, lon)
+    t = tag()
+    title = f"Mương tiêu thôn 1 ({t})"
+    page.context.set_offline(True)
+    record_proposal(page, title, photos=0)
+    page.context.route("**/api/proposals/", lambda route: route.abort("connectionreset"))  # it keeps waiting
+    page.context.set_offline(False)
+    flushed_once(page)
+    assert items(page, "waiting") == 1
+
+    page.goto("/inbox/")
+    sign_out(page)
+    page.wait_for_selector("[data-testid=ask]")
+    assert "1 mục chưa gửi sẽ bị xoá khỏi máy này" in page.inner_text("[data-testid=ask]")
+    assert page.inner_text("[data-testid=ask-cancel]") == "Gửi trước" and page.inner_text("[data-testid=ask-ok]") == "Vẫn đăng xuất"
+    with page.expect_navigation(url=f"**{PAGE}"):
+        page.click("[data-testid=ask-cancel]")  # no answer from here: the capture page shows what waits
+    page.wait_for_selector("body[data-offline-ready='1']")
+    flushed_once(page)
+    assert items(page, "waiting") == 1 and signed_in(page)
+    assert Proposal.objects.filter(title=title).count() == 0
+
+    page.goto("/inbox/")
+    page.context.unroute("**/api/proposals/")
+    sign_out(page)
+    page.wait_for_selector("[data-testid=ask]")
+    page.click("[data-testid=ask-cancel]")  # "Gửi trước", answered: sent from this page, still signed in
+    page.wait_for_selector("[data-testid=flash]:has-text('đã gửi 1/1')")
+    assert page.url.endswith("/inbox/") and signed_in(page)
+    assert Proposal.objects.filter(title=title).count() == 1
+
+    with page.expect_response("**/accounts/logout/") as answer, page.expect_navigation():  # nothing waits: no question
+        sign_out(page)
+    assert answer.value.all_headers()["clear-site-data"] == '"cache", "storage"'
+    assert page.locator("[data-testid=ask]").count() == 0 and not signed_in(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=False)
+def test_another_accounts_unsent_items_are_named_at_sign_out_and_stay_on_the_phone_for_their_owner(phone, yen_phong):
+    """A shared phone: head A records a proposal with a photo offline and leaves it unsent (A's session ends); the
+    commune team member B signs in on the same browser, opens the capture page (kept for B, B's bundle), and signs out
+    from the inbox: told about A's item, may cancel; signing out keeps A's item (the server clears the HTTP cache
+    only) and leaves nothing of B: no kept page, no bundle, no marker. A signs in: the item is sent once, with its photo."""
+    lat, lon = point_in("09193-01")
+    page = open_capture(phone, lat, lon)
+    t = tag()
+    title = f"Cầu qua mương thôn 1 ({t})"
+    page.context.set_offline(True)
+    record_proposal(page, title, photos=1)
+    page.context.clear_cookies(name="sessionid")  # A's session ends without signing out
+    page.context.set_offline(False)
+    page.wait_for_selector("[data-testid=session-expired]:not([hidden])")
+
+    phone.sign_in(page, TEAM, PAGE)
+    page.wait_for_selector("body[data-offline-ready='1']")
+    page.wait_for_selector("body[data-kept-offline='1']")
+    flushed_once(page)
+    assert page.locator("#queue-items li[data-key]").count() == 0  # A's item is not B's to see or send
+    page.goto("/inbox/")
+    sign_out(page)
+    page.wait_for_selector("[data-testid=ask]")
+    question = page.inner_text("[data-testid=ask]")
+    assert "Mục của tài khoản khác trên máy này" in question
+    assert f"1 mục chưa gửi của tài khoản khác ({HEAD})" in question and "cho đến khi tài khoản đó đăng nhập và gửi" in question
+    assert "sẽ bị xoá" not in question  # B has nothing of their own waiting
+    page.click("[data-testid=ask-cancel]")  # cancel: still signed in, nothing deleted
+    assert page.locator("[data-testid=ask]").count() == 0 and signed_in(page) and page.url.endswith("/inbox/")
+    assert any(p == PAGE for p in kept_paths(page))
+
+    sign_out(page)
+    page.wait_for_selector("[data-testid=ask]")
+    with page.expect_response("**/accounts/logout/") as answer, page.expect_navigation():
+        page.click("[data-testid=ask-ok]")
+    assert answer.value.all_headers()["clear-site-data"] == '"cache"'
+    assert not signed_in(page)
+    paths = kept_paths(page)  # the site's storage was kept: the precache stays, B's kept page and bundle are gone
+    assert "/static/frontend/js/offline-queue.js" in paths
+    assert not [p for p in paths if p.endswith("/offline/")]
+    page.context.set_offline(True)  # signed out, offline: the worker answers nothing of B
+    response = page.goto(PAGE)
+    assert not response.ok and TEAM not in page.content()
+    bundle = page.evaluate("fetch('/d/yen-phong/api/me/offline/').then(r => r.status + ' ' + r.text()).catch(e => 'none')")
+    assert TEAM not in bundle and not bundle.startswith("200")
+    page.context.set_offline(False)
+
+    phone.sign_in(page, HEAD, PAGE)  # A: the item was kept, and is sent once, photo included
+    page.wait_for_selector(f"#queue-items li[data-state=sent] strong:has-text('{title}')")
+    proposal = Proposal.objects.get(title=title)
+    assert proposal.created_by.username == HEAD and Attachment.objects.filter(proposal=proposal).count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=False)
+def test_without_indexeddb_or_a_service_worker_signing_out_works_as_before(phone, yen_phong):
+    """Private mode or an old browser: no IndexedDB, no Cache Storage, no service worker. Every page still loads
+    without a script error and its sign-out goes at once, the server clearing everything."""
+    lat, lon = point_in("09193-01")
+    page = phone(lat, lon)
+    page.context.add_init_script("""
+        for (const name of ["indexedDB", "caches"]) { Object.defineProperty(window, name, { value: undefined, configurable: true }); }
+        delete Navigator.prototype.serviceWorker;
+    """)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    phone.sign_in(page, HEAD, "/inbox/")
+    assert page.evaluate("typeof indexedDB === 'undefined' && !('serviceWorker' in navigator)")
+    with page.expect_response("**/accounts/logout/") as answer, page.expect_navigation():
+        sign_out(page)
+    assert answer.value.all_headers()["clear-site-data"] == '"cache", "storage"'
+    assert not signed_in(page) and page.locator("[data-testid=ask]").count() == 0
+    assert errors == []
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=False)
 def test_the_app_installs_from_the_capture_page_its_manifest_fetched_with_the_session(phone, yen_phong):

@@ -30,6 +30,14 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
+  // Whether this browser holds the queue's database at all (false when IndexedDB is missing or off), without
+  // creating it: a sign-out on a browser that never captured offline opens nothing.
+  async function exists() {
+    if (!global.indexedDB) { return false; }
+    if (!global.indexedDB.databases) { return true; }
+    return (await global.indexedDB.databases()).some(function (d) { return d.name === DB_NAME; });
+  }
+
   async function put(item) { var db = await open(); await db.put("queue", item); return item; }
   async function get(key) { var db = await open(); return db.get("queue", key); }
   async function remove(key) { var db = await open(); await db.delete("queue", key); }
@@ -40,8 +48,15 @@
     return items.filter(function (i) { return owner && i.owner === owner && (!district || i.district === district); })
       .sort(function (a, b) { return a.created - b.created; });
   }
+  // Every user's items not sent yet (waiting, sending or refused), oldest first: what a sign-out would leave or lose.
+  async function pending() {
+    var db = await open();
+    return (await db.getAll("queue")).filter(function (i) { return i.state !== "sent"; })
+      .sort(function (a, b) { return a.created - b.created; });
+  }
   // Sign-out: delete the user's queue, drafts ("<district>:<owner>:<form>") and bundles ("bundle:<district>:<owner>"),
-  // and the signed-in marker (meta "user"), which the service worker reads before it answers a kept page.
+  // the signed-in marker (meta "user"), which the service worker reads before it answers a kept page, and the kept
+  // pages themselves (forgetPages). Other users' items and drafts stay, theirs to send.
   async function forget(owner) {
     var db = await open();
     var tx = db.transaction(["queue", "drafts", "meta"], "readwrite");
@@ -50,6 +65,21 @@
     (await tx.objectStore("drafts").getAllKeys()).forEach(function (id) { if (mine(id)) { tx.objectStore("drafts").delete(id); } });
     (await tx.objectStore("meta").getAllKeys()).forEach(function (id) { if (mine(id) || id === "user") { tx.objectStore("meta").delete(id); } });
     await tx.done;
+    await forgetPages();
+  }
+  // The pages and data the service worker keeps for offline use (sw.js answers these paths network first).
+  var KEPT = [/^\/d\/[^/]+\/offline\/$/, /^\/d\/[^/]+\/api\/me\/offline\/$/];
+  function kept(url) { var path = new URL(url, global.location.href).pathname; return KEPT.some(function (re) { return re.test(path); }); }
+  // Delete the kept pages and bundles from the worker's caches ("sedp-<version>"), leaving the precached static files.
+  // Works from a page or the worker (Cache Storage is the origin's); nothing to do without it (no secure context).
+  async function forgetPages() {
+    if (!global.caches) { return; }
+    var names = (await global.caches.keys()).filter(function (n) { return n.indexOf("sedp-") === 0; });
+    for (var n = 0; n < names.length; n++) {
+      var cache = await global.caches.open(names[n]);
+      var requests = (await cache.keys()).filter(function (r) { return kept(r.url); });
+      await Promise.all(requests.map(function (r) { return cache.delete(r); }));
+    }
   }
   async function meta(id, value) {
     var db = await open();
@@ -192,5 +222,6 @@
     try { return await busy; } finally { busy = null; }
   }
 
-  global.OfflineQueue = { open: open, uuid: uuid, put: put, get: get, remove: remove, list: list, meta: meta, draft: draft, flush: flush, forget: forget };
+  global.OfflineQueue = { open: open, exists: exists, uuid: uuid, put: put, get: get, remove: remove, list: list, pending: pending,
+    meta: meta, draft: draft, flush: flush, forget: forget, kept: kept, forgetPages: forgetPages };
 })(self);

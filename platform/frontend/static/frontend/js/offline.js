@@ -3,7 +3,7 @@
 // is sent by OfflineQueue.flush: at once when online, on the `online` event, by Background Sync, with a retry after a
 // growing pause, and by "Send now". A refused item stays with the server's reasons next to its fields; "Correct"
 // brings it back into its form and it is sent again with the same key. Form drafts are kept as they are typed.
-/* global OfflineQueue, PlanMaps */
+/* global OfflineQueue, PlanMaps, SignOut */
 (async function () {
   "use strict";
   var data = JSON.parse(document.getElementById("offline-data").textContent);
@@ -325,21 +325,8 @@
   }
   document.getElementById("send-now").addEventListener("click", send);
 
-  // --- signing out: warn while items wait, then delete this user's queue, drafts and bundle and the worker's kept
-  // pages (the server's answer also carries Clear-Site-Data, accounts.views.LogoutView) --------------------------
-  document.querySelectorAll("form[action='/accounts/logout/']").forEach(function (logout) {
-    logout.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      var waiting = (await Q.list(null, user)).filter(function (i) { return i.state !== "sent"; }).length;
-      if (waiting && !(await UI.ask({ title: labels.unsent.replace("{n}", waiting), confirm: labels.signOutAnyway, cancel: labels.sendFirst }))) {
-        send();
-        return;
-      }
-      await Q.forget(user);
-      if (navigator.serviceWorker && navigator.serviceWorker.controller) { navigator.serviceWorker.controller.postMessage("forget"); }
-      logout.submit();
-    });
-  });
+  // Signing out (signout.js, every page) warns while items wait; its "Send first" is this page's send.
+  if (window.SignOut) { SignOut.sendWith(send); }
   var connection = document.querySelector("[data-testid=connection]");
   function showConnection() { connection.textContent = navigator.onLine ? labels.online : labels.offline; connection.dataset.online = navigator.onLine ? "1" : "0"; }
   window.addEventListener("online", function () { showConnection(); send(); });

@@ -6,8 +6,7 @@
 "use strict";
 importScripts.apply(self, SEDP.scripts);
 var CACHE = "sedp-" + SEDP.version;
-// Pages and data kept for offline use: the capture page of a district and the user's bundle and lists it reads.
-var KEPT = [/^\/d\/[^/]+\/offline\/$/, /^\/d\/[^/]+\/api\/me\/offline\/$/];
+// Pages and data kept for offline use (OfflineQueue.kept): the capture page of a district and the user's bundle.
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SEDP.precache); }).then(function () { return self.skipWaiting(); }));
@@ -56,7 +55,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
   if (url.pathname.indexOf("/static/") === 0) { event.respondWith(cacheFirst(request)); return; }
-  if (KEPT.some(function (re) { return re.test(url.pathname); })) { event.respondWith(networkFirst(request)); }
+  if (OfflineQueue.kept(url.href)) { event.respondWith(networkFirst(request)); }
 });
 
 self.addEventListener("sync", function (event) {
@@ -64,19 +63,12 @@ self.addEventListener("sync", function (event) {
 });
 
 // A page marked `data-keep-offline` asks to be kept (its first visit came before the worker controlled it); the
-// worker answers "kept" once the page is in the cache. "forget" (sent by the capture page on sign-out) deletes the
-// kept pages and bundles, leaving the precached static files.
+// worker answers "kept" once the page is in the cache. Signing out deletes the kept pages from the page itself
+// (OfflineQueue.forget, signout.js), whether or not this worker controls it.
 self.addEventListener("message", function (event) {
   var source = event.source;
-  if (event.data && event.data.keep && KEPT.some(function (re) { return re.test(event.data.keep); })) {
+  if (event.data && event.data.keep && OfflineQueue.kept(event.data.keep)) {
     event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.add(event.data.keep); })
       .then(function () { source.postMessage({ kept: event.data.keep }); }, function () { source.postMessage({ kept: null }); }));
-  } else if (event.data === "forget") {
-    event.waitUntil(caches.open(CACHE).then(function (cache) {
-      return cache.keys().then(function (requests) {
-        return Promise.all(requests.filter(function (r) { return KEPT.some(function (re) { return re.test(new URL(r.url).pathname); }); })
-          .map(function (r) { return cache.delete(r); }));
-      });
-    }));
   }
 });
