@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
-from tests.monitoring.test_pages import committed_me_plan  # noqa: F401  (a fixture: an M&E plan committed for the live server)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=False)]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -115,22 +114,3 @@ def test_every_page_of_the_role_fits_a_phone(page, login, username):
             problems[path] = wrong
     assert problems == {}
 
-
-# The pages that need an M&E plan (the demo has none): the commune team's M&E plan and the village head's report, both
-# reached from the role's menu once the plan exists (tests.monitoring.factories builds it, committed for the live server).
-ME_ROLES = {"xa.09193": "me-plan", "thon.09193-01": "village-report"}
-
-
-@pytest.mark.parametrize(("username", "viewport"), [
-    pytest.param(name, size, id=f"{name}-{label}") for name in ME_ROLES for label, size in (("desktop", DESKTOP), ("phone", PHONE))])
-def test_axe_and_the_phone_on_the_me_plan_and_village_report_pages(committed_me_plan, axe_page, username, viewport):  # noqa: F811
-    page = axe_page
-    page.set_viewport_size(viewport)
-    sign_in(page, username)
-    link = page.locator(f"[data-testid=menu] a[data-page={ME_ROLES[username]}]")
-    path = link.get_attribute("href") if link.count() else None
-    assert path == f"/d/yen-phong/monitoring/plans/{committed_me_plan.pk}/"
-    visit(page, path)
-    assert serious_violations(page) == []
-    if viewport is PHONE:
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
