@@ -31,7 +31,7 @@ from accounts.access import AccessDenied
 from core.models import CapitalSource, Sector
 from geo.guard import POINT, GeometryRejected, parse_geometry
 from geo.imports import RowDuplicate, import_run, map_columns, read_upload, row_values
-from geo.numbers import NumberRefused, format_number, read_date, read_number
+from geo.numbers import MAX_WHOLE, NumberRefused, format_number, read_date, read_number
 from geo.selectors import communes_of
 from geo.spreadsheets import DAY, WHOLE, print_ready, workbook_bytes
 from geo.text import code_key, fold
@@ -190,6 +190,9 @@ def _whole(values, key, errors, *, required=False, low=None, high=None):
     if number < 0:
         errors[key] = [_("Amounts must not be negative.")]
         return None
+    if number > MAX_WHOLE:  # the API's bound (geo.numbers.WholeNumberField): a database integer never overflows
+        errors[key] = [_("At most %(max)s.") % {"max": format_number(MAX_WHOLE)}]
+        return None
     return number
 
 
@@ -229,7 +232,9 @@ def _location(values, errors):
     try:
         return parse_geometry({"type": "Point", "coordinates": point}, allowed_types=POINT)
     except GeometryRejected as exc:
-        errors["lon"] = [exc.message]
+        lon, lat = point
+        # The refusal goes to the cell at fault: the latitude's when only it is out of its range.
+        errors["lat" if not -90 <= lat <= 90 and -180 <= lon <= 180 else "lon"] = [exc.message]
         return None
 
 

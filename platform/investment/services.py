@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from accounts import access
 from core.deadlines import refuse_future
+from core.models import CapitalSource
 from core.signals import announce_investment_changed
 from geo.guard import GeometryRejected, check_inside
 from geo.models import AdministrativeUnit
@@ -197,11 +198,16 @@ def _nearest_commune(district, point):
     )
 
 
+def _source_label(code) -> str:
+    """A capital source as people read it ("Ngân sách huyện"), not its code, for messages; an unknown code as given."""
+    return str(dict(CapitalSource.choices).get(code, code))
+
+
 def _check_sources(total, sources):
     seen = set()
     for row in sources:
         if row["source"] in seen:
-            raise ValidationError({"sources": [_("Capital source “%(source)s” is listed twice.") % {"source": row["source"]}]})
+            raise ValidationError({"sources": [_("Capital source “%(source)s” is listed twice.") % {"source": _source_label(row["source"])}]})
         seen.add(row["source"])
         if row["amount"] < 0:
             raise ValidationError({"sources": [_("Amounts must not be negative.")]})
@@ -222,7 +228,8 @@ def _check_allocations(allocations, source_codes):
                 {"allocations": [_("Year %(year)s lies outside the years of “%(plan)s” (%(start)s–%(end)s).") % {"year": row["year"], "plan": plan.name, "start": plan.start_year, "end": plan.end_year}]}
             )
         if row["source"] not in source_codes:
-            raise ValidationError({"allocations": [_("Allocation from “%(source)s”, which is not one of the project's capital sources.") % {"source": row["source"]}]})
+            raise ValidationError({"allocations": [_("Allocation from “%(source)s”, which is not one of the project's capital sources.") % {
+                "source": _source_label(row["source"])}]})
         if row["amount"] < 0:
             raise ValidationError({"allocations": [_("Amounts must not be negative.")]})
         key = (plan.pk, row["year"], row["source"])

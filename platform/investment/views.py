@@ -39,16 +39,9 @@ def _envelope_table(request):
             year = asked
     except ValueError:
         pass
+    # Shown in millions of VND, as plans are read, by the one money rule (the `vnd_millions` filter).
     comparison = selectors.plan_envelopes(plan=chosen, year=year)
-    # Plans are read in millions of VND.
-    for row in comparison["rows"]:
-        row["allocated_million"] = row["allocated"] / 1e6
-        row["envelope_million"] = None if row["envelope"] is None else row["envelope"] / 1e6
-        row["excess_million"] = row["excess"] / 1e6
     medium_term = selectors.medium_term_check(plan=chosen)
-    for row in medium_term["rows"]:
-        row["medium_term_million"] = None if row["medium_term"] is None else row["medium_term"] / 1e6
-        row["annual_million"], row["over_million"] = row["annual"] / 1e6, (row["over"] or 0) / 1e6
     return {"plans": plans, "plan": chosen, "year": year, "comparison": comparison, "medium_term": medium_term}
 
 

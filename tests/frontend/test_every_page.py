@@ -113,3 +113,4 @@ def test_every_page_of_the_role_fits_a_phone(page, login, username):
         if wrong:
             problems[path] = wrong
     assert problems == {}
+

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from investment.models import InvestmentProject, PublicInvestmentPlan
-from tests.investment.factories import CHO, make_plan
+from tests.investment.factories import CHO, make_plan, make_project
 
 PLANS = "/d/yen-phong/investment/plans/"
 PROJECTS = "/d/yen-phong/investment/projects/"
@@ -28,6 +28,17 @@ def test_province_staff_read_without_forms(client_for, district):
     assert 'data-testid="new-plan"' not in html and 'data-testid="edit-plan"' not in html
     office = client_for("huyen.yen-phong").get(PLANS).content.decode()
     assert 'data-testid="new-plan"' in office and 'data-testid="edit-plan"' in office
+
+
+@pytest.mark.django_db
+def test_the_allocations_by_year_are_in_millions_as_their_heading_says(client_for, district):
+    plan = make_plan(district("yen-phong"), name="Kế hoạch đơn vị (thử)")
+    make_project(district("yen-phong"), plan=plan, total=3_000_000_000)  # 1.500.000.000 đồng allocated in 2026
+    connection.set_schema_to_public()
+    html = client_for("huyen.yen-phong").get(f"{PLANS}?plan={plan.pk}").content.decode()
+    assert "Vốn bố trí theo năm (triệu đồng)" in html
+    assert 'data-testid="year-total">1.500</td>' in html  # 1.500 million, not "1.500.000.000 đ" under a heading in millions
+    assert "1.500.000.000" not in html
 
 
 @pytest.fixture

@@ -118,3 +118,21 @@ def test_citizens_see_published_proposals_without_logging_in(page):
     assert int(page.get_attribute("#public-map", "data-proposals")) == published > 0
     assert page.locator("#public-rows tr").count() == published
     assert "/accounts/login/" not in page.url
+
+
+def test_citizens_reach_a_published_proposals_own_page_from_the_table_by_keyboard(page):
+    """The public detail page (photos, history, decision) was linked from nowhere: its title is now a link."""
+    page.goto("/d/yen-phong/public/proposals/")
+    page.wait_for_selector("#public-map[data-ready='1']")
+    link = page.locator("[data-testid=public-proposal-link]").first
+    title = link.inner_text().split(" · ")[0]
+    href = link.get_attribute("href")
+    assert href.startswith("/d/yen-phong/public/proposals/") and href.endswith("/")
+    link.focus()
+    page.keyboard.press("Enter")  # the photos beside the map, with the page's link
+    page.wait_for_selector("[data-testid=proposal-detail]:not([hidden])")
+    assert page.get_attribute("[data-testid=public-proposal-page-link]", "href") == href
+    page.click("[data-testid=public-proposal-page-link]")
+    page.wait_for_url(f"**{href}")
+    assert title in page.inner_text("main")
+    assert "/accounts/login/" not in page.url

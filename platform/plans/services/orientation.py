@@ -11,7 +11,7 @@ from accounts.models import DepartmentPublication
 from core.links import is_safe_link
 from core.models import CapitalSource, Sector
 from geo.models import AdministrativeUnit
-from geo.numbers import NumberRefused, read_number
+from geo.numbers import MAX_WHOLE, NumberRefused, read_number
 from plans.models import (
     Orientation,
     OrientationDocument,
@@ -60,7 +60,7 @@ def orientation_create(*, actor, district_unit, plan_year: int, title: str, summ
             amount = int(read_number(e.get("amount"), decimals=0))
         except NumberRefused:
             amount = -1
-        if amount < 0:
+        if not 0 <= amount <= MAX_WHOLE:  # a database integer never overflows (a 500): the API's bound
             raise ValidationError({"envelopes": [_("Row %(n)s: the amount is a whole number of VND, not negative.") % {"n": i + 1}]})
         ResourceEnvelope.objects.create(orientation=orientation, commune=commune, sector=e["sector"], capital_source=e["capital_source"], amount=amount)
     return orientation

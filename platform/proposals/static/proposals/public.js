@@ -32,19 +32,28 @@
        (labels.statuses[p.status] || p.status) + (p.decision_reason ? " (" + p.decision_reason + ")" : "")].forEach(function (text, i) {
         var td = document.createElement("td"); td.textContent = text; if (i === 2) { td.className = "num"; } tr.appendChild(td);
       });
-      tr.firstChild.classList.add("clickable");
-      tr.firstChild.addEventListener("click", function () { showDetail(p.id, p.title); });
+      // The title is a link to the proposal's own page (photos, history, decision): the keyboard and a new tab reach it;
+      // a plain click shows its photos beside the map first.
+      var link = UI.el("a", tr.firstChild.textContent, { href: pageOf(p.id), "data-testid": "public-proposal-link" });
+      link.addEventListener("click", function (event) {
+        if (event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+        event.preventDefault();
+        showDetail(p.id, p.title);
+      });
+      tr.firstChild.replaceChildren(link);
       tbody.appendChild(tr);
     });
     mapEl.dataset.proposals = String(fc.features.length);
     mapEl.dataset.ready = "1";
   }
+  function pageOf(id) { return "/d/" + root.dataset.district + "/public/proposals/" + id + "/"; }
   // A published proposal's photos and documents, on the public download route.
   async function showDetail(id, title) {
     var response = await fetch("/d/" + root.dataset.district + "/api/public/proposals/" + id + "/attachments/");
     if (!response.ok) { return; }
     var panel = document.getElementById("proposal-detail");
     panel.querySelector("[data-part=title]").textContent = title;
+    panel.querySelector("[data-part=link]").href = pageOf(id);
     panel.querySelector("[data-part=files]").replaceChildren(PlanFiles.gallery(await response.json(), { empty: labels.noFiles }));
     panel.dataset.proposal = String(id);
     panel.hidden = false;

@@ -100,23 +100,36 @@
   }
 
   // Each message goes, as text, into the [data-error-for] slot of the longest prefix of its path (the
-  // rest, a row number or a field, is written before it); without a slot, into "detail" or "__all__".
+  // rest, a row number or a field, is written before it); without a slot, into "detail" or "__all__"; without those
+  // either, in the page's flash (a refusal is never silent).
+  // A field as the form labels it ("Số tiền (đồng)"), not its API key ("amount"); the key when the form has no label.
+  function fieldLabel(form, name) {
+    var input = form.querySelector('[name="' + name + '"]');
+    var label = input && input.closest("label");
+    var text = label ? Array.from(label.childNodes).filter(function (n) { return n.nodeType === 3; })
+      .map(function (n) { return n.textContent; }).join(" ").trim() : "";
+    return text || name;
+  }
+
   function showErrors(form, errors, status) {
     var flat = flattenErrors(errors || { detail: "HTTP " + (status || "?") });
+    // The rest of a path as people read it: "allocations.1.amount" under its slot → "#2 Số tiền (đồng)".
+    var named = function (parts) { return parts.map(function (p) { return /^\d+$/.test(p) ? "#" + (Number(p) + 1) : fieldLabel(form, p); }).join(" "); };
     Object.keys(flat).forEach(function (path) {
       var parts = path.split("."), slot = null, label = "";
       for (var n = parts.length; n > 0 && !slot; n--) {
         slot = form.querySelector('[data-error-for="' + parts.slice(0, n).join(".") + '"]');
-        if (slot) { label = parts.slice(n).map(function (p) { return /^\d+$/.test(p) ? "#" + (Number(p) + 1) : p; }).join(" "); }
+        if (slot) { label = named(parts.slice(n)); }
       }
       if (slot) {
         var input = form.querySelector('[name="' + parts[0] + '"]');
         if (input) { input.setAttribute("aria-invalid", "true"); }
       } else {
         slot = form.querySelector('[data-error-for="detail"]') || form.querySelector('[data-error-for="__all__"]');
-        label = path === "detail" || path === "__all__" ? "" : path;
+        label = path === "detail" || path === "__all__" ? "" : named(parts);
       }
-      if (!slot) { return; }
+      // A form without a slot for this refusal (e.g. a state change refused with "detail") still says it.
+      if (!slot) { flash((label ? label + ": " : "") + flat[path], { error: true }); return; }
       slot.textContent = (slot.textContent ? slot.textContent + " " : "") + (label ? label + ": " : "") + flat[path];
     });
   }
