@@ -749,6 +749,12 @@ def is_published_proposal(proposal):
     return proposal.is_published
 
 
+def public_proposal_scope(proposals):
+    """The proposals anybody may read, signed in or not (the public map, page, layer and files): those the commune
+    team has published (Đ5 step 1: the list of proposals is made public)."""
+    return proposals.filter(is_published=True)
+
+
 def can_read_village_meeting(user, meeting):
     """Read a village meeting (and its minutes): as `proposals.selectors.meetings_visible_to`."""
     if not user.is_authenticated:

@@ -357,7 +357,7 @@ class PublicProposalAttachmentsApi(APIView):
     Output = {200: many(ATTACHMENT)}
 
     def get(self, request, pk):
-        proposal = Proposal.objects.filter(pk=pk, is_published=True).first()
+        proposal = access.public_proposal_scope(Proposal.objects.filter(pk=pk)).first()
         if proposal is None:
             raise Http404
         return Response([{"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size, "url": public_file_url(a.file)}

@@ -57,7 +57,7 @@ class ProposalLayer(Layer):
 
     def rows(self, user, district):
         if not user.is_authenticated:
-            return Proposal.objects.filter(is_published=True)
+            return access.public_proposal_scope(Proposal.objects.all())
         return access.proposal_scope(user, Proposal.objects.all())
 
 
@@ -65,7 +65,7 @@ class PublishedProposalLayer(ProposalLayer):
     """The same layer as everybody sees it on the public map (published proposals only), whoever asks."""
 
     def rows(self, user, district):
-        return Proposal.objects.filter(is_published=True)
+        return access.public_proposal_scope(Proposal.objects.all())
 
 
 class VillageMeetingLayer(Layer):

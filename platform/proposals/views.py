@@ -117,7 +117,7 @@ def proposal_page(request, pk):
 @require_safe
 def public_proposal_page(request, pk):
     """`/d/<slug>/public/proposals/<id>/`: a published proposal for everyone (404 while unpublished); who acted is not shown."""
-    proposal = Proposal.objects.filter(pk=pk, is_published=True).select_related("commune", "village").first()
+    proposal = access.public_proposal_scope(Proposal.objects.filter(pk=pk)).select_related("commune", "village").first()
     if proposal is None:
         raise Http404
     return _detail(request, proposal, public=True)
