@@ -2,9 +2,10 @@
 they fit, never overlapping; the legend of the thematic maps with the class selector; printing a map page to an
 A4 or A3 PDF, landscape or portrait, with title, legend, scale bar, north arrow, date and source.
 
-The PDF is what Chromium prints from the page once the print preview is shown (the "In / Lưu PDF" button calls
-the browser's print; Playwright's page.pdf is that same print, with the page's @page size): read back with
-poppler-utils (pdfinfo for the MediaBox, pdftotext for the words, pdftoppm for the picture)."""
+Two PDFs: "Tải PDF" (one click, jsPDF + html-to-image: a picture of the sheet, read back with pdftoppm and Tesseract),
+and what Chromium prints once the print preview is shown (its "In" button calls the browser's print; Playwright's
+page.pdf is that same print, with the page's @page size), read back with poppler-utils (pdfinfo for the MediaBox,
+pdftotext for the words, pdftoppm for the picture)."""
 import re
 import subprocess
 from datetime import date
@@ -91,7 +92,8 @@ def print_to_pdf(page, map_selector, paper, orientation, tmp_path):
     title = dialog.locator("input[name=title]").input_value()
     dialog.locator("[data-testid=print-preview]").click()
     page.wait_for_selector("[data-testid=print-frame][data-ready='1']")
-    assert page.locator("[data-testid=print-now]").inner_text() == "In / Lưu PDF"
+    assert page.locator("[data-testid=print-now]").inner_text() == "In"
+    assert page.locator("[data-testid=print-frame] [data-testid=print-download]").inner_text() == "Tải PDF"
     path = tmp_path / f"map-{paper}-{orientation}.pdf"
     page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
     return title, path
