@@ -235,3 +235,20 @@ def test_every_map_on_every_page_of_the_role_has_a_legend_scale_bar_north_arrow_
             if not found["legend"] or not (found["scale"] and found["north"] and found["print"]):
                 missing[f"{path}#{found['id']}"] = found
     assert missing == {}
+
+
+def test_the_print_dialog_fits_a_phone(page, login):
+    """At 390 px the title field ran 12 px past the dialog's border: every control now lies inside the dialog."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("huyen.yen-phong", next_url="/d/yen-phong/")
+    page.goto("/d/yen-phong/")
+    page.wait_for_selector("#district-map[data-ready='1']")
+    page.click("#district-map [data-testid=print-map]")
+    outside = page.evaluate("""() => {
+        const dialog = document.querySelector('[data-testid=print-dialog]').getBoundingClientRect();
+        return [...document.querySelectorAll('[data-testid=print-dialog] button, [data-testid=print-dialog] input, [data-testid=print-dialog] select')]
+          .map(e => [e.name || e.textContent, e.getBoundingClientRect()])
+          .filter(([name, r]) => r.left < dialog.left || r.right > dialog.right || r.right > window.innerWidth)
+          .map(([name, r]) => name + ' ' + Math.round(r.left) + '-' + Math.round(r.right) + ' / ' + Math.round(dialog.left) + '-' + Math.round(dialog.right));
+    }""")
+    assert outside == []
