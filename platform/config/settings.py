@@ -339,6 +339,8 @@ STATICFILES_DIRS = [(prefix, folder) for prefix, folder in (
     ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
     ("vendor/leaflet.vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist"),
     ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
+    ("vendor/jspdf", BASE_DIR / "node_modules" / "jspdf" / "dist"),
+    ("vendor/html-to-image", BASE_DIR / "node_modules" / "html-to-image" / "dist"),
 ) if folder.is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -410,7 +412,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF, "'unsafe-inline'"],
         "img-src": [SELF, "data:", "blob:"] + ([_TILE_ORIGIN] if _TILE_ORIGIN else []),
-        "connect-src": [SELF],
+        # the tile server too: the map's PDF (frontend/js/maps.js, html-to-image) reads the tiles it embeds
+        "connect-src": [SELF] + ([_TILE_ORIGIN] if _TILE_ORIGIN else []),
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -9,7 +9,7 @@ from monitoring.models import Frequency, MEPlan, PeriodicReport, ReportStatus
 from plans.models import CommunePlan, PlanCycle, PlanStatus
 
 TEXT = {
-    "legendTitle": _("Commune reports by status"),
+    "legendTitle": _("Commune reports by status"), "reportDocument": _("The report, to sign"),
     "indicator": _("Indicator"), "target": _("Target"), "value": _("Latest value"), "achieved": _("Achieved"),
     "noValue": _("not reported yet"), "share": _("Share of volume done"), "findings": _("Supervision findings"),
     "photo": _("Evidence photo"), "period": _("Period"), "due": _("Due"), "status": _("Status"), "village": _("Village"),

@@ -2,9 +2,10 @@
 they fit, never overlapping; the legend of the thematic maps with the class selector; printing a map page to an
 A4 or A3 PDF, landscape or portrait, with title, legend, scale bar, north arrow, date and source.
 
-The PDF is what Chromium prints from the page once the print preview is shown (the "In / Lưu PDF" button calls
-the browser's print; Playwright's page.pdf is that same print, with the page's @page size): read back with
-poppler-utils (pdfinfo for the MediaBox, pdftotext for the words, pdftoppm for the picture)."""
+Two PDFs: "Tải PDF" (one click, jsPDF + html-to-image: a picture of the sheet, read back with pdftoppm and Tesseract),
+and what Chromium prints once the print preview is shown (its "In" button calls the browser's print; Playwright's
+page.pdf is that same print, with the page's @page size), read back with poppler-utils (pdfinfo for the MediaBox,
+pdftotext for the words, pdftoppm for the picture)."""
 import re
 import subprocess
 from datetime import date
@@ -91,7 +92,8 @@ def print_to_pdf(page, map_selector, paper, orientation, tmp_path):
     title = dialog.locator("input[name=title]").input_value()
     dialog.locator("[data-testid=print-preview]").click()
     page.wait_for_selector("[data-testid=print-frame][data-ready='1']")
-    assert page.locator("[data-testid=print-now]").inner_text() == "In / Lưu PDF"
+    assert page.locator("[data-testid=print-now]").inner_text() == "In"
+    assert page.locator("[data-testid=print-frame] [data-testid=print-download]").inner_text() == "Tải PDF"
     path = tmp_path / f"map-{paper}-{orientation}.pdf"
     page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
     return title, path
@@ -134,3 +136,119 @@ def test_any_map_page_prints_a4_landscape_the_district_dashboard_map(page, login
     assert (round(width), round(height), pages) == (297, 210, 1)
     assert title and title in " ".join(text.split())
     assert "Thị trấn Chờ" in text or "Xã " in text  # commune labels where they fit on the sheet
+
+
+# --- one click to a PDF (jsPDF + html-to-image, no print dialog) ------------------------------------------------
+
+def folded(text):
+    """Lower case without diacritics and with single spaces: what OCR is compared on (it may miss a tone mark)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
+
+
+def download_pdf(page, map_selector, paper, orientation, tmp_path):
+    """Click ⎙, choose the paper and orientation, click "Tải PDF": the file the browser saves (no preview, no dialog)."""
+    page.click(f"{map_selector} [data-testid=print-map]")
+    dialog = page.locator("[data-testid=print-dialog]")
+    dialog.locator("select[name=paper]").select_option(paper)
+    dialog.locator("select[name=orientation]").select_option(orientation)
+    title = dialog.locator("input[name=title]").input_value()
+    with page.expect_download(timeout=60000) as download:
+        dialog.locator("[data-testid=print-download]").click()
+    path = tmp_path / f"download-{paper}-{orientation}.pdf"
+    download.value.save_as(path)
+    assert download.value.suggested_filename == title + ".pdf"
+    page.wait_for_selector("[data-testid=print-frame]", state="detached")  # the map is back in its page
+    return title, path
+
+
+def read_picture(path, tmp_path):
+    """The PDF's only page as a PNG (pdftoppm, 150 dpi) and the words Tesseract reads on it (Vietnamese)."""
+    stem = tmp_path / path.stem
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(path), str(stem)], check=True)
+    picture = stem.with_suffix(".png")
+    words = subprocess.run(["tesseract", str(picture), "-", "-l", "vie"], capture_output=True, text=True, check=True).stdout
+    return picture, folded(words)
+
+
+def test_one_click_downloads_the_comparison_map_as_an_a3_portrait_pdf_with_title_and_legend(page, login, tmp_path):
+    login("tinh", next_url="/")
+    page.goto("/province/compare/")
+    page.wait_for_selector("#compare-map[data-ready='1']")
+    legend_title = page.locator("#compare-map [data-testid=legend] strong").inner_text()
+    title, path = download_pdf(page, "#compare-map", "A3", "portrait", tmp_path)
+    assert title == "Phân bổ đầu tư công"
+    width, height, pages, _ = pdf_facts(path)
+    assert (round(width), round(height), pages) == (297, 420, 1)
+    picture, words = read_picture(path, tmp_path)
+    from PIL import Image
+
+    image = Image.open(picture)
+    assert image.height > image.width and len(image.getcolors(maxcolors=1 << 20) or []) > 10
+    # read on the rendered page: the title, the legend (its title and "không có số liệu"), the date and the source
+    assert folded(title) in words, words
+    assert folded(legend_title.split("·")[0]) in words and "khong co so lieu" in words, words
+    assert date.today().strftime("%d/%m/%Y") in words and "nguon" in words, words
+    assert page.locator("#compare-aside + #compare-map, #compare-map + #compare-aside").count() == 1  # back in its page
+
+
+def test_one_click_pdf_of_the_district_map_a4_landscape_with_its_tiles_blocked(page, login, tmp_path):
+    """A base map whose tiles never load (blocked): the map still draws, claims no OpenStreetMap, and prints."""
+    page.route("**/blocked.tiles.invalid/**", lambda route: route.abort())
+
+    def with_tiles(route):
+        answer = route.fetch()
+        route.fulfill(response=answer, body=answer.text().replace('data-tile-url=""', 'data-tile-url="https://blocked.tiles.invalid/{z}/{x}/{y}.png"'))
+
+    page.route("**/d/yen-phong/", with_tiles)
+    login("huyen.yen-phong", next_url="/d/yen-phong/")
+    page.goto("/d/yen-phong/")
+    page.wait_for_selector("#district-map[data-ready='1']")
+    assert page.locator("#district-map .leaflet-tile").count() > 0  # a base map was asked for, and failed
+    assert "OpenStreetMap" not in page.inner_text("#district-map .leaflet-control-attribution")
+    title, path = download_pdf(page, "#district-map", "A4", "landscape", tmp_path)
+    width, height, pages, _ = pdf_facts(path)
+    assert (round(width), round(height), pages) == (297, 210, 1)
+    _, words = read_picture(path, tmp_path)
+    assert folded(title) in words, words
+    assert "openstreetmap" not in words
+
+
+# --- every map of every role: a legend (and the scale bar, north arrow and print button) --------------------------
+
+@pytest.mark.parametrize("username", ["huyen.yen-phong", "xa.09193", "thon.09193-01", "tinh"])
+def test_every_map_on_every_page_of_the_role_has_a_legend_scale_bar_north_arrow_and_print(page, login, username):
+    """The reference maps (proposals, projects, the plan's works, the overviews) had no legend: printed, their lines
+    and shapes said nothing. Each map of each page of the role's menu is checked once it says it is drawn."""
+    from tests.frontend.test_every_page import pages_of, visit
+
+    missing = {}
+    for path in pages_of(page, login, username):
+        visit(page, path)
+        for found in page.evaluate("""() => [...document.querySelectorAll('.leaflet-container')].map(m => ({
+              id: m.id,
+              legend: (m.querySelector('[data-testid=legend]') || {innerText: ''}).innerText.trim(),
+              scale: !!m.querySelector('.leaflet-control-scale'), north: !!m.querySelector('[data-testid=north-arrow]'),
+              print: !!m.querySelector('[data-testid=print-map]')}))"""):
+            if not found["legend"] or not (found["scale"] and found["north"] and found["print"]):
+                missing[f"{path}#{found['id']}"] = found
+    assert missing == {}
+
+
+def test_the_print_dialog_fits_a_phone(page, login):
+    """At 390 px the title field ran 12 px past the dialog's border: every control now lies inside the dialog."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("huyen.yen-phong", next_url="/d/yen-phong/")
+    page.goto("/d/yen-phong/")
+    page.wait_for_selector("#district-map[data-ready='1']")
+    page.click("#district-map [data-testid=print-map]")
+    outside = page.evaluate("""() => {
+        const dialog = document.querySelector('[data-testid=print-dialog]').getBoundingClientRect();
+        return [...document.querySelectorAll('[data-testid=print-dialog] button, [data-testid=print-dialog] input, [data-testid=print-dialog] select')]
+          .map(e => [e.name || e.textContent, e.getBoundingClientRect()])
+          .filter(([name, r]) => r.left < dialog.left || r.right > dialog.right || r.right > window.innerWidth)
+          .map(([name, r]) => name + ' ' + Math.round(r.left) + '-' + Math.round(r.right) + ' / ' + Math.round(dialog.left) + '-' + Math.round(dialog.right));
+    }""")
+    assert outside == []

@@ -137,3 +137,23 @@ def test_commune_officer_reports_project_progress_without_money_after_a_refusal(
     assert page.locator(f"{row} input[name=physical_progress]").input_value() == "40"
     # The project itself moves when the district accepts the report, not before.
     assert read(data["district"], lambda: InvestmentProject.objects.get(pk=data["project"].pk).physical_progress) == 0
+
+
+@pytest.mark.browser
+def test_the_me_plan_and_the_commune_report_are_linked_as_word_and_pdf_on_the_page(committed_q2, page, login):
+    """Issue 15, part 4: the M&E plan's and the period report's documents were reachable only by typing their API
+    address; the commune dashboard links both, as Word and as PDF, and each Word link downloads the document."""
+    data = committed_q2
+    login("thongke.09193", next_url=f"/d/yen-phong/monitoring/plans/{data['me_plan'].pk}/")
+    page.wait_for_selector("#me-map[data-ready='1']")
+    plan_links = page.locator("[data-testid=me-plan-documents] a")
+    assert plan_links.all_inner_texts() == ["Word", "PDF"]
+    assert [plan_links.nth(i).get_attribute("href") for i in range(2)] == [
+        f"/d/yen-phong/api/monitoring/plans/{data['me_plan'].pk}/document.{kind}" for kind in ("docx", "pdf")]
+    report = f"/d/yen-phong/api/monitoring/reports/{data['report'].pk}/document"
+    hrefs = page.eval_on_selector_all("#reporting-table a[data-testid^=report-document-]", "links => links.map(a => a.getAttribute('href'))")
+    assert {report + ".docx", report + ".pdf"} <= set(hrefs), hrefs  # the second quarter's draft (the first quarter's too)
+    for link in (plan_links.first, page.locator(f"#reporting-table a[href='{report}.docx']")):
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename.endswith(".docx")

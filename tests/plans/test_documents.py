@@ -156,3 +156,31 @@ def test_the_province_edits_the_template_without_code(settings, tmp_path):
     # Another kind without its own file falls back on the (copied) frame.
     assert documents.template_path("team_decision") == tmp_path / "official.docx"
     assert round(Document(tmp_path / "official.docx").sections[0].page_width.mm) == 210
+
+
+def test_every_document_is_linked_from_the_cycle_page_as_word_and_pdf(client_for, district, settings):
+    """The team decision, the approval decision, the feedback letter and the plan's PDF were reachable only by typing
+    their API address: the cycle page now links each one, as Word and as PDF, for the team and for the district."""
+    import re
+
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    connection.set_tenant(district("yen-phong"))
+    DistrictFeedback.objects.create(plan_id=v3, sector="education", office="Phòng GD&ĐT", body="Bổ sung lớp học",
+                                    author=User.objects.get(username="huyen.yen-phong"))
+    connection.set_schema_to_public()
+    expected = {f"{D}/cycles/{cycle}/team/decision", f"{D}/{v3}/district-approval/decision", f"{D}/{v3}/feedback", f"{D}/{v3}/document"}
+    for client in (xa, huyen):
+        page = client.get(f"/d/yen-phong/plans/cycles/{cycle}/")
+        assert page.status_code == 200
+        links = set(re.findall(r'href="([^"]+\.(?:docx|pdf))"', page.content.decode()))
+        for base in expected:
+            assert {base + ".docx", base + ".pdf"} <= links, (base, sorted(links))
+        for link in sorted(link for link in links if link.endswith(".docx")):
+            response = client.get(link)
+            assert response.status_code == 200 and response["Content-Type"] == documents.DOCX_TYPE, link
+    # Each PDF link reaches its document's route (converted once, in the PDF test above; here without LibreOffice, quick:
+    # the route's own 503 pointing to the Word file, where a wrong link would be a 404).
+    settings.SOFFICE = "/nonexistent/soffice"
+    for base in sorted(expected):
+        assert huyen.get(base + ".pdf").status_code == 503, base

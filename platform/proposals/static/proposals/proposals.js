@@ -24,6 +24,8 @@
   var communeLayer = PlanMaps.unitLayer(own, { className: "commune-shape", color: "#8f1d21", weight: 2, fillOpacity: 0.03 }, null, map).addTo(map);
   var villages = await PlanMaps.fetchFeatures("/api/admin-units/?level=village&page_size=5000&parent=" + commune);
   PlanMaps.unitLayer(villages, { className: "village-shape", color: "#5a6b7b", weight: 1, dashArray: "4 3", fillOpacity: 0 }, null, map).addTo(map);
+  PlanMaps.key(map, [{ what: "commune", colour: "#8f1d21" }, { what: "village", colour: "#5a6b7b", dashed: true },
+                      { what: "proposal", colour: "#0b5cad", shape: "box" }]);
   PlanMaps.fit(map, communeLayer.getBounds());
 
   // Proposals: full features at high zoom, server-side clusters when zoomed out.

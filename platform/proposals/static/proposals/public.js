@@ -7,6 +7,7 @@
   var map = PlanMaps.createMap("public-map");
   var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + root.dataset.districtCode);
   var communeLayer = PlanMaps.unitLayer(communes, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.03 }, null, map).addTo(map);
+  PlanMaps.key(map, [{ what: "commune", colour: "#8f1d21" }, { what: "proposal", colour: "#0b5cad", shape: "box" }]);
   PlanMaps.fit(map, communeLayer.getBounds());
   var layer = L.layerGroup().addTo(map);
   var select = document.getElementById("public-commune");

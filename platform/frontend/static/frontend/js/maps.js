@@ -50,15 +50,21 @@
   var WORDS = vi ? {
     north: "B", northTitle: "Hướng Bắc", print: "In bản đồ", printTitle: "In bản đồ ra PDF", paper: "Khổ giấy",
     orientation: "Hướng giấy", landscape: "Ngang", portrait: "Dọc", mapTitle: "Tiêu đề", preview: "Xem bản in",
-    printNow: "In / Lưu PDF", close: "Đóng", cancel: "Hủy", date: "Ngày in", source: "Nguồn",
+    printNow: "In", close: "Đóng", download: "Tải PDF", making: "Đang tạo PDF…", failed: "Không tạo được PDF, hãy dùng nút In.", cancel: "Hủy", date: "Ngày in", source: "Nguồn",
     defaultSource: "Nền tảng lập kế hoạch phát triển KT-XH cấp xã; ranh giới hành chính: Tổng cục Thống kê (mã đơn vị), dữ liệu tỉnh Bắc Ninh",
     noData: "không có số liệu", legend: "Chú giải",
+    province: "Ranh giới tỉnh", district: "Ranh giới huyện, thị xã, thành phố", commune: "Ranh giới xã, phường, thị trấn",
+    village: "Ranh giới thôn, khu phố", proposal: "Đề xuất của thôn", work: "Công trình của kế hoạch", project: "Dự án đầu tư công",
+    drawn: "Vị trí đang vẽ",
   } : {
     north: "N", northTitle: "North", print: "Print map", printTitle: "Print the map to PDF", paper: "Paper size",
     orientation: "Orientation", landscape: "Landscape", portrait: "Portrait", mapTitle: "Title", preview: "Print preview",
-    printNow: "Print / Save as PDF", close: "Close", cancel: "Cancel", date: "Printed on", source: "Source",
+    printNow: "Print", close: "Close", download: "Download PDF", making: "Making the PDF…", failed: "The PDF could not be made; use Print.", cancel: "Cancel", date: "Printed on", source: "Source",
     defaultSource: "Commune development planning platform; administrative boundaries: GSO (unit codes), Bắc Ninh province data",
     noData: "no data", legend: "Legend",
+    province: "Province boundary", district: "District boundary", commune: "Commune boundary",
+    village: "Village boundary", proposal: "Village proposal", work: "Work of the plan", project: "Public-investment project",
+    drawn: "Place being drawn",
   };
 
   function control(position, build) {
@@ -97,7 +103,7 @@
     }).addTo(map);
     if (vi && L.drawLocal && !L.drawLocal.vi) { merge(L.drawLocal, DRAW_VI); L.drawLocal.vi = true; }
     if (UI.config.tileUrl) {
-      var tiles = L.tileLayer(UI.config.tileUrl, { maxZoom: 19 }).addTo(map);
+      var tiles = map.kit.tiles = L.tileLayer(UI.config.tileUrl, { maxZoom: 19 }).addTo(map);
       tiles.once("tileload", function () { map.attributionControl.addAttribution("© OpenStreetMap"); });
     }
     return map;
@@ -120,7 +126,7 @@
         var li = UI.el("li", null, item.noData ? { "class": "legend-no-data" } : {});
         var swatch = UI.el("i", null, { "class": "swatch swatch-" + (item.shape || "box"), "aria-hidden": "true" });
         swatch.style.background = item.shape === "line" ? "transparent" : item.colour;
-        if (item.shape === "line") { swatch.style.borderTopColor = item.colour; }
+        if (item.shape === "line") { swatch.style.borderTopColor = item.colour; if (item.dashed) { swatch.style.borderTopStyle = "dashed"; } }
         li.appendChild(swatch);
         li.appendChild(UI.el("span", item.label + (item.count !== undefined && item.count !== null ? " (" + item.count + ")" : ""), { "class": "legend-label" }));
         list.appendChild(li);
@@ -130,6 +136,15 @@
     });
     map.kit.legend.addTo(map);
     return map.kit.legend;
+  }
+
+  // key(map, [{what, colour, shape?, dashed?}]) -> the legend of a reference map (no classes): what each kind of
+  // line or shape is, `what` one of WORDS' province, district, commune, village, proposal, work, project, drawn.
+  // Every map has a legend, so that a printed map is read without the page around it.
+  function key(map, items) {
+    return legend(map, { title: WORDS.legend, items: items.map(function (item) {
+      return { colour: item.colour, shape: item.shape || "line", dashed: item.dashed, label: WORDS[item.what] };
+    }) });
   }
 
   // legendFromPage(map, element): the page's own legend (a template's constant words and colours) moves into
@@ -196,9 +211,11 @@
   }
 
   // --- printing -------------------------------------------------------------------------------------------
-  // The dialog chooses A4 or A3, landscape or portrait, and the title; the preview is the sheet at its size in
-  // millimetres (title, the map with its legend, scale bar and north arrow, the date dd/mm/yyyy and the source),
-  // and "In / Lưu PDF" is the browser's print with @page set to that paper: Chromium's "Save as PDF" writes it.
+  // The dialog chooses A4 or A3, landscape or portrait, and the title. "Tải PDF" (one click) lays out the sheet at
+  // its size in millimetres (title, the map with its legend, labels, scale bar and north arrow, the date dd/mm/yyyy
+  // and the source), draws it with html-to-image and saves it as a one-page PDF of that paper with jsPDF (both from
+  // npm, served locally, loaded on the first click): the same file in every browser, without the print dialog.
+  // "Xem bản in" shows the sheet first; its "In" is the browser's print with @page set to that paper.
   var PAPER = { A4: [210, 297], A3: [297, 420] }, MARGIN = 10;
 
   function today() {
@@ -228,9 +245,11 @@
     titleLabel.appendChild(UI.el("input", null, { name: "title", type: "text", value: mapTitle(map), size: "40" }));
     form.appendChild(titleLabel);
     var buttons = UI.el("p", null, { "class": "actions" });
+    var pdf = UI.el("button", WORDS.download, { type: "submit", value: "pdf", "data-testid": "print-download" });
     var go = UI.el("button", WORDS.preview, { type: "submit", value: "preview", "data-testid": "print-preview" });
     var cancel = UI.el("button", WORDS.cancel, { type: "button", value: "cancel" });
     cancel.addEventListener("click", function () { dialog.close(); });
+    buttons.appendChild(pdf);
     buttons.appendChild(go);
     buttons.appendChild(cancel);
     form.appendChild(buttons);
@@ -239,7 +258,10 @@
       var choices = { paper: form.elements.paper.value, orientation: form.elements.orientation.value, title: form.elements.title.value };
       dialog.close();
       dialog.remove();
-      printSheet(map, choices);
+      var frame = printSheet(map, choices);
+      if (e.submitter && e.submitter.value === "pdf") {
+        downloadPdf(frame).then(frame.closeSheet, function () { frame.closeSheet(); UI.flash(WORDS.failed, { error: true }); });
+      }
     });
     dialog.addEventListener("close", function () { dialog.remove(); });
     dialog.appendChild(form);
@@ -258,8 +280,10 @@
     document.head.appendChild(pageRule);
     var frame = UI.el("div", null, { "class": "print-frame", "data-testid": "print-frame" });
     var tools = UI.el("p", null, { "class": "print-tools" });
+    var download = UI.el("button", WORDS.download, { type: "button", "data-testid": "print-download" });
     var printNow = UI.el("button", WORDS.printNow, { type: "button", "data-testid": "print-now" });
     var close = UI.el("button", WORDS.close, { type: "button", "data-testid": "print-close" });
+    tools.appendChild(download);
     tools.appendChild(printNow);
     tools.appendChild(close);
     var sheet = UI.el("div", null, { "class": "print-sheet", "data-paper": choices.paper, "data-orientation": landscape ? "landscape" : "portrait" });
@@ -283,7 +307,15 @@
     fit(map, view);
     placeLabels(map);
     printNow.addEventListener("click", function () { window.print(); });
-    close.addEventListener("click", function () {
+    download.addEventListener("click", function () {
+      download.disabled = true;
+      downloadPdf(frame).catch(function () { UI.flash(WORDS.failed, { error: true }); }).then(function () { download.disabled = false; });
+    });
+    frame.sheet = sheet;
+    frame.map = map;
+    frame.choices = { paper: PAPER[choices.paper] ? choices.paper : "A4", landscape: landscape, width: width, height: height,
+                      title: choices.title || mapTitle(map) };
+    frame.closeSheet = function () {
       if (home.next) { home.parent.insertBefore(el, home.next); } else { home.parent.appendChild(el); }
       if (home.style === null) { el.removeAttribute("style"); } else { el.setAttribute("style", home.style); }
       frame.remove();
@@ -291,9 +323,65 @@
       document.body.classList.remove("map-printing");
       map.invalidateSize();
       fit(map, view);
-    });
+    };
+    close.addEventListener("click", frame.closeSheet);
     frame.dataset.ready = "1";
     return frame;
+  }
+
+  // The two libraries of the PDF, loaded once, on the first "Tải PDF" (their URLs: <body data-print-libraries>).
+  var libraries = null;
+  function loadPrintLibraries() {
+    if (!libraries) {
+      libraries = Promise.all((document.body.dataset.printLibraries || "").split(" ").filter(Boolean).map(function (src) {
+        return new Promise(function (resolve, reject) {
+          var script = UI.el("script", null, { src: src });
+          script.addEventListener("load", resolve);
+          script.addEventListener("error", function () { libraries = null; reject(new Error(src)); });
+          document.head.appendChild(script);
+        });
+      }));
+    }
+    return libraries;
+  }
+
+  // A name for the saved file: the title without the characters file systems refuse.
+  function fileName(title) {
+    return (title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").replace(/\s+/g, " ").trim().slice(0, 120) || "ban-do") + ".pdf";
+  }
+
+  // downloadPdf(frame) -> Promise: the sheet of `frame` (from printSheet) as a one-page PDF of its paper and
+  // orientation, margins MARGIN mm, saved by the browser (a download, no print dialog). The zoom and print buttons
+  // are left out; a base-map tile that cannot be read is left blank. The sheet carries data-pdf="made" when saved.
+  async function downloadPdf(frame) {
+    var c = frame.choices, sheet = frame.sheet;
+    frame.dataset.pdf = "making";
+    UI.flash(WORDS.making);
+    await Promise.all([loadPrintLibraries(), drawn(frame.map)]);
+    var image = await window.htmlToImage.toPng(sheet, {
+      pixelRatio: 2, backgroundColor: "#ffffff", cacheBust: false,
+      imagePlaceholder: "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==",
+      filter: function (node) {
+        return !(node.classList && (node.classList.contains("map-print-control") || node.classList.contains("leaflet-control-zoom")));
+      },
+    });
+    var doc = new window.jspdf.jsPDF({ orientation: c.landscape ? "landscape" : "portrait", unit: "mm", format: c.paper.toLowerCase() });
+    doc.setProperties({ title: c.title, creator: WORDS.defaultSource });
+    doc.addImage(image, "PNG", MARGIN, MARGIN, c.width, c.height);
+    doc.save(fileName(c.title));
+    frame.dataset.pdf = "made";
+  }
+
+  // Resolves once the map in its new size has drawn: the next frames, and the base map's tiles (at most 5 s).
+  function drawn(map) {
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () { requestAnimationFrame(function () {
+        var tiles = map.kit.tiles;
+        if (!tiles || !tiles.isLoading()) { resolve(); return; }
+        var timer = setTimeout(resolve, 5000);
+        tiles.once("load", function () { clearTimeout(timer); resolve(); });
+      }); });
+    });
   }
 
   async function fetchFeatures(url) {
@@ -329,6 +417,6 @@
 
   function addLabels(map, collection, options) { return labels(map, collection, options).addTo(map); }
 
-  window.PlanMaps = { createMap: createMap, fit: fit, fetchFeatures: fetchFeatures, unitLayer: unitLayer, legend: legend, legendFromPage: legendFromPage, labels: addLabels,
-                      printSheet: printSheet, words: WORDS };
+  window.PlanMaps = { createMap: createMap, fit: fit, fetchFeatures: fetchFeatures, unitLayer: unitLayer, legend: legend, key: key, legendFromPage: legendFromPage, labels: addLabels,
+                      printSheet: printSheet, downloadPdf: downloadPdf, words: WORDS };
 })();

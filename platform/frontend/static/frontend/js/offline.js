@@ -29,6 +29,9 @@
   var map = PlanMaps.createMap("capture-map");
   var communeLayer = L.geoJSON(data.commune, { style: { className: "commune-shape", color: "#8f1d21", weight: 2, fillOpacity: 0.03 }, interactive: false }).addTo(map);
   L.geoJSON(data.villages, { style: { className: "village-shape", color: "#5a6b7b", weight: 1, dashArray: "4 3", fillOpacity: 0 }, interactive: false }).addTo(map);
+  PlanMaps.labels(map, data.villages);
+  PlanMaps.key(map, [{ what: "commune", colour: "#8f1d21" }, { what: "village", colour: "#5a6b7b", dashed: true },
+                     { what: "drawn", colour: "#3388ff", shape: "box" }]);
   if (data.commune.geometry) { PlanMaps.fit(map, communeLayer.getBounds()); }
   var drawn = new L.FeatureGroup().addTo(map);
   var geometry = null;

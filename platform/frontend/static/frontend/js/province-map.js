@@ -14,6 +14,7 @@
     }
   ).addTo(map);
   PlanMaps.labels(map, districts, { minZoom: 9 });
+  PlanMaps.key(map, [{ what: "district", colour: "#8f1d21" }, { what: "commune", colour: "#7a8794" }]);
   PlanMaps.fit(map, districtLayer.getBounds());
   el.dataset.districts = String(districts.features.length);
   el.dataset.communes = String(communes.features.length);

@@ -12,6 +12,7 @@
 
   var communes = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + config.district);
   var communeLayer = PlanMaps.unitLayer(communes, { className: "commune-shape", color: "#5a6b7b", weight: 1, fillOpacity: 0.02 }, null, map).addTo(map);
+  PlanMaps.key(map, [{ what: "commune", colour: "#5a6b7b" }, { what: "project", colour: "#b45309" }]);
   if (communes.features.length) { PlanMaps.fit(map, communeLayer.getBounds()); }
 
   var projectLayer = L.geoJSON(null, {

@@ -30,13 +30,24 @@
     return { label: a.title, percent: a.share_done === null ? null : Number(a.share_done) };
   }), { max: 100, label: T.share });
 
+  // The commune's report of a period as Word and PDF, to sign (Decree 30 form, geo/documents.py).
+  function documentLinks(td, base, period) {
+    [["docx", "Word"], ["pdf", "PDF"]].forEach(function (kind) {
+      td.appendChild(document.createTextNode(" · "));
+      td.appendChild(UI.el("a", kind[1], { href: base + "." + kind[0], title: T.reportDocument + " · " + period, "data-testid": "report-document-" + kind[0] }));
+    });
+  }
+
   var tbody = document.querySelector("#reporting-table tbody");
   dashboard.reporting.forEach(function (row) {
     var tr = document.createElement("tr");
     [row.period.name, date(row.due_on), state(row)].forEach(function (text, i) {
       var td = document.createElement("td");
       td.textContent = text;
-      if (i === 2) { td.className = "state-" + (row.lateness || row.status); }
+      if (i === 2) {
+        td.className = "state-" + (row.lateness || row.status);
+        if (row.report) { documentLinks(td, config.api + "reports/" + row.report + "/document", row.period.name); }
+      }
       tr.appendChild(td);
     });
     var villages = document.createElement("td");

@@ -27,6 +27,7 @@
   if (mapEl) {
     (async function () {
       var map = PlanMaps.createMap("works-map");
+      PlanMaps.key(map, [{ what: "commune", colour: "#8f1d21" }, { what: "work", colour: "#1f6feb" }]);
       var commune = await PlanMaps.fetchFeatures("/api/admin-units/?level=commune&page_size=5000&parent=" + mapEl.dataset.district);
       var outline = (commune.features || []).filter(function (f) { return f.properties.code === mapEl.dataset.commune; });
       var bounds = null;
@@ -36,7 +37,7 @@
       }
       var works = await PlanMaps.fetchFeatures(base + "api/plans/" + mapEl.dataset.plan + "/items/");
       var layer = L.geoJSON(works, {
-        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, className: "work-shape" }); },
+        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, className: "work-shape", color: "#1f6feb" }); },
         style: function () { return { className: "work-shape", color: "#1f6feb" }; },
         onEachFeature: function (f, l) { l.bindTooltip(UI.tip(f.properties.title)); },
       }).addTo(map);

@@ -145,6 +145,7 @@
     (async function () {
       var map = PlanMaps.createMap("item-map");
       window.planItemMap = map;  // for the browser tests, as on the proposals page
+      PlanMaps.key(map, [{ what: "commune", colour: "#8f1d21" }, { what: "drawn", colour: "#3388ff", shape: "box" }]);
       var drawn = new L.FeatureGroup().addTo(map);
       map.addControl(new L.Control.Draw({
         edit: { featureGroup: drawn, remove: true },
