@@ -1,0 +1,2 @@
+"""Transitional: the views still live in one module, split in the next commit."""
+from monitoring.apis.reports import *  # noqa: F403
