@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from accounts.events import EventOutput, events_output
 from geo.layers import MEDIA_TYPE, collection_text
 from geo.numbers import DateInputField
 from investment import exports, layers, selectors, services
@@ -36,9 +37,7 @@ PLAN_DETAIL = inline_serializer("InvestmentPlanOutput", {
     "allocations_by_year": serializers.DictField(
         child=serializers.DictField(child=_Int()), required=False,
         help_text="year → capital source → VND; district and province staff only"),
-    "history": inline_serializer("InvestmentPlanEvent", {
-        "action": _Str(), "from": _Str(), "to": _Str(), "note": _Str(), "changes": serializers.DictField(), "actor": _Str(),
-        "at": serializers.DateTimeField()}, many=True),
+    "events": EventOutput(many=True),
 })
 ALLOCATIONS = inline_serializer("InvestmentPlanAllocations", {
     "plan": _Int(), "year": _Int(allow_null=True), "by_source": serializers.DictField(child=_Int(), help_text="capital source → VND"),
@@ -52,8 +51,8 @@ ENVELOPES = inline_serializer("InvestmentPlanEnvelopes", {
 })
 
 
-def plan_output(plan, *, detail=False, totals=True):
-    """A plan as the API shows it; with `detail`, its history and, with `totals` (district and province staff only,
+def plan_output(plan, *, user=None, detail=False, totals=True):
+    """A plan as the API shows it; with `detail`, its events (`accounts.events`, as `user` may see them) and, with `totals` (district and province staff only,
     `accounts.access.can_read_district_totals`), its district-wide allocations by year and source (VND)."""
     body = {
         "id": plan.pk,
@@ -71,11 +70,7 @@ def plan_output(plan, *, detail=False, totals=True):
     if detail and totals:
         body["allocations_by_year"] = {str(y): v for y, v in selectors.allocation_totals(plan=plan).items()}
     if detail:
-        body["history"] = [
-            {"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "changes": e.changes,
-             "actor": e.actor.username, "at": e.at.isoformat()}
-            for e in plan.events.select_related("actor")
-        ]
+        body["events"] = events_output(plan.events.select_related("actor"), user=user)
     return body
 
 
@@ -120,7 +115,7 @@ class PlanListApi(APIView):
         data = PlanInput(data=request.data)
         data.is_valid(raise_exception=True)
         plan = services.plan_create(actor=request.user, **data.validated_data)
-        return Response(plan_output(plan, detail=True), status=201)
+        return Response(plan_output(plan, user=request.user, detail=True), status=201)
 
 
 class PlanDetailApi(APIView):
@@ -131,7 +126,7 @@ class PlanDetailApi(APIView):
 
     def get(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk)
-        return Response(plan_output(plan, detail=True, totals=access.can_read_district_totals(request.user, request.tenant)))
+        return Response(plan_output(plan, user=request.user, detail=True, totals=access.can_read_district_totals(request.user, request.tenant)))
 
     def patch(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk, for_write=True)
@@ -140,7 +135,7 @@ class PlanDetailApi(APIView):
         fields = dict(data.validated_data)
         reason = fields.pop("reason", "")
         plan = services.plan_update(plan=plan, actor=request.user, reason=reason, **fields)
-        return Response(plan_output(plan, detail=True))
+        return Response(plan_output(plan, user=request.user, detail=True))
 
 
 class PlanTransitionApi(APIView):
@@ -156,7 +151,7 @@ class PlanTransitionApi(APIView):
         data = PlanTransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         plan = services.plan_transition(plan=plan, actor=request.user, action=self.action, **data.validated_data)
-        return Response(plan_output(plan, detail=True))
+        return Response(plan_output(plan, user=request.user, detail=True))
 
 
 class PlanAllocationsApi(APIView):

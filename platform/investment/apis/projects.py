@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from accounts.events import EventOutput, events_output
 from core.models import CapitalSource, Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE
@@ -21,7 +22,6 @@ from geo.numbers import DateInputField, VndField, WholeNumberField
 from geo.openapi import feature
 from investment import imports, layers, selectors, services
 from investment.apis.common import (
-    _DT,
     _LINKED_PROPOSAL,
     _PLAN_ITEM_SUMMARY,
     _REVIEW,
@@ -136,11 +136,7 @@ def project_feature(project, *, user, district):
                 for p in proposals
             ],
             "plan_items": [plan_item_summary(i, user=user) for i in plan_items],
-            "history": [
-                {"action": e.action, "action_label": e.get_action_display(), "from": e.from_status, "to": e.to_status,
-                 "note": e.note, "changes": e.changes, "actor": e.actor.get_full_name() or e.actor.username, "at": e.at.isoformat()}
-                for e in selectors.project_history(project=project)
-            ],
+            "events": events_output(selectors.project_history(project=project), user=user),
             "reviews": [
                 {"id": r.pk, "kind": r.kind, "decision": r.decision, "decision_label": r.get_decision_display() if r.decision else "",
                  "comment": r.comment, "author": r.author.get_full_name() or r.author.username, "created_at": r.created_at.isoformat(),
@@ -164,9 +160,7 @@ PROJECT_FEATURE = feature("InvestmentProjectFeature", {
         "paid_on": serializers.DateField(), "amount": _Int(help_text="VND"), "physical_progress": _Int(allow_null=True), "note": _Str()}, many=True),
     "proposals": inline_serializer("ProjectProposalShown", {**_LINKED_PROPOSAL}, many=True),
     "plan_items": inline_serializer("ProjectPlanItemShown", {**_PLAN_ITEM_SUMMARY}, many=True),
-    "history": inline_serializer("ProjectHistoryShown", {
-        "action": _Str(), "action_label": _Str(), "from": _Str(), "to": _Str(), "note": _Str(),
-        "changes": serializers.JSONField(allow_null=True, help_text="{field: [before, after]}"), "actor": _Str(), "at": _DT()}, many=True),
+    "events": EventOutput(many=True),
     "reviews": inline_serializer("ProjectReviewShown", {**_REVIEW}, many=True),
 })
 

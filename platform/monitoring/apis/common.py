@@ -26,8 +26,6 @@ def _number(**kwargs):
     return serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=False, **kwargs)
 
 
-_EVENTS = inline_serializer("MonitoringEvent", {"action": _Str(), "from": _Str(), "to": _Str(), "note": _Str(),
-                                                "actor": _Str(allow_null=True, help_text="full name"), "at": _Moment()}, many=True)
 PERIOD = inline_serializer("ReportingPeriodOutput", {
     "id": _Int(), "kind": _Str(), "year": _Int(), "number": _Int(), "name": _Str(), "starts_on": _Date(), "ends_on": _Date(),
     "village_due_on": _Date(), "commune_due_on": _Date(),

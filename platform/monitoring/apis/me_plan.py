@@ -13,13 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from accounts.events import EventOutput, events_output
 from core.openapi import many
 from geo.documents import AnyAccept, document_output, document_response
 from geo.numbers import DateInputField, DecimalInputField
 from geo.openapi import feature
 from monitoring import documents, selectors, services
 from monitoring.apis.common import (
-    _EVENTS,
     _STATUS_ROW,
     PERIOD,
     _Date,
@@ -35,7 +35,7 @@ from monitoring.models import Frequency
 from plans.models import CommunePlan
 
 
-def me_plan_data(me_plan, *, detail=False):
+def me_plan_data(me_plan, *, user=None, detail=False):
     data = {
         "id": me_plan.pk, "plan": me_plan.plan_id, "commune": me_plan.commune.code, "commune_name": me_plan.commune.name,
         "year": me_plan.year, "status": me_plan.status, "status_label": me_plan.get_status_display(),
@@ -54,8 +54,7 @@ def me_plan_data(me_plan, *, detail=False):
              "geometry": json.loads(a.geom.geojson) if a.geom else None}
             for a in me_plan.activities.all()
         ]
-        data["events"] = [{"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "actor": _who(e.actor), "at": e.at}
-                          for e in me_plan.events.select_related("actor")]
+        data["events"] = events_output(me_plan.events.select_related("actor"), user=user)
         data["council_evaluations"] = [
             {"id": c.pk, "period": str(c.period), "held_on": c.held_on, "resolution_number": c.resolution_number, "assessment": c.assessment,
              "recorded_by": _who(c.recorded_by)}
@@ -80,7 +79,7 @@ ME_PLAN_DETAIL = inline_serializer("MEPlanOutput", {
         "starts_on": _Date(allow_null=True), "ends_on": _Date(allow_null=True), "expected_volume": _number(allow_null=True),
         "volume_unit": _Str(), "responsible": _Str(), "geometry": serializers.JSONField(allow_null=True, help_text="GeoJSON, EPSG:4326")},
         many=True),
-    "events": _EVENTS,
+    "events": EventOutput(many=True),
     "council_evaluations": inline_serializer("CouncilEvaluationOutput", {
         "id": _Int(), "period": _Str(), "held_on": _Date(), "resolution_number": _Str(), "assessment": _Str(),
         "recorded_by": _Str(allow_null=True)}, many=True),
@@ -159,7 +158,7 @@ class MEPlanListApi(APIView):
         if plan is None or not access.can_view_commune(request.user, plan.cycle.commune):
             raise access.not_found()
         me_plan = services.me_plan_create(actor=request.user, plan=plan)
-        return Response(me_plan_data(me_plan, detail=True), status=status.HTTP_201_CREATED)
+        return Response(me_plan_data(me_plan, user=request.user, detail=True), status=status.HTTP_201_CREATED)
 
 
 class MEPlanDetailApi(APIView):
@@ -169,14 +168,14 @@ class MEPlanDetailApi(APIView):
     Input = MEPlanEdit
 
     def get(self, request, pk):
-        return Response(me_plan_data(selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk), detail=True))
+        return Response(me_plan_data(selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk), user=request.user, detail=True))
 
     def patch(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         data = _valid(MEPlanEdit, request.data)
         me_plan = services.me_plan_update(actor=request.user, me_plan=me_plan, indicators=data.get("indicators", []),
                                           activities=data.get("activities", []))
-        return Response(me_plan_data(me_plan, detail=True))
+        return Response(me_plan_data(me_plan, user=request.user, detail=True))
 
 
 class MEPlanApproveApi(APIView):
@@ -188,7 +187,7 @@ class MEPlanApproveApi(APIView):
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         me_plan = services.me_plan_approve(actor=request.user, me_plan=me_plan, **_valid(MEApproveInput, request.data))
-        return Response(me_plan_data(me_plan, detail=True))
+        return Response(me_plan_data(me_plan, user=request.user, detail=True))
 
 
 class MEPlanDashboardApi(APIView):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from accounts.events import EventOutput, events_output
 from core.openapi import many
 from geo.documents import AnyAccept, document_output, document_response
 from geo.models import AdministrativeUnit
@@ -18,7 +19,6 @@ from geo.numbers import DateInputField, DecimalInputField, VndField, WholeNumber
 from idempotency.keys import idempotent
 from monitoring import documents, selectors, services
 from monitoring.apis.common import (
-    _EVENTS,
     PERIOD,
     STATUS_ROW,
     _Date,
@@ -27,14 +27,13 @@ from monitoring.apis.common import (
     _number,
     _Str,
     _valid,
-    _who,
     period_data,
 )
 from monitoring.models import ReportingPeriod
 from proposals.models import CommuneUnit
 
 
-def report_data(report, *, detail=False):
+def report_data(report, *, user=None, detail=False):
     due_on = report.period.village_due_on if report.is_below_commune else report.period.commune_due_on
     submitted = report.submitted_at if report.status in ("submitted", "accepted") else None
     data = {
@@ -58,8 +57,7 @@ def report_data(report, *, detail=False):
         data["village_reports"] = [{"id": v.pk, "level": v.level, "village": v.village.code if v.village_id else None,
                                     "commune_unit": v.commune_unit_id, "village_name": v.source_name} for v in report.village_reports.all()]
         data["photos"] = [p.pk for p in report.photos.all()]
-        data["events"] = [{"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "actor": _who(e.actor), "at": e.at}
-                          for e in report.events.all()]
+        data["events"] = events_output(report.events.all(), user=user)
     return data
 
 
@@ -82,7 +80,7 @@ REPORT_DETAIL = inline_serializer("PeriodicReportOutput", {
         "physical_progress": _Int(), "disbursement": _Int(allow_null=True), "note": _Str()}, many=True),
     "village_reports": inline_serializer("VillageReportRef", {"id": _Int(), "village": _Str(), "village_name": _Str()}, many=True),
     "photos": serializers.ListField(child=_Int()),
-    "events": _EVENTS,
+    "events": EventOutput(many=True),
 })
 
 
@@ -202,7 +200,7 @@ class ReportListApi(APIView):
             if commune_unit is None:
                 raise ApiValidationError({"commune_unit": [_("This unit is not in the commune.")]})
         report = services.report_create(actor=request.user, me_plan=me_plan, period=period, village=village, commune_unit=commune_unit)
-        return Response(report_data(selectors.report_detail(report=report), detail=True), status=status.HTTP_201_CREATED)
+        return Response(report_data(selectors.report_detail(report=report), user=request.user, detail=True), status=status.HTTP_201_CREATED)
 
 
 class ReportDocumentApi(APIView):
@@ -225,14 +223,14 @@ class ReportDetailApi(APIView):
 
     def get(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
-        return Response(report_data(selectors.report_detail(report=report), detail=True))
+        return Response(report_data(selectors.report_detail(report=report), user=request.user, detail=True))
 
     @idempotent
     def patch(self, request, pk):
         report = selectors.report_get(user=request.user, district=request.tenant, pk=pk)
         data = _valid(MEReportEdit, request.data)
         report = services.report_update(actor=request.user, report=report, **data)
-        return Response(report_data(selectors.report_detail(report=report), detail=True))
+        return Response(report_data(selectors.report_detail(report=report), user=request.user, detail=True))
 
 
 class ReportActionApi(APIView):
@@ -255,7 +253,7 @@ class ReportActionApi(APIView):
             report = services.report_accept(actor=request.user, report=report, comment=comment)
         else:
             report = services.report_return(actor=request.user, report=report, comment=comment)
-        return Response(report_data(selectors.report_detail(report=report), detail=True))
+        return Response(report_data(selectors.report_detail(report=report), user=request.user, detail=True))
 
 
 class ReportingStatusApi(APIView):
