@@ -18,17 +18,6 @@ from tests.investment.factories import make_plan, make_project
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def schema(django_db_setup, django_db_blocker):
-    """The OpenAPI document as a client gets it (real HTTP through the middleware)."""
-    from django.test import Client
-
-    with django_db_blocker.unblock():
-        response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
-    assert response.status_code == 200
-    return response.json()
-
-
 @pytest.fixture
 def rich_district(district):
     """Yên Phong with the demo's plan cycles (fixtures.demo_cycles, through the services: cycles, plan versions, M&E
@@ -91,8 +80,8 @@ def documents_events(document, path, method, code):
     return any(key == "events" for _where, key, _inner in answered_properties(document, path, method, code))
 
 
-def test_every_answer_documents_its_events_in_the_one_shape(schema):
-    document = schema
+def test_every_answer_documents_its_events_in_the_one_shape(api_schema):
+    document = api_schema
     wrong, with_events = [], set()
     for path, method, code in success_answers(document):
         for where, key, inner in answered_properties(document, path, method, code):
@@ -156,7 +145,7 @@ def events_of(body):
     return (body.get("properties") or body)["events"] if body.get("type") == "Feature" else body["events"]
 
 
-def test_every_route_answering_events_answers_the_one_shape(schema, client_for, rich_district):
+def test_every_route_answering_events_answers_the_one_shape(api_schema, client_for, rich_district):
     objects = event_objects(rich_district)
     client = client_for("huyen.yen-phong")
     problems, seen_changes = [], False
@@ -181,7 +170,7 @@ def test_every_route_answering_events_answers_the_one_shape(schema, client_for, 
             seen_changes = seen_changes or bool(event["changes"])
             if not isinstance(event["action_label"], str) or not event["action_label"]:
                 problems.append(f"{where}: action_label {event['action_label']!r}")
-        problems += shape_errors(schema, {"type": "array", "items": {"$ref": EVENT_REF}}, events, url)
+        problems += shape_errors(api_schema, {"type": "array", "items": {"$ref": EVENT_REF}}, events, url)
     assert problems == [], "\n".join(problems)
     assert seen_changes  # an edit's {field: [before, after]} and a cycle step's dates came through `changes`
 

@@ -259,13 +259,30 @@ class ProjectImportInput(serializers.Serializer):
     file = serializers.FileField(help_text="the filled template (.xlsx) or a CSV with the same headings")
 
 
-PROJECT_IMPORT_REPORT = inline_serializer("InvestmentProjectImportReport", {
-    "preview": serializers.BooleanField(), "format": _Str(), "columns": serializers.DictField(child=_Str()),
-    "created": _Int(), "matched": _Int(), "duplicates": _Int(), "refused": _Int(),
-    "rows": serializers.ListField(child=serializers.DictField(), help_text=(
-        "{row, status: created|matched|duplicate|refused, code, id?, name?, errors?: {heading: [message]}, "
-        "cells?: {\"J5\": [message]}, message?}")),
-})
+class InvestmentProjectImportRow(serializers.Serializer):
+    """One row of the filled template in the import's answer (`investment.imports.projects_import`)."""
+
+    row = serializers.IntegerField(help_text="the row's number in the sheet")
+    status = serializers.ChoiceField(choices=imports.ROW_STATUSES, help_text=(
+        "created: a new project; matched: an allocation added to a recorded project; duplicate: already recorded, "
+        "nothing written; refused: see errors and cells"))
+    code = serializers.CharField(allow_blank=True, help_text="the project's code as typed")
+    id = serializers.IntegerField(required=False, help_text="created, matched: the project; duplicate: the project it repeats")
+    name = serializers.CharField(required=False, help_text="created, matched: the project's name")
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False, help_text="refused: {column heading as in the sheet: [messages]}")
+    cells = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False, help_text='refused: the same messages by cell, {"J5": [messages]}')
+    message = serializers.CharField(required=False, help_text="duplicate: what the row repeats")
+
+
+class InvestmentProjectImportReport(serializers.Serializer):
+    preview = serializers.BooleanField(help_text="true: nothing was written")
+    format = serializers.CharField(help_text="xlsx or csv")
+    columns = serializers.DictField(child=serializers.CharField(), help_text="heading as in the file → the column's key")
+    created = serializers.IntegerField()
+    matched = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    rows = InvestmentProjectImportRow(many=True)
 
 
 class ProjectImportApi(APIView):
@@ -276,7 +293,7 @@ class ProjectImportApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
     Input = ProjectImportInput
     query_parameters = [OpenApiParameter("preview", OpenApiTypes.BOOL, description="1: report only, write nothing")]
-    Output = PROJECT_IMPORT_REPORT
+    Output = InvestmentProjectImportReport
 
     def post(self, request):
         require_manager(request)  # before the file is read: a hostile file costs nothing to a role that may not import

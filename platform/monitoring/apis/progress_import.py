@@ -14,16 +14,32 @@ from accounts import access
 from files.uploads import checked_file
 from geo.imports import wants_preview
 from monitoring import imports
-from monitoring.apis.common import (
-    _Int,
-    _Str,
-)
 
-PROGRESS_REPORT = inline_serializer("ProgressImportReport", {
-    "preview": serializers.BooleanField(), "format": _Str(), "columns": serializers.DictField(child=_Str()),
-    "taken": _Int(), "refused": _Int(), "duplicates": _Int(), "skipped": _Int(),
-    "rows": serializers.ListField(child=serializers.DictField(), help_text="{row, code, status, taken, disbursement | progress_event | errors | message}"),
-})
+
+class ProgressImportRow(serializers.Serializer):
+    """One row of the progress sheet in the import's answer (`monitoring.imports.progress_import`)."""
+
+    row = serializers.IntegerField(help_text="the row's number in the sheet")
+    status = serializers.ChoiceField(choices=imports.ROW_STATUSES, help_text=(
+        "taken: recorded; refused: see errors; duplicate: already recorded, nothing written; skipped: a note or an empty row"))
+    code = serializers.CharField(allow_blank=True, help_text="the project's code as typed")
+    taken = serializers.BooleanField(help_text="the row was (or, in a preview, would be) recorded")
+    disbursement = serializers.IntegerField(required=False, help_text="taken: the disbursement recorded; duplicate: the one it repeats")
+    progress_event = serializers.IntegerField(required=False, help_text=(
+        "progress without money, taken: the project's progress event; duplicate: the one it repeats"))
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False, help_text="refused: {column heading as in the sheet: [messages]}")
+    message = serializers.CharField(required=False, help_text="duplicate, skipped: why nothing was written")
+
+
+class ProgressImportReport(serializers.Serializer):
+    preview = serializers.BooleanField(help_text="true: nothing was written")
+    format = serializers.CharField(help_text="xlsx or csv")
+    columns = serializers.DictField(child=serializers.CharField(), help_text="heading as in the file → the column's key")
+    taken = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    rows = ProgressImportRow(many=True)
 
 
 class ProgressImportApi(APIView):
@@ -36,7 +52,7 @@ class ProgressImportApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     Input = {"multipart/form-data": inline_serializer("ProgressSheet", {"file": serializers.FileField()})}
-    Output = {200: PROGRESS_REPORT}
+    Output = {200: ProgressImportReport}
     query_parameters = {"post": [OpenApiParameter("preview", OpenApiTypes.BOOL)]}
 
     def post(self, request):
