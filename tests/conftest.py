@@ -211,3 +211,12 @@ def click_map_shape(page, shape, shown, *, rounds=4):
                 continue
         page.wait_for_timeout(500)
     return page.wait_for_selector(shown, timeout=1)
+
+
+@pytest.fixture(scope="module")
+def api_schema(django_db_setup, django_db_blocker):
+    """The OpenAPI document as a client gets it (real HTTP through the middleware), to compare real answers with."""
+    with django_db_blocker.unblock():
+        response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()

@@ -462,6 +462,13 @@ def can_read_unmoderated_comments(user, commune):
     return can_plan_for_commune(user, commune) or (can_view_commune(user, commune) and visible_commune_ids(user, None) is None)
 
 
+def can_see_who_acted(user, *, public=False):
+    """May learn who recorded a workflow event (its actor's username and name, `accounts.events.event_output`): a
+    signed-in user reading the record through a staff route. Never the public: a public page or route tells what
+    happened and when, not who (the usernames are sign-in names)."""
+    return not public and bool(getattr(user, "is_authenticated", False))
+
+
 def can_read_district_totals(user, district):
     """May read sums over the whole district (a public-investment plan's allocations by year or source): district and
     province staff. A commune reads its own projects, not totals that contain the other communes'."""

@@ -482,6 +482,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CommuneUnitKindEnum": "proposals.models.CommuneUnit.Kind",
         "DepartmentPublicationKindEnum": "accounts.models.DepartmentPublication.Kind",
+        "InvestmentProjectImportRowStatusEnum": "investment.imports.ROW_STATUSES",
+        "ProgressImportRowStatusEnum": "monitoring.imports.ROW_STATUSES",
     },
 }
 

@@ -124,9 +124,10 @@ class AutoSchema(openapi.AutoSchema):
         return declared.format(view=view, method=self.method.lower())
 
     def get_tags(self):
-        # The app, and for a package of step modules (plans.apis.cycle) the step: Swagger UI's groups.
+        # The app, and for the plan cycle's package of step modules (plans.apis.cycle) the step: Swagger UI's groups.
+        # investment.apis and monitoring.apis are packages too, by subject, but their operations stay under their app.
         app, *rest = type(self.view).__module__.split(".")
-        step = rest[1] if len(rest) > 1 and rest[0] == "apis" else None
+        step = rest[1] if app == "plans" and len(rest) > 1 and rest[0] == "apis" else None
         return [f"{app}: {step}" if step else app]
 
     def get_operation(self, *args, **kwargs):

@@ -43,6 +43,9 @@ LISTS_SHEET = "Danh mục"
 NOTES_SHEET = "Hướng dẫn"
 MAX_ROWS = 1000
 
+# What becomes of each row of the sheet, in the answer (`rows[].status`) and its schema.
+ROW_STATUSES = ["created", "matched", "duplicate", "refused"]
+
 
 def _source_key(code):
     return f"source:{code}"
@@ -382,6 +385,6 @@ def projects_import(*, actor, district, upload, preview: bool = False) -> dict:
         row.setdefault("code", str(by_row[row["row"]].fields.get(code_column) or "").strip())
         if row["status"] == "refused":
             row["cells"] = {f"{letters.get(name, '?')}{row['row']}": messages for name, messages in row["errors"].items()}
-    count = {status: sum(r["status"] == status for r in rows) for status in ("created", "matched", "duplicate", "refused")}
+    count = {status: sum(r["status"] == status for r in rows) for status in ROW_STATUSES}
     return {"preview": preview, "format": result.format, "columns": columns, "created": count["created"], "matched": count["matched"],
             "duplicates": count["duplicate"], "refused": count["refused"], "rows": rows}

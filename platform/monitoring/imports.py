@@ -32,6 +32,9 @@ COLUMNS = {fold(name): key for name, key in {
 }.items()}
 MAX_ROWS = 5000
 
+# What becomes of each row of the sheet, in the answer (`rows[].status`) and its schema.
+ROW_STATUSES = ["taken", "refused", "duplicate", "skipped"]
+
 
 def _value(values, key, read):
     try:

@@ -6,6 +6,7 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from accounts import access
+from accounts.events import EventOutput, events_output
 from core.models import Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE
@@ -175,10 +176,7 @@ def proposal_detail(proposal: Proposal, *, user) -> dict:
                 {"id": p.pk, "village": p.village.code if p.village else None, "source_name": p.source_name, "title": p.title}
                 for p in origins
             ],
-            "events": [
-                {"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "by": e.actor.username, "at": e.at.isoformat()}
-                for e in proposal.events.select_related("actor")
-            ],
+            "events": events_output(proposal.events.select_related("actor"), user=user),
             "attachments": [
                 {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size, "url": a.file.url}
                 for a in proposal.attachments.all()
@@ -201,8 +199,7 @@ PROPOSAL_FEATURE = feature("ProposalFeature", {
     "residents_labour_days": _I(allow_null=True), "internal_resources": _I(allow_null=True, help_text="VND"), "status": _S(), "status_name": _S(),
     "decision_reason": _S(), "merged_into": _I(allow_null=True), "is_late": serializers.BooleanField(), "is_published": serializers.BooleanField(),
     "origins": inline_serializer("ProposalOrigin", {"id": _I(), "village": _S(allow_null=True), "source_name": _S(), "title": _S()}, many=True),
-    "events": inline_serializer("ProposalFeatureEvent", {
-        "action": _S(), "from": _S(), "to": _S(), "note": _S(), "by": _S(help_text="username"), "at": serializers.DateTimeField()}, many=True),
+    "events": EventOutput(many=True),
     "attachments": inline_serializer("ProposalFeatureAttachment", {
         "id": _I(), "name": _S(), "content_type": _S(), "size": _I(help_text="bytes"), "url": _S()}, many=True),
     "created_at": serializers.DateTimeField(),

@@ -46,7 +46,7 @@ def test_investment_plan_events_keep_from_and_to_through_the_api(district, clien
     from tests.investment.factories import make_plan
 
     plan = make_plan(district("yen-phong"), approve=True)
-    history = client_for("huyen.yen-phong").get(f"/d/yen-phong/api/investment-plans/{plan.pk}/").json()["history"]
+    history = client_for("huyen.yen-phong").get(f"/d/yen-phong/api/investment-plans/{plan.pk}/").json()["events"]
     assert [(e["action"], e["from"], e["to"]) for e in history] == [
         ("created", "", "draft"), ("submitted", "draft", "submitted"), ("approved", "submitted", "approved")]
 
@@ -63,7 +63,7 @@ def test_cycle_transitions_go_through_the_api_as_state_changes(district, client_
     done = xa.post(f"{api}{cycle}/steps/team/complete/", {"note": "QĐ 12/QĐ-UBND"}, content_type="application/json")
     assert done.status_code == 200, done.content
     detail = xa.get(f"{api}{cycle}/").json()
-    assert [(t["action"], t["from"], t["to"], t["actor"], t["note"]) for t in detail["transitions"]] == [
+    assert [(t["action"], t["from"], t["to"], t["actor"]["username"], t["note"]) for t in detail["events"]] == [
         ("completed", "team", "proposals", "xa.09193", "QĐ 12/QĐ-UBND")]
     with tenant_context(district("yen-phong")):
         row = CycleTransition.objects.get(cycle_id=cycle)

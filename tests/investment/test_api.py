@@ -92,7 +92,7 @@ def test_plan_is_approved_with_its_decision_and_then_changes_only_by_amendment(c
     assert silent.status_code == 400 and "reason" in silent.json()
     amended = patch(client, url, {"name": "Kế hoạch điều chỉnh", "reason": "Điều chỉnh theo Nghị quyết HĐND huyện"})
     assert amended.status_code == 200
-    history = amended.json()["history"]
+    history = amended.json()["events"]
     assert [h["action"] for h in history] == ["created", "submitted", "approved", "amended"]
     assert history[-1]["changes"]["name"] == ["Kế hoạch medium_term 2026", "Kế hoạch điều chỉnh"]
     assert history[-1]["note"] == "Điều chỉnh theo Nghị quyết HĐND huyện"
@@ -112,7 +112,7 @@ def test_district_creates_a_project_from_a_feature_and_the_road_serves_the_commu
     assert {"09193", "09217"} <= communes
     assert body["properties"]["total_investment"] == 5_000_000_000
     assert [p["title"] for p in body["properties"]["proposals"]] == ["Bê tông hóa đường thôn"]
-    assert [h["action"] for h in body["properties"]["history"]] == ["created"]
+    assert [h["action"] for h in body["properties"]["events"]] == ["created"]
 
     layer = client.get(BASE + "investment-projects/").json()
     assert layer["type"] == "FeatureCollection" and layer["count"] == 1
@@ -256,7 +256,7 @@ def test_project_moves_through_its_statuses_with_its_decision_disbursements_and_
     done = post(client, url + "complete/", {}).json()["properties"]
     assert (done["status"], done["physical_progress"]) == ("completed", 100)
     assert [d["amount"] for d in done["disbursements"]] == [1_000_000_000]
-    transitions = [(h["from"], h["to"]) for h in done["history"] if h["action"] == "transition"]
+    transitions = [(h["from"], h["to"]) for h in done["events"] if h["action"] == "transition"]
     assert transitions == [("proposed", "preparation"), ("preparation", "approved"), ("approved", "suspended"),
                            ("suspended", "approved"), ("approved", "under_construction"), ("under_construction", "completed")]
     assert done["decision_number"] == "230/QĐ-UBND" and done["decision_date"] == "2026-03-02"
@@ -272,7 +272,7 @@ def test_a_project_edit_keeps_old_and_new_values(client_for, district):
     ok = patch(client, url, {"total_investment": 4_000_000_000, "decision_number": "99/QĐ-UBND",
                              "sources": [{"source": "district_budget", "amount": 4_000_000_000}]})
     assert ok.status_code == 200, ok.content
-    last = ok.json()["properties"]["history"][-1]
+    last = ok.json()["properties"]["events"][-1]
     assert last["changes"]["total_investment"] == [3_000_000_000, 4_000_000_000]
     assert last["changes"]["decision_number"] == ["", "99/QĐ-UBND"]
     assert last["changes"]["sources"][1] == [{"source": "district_budget", "amount": 4_000_000_000}]
@@ -370,4 +370,4 @@ def test_a_partial_edit_leaves_what_it_does_not_name(client_for, district):
     assert props["name"] == "Tên mới" and props["manager"] == "district"
     assert len(props["allocations"]) == 2 and len(props["sources"]) == 2
     assert [c["code"] for c in props["communes"]] == ["09193"]
-    assert props["history"][-1]["changes"] == {"name": ["Đường giao thông PE-1", "Tên mới"]}
+    assert props["events"][-1]["changes"] == {"name": ["Đường giao thông PE-1", "Tên mới"]}

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from investment.models import Allocation, InvestmentProject
+from tests.core.test_openapi import answer_schema, resolve, shape_errors
 from tests.investment.factories import CHO, DONG_TIEN, in_district, make_plan, make_project
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +201,29 @@ def test_only_the_district_office_gets_or_imports_the_template(client_for, distr
 def test_a_file_that_is_not_a_workbook_is_a_400_on_file(client_for, district):
     response = upload(client_for("huyen.yen-phong"), b"PK\x03\x04 damaged", preview=True)
     assert response.status_code == 400 and "file" in response.json()
+
+
+def test_the_import_answer_has_its_documented_rows(client_for, district, api_schema):
+    """Issue 17 (review): every row of the answer has the documented keys, its status one of the documented four."""
+    make_plan(district("yen-phong"), name=PLAN)
+    client = client_for("huyen.yen-phong")
+    assert upload(client, fill(template(client), [project_row("GT-10")]), preview=False).status_code == 200
+    content = fill(template(client), [
+        project_row("GT-10"),  # duplicate: recorded above
+        {"Mã dự án": "GT-10", "Kế hoạch đầu tư": PLAN, "Năm phân bổ": 2027, "Nguồn vốn phân bổ": "Ngân sách tỉnh",
+         "Vốn phân bổ (đồng)": 1_500_000_000},  # matched: a new allocation of GT-10
+        project_row("TL-02", **{"Tổng mức đầu tư (đồng)": 800_000_000, "Vốn ngân sách huyện (đồng)": 800_000_000,
+                                "Vốn ngân sách tỉnh (đồng)": None, "Vốn phân bổ (đồng)": 800_000_000}),  # created
+        project_row("XX-1", **{"Lĩnh vực": "Không có lĩnh vực này"}),  # refused
+    ])
+    answer = upload(client, content, preview=True)
+    assert answer.status_code == 200, answer.content
+    rows = answer.json()["rows"]
+    assert [r["status"] for r in rows] == ["duplicate", "matched", "created", "refused"]
+    assert rows[3]["errors"] and rows[3]["cells"] and rows[0]["message"]
+    path = "/d/{district}/api/investment-projects/import/"
+    schema = answer_schema(api_schema, path, "post", "200")
+    assert shape_errors(api_schema, schema, answer.json()) == []
+    row = resolve(api_schema, resolve(api_schema, schema)["properties"]["rows"]["items"])
+    assert resolve(api_schema, row["properties"]["status"])["enum"] == ["created", "matched", "duplicate", "refused"]
+    assert set(row["required"]) == {"row", "status", "code"}

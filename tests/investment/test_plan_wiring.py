@@ -61,7 +61,7 @@ def test_a_project_links_plan_items_shown_in_its_panel_and_kept_in_its_history(c
     changed = patch(staff, f"{BASE}investment-projects/{pk}/", {"communes": ["09193", "09196"], "plan_items": [item.pk, other.pk]})
     assert changed.status_code == 200, changed.content
     assert sorted(i["id"] for i in changed.json()["properties"]["plan_items"]) == sorted([item.pk, other.pk])
-    last = changed.json()["properties"]["history"][-1]
+    last = changed.json()["properties"]["events"][-1]
     assert last["action"] == "updated" and last["changes"]["plan_items"] == [[item.pk], sorted([item.pk, other.pk])]
     # The commune's own view of the project shows the same chain.
     seen = client_for("xa.09193").get(f"{BASE}investment-projects/{pk}/").json()["properties"]

@@ -37,7 +37,7 @@ def test_district_decision_is_seen_by_the_commune_served_which_answers(client_fo
     assert answer.status_code == 201
     back = reviewer.get(BASE + "reviews/?project=%d" % project.pk).json()["features"][0]["properties"]
     assert [a["text"] for a in back["answers"]] == ["Xã đã điều chỉnh hướng tuyến"]
-    history = reviewer.get(f"{BASE}investment-projects/{project.pk}/").json()["properties"]["history"]
+    history = reviewer.get(f"{BASE}investment-projects/{project.pk}/").json()["properties"]["events"]
     assert history[-1]["action"] == "reviewed" and history[-1]["changes"] == {"decision": "request_change"}
 
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from investment.models import Disbursement, ProjectEvent
+from tests.core.test_openapi import answer_schema, resolve, shape_errors
 from tests.monitoring.factories import project_in_commune
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,26 @@ def test_excel_sheet_and_who_may_send_it(district, client_for):
     assert client_for("huyen.yen-phong").post(URL, {"file": SimpleUploadedFile("x.txt", b"a", "text/plain")}).status_code == 400
     connection.set_tenant(yen_phong)
     assert Disbursement.objects.count() == 1
+
+
+def test_the_answer_has_its_documented_rows(district, client_for, api_schema):
+    """Issue 17 (review): every row of the answer has the documented keys, its status one of the documented four."""
+    project_in_commune(district(), code="DA-ME-1", total=3_000_000_000)
+    client = client_for("huyen.yen-phong")
+
+    def send(text, name):
+        return client.post(URL, {"file": SimpleUploadedFile(name, text.encode("utf-8-sig"), "text/csv")})
+
+    heading = "Mã dự án;Ngày;Giá trị giải ngân;Tiến độ thực hiện\n"
+    assert send(heading + "DA-ME-1;31/03/2026;400.000.000;20\n", "dot-1.csv").status_code == 200
+    answer = send(heading + "DA-ME-1;31/03/2026;400.000.000;20\nDA-ME-1;30/06/2026;100.000.000;40\nKHONG-CO;30/06/2026;1;1\n"
+                  "DA-ME-1;;;\n", "dot-2.csv")
+    assert answer.status_code == 200, answer.content
+    rows = answer.json()["rows"]
+    assert [r["status"] for r in rows] == ["duplicate", "taken", "refused", "skipped"]
+    assert rows[0]["disbursement"] and rows[1]["disbursement"] and rows[2]["errors"] and rows[3]["message"]
+    schema = answer_schema(api_schema, "/d/{district}/api/monitoring/progress-import/", "post", "200")
+    assert shape_errors(api_schema, schema, answer.json()) == []
+    row = resolve(api_schema, resolve(api_schema, schema)["properties"]["rows"]["items"])
+    assert resolve(api_schema, row["properties"]["status"])["enum"] == ["taken", "refused", "duplicate", "skipped"]
+    assert set(row["required"]) == {"row", "status", "code", "taken"}

@@ -93,7 +93,7 @@ def test_a_cycle_approved_late_stays_late_at_every_level(client_for):
     assert steps["proposals"]["done_on"] == "2025-04-28" and steps["proposals"]["done_late"] is False
     assert data["late_steps"] == [{"step": "approval", "days_late": DAYS_LATE}] and data["days_late"] == DAYS_LATE
     assert data["lateness"] == f"hoàn thành muộn {DAYS_LATE} ngày"
-    assert [t["decided_on"] for t in data["transitions"]][-1] == "2026-11-25"
+    assert [t["changes"]["decided_on"] for t in data["events"]][-1] == "2026-11-25"
     english = client_for("xa.09196").get(f"{D}/cycles/{cycle}/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert english["lateness"] == f"done late by {DAYS_LATE} days"
     listed = {c["id"]: c for c in client_for("huyen.yen-phong").get(f"{D}/cycles/?plan_year={YEAR}").json()["results"]}
@@ -130,7 +130,7 @@ def test_a_decision_date_in_the_future_is_refused_and_changes_nothing(client_for
     assert r.status_code == 400 and "decision_date" in r.json()
     assert complete(xa, cycle, "team", "not a date").status_code == 400
     today = ok(complete(xa, cycle, "team"))  # without a date: today, in time or not by the calendar
-    assert today["transitions"][-1]["decided_on"] == timezone.localdate().isoformat()
+    assert today["events"][-1]["changes"]["decided_on"] == timezone.localdate().isoformat()
 
 
 @pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_a_decision_cannot_be_backdated_before_what_came_before(client_for):
     r = complete(xa, cycle, "proposals", "2025-04-19")
     assert r.status_code == 400 and "20/04/2025" in r.json()["decided_on"][0] and "bước trước" in r.json()["decided_on"][0]
     data = xa.get(f"{D}/cycles/{cycle}/").json()
-    assert data["step"] == "proposals" and len(data["transitions"]) == 1
+    assert data["step"] == "proposals" and len(data["events"]) == 1
     ok(complete(xa, cycle, "proposals", "2025-04-20"))  # the same day as the previous decision is fine
 
 

@@ -21,7 +21,7 @@ def test_village_head_pins_a_proposal_and_it_defaults_to_the_own_village(yen_pho
     assert props["source_kind"] == "village"
     assert props["internal_resources"] == 30_000_000
     assert props["status"] == "submitted"
-    assert props["events"][0]["action"] == "submitted" and props["events"][0]["by"] == "thon.09193-01"
+    assert props["events"][0]["action"] == "submitted" and props["events"][0]["actor"]["username"] == "thon.09193-01"
     listed = client_for("xa.09193").get(URL + "?commune=09193").json()
     assert props["id"] in [f["id"] for f in listed["features"]]
     assert listed["type"] == "FeatureCollection"
@@ -133,7 +133,7 @@ def test_planning_team_decides_with_reasons_the_proposer_sees(yen_phong, post_fe
     assert rejected.json()["properties"]["status"] == "rejected"
     seen = client_for("thon.09193-01").get(f"{URL}{third}/").json()["properties"]
     assert seen["decision_reason"] == "Trùng dự án đường huyện"
-    assert [(e["action"], e["from"], e["to"], e["by"]) for e in seen["events"]][-1] == ("rejected", "submitted", "rejected", "xa.09193")
+    assert [(e["action"], e["from"], e["to"], e["actor"]["username"]) for e in seen["events"]][-1] == ("rejected", "submitted", "rejected", "xa.09193")
     # A decided proposal cannot be decided again the wrong way, nor edited.
     again = team.post(f"{URL}{first}/defer/", {}, content_type="application/json")
     assert again.status_code == 400

@@ -31,7 +31,7 @@ class ResolutionApi(PlanApi):
         access.require(access.can_act_for_council(request.user, plan.cycle.commune), _("Only the commune's People's Council may do this."))
         data = _valid(ApprovalInput, request.data)
         plan = services.plan_record_resolution(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
-        return Response(plan_data(plan))
+        return Response(plan_data(plan, user=request.user))
 
 
 class DistrictApprovalApi(PlanApi):
@@ -47,4 +47,4 @@ class DistrictApprovalApi(PlanApi):
         access.require(access.can_review_commune(request.user, plan.cycle.commune), _("Only the district's Finance-Planning Office may do this."))
         data = _valid(ApprovalInput, request.data)
         plan = services.plan_record_district_approval(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
-        return Response(plan_data(plan))
+        return Response(plan_data(plan, user=request.user))

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from accounts.events import EventOutput, event_output, events_output
 from files.storage import public_file_url
 from plans import selectors
 from plans.models import (
@@ -38,7 +39,7 @@ class TargetOutput(serializers.ModelSerializer):
         fields = ["id", "lineage", "indicator", "unit", "current_estimate", "next_target", "order"]
 
 
-def plan_data(plan, *, public=False):
+def plan_data(plan, *, user=None, public=False):
     # The public answer links the public download route (files of an announced plan only).
     file_url = public_file_url if public else (lambda stored: stored.url if stored else None)
     data = {
@@ -66,12 +67,11 @@ def plan_data(plan, *, public=False):
         "items": PlanItemFeatureSerializer(selectors.plan_items(plan=plan), many=True).data,
     }
     if not public:
-        data["events"] = [{"action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note, "actor": e.actor.username, "at": e.at}
-                          for e in plan.events.select_related("actor")]
+        data["events"] = events_output(plan.events.select_related("actor"), user=user)
     return data
 
 
-def cycle_data(cycle, *, with_details=True):
+def cycle_data(cycle, *, user=None, with_details=True):
     steps = selectors.cycle_steps(cycle=cycle)
     data = {
         "id": cycle.pk,
@@ -89,9 +89,10 @@ def cycle_data(cycle, *, with_details=True):
         ],
     }
     if with_details:
-        data["transitions"] = [
-            {"action": t.action, "from": t.from_status, "to": t.to_status, "actor": t.actor.username, "at": t.at, "note": t.note,
-             "decided_on": t.decided_on, "due_on": t.due_on}
+        # The step's decision date and its due date then (Đ4) are what a step event records beside the status.
+        data["events"] = [
+            event_output(t, user=user, changes={"decided_on": t.decided_on.isoformat() if t.decided_on else None,
+                                                "due_on": t.due_on.isoformat() if t.due_on else None})
             for t in cycle.transitions.all()
         ]
         team = PlanningTeam.objects.filter(cycle=cycle).first()
@@ -134,16 +135,6 @@ def _resolution(name):
                                     "file": serializers.CharField(allow_null=True, help_text="download URL")})
 
 
-_EVENT = {
-    "action": serializers.CharField(), "from": serializers.CharField(), "to": serializers.CharField(), "note": serializers.CharField(),
-    "actor": serializers.CharField(help_text="username"), "at": serializers.DateTimeField(),
-}
-EVENT = inline_serializer("PlanEventOutput", {**_EVENT}, many=True)
-# A cycle's step transitions also carry the decision's date and the step's due date then (Đ4: the step deadlines).
-CYCLE_EVENT = inline_serializer("PlanCycleEventOutput", {
-    **_EVENT, "decided_on": serializers.DateField(help_text="the date of the decision that closed the step"),
-    "due_on": serializers.DateField(allow_null=True, help_text="the step's due date when it was closed"),
-}, many=True)
 
 _PLAN_FIELDS = {
     "id": serializers.IntegerField(), "cycle": serializers.IntegerField(), "commune": serializers.CharField(help_text="GSO code"),
@@ -160,7 +151,7 @@ _PLAN_FIELDS = {
         "type": serializers.CharField(help_text="FeatureCollection"), "features": PlanItemFeatureSerializer(many=True),
     }, help_text="a GeoJSON FeatureCollection of the plan's items (EPSG:4326)"),
 }
-PLAN_OUTPUT = inline_serializer("CommunePlanOutput", {**_PLAN_FIELDS, "events": EVENT})
+PLAN_OUTPUT = inline_serializer("CommunePlanOutput", {**_PLAN_FIELDS, "events": EventOutput(many=True)})
 PUBLIC_PLAN_OUTPUT = inline_serializer("PublicCommunePlanOutput", {**_PLAN_FIELDS})
 
 CYCLE_ROW = {
@@ -193,7 +184,7 @@ CYCLE_OUTPUT = inline_serializer("PlanCycleOutput", {
         "evidence": inline_serializer("PlanStepEvidence", {"id": serializers.IntegerField(), "title": serializers.CharField(),
                                                            "file": serializers.CharField(allow_null=True)}, many=True),
     }, many=True),
-    "transitions": CYCLE_EVENT,
+    "events": EventOutput(many=True, help_text="the steps completed, oldest first; changes: {decided_on, due_on}"),
     "team": inline_serializer("PlanningTeamOutput", {
         "decision_number": serializers.CharField(), "decision_date": serializers.DateField(allow_null=True),
         "members": inline_serializer("PlanningTeamMemberOutput", {

@@ -50,7 +50,7 @@ class ConsultationOpenApi(PlanApi):
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         plan = services.consultation_open(actor=request.user, plan=plan, **_valid(self.Input, request.data))
-        return Response(plan_data(plan))
+        return Response(plan_data(plan, user=request.user))
 
 
 def _comment_data(c, *, public=False):

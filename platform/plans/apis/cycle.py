@@ -59,14 +59,14 @@ class CycleListApi(PlanApi):
         if commune is None:
             return Response({"commune": [_("No such commune in this district.")]}, status=400)
         cycle = services.cycle_create(actor=request.user, commune=commune, plan_year=data["plan_year"])
-        return Response(cycle_data(cycle), status=201)
+        return Response(cycle_data(cycle, user=request.user), status=201)
 
 
 class CycleDetailApi(PlanApi):
     Output = CYCLE_OUTPUT
 
     def get(self, request, pk):
-        return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
+        return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk), user=request.user))
 
 
 class CycleStepCompleteApi(PlanApi):
@@ -86,7 +86,7 @@ class CycleStepCompleteApi(PlanApi):
                            _("This step is done by the %(owner)s.") % {"owner": STEP_OWNER[step].label})
         data = _valid(self.Input, _data(request))
         services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=data["note"], decided_on=data["decided_on"])
-        return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
+        return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk), user=request.user))
 
 
 class EvidenceApi(PlanApi):

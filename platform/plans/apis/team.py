@@ -37,4 +37,4 @@ class TeamApi(PlanApi):
                 return Response({"members": {i: s.errors}}, status=400)
             members.append(dict(s.validated_data))
         services.team_set(actor=request.user, cycle=cycle, members=members, decision_number=data["decision_number"], decision_date=data["decision_date"])
-        return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk)))
+        return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk), user=request.user))

@@ -43,7 +43,7 @@ class DraftCreateApi(PlanApi):
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
         plan = services.plan_create_draft(actor=request.user, cycle=cycle, from_accepted=_valid(self.Input, _data(request))["from_accepted"])
-        return Response(plan_data(plan), status=201)
+        return Response(plan_data(plan, user=request.user), status=201)
 
 
 class PlanDetailApi(PlanApi):
@@ -57,12 +57,12 @@ class PlanDetailApi(PlanApi):
         monitoring = serializers.CharField(allow_blank=True, required=False)
 
     def get(self, request, pk):
-        return Response(plan_data(selectors.plan_get(user=request.user, pk=pk)))
+        return Response(plan_data(selectors.plan_get(user=request.user, pk=pk), user=request.user))
 
     def patch(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         plan = services.plan_update(actor=request.user, plan=plan, **_valid(self.Input, request.data))
-        return Response(plan_data(plan))
+        return Response(plan_data(plan, user=request.user))
 
 
 class ItemInput(serializers.Serializer):
@@ -184,7 +184,7 @@ class PlanNewVersionApi(PlanApi):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require_commune_team(request.user, plan.cycle.commune)
         new = services.plan_new_version(actor=request.user, plan=plan, kind=_valid(self.Input, _data(request))["kind"])
-        return Response(plan_data(new), status=201)
+        return Response(plan_data(new, user=request.user), status=201)
 
 
 class PlanAmendApi(PlanApi):
@@ -197,7 +197,7 @@ class PlanAmendApi(PlanApi):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require_commune_team(request.user, plan.cycle.commune)
         new = services.plan_amend(actor=request.user, plan=plan, reason=_valid(self.Input, _data(request))["reason"])
-        return Response(plan_data(new), status=201)
+        return Response(plan_data(new, user=request.user), status=201)
 
 
 class PlanCompareApi(PlanApi):

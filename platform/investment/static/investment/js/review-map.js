@@ -244,9 +244,9 @@
     reviews.setAttribute("data-testid", "project-reviews");
     if (!p.reviews.length) { reviews.appendChild(node("p", T.noReviews, { class: "muted" })); }
     panel.appendChild(reviews);
-    var history = section(T.history, p.history.map(function (h) {
+    var history = section(T.history, p.events.map(function (h) {
       return date(h.at) + " · " + h.action_label + (h.from && h.to && h.from !== h.to ? " (" + (config.statuses[h.from] || h.from) + " → " + (config.statuses[h.to] || h.to) + ")" : "")
-        + (h.changes && h.changes.decision ? ": " + config.decisions[h.changes.decision] : "") + (h.note ? " — " + h.note : "") + " · " + h.actor;
+        + (h.changes && h.changes.decision ? ": " + config.decisions[h.changes.decision] : "") + (h.note ? " — " + h.note : "") + (h.actor ? " · " + h.actor.name : "");
     }));
     history.setAttribute("data-testid", "project-history");
     panel.appendChild(history);

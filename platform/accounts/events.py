@@ -1,0 +1,73 @@
+"""The one shape in which every API answers a record's events (the rows of `accounts.models.StateChange`).
+
+`event_output(event, user=…)` builds it; `EventOutput` documents it for /api/schema/. Every answer that carries events
+lists them under `events`, oldest first (docs/API.md, "Events"):
+
+    {"action": "approve", "action_label": "Phê duyệt", "from": "submitted", "to": "approved", "note": "",
+     "actor": {"username": "huyen.yen-phong", "name": "Nguyễn Văn A"} | null,
+     "at": "2026-03-02T09:15:00+07:00", "changes": {...} | null}
+
+`actor` is null when the caller may not learn who acted (`accounts.access.can_see_who_acted`: the public); `at` is
+ISO 8601 in the platform's time zone with its offset; `changes` is what the event changed or recorded beside the
+status, or null: `{field: [before, after]}` for an edit of an investment plan or project (Đ8), the review decision of a
+project, or `{decided_on, due_on}` for a step of a plan cycle (Đ4: the decision's date and the step's due date then).
+"""
+from django.utils import timezone
+from rest_framework import serializers
+
+from accounts import access
+
+
+def event_output(event, *, user, public=False, changes=None):
+    """One event (a `StateChange` row, its `actor` loaded) as every API answers it, for the reader `user`.
+
+    `public`: the answer goes to a public page or route (no actor). `changes`: what to show under `changes` when the
+    row has no `changes` field of its own (the plan cycle's step dates); JSON-ready values only.
+    """
+    display = getattr(event, "get_action_display", None)
+    actor = event.actor if access.can_see_who_acted(user, public=public) else None
+    if changes is None:
+        changes = getattr(event, "changes", None) or None
+    return {
+        "action": event.action,
+        "action_label": str(display()) if display else event.action,
+        "from": event.from_status,
+        "to": event.to_status,
+        "note": event.note,
+        "actor": None if actor is None else {"username": actor.username, "name": actor.get_full_name() or actor.username},
+        "at": timezone.localtime(event.at).isoformat(),
+        "changes": changes,
+    }
+
+
+def events_output(events, *, user, public=False):
+    """`event_output` of each row of `events` (a queryset or list), in their order."""
+    return [event_output(event, user=user, public=public) for event in events]
+
+
+class EventActorOutput(serializers.Serializer):
+    username = serializers.CharField(help_text="the sign-in name")
+    name = serializers.CharField(help_text="the full name, else the username")
+
+
+class EventOutput(serializers.Serializer):
+    """An event of a workflow record, the one shape of every API answer (`accounts.events.event_output`)."""
+
+    action = serializers.CharField(help_text="what was done, a code")
+    action_label = serializers.CharField(help_text="what was done, in the request's language (the code where none is defined)")
+    note = serializers.CharField(help_text="the note or reason given, may be empty")
+    actor = EventActorOutput(allow_null=True, help_text="who acted; null when the caller may not know (the public)")
+    at = serializers.DateTimeField(help_text="ISO 8601 with the offset of Asia/Ho_Chi_Minh")
+    changes = serializers.JSONField(allow_null=True, help_text=(
+        "what the event changed or recorded beside the status: {field: [before, after]} for an edit, "
+        "{decided_on, due_on} for a step of a plan cycle; null when nothing"))
+
+    def get_fields(self):
+        # `from` and `to` are Python keywords: declared here, not as attributes.
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField(help_text="the status before, may be empty")
+        fields["to"] = serializers.CharField(help_text="the status after, may be empty")
+        return fields
+
+
+EVENT_KEYS = frozenset({"action", "action_label", "from", "to", "note", "actor", "at", "changes"})
