@@ -620,8 +620,7 @@ class ReviewListApi(APIView):
     Input = ReviewInput
 
     def get(self, request):
-        reviews = selectors.review_queryset(user=request.user, district=request.tenant, request=request)
-        return page_response(request, layers.reviews, rows=reviews)
+        return page_response(request, layers.reviews)
 
     def post(self, request):
         access.require(access.can_review_investment(request.user, request.tenant), _("Only the district's own staff record review decisions and notes."))
@@ -671,8 +670,7 @@ class PlanItemListApi(APIView):
     Output = {(200, MEDIA_TYPE): layers.plan_items.openapi_schema()}
 
     def get(self, request):
-        items = selectors.draft_item_queryset(user=request.user, district=request.tenant, request=request)
-        return page_response(request, layers.plan_items, rows=items)
+        return page_response(request, layers.plan_items)
 
 
 def _visible_plan_item(request, pk):
