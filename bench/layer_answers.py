@@ -188,6 +188,7 @@ def main():
     for target in [int(s) for s in args.steps.split(",")]:
         for step, seconds in national_districts(target).items():
             print(f"built to {target} districts: {step} {seconds:.0f} s", flush=True)
+        client.force_login(actor)  # building may outlast the session's idle timeout
         connection.set_schema_to_public()
         n = District.objects.exclude(schema_name="public").count()
         from geo.models import AdministrativeUnit
