@@ -285,9 +285,12 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
 }
-# A session ends after SESSION_IDLE_MINUTES without a request: every request pushes the expiry forward.
+# A session ends after SESSION_IDLE_MINUTES without a request: every request pushes the expiry forward, written to the
+# database at most once every SESSION_REFRESH_SECONDS when nothing else in the session changed (accounts/sessions.py).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "accounts.sessions"
+SESSION_REFRESH_SECONDS = 60
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

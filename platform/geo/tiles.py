@@ -36,7 +36,7 @@ def parse_tile(z, x, y) -> tuple[int, int, int]:
     return z, x, y
 
 
-def mvt_sql(rows_sql: str, *, name: str, columns: list[str], tile: tuple[str, str, str] = ("%s", "%s", "%s")) -> str:
+def mvt_sql(rows_sql: str, *, name: str, columns: list[str], tile: tuple[str, str, str] = ("%s", "%s", "%s"), order: str = "") -> str:
     """SQL returning one bytea, the Mapbox vector tile of the rows of `rows_sql` meeting tile z/x/y.
 
     `rows_sql` selects `geom` (EPSG:4326) and the `columns` (the tile's properties, names from code,
@@ -45,7 +45,9 @@ def mvt_sql(rows_sql: str, *, name: str, columns: list[str], tile: tuple[str, st
     `name`. Geometries are transformed to EPSG:3857, clipped with a BUFFER margin and simplified
     to the grid by `ST_AsMVTGeom`; before that, `ST_Simplify` (keeping small shapes) drops the vertices closer
     than half a grid cell (in degrees, from the tile's width), which the grid would merge anyway: at zoom 6 the
-    full-resolution commune boundaries cost most of the tile's time. An empty tile is an empty bytea.
+    full-resolution commune boundaries cost most of the tile's time. `order` (a column name from code) writes the
+    features in that column's order, so that two statements reading the same rows by different plans give the same
+    bytes. An empty tile is an empty bytea.
     """
     z, x, y = tile
     props = ", ".join(_column(column) for column in columns)
@@ -56,7 +58,7 @@ def mvt_sql(rows_sql: str, *, name: str, columns: list[str], tile: tuple[str, st
         SELECT coalesce((SELECT ST_AsMVT(t, '{name}', {EXTENT}, 'geom') FROM (
             SELECT {props}, ST_AsMVTGeom(ST_Transform(ST_Simplify(r.geom, bounds.tolerance, true), 3857), bounds.box, {EXTENT}, {BUFFER}, true) AS geom
             FROM ({rows_sql}) r, bounds
-            WHERE r.geom && bounds.search
+            WHERE r.geom && bounds.search{f' ORDER BY r."{order}"' if order else ""}
         ) t WHERE t.geom IS NOT NULL), ''::bytea)
     """
 

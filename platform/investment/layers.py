@@ -6,14 +6,14 @@ Rows come through `accounts.access` scopes; none of them is published to anonymo
 import re
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 
 from accounts import access
 from core.models import CapitalSource, Sector
 from geo.bbox import bbox_polygon
 from geo.layers import UNIT_CODE, Filter, Layer
+from investment import selectors
 from investment.models import Allocation, InvestmentProject, ProjectSource, ProjectStatus, Review
-from plans.models import CommunePlan, PlanItem, PlanStatus
 
 _ZONE = settings.TIME_ZONE if re.fullmatch(r"[\w/+-]+", settings.TIME_ZONE) else "UTC"
 
@@ -131,7 +131,7 @@ class ReviewLayer(Layer):
     def rows(self, user, district):
         if not user.is_authenticated:
             return None
-        return access.review_scope(user, district, Review.objects.all())
+        return selectors.review_queryset(user=user, district=district)
 
     def filter_rows(self, rows, *, bbox=None, filters=None, datetime=None):
         """A pinned note meets the bbox at its pin, a decision at its project or plan item."""
@@ -167,13 +167,7 @@ class DraftPlanItemLayer(Layer):
     def rows(self, user, district):
         if not user.is_authenticated:
             return None
-        newest = CommunePlan.objects.filter(cycle=OuterRef("plan__cycle")).order_by("-number").values("pk")[:1]
-        items = PlanItem.objects.filter(
-            kind=PlanItem.Kind.WORK, estimated_cost__gt=0, geom__isnull=False,
-            plan__status__in=[PlanStatus.WORKING, PlanStatus.FROZEN], plan_id=Subquery(newest),
-        )
-        visible = access.visible_commune_ids(user, district)
-        return items if visible is None else items.filter(plan__cycle__commune_id__in=visible)
+        return selectors.draft_item_queryset(user=user, district=district)
 
 
 projects = ProjectLayer()

@@ -12,8 +12,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts import access
 from accounts.access import visible_commune_ids
-from core.models import CapitalSource, Sector
-from geo.bbox import bbox_polygon
+from core.models import CapitalSource
 from investment.models import (
     Allocation,
     InvestmentProject,
@@ -145,17 +144,6 @@ def allocation_totals(*, plan: PublicInvestmentPlan) -> dict:
     return totals
 
 
-def _choice_list(request, name, choices):
-    text = request.query_params.get(name)
-    if not text:
-        return None
-    values = [v for v in text.split(",") if v]
-    unknown = [v for v in values if v not in choices]
-    if unknown:
-        raise ValidationError({name: [_("Unknown value(s) %(values)s; allowed: %(allowed)s.") % {"values": ", ".join(unknown), "allowed": ", ".join(choices)}]})
-    return values
-
-
 def int_param(request, name):
     """A whole-number query parameter, or None; anything else is a 400 naming it."""
     text = request.query_params.get(name)
@@ -174,37 +162,11 @@ def project_queryset(*, user, district):
     return access.project_scope(user, district, InvestmentProject.objects.all())
 
 
-def review_queryset(*, user, district, request=None):
-    """Reviews this user may see (all for district and province staff, those concerning its commune for a commune),
-    filtered by the request's `project`, `plan_item`, `kind`, `commune`, `bbox`."""
-    reviews = access.review_scope(user, district, Review.objects.all())
-    if request is None:
-        return reviews
-    project = int_param(request, "project")
-    if project is not None:
-        reviews = reviews.filter(project_id=project)
-    plan_item = int_param(request, "plan_item")
-    if plan_item is not None:
-        reviews = reviews.filter(plan_item_id=plan_item)
-    kind = request.query_params.get("kind")
-    if kind == "decision":
-        reviews = reviews.exclude(decision="")
-    elif kind == "note":
-        reviews = reviews.filter(decision="")
-    elif kind:
-        raise ValidationError({"kind": [_("kind is decision or note.")]})
-    commune = request.query_params.get("commune")
-    if commune:
-        reviews = reviews.filter(communes__code__in=commune.split(","))
-    bbox = request.query_params.get("bbox")
-    if bbox:
-        # A pinned review sits at its pin, a decision at its project or plan item.
-        box = bbox_polygon(bbox)
-        reviews = reviews.filter(
-            Q(location__intersects=box) | Q(location__isnull=True, project__geom__intersects=box)
-            | Q(location__isnull=True, plan_item__geom__intersects=box)
-        )
-    return reviews
+def review_queryset(*, user, district):
+    """Reviews this user may see (`accounts.access.review_scope`: all for district and province staff, those concerning
+    its commune for a commune). The map's filters (`project`, `plan_item`, `kind`, `commune`, `bbox`) are the layer
+    kit's (`investment.layers.reviews`), so a bad value is the kit's 400 naming the parameter."""
+    return access.review_scope(user, district, Review.objects.all())
 
 
 def project_history(*, project: InvestmentProject):
@@ -222,11 +184,12 @@ def plan_export_rows(*, plan: PublicInvestmentPlan, projects):
 
 # ---- commune plan items under review --------------------------------------------------------------
 
-def draft_item_queryset(*, user, district, request=None):
+def draft_item_queryset(*, user, district):
     """The works (with a cost and a place) that the communes' current draft plans put forward, for the review map.
 
     A cycle's current draft is its newest version while it is not approved (being written, or frozen
-    as submitted to the district). A commune sees its own; filters `plan_year`, `commune`, `sector`, `bbox`.
+    as submitted to the district). A commune sees its own. The map's filters (`plan_year`, `commune`, `sector`,
+    `bbox`) are the layer kit's (`investment.layers.plan_items`).
     """
     newest = CommunePlan.objects.filter(cycle=OuterRef("plan__cycle")).order_by("-number").values("pk")[:1]
     items = PlanItem.objects.filter(
@@ -234,23 +197,7 @@ def draft_item_queryset(*, user, district, request=None):
         plan_id=Subquery(newest),
     )
     visible = visible_commune_ids(user, district)
-    if visible is not None:
-        items = items.filter(plan__cycle__commune_id__in=visible)
-    if request is None:
-        return items
-    plan_year = int_param(request, "plan_year")
-    if plan_year is not None:
-        items = items.filter(plan__cycle__plan_year=plan_year)
-    commune = request.query_params.get("commune")
-    if commune:
-        items = items.filter(plan__cycle__commune__code__in=commune.split(","))
-    sector = _choice_list(request, "sector", Sector.values)
-    if sector:
-        items = items.filter(sector__in=sector)
-    bbox = request.query_params.get("bbox")
-    if bbox:
-        items = items.filter(geom__intersects=bbox_polygon(bbox))
-    return items
+    return items if visible is None else items.filter(plan__cycle__commune_id__in=visible)
 
 
 def plan_item_reviews(*, user, district, item: PlanItem):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from geo.replica import read_connection
-from geo.tiles import TileLayer, column_names, from_layer, mvt_sql, register
+from geo.tiles import BUFFER, EXTENT, TileLayer, column_names, from_layer, mvt_sql, register
 from province import layers, selectors
 
 DISTRIBUTION_COLUMNS = ["code", "name", "district", "total_investment::bigint", "planned::bigint", "allocated::bigint", "disbursed::bigint",
@@ -29,6 +29,37 @@ _DISTRIBUTION_ROWS = selectors._DISTRIBUTION_TEMPLATE.split("\n-- The features a
 ).replace("\nbreaks AS (", "\nbreaks AS MATERIALIZED (", 1) + "\nSELECT * FROM shown"
 
 
+
+def _tile_rows(rows):
+    """The distribution's rows narrowed to the units meeting the tile (its search box: the tile and the MVT buffer, as
+    `geo.tiles.mvt_sql` draws them), and the rollup figures to those units. A unit's colour class depends only on its
+    own value and the breaks (passed in, computed over the whole level), so the tile's features are those of the whole
+    statement, with its bytes (tests/geo/test_tiles.py); the aggregation of every unit of the country is not repeated
+    for each tile (bench/layer_answers.py)."""
+    search = (f"(SELECT ST_Transform(ST_Expand(box, (ST_XMax(box) - ST_XMin(box)) * {BUFFER / EXTENT}), 4326) "
+              "FROM (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS box) e)")
+    edits = (
+        ("AND u.level = 'commune' AND u.is_current)\n),", f"AND u.level = 'commune' AND u.is_current)\n    WHERE u.geom && {search}\n),"),
+        ("AND district_code IN (SELECT code FROM districts)",
+         "AND district_code IN (SELECT code FROM districts)\n      AND CASE WHEN %(level)s = 'district' THEN district_code ELSE commune_code END"
+         " IN (SELECT code FROM units)"),
+    )
+    for before, after in edits:
+        assert rows.count(before) == 1, before  # the distribution statement changed: write these edits again
+        rows = rows.replace(before, after)
+    return rows
+
+
+_TILE_ROWS = _tile_rows(_DISTRIBUTION_ROWS)
+
+
+def distribution_sql(*, name, whole=False):
+    """The tile statement of the distribution (parameters: the filters, `breaks`, z, x, y); `whole`: over every unit
+    of the level instead of the tile's (the statement before the narrowing, which bench/layer_answers.py times as the bare SQL)."""
+    rows = _DISTRIBUTION_ROWS if whole else _TILE_ROWS
+    return mvt_sql(f"SELECT * FROM ({rows}) units", name=name, columns=DISTRIBUTION_COLUMNS, tile=("%(z)s", "%(x)s", "%(y)s"), order="code")
+
+
 def distribution_tile(*, z, x, y, level="commune", year=None, sector="", source="", measure="total_investment", province="",
                       name="investment-distribution-communes", classification="quantiles") -> bytes:
     """The Mapbox vector tile z/x/y (EPSG:3857 XYZ grid; MVT layer `name`) of the investment distribution by `level`.
@@ -42,7 +73,7 @@ def distribution_tile(*, z, x, y, level="commune", year=None, sector="", source=
               "province": province or "", "z": z, "x": x, "y": y}
     params["breaks"] = selectors.distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
                                                      classification=classification)
-    sql = mvt_sql(f"SELECT * FROM ({_DISTRIBUTION_ROWS}) units", name=name, columns=DISTRIBUTION_COLUMNS, tile=("%(z)s", "%(x)s", "%(y)s"))
+    sql = distribution_sql(name=name)
     with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return bytes(cursor.fetchone()[0])

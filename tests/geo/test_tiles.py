@@ -94,6 +94,35 @@ def test_distribution_tile_follows_the_filters_and_refuses_bad_ones(client_for):
     assert response.status_code == 400 and "colour" in response.json()
 
 
+@pytest.mark.parametrize("level, zoom, lonlat, filters", [
+    ("commune", 7, BAC_NINH[:2], {}), ("commune", 10, CHO, {}), ("commune", 11, QUE_VO, {"sector": "irrigation"}),
+    ("district", 9, CHO, {"measure": "per_resident"}), ("commune", 7, (0.0, 0.0), {}),
+])
+def test_a_distribution_tile_is_the_whole_statements_tile_byte_for_byte(district, client_for, level, zoom, lonlat, filters):
+    # The tile statement reads only the units meeting the tile (not every unit of the country): same features, same
+    # classes (the breaks are the whole level's), same bytes as the statement over every unit.
+    from province import selectors
+    from province.tiles import distribution_sql
+
+    yp, qv = district("yen-phong"), district("que-vo")
+    make_project(yp, code="B-1", geometry=point(CHO), total=1_200_000_000)
+    make_project(qv, code="B-2", geometry=point(QUE_VO), total=5_000_000_000, sector="irrigation")
+    connection.set_schema_to_public()
+    rollup_rebuild()
+    z, x, y = tile_of(*lonlat, zoom)
+    arguments = {"level": level, "year": None, "sector": "", "source": "", "measure": "total_investment", "province": "", **filters}
+    params = {**arguments, "z": z, "x": x, "y": y, "breaks": selectors.distribution_breaks(**arguments)}
+    tiles = []
+    for whole in (False, True):
+        with connection.cursor() as cursor:
+            cursor.execute(distribution_sql(name=f"investment-distribution-{level}s", whole=whole), params)
+            tiles.append(bytes(cursor.fetchone()[0]))
+    assert tiles[0] == tiles[1]
+    assert (tiles[0] == b"") == (lonlat == (0.0, 0.0))
+    answer = client_for("tinh").get(f"/tiles/investment-distribution-{level}s/{z}/{x}/{y}.pbf", filters)
+    assert answer.status_code == 200 and answer.content == tiles[0]
+
+
 @pytest.mark.parametrize("username,status", [(None, 401), ("huyen.yen-phong", 403), ("xa.09193", 403)])
 def test_province_tiles_are_for_province_staff(client_for, username, status):
     z, x, y = covering_tile(BAC_NINH, 7)

@@ -36,8 +36,7 @@ class PlanItemListApi(APIView):
     Output = {(200, MEDIA_TYPE): layers.plan_items.openapi_schema()}
 
     def get(self, request):
-        items = selectors.draft_item_queryset(user=request.user, district=request.tenant, request=request)
-        return page_response(request, layers.plan_items, rows=items)
+        return page_response(request, layers.plan_items)
 
 
 def _visible_plan_item(request, pk):

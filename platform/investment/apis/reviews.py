@@ -52,8 +52,7 @@ class ReviewListApi(APIView):
     Input = ReviewInput
 
     def get(self, request):
-        reviews = selectors.review_queryset(user=request.user, district=request.tenant, request=request)
-        return page_response(request, layers.reviews, rows=reviews)
+        return page_response(request, layers.reviews)
 
     def post(self, request):
         access.require(access.can_review_investment(request.user, request.tenant), _("Only the district's own staff record review decisions and notes."))

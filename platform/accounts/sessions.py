@@ -1,0 +1,41 @@
+"""Database sessions whose idle clock is written at most once a minute (SESSION_ENGINE = "accounts.sessions").
+
+A session ends SESSION_IDLE_MINUTES after its last request: SESSION_SAVE_EVERY_REQUEST pushes its end forward on
+every request. With Django's database store that was a transaction (BEGIN, UPDATE django_session, COMMIT) on every
+request, a third of a layer answer's time measured on this machine (bench/layer_answers.py), and on the province's
+map a dozen tile requests at once each updating the same row, one waiting for another's lock. This store skips the
+write when nothing in the session changed and its end would move by less than SESSION_REFRESH_SECONDS (60): a session
+then ends between IDLE − 1 minute and IDLE after its last request, never later. Anything written into the session
+(a login, a language, a message) is saved at once, as before.
+"""
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sessions.backends import db
+
+
+class SessionStore(db.SessionStore):
+    _stored_expiry = None  # expire_date of the row as loaded (None: no row, or not loaded)
+
+    def load(self):
+        s = self._get_session_from_db()
+        self._stored_expiry = s.expire_date if s else None
+        return self.decode(s.session_data) if s else {}
+
+    async def aload(self):
+        s = await self._aget_session_from_db()
+        self._stored_expiry = s.expire_date if s else None
+        return self.decode(s.session_data) if s else {}
+
+    def _idle_clock_only(self, must_create):
+        if must_create or self.modified or self._stored_expiry is None or self.session_key is None:
+            return False
+        return self.get_expiry_date() - self._stored_expiry < timedelta(seconds=settings.SESSION_REFRESH_SECONDS)
+
+    def save(self, must_create=False):
+        if not self._idle_clock_only(must_create):
+            super().save(must_create=must_create)
+
+    async def asave(self, must_create=False):
+        if not self._idle_clock_only(must_create):
+            await super().asave(must_create=must_create)
