@@ -479,6 +479,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CommuneUnitKindEnum": "proposals.models.CommuneUnit.Kind",
         "DepartmentPublicationKindEnum": "accounts.models.DepartmentPublication.Kind",
+        "CapitalSourceEnum": "core.models.CapitalSource",
     },
 }
 
