@@ -28,8 +28,9 @@ MAX_OFFSET = 10 ** 9  # far beyond any layer's size, and inside PostgreSQL's big
 # The paging parameters and their bounds: the one rule every route that pages reads them by (`paging_number`).
 PAGING = {"page": (1, MAX_PAGE), "page_size": (1, MAX_PAGE_SIZE), "limit": (1, MAX_PAGE_SIZE), "offset": (0, MAX_OFFSET)}
 # Parameters every API read accepts besides its own declared ones (`query_parameters`): `lang` (the language switch,
-# frontend.middleware), `format` (DRF's format override, e.g. `?format=json`).
-ALWAYS_ACCEPTED = frozenset({"lang", "format"})
+# frontend.middleware), `format` (DRF's format override, e.g. `?format=json`), `page` and `page_size` (every layer route
+# pages through geo.layers.page_response; still bounded by PAGING). `limit` and `offset` are the OGC API's only.
+ALWAYS_ACCEPTED = frozenset({"lang", "format", "page", "page_size"})
 MAX_VALUE_CHARS = 500
 YEAR_RANGE = (1900, 2100)
 # Control characters other than tab, newline and carriage return: PostgreSQL refuses NUL in text.

@@ -84,6 +84,7 @@ def test_detail_routes_refuse_unknown_parameters_too(client_for, district):
     answer = client.get(f"/d/yen-phong/api/proposals/{pk}/?fields=title")
     assert answer.status_code == 400 and list(answer.json()) == ["fields"]
     assert client.get(f"/d/yen-phong/api/proposals/{pk}/?lang=en").status_code == 200
+    assert client.get(f"/d/yen-phong/api/proposals/{pk}/?offset=0").status_code == 400  # limit/offset: the OGC API's only
 
 
 @pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_a_refusal_still_comes_before_the_400(client_for):
 
 @pytest.mark.django_db
 def test_the_everywhere_parameters_are_few_and_accepted(client_for):
-    assert ALWAYS_ACCEPTED == {"lang", "format"}
+    assert ALWAYS_ACCEPTED == {"lang", "format", "page", "page_size"}
     client = client_for("huyen.yen-phong")
     assert client.get("/d/yen-phong/api/proposals/?lang=en&page_size=5").status_code == 200
     assert client.get("/d/yen-phong/api/proposals/?format=json&page_size=5").status_code == 200
