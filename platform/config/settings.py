@@ -487,6 +487,7 @@ SPECTACULAR_SETTINGS = {
         "DepartmentPublicationKindEnum": "accounts.models.DepartmentPublication.Kind",
         "InvestmentProjectImportRowStatusEnum": "investment.imports.ROW_STATUSES",
         "ProgressImportRowStatusEnum": "monitoring.imports.ROW_STATUSES",
+        "CapitalSourceEnum": "core.models.CapitalSource",
     },
 }
 

@@ -38,19 +38,24 @@ class InspectionOutput(serializers.Serializer):
     corrections = CorrectionOutput(many=True)
 
 
+class CorrectionInput(serializers.Serializer):
+    """One correction an inspection requires (Đ16.4): what to correct and by when (dd/mm/yyyy or ISO)."""
+
+    description = serializers.CharField(max_length=2000)
+    due_on = DateInputField()
+
+
 class InspectionListApi(APIView):
     """GET inspections in the reader's scope; POST one (the district office of the commune) with its corrections."""
 
-    class CorrectionInput(serializers.Serializer):
-        description = serializers.CharField(max_length=2000)
-        due_on = DateInputField()
 
     class Input(serializers.Serializer):
         commune = serializers.CharField(max_length=20)
         inspected_on = DateInputField()
         subject = serializers.CharField(max_length=300)
         findings = serializers.CharField(max_length=10000)
-        corrections = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+        # A bad element is a 400 naming it and its key: {"corrections": {"1": {"due_on": [...]}}}.
+        corrections = serializers.ListField(child=CorrectionInput(), required=False, default=list, max_length=100)
 
     Output = {"get": InspectionOutput(many=True), "post": {201: InspectionOutput}}
 
@@ -63,12 +68,7 @@ class InspectionListApi(APIView):
         serializer = self.Input(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        corrections = []
-        for n, raw in enumerate(data["corrections"]):
-            one = self.CorrectionInput(data=raw)
-            if not one.is_valid():
-                raise serializers.ValidationError({"corrections": {n: one.errors}})
-            corrections.append(dict(one.validated_data))
+        corrections = [dict(c) for c in data["corrections"]]
         inspection = services.inspection_create(actor=request.user, commune=_commune(data["commune"], request.tenant),
                                                 inspected_on=data["inspected_on"], subject=data["subject"], findings=data["findings"],
                                                 corrections=corrections)

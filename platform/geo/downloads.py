@@ -99,6 +99,9 @@ class LayerDownloadApi(DownloadApi):
 
     Output = {(200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"the whole layer as {fmt}")
               for fmt, (_extension, content_type) in FORMATS.items()}
+    # Its parameters depend on the layer the path names (bbox, datetime, the layer's filters): `whole_layer` refuses an
+    # unknown one itself, so geo.params does not check them against `query_parameters`.
+    checks_own_parameters = True
     query_parameters = [
         OpenApiParameter("f", OpenApiTypes.STR, enum=list(FORMATS), description="format when the path names none (geojson)"),
         OpenApiParameter("lonlat", OpenApiTypes.BOOL, description="1: EPSG:4326 lon/lat instead of VN-2000"),

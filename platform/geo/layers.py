@@ -62,12 +62,12 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from geo.bbox import bbox_polygon, parse_bbox
+from geo.params import MAX_OFFSET, MAX_PAGE_SIZE, ParameterRefused, paging_message, paging_number
 from geo.replica import read_connection
 
 PRECISION = 6  # decimals of every coordinate the kit writes (about 0.1 m at Bắc Ninh's latitude)
 DEFAULT_LIMIT = 100
-MAX_LIMIT = 5000
-MAX_OFFSET = 10 ** 9   # far beyond any layer's size, and inside PostgreSQL's bigint once a page is added
+MAX_LIMIT = MAX_PAGE_SIZE
 UNIT_CODE = r"[0-9][0-9-]{0,19}"  # a GSO code of an administrative unit; villages: the commune's code, "-", a number
 MAX_INTEGER = 2 ** 63 - 1  # PostgreSQL bigint: an integer value or id beyond it matches nothing (filter: a 400)
 MEDIA_TYPE = "application/geo+json"
@@ -131,44 +131,35 @@ def _convert(value, kind, name):
     return value
 
 
-def parse_limit(value, *, default=DEFAULT_LIMIT, name="limit"):
-    """A page size (1…MAX_LIMIT) from query text, `default` when absent; otherwise a 400 naming `name`."""
-    if value in (None, ""):
-        return default
+def _paging(name, text, default, *, rule=None):
+    """`paging_number` as a DRF 400 naming `name`; `rule` the bounds to read by when the name is not a paging name."""
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if not 1 <= number <= MAX_LIMIT:
-        raise ValidationError({name: [_("%(name)s must be a whole number from 1 to %(max)s.") % {"name": name, "max": MAX_LIMIT}]})
-    return number
+        return paging_number(rule or name, text, default)
+    except ParameterRefused as refused:
+        raise ValidationError({name: [paging_message(name, rule)]}) from refused
+
+
+def parse_limit(value, *, default=DEFAULT_LIMIT, name="limit"):
+    """A page size (1…MAX_LIMIT) from query text, `default` when absent; otherwise a 400 naming `name`
+    (the one rule of geo.params.PAGING)."""
+    return _paging(name, value, default, rule="page_size" if name == "page_size" else "limit")
 
 
 def parse_offset(value, *, name="offset"):
-    """A start index (0 or more) from query text, 0 when absent; otherwise a 400 naming `name`."""
-    if value in (None, ""):
-        return 0
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if not 0 <= number <= MAX_OFFSET:
-        raise ValidationError({name: [_("%(name)s must be a whole number from 0 to %(max)s.") % {"name": name, "max": MAX_OFFSET}]})
-    return number
+    """A start index (0…MAX_OFFSET) from query text, 0 when absent; otherwise a 400 naming `name` (geo.params.PAGING)."""
+    return _paging(name, value, 0, rule="offset")
 
 
 def page_numbers(request, *, default=500):
     """`page` and `page_size` of a legacy layer route: page ≥ 1, page_size 1…MAX_LIMIT, or a 400 naming the field.
 
-    The one pagination rule of every legacy GeoJSON route: an over-large page_size is refused, never clamped.
+    The one pagination rule of every legacy GeoJSON route (geo.params.PAGING): an over-large page_size is refused,
+    never clamped; a page beyond MAX_OFFSET features is refused too.
     """
     params = request.GET
-    try:
-        page = int(params.get("page", 1))
-    except ValueError:
-        page = 0
-    size = parse_limit(params.get("page_size"), default=default, name="page_size")
-    if not 1 <= page or (page - 1) * size > MAX_OFFSET:
+    size = _paging("page_size", params.get("page_size"), default)
+    page = _paging("page", params.get("page"), 1)
+    if (page - 1) * size > MAX_OFFSET:
         raise ValidationError({"page": [_("page must be a whole number from 1 to %(max)s.") % {"max": MAX_OFFSET // size + 1}]})
     return page, size
 

@@ -5,8 +5,10 @@ its `properties` are named, never a free-form dict. `clusters(sums)` documents t
 `geo.features.grid_clusters_sql`. `geojson_file` documents a whole layer downloaded as a file.
 """
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+from geo.params import MAX_PAGE_SIZE
 
 
 def feature(name: str, properties, *, geometry: str = "Geometry"):
@@ -43,3 +45,23 @@ def clusters(title: str, sums: tuple, *, extra: dict | None = None) -> dict:
 def geojson_file(description: str) -> dict:
     """A whole layer downloaded as a `.geojson` file (`application/geo+json`): a 200 answer for `Output` or `responses`."""
     return {(200, "application/geo+json"): OpenApiResponse(OpenApiTypes.BINARY, description=description)}
+
+
+_PARAMETER_TYPES = {"integer": OpenApiTypes.INT, "number": OpenApiTypes.NUMBER, "boolean": OpenApiTypes.BOOL, "date": OpenApiTypes.DATE}
+
+
+def layer_parameters(layer, *, paging: bool = True, bbox: bool = True) -> list:
+    """The query parameters a layer route reads through `geo.layers.page_response`: `bbox` (minLon,minLat,maxLon,maxLat,
+    EPSG:4326), `page` and `page_size` (geo.params.PAGING) and each of the layer's `filters` under its own name, as the
+    `OpenApiParameter` list a view declares in `query_parameters` (geo.params refuses any other parameter)."""
+    parameters = []
+    if bbox:
+        parameters.append(OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat (EPSG:4326)"))
+    if paging:
+        parameters += [OpenApiParameter("page", OpenApiTypes.INT, description="page number, from 1"),
+                       OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {MAX_PAGE_SIZE} (more is a 400)")]
+    for name, spec in layer.filters.items():
+        kind = OpenApiTypes.STR if spec.split and spec.type != "boolean" else _PARAMETER_TYPES.get(spec.type, OpenApiTypes.STR)
+        description = spec.description or ("comma-separated" if spec.split else "")
+        parameters.append(OpenApiParameter(name, kind, description=description, enum=list(spec.choices) if spec.choices and not spec.split else None))
+    return parameters

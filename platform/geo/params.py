@@ -6,6 +6,12 @@ the bad parameters, so that its access check answers first: a 401/403/404/405 it
 comes before any 400); otherwise its answer is dropped for the 400. Elsewhere the 400 comes at once: a NUL byte in `q`, `commune` or `parent`, `plan_year=abc`,
 `plan_year=-25`, `page=99999999999999999999` never reach the database. Views keep their own,
 finer checks (a year inside a plan's years, a code that exists); this is the floor for all of them.
+
+Paging (`page`, `page_size`, `limit`, `offset`) has one rule, PAGING, read by `paging_number` here and by every route that
+pages (geo.layers.page_numbers, parse_limit, parse_offset). An API read also refuses a parameter its view does not
+declare (`query_parameters`, what the OpenAPI schema lists) besides ALWAYS_ACCEPTED: a 400 naming it, with the same
+precedence of refusals (`unknown_parameter`, run in `process_view` once the view is known). The OGC API follows its
+standard's rule instead (geo.ogc).
 """
 import json
 import re
@@ -17,12 +23,20 @@ from geo.bbox import parse_bbox
 from geo.features import MAX_ZOOM
 
 MAX_PAGE = 1_000_000
-MAX_PAGE_SIZE = 5000
+MAX_PAGE_SIZE = 5000  # = geo.layers.MAX_LIMIT, the most features one answer carries
+MAX_OFFSET = 10 ** 9  # far beyond any layer's size, and inside PostgreSQL's bigint once a page is added
+# The paging parameters and their bounds: the one rule every route that pages reads them by (`paging_number`).
+PAGING = {"page": (1, MAX_PAGE), "page_size": (1, MAX_PAGE_SIZE), "limit": (1, MAX_PAGE_SIZE), "offset": (0, MAX_OFFSET)}
+# Parameters every API read accepts besides its own declared ones (`query_parameters`): `lang` (the language switch,
+# frontend.middleware), `format` (DRF's format override, e.g. `?format=json`), `page` and `page_size` (every layer route
+# pages through geo.layers.page_response; still bounded by PAGING). `limit` and `offset` are the OGC API's only.
+ALWAYS_ACCEPTED = frozenset({"lang", "format", "page", "page_size"})
 MAX_VALUE_CHARS = 500
 YEAR_RANGE = (1900, 2100)
 # Control characters other than tab, newline and carriage return: PostgreSQL refuses NUL in text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHOLE = re.compile(r"^[0-9]{1,9}$")  # ASCII digits: "²" passes str.isdigit() and then fails int()
+_PAGING_NUMBER = re.compile(r"^[0-9]{1,10}$")
 _CODE = re.compile(r"^[\w.\-]{1,50}$")
 _ID_PARAMS = {"meeting", "plan", "project", "period", "me_plan", "report", "activity", "finding", "indicator", "item", "cycle"}
 _YEAR_PARAMS = {"plan_year", "year", "from_year", "to_year"}
@@ -35,6 +49,24 @@ class ParameterRefused(ValueError):
         self.name, self.message = name, message
 
 
+def paging_message(name: str, rule: str | None = None) -> str:
+    """The translated refusal of a paging parameter: "<name> must be a whole number from <low> to <high>."
+    (the bounds of PAGING[rule or name])."""
+    low, high = PAGING[rule or name]
+    return _("%(name)s must be a whole number from %(low)s to %(high)s.") % {"name": name, "low": low, "high": f"{high:,}".replace(",", ".")}
+
+
+def paging_number(name: str, text, default: int) -> int:
+    """`page`, `page_size`, `limit` or `offset` from query text within its bounds (PAGING), `default` when absent or
+    empty; otherwise ParameterRefused naming it. The one reading of paging: the middleware and every paging route."""
+    if text in (None, ""):
+        return default
+    low, high = PAGING[name]
+    if not _PAGING_NUMBER.match(str(text)) or not low <= int(text) <= high:
+        raise ParameterRefused(name, paging_message(name))
+    return int(text)
+
+
 def _whole(name, text, low, high, message):
     if not _WHOLE.match(text) or not low <= int(text) <= high:
         raise ParameterRefused(name, message)
@@ -44,7 +76,7 @@ def check_query(params) -> None:
     """Check a QueryDict (or a dict of lists); raise ParameterRefused(name, translated message) on the first bad one.
 
     Rules: no control characters anywhere and at most 500 characters per value; `page` 1–1 000 000;
-    `page_size` 1–5000; `plan_year`/`year` a year 1900–2100 or a comma list of them; `zoom` 0–22;
+    `page_size` and `limit` 1–5000; `offset` 0–10⁹; `plan_year`/`year` a year 1900–2100 or a comma list of them; `zoom` 0–22;
     `bbox` four lon/lat numbers (EPSG:4326); codes (`commune`, `village`, `parent`, …) letters,
     digits, `.`, `-` (comma lists allowed); ids of related rows whole numbers.
     """
@@ -63,10 +95,8 @@ def check_one(name: str, value: str) -> None:
         raise ParameterRefused(name, _("%(name)s is longer than %(n)s characters.") % {"name": name, "n": MAX_VALUE_CHARS})
     if value == "":
         return
-    if name == "page":
-        _whole(name, value, 1, MAX_PAGE, _("page must be a whole number from 1 to %(max)s.") % {"max": f"{MAX_PAGE:,}".replace(",", ".")})
-    elif name == "page_size":
-        _whole(name, value, 1, MAX_PAGE_SIZE, _("page_size must be a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE})
+    if name in PAGING:
+        paging_number(name, value, 0)
     elif name in _YEAR_PARAMS:
         for part in value.split(","):
             _whole(name, part.strip(), *YEAR_RANGE,
@@ -99,8 +129,45 @@ def refusal_response(request, refused: ParameterRefused) -> HttpResponse:
     return HttpResponse(f"{refused.name}: {refused.message}", status=400, content_type="text/plain; charset=utf-8")
 
 
+def accepted_parameters(view_class, method: str) -> frozenset | None:
+    """The query parameters an API view reads for `method` (HEAD as GET): the names it declares in `query_parameters`
+    (a list, or a mapping by method as core.openapi reads it; core.openapi documents exactly these) and
+    ALWAYS_ACCEPTED. None when the view does not describe itself (no `Output`: a plain Django view, drf-spectacular's
+    schema and docs, knox's token routes) or when it refuses unknown parameters itself (`checks_own_parameters = True`:
+    a whole-layer download, whose parameters are the filters of the layer its path names): those are not checked here. Every API view of ours has an `Output`
+    (tests/core/test_openapi.py), so every one of them is checked."""
+    if view_class is None or not hasattr(view_class, "Output") or getattr(view_class, "checks_own_parameters", False):
+        return None
+    declared = getattr(view_class, "query_parameters", None) or []
+    method = "get" if method.lower() == "head" else method.lower()
+    if isinstance(declared, dict):
+        declared = declared.get(method) or []
+    elif method != "get":
+        declared = []
+    return ALWAYS_ACCEPTED | {p.name for p in declared}
+
+
+def unknown_parameter(request, view_class) -> ParameterRefused | None:
+    """The first query parameter of an API read (GET/HEAD under /api/) its view does not declare, as a refusal naming it
+    and the parameters the route takes; None when every parameter is known or the route is not checked.
+
+    Unknown parameters are refused, never ignored: `?statu=approved` (a typo of `status`) would otherwise answer the
+    unfiltered list to a caller who believes it filtered. The OGC API (/ogc/…) follows OGC API Features instead (geo.ogc)."""
+    if request.method not in ("GET", "HEAD") or "/api/" not in request.path:
+        return None
+    accepted = accepted_parameters(view_class, request.method)
+    if accepted is None:
+        return None
+    unknown = [name for name in request.GET if name not in accepted]
+    if not unknown:
+        return None
+    takes = ", ".join(sorted(accepted - ALWAYS_ACCEPTED)) or "—"
+    return ParameterRefused(unknown[0], _("Unknown parameter %(name)s; this route takes: %(takes)s.") % {"name": unknown[0], "takes": takes})
+
+
 class QueryParamsMiddleware:
-    """Runs `check_query` on every request's query string; see the module docstring."""
+    """Runs `check_query` on every request's query string and refuses an API read's undeclared parameters
+    (`unknown_parameter`); see the module docstring."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -119,7 +186,24 @@ class QueryParamsMiddleware:
             request.GET = _without_bad_parameters(request.GET)
             response = self.get_response(request)
             return response if response.status_code in self.REFUSALS else refusal_response(request, refused)
-        return self.get_response(request)
+        response = self.get_response(request)
+        unknown = getattr(request, "_unknown_parameter", None)
+        if unknown is not None and response.status_code not in self.REFUSALS:
+            return refusal_response(request, unknown)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """An undeclared parameter of an API read: taken out before the view runs (so it reaches nothing) and kept for
+        `__call__`, which answers the 400 unless the view refused the caller first."""
+        view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+        unknown = unknown_parameter(request, view_class)
+        if unknown is not None:
+            request._unknown_parameter = unknown
+            accepted = accepted_parameters(view_class, request.method)
+            request.GET = request.GET.copy()
+            for name in [name for name in request.GET if name not in accepted]:
+                del request.GET[name]
+        return None
 
 
 def _without_bad_parameters(params):

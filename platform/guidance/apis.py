@@ -1,6 +1,7 @@
 """Province-level APIs of the duties of Đ12–Đ18 (public schema, under /api/province/): library, training, communication."""
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -52,6 +53,7 @@ class DocumentListApi(APIView):
         return [AllowAny()] if self.request.method in ("GET", "HEAD", "OPTIONS") else super().get_permissions()
 
     Output = {"get": DocumentOutput(many=True), "post": {201: DocumentOutput}}
+    query_parameters = [OpenApiParameter("kind", OpenApiTypes.STR, enum=list(DocumentKind.values), description="only this kind of document")]
 
     def get(self, request):
         kind = request.query_params.get("kind") or None
@@ -125,6 +127,7 @@ class UntrainedApi(APIView):
         "people": inline_serializer("UntrainedPerson", {"id": serializers.IntegerField(), "username": serializers.CharField(),
                                                          "name": serializers.CharField(), "role": serializers.CharField(),
                                                          "unit": serializers.CharField()}, many=True)}, many=True)
+    query_parameters = [OpenApiParameter("district", OpenApiTypes.STR, description="GSO code of a district: only its communes")]
 
     def get(self, request):
         access.require(access.can_read_training(request.user), _("Only province and district staff may do this."))
@@ -157,6 +160,7 @@ class CommunicationListApi(APIView):
         audience = serializers.IntegerField(min_value=0, required=False, default=0)
 
     Output = {"get": CommunicationOutput(many=True), "post": {201: CommunicationOutput}}
+    query_parameters = [OpenApiParameter("level", OpenApiTypes.STR, enum=list(CommunicationLevel.values), description="only activities held at this level")]
 
     def get(self, request):
         level = request.query_params.get("level")

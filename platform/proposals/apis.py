@@ -19,7 +19,7 @@ from files.storage import public_file_url
 from geo.features import cluster_cell_degrees, parse_zoom
 from geo.imports import wants_preview
 from geo.layers import MEDIA_TYPE, page_response
-from geo.openapi import clusters
+from geo.openapi import clusters, layer_parameters
 from geo.parsers import SafeJSONParser
 from idempotency.keys import idempotent
 from proposals import layers, selectors, services
@@ -43,29 +43,40 @@ from proposals.serializers import (
     proposal_detail,
 )
 
-LIST_PARAMETERS = [
-    OpenApiParameter(name, OpenApiTypes.STR, description=description)
-    for name, description in [
-        ("bbox", "minLon,minLat,maxLon,maxLat"), ("commune", "GSO code(s), comma-separated"), ("village", "village code(s)"),
-        ("sector", "sector code(s)"), ("status", "status(es)"), ("source", "source kind(s)"), ("late", "1: only late ones"),
-        ("q", "search, with or without diacritics"), ("page", "page number"), ("page_size", "up to 5000"),
-    ]
-]
+# What the proposals layer routes read (geo.layers.page_response): bbox, page, page_size and the layer's filters.
+LIST_PARAMETERS = layer_parameters(layers.proposals)
 
 
 ATTACHMENT = inline_serializer("ProposalAttachmentOutput", {
     "id": serializers.IntegerField(), "name": serializers.CharField(), "content_type": serializers.CharField(),
     "size": serializers.IntegerField(help_text="bytes"), "url": serializers.CharField(help_text="download URL"),
 })
-_ROW_TITLE = {"row": serializers.IntegerField(help_text="spreadsheet row or feature position")}
+
+
+def _row():
+    return serializers.IntegerField(help_text="spreadsheet row or feature position")
+
+
+def _row_errors(**kwargs):
+    return serializers.DictField(child=serializers.ListField(child=serializers.CharField()), help_text="column as in the file → messages", **kwargs)
+
+
 IMPORT_REPORT = inline_serializer("ProposalImportReport", {
     "preview": serializers.BooleanField(), "format": serializers.CharField(help_text="csv, xlsx, geojson or kml"),
     "columns": serializers.DictField(child=serializers.CharField(), help_text="column as in the file → field"),
-    "taken": inline_serializer("ImportTaken", {**_ROW_TITLE, "id": serializers.IntegerField(allow_null=True), "title": serializers.CharField()}, many=True),
-    "refused": inline_serializer("ImportRefused", {**_ROW_TITLE, "errors": serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), help_text="column as in the file → messages")}, many=True),
-    "duplicates": serializers.ListField(child=serializers.DictField(), help_text="{row, message, what the row repeats}"),
-    "rows": serializers.ListField(child=serializers.DictField(), help_text="every row: {row, status: taken|refused|duplicate, …}"),
+    "taken": inline_serializer("ImportTaken", {"row": _row(), "id": serializers.IntegerField(allow_null=True), "title": serializers.CharField()}, many=True),
+    "refused": inline_serializer("ImportRefused", {"row": _row(), "errors": _row_errors()}, many=True),
+    "duplicates": inline_serializer("ImportDuplicate", {
+        "row": _row(), "message": serializers.CharField(help_text="why the row was not written again"),
+        "id": serializers.IntegerField(help_text="the proposal the row repeats"), "title": serializers.CharField(),
+    }, many=True),
+    # Every row in order (geo.imports.import_run): `row` and `status` always; a taken row `id` (null in a preview) and
+    # `title`, a refused row `errors`, a duplicate `message`, `id` and `title` of the proposal it repeats.
+    "rows": inline_serializer("ImportRow", {
+        "row": _row(), "status": serializers.ChoiceField(choices=["taken", "refused", "duplicate"]),
+        "id": serializers.IntegerField(allow_null=True, required=False), "title": serializers.CharField(required=False),
+        "errors": _row_errors(required=False), "message": serializers.CharField(required=False),
+    }, many=True),
 })
 
 
@@ -261,7 +272,7 @@ class ProposalImportApi(APIView):
 class ProposalClusterApi(APIView):
     """Proposals counted per grid cell, for maps at low zoom (`zoom` 0–22 sets the cell size)."""
 
-    query_parameters = LIST_PARAMETERS + [OpenApiParameter("zoom", OpenApiTypes.INT)]
+    query_parameters = layer_parameters(layers.proposals, paging=False) + [OpenApiParameter("zoom", OpenApiTypes.INT, description="0–22")]
     Output = {(200, MEDIA_TYPE): clusters("Proposal clusters", ("estimated_cost",))}
 
     def get(self, request):
@@ -280,6 +291,7 @@ class VillageMeetingListApi(APIView):
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     operation_id = {"get": "village_meetings_list"}
+    query_parameters = layer_parameters(layers.meetings)
     Output = {"get": {(200, MEDIA_TYPE): layers.meetings.openapi_schema()}, "post": {201: MEETING_FEATURE}}
     Input = VillageMeetingInput
 

@@ -1,6 +1,7 @@
 """Step 2 (Đ5.2): the district's orientation and envelopes; a commune reads its own."""
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -9,6 +10,8 @@ from accounts.access import commune_unit_of
 from accounts.models import DepartmentPublication
 from accounts.publications import publication_data
 from core.links import is_safe_link
+from core.models import CapitalSource, Sector
+from geo.numbers import VndField
 from plans import selectors, services
 from plans.apis.common import CREATED, PlanApi, _valid
 from plans.services.orientation import DOCUMENT_LINK_REFUSED
@@ -62,13 +65,24 @@ def _orientation_data(o, commune=None):
 class DocumentInput(serializers.Serializer):
     """One document of an orientation: a title and an optional link, http(s) or relative only (issue 11)."""
 
-    title = serializers.CharField(max_length=300, allow_blank=True)
+    title = serializers.CharField(max_length=300)
     url = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate_url(self, value):
         if value and not is_safe_link(value):
             raise serializers.ValidationError(str(DOCUMENT_LINK_REFUSED))
         return value
+
+
+class EnvelopeInput(serializers.Serializer):
+    """One indicative envelope of an orientation (Đ5.2): a commune of the district by GSO code (checked by the service: a
+    commune of another district is a 400 naming `envelopes.<n>.commune`), a sector, a capital source, an amount in whole
+    đồng (150000, "150.000"), not negative."""
+
+    commune = serializers.CharField(max_length=20, help_text="GSO code of a commune of the district")
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    capital_source = serializers.ChoiceField(choices=CapitalSource.choices)
+    amount = VndField(max_value=10**15, help_text="VND")
 
 
 class OrientationListApi(PlanApi):
@@ -82,7 +96,7 @@ class OrientationListApi(PlanApi):
         summary = serializers.CharField(allow_blank=True, required=False, default="")
         expected_programmes = serializers.CharField(allow_blank=True, required=False, default="")
         documents = serializers.ListField(child=DocumentInput(), required=False, default=list, max_length=100)
-        envelopes = serializers.ListField(child=serializers.DictField(), required=False, default=list, max_length=5000)
+        envelopes = serializers.ListField(child=EnvelopeInput(), required=False, default=list, max_length=5000)
         department_publications = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=200)
 
     def get(self, request):
@@ -91,9 +105,6 @@ class OrientationListApi(PlanApi):
 
     def post(self, request):
         data = _valid(self.Input, request.data)
-        for d in data["documents"]:
-            if not str(d.get("title", "")).strip():
-                return Response({"documents": [_("Each document has a title.")]}, status=400)
         orientation = services.orientation_create(actor=request.user, district_unit=request.tenant.unit, **data)
         return Response({"id": orientation.pk}, status=201)
 
@@ -103,6 +114,7 @@ class DepartmentPublicationListApi(PlanApi):
     and province staff read it here to pass it on with their orientation (communes read what the district attached)."""
 
     Output = inline_serializer("DepartmentPublicationList", {"results": DEPARTMENT_PUBLICATIONS})
+    query_parameters = [OpenApiParameter("plan_year", OpenApiTypes.INT, description="only this plan year")]
 
     def get(self, request):
         access.require(access.can_read_orientation_drafts(request.user), _("You may not do this."))

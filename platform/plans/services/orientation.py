@@ -5,13 +5,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from rest_framework import serializers as drf_serializers
 
 from accounts.access import can_orient_communes
 from accounts.models import DepartmentPublication
 from core.links import is_safe_link
-from core.models import CapitalSource, Sector
 from geo.models import AdministrativeUnit
-from geo.numbers import MAX_WHOLE, NumberRefused, read_number
 from plans.models import (
     Orientation,
     OrientationDocument,
@@ -32,6 +31,9 @@ def orientation_create(*, actor, district_unit, plan_year: int, title: str, summ
     (core.links.is_safe_link), otherwise ValidationError {"documents": [...]} and nothing is saved.
     department_publications: ids of provincial departments' published publications (Đ5.2, Đ15.2) the district passes
     on to its communes with this orientation; a draft or unknown id is a 400 naming `department_publications`.
+    envelopes: [{"commune": GSO code, "sector": core.models.Sector, "capital_source": core.models.CapitalSource,
+    "amount": int VND}] as `plans.apis.orientation.EnvelopeInput` validated them; a commune outside the district is a
+    ValidationError {"envelopes": {n: {"commune": [...]}}} (n from 0) and nothing is saved.
     """
     if not can_orient_communes(actor, district_unit.tenant):
         raise _forbidden(_("Only the district's Finance-Planning Office may do this."))
@@ -49,20 +51,12 @@ def orientation_create(*, actor, district_unit, plan_year: int, title: str, summ
             raise ValidationError({"documents": [_("Document %(n)s: %(reason)s") % {"n": i + 1, "reason": DOCUMENT_LINK_REFUSED}]})
         OrientationDocument.objects.create(orientation=orientation, title=d["title"], url=url)
     for i, e in enumerate(envelopes):
-        commune = AdministrativeUnit.objects.filter(code=e.get("commune"), parent=district_unit, level="commune").first()
+        commune = AdministrativeUnit.objects.filter(code=e["commune"], parent=district_unit, level="commune").first()
         if commune is None:
-            raise ValidationError({"envelopes": [_("Row %(n)s: the commune is not in this district.") % {"n": i + 1}]})
-        if e.get("sector") not in Sector.values:
-            raise ValidationError({"envelopes": [_("Row %(n)s: unknown sector.") % {"n": i + 1}]})
-        if e.get("capital_source") not in CapitalSource.values:
-            raise ValidationError({"envelopes": [_("Row %(n)s: unknown capital source.") % {"n": i + 1}]})
-        try:  # whole đồng by the platform's rule: 150000, 150000.0 or "150.000"
-            amount = int(read_number(e.get("amount"), decimals=0))
-        except NumberRefused:
-            amount = -1
-        if not 0 <= amount <= MAX_WHOLE:  # a database integer never overflows (a 500): the API's bound
-            raise ValidationError({"envelopes": [_("Row %(n)s: the amount is a whole number of VND, not negative.") % {"n": i + 1}]})
-        ResourceEnvelope.objects.create(orientation=orientation, commune=commune, sector=e["sector"], capital_source=e["capital_source"], amount=amount)
+            # DRF's error (a Django one cannot nest): the 400 names the element and its key, as the serializer's do.
+            raise drf_serializers.ValidationError({"envelopes": {i: {"commune": [_("The commune is not in this district.")]}}})
+        ResourceEnvelope.objects.create(orientation=orientation, commune=commune, sector=e["sector"], capital_source=e["capital_source"],
+                                        amount=e["amount"])
     return orientation
 
 
