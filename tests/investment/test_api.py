@@ -300,6 +300,25 @@ def test_allocations_of_an_approved_plan_change_only_with_a_reason_kept_in_the_p
     assert ProjectEvent.objects.filter(project=project, action="updated").count() == 1
 
 
+@pytest.mark.parametrize("username", ["xa.09193", "thon.09193-01", "hdnd.09193"])
+def test_a_commune_never_reads_another_communes_allocations_in_the_plans_events(client_for, district, username):
+    """The plan's events carry an amendment's allocations before and after; a commune reads no other commune's money
+    there (rv17 finding 2: the amounts of Dũng Liệt's project reached Thị trấn Chờ's accounts)."""
+    yp = district("yen-phong")
+    plan = make_plan(yp, approve=True)
+    project = make_project(yp, code="AM-2", plan=plan, geometry=point(DUNG_LIET))
+    staff = client_for("huyen.yen-phong")
+    new = [{"plan": plan.pk, "year": 2027, "source": "district_budget", "amount": 1_234_000_000}]
+    assert patch(staff, f"{BASE}investment-projects/{project.pk}/", {"allocations": new, "reason": "Điều chuyển 1.234 triệu"}).status_code == 200
+    own = staff.get(f"{BASE}investment-plans/{plan.pk}/").json()["events"][-1]
+    assert own["changes"]["project"] == "AM-2" and own["note"] == "Điều chuyển 1.234 triệu"
+    answer = client_for(username).get(f"{BASE}investment-plans/{plan.pk}/")
+    assert answer.status_code == 200, answer.content[:300]
+    amended = [e for e in answer.json()["events"] if e["action"] == "amended"]
+    assert amended and all(e["changes"] is None and e["note"] == "" for e in amended), amended
+    assert "1234000000" not in answer.content.decode().replace("_", "") and "AM-2" not in answer.content.decode()
+
+
 def test_allocations_by_source_sums_a_year_of_a_plan(client_for, district):
     from investment.selectors import allocations_by_source
 

@@ -71,6 +71,12 @@ def plan_output(plan, *, user=None, detail=False, totals=True):
         body["allocations_by_year"] = {str(y): v for y, v in selectors.allocation_totals(plan=plan).items()}
     if detail:
         body["events"] = events_output(plan.events.select_related("actor"), user=user)
+        if not totals:
+            # An amendment records a project's allocations before and after, and its reason: a commune (its team,
+            # council, units, villages) reads its own projects, not other communes' money (as `allocations_by_year`).
+            for event in body["events"]:
+                if event["changes"] and "allocations" in event["changes"]:
+                    event["changes"], event["note"] = None, ""
     return body
 
 
