@@ -11,10 +11,18 @@ numbers from the second page); the code writes only the body (paragraphs and tab
 `geo/templates/documents/official.docx` (`manage.py document_templates DIR` copies it there).
 
 PDF: LibreOffice headless (`soffice --convert-to pdf`, Debian `libreoffice-writer-nogui`) in a
-temporary folder with its own profile and a time limit (settings SOFFICE, DOCUMENT_PDF_TIMEOUT).
+temporary folder with its own profile and a time limit (settings SOFFICE, DOCUMENT_PDF_TIMEOUT, kept below
+gunicorn's WEB_TIMEOUT). A conversion costs 2–3 s of CPU, so (docs/OPERATIONS.md, "Documents as PDF"):
+- the PDF is kept in the `documents` cache (a table of Django's database cache, DOCUMENT_PDF_CACHE_ENTRIES entries at
+  most) under a hash of the document's content: the same document converts once, whoever downloads it;
+- at most DOCUMENT_PDF_SLOTS conversions run at once across every worker process (PostgreSQL advisory locks); a
+  request that finds no free slot within DOCUMENT_PDF_WAIT seconds answers 503 with Retry-After, never a queue.
 """
+import hashlib
 import subprocess
 import tempfile
+import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +30,8 @@ from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -61,6 +71,14 @@ class AnyAccept(BaseContentNegotiation):
 
 class DocumentUnavailable(Exception):
     """The PDF could not be made (LibreOffice missing, failed or too slow): the API answers 503."""
+
+
+class ConversionsBusy(DocumentUnavailable):
+    """Every PDF conversion slot stayed taken for DOCUMENT_PDF_WAIT seconds: the API answers 503 with Retry-After."""
+
+
+# The advisory-lock key space of the conversion slots: pg_try_advisory_lock(PDF_LOCK_CLASS, slot), slot 0…SLOTS-1.
+PDF_LOCK_CLASS = 0x5EDF
 
 
 @dataclass
@@ -134,6 +152,53 @@ def official_docx(*, kind: str, head: Letterhead, body: Callable) -> bytes:
     return out.getvalue()
 
 
+def content_key(data: bytes) -> str:
+    """The cache key of a .docx: a SHA-256 of its members' names and contents, not of the zip bytes (which carry
+    the time of writing, so the same document written twice would differ)."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        for name in sorted(archive.namelist()):
+            digest.update(name.encode() + b"\0" + archive.read(name) + b"\0")
+    return "pdf:" + digest.hexdigest()
+
+
+def cached_pdf(data: bytes) -> bytes:
+    """A .docx as PDF bytes, from the `documents` cache when the same document was converted before, otherwise converted
+    in one of DOCUMENT_PDF_SLOTS slots shared by every worker and then cached.
+
+    Raises ConversionsBusy when no slot frees within DOCUMENT_PDF_WAIT seconds, DocumentUnavailable when LibreOffice fails."""
+    cache = caches["documents"]
+    key = content_key(data)
+    pdf = cache.get(key)
+    if pdf is not None:
+        return pdf
+    slot = _take_slot()
+    try:
+        pdf = cache.get(key)  # converted by another request while this one waited
+        if pdf is None:
+            pdf = docx_pdf(data)
+            cache.set(key, pdf, timeout=None)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [PDF_LOCK_CLASS, slot])
+    return pdf
+
+
+def _take_slot() -> int:
+    """Take a free conversion slot (a session-level advisory lock, freed by the database if the worker dies), polling
+    for DOCUMENT_PDF_WAIT seconds; ConversionsBusy when none frees."""
+    deadline = time.monotonic() + settings.DOCUMENT_PDF_WAIT
+    while True:
+        with connection.cursor() as cursor:
+            for slot in range(settings.DOCUMENT_PDF_SLOTS):
+                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [PDF_LOCK_CLASS, slot])
+                if cursor.fetchone()[0]:
+                    return slot
+        if time.monotonic() >= deadline:
+            raise ConversionsBusy("every PDF conversion slot is taken")
+        time.sleep(0.25)
+
+
 def docx_pdf(data: bytes) -> bytes:
     """A .docx as PDF bytes, through LibreOffice headless in a temporary folder (own profile, so runs never share a lock).
 
@@ -155,10 +220,16 @@ def docx_pdf(data: bytes) -> bytes:
 
 
 def document_response(data: bytes, *, name: str, fmt: str) -> HttpResponse:
-    """A download of a document written as .docx bytes: `fmt` "docx" as is, "pdf" converted (503 when it cannot be)."""
+    """A download of a document written as .docx bytes: `fmt` "docx" as is, "pdf" converted or from the cache (503 when
+    it cannot be made; 503 with Retry-After: DOCUMENT_PDF_RETRY_AFTER seconds when every conversion slot is busy)."""
     if fmt == "pdf":
         try:
-            data = docx_pdf(data)
+            data = cached_pdf(data)
+        except ConversionsBusy:
+            response = HttpResponse(_("Other documents are being converted to PDF; try again in a few seconds, or download the Word file."),
+                                    status=503, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = str(settings.DOCUMENT_PDF_RETRY_AFTER)
+            return response
         except DocumentUnavailable:
             return HttpResponse(_("The PDF cannot be made right now; download the Word file."), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type=PDF_TYPE if fmt == "pdf" else DOCX_TYPE)

@@ -1,8 +1,11 @@
 """Every document the plan cycle writes is in the official form of Decree 30/2020/NĐ-CP, as Word and as PDF (issue 15, part 4)."""
 import io
 import subprocess
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -130,10 +133,54 @@ def test_each_document_downloads_as_an_a4_pdf_with_its_title(client_for, distric
         for png in tmp_path.glob("page*.png"):
             png.unlink()
     assert client_for(None).get(f"{PUB}/{v3}/document.pdf").status_code == 200
-    # Without LibreOffice the PDF is a clear 503 pointing to the Word file, never a 500.
+    # Without LibreOffice a PDF not yet converted is a clear 503 pointing to the Word file, never a 500.
     settings.SOFFICE = "/nonexistent/soffice"
-    response = xa.get(f"{D}/{v3}/document.pdf", HTTP_ACCEPT_LANGUAGE="vi")
+    response = xa.get(f"{D}/{v3}/feedback.pdf", HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 503 and "Word" in response.content.decode()
+
+
+@contextmanager
+def slots_taken(count):
+    """`count` PDF conversion slots held by another database session, as by conversions running in other workers."""
+    db = connection.settings_dict
+    with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"] or None, port=db["PORT"] or None,
+                         autocommit=True) as other:
+        for slot in range(count):
+            assert other.execute("SELECT pg_try_advisory_lock(%s, %s)", [documents.PDF_LOCK_CLASS, slot]).fetchone()[0]
+        yield
+
+
+def test_a_pdf_converts_once_and_conversions_beyond_the_slots_answer_503(client_for, district, settings):
+    """Issue 15 review: every anonymous PDF download started LibreOffice, with no limit; 6 in parallel stalled /healthz."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
+    public = client_for(None)
+    first = public.get(f"{PUB}/{v3}/document.pdf")
+    assert first.status_code == 200 and first.content.startswith(b"%PDF")
+    # LibreOffice gone: the second download of the same document is the cached PDF, so it never started a conversion.
+    real_soffice, settings.SOFFICE = settings.SOFFICE, "/nonexistent/soffice"
+    again = public.get(f"{PUB}/{v3}/document.pdf")
+    assert again.status_code == 200 and again.content == first.content
+    settings.SOFFICE, settings.DOCUMENT_PDF_WAIT = real_soffice, 0
+    # Every slot taken by conversions elsewhere: a document not yet converted is a 503 with Retry-After, in Vietnamese,
+    # while the cached PDF and /healthz still answer.
+    with slots_taken(settings.DOCUMENT_PDF_SLOTS):
+        busy = huyen.get(f"{D}/{v3}/district-approval/decision.pdf", HTTP_ACCEPT_LANGUAGE="vi")
+        assert busy.status_code == 503 and busy["Retry-After"] == str(settings.DOCUMENT_PDF_RETRY_AFTER)
+        assert "thử lại sau vài giây" in busy.content.decode()
+        assert public.get(f"{PUB}/{v3}/document.pdf").status_code == 200
+        assert public.get("/healthz").status_code == 200
+    # One slot free: the conversion runs in it.
+    with slots_taken(settings.DOCUMENT_PDF_SLOTS - 1):
+        done = huyen.get(f"{D}/{v3}/district-approval/decision.pdf")
+        assert done.status_code == 200 and done.content.startswith(b"%PDF")
+
+
+def test_a_conversion_ends_before_gunicorn_kills_the_worker(settings):
+    """DOCUMENT_PDF_TIMEOUT defaulted to 120 s under gunicorn's --timeout 60: a slow conversion killed the worker instead of the 503."""
+    assert settings.DOCUMENT_PDF_WAIT + settings.DOCUMENT_PDF_TIMEOUT < settings.WEB_TIMEOUT
+    up = (Path(__file__).resolve().parents[2] / "deploy" / "up").read_text()
+    assert '--timeout "${WEB_TIMEOUT:-60}"' in up
 
 
 def letterhead():
