@@ -1,5 +1,7 @@
 """Monitoring's documents (Decree 30 form, geo/documents.py): the M&E plan (Đ9) on its own and as a section of the
 commune plan's Word document (plans.exports.plan_docx), and the periodic reports of villages and communes (Đ10–11)."""
+from django.utils import timezone
+
 from geo.documents import Letterhead, heading, official_docx, paragraph, table
 from monitoring.selectors import approved_me_plan_of
 from plans.exports import _d as day
@@ -33,7 +35,8 @@ def report_docx(*, report) -> bytes:
     me_plan = report.me_plan
     commune = me_plan.commune
     subject = f"Kết quả theo dõi, đánh giá thực hiện kế hoạch phát triển kinh tế - xã hội năm {me_plan.year} — {report.period}"
-    on = report.submitted_at.date() if report.submitted_at else None
+    # The day it was submitted in Vietnam (submitted_at is UTC: 00:30 local is the previous day there); a draft today's.
+    on = timezone.localdate(report.submitted_at) if report.submitted_at else timezone.localdate()
     if report.village_id:
         head = Letterhead(authority=report.village.name, parent_authority=f"UBND {commune.name}", number="BC", place=commune.name, kind="Báo cáo",
                           subject=subject, on=on, signer_authority="", signer_position="Trưởng thôn",

@@ -10,7 +10,7 @@ from core.signals import plan_document_built
 from geo.documents import Letterhead, heading, official_docx, paragraph, table
 from geo.numbers import format_number
 from geo.spreadsheets import print_ready, workbook_bytes
-from plans.models import PlanningTeam, TeamMember
+from plans.models import PlanningTeam, PlanStatus, TeamMember
 
 SECTOR_NAMES = dict(Sector.choices)
 SOURCE_NAMES = dict(CapitalSource.choices)
@@ -55,6 +55,15 @@ def chairman_name(cycle) -> str:
     return member.full_name if member else ""
 
 
+def plan_date(plan):
+    """The date a plan version's document carries (a `date`, Asia/Ho_Chi_Minh): an approved version its district
+    approval decision's date (Đ7; the day of the approval when none was entered), a version the People's Council
+    adopted the resolution's date (Đ6), a draft today's. A download never re-dates a plan that was decided."""
+    if plan.status == PlanStatus.APPROVED:
+        return plan.district_decision_date or timezone.localdate(plan.approved_at or plan.announced_at or timezone.now())
+    return plan.council_resolution_date or timezone.localdate()
+
+
 def plan_docx(*, plan, items, targets) -> bytes:
     """The commune plan as a .docx in the form of Decree 30 (A4, header block, number, place and date, signature,
     recipients): assessment, targets, tasks and solutions, works and investment, M&E (Đ6 outline). Money in millions of VND."""
@@ -62,7 +71,7 @@ def plan_docx(*, plan, items, targets) -> bytes:
     commune = cycle.commune
     year = cycle.plan_year
     head = commune_letterhead(
-        commune, number="KH-UBND", kind="Kế hoạch", subject=f"Phát triển kinh tế - xã hội năm {year}", on=timezone.localdate(),
+        commune, number="KH-UBND", kind="Kế hoạch", subject=f"Phát triển kinh tế - xã hội năm {year}", on=plan_date(plan),
         signer_name=chairman_name(cycle),
         recipients=[f"UBND {commune.parent.name} (Phòng Tài chính - Kế hoạch);" if commune.parent_id else "UBND cấp huyện;",
                     "Thường trực Đảng ủy, HĐND xã;", "Các thôn trên địa bàn xã;", "Lưu: VT."])
@@ -154,13 +163,18 @@ def approval_decision_docx(*, plan, items) -> bytes:
     return official_docx(kind="approval_decision", head=head, body=body)
 
 
+def feedback_date(feedback):
+    """The feedback letter's date: the day of the district's latest comment (local date), today's when there is none yet."""
+    return timezone.localdate(max(f.created_at for f in feedback)) if feedback else timezone.localdate()
+
+
 def feedback_letter_docx(*, plan, feedback) -> bytes:
     """The district's comments on a commune's draft plan (step 4, Đ5.4) as an official letter (công văn, Decree 30):
     each comment with the work or sector it concerns and the commune's answer when there is one."""
     cycle = plan.cycle
     commune = cycle.commune
     head = district_letterhead(
-        commune, number="UBND-TCKH", kind="", on=timezone.localdate(),
+        commune, number="UBND-TCKH", kind="", on=feedback_date(feedback),
         subject=f"V/v góp ý dự thảo kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {commune.name}",
         recipients=[f"UBND {commune.name};", "Lưu: VT, TCKH."])
 

@@ -65,7 +65,7 @@ def test_the_plan_document_is_in_the_official_form(client_for, district):
     xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
     v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
     doc = docx(xa, f"{D}/{v3}/document.docx")
-    assert_official_form(doc, authority="ỦY BAN NHÂN DÂN THỊ TRẤN CHỜ", number="…/KH-UBND", place_and_date=day_line("Chờ", timezone.localdate()),
+    assert_official_form(doc, authority="ỦY BAN NHÂN DÂN THỊ TRẤN CHỜ", number="…/KH-UBND", place_and_date=day_line("Chờ", date(2026, 11, 20)),
                          kind="KẾ HOẠCH", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"])
     assert "UBND HUYỆN YÊN PHONG" in doc.tables[0].rows[0].cells[0].text
     assert "Phát triển kinh tế - xã hội năm 2027" in [p.text for p in doc.paragraphs]
@@ -82,6 +82,26 @@ def test_the_plan_document_is_in_the_official_form(client_for, district):
     # The public copy is the same document.
     public = docx(client_for(None), f"{PUB}/{v3}/document.docx")
     assert public.tables[0].rows[0].cells[0].text == doc.tables[0].rows[0].cells[0].text
+
+
+def test_a_decided_document_keeps_its_own_date_whatever_the_day_of_download(client_for, district):
+    """Issue 15 review: the approved, published plan printed the download's date; the letter the day it was opened.
+    The approved plan carries its approval decision's date (20/11/2026, also on the public copy), a draft version today's,
+    the feedback letter the day of the district's comment."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    tenant = district("yen-phong")
+    v3, _cycle = published_plan(xa, huyen, tenant)
+    approved = day_line("Chờ", date(2026, 11, 20))
+    for doc in (docx(xa, f"{D}/{v3}/document.docx"), docx(client_for(None), f"{PUB}/{v3}/document.docx")):
+        assert doc.tables[0].rows[0].cells[1].paragraphs[2].text == approved
+    connection.set_tenant(tenant)
+    first = DistrictFeedback.objects.get(plan__cycle__versions=v3, no_comments=True)
+    DistrictFeedback.objects.filter(pk=first.pk).update(created_at=timezone.make_aware(timezone.datetime(2026, 8, 3, 23, 30)))
+    draft = first.plan_id
+    connection.set_schema_to_public()
+    assert docx(xa, f"{D}/{draft}/document.docx").tables[0].rows[0].cells[1].paragraphs[2].text == day_line("Chờ", timezone.localdate())
+    letter = docx(huyen, f"{D}/{v3}/feedback.docx")
+    assert letter.tables[0].rows[0].cells[1].paragraphs[2].text == day_line("Yên Phong", date(2026, 8, 3))
 
 
 def test_the_team_decision_approval_decision_and_feedback_letter(client_for, district):
