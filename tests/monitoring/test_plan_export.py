@@ -95,3 +95,32 @@ def test_the_me_plan_and_the_commune_report_are_documents_in_the_official_form(d
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "BÁO CÁO" in text and "Thu nhập bình quân đầu người" in text
     assert client_for("xa.09196").get(f"/d/yen-phong/api/monitoring/reports/{report_id}/document.docx").status_code == 404
+
+
+def test_a_report_document_carries_the_day_it_was_submitted_in_vietnam(district, client_for):
+    """Issue 15 review: an M&E report's document must carry its submission date, not the download's. Submitted at 01:00 on
+    01/10/2026 in Vietnam (18:00 UTC the day before): dated 01/10; a report not yet submitted is a draft, dated today."""
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from monitoring.models import PeriodicReport as Report
+    from tests.plans.test_documents import day_line
+
+    me_plan = me_plan_with_report(district())
+    connection.set_tenant(district())
+    report = me_plan.reports.get(village__isnull=True)
+    Report.objects.filter(pk=report.pk).update(submitted_at=datetime(2026, 9, 30, 18, 0, tzinfo=UTC))
+    connection.set_schema_to_public()
+    huyen = client_for("huyen.yen-phong")
+
+    def date_line():
+        response = huyen.get(f"/d/yen-phong/api/monitoring/reports/{report.pk}/document.docx")
+        assert response.status_code == 200, response.content
+        return Document(io.BytesIO(response.content)).tables[0].rows[0].cells[1].paragraphs[2].text
+
+    assert date_line() == day_line("Chờ", datetime(2026, 10, 1).date())
+    connection.set_tenant(district())
+    Report.objects.filter(pk=report.pk).update(submitted_at=None)
+    connection.set_schema_to_public()
+    assert date_line() == day_line("Chờ", timezone.localdate())
