@@ -60,6 +60,16 @@ def not_found(request, exception=None):
     return response
 
 
+def permission_denied(request, exception=None):
+    """`handler403` of both URL configurations: a page refused by `accounts.access` (or a `PermissionDenied`) is the site's
+    framed page (menu, the request's language) showing the reason given to `access.require()`; an API route answers
+    JSON `{"detail": reason}`."""
+    reason = str(exception) if exception is not None and str(exception) else ""
+    if is_api_path(request.path):
+        return JsonResponse({"detail": reason or gettext("You do not have permission to perform this action.")}, status=403)
+    return HttpResponse(loader.render_to_string("403.html", {"reason": reason}, request), status=403)
+
+
 def server_error(request):
     """`handler500` of both URL configurations: what a request gets when an exception escapes its view or a middleware.
 

@@ -50,3 +50,5 @@ urlpatterns = [
 handler500 = "accounts.errors.server_error"
 # API routes answer a JSON 404 in the request's language, pages the 404 page (accounts.errors.not_found).
 handler404 = "accounts.errors.not_found"
+# A refused page is the framed page with its reason (accounts.errors.permission_denied), an API route JSON.
+handler403 = "accounts.errors.permission_denied"

@@ -17,6 +17,7 @@ import json
 import re
 
 from django.http import HttpResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 
 from geo.bbox import parse_bbox
@@ -118,15 +119,16 @@ def check_one(name: str, value: str) -> None:
 
 
 def refusal_response(request, refused: ParameterRefused) -> HttpResponse:
-    """The 400: `{"<parameter>": ["<reason>"]}` as JSON for API, tile and download routes, the same reason as text for
-    pages; on the OGC API (/ogc/…) the standard's exception shape, `code` and `description`, with the same `{"<parameter>": [...]}`."""
+    """The 400: `{"<parameter>": ["<reason>"]}` as JSON for API, tile and download routes, the same reason on the site's framed
+    page for pages (`400.html`: menu, the request's language); on the OGC API (/ogc/…) the standard's exception shape, `code` and `description`, with the same `{"<parameter>": [...]}`."""
     if "/ogc/" in request.path or request.path.endswith("/ogc"):
         return HttpResponse(json.dumps({"code": "InvalidParameterValue", "description": refused.message, refused.name: [refused.message]},
                                        ensure_ascii=False), status=400, content_type="application/json")
     if "/api/" in request.path or "/tiles/" in request.path or request.path.endswith((".geojson", ".xlsx", ".docx", ".pdf", ".gpkg", ".zip", ".kml", ".csv", ".pbf")):
         return HttpResponse(json.dumps({refused.name: [refused.message]}, ensure_ascii=False), status=400,
                             content_type="application/json")
-    return HttpResponse(f"{refused.name}: {refused.message}", status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(loader.render_to_string("400.html", {"field": refused.name, "reason": f"{refused.name}: {refused.message}"}, request),
+                        status=400)
 
 
 def accepted_parameters(view_class, method: str) -> frozenset | None:

@@ -1,0 +1,54 @@
+"""Refused pages and pages asked for with bad values answer the site's framed page (menu, Vietnamese first) with the
+reason, not Django's bare English 403 or a text/plain line (issue 15 review)."""
+import re
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+D = "/d/yen-phong"
+
+
+def framed(response, status):
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert '<html lang="vi">' in html and 'data-testid="menu"' in html, html[:500]
+    return html
+
+
+def refusal(html):
+    return re.search(r'data-testid="refusal"[^>]*>([^<]*)<', html).group(1).strip()
+
+
+@pytest.mark.parametrize("path", [f"{D}/investment/projects/", f"{D}/investment/plans/", "/province/compare/"])
+def test_a_refused_page_is_the_framed_403_with_its_reason(client_for, district, path):
+    district("yen-phong")
+    html = framed(client_for("xa.09193").get(path, HTTP_ACCEPT_LANGUAGE="vi"), 403)
+    assert "Không được phép" in html and "403 Forbidden" not in html
+    reason = refusal(html)
+    assert reason and reason != "Tài khoản của bạn không được mở trang này.", reason  # the reason given to access.require()
+
+
+def test_the_403_page_speaks_english_second(client_for, district):
+    district("yen-phong")
+    client = client_for("xa.09193")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(f"{D}/investment/projects/")
+    assert response.status_code == 403 and '<html lang="en">' in response.content.decode() and "Not allowed" in response.content.decode()
+
+
+def test_an_api_refusal_stays_json(client_for, district):
+    district("yen-phong")
+    response = client_for("xa.09193").get(f"{D}/api/investment/projects/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code in (403, 404) and response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("query, field", [("plan=-1", "plan"), ("year=abc", "year")])
+def test_a_bad_value_on_a_page_is_the_framed_400_naming_the_field(client_for, district, query, field):
+    district("yen-phong")
+    html = framed(client_for("huyen.yen-phong").get(f"{D}/monitoring/?{query}", HTTP_ACCEPT_LANGUAGE="vi"), 400)
+    assert f'data-field="{field}"' in html
+    reason = refusal(html)
+    assert reason.startswith(f"{field}: ") and ("số" in reason or "năm" in reason), reason
