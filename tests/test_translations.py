@@ -4,9 +4,12 @@
 Byte for byte, with the same msgfmt Django's compilemessages runs (`msgfmt --check-format`, GNU gettext from Debian's
 `gettext` package, deploy/common.sh).
 """
+import re
 import subprocess
 
 import pytest
+from django.template import Context, Template
+from django.utils import translation
 
 from tests.conftest import ROOT
 
@@ -29,3 +32,26 @@ def test_the_committed_mo_is_the_po_compiled(po, tmp_path):
 def test_the_committed_mo_files_are_tracked_by_git():
     tracked = subprocess.run(["git", "ls-files", "platform/*/locale/*/LC_MESSAGES/*.mo"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     assert sorted(tracked) == sorted(str(po.with_suffix(".mo").relative_to(ROOT)) for po in CATALOGUES)
+
+
+TEMPLATES = sorted((ROOT / "platform").glob("*/templates/**/*.html"))
+TRANSLATE_TAG = re.compile(r"""\{%\s*trans(?:late)?\s+(["'])(.*?)\1""")
+
+
+def test_no_translate_tag_holds_a_placeholder():
+    """`{% translate '…%(n)s…' %}` is looked up as '…%%(n)s…', so its catalogue entry never matches and the page stays
+    English (the projects page's import summary, issue 15): such strings go through `{% blocktranslate %}`."""
+    wrong = [f"{path.relative_to(ROOT)}: {match.group(2)!r}" for path in TEMPLATES
+             for match in TRANSLATE_TAG.finditer(path.read_text()) if "%(" in match.group(2)]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("attribute", ["data-text-previewed", "data-text-done"])
+def test_the_project_import_summary_is_vietnamese(attribute):
+    """The projects page's import summary, rendered in Vietnamese, keeps the placeholders project-import.js fills."""
+    source = (ROOT / "platform/investment/templates/investment/projects.html").read_text()
+    tag = re.search(rf'{attribute}="(.*?)"\s*[>\n]', source).group(1)
+    with translation.override("vi"):
+        text = Template("{% load i18n %}" + tag).render(Context())
+    assert text.startswith(("Xem trước", "Đã nhập")), text
+    assert all(f"%({name})s" in text for name in ("created", "matched", "duplicates", "refused")), text

@@ -339,7 +339,13 @@ COUNCIL_EVALUATION_DAYS = max(0, env_int("COUNCIL_EVALUATION_DAYS", 15))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "frontend" / "locale"]
+# The project's catalogues outrank every third-party one: Django prefers LOCALE_PATHS (the first listed first) to any
+# installed app's catalogue, and among apps the one listed first, so contrib.admin's "Bản ghi nhớ" won over the
+# plans app's "Lịch sử" for "History" (issue 15). frontend first, then the project's apps in INSTALLED_APPS order.
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+LOCALE_PATHS = [PROJECT_DIR / "frontend" / "locale"] + [
+    PROJECT_DIR / app / "locale" for app in INSTALLED_APPS
+    if app != "frontend" and "." not in app and (PROJECT_DIR / app / "locale").is_dir()]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

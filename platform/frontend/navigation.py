@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import tenant_context
 
 from accounts import access
 from monitoring.selectors import me_plan_queryset
@@ -79,7 +80,8 @@ def menu_for(user, district, *, in_tenant: bool, current_path: str = "") -> list
     """The entries `user` may reach: [{"key", "label", "url", "current"}], in `PAGES` order.
 
     `district` is a `tenants.District` (the page's tenant, else the user's own district) or None. The `link` entries
-    query the district's schema, so they are asked only when the request is inside that district (`in_tenant`).
+    query the district's schema: in it when the request is inside that district (`in_tenant`), else (the inbox,
+    province pages) inside `tenant_context(district)`, so a commune's or village's own pages are in every menu.
     """
     entries = []
     for page in PAGES:
@@ -90,9 +92,11 @@ def menu_for(user, district, *, in_tenant: bool, current_path: str = "") -> list
         if not page.who(user, district):
             continue
         if page.link is not None:
-            if not in_tenant:
-                continue
-            url = page.link(user, district)
+            if in_tenant:
+                url = page.link(user, district)
+            else:  # /inbox/, province pages: a commune or village account belongs to one district, so link into it
+                with tenant_context(district):
+                    url = page.link(user, district)
             if url is None:
                 continue
         else:

@@ -51,10 +51,19 @@ def _source_key(code):
     return f"source:{code}"
 
 
+def _source_heading(label):
+    """A capital source's column heading: "Vốn ngân sách huyện (đồng)"; a label that already says "Vốn" keeps its own
+    words and capitals ("Vốn ODA (đồng)", not "Vốn vốn oda (đồng)")."""
+    label = str(label)
+    if label.lower().startswith("vốn "):
+        return f"{label} (đồng)"
+    return f"Vốn {label[:1].lower()}{label[1:]} (đồng)"
+
+
 def _columns():
     """(key, Vietnamese heading, required, width, note) in the template's order; the headings are the contract."""
     with translation.override("vi"):
-        sources = [(_source_key(code), f"Vốn {str(label).lower()} (đồng)", False, 16,
+        sources = [(_source_key(code), _source_heading(label), False, 16,
                     _("Part of the total investment from this capital source, in whole đồng. The source columns add up to the total."))
                    for code, label in CapitalSource.choices]
         return [

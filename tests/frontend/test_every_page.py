@@ -6,9 +6,12 @@
   (the decision buttons included) lies within the viewport, and no date field is a native `<input type=date>`
   (which shows mm/dd/yyyy in some browsers: dates are typed dd/mm/yyyy and read by the server's one date rule).
 """
+import re
 from pathlib import Path
 
+import psycopg
 import pytest
+from django.conf import settings
 
 from tests.conftest import DEMO_PASSWORD
 
@@ -49,6 +52,30 @@ def pages_of(page, login, username):
     return page.eval_on_selector_all("[data-testid=menu] a", "links => links.map(a => a.getAttribute('href'))") or [LANDING[username]]
 
 
+# Pages reached from the menu's pages but not in the menu (a cycle, a proposal, an investment plan): a link of the
+# page's main part whose address names a record by its number. One of each kind (its numbers ignored) is visited.
+DETAIL_LINKS = """() => [...document.querySelectorAll('main a[href]')].map(a => new URL(a.href))
+    .filter(u => u.origin === location.origin).map(u => u.pathname + u.search)
+    .filter(h => /\\/\\d+\\/(\\?|$)|[?&]plan=\\d+/.test(h) && !/\\/(api|media|files|static)\\//.test(h))
+    // a proposal's page is linked from its row's panel once the row is chosen: its address is the list's plus its id
+    .concat(location.pathname.endsWith('/proposals/')
+            ? [...document.querySelectorAll('main tr[data-id]')].slice(0, 1).map(tr => location.pathname + tr.dataset.id + '/') : [])"""
+
+
+def every_page(page, paths):
+    """The menu's pages, then one page of each detail kind their links lead to, each visited (yields its path)."""
+    kinds = {}
+    for path in paths:
+        visit(page, path)
+        yield path
+        for link in page.evaluate(DETAIL_LINKS):
+            kinds.setdefault(re.sub(r"\d+", "N", link), link)
+    for link in kinds.values():
+        if link not in paths:
+            visit(page, link)
+            yield link
+
+
 # A page is ready when its maps say so: each page script sets data-ready="1" on its map once its data is drawn
 # (a map that never does fails here, by name). Network idle instead waited 0.5 s of silence after every request.
 MAPS_READY = "() => [...document.querySelectorAll('.leaflet-container')].every(m => m.dataset.ready === '1')"
@@ -76,13 +103,54 @@ def serious_violations(page):
 def test_axe_finds_no_serious_violation_on_any_page_of_the_role(axe_page, username, viewport):
     page = axe_page
     page.set_viewport_size(viewport)
-    found = {}
-    for path in pages_of(page, lambda name, next_url: sign_in(page, name), username):
-        visit(page, path)
+    found, visited = {}, []
+    for path in every_page(page, pages_of(page, lambda name, next_url: sign_in(page, name), username)):
+        visited.append(path)
         violations = serious_violations(page)
         if violations:
             found[path] = violations
     assert found == {}
+    for kind in DETAIL_KINDS.get(username, ()):  # the pages outside the menu were reached, not skipped
+        assert any(re.search(kind, path) for path in visited), (kind, visited)
+
+
+# The detail pages each district role reaches from its menu's pages in the demo data (load_demo has no plan cycle:
+# the cycle page has its own test below).
+DETAIL_KINDS = {"huyen.yen-phong": [r"/proposals/\d+/$"], "xa.09193": [r"/proposals/\d+/$"]}
+CYCLE_YEAR = 2036  # no other test commits a cycle of this plan year
+
+
+@pytest.fixture
+def cycle_cleanup():
+    """The live server reads committed data: the cycle made here is removed through a connection of our own."""
+    db = settings.DATABASES["default"]
+    assert db["NAME"].startswith("test"), db["NAME"]
+    yield
+    with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]) as conn:
+        cycles = "SELECT id FROM d258.plans_plancycle WHERE plan_year = %s"
+        for table in ("plans_planningteam", "plans_cycletransition", "plans_stepevidence"):
+            conn.execute(f"DELETE FROM d258.{table} WHERE cycle_id IN ({cycles})", [CYCLE_YEAR])
+        conn.execute("DELETE FROM d258.plans_plancycle WHERE plan_year = %s", [CYCLE_YEAR])
+
+
+def test_axe_finds_no_serious_violation_on_the_cycle_page(axe_page, cycle_cleanup):
+    """The cycle page is reached from the plans dashboard, not the menu: its "Đang thực hiện" step was 4.32:1 (#1f6feb
+    on #f6f7f9, axe colour-contrast, serious) for the commune team and the district office alike."""
+    page = axe_page
+    sign_in(page, "xa.09193")
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    made = page.request.post("/d/yen-phong/api/plans/cycles/", data={"commune": "09193", "plan_year": CYCLE_YEAR},
+                             headers={"X-CSRFToken": csrf, "Referer": page.url})
+    assert made.status == 201, made.text()
+    path = f"/d/yen-phong/plans/cycles/{made.json()['id']}/"
+    found = {}
+    for username in ("xa.09193", "huyen.yen-phong"):
+        page.context.clear_cookies()
+        sign_in(page, username)
+        visit(page, path)
+        assert page.locator("td.state-in_progress").count() >= 1
+        found[username] = serious_violations(page)
+    assert found == {"xa.09193": [], "huyen.yen-phong": []}
 
 
 @pytest.mark.parametrize("username", list(ROLES))

@@ -51,6 +51,19 @@ def test_village_head_reaches_the_village_report_without_typing_its_url(client_f
     assert team["me-plan"] == f"/d/yen-phong/monitoring/plans/{me_plan.pk}/"
 
 
+def test_commune_and_village_accounts_keep_their_own_pages_outside_the_district(client_for, district):
+    """On /inbox/ and the province's pages (no district in the address) the commune team's menu had no "Kế hoạch theo
+    dõi, đánh giá" and the village head's no "Báo cáo của thôn" (issue 15 review): their one district is linked into."""
+    me_plan = me_plan_with_report(district("yen-phong"))
+    connection.set_schema_to_public()
+    for start in ("/inbox/", "/province/library/"):
+        head = client_for("thon.09193-01")
+        assert menu(head, start)["village-report"] == f"/d/yen-phong/monitoring/plans/{me_plan.pk}/", start
+        team = client_for("xa.09193")
+        assert menu(team, start)["me-plan"] == f"/d/yen-phong/monitoring/plans/{me_plan.pk}/", start
+        assert "Kế hoạch theo dõi, đánh giá" in team.get(start).content.decode(), start
+
+
 def test_province_staff_and_visitors(client_for, client):
     province = menu(client_for("tinh"), "/")
     assert province["province-compare"] == "/province/compare/" and province["province-plans"] == "/plans/"

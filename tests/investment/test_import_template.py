@@ -87,6 +87,15 @@ def test_the_template_has_vietnamese_headings_notes_lists_and_formats(client_for
     assert "Mã dự án" in notes and "Vốn phân bổ (đồng)" in notes
 
 
+def test_each_capital_source_column_says_vốn_once_with_its_own_capitals(client_for, district):
+    """"Vốn vốn oda (đồng)" was the ODA column's heading (issue 15 review): the label "Vốn ODA" lowered and prefixed."""
+    make_plan(district("yen-phong"), name=PLAN)
+    where = headings(template(client_for("huyen.yen-phong"))["Dự án"])
+    sources = sorted(h for h in where if h.startswith("Vốn ") and h not in ("Vốn phân bổ (đồng)",))
+    assert "Vốn ODA (đồng)" in sources and "Vốn ngân sách huyện (đồng)" in sources, sources
+    assert [h for h in sources if h.lower().count("vốn") > 1 or "oda" in h] == []
+
+
 def test_the_template_round_trips_into_exactly_the_rows_typed(client_for, district):
     yen_phong = district("yen-phong")
     plan = make_plan(yen_phong, name=PLAN)

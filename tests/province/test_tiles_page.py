@@ -12,10 +12,10 @@ def test_communes_come_from_tiles_coloured_by_class_with_figures_on_hover(page, 
     page.on("response", lambda r: tiles.append(r) if "/tiles/investment-distribution-communes/" in r.url else None)
     page.on("request", lambda r: layer_pages.append(r.url) if "/api/province/investment-distribution/" in r.url else None)
     login("tinh", next_url=PAGE)
-    page.wait_for_selector("#compare-map[data-ready='1'][data-source='geojson']")
+    page.wait_for_selector("#compare-map[data-ready='1'][data-drawn-from='geojson']")
     assert not tiles  # districts: the GeoJSON layer
     page.select_option("#compare-filters select[name=level]", "commune")
-    page.wait_for_selector("#compare-map[data-ready='1'][data-source='tiles'][data-tiles='1']")
+    page.wait_for_selector("#compare-map[data-ready='1'][data-drawn-from='tiles'][data-tiles='1']")
     assert tiles and all(r.status == 200 for r in tiles)
     assert all(r.headers["content-type"] == "application/vnd.mapbox-vector-tile" for r in tiles)
     # only the legend's page of the GeoJSON layer was asked for at the commune level, never every feature

@@ -191,7 +191,7 @@
     document.getElementById("as-of").textContent = T.asOf + ": " + when(collection.refreshed_at);
     el.dataset.features = String(collection.count);
     el.dataset.level = collection.level;
-    el.dataset.source = byTiles ? "tiles" : "geojson";
+    el.dataset.drawnFrom = byTiles ? "tiles" : "geojson";  // how it was drawn (tests read it); data-source is the printed source
     el.dataset.ready = "1";
     loadEquity(q);
     renderComparison();
