@@ -58,7 +58,7 @@ def test_proposal_photo_shows_in_its_detail_and_on_the_public_page_once_publishe
     page.goto("/d/yen-phong/public/proposals/")
     page.wait_for_selector("#public-map[data-ready='1']")
     page.select_option("#public-commune", "09193")
-    page.locator("#public-rows td.clickable", has_text=title).click()
+    page.locator("#public-rows [data-testid=public-proposal-link]", has_text=title).click()  # a plain click on the title shows the photos beside the map
     public_photo = page.wait_for_selector("[data-testid=proposal-detail] .file-gallery img")
     page.wait_for_function(IMAGE_LOADED, arg=public_photo)
     assert public_photo.get_attribute("src") == public_url
