@@ -42,8 +42,9 @@ def test_a_commune_raises_a_difficulty_and_the_district_answers_it_from_its_inbo
     row.wait_for()
     assert "Chờ huyện trả lời" in row.inner_text() and "<b>cho</b>" in row.inner_text()  # shown as text, never as HTML
 
-    page.click("form[action='/accounts/logout/'] button")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # the sign-out first checks the phone's queue (signout.js), then submits
+
+        page.click("form[action='/accounts/logout/'] button")
     login("huyen.yen-phong", next_url="/inbox/")  # without `next`, the login lands here too (tests/frontend/test_inbox.py)
     expect(page.locator("[data-testid=inbox] a", has_text=TITLE)).to_be_visible()
     assert int(page.inner_text("[data-testid=inbox-count]")) >= 1
