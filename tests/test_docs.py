@@ -8,7 +8,6 @@ inside code is not taken for one. `problems(files)` is the checker; the last tes
 """
 import re
 import shlex
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -178,7 +177,6 @@ def test_the_readme_stays_a_page_for_users():
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(shutil.which("ogr2ogr") is None, reason="gdal-bin is installed by deploy")
 def test_the_readmes_gdal_line_reads_the_communes(live_url, tmp_path):
     """The README's GDAL example, run as written against a live server (`https://<host>` made its address): an
     anonymous GeoPackage of Bắc Ninh's 121 communes."""
