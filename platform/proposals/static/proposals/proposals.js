@@ -75,7 +75,7 @@
   function button(text, onClick) { var b = document.createElement("button"); b.type = "button"; b.textContent = text; b.addEventListener("click", onClick); return b; }
   function renderRows() {
     var tbody = document.getElementById("proposal-rows");
-    tbody.innerHTML = "";
+    tbody.replaceChildren();
     features.forEach(function (f) {
       var p = f.properties;
       var tr = document.createElement("tr");

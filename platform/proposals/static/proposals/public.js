@@ -25,7 +25,7 @@
       },
     }).addTo(layer);
     var tbody = document.getElementById("public-rows");
-    tbody.innerHTML = "";
+    tbody.replaceChildren();
     fc.features.forEach(function (f) {
       var p = f.properties, tr = document.createElement("tr");
       [p.title + " · " + (labels.sectors[p.sector] || p.sector), p.village_name || p.source_name || "",
