@@ -69,7 +69,7 @@ def _cycle(commune):
 def _proposals(user, village):
     mine = Q(created_by=user) | (Q(village=village) if village is not None else Q(pk__in=[]))
     rows = (access.proposal_scope(user, Proposal.objects.all()).filter(mine).select_related("village")
-            .annotate(shape=_simplified()).order_by("-created_at"))
+            .annotate(shape=_simplified()).order_by("-created_at", "-pk"))
     return _collection([_feature(p.pk, p.shape, {
         "id": p.pk, "title": p.title, "sector": p.sector, "plan_year": p.plan_year, "village": p.village.code if p.village_id else None,
         "estimated_cost": p.estimated_cost, "status": p.status, "status_label": str(ProposalStatus(p.status).label),

@@ -56,7 +56,7 @@ def test_a_village_head_keeps_its_village_its_proposals_and_the_code_lists(captu
     assert data["commune"]["id"] == CHO and data["commune"]["geometry"]["type"] in ("Polygon", "MultiPolygon")
     assert [f["id"] for f in data["villages"]["features"]] == [f"{CHO}-01"]
     # The village's proposals, the demo's and the one just sent, newest first; nothing of village 02 or the team.
-    village_ones = list(Proposal.objects.filter(village__code=f"{CHO}-01").order_by("-created_at").values_list("pk", flat=True))
+    village_ones = list(Proposal.objects.filter(village__code=f"{CHO}-01").order_by("-created_at", "-pk").values_list("pk", flat=True))
     assert [f["id"] for f in data["proposals"]["features"]] == village_ones and village_ones[0] == captured["head1"]
     first = data["proposals"]["features"][0]["properties"]
     assert (first["title"], first["status"], first["status_label"]) == ("Đường thôn Một", "submitted", "Đã gửi")
