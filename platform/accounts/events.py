@@ -7,6 +7,10 @@ lists them under `events`, oldest first (docs/API.md, "Events"):
      "actor": {"username": "huyen.yen-phong", "name": "Nguyễn Văn A"} | null,
      "at": "2026-03-02T09:15:00+07:00", "changes": {...} | null}
 
+Who did something outside an event (a step's `done_by`, a photo's `uploaded_by`, a note's `author`) is the same
+object, `person_output(user, reader=…)`, documented by `EventActorOutput`; every time an answer gives is
+`moment_output(value)`, the same form as `at`.
+
 `actor` is null when the caller may not learn who acted (`accounts.access.can_see_who_acted`: the public); `at` is
 ISO 8601 in the platform's time zone with its offset; `changes` is what the event changed or recorded beside the
 status, or null: `{field: [before, after]}` for an edit of an investment plan or project (Đ8), the review decision of a
@@ -18,24 +22,56 @@ from rest_framework import serializers
 from accounts import access
 
 
+def person_output(person, *, reader, public=False):
+    """Who did something, as every API answer names a person: `{"username", "name"}` (`name`: the full name, else the
+    username), or None when there is no one or the `reader` may not learn who acted (`access.can_see_who_acted`: the
+    public). `public`: the answer goes to a public page or route."""
+    if person is None or not access.can_see_who_acted(reader, public=public):
+        return None
+    return {"username": person.username, "name": person.get_full_name() or person.username}
+
+
+def person_sql(alias):
+    """`person_output` written by PostgreSQL, for the SQL-built answers (layers): a json object of the user table row
+    `alias` (an `accounts_user` joined by the caller), or SQL NULL when the row is absent. Only for answers the public
+    never reads (their `rows()` refuse the anonymous reader)."""
+    return (f"CASE WHEN {alias}.id IS NULL THEN NULL ELSE json_build_object('username', {alias}.username, 'name', "
+            f"coalesce(nullif(trim({alias}.first_name || ' ' || {alias}.last_name), ''), {alias}.username)) END")
+
+
+def moment_output(value):
+    """A date-time as every API answers it: ISO 8601 in the platform's time zone (Asia/Ho_Chi_Minh) with its offset,
+    `2026-03-02T09:15:00+07:00`; None stays None. `value`: an aware datetime."""
+    return None if value is None else timezone.localtime(value).isoformat()
+
+
+def action_label(event):
+    """What `event` did, in the current language: the choice of its `action` field (proposals, investment), else its
+    model's `ACTION_LABELS` {code: gettext_lazy label} (the event models of plans and monitoring, whose actions are
+    written by their services), else the code."""
+    display = getattr(event, "get_action_display", None)
+    if display is not None:
+        return str(display())
+    label = getattr(type(event), "ACTION_LABELS", {}).get(event.action)
+    return event.action if label is None else str(label)
+
+
 def event_output(event, *, user, public=False, changes=None):
     """One event (a `StateChange` row, its `actor` loaded) as every API answers it, for the reader `user`.
 
     `public`: the answer goes to a public page or route (no actor). `changes`: what to show under `changes` when the
     row has no `changes` field of its own (the plan cycle's step dates); JSON-ready values only.
     """
-    display = getattr(event, "get_action_display", None)
-    actor = event.actor if access.can_see_who_acted(user, public=public) else None
     if changes is None:
         changes = getattr(event, "changes", None) or None
     return {
         "action": event.action,
-        "action_label": str(display()) if display else event.action,
+        "action_label": action_label(event),
         "from": event.from_status,
         "to": event.to_status,
         "note": event.note,
-        "actor": None if actor is None else {"username": actor.username, "name": actor.get_full_name() or actor.username},
-        "at": timezone.localtime(event.at).isoformat(),
+        "actor": person_output(event.actor, reader=user, public=public),
+        "at": moment_output(event.at),
         "changes": changes,
     }
 
@@ -46,6 +82,8 @@ def events_output(events, *, user, public=False):
 
 
 class EventActorOutput(serializers.Serializer):
+    """Who did something (`person_output`): the one person shape of every answer."""
+
     username = serializers.CharField(help_text="the sign-in name")
     name = serializers.CharField(help_text="the full name, else the username")
 

@@ -97,6 +97,9 @@ class Activity(models.Model):
 class MEPlanEvent(StateChange):
     """Every change of an M&E plan: created, edited, approved."""
 
+    # The actions monitoring.services writes, labelled for the answers (accounts.events.action_label).
+    ACTION_LABELS = {"created": _("Created"), "edited": _("Edited"), "approved": _("Approved")}
+
     me_plan = models.ForeignKey(MEPlan, on_delete=models.CASCADE, related_name="events")
 
 
@@ -183,6 +186,12 @@ class PeriodicReport(models.Model):
 
 class ReportEvent(StateChange):
     """Every change of a report: created, edited, consolidated, submitted, accepted, returned."""
+
+    # The actions monitoring.services writes, labelled for the answers (accounts.events.action_label).
+    ACTION_LABELS = {
+        "created": _("Created"), "edited": _("Edited"), "consolidated": _("Consolidated"), "submitted": _("Submitted"),
+        "accepted": _("Accepted"), "returned": _("Returned"),
+    }
 
     report = models.ForeignKey(PeriodicReport, on_delete=models.CASCADE, related_name="events")
 

@@ -64,6 +64,7 @@ class CycleTransition(StateChange):
     """One completed step (Đ3–Đ6): who moved the cycle from which step to which (from/to: STEP_CHOICES), when, with what note."""
 
     COMPLETED = "completed"  # the only action so far: cycle_step_complete
+    ACTION_LABELS = {COMPLETED: _("Step completed")}  # accounts.events.action_label
 
     cycle = models.ForeignKey(PlanCycle, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=STATUS_LENGTH, blank=True, choices=STEP_CHOICES)
@@ -202,6 +203,14 @@ class CommunePlan(models.Model):
 
 class PlanEvent(StateChange):
     """Every change of a plan version's state: created, frozen, consultation opened, resolution, approval, announcement."""
+
+    # The actions plans.services write, labelled for the answers (accounts.events.action_label).
+    ACTION_LABELS = {
+        "created": _("Version created"), "superseded": _("Superseded by a new version"),
+        "reported_to_district": _("Reported to the district"), "consultation_opened": _("Public consultation opened"),
+        "council_resolution": _("Council resolution"), "district_approval": _("District approval"),
+        "announced": _("Announced"),
+    }
 
     plan = models.ForeignKey(CommunePlan, on_delete=models.CASCADE, related_name="events")
 
