@@ -474,6 +474,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["geo.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
+    # Every date-time in an answer: ISO 8601 in Asia/Ho_Chi_Minh with its offset (core.renderers; docs/API.md, "Events").
+    "DEFAULT_RENDERER_CLASSES": ["core.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "EXCEPTION_HANDLER": "accounts.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

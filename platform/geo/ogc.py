@@ -18,12 +18,12 @@ Routes (a trailing slash is optional; `f=json` is the only format; answers are J
 Bad parameters (unknown, malformed, limit out of range) are a 400 {"code": "InvalidParameterValue",
 "description": …, <parameter>: [message]} in the caller's language, as the standard asks (/req/core/query-param-*).
 """
-import datetime as dt
 import hashlib
 import json
 
 from django.http import HttpResponse, JsonResponse
 from django.urls import re_path
+from django.utils import timezone
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -199,7 +199,7 @@ def items(request, collection_id):
     if offset > 0:
         links.append(link("prev", max(offset - limit, 0)))
     body = collection_text(text, numberMatched=matched, numberReturned=returned,
-                           timeStamp=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), links=links)
+                           timeStamp=timezone.localtime().isoformat(timespec="seconds"), links=links)  # as every answer: +07:00
     response = HttpResponse(body, content_type=MEDIA_TYPE)
     # The ETag covers everything but timeStamp (which changes every second), so that an unchanged page answers 304
     # (geo.middleware.LayerAnswerMiddleware keeps an ETag a view set).

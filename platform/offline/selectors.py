@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.events import moment_output
 from core.models import CapitalSource, PlanStep, Sector
 from files.uploads import PHOTO_TYPES
 from geo.models import AdministrativeUnit
@@ -74,7 +75,7 @@ def _proposals(user, village):
         "id": p.pk, "title": p.title, "sector": p.sector, "plan_year": p.plan_year, "village": p.village.code if p.village_id else None,
         "estimated_cost": p.estimated_cost, "status": p.status, "status_label": str(ProposalStatus(p.status).label),
         "decision_reason": p.decision_reason, "is_late": p.is_late, "meeting": p.meeting_id,
-        "created_at": p.created_at.isoformat(), "updated_at": p.updated_at.isoformat(),
+        "created_at": moment_output(p.created_at), "updated_at": moment_output(p.updated_at),
     }) for p in rows])
 
 
@@ -111,7 +112,7 @@ def offline_bundle(*, user, district) -> dict:
     villages = access.offline_village_scope(user, AdministrativeUnit.objects.filter(level="village", is_current=True))
     villages = villages.select_related("parent").annotate(shape=_simplified()).order_by("code")
     return {
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": moment_output(timezone.now()),
         "user": {"username": user.username, "role": access.role_of(user), "village_id": village.pk if village else None,
                  "village_code": village.code if village else None, "commune_id": commune.pk, "commune_code": commune.code},
         "district": {"slug": district.slug, "name": district.name},

@@ -6,7 +6,7 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from accounts import access
-from accounts.events import EventOutput, events_output
+from accounts.events import EventOutput, events_output, moment_output
 from core.models import Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE
@@ -181,7 +181,7 @@ def proposal_detail(proposal: Proposal, *, user) -> dict:
                 {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size, "url": a.file.url}
                 for a in proposal.attachments.all()
             ],
-            "created_at": proposal.created_at.isoformat(),
+            "created_at": moment_output(proposal.created_at),
         },
     }
 

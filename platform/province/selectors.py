@@ -16,6 +16,7 @@ from django.utils import timezone
 from core.deadlines import Lateness, lateness
 from core.models import PlanStep
 from core.selectors import deadlines_for
+from geo.layers import moment_sql
 from geo.models import AdministrativeUnit
 from geo.replica import read_connection
 from plans.models import PUBLISHED
@@ -112,7 +113,7 @@ SELECT {count}, left(json_build_object(
     'type', 'FeatureCollection',
     'level', %(level)s, 'year', %(year)s::int, 'sector', nullif(%(sector)s, ''), 'source', nullif(%(source)s, ''), 'measure', %(measure)s,
     'classification', %(classification)s,
-    'refreshed_at', (SELECT refreshed_at FROM breaks), 'oldest_refresh', (SELECT oldest_refresh FROM breaks),
+    'refreshed_at', (SELECT {moment_refreshed} FROM breaks), 'oldest_refresh', (SELECT {moment_oldest} FROM breaks),
     'legend', (
         SELECT json_build_object(
             'breaks', b,
@@ -136,7 +137,7 @@ SELECT {count}, left(json_build_object(
         'population', population, 'area_km2', round(area_km2::numeric, 2),
         'per_resident', per_resident, 'per_km2', per_km2,
         'value', value, 'class', class,
-        'refreshed_at', refreshed_at
+        'refreshed_at', {moment_refreshed}
     )::text || '}}', ', ' ORDER BY code) FROM (SELECT * FROM shown ORDER BY code {window}) page), '') || ']}}'
 """
 
@@ -202,6 +203,8 @@ def _distribution_sql(*, bbox=False, paged=False):
         colours=", ".join(f"'{c}'" for c in CLASS_COLOURS),  # constants above, not input
         no_data=f"'{NO_DATA_COLOUR}'",
         shown=meets,
+        # Date-times as every answer gives them (geo.layers.moment_sql: ISO 8601, +07:00).
+        moment_refreshed=moment_sql("refreshed_at"), moment_oldest=moment_sql("oldest_refresh"),
         window="LIMIT %(limit)s OFFSET %(offset)s" if paged else "",
         # `shown` is read once (so never materialised with its geometries); the count comes apart.
         count=f"(SELECT count(*) FROM classed c JOIN geo_administrativeunit g ON g.id = c.id {meets})" if bbox
