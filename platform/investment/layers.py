@@ -3,19 +3,15 @@
 
 Rows come through `accounts.access` scopes; none of them is published to anonymous callers.
 """
-import re
-
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
 from accounts import access
+from accounts.events import person_sql
 from core.models import CapitalSource, Sector
 from geo.bbox import bbox_polygon
-from geo.layers import UNIT_CODE, Filter, Layer
+from geo.layers import UNIT_CODE, Filter, Layer, moment_sql
 from investment import selectors
 from investment.models import Allocation, InvestmentProject, ProjectSource, ProjectStatus, Review
-
-_ZONE = settings.TIME_ZONE if re.fullmatch(r"[\w/+-]+", settings.TIME_ZONE) else "UTC"
 
 
 def _served(model):
@@ -112,13 +108,13 @@ class ReviewLayer(Layer):
         "decision": ("string", "t.decision"), "comment": ("string", "t.comment"), "pinned": ("boolean", "t.location IS NOT NULL"),
         "project": ("integer", "t.project_id"), "project_code": ("string", "p.code"), "project_name": ("string", "p.name"),
         "plan_item": ("integer", "t.plan_item_id"), "plan_item_title": ("string", "nullif(t.plan_item_title, '')"),
-        "author": ("string", "coalesce(nullif(trim(a.first_name || ' ' || a.last_name), ''), a.username)"),
-        "created_at": ("string", f"to_char(t.created_at AT TIME ZONE '{_ZONE}', 'DD/MM/YYYY HH24:MI')"),
+        "author": ("object", person_sql("a")),
+        "created_at": ("datetime", "t.created_at"),
         "communes": ("array", "(SELECT coalesce(json_agg(u.code ORDER BY u.code), '[]'::json) FROM investment_review_communes rc "
                               "JOIN geo_administrativeunit u ON u.id = rc.administrativeunit_id WHERE rc.review_id = t.id)"),
         "answers": ("array", "(SELECT coalesce(json_agg(json_build_object('text', x.text, "
-                             "'author', coalesce(nullif(trim(xa.first_name || ' ' || xa.last_name), ''), xa.username), "
-                             f"'created_at', to_char(x.created_at AT TIME ZONE '{_ZONE}', 'DD/MM/YYYY HH24:MI')) "
+                             f"'author', {person_sql('xa')}, "
+                             f"'created_at', {moment_sql('x.created_at')}) "
                              "ORDER BY x.created_at, x.id), '[]'::json) FROM investment_reviewanswer x "
                              "JOIN accounts_user xa ON xa.id = x.author_id WHERE x.review_id = t.id)"),
     }

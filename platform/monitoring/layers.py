@@ -3,12 +3,11 @@
 photos of a periodic report only for the report's readers (accounts.access.evidence_photo_scope). Not public.
 """
 from accounts import access
+from accounts.events import person_sql
 from files.storage import file_url_sql
 from geo.layers import Filter, Layer
 from monitoring.models import EvidencePhoto, SupervisionFinding
 from monitoring.selectors import me_plan_queryset
-
-_WHO = "coalesce(nullif(trim({u}.first_name || ' ' || {u}.last_name), ''), {u}.username)"
 
 
 class EvidencePhotoLayer(Layer):
@@ -27,7 +26,7 @@ class EvidencePhotoLayer(Layer):
         "me_plan": ("integer", "t.me_plan_id"), "commune": ("string", "c.code"), "report": ("integer", "t.report_id"),
         "activity": ("integer", "t.activity_id"), "activity_title": ("string", "a.title"), "finding": ("integer", "t.finding_id"),
         "caption": ("string", "t.caption"), "taken_on": ("date", "t.taken_on"), "url": ("string", file_url_sql("t.photo")),
-        "content_type": ("string", "t.content_type"), "uploaded_by": ("string", _WHO.format(u="u")),
+        "content_type": ("string", "t.content_type"), "uploaded_by": ("object", person_sql("u")),
         "uploaded_at": ("datetime", "t.uploaded_at"),
     }
     filters = {name: Filter(f"{name}_id", "integer") for name in ("me_plan", "report", "activity", "finding")}
@@ -55,7 +54,7 @@ class FindingLayer(Layer):
         "recommendation": ("string", "t.recommendation"),
         "photos": ("array", f"(SELECT coalesce(json_agg({file_url_sql('p.photo')} ORDER BY p.id), '[]'::json) "
                             "FROM monitoring_evidencephoto p WHERE p.finding_id = t.id)"),
-        "recorded_by": ("string", _WHO.format(u="u")),
+        "recorded_by": ("object", person_sql("u")),
     }
     filters = {name: Filter(f"{name}_id", "integer") for name in ("me_plan", "activity")}
 

@@ -60,7 +60,7 @@ def step_state(*, step, current_step, done_on, due_date, on):
 
 def cycle_steps(*, cycle, on=None, deadlines=None):
     """Each step of the cycle: owner, due date, state, the date of its decision (`done_on`), whether it was done late and by how
-    many days (`done_late`, `days_late`, the words in `lateness`), who recorded it and when, evidence and meetings.
+    many days (`done_late`, `days_late`, the words in `lateness`), who recorded it (`done_by`, a User or None) and when, evidence and meetings.
 
     A done step keeps the due date it had when completed (`CycleTransition.due_on`); an open one reads the province
     calendar. One rule for all: `core.deadlines.lateness` (due *by* the date, overdue from the day after).
@@ -94,7 +94,7 @@ def cycle_steps(*, cycle, on=None, deadlines=None):
                 "done_late": late.done_late,
                 "days_late": late.days_late,
                 "lateness": late.label,
-                "done_by": transition.actor.username if transition else None,
+                "done_by": transition.actor if transition else None,  # a User: the API names them (accounts.events.person_output)
                 "recorded_at": transition.at if transition else None,
                 "evidence": evidence.get(step.value, []),
                 "meetings": meetings.get(step.value, []),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts import access
+from accounts.events import event_output
 from core.models import Sector
 from files.storage import public_file_url
 from geo.readers import EXTENSIONS, NAMES
@@ -98,11 +99,10 @@ def _detail(request, proposal, *, public):
     files = [{"name": a.name, "is_image": a.content_type.startswith("image/"),
               "url": public_file_url(a.file) if public else a.file.url} for a in proposal.attachments.all()]
     events = proposal.events.select_related("actor").order_by("at")
-    may_see_who = access.can_see_who_acted(request.user, public=public)  # the public page never names who acted
     return render(request, "proposals/detail.html", {
         "proposal": proposal, "files": files, "public": public,
-        "history": [{"at": e.at, "action": e.get_action_display(), "note": e.note,
-                     "by": (e.actor.get_full_name() or e.actor.username) if may_see_who else None} for e in events],
+        # The one event shape (the public page names no one: its `actor` is None), `at` kept a datetime for the template.
+        "history": [{**event_output(e, user=request.user, public=public), "at": e.at} for e in events],
         "resources": [(Proposal._meta.get_field(name).verbose_name, getattr(proposal, name)) for name in Proposal.RESOURCE_FIELDS],
     })
 

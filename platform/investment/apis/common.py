@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from accounts import access
+from accounts.events import EventActorOutput, moment_output, person_output
 from geo.layers import MAX_LIMIT
 
 # ---- helpers ----------------------------------------------------------------------------------
@@ -52,9 +53,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # ---- what `project_feature` and the plan item panel answer, for the OpenAPI schema (geo.openapi.feature) --------
 
 _DT, _Bool = serializers.DateTimeField, serializers.BooleanField
-_ANSWER = {"text": _Str(), "author": _Str(), "created_at": _DT()}
+_AUTHOR = {"help_text": "who wrote it (accounts.events.person_output)"}
+_ANSWER = {"text": _Str(), "author": EventActorOutput(**_AUTHOR), "created_at": _DT()}
 _REVIEW = {"id": _Int(), "kind": _Str(), "decision": _Str(allow_null=True), "decision_label": _Str(), "comment": _Str(),
-           "author": _Str(), "created_at": _DT(), "answers": inline_serializer("ReviewAnswerShown", {**_ANSWER}, many=True)}
+           "author": EventActorOutput(**_AUTHOR), "created_at": _DT(), "answers": inline_serializer("ReviewAnswerShown", {**_ANSWER}, many=True)}
 _LINKED_PROPOSAL = {"id": _Int(), "title": _Str(), "commune": _Str(), "commune_name": _Str(), "village": _Str(allow_null=True),
                     "status": _Str(), "status_label": _Str(), "estimated_cost": _Int(allow_null=True, help_text="VND"),
                     "plan_year": _Int(allow_null=True)}
@@ -64,6 +66,16 @@ _PLAN_ITEM_SUMMARY = {
     "plan_status": _Str(), "plan_status_label": _Str(),
     "proposals": inline_serializer("PlanItemSummaryProposal", {"id": _Int(), "title": _Str()}, many=True),
 }
+
+
+def review_data(review, *, reader, **extra):
+    """A review decision or note as the project and plan item panels list it, with its answers (`extra`: keys added
+    after `comment`); authors as `accounts.events.person_output`, times as `moment_output`."""
+    return {"id": review.pk, "kind": review.kind, "decision": review.decision,
+            "decision_label": review.get_decision_display() if review.decision else "", "comment": review.comment, **extra,
+            "author": person_output(review.author, reader=reader), "created_at": moment_output(review.created_at),
+            "answers": [{"text": a.text, "author": person_output(a.author, reader=reader), "created_at": moment_output(a.created_at)}
+                        for a in review.answers.all()]}
 
 
 def plan_item_summary(item, *, user):

@@ -22,6 +22,7 @@ from investment.apis.common import (
     _Int,
     _Str,
     plan_item_summary,
+    review_data,
 )
 
 # ---- commune plan items under review, and a proposal's way to the money ---------------------------
@@ -77,11 +78,7 @@ class PlanItemDetailApi(APIView):
             ],
             "projects": [{"id": p.pk, "code": p.code, "name": p.name, "status": p.status, "status_label": p.get_status_display()} for p in projects],
             "reviews": [
-                {"id": r.pk, "kind": r.kind, "decision": r.decision, "decision_label": r.get_decision_display() if r.decision else "",
-                 "comment": r.comment, "plan_item": r.plan_item_id, "author": r.author.get_full_name() or r.author.username,
-                 "created_at": r.created_at.isoformat(),
-                 "answers": [{"text": a.text, "author": a.author.get_full_name() or a.author.username, "created_at": a.created_at.isoformat()} for a in r.answers.all()]}
-                for r in selectors.plan_item_reviews(user=request.user, district=request.tenant, item=item)
+                review_data(r, reader=request.user, plan_item=r.plan_item_id) for r in selectors.plan_item_reviews(user=request.user, district=request.tenant, item=item)
             ],
         })
         return Response({"type": "Feature", "id": item.pk, "geometry": json.loads(item.geom.geojson) if item.geom else None, "properties": body})

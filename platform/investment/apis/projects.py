@@ -32,6 +32,7 @@ from investment.apis.common import (
     feature_input,
     plan_item_summary,
     require_manager,
+    review_data,
 )
 from investment.apis.plans import PlanTransitionInput
 from investment.models import (
@@ -138,10 +139,7 @@ def project_feature(project, *, user, district):
             "plan_items": [plan_item_summary(i, user=user) for i in plan_items],
             "events": events_output(selectors.project_history(project=project), user=user),
             "reviews": [
-                {"id": r.pk, "kind": r.kind, "decision": r.decision, "decision_label": r.get_decision_display() if r.decision else "",
-                 "comment": r.comment, "author": r.author.get_full_name() or r.author.username, "created_at": r.created_at.isoformat(),
-                 "answers": [{"text": a.text, "author": a.author.get_full_name() or a.author.username, "created_at": a.created_at.isoformat()} for a in r.answers.all()]}
-                for r in reviews.distinct()
+                review_data(r, reader=user) for r in reviews.distinct()
             ],
         },
     }

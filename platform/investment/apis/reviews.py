@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from accounts.events import EventActorOutput, moment_output, person_output
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT
 from geo.layers import MEDIA_TYPE, page_response
@@ -78,7 +79,7 @@ class ReviewAnswerApi(APIView):
 
     Input = ReviewAnswerInput
     Output = {201: inline_serializer("ReviewAnswerOutput", {
-        "review": _Int(), "text": _Str(), "author": _Str(help_text="username"), "created_at": serializers.DateTimeField()})}
+        "review": _Int(), "text": _Str(), "author": EventActorOutput(help_text="who wrote it (accounts.events.person_output)"), "created_at": serializers.DateTimeField()})}
 
     def post(self, request, pk):
         review = access.access_review_by_id(request.user, request.tenant, pk)
@@ -87,4 +88,5 @@ class ReviewAnswerApi(APIView):
         data = ReviewAnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
         answer = services.review_answer(review=review, actor=request.user, text=data.validated_data["text"])
-        return Response({"review": review.pk, "text": answer.text, "author": request.user.username, "created_at": answer.created_at.isoformat()}, status=201)
+        return Response({"review": review.pk, "text": answer.text, "author": person_output(request.user, reader=request.user),
+                         "created_at": moment_output(answer.created_at)}, status=201)

@@ -7,10 +7,6 @@ from rest_framework import serializers
 # --- output -----------------------------------------------------------------------------------------
 
 
-def _who(user):
-    return (user.get_full_name() or user.username) if user else None
-
-
 def period_data(period):
     return {"id": period.pk, "kind": period.kind, "year": period.year, "number": period.number, "name": str(period),
             "starts_on": period.starts_on, "ends_on": period.ends_on, "village_due_on": period.village_due_on,

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
-from accounts.events import EventOutput, events_output
+from accounts.events import EventActorOutput, EventOutput, events_output, person_output
 from core.openapi import many
 from geo.documents import AnyAccept, document_output, document_response
 from geo.numbers import DateInputField, DecimalInputField
@@ -28,7 +28,6 @@ from monitoring.apis.common import (
     _number,
     _Str,
     _valid,
-    _who,
     period_data,
 )
 from monitoring.models import Frequency
@@ -40,7 +39,7 @@ def me_plan_data(me_plan, *, user=None, detail=False):
         "id": me_plan.pk, "plan": me_plan.plan_id, "commune": me_plan.commune.code, "commune_name": me_plan.commune.name,
         "year": me_plan.year, "status": me_plan.status, "status_label": me_plan.get_status_display(),
         "decision_number": me_plan.decision_number, "decision_date": me_plan.decision_date,
-        "approved_by": _who(me_plan.approved_by), "approved_at": me_plan.approved_at,
+        "approved_by": person_output(me_plan.approved_by, reader=user), "approved_at": me_plan.approved_at,
     }
     if detail:
         data["indicators"] = [
@@ -57,7 +56,7 @@ def me_plan_data(me_plan, *, user=None, detail=False):
         data["events"] = events_output(me_plan.events.select_related("actor"), user=user)
         data["council_evaluations"] = [
             {"id": c.pk, "period": str(c.period), "held_on": c.held_on, "resolution_number": c.resolution_number, "assessment": c.assessment,
-             "recorded_by": _who(c.recorded_by)}
+             "recorded_by": person_output(c.recorded_by, reader=user)}
             for c in me_plan.council_evaluations.select_related("period", "recorded_by")
         ]
     return data
@@ -66,7 +65,7 @@ def me_plan_data(me_plan, *, user=None, detail=False):
 _ME_PLAN = {
     "id": _Int(), "plan": _Int(help_text="the commune plan version"), "commune": _Str(), "commune_name": _Str(), "year": _Int(),
     "status": _Str(), "status_label": _Str(), "decision_number": _Str(), "decision_date": _Date(allow_null=True),
-    "approved_by": _Str(allow_null=True), "approved_at": _Moment(allow_null=True),
+    "approved_by": EventActorOutput(allow_null=True, help_text="who approved (accounts.events.person_output)"), "approved_at": _Moment(allow_null=True),
 }
 ME_PLAN = inline_serializer("MEPlanRow", {**_ME_PLAN})
 ME_PLAN_DETAIL = inline_serializer("MEPlanOutput", {
@@ -82,7 +81,7 @@ ME_PLAN_DETAIL = inline_serializer("MEPlanOutput", {
     "events": EventOutput(many=True),
     "council_evaluations": inline_serializer("CouncilEvaluationOutput", {
         "id": _Int(), "period": _Str(), "held_on": _Date(), "resolution_number": _Str(), "assessment": _Str(),
-        "recorded_by": _Str(allow_null=True)}, many=True),
+        "recorded_by": EventActorOutput(help_text="who recorded it (accounts.events.person_output)")}, many=True),
 })
 DASHBOARD = inline_serializer("MEPlanDashboard", {
     "me_plan": ME_PLAN,
@@ -148,7 +147,7 @@ class MEPlanListApi(APIView):
         plans = selectors.me_plan_queryset(user=request.user, district=request.tenant)
         if request.query_params.get("year", "").isdigit():
             plans = plans.filter(year=int(request.query_params["year"]))
-        return Response([me_plan_data(p) for p in plans])
+        return Response([me_plan_data(p, user=request.user) for p in plans])
 
     def post(self, request):
         plan_id = request.data.get("plan") if isinstance(request.data, dict) else None
@@ -198,7 +197,7 @@ class MEPlanDashboardApi(APIView):
     def get(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         periods = services.periods_ensure(year=me_plan.year)
-        data = {"me_plan": me_plan_data(me_plan), **selectors.achievement(me_plan=me_plan), "works": selectors.works_layer(me_plan=me_plan)}
+        data = {"me_plan": me_plan_data(me_plan, user=request.user), **selectors.achievement(me_plan=me_plan), "works": selectors.works_layer(me_plan=me_plan)}
         data["reporting"] = [{"period": period_data(p), **selectors.reporting_status(district=request.tenant, period=p, commune_ids=[me_plan.commune_id])[0]}
                              for p in periods if p.starts_on <= services.today()]
         return Response(data)

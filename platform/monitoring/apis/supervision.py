@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from accounts.events import EventActorOutput, person_output
 from files.uploads import PHOTO_TYPES, checked_file
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT, GeometryRejected, parse_geometry
@@ -26,7 +27,6 @@ from monitoring.apis.common import (
     _Int,
     _Str,
     _valid,
-    _who,
 )
 from monitoring.models import Activity, SupervisionFinding
 
@@ -56,7 +56,7 @@ class MEEvidenceInput(serializers.Serializer):
 EVIDENCE_FEATURE = feature("EvidencePhotoFeature", {
     "me_plan": _Int(), "commune": _Str(help_text="GSO code"), "report": _Int(allow_null=True), "activity": _Int(allow_null=True),
     "activity_title": _Str(allow_null=True), "finding": _Int(allow_null=True), "caption": _Str(), "taken_on": _Date(allow_null=True),
-    "url": _Str(), "content_type": _Str(), "uploaded_by": _Str(), "uploaded_at": serializers.DateTimeField(),
+    "url": _Str(), "content_type": _Str(), "uploaded_by": EventActorOutput(help_text="who uploaded it (accounts.events.person_output)"), "uploaded_at": serializers.DateTimeField(),
 }, geometry="Point")
 FINDING_FEATURE = feature("FindingFeature", {
     "activity": _Int(), "board": _Str(), "finding": _Str(), "photos": serializers.ListField(child=_Str(), help_text="photo URLs"),
@@ -69,10 +69,10 @@ def _feature(obj, geometry, properties):
     return {"type": "Feature", "id": obj.pk, "geometry": json.loads(geometry.geojson), "properties": properties}
 
 
-def photo_properties(photo):
+def photo_properties(photo, *, reader):
     return {"me_plan": photo.me_plan_id, "commune": photo.me_plan.commune.code, "report": photo.report_id, "activity": photo.activity_id,
             "activity_title": photo.activity.title if photo.activity else None, "finding": photo.finding_id, "caption": photo.caption,
-            "taken_on": photo.taken_on, "url": photo.photo.url, "content_type": photo.content_type, "uploaded_by": _who(photo.uploaded_by),
+            "taken_on": photo.taken_on, "url": photo.photo.url, "content_type": photo.content_type, "uploaded_by": person_output(photo.uploaded_by, reader=reader),
             "uploaded_at": photo.uploaded_at}
 
 
@@ -123,7 +123,7 @@ class EvidenceApi(APIView):
                 raise ApiValidationError({"finding": [_("This finding is not of the M&E plan.")]})
         photo = services.photo_add(actor=request.user, me_plan=me_plan, photo=upload, location=location,
                                    caption=data["caption"], taken_on=data["taken_on"], report=report, activity=activity, finding=finding)
-        return Response(_feature(photo, photo.location, photo_properties(photo)), status=status.HTTP_201_CREATED)
+        return Response(_feature(photo, photo.location, photo_properties(photo, reader=request.user)), status=status.HTTP_201_CREATED)
 
 
 _NOT_GEOJSON = object()

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from accounts.events import EventOutput, event_output, events_output
+from accounts.events import EventActorOutput, EventOutput, event_output, events_output, person_output
 from files.storage import public_file_url
 from plans import selectors
 from plans.models import (
@@ -83,6 +83,7 @@ def cycle_data(cycle, *, user=None, with_details=True):
         **selectors.cycle_lateness(cycle=cycle, steps=steps),
         "steps": [
             {**{k: v for k, v in s.items() if k not in ("evidence", "meetings")}, "label": str(s["label"]),
+             "done_by": person_output(s["done_by"], reader=user),
              "meetings": [{"held_on": m.held_on, "participants": m.participants, "summary": m.summary} for m in s["meetings"]],
              "evidence": [{"id": e.pk, "title": e.title, "file": e.file.url if e.file else None} for e in s["evidence"]]}
             for s in steps
@@ -179,7 +180,7 @@ CYCLE_OUTPUT = inline_serializer("PlanCycleOutput", {
         "recorded_at": serializers.DateTimeField(allow_null=True, help_text="when the step was marked done"),
         "step": serializers.CharField(), "label": serializers.CharField(), "owner": serializers.CharField(),
         "due_date": serializers.DateField(allow_null=True), "state": serializers.CharField(), "done_on": serializers.DateField(allow_null=True),
-        "done_late": serializers.BooleanField(), "done_by": serializers.CharField(allow_null=True),
+        "done_late": serializers.BooleanField(), "done_by": EventActorOutput(allow_null=True, help_text="who recorded the step done; null when not done or for the public"),
         "meetings": inline_serializer("PlanStepMeeting", {**_DATED}, many=True),
         "evidence": inline_serializer("PlanStepEvidence", {"id": serializers.IntegerField(), "title": serializers.CharField(),
                                                            "file": serializers.CharField(allow_null=True)}, many=True),

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts import access
+from accounts.events import EventActorOutput, person_output
 from core.models import Sector
 from core.openapi import many
 from plans import selectors, services
@@ -15,16 +16,16 @@ from plans.models import (
 )
 
 
-def _feedback_data(f):
+def _feedback_data(f, *, reader):
     return {"id": f.pk, "item": f.item_id, "sector": f.sector, "office": f.office, "sector_office": f.sector_office_id,
-            "body": f.body, "author": f.author.username,
+            "body": f.body, "author": person_output(f.author, reader=reader),
             "created_at": f.created_at, "answer": f.answer, "answered_at": f.answered_at, "no_comments": f.no_comments}
 
 
 FEEDBACK = inline_serializer("DistrictFeedbackOutput", {
     "id": serializers.IntegerField(), "item": serializers.IntegerField(allow_null=True), "sector": serializers.CharField(),
     "office": serializers.CharField(), "sector_office": serializers.IntegerField(allow_null=True, help_text="the district sector office that signed it"),
-    "body": serializers.CharField(), "author": serializers.CharField(help_text="username"),
+    "body": serializers.CharField(), "author": EventActorOutput(help_text="who wrote it (accounts.events.person_output)"),
     "created_at": serializers.DateTimeField(), "answer": serializers.CharField(), "answered_at": serializers.DateTimeField(allow_null=True),
     "no_comments": serializers.BooleanField(help_text="the district's explicit 'no comments' (step 4)"),
 })
@@ -49,14 +50,14 @@ class FeedbackListApi(PlanApi):
 
     def get(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        return Response([_feedback_data(f) for f in DistrictFeedback.objects.filter(plan__cycle=plan.cycle).select_related("author")])
+        return Response([_feedback_data(f, reader=request.user) for f in DistrictFeedback.objects.filter(plan__cycle=plan.cycle).select_related("author")])
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         if isinstance(request.data, dict) and request.data.get("no_comments") not in (None, False, "", "false"):
             data = _valid(self.NoCommentsInput, request.data)
             feedback = services.feedback_no_comments(actor=request.user, plan=plan, office=data["office"])
-            return Response(_feedback_data(feedback), status=201)
+            return Response(_feedback_data(feedback, reader=request.user), status=201)
         data = _valid(self.Input, request.data)
         item = None
         if data["item"]:
@@ -64,7 +65,7 @@ class FeedbackListApi(PlanApi):
             if item is None:
                 return Response({"item": [_("That item is not in this version.")]}, status=400)
         feedback = services.feedback_create(actor=request.user, plan=plan, body=data["body"], item=item, sector=data["sector"], office=data["office"])
-        return Response(_feedback_data(feedback), status=201)
+        return Response(_feedback_data(feedback, reader=request.user), status=201)
 
 
 class FeedbackAnswerApi(PlanApi):
@@ -74,4 +75,4 @@ class FeedbackAnswerApi(PlanApi):
     def post(self, request, pk):
         feedback = access.access_feedback_by_id(request.user, request.tenant, pk)
         feedback = services.feedback_answer(actor=request.user, feedback=feedback, answer=_valid(self.Input, _data(request))["answer"])
-        return Response(_feedback_data(feedback))
+        return Response(_feedback_data(feedback, reader=request.user))

@@ -41,6 +41,11 @@
     return UI.millions(vnd, 3) + " " + T.million;
   }
 
+  // Who wrote a note or answer: the one person shape {username, name} of every answer (accounts.events.person_output).
+  function who(person) {
+    return person ? person.name : "";
+  }
+
   // Dates by the one rule (UI.date, dd/mm/yyyy); a moment (a note, a step of the history) also shows its local hh:mm.
   function date(iso) {
     if (!iso) { return ""; }
@@ -167,9 +172,9 @@
     if (p.project_code) { li.appendChild(document.createTextNode(" · " + p.project_code + " " + (p.project_name || ""))); }
     if (p.plan_item_title) { li.appendChild(document.createTextNode(" · " + T.planItem + ": " + p.plan_item_title)); }
     li.appendChild(node("div", p.comment, { class: "comment" }));
-    li.appendChild(node("div", (p.author || "") + " · " + (p.created_at || ""), { class: "muted" }));
+    li.appendChild(node("div", who(p.author) + " · " + date(p.created_at), { class: "muted" }));
     var answers = node("ul", null, { class: "answers" });
-    (p.answers || []).forEach(function (a) { answers.appendChild(node("li", a.text + " — " + a.author)); });
+    (p.answers || []).forEach(function (a) { answers.appendChild(node("li", a.text + " — " + who(a.author))); });
     li.appendChild(answers);
     if (config.canAnswer && config.ownCommune && (p.communes || []).indexOf(config.ownCommune) >= 0) {
       var form = node("form", null, { class: "answer-form" });
@@ -238,8 +243,8 @@
     if (!p.plan_items.length) { answered.appendChild(node("p", T.noPlanItems, { class: "muted" })); }
     panel.appendChild(answered);
     var reviews = section(T.reviews, p.reviews.map(function (r) {
-      return (r.decision_label || T.note) + ": " + r.comment + " — " + r.author + ", " + date(r.created_at)
-        + r.answers.map(function (a) { return " ↳ " + a.text + " — " + a.author; }).join("");
+      return (r.decision_label || T.note) + ": " + r.comment + " — " + who(r.author) + ", " + date(r.created_at)
+        + r.answers.map(function (a) { return " ↳ " + a.text + " — " + who(a.author); }).join("");
     }));
     reviews.setAttribute("data-testid", "project-reviews");
     if (!p.reviews.length) { reviews.appendChild(node("p", T.noReviews, { class: "muted" })); }
@@ -282,8 +287,8 @@
     if (!p.projects.length) { projectsSection.appendChild(node("p", T.noItemProjects, { class: "muted" })); }
     panel.appendChild(projectsSection);
     var reviews = section(T.itemReviews, p.reviews.map(function (r) {
-      return (r.decision_label || T.note) + ": " + r.comment + " — " + r.author + ", " + date(r.created_at)
-        + r.answers.map(function (a) { return " ↳ " + a.text + " — " + a.author; }).join("");
+      return (r.decision_label || T.note) + ": " + r.comment + " — " + who(r.author) + ", " + date(r.created_at)
+        + r.answers.map(function (a) { return " ↳ " + a.text + " — " + who(a.author); }).join("");
     }));
     reviews.setAttribute("data-testid", "item-reviews");
     if (!p.reviews.length) { reviews.appendChild(node("p", T.noReviews, { class: "muted" })); }
