@@ -31,6 +31,12 @@ def person_output(person, *, reader, public=False):
     return {"username": person.username, "name": person.get_full_name() or person.username}
 
 
+# `EventActorOutput` as a JSON schema, for the answers described by hand (the layer kit's `property_schemas`).
+PERSON_SCHEMA = {"type": "object", "nullable": True, "required": ["username", "name"],
+                 "description": "who did it (accounts.events.person_output)",
+                 "properties": {"username": {"type": "string"}, "name": {"type": "string"}}}
+
+
 def person_sql(alias):
     """`person_output` written by PostgreSQL, for the SQL-built answers (layers): a json object of the user table row
     `alias` (an `accounts_user` joined by the caller), or SQL NULL when the row is absent. Only for answers the public

@@ -16,7 +16,9 @@ A layer (in the spirit of pygeoapi's providers) is a subclass of `Layer` that de
 - `datetime_field` / `datetime_property`: the date (or datetime) lookup filtered by OGC `datetime`, or None;
 - `filters`: {param: Filter(...)} the property filters a caller may pass (each validated; a bad value is a
   400 naming the parameter);
-- `bbox_lookup`: the Django lookup `bbox` filters on (default "geom__bboverlaps": the spatial index alone).
+- `bbox_lookup`: the Django lookup `bbox` filters on (default "geom__bboverlaps": the spatial index alone);
+- `property_schemas` (optional): {name: JSON schema} of a property whose type says too little (an "object" such as
+  a person, `accounts.events.PERSON_SCHEMA`); the others are described from their type.
 
 It answers
 
@@ -225,6 +227,7 @@ class Layer:
     order: tuple = ("pk",)
     datetime_field = None
     datetime_property = None
+    property_schemas = {}
     filters: dict = {}
     bbox_lookup = "geom__bboverlaps"
 
@@ -352,7 +355,8 @@ class Layer:
 
     def json_schema(self):
         """JSON schema (OpenAPI 3.0 flavour) of a feature's `properties`, from the declared types."""
-        return {"type": "object", "properties": {name: property_schema(kind) for name, (kind, _sql) in self.properties.items()}}
+        return {"type": "object", "properties": {name: self.property_schemas.get(name) or property_schema(kind)
+                                                 for name, (kind, _sql) in self.properties.items()}}
 
     def feature_schema(self):
         return {

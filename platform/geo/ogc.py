@@ -18,6 +18,7 @@ Routes (a trailing slash is optional; `f=json` is the only format; answers are J
 Bad parameters (unknown, malformed, limit out of range) are a 400 {"code": "InvalidParameterValue",
 "description": …, <parameter>: [message]} in the caller's language, as the standard asks (/req/core/query-param-*).
 """
+import datetime as dt
 import hashlib
 import json
 
@@ -199,7 +200,8 @@ def items(request, collection_id):
     if offset > 0:
         links.append(link("prev", max(offset - limit, 0)))
     body = collection_text(text, numberMatched=matched, numberReturned=returned,
-                           timeStamp=timezone.localtime().isoformat(timespec="seconds"), links=links)  # as every answer: +07:00
+                           timeStamp=timezone.localtime(dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+                           links=links)  # as every answer gives a date-time: +07:00
     response = HttpResponse(body, content_type=MEDIA_TYPE)
     # The ETag covers everything but timeStamp (which changes every second), so that an unchanged page answers 304
     # (geo.middleware.LayerAnswerMiddleware keeps an ETag a view set).

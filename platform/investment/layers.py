@@ -6,7 +6,7 @@ Rows come through `accounts.access` scopes; none of them is published to anonymo
 from django.db.models import Exists, OuterRef, Q
 
 from accounts import access
-from accounts.events import person_sql
+from accounts.events import PERSON_SCHEMA, person_sql
 from core.models import CapitalSource, Sector
 from geo.bbox import bbox_polygon
 from geo.layers import UNIT_CODE, Filter, Layer, moment_sql
@@ -118,6 +118,8 @@ class ReviewLayer(Layer):
                              "ORDER BY x.created_at, x.id), '[]'::json) FROM investment_reviewanswer x "
                              "JOIN accounts_user xa ON xa.id = x.author_id WHERE x.review_id = t.id)"),
     }
+    property_schemas = {"author": PERSON_SCHEMA, "answers": {"type": "array", "items": {
+        "type": "object", "properties": {"text": {"type": "string"}, "author": PERSON_SCHEMA, "created_at": {"type": "string", "format": "date-time"}}}}}
     filters = {
         "project": Filter("project_id", "integer"), "plan_item": Filter("plan_item_id", "integer"),
         "kind": Filter(apply=_review_kind, split=False, choices=("decision", "note"), description="decision or note"),

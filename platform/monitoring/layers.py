@@ -3,7 +3,7 @@
 photos of a periodic report only for the report's readers (accounts.access.evidence_photo_scope). Not public.
 """
 from accounts import access
-from accounts.events import person_sql
+from accounts.events import PERSON_SCHEMA, person_sql
 from files.storage import file_url_sql
 from geo.layers import Filter, Layer
 from monitoring.models import EvidencePhoto, SupervisionFinding
@@ -29,6 +29,7 @@ class EvidencePhotoLayer(Layer):
         "content_type": ("string", "t.content_type"), "uploaded_by": ("object", person_sql("u")),
         "uploaded_at": ("datetime", "t.uploaded_at"),
     }
+    property_schemas = {"uploaded_by": PERSON_SCHEMA}
     filters = {name: Filter(f"{name}_id", "integer") for name in ("me_plan", "report", "activity", "finding")}
 
     def rows(self, user, district):
@@ -56,6 +57,7 @@ class FindingLayer(Layer):
                             "FROM monitoring_evidencephoto p WHERE p.finding_id = t.id)"),
         "recorded_by": ("object", person_sql("u")),
     }
+    property_schemas = {"recorded_by": PERSON_SCHEMA}
     filters = {name: Filter(f"{name}_id", "integer") for name in ("me_plan", "activity")}
 
     def rows(self, user, district):
