@@ -52,6 +52,7 @@ an over-large page with a 400 naming the field (MAX_LIMIT), never a silent clamp
 import datetime as dt
 import json
 import re
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -84,7 +85,7 @@ def moment_sql(expression):
     the zone's at start-up: Asia/Ho_Chi_Minh has kept +07:00 since 1975 (a zone with summer time would need more).
     The kit applies it to every "datetime" property; a layer nesting a date-time in SQL of its own calls it."""
     zone = settings.TIME_ZONE if re.fullmatch(r"[\w/+-]+", settings.TIME_ZONE) else "UTC"
-    offset = timezone.localtime().isoformat()[-6:] if zone != "UTC" else "+00:00"
+    offset = dt.datetime.now(zoneinfo.ZoneInfo(zone)).isoformat()[-6:]
     return f"""(to_char(({expression}) AT TIME ZONE '{zone}', 'YYYY-MM-DD"T"HH24:MI:SS') || '{offset}')"""
 
 
