@@ -207,7 +207,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": {
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "geo.tenant_backend",
         "NAME": env("DB_NAME", "sedp"),
         "USER": env("DB_USER", "sedp"),
         "PASSWORD": env("DB_PASSWORD", "sedp"),

@@ -4,11 +4,13 @@ The investment reads never touch a district schema: they read `province.Investme
 districts' own writes keep current (see `province.services.rollup_refresh`). Plan-cycle compliance
 reads the province's copy of the districts' cycles (`CycleRollup`), kept by the same kind of refresh.
 """
+import hashlib
 import json
 import warnings
 from statistics import median
 
 import numpy
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -186,13 +188,36 @@ def class_breaks(values, classification="quantiles", classes=None) -> list[float
     return sorted(set(bounds))
 
 
-def distribution_breaks(*, level="district", year=None, sector="", source="", measure="total_investment", province="",
-                        classification="quantiles") -> list[float]:
-    """`class_breaks` over every unit of the level with a value (whatever bbox or page is shown)."""
-    params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure, "province": province or ""}
+def data_version() -> int:
+    """The version of what the class breaks read (the rollup rows, the units, the districts): the sum of the counters of
+    `province_dataversion`, which statement triggers bump in the writer's transaction (migration 0010): it grows at every
+    commit that changes those tables, and is read on the primary, where the breaks are computed."""
     with connection.cursor() as cursor:
-        cursor.execute(_VALUES_SQL, params)
-        return class_breaks(cursor.fetchone()[0] or [], classification)
+        cursor.execute("SELECT coalesce(sum(version), 0) FROM public.province_dataversion")
+        return int(cursor.fetchone()[0])
+
+
+BREAKS_CACHE_SECONDS = 24 * 3600  # an entry of an old version is never read again; this only bounds the table
+
+
+def distribution_breaks(*, level="district", year=None, sector="", source="", measure="total_investment", province="",
+                        classification="quantiles", version=None) -> list[float]:
+    """`class_breaks` over every unit of the level with a value (whatever bbox or page is shown).
+
+    Cached (Django's cache, shared by the workers) under the arguments and the data version (`data_version`, read here
+    unless given): the statement reads every unit of the level (0.36–0.45 s at 10,670 communes) and the breaks change
+    only when a write bumps the version, so a tile or a page after a write never uses the breaks of before it."""
+    params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure, "province": province or ""}
+    version = data_version() if version is None else version
+    arguments = json.dumps([params[k] for k in ("level", "year", "sector", "source", "measure", "province")] + [classification])
+    key = f"province:breaks:{version}:{hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()}"
+    breaks = cache.get(key)
+    if breaks is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_VALUES_SQL, params)
+            breaks = class_breaks(cursor.fetchone()[0] or [], classification)
+        cache.set(key, breaks, BREAKS_CACHE_SECONDS)
+    return breaks
 
 
 def _distribution_sql(*, bbox=False, paged=False):

@@ -1,0 +1,154 @@
+"""The fixed cost of a layer or tile request (issue 13, benchmark goals): the statements a request sends are pinned, the
+class breaks are cached under a data version that every write to what they read bumps (never stale), and the
+search_path is set once per request."""
+import mapbox_vector_tile
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.geo.test_tiles import BAC_NINH, covering_tile
+from tests.investment.factories import CHO, QUE_VO, make_project, point
+
+pytestmark = pytest.mark.django_db
+
+TILE = "/tiles/investment-distribution-communes/{}/{}/{}.pbf"
+BREAKS_STATEMENT = "array_agg(value::float8)"  # province.selectors._VALUES_SQL: every unit of the level
+
+
+def requested(client, url, **extra):
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.get(url, **extra)
+    assert answer.status_code == 200, answer.content[:300]
+    return answer, [q["sql"] for q in captured.captured_queries]
+
+
+def classes(answer):
+    features = mapbox_vector_tile.decode(answer.content)["investment-distribution-communes"]["features"]
+    return {f["properties"]["code"]: (f["properties"].get("class"), f["properties"]["value"]) for f in features}
+
+
+def fresh_breaks(**arguments):
+    """The breaks computed now by the statement itself, bypassing the cache."""
+    from province import selectors
+
+    params = {"level": "commune", "year": None, "sector": "", "source": "", "measure": "total_investment", "province": "", **arguments}
+    with connection.cursor() as cursor:
+        cursor.execute(selectors._VALUES_SQL, params)
+        return selectors.class_breaks(cursor.fetchone()[0] or [])
+
+
+def test_repeated_tiles_compute_the_class_breaks_once(client_for):
+    tinh = client_for("tinh")
+    z, x, y = covering_tile(BAC_NINH, 7)
+    _first, first = requested(tinh, TILE.format(z, x, y))
+    _again, again = requested(tinh, TILE.format(z, x, y))
+    _other, other = requested(tinh, TILE.format(z + 1, x * 2, y * 2))
+    assert sum(BREAKS_STATEMENT in sql for sql in first) == 1
+    assert sum(BREAKS_STATEMENT in sql for sql in again + other) == 0
+    # another measure has breaks of its own
+    _per_resident, per_resident = requested(tinh, TILE.format(z, x, y) + "?measure=per_resident")
+    assert sum(BREAKS_STATEMENT in sql for sql in per_resident) == 1
+
+
+def test_a_rollup_write_changes_the_breaks_the_next_tile_uses(district, client_for):
+    from province import selectors
+
+    # projects written through the districts' services, which refresh the rollup in their own transaction
+    make_project(district("yen-phong"), code="V-0", geometry=point(CHO), total=1_200_000_000)
+    make_project(district("que-vo"), code="V-1", geometry=point(QUE_VO), total=5_000_000_000)
+    connection.set_schema_to_public()
+    tinh = client_for("tinh")
+    z, x, y = covering_tile(BAC_NINH, 7)
+    before = classes(requested(tinh, TILE.format(z, x, y))[0])
+    breaks_before = selectors.distribution_breaks(level="commune")
+    assert len(breaks_before) > 1
+    make_project(district("yen-phong"), code="V-2", geometry=point(CHO), total=900_000_000_000)
+    connection.set_schema_to_public()
+    assert fresh_breaks() != breaks_before
+    answer, queries = requested(tinh, TILE.format(z, x, y))
+    assert sum(BREAKS_STATEMENT in sql for sql in queries) == 1  # the new version is computed, not read from before
+    after = classes(answer)
+    assert after["09193"][1] > before["09193"][1] and after["09193"][0] > before["09193"][0]  # Chờ moved up a class
+    assert selectors.distribution_breaks(level="commune") == fresh_breaks()
+    # the bytes are the statement's with the breaks computed now
+    from province.tiles import distribution_sql
+
+    params = {"level": "commune", "year": None, "sector": "", "source": "", "measure": "total_investment", "province": "",
+              "z": z, "x": x, "y": y, "breaks": fresh_breaks()}
+    with connection.cursor() as cursor:
+        cursor.execute(distribution_sql(name="investment-distribution-communes"), params)
+        assert bytes(cursor.fetchone()[0]) == answer.content
+
+
+def test_a_unit_write_changes_the_breaks_the_next_tile_uses(district, client_for):
+    from geo.models import AdministrativeUnit
+    from province import selectors
+
+    make_project(district("yen-phong"), code="U-0", geometry=point(CHO), total=1_200_000_000)
+    make_project(district("que-vo"), code="U-1", geometry=point(QUE_VO), total=5_000_000_000)
+    connection.set_schema_to_public()
+    tinh = client_for("tinh")
+    z, x, y = covering_tile(BAC_NINH, 7)
+    url = TILE.format(z, x, y) + "?measure=per_resident"
+    requested(tinh, url)
+    breaks_before = selectors.distribution_breaks(level="commune", measure="per_resident")
+    # A population corrected by SQL-level update (no model signal): the statement trigger still bumps the version.
+    AdministrativeUnit.objects.filter(code="09193").update(population=1)
+    assert fresh_breaks(measure="per_resident") != breaks_before
+    _answer, queries = requested(tinh, url)
+    assert sum(BREAKS_STATEMENT in sql for sql in queries) == 1
+    assert selectors.distribution_breaks(level="commune", measure="per_resident") == fresh_breaks(measure="per_resident")
+
+
+def test_a_rolled_back_write_leaves_the_version(district):
+    from django.db import transaction
+
+    from province import selectors
+
+    version = selectors.data_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_project(district("yen-phong"), code="V-2", geometry=point(CHO), total=5_000_000_000)
+        connection.set_schema_to_public()
+        assert selectors.data_version() > version  # the writer's own transaction sees its bump
+        raise RuntimeError
+    connection.set_schema_to_public()
+    assert selectors.data_version() == version
+
+
+def test_a_tile_request_sends_a_pinned_number_of_statements(client_for):
+    tinh = client_for("tinh")
+    z, x, y = covering_tile(BAC_NINH, 7)
+    requested(tinh, TILE.format(z, x, y))  # the breaks are cached
+    _answer, queries = requested(tinh, TILE.format(z, x, y))
+    # SET search_path once, the public tenant, the session, the user, the data version, the cached breaks, the tile
+    assert sum(sql.startswith("SET search_path") for sql in queries) <= 1, queries
+    assert len(queries) <= 1, [sql[:70] for sql in queries]
+
+
+def test_the_commune_layer_sends_a_pinned_number_of_statements(client):
+    client.get("/api/admin-units/?level=commune")
+    answer, queries = requested(client, "/api/admin-units/?level=commune")
+    # SET search_path once, the public tenant, the layer's page
+    assert sum(sql.startswith("SET search_path") for sql in queries) <= 1, queries
+    assert len(queries) <= 1, [sql[:70] for sql in queries]
+    assert len(answer.json()["features"]) == 121
+
+
+def test_a_district_request_after_a_public_one_sets_its_own_path(district, client_for):
+    # The search_path kept across set_tenant only when the schema is the same: a district's request on the connection
+    # a public request used reads the district's schema.
+    huyen = client_for("huyen.yen-phong")
+    requested(huyen, "/api/admin-units/?level=district")
+    _answer, queries = requested(huyen, "/d/yen-phong/api/proposals/?page_size=5")
+    paths = [sql for sql in queries if sql.startswith("SET search_path")]
+    assert len(paths) == 1 and f'"{district("yen-phong").schema_name}"' in paths[0], paths
+    assert requested(huyen, "/d/yen-phong/api/proposals/?page_size=5")[0].json()["count"] > 0
+
+
+def test_a_domain_added_is_seen_by_the_next_request(district, client_for):
+    from tenants.models import DistrictDomain
+
+    huyen = client_for("huyen.yen-phong")
+    assert huyen.get("/d/yen-phong-moi/api/proposals/").status_code == 404
+    DistrictDomain.objects.create(domain="yen-phong-moi", tenant=district("yen-phong"), is_primary=False)
+    assert huyen.get("/d/yen-phong-moi/api/proposals/?page_size=5").status_code == 200
