@@ -120,17 +120,19 @@ def test_a_tile_request_sends_a_pinned_number_of_statements(client_for):
     z, x, y = covering_tile(BAC_NINH, 7)
     requested(tinh, TILE.format(z, x, y))  # the breaks are cached
     _answer, queries = requested(tinh, TILE.format(z, x, y))
-    # SET search_path once, the public tenant, the session, the user, the data version, the cached breaks, the tile
-    assert sum(sql.startswith("SET search_path") for sql in queries) <= 1, queries
-    assert len(queries) <= 1, [sql[:70] for sql in queries]
+    # Before: SET search_path twice, the public tenant, the session, the user, the breaks statement, the tile (7).
+    # Now: the session, the user, the data version, the tile (the path was set and the public tenant read before, the
+    # breaks are this version's).
+    assert not any(sql.startswith("SET search_path") for sql in queries), queries
+    assert len(queries) == 4, [sql[:70] for sql in queries]
+    assert "province_dataversion" in queries[2] and "ST_AsMVT" in queries[3]
 
 
 def test_the_commune_layer_sends_a_pinned_number_of_statements(client):
     client.get("/api/admin-units/?level=commune")
     answer, queries = requested(client, "/api/admin-units/?level=commune")
-    # SET search_path once, the public tenant, the layer's page
-    assert sum(sql.startswith("SET search_path") for sql in queries) <= 1, queries
-    assert len(queries) <= 1, [sql[:70] for sql in queries]
+    # Before: SET search_path twice, the public tenant, the layer's page (4). Now the page alone.
+    assert len(queries) == 1 and "string_agg" in queries[0], [sql[:70] for sql in queries]
     assert len(answer.json()["features"]) == 121
 
 
@@ -143,6 +145,16 @@ def test_a_district_request_after_a_public_one_sets_its_own_path(district, clien
     paths = [sql for sql in queries if sql.startswith("SET search_path")]
     assert len(paths) == 1 and f'"{district("yen-phong").schema_name}"' in paths[0], paths
     assert requested(huyen, "/d/yen-phong/api/proposals/?page_size=5")[0].json()["count"] > 0
+
+
+def test_a_public_tenant_saved_is_read_again(client):
+    from tenants.models import District
+
+    client.get("/api/admin-units/?level=province")
+    assert requested(client, "/api/admin-units/?level=province")[1] == [requested(client, "/api/admin-units/?level=province")[1][0]]
+    District.objects.get(schema_name="public").save()
+    _answer, queries = requested(client, "/api/admin-units/?level=province")
+    assert len(queries) == 2 and "tenants_district" in queries[0]
 
 
 def test_a_domain_added_is_seen_by_the_next_request(district, client_for):

@@ -6,6 +6,7 @@ the alias at the test database's name (its TEST NAME), which the primary created
 """
 from django.conf import settings
 from django.db.backends.base.creation import BaseDatabaseCreation
+
 from geo.tenant_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
 
