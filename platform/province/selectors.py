@@ -221,9 +221,12 @@ def distribution_breaks(*, level="district", year=None, sector="", source="", me
             cursor.execute(_VALUES_SQL, params)
             breaks = class_breaks(cursor.fetchone()[0] or [], classification)
         cache.set(key, breaks, BREAKS_CACHE_SECONDS)
-    if len(_breaks_here) >= 256:  # old versions' entries are never read again
-        _breaks_here.clear()
-    _breaks_here[key] = breaks
+    if not connection.in_atomic_block:
+        # Only breaks of committed data: a transaction's own bump is undone with it, and its number may then come
+        # again with other data (Django's cache, a table, is rolled back with the transaction; this dict is not).
+        if len(_breaks_here) >= 256:  # old versions' entries are never read again
+            _breaks_here.clear()
+        _breaks_here[key] = breaks
     return list(breaks)
 
 

@@ -15,10 +15,10 @@ TILE = "/tiles/investment-distribution-communes/{}/{}/{}.pbf"
 BREAKS_STATEMENT = "array_agg(value::float8)"  # province.selectors._VALUES_SQL: every unit of the level
 
 
-def requested(client, url, **extra):
+def requested(client, url, expect=200, **extra):
     with CaptureQueriesContext(connection) as captured:
         answer = client.get(url, **extra)
-    assert answer.status_code == 200, answer.content[:300]
+    assert answer.status_code == expect, answer.content[:300]
     return answer, [q["sql"] for q in captured.captured_queries]
 
 
@@ -121,11 +121,48 @@ def test_a_tile_request_sends_a_pinned_number_of_statements(client_for):
     requested(tinh, TILE.format(z, x, y))  # the breaks are cached
     _answer, queries = requested(tinh, TILE.format(z, x, y))
     # Before: SET search_path twice, the public tenant, the session, the user, the breaks statement, the tile (7).
-    # Now: the session, the user, the data version, the tile (the path was set and the public tenant read before, the
-    # breaks are this version's).
+    # Now: the session, the user, the data version, the tile from the cache (the path was set and the public tenant
+    # read before; the tile of this data version was built by the first request).
     assert not any(sql.startswith("SET search_path") for sql in queries), queries
-    assert len(queries) == 4, [sql[:70] for sql in queries]
-    assert "province_dataversion" in queries[2] and "ST_AsMVT" in queries[3]
+    assert len(queries) == 4, [sql[:150] for sql in queries]
+    assert "province_dataversion" in queries[2] and "sedp_cache" in queries[3]
+    # another tile: built (then stored in the cache), with the breaks of this version (no breaks statement)
+    _answer, queries = requested(tinh, TILE.format(z + 1, x * 2, y * 2))
+    assert sum("ST_AsMVT" in sql for sql in queries) == 1 and not any(BREAKS_STATEMENT in sql for sql in queries)
+
+
+def test_a_cached_tile_is_rebuilt_after_a_write(district, client_for):
+    tinh = client_for("tinh")
+    z, x, y = covering_tile(BAC_NINH, 7)
+    first = requested(tinh, TILE.format(z, x, y))[0]
+    again, queries = requested(tinh, TILE.format(z, x, y))
+    assert again.content == first.content and not any("ST_AsMVT" in sql for sql in queries)
+    make_project(district("yen-phong"), code="C-1", geometry=point(CHO), total=7_000_000_000)
+    connection.set_schema_to_public()
+    after, queries = requested(tinh, TILE.format(z, x, y))
+    assert any("ST_AsMVT" in sql for sql in queries) and after.content != first.content
+    assert classes(after)["09193"][1] == 7_000_000_000
+
+
+def test_a_tile_not_modified_is_answered_without_its_sql(district, client_for):
+    tinh = client_for("tinh")
+    z, x, y = covering_tile(BAC_NINH, 7)
+    first = requested(tinh, TILE.format(z, x, y))[0]
+    etag = first["ETag"]
+    unchanged, queries = requested(tinh, TILE.format(z, x, y), HTTP_IF_NONE_MATCH=etag, expect=304)
+    assert not unchanged.content and len(queries) == 3, [sql[:70] for sql in queries]  # session, user, data version
+    # gzip weakens the ETag; If-None-Match still matches it
+    packed = tinh.get(TILE.format(z, x, y), HTTP_ACCEPT_ENCODING="gzip")
+    assert tinh.get(TILE.format(z, x, y), HTTP_IF_NONE_MATCH=packed["ETag"]).status_code == 304
+    # other filters, another ETag
+    assert tinh.get(TILE.format(z, x, y) + "?measure=per_km2", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    # after a write the version moves: the tile is sent again
+    make_project(district("yen-phong"), code="E-1", geometry=point(CHO), total=2_000_000_000)
+    connection.set_schema_to_public()
+    changed = tinh.get(TILE.format(z, x, y), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    # the access check comes first: a district official holding the ETag gets the 403, not a 304
+    assert client_for("huyen.yen-phong").get(TILE.format(z, x, y), HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 403
 
 
 def test_the_commune_layer_sends_a_pinned_number_of_statements(client):
