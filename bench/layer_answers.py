@@ -19,6 +19,9 @@ minutes), and at each step prints, medians of --runs requests, the platform and 
   busiest layers and a tile, on a gunicorn started for the run as deploy/up starts it (3 workers) and stopped after it;
 - a summary table (markdown) of every comparison.
 
+Figures before and after the fixed-cost work and the cached breaks and tiles:
+docs/GIS.md, "GIS downloads, vector tiles and lighter answers".
+
     BENCH_DB_NAME=sedp_p13_bench .venv/bin/python bench/layer_answers.py [--steps 8,705] [--runs 15] [--seconds 15] [--fresh] [--no-wrk]
 """
 import argparse
