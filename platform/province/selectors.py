@@ -188,11 +188,13 @@ def class_breaks(values, classification="quantiles", classes=None) -> list[float
     return sorted(set(bounds))
 
 
-def data_version() -> int:
+def data_version(*, replica=False) -> int:
     """The version of what the class breaks read (the rollup rows, the units, the districts): the sum of the counters of
     `province_dataversion`, which statement triggers bump in the writer's transaction (migration 0010): it grows at every
-    commit that changes those tables, and is read on the primary, where the breaks are computed."""
-    with connection.cursor() as cursor:
+    commit that changes those tables. Read on the primary, where the breaks are computed; `replica`: on the connection
+    the request reads (`geo.replica.read_connection`), for what is built there (a tile), so that a lagging replica's
+    answer is never kept under a newer version than its data."""
+    with (read_connection() if replica else connection).cursor() as cursor:
         cursor.execute("SELECT coalesce(sum(version), 0) FROM public.province_dataversion")
         return int(cursor.fetchone()[0])
 

@@ -70,17 +70,19 @@ def distribution_tile(*, z, x, y, level="commune", year=None, sector="", source=
     Each feature carries the GeoJSON layer's `code`, `name`, `district`, amounts (VND), `project_count`,
     `progress`, `population`, `per_resident`, `per_km2`, `value` (the `measure`) and colour `class`
     (0–4; absent: no value), classes computed over every unit of the level, not the tile's, by `classification`
-    (`province.selectors.class_breaks`). Cached whole under the data version (`version`, read here unless given).
+    (`province.selectors.class_breaks`). Cached whole under the data version of the connection that builds it (`version`,
+    read here unless given: `data_version(replica=True)`).
     """
     params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure,
               "province": province or "", "z": z, "x": x, "y": y}
-    version = selectors.data_version() if version is None else version
+    version = selectors.data_version(replica=True) if version is None else version
     key = _tile_key(version, name, classification, params)
     cached = cache.get(key)
     if cached is not None:
         return cached
+    # the breaks under the primary's own version (where they are computed)
     params["breaks"] = selectors.distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
-                                                     classification=classification, version=version)
+                                                     classification=classification)
     sql = distribution_sql(name=name)
     with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
@@ -110,7 +112,7 @@ def distribution_etag(*, z, x, y, level="commune", year=None, sector="", source=
     version), no tile built, so that a client holding the tile gets its 304 without the tile's SQL."""
     params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure,
               "province": province or "", "z": z, "x": x, "y": y}
-    version = selectors.data_version() if version is None else version
+    version = selectors.data_version(replica=True) if version is None else version
     return f"{version}-{_arguments_hash(name, classification, params)}"
 
 
@@ -126,7 +128,7 @@ def _arguments(layer, request):
 def _version(request):
     """The data version, read once per request (its ETag and its tile are of the same version)."""
     if not hasattr(request, "province_data_version"):
-        request.province_data_version = selectors.data_version()
+        request.province_data_version = selectors.data_version(replica=True)  # where the tile is built
     return request.province_data_version
 
 
