@@ -265,17 +265,26 @@ def investment_distribution_page(*, level="district", year=None, sector="", sour
     bounds (the lowest and highest value of its units) and number of units, computed over every unit of the level whatever the `bbox`
     ((west, south, east, north): only the units meeting it) or the page (`limit`, `offset`) shown.
     With `province` (a province's code), only that province's districts and their communes count.
-    `count` is the number of units shown over all pages.
+    `count` is the number of units shown over all pages. Cached (Django's cache) under the data version of the connection
+    that reads it and every argument: the statement classes every unit of the level (seconds at 10,670 communes), and
+    any write to the rollup, its refresh times, the units or the districts moves the version.
     """
     params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure,
               "province": province or "", "limit": limit, "offset": offset, "classification": classification}
-    params["breaks"] = distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
-                                           classification=classification)
     if bbox:
         params.update(zip(("west", "south", "east", "north"), bbox, strict=True))
+    arguments = json.dumps([params[k] for k in sorted(params)], default=str)
+    key = f"province:distribution:{data_version(replica=True)}:{hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return tuple(cached)
+    params["breaks"] = distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
+                                           classification=classification)
     with read_connection().cursor() as cursor:
         cursor.execute(_DISTRIBUTION_VARIANTS[(bool(bbox), limit is not None)], params)
-        return cursor.fetchone()
+        answer = cursor.fetchone()
+    cache.set(key, tuple(answer), BREAKS_CACHE_SECONDS)
+    return answer
 
 
 def investment_distribution_text(**kwargs) -> str:

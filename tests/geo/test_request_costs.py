@@ -201,3 +201,35 @@ def test_a_domain_added_is_seen_by_the_next_request(district, client_for):
     assert huyen.get("/d/yen-phong-moi/api/proposals/").status_code == 404
     DistrictDomain.objects.create(domain="yen-phong-moi", tenant=district("yen-phong"), is_primary=False)
     assert huyen.get("/d/yen-phong-moi/api/proposals/?page_size=5").status_code == 200
+
+
+def test_a_distribution_page_is_cached_until_a_write(district, client_for):
+    tinh = client_for("tinh")
+    url = "/api/province/investment-distribution/?level=commune&page_size=50"
+    first, queries = requested(tinh, url)
+    assert any("ST_AsGeoJSON" in sql for sql in queries)
+    again, queries = requested(tinh, url)
+    assert again.content == first.content and not any("ST_AsGeoJSON" in sql for sql in queries)
+    make_project(district("yen-phong"), code="P-1", geometry=point(CHO), total=3_000_000_000)
+    connection.set_schema_to_public()
+    after, queries = requested(tinh, url)
+    assert any("ST_AsGeoJSON" in sql for sql in queries)
+    cho = next(f for f in after.json()["features"] if f["id"] == "09193")
+    assert cho["properties"]["total_investment"] == 3_000_000_000 and after.json()["refreshed_at"]
+
+
+def test_a_refresh_without_a_changed_figure_moves_the_refresh_time(district, client_for):
+    from province.services import rollup_refresh
+
+    tinh = client_for("tinh")
+    make_project(district("yen-phong"), code="R-1", geometry=point(CHO), total=3_000_000_000)
+    connection.set_schema_to_public()
+    url = "/api/province/investment-distribution/?level=district"
+    before = requested(tinh, url)[0].json()["refreshed_at"]
+    with connection.cursor() as cursor:  # an hour ago, so that the refresh below is later
+        cursor.execute("UPDATE province_rolluprefresh SET refreshed_at = refreshed_at - interval '1 hour'")
+    older = requested(tinh, url)[0].json()["refreshed_at"]
+    assert older < before
+    rollup_refresh(district=district("yen-phong"))  # no figure changes, the refresh time does
+    connection.set_schema_to_public()
+    assert requested(tinh, url)[0].json()["refreshed_at"] > older
