@@ -15,11 +15,14 @@ minutes), and at each step prints, medians of --runs requests, the platform and 
   the same features, asserted equal (goal: within 1.5×);
 - bytes of the village, proposals, commune-distribution layers and a tile, plain and gzipped, and the cost of
   the ETag (MD5 of the body);
-- requests per second under `wrk` (Debian's wrk; 8 connections, 2 threads, --seconds each, token) for the three
-  busiest layers, on a gunicorn started for the run (2 workers) and stopped after it;
+- requests per second under `wrk -t2 -c8 -d15s` (Debian's wrk; --seconds, default 15; token) for the three
+  busiest layers and a tile, on a gunicorn started for the run as deploy/up starts it (3 workers) and stopped after it;
 - a summary table (markdown) of every comparison.
 
-    BENCH_DB_NAME=sedp_p13_bench .venv/bin/python bench/layer_answers.py [--steps 8,705] [--runs 15] [--seconds 5] [--fresh] [--no-wrk]
+Figures before and after the fixed-cost work and the cached breaks and tiles:
+docs/GIS.md, "GIS downloads, vector tiles and lighter answers".
+
+    BENCH_DB_NAME=sedp_p13_bench .venv/bin/python bench/layer_answers.py [--steps 8,705] [--runs 15] [--seconds 15] [--fresh] [--no-wrk]
 """
 import argparse
 import gzip
@@ -102,11 +105,12 @@ def free_port():
 
 
 def wrk_rates(urls, token, seconds):
-    """{label: requests/s} under wrk -t2 -c8 against a gunicorn started here (2 workers) and stopped after."""
+    """{label: requests/s} under wrk -t2 -c8 against a gunicorn started here as deploy/up starts it (WEB_WORKERS, default 3
+    workers) and stopped after; it is given 180 s to answer /healthz (a loaded machine starts it slowly)."""
     port = free_port()
     env = dict(os.environ, DJANGO_ALLOW_ASYNC_UNSAFE="")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--pythonpath", str(ROOT / "platform"),
-                               "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60"],
+                               "--bind", f"127.0.0.1:{port}", "--workers", os.environ.get("WEB_WORKERS", "3"), "--timeout", "60"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 180  # a loaded machine starts gunicorn slowly
@@ -139,7 +143,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", default="8,100")
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--no-wrk", dest="wrk", action="store_false")
     args = parser.parse_args()
@@ -163,6 +167,7 @@ def main():
     from tenants.models import District
 
     call_command("migrate_schemas", "--shared", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the class breaks and the tiles are cached there, as deploy/up makes it
     if created:
         call_command("setup_province", verbosity=0)
         call_command("load_demo", verbosity=0)
@@ -207,17 +212,23 @@ def main():
             body = client.get(url).content
             filters = {"level": "commune", "year": None, "sector": "", "source": "", "measure": "total_investment", "province": ""}
 
-            def bare(z=z, x=x, y=y, whole=True):
+            def computed_breaks():
+                """The breaks by their statement, never from the cache (what every tile paid before they were cached)."""
                 with connection.cursor() as cursor:
-                    cursor.execute(distribution_sql(name=name, whole=whole),
-                                   {**filters, "z": z, "x": x, "y": y, "breaks": selectors.distribution_breaks(**filters)})
+                    cursor.execute(selectors._VALUES_SQL, filters)
+                    return selectors.class_breaks(cursor.fetchone()[0] or [])
+
+            breaks = computed_breaks()
+
+            def bare(z=z, x=x, y=y, whole=True):
+                # the tile statement alone, the breaks given: the strictest bare figure
+                with connection.cursor() as cursor:
+                    cursor.execute(distribution_sql(name=name, whole=whole), {**filters, "z": z, "x": x, "y": y, "breaks": breaks})
                     return bytes(cursor.fetchone()[0])
 
             assert bare() == body == bare(whole=False), "the API's tile and the bare statements' differ"
-            started = time.perf_counter()
-            for _ in range(args.runs):
-                selectors.distribution_breaks(**filters)
-            print(f"  (the class breaks alone: {(time.perf_counter() - started) * 1000 / args.runs:.1f} ms mean)")
+            print(f"  (the class breaks computed: {median_ms(computed_breaks, args.runs):.1f} ms; "
+                  f"cached, with the data version: {median_ms(lambda: selectors.distribution_breaks(**filters), args.runs):.1f} ms)")
             side_by_side(f"tile z{z} {x}/{y} ({len(body):,} bytes) vs bare, every unit", lambda url=url: client.get(url), bare, args.runs, 1.3, rows)
             side_by_side(f"tile z{z} {x}/{y} vs bare, the tile's units", lambda url=url: client.get(url),
                          lambda z=z, x=x, y=y: bare(z, x, y, whole=False), args.runs, 1.3, rows)

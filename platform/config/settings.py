@@ -168,7 +168,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "frontend.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django_tenants.middleware.TenantSubfolderMiddleware",
+    "tenants.middleware.DistrictSubfolderMiddleware",  # django-tenants' by path, the public tenant kept per process
     "django.contrib.sessions.middleware.SessionMiddleware",
     "frontend.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,7 +207,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": {
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "geo.tenant_backend",
         "NAME": env("DB_NAME", "sedp"),
         "USER": env("DB_USER", "sedp"),
         "PASSWORD": env("DB_PASSWORD", "sedp"),

@@ -6,6 +6,8 @@ filled by the apps' ready()); the rows of a tile follow the same access scope an
 layer's GeoJSON. Token (`Authorization: Token …`) or session.
 """
 from django.http import Http404, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
@@ -95,4 +97,12 @@ class TileDataApi(TileApi):
     def get(self, request, name, z, x, y):
         z, x, y = parse_tile(z, x, y)  # a bad address is a 400 naming `tile` whatever the layer
         layer = self.readable_layer(request, name)
-        return HttpResponse(layer.tile(request, z, x, y), content_type=MVT_CONTENT_TYPE)
+        etag = quote_etag(layer.etag(request, z, x, y)) if layer.etag else None
+        if etag:
+            unchanged = get_conditional_response(request, etag=etag)
+            if unchanged is not None:
+                return unchanged  # 304, the tile not built (geo.middleware adds the cache headers)
+        answer = HttpResponse(layer.tile(request, z, x, y), content_type=MVT_CONTENT_TYPE)
+        if etag:
+            answer["ETag"] = etag
+        return answer

@@ -79,7 +79,8 @@ class TileLayer:
     ({property: "String"|"Number"|"Boolean"}, as TileJSON's vector_layers say), zoom range, `bounds`
     (west, south, east, north degrees), whether it lives under a district (`/d/<slug>/tiles/…`) or the
     province (`/tiles/…`), `visible(user, district)`: may this user read it (the layer's own rule), and
-    `tile(request, z, x, y)`: the tile's bytes, the request's filters validated (400 naming the field)."""
+    `tile(request, z, x, y)`: the tile's bytes, the request's filters validated (400 naming the field), and optionally
+    `etag(request, z, x, y)`: its ETag computed without the tile, so that If-None-Match is answered 304 with no tile SQL."""
 
     name: str
     title: str
@@ -92,6 +93,9 @@ class TileLayer:
     maxzoom: int = 16
     bounds: tuple = (102.1, 8.4, 109.5, 23.4)  # Vietnam
     filters: tuple = field(default_factory=tuple)
+    # etag(request, z, x, y) -> str: the tile's ETag without building it (a layer whose data carries a version), or None:
+    # then the ETag is the hash of the body (geo.middleware)
+    etag: object = None
 
 
 REGISTRY: dict[str, TileLayer] = {}

@@ -4,11 +4,13 @@ The investment reads never touch a district schema: they read `province.Investme
 districts' own writes keep current (see `province.services.rollup_refresh`). Plan-cycle compliance
 reads the province's copy of the districts' cycles (`CycleRollup`), kept by the same kind of refresh.
 """
+import hashlib
 import json
 import warnings
 from statistics import median
 
 import numpy
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -187,13 +189,48 @@ def class_breaks(values, classification="quantiles", classes=None) -> list[float
     return sorted(set(bounds))
 
 
+def data_version(*, replica=False) -> int:
+    """The version of what the class breaks read (the rollup rows, the units, the districts): the sum of the counters of
+    `province_dataversion`, which statement triggers bump in the writer's transaction (migration 0010): it grows at every
+    commit that changes those tables. Read on the primary, where the breaks are computed; `replica`: on the connection
+    the request reads (`geo.replica.read_connection`), for what is built there (a tile), so that a lagging replica's
+    answer is never kept under a newer version than its data."""
+    with (read_connection() if replica else connection).cursor() as cursor:
+        cursor.execute("SELECT coalesce(sum(version), 0) FROM public.province_dataversion")
+        return int(cursor.fetchone()[0])
+
+
+# In this process first (no round trip), then Django's cache (shared by the workers): both keyed by the data version.
+_breaks_here = {}
+BREAKS_CACHE_SECONDS = 24 * 3600  # an entry of an old version is never read again; this only bounds the table
+
+
 def distribution_breaks(*, level="district", year=None, sector="", source="", measure="total_investment", province="",
-                        classification="quantiles") -> list[float]:
-    """`class_breaks` over every unit of the level with a value (whatever bbox or page is shown)."""
+                        classification="quantiles", version=None) -> list[float]:
+    """`class_breaks` over every unit of the level with a value (whatever bbox or page is shown).
+
+    Cached (in the process, and in Django's cache shared by the workers) under the arguments and the data version (`data_version`, read here
+    unless given): the statement reads every unit of the level (0.36–0.45 s at 10,670 communes) and the breaks change
+    only when a write bumps the version, so a tile or a page after a write never uses the breaks of before it."""
     params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure, "province": province or ""}
-    with connection.cursor() as cursor:
-        cursor.execute(_VALUES_SQL, params)
-        return class_breaks(cursor.fetchone()[0] or [], classification)
+    version = data_version() if version is None else version
+    arguments = json.dumps([params[k] for k in ("level", "year", "sector", "source", "measure", "province")] + [classification])
+    key = f"province:breaks:{version}:{hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()}"
+    breaks = _breaks_here.get(key)
+    if breaks is None:
+        breaks = cache.get(key)
+    if breaks is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_VALUES_SQL, params)
+            breaks = class_breaks(cursor.fetchone()[0] or [], classification)
+        cache.set(key, breaks, BREAKS_CACHE_SECONDS)
+    if not connection.in_atomic_block:
+        # Only breaks of committed data: a transaction's own bump is undone with it, and its number may then come
+        # again with other data (Django's cache, a table, is rolled back with the transaction; this dict is not).
+        if len(_breaks_here) >= 256:  # old versions' entries are never read again
+            _breaks_here.clear()
+        _breaks_here[key] = breaks
+    return list(breaks)
 
 
 def _distribution_sql(*, bbox=False, paged=False):
@@ -231,17 +268,26 @@ def investment_distribution_page(*, level="district", year=None, sector="", sour
     bounds (the lowest and highest value of its units) and number of units, computed over every unit of the level whatever the `bbox`
     ((west, south, east, north): only the units meeting it) or the page (`limit`, `offset`) shown.
     With `province` (a province's code), only that province's districts and their communes count.
-    `count` is the number of units shown over all pages.
+    `count` is the number of units shown over all pages. Cached (Django's cache) under the data version of the connection
+    that reads it and every argument: the statement classes every unit of the level (seconds at 10,670 communes), and
+    any write to the rollup, its refresh times, the units or the districts moves the version.
     """
     params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure,
               "province": province or "", "limit": limit, "offset": offset, "classification": classification}
-    params["breaks"] = distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
-                                           classification=classification)
     if bbox:
         params.update(zip(("west", "south", "east", "north"), bbox, strict=True))
+    arguments = json.dumps([params[k] for k in sorted(params)], default=str)
+    key = f"province:distribution:{data_version(replica=True)}:{hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return tuple(cached)
+    params["breaks"] = distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
+                                           classification=classification)
     with read_connection().cursor() as cursor:
         cursor.execute(_DISTRIBUTION_VARIANTS[(bool(bbox), limit is not None)], params)
-        return cursor.fetchone()
+        answer = cursor.fetchone()
+    cache.set(key, tuple(answer), BREAKS_CACHE_SECONDS)
+    return answer
 
 
 def investment_distribution_text(**kwargs) -> str:

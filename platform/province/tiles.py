@@ -7,7 +7,10 @@ over the tile's; their filters (year, sector, source, measure, province) are val
 (`province.layers.DistributionLayer.arguments`: a 400 naming the field). Both read the public schema
 only, for province staff only (`accounts.access.can_compare_province`, the layers' `rows`).
 """
+import hashlib
+import json
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -61,33 +64,84 @@ def distribution_sql(*, name, whole=False):
 
 
 def distribution_tile(*, z, x, y, level="commune", year=None, sector="", source="", measure="total_investment", province="",
-                      name="investment-distribution-communes", classification="quantiles") -> bytes:
+                      name="investment-distribution-communes", classification="quantiles", version=None) -> bytes:
     """The Mapbox vector tile z/x/y (EPSG:3857 XYZ grid; MVT layer `name`) of the investment distribution by `level`.
 
     Each feature carries the GeoJSON layer's `code`, `name`, `district`, amounts (VND), `project_count`,
     `progress`, `population`, `per_resident`, `per_km2`, `value` (the `measure`) and colour `class`
     (0–4; absent: no value), classes computed over every unit of the level, not the tile's, by `classification`
-    (`province.selectors.class_breaks`).
+    (`province.selectors.class_breaks`). Cached whole under the data version of the connection that builds it (`version`,
+    read here unless given: `data_version(replica=True)`).
     """
     params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure,
               "province": province or "", "z": z, "x": x, "y": y}
+    version = selectors.data_version(replica=True) if version is None else version
+    key = _tile_key(version, name, classification, params)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    # the breaks under the primary's own version (where they are computed)
     params["breaks"] = selectors.distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
                                                      classification=classification)
     sql = distribution_sql(name=name)
     with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
-        return bytes(cursor.fetchone()[0])
+        tile = bytes(cursor.fetchone()[0])
+    cache.set(key, tile, TILE_CACHE_SECONDS)
+    return tile
+
+
+# A distribution tile is the same for every reader who may read the layer (province staff; the access check comes before),
+# so whole tiles are cached, under the data version (`province.selectors.data_version`) and every argument: a write to
+# the rollup, the units or the districts makes the next request compute its tile again. Bounded by the cache's culling.
+TILE_CACHE_SECONDS = 24 * 3600
+
+
+def _arguments_hash(name, classification, params):
+    arguments = json.dumps([name, classification, *(params[k] for k in sorted(params))], default=str)
+    return hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()
+
+
+def _tile_key(version, name, classification, params):
+    return f"province:tile:{version}:{_arguments_hash(name, classification, params)}"
+
+
+def distribution_etag(*, z, x, y, level="commune", year=None, sector="", source="", measure="total_investment", province="",
+                      name="investment-distribution-communes", classification="quantiles", version=None) -> str:
+    """The ETag of `distribution_tile` with these arguments, "<data version>-<hash of the arguments>": one statement (the
+    version), no tile built, so that a client holding the tile gets its 304 without the tile's SQL."""
+    params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure,
+              "province": province or "", "z": z, "x": x, "y": y}
+    version = selectors.data_version(replica=True) if version is None else version
+    return f"{version}-{_arguments_hash(name, classification, params)}"
+
+
+def _arguments(layer, request):
+    unknown = [name for name in request.GET if name not in layer.filters]
+    if unknown:
+        raise ValidationError({unknown[0]: [_("%(name)s is not a filter of this layer.") % {"name": unknown[0]}]})
+    arguments = layer.arguments(filters={name: request.GET[name] for name in layer.filters if request.GET.get(name)})
+    arguments.pop("bbox")
+    return arguments
+
+
+def _version(request):
+    """The data version, read once per request (its ETag and its tile are of the same version)."""
+    if not hasattr(request, "province_data_version"):
+        request.province_data_version = selectors.data_version(replica=True)  # where the tile is built
+    return request.province_data_version
 
 
 def _distribution_from_request(layer):
     def tile(request, z, x, y):
-        unknown = [name for name in request.GET if name not in layer.filters]
-        if unknown:
-            raise ValidationError({unknown[0]: [_("%(name)s is not a filter of this layer.") % {"name": unknown[0]}]})
-        arguments = layer.arguments(filters={name: request.GET[name] for name in layer.filters if request.GET.get(name)})
-        arguments.pop("bbox")
-        return distribution_tile(z=z, x=x, y=y, name=layer.id, **arguments)
+        return distribution_tile(z=z, x=x, y=y, name=layer.id, version=_version(request), **_arguments(layer, request))
     return tile
+
+
+def _distribution_etag(layer):
+    def etag(request, z, x, y):
+        return distribution_etag(z=z, x=x, y=y, name=layer.id, version=_version(request), **_arguments(layer, request))
+    return etag
 
 
 def register_tile_layers():
@@ -96,6 +150,7 @@ def register_tile_layers():
         register(TileLayer(
             name=layer.id, title=layer.title, description=layer.description,
             fields={column: "String" if column in ("code", "name", "district") else "Number" for column in column_names(DISTRIBUTION_COLUMNS)},
-            visible=layer.readable, tile=_distribution_from_request(layer), maxzoom=14, filters=tuple(layer.filters),
+            visible=layer.readable, tile=_distribution_from_request(layer), etag=_distribution_etag(layer), maxzoom=14,
+            filters=tuple(layer.filters),
         ))
     register(from_layer(layers.all_projects, maxzoom=16))

@@ -6,7 +6,8 @@ the alias at the test database's name (its TEST NAME), which the primary created
 """
 from django.conf import settings
 from django.db.backends.base.creation import BaseDatabaseCreation
-from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
+
+from geo.tenant_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
 
 class ReplicaCreation(BaseDatabaseCreation):
