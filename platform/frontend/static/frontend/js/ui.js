@@ -244,9 +244,36 @@
     });
   }
 
+  // Every date field of every page (an input marked data-date or with the placeholder dd/mm/yyyy) gets a calendar
+  // (flatpickr, served from /static/vendor/flatpickr/, in Vietnamese on Vietnamese pages): the field stays a text
+  // field in dd/mm/yyyy, the value the server reads (geo.numbers.DateInputField), and typing a date still works.
+  // disableMobile: phones get the same calendar, not the browser's own picker (which would write yyyy-mm-dd).
+  var DATE_FIELDS = "input[data-date], input[placeholder='dd/mm/yyyy']";
+  function datePickers(root) {
+    if (!window.flatpickr) { return; }
+    var vi = (document.documentElement.lang || "vi").indexOf("vi") === 0;
+    (root || document).querySelectorAll(DATE_FIELDS).forEach(function (input) {
+      if (input._flatpickr || input.type === "hidden") { return; }
+      window.flatpickr(input, {
+        dateFormat: "d/m/Y", allowInput: true, disableMobile: true, monthSelectorType: "static",
+        locale: vi && window.flatpickr.l10ns.vn ? window.flatpickr.l10ns.vn : "default",
+        onOpen: function (dates, text, picker) { picker.calendarContainer.setAttribute("data-testid", "date-picker"); },
+      });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { datePickers(document); });
+  } else { datePickers(document); }
+  // Forms pages build later (a dialog, a row added) get theirs too.
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      change.addedNodes.forEach(function (node) { if (node.nodeType === 1 && !node.closest(".flatpickr-calendar")) { datePickers(node.parentNode || node); } });
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
   window.UI = {
     config: config, escape: escape, el: el, tip: tip, safeUrl: safeUrl, link: link,
     csrfToken: csrfToken, send: send, flattenErrors: flattenErrors, clearErrors: clearErrors, showErrors: showErrors,
-    number: number, percent: percent, date: date, millions: millions, flash: flash, ask: ask,
+    number: number, percent: percent, date: date, millions: millions, flash: flash, ask: ask, datePickers: datePickers,
   };
 })();
