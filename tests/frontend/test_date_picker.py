@@ -42,6 +42,15 @@ def pick_the_first_of_the_month_and_save(page, place):
 def test_a_desktop_picks_a_meeting_date_on_the_calendar(page, login):
     login("thon.09193-03", next_url=PAGE)
     pick_the_first_of_the_month_and_save(page, "Nhà văn hóa (lịch, máy tính)")
+    # typing still works, and a day that does not exist stays as typed for the server to refuse (not 03/03/2026)
+    if not page.is_visible("#meeting-form input[name=held_on]"):
+        page.click("details.new-meeting summary")
+    page.fill("#meeting-form input[name=held_on]", "31/02/2026")
+    page.press("#meeting-form input[name=held_on]", "Tab")
+    assert page.input_value("#meeting-form input[name=held_on]") == "31/02/2026"
+    page.fill("#meeting-form input[name=held_on]", "05/01/2026")
+    page.press("#meeting-form input[name=held_on]", "Tab")
+    assert page.input_value("#meeting-form input[name=held_on]") == "05/01/2026"
 
 
 def test_a_phone_picks_a_meeting_date_on_the_same_calendar(phone):
