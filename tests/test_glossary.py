@@ -54,3 +54,28 @@ def test_django_serves_the_projects_translation_of_every_msgid():
                 if served != msgstr:
                     wrong.append(f"{app}: {msgid!r} → served {served!r}, ours {msgstr!r}")
     assert wrong == []
+
+
+def entries_with_context():
+    """(app, msgctxt or None, msgid, msgstr) of every translated entry of the project's Vietnamese catalogues."""
+    for path in sorted(PLATFORM.glob("*/locale/vi/LC_MESSAGES/django.po")):
+        for block in path.read_text().split("\n\n"):
+            lines = [line for line in block.splitlines() if not line.startswith("#")]
+            text = "\n".join(lines)
+            match = re.search(r'^(?:msgctxt ((?:"(?:[^"\\]|\\.)*"\s*)+))?msgid ((?:"(?:[^"\\]|\\.)*"\s*)+)msgstr ((?:"(?:[^"\\]|\\.)*"\s*)+)', text, re.M)
+            if not match:
+                continue
+            context, msgid, msgstr = ("".join(re.findall(r'"((?:[^"\\]|\\.)*)"', group)) if group else None for group in match.groups())
+            if msgid and msgstr:
+                yield path.parts[-5], context, msgid, msgstr
+
+
+def test_no_msgid_without_context_has_two_translations_across_the_catalogues():
+    """Django merges every app's catalogue into one per language: a msgid translated two ways in two apps ("Open" a
+    status and a verb) is served with one of them everywhere. A word with two meanings takes a context (pgettext,
+    `{% translate "…" context "…" %}`), so each meaning is its own entry."""
+    seen = {}
+    for app, context, msgid, msgstr in entries_with_context():
+        if context is None:
+            seen.setdefault(msgid, {}).setdefault(msgstr, []).append(app)
+    assert {msgid: found for msgid, found in seen.items() if len(found) > 1} == {}

@@ -364,6 +364,7 @@ STATICFILES_DIRS = [(prefix, folder) for prefix, folder in (
     ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
     ("vendor/jspdf", BASE_DIR / "node_modules" / "jspdf" / "dist"),
     ("vendor/html-to-image", BASE_DIR / "node_modules" / "html-to-image" / "dist"),
+    ("vendor/flatpickr", BASE_DIR / "node_modules" / "flatpickr" / "dist"),
 ) if folder.is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))

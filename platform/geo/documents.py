@@ -19,6 +19,7 @@ gunicorn's WEB_TIMEOUT). A conversion costs 2–3 s of CPU, so (docs/OPERATIONS.
   request that finds no free slot within DOCUMENT_PDF_WAIT seconds answers 503 with Retry-After, never a queue.
 """
 import hashlib
+import re
 import subprocess
 import tempfile
 import time
@@ -34,12 +35,14 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
+from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
 
 SHIPPED = Path(__file__).resolve().parent / "templates" / "documents"
@@ -81,23 +84,79 @@ class ConversionsBusy(DocumentUnavailable):
 PDF_LOCK_CLASS = 0x5EDF
 
 
+# Decree 30, Appendix I: the number is left blank, to be filled by hand at signing, when none was recorded: "Số:      /KH-UBND".
+BLANK_NUMBER = " " * 5
+# The unit kinds that open an authority's or a place's name (Decree 30, Appendix I); their words never part from the name.
+UNIT_KINDS = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "UBND", "HĐND")
+NBSP = "\u00a0"
+# What a document number may hold: "12", "12/KH-UBND", "45/2026/QĐ-UBND", "20/QĐ-UBND (mẫu)"; no markup, 30 characters at most.
+DOCUMENT_NUMBER = re.compile(r"[\w/.()\- ]*")
+DOCUMENT_NUMBER_LENGTH = 30
+
+
+class DocumentNumberField(serializers.CharField):
+    """An API field holding a document number as the actor typed it (Decree 30, Art. 8): "" (not given yet), "12" or
+    "12/KH-UBND"; 30 characters at most, only letters, digits, spaces and "/ - . ( )" (no markup reaches a document).
+    Bad input: 400 naming the field."""
+
+    def __init__(self, **kwargs):
+        if not kwargs.setdefault("required", False):
+            kwargs.setdefault("default", "")
+        kwargs.setdefault("allow_blank", not kwargs["required"])
+        kwargs.setdefault("max_length", DOCUMENT_NUMBER_LENGTH)
+        kwargs.setdefault("help_text", gettext_lazy("The document's number, e.g. 12 or 12/KH-UBND; empty to fill in by hand at signing."))
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not DOCUMENT_NUMBER.fullmatch(value):
+            raise serializers.ValidationError(_("A document number holds only letters, digits, spaces and “/ - . ( )”, e.g. 12 or 12/KH-UBND."))
+        return value
+
+
+def number_line(number: str, symbol: str) -> str:
+    """What follows "Số: " (Decree 30, Appendix I): a recorded full number as is ("45/QĐ-UBND"), a bare number with the
+    document's symbol ("12" → "12/KH-UBND"), and blank space to fill by hand when none was recorded ("     /KH-UBND").
+    The symbol names the kind of document by Decree 30, Appendix III: KH kế hoạch, QĐ quyết định, BC báo cáo, TB thông
+    báo; a letter (công văn) carries only the issuing body and office ("UBND-TCKH")."""
+    number = (number or "").strip()
+    if "/" in number:
+        return number
+    return f"{number or BLANK_NUMBER}/{symbol}"
+
+
+def unbroken_authority(name: str) -> str:
+    """An issuing body's name as printed in the header block: upper case, "ỦY BAN NHÂN DÂN" on its own line and the unit
+    ("THỊ TRẤN CHỜ") joined by non-breaking spaces, so a line never ends inside "THỊ TRẤN" or before a short name
+    (issue 15: "THỊ TRẤN / CHỜ"). The longest name of Bắc Ninh ("THỊ TRẤN NHÂN THẮNG") fits on the second line of the
+    7 cm column; "UBND HUYỆN YÊN PHONG" stays on one line."""
+    name = " ".join(name.upper().split())
+    for kind in UNIT_KINDS:
+        if name.startswith(kind + " "):
+            unit = name[len(kind) + 1:].replace(" ", NBSP)
+            return f"{kind}\n{unit}" if len(kind) > 4 else f"{kind} {unit}"
+    return name.replace(" ", NBSP)
+
+
 @dataclass
 class Letterhead:
     """What the frame of an official document says around its body (Decree 30, Appendix I).
 
     authority: the issuing body, e.g. "ỦY BAN NHÂN DÂN XÃ YÊN TRUNG"; parent_authority: the body above it
-    ("UBND HUYỆN YÊN PHONG"), may be empty; number: "45/QĐ-UBND", or only the symbol ("QĐ-UBND") when the
-    number is given at signing, which is then printed "…/QĐ-UBND"; place: where the authority sits;
+    ("UBND HUYỆN YÊN PHONG"), may be empty; symbol: the document's symbol after the number (Decree 30, Appendix III:
+    "KH-UBND", "QĐ-UBND", "BC-UBND", "UBND-TCKH"); number: the number recorded for it ("12", or a full "45/QĐ-UBND"),
+    "" when it is given at signing, then printed "Số:      /KH-UBND"; place: where the authority sits;
     on: the date, None for "ngày … tháng … năm …" filled in at signing; kind: "KẾ HOẠCH", "QUYẾT ĐỊNH"…;
     subject: the summary under it; signer_*: "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", the name (may be empty);
     recipients: the lines of "Nơi nhận:".
     """
 
     authority: str
-    number: str
+    symbol: str
     place: str
     kind: str
     subject: str
+    number: str = ""
     parent_authority: str = ""
     on: date | None = None
     signer_authority: str = ""
@@ -110,9 +169,9 @@ class Letterhead:
         if self.on is not None:
             # Decree 30: days below 10 and the months 1 and 2 are written with a leading zero.
             day, month, year = f"{self.on.day:02d}", (f"{self.on.month:02d}" if self.on.month < 3 else str(self.on.month)), str(self.on.year)
-        number = self.number if "/" in self.number else f"…/{self.number}"
         return {
-            "authority": self.authority.upper(), "parent_authority": self.parent_authority.upper(), "number": number,
+            "authority": unbroken_authority(self.authority), "parent_authority": unbroken_authority(self.parent_authority),
+            "number": number_line(self.number, self.symbol),
             "place": place_name(self.place), "day": day, "month": month, "year": year, "kind": self.kind.upper(),
             "subject": self.subject, "signer_authority": self.signer_authority.upper(), "signer_position": self.signer_position.upper(),
             "signer_name": self.signer_name, "recipients": self.recipients,
@@ -260,7 +319,9 @@ def paragraph(doc, text: str, *, italic: bool = False, centred: bool = False):
 
 def table(doc, headings: list[str], rows: list[list[str]], *, widths_cm: list[float], numeric: tuple[int, ...] = ()):
     """A grid table with fixed column widths (cm; the page's text is 16.5 cm wide), bold centred headings
-    repeated on each page, 12 pt text, and the `numeric` columns right-aligned."""
+    repeated on each page, 12 pt text, and the `numeric` columns right-aligned. A column narrower than
+    MIN_COLUMN_CM is widened to it, taken from the widest column, so "TT" never wraps letter by letter."""
+    widths_cm = fitted_widths(widths_cm)
     grid = doc.add_table(rows=1, cols=len(headings))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -279,6 +340,18 @@ def table(doc, headings: list[str], rows: list[list[str]], *, widths_cm: list[fl
         for cell, width in zip(row.cells, widths_cm):
             cell.width = Cm(width)
     return grid
+
+
+# The narrowest column: "TT" in bold 12 pt (about 0.57 cm) inside the cell's margins (2 × 0.19 cm); 0.9 cm wrapped it as "T / T".
+MIN_COLUMN_CM = 1.0
+
+
+def fitted_widths(widths_cm: list[float]) -> list[float]:
+    """Column widths (cm) with none below MIN_COLUMN_CM, the same total: what the narrow ones gain the widest loses."""
+    widths = [max(w, MIN_COLUMN_CM) for w in widths_cm]
+    widest = widths.index(max(widths))
+    widths[widest] -= sum(widths) - sum(widths_cm)
+    return widths
 
 
 def _fill(cell, text, *, bold=False, align=None):

@@ -23,7 +23,7 @@ def me_plan_docx(*, me_plan) -> bytes:
     """The M&E plan (Đ9) as the commune People's Committee issues it: Decree 30 frame, number and date of its decision."""
     commune = me_plan.commune
     head = commune_letterhead(
-        commune, number=me_plan.decision_number or "KH-UBND", kind="Kế hoạch", on=me_plan.decision_date,
+        commune, symbol="KH-UBND", number=me_plan.decision_number, kind="Kế hoạch", on=me_plan.decision_date,
         subject=f"Theo dõi, đánh giá thực hiện kế hoạch phát triển kinh tế - xã hội năm {me_plan.year}",
         signer_name=chairman_name(me_plan.plan.cycle), recipients=["UBND huyện (Phòng Tài chính - Kế hoạch);", "Các thôn trên địa bàn xã;", "Lưu: VT."])
     return official_docx(kind="me_plan", head=head, body=lambda doc: _me_plan_section(doc, me_plan, title=False))
@@ -38,11 +38,11 @@ def report_docx(*, report) -> bytes:
     # The day it was submitted in Vietnam (submitted_at is UTC: 00:30 local is the previous day there); a draft today's.
     on = timezone.localdate(report.submitted_at) if report.submitted_at else timezone.localdate()
     if report.village_id:
-        head = Letterhead(authority=report.village.name, parent_authority=f"UBND {commune.name}", number="BC", place=commune.name, kind="Báo cáo",
+        head = Letterhead(authority=report.village.name, parent_authority=f"UBND {commune.name}", symbol="BC", place=commune.name, kind="Báo cáo",
                           subject=subject, on=on, signer_authority="", signer_position="Trưởng thôn",
                           recipients=[f"UBND {commune.name};", "Lưu."])
     else:
-        head = commune_letterhead(commune, number="BC-UBND", kind="Báo cáo", subject=subject, on=on, signer_name=chairman_name(me_plan.plan.cycle),
+        head = commune_letterhead(commune, symbol="BC-UBND", number=report.document_number, kind="Báo cáo", subject=subject, on=on, signer_name=chairman_name(me_plan.plan.cycle),
                                   recipients=["UBND huyện (Phòng Tài chính - Kế hoạch);", "Lưu: VT."])
 
     def body(doc):
@@ -50,11 +50,11 @@ def report_docx(*, report) -> bytes:
         table(doc, ["TT", "Chỉ tiêu", "Đơn vị tính", "Mục tiêu", "Thực hiện", "Ghi chú"], [
             [str(n), v.indicator.name, v.indicator.unit, number(v.indicator.target_value), number(v.value), v.note]
             for n, v in enumerate(report.indicator_values.all(), 1)
-        ], widths_cm=[0.9, 5.6, 2.0, 2.2, 2.2, 3.6], numeric=(3, 4))
+        ], widths_cm=[1.0, 5.6, 2.0, 2.2, 2.2, 3.5], numeric=(3, 4))
         heading(doc, "2. Tiến độ các hoạt động, công trình")
         table(doc, ["TT", "Hoạt động / công trình", "Khối lượng hoàn thành (%)", "Ghi chú"], [
             [str(n), p.activity.title, number(p.share_done), p.note] for n, p in enumerate(report.activity_progress.all(), 1)
-        ], widths_cm=[0.9, 8.1, 3.0, 4.5], numeric=(2,))
+        ], widths_cm=[1.0, 8.0, 3.0, 4.5], numeric=(2,))
         heading(doc, "3. Khó khăn, vướng mắc")
         paragraph(doc, report.problems or "Không.")
         heading(doc, "4. Kiến nghị, đề xuất")
@@ -77,10 +77,10 @@ def _me_plan_section(doc, me_plan, *, title=True):
         [str(n), i.name, i.unit, number(i.baseline), number(i.target_value), FREQUENCY_NAMES.get(i.frequency, i.frequency), i.data_source,
          i.responsible]
         for n, i in enumerate(me_plan.indicators.all(), 1)
-    ], widths_cm=[0.9, 3.4, 1.6, 1.6, 1.6, 2.0, 2.7, 2.7], numeric=(3, 4))
+    ], widths_cm=[1.0, 3.4, 1.6, 1.6, 1.6, 2.0, 2.6, 2.7], numeric=(3, 4))
     heading(doc, "2. Các hoạt động, công trình")
     table(doc, ["TT", "Hoạt động / công trình", "Thời gian thực hiện", "Khối lượng dự kiến", "Người phụ trách"], [
         [str(n), a.title, " – ".join(x for x in (day(a.starts_on), day(a.ends_on)) if x),
          " ".join(x for x in (number(a.expected_volume), a.volume_unit) if x), a.responsible]
         for n, a in enumerate(me_plan.activities.all(), 1)
-    ], widths_cm=[0.9, 6.1, 3.5, 2.8, 3.2])
+    ], widths_cm=[1.0, 6.1, 3.5, 2.8, 3.1])

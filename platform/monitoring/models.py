@@ -151,6 +151,8 @@ class PeriodicReport(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     problems = models.TextField(_("problems"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
+    # The number the commune People's Committee gives its report ("7" → "Số: 7/BC-UBND"; Decree 30, Art. 8); "" to fill by hand.
+    document_number = models.CharField(_("document number"), max_length=30, blank=True)
     village_reports = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="consolidated_in")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

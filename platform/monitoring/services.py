@@ -264,8 +264,10 @@ def report_create(*, actor, me_plan: MEPlan, period: ReportingPeriod, village=No
 
 @transaction.atomic
 def report_update(*, actor, report: PeriodicReport, problems: str | None = None, recommendations: str | None = None,
-                  indicator_values: list = (), activity_progress: list = (), project_progress: list = ()) -> PeriodicReport:
-    """Write a draft or returned report: indicator values, activity progress, project progress, problems and recommendations.
+                  indicator_values: list = (), activity_progress: list = (), project_progress: list = (),
+                  document_number: str | None = None) -> PeriodicReport:
+    """Write a draft or returned report: indicator values, activity progress, project progress, problems and recommendations,
+    and the commune report's document number ("7" printed "Số: 7/BC-UBND", Decree 30, Art. 8).
 
     Each row replaces the report's earlier row for the same indicator, activity or project; a project row
     `{"project": id, "clear": true}` removes the report's line for that project.
@@ -322,6 +324,9 @@ def report_update(*, actor, report: PeriodicReport, problems: str | None = None,
     if recommendations is not None:
         report.recommendations = recommendations
         fields.append("recommendations")
+    if document_number is not None:
+        report.document_number = document_number
+        fields.append("document_number")
     if fields:
         report.save(update_fields=fields)
     _event(report, actor=actor, action="edited", from_status=report.status)

@@ -71,7 +71,7 @@ def plan_docx(*, plan, items, targets) -> bytes:
     commune = cycle.commune
     year = cycle.plan_year
     head = commune_letterhead(
-        commune, number="KH-UBND", kind="Kế hoạch", subject=f"Phát triển kinh tế - xã hội năm {year}", on=plan_date(plan),
+        commune, symbol="KH-UBND", number=plan.document_number, kind="Kế hoạch", subject=f"Phát triển kinh tế - xã hội năm {year}", on=plan_date(plan),
         signer_name=chairman_name(cycle),
         recipients=[f"UBND {commune.parent.name} (Phòng Tài chính - Kế hoạch);" if commune.parent_id else "UBND cấp huyện;",
                     "Thường trực Đảng ủy, HĐND xã;", "Các thôn trên địa bàn xã;", "Lưu: VT."])
@@ -97,7 +97,7 @@ def plan_docx(*, plan, items, targets) -> bytes:
                  item.responsible_unit, " – ".join(x for x in (_d(item.starts_on), _d(item.ends_on)) if x)] for n, item in enumerate(items, 1)]
         rows.append(["", "Tổng cộng", "", _millions(sum(item.estimated_cost for item in items)), "", "", ""])
         table(doc, ["TT", "Tên công trình / hoạt động", "Lĩnh vực", "Kinh phí (triệu đồng)", "Nguồn vốn (triệu đồng)", "Đơn vị chủ trì", "Thời gian"],
-              rows, widths_cm=[0.9, 4.1, 2.0, 1.9, 3.0, 2.2, 2.4], numeric=(3,))
+              rows, widths_cm=[1.0, 4.1, 2.0, 1.9, 2.9, 2.2, 2.4], numeric=(3,))
         heading(doc, "V. Tổ chức thực hiện, theo dõi và đánh giá")
         paragraph(doc, plan.monitoring or "…")
         # The apps above plans add what they keep with the plan (monitoring: the approved M&E plan, Đ9).
@@ -113,7 +113,7 @@ def team_decision_docx(*, cycle) -> bytes:
     team = PlanningTeam.objects.filter(cycle=cycle).first()
     members = list(team.members.all()) if team else []
     head = commune_letterhead(
-        commune, number=(team.decision_number if team and team.decision_number else "QĐ-UBND"), kind="Quyết định",
+        commune, symbol="QĐ-UBND", number=team.decision_number if team else "", kind="Quyết định",
         subject=f"Về việc thành lập Tổ xây dựng kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year}",
         on=team.decision_date if team else None, signer_name=chairman_name(cycle),
         recipients=["Như Điều 3;", f"UBND {commune.parent.name};" if commune.parent_id else "UBND cấp huyện;", "Lưu: VT."])
@@ -139,7 +139,7 @@ def approval_decision_docx(*, plan, items) -> bytes:
     cycle = plan.cycle
     commune = cycle.commune
     head = district_letterhead(
-        commune, number=plan.district_decision_number or "QĐ-UBND", kind="Quyết định", on=plan.district_decision_date,
+        commune, symbol="QĐ-UBND", number=plan.district_decision_number, kind="Quyết định", on=plan.district_decision_date,
         subject=f"Về việc phê duyệt kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {commune.name}",
         recipients=["Như Điều 3;", f"UBND {commune.name};", "Lưu: VT."])
 
@@ -174,7 +174,7 @@ def feedback_letter_docx(*, plan, feedback) -> bytes:
     cycle = plan.cycle
     commune = cycle.commune
     head = district_letterhead(
-        commune, number="UBND-TCKH", kind="", on=feedback_date(feedback),
+        commune, symbol="UBND-TCKH", kind="", on=feedback_date(feedback),
         subject=f"V/v góp ý dự thảo kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {commune.name}",
         recipients=[f"UBND {commune.name};", "Lưu: VT, TCKH."])
 

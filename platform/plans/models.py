@@ -186,6 +186,8 @@ class CommunePlan(models.Model):
     district_decision_date = models.DateField(_("district approval decision date"), null=True, blank=True)
     district_decision_file = upload_field("district-decisions", blank=True)
     district_decision_file_name = models.CharField(max_length=255, blank=True)
+    # The number the commune People's Committee gives the plan when it issues it ("12" → "Số: 12/KH-UBND"; Decree 30, Art. 8).
+    document_number = models.CharField(_("document number"), max_length=30, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     announced_at = models.DateTimeField(_("announced"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")

@@ -36,6 +36,7 @@ urlpatterns = [
     path("<int:pk>/comments/", apis.CommentListApi.as_view(), name="api-plan-comments"),
     path("<int:pk>/resolution/", apis.ResolutionApi.as_view(), name="api-plan-resolution"),
     path("<int:pk>/district-approval/", apis.DistrictApprovalApi.as_view(), name="api-plan-district-approval"),
+    path("<int:pk>/document-number/", apis.DocumentNumberApi.as_view(), name="api-plan-document-number"),
     path("<int:pk>/document.docx", apis.PlanDocumentApi.as_view(), name="api-plan-document"),
     path("<int:pk>/document.pdf", apis.PlanDocumentApi.as_view(), {"fmt": "pdf"}, name="api-plan-document-pdf"),
     path("<int:pk>/district-approval/decision.docx", apis.ApprovalDecisionDocumentApi.as_view(), name="api-plan-approval-decision"),

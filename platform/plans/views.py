@@ -77,6 +77,8 @@ def cycle_page(request, pk):
         # Đ6.1: the People's Council records its own resolution.
         "resolution": can_act_for_council(request.user, cycle.commune) and latest is not None and latest.kind in (PlanKind.FINAL, PlanKind.AMENDMENT) and not latest.council_resolution_number,
         "approval": is_district and latest is not None and bool(latest.council_resolution_number) and latest.status != PlanStatus.APPROVED,
+        # Decree 30, Art. 8: the team records the number the People's Committee gave the issued plan.
+        "document_number": is_team and latest is not None and latest.kind in (PlanKind.FINAL, PlanKind.AMENDMENT) and latest.status != PlanStatus.WORKING,
     })
     feedback = list(DistrictFeedback.objects.filter(plan__cycle=cycle).select_related("author", "item")) if latest else []
     return render(request, "plans/cycle.html", {

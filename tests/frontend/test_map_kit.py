@@ -81,6 +81,54 @@ def pdf_facts(path):
     return (box[2] - box[0]) / POINTS_PER_MM, (box[3] - box[1]) / POINTS_PER_MM, pages, text
 
 
+def print_preview(page, map_selector, paper, orientation):
+    """Open the print preview of the map at `paper` and `orientation`; answer the title the dialog proposed."""
+    page.click(f"{map_selector} [data-testid=print-map]")
+    dialog = page.locator("[data-testid=print-dialog]")
+    dialog.locator("select[name=paper]").select_option(paper)
+    dialog.locator("select[name=orientation]").select_option(orientation)
+    title = dialog.locator("input[name=title]").input_value()
+    dialog.locator("[data-testid=print-preview]").click()
+    page.wait_for_selector("[data-testid=print-frame][data-ready='1']")
+    return title
+
+
+# The map frame and the box of every shape drawn on it (screen pixels): Leaflet draws a shape cut off by the frame
+# beyond it (its renderer's padding), so a cropped area shows as a box crossing the frame.
+DRAWN = """(selector) => {
+    const frame = document.querySelector(selector).getBoundingClientRect();
+    const boxes = [...document.querySelectorAll(selector + ' path.leaflet-interactive')].map(p => p.getBoundingClientRect()).filter(r => r.width > 0);
+    return {frame: {left: frame.left, right: frame.right, top: frame.top, bottom: frame.bottom},
+            data: {left: Math.min(...boxes.map(r => r.left)), right: Math.max(...boxes.map(r => r.right)),
+                   top: Math.min(...boxes.map(r => r.top)), bottom: Math.max(...boxes.map(r => r.bottom))}, shapes: boxes.length};
+}"""
+
+
+def test_printing_refits_the_map_to_the_paper_and_keeps_labels_apart(page, login):
+    """Issue 15 review: printing kept the screen's view, so an area zoomed in on screen was cropped on paper (or small on
+    A3) and labels touched. The sheet is refitted to the page's data bounds within the chosen paper, the labels placed
+    again: the drawn data lies inside the map frame and fills it, and no two labels' boxes meet."""
+    login("huyen.yen-phong", next_url="/d/yen-phong/")
+    page.goto("/d/yen-phong/")
+    page.wait_for_selector("#district-map[data-ready='1'][data-labels-shown]")
+    zoom_to(page, "#district-map", int(page.get_attribute("#district-map", "data-zoom")) + 2)  # the screen shows a part
+    for paper, orientation in (("A4", "portrait"), ("A3", "landscape")):
+        print_preview(page, "#district-map", paper, orientation)
+        drawn = page.evaluate(DRAWN, "#district-map")
+        frame, data = drawn["frame"], drawn["data"]
+        assert drawn["shapes"] > 0
+        assert (data["left"] >= frame["left"] - 1 and data["right"] <= frame["right"] + 1
+                and data["top"] >= frame["top"] - 1 and data["bottom"] <= frame["bottom"] + 1), (paper, orientation, drawn)
+        filled = max((data["right"] - data["left"]) / (frame["right"] - frame["left"]), (data["bottom"] - data["top"]) / (frame["bottom"] - frame["top"]))
+        assert filled > 0.8, (paper, orientation, drawn)  # not a small area in the middle of the sheet
+        labels = page.evaluate(SHOWN_LABELS, "#district-map")
+        assert overlapping(labels) == [], (paper, orientation)
+        if paper == "A3":
+            assert labels  # the commune names where they fit on the big sheet
+        page.click("[data-testid=print-close]")
+        page.wait_for_selector("[data-testid=print-frame]", state="detached")
+
+
 def print_to_pdf(page, map_selector, paper, orientation, tmp_path):
     page.click(f"{map_selector} [data-testid=print-map]")
     dialog = page.locator("[data-testid=print-dialog]")

@@ -216,3 +216,29 @@ def test_a_finding_with_its_photo_is_saved_in_one_request(setup):
     assert photo.location.equals(first.location) and photo.taken_on == first.found_on
     assert not second.photos.exists()
     photo.photo.delete(save=False)
+
+
+def test_the_commune_report_carries_its_document_number(setup):
+    """Issue 15 review (Decree 30, Art. 8): the commune report had no place for its number. The officer records it on the
+    report ("7" → "Số: 7/BC-UBND"); a number with markup is a 400 naming the field and changes nothing."""
+    import io
+
+    from docx import Document
+
+    officer, report = setup["officer"], setup["report"]["id"]
+
+    def number_line():
+        response = officer.get(API + f"reports/{report}/document.docx")
+        assert response.status_code == 200, response.content
+        cell = Document(io.BytesIO(response.content)).tables[0].rows[0].cells[0]
+        return next(p.text for p in cell.paragraphs if p.text.startswith("Số:"))
+
+    assert number_line() == "Số:      /BC-UBND"
+    response = patch(officer, API + f"reports/{report}/", {"document_number": "<i>7</i>", "problems": "không ghi"})
+    assert response.status_code == 400 and list(response.json()) == ["document_number"]
+    connection.set_tenant(setup["district"])
+    assert PeriodicReport.objects.get(pk=report).problems == ""
+    connection.set_schema_to_public()
+    response = patch(officer, API + f"reports/{report}/", {"document_number": "7"})
+    assert response.status_code == 200 and response.json()["document_number"] == "7"
+    assert number_line() == "Số: 7/BC-UBND"

@@ -19,6 +19,7 @@ from plans.models import DistrictFeedback
 from tests.plans.test_cycle_api import PUB, D, published_plan
 
 pytestmark = pytest.mark.django_db
+BLANK = " " * 5  # "Số:      /KH-UBND": the number left blank, filled by hand at signing (Decree 30, Appendix I)
 
 
 def docx(client, url):
@@ -36,6 +37,11 @@ def all_text(doc):
     return "\n".join([p.text for p in doc.paragraphs] + [c for t in doc.tables for c in cells(t)])
 
 
+def flat(text):
+    """A header cell's text on one line: line breaks and non-breaking spaces as plain spaces."""
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
 def assert_official_form(doc, *, authority, number, place_and_date, kind, signer):
     """A4 portrait, Decree 30 margins, Times New Roman 13, the header block, the title, the signature block, "Nơi nhận:", page numbers."""
     section = doc.sections[0]
@@ -43,7 +49,7 @@ def assert_official_form(doc, *, authority, number, place_and_date, kind, signer
     assert (round(section.top_margin.mm), round(section.bottom_margin.mm), round(section.left_margin.mm), round(section.right_margin.mm)) == (20, 20, 30, 15)
     assert doc.styles["Normal"].font.name == "Times New Roman" and doc.styles["Normal"].font.size.pt == 13
     left, right = doc.tables[0].rows[0].cells
-    assert authority in left.text and f"Số: {number}" in left.text
+    assert authority in flat(left.text) and f"Số: {number}" in left.text
     assert [p.text for p in right.paragraphs[:2]] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
     assert right.paragraphs[1].runs[0].underline and right.paragraphs[1].runs[0].bold
     date_line = right.paragraphs[2]
@@ -65,16 +71,16 @@ def test_the_plan_document_is_in_the_official_form(client_for, district):
     xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
     v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
     doc = docx(xa, f"{D}/{v3}/document.docx")
-    assert_official_form(doc, authority="ỦY BAN NHÂN DÂN THỊ TRẤN CHỜ", number="…/KH-UBND", place_and_date=day_line("Chờ", date(2026, 11, 20)),
+    assert_official_form(doc, authority="ỦY BAN NHÂN DÂN THỊ TRẤN CHỜ", number=BLANK + "/KH-UBND", place_and_date=day_line("Chờ", date(2026, 11, 20)),
                          kind="KẾ HOẠCH", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"])
-    assert "UBND HUYỆN YÊN PHONG" in doc.tables[0].rows[0].cells[0].text
+    assert "UBND HUYỆN YÊN PHONG" in flat(doc.tables[0].rows[0].cells[0].text)
     assert "Phát triển kinh tế - xã hội năm 2027" in [p.text for p in doc.paragraphs]
     text = all_text(doc)
     assert "Căn cứ Quyết định phê duyệt của UBND huyện số 45/QĐ-UBND ngày 20/11/2026;" in text
     # Works table: fixed widths, the title column wide enough not to wrap word by word; the headings repeat on each page.
     works = next(t for t in doc.tables if t.rows[0].cells[1].text == "Tên công trình / hoạt động")
     widths = [cell.width.cm for cell in works.rows[1].cells]
-    assert widths[1] >= 4 and widths[0] < 1 and abs(sum(widths) - 16.5) < 0.1
+    assert widths[1] >= 4 and widths[0] >= 1 and abs(sum(widths) - 16.5) < 0.1
     assert "w:tblHeader" in works.rows[0]._tr.xml and 'w:type="fixed"' in works._tbl.xml
     assert "Nhà văn hóa thôn Bắc" in cells(works) and "800" in cells(works)  # 800.000.000 đồng in millions
     # No theme headings (blue "Heading n" styles): every paragraph is in the document's own font.
@@ -109,7 +115,7 @@ def test_the_team_decision_approval_decision_and_feedback_letter(client_for, dis
     v3, cycle = published_plan(xa, huyen, district("yen-phong"))
 
     team = docx(xa, f"{D}/cycles/{cycle}/team/decision.docx")
-    assert_official_form(team, authority="ỦY BAN NHÂN DÂN THỊ TRẤN CHỜ", number="…/QĐ-UBND", place_and_date="Chờ, ngày … tháng … năm …",
+    assert_official_form(team, authority="ỦY BAN NHÂN DÂN THỊ TRẤN CHỜ", number=BLANK + "/QĐ-UBND", place_and_date="Chờ, ngày … tháng … năm …",
                          kind="QUYẾT ĐỊNH", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"])
     members = next(t for t in team.tables if t.rows[0].cells[1].text == "Họ và tên")
     assert cells(members)[5:10] == ["1", "Nguyễn Văn An", "Chủ tịch UBND xã", "UBND xã", "Tổ trưởng"]
@@ -125,7 +131,7 @@ def test_the_team_decision_approval_decision_and_feedback_letter(client_for, dis
                                     author=User.objects.get(username="huyen.yen-phong"), answer="Đã tiếp thu")
     connection.set_schema_to_public()
     letter = docx(huyen, f"{D}/{v3}/feedback.docx")
-    assert_official_form(letter, authority="ỦY BAN NHÂN DÂN HUYỆN YÊN PHONG", number="…/UBND-TCKH",
+    assert_official_form(letter, authority="ỦY BAN NHÂN DÂN HUYỆN YÊN PHONG", number=BLANK + "/UBND-TCKH",
                          place_and_date=day_line("Yên Phong", timezone.localdate()), kind="", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
     comments = next(t for t in letter.tables if len(t.columns) == 5 and t.rows[0].cells[3].text == "Nội dung góp ý")
     assert cells(comments)[5:10] == ["1", "Giáo dục", "Phòng GD&ĐT", "Bổ sung <trường> & lớp học", "Đã tiếp thu"]
@@ -204,7 +210,7 @@ def test_a_conversion_ends_before_gunicorn_kills_the_worker(settings):
 
 
 def letterhead():
-    return documents.Letterhead(authority="Ủy ban nhân dân xã Yên Trung", parent_authority="UBND huyện Yên Phong", number="12/KH-UBND",
+    return documents.Letterhead(authority="Ủy ban nhân dân xã Yên Trung", parent_authority="UBND huyện Yên Phong", symbol="KH-UBND", number="12",
                                 place="Xã Yên Trung", kind="Kế hoạch", subject="Thử", on=date(2027, 1, 5), recipients=["Lưu: VT."])
 
 
@@ -251,3 +257,77 @@ def test_every_document_is_linked_from_the_cycle_page_as_word_and_pdf(client_for
     settings.SOFFICE = "/nonexistent/soffice"
     for base in sorted(expected):
         assert huyen.get(base + ".pdf").status_code == 503, base
+
+
+def header_number(doc):
+    return next(p.text for p in doc.tables[0].rows[0].cells[0].paragraphs if p.text.startswith("Số:"))
+
+
+def test_the_plan_carries_the_number_the_commune_gave_it(client_for, district):
+    """Issue 15 review (Decree 30, Art. 8 and Appendix I): the issued plan had no place for its number. The planning team
+    records it on the approved plan ("12" → "Số: 12/KH-UBND"); until then the number is blank to fill by hand; a number with
+    markup or too long is a 400 naming the field, in Vietnamese, and changes nothing; the district may not record it."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    assert header_number(docx(xa, f"{D}/{v3}/document.docx")) == "Số:      /KH-UBND"
+    assert header_number(docx(xa, f"{D}/cycles/{cycle}/team/decision.docx")) == "Số:      /QĐ-UBND"
+    assert header_number(docx(huyen, f"{D}/{v3}/feedback.docx")) == "Số:      /UBND-TCKH"
+    url = f"{D}/{v3}/document-number/"
+    for bad in ("<b>12</b>", "1" * 31, "12\"/KH"):
+        response = xa.put(url, {"document_number": bad}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+        assert response.status_code == 400, (bad, response.content)
+        assert list(response.json()) == ["document_number"]
+    assert "số hiệu" in xa.put(url, {"document_number": "<b>"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi").json()["document_number"][0].lower()
+    assert header_number(docx(xa, f"{D}/{v3}/document.docx")) == "Số:      /KH-UBND"
+    assert huyen.put(url, {"document_number": "12"}, content_type="application/json").status_code == 403
+    response = xa.put(url, {"document_number": "12"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["document_number"] == "12"
+    assert header_number(docx(xa, f"{D}/{v3}/document.docx")) == "Số: 12/KH-UBND"
+    assert header_number(docx(client_for(None), f"{PUB}/{v3}/document.docx")) == "Số: 12/KH-UBND"
+    # A full number is printed as recorded; the decision numbers of the team and of the approval take the same check.
+    xa.put(url, {"document_number": "12/KH-UBND"}, content_type="application/json")
+    assert header_number(docx(xa, f"{D}/{v3}/document.docx")) == "Số: 12/KH-UBND"
+    bad_team = xa.put(f"{D}/cycles/{cycle}/team/", {"decision_number": "<script>", "members": []}, content_type="application/json")
+    assert bad_team.status_code == 400 and "decision_number" in bad_team.json()
+
+
+def test_the_cycle_page_records_the_plan_number(client_for, district):
+    """The form to record the number is on the cycle page for the team, labelled in Vietnamese, and not for the district."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    page = xa.get(f"/d/yen-phong/plans/cycles/{cycle}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert f'data-api="{D}/{v3}/document-number/"' in page and "Số hiệu văn bản" in page and 'name="document_number"' in page
+    assert 'name="document_number"' not in huyen.get(f"/d/yen-phong/plans/cycles/{cycle}/").content.decode()
+
+
+def test_the_header_block_keeps_the_unit_kind_with_its_name(tmp_path):
+    """Issue 15 review: the issuing authority wrapped as "THỊ TRẤN / CHỜ". "ỦY BAN NHÂN DÂN" is on its own line and the unit
+    (kind and name joined by non-breaking spaces) on the next, also for the longest commune name of Bắc Ninh; in the Word
+    file and in the PDF LibreOffice makes of it."""
+    head = documents.Letterhead(authority="Ủy ban nhân dân Thị trấn Nhân Thắng", parent_authority="UBND huyện Gia Bình", symbol="KH-UBND",
+                                place="Thị trấn Nhân Thắng", kind="Kế hoạch", subject="Thử", on=date(2027, 1, 5), recipients=["Lưu: VT."])
+    data = documents.official_docx(kind="plan", head=head, body=lambda d: documents.paragraph(d, "Nội dung"))
+    left = Document(io.BytesIO(data)).tables[0].rows[0].cells[0]
+    authority = left.paragraphs[1].text
+    assert authority == "ỦY BAN NHÂN DÂN\nTHỊ\u00a0TRẤN\u00a0NHÂN\u00a0THẮNG"
+    assert left.paragraphs[0].text == "UBND HUYỆN\u00a0GIA\u00a0BÌNH"
+    assert documents.unbroken_authority("Ủy ban nhân dân Xã Yên Trung") == "ỦY BAN NHÂN DÂN\nXÃ\u00a0YÊN\u00a0TRUNG"
+    assert documents.unbroken_authority("Ủy ban nhân dân Phường Tiền Ninh Vệ") == "ỦY BAN NHÂN DÂN\nPHƯỜNG\u00a0TIỀN\u00a0NINH\u00a0VỆ"
+    pdf = tmp_path / "header.pdf"
+    pdf.write_bytes(documents.docx_pdf(data))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [" ".join(line.replace("\u00a0", " ").split()) for line in text.splitlines()]
+    assert any(line.startswith("ỦY BAN NHÂN DÂN") and "THỊ TRẤN" not in line for line in lines), lines[:8]
+    assert any(line.startswith("THỊ TRẤN NHÂN THẮNG") for line in lines), lines[:8]
+    assert not any(line.startswith(("TRẤN", "NHÂN THẮNG", "THẮNG")) for line in lines), lines[:8]
+
+
+def test_no_table_column_is_too_narrow_for_its_heading(client_for, district):
+    """Issue 15 review: the "TT" column (0.9 cm) wrapped its heading letter by letter: every column is 1 cm at least."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    for url in (f"{D}/{v3}/document.docx", f"{D}/cycles/{cycle}/team/decision.docx", f"{D}/{v3}/district-approval/decision.docx"):
+        doc = docx(huyen if "approval" in url else xa, url)
+        for grid in doc.tables[1:-1]:
+            widths = [cell.width.cm for cell in grid.rows[0].cells]
+            assert min(widths) >= 1.0 and abs(sum(widths) - 16.5) < 0.1, (url, widths)

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts import access
 from accounts.events import EventActorOutput, EventOutput, events_output, person_output
 from core.openapi import many
-from geo.documents import AnyAccept, document_output, document_response
+from geo.documents import AnyAccept, DocumentNumberField, document_output, document_response
 from geo.numbers import DateInputField, DecimalInputField
 from geo.openapi import feature
 from monitoring import documents, selectors, services
@@ -129,7 +129,7 @@ class MEPlanEdit(serializers.Serializer):
 
 
 class MEApproveInput(serializers.Serializer):
-    decision_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    decision_number = DocumentNumberField(max_length=50)
     decision_date = DateInputField(required=False, allow_null=True, default=None)
 
 

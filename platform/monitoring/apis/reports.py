@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from accounts import access
 from accounts.events import EventOutput, events_output
 from core.openapi import many
-from geo.documents import AnyAccept, document_output, document_response
+from geo.documents import AnyAccept, DocumentNumberField, document_output, document_response
 from geo.models import AdministrativeUnit
 from geo.numbers import DateInputField, DecimalInputField, VndField, WholeNumberField
 from idempotency.keys import idempotent
@@ -43,7 +43,7 @@ def report_data(report, *, user=None, detail=False):
         "period": period_data(report.period), "status": report.status, "status_label": report.get_status_display(),
         "due_on": due_on, "lateness": selectors.lateness(due_on=due_on, submitted_at=submitted),
         "submitted_at": report.submitted_at, "decided_at": report.decided_at, "review_comment": report.review_comment,
-        "problems": report.problems, "recommendations": report.recommendations,
+        "problems": report.problems, "recommendations": report.recommendations, "document_number": report.document_number,
     }
     if detail:
         data["indicator_values"] = [{"indicator": v.indicator_id, "name": v.indicator.name, "value": v.value, "note": v.note}
@@ -66,7 +66,7 @@ _REPORT = {
     "village_name": _Str(allow_null=True), "commune_unit": _Int(allow_null=True, help_text="a commune unit's report (Đ11.1)"),
     "commune_unit_name": _Str(allow_null=True), "period": PERIOD, "status": _Str(), "status_label": _Str(), "due_on": _Date(),
     "lateness": _Str(help_text='"", late or overdue'), "submitted_at": _Moment(allow_null=True), "decided_at": _Moment(allow_null=True),
-    "review_comment": _Str(), "problems": _Str(), "recommendations": _Str(),
+    "review_comment": _Str(), "problems": _Str(), "recommendations": _Str(), "document_number": _Str(help_text='"7" or "7/BC-UBND"; "" when not recorded'),
 }
 REPORT = inline_serializer("PeriodicReportRow", {**_REPORT})
 REPORT_DETAIL = inline_serializer("PeriodicReportOutput", {
@@ -132,6 +132,7 @@ class MEProjectProgressInput(serializers.Serializer):
 class MEReportEdit(serializers.Serializer):
     problems = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     recommendations = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    document_number = DocumentNumberField(default=None)
     indicator_values = MEIndicatorValueInput(many=True, required=False)
     activity_progress = MEActivityProgressInput(many=True, required=False)
     project_progress = MEProjectProgressInput(many=True, required=False)

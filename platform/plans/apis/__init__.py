@@ -6,6 +6,7 @@ the public, read-only surface (plus posting a moderated comment) under /d/<slug>
 from plans.apis.approval import (  # noqa: F401
     ApprovalInput,
     DistrictApprovalApi,
+    DocumentNumberApi,
     ResolutionApi,
 )
 from plans.apis.common import (  # noqa: F401

@@ -5,6 +5,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts import access
+from geo.documents import DocumentNumberField
 from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
@@ -12,7 +13,7 @@ from plans.apis.common import PLAN_OUTPUT, PlanApi, _valid, plan_data
 
 
 class ApprovalInput(serializers.Serializer):
-    number = serializers.CharField(max_length=50)
+    number = DocumentNumberField(required=True, max_length=50)
     date = DateInputField()
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
@@ -47,4 +48,23 @@ class DistrictApprovalApi(PlanApi):
         access.require(access.can_review_commune(request.user, plan.cycle.commune), _("Only the district's Finance-Planning Office may do this."))
         data = _valid(ApprovalInput, request.data)
         plan = services.plan_record_district_approval(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
+        return Response(plan_data(plan, user=request.user))
+
+
+class DocumentNumberInput(serializers.Serializer):
+    document_number = DocumentNumberField()
+
+
+class DocumentNumberApi(PlanApi):
+    """PUT the number the commune People's Committee gave the plan it issued: {document_number} ("12" printed
+    "Số: 12/KH-UBND", or a full "12/KH-UBND"; "" clears it). The commune's planning team, once the People's Council
+    passed the version (Decree 30, Art. 8)."""
+
+    Output = PLAN_OUTPUT
+    Input = DocumentNumberInput
+
+    def put(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        data = _valid(DocumentNumberInput, request.data)
+        plan = services.plan_record_document_number(actor=request.user, plan=plan, number=data["document_number"])
         return Response(plan_data(plan, user=request.user))

@@ -61,6 +61,7 @@ def plan_data(plan, *, user=None, public=False):
                                "file": file_url(plan.council_resolution_file)},
         "district_decision": {"number": plan.district_decision_number, "date": plan.district_decision_date,
                               "file": file_url(plan.district_decision_file)},
+        "document_number": plan.document_number,
         "approved_at": plan.approved_at,
         "announced_at": plan.announced_at,
         "targets": TargetOutput(plan.targets.all(), many=True).data,
@@ -144,6 +145,7 @@ _PLAN_FIELDS = {
     "amendment_reason": serializers.CharField(), "assessment": serializers.CharField(), "solutions": serializers.CharField(),
     "monitoring": serializers.CharField(), "consultation_closes_on": serializers.DateField(allow_null=True),
     "council_resolution": _resolution("CouncilResolutionOutput"), "district_decision": _resolution("DistrictDecisionOutput"),
+    "document_number": serializers.CharField(help_text='the number the commune gave the issued plan ("12" or "12/KH-UBND"), "" when not recorded'),
     "approved_at": serializers.DateTimeField(allow_null=True), "announced_at": serializers.DateTimeField(allow_null=True),
     "targets": TargetOutput(many=True),
     # A FeatureCollection (an object), not a list: drf-spectacular documents a nested `many=True` Feature serializer

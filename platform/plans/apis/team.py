@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts import access
+from geo.documents import DocumentNumberField
 from geo.numbers import DateInputField
 from plans import selectors, services
 from plans.apis.common import CYCLE_OUTPUT, PlanApi, _valid, cycle_data
@@ -25,7 +26,7 @@ class TeamApi(PlanApi):
     Output = CYCLE_OUTPUT
 
     class Input(serializers.Serializer):
-        decision_number = serializers.CharField(max_length=50, allow_blank=True, required=False, default="")
+        decision_number = DocumentNumberField(max_length=50)
         decision_date = DateInputField(required=False, allow_null=True, default=None)
         # A bad element is a 400 naming it and its key: {"members": {"2": {"full_name": [...]}}}.
         members = serializers.ListField(child=TeamMemberInput(), max_length=50)

@@ -6,6 +6,7 @@ both cases nothing is written (each service is one transaction). Callers import 
 """
 from plans.services.approval import (  # noqa: F401
     plan_record_district_approval,
+    plan_record_document_number,
     plan_record_resolution,
 )
 from plans.services.consultation import (  # noqa: F401

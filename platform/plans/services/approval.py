@@ -18,6 +18,7 @@ from plans.services.common import (
     _check_file,
     _lock_plan,
     _plan_event,
+    _require_commune_team,
     _require_council,
     _require_district,
     _require_editable,
@@ -76,4 +77,19 @@ def plan_record_district_approval(*, actor, plan: CommunePlan, number: str, on: 
         plan.announced_at = plan.approved_at
     plan.save()
     _plan_event(plan, actor=actor, action="district_approval", from_status=PlanStatus.FROZEN, to_status=PlanStatus.APPROVED, note=number)
+    return plan
+
+
+@transaction.atomic
+def plan_record_document_number(*, actor, plan: CommunePlan, number: str) -> CommunePlan:
+    """The number the commune People's Committee gave the plan when issuing it (Decree 30, Art. 8: "Số: 12/KH-UBND"),
+    printed in the header block of the plan's document; "" clears it (the number is then filled by hand). The commune's
+    planning team records it on the final plan or an amendment once the People's Council passed it (frozen or approved)."""
+    plan = _lock_plan(plan)
+    _require_commune_team(actor, plan.cycle.commune)
+    if plan.kind not in (PlanKind.FINAL, PlanKind.AMENDMENT) or plan.status == PlanStatus.WORKING:
+        raise ValidationError({"document_number": [_("The plan is numbered when it is issued: after the People's Council passed the final plan.")]})
+    plan.document_number = number
+    plan.save(update_fields=["document_number"])
+    _plan_event(plan, actor=actor, action="document_number", from_status=plan.status, to_status=plan.status, note=number)
     return plan

@@ -189,6 +189,11 @@
     return group;
   }
 
+  // Labels keep this many pixels apart (they touched on printed sheets).
+  var LABEL_GAP = 2;
+  // The margin (px) left around the data when a print sheet is refitted.
+  var PRINT_PADDING = 12;
+
   function placeLabels(map) {
     var shown = [], zoom = map.getZoom(), container = map.getContainer();
     (map.kit.labelEntries || []).forEach(function (entry) {
@@ -200,7 +205,9 @@
         var rect = node.firstChild.getBoundingClientRect();
         var ne = map.latLngToContainerPoint(entry.bounds.getNorthEast()), sw = map.latLngToContainerPoint(entry.bounds.getSouthWest());
         fits = rect.width <= Math.abs(ne.x - sw.x) && rect.height <= Math.abs(ne.y - sw.y) &&
-          !shown.some(function (r) { return rect.left < r.right && r.left < rect.right && rect.top < r.bottom && r.top < rect.bottom; });
+          !shown.some(function (r) {
+            return rect.left < r.right + LABEL_GAP && r.left < rect.right + LABEL_GAP && rect.top < r.bottom + LABEL_GAP && r.top < rect.bottom + LABEL_GAP;
+          });
         if (fits) { shown.push(rect); }
       }
       node.hidden = !fits;
@@ -275,7 +282,7 @@
     var size = PAPER[choices.paper] || PAPER.A4, landscape = choices.orientation !== "portrait";
     var width = (landscape ? size[1] : size[0]) - 2 * MARGIN, height = (landscape ? size[0] : size[1]) - 2 * MARGIN - 2;
     var el = map.getContainer(), home = { parent: el.parentNode, next: el.nextSibling, style: el.getAttribute("style") };
-    var view = map.getBounds();
+    var screen = map.getBounds();
     var pageRule = UI.el("style", "@page { size: " + choices.paper + " " + (landscape ? "landscape" : "portrait") + "; margin: " + MARGIN + "mm; }");
     document.head.appendChild(pageRule);
     var frame = UI.el("div", null, { "class": "print-frame", "data-testid": "print-frame" });
@@ -304,7 +311,11 @@
     el.style.width = "100%";
     el.style.height = "100%";
     map.invalidateSize();
-    fit(map, view);
+    // Refit to the paper: the page's data bounds (PlanMaps.fit) in the sheet's printable area, at a quarter zoom step
+    // so the area fills the sheet, then the labels placed again by the no-overlap rule at the new scale.
+    var snap = map.options.zoomSnap;
+    map.options.zoomSnap = 0.25;
+    view(map, map.kit.dataBounds || screen, { padding: [PRINT_PADDING, PRINT_PADDING] });
     placeLabels(map);
     printNow.addEventListener("click", function () { window.print(); });
     download.addEventListener("click", function () {
@@ -321,8 +332,9 @@
       frame.remove();
       pageRule.remove();
       document.body.classList.remove("map-printing");
+      map.options.zoomSnap = snap;
       map.invalidateSize();
-      fit(map, view);
+      view(map, screen);
     };
     close.addEventListener("click", frame.closeSheet);
     frame.dataset.ready = "1";
@@ -399,7 +411,14 @@
   // The first view of a map page, or the view of the print sheet: set at once, not animated from the kit's opening
   // view, so that a page that says it is drawn (data-ready) is not still zooming (a click on a zoom button or a shape
   // during the animation is lost). `options` as Leaflet's fitBounds (e.g. maxZoom).
+  // The bounds a page fits first are its data's: the kit keeps them (map.kit.dataBounds) so that printing refits the
+  // sheet to the data, not to whatever part of it the screen showed.
   function fit(map, bounds, options) {
+    var b = L.latLngBounds(bounds);
+    if (map.kit && b.isValid()) { map.kit.dataBounds = b; }
+    return view(map, b, options);
+  }
+  function view(map, bounds, options) {
     return map.fitBounds(bounds, Object.assign({ animate: false }, options || {}));
   }
 

@@ -244,9 +244,53 @@
     });
   }
 
+  // Every date field of every page (an input marked data-date or with the placeholder dd/mm/yyyy) gets a calendar
+  // (flatpickr, served from /static/vendor/flatpickr/, in Vietnamese on Vietnamese pages): the field stays a text
+  // field in dd/mm/yyyy, the value the server reads (geo.numbers.DateInputField), and typing a date still works.
+  // disableMobile: phones get the same calendar, not the browser's own picker (which would write yyyy-mm-dd).
+  var DATE_FIELDS = "input[data-date], input[placeholder='dd/mm/yyyy']";
+  // A typed dd/mm/yyyy as a Date, or undefined when it is no real day ("31/02/2026" is not 03/03/2026).
+  function strictDate(text) {
+    var m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(text || "");
+    if (!m) { return undefined; }
+    var d = new Date(+m[3], +m[2] - 1, +m[1]);
+    return d.getDate() === +m[1] && d.getMonth() === +m[2] - 1 ? d : undefined;
+  }
+  function datePickers(root) {
+    if (!window.flatpickr) { return; }
+    var vi = (document.documentElement.lang || "vi").indexOf("vi") === 0;
+    (root || document).querySelectorAll(DATE_FIELDS).forEach(function (input) {
+      if (input._flatpickr || input.type === "hidden") { return; }
+      window.flatpickr(input, {
+        dateFormat: "d/m/Y", allowInput: true, disableMobile: true, monthSelectorType: "static",
+        locale: vi && window.flatpickr.l10ns.vn ? window.flatpickr.l10ns.vn : "default",
+        parseDate: strictDate,
+        onOpen: function (dates, text, picker) { picker.calendarContainer.setAttribute("data-testid", "date-picker"); },
+      });
+      // What the person typed stays as typed when it is no date (flatpickr would empty the field on leaving it):
+      // the server then names the field and says why, as for any other bad value.
+      var typed = null;
+      input.addEventListener("input", function (e) { if (e.isTrusted) { typed = input.value; } });
+      function keepTyped() {
+        if (typed !== null && input.value !== typed && typed.trim() && !strictDate(typed)) { input.value = typed; }
+      }
+      // On leaving the field, and again once flatpickr has handled the focus moving on (it reads the field then too).
+      input.addEventListener("blur", function () { keepTyped(); setTimeout(keepTyped); });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { datePickers(document); });
+  } else { datePickers(document); }
+  // Forms pages build later (a dialog, a row added) get theirs too.
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      change.addedNodes.forEach(function (node) { if (node.nodeType === 1 && !node.closest(".flatpickr-calendar")) { datePickers(node.parentNode || node); } });
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
   window.UI = {
     config: config, escape: escape, el: el, tip: tip, safeUrl: safeUrl, link: link,
     csrfToken: csrfToken, send: send, flattenErrors: flattenErrors, clearErrors: clearErrors, showErrors: showErrors,
-    number: number, percent: percent, date: date, millions: millions, flash: flash, ask: ask,
+    number: number, percent: percent, date: date, millions: millions, flash: flash, ask: ask, datePickers: datePickers,
   };
 })();
