@@ -5,10 +5,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts import access
+from core.openapi import valid_input
 from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
-from plans.apis.common import PLAN_OUTPUT, PlanApi, _valid, plan_data
+from plans.apis.common import PLAN_OUTPUT, PlanApi, plan_data
 
 
 class ApprovalInput(serializers.Serializer):
@@ -29,7 +30,7 @@ class ResolutionApi(PlanApi):
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require(access.can_act_for_council(request.user, plan.cycle.commune), _("Only the commune's People's Council may do this."))
-        data = _valid(ApprovalInput, request.data)
+        data = valid_input(ApprovalInput, request.data)
         plan = services.plan_record_resolution(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
         return Response(plan_data(plan, user=request.user))
 
@@ -45,6 +46,6 @@ class DistrictApprovalApi(PlanApi):
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require(access.can_review_commune(request.user, plan.cycle.commune), _("Only the district's Finance-Planning Office may do this."))
-        data = _valid(ApprovalInput, request.data)
+        data = valid_input(ApprovalInput, request.data)
         plan = services.plan_record_district_approval(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
         return Response(plan_data(plan, user=request.user))
