@@ -149,12 +149,8 @@ def import_run(*, records: list, columns: dict[str, str], handle_row: Callable, 
                 row.update(taken, status=status)
                 if status == "created":
                     created.add((row["record"], row["id"]))
-                    if preview:
-                        row["id"] = None
             except RowUnchanged as same:
-                # In a preview, a row repeating one created higher up in the file names no id either.
-                known = same.id if not (preview and (same.record, same.id) in created) else None
-                row.update(status=same.status, id=known, label=same.label, record=same.record, reason=same.message)
+                row.update(status=same.status, id=same.id, label=same.label, record=same.record, reason=same.message)
             except ValidationError as exc:
                 cells = sheet_errors(exc, columns)
                 where = {name: f"{letters[name]}{record.row}" for name in cells if letters and name in letters}
@@ -165,6 +161,11 @@ def import_run(*, records: list, columns: dict[str, str], handle_row: Callable, 
             report.append(row)
         if preview:
             transaction.set_rollback(True)
+            # Rolled back: a record created by this file will never exist, so no row names it (the row that created
+            # it, one adding to it or one repeating it further down).
+            for row in report:
+                if (row["record"], row["id"]) in created:
+                    row["id"] = None
     return report
 
 
