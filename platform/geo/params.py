@@ -183,7 +183,8 @@ def check_declared(name: str, value: str, parameter) -> None:
     enum = getattr(parameter, "enum", None)
     if enum:
         if value not in [str(choice) for choice in enum]:
-            raise ParameterRefused(name, _("%(name)s must be one of: %(values)s.") % {"name": name, "values": ", ".join(str(c) for c in enum)})
+            raise ParameterRefused(name, _("%(name)s: “%(value)s” is not one of the choices: %(values)s.") % {
+                "name": name, "value": value, "values": ", ".join(str(c) for c in enum)})
         return
     schema = _schema(parameter)
     kind, fmt = schema.get("type", ""), schema.get("format", "")

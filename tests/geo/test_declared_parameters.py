@@ -78,7 +78,7 @@ def test_every_typed_parameter_refuses_a_value_not_of_its_type(document, client_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("lang,words", [("vi", "level phải là một trong"), ("en", "level must be one of")])
+@pytest.mark.parametrize("lang,words", [("vi", "level: “xa” không phải là một trong các lựa chọn"), ("en", "level: “xa” is not one of the choices")])
 def test_the_refusal_names_the_parameter_and_its_values_in_the_users_language(client_for, lang, words):
     answer = client_for("huyen.yen-phong").get("/d/yen-phong/api/monitoring/reports/?level=xa", HTTP_ACCEPT_LANGUAGE=lang)
     assert answer.status_code == 400
