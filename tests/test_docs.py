@@ -135,6 +135,31 @@ def section_references(paths) -> list[str]:
     return found
 
 
+def repeated_headings(path: Path) -> list[str]:
+    """Headings of one level of a Markdown file that say the same, whole or before a colon ("Offline capture: the
+    server side" beside "Offline capture: idempotency keys…"): one topic written up twice."""
+    tokens, seen, found = _read(path), {}, []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            text = _plain(tokens[i + 1])
+            key = (token.tag, text.split(":")[0].strip().lower())
+            if key in seen:
+                found.append(f"{path.name}: {token.tag} “{seen[key]}” and “{text}”")
+            seen.setdefault(key, text)
+    return found
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
+def test_no_topic_has_two_headings_of_one_level(path):
+    assert repeated_headings(path) == []
+
+
+def test_repeated_headings_are_found(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("# A\n## Offline capture: keys\n### Tests\n## Routes\n### Tests\n## Offline capture: the server side\n", encoding="utf-8")
+    assert repeated_headings(page) == ["page.md: h3 “Tests” and “Tests”", "page.md: h2 “Offline capture: keys” and “Offline capture: the server side”"]
+
+
 def test_every_section_the_code_points_to_exists():
     """A comment or docstring saying where the documentation explains it names a file and a heading that exist."""
     assert section_references(CODE) == []

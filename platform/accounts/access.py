@@ -328,6 +328,26 @@ def can_assign_reporting_units(user, commune):
     return can_review_commune(user, commune)
 
 
+def can_write_report(user, report):
+    """May write, edit, add evidence to and submit this periodic M&E report (`monitoring.PeriodicReport`, Đ10.2b,
+    Đ11.1): a village's report its village head (`can_report_for_village`), a commune unit's its own accounts
+    (`can_act_for_unit`), the commune's its office-statistics officer (`can_consolidate_commune_report`)."""
+    if report.village_id:
+        return can_report_for_village(user, report.village)
+    if report.commune_unit_id:
+        return can_act_for_unit(user, report.commune_unit)
+    return can_consolidate_commune_report(user, report.me_plan.commune)
+
+
+def can_review_report(user, report):
+    """May accept or return this submitted periodic M&E report: a village's or unit's as the commune
+    (`can_read_commune_reports`, Đ11.3), the commune's as the district (`can_accept_commune_report`, Đ11.4)."""
+    commune = report.me_plan.commune
+    if report.is_below_commune:
+        return can_read_commune_reports(user, commune)
+    return can_accept_commune_report(user, commune)
+
+
 # Provincial departments (Đ5.2, Đ15.2): each publishes its own orientation, programmes and resource information.
 
 def department_of(user):

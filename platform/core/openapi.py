@@ -8,7 +8,8 @@ OpenApiTypes.BINARY)}` for a file, a mapping `{status: serializer}` for other co
 by method too, and `Input` a mapping `{media type: serializer}` for a multipart upload. `operation_id` names an
 operation when the generated name would not do: a string, a template with `{view}` (the view's class name in
 snake case, without `Api`) and `{method}`, or a mapping by method. Operations are tagged with their app, and a
-plans step module's views with the step (`plans: cycle`), so Swagger UI groups them. There is no other way:
+plans step module's views with the step (`plans: cycle`) and an investment or monitoring module's with its resource (`investment: projects`), so Swagger UI
+groups them. There is no other way:
 no `@extend_schema` on views (`tests/core/test_openapi.py`).
 (`inline_serializer(name, fields)` empties the `fields` dict it is given, DRF's metaclass pops them: pass a
 copy, `{**FIELDS}`, of fields that two shapes share.) The schema class then adds the error answers the project
@@ -93,6 +94,17 @@ def by_method(declared, method: str):
     return declared
 
 
+def valid_input(serializer_class, data) -> dict:
+    """`data` validated by a view's `Input`: a serializer class or the instance `inline_serializer` gives (its class is
+    used). Answers the validated data as a dict; a refusal raises DRF's ValidationError, the 400 `{field: [messages]}` in
+    the request's language. The one helper every API view validates its body with (plans, monitoring)."""
+    if not isinstance(serializer_class, type):
+        serializer_class = type(serializer_class)
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 def route_errors(*, path: str, method: str, has_body: bool, has_query: bool, open_to_anyone: bool, throttled: bool) -> dict:
     """The error answers `{status code: serializer}` of one operation, from its method, input and route (see the module)."""
     errors = {}
@@ -124,11 +136,12 @@ class AutoSchema(openapi.AutoSchema):
         return declared.format(view=view, method=self.method.lower())
 
     def get_tags(self):
-        # The app, and for the plan cycle's package of step modules (plans.apis.cycle) the step: Swagger UI's groups.
-        # investment.apis and monitoring.apis are packages too, by subject, but their operations stay under their app.
+        # Swagger UI's groups: the app, and for an app whose APIs are a package of modules (plans.apis.cycle, by the
+        # Decision's steps; investment.apis.projects, monitoring.apis.reports, by resource) the module: "plans: cycle",
+        # "investment: plan items". Each tag is declared in SPECTACULAR_SETTINGS["TAGS"] (tests/core/test_openapi.py).
         app, *rest = type(self.view).__module__.split(".")
-        step = rest[1] if app == "plans" and len(rest) > 1 and rest[0] == "apis" else None
-        return [f"{app}: {step}" if step else app]
+        module = rest[1] if len(rest) > 1 and rest[0] == "apis" else None
+        return [f"{app}: {module.replace('_', ' ')}" if module else app]
 
     def get_operation(self, *args, **kwargs):
         # One view may serve a file in two formats (`document.docx`, `document.pdf`): one operation id per format,

@@ -5,11 +5,12 @@
 - Every message about a row is keyed by the column as the sheet names it and carries the row's
   spreadsheet row number (or feature position for GeoJSON/KML), in the request's language.
 - `import_run` is one transaction: with `preview=True` it is rolled back at the end, so the preview
-  reports exactly what applying would take, refuse or skip as duplicate, and writes nothing; applying
+  reports exactly what applying would create, update, leave unchanged or refuse, and writes nothing; applying
   writes exactly those rows, or nothing at all if anything unexpected happens (the whole file is
   undone, no retry can duplicate half of it). Each row runs in a savepoint, so a refused row leaves
   nothing behind.
 - A control character (NUL…) in any cell refuses the whole file, naming the row and column.
+- Every importer answers one shape, `ImportAnswer` (`import_answer`; docs/API.md, "Imports").
 """
 import re
 from collections.abc import Callable, Iterable
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from geo.readers import read_records
@@ -25,12 +27,22 @@ from geo.text import fold
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class RowDuplicate(Exception):
-    """Raised by a row handler when the row repeats one already recorded (in the database or earlier in the file)."""
+class RowUnchanged(Exception):
+    """Raised by a row handler when the row repeats what is already recorded (in the database or earlier in the file):
+    the row is `unchanged`, not an error, so the same sheet sent twice answers every row unchanged. `id` names the record
+    it repeats (None when there is none to name), `label` what the row names (a code, a title)."""
 
-    def __init__(self, message, **info):
+    status = "unchanged"
+
+    def __init__(self, message, *, id=None, label="", record=""):
         super().__init__(message)
-        self.message, self.info = message, info
+        self.message, self.id, self.label, self.record = message, id, label, record
+
+
+class RowSkipped(RowUnchanged):
+    """Raised for a row that says nothing to import (a note, an empty row): `skipped`."""
+
+    status = "skipped"
 
 
 def read_upload(upload, *, kinds: set, geometry: bool = True):
@@ -103,33 +115,96 @@ def _check_control_characters(records):
                 ) % {"row": record.row, "column": name}]})
 
 
-def import_run(*, records: list, columns: dict[str, str], handle_row: Callable, preview: bool) -> list[dict]:
-    """Run `handle_row(record) -> dict` over every record in one transaction; return the row report.
+# What becomes of a row, in every import's answer (`ImportAnswer`, docs/API.md, "Imports").
+ROW_STATUSES = ("created", "updated", "unchanged", "skipped", "refused")
 
-    Each report row is {"row": n, "status": "taken"|"refused"|"duplicate", ...}: taken rows carry what
-    the handler returned, refused rows `errors` keyed by the sheet's column names, duplicates `message`
-    and what they repeat. `handle_row` raises django ValidationError to refuse a row and RowDuplicate to
-    skip it. With `preview=True` nothing is kept. Anything else raised rolls back every row and propagates.
+
+def import_run(*, records: list, columns: dict[str, str], handle_row: Callable, preview: bool,
+               letters: dict[str, str] | None = None, label_key: str = "") -> list[dict]:
+    """Run `handle_row(record) -> dict` over every record in one transaction; return the rows of `ImportAnswer`.
+
+    `handle_row` returns `{"id", "label", "record"[, "updated": True]}` for a row it wrote (created, or `updated` when it
+    added to a record already there), raises RowUnchanged / RowSkipped for a row that writes nothing, and django's
+    ValidationError (keyed by column key) to refuse it. Each row: {"row", "status", "id", "label", "record", "cells",
+    "reason"}: `cells` {column heading as in the sheet: [messages]} for a refused row, `reason` its messages in one
+    line (each after its cell, "J5", when `letters` {heading: column letter} is given) or why nothing was written;
+    a row the handler did not label is labelled by its cell in the column `label_key` (a code, a title) as typed.
+    With `preview=True` nothing is kept and a created row has no `id` (the record will not exist). Anything else
+    raised rolls back every row and propagates.
     """
     _check_control_characters(records)
-    report = []
+    report, created = [], set()
+    label_column = next((name for name, key in columns.items() if key == label_key), None)
     with transaction.atomic():
         # One import at a time per district: two sends of the same sheet at the same moment would each find
         # no duplicate before the other commits (a reviewer recorded one payment three times).
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('sedp-import:' || current_schema()))")
         for record in records:
+            row = {"row": record.row, "id": None, "label": "", "record": "", "cells": {}, "reason": ""}
             try:
                 with transaction.atomic():
-                    taken = handle_row(record)
-                report.append({"row": record.row, "status": "taken", **taken})
-            except RowDuplicate as dup:
-                report.append({"row": record.row, "status": "duplicate", "message": dup.message, **dup.info})
+                    taken = dict(handle_row(record))
+                status = "updated" if taken.pop("updated", False) else "created"
+                row.update(taken, status=status)
+                if status == "created":
+                    created.add((row["record"], row["id"]))
+            except RowUnchanged as same:
+                row.update(status=same.status, id=same.id, label=same.label, record=same.record, reason=same.message)
             except ValidationError as exc:
-                report.append({"row": record.row, "status": "refused", "errors": sheet_errors(exc, columns)})
+                cells = sheet_errors(exc, columns)
+                where = {name: f"{letters[name]}{record.row}" for name in cells if letters and name in letters}
+                reason = "; ".join(f"{where[name] + ' ' if name in where else ''}{name}: {' '.join(messages)}" for name, messages in cells.items())
+                row.update(status="refused", cells=cells, reason=reason)
+            if not row["label"] and label_column is not None:
+                row["label"] = str(record.fields.get(label_column) or "").strip()
+            report.append(row)
         if preview:
             transaction.set_rollback(True)
+            # Rolled back: a record created by this file will never exist, so no row names it (the row that created
+            # it, one adding to it or one repeating it further down).
+            for row in report:
+                if (row["record"], row["id"]) in created:
+                    row["id"] = None
     return report
+
+
+def import_answer(*, rows: list[dict], preview: bool, format: str, columns: dict[str, str]) -> dict:
+    """Every import's answer (`ImportAnswer`): `preview`, `format`, `columns`, a count per status and the rows in order."""
+    counts = {status: sum(row["status"] == status for row in rows) for status in ROW_STATUSES}
+    return {"preview": preview, "format": format, "columns": columns, **counts, "rows": rows}
+
+
+class ImportRow(serializers.Serializer):
+    """One row of an imported file in the answer (`import_run`)."""
+
+    row = serializers.IntegerField(help_text="the spreadsheet row number (CSV, Excel) or the feature's position (GeoJSON, KML)")
+    status = serializers.ChoiceField(choices=ROW_STATUSES, help_text=(
+        "created: a new record; updated: added to a record already there (an allocation to a project); unchanged: it "
+        "repeats what is recorded, nothing written (not an error: the same sheet sent twice); skipped: a note or an "
+        "empty row; refused: see cells and reason, nothing written"))
+    id = serializers.IntegerField(allow_null=True, help_text=(
+        "the record written, added to or repeated; null for a created row in a preview (it will not exist) and a refused one"))
+    label = serializers.CharField(allow_blank=True, help_text="what the row names: a project's code, a proposal's title")
+    record = serializers.CharField(allow_blank=True, help_text="what `id` names: proposal, project, disbursement or progress")
+    cells = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
+                                  help_text="refused: {column heading as in the sheet: [messages]}; {} otherwise")
+    reason = serializers.CharField(allow_blank=True, help_text=(
+        "refused: the messages in one line, each after its cell (J5) where the sheet has letters; unchanged, skipped: why nothing was written"))
+
+
+class ImportAnswer(serializers.Serializer):
+    """What every import answers (proposals, investment projects, investment progress): docs/API.md, "Imports"."""
+
+    preview = serializers.BooleanField(help_text="true: a dry run, nothing was written")
+    format = serializers.CharField(help_text="csv, xlsx, geojson or kml")
+    columns = serializers.DictField(child=serializers.CharField(), help_text="heading as in the file → the column's key")
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    rows = ImportRow(many=True)
 
 
 def wants_preview(request) -> bool:

@@ -10,9 +10,12 @@ finer checks (a year inside a plan's years, a code that exists); this is the flo
 Paging (`page`, `page_size`, `limit`, `offset`) has one rule, PAGING, read by `paging_number` here and by every route that
 pages (geo.layers.page_numbers, parse_limit, parse_offset). An API read also refuses a parameter its view does not
 declare (`query_parameters`, what the OpenAPI schema lists) besides ALWAYS_ACCEPTED: a 400 naming it, with the same
-precedence of refusals (`unknown_parameter`, run in `process_view` once the view is known). The OGC API follows its
+precedence of refusals (`unknown_parameter`, run in `process_view` once the view is known). The declaration is also the
+rule for the value (`check_declared`): a parameter declared with an `enum` takes only those values, one typed integer,
+number, boolean or date only such a value; views do not check those again by hand. The OGC API follows its
 standard's rule instead (geo.ogc).
 """
+import datetime as dt
 import json
 import re
 
@@ -140,13 +143,82 @@ def accepted_parameters(view_class, method: str) -> frozenset | None:
     (tests/core/test_openapi.py), so every one of them is checked."""
     if view_class is None or not hasattr(view_class, "Output") or getattr(view_class, "checks_own_parameters", False):
         return None
+    return ALWAYS_ACCEPTED | set(declared_parameters(view_class, method))
+
+
+def declared_parameters(view_class, method: str) -> dict:
+    """{name: OpenApiParameter} a view declares in `query_parameters` for `method` (HEAD as GET; a list serves GET only,
+    a mapping by method as core.openapi reads it); {} for a view that declares none."""
     declared = getattr(view_class, "query_parameters", None) or []
     method = "get" if method.lower() == "head" else method.lower()
     if isinstance(declared, dict):
         declared = declared.get(method) or []
     elif method != "get":
         declared = []
-    return ALWAYS_ACCEPTED | {p.name for p in declared}
+    return {p.name: p for p in declared}
+
+
+_BOOLEANS = {"true", "false", "1", "0"}  # as geo.layers reads a boolean filter
+_INTEGER = re.compile(r"^-?[0-9]{1,10}$")
+MAX_INTEGER = 2**31 - 1  # PostgreSQL's integer: a larger id would fail in the database, not here
+
+
+def _schema(parameter) -> dict:
+    """The OpenAPI schema of a declared parameter's type: {"type": "integer", "format": "int32"}, {} when unknown."""
+    from drf_spectacular.plumbing import build_basic_type
+
+    try:
+        return build_basic_type(parameter.type) or {}
+    except Exception:  # a serializer or a schema dict: nothing this check reads
+        return parameter.type if isinstance(parameter.type, dict) else {}
+
+
+def check_declared(name: str, value: str, parameter) -> None:
+    """One value of a declared query parameter against its declaration (an OpenApiParameter): one of its `enum`, or of its
+    type (integer: a whole number within PostgreSQL's integer; number; boolean: true, false, 1 or 0; date: yyyy-mm-dd).
+    An empty value counts as absent. ParameterRefused naming the parameter otherwise: the declaration the OpenAPI schema
+    shows is the rule the route keeps (docs/API.md, "Input as offices type it (numbers, dates, imports, query parameters)")."""
+    if value == "":
+        return
+    enum = getattr(parameter, "enum", None)
+    if enum:
+        if value not in [str(choice) for choice in enum]:
+            raise ParameterRefused(name, _("%(name)s: “%(value)s” is not one of the choices: %(values)s.") % {
+                "name": name, "value": value, "values": ", ".join(str(c) for c in enum)})
+        return
+    schema = _schema(parameter)
+    kind, fmt = schema.get("type", ""), schema.get("format", "")
+    if kind == "integer":
+        if not _INTEGER.match(value) or abs(int(value)) > MAX_INTEGER:
+            raise ParameterRefused(name, _("%(name)s must be a whole number.") % {"name": name})
+    elif kind == "number":
+        try:
+            float(value)
+        except ValueError:
+            raise ParameterRefused(name, _("%(name)s must be a number.") % {"name": name})
+    elif kind == "boolean":
+        if value.lower() not in _BOOLEANS:
+            raise ParameterRefused(name, _("%(name)s must be 1 or 0 (true or false).") % {"name": name})
+    elif kind == "string" and fmt == "date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ParameterRefused(name, _("%(name)s must be a date written yyyy-mm-dd.") % {"name": name})
+
+
+def badly_typed_parameter(request, view_class) -> ParameterRefused | None:
+    """The first query parameter whose value its view's declaration refuses (`check_declared`), as a refusal naming it;
+    None when all fit, the view declares nothing, or the route is not one of ours (no `Output`)."""
+    if view_class is None or not hasattr(view_class, "Output"):
+        return None
+    declared = declared_parameters(view_class, request.method)
+    for name, parameter in declared.items():
+        for value in request.GET.getlist(name):
+            try:
+                check_declared(name, value, parameter)
+            except ParameterRefused as refused:
+                return refused
+    return None
 
 
 def unknown_parameter(request, view_class) -> ParameterRefused | None:
@@ -169,7 +241,8 @@ def unknown_parameter(request, view_class) -> ParameterRefused | None:
 
 class QueryParamsMiddleware:
     """Runs `check_query` on every request's query string and refuses an API read's undeclared parameters
-    (`unknown_parameter`); see the module docstring."""
+    (`unknown_parameter`) and any value its view's declaration refuses (`badly_typed_parameter`: an enum, a type); see
+    the module docstring."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -205,6 +278,16 @@ class QueryParamsMiddleware:
             request.GET = request.GET.copy()
             for name in [name for name in request.GET if name not in accepted]:
                 del request.GET[name]
+        typed = badly_typed_parameter(request, view_class)
+        if typed is not None:
+            if request.method not in ("GET", "HEAD") or "/api/" not in request.path:
+                # A write never runs without its parameter (`?preview=maybe` must not become a real import).
+                return refusal_response(request, typed)
+            request._unknown_parameter = getattr(request, "_unknown_parameter", None) or typed
+            request.GET = request.GET.copy()
+            del request.GET[typed.name]
+            while (again := badly_typed_parameter(request, view_class)) is not None:
+                del request.GET[again.name]
         return None
 
 

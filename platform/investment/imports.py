@@ -11,10 +11,12 @@ managers, communes, statuses, plans and capital sources from the hidden sheet "D
   which must add up to the total), with the row's allocation if it has one: **created**;
 - a row whose code names a project already recorded (or created higher up in the file) adds its allocation
   to that project and reads nothing else of the row (the import never edits a project: that is done on
-  the project's page, where the change is kept with its reason): **matched**; an allocation already
-  recorded with the same amount is a **duplicate**, so the same sheet sent twice changes nothing;
+  the project's page, where the change is kept with its reason): **updated**; an allocation already
+  recorded with the same amount, or a row without allocation naming a recorded project, is **unchanged**, so the
+  same sheet sent twice changes nothing and refuses nothing;
 - a row that breaks a rule is **refused**, with the messages keyed by the column as the sheet names it and
-  by its cell ("J5").
+  its cell ("J5") in the reason.
+The answer is every import's (`geo.imports.ImportAnswer`; docs/API.md, "Imports").
 The rule on refusals is the proposals import's: the whole sheet is one transaction; `preview` writes
 nothing; applying writes exactly the rows the preview accepted (refused rows are left out), or nothing.
 """
@@ -30,7 +32,7 @@ from accounts import access
 from accounts.access import AccessDenied
 from core.models import CapitalSource, Sector
 from geo.guard import POINT, GeometryRejected, parse_geometry
-from geo.imports import RowDuplicate, import_run, map_columns, read_upload, row_values
+from geo.imports import RowUnchanged, import_answer, import_run, map_columns, read_upload, row_values
 from geo.numbers import MAX_WHOLE, NumberRefused, format_number, read_date, read_number
 from geo.selectors import communes_of
 from geo.spreadsheets import DAY, WHOLE, print_ready, workbook_bytes
@@ -42,10 +44,7 @@ SHEET = "Dự án"
 LISTS_SHEET = "Danh mục"
 NOTES_SHEET = "Hướng dẫn"
 MAX_ROWS = 1000
-
-# What becomes of each row of the sheet, in the answer (`rows[].status`) and its schema.
-ROW_STATUSES = ["created", "matched", "duplicate", "refused"]
-
+ALLOCATION_KEYS = {"plan", "year", "source", "amount"}  # the columns of a row's allocation
 
 def _source_key(code):
     return f"source:{code}"
@@ -266,9 +265,8 @@ def _from_service(exc: ValidationError) -> ValidationError:
 def projects_import(*, actor, district, upload, preview: bool = False) -> dict:
     """Preview or apply the filled template (see the module docstring).
 
-    Returns {"preview", "format", "columns": {heading as in the file: key}, "created": n, "matched": n, "duplicates": n,
-    "refused": n, "rows": [{"row", "status": "created"|"matched"|"duplicate"|"refused", "code", "id"?, "name"?,
-    "errors"?: {heading: [messages]}, "cells"?: {"J5": [messages]}, "message"?}]}. Money in whole đồng, dates
+    Returns `geo.imports.ImportAnswer` (created, updated, unchanged or refused rows; `label` the project's code, `id`
+    the project, none for a created one in a preview; a refused row's reason names its cell, "J5"). Money in whole đồng, dates
     dd/mm/yyyy, date cells or Excel serials. A sheet without the code column is a 400 on `file`; a file that cannot
     be read too (`geo.imports.read_upload`).
     """
@@ -277,7 +275,7 @@ def projects_import(*, actor, district, upload, preview: bool = False) -> dict:
     if not result.records:
         raise ValidationError({"file": [_("The sheet is empty.")]})
     if len(result.records) > MAX_ROWS:
-        raise ValidationError({"file": [_("At most %(n)s rows at a time.") % {"n": MAX_ROWS}]})
+        raise ValidationError({"file": [_("At most %(n)s rows at a time.") % {"n": format_number(MAX_ROWS)}]})
     template = _columns()
     names = list(dict.fromkeys(name for record in result.records for name in record.fields))
     columns = map_columns(names, _aliases(template) | {fold(heading) + " *": key for key, heading, *_rest in template})
@@ -295,7 +293,7 @@ def projects_import(*, actor, district, upload, preview: bool = False) -> dict:
     seen = {}  # code_key → project created higher up in the file, or recorded before
 
     def allocation(values, errors, *, required):
-        if not {"plan", "year", "source", "amount"} & values.keys():
+        if not ALLOCATION_KEYS & values.keys():
             if required:
                 errors["amount"] = [_("A row of a project already recorded adds an allocation: give plan, year, source and amount.")]
             return None
@@ -318,6 +316,10 @@ def projects_import(*, actor, district, upload, preview: bool = False) -> dict:
         if project is None and code:
             project = InvestmentProject.objects.filter(code__iexact=code).first()
         if project is not None:
+            if not values.keys() & ALLOCATION_KEYS and fold(str(values.get("name", ""))) == fold(project.name):
+                # The row that created the project, sent again: nothing to add, and the import never edits a project.
+                raise RowUnchanged(_("%(code)s is already recorded; the import does not change a project (change it on the project's page).") % {
+                    "code": project.code}, id=project.pk, label=project.code, record="project")
             wanted = allocation(values, errors, required=True)
             if errors:
                 raise ValidationError(errors)
@@ -325,8 +327,9 @@ def projects_import(*, actor, district, upload, preview: bool = False) -> dict:
                        for a in project.allocations.select_related("plan")]
             same = next((a for a in current if (a["plan"].pk, a["year"], a["source"]) == (wanted["plan"].pk, wanted["year"], wanted["source"])), None)
             if same is not None and same["amount"] == wanted["amount"]:
-                raise RowDuplicate(_("Already recorded: %(amount)s đồng for %(code)s in %(year)s.") % {
-                    "amount": format_number(wanted["amount"]), "code": project.code, "year": wanted["year"]}, code=project.code, id=project.pk)
+                raise RowUnchanged(_("Already recorded: %(amount)s đồng for %(code)s in %(year)s.") % {
+                    "amount": format_number(wanted["amount"]), "code": project.code, "year": wanted["year"]},
+                    id=project.pk, label=project.code, record="project")
             if same is not None:
                 raise ValidationError({"amount": [_("%(code)s already has %(amount)s đồng from this source in %(year)s: change it on the project's page.") % {
                     "code": project.code, "amount": format_number(same["amount"]), "year": wanted["year"]}]})
@@ -334,7 +337,7 @@ def projects_import(*, actor, district, upload, preview: bool = False) -> dict:
                 services.project_update(district=district, project=project, actor=actor, allocations=current + [wanted])
             except ValidationError as exc:
                 raise _from_service(exc)
-            return {"code": project.code, "id": project.pk, "name": project.name, "matched": True}
+            return {"id": project.pk, "label": project.code, "record": "project", "updated": True}
         name = _text(values, "name", errors, required=True)
         investor = _text(values, "investor", errors, required=True)
         sector = _choice(values, "sector", errors, vocabularies["sector"])
@@ -383,17 +386,7 @@ def projects_import(*, actor, district, upload, preview: bool = False) -> dict:
         except AccessDenied as exc:
             raise ValidationError({"code": [exc.message]})
         seen[code_key(code)] = project
-        return {"code": project.code, "id": project.pk, "name": project.name}
+        return {"id": project.pk, "label": project.code, "record": "project"}
 
-    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview)
-    by_row = {record.row: record for record in result.records}
-    code_column = next((name for name, key in columns.items() if key == "code"), None)
-    for row in rows:
-        if row["status"] == "taken":
-            row["status"] = "matched" if row.pop("matched", False) else "created"
-        row.setdefault("code", str(by_row[row["row"]].fields.get(code_column) or "").strip())
-        if row["status"] == "refused":
-            row["cells"] = {f"{letters.get(name, '?')}{row['row']}": messages for name, messages in row["errors"].items()}
-    count = {status: sum(r["status"] == status for r in rows) for status in ROW_STATUSES}
-    return {"preview": preview, "format": result.format, "columns": columns, "created": count["created"], "matched": count["matched"],
-            "duplicates": count["duplicate"], "refused": count["refused"], "rows": rows}
+    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview, letters=letters, label_key="code")
+    return import_answer(rows=rows, preview=preview, format=result.format, columns=columns)

@@ -10,12 +10,12 @@ percentage (0.6 shown as 60 %), dates as date cells, Excel serial numbers, dd/mm
 The whole sheet is one transaction (`geo.imports.import_run`): `preview` writes nothing; applying
 writes exactly the rows the preview accepted, or nothing. A row repeating a disbursement already
 recorded (same project, date and amount) or a progress reading (same project, date and progress)
-is reported as a duplicate and not written again, so sending the same sheet twice changes nothing.
+is reported as unchanged and not written again, so sending the same sheet twice changes nothing.
 """
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from geo.imports import RowDuplicate, import_run, map_columns, read_upload, row_values
+from geo.imports import RowSkipped, RowUnchanged, import_answer, import_run, map_columns, read_upload, row_values
 from geo.numbers import NumberRefused, format_number, read_date, read_number, read_percent
 from geo.text import code_key, fold
 from investment.models import Disbursement, InvestmentProject, ProjectEvent
@@ -32,10 +32,6 @@ COLUMNS = {fold(name): key for name, key in {
 }.items()}
 MAX_ROWS = 5000
 
-# What becomes of each row of the sheet, in the answer (`rows[].status`) and its schema.
-ROW_STATUSES = ["taken", "refused", "duplicate", "skipped"]
-
-
 def _value(values, key, read):
     try:
         return read(values[key]) if key in values else None
@@ -46,10 +42,9 @@ def _value(values, key, read):
 def progress_import(*, actor, upload, preview: bool = False) -> dict:
     """Preview or apply the sheet (see the module docstring).
 
-    Returns {"preview", "format", "columns", "taken": n, "refused": n, "duplicates": n, "rows": [{"row", "code",
-    "status", "taken", ("disbursement"|"progress_event") or "errors" or "message"}]}; `row` is the spreadsheet
-    row number, `errors` are keyed by the column as the sheet names it. A sheet without the code and date columns,
-    or with neither amount nor progress, is a 400 on `file`.
+    Returns `geo.imports.ImportAnswer` (docs/API.md, "Imports"): a row with money creates a `disbursement`, one with
+    progress alone a `progress` reading (the project's event); `label` is the project's code. A sheet without the
+    code and date columns, or with neither amount nor progress, is a 400 on `file`.
     """
     result = read_upload(upload, kinds={"csv", "xlsx"}, geometry=False)
     names = list(dict.fromkeys(name for record in result.records for name in record.fields))
@@ -63,13 +58,13 @@ def progress_import(*, actor, upload, preview: bool = False) -> dict:
     if missing:
         raise ValidationError({"file": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(sorted(missing))}]})
     if len(result.records) > MAX_ROWS:
-        raise ValidationError({"file": [_("At most %(n)s rows at a time.") % {"n": MAX_ROWS}]})
+        raise ValidationError({"file": [_("At most %(n)s rows at a time.") % {"n": format_number(MAX_ROWS)}]})
     projects = {code_key(p.code): p for p in InvestmentProject.objects.all()}
 
     def handle(record):
         values, formats = row_values(record, columns)
         if not values.keys() - {"code"}:
-            raise RowDuplicate(_("A note or an empty row: skipped."), skipped=True)
+            raise RowSkipped(_("A note or an empty row: skipped."))
         errors = {}
         project = projects.get(code_key(values.get("code")))
         if project is None:
@@ -91,31 +86,21 @@ def progress_import(*, actor, upload, preview: bool = False) -> dict:
         if amount:
             same = Disbursement.objects.filter(project=project, paid_on=on, amount=amount).first()
             if same is not None:
-                raise RowDuplicate(_("Already recorded: %(amount)s đồng on %(date)s for %(code)s.") % {
-                    "amount": format_number(amount), "date": on.strftime("%d/%m/%Y"), "code": project.code}, disbursement=same.pk)
+                raise RowUnchanged(_("Already recorded: %(amount)s đồng on %(date)s for %(code)s.") % {
+                    "amount": format_number(amount), "date": on.strftime("%d/%m/%Y"), "code": project.code},
+                    id=same.pk, label=project.code, record="disbursement")
             disbursement = disbursement_record(project=project, actor=actor, paid_on=on, amount=amount,
                                                physical_progress=progress, note=_("bulk update"))
-            return {"code": project.code, "taken": True, "disbursement": disbursement.pk}
+            return {"id": disbursement.pk, "label": project.code, "record": "disbursement"}
         same = next((e for e in ProjectEvent.objects.filter(project=project, action=ProjectEvent.Action.PROGRESS, changes__on=on.isoformat())
                      if (e.changes.get("physical_progress") or [None, None])[1] == progress), None)
         if same is not None:
-            raise RowDuplicate(_("Already recorded: %(progress)s %% on %(date)s for %(code)s.") % {
-                "progress": progress, "date": on.strftime("%d/%m/%Y"), "code": project.code}, progress_event=same.pk)
+            raise RowUnchanged(_("Already recorded: %(progress)s %% on %(date)s for %(code)s.") % {
+                "progress": format_number(progress), "date": on.strftime("%d/%m/%Y"), "code": project.code},
+                id=same.pk, label=project.code, record="progress")
         # Progress without money: the works advanced, nothing was paid in this row.
         event = progress_record(project=project, actor=actor, on=on, physical_progress=progress, note=_("bulk update"))
-        return {"code": project.code, "taken": True, "progress_event": event.pk}
+        return {"id": event.pk, "label": project.code, "record": "progress"}
 
-    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview)
-    code_column = next((name for name, key in columns.items() if key == "code"), None)
-    by_row = {r.row: r for r in result.records}
-    for row in rows:
-        row.setdefault("code", str(by_row[row["row"]].fields.get(code_column) or "").strip())
-        row.setdefault("taken", row["status"] == "taken")
-        if row.pop("skipped", False):
-            row["status"] = "skipped"
-    return {
-        "preview": preview, "format": result.format, "columns": columns,
-        "taken": sum(r["status"] == "taken" for r in rows), "refused": sum(r["status"] == "refused" for r in rows),
-        "duplicates": sum(r["status"] == "duplicate" for r in rows), "skipped": sum(r["status"] == "skipped" for r in rows),
-        "rows": rows,
-    }
+    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview, label_key="code")
+    return import_answer(rows=rows, preview=preview, format=result.format, columns=columns)

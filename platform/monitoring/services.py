@@ -212,15 +212,11 @@ def periods_ensure(*, year: int) -> list[ReportingPeriod]:
 # ---- periodic reports (Đ10–11) ----------------------------------------------------------------
 
 def _require_writer(actor, report):
-    """A village report is its head's, a unit report its unit's, the commune report its office-statistics officer's
-    (Đ10.2b); 403 for anyone else."""
-    if report.village_id:
-        if not access.can_report_for_village(actor, report.village):
+    """403 unless `accounts.access.can_write_report` (a village report is its head's, a unit report its unit's, the
+    commune report its office-statistics officer's, Đ10.2b)."""
+    if not access.can_write_report(actor, report):
+        if report.is_below_commune:
             raise _forbidden()
-    elif report.commune_unit_id:
-        if not access.can_act_for_unit(actor, report.commune_unit):
-            raise _forbidden()
-    elif not access.can_consolidate_commune_report(actor, report.me_plan.commune):
         raise _forbidden(_("Only the commune's office-statistics officer consolidates and submits the commune report."))
 
 
@@ -390,9 +386,8 @@ def report_submit(*, actor, report: PeriodicReport) -> PeriodicReport:
 
 
 def _require_reviewer(actor, report):
-    commune = report.me_plan.commune
-    allowed = access.can_read_commune_reports(actor, commune) if report.is_below_commune else access.can_accept_commune_report(actor, commune)
-    if not allowed:
+    """403 unless `accounts.access.can_review_report`; 400 unless the report is submitted."""
+    if not access.can_review_report(actor, report):
         raise _forbidden()
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError({"status": [_("Only a submitted report is accepted or returned.")]})

@@ -17,7 +17,7 @@ from accounts import access
 from core.openapi import many
 from files.storage import public_file_url
 from geo.features import cluster_cell_degrees, parse_zoom
-from geo.imports import wants_preview
+from geo.imports import ImportAnswer, wants_preview
 from geo.layers import MEDIA_TYPE, page_response
 from geo.openapi import clusters, layer_parameters
 from geo.parsers import SafeJSONParser
@@ -50,33 +50,6 @@ LIST_PARAMETERS = layer_parameters(layers.proposals)
 ATTACHMENT = inline_serializer("ProposalAttachmentOutput", {
     "id": serializers.IntegerField(), "name": serializers.CharField(), "content_type": serializers.CharField(),
     "size": serializers.IntegerField(help_text="bytes"), "url": serializers.CharField(help_text="download URL"),
-})
-
-
-def _row():
-    return serializers.IntegerField(help_text="spreadsheet row or feature position")
-
-
-def _row_errors(**kwargs):
-    return serializers.DictField(child=serializers.ListField(child=serializers.CharField()), help_text="column as in the file → messages", **kwargs)
-
-
-IMPORT_REPORT = inline_serializer("ProposalImportReport", {
-    "preview": serializers.BooleanField(), "format": serializers.CharField(help_text="csv, xlsx, geojson or kml"),
-    "columns": serializers.DictField(child=serializers.CharField(), help_text="column as in the file → field"),
-    "taken": inline_serializer("ImportTaken", {"row": _row(), "id": serializers.IntegerField(allow_null=True), "title": serializers.CharField()}, many=True),
-    "refused": inline_serializer("ImportRefused", {"row": _row(), "errors": _row_errors()}, many=True),
-    "duplicates": inline_serializer("ImportDuplicate", {
-        "row": _row(), "message": serializers.CharField(help_text="why the row was not written again"),
-        "id": serializers.IntegerField(help_text="the proposal the row repeats"), "title": serializers.CharField(),
-    }, many=True),
-    # Every row in order (geo.imports.import_run): `row` and `status` always; a taken row `id` (null in a preview) and
-    # `title`, a refused row `errors`, a duplicate `message`, `id` and `title` of the proposal it repeats.
-    "rows": inline_serializer("ImportRow", {
-        "row": _row(), "status": serializers.ChoiceField(choices=["taken", "refused", "duplicate"]),
-        "id": serializers.IntegerField(allow_null=True, required=False), "title": serializers.CharField(required=False),
-        "errors": _row_errors(required=False), "message": serializers.CharField(required=False),
-    }, many=True),
 })
 
 
@@ -246,13 +219,14 @@ class ProposalPublishApi(APIView):
 class ProposalImportApi(APIView):
     """Import proposals from CSV/Excel (lon/lat columns), GeoJSON or KML; the report lists every row.
 
-    `?preview=1` reports what would be taken, refused or skipped as a duplicate and writes nothing;
-    without it the accepted rows are written in one transaction, or nothing."""
+    `?preview=1` reports what would be created, left unchanged or refused (every import's answer, docs/API.md,
+    "Imports") and writes nothing; without it the accepted rows are written in one transaction, or nothing."""
 
     parser_classes = [MultiPartParser, FormParser]
 
     Input = {"multipart/form-data": ImportInput}
-    Output = {200: IMPORT_REPORT}
+    query_parameters = {"post": [OpenApiParameter("preview", OpenApiTypes.BOOL, description="1: report only, write nothing")]}
+    Output = {200: ImportAnswer}
 
     def post(self, request):
         # Refused before the file is read (a hostile file costs nothing to a role that may not import).

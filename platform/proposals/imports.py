@@ -2,14 +2,14 @@
 
 The file is read by `geo.imports.read_upload`; each row goes through the same checks as the API
 (`ProposalFeatureInput`, `proposal_create`). `geo.imports.import_run` makes the whole file one
-transaction: `preview` reports row by row what would be taken, refused or skipped as a duplicate
-and writes nothing; applying writes exactly those rows, or nothing.
+transaction: `preview` reports row by row what would be created, left unchanged or refused and
+writes nothing; applying writes exactly those rows, or nothing.
 
 Values as offices type them: money and counts by the `geo.numbers` rule ("150.000" = 150 000 đồng,
 "150,000" refused with the reason), coordinates with either decimal mark ("105,95" or "105.95"),
 number cells where text is expected (a title 2024, a commune code 9193 → "09193"), communes and
 villages by code or by name (folded: diacritics, tone-mark placement and look-alikes ignored).
-A row repeating a proposal already recorded (same title, village and place) is a duplicate.
+A row repeating a proposal already recorded (same title, village and place) is unchanged.
 """
 import json
 import re
@@ -22,8 +22,9 @@ from accounts import access
 from accounts.access import AccessDenied
 from core.models import Sector
 from geo.crs import looks_projected
-from geo.imports import RowDuplicate, flatten_errors, import_run, map_columns, read_upload, row_values
+from geo.imports import RowUnchanged, flatten_errors, import_answer, import_run, map_columns, read_upload, row_values
 from geo.models import AdministrativeUnit
+from geo.numbers import format_number
 from geo.text import code_key, fold
 from proposals.models import Proposal
 from proposals.serializers import ProposalFeatureInput, ProposalPropertiesInput
@@ -107,7 +108,8 @@ def _geometry(record, values):
     if not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90) and looks_projected(*point):
         # A table cannot declare a coordinate system, so the guard's "declare the crs" hint does not apply.
         raise ValidationError({"lon": [_("The coordinates %(x)s, %(y)s look like VN-2000/UTM metres (easting, northing), not "
-                                         "longitude/latitude degrees: convert them to WGS 84 degrees before importing.") % {"x": point[0], "y": point[1]}]})
+                                         "longitude/latitude degrees: convert them to WGS 84 degrees before importing.") % {
+                                             "x": format_number(str(point[0]), decimals=6), "y": format_number(str(point[1]), decimals=6)}]})
     return {"type": "Point", "coordinates": point}
 
 
@@ -144,9 +146,9 @@ def _duplicate_of(*, actor, props, geom):
 def proposals_import(*, actor, district, upload, default_commune=None, preview=False) -> dict:
     """Preview or apply the file's rows (see the module docstring).
 
-    Returns {"preview", "format", "columns": {name in the file: property}, "taken": [{"row", "id", "title"}],
-    "refused": [{"row", "errors": {column as in the file: [messages]}}], "duplicates": [{"row", "message", "id"}],
-    "rows": every row in order}. Rows are spreadsheet row numbers (CSV/Excel) or feature positions (GeoJSON/KML).
+    Returns `geo.imports.ImportAnswer` (docs/API.md, "Imports"): created rows (`label` the title, no `id` in a preview),
+    unchanged ones (the same title, village and place as a proposal already recorded: `id` that proposal) and refused
+    ones. Rows are spreadsheet row numbers (CSV/Excel) or feature positions (GeoJSON/KML).
     An unreadable file, or one with a control character in a cell, is a 400 on `file` and nothing is written.
     """
     result = read_upload(upload, kinds=KINDS)
@@ -172,8 +174,8 @@ def proposals_import(*, actor, district, upload, default_commune=None, preview=F
         geom = feature.validated_data["geometry"]
         existing = _duplicate_of(actor=actor, props=props, geom=geom)
         if existing is not None:
-            raise RowDuplicate(_("Same title, village and place as proposal %(id)s: not written again.") % {"id": existing.pk},
-                               id=existing.pk, title=existing.title)
+            raise RowUnchanged(_("Same title, village and place as proposal %(id)s: not written again.") % {"id": existing.pk},
+                               id=existing.pk, label=existing.title, record="proposal")
         try:
             proposal = proposal_create(
                 actor=actor, district=district, geom=geom, commune_code=props.pop("commune"),
@@ -181,13 +183,7 @@ def proposals_import(*, actor, district, upload, default_commune=None, preview=F
             )
         except AccessDenied as exc:  # this row's commune or village is not the importer's: refuse the row, not the file
             raise ValidationError({"commune": [exc.message]})
-        return {"id": proposal.pk, "title": proposal.title}
+        return {"id": proposal.pk, "label": proposal.title, "record": "proposal"}
 
-    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview)
-    return {
-        "preview": preview, "format": result.format, "columns": columns,
-        "taken": [{k: r[k] for k in ("row", "id", "title")} for r in rows if r["status"] == "taken"],
-        "refused": [{"row": r["row"], "errors": r["errors"]} for r in rows if r["status"] == "refused"],
-        "duplicates": [{k: v for k, v in r.items() if k != "status"} for r in rows if r["status"] == "duplicate"],
-        "rows": rows,
-    }
+    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview, label_key="title")
+    return import_answer(rows=rows, preview=preview, format=result.format, columns=columns)

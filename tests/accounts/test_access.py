@@ -340,8 +340,8 @@ def test_the_import_never_names_another_communes_proposal_as_a_duplicate(yen_pho
         response = client_for(username).post(f"{BASE}proposals/import/?preview=1",
                                              {"file": SimpleUploadedFile("x.csv", sheet.encode())}, HTTP_ACCEPT_LANGUAGE="en")
         body = response.json()
-        assert body["duplicates"] == [] and [r["status"] for r in body["rows"]] == ["refused"], (username, body)
+        assert body["unchanged"] == 0 and [r["status"] for r in body["rows"]] == ["refused"], (username, body)
         assert all(r.get("id") != secret.pk for r in body["rows"]), (username, body["rows"])
     # The owner still learns of its own duplicate.
     own = client_for("thon.09193-02").post(f"{BASE}proposals/import/?preview=1", {"file": SimpleUploadedFile("x.csv", sheet.encode())}).json()
-    assert [d["id"] for d in own["duplicates"]] == [secret.pk]
+    assert [r["id"] for r in own["rows"] if r["status"] == "unchanged"] == [secret.pk]

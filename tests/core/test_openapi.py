@@ -583,21 +583,42 @@ def test_no_view_is_documented_by_a_decorator():
 
 def test_operations_are_grouped_by_app_and_plan_step(document):
     """Swagger UI groups operations by tag: each operation has one, its app, or for an app whose API is a package of
-    step modules (`plans/apis/<step>.py`, the only such package) the app and the step; province and district
-    routes of one app share it."""
+    modules (`plans/apis/<step>.py` by the Decision's steps, `investment/apis/<resource>.py`, `monitoring/apis/…`)
+    the app and the module; province and district routes of one app share it."""
     from tests.conftest import ROOT
     from tests.core.test_layers import LAYER_OF
 
     tags = {path: {m: op["tags"] for m, op in ops.items() if m in METHODS} for path, ops in document["paths"].items()}
     assert all(len(t) == 1 for ops in tags.values() for t in ops.values())
     used = {t[0] for ops in tags.values() for t in ops.values()}
-    steps = {f"{p.parts[-3]}: {p.stem}" for p in (ROOT / "platform").glob("*/apis/*.py") if p.stem not in ("__init__", "common")}
+    steps = {f"{p.parts[-3]}: {p.stem.replace('_', ' ')}" for p in (ROOT / "platform").glob("*/apis/*.py") if p.stem not in ("__init__", "common")}
     assert used <= set(LAYER_OF) | steps, used - set(LAYER_OF) - steps
     assert tags["/d/{district}/api/proposals/"]["get"] == ["proposals"]
     assert tags["/api/plans/cycles/"]["get"] == ["province"]
     assert tags["/d/{district}/api/plans/cycles/"]["post"] == ["plans: cycle"]
-    assert tags["/d/{district}/api/investment-plans/"]["get"] == ["investment"]
+    assert tags["/d/{district}/api/investment-plans/"]["get"] == ["investment: plans"]
+    assert tags["/d/{district}/api/monitoring/reports/"]["get"] == ["monitoring: reports"]
     assert len(used) >= 15
+
+
+MOST_OPERATIONS_A_TAG = 25  # one Swagger UI group a reader can scan; beyond it the app's API module is split
+
+
+def test_each_api_module_of_a_package_has_its_own_tag_and_no_tag_is_a_heap(document):
+    """Issue 17 (house item 5): investment's and monitoring's operations were each one tag of the whole app (40 and 27
+    operations); now every module of an `apis` package (plans by step, investment and monitoring by resource) is its
+    own tag, and no tag holds more than MOST_OPERATIONS_A_TAG operations."""
+    from tests.conftest import ROOT
+
+    by_tag = {}
+    for _path, _method, op in operations(document):
+        by_tag.setdefault(op["tags"][0], []).append(op["operationId"])
+    modules = {f"{p.parts[-3]}: {p.stem.replace('_', ' ')}" for p in (ROOT / "platform").glob("*/apis/*.py")
+               if p.stem not in ("__init__", "common")}
+    assert modules <= set(by_tag), modules - set(by_tag)  # each module's operations under its own tag
+    assert not {"investment", "monitoring", "plans"} & set(by_tag)  # no package app keeps a tag of the whole app
+    heaps = {tag: len(ids) for tag, ids in by_tag.items() if len(ids) > MOST_OPERATIONS_A_TAG}
+    assert heaps == {}
 
 
 def test_swagger_lists_the_tags_in_the_order_of_the_decisions_steps(document):
@@ -609,7 +630,8 @@ def test_swagger_lists_the_tags_in_the_order_of_the_decisions_steps(document):
     assert len(names) == len(set(names)) and all(t.get("description") for t in document["tags"])
     steps = [n.removeprefix("plans: ") for n in names if n.startswith("plans: ")]
     assert steps[:8] == ["cycle", "team", "orientation", "versions", "consultation", "feedback", "approval", "implementation"]
-    order = [names.index(n) for n in ("accounts", "proposals", "plans: cycle", "plans: implementation", "investment", "monitoring", "province")]
+    order = [names.index(n) for n in ("accounts", "proposals", "plans: cycle", "plans: implementation", "investment: plans", "monitoring: me plan",
+                                      "province")]
     assert order == sorted(order)
 
 

@@ -142,8 +142,7 @@ def _resolve(schema, node):
     ("ActionProgrammeInput", "tasks", {"task", "assignee", "starts_on", "due_on", "item"}),
     ("OrientationListInput", "envelopes", {"commune", "sector", "capital_source", "amount"}),
     ("InspectionListInput", "corrections", {"description", "due_on"}),
-    ("ProposalImportReport", "duplicates", {"row", "message", "id", "title"}),
-    ("ProposalImportReport", "rows", {"row", "status", "id", "title", "errors", "message"}),
+    ("ImportAnswer", "rows", {"row", "status", "id", "label", "record", "cells", "reason"}),
 ])
 def test_the_schema_names_the_keys_of_each_element(component, field, keys):
     schema = _schema()

@@ -95,7 +95,7 @@ def test_api_speaks_vietnamese_when_asked(client):
     vi = client.get("/api/admin-units/?level=hamlet", HTTP_ACCEPT_LANGUAGE="vi").json()["level"][0]
     en = client.get("/api/admin-units/?level=hamlet", HTTP_ACCEPT_LANGUAGE="en").json()["level"][0]
     assert "phải là một trong" in vi
-    assert "must be one of" in en
+    assert "is not one of the choices" in en
 
 
 @pytest.mark.django_db

@@ -149,7 +149,7 @@ def test_anonymous_downloads_the_same_rows_as_the_ogc_items(client_for):
 def test_bad_format_or_parameter_is_a_400_naming_it(client_for):
     client = client_for("huyen.yen-phong")
     response = client.get(f"{D}/downloads/proposals/?f=dwg")
-    assert response.status_code == 400 and response.json()["f"][0].startswith("Định dạng phải là một trong")  # Vietnamese by default
+    assert response.status_code == 400 and response.json()["f"][0].startswith("f: “dwg” không phải là một trong")  # Vietnamese by default
     response = client.get(f"{D}/downloads/proposals.csv?colour=red")
     assert response.status_code == 400 and "colour" in response.json()
     response = client.get(f"{D}/downloads/proposals.csv?plan_year=abc")

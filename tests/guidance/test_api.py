@@ -87,7 +87,7 @@ def test_training_is_refused_to_others_and_for_bad_input(client_for):
     bad = client_for("tinh").get("/api/province/training/untrained/?district=abc", HTTP_ACCEPT_LANGUAGE="vi")
     assert bad.status_code == 400 and "huyện" in bad.json()["district"][0]
     bogus = client_for(None).get("/api/province/library/?kind=bogus", HTTP_ACCEPT_LANGUAGE="vi")
-    assert bogus.status_code == 400 and bogus.json()["kind"] == ["Loại văn bản không hợp lệ."]
+    assert bogus.status_code == 400 and bogus.json()["kind"] == ["kind: “bogus” không phải là một trong các lựa chọn: handbook, guidance, form, template."]
     # District sector offices and provincial departments read the courses and who is untrained (their own district's
     # communes for an office), but record none.
     for who in ("phong.yen-phong.gddt", "so.khdt"):

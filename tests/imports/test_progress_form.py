@@ -55,14 +55,14 @@ def test_preview_then_import_then_a_double_click_changes_nothing_more(committed_
     page.click("[data-testid=import-preview]")
     page.wait_for_selector("[data-testid=import-result] p[data-preview='1']")
     rows = page.locator("[data-testid=import-result] tbody tr")
-    assert [rows.nth(i).get_attribute("data-status") for i in range(rows.count())] == ["taken", "refused"]
+    assert [rows.nth(i).get_attribute("data-status") for i in range(rows.count())] == ["created", "refused"]
     assert "Mã dự án" in rows.nth(1).inner_text()  # the message names the column as the sheet does
     assert disbursed(django_db_blocker, yen_phong, project) == []
     page.dblclick("[data-testid=import-apply]")
     page.wait_for_selector("[data-testid=import-result] p[data-preview='0']")
     page.wait_for_function("!document.querySelector('[data-testid=progress-import] button').disabled")
     assert disbursed(django_db_blocker, yen_phong, project) == [400_000_000]
-    # Sent once more: reported as a duplicate, the money is not doubled.
+    # Sent once more: reported unchanged, the money is not doubled.
     page.click("[data-testid=import-apply]")
-    page.wait_for_selector("[data-testid=import-result] tr[data-status='duplicate']")
+    page.wait_for_selector("[data-testid=import-result] tr[data-status='unchanged']")
     assert disbursed(django_db_blocker, yen_phong, project) == [400_000_000]

@@ -56,7 +56,7 @@ def test_csv_as_vietnamese_windows_excel_writes_it(projects, client_for, name, e
     response = send(client_for, name, encode(SEMICOLON_SHEET))
     assert response.status_code == 200, response.content
     body = response.json()
-    assert statuses(body) == {2: "taken", 3: "taken", 4: "taken"}, body
+    assert statuses(body) == {2: "created", 3: "created", 4: "created"}, body
     assert body["columns"] == {"Mã dự án": "code", "Ngày": "date", "Giá trị giải ngân (đồng)": "amount", "Tiến độ thực hiện (%)": "physical_progress"}
     assert money(yen_phong) == (3, 3_550_000_000)
     connection.set_tenant(yen_phong)
@@ -79,9 +79,9 @@ def test_excel_with_a_title_percent_cells_serial_dates_notes_and_number_codes(pr
     percent = {(r, 3): "0%" for r in (1, 2, 5, 7)}
     content = xlsx(rows, formats=percent | {(1, 1): "dd/mm/yyyy"}, title="BÁO CÁO TIẾN ĐỘ GIẢI NGÂN NĂM 2026")
     body = send(client_for, "tien-do.xlsx", content).json()
-    assert statuses(body) == {4: "taken", 5: "taken", 7: "skipped", 8: "taken", 9: "taken", 10: "refused"}, body["rows"]
-    assert list(body["rows"][-1]["errors"]) == ["Ngày giải ngân"]
-    assert "dd/mm/yyyy" in body["rows"][-1]["errors"]["Ngày giải ngân"][0] and "Không phải là ngày" in body["rows"][-1]["errors"]["Ngày giải ngân"][0]
+    assert statuses(body) == {4: "created", 5: "created", 7: "skipped", 8: "created", 9: "created", 10: "refused"}, body["rows"]
+    assert list(body["rows"][-1]["cells"]) == ["Ngày giải ngân"]
+    assert "dd/mm/yyyy" in body["rows"][-1]["cells"]["Ngày giải ngân"][0] and "Không phải là ngày" in body["rows"][-1]["cells"]["Ngày giải ngân"][0]
     connection.set_tenant(yen_phong)
     assert dict(InvestmentProject.objects.values_list("code", "physical_progress")) == {"DA-ME-1": 60, "DA-ME-2": 100, "2026001": 45}
     assert list(Disbursement.objects.order_by("paid_on", "amount").values_list("paid_on", "amount")) == [
@@ -98,17 +98,17 @@ def test_a_nul_byte_in_row_2_writes_nothing(projects, client_for):
     assert money(yen_phong) == (0, 0)
 
 
-def test_the_same_sheet_twice_is_reported_as_duplicates_and_the_money_is_not_doubled(projects, client_for):
+def test_the_same_sheet_twice_is_reported_unchanged_and_the_money_is_not_doubled(projects, client_for):
     yen_phong, _ = projects
     first = send(client_for, "tien-do.csv", utf8_bom(SEMICOLON_SHEET)).json()
-    assert first["taken"] == 3
+    assert first["created"] == 3
     again = send(client_for, "tien-do.csv", utf8_bom(SEMICOLON_SHEET)).json()
-    assert (again["taken"], again["duplicates"], again["refused"]) == (0, 3, 0)
-    assert "Đã ghi nhận: 400.000.000 đồng ngày 31/03/2026 cho DA-ME-1." == again["rows"][0]["message"]
+    assert (again["created"], again["unchanged"], again["refused"]) == (0, 3, 0)
+    assert "Đã ghi nhận: 400.000.000 đồng ngày 31/03/2026 cho DA-ME-1." == again["rows"][0]["reason"]
     assert money(yen_phong) == (3, 3_550_000_000)
-    # A repeated row inside one sheet is a duplicate as well.
+    # A repeated row inside one sheet is unchanged as well.
     doubled = "Mã dự án;Ngày;Giá trị giải ngân\nDA-ME-2;31/10/2026;1.000\nDA-ME-2;31/10/2026;1.000\n"
-    assert statuses(send(client_for, "x.csv", doubled.encode()).json()) == {2: "taken", 3: "duplicate"}
+    assert statuses(send(client_for, "x.csv", doubled.encode()).json()) == {2: "created", 3: "unchanged"}
 
 
 def test_preview_writes_nothing_and_apply_writes_exactly_what_it_accepted(projects, client_for):
@@ -116,8 +116,8 @@ def test_preview_writes_nothing_and_apply_writes_exactly_what_it_accepted(projec
     sheet = SEMICOLON_SHEET + "KHONG-CO;30/09/2026;1.000;10\nDA-ME-2;30/09/2026;150,000;10\n"
     preview = send(client_for, "tien-do.csv", sheet.encode(), preview=True).json()
     assert preview["preview"] is True
-    assert statuses(preview) == {2: "taken", 3: "taken", 4: "taken", 5: "refused", 6: "refused"}
-    assert "150.000" in preview["rows"][4]["errors"]["Giá trị giải ngân (đồng)"][0]
+    assert statuses(preview) == {2: "created", 3: "created", 4: "created", 5: "refused", 6: "refused"}
+    assert "150.000" in preview["rows"][4]["cells"]["Giá trị giải ngân (đồng)"][0]
     assert money(yen_phong) == (0, 0)
     applied = send(client_for, "tien-do.csv", sheet.encode()).json()
     assert applied["preview"] is False and statuses(applied) == statuses(preview)
@@ -126,8 +126,8 @@ def test_preview_writes_nothing_and_apply_writes_exactly_what_it_accepted(projec
 
 def test_messages_follow_the_request_language(projects, client_for):
     sheet = "Project code,Date,Disbursed amount\nNOPE,31/03/2026,1000\n"
-    english = send(client_for, "x.csv", sheet.encode(), language="en").json()["rows"][0]["errors"]
-    vietnamese = send(client_for, "x.csv", sheet.encode()).json()["rows"][0]["errors"]
+    english = send(client_for, "x.csv", sheet.encode(), language="en").json()["rows"][0]["cells"]
+    vietnamese = send(client_for, "x.csv", sheet.encode()).json()["rows"][0]["cells"]
     assert english == {"Project code": ["No project with the code NOPE."]}
     assert vietnamese["Project code"][0] != english["Project code"][0]
 

@@ -15,6 +15,15 @@ pytestmark = pytest.mark.django_db
 IMPORT = URL + "import/"
 
 
+def created(body):
+    """The rows an import created (every import's answer, docs/API.md, "Imports")."""
+    return [r for r in body["rows"] if r["status"] == "created"]
+
+
+def refused(body):
+    return [r for r in body["rows"] if r["status"] == "refused"]
+
+
 def send(client_for, name, content, *, preview=False, username=f"xa.{CHO}", language=None):
     headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
     return client_for(username).post(IMPORT + ("?preview=1" if preview else ""), {"file": SimpleUploadedFile(name, content)}, **headers)
@@ -37,12 +46,12 @@ def test_kml_with_an_altitude_on_the_second_placemark(yen_phong, client_for):
     before = Proposal.objects.count()
     content = kml(("Cống thoát nước", "70.000.000", f"{lon},{lat}"), ("Đèn đường", "30000000", f"{lon + 0.0005},{lat},12.5"))
     body = send(client_for, "gps.kml", content).json()
-    assert statuses(body) == {1: "taken", 2: "taken"}, body
+    assert statuses(body) == {1: "created", 2: "created"}, body
     assert Proposal.objects.count() == before + 2
-    assert Proposal.objects.get(pk=body["taken"][0]["id"]).estimated_cost == 70_000_000
-    # Sent again (a retry): both are duplicates, nothing new.
+    assert Proposal.objects.get(pk=created(body)[0]["id"]).estimated_cost == 70_000_000
+    # Sent again (a retry): both are unchanged, nothing new.
     again = send(client_for, "gps.kml", content).json()
-    assert statuses(again) == {1: "duplicate", 2: "duplicate"} and Proposal.objects.count() == before + 2
+    assert statuses(again) == {1: "unchanged", 2: "unchanged"} and Proposal.objects.count() == before + 2
 
 
 def test_csv_from_vietnamese_windows_with_semicolons_names_and_vietnamese_numbers(yen_phong, client_for):
@@ -55,11 +64,11 @@ def test_csv_from_vietnamese_windows_with_semicolons_names_and_vietnamese_number
     )
     before = Proposal.objects.count()
     body = send(client_for, "de-xuat.csv", windows_1258(sheet)).json()
-    assert statuses(body) == {2: "taken", 3: "refused", 4: "refused"}, body
-    cost_message = body["rows"][1]["errors"]["Kinh phí dự kiến (đồng)"][0]
+    assert statuses(body) == {2: "created", 3: "refused", 4: "refused"}, body
+    cost_message = body["rows"][1]["cells"]["Kinh phí dự kiến (đồng)"][0]
     assert "150.000" in cost_message and "dấu thập phân" in cost_message
-    assert list(body["rows"][2]["errors"]) == ["Thôn"]
-    proposal = Proposal.objects.get(pk=body["taken"][0]["id"])
+    assert list(body["rows"][2]["cells"]) == ["Thôn"]
+    proposal = Proposal.objects.get(pk=created(body)[0]["id"])
     assert (proposal.estimated_cost, proposal.village.code, proposal.sector) == (1_500_000_000, "09193-02", "transport")
     assert Proposal.objects.count() == before + 1
 
@@ -76,9 +85,9 @@ def test_excel_with_a_title_number_cells_for_text_and_a_repeated_row(yen_phong, 
     ]
     before = Proposal.objects.count()
     body = send(client_for, "de-xuat.xlsx", xlsx(rows, title="DANH MỤC ĐỀ XUẤT CỦA THÔN ĐÔNG")).json()
-    assert statuses(body) == {4: "taken", 5: "taken", 6: "duplicate", 8: "refused"}, body
-    assert set(body["rows"][-1]["errors"]) == {"Lĩnh vực", "Kinh phí dự kiến"}
-    assert Proposal.objects.get(pk=body["taken"][0]["id"]).title == "2026"
+    assert statuses(body) == {4: "created", 5: "created", 6: "unchanged", 8: "refused"}, body
+    assert set(body["rows"][-1]["cells"]) == {"Lĩnh vực", "Kinh phí dự kiến"}
+    assert Proposal.objects.get(pk=created(body)[0]["id"]).title == "2026"
     assert Proposal.objects.count() == before + 2
 
 
@@ -87,7 +96,7 @@ def test_preview_then_apply(yen_phong, client_for):
     sheet = f"title,sector,estimated_cost,lon,lat,village\nA,transport,1.000,{lon},{lat},09193-01\nB,nope,1.000,{lon},{lat},09193-01\n"
     before = Proposal.objects.count()
     preview = send(client_for, "x.csv", utf8_bom(sheet), preview=True).json()
-    assert preview["preview"] is True and statuses(preview) == {2: "taken", 3: "refused"}
+    assert preview["preview"] is True and statuses(preview) == {2: "created", 3: "refused"}
     assert Proposal.objects.count() == before
     applied = send(client_for, "x.csv", utf8_bom(sheet)).json()
     assert statuses(applied) == statuses(preview) and Proposal.objects.count() == before + 1

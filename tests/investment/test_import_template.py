@@ -112,12 +112,13 @@ def test_the_template_round_trips_into_exactly_the_rows_typed(client_for, distri
     previewed = upload(client, content, preview=True)
     assert previewed.status_code == 200, previewed.content
     report = previewed.json()
-    assert [(r["row"], r["status"], r["code"]) for r in report["rows"]] == [(2, "created", "GT-10"), (3, "matched", "GT-10"), (4, "created", "TL-02")]
+    assert [(r["row"], r["status"], r["label"]) for r in report["rows"]] == [(2, "created", "GT-10"), (3, "updated", "GT-10"), (4, "created", "TL-02")]
+    assert [r["id"] for r in report["rows"]] == [None, None, None]  # a preview writes nothing: no id of a project that will not exist
     in_district(yen_phong)
     assert not InvestmentProject.objects.exists()  # a preview writes nothing
 
     applied = upload(client, content, preview=False).json()
-    assert (applied["created"], applied["matched"], applied["refused"]) == (2, 1, 0)
+    assert (applied["created"], applied["updated"], applied["refused"]) == (2, 1, 0)
     in_district(yen_phong)
     road = InvestmentProject.objects.get(code="GT-10")
     assert (road.name, road.sector, road.total_investment, road.start_year, road.end_year, road.status) == (
@@ -132,7 +133,7 @@ def test_the_template_round_trips_into_exactly_the_rows_typed(client_for, distri
     assert round(canal.geom.x, 4) == DONG_TIEN[0]
 
     again = upload(client, content, preview=False).json()  # the same sheet twice changes nothing
-    assert [r["status"] for r in again["rows"]] == ["duplicate", "duplicate", "duplicate"]
+    assert [r["status"] for r in again["rows"]] == ["unchanged", "unchanged", "unchanged"]
     in_district(yen_phong)
     assert InvestmentProject.objects.count() == 2 and Allocation.objects.count() == 3
 
@@ -162,17 +163,17 @@ def test_odd_cells_give_the_right_value_or_a_refusal_naming_the_cell(client_for,
     ])
     response = upload(client, content, preview=True)
     assert response.status_code == 200, response.content
-    rows = {r["code"]: r for r in response.json()["rows"]}
+    rows = {r["label"]: r for r in response.json()["rows"]}
     assert rows["A-1"]["status"] == "created" and rows["A-2"]["status"] == "created"
     assert rows["A-3"]["status"] == "refused"
-    assert list(rows["A-3"]["cells"]) == [f"{letter['Tổng mức đầu tư (đồng)']}4"]
-    assert "năm tỷ" in rows["A-3"]["cells"][f"{letter['Tổng mức đầu tư (đồng)']}4"][0]
-    assert rows["A-4"]["status"] == "refused" and f"{letter['Vốn phân bổ (đồng)']}5" in rows["A-4"]["cells"]
-    assert "công thức" in rows["A-4"]["cells"][f"{letter['Vốn phân bổ (đồng)']}5"][0]  # Vietnamese: the formula is named
-    refused = rows["A-5"]["cells"]
-    assert {f"{letter['Vốn ngân sách huyện (đồng)']}6", f"{letter['Ngày quyết định (dd/mm/yyyy)']}6", f"{letter['Lĩnh vực']}6"} <= set(refused)
-    assert "3.000.000.000" in refused[f"{letter['Vốn ngân sách huyện (đồng)']}6"][0]
-    assert list(rows["A-6"]["errors"]) == ["Trạng thái"]
+    assert len(rows["A-3"]["cells"]) == 1 and rows["A-3"]["reason"].startswith(f"{letter['Tổng mức đầu tư (đồng)']}4 ")
+    assert "năm tỷ" in rows["A-3"]["reason"]
+    assert rows["A-4"]["status"] == "refused" and rows["A-4"]["reason"].startswith(f"{letter['Vốn phân bổ (đồng)']}5 ")
+    assert "công thức" in rows["A-4"]["reason"]  # Vietnamese: the formula is named
+    refused = rows["A-5"]["reason"]
+    assert all(f"{letter[heading]}6 " in refused for heading in ("Vốn ngân sách huyện (đồng)", "Ngày quyết định (dd/mm/yyyy)", "Lĩnh vực"))
+    assert "3.000.000.000" in refused
+    assert list(rows["A-6"]["cells"]) == ["Trạng thái"]
 
     applied = upload(client, content, preview=False).json()
     assert (applied["created"], applied["refused"]) == (2, 4)  # the proposals import's rule: refused rows left out
@@ -194,7 +195,7 @@ def test_a_row_naming_a_recorded_project_adds_its_allocation(client_for, distric
         {"Mã dự án": "DA-01", "Tên dự án": "ignored: the import never edits a project"},
     ])
     report = upload(client, content, preview=False).json()
-    assert [r["status"] for r in report["rows"]] == ["matched", "refused"]
+    assert [r["status"] for r in report["rows"]] == ["updated", "refused"]
     in_district(yen_phong)
     assert Allocation.objects.filter(project=project, year=2028, source="commune_budget", amount=5_000_000).exists()
     assert InvestmentProject.objects.get(pk=project.pk).name == "Đường giao thông DA-01"
@@ -218,9 +219,9 @@ def test_the_import_answer_has_its_documented_rows(client_for, district, api_sch
     client = client_for("huyen.yen-phong")
     assert upload(client, fill(template(client), [project_row("GT-10")]), preview=False).status_code == 200
     content = fill(template(client), [
-        project_row("GT-10"),  # duplicate: recorded above
+        project_row("GT-10"),  # unchanged: recorded above
         {"Mã dự án": "GT-10", "Kế hoạch đầu tư": PLAN, "Năm phân bổ": 2027, "Nguồn vốn phân bổ": "Ngân sách tỉnh",
-         "Vốn phân bổ (đồng)": 1_500_000_000},  # matched: a new allocation of GT-10
+         "Vốn phân bổ (đồng)": 1_500_000_000},  # updated: a new allocation of GT-10
         project_row("TL-02", **{"Tổng mức đầu tư (đồng)": 800_000_000, "Vốn ngân sách huyện (đồng)": 800_000_000,
                                 "Vốn ngân sách tỉnh (đồng)": None, "Vốn phân bổ (đồng)": 800_000_000}),  # created
         project_row("XX-1", **{"Lĩnh vực": "Không có lĩnh vực này"}),  # refused
@@ -228,11 +229,12 @@ def test_the_import_answer_has_its_documented_rows(client_for, district, api_sch
     answer = upload(client, content, preview=True)
     assert answer.status_code == 200, answer.content
     rows = answer.json()["rows"]
-    assert [r["status"] for r in rows] == ["duplicate", "matched", "created", "refused"]
-    assert rows[3]["errors"] and rows[3]["cells"] and rows[0]["message"]
+    assert [r["status"] for r in rows] == ["unchanged", "updated", "created", "refused"]
+    assert rows[3]["cells"] and rows[3]["reason"] and rows[0]["reason"]
+    assert rows[0]["id"] and rows[1]["id"] and rows[2]["id"] is None  # recorded projects keep their id; a preview's new one has none
     path = "/d/{district}/api/investment-projects/import/"
     schema = answer_schema(api_schema, path, "post", "200")
     assert shape_errors(api_schema, schema, answer.json()) == []
     row = resolve(api_schema, resolve(api_schema, schema)["properties"]["rows"]["items"])
-    assert resolve(api_schema, row["properties"]["status"])["enum"] == ["created", "matched", "duplicate", "refused"]
-    assert set(row["required"]) == {"row", "status", "code"}
+    assert resolve(api_schema, row["properties"]["status"])["enum"] == ["created", "updated", "unchanged", "skipped", "refused"]
+    assert set(row["required"]) == {"row", "status", "id", "label", "record", "cells", "reason"}

@@ -30,14 +30,14 @@ def test_csv_rows_are_taken_or_refused_one_by_one(district, client_for):
     response = client_for("huyen.yen-phong").post(URL, {"file": SimpleUploadedFile("giai-ngan.csv", CSV.encode("utf-8-sig"), "text/csv")})
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["taken"], body["refused"]) == (2, 4)
+    assert (body["created"], body["refused"]) == (2, 4)
     rows = {r["row"]: r for r in body["rows"]}
-    assert rows[2]["taken"] and rows[7]["taken"]
+    assert rows[2]["status"] == rows[7]["status"] == "created"
     # Each message names the column as the sheet names it.
-    assert "Giá trị giải ngân" in rows[3]["errors"]  # above the total investment
-    assert "Mã dự án" in rows[4]["errors"]
-    assert "Tiến độ thực hiện" in rows[5]["errors"]
-    assert "Ngày" in rows[6]["errors"]
+    assert "Giá trị giải ngân" in rows[3]["cells"]  # above the total investment
+    assert "Mã dự án" in rows[4]["cells"]
+    assert "Tiến độ thực hiện" in rows[5]["cells"]
+    assert "Ngày" in rows[6]["cells"]
     connection.set_tenant(yen_phong)
     first.refresh_from_db(), second.refresh_from_db()
     assert list(Disbursement.objects.filter(project=first).values_list("amount", flat=True)) == [400_000_000]
@@ -60,7 +60,7 @@ def test_excel_sheet_and_who_may_send_it(district, client_for):
     assert client_for("xa.09193").post(URL, {"file": upload()}).status_code == 403
     assert client_for("tinh").post(URL, {"file": upload()}).status_code == 403
     response = client_for("huyen.yen-phong").post(URL, {"file": upload()})
-    assert response.status_code == 200 and response.json()["taken"] == 1
+    assert response.status_code == 200 and response.json()["created"] == 1
     bad = client_for("huyen.yen-phong").post(URL, {"file": SimpleUploadedFile("x.csv", b"a,b\n1,2\n", "text/csv")})
     assert bad.status_code == 400 and "file" in bad.json()
     assert client_for("huyen.yen-phong").post(URL, {"file": SimpleUploadedFile("x.txt", b"a", "text/plain")}).status_code == 400
@@ -69,7 +69,7 @@ def test_excel_sheet_and_who_may_send_it(district, client_for):
 
 
 def test_the_answer_has_its_documented_rows(district, client_for, api_schema):
-    """Issue 17 (review): every row of the answer has the documented keys, its status one of the documented four."""
+    """Issue 17 (review): every row of the answer has the documented keys (every import's shape), its status one of the documented ones."""
     project_in_commune(district(), code="DA-ME-1", total=3_000_000_000)
     client = client_for("huyen.yen-phong")
 
@@ -82,10 +82,10 @@ def test_the_answer_has_its_documented_rows(district, client_for, api_schema):
                   "DA-ME-1;;;\n", "dot-2.csv")
     assert answer.status_code == 200, answer.content
     rows = answer.json()["rows"]
-    assert [r["status"] for r in rows] == ["duplicate", "taken", "refused", "skipped"]
-    assert rows[0]["disbursement"] and rows[1]["disbursement"] and rows[2]["errors"] and rows[3]["message"]
+    assert [r["status"] for r in rows] == ["unchanged", "created", "refused", "skipped"]
+    assert rows[0]["id"] and rows[1]["id"] and rows[2]["cells"] and rows[3]["reason"] and rows[0]["reason"]
     schema = answer_schema(api_schema, "/d/{district}/api/monitoring/progress-import/", "post", "200")
     assert shape_errors(api_schema, schema, answer.json()) == []
     row = resolve(api_schema, resolve(api_schema, schema)["properties"]["rows"]["items"])
-    assert resolve(api_schema, row["properties"]["status"])["enum"] == ["taken", "refused", "duplicate", "skipped"]
-    assert set(row["required"]) == {"row", "status", "code", "taken"}
+    assert resolve(api_schema, row["properties"]["status"])["enum"] == ["created", "updated", "unchanged", "skipped", "refused"]
+    assert set(row["required"]) == {"row", "status", "id", "label", "record", "cells", "reason"}

@@ -109,10 +109,10 @@ def test_progress_sheet_takes_progress_only_rows(commune_report, client_for):
     response = client_for("huyen.yen-phong").post(IMPORT, {"file": SimpleUploadedFile("tien-do.csv", SHEET.encode(), "text/csv")})
     assert response.status_code == 200, response.content
     rows = {r["row"]: r for r in response.json()["rows"]}
-    assert [n for n, r in rows.items() if r["taken"]] == [2, 3, 6]
-    assert "progress_event" in rows[2] and "progress_event" in rows[3] and "disbursement" in rows[6]
-    assert "Giá trị giải ngân" in rows[4]["errors"]  # neither money nor progress; named as the sheet names it
-    assert "Tiến độ thực hiện" in rows[5]["errors"]
+    assert [n for n, r in rows.items() if r["status"] == "created"] == [2, 3, 6]
+    assert [rows[n]["record"] for n in (2, 3, 6)] == ["progress", "progress", "disbursement"]
+    assert "Giá trị giải ngân" in rows[4]["cells"]  # neither money nor progress; named as the sheet names it
+    assert "Tiến độ thực hiện" in rows[5]["cells"]
     connection.set_tenant(setup["district"])
     project = InvestmentProject.objects.get(pk=setup["project"].pk)
     assert project.physical_progress == 35
@@ -123,7 +123,7 @@ def test_progress_sheet_takes_progress_only_rows(commune_report, client_for):
 def test_a_sheet_of_progress_alone_is_read(commune_report, client_for):
     sheet = "Mã dự án,Ngày,Tiến độ\nDA-TD-1,31/03/2026,15\n"
     response = client_for("huyen.yen-phong").post(IMPORT, {"file": SimpleUploadedFile("td.csv", sheet.encode(), "text/csv")})
-    assert response.status_code == 200 and response.json()["taken"] == 1
+    assert response.status_code == 200 and response.json()["created"] == 1
     connection.set_tenant(commune_report["district"])
     assert InvestmentProject.objects.get(pk=commune_report["project"].pk).physical_progress == 15
     neither = client_for("huyen.yen-phong").post(IMPORT, {"file": SimpleUploadedFile("x.csv", "Mã dự án,Ngày\nDA-TD-1,31/03/2026\n".encode(), "text/csv")})

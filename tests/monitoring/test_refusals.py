@@ -242,3 +242,23 @@ def test_the_commune_report_carries_its_document_number(setup):
     response = patch(officer, API + f"reports/{report}/", {"document_number": "7"})
     assert response.status_code == 200 and response.json()["document_number"] == "7"
     assert number_line() == "Số: 7/BC-UBND"
+
+
+def test_who_writes_and_who_reviews_a_report_is_decided_in_access(setup):
+    """The report writer and reviewer rules live in `accounts.access` (issue 17, house item 3): `can_write_report` and
+    `can_review_report` answer for every level, and the service asks them."""
+    from accounts import access
+    from accounts.models import User
+
+    connection.set_tenant(setup["district"])
+    commune_report = PeriodicReport.objects.get(pk=setup["report"]["id"])
+    head = User.objects.get(username="thon.09193-01")
+    village_report = PeriodicReport(me_plan=commune_report.me_plan, period=commune_report.period, village=head.unit)
+    users = {name: User.objects.get(username=name) for name in ("thongke.09193", "xa.09193", "thon.09193-01", "thon.09193-02", "huyen.yen-phong")}
+    writers = {name for name, user in users.items() if access.can_write_report(user, commune_report)}
+    assert writers == {"thongke.09193"}
+    assert {name for name, user in users.items() if access.can_write_report(user, village_report)} == {"thon.09193-01"}
+    assert {name for name, user in users.items() if access.can_review_report(user, commune_report)} == {"huyen.yen-phong"}
+    assert {name for name, user in users.items() if access.can_review_report(user, village_report)} == {"thongke.09193", "xa.09193"}
+    source = open(services.__file__, encoding="utf-8").read()
+    assert "can_report_for_village" not in source and "can_accept_commune_report" not in source  # the service asks access

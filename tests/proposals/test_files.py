@@ -15,6 +15,15 @@ pytestmark = pytest.mark.django_db
 MEETINGS = "/d/yen-phong/api/village-meetings/"
 
 
+def created(body):
+    """The rows an import created (every import's answer, docs/API.md, "Imports")."""
+    return [r for r in body["rows"] if r["status"] == "created"]
+
+
+def refused(body):
+    return [r for r in body["rows"] if r["status"] == "refused"]
+
+
 def png_bytes():
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
@@ -136,15 +145,15 @@ def test_csv_import_reports_row_by_row_and_refused_rows_leave_nothing(yen_phong,
     response = import_file(client_for, "de-xuat.csv", text.encode())
     assert response.status_code == 200, response.content
     report = response.json()
-    assert [r["row"] for r in report["taken"]] == [2]  # spreadsheet rows: the header is row 1
-    refused = {r["row"]: r["errors"] for r in report["refused"]}
-    assert set(refused) == {3, 4, 5, 6}
-    assert "geometry" in refused[3] and "outside" in json.dumps(refused[3])
-    assert "estimated_cost" in refused[4]
-    assert "resources" in refused[5]
-    assert "geometry" in refused[6]
+    assert [r["row"] for r in created(report)] == [2]  # spreadsheet rows: the header is row 1
+    cells = {r["row"]: r["cells"] for r in refused(report)}
+    assert set(cells) == {3, 4, 5, 6}
+    assert "geometry" in cells[3] and "outside" in json.dumps(cells[3])
+    assert "estimated_cost" in cells[4]
+    assert "resources" in cells[5]
+    assert "geometry" in cells[6]
     assert Proposal.objects.count() == before + 1
-    assert Proposal.objects.get(pk=report["taken"][0]["id"]).estimated_cost == 150_000_000
+    assert Proposal.objects.get(pk=created(report)[0]["id"]).estimated_cost == 150_000_000
 
 
 def test_excel_import(yen_phong, client_for):
@@ -157,9 +166,9 @@ def test_excel_import(yen_phong, client_for):
     data = io.BytesIO()
     book.save(data)
     report = import_file(client_for, "de-xuat.xlsx", data.getvalue()).json()
-    assert [r["row"] for r in report["taken"]] == [2]
-    assert [r["row"] for r in report["refused"]] == [3] and "Lĩnh vực" in report["refused"][0]["errors"]
-    assert Proposal.objects.get(pk=report["taken"][0]["id"]).sector == "electricity"
+    assert [r["row"] for r in created(report)] == [2]
+    assert [r["row"] for r in refused(report)] == [3] and "Lĩnh vực" in refused(report)[0]["cells"]
+    assert Proposal.objects.get(pk=created(report)[0]["id"]).sector == "electricity"
 
 
 def test_geojson_and_kml_import(yen_phong, client_for):
@@ -169,14 +178,14 @@ def test_geojson_and_kml_import(yen_phong, client_for):
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lat, lon]}, "properties": {"title": "Đảo tọa độ", "sector": "other", "estimated_cost": 1}},
     ]}
     report = import_file(client_for, "de-xuat.geojson", json.dumps(collection).encode()).json()
-    assert len(report["taken"]) == 1 and report["refused"][0]["row"] == 2
+    assert len(created(report)) == 1 and refused(report)[0]["row"] == 2
     kml = f"""<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>Cống thoát nước</name>
 <ExtendedData><Data name="sector"><value>environment_water</value></Data><Data name="estimated_cost"><value>70000000</value></Data></ExtendedData>
 <Point><coordinates>{lon},{lat}</coordinates></Point></Placemark></Document></kml>"""
     report = import_file(client_for, "de-xuat.kml", kml.encode()).json()
-    assert len(report["taken"]) == 1, report
-    assert Proposal.objects.get(pk=report["taken"][0]["id"]).title == "Cống thoát nước"
+    assert len(created(report)) == 1, report
+    assert Proposal.objects.get(pk=created(report)[0]["id"]).title == "Cống thoát nước"
 
 
 @pytest.mark.parametrize(
@@ -195,4 +204,4 @@ def test_import_by_someone_outside_the_commune_takes_nothing(yen_phong, client_f
     lon, lat = inside("09193-01")
     text = f"title,sector,estimated_cost,lon,lat,commune\nĐường,transport,1000,{lon},{lat},{CHO}\n"
     report = import_file(client_for, "x.csv", text.encode(), username="xa.09196").json()
-    assert report["taken"] == [] and report["refused"][0]["row"] == 2
+    assert created(report) == [] and refused(report)[0]["row"] == 2

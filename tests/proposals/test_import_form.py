@@ -58,7 +58,7 @@ def test_preview_import_then_a_second_import_is_a_duplicate(sheet, page, login, 
     page.set_input_files("#import-form input[type=file]", files=sheet)
     page.click("[data-testid=import-preview]")
     page.wait_for_selector("[data-testid=import-summary][data-preview='1']")
-    assert statuses(page) == ["taken", "refused"]
+    assert statuses(page) == ["created", "refused"]
     rows = page.locator("[data-testid=import-report] tbody tr")
     assert TITLE in rows.nth(0).inner_text()
     assert "Kinh phí dự kiến" in rows.nth(1).inner_text()  # the message names the column as the sheet does
@@ -75,10 +75,10 @@ def test_preview_import_then_a_second_import_is_a_duplicate(sheet, page, login, 
 
     page.click("[data-testid=import-preview]")
     page.wait_for_selector("[data-testid=import-summary][data-preview='1']")
-    assert statuses(page) == ["duplicate", "refused"]
+    assert statuses(page) == ["unchanged", "refused"]
     page.click("[data-testid=import-apply]")
     page.wait_for_selector("[data-testid=import-summary][data-preview='0']")
-    assert statuses(page) == ["duplicate", "refused"]
+    assert statuses(page) == ["unchanged", "refused"]
     assert page.inner_text("[data-testid=import-summary]") == "Đã nhập 0 đề xuất; 1 dòng bị từ chối; 1 dòng trùng"
     assert written(django_db_blocker) == ["09193"]
 

@@ -16,7 +16,7 @@ from accounts.events import EventOutput, events_output
 from core.models import CapitalSource, Sector
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE
-from geo.imports import wants_preview
+from geo.imports import ImportAnswer, wants_preview
 from geo.layers import MEDIA_TYPE, page_response
 from geo.numbers import DateInputField, VndField, WholeNumberField
 from geo.openapi import feature
@@ -257,41 +257,15 @@ class ProjectImportInput(serializers.Serializer):
     file = serializers.FileField(help_text="the filled template (.xlsx) or a CSV with the same headings")
 
 
-class InvestmentProjectImportRow(serializers.Serializer):
-    """One row of the filled template in the import's answer (`investment.imports.projects_import`)."""
-
-    row = serializers.IntegerField(help_text="the row's number in the sheet")
-    status = serializers.ChoiceField(choices=imports.ROW_STATUSES, help_text=(
-        "created: a new project; matched: an allocation added to a recorded project; duplicate: already recorded, "
-        "nothing written; refused: see errors and cells"))
-    code = serializers.CharField(allow_blank=True, help_text="the project's code as typed")
-    id = serializers.IntegerField(required=False, help_text="created, matched: the project; duplicate: the project it repeats")
-    name = serializers.CharField(required=False, help_text="created, matched: the project's name")
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False, help_text="refused: {column heading as in the sheet: [messages]}")
-    cells = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False, help_text='refused: the same messages by cell, {"J5": [messages]}')
-    message = serializers.CharField(required=False, help_text="duplicate: what the row repeats")
-
-
-class InvestmentProjectImportReport(serializers.Serializer):
-    preview = serializers.BooleanField(help_text="true: nothing was written")
-    format = serializers.CharField(help_text="xlsx or csv")
-    columns = serializers.DictField(child=serializers.CharField(), help_text="heading as in the file → the column's key")
-    created = serializers.IntegerField()
-    matched = serializers.IntegerField()
-    duplicates = serializers.IntegerField()
-    refused = serializers.IntegerField()
-    rows = InvestmentProjectImportRow(many=True)
-
-
 class ProjectImportApi(APIView):
-    """POST multipart `file`: the filled template. `?preview=1` reports every row (created, matched, duplicate, refused
-    with its cell and reason) and writes nothing; without it the rows the preview accepted are written in one
+    """POST multipart `file`: the filled template. `?preview=1` reports every row (created, updated, unchanged, refused
+    with its cell and reason: every import's answer, docs/API.md, "Imports") and writes nothing; without it the rows the preview accepted are written in one
     transaction (refused rows left out, as in the proposals import). District Finance-Planning Office only."""
 
     parser_classes = [MultiPartParser, FormParser]
     Input = ProjectImportInput
-    query_parameters = [OpenApiParameter("preview", OpenApiTypes.BOOL, description="1: report only, write nothing")]
-    Output = InvestmentProjectImportReport
+    query_parameters = {"post": [OpenApiParameter("preview", OpenApiTypes.BOOL, description="1: report only, write nothing")]}
+    Output = ImportAnswer
 
     def post(self, request):
         require_manager(request)  # before the file is read: a hostile file costs nothing to a role that may not import

@@ -37,7 +37,3 @@ _STATUS_ROW = {
 STATUS_ROW = inline_serializer("CommuneReportingStatus", {**_STATUS_ROW})
 
 
-def _valid(serializer_class, data, **kwargs):
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

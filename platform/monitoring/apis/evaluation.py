@@ -8,13 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from core.openapi import valid_input
 from geo.numbers import DateInputField
 from monitoring import selectors, services
 from monitoring.apis.common import (
     _Date,
     _Int,
     _Str,
-    _valid,
 )
 from monitoring.models import ReportingPeriod
 
@@ -36,7 +36,7 @@ class EvaluationApi(APIView):
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
         access.require(access.can_act_for_council(request.user, me_plan.commune), _("Only the commune's People's Council may do this."))
-        data = _valid(MEEvaluationInput, request.data)
+        data = valid_input(MEEvaluationInput, request.data)
         period = ReportingPeriod.objects.filter(pk=data.pop("period")).first()
         if period is None:
             raise ApiValidationError({"period": [_("Unknown reporting period.")]})

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from accounts.events import EventActorOutput, EventOutput, events_output, person_output
-from core.openapi import many
+from core.openapi import many, valid_input
 from geo.documents import AnyAccept, DocumentNumberField, document_output, document_response
 from geo.numbers import DateInputField, DecimalInputField
 from geo.openapi import feature
@@ -27,7 +27,6 @@ from monitoring.apis.common import (
     _Moment,
     _number,
     _Str,
-    _valid,
     period_data,
 )
 from monitoring.models import Frequency
@@ -145,7 +144,7 @@ class MEPlanListApi(APIView):
 
     def get(self, request):
         plans = selectors.me_plan_queryset(user=request.user, district=request.tenant)
-        if request.query_params.get("year", "").isdigit():
+        if request.query_params.get("year"):  # a year 1900–2100: geo.params reads the declaration
             plans = plans.filter(year=int(request.query_params["year"]))
         return Response([me_plan_data(p, user=request.user) for p in plans])
 
@@ -171,7 +170,7 @@ class MEPlanDetailApi(APIView):
 
     def patch(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
-        data = _valid(MEPlanEdit, request.data)
+        data = valid_input(MEPlanEdit, request.data)
         me_plan = services.me_plan_update(actor=request.user, me_plan=me_plan, indicators=data.get("indicators", []),
                                           activities=data.get("activities", []))
         return Response(me_plan_data(me_plan, user=request.user, detail=True))
@@ -185,7 +184,7 @@ class MEPlanApproveApi(APIView):
 
     def post(self, request, pk):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
-        me_plan = services.me_plan_approve(actor=request.user, me_plan=me_plan, **_valid(MEApproveInput, request.data))
+        me_plan = services.me_plan_approve(actor=request.user, me_plan=me_plan, **valid_input(MEApproveInput, request.data))
         return Response(me_plan_data(me_plan, user=request.user, detail=True))
 
 

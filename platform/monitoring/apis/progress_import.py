@@ -12,47 +12,22 @@ from rest_framework.views import APIView
 
 from accounts import access
 from files.uploads import checked_file
-from geo.imports import wants_preview
+from geo.imports import ImportAnswer, wants_preview
 from monitoring import imports
-
-
-class ProgressImportRow(serializers.Serializer):
-    """One row of the progress sheet in the import's answer (`monitoring.imports.progress_import`)."""
-
-    row = serializers.IntegerField(help_text="the row's number in the sheet")
-    status = serializers.ChoiceField(choices=imports.ROW_STATUSES, help_text=(
-        "taken: recorded; refused: see errors; duplicate: already recorded, nothing written; skipped: a note or an empty row"))
-    code = serializers.CharField(allow_blank=True, help_text="the project's code as typed")
-    taken = serializers.BooleanField(help_text="the row was (or, in a preview, would be) recorded")
-    disbursement = serializers.IntegerField(required=False, help_text="taken: the disbursement recorded; duplicate: the one it repeats")
-    progress_event = serializers.IntegerField(required=False, help_text=(
-        "progress without money, taken: the project's progress event; duplicate: the one it repeats"))
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False, help_text="refused: {column heading as in the sheet: [messages]}")
-    message = serializers.CharField(required=False, help_text="duplicate, skipped: why nothing was written")
-
-
-class ProgressImportReport(serializers.Serializer):
-    preview = serializers.BooleanField(help_text="true: nothing was written")
-    format = serializers.CharField(help_text="xlsx or csv")
-    columns = serializers.DictField(child=serializers.CharField(), help_text="heading as in the file → the column's key")
-    taken = serializers.IntegerField()
-    refused = serializers.IntegerField()
-    duplicates = serializers.IntegerField()
-    skipped = serializers.IntegerField()
-    rows = ProgressImportRow(many=True)
 
 
 class ProgressImportApi(APIView):
     """POST multipart `file` (CSV or Excel: project code, date, disbursed amount, physical progress): district staff only.
 
-    Each row goes through the investment app's disbursement service; the answer reports every row. `?preview=1`
-    writes nothing; without it the accepted rows are written in one transaction, or nothing; repeated rows are duplicates.
+    Each row goes through the investment app's disbursement service; the answer is every import's (docs/API.md,
+    "Imports"). `?preview=1` writes nothing; without it the accepted rows are written in one transaction, or nothing;
+    repeated rows are unchanged.
     """
 
     parser_classes = [MultiPartParser, FormParser]
 
     Input = {"multipart/form-data": inline_serializer("ProgressSheet", {"file": serializers.FileField()})}
-    Output = {200: ProgressImportReport}
+    Output = {200: ImportAnswer}
     query_parameters = {"post": [OpenApiParameter("preview", OpenApiTypes.BOOL)]}
 
     def post(self, request):

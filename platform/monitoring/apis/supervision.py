@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from accounts.events import EventActorOutput, person_output
+from core.openapi import valid_input
 from files.uploads import PHOTO_TYPES, checked_file
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT, GeometryRejected, parse_geometry
@@ -26,7 +27,6 @@ from monitoring.apis.common import (
     _Date,
     _Int,
     _Str,
-    _valid,
 )
 from monitoring.models import Activity, SupervisionFinding
 
@@ -96,7 +96,7 @@ class EvidenceApi(APIView):
         # plan must be one the user reads (404) and of a commune it may add evidence to (403); a report must be one the
         # user reads (404, like a report that does not exist: another village's report is not known to exist).
         access.require(access.adds_evidence_somewhere(request.user), _("You may not do this."))
-        data = _valid(MEEvidenceInput, request.data)
+        data = valid_input(MEEvidenceInput, request.data)
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=data["me_plan"])
         access.require(access.can_add_evidence(request.user, me_plan.commune), _("You may not do this."))
         report = activity = finding = None

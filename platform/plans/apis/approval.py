@@ -5,11 +5,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts import access
+from core.openapi import valid_input
 from geo.documents import DocumentNumberField
 from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
-from plans.apis.common import PLAN_OUTPUT, PlanApi, _valid, plan_data
+from plans.apis.common import PLAN_OUTPUT, PlanApi, plan_data
 
 
 class ApprovalInput(serializers.Serializer):
@@ -30,7 +31,7 @@ class ResolutionApi(PlanApi):
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require(access.can_act_for_council(request.user, plan.cycle.commune), _("Only the commune's People's Council may do this."))
-        data = _valid(ApprovalInput, request.data)
+        data = valid_input(ApprovalInput, request.data)
         plan = services.plan_record_resolution(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
         return Response(plan_data(plan, user=request.user))
 
@@ -46,7 +47,7 @@ class DistrictApprovalApi(PlanApi):
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require(access.can_review_commune(request.user, plan.cycle.commune), _("Only the district's Finance-Planning Office may do this."))
-        data = _valid(ApprovalInput, request.data)
+        data = valid_input(ApprovalInput, request.data)
         plan = services.plan_record_district_approval(actor=request.user, plan=plan, number=data["number"], on=data["date"], file=data["file"])
         return Response(plan_data(plan, user=request.user))
 
@@ -65,6 +66,6 @@ class DocumentNumberApi(PlanApi):
 
     def put(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        data = _valid(DocumentNumberInput, request.data)
+        data = valid_input(DocumentNumberInput, request.data)
         plan = services.plan_record_document_number(actor=request.user, plan=plan, number=data["document_number"])
         return Response(plan_data(plan, user=request.user))

@@ -120,16 +120,6 @@ def _data(request):
     return request.data if isinstance(request.data, dict) else {}
 
 
-def _valid(serializer_class, data) -> dict:
-    """`data` validated by a view's `Input`, a serializer class or the instance `inline_serializer` gives (its class is
-    used); a refusal raises DRF's ValidationError, the 400 `{field: [messages]}` in the request's language."""
-    if not isinstance(serializer_class, type):
-        serializer_class = type(serializer_class)
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 # ---- what the plan APIs answer, for the OpenAPI schema (each view's `Output`, core.openapi) ----------------
 
 def _resolution(name):

@@ -5,10 +5,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts import access
-from core.openapi import many
+from core.openapi import many, valid_input
 from geo.numbers import DateInputField, WholeNumberField
 from plans import selectors, services
-from plans.apis.common import CREATED, PLAN_OUTPUT, PlanApi, _data, _valid, plan_data, text_body
+from plans.apis.common import CREATED, PLAN_OUTPUT, PlanApi, _data, plan_data, text_body
 from plans.models import (
     PlanItem,
     PublicComment,
@@ -36,7 +36,7 @@ class ConferenceApi(PlanApi):
 
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
-        data = _valid(self.Input, request.data)
+        data = valid_input(self.Input, request.data)
         conference = services.conference_record(actor=request.user, cycle=cycle, **data)
         return Response({"id": conference.pk}, status=201)
 
@@ -49,7 +49,7 @@ class ConsultationOpenApi(PlanApi):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        plan = services.consultation_open(actor=request.user, plan=plan, **_valid(self.Input, request.data))
+        plan = services.consultation_open(actor=request.user, plan=plan, **valid_input(self.Input, request.data))
         return Response(plan_data(plan, user=request.user))
 
 
@@ -94,7 +94,7 @@ class CommentListApi(PlanApi):
 
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        data = _valid(CommentInput, request.data)
+        data = valid_input(CommentInput, request.data)
         comment = services.public_comment_submit(plan=plan, actor=request.user, item=_comment_item(plan, data.pop("item")), **data)
         return Response(_comment_data(comment), status=201)
 
@@ -107,7 +107,7 @@ class CommentModerateApi(PlanApi):
 
     def post(self, request, pk):
         comment = _comment_for(request, pk)
-        decision = _valid(self.Input, _data(request))["decision"]
+        decision = valid_input(self.Input, _data(request))["decision"]
         comment = services.public_comment_moderate(actor=request.user, comment=comment, publish=decision == "publish")
         return Response(_comment_data(comment))
 
@@ -118,7 +118,7 @@ class CommentAnswerApi(PlanApi):
 
     def post(self, request, pk):
         comment = services.public_comment_answer(actor=request.user, comment=_comment_for(request, pk),
-                                                 answer=_valid(self.Input, _data(request))["answer"])
+                                                 answer=valid_input(self.Input, _data(request))["answer"])
         return Response(_comment_data(comment))
 
 

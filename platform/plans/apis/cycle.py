@@ -7,11 +7,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts import access
+from core.openapi import valid_input
 from geo.models import AdministrativeUnit
 from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
 from plans import selectors, services
-from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, PlanApi, _data, _valid, cycle_data
+from plans.apis.common import CYCLE_LIST_OUTPUT, CYCLE_OUTPUT, PlanApi, _data, cycle_data
 from plans.models import STEP_OWNER, Owner
 
 PLAN_YEAR = OpenApiParameter("plan_year", OpenApiTypes.INT, description="plan year, e.g. 2027")
@@ -54,7 +55,7 @@ class CycleListApi(PlanApi):
         return Response({"count": len(rows), "results": rows})
 
     def post(self, request):
-        data = _valid(self.Input, request.data)
+        data = valid_input(self.Input, request.data)
         commune = AdministrativeUnit.objects.filter(code=data["commune"], level="commune", parent=request.tenant.unit).first()
         if commune is None:
             return Response({"commune": [_("No such commune in this district.")]}, status=400)
@@ -84,7 +85,7 @@ class CycleStepCompleteApi(PlanApi):
         if step in STEP_OWNER:  # the owner is asked before the body is read: a refusal comes before any 400
             access.require(access.can_act_for_step_owner(request.user, cycle.commune, commune_owns=STEP_OWNER[step] == Owner.COMMUNE),
                            _("This step is done by the %(owner)s.") % {"owner": STEP_OWNER[step].label})
-        data = _valid(self.Input, _data(request))
+        data = valid_input(self.Input, _data(request))
         services.cycle_step_complete(actor=request.user, cycle=cycle, step=step, note=data["note"], decided_on=data["decided_on"])
         return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk), user=request.user))
 
@@ -102,7 +103,7 @@ class EvidenceApi(PlanApi):
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
         access.require(access.can_act_in_cycle(request.user, cycle.commune), _("Your role does not own this action."))
-        data = _valid(self.Input, request.data)
+        data = valid_input(self.Input, request.data)
         evidence = services.evidence_add(actor=request.user, cycle=cycle, step=data["step"], title=data["title"], file=data.get("file"))
         return Response({"id": evidence.pk, "title": evidence.title}, status=201)
 

@@ -7,9 +7,9 @@ from rest_framework.response import Response
 from accounts import access
 from accounts.events import EventActorOutput, person_output
 from core.models import Sector
-from core.openapi import many
+from core.openapi import many, valid_input
 from plans import selectors, services
-from plans.apis.common import PlanApi, _data, _valid, text_body
+from plans.apis.common import PlanApi, _data, text_body
 from plans.models import (
     DistrictFeedback,
     PlanItem,
@@ -55,10 +55,10 @@ class FeedbackListApi(PlanApi):
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         if isinstance(request.data, dict) and request.data.get("no_comments") not in (None, False, "", "false"):
-            data = _valid(self.NoCommentsInput, request.data)
+            data = valid_input(self.NoCommentsInput, request.data)
             feedback = services.feedback_no_comments(actor=request.user, plan=plan, office=data["office"])
             return Response(_feedback_data(feedback, reader=request.user), status=201)
-        data = _valid(self.Input, request.data)
+        data = valid_input(self.Input, request.data)
         item = None
         if data["item"]:
             item = PlanItem.objects.filter(pk=data["item"], plan=plan).first()
@@ -74,5 +74,5 @@ class FeedbackAnswerApi(PlanApi):
 
     def post(self, request, pk):
         feedback = access.access_feedback_by_id(request.user, request.tenant, pk)
-        feedback = services.feedback_answer(actor=request.user, feedback=feedback, answer=_valid(self.Input, _data(request))["answer"])
+        feedback = services.feedback_answer(actor=request.user, feedback=feedback, answer=valid_input(self.Input, _data(request))["answer"])
         return Response(_feedback_data(feedback, reader=request.user))

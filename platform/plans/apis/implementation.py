@@ -4,9 +4,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts import access
+from core.openapi import valid_input
 from geo.numbers import DateInputField
 from plans import selectors, services
-from plans.apis.common import CREATED, PlanApi, _valid
+from plans.apis.common import CREATED, PlanApi
 from plans.models import (
     PlanItem,
 )
@@ -36,7 +37,7 @@ class ActionProgrammeApi(PlanApi):
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
         access.require(access.can_plan_for_commune(request.user, cycle.commune), _("Only the commune's planning team may do this."))
-        data = _valid(self.Input, request.data)
+        data = valid_input(self.Input, request.data)
         tasks = []
         for i, t in enumerate(data.pop("tasks")):
             task = dict(t)

@@ -11,9 +11,10 @@ from accounts.models import DepartmentPublication
 from accounts.publications import publication_data
 from core.links import is_safe_link
 from core.models import CapitalSource, Sector
+from core.openapi import valid_input
 from geo.numbers import VndField
 from plans import selectors, services
-from plans.apis.common import CREATED, PlanApi, _valid
+from plans.apis.common import CREATED, PlanApi
 from plans.services.orientation import DOCUMENT_LINK_REFUSED
 
 DEPARTMENT_PUBLICATIONS = inline_serializer("DepartmentPublicationOutput", {
@@ -104,7 +105,7 @@ class OrientationListApi(PlanApi):
         return Response({"results": [_orientation_data(o, commune=commune) for o in selectors.orientations_for(user=request.user)]})
 
     def post(self, request):
-        data = _valid(self.Input, request.data)
+        data = valid_input(self.Input, request.data)
         orientation = services.orientation_create(actor=request.user, district_unit=request.tenant.unit, **data)
         return Response({"id": orientation.pk}, status=201)
 

@@ -7,10 +7,11 @@ from rest_framework.response import Response
 
 from accounts.limits import RateLimited, counted
 from accounts.network import client_address
+from core.openapi import valid_input
 from geo.documents import AnyAccept, document_output
 from geo.openapi import geojson_file
 from plans import layers, selectors, services
-from plans.apis.common import PUBLIC_PLAN_OUTPUT, PlanApi, _data, _valid, plan_data
+from plans.apis.common import PUBLIC_PLAN_OUTPUT, PlanApi, _data, plan_data
 from plans.apis.consultation import PUBLIC_COMMENT_OUTPUT, CommentInput, PublicCommentInput, _comment_data, _comment_item
 from plans.apis.exports import _document, _works
 
@@ -100,7 +101,7 @@ class PublicCommentApi(PublicApi):
             return Response({"status": "pending"}, status=status.HTTP_202_ACCEPTED)
         try:
             with counted(f"plans:public-comment:{client_address(request)}", limit=COMMENT_RATE_LIMIT, window_s=COMMENT_RATE_WINDOW_S):
-                data = _valid(CommentInput, request.data)
+                data = valid_input(CommentInput, request.data)
                 comment = services.public_comment_submit(plan=plan, item=_comment_item(plan, data.pop("item")), **data)
         except RateLimited as limited:
             response = Response({"detail": _("Too many comments from this address; try again later.")}, status=status.HTTP_429_TOO_MANY_REQUESTS)

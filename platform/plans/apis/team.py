@@ -4,10 +4,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts import access
+from core.openapi import valid_input
 from geo.documents import DocumentNumberField
 from geo.numbers import DateInputField
 from plans import selectors, services
-from plans.apis.common import CYCLE_OUTPUT, PlanApi, _valid, cycle_data
+from plans.apis.common import CYCLE_OUTPUT, PlanApi, cycle_data
 
 
 class TeamMemberInput(serializers.Serializer):
@@ -34,7 +35,7 @@ class TeamApi(PlanApi):
     def put(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
         access.require(access.can_plan_for_commune(request.user, cycle.commune), _("Only the commune's planning team may do this."))
-        data = _valid(self.Input, request.data)
+        data = valid_input(self.Input, request.data)
         members = [dict(m) for m in data["members"]]
         services.team_set(actor=request.user, cycle=cycle, members=members, decision_number=data["decision_number"], decision_date=data["decision_date"])
         return Response(cycle_data(selectors.cycle_get(user=request.user, pk=pk), user=request.user))

@@ -7,12 +7,12 @@ from rest_framework.response import Response
 
 from accounts import access
 from core.models import Sector
-from core.openapi import FieldErrors
+from core.openapi import FieldErrors, valid_input
 from geo.fields import GuardedGeometryField
 from geo.layers import MEDIA_TYPE, page_response
 from geo.numbers import DateInputField, DecimalInputField, VndField
 from plans import layers, selectors, services
-from plans.apis.common import PLAN_OUTPUT, PlanApi, PlanItemFeatureSerializer, TargetOutput, _data, _valid, plan_data, text_body
+from plans.apis.common import PLAN_OUTPUT, PlanApi, PlanItemFeatureSerializer, TargetOutput, _data, plan_data, text_body
 from plans.models import (
     PlanItem,
 )
@@ -42,7 +42,7 @@ class DraftCreateApi(PlanApi):
 
     def post(self, request, pk):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
-        plan = services.plan_create_draft(actor=request.user, cycle=cycle, from_accepted=_valid(self.Input, _data(request))["from_accepted"])
+        plan = services.plan_create_draft(actor=request.user, cycle=cycle, from_accepted=valid_input(self.Input, _data(request))["from_accepted"])
         return Response(plan_data(plan, user=request.user), status=201)
 
 
@@ -61,7 +61,7 @@ class PlanDetailApi(PlanApi):
 
     def patch(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        plan = services.plan_update(actor=request.user, plan=plan, **_valid(self.Input, request.data))
+        plan = services.plan_update(actor=request.user, plan=plan, **valid_input(self.Input, request.data))
         return Response(plan_data(plan, user=request.user))
 
 
@@ -90,7 +90,7 @@ class ItemFeatureInput(FeatureInput):
 
 
 def _feature(request, *, partial=False):
-    feature = _valid(FeatureInput, request.data)
+    feature = valid_input(FeatureInput, request.data)
     item = ItemInput(data=feature["properties"], partial=partial)
     if not item.is_valid():
         raise serializers.ValidationError(item.errors)
@@ -161,7 +161,7 @@ class TargetListApi(PlanApi):
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require_commune_team(request.user, plan.cycle.commune)
-        target = services.target_create(actor=request.user, plan=plan, **_valid(self.Input, request.data))
+        target = services.target_create(actor=request.user, plan=plan, **valid_input(self.Input, request.data))
         return Response(TargetOutput(target).data, status=201)
 
 
@@ -183,7 +183,7 @@ class PlanNewVersionApi(PlanApi):
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require_commune_team(request.user, plan.cycle.commune)
-        new = services.plan_new_version(actor=request.user, plan=plan, kind=_valid(self.Input, _data(request))["kind"])
+        new = services.plan_new_version(actor=request.user, plan=plan, kind=valid_input(self.Input, _data(request))["kind"])
         return Response(plan_data(new, user=request.user), status=201)
 
 
@@ -196,7 +196,7 @@ class PlanAmendApi(PlanApi):
     def post(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
         access.require_commune_team(request.user, plan.cycle.commune)
-        new = services.plan_amend(actor=request.user, plan=plan, reason=_valid(self.Input, _data(request))["reason"])
+        new = services.plan_amend(actor=request.user, plan=plan, reason=valid_input(self.Input, _data(request))["reason"])
         return Response(plan_data(new, user=request.user), status=201)
 
 

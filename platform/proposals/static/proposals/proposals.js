@@ -329,16 +329,11 @@
     var summary = importForm.querySelector("[data-testid=import-summary]");
     var report = document.getElementById("import-report");
     var fill = function (template, data) {
-      return template.replace("{taken}", data.taken.length).replace("{refused}", data.refused.length).replace("{duplicates}", data.duplicates.length);
-    };
-    var reasons = function (errors) {
-      return Object.keys(errors || {}).map(function (column) {
-        var messages = errors[column];
-        return column + ": " + (Array.isArray(messages) ? messages.join(" ") : String(messages));
-      }).join(" · ");
+      // Every import answers one shape (docs/API.md, "Imports"): a count per status and every row.
+      return template.replace("{taken}", UI.number(data.created, 0)).replace("{refused}", UI.number(data.refused, 0)).replace("{duplicates}", UI.number(data.unchanged, 0));
     };
     var showReport = function (data) {
-      var statusLabel = { taken: labels.importTaken, refused: labels.importRefused, duplicate: labels.importDuplicate };
+      var statusLabel = { created: labels.importTaken, refused: labels.importRefused, unchanged: labels.importDuplicate };
       var table = UI.el("table", null, { class: "import-report" });
       var head = table.createTHead().insertRow();
       [labels.importRow, labels.importStatus, labels.importDetail].forEach(function (text) { head.appendChild(UI.el("th", text)); });
@@ -347,7 +342,7 @@
         var tr = UI.el("tr", null, { "data-row": row.row, "data-status": row.status, class: "import-" + row.status });
         tr.appendChild(UI.el("td", row.row, { class: "num" }));
         tr.appendChild(UI.el("td", statusLabel[row.status] || row.status));
-        tr.appendChild(UI.el("td", row.status === "refused" ? reasons(row.errors) : row.status === "duplicate" ? row.message : row.title));
+        tr.appendChild(UI.el("td", row.status === "created" ? row.label : row.reason));
         body.appendChild(tr);
       });
       report.replaceChildren(table);

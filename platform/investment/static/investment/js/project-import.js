@@ -14,15 +14,14 @@
   var applyButton = form.querySelector("[data-action=apply]");
   var text = form.dataset;
 
+  // Every import answers one shape (docs/API.md, "Imports"); the page's words name an updated row "allocation added"
+  // and an unchanged one "already recorded".
   function fill(template, data) {
-    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return UI.number(data[key] || 0, 0); });
-  }
-  function reasons(row) {
-    var cells = row.cells || {};
-    return Object.keys(cells).map(function (cell) { return cell + ": " + cells[cell].join(" "); }).join(" · ");
+    var counts = { created: data.created, matched: data.updated, duplicates: data.unchanged, refused: data.refused };
+    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return UI.number(counts[key] || 0, 0); });
   }
   function show(data) {
-    var labels = { created: text.textCreated, matched: text.textMatched, duplicate: text.textDuplicate, refused: text.textRefused };
+    var labels = { created: text.textCreated, updated: text.textMatched, unchanged: text.textDuplicate, refused: text.textRefused };
     var table = UI.el("table", null, { class: "import-report", "data-testid": "project-import-report" });
     var head = table.createTHead().insertRow();
     [text.textRow, text.textStatus, text.textDetail].forEach(function (label) { head.appendChild(UI.el("th", label, { scope: "col" })); });
@@ -31,7 +30,7 @@
       var tr = UI.el("tr", null, { "data-row": row.row, "data-status": row.status, class: "import-" + row.status });
       tr.appendChild(UI.el("td", row.row, { class: "num" }));
       tr.appendChild(UI.el("td", labels[row.status] || row.status));
-      tr.appendChild(UI.el("td", row.status === "refused" ? reasons(row) : row.status === "duplicate" ? row.message : row.code + " · " + (row.name || "")));
+      tr.appendChild(UI.el("td", row.status === "created" || row.status === "updated" ? row.label : row.reason));
       body.appendChild(tr);
     });
     report.replaceChildren(table);
@@ -53,7 +52,7 @@
       if (!result.ok) { report.replaceChildren(); summary.textContent = ""; UI.showErrors(form, result.data, result.status); return; }
       show(result.data);
       readable = preview;
-      if (!preview && (result.data.created || result.data.matched)) { UI.flash(summary.textContent, { next: true }); window.location.reload(); }
+      if (!preview && (result.data.created || result.data.updated)) { UI.flash(summary.textContent, { next: true }); window.location.reload(); }
     } finally {
       busy.hidden = true;
       previewButton.disabled = false;

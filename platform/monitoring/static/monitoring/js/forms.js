@@ -156,16 +156,16 @@
     showErrors(form, result.data);
   }
 
-  // The bulk progress import answers every row: taken (or would be, in a preview), refused with its messages,
-  // a duplicate of what is already recorded, or a note skipped.
+  // The bulk progress import answers every row, as every import does (docs/API.md, "Imports"): created (or would be,
+  // in a preview), refused with its reason, unchanged (already recorded), or a note skipped.
   function showImport(box, data) {
     var T = config.text || {};
     box.textContent = "";
     var summary = document.createElement("p");
     summary.dataset.preview = data.preview ? "1" : "0";
     summary.textContent = (data.preview ? (T.preview || "Preview, nothing written") + " · " : "") +
-      (T.rowsTaken || "Rows taken") + ": " + data.taken + " · " + (T.rowsRefused || "Rows refused") + ": " + data.refused +
-      " · " + (T.duplicates || "Duplicates") + ": " + (data.duplicates || 0);
+      (T.rowsTaken || "Rows taken") + ": " + UI.number(data.created, 0) + " · " + (T.rowsRefused || "Rows refused") + ": " +
+      UI.number(data.refused, 0) + " · " + (T.duplicates || "Duplicates") + ": " + UI.number(data.unchanged, 0);
     box.appendChild(summary);
     var table = document.createElement("table");
     table.className = "me-table";
@@ -174,13 +174,13 @@
     var body = table.createTBody();
     data.rows.forEach(function (row) {
       var tr = body.insertRow();
-      tr.className = row.taken ? "state-accepted" : row.status === "refused" ? "state-returned" : "";
+      var taken = row.status === "created";
+      tr.className = taken ? "state-accepted" : row.status === "refused" ? "state-returned" : "";
       tr.dataset.row = row.row;
       tr.dataset.status = row.status;
       tr.insertCell().textContent = row.row;
-      tr.insertCell().textContent = row.code || "";
-      var errors = row.errors ? Object.keys(row.errors).map(function (column) { return column + ": " + flatten(row.errors[column]).join(" "); }) : [];
-      tr.insertCell().textContent = row.taken ? (T.taken || "taken") : row.status === "refused" ? (T.refused || "refused") + ": " + errors.join(" · ") : (row.message || "");
+      tr.insertCell().textContent = row.label || "";
+      tr.insertCell().textContent = taken ? (T.taken || "taken") : row.status === "refused" ? (T.refused || "refused") + ": " + row.reason : row.reason;
     });
     box.appendChild(table);
   }
