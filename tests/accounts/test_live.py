@@ -238,7 +238,7 @@ def test_api_docs_render_with_no_network_but_the_server(page, live_url):
     page.wait_for_selector(".opblock-tag-section")
     assert "SEDP" in page.inner_text(".swagger-ui .info .title")
     assert page.locator(".opblock").count() > 20
-    # Grouped by app, and the plan cycle by step (core.openapi tags them): each tag is a section with its operations.
+    # Grouped by API module ("investment: projects", …) and the plan cycle by step (core.openapi tags them): each tag is a section with its operations.
     for tag in ("proposals", "investment: projects", "plans: consultation"):
         assert page.locator(f".opblock-tag-section:has(h3[data-tag='{tag}']) .opblock").count() > 0, tag
     assert outside == []
