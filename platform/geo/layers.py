@@ -62,6 +62,7 @@ from django.db import models
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -75,6 +76,8 @@ MAX_LIMIT = MAX_PAGE_SIZE
 UNIT_CODE = r"[0-9][0-9-]{0,19}"  # a GSO code of an administrative unit; villages: the commune's code, "-", a number
 MAX_INTEGER = 2 ** 63 - 1  # PostgreSQL bigint: an integer value or id beyond it matches nothing (filter: a 400)
 MEDIA_TYPE = "application/geo+json"
+STATEMENTS_KEPT = 512  # page statements kept per process for layers with a shared_key (Layer.query)
+_STATEMENTS = {}
 PROPERTY_TYPES = ("string", "integer", "number", "date", "datetime", "boolean", "array", "object")
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "Geometry")
 
@@ -311,14 +314,45 @@ class Layer:
                  (F(term).asc() if isinstance(term, str) else term) for term in self.order]
         return rows.order_by(*order), order
 
+    def shared_key(self):
+        """A hashable name of this layer's rows when `rows()` is the same for every user and district (public reference
+        data such as the administrative units), else None (the default: the rows depend on who asks). A layer with a
+        key has each page's statement built once per process and arguments (`query`)."""
+        return None
+
     def query(self, user, district, *, bbox=None, filters=None, limit=DEFAULT_LIMIT, offset=0, datetime=None):
-        """(features_text, number_matched, number_returned) of one page; see the module docstring."""
-        rows = self.filter_rows(self._base(user, district), bbox=bbox, filters=filters, datetime=datetime)
-        return self.page(rows, limit=limit, offset=offset)
+        """(features_text, number_matched, number_returned) of one page; see the module docstring.
+
+        For a layer with a `shared_key`, the page's statement (SQL text and parameters) is kept per process under the
+        key, the arguments and the language (labels are written into the SQL): compiling the ORM's window query was
+        most of the home page's commune layer beyond its SQL (3–8 ms of 10.5; docs/GIS.md, "GIS downloads, vector tiles
+        and lighter answers"). The statement reads the rows when it runs, so nothing kept can be stale; arguments that
+        fail their checks raise before anything is kept."""
+        shared = self.shared_key()
+        key = None if shared is None else (shared, str(bbox) if bbox else None, tuple(sorted((filters or {}).items())),
+                                           datetime, limit, offset, get_language())
+        statement = _STATEMENTS.get(key) if key is not None else None
+
+        def rows():
+            return self.filter_rows(self._base(user, district), bbox=bbox, filters=filters, datetime=datetime)
+
+        if statement is None:
+            filtered = rows()
+            statement = self.page_statement(filtered, limit=limit, offset=offset)
+            if key is not None:
+                if len(_STATEMENTS) >= STATEMENTS_KEPT:
+                    _STATEMENTS.pop(next(iter(_STATEMENTS)), None)  # the oldest: a map panned over many bboxes
+                _STATEMENTS[key] = statement
+            rows = lambda: filtered  # noqa: E731
+        return self._run(statement, rows, offset)
 
     def page(self, rows, *, limit, offset):
         """(features_text, number_matched, number_returned) of one page of an already filtered queryset of this layer
         (`limit` None: every row from `offset`, for whole-layer files)."""
+        return self._run(self.page_statement(rows, limit=limit, offset=offset), lambda: rows, offset)
+
+    def page_statement(self, rows, *, limit, offset):
+        """(sql, params) of one page of an already filtered queryset: one row (total, returned, features text)."""
         if len(rows.query.alias_map) > 1:
             # Joins (a many-to-many filter, a scope through communes) may repeat a row: keep each row once.
             rows = rows.model._default_manager.filter(pk__in=rows.values("pk"))
@@ -329,11 +363,16 @@ class Layer:
         page_sql, params = page.query.sql_with_params()
         sql = (f"SELECT max(page._layer_total), count(*), coalesce(string_agg(({self.feature_sql()})::text, ',' ORDER BY page._layer_n), '') "
                f"FROM ({page_sql}) page JOIN {self.table} ON t.id = page._layer_id")
+        return sql, tuple(params)
+
+    def _run(self, statement, rows, offset):
+        """Run a page statement; `rows()` gives the queryset only when a page beyond the end needs the total."""
+        sql, params = statement
         with read_connection().cursor() as cursor:
             cursor.execute(sql, params)
             total, returned, text = cursor.fetchone()
         if total is None:
-            total = rows.count() if offset else 0
+            total = rows().count() if offset else 0
         return text, total, returned
 
     def get(self, user, district, feature_id):
@@ -500,6 +539,9 @@ class AdministrativeUnitLayer(Layer):
 
         units = AdministrativeUnit.objects.filter(is_current=True)
         return units.filter(level=self.level) if self.level else units
+
+    def shared_key(self):
+        return ("administrative-units", self.level)  # the same units for everybody: public reference data
 
     def with_level(self, level):
         """The same layer over another level (None: every level), for `/api/admin-units/?level=`."""

@@ -101,13 +101,19 @@ def _not_found():
 
 
 def _layer(request, collection_id):
+    """The layer `collection_id` of this service if the caller may read it, else None (answered 404).
+
+    Only this layer's `readable()` is asked: asking every layer of the service (as `_layers` does for the list) ran
+    each one's scope, a query for some, on every items page (OGC proposals items ×2.7 the layer route; see
+    docs/GIS.md, "GIS downloads, vector tiles and lighter answers")."""
     try:
         layer = registry.get(collection_id)
     except KeyError:
         return None
-    if layer not in _layers(request):
+    district = _district(request)
+    if layer.scope != ("district" if district is not None else "province"):
         return None
-    return layer
+    return layer if layer.readable(request.user, district) else None
 
 
 def _collection(request, layer):
