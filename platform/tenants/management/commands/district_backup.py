@@ -1,4 +1,4 @@
-"""manage.py district_backup <slug>: one district's schema, public rows and files in one archive (tenants/backup.py)."""
+"""manage.py district_backup <slug>: one district's schema, public rows and files in one archive (tenants/backup/)."""
 import datetime
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""manage.py district_restore <slug> <archive>: put a district back as district_backup archived it (tenants/backup.py)."""
+"""manage.py district_restore <slug> <archive>: put a district back as district_backup archived it (tenants/backup/)."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

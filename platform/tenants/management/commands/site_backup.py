@@ -1,4 +1,4 @@
-"""manage.py site_backup: the whole database and MEDIA_ROOT, for the nightly run (deploy/backup, tenants/backup.py)."""
+"""manage.py site_backup: the whole database and MEDIA_ROOT, for the nightly run (deploy/backup, tenants/backup/)."""
 from pathlib import Path
 
 from django.conf import settings

@@ -1,14 +1,9 @@
-"""Writes of public-investment plans, projects and reviews.
-
-Every write is atomic, checks its rules before it touches a row, and leaves an event row (who, when,
-from, to, what changed). A refused write raises ValidationError with field-level messages (a 400) and
-changes nothing. Every write first asks `accounts.access` whether the actor may make it (AccessDenied, 403
-or 404), in the district of the connection's tenant.
-"""
+"""Writes of public-investment projects: create, update (sources, allocations, communes, links), move
+through their statuses, and record disbursements and physical progress."""
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -16,153 +11,22 @@ from django.utils.translation import gettext_noop
 from accounts import access
 from core.deadlines import refuse_future
 from core.models import CapitalSource
-from core.signals import announce_investment_changed
-from geo.guard import GeometryRejected, check_inside
+from geo.guard import check_inside
 from geo.models import AdministrativeUnit
 from investment.models import (
     Allocation,
     Disbursement,
     InvestmentProject,
     PlanEvent,
-    PlanKind,
     PlanState,
     ProjectEvent,
     ProjectSource,
     ProjectStatus,
     PublicInvestmentPlan,
-    Review,
-    ReviewAnswer,
 )
+from investment.services.common import _field_changes, _province_rollup
 from plans.models import PlanItem
 from proposals.models import Proposal
-
-MEDIUM_TERM_YEARS = 5
-
-
-# ---- what the province keeps a copy of (issue 7) ----------------------------------------------
-# Every write below that changes money, status, communes or links announces it before it returns,
-# inside its own transaction (core.signals: `province` refreshes its rollup in the same transaction),
-# so the province's figures follow the district's data or neither changes.
-
-def _province_rollup(*, project=None, communes=(), whole_district=False):
-    """Announce a change to this district's investment: the project's communes (and `communes`), or all of it."""
-    if whole_district:
-        announce_investment_changed(sender=InvestmentProject, district=connection.tenant)
-    else:
-        # The project's current communes are read by the refresh statement itself (one round trip less).
-        announce_investment_changed(sender=InvestmentProject, district=connection.tenant, commune_codes=communes,
-                                    project_ids=[project.pk] if project is not None else ())
-
-
-# ---- plans ------------------------------------------------------------------------------------
-
-def _check_plan_years(*, kind, start_year, end_year):
-    if end_year < start_year:
-        raise ValidationError({"end_year": [_("The last year must not come before the first year.")]})
-    if kind == PlanKind.MEDIUM_TERM and end_year - start_year + 1 != MEDIUM_TERM_YEARS:
-        raise ValidationError({"end_year": [_("A medium-term plan covers five years (e.g. 2026–2030).")]})
-    if kind == PlanKind.ANNUAL and end_year != start_year:
-        raise ValidationError({"end_year": [_("An annual plan covers one year.")]})
-
-
-@transaction.atomic
-def plan_create(*, actor, kind: str, name: str, start_year: int, end_year: int | None = None, notes: str = "",
-                decision_number: str = "", decision_date: date | None = None) -> PublicInvestmentPlan:
-    """Create a draft plan; an annual plan's last year defaults to its first, a medium-term one's to four years later.
-    `decision_date` (a decision already taken) in the future is a 400 on `decision_date`."""
-    access.require_manage_investment(actor, None)
-    refuse_future(decision_date, field="decision_date")
-    if end_year is None:
-        end_year = start_year + (MEDIUM_TERM_YEARS - 1 if kind == PlanKind.MEDIUM_TERM else 0)
-    _check_plan_years(kind=kind, start_year=start_year, end_year=end_year)
-    plan = PublicInvestmentPlan(kind=kind, name=name, start_year=start_year, end_year=end_year, notes=notes, created_by=actor,
-                                decision_number=decision_number.strip(), decision_date=decision_date)
-    plan.full_clean()
-    plan.save()
-    PlanEvent.objects.create(plan=plan, action=PlanEvent.Action.CREATED, to_status=plan.state, actor=actor)
-    return plan
-
-
-def _field_changes(obj, fields: dict) -> dict:
-    """{field: [old, new]} for the fields whose value changes, as JSON-friendly text."""
-    changes = {}
-    for name, value in fields.items():
-        old = getattr(obj, name)
-        if old != value:
-            changes[name] = [_plain(old), _plain(value)]
-    return changes
-
-
-def _plain(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-@transaction.atomic
-def plan_update(*, plan: PublicInvestmentPlan, actor, reason: str = "", **fields) -> PublicInvestmentPlan:
-    """Edit a plan's name, notes, years or decision. An approved plan changes only with a reason, kept as an amendment."""
-    access.require_manage_investment(actor, None)
-    refuse_future(fields.get("decision_date"), field="decision_date")
-    plan = PublicInvestmentPlan.objects.select_for_update().get(pk=plan.pk)
-    changes = _field_changes(plan, fields)
-    if not changes:
-        return plan
-    if plan.state == PlanState.APPROVED and not reason.strip():
-        raise ValidationError({"reason": [_("An approved plan changes only through an amendment with a reason.")]})
-    if {"start_year", "end_year"} & set(changes):
-        start, end = fields.get("start_year", plan.start_year), fields.get("end_year", plan.end_year)
-        _check_plan_years(kind=plan.kind, start_year=start, end_year=end)
-        if plan.allocations.exclude(year__range=(start, end)).exists():
-            raise ValidationError({"end_year": [_("Some allocations of this plan fall outside the new years.")]})
-    for name, value in fields.items():
-        setattr(plan, name, value)
-    plan.full_clean()
-    plan.save()
-    action = PlanEvent.Action.AMENDED if plan.state == PlanState.APPROVED else PlanEvent.Action.UPDATED
-    PlanEvent.objects.create(plan=plan, action=action, from_status=plan.state, to_status=plan.state, note=reason, changes=changes, actor=actor)
-    return plan
-
-
-PLAN_TRANSITIONS = {
-    "submit": ({PlanState.DRAFT}, PlanState.SUBMITTED, PlanEvent.Action.SUBMITTED),
-    "return": ({PlanState.SUBMITTED}, PlanState.DRAFT, PlanEvent.Action.RETURNED),
-    "approve": ({PlanState.SUBMITTED}, PlanState.APPROVED, PlanEvent.Action.APPROVED),
-}
-
-
-@transaction.atomic
-def plan_transition(
-    *, plan: PublicInvestmentPlan, actor, action: str, note: str = "", decision_number: str = "", decision_date: date | None = None
-) -> PublicInvestmentPlan:
-    """Move a plan draft → submitted → approved (or back to draft); approval needs the decision's number and date."""
-    access.require_manage_investment(actor, None)
-    plan = PublicInvestmentPlan.objects.select_for_update().get(pk=plan.pk)
-    sources, target, event = PLAN_TRANSITIONS[action]
-    if plan.state not in sources:
-        raise ValidationError({"state": [_("The action “%(action)s” is not possible for a plan in state “%(state)s”.") % {"state": plan.get_state_display(), "action": action}]})
-    changes = {}
-    if action == "approve":
-        errors = {}
-        if not decision_number.strip():
-            errors["decision_number"] = [_("The approving decision's number is required.")]
-        if decision_date is None:
-            errors["decision_date"] = [_("The approving decision's date is required.")]
-        if errors:
-            raise ValidationError(errors)
-        refuse_future(decision_date, field="decision_date")
-        if errors:
-            raise ValidationError(errors)
-        changes = _field_changes(plan, {"decision_number": decision_number.strip(), "decision_date": decision_date})
-        plan.decision_number, plan.decision_date = decision_number.strip(), decision_date
-    old = plan.state
-    plan.state = target
-    plan.save(update_fields=["state", "decision_number", "decision_date", "updated_at"])
-    PlanEvent.objects.create(plan=plan, action=event, from_status=old, to_status=target, note=note, changes=changes, actor=actor)
-    if target == PlanState.APPROVED:
-        _province_rollup(whole_district=True)  # its allocations now count as allocated
-    return plan
-
 
 # ---- projects ---------------------------------------------------------------------------------
 
@@ -546,60 +410,3 @@ def progress_record(*, project: InvestmentProject, actor, on: date, physical_pro
     )
     _province_rollup(project=project)
     return event
-
-# ---- reviews ----------------------------------------------------------------------------------
-
-@transaction.atomic
-def review_create(
-    *, district, actor, comment: str, project: InvestmentProject | None = None, plan_item: PlanItem | None = None, decision: str = "",
-    location=None,
-) -> Review:
-    """Record a reviewer's decision on a project or on a commune plan item, or pin a review note at a place in the district.
-
-    A decision needs a project or a plan item (not both); a note needs a place (and may concern a
-    project or an item). The review concerns the project's communes, the item's commune, or the
-    commune under the pin. A decision on a project also enters the project's history; the reviews of
-    an item are its history (rows are never edited).
-    """
-    access.require(access.can_review_investment(actor, district), _("Only the district's own staff record review decisions and notes."))
-    if not comment.strip():
-        raise ValidationError({"comment": [_("Write a comment.")]})
-    if project is not None and plan_item is not None:
-        raise ValidationError({"plan_item": [_("A review concerns a project or a commune plan item, not both.")]})
-    if decision and project is None and plan_item is None:
-        raise ValidationError({"project": [_("A decision is taken on a project or a commune plan item.")]})
-    if not decision and location is None:
-        raise ValidationError({"location": [_("A review note is pinned at a place on the map.")]})
-    if location is not None:
-        try:
-            check_inside(location, district.unit)
-        except GeometryRejected as exc:
-            raise ValidationError({"location": [exc.message]})
-    review = Review.objects.create(
-        project=project, plan_item=plan_item, decision=decision, comment=comment.strip(), location=location, author=actor,
-        plan_item_lineage=plan_item.lineage if plan_item is not None else None,
-        plan_item_title=plan_item.title if plan_item is not None else "",
-    )
-    if project is not None:
-        communes = list(project.communes.all())
-    elif plan_item is not None:
-        communes = [plan_item.plan.cycle.commune]
-    else:
-        communes = _communes_under(district, location) or [c for c in [_nearest_commune(district, location)] if c is not None]
-    review.communes.set(communes)
-    if decision and project is not None:
-        ProjectEvent.objects.create(
-            project=project, action=ProjectEvent.Action.REVIEWED, from_status=project.status, to_status=project.status,
-            note=comment.strip(), changes={"decision": decision}, actor=actor,
-        )
-    return review
-
-
-@transaction.atomic
-def review_answer(*, review: Review, actor, text: str) -> ReviewAnswer:
-    """The commune's answer to a review decision or note: the planning team of a commune it concerns (else 403)."""
-    access.require(access.can_answer_review(actor, review.communes.values_list("pk", flat=True)),
-                   _("Only the planning team of a commune concerned answers a review."))
-    if not text.strip():
-        raise ValidationError({"text": [_("Write an answer.")]})
-    return ReviewAnswer.objects.create(review=review, text=text.strip(), author=actor)
