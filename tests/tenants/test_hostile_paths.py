@@ -63,4 +63,5 @@ def test_over_real_http_the_issue_paths_are_a_404(live_url):
         response = connection.getresponse()
         response.read()
         connection.close()
-        assert response.status == 404, path
+        # Anonymous: the district gate's 401 comes first on a known district's API, as through the Django client.
+        assert response.status == (401 if path.startswith("/d/yen-phong/api/") and "%00" not in path else 404), path
