@@ -252,3 +252,14 @@ def test_the_checks_find_a_broken_link_anchor_path_and_command(tmp_path):
         "README.md: management command no_such_command does not exist",
         "README.md: management command unknown_one does not exist",
     ]
+
+
+def test_the_query_parameter_rules_are_written_once():
+    """Review rv17c, 8: docs/API.md gave the query-parameter rules twice ("Conventions" and "Input as offices type it"),
+    which drift apart; "Conventions" holds them and the other section links there."""
+    text = (ROOT / "docs" / "API.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", text, flags=re.M | re.S))
+    for phrase in ("QueryParamsMiddleware", "at most 500 characters", "tests/geo/test_unknown_parameters.py", "?statu="):
+        where = [title for title, body in sections.items() if phrase in body]
+        assert where == ["Conventions"], (phrase, where)
+    assert "](#conventions)" in sections["Input as offices type it (numbers, dates, imports, query parameters)"]

@@ -54,11 +54,9 @@ def moment_output(value):
 def action_label(event):
     """What `event` did, in the current language: the choice of its `action` field (proposals, investment), else its
     model's `ACTION_LABELS` {code: gettext_lazy label} (the event models of plans and monitoring, whose actions are
-    written by their services), else the code."""
-    display = getattr(event, "get_action_display", None)
-    if display is not None:
-        return str(display())
-    label = getattr(type(event), "ACTION_LABELS", {}).get(event.action)
+    written by their services); `StateChange.save` refuses a code with neither, so the code itself is only a last
+    resort for rows written before."""
+    label = type(event).action_labels().get(event.action)
     return event.action if label is None else str(label)
 
 

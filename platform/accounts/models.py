@@ -150,7 +150,13 @@ class StateChange(models.Model):
     Abstract: each app's event model adds its foreign key to the record, and may redeclare `action`,
     `from_status` and `to_status` with its own choices at the same lengths. Districts refer to the
     (public) user without a database constraint, like every district reference into public.
+
+    Every action a row is saved with has words for the answers (`accounts.events.action_label`): a choice of the
+    redeclared `action` field, or a key of the model's `ACTION_LABELS` {code: gettext_lazy label}. Saving an unknown
+    code raises ValueError, so a service writing a new action without its label fails in its own tests.
     """
+
+    ACTION_LABELS = {}
 
     action = models.CharField(max_length=ACTION_LENGTH)
     from_status = models.CharField(max_length=STATUS_LENGTH, blank=True)
@@ -162,6 +168,17 @@ class StateChange(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.action not in self.action_labels():
+            raise ValueError(f"{type(self).__name__}: the action {self.action!r} has no label (ACTION_LABELS or choices)")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def action_labels(cls):
+        """{action code: label (lazy text)}: the `action` field's choices, else `ACTION_LABELS`."""
+        choices = cls._meta.get_field("action").choices
+        return dict(choices) if choices else dict(cls.ACTION_LABELS)
 
 
 class ReminderSent(models.Model):

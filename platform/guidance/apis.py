@@ -1,7 +1,7 @@
 """Province-level APIs of the duties of Đ12–Đ18 (public schema, under /api/province/): library, training, communication."""
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -69,11 +69,14 @@ class DocumentListApi(APIView):
         return Response(DocumentOutput(document).data, status=201)
 
 
-class ParticipantOutput(serializers.Serializer):
-    id = serializers.IntegerField(source="user.id")
-    username = serializers.CharField(source="user.username")
-    role = serializers.CharField(source="user.get_role_display")
-    unit = serializers.CharField(source="user.unit.name", default=None)
+class TrainingPersonOutput(serializers.Serializer):
+    """One person of the training answers, course participant or untrained (`guidance.selectors.training_person`)."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(help_text="the full name, else the username")
+    role = serializers.CharField()
+    unit = serializers.CharField(allow_null=True)
 
 
 class CourseOutput(serializers.Serializer):
@@ -84,7 +87,11 @@ class CourseOutput(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     place = serializers.CharField()
-    participants = ParticipantOutput(many=True)
+    participants = serializers.SerializerMethodField()
+
+    @extend_schema_field(TrainingPersonOutput(many=True))
+    def get_participants(self, course):
+        return [selectors.training_person(p.user) for p in course.participants.all()]
 
 
 class CourseListApi(APIView):
@@ -122,9 +129,7 @@ class UntrainedApi(APIView):
 
     Output = inline_serializer("UntrainedCommune", {
         "commune": serializers.CharField(), "commune_name": serializers.CharField(),
-        "people": inline_serializer("UntrainedPerson", {"id": serializers.IntegerField(), "username": serializers.CharField(),
-                                                         "name": serializers.CharField(), "role": serializers.CharField(),
-                                                         "unit": serializers.CharField()}, many=True)}, many=True)
+        "people": TrainingPersonOutput(many=True)}, many=True)
     query_parameters = [OpenApiParameter("district", OpenApiTypes.STR, description="GSO code of a district: only its communes")]
 
     def get(self, request):

@@ -24,6 +24,14 @@ def course_list(*, user):
     return Course.objects.select_related("organiser").prefetch_related("participants__user__unit")
 
 
+def training_person(person) -> dict:
+    """One person as the training answers name them (course participants, the untrained): {"id", "username", "name"
+    (the full name, else the username, as `accounts.events.person_output`), "role" (its label), "unit" (the unit's
+    name, or None)}."""
+    return {"id": person.pk, "username": person.username, "name": person.get_full_name() or person.username,
+            "role": person.get_role_display(), "unit": person.unit.name if person.unit_id else None}
+
+
 def untrained_by_commune(*, user, district_unit=None) -> list[dict]:
     """For each commune in the reader's scope (of one district when `district_unit` is given): the active accounts
     working in it (its planning team, its village heads) who attended no course yet (Đ14, Đ18).
@@ -43,8 +51,7 @@ def untrained_by_commune(*, user, district_unit=None) -> list[dict]:
         commune_id = person.unit_id if person.unit.level == "commune" else person.unit.parent_id
         if commune_id in commune_ids:
             by_commune.setdefault(commune_id, []).append(
-                {"id": person.pk, "username": person.username, "name": person.get_full_name(), "role": person.get_role_display(),
-                 "unit": person.unit.name})
+                training_person(person))
     names = {c.pk: c for c in communes.filter(pk__in=by_commune)}
     return [{"commune": names[i].code, "commune_name": names[i].name, "people": by_commune[i]}
             for i in sorted(by_commune, key=lambda i: names[i].code)]

@@ -43,7 +43,7 @@ class ProjectLayer(Layer):
         "manager": ("string", "t.manager"), "sector": ("string", "t.sector"), "group": ("string", 't."group"'),
         "status": ("string", "t.status"), "total_investment": ("integer", "t.total_investment"),
         "start_year": ("integer", "t.start_year"), "end_year": ("integer", "t.end_year"),
-        "decision_number": ("string", "t.decision_number"), "decision_date": ("string", "to_char(t.decision_date, 'DD/MM/YYYY')"),
+        "decision_number": ("string", "t.decision_number"), "decision_date": ("date", "t.decision_date"),
         "physical_progress": ("number", "t.physical_progress"),
         "communes": ("array", "(SELECT coalesce(json_agg(u.code ORDER BY u.code), '[]'::json) FROM investment_investmentproject_communes pc "
                               "JOIN geo_administrativeunit u ON u.id = pc.administrativeunit_id WHERE pc.investmentproject_id = t.id)"),

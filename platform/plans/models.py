@@ -211,7 +211,7 @@ class PlanEvent(StateChange):
         "created": _("Version created"), "superseded": _("Superseded by a new version"),
         "reported_to_district": _("Reported to the district"), "consultation_opened": _("Public consultation opened"),
         "council_resolution": _("Council resolution"), "district_approval": _("District approval"),
-        "announced": _("Announced"),
+        "announced": _("Announced"), "document_number": _("Document number recorded"),
     }
 
     plan = models.ForeignKey(CommunePlan, on_delete=models.CASCADE, related_name="events")

@@ -305,7 +305,7 @@ def meeting_feature(meeting):
         "geometry": json.loads(point.geojson) if point else None,
         "properties": {
             "id": meeting.pk, "commune": meeting.commune.code, "village": meeting.village.code, "village_name": meeting.village.name,
-            "plan_year": meeting.plan_year, "held_on": meeting.held_on.strftime("%d/%m/%Y"), "place": meeting.place,
+            "plan_year": meeting.plan_year, "held_on": meeting.held_on.isoformat(), "place": meeting.place,
             "chair": meeting.chair, "participants": meeting.participants, "women": meeting.women,
             "poor_households": meeting.poor_households, "minutes": meeting.minutes.url if meeting.minutes else None,
         },

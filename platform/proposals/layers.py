@@ -83,7 +83,7 @@ class VillageMeetingLayer(Layer):
     datetime_field = "held_on"
     properties = {
         "id": ("integer", "t.id"), "commune": ("string", "c.code"), "village": ("string", "v.code"), "village_name": ("string", "v.name"),
-        "plan_year": ("integer", "t.plan_year"), "held_on": ("string", "to_char(t.held_on, 'DD/MM/YYYY')"), "place": ("string", "t.place"),
+        "plan_year": ("integer", "t.plan_year"), "held_on": ("date", "t.held_on"), "place": ("string", "t.place"),
         "chair": ("string", "t.chair"), "participants": ("integer", "t.participants"), "women": ("integer", "t.women"),
         "poor_households": ("integer", "t.poor_households"), "minutes": ("string", file_url_sql("t.minutes")),
     }

@@ -206,7 +206,7 @@ PROPOSAL_FEATURE = feature("ProposalFeature", {
 })
 _MEETING = {
     "id": _I(), "commune": _S(help_text="GSO code"), "village": _S(help_text="GSO code"), "village_name": _S(),
-    "plan_year": _I(allow_null=True), "held_on": _S(help_text="dd/mm/yyyy"), "place": _S(), "chair": _S(), "participants": _I(),
+    "plan_year": _I(allow_null=True), "held_on": serializers.DateField(), "place": _S(), "chair": _S(), "participants": _I(),
     "women": _I(), "poor_households": _I(), "minutes": _S(allow_null=True, help_text="URL of the minutes file"),
 }
 MEETING_FEATURE = feature("VillageMeetingFeature", _MEETING, geometry="Point (a point on the village)")

@@ -77,6 +77,26 @@ def test_training_lists_who_in_each_commune_is_not_yet_trained(client_for):
 
 
 @pytest.mark.django_db
+def test_participants_and_the_untrained_are_the_one_person_shape(client_for, api_schema):
+    """Review rv17c, 8: participants were {id, username, role, unit} while the untrained were {…, name, …}."""
+    team, head = User.objects.get(username="xa.09193"), User.objects.get(username="thon.09193-01")
+    tinh = client_for("tinh")
+    (untrained,) = [p for row in tinh.get("/api/province/training/untrained/").json() for p in row["people"] if p["id"] == team.pk]
+    course = post(tinh, "/api/province/training/courses/", {"title": "Tập huấn", "organiser": "27", "starts_on": "10/03/2026",
+                                                            "ends_on": "12/03/2026", "participants": [team.pk, head.pk]}).json()
+    listed = [c for c in tinh.get("/api/province/training/courses/").json() if c["id"] == course["id"]][0]
+    for participants in (course["participants"], listed["participants"]):
+        (participant,) = [p for p in participants if p["id"] == team.pk]
+        assert participant == untrained
+        assert set(participant) == {"id", "username", "name", "role", "unit"}
+        assert participant["name"] == (team.get_full_name() or team.username)
+    schemas = api_schema["components"]["schemas"]
+    course_people = schemas["CourseOutput"]["properties"]["participants"]["items"]
+    untrained_people = schemas["UntrainedCommune"]["properties"]["people"]["items"]
+    assert course_people == untrained_people == {"$ref": "#/components/schemas/TrainingPersonOutput"}
+
+
+@pytest.mark.django_db
 def test_training_is_refused_to_others_and_for_bad_input(client_for):
     good = {"title": "T", "organiser": "258", "starts_on": "10/03/2026", "ends_on": "12/03/2026"}
     assert post(client_for("huyen.que-vo"), "/api/province/training/courses/", good).status_code == 403  # Yên Phong's course

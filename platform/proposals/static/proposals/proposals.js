@@ -288,7 +288,7 @@
     fc.features.forEach(function (f) {
       var option = document.createElement("option");
       option.value = f.properties.id;
-      option.textContent = f.properties.village_name + " · " + f.properties.held_on;
+      option.textContent = f.properties.village_name + " · " + UI.date(f.properties.held_on);
       select.appendChild(option);
     });
   }

@@ -129,7 +129,7 @@
     // The bundle lists meetings as rows, the meetings layer (the fallback) as Features.
     var meetings = Array.isArray(bundle.meetings) ? bundle.meetings : ((bundle.meetings || {}).features || []).map(function (f) { return f.properties; });
     meetings.forEach(function (m) {
-      select.appendChild(UI.el("option", (m.village_name || "") + " · " + m.held_on, { value: String(m.id) }));
+      select.appendChild(UI.el("option", (m.village_name || "") + " · " + UI.date(m.held_on), { value: String(m.id) }));
     });
     (await Q.list(slug, user)).filter(function (i) { return i.kind === "meeting"; }).forEach(function (i) {
       var value = i.serverId ? String(i.serverId) : "q:" + i.key;
