@@ -37,7 +37,7 @@ Variables (all optional on a developer machine; production must set the starred 
   WEB_TIMEOUT             gunicorn's worker timeout in seconds, read by deploy/up too (default 60)
   DOCUMENT_PDF_TIMEOUT    seconds one LibreOffice conversion may take (default 40, capped at WEB_TIMEOUT - DOCUMENT_PDF_WAIT - 10)
   DOCUMENT_PDF_SLOTS DOCUMENT_PDF_WAIT DOCUMENT_PDF_RETRY_AFTER DOCUMENT_PDF_CACHE_ENTRIES
-                          conversions at once (2), seconds to wait for a slot (5), Retry-After of the busy 503 (10),
+                          conversions at once (2), seconds to wait for a slot (0: none), Retry-After of the busy 503 (10),
                           PDFs kept in the cache (500); docs/OPERATIONS.md, "Documents as PDF"
   RETRY_AFTER_S           Retry-After of the 503 answered while the database is unreachable (default 30)
   DB_REPLICA_HOST DB_REPLICA_PORT DB_REPLICA_NAME   a streaming replica for the province's and the public's reads
@@ -427,7 +427,7 @@ DOCUMENT_TEMPLATES_DIR = env("DOCUMENT_TEMPLATES_DIR", "")
 SOFFICE = env("SOFFICE", "soffice")
 WEB_TIMEOUT = env_int("WEB_TIMEOUT", 60)
 DOCUMENT_PDF_SLOTS = env_int("DOCUMENT_PDF_SLOTS", 2)
-DOCUMENT_PDF_WAIT = env_int("DOCUMENT_PDF_WAIT", 5)
+DOCUMENT_PDF_WAIT = env_int("DOCUMENT_PDF_WAIT", 0)  # 0: a request never holds a worker waiting (review rv15c)
 DOCUMENT_PDF_RETRY_AFTER = env_int("DOCUMENT_PDF_RETRY_AFTER", 10)
 DOCUMENT_PDF_TIMEOUT = max(1, min(env_int("DOCUMENT_PDF_TIMEOUT", 40), WEB_TIMEOUT - DOCUMENT_PDF_WAIT - 10))
 

@@ -19,7 +19,9 @@ gunicorn's WEB_TIMEOUT). A conversion costs 2–3 s of CPU, so (docs/OPERATIONS.
   request that finds no free slot within DOCUMENT_PDF_WAIT seconds answers 503 with Retry-After, never a queue.
 """
 import hashlib
+import os
 import re
+import signal
 import subprocess
 import tempfile
 import time
@@ -268,15 +270,42 @@ def docx_pdf(data: bytes) -> bytes:
         source.write_bytes(data)
         command = [settings.SOFFICE, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", folder, str(source)]
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=settings.DOCUMENT_PDF_TIMEOUT, cwd=folder)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise DocumentUnavailable(str(exc)) from exc
+        _run_in_own_group(command, timeout=settings.DOCUMENT_PDF_TIMEOUT, cwd=folder)
         result = Path(folder) / "document.pdf"
         if not result.is_file():
             raise DocumentUnavailable("LibreOffice wrote no PDF")
         return result.read_bytes()
 
+
+
+def _run_in_own_group(command: list[str], *, timeout: float, cwd: str) -> None:
+    """Run `command` in a session (process group) of its own and wait at most `timeout` seconds. On a timeout, a failure
+    or any exception (the worker being stopped included) the whole group is killed: `soffice` is a launcher whose
+    `soffice.bin` child would otherwise outlive it, re-parented to init, still converting after its slot was freed
+    (issue 15 review, finding 3). Raises DocumentUnavailable when the command is missing, fails or is too slow."""
+    try:
+        process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+    except OSError as exc:
+        raise DocumentUnavailable(str(exc)) from exc
+    try:
+        _out, err = process.communicate(timeout=timeout)
+    except BaseException as exc:
+        _kill_group(process.pid)
+        process.communicate()
+        if isinstance(exc, subprocess.TimeoutExpired):
+            raise DocumentUnavailable(f"LibreOffice took more than {timeout} s") from exc
+        raise
+    _kill_group(process.pid)  # the launcher is done: nothing of its group may stay behind
+    if process.returncode != 0:
+        raise DocumentUnavailable(f"LibreOffice failed ({process.returncode}): {err.decode(errors='replace')[-500:]}")
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 def document_response(data: bytes, *, name: str, fmt: str) -> HttpResponse:
     """A download of a document written as .docx bytes: `fmt` "docx" as is, "pdf" converted or from the cache (503 when

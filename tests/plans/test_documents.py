@@ -331,3 +331,41 @@ def test_no_table_column_is_too_narrow_for_its_heading(client_for, district):
         for grid in doc.tables[1:-1]:
             widths = [cell.width.cm for cell in grid.rows[0].cells]
             assert min(widths) >= 1.0 and abs(sum(widths) - 16.5) < 0.1, (url, widths)
+
+
+def _converters_under(folder) -> list[int]:
+    """The ids of the live processes whose command line names `folder` (LibreOffice's profile and files are under it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if str(folder).encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+def test_a_timed_out_conversion_leaves_no_converter_behind(settings, tmp_path, monkeypatch):
+    """Issue 15 review, finding 3: subprocess.run(timeout=…) killed only the `soffice` launcher; soffice.bin ran on with
+    ppid 1 after the slot was freed, still converting. The whole process group is killed now."""
+    import os
+    import signal
+    import tempfile
+    import time
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the conversion's folder, hence its profile, under tmp_path
+    settings.DOCUMENT_PDF_TIMEOUT = 0.5
+    data = documents.official_docx(kind="plan", head=letterhead(), body=lambda d: documents.paragraph(d, "Nội dung"))
+    try:
+        with pytest.raises(documents.DocumentUnavailable):
+            documents.docx_pdf(data)
+        # SIGKILL is delivered at once, but the kernel may list a dying process for a moment: look for a few seconds
+        # (a sync point, not a timing assertion: the old code's soffice.bin runs on for tens of seconds).
+        deadline = time.monotonic() + 5
+        while _converters_under(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _converters_under(tmp_path) == []
+    finally:
+        for pid in _converters_under(tmp_path):  # what the old code left running: stop it, by its id
+            os.kill(pid, signal.SIGKILL)
