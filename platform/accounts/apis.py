@@ -10,6 +10,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.openapi import valid_input
+
 
 class TokenInput(AuthTokenSerializer):
     """DRF's serializer with the username's length bounded like the column, so a long one is a 400, not a 500."""
@@ -34,9 +36,8 @@ class TokenObtainApi(APIView):
 
     def post(self, request):
         # The plain HttpRequest, so that django-axes marks the request the middleware answers from.
-        serializer = TokenInput(data=request.data, context={"request": request._request})
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
+        serializer = valid_input(TokenInput, request.data, context={"request": request._request})
+        user = serializer["user"]
         instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response({"token": token, "expiry": instance.expiry})

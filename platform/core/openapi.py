@@ -94,13 +94,15 @@ def by_method(declared, method: str):
     return declared
 
 
-def valid_input(serializer_class, data) -> dict:
+def valid_input(serializer_class, data, *, partial: bool = False, context: dict | None = None) -> dict:
     """`data` validated by a view's `Input`: a serializer class or the instance `inline_serializer` gives (its class is
-    used). Answers the validated data as a dict; a refusal raises DRF's ValidationError, the 400 `{field: [messages]}` in
-    the request's language. The one helper every API view validates its body with (plans, monitoring)."""
+    used); `partial` for an edit that sends only the fields it changes, `context` what the serializer reads besides the
+    body (the request of a login). Answers the validated data as a dict; a refusal raises DRF's ValidationError, the 400
+    `{field: [messages]}` in the request's language. The one helper every API view validates its body with
+    (tests/core/test_valid_input.py refuses any other)."""
     if not isinstance(serializer_class, type):
         serializer_class = type(serializer_class)
-    serializer = serializer_class(data=data)
+    serializer = serializer_class(data=data, partial=partial, context=context or {})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from core.openapi import valid_input
 from duties import services
 from duties.models import Correction, Difficulty, Inspection
 from geo.models import AdministrativeUnit
@@ -65,9 +66,8 @@ class InspectionListApi(APIView):
 
     def post(self, request):
         access.require(access.can_orient_communes(request.user, request.tenant), _("Only the district's Finance-Planning Office may inspect communes."))
-        serializer = self.Input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        serializer = valid_input(self.Input, request.data)
+        data = dict(serializer)
         corrections = [dict(c) for c in data["corrections"]]
         inspection = services.inspection_create(actor=request.user, commune=_commune(data["commune"], request.tenant),
                                                 inspected_on=data["inspected_on"], subject=data["subject"], findings=data["findings"],
@@ -88,9 +88,8 @@ class CorrectionCloseApi(APIView):
         if correction is None:
             raise access.not_found()
         access.access_inspection_by_id(request.user, request.tenant, correction.inspection_id, for_write=True)
-        serializer = self.Input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        correction = services.correction_close(actor=request.user, correction=correction, note=serializer.validated_data["note"])
+        serializer = valid_input(self.Input, request.data)
+        correction = services.correction_close(actor=request.user, correction=correction, note=serializer["note"])
         return Response(CorrectionOutput(correction).data)
 
 
@@ -127,9 +126,8 @@ class DifficultyListApi(APIView):
 
     def post(self, request):
         access.require(access.is_commune_team(request.user), _("Only the commune's planning team may raise a difficulty."))
-        serializer = self.Input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        serializer = valid_input(self.Input, request.data)
+        data = serializer
         difficulty = services.difficulty_raise(actor=request.user, commune=_commune(data["commune"], request.tenant),
                                                title=data["title"], body=data["body"])
         return Response(DifficultyOutput(difficulty).data, status=201)
@@ -145,9 +143,8 @@ class DifficultyAnswerApi(APIView):
 
     def post(self, request, pk):
         difficulty = access.access_difficulty_by_id(request.user, request.tenant, pk, for_answer=True)
-        serializer = self.Input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        difficulty = services.difficulty_answer(actor=request.user, difficulty=difficulty, answer=serializer.validated_data["answer"])
+        serializer = valid_input(self.Input, request.data)
+        difficulty = services.difficulty_answer(actor=request.user, difficulty=difficulty, answer=serializer["answer"])
         return Response(DifficultyOutput(difficulty).data)
 
 
@@ -161,7 +158,6 @@ class DifficultyForwardApi(APIView):
 
     def post(self, request, pk):
         difficulty = access.access_difficulty_by_id(request.user, request.tenant, pk)  # 404; the service: 400 on status, 403
-        serializer = self.Input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        difficulty = services.difficulty_forward(actor=request.user, difficulty=difficulty, note=serializer.validated_data["note"])
+        serializer = valid_input(self.Input, request.data)
+        difficulty = services.difficulty_forward(actor=request.user, difficulty=difficulty, note=serializer["note"])
         return Response(DifficultyOutput(difficulty).data)

@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.openapi import valid_input
 from geo.fields import GuardedGeometryField
 from geo.guard import GEOMETRY_TYPES, check_inside
 from geo.layers import MAX_LIMIT, MEDIA_TYPE, page_response, registry
@@ -66,10 +67,9 @@ class GeometryCheckApi(APIView):
     })}
 
     def post(self, request):
-        data = GeometryCheckInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        geom = data.validated_data["geometry"]
-        code = data.validated_data.get("unit")
+        data = valid_input(GeometryCheckInput, request.data)
+        geom = data["geometry"]
+        code = data.get("unit")
         if code:
             unit = AdministrativeUnit.objects.filter(code=code, is_current=True).first()
             if unit is None:

@@ -99,10 +99,28 @@ def flatten_errors(errors):
     return out
 
 
-def sheet_errors(errors, columns: dict[str, str]) -> dict:
-    """Errors keyed by canonical key → keyed by the column as the sheet names it (other keys stay)."""
+def sheet_errors(errors, columns: dict[str, str], sources: dict | None = None) -> tuple[dict, list]:
+    """Errors keyed by canonical key → ({column heading as the sheet names it: [messages]}, [(headings, messages)]).
+
+    A key that is no column of the sheet goes under the heading(s) of the columns it was read from (`sources`
+    {key: (column keys)}: a proposal's `geometry` under its "Kinh độ" and "Vĩ độ"); a key with no column at all (the
+    row as a whole) has no cell and no heading. The list gives each message once, with its headings, for the reason."""
     as_named = {key: name for name, key in columns.items()}
-    return {as_named.get(key, key): messages for key, messages in flatten_errors(errors).items()}
+    cells, said = {}, []
+    for key, messages in flatten_errors(errors).items():
+        keys = (key,) if key in as_named else tuple((sources or {}).get(key, ()))
+        headings = [as_named[k] for k in keys if k in as_named]
+        for heading in headings:
+            cells.setdefault(heading, []).extend(messages)
+        said.append((headings, messages))
+    return cells, said
+
+
+def _said(headings, messages, letters, row) -> str:
+    """One refusal in the reason: "J5 Số tiền: …" after its cell(s) and heading(s), the bare messages for the row."""
+    where = [f"{letters[h]}{row} " if letters and h in letters else "" for h in headings]
+    named = ", ".join(f"{cell}{heading}" for cell, heading in zip(where, headings))
+    return f"{named}: {' '.join(messages)}" if named else " ".join(messages)
 
 
 def _check_control_characters(records):
@@ -120,12 +138,12 @@ ROW_STATUSES = ("created", "updated", "unchanged", "skipped", "refused")
 
 
 def import_run(*, records: list, columns: dict[str, str], handle_row: Callable, preview: bool,
-               letters: dict[str, str] | None = None, label_key: str = "") -> list[dict]:
+               letters: dict[str, str] | None = None, label_key: str = "", sources: dict | None = None) -> list[dict]:
     """Run `handle_row(record) -> dict` over every record in one transaction; return the rows of `ImportAnswer`.
 
     `handle_row` returns `{"id", "label", "record"[, "updated": True]}` for a row it wrote (created, or `updated` when it
     added to a record already there), raises RowUnchanged / RowSkipped for a row that writes nothing, and django's
-    ValidationError (keyed by column key) to refuse it. Each row: {"row", "status", "id", "label", "record", "cells",
+    ValidationError (keyed by column key; a key that is no column by `sources`, see `sheet_errors`) to refuse it. Each row: {"row", "status", "id", "label", "record", "cells",
     "reason"}: `cells` {column heading as in the sheet: [messages]} for a refused row, `reason` its messages in one
     line (each after its cell, "J5", when `letters` {heading: column letter} is given) or why nothing was written;
     a row the handler did not label is labelled by its cell in the column `label_key` (a code, a title) as typed.
@@ -152,9 +170,8 @@ def import_run(*, records: list, columns: dict[str, str], handle_row: Callable, 
             except RowUnchanged as same:
                 row.update(status=same.status, id=same.id, label=same.label, record=same.record, reason=same.message)
             except ValidationError as exc:
-                cells = sheet_errors(exc, columns)
-                where = {name: f"{letters[name]}{record.row}" for name in cells if letters and name in letters}
-                reason = "; ".join(f"{where[name] + ' ' if name in where else ''}{name}: {' '.join(messages)}" for name, messages in cells.items())
+                cells, said = sheet_errors(exc, columns, sources)
+                reason = "; ".join(_said(headings, messages, letters, record.row) for headings, messages in said)
                 row.update(status="refused", cells=cells, reason=reason)
             if not row["label"] and label_column is not None:
                 row["label"] = str(record.fields.get(label_column) or "").strip()

@@ -67,7 +67,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from geo.bbox import bbox_polygon, parse_bbox
-from geo.params import MAX_OFFSET, MAX_PAGE_SIZE, ParameterRefused, paging_message, paging_number
+from geo.params import MAX_OFFSET, MAX_PAGE_SIZE, ParameterRefused, check_choices, paging_message, paging_number
 from geo.replica import read_connection
 
 PRECISION = 6  # decimals of every coordinate the kit writes (about 0.1 m at Bắc Ninh's latitude)
@@ -122,10 +122,11 @@ class Filter:
         values = [_convert(v.strip(), self.type, name) for v in str(text).split(",") if v.strip()]
         if self.pattern and any(not re.fullmatch(self.pattern, str(v)) for v in values):
             raise ValidationError({name: [_("%(name)s is malformed.") % {"name": name}]})
-        unknown = [str(v) for v in values if self.choices and v not in self.choices]
-        if unknown:
-            raise ValidationError({name: [_("Unknown value(s) %(values)s; allowed: %(allowed)s.") % {
-                "values": ", ".join(unknown), "allowed": ", ".join(str(c) for c in self.choices)}]})
+        if self.choices:
+            try:  # the one rule and wording of allowed values, as for a declared single-value parameter
+                check_choices(name, ",".join(str(v) for v in values), self.choices, split=True)
+            except ParameterRefused as refused:
+                raise ValidationError({name: [refused.message]}) from refused
         return values
 
 

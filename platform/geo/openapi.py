@@ -63,5 +63,11 @@ def layer_parameters(layer, *, paging: bool = True, bbox: bool = True) -> list:
     for name, spec in layer.filters.items():
         kind = OpenApiTypes.STR if spec.split and spec.type != "boolean" else _PARAMETER_TYPES.get(spec.type, OpenApiTypes.STR)
         description = spec.description or ("comma-separated" if spec.split else "")
-        parameters.append(OpenApiParameter(name, kind, description=description, enum=list(spec.choices) if spec.choices and not spec.split else None))
+        if spec.choices and spec.split:
+            # A comma list of allowed values (?status=a,b): an array of enum items, style=form, explode=false; the
+            # middleware (geo.params.check_declared) refuses a value outside them as it does a single-value one.
+            parameters.append(OpenApiParameter(name, _PARAMETER_TYPES.get(spec.type, OpenApiTypes.STR), description=description,
+                                               enum=list(spec.choices), many=True, style="form", explode=False))
+        else:
+            parameters.append(OpenApiParameter(name, kind, description=description, enum=list(spec.choices) if spec.choices else None))
     return parameters

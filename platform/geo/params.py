@@ -42,7 +42,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHOLE = re.compile(r"^[0-9]{1,9}$")  # ASCII digits: "²" passes str.isdigit() and then fails int()
 _PAGING_NUMBER = re.compile(r"^[0-9]{1,10}$")
 _CODE = re.compile(r"^[\w.\-]{1,50}$")
-_ID_PARAMS = {"meeting", "plan", "project", "period", "me_plan", "report", "activity", "finding", "indicator", "item", "cycle"}
+# Ids of related rows (1 to MAX_INTEGER). tests/geo/test_declared_parameters.py walks the schema: every integer parameter
+# whose name is one of these or ends in `_id`/`_item` is in this set (`is_id_parameter`).
+_ID_PARAMS = {"meeting", "plan", "project", "period", "me_plan", "report", "activity", "finding", "indicator", "item", "cycle",
+              "plan_item"}
 _YEAR_PARAMS = {"plan_year", "year", "from_year", "to_year"}
 _CODE_PARAMS = {"commune", "village", "parent", "district", "province", "units", "code"}
 
@@ -117,8 +120,38 @@ def check_one(name: str, value: str) -> None:
     elif name in _CODE_PARAMS:
         if not all(_CODE.match(part.strip()) for part in value.split(",")):
             raise ParameterRefused(name, _("%(name)s must be a code (letters, digits, “.” and “-”) or a comma list of codes.") % {"name": name})
-    elif name in _ID_PARAMS:
-        _whole(name, value, 1, 2**31 - 1, _("%(name)s must be a whole number (an id).") % {"name": name})
+    elif is_id_parameter(name):
+        if not _INTEGER.match(value):
+            raise ParameterRefused(name, _("%(name)s must be a whole number (an id).") % {"name": name})
+        if not 1 <= int(value) <= MAX_INTEGER:
+            raise ParameterRefused(name, out_of_range(name, 1, MAX_INTEGER))
+
+
+def is_id_parameter(name: str) -> bool:
+    """True when `name` is the id of a related row (`_ID_PARAMS`, or any name ending in `_id`): a whole number from 1
+    to MAX_INTEGER (PostgreSQL's integer), checked by `check_one` on every route."""
+    return name in _ID_PARAMS or name.endswith("_id")
+
+
+def out_of_range(name: str, low: int, high: int) -> str:
+    """The translated refusal of a whole number outside its bounds: "<name> is out of range: from <low> to <high>."
+    (thousands grouped with dots, as the interface writes numbers)."""
+    def dotted(number):
+        return f"{number:,}".replace(",", ".")
+    return _("%(name)s is out of range: it must be from %(low)s to %(high)s.") % {"name": name, "low": dotted(low), "high": dotted(high)}
+
+
+def check_choices(name: str, value: str, choices, *, split: bool = False) -> list[str]:
+    """The values of `value` (one, or a comma list when `split`) when each is one of `choices`; otherwise
+    ParameterRefused naming the parameter, the refused value(s) and the choices. The one rule and wording of allowed
+    values: declared single-value parameters (`check_declared`) and comma-list layer filters (geo.layers.Filter) both."""
+    values = [part.strip() for part in value.split(",") if part.strip()] if split else [value]
+    allowed = [str(choice) for choice in choices]
+    refused = [part for part in values if part not in allowed]
+    if refused:
+        raise ParameterRefused(name, _("%(name)s: “%(value)s” is not one of the choices: %(values)s.") % {
+            "name": name, "value": ", ".join(refused), "values": ", ".join(allowed)})
+    return values
 
 
 def refusal_response(request, refused: ParameterRefused) -> HttpResponse:
@@ -182,15 +215,17 @@ def check_declared(name: str, value: str, parameter) -> None:
         return
     enum = getattr(parameter, "enum", None)
     if enum:
-        if value not in [str(choice) for choice in enum]:
-            raise ParameterRefused(name, _("%(name)s: “%(value)s” is not one of the choices: %(values)s.") % {
-                "name": name, "value": value, "values": ", ".join(str(c) for c in enum)})
+        # A comma list (`many`, style=form, explode=false: ?status=a,b) takes each of its values from the enum.
+        check_choices(name, value, enum, split=bool(getattr(parameter, "many", False)) and getattr(parameter, "explode", None) is False)
         return
     schema = _schema(parameter)
     kind, fmt = schema.get("type", ""), schema.get("format", "")
     if kind == "integer":
-        if not _INTEGER.match(value) or abs(int(value)) > MAX_INTEGER:
+        if not _INTEGER.match(value):
             raise ParameterRefused(name, _("%(name)s must be a whole number.") % {"name": name})
+        low = 1 if is_id_parameter(name) else -MAX_INTEGER
+        if not low <= int(value) <= MAX_INTEGER:
+            raise ParameterRefused(name, out_of_range(name, low, MAX_INTEGER))
     elif kind == "number":
         try:
             float(value)

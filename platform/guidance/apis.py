@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from core.openapi import valid_input
 from geo.models import AdministrativeUnit
 from geo.numbers import DateInputField
 from geo.parsers import SafeJSONParser
@@ -61,9 +62,8 @@ class DocumentListApi(APIView):
 
     def post(self, request):
         access.require(access.can_manage_library(request.user), _("Only province staff may change the library."))
-        serializer = self.Input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        serializer = valid_input(self.Input, request.data)
+        data = dict(serializer)
         upload = data.pop("file", None)
         document = services.document_create(actor=request.user, upload=upload, **data)
         return Response(DocumentOutput(document).data, status=201)
@@ -113,9 +113,8 @@ class CourseListApi(APIView):
 
     def post(self, request):
         access.require(access.can_manage_training(request.user), _("Only province and district staff may do this."))
-        serializer = self.Input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        serializer = valid_input(self.Input, request.data)
+        data = dict(serializer)
         organiser = AdministrativeUnit.objects.filter(code=data["organiser"], level__in=("province", "district")).first()
         if organiser is None:
             raise serializers.ValidationError({"organiser": [_unit_unknown()]})
@@ -170,9 +169,8 @@ class CommunicationListApi(APIView):
         return Response(CommunicationOutput(selectors.communication_list(user=request.user, level=level), many=True).data)
 
     def post(self, request):
-        serializer = self.Input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        serializer = valid_input(self.Input, request.data)
+        data = dict(serializer)
         unit = AdministrativeUnit.objects.filter(code=data.pop("unit")).first()
         if unit is None:
             raise serializers.ValidationError({"unit": [_unit_unknown()]})

@@ -78,6 +78,11 @@ def progress_import(*, actor, upload, preview: bool = False) -> dict:
                 errors.update(exc.message_dict)
         if "date" not in values:
             errors.setdefault("date", [_("Not a date (dd/mm/yyyy): %(value)s") % {"value": ""}])
+        # Every refusal of the row at once, its range checks too (not only those found before the first refusal).
+        if parsed.get("amount") is not None and parsed["amount"] < 0:
+            errors.setdefault("amount", [_("The disbursed amount is a whole number of đồng, not negative.")])
+        if parsed.get("physical_progress") is not None and not 0 <= parsed["physical_progress"] <= 100:
+            errors.setdefault("physical_progress", [_("Physical progress is a percentage from 0 to 100.")])
         if errors:
             raise ValidationError(errors)
         on, amount, progress = parsed["date"], parsed["amount"] or 0, parsed["physical_progress"]
@@ -102,5 +107,7 @@ def progress_import(*, actor, upload, preview: bool = False) -> dict:
         event = progress_record(project=project, actor=actor, on=on, physical_progress=progress, note=_("bulk update"))
         return {"id": event.pk, "label": project.code, "record": "progress"}
 
-    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview, label_key="code")
+    # The project's status (a disbursement needs an approved project) was read from the project code's column.
+    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview, label_key="code",
+                      sources={"status": ("code",), "project": ("code",)})
     return import_answer(rows=rows, preview=preview, format=result.format, columns=columns)

@@ -16,8 +16,11 @@ TEXT = {
     "commune": _("Commune"), "late": _("late"), "overdue": _("overdue"), "missing": _("missing"), "draft": _("being written"),
     "submitted": _("submitted"), "accepted": _("accepted"), "returned": _("returned"), "no_plan": _("no approved M&E plan"),
     "notStarted": _("no progress reported"),
-    "row": _("Row"), "code": _("Project code"), "taken": _("taken"), "refused": _("refused"), "rowsTaken": _("Rows taken"), "preview": _("Preview, nothing written"), "duplicates": _("Duplicates"),
-    "rowsRefused": _("Rows refused"),
+    # The import's rows worded as the investment projects' import page words them (docs/API.md, "Imports").
+    "row": _("Row"), "code": _("Project code"), "preview": _("Preview, nothing written"),
+    "created": _("created"), "updated": _("updated"), "unchanged": _("already recorded"), "skipped": _("skipped"), "refused": _("refused"),
+    "rowsCreated": _("Rows created"), "rowsUpdated": _("Rows updated"), "rowsUnchanged": _("Rows already recorded"),
+    "rowsSkipped": _("Rows skipped"), "rowsRefused": _("Rows refused"),
 }
 
 

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
-from core.openapi import many
+from core.openapi import many, valid_input
 from files.storage import public_file_url
 from geo.features import cluster_cell_degrees, parse_zoom
 from geo.imports import ImportAnswer, wants_preview
@@ -74,11 +74,10 @@ class ProposalListApi(APIView):
 
     @idempotent
     def post(self, request):
-        feature = ProposalFeatureInput(data=request.data)
-        feature.is_valid(raise_exception=True)
-        props = dict(feature.validated_data["properties"])
+        feature = valid_input(ProposalFeatureInput, request.data)
+        props = dict(feature["properties"])
         proposal = _act(lambda: services.proposal_create(
-            actor=request.user, district=request.tenant, geom=feature.validated_data["geometry"],
+            actor=request.user, district=request.tenant, geom=feature["geometry"],
             commune_code=props.pop("commune"), village_code=props.pop("village", None) or None,
             meeting_id=props.pop("meeting", None), **props,
         ))
@@ -109,9 +108,8 @@ class ProposalDetailApi(APIView):
     @idempotent
     def patch(self, request, pk):
         visible_proposal(request, pk, for_write=True)
-        feature = ProposalFeatureUpdate(data=request.data, partial=False)
-        feature.is_valid(raise_exception=True)
-        data = feature.validated_data
+        feature = valid_input(ProposalFeatureUpdate, request.data, partial=False)
+        data = feature
         proposal = _act(lambda: services.proposal_update(
             actor=request.user, proposal_id=pk, geom=data.get("geometry"), **data.get("properties", {})
         ))
@@ -127,10 +125,9 @@ class ProposalDecisionApi(APIView):
 
     def post(self, request, pk):
         decided_proposal(request, pk)
-        data = DecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid_input(DecisionInput, request.data)
         proposal = _act(lambda: services.proposal_decide(
-            actor=request.user, proposal_id=pk, decision=self.decision, reason=data.validated_data.get("reason", "")
+            actor=request.user, proposal_id=pk, decision=self.decision, reason=data.get("reason", "")
         ))
         return Response(proposal_detail(proposal, user=request.user))
 
@@ -155,9 +152,8 @@ class ProposalMergeApi(APIView):
 
     def post(self, request, pk):
         decided_proposal(request, pk)
-        data = MergeInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        duplicates = data.validated_data["duplicates"]
+        data = valid_input(MergeInput, request.data)
+        duplicates = data["duplicates"]
         visible = set(selectors.proposals_visible_to(request.user, request.tenant).filter(pk__in=duplicates).values_list("pk", flat=True))
         if visible != set(duplicates):
             raise ValidationError({"duplicates": [_("Name other existing proposals to merge into this one.")]})
@@ -176,9 +172,8 @@ class ProposalAttachmentApi(APIView):
     @idempotent
     def post(self, request, pk):
         visible_proposal(request, pk, for_write=True)
-        data = AttachmentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        attachment = _act(lambda: services.attachment_add(actor=request.user, proposal_id=pk, upload=data.validated_data["file"]))
+        data = valid_input(AttachmentInput, request.data)
+        attachment = _act(lambda: services.attachment_add(actor=request.user, proposal_id=pk, upload=data["file"]))
         return Response({"id": attachment.pk, "name": attachment.name, "content_type": attachment.content_type, "size": attachment.size,
                          "url": attachment.file.url}, status=201)
 
@@ -191,10 +186,9 @@ class ProposalRankApi(APIView):
         "ProposalRank", {"id": serializers.IntegerField(), "commune_rank": serializers.IntegerField()}, many=True)})}
 
     def post(self, request):
-        data = RankInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid_input(RankInput, request.data)
         ranked = _act(lambda: services.proposals_rank(
-            actor=request.user, district=request.tenant, commune_code=data.validated_data["commune"], ordered_ids=data.validated_data["order"]
+            actor=request.user, district=request.tenant, commune_code=data["commune"], ordered_ids=data["order"]
         ))
         return Response({"ranked": [{"id": p.pk, "commune_rank": p.commune_rank} for p in ranked]})
 
@@ -207,11 +201,10 @@ class ProposalPublishApi(APIView):
         "published": serializers.IntegerField(help_text="proposals now public")})}
 
     def post(self, request):
-        data = PublishInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid_input(PublishInput, request.data)
         count = _act(lambda: services.proposals_publish(
-            actor=request.user, district=request.tenant, commune_code=data.validated_data["commune"], ids=data.validated_data.get("ids"),
-            plan_year=data.validated_data.get("plan_year"),
+            actor=request.user, district=request.tenant, commune_code=data["commune"], ids=data.get("ids"),
+            plan_year=data.get("plan_year"),
         ))
         return Response({"published": count})
 
@@ -231,13 +224,12 @@ class ProposalImportApi(APIView):
     def post(self, request):
         # Refused before the file is read (a hostile file costs nothing to a role that may not import).
         access.require(access.can_import_proposals(request.user), _("Only a commune planning team or a village head imports proposals."))
-        data = ImportInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
+        data = valid_input(ImportInput, request.data)
+        upload = data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise ValidationError({"file": [_("The file is larger than the limit of %(limit)s MB.") % {"limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}]})
         own = access.commune_unit_of(request.user)
-        default_commune = data.validated_data.get("commune") or (own.code if own is not None else None)
+        default_commune = data.get("commune") or (own.code if own is not None else None)
         report = proposals_import(actor=request.user, district=request.tenant, upload=upload, default_commune=default_commune,
                                   preview=wants_preview(request))
         return Response(report)
@@ -274,9 +266,8 @@ class VillageMeetingListApi(APIView):
 
     @idempotent
     def post(self, request):
-        data = VillageMeetingInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        data = valid_input(VillageMeetingInput, request.data)
+        d = data
         meeting = _act(lambda: services.village_meeting_create(
             actor=request.user, district=request.tenant, commune_code=d["commune"], village_code=d["village"],
             held_on=d["held_on"], place=d["place"], chair=d["chair"], participants=d["participants"],
@@ -396,9 +387,8 @@ class CommuneUnitListApi(APIView):
         return Response([commune_unit_data(u) for u in units])
 
     def post(self, request):
-        data = CommuneUnitInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        data = dict(data.validated_data)
+        data = valid_input(CommuneUnitInput, request.data)
+        data = dict(data)
         commune = services.commune_in_district(district=request.tenant, code=data.pop("commune"))
         unit = services.commune_unit_create(actor=request.user, commune=commune, **data)
         return Response(commune_unit_data(unit), status=201)
@@ -423,7 +413,6 @@ class CommuneUnitDetailApi(APIView):
         unit = self._unit(request, pk)
         # The refusal comes before the body is read (a 403, not a 400, for whoever may not assign).
         access.require(access.can_assign_reporting_units(request.user, unit.commune), _("Only the district assigns which units report (Đ11.1)."))
-        data = CommuneUnitAssignInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        unit = services.commune_unit_assign_reporting(actor=request.user, unit=unit, reports_me=data.validated_data["reports_me"])
+        data = valid_input(CommuneUnitAssignInput, request.data)
+        unit = services.commune_unit_assign_reporting(actor=request.user, unit=unit, reports_me=data["reports_me"])
         return Response(commune_unit_data(unit))

@@ -185,5 +185,6 @@ def proposals_import(*, actor, district, upload, default_commune=None, preview=F
             raise ValidationError({"commune": [exc.message]})
         return {"id": proposal.pk, "label": proposal.title, "record": "proposal"}
 
-    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview, label_key="title")
+    rows = import_run(records=result.records, columns=columns, handle_row=handle, preview=preview, label_key="title",
+                      sources={"geometry": ("lon", "lat")})
     return import_answer(rows=rows, preview=preview, format=result.format, columns=columns)

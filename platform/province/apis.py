@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.access import can_compare_province, require
 from core.models import CapitalSource, Sector
+from core.openapi import valid_input
 from geo.bbox import parse_bbox
 from geo.layers import MAX_LIMIT, MEDIA_TYPE, page_numbers
 from geo.models import AdministrativeUnit
@@ -113,9 +114,7 @@ class DistributionInput(FilterInput):
 
 def _params(serializer_class, request):
     data = {k: v for k, v in request.query_params.items() if v != "" or k in ("sector", "source")}
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    return valid_input(serializer_class, data)
 
 
 FILTER_PARAMETERS = [

@@ -17,6 +17,7 @@ from accounts import access
 from accounts.models import DepartmentPublication
 from accounts.publications import publication_data, publication_file_data
 from core.links import is_safe_link
+from core.openapi import valid_input
 from files.uploads import checked_file
 from geo.parsers import SafeJSONParser
 from province.models import PublicationFile
@@ -149,9 +150,8 @@ class PublicationListApi(APIView):
 
     def post(self, request):
         access.require(access.department_of(request.user) is not None, _("Only a provincial department may publish this."))
-        data = PublicationCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = valid_input(PublicationCreateInput, request.data)
+        fields = dict(data)
         publication = publication_create(actor=request.user, upload=fields.pop("file", None), **fields)
         return Response(publication_data(publication), status=201)
 
@@ -167,9 +167,8 @@ class PublicationDetailApi(APIView):
 
     def patch(self, request, pk):
         publication = access.access_department_publication_by_id(request.user, pk, for_write=True)
-        data = PublicationEdit(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        return Response(publication_data(publication_update(actor=request.user, publication=publication, **data.validated_data)))
+        data = valid_input(PublicationEdit, request.data, partial=True)
+        return Response(publication_data(publication_update(actor=request.user, publication=publication, **data)))
 
 
 class PublicationPublishApi(APIView):
@@ -196,7 +195,6 @@ class PublicationFileApi(APIView):
 
     def post(self, request, pk):
         publication = access.access_department_publication_by_id(request.user, pk, for_write=True)
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        return Response(publication_file_data(publication_file_add(actor=request.user, publication=publication, upload=data.validated_data["file"])),
+        data = valid_input(self.Input, request.data)
+        return Response(publication_file_data(publication_file_add(actor=request.user, publication=publication, upload=data["file"])),
                         status=201)

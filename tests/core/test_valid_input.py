@@ -31,3 +31,27 @@ def test_it_takes_a_class_or_an_inline_serializer_and_answers_a_dict():
     with pytest.raises(ValidationError) as refused:
         valid_input(Year, {"year": "abc"})
     assert list(refused.value.detail) == ["year"]
+
+
+# A serializer whose refusal is merged with another check's before answering, so that every message comes back at once:
+# not a hand validation of the body (module path: why).
+MERGES_ERRORS = {"monitoring/apis/supervision.py": "a finding's fields and its photo are refused together"}
+
+
+def _api_modules():
+    """Every module of ours that answers API requests (it builds DRF `Response`s), core/openapi.py aside."""
+    for path in sorted(PLATFORM.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "from rest_framework.response import Response" in text and path.relative_to(PLATFORM).as_posix() != "core/openapi.py":
+            yield path.relative_to(PLATFORM).as_posix(), text
+
+
+def test_every_api_view_validates_its_body_through_valid_input():
+    """Finding 4 of issue 17: `Serializer(data=…)` then `.is_valid(raise_exception=True)` by hand in an API module
+    (33 such sites were left beside the helper) is refused; `core.openapi.valid_input` is the one way."""
+    modules = dict(_api_modules())
+    assert {"proposals/apis.py", "province/publications.py", "investment/apis/projects.py", "accounts/apis.py"} <= set(modules)
+    by_hand = [f"{name}:{number}: {line.strip()}" for name, text in modules.items()
+               for number, line in enumerate(text.splitlines(), 1)
+               if (".is_valid(" in line or re.search(r"\b(?!Response\()\w+\(data=", line)) and name not in MERGES_ERRORS]
+    assert by_hand == []

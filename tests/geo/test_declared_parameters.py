@@ -106,3 +106,73 @@ def test_a_write_with_a_bad_boolean_is_refused_before_it_writes(client_for, dist
     assert answer.status_code == 400 and list(answer.json()) == ["preview"], answer.content
     with tenant_context(district("yen-phong")):
         assert InvestmentProject.objects.count() == before
+
+
+def _lists(document, path):
+    """(name, parameter) of each query parameter of the GET at `path` declared as a comma list of allowed values."""
+    for parameter in document["paths"][path]["get"].get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter["in"] == "query" and schema.get("type") == "array" and schema.get("items", {}).get("enum"):
+            yield parameter["name"], parameter
+
+
+@pytest.mark.django_db
+def test_every_list_filter_with_allowed_values_refuses_a_bogus_one_as_a_single_value_parameter_does(document, client_for):
+    """Finding 5 of issue 17: comma-list layer filters (proposals' status, sector, source…) declare their allowed values
+    in the schema (an array of enum items, style=form, explode=false) and are refused with the one wording of
+    geo.params.check_choices, naming the refused value only; a list of allowed values still answers 200."""
+    walked, wrong = set(), []
+    for path, _media in json_routes(document):
+        lists = list(_lists(document, path))
+        if not lists:
+            continue
+        client = client_for(caller_of(path))
+        if client.get(_url(path)).status_code != 200:
+            continue
+        for name, parameter in lists:
+            walked.add((path, name))
+            allowed = [str(choice) for choice in parameter["schema"]["items"]["enum"]]
+            if parameter.get("style") != "form" or parameter.get("explode") is not False:
+                wrong.append(f"{path} {name}: declared {parameter}")
+            good = client.get(_url(path, f"{name}={','.join(allowed[:2])}"))
+            if good.status_code != 200:
+                wrong.append(f"{_url(path, name + '=' + ','.join(allowed[:2]))}: {good.status_code} {good.content[:200]!r}")
+            answer = client.get(_url(path, f"{name}={allowed[0]},khong-co"), HTTP_ACCEPT_LANGUAGE="en")
+            words = f"{name}: “khong-co” is not one of the choices: "  # the choices in the model's order (the schema sorts them)
+            said = (answer.json().get(name) or [""])[0] if answer.status_code == 400 else ""
+            if not said.startswith(words) or sorted(said[len(words):].rstrip(".").split(", ")) != sorted(allowed):
+                wrong.append(f"{_url(path, name + '=' + allowed[0] + ',khong-co')}: {answer.status_code} {answer.content[:300]!r}")
+    assert wrong == [], "\n".join(wrong)
+    assert {("/d/{district}/api/proposals/", "status"), ("/d/{district}/api/proposals/", "sector")} <= walked, walked
+
+
+def test_a_single_value_and_a_list_filter_are_refused_in_the_same_words(client_for, db):
+    single = client_for("tinh").get("/api/province/projects/?status=xa").json()["status"][0]
+    listed = client_for("huyen.yen-phong").get("/d/yen-phong/api/proposals/?status=xa").json()["status"][0]
+    assert single.startswith("status: “xa” không phải là một trong các lựa chọn: "), single
+    assert listed.startswith("status: “xa” không phải là một trong các lựa chọn: "), listed
+
+
+@pytest.mark.django_db
+def test_every_integer_parameter_naming_a_row_is_an_id(document):
+    """Every integer query parameter that is not a year, a page or a zoom names a related row and takes the id rule
+    (geo.params.is_id_parameter: 1 to 2 147 483 647), so `?plan_item=-5` is a 400 like `?project=-5`."""
+    from geo.params import _YEAR_PARAMS, PAGING, is_id_parameter
+
+    integers = {p["name"] for path in document["paths"] for operation in document["paths"][path].values()
+                if isinstance(operation, dict) for p in operation.get("parameters", [])
+                if p.get("in") == "query" and p.get("schema", {}).get("type") == "integer"}
+    not_ids = sorted(name for name in integers if name not in PAGING and name not in _YEAR_PARAMS and name != "zoom" and not is_id_parameter(name))
+    assert not_ids == []
+    assert {"plan_item", "project"} <= integers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["plan_item", "project"])
+@pytest.mark.parametrize("value,words", [("-5", "out of range: it must be from 1 to 2.147.483.647"),
+                                         ("2147483648", "out of range: it must be from 1 to 2.147.483.647"),
+                                         ("abc", "must be a whole number (an id)")])
+def test_an_id_out_of_range_says_so(client_for, name, value, words):
+    answer = client_for("huyen.yen-phong").get(f"/d/yen-phong/api/reviews/?{name}={value}", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 400, answer.content
+    assert answer.json() == {name: [f"{name} {words}."]}

@@ -6,8 +6,11 @@ twice was *refused*, a preview gave ids of rows that will not exist, and message
 Each importer here: its real answer equals `geo.imports.ImportAnswer` key for key, a preview names no id of a new row,
 and the same file sent twice answers every row unchanged, none refused (real HTTP, real PostGIS schemas).
 """
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import tenant_context
 
 from geo.imports import ROW_STATUSES, ImportAnswer, ImportRow
 from tests.imports.corpus import utf8_bom
@@ -107,3 +110,32 @@ def test_numbers_in_import_messages_follow_the_one_number_rule(district, client_
     sheet = f"title,sector,estimated_cost,commune,lon,lat\nCống,irrigation,1000000,09193,{lon},{lat}\n"
     (row,) = check_shape(send(client_for("xa.09193"), "proposals/import/", "x.csv", sheet.encode(), preview=True))["rows"]
     assert "560.123,4" in row["reason"] and "2.340.567,8" in row["reason"], row
+
+
+def test_a_geometry_refusal_sits_under_the_coordinate_headings_with_its_distance_as_numbers_are_written(client_for):
+    """Finding 6 of issue 17: a place outside the commune was refused under "geometry" (no column of the sheet), its reason
+    began with that field code and its distance read "99397 m"."""
+    sheet = "Tên đề xuất;Lĩnh vực;Kinh phí dự kiến;Mã xã;Kinh độ;Vĩ độ\nCống;irrigation;1000000;09193;106,9;21,9\n"
+    (row,) = check_shape(send(client_for("xa.09193"), "proposals/import/", "x.csv", sheet.encode(), preview=True))["rows"]
+    assert row["status"] == "refused" and set(row["cells"]) == {"Kinh độ", "Vĩ độ"}, row
+    assert row["reason"].startswith("Kinh độ, Vĩ độ: ") and "geometry" not in row["reason"], row
+    assert re.search(r"khoảng \d{1,3}(\.\d{3})+ m", row["reason"]), row
+
+
+def test_a_refused_progress_row_names_every_error_under_its_column_and_no_field_code(district, client_for):
+    sheet = "Mã dự án;Ngày;Giá trị giải ngân (đồng);Tiến độ thực hiện (%)\nKHONG-CO;32/13/2026;-5;150\n"
+    (row,) = check_shape(send(client_for("huyen.yen-phong"), "monitoring/progress-import/", "x.csv", utf8_bom(sheet), preview=True))["rows"]
+    assert set(row["cells"]) == {"Mã dự án", "Ngày", "Giá trị giải ngân (đồng)", "Tiến độ thực hiện (%)"}, row
+    assert not re.match(r"(code|date|amount|physical_progress|status)\b", row["reason"]), row
+
+
+def test_a_status_refusal_of_the_progress_import_sits_under_the_project_code(district, client_for):
+    from investment.models import InvestmentProject
+
+    project = project_in_commune(district("yen-phong"), code="DA-ME-9", total=3_000_000_000)
+    with tenant_context(district("yen-phong")):
+        InvestmentProject.objects.filter(pk=project.pk).update(status="proposed")
+    sheet = "Mã dự án;Ngày;Giá trị giải ngân (đồng)\nDA-ME-9;31/03/2026;1.000\n"
+    (row,) = check_shape(send(client_for("huyen.yen-phong"), "monitoring/progress-import/", "x.csv", utf8_bom(sheet), preview=True))["rows"]
+    assert row["status"] == "refused" and list(row["cells"]) == ["Mã dự án"], row
+    assert row["reason"].startswith("Mã dự án: "), row

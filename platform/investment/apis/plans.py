@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from accounts.events import EventOutput, events_output
+from core.openapi import valid_input
 from geo.layers import MEDIA_TYPE, collection_text
 from geo.numbers import DateInputField
 from investment import exports, layers, selectors, services
@@ -118,9 +119,8 @@ class PlanListApi(APIView):
 
     def post(self, request):
         require_manager(request)
-        data = PlanInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        plan = services.plan_create(actor=request.user, **data.validated_data)
+        data = valid_input(PlanInput, request.data)
+        plan = services.plan_create(actor=request.user, **data)
         return Response(plan_output(plan, user=request.user, detail=True), status=201)
 
 
@@ -136,9 +136,8 @@ class PlanDetailApi(APIView):
 
     def patch(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk, for_write=True)
-        data = PlanUpdateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = valid_input(PlanUpdateInput, request.data)
+        fields = dict(data)
         reason = fields.pop("reason", "")
         plan = services.plan_update(plan=plan, actor=request.user, reason=reason, **fields)
         return Response(plan_output(plan, user=request.user, detail=True))
@@ -154,9 +153,8 @@ class PlanTransitionApi(APIView):
 
     def post(self, request, pk):
         plan = access.access_investment_plan_by_id(request.user, request.tenant, pk, for_write=True)
-        data = PlanTransitionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        plan = services.plan_transition(plan=plan, actor=request.user, action=self.action, **data.validated_data)
+        data = valid_input(PlanTransitionInput, request.data)
+        plan = services.plan_transition(plan=plan, actor=request.user, action=self.action, **data)
         return Response(plan_output(plan, user=request.user, detail=True))
 
 

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from accounts import access
 from accounts.events import EventOutput, events_output
 from core.models import CapitalSource, Sector
+from core.openapi import valid_input
 from geo.fields import GuardedGeometryField
 from geo.guard import ANY_FEATURE
 from geo.imports import ImportAnswer, wants_preview
@@ -180,9 +181,8 @@ class ProjectListApi(APIView):
 
     def post(self, request):
         require_manager(request)
-        data = ProjectInput(data=feature_input(request.data))
-        data.is_valid(raise_exception=True)
-        project = services.project_create(district=request.tenant, actor=request.user, **_project_args(data.validated_data))
+        data = valid_input(ProjectInput, feature_input(request.data))
+        project = services.project_create(district=request.tenant, actor=request.user, **_project_args(data))
         return Response(project_feature(project, user=request.user, district=request.tenant), status=201)
 
 
@@ -201,9 +201,8 @@ class ProjectDetailApi(APIView):
 
     def patch(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
-        data = ProjectUpdateInput(data=feature_input(request.data), partial=True)
-        data.is_valid(raise_exception=True)
-        args = dict(data.validated_data)
+        data = valid_input(ProjectUpdateInput, feature_input(request.data), partial=True)
+        args = dict(data)
         if "geometry" in args:
             args["geom"] = args.pop("geometry")
         project = services.project_update(district=request.tenant, project=project, actor=request.user, **args)
@@ -219,9 +218,8 @@ class ProjectTransitionApi(APIView):
 
     def post(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
-        data = ProjectTransitionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        project = services.project_transition(project=project, actor=request.user, action=self.action, **data.validated_data)
+        data = valid_input(ProjectTransitionInput, request.data)
+        project = services.project_transition(project=project, actor=request.user, action=self.action, **data)
         return Response(project_feature(project, user=request.user, district=request.tenant))
 
 
@@ -233,9 +231,8 @@ class DisbursementApi(APIView):
 
     def post(self, request, pk):
         project = _visible_project(request, pk, for_write=True)
-        data = DisbursementInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.disbursement_record(project=project, actor=request.user, **data.validated_data)
+        data = valid_input(DisbursementInput, request.data)
+        services.disbursement_record(project=project, actor=request.user, **data)
         return Response(project_feature(project, user=request.user, district=request.tenant), status=201)
 
 
@@ -269,8 +266,7 @@ class ProjectImportApi(APIView):
 
     def post(self, request):
         require_manager(request)  # before the file is read: a hostile file costs nothing to a role that may not import
-        data = ProjectImportInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        report = imports.projects_import(actor=request.user, district=request.tenant, upload=data.validated_data["file"],
+        data = valid_input(ProjectImportInput, request.data)
+        report = imports.projects_import(actor=request.user, district=request.tenant, upload=data["file"],
                                          preview=wants_preview(request))
         return Response(report)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from accounts.events import EventActorOutput, moment_output, person_output
+from core.openapi import valid_input
 from geo.fields import GuardedGeometryField
 from geo.guard import POINT
 from geo.layers import MEDIA_TYPE, page_response
@@ -57,17 +58,16 @@ class ReviewListApi(APIView):
 
     def post(self, request):
         access.require(access.can_review_investment(request.user, request.tenant), _("Only the district's own staff record review decisions and notes."))
-        data = ReviewInput(data=feature_input(request.data))
-        data.is_valid(raise_exception=True)
+        data = valid_input(ReviewInput, feature_input(request.data))
         project = None
-        if data.validated_data["project"] is not None:
-            project = access.access_project_by_id(request.user, request.tenant, data.validated_data["project"])
+        if data["project"] is not None:
+            project = access.access_project_by_id(request.user, request.tenant, data["project"])
         plan_item = None
-        if data.validated_data["plan_item"] is not None:
-            plan_item = access.access_plan_item_by_id(request.user, request.tenant, data.validated_data["plan_item"])
+        if data["plan_item"] is not None:
+            plan_item = access.access_plan_item_by_id(request.user, request.tenant, data["plan_item"])
         review = services.review_create(
-            district=request.tenant, actor=request.user, project=project, plan_item=plan_item, decision=data.validated_data["decision"],
-            comment=data.validated_data["comment"], location=data.validated_data["geometry"],
+            district=request.tenant, actor=request.user, project=project, plan_item=plan_item, decision=data["decision"],
+            comment=data["comment"], location=data["geometry"],
         )
         feature, _matched, _returned = layers.reviews.page(
             selectors.review_queryset(user=request.user, district=request.tenant).filter(pk=review.pk), limit=1, offset=0)
@@ -85,8 +85,7 @@ class ReviewAnswerApi(APIView):
         review = access.access_review_by_id(request.user, request.tenant, pk)
         access.require(access.can_answer_review(request.user, review.communes.values_list("pk", flat=True)),
                        _("Only the planning team of a commune concerned answers a review."))
-        data = ReviewAnswerInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        answer = services.review_answer(review=review, actor=request.user, text=data.validated_data["text"])
+        data = valid_input(ReviewAnswerInput, request.data)
+        answer = services.review_answer(review=review, actor=request.user, text=data["text"])
         return Response({"review": review.pk, "text": answer.text, "author": person_output(request.user, reader=request.user),
                          "created_at": moment_output(answer.created_at)}, status=201)

@@ -91,10 +91,7 @@ class ItemFeatureInput(FeatureInput):
 
 def _feature(request, *, partial=False):
     feature = valid_input(FeatureInput, request.data)
-    item = ItemInput(data=feature["properties"], partial=partial)
-    if not item.is_valid():
-        raise serializers.ValidationError(item.errors)
-    return feature.get("geometry"), dict(item.validated_data)
+    return feature.get("geometry"), valid_input(ItemInput, feature["properties"], partial=partial)
 
 
 class PlanItemListApi(PlanApi):

@@ -163,9 +163,11 @@
     box.textContent = "";
     var summary = document.createElement("p");
     summary.dataset.preview = data.preview ? "1" : "0";
-    summary.textContent = (data.preview ? (T.preview || "Preview, nothing written") + " · " : "") +
-      (T.rowsTaken || "Rows taken") + ": " + UI.number(data.created, 0) + " · " + (T.rowsRefused || "Rows refused") + ": " +
-      UI.number(data.refused, 0) + " · " + (T.duplicates || "Duplicates") + ": " + UI.number(data.unchanged, 0);
+    // Every count of the answer, in the page's language (monitoring.views: the investment import's words).
+    summary.textContent = (data.preview ? T.preview + " · " : "") + [
+      [T.rowsCreated, data.created], [T.rowsUpdated, data.updated], [T.rowsUnchanged, data.unchanged],
+      [T.rowsSkipped, data.skipped], [T.rowsRefused, data.refused],
+    ].map(function (pair) { return pair[0] + ": " + UI.number(pair[1] || 0, 0); }).join(" · ");
     box.appendChild(summary);
     var table = document.createElement("table");
     table.className = "me-table";
@@ -174,13 +176,13 @@
     var body = table.createTBody();
     data.rows.forEach(function (row) {
       var tr = body.insertRow();
-      var taken = row.status === "created";
-      tr.className = taken ? "state-accepted" : row.status === "refused" ? "state-returned" : "";
+      var written = row.status === "created" || row.status === "updated";
+      tr.className = written ? "state-accepted" : row.status === "refused" ? "state-returned" : "";
       tr.dataset.row = row.row;
       tr.dataset.status = row.status;
       tr.insertCell().textContent = row.row;
       tr.insertCell().textContent = row.label || "";
-      tr.insertCell().textContent = taken ? (T.taken || "taken") : row.status === "refused" ? (T.refused || "refused") + ": " + row.reason : row.reason;
+      tr.insertCell().textContent = T[row.status] + (row.reason ? ": " + row.reason : "");
     });
     box.appendChild(table);
   }
