@@ -66,7 +66,8 @@ def test_a_login_post_without_its_csrf_token_is_the_framed_vietnamese_403(distri
     assert "CSRF verification failed" not in html
     assert refusal(html) == "Phiên làm việc đã hết hạn hoặc biểu mẫu đã cũ, hãy tải lại trang rồi thử lại."
     assert 'href="/accounts/login/"' in html and "Tải lại trang" in html
-    english = client.post("/accounts/login/", {"username": "xa.09193"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # pages follow the language switch, not the browser
+    english = client.post("/accounts/login/", {"username": "xa.09193"}).content.decode()
     assert "Your session has expired or the form is out of date" in english
 
 
