@@ -55,3 +55,13 @@ def test_the_project_import_summary_is_vietnamese(attribute):
         text = Template("{% load i18n %}" + tag).render(Context())
     assert text.startswith(("Xem trước", "Đã nhập")), text
     assert all(f"%({name})s" in text for name in ("created", "matched", "duplicates", "refused")), text
+
+
+def test_the_english_import_summaries_need_no_plural():
+    """Review rv15c finding 11: the English summary read "1 rows refused". Each count follows its label ("rows refused: 1"),
+    which reads right for any number, in the proposals page's labels and the projects page's summary."""
+    sources = [(ROOT / "platform/proposals/views.py").read_text(), (ROOT / "platform/investment/templates/investment/projects.html").read_text()]
+    counted = re.compile(r"(\{\w+\}|\{\{ \w+ \}\}|%\(\w+\)s) (rows|proposals|new projects|allocations|duplicate rows|already)\b")
+    found = [match.group(0) for source in sources for match in counted.finditer(source)]
+    assert found == []
+    assert "rows refused: {refused}" in sources[0] and "rows refused: {{ refused }}" in sources[1]

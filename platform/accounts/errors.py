@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views import defaults
 from rest_framework import status
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from accounts.access import AccessDenied
+from accounts.authentication import csrf_message
 from geo.guard import GeometryRejected
 
 
@@ -90,3 +92,37 @@ def server_error(request):
     if is_api_path(request.path):
         return JsonResponse({"detail": gettext("Server error; nothing was half-written. Try again later.")}, status=500)
     return defaults.server_error(request)
+
+
+def csrf_failure(request, reason=""):
+    """`CSRF_FAILURE_VIEW`: a POST without a valid CSRF token (a form left open past the session, a stale tab) is the
+    site's framed 403 page in the user's language with a link that reloads the page; an API route answers JSON
+    `{"detail": …}`. Django's `reason` (English, technical) is not shown."""
+    if is_api_path(request.path):
+        return JsonResponse({"detail": csrf_message()}, status=403)
+    context = {"reason": csrf_message(), "retry_url": request.get_full_path()}
+    return HttpResponse(loader.render_to_string("403.html", context, request), status=403)
+
+
+class FramedUnavailableMiddleware:
+    """A plain-text 503 (a PDF that cannot be made now, `geo.documents`: every conversion slot busy, or LibreOffice
+    missing) reached by a browser following a page's link — its Accept names text/html — becomes the framed page in
+    the user's language with the same message and a link back to the page it came from; `Retry-After` is kept. API
+    clients (Accept: application/json, */*) keep the plain answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code != 503 or not response.get("Content-Type", "").startswith("text/plain")
+                or "text/html" not in request.headers.get("Accept", "")):
+            return response
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            back = "/"
+        context = {"message": response.content.decode(response.charset or "utf-8"), "back_url": back}
+        framed = HttpResponse(loader.render_to_string("unavailable.html", context, request), status=503)
+        if response.has_header("Retry-After"):
+            framed["Retry-After"] = response["Retry-After"]
+        return framed

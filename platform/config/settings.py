@@ -96,6 +96,7 @@ HTTPS = env_bool("DJANGO_HTTPS")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+CSRF_FAILURE_VIEW = "accounts.errors.csrf_failure"  # the framed 403 page in the user's language, JSON on API routes
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -175,6 +176,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.DistrictAccessMiddleware",
+    # A plain-text 503 reached from a page's link (a busy PDF) is the framed page for a browser (accounts/errors.py).
+    "accounts.errors.FramedUnavailableMiddleware",
     "geo.params.QueryParamsMiddleware",
     # After the tenant and the user are known: where an opted-in view's reads go, and the X-Read-From/X-Replica-Lag headers.
     "geo.replica.ReplicaMiddleware",
@@ -470,7 +473,7 @@ REST_FRAMEWORK = {
     # when the first class names no challenge); "signed in but not allowed" stays a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.SessionAuthentication",  # DRF's, with its CSRF refusal in the user's language
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["geo.parsers.SafeJSONParser"],

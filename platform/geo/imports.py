@@ -151,7 +151,7 @@ def import_run(*, records: list, columns: dict[str, str], handle_row: Callable, 
     raised rolls back every row and propagates.
     """
     _check_control_characters(records)
-    report, created = [], set()
+    report, created = [], {}
     label_column = next((name for name, key in columns.items() if key == label_key), None)
     with transaction.atomic():
         # One import at a time per district: two sends of the same sheet at the same moment would each find
@@ -166,12 +166,12 @@ def import_run(*, records: list, columns: dict[str, str], handle_row: Callable, 
                 status = "updated" if taken.pop("updated", False) else "created"
                 row.update(taken, status=status)
                 if status == "created":
-                    created.add((row["record"], row["id"]))
+                    created[(row["record"], row["id"])] = record.row
             except RowUnchanged as same:
                 row.update(status=same.status, id=same.id, label=same.label, record=same.record, reason=same.message)
             except ValidationError as exc:
                 cells, said = sheet_errors(exc, columns, sources)
-                reason = "; ".join(_said(headings, messages, letters, record.row) for headings, messages in said)
+                reason = " ".join(_sentence(_said(headings, messages, letters, record.row)) for headings, messages in said)
                 row.update(status="refused", cells=cells, reason=reason)
             if not row["label"] and label_column is not None:
                 row["label"] = str(record.fields.get(label_column) or "").strip()
@@ -181,9 +181,18 @@ def import_run(*, records: list, columns: dict[str, str], handle_row: Callable, 
             # Rolled back: a record created by this file will never exist, so no row names it (the row that created
             # it, one adding to it or one repeating it further down).
             for row in report:
-                if (row["record"], row["id"]) in created:
+                key = (row["record"], row["id"])
+                if key in created:
                     row["id"] = None
+                    if row["status"] == "unchanged":  # its reason named the id: name the row it repeats instead
+                        row["reason"] = _("Repeats row %(row)s of this file: not written again.") % {"row": created[key]}
     return report
+
+
+def _sentence(text: str) -> str:
+    """A message ending in one stop, so messages join with a space ("Giá trị không hợp lệ. W2 …", never ".;")."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
 def import_answer(*, rows: list[dict], preview: bool, format: str, columns: dict[str, str]) -> dict:

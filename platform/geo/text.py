@@ -35,3 +35,17 @@ def code_key(text) -> str:
     """
     text = unicodedata.normalize("NFKC", str(text if text is not None else "")).casefold().translate(_LOOKALIKES)
     return re.sub(r"\s+", "", text).upper()
+
+
+# The kinds a Vietnamese unit's name starts with, longest first ("Thị trấn" before "Thị xã" does not matter, "Thành phố"
+# before nothing shorter): written in lower case inside a sentence.
+_UNIT_KINDS = ("Thành phố", "Thị trấn", "Thị xã", "Phường", "Huyện", "Quận", "Tỉnh", "Xã")
+
+
+def in_sentence(name: str) -> str:
+    """A unit's name as written inside a line of text: the kind in lower case, the proper name as is
+    ("Huyện Yên Phong" → "huyện Yên Phong", so "UBND huyện Yên Phong"; "Thị trấn Chờ" → "thị trấn Chờ")."""
+    for kind in _UNIT_KINDS:
+        if name.startswith(kind + " "):
+            return kind.lower() + name[len(kind):]
+    return name

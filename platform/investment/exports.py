@@ -5,6 +5,8 @@ the plan's total and, per year, the total and each capital source. Rows are grou
 under Roman numerals with subtotals; a grand total heads the table. Amounts in millions of VND.
 """
 
+import re
+
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -14,6 +16,19 @@ from core.models import CapitalSource, Sector
 from geo.spreadsheets import print_ready, workbook_bytes
 from investment.models import PlanKind
 from investment.selectors import plan_export_rows
+
+# The kind of document a number names by its abbreviation (Decree 30/2020, Appendix III: "15/NQ-HĐND" is a
+# People's Council resolution, "12/QĐ-UBND" a decision): the approval of a public-investment plan is a resolution of
+# the People's Council or a decision of the People's Committee. Anything else reads "Decision".
+_KIND = re.compile(r"/\s*([A-ZĐ]+)\s*-")
+
+
+def _attached_line(number: str) -> str:
+    """"(Kèm theo Nghị quyết số …)" for a number "…/NQ-…", "(Kèm theo Quyết định số …)" otherwise; %(number)s, %(date)s."""
+    match = _KIND.search(number.upper())
+    if match and match.group(1) == "NQ":
+        return _("(Attached to Resolution No. %(number)s of %(date)s)")
+    return _("(Attached to Decision No. %(number)s of %(date)s)")
 
 MILLION = 1_000_000
 MONEY_FORMAT = "#,##0.000"
@@ -47,7 +62,7 @@ def plan_workbook(*, plan, projects, district) -> bytes:
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     sheet.cell(2, 1).alignment = Alignment(horizontal="center")
     if plan.decision_number:
-        attached = _("(Attached to Decision No. %(number)s of %(date)s)") % {
+        attached = _attached_line(plan.decision_number) % {
             "number": plan.decision_number, "date": plan.decision_date.strftime("%d/%m/%Y") if plan.decision_date else "…"}
         sheet.cell(3, 1, attached).font = Font(italic=True)
         sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width)

@@ -3,6 +3,7 @@ commune plan's Word document (plans.exports.plan_docx), and the periodic reports
 from django.utils import timezone
 
 from geo.documents import Letterhead, heading, official_docx, paragraph, table
+from geo.text import in_sentence
 from monitoring.selectors import approved_me_plan_of
 from plans.exports import _d as day
 from plans.exports import _number as number
@@ -38,9 +39,9 @@ def report_docx(*, report) -> bytes:
     # The day it was submitted in Vietnam (submitted_at is UTC: 00:30 local is the previous day there); a draft today's.
     on = timezone.localdate(report.submitted_at) if report.submitted_at else timezone.localdate()
     if report.village_id:
-        head = Letterhead(authority=report.village.name, parent_authority=f"UBND {commune.name}", symbol="BC", place=commune.name, kind="Báo cáo",
+        head = Letterhead(authority=report.village.name, parent_authority=f"UBND {in_sentence(commune.name)}", symbol="BC", place=commune.name, kind="Báo cáo",
                           subject=subject, on=on, signer_authority="", signer_position="Trưởng thôn",
-                          recipients=[f"UBND {commune.name};", "Lưu."])
+                          recipients=[f"UBND {in_sentence(commune.name)};", "Lưu."])
     else:
         head = commune_letterhead(commune, symbol="BC-UBND", number=report.document_number, kind="Báo cáo", subject=subject, on=on, signer_name=chairman_name(me_plan.plan.cycle),
                                   recipients=["UBND huyện (Phòng Tài chính - Kế hoạch);", "Lưu: VT."])

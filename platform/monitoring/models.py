@@ -9,6 +9,7 @@ with it, with geolocated photos as evidence.
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import StateChange
 from core.models import ReportPeriodKind
@@ -98,7 +99,9 @@ class MEPlanEvent(StateChange):
     """Every change of an M&E plan: created, edited, approved."""
 
     # The actions monitoring.services writes, labelled for the answers (accounts.events.action_label).
-    ACTION_LABELS = {"created": _("Created"), "edited": _("Edited"), "approved": _("Approved")}
+    # Context "event": the same English words are states elsewhere ("Approved" = "Đã phê duyệt" in plans).
+    ACTION_LABELS = {"created": pgettext_lazy("event", "Created"), "edited": pgettext_lazy("event", "Edited"),
+                     "approved": pgettext_lazy("event", "Approved")}
 
     me_plan = models.ForeignKey(MEPlan, on_delete=models.CASCADE, related_name="events")
 
@@ -191,8 +194,9 @@ class ReportEvent(StateChange):
 
     # The actions monitoring.services writes, labelled for the answers (accounts.events.action_label).
     ACTION_LABELS = {
-        "created": _("Created"), "edited": _("Edited"), "consolidated": _("Consolidated"), "submitted": _("Submitted"),
-        "accepted": _("Accepted"), "returned": _("Returned"),
+        "created": pgettext_lazy("event", "Created"), "edited": pgettext_lazy("event", "Edited"),
+        "consolidated": pgettext_lazy("event", "Consolidated"), "submitted": pgettext_lazy("event", "Submitted"),
+        "accepted": pgettext_lazy("event", "Accepted"), "returned": pgettext_lazy("event", "Returned"),
     }
 
     report = models.ForeignKey(PeriodicReport, on_delete=models.CASCADE, related_name="events")

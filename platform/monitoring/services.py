@@ -263,7 +263,8 @@ def report_update(*, actor, report: PeriodicReport, problems: str | None = None,
                   indicator_values: list = (), activity_progress: list = (), project_progress: list = (),
                   document_number: str | None = None) -> PeriodicReport:
     """Write a draft or returned report: indicator values, activity progress, project progress, problems and recommendations,
-    and the commune report's document number ("7" printed "Số: 7/BC-UBND", Decree 30, Art. 8).
+    and the commune report's document number ("7" printed "Số: 7/BC-UBND", Decree 30, Art. 8; a village report's is
+    refused, 400 on `document_number`).
 
     Each row replaces the report's earlier row for the same indicator, activity or project; a project row
     `{"project": id, "clear": true}` removes the report's line for that project.
@@ -272,6 +273,11 @@ def report_update(*, actor, report: PeriodicReport, problems: str | None = None,
     _require_writer(actor, report)
     if report.status not in EDITABLE:
         raise ValidationError({"status": [_(NOT_EDITABLE)]})
+    if document_number and report.village_id:
+        # A village report is the village head's "báo cáo", not a document of an agency numbered under Decree 30
+        # (Art. 8 numbers an agency's documents): it prints "Số: …/BC" left to fill, so a number is refused, not lost.
+        raise ValidationError({"document_number": [_("A village report carries no document number: only the People's "
+                                                     "Committee's documents are numbered (Decree 30/2020, Art. 8).")]})
     me_plan = report.me_plan
     indicators = {i.pk: i for i in me_plan.indicators.all()}
     activities = {a.pk: a for a in me_plan.activities.all()}

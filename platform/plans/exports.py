@@ -10,6 +10,7 @@ from core.signals import plan_document_built
 from geo.documents import Letterhead, heading, official_docx, paragraph, table
 from geo.numbers import format_number
 from geo.spreadsheets import print_ready, workbook_bytes
+from geo.text import in_sentence
 from plans.models import PlanningTeam, PlanStatus, TeamMember
 
 SECTOR_NAMES = dict(Sector.choices)
@@ -35,9 +36,11 @@ def _funding_text(funding):
 
 
 def commune_letterhead(commune, **fields) -> Letterhead:
-    """The frame of a document the commune People's Committee issues (Decree 30): its name, the district above it."""
-    district = commune.parent.name if commune.parent_id else ""
-    return Letterhead(authority=f"Ủy ban nhân dân {commune.name}", parent_authority=f"UBND {district}" if district else "", place=commune.name,
+    """The frame of a document the commune People's Committee issues (Decree 30): its name, no managing body above it."""
+    # No line above "ỦY BAN NHÂN DÂN / XÃ …": Decree 30/2020, Appendix I, II.3 puts the direct managing body's name above
+    # the issuer's only "if there is one" (nếu có); a People's Committee, the executive of its People's Council, has none
+    # (a province's People's Committee prints "ỦY BAN NHÂN DÂN / TỈNH BẮC NINH" alone the same way).
+    return Letterhead(authority=f"Ủy ban nhân dân {commune.name}", parent_authority="", place=commune.name,
                       signer_authority="TM. Ủy ban nhân dân", signer_position="Chủ tịch", **fields)
 
 
@@ -73,7 +76,7 @@ def plan_docx(*, plan, items, targets) -> bytes:
     head = commune_letterhead(
         commune, symbol="KH-UBND", number=plan.document_number, kind="Kế hoạch", subject=f"Phát triển kinh tế - xã hội năm {year}", on=plan_date(plan),
         signer_name=chairman_name(cycle),
-        recipients=[f"UBND {commune.parent.name} (Phòng Tài chính - Kế hoạch);" if commune.parent_id else "UBND cấp huyện;",
+        recipients=[f"UBND {in_sentence(commune.parent.name)} (Phòng Tài chính - Kế hoạch);" if commune.parent_id else "UBND cấp huyện;",
                     "Thường trực Đảng ủy, HĐND xã;", "Các thôn trên địa bàn xã;", "Lưu: VT."])
 
     def body(doc):
@@ -116,14 +119,14 @@ def team_decision_docx(*, cycle) -> bytes:
         commune, symbol="QĐ-UBND", number=team.decision_number if team else "", kind="Quyết định",
         subject=f"Về việc thành lập Tổ xây dựng kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year}",
         on=team.decision_date if team else None, signer_name=chairman_name(cycle),
-        recipients=["Như Điều 3;", f"UBND {commune.parent.name};" if commune.parent_id else "UBND cấp huyện;", "Lưu: VT."])
+        recipients=["Như Điều 3;", f"UBND {in_sentence(commune.parent.name)};" if commune.parent_id else "UBND cấp huyện;", "Lưu: VT."])
 
     def body(doc):
         heading(doc, f"CHỦ TỊCH ỦY BAN NHÂN DÂN {commune.name.upper()}", centred=True)
         paragraph(doc, "Căn cứ Quyết định số 07/2015/QĐ-UBND của UBND tỉnh Bắc Ninh về quy trình lập kế hoạch phát triển kinh tế - xã hội cấp xã "
                        "có sự tham gia của cộng đồng;", italic=True)
         heading(doc, "QUYẾT ĐỊNH:", centred=True)
-        paragraph(doc, f"Điều 1. Thành lập Tổ xây dựng kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {commune.name}, gồm các ông (bà) có tên sau:")
+        paragraph(doc, f"Điều 1. Thành lập Tổ xây dựng kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {in_sentence(commune.name)}, gồm các ông (bà) có tên sau:")
         table(doc, ["TT", "Họ và tên", "Chức vụ", "Đơn vị", "Nhiệm vụ trong Tổ"],
               [[str(n), m.full_name, m.position, m.represents, "Tổ trưởng" if m.is_leader else "Thành viên"] for n, m in enumerate(members, 1)],
               widths_cm=[1.0, 4.5, 4.0, 4.0, 3.0])
@@ -140,25 +143,25 @@ def approval_decision_docx(*, plan, items) -> bytes:
     commune = cycle.commune
     head = district_letterhead(
         commune, symbol="QĐ-UBND", number=plan.district_decision_number, kind="Quyết định", on=plan.district_decision_date,
-        subject=f"Về việc phê duyệt kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {commune.name}",
-        recipients=["Như Điều 3;", f"UBND {commune.name};", "Lưu: VT."])
+        subject=f"Về việc phê duyệt kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {in_sentence(commune.name)}",
+        recipients=["Như Điều 3;", f"UBND {in_sentence(commune.name)};", "Lưu: VT."])
 
     def body(doc):
         district = commune.parent.name.upper() if commune.parent_id else ""
         heading(doc, f"CHỦ TỊCH ỦY BAN NHÂN DÂN {district}", centred=True)
         paragraph(doc, "Căn cứ Quyết định số 07/2015/QĐ-UBND của UBND tỉnh Bắc Ninh;", italic=True)
         if plan.council_resolution_number:
-            paragraph(doc, f"Căn cứ Nghị quyết của HĐND {commune.name} số {plan.council_resolution_number} ngày {_d(plan.council_resolution_date)};", italic=True)
+            paragraph(doc, f"Căn cứ Nghị quyết của HĐND {in_sentence(commune.name)} số {plan.council_resolution_number} ngày {_d(plan.council_resolution_date)};", italic=True)
         paragraph(doc, "Xét đề nghị của Phòng Tài chính - Kế hoạch,", italic=True)
         heading(doc, "QUYẾT ĐỊNH:", centred=True)
-        paragraph(doc, f"Điều 1. Phê duyệt kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {commune.name} (phiên bản {plan.number}), "
+        paragraph(doc, f"Điều 1. Phê duyệt kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {in_sentence(commune.name)} (phiên bản {plan.number}), "
                        f"với tổng nhu cầu vốn {_millions(sum(i.estimated_cost for i in items))} triệu đồng, gồm các công trình, hoạt động sau:")
         table(doc, ["TT", "Tên công trình / hoạt động", "Lĩnh vực", "Kinh phí (triệu đồng)", "Nguồn vốn (triệu đồng)"],
               [[str(n), i.title, str(SECTOR_NAMES.get(i.sector, i.sector)), _millions(i.estimated_cost), _funding_text(i.funding)]
                for n, i in enumerate(items, 1)], widths_cm=[1.0, 6.0, 2.5, 2.5, 4.5], numeric=(3,))
-        paragraph(doc, f"Điều 2. UBND {commune.name} tổ chức công bố, triển khai thực hiện kế hoạch theo quy định.")
+        paragraph(doc, f"Điều 2. UBND {in_sentence(commune.name)} tổ chức công bố, triển khai thực hiện kế hoạch theo quy định.")
         paragraph(doc, f"Điều 3. Quyết định có hiệu lực kể từ ngày ký. Chánh Văn phòng HĐND và UBND, Trưởng phòng Tài chính - Kế hoạch, "
-                       f"Chủ tịch UBND {commune.name} chịu trách nhiệm thi hành Quyết định này.")
+                       f"Chủ tịch UBND {in_sentence(commune.name)} chịu trách nhiệm thi hành Quyết định này.")
 
     return official_docx(kind="approval_decision", head=head, body=body)
 
@@ -175,14 +178,14 @@ def feedback_letter_docx(*, plan, feedback) -> bytes:
     commune = cycle.commune
     head = district_letterhead(
         commune, symbol="UBND-TCKH", kind="", on=feedback_date(feedback),
-        subject=f"V/v góp ý dự thảo kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {commune.name}",
-        recipients=[f"UBND {commune.name};", "Lưu: VT, TCKH."])
+        subject=f"V/v góp ý dự thảo kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {in_sentence(commune.name)}",
+        recipients=[f"UBND {in_sentence(commune.name)};", "Lưu: VT, TCKH."])
 
     no_comments = any(f.no_comments for f in feedback)
     feedback = [f for f in feedback if not f.no_comments]  # the district's "no comments" is a sentence, not a comment
 
     def body(doc):
-        paragraph(doc, f"Kính gửi: Ủy ban nhân dân {commune.name}.", centred=True)
+        paragraph(doc, f"Kính gửi: Ủy ban nhân dân {in_sentence(commune.name)}.", centred=True)
         if no_comments and not feedback:
             paragraph(doc, f"Ủy ban nhân dân huyện không có ý kiến góp ý đối với dự thảo kế hoạch phát triển kinh tế - xã hội năm "
                            f"{cycle.plan_year} (phiên bản {plan.number}).")

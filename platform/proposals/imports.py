@@ -22,13 +22,13 @@ from accounts import access
 from accounts.access import AccessDenied
 from core.models import Sector
 from geo.crs import looks_projected
-from geo.imports import RowUnchanged, flatten_errors, import_answer, import_run, map_columns, read_upload, row_values
+from geo.imports import RowSkipped, RowUnchanged, flatten_errors, import_answer, import_run, map_columns, read_upload, row_values
 from geo.models import AdministrativeUnit
 from geo.numbers import format_number
 from geo.text import code_key, fold
 from proposals.models import Proposal
 from proposals.serializers import ProposalFeatureInput, ProposalPropertiesInput
-from proposals.services import proposal_create
+from proposals.services import proposal_create, stored_village_code
 
 # Every format the parsing jail reads (geo.formats.KINDS): the import and its form offer them all.
 KINDS = {"csv", "xlsx", "geojson", "kml", "kmz", "gpx", "shp", "gpkg"}
@@ -136,10 +136,13 @@ def _properties(values, *, district, default_commune):
 
 def _duplicate_of(*, actor, props, geom):
     """The proposal already recorded with the same title (folded), village and place, if any, among those the importer
-    may read (`accounts.access.proposal_scope`): the answer names its id and title, so it never names a proposal of
+    may read; the village is the one the row would be stored with (`proposals.services.stored_village_code`: a
+    village head's row without a village is the head's village) (`accounts.access.proposal_scope`): the answer names its id and title, so it never names a proposal of
     another village or commune (a row aimed there is refused by `proposal_create` instead)."""
+    commune = AdministrativeUnit.objects.filter(code=props["commune"], level="commune", is_current=True).first()
+    village = stored_village_code(actor=actor, commune=commune, village_code=props.get("village"), meeting_id=props.get("meeting"))
     candidates = access.proposal_scope(actor, Proposal.objects.filter(commune__code=props["commune"], geom__equals=geom))
-    candidates = candidates.filter(village__code=props["village"]) if props.get("village") else candidates.filter(village__isnull=True)
+    candidates = candidates.filter(village__code=village) if village else candidates.filter(village__isnull=True)
     return next((p for p in candidates.only("id", "title") if fold(p.title) == fold(props["title"])), None)
 
 
@@ -157,6 +160,8 @@ def proposals_import(*, actor, district, upload, default_commune=None, preview=F
 
     def handle(record):
         values, _formats = row_values(record, columns)
+        if not values.keys() - {"title"} and getattr(record, "geometry", None) is None:  # "Ghi chú: …" alone in its row
+            raise RowSkipped(_("A note or an empty row: skipped."))
         geometry_errors = {}
         try:
             geometry = _geometry(record, values)

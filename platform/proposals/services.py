@@ -162,6 +162,20 @@ def village_meeting_create(*, actor, district, commune_code, village_code, held_
     return meeting
 
 
+def stored_village_code(*, actor, commune, village_code=None, meeting_id=None):
+    """The village code (str, or None for the commune) a proposal will be stored with: the one named, else the
+    meeting's village, else the village head's own village (Đ5.1: a village head proposes for the village).
+    `proposal_create` and the import's duplicate lookup use it, so "the same village" means the same thing."""
+    if village_code:
+        return village_code
+    if meeting_id is not None:
+        meeting = VillageMeeting.objects.filter(pk=meeting_id, commune=commune).select_related("village").first()
+        if meeting is not None:
+            return meeting.village.code
+    own_village = access.village_of_head(actor)
+    return own_village.code if own_village is not None else None
+
+
 @transaction.atomic
 def proposal_create(*, actor, district, commune_code, geom, title, sector, estimated_cost, village_code=None,
                     meeting_id=None, plan_year=None, source_kind=None, commune_unit=None, **details) -> Proposal:
@@ -180,9 +194,7 @@ def proposal_create(*, actor, district, commune_code, geom, title, sector, estim
             raise ValidationError({"village": _("A commune unit proposes for the commune, not for a village.")})
         source_kind = unit.source_kind
         details["source_name"] = unit.name
-    own_village = access.village_of_head(actor)
-    if own_village is not None and not village_code:
-        village_code = own_village.code
+    village_code = stored_village_code(actor=actor, commune=commune, village_code=village_code, meeting_id=None)
     village = village_in_commune(commune=commune, code=village_code) if village_code else None
     access.require(access.can_propose_in(actor, commune, village), _("You may not submit proposals for this commune or village."))
     meeting = None

@@ -71,8 +71,8 @@ def proposals_page(request):
             "importChooseFile": _("Choose a file first."),
             "importRow": _("Row"), "importStatus": _("Status of the row"), "importDetail": _("Title or reasons"),
             "importTaken": _("taken"), "importRefused": _("refused"), "importDuplicate": _("duplicate"),
-            "importPreviewed": _("Preview, nothing written: {taken} proposals would be imported; {refused} rows refused; {duplicates} duplicate rows"),
-            "importDone": _("Imported {taken} proposals; {refused} rows refused; {duplicates} duplicate rows"),
+            "importPreviewed": _("Preview, nothing written: proposals to import: {taken}; rows refused: {refused}; duplicate rows: {duplicates}"),
+            "importDone": _("Proposals imported: {taken}; rows refused: {refused}; duplicate rows: {duplicates}"),
         },
         "money_fields": [(name, Proposal._meta.get_field(name).verbose_name) for name in Proposal.RESOURCE_FIELDS],
     })

@@ -52,3 +52,37 @@ def test_a_bad_value_on_a_page_is_the_framed_400_naming_the_field(client_for, di
     assert f'data-field="{field}"' in html
     reason = refusal(html)
     assert reason.startswith(f"{field}: ") and ("số" in reason or "năm" in reason), reason
+
+
+def test_a_login_post_without_its_csrf_token_is_the_framed_vietnamese_403(district):
+    """Review rv15c finding 10: a form posted without its token (a tab left open past the session) got Django's bare
+    English "Forbidden (403) CSRF verification failed". Now the framed page, Vietnamese first, with a way back."""
+    from django.test import Client
+
+    district("yen-phong")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "xa.09193", "password": "x"}, HTTP_ACCEPT_LANGUAGE="vi")
+    html = framed(response, 403)
+    assert "CSRF verification failed" not in html
+    assert refusal(html) == "Phiên làm việc đã hết hạn hoặc biểu mẫu đã cũ, hãy tải lại trang rồi thử lại."
+    assert 'href="/accounts/login/"' in html and "Tải lại trang" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # pages follow the language switch, not the browser
+    english = client.post("/accounts/login/", {"username": "xa.09193"}).content.decode()
+    assert "Your session has expired or the form is out of date" in english
+
+
+def test_an_api_write_with_a_session_but_no_csrf_token_is_refused_in_vietnamese(district):
+    """DRF's own refusal was {"detail": "CSRF Failed: CSRF token missing."}, English whatever the user's language."""
+    from django.test import Client
+
+    from accounts.models import User
+
+    district("yen-phong")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.get(username="xa.09193"))
+    url = f"{D}/api/plans/999999/document-number/"
+    response = client.put(url, {"document_number": "1"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 403 and response["Content-Type"].startswith("application/json"), response.content
+    assert response.json() == {"detail": "Phiên làm việc đã hết hạn hoặc biểu mẫu đã cũ, hãy tải lại trang rồi thử lại."}
+    english = client.put(url, {"document_number": "1"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["detail"].startswith("Your session has expired")

@@ -186,6 +186,11 @@ def test_any_map_page_prints_a4_landscape_the_district_dashboard_map(page, login
     assert (round(width), round(height), pages) == (297, 210, 1)
     assert title and title in " ".join(text.split())
     assert "Thị trấn Chờ" in text or "Xã " in text  # commune labels where they fit on the sheet
+    # Review rv15c finding 9: the sheet credited GSO for the boundaries; they come from censusVN2009, whose MIT licence
+    # asks for its credit on every copy; the codes and population are GSO's 2019 census.
+    words = " ".join(text.split())
+    assert "censusVN2009 (© 2017 Marc Choisy, giấy phép MIT)" in words, words
+    assert "Tổng cục Thống kê (Tổng điều tra dân số 2019)" in words and "ranh giới hành chính: Tổng cục Thống kê" not in words
 
 
 # --- one click to a PDF (jsPDF + html-to-image, no print dialog) ------------------------------------------------

@@ -109,3 +109,43 @@ def test_a_nul_byte_in_row_2_writes_nothing(yen_phong, client_for):
     response = send(client_for, "x.csv", sheet.encode(), language="en")
     assert response.status_code == 400 and "Row 3" in response.json()["file"][0]
     assert Proposal.objects.count() == before
+
+
+def test_a_village_heads_sheet_without_a_village_column_sent_twice_is_written_once(yen_phong, client_for):
+    """Issue 15, review rv15c finding 4: the head's rows are stored with the head's village, so the duplicate lookup
+    must look there (it looked among proposals without a village and created every row again)."""
+    lon, lat = inside("09193-01")
+    sheet = f"title,sector,estimated_cost,lon,lat\nGiếng làng,transport,1.000.000,{lon},{lat}\n"
+    first = send(client_for, "gieng.csv", utf8_bom(sheet), username=f"thon.{CHO}-01").json()
+    assert statuses(first) == {2: "created"}, first
+    assert Proposal.objects.get(pk=created(first)[0]["id"]).village.code == f"{CHO}-01"
+    before = Proposal.objects.count()
+    again = send(client_for, "gieng.csv", utf8_bom(sheet), username=f"thon.{CHO}-01").json()
+    assert statuses(again) == {2: "unchanged"}, again
+    assert again["rows"][0]["id"] == first["rows"][0]["id"]
+    assert Proposal.objects.count() == before
+
+
+def test_a_preview_names_the_earlier_row_of_a_repeat_and_skips_a_note_row(yen_phong, client_for):
+    """Issue 15, review rv15c finding 5: a preview writes nothing, so a repeat within the file names the row it repeats,
+    never the id of a proposal rolled back; a note row ("Ghi chú: …" alone in its row) is skipped, not refused."""
+    lon, lat = inside("09193-01")
+    sheet = (f"title,sector,estimated_cost,lon,lat,village\nĐèn ngõ,transport,1.000,{lon},{lat},09193-01\n"
+             f"Đèn ngõ,transport,1.000,{lon},{lat},09193-01\nGhi chú: không nhập,,,,,\n")
+    before = Proposal.objects.count()
+    preview = send(client_for, "x.csv", utf8_bom(sheet), preview=True).json()
+    assert statuses(preview) == {2: "created", 3: "unchanged", 4: "skipped"}, preview
+    repeat = preview["rows"][1]
+    assert repeat["id"] is None and "dòng 2" in repeat["reason"] and "đề xuất" not in repeat["reason"], repeat
+    assert Proposal.objects.count() == before
+    applied = send(client_for, "x.csv", utf8_bom(sheet)).json()
+    assert statuses(applied) == {2: "created", 3: "unchanged", 4: "skipped"}, applied
+    assert applied["rows"][1]["id"] == applied["rows"][0]["id"]
+
+
+def test_several_messages_of_a_row_are_joined_without_a_doubled_stop(yen_phong, client_for):
+    lon, lat = inside("09193-01")
+    sheet = f"title,sector,estimated_cost,lon,lat\nA,nope,-5,{lon},{lat}\n"
+    body = send(client_for, "x.csv", utf8_bom(sheet), preview=True).json()
+    reason = refused(body)[0]["reason"]
+    assert ".;" not in reason and ".." not in reason, reason

@@ -47,6 +47,23 @@ def test_excel_export_in_the_usual_layout_in_millions(client_for, district):
     assert groups == ["I", "II"]
 
 
+def test_a_plan_approved_by_a_council_resolution_is_titled_with_the_resolution(client_for, district):
+    """Review rv15c finding 11: the title read "Kèm theo Quyết định số 15/NQ-HĐND": an NQ number is a resolution."""
+    from datetime import date
+
+    from investment import services
+    from tests.investment.factories import district_user, in_district
+
+    yp = district("yen-phong")
+    plan = make_plan(yp)
+    in_district(yp)
+    services.plan_transition(plan=plan, actor=district_user(), action="submit")
+    services.plan_transition(plan=plan, actor=district_user(), action="approve", decision_number="15/NQ-HĐND", decision_date=date(2025, 12, 20))
+    response = client_for("huyen.yen-phong").get(f"{BASE}investment-plans/{plan.pk}/projects.xlsx")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[2][0] == "(Kèm theo Nghị quyết số 15/NQ-HĐND ngày 20/12/2025)"
+
+
 def test_geojson_export_holds_the_plan_projects(client_for, district):
     yp = district("yen-phong")
     plan = make_plan(yp)

@@ -262,3 +262,19 @@ def test_who_writes_and_who_reviews_a_report_is_decided_in_access(setup):
     assert {name for name, user in users.items() if access.can_review_report(user, village_report)} == {"thongke.09193", "xa.09193"}
     source = open(services.__file__, encoding="utf-8").read()
     assert "can_report_for_village" not in source and "can_accept_commune_report" not in source  # the service asks access
+
+
+def test_a_village_report_refuses_a_document_number(setup):
+    """Review rv15c finding 8: a village head's report took a number (200, stored) that its document never printed.
+    A village report is the head's "báo cáo", not a numbered document of an agency (Decree 30/2020, Art. 8): the number
+    is a 400 naming `document_number` and nothing changes; "" (nothing to number) is accepted."""
+    head = setup["client_for"]("thon.09193-01")
+    report = post(head, API + "reports/", {"me_plan": setup["me_plan"]["id"], "period": setup["q1"].pk, "village": "09193-01"}).json()["id"]
+    response = patch(head, API + f"reports/{report}/", {"document_number": "99/BC-UBND", "problems": "không ghi"})
+    assert response.status_code == 400 and list(response.json()) == ["document_number"], response.content
+    assert "thôn" in response.json()["document_number"][0]
+    connection.set_tenant(setup["district"])
+    stored = PeriodicReport.objects.get(pk=report)
+    assert (stored.document_number, stored.problems) == ("", "")
+    connection.set_schema_to_public()
+    assert patch(head, API + f"reports/{report}/", {"document_number": "", "problems": "ghi"}).status_code == 200

@@ -73,7 +73,13 @@ def test_the_plan_document_is_in_the_official_form(client_for, district):
     doc = docx(xa, f"{D}/{v3}/document.docx")
     assert_official_form(doc, authority="ỦY BAN NHÂN DÂN THỊ TRẤN CHỜ", number=BLANK + "/KH-UBND", place_and_date=day_line("Chờ", date(2026, 11, 20)),
                          kind="KẾ HOẠCH", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"])
-    assert "UBND HUYỆN YÊN PHONG" in flat(doc.tables[0].rows[0].cells[0].text)
+    # Decree 30/2020, Appendix I, II.3: the managing body's line only "if there is one"; a People's Committee has none,
+    # so "ỦY BAN NHÂN DÂN / THỊ TRẤN CHỜ" stands alone (review rv15c finding 11).
+    assert "UBND HUYỆN" not in flat(doc.tables[0].rows[0].cells[0].text)
+    assert flat(doc.tables[0].rows[0].cells[0].paragraphs[0].text) in ("", "ỦY BAN NHÂN DÂN THỊ TRẤN CHỜ", "ỦY BAN NHÂN DÂN")
+    # Inside a line a unit's kind is lower case: "UBND huyện Yên Phong", not "UBND Huyện Yên Phong".
+    recipients = [p.text for p in doc.tables[-1].rows[0].cells[0].paragraphs]
+    assert "- UBND huyện Yên Phong (Phòng Tài chính - Kế hoạch);" in recipients, recipients
     assert "Phát triển kinh tế - xã hội năm 2027" in [p.text for p in doc.paragraphs]
     text = all_text(doc)
     assert "Căn cứ Quyết định phê duyệt của UBND huyện số 45/QĐ-UBND ngày 20/11/2026;" in text
@@ -291,6 +297,22 @@ def test_the_plan_carries_the_number_the_commune_gave_it(client_for, district):
     assert bad_team.status_code == 400 and "decision_number" in bad_team.json()
 
 
+def test_the_plan_number_put_requires_the_field_and_only_empty_clears(client_for, district):
+    """Review rv15c finding 8: `PUT …/document-number/` with {} or a misspelt key answered 200 and erased the recorded
+    number. The field is required (400 naming it, in Vietnamese, nothing changed); "" is the one way to clear."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    url = f"{D}/{v3}/document-number/"
+    assert xa.put(url, {"document_number": "12"}, content_type="application/json").status_code == 200
+    for body in ({}, {"number": "13"}):
+        response = xa.put(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+        assert response.status_code == 400 and list(response.json()) == ["document_number"], (body, response.content)
+    assert header_number(docx(xa, f"{D}/{v3}/document.docx")) == "Số: 12/KH-UBND"
+    response = xa.put(url, {"document_number": ""}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["document_number"] == ""
+    assert header_number(docx(xa, f"{D}/{v3}/document.docx")) == "Số:      /KH-UBND"
+
+
 def test_the_cycle_page_records_the_plan_number(client_for, district):
     """The form to record the number is on the cycle page for the team, labelled in Vietnamese, and not for the district."""
     xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
@@ -369,3 +391,21 @@ def test_a_timed_out_conversion_leaves_no_converter_behind(settings, tmp_path, m
     finally:
         for pid in _converters_under(tmp_path):  # what the old code left running: stop it, by its id
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_pdf_that_cannot_be_made_is_the_framed_page_for_a_browser_and_plain_for_the_api(client_for, district, settings):
+    """Review rv15c finding 11: the cycle page's "PDF" link answered a bare text/plain 503 when the PDF could not be made.
+    A browser (Accept names text/html) gets the framed page in Vietnamese with the same message and a way back to the
+    page it came from; an API client keeps the plain answer."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    settings.SOFFICE = "/nonexistent/soffice"
+    page = f"/d/yen-phong/plans/cycles/{cycle}/"
+    browser = xa.get(f"{D}/{v3}/document.pdf", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8",
+                     HTTP_REFERER=f"http://testserver{page}")
+    assert browser.status_code == 503 and browser["Content-Type"].startswith("text/html")
+    html = browser.content.decode()
+    assert 'data-testid="menu"' in html and "Tạm thời chưa thực hiện được" in html and "tải tệp Word" in html, html[:800]
+    assert f'href="http://testserver{page}"' in html
+    api = xa.get(f"{D}/{v3}/document.pdf", HTTP_ACCEPT="application/json")
+    assert api.status_code == 503 and api["Content-Type"].startswith("text/plain")

@@ -53,7 +53,8 @@ class DistrictApprovalApi(PlanApi):
 
 
 class DocumentNumberInput(serializers.Serializer):
-    document_number = DocumentNumberField()
+    # Required: a PUT without it was read as "" and erased the recorded number (review rv15c); "" clears on purpose.
+    document_number = DocumentNumberField(required=True, allow_blank=True)
 
 
 class DocumentNumberApi(PlanApi):

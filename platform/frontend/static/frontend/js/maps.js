@@ -51,7 +51,7 @@
     north: "B", northTitle: "Hướng Bắc", print: "In bản đồ", printTitle: "In bản đồ ra PDF", paper: "Khổ giấy",
     orientation: "Hướng giấy", landscape: "Ngang", portrait: "Dọc", mapTitle: "Tiêu đề", preview: "Xem bản in",
     printNow: "In", close: "Đóng", download: "Tải PDF", making: "Đang tạo PDF…", failed: "Không tạo được PDF, hãy dùng nút In.", cancel: "Hủy", date: "Ngày in", source: "Nguồn",
-    defaultSource: "Nền tảng lập kế hoạch phát triển KT-XH cấp xã; ranh giới hành chính: Tổng cục Thống kê (mã đơn vị), dữ liệu tỉnh Bắc Ninh",
+    baseSource: "ranh giới xã: censusVN2009 (© 2017 Marc Choisy, giấy phép MIT); mã đơn vị hành chính và dân số: Tổng cục Thống kê (Tổng điều tra dân số 2019); số liệu kế hoạch: nền tảng lập kế hoạch phát triển KT-XH cấp xã",
     noData: "không có số liệu", legend: "Chú giải",
     province: "Ranh giới tỉnh", district: "Ranh giới huyện, thị xã, thành phố", commune: "Ranh giới xã, phường, thị trấn",
     village: "Ranh giới thôn, khu phố", proposal: "Đề xuất của thôn", work: "Công trình của kế hoạch", project: "Dự án đầu tư công",
@@ -60,7 +60,7 @@
     north: "N", northTitle: "North", print: "Print map", printTitle: "Print the map to PDF", paper: "Paper size",
     orientation: "Orientation", landscape: "Landscape", portrait: "Portrait", mapTitle: "Title", preview: "Print preview",
     printNow: "Print", close: "Close", download: "Download PDF", making: "Making the PDF…", failed: "The PDF could not be made; use Print.", cancel: "Cancel", date: "Printed on", source: "Source",
-    defaultSource: "Commune development planning platform; administrative boundaries: GSO (unit codes), Bắc Ninh province data",
+    baseSource: "commune boundaries: censusVN2009 (© 2017 Marc Choisy, MIT licence); unit codes and population: General Statistics Office (2019 census); plan data: the commune development planning platform",
     noData: "no data", legend: "Legend",
     province: "Province boundary", district: "District boundary", commune: "Commune boundary",
     village: "Village boundary", proposal: "Village proposal", work: "Work of the plan", project: "Public-investment project",
@@ -81,7 +81,7 @@
   // Every map of the platform: zoom buttons in the page's language, a metric scale bar, a north arrow, the print
   // button, and the base map's credit only once one of its tiles has loaded (without tiles, or offline, the map
   // claims no OpenStreetMap). `options.title` and `options.source` go on the printed sheet (defaults: the page's
-  // <h1> and the platform with the boundaries' source; the map element's data-title / data-source win).
+  // <h1>; the page's data source, printed before the boundaries', codes' and plan data's sources; the map element's data-title / data-source win).
   function createMap(elementId, options) {
     var map = L.map(elementId, { preferCanvas: false, zoomControl: false }).setView([21.12, 106.1], 10);
     map.kit = { options: options || {} };
@@ -301,7 +301,10 @@
     sheet.appendChild(body);
     var foot = UI.el("p", null, { "class": "print-foot" });
     foot.appendChild(UI.el("span", WORDS.date + ": " + today(), { "data-testid": "print-date" }));
-    foot.appendChild(UI.el("span", WORDS.source + ": " + (el.dataset.source || map.kit.options.source || WORDS.defaultSource)));
+    // The page's own data (data-source / options.source) first, then what every map is drawn from: the boundaries'
+    // MIT licence requires its credit on every copy (platform/fixtures/README.md).
+    var own = el.dataset.source || map.kit.options.source;
+    foot.appendChild(UI.el("span", WORDS.source + ": " + (own ? own + "; " : "") + WORDS.baseSource, { "data-testid": "print-source" }));
     sheet.appendChild(foot);
     frame.appendChild(tools);
     frame.appendChild(sheet);
@@ -378,7 +381,7 @@
       },
     });
     var doc = new window.jspdf.jsPDF({ orientation: c.landscape ? "landscape" : "portrait", unit: "mm", format: c.paper.toLowerCase() });
-    doc.setProperties({ title: c.title, creator: WORDS.defaultSource });
+    doc.setProperties({ title: c.title, creator: WORDS.baseSource });
     doc.addImage(image, "PNG", MARGIN, MARGIN, c.width, c.height);
     doc.save(fileName(c.title));
     frame.dataset.pdf = "made";
