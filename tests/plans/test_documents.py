@@ -130,7 +130,7 @@ def test_the_team_decision_approval_decision_and_feedback_letter(client_for, dis
     approval = docx(huyen, f"{D}/{v3}/district-approval/decision.docx")
     assert_official_form(approval, authority="ỦY BAN NHÂN DÂN HUYỆN YÊN PHONG", number="45/QĐ-UBND", place_and_date=day_line("Yên Phong", date(2026, 11, 20)),
                          kind="QUYẾT ĐỊNH", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
-    assert "Về việc phê duyệt kế hoạch phát triển kinh tế - xã hội năm 2027 của Thị trấn Chờ" in all_text(approval)
+    assert "Về việc phê duyệt kế hoạch phát triển kinh tế - xã hội năm 2027 của thị trấn Chờ" in all_text(approval)
 
     connection.set_tenant(district("yen-phong"))
     DistrictFeedback.objects.create(plan_id=v3, sector="education", office="Phòng GD&ĐT", body="Bổ sung <trường> & lớp học",

@@ -46,7 +46,7 @@ def test_village_meeting_with_minutes(yen_phong, client_for):
     response = client_for("thon.09193-01").post(MEETINGS, form)
     assert response.status_code == 201, response.content
     props = response.json()["properties"]
-    assert props["held_on"] == "25/04/2026" and props["women"] == 35 and props["minutes"].endswith(".pdf")
+    assert props["held_on"] == "2026-04-25" and props["women"] == 35 and props["minutes"].endswith(".pdf")
     meeting_id = response.json()["id"]
     proposal = client_for("thon.09193-01").post(URL, feature(meeting=meeting_id, priority=1), content_type="application/json")
     assert proposal.status_code == 201, proposal.content
@@ -148,10 +148,13 @@ def test_csv_import_reports_row_by_row_and_refused_rows_leave_nothing(yen_phong,
     assert [r["row"] for r in created(report)] == [2]  # spreadsheet rows: the header is row 1
     cells = {r["row"]: r["cells"] for r in refused(report)}
     assert set(cells) == {3, 4, 5, 6}
-    assert "geometry" in cells[3] and "outside" in json.dumps(cells[3])
+    # Refusals sit under the sheet's own headings: the place under the two columns it was read from (lon, lat), the
+    # resources of the row as a whole (contributions above the cost) under none, in the reason only.
+    assert set(cells[3]) == {"lon", "lat"} and "outside" in json.dumps(cells[3])
     assert "estimated_cost" in cells[4]
-    assert "resources" in cells[5]
-    assert "geometry" in cells[6]
+    reasons = {r["row"]: r["reason"] for r in refused(report)}
+    assert cells[5] == {} and reasons[5] and not reasons[5].startswith("resources")
+    assert set(cells[6]) == {"lon", "lat"}
     assert Proposal.objects.count() == before + 1
     assert Proposal.objects.get(pk=created(report)[0]["id"]).estimated_cost == 150_000_000
 
