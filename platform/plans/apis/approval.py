@@ -67,6 +67,8 @@ class DocumentNumberApi(PlanApi):
 
     def put(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
+        # The refusal before the body's 400, as on every write (a village head learns nothing of the body's rules).
+        access.require(access.can_plan_for_commune(request.user, plan.cycle.commune), _("Only the commune's planning team may do this."))
         data = valid_input(DocumentNumberInput, request.data)
         plan = services.plan_record_document_number(actor=request.user, plan=plan, number=data["document_number"])
         return Response(plan_data(plan, user=request.user))
