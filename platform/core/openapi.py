@@ -34,7 +34,6 @@ really gives, by method and route, so that no view repeats them:
 import re
 
 from drf_spectacular import openapi
-from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -213,10 +212,3 @@ REPLICA_HEADERS = {
                       "the replica's replay lag in seconds (one decimal) measured for this answer (at most 2 s before); "
                       "absent when the replica does not answer"},
 }
-
-
-class LocalizedSessionScheme(SessionScheme):
-    """The API's session authentication (DRF's with its CSRF refusal translated, named by path so core imports no
-    upper app) is the same cookie scheme in the schema."""
-
-    target_class = "accounts.authentication.SessionAuthentication"

@@ -8,7 +8,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.openapi import valid_input
 from geo.fields import GuardedGeometryField
 from geo.guard import GEOMETRY_TYPES, check_inside
 from geo.layers import MAX_LIMIT, MEDIA_TYPE, page_response, registry
@@ -67,7 +66,9 @@ class GeometryCheckApi(APIView):
     })}
 
     def post(self, request):
-        data = valid_input(GeometryCheckInput, request.data)
+        serializer = GeometryCheckInput(data=request.data)
+        serializer.is_valid(raise_exception=True)  # geo may not import core.openapi.valid_input (same layer)
+        data = dict(serializer.validated_data)
         geom = data["geometry"]
         code = data.get("unit")
         if code:

@@ -138,9 +138,14 @@ def test_a_write_on_the_primary_appears_in_the_province_figures_read_from_the_re
         assert response["X-Read-From"] == "replica"
         return next(u for u in response.json()["units"] if u["code"] == codes["yen-phong"])["total_investment"]
 
+    yen_phong = District.objects.select_related("unit").get(slug="yen-phong")
+    # Start from figures rebuilt from the district's projects: in the whole suite this test met a Yên Phong total of
+    # 3 bn left by an earlier test (a stale rollup row or a cached page under a repeated data version: not yet known,
+    # see the closing note of 30/11/2026), and the difference it measures was then wrong.
+    rollup_rebuild(districts=[yen_phong])
+    connection.set_schema_to_public()
     wait_for_replay()
     before = yen_phong_total()
-    yen_phong = District.objects.select_related("unit").get(slug="yen-phong")
     plan = make_plan(yen_phong, approve=True, name="Kế hoạch bản sao")
     project = make_project(yen_phong, code="REPLICA-1", plan=plan, total=7_777_000_000)
     connection.set_schema_to_public()
