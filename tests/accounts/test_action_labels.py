@@ -58,6 +58,6 @@ def test_the_document_number_event_is_labelled_in_the_answer(client_for, distric
     v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
     assert xa.put(f"{D}/{v3}/document-number/", {"document_number": "12"}, content_type="application/json").status_code == 200
     events = [e for e in xa.get(f"{D}/{v3}/", {"lang": "vi"}).json()["events"] if e["action"] == "document_number"]
-    assert [(e["action_label"], e["note"]) for e in events] == [("Ghi số văn bản", "12")]
+    assert [(e["action_label"], e["note"]) for e in events] == [("Đã ghi số hiệu văn bản", "12")]
     events = [e for e in xa.get(f"{D}/{v3}/", {"lang": "en"}).json()["events"] if e["action"] == "document_number"]
     assert events[0]["action_label"] == "Document number recorded"

@@ -178,7 +178,7 @@ def test_an_unknown_format_is_a_json_400_naming_f(client_for, path):
 def test_an_empty_token_is_refused_in_vietnamese(client_for, path):
     response = client_for(None).get(path, HTTP_AUTHORIZATION="Token ")
     assert response.status_code == 401
-    assert response.json()["detail"] == "Tiêu đề token không hợp lệ: thiếu khoá."
+    assert response.json()["detail"] == "Tiêu đề token không hợp lệ: thiếu khóa."
 
 
 def test_the_public_proposals_page_offers_anonymous_callers_the_download_menu(client_for):

@@ -159,7 +159,7 @@ def test_odd_cells_give_the_right_value_or_a_refusal_naming_the_cell(client_for,
         project_row("A-5", **{"Vốn ngân sách huyện (đồng)": "3,000,000,000", "Ngày quyết định (dd/mm/yyyy)": "31/02/2025",
                               "Lĩnh vực": "Hàng không"}),
         # A status a new project cannot start in.
-        project_row("A-6", **{"Trạng thái": "Hoàn thành"}),
+        project_row("A-6", **{"Trạng thái": "Đã hoàn thành"}),
     ])
     response = upload(client, content, preview=True)
     assert response.status_code == 200, response.content

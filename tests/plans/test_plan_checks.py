@@ -46,7 +46,7 @@ def test_a_commune_draft_against_its_envelopes(client_for):
     assert [(r["sector"], r["capital_source"]) for r in check["over"]] == [("transport", "district_budget")] and check["ok"] is False
     assert all(r["envelope"] != 7_000_000_000 for r in check["rows"])  # another commune's envelope never counts
     page = xa.get(f"/d/yen-phong/plans/cycles/{cycle}/").content.decode()
-    assert 'data-testid="envelope-check"' in page and "1 dòng vượt hạn mức nguồn lực." in page
+    assert 'data-testid="envelope-check"' in page and "1 dòng vượt khung nguồn lực." in page
     assert client_for("xa.09196").get(f"{D}/{v1}/envelope-check/").status_code == 404  # another commune's plan
 
 
