@@ -10,6 +10,30 @@ from django.utils import translation
 
 PLATFORM = Path(__file__).resolve().parents[1] / "platform"
 GLOSSARY = {"history": "lịch sử", "disbursement": "giải ngân", "log out": "đăng xuất"}
+# The Decision's key terms (Decision 07/2015/QĐ-UBND, /work/shared/seed: its own words, abbreviations included) and
+# the platform's one word for each of its concepts: English concept → the Vietnamese every msgstr must use (any of
+# the forms given). A msgid naming the concept whose msgstr lacks them fails, whatever the app.
+DECISION_TERMS = {
+    "planning team": ("tổ xây dựng kế hoạch",),
+    "people's council": ("hội đồng nhân dân", "hđnd"),
+    "people's committee": ("ủy ban nhân dân", "ubnd"),
+    "finance-planning office": ("phòng tài chính - kế hoạch",),
+    "village head": ("trưởng thôn",),
+    "village": ("thôn",),
+    "plan cycles?": ("kỳ kế hoạch",),
+    "envelopes?": ("khung nguồn lực",),
+    "socio-economic|sedp": ("kinh tế - xã hội", "kt-xh"),
+    "public[- ]investment": ("đầu tư công",),
+    "m&e": ("theo dõi, đánh giá",),
+    "approv(e|ed|al|ing)": ("phê duyệt", "duyệt"),
+    "orientation": ("định hướng",),
+    "proposals?": ("đề xuất",),
+    "capital sources?": ("nguồn vốn",),
+    "resolution": ("nghị quyết",),
+    "overdue": ("quá hạn",),
+    "late": ("muộn",),
+    "review map": ("thẩm định",),
+}
 
 
 def entries():
@@ -26,6 +50,20 @@ def test_each_word_keeps_its_term(english, term):
     wrong = [f"{app}: {msgid!r} → {msgstr!r}" for app, msgid, msgstr in entries()
              if re.search(rf"\b{english}\b", msgid, re.I) and term not in msgstr.lower()]
     assert wrong == []
+
+
+@pytest.mark.parametrize("english, terms", list(DECISION_TERMS.items()))
+def test_each_concept_of_the_decision_keeps_its_vietnamese_term(english, terms):
+    """"History" can never again be "Bản ghi nhớ", nor the planning team "Tổ kế hoạch", nor a plan cycle "chu kỳ"."""
+    wrong = [f"{app}: {msgid!r} → {msgstr!r}" for app, msgid, msgstr in entries()
+             if re.search(rf"\b({english})\b", msgid, re.I) and not any(term in msgstr.lower() for term in terms)]
+    assert wrong == []
+
+
+def test_no_msgid_writes_a_plural_as_s_in_brackets():
+    """"%(n)s item(s) waiting for you" reads "1 item(s)": a count takes ngettext and a msgid_plural (one msgstr[0]
+    in Vietnamese, which has no plural)."""
+    assert [f"{app}: {msgid!r}" for app, msgid, _msgstr in entries() if re.search(r"\w\(s\)", msgid)] == []
 
 
 def project_catalogues():

@@ -18,6 +18,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import access
 from accounts.models import ReminderSent, User
@@ -79,7 +80,8 @@ def remind(user, *, on: date, only_new: bool = False) -> int:
         return 0  # another run of the same day got there first
     body = "\n".join([_("Waiting for you on the planning platform:"), ""] + [line_for(i, r, on) for i, r in chosen])
     try:
-        send_mail(SUBJECT_PREFIX + _("%(n)s item(s) waiting for you") % {"n": len(chosen)}, body, None, [user.email])
+        subject = ngettext("%(n)s item waiting for you", "%(n)s items waiting for you", len(chosen)) % {"n": len(chosen)}
+        send_mail(SUBJECT_PREFIX + subject, body, None, [user.email])
     except Exception:
         ReminderSent.objects.filter(pk__in=[r.pk for r in rows]).delete()
         raise

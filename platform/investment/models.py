@@ -59,7 +59,7 @@ class PlanEvent(StateChange):
     class Action(models.TextChoices):
         CREATED = "created", _("Created")
         UPDATED = "updated", _("Updated")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("investment plan state", "Submitted")  # submitted for approval: "Đã trình"
         RETURNED = "returned", _("Returned to draft")
         APPROVED = "approved", _("Approved")
         AMENDED = "amended", _("Amended after approval")
