@@ -46,6 +46,14 @@ def test_no_translate_tag_holds_a_placeholder():
     assert wrong == []
 
 
+def test_no_translate_tag_holds_a_percent_sign():
+    """`{% translate "Physical progress (%)" %}` is looked up as "Physical progress (%%)" and stayed English on the
+    Vietnamese projects page: the sign goes outside the tag."""
+    wrong = [f"{path.relative_to(ROOT)}: {match.group(2)!r}" for path in TEMPLATES
+             for match in TRANSLATE_TAG.finditer(path.read_text()) if "%" in match.group(2)]
+    assert wrong == []
+
+
 @pytest.mark.parametrize("attribute", ["data-text-previewed", "data-text-done"])
 def test_the_project_import_summary_is_vietnamese(attribute):
     """The projects page's import summary, rendered in Vietnamese, keeps the placeholders project-import.js fills."""

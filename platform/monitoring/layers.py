@@ -2,6 +2,8 @@
 "supervision-findings" (community supervision findings). Rows: the M&E plans the caller reads (monitoring.selectors),
 photos of a periodic report only for the report's readers (accounts.access.evidence_photo_scope). Not public.
 """
+from django.utils.translation import gettext_lazy as _
+
 from accounts import access
 from accounts.events import PERSON_SCHEMA, person_sql
 from files.storage import file_url_sql
@@ -13,6 +15,7 @@ from monitoring.selectors import me_plan_queryset
 class EvidencePhotoLayer(Layer):
     id = "evidence-photos"
     title = "Ảnh minh chứng"
+    label = _("Evidence photos")  # the download menu's words, in the page's language; title stays the data's name
     description = "Geolocated evidence photos of the communes' M&E plans (Decision 07/2015 Đ8), EPSG:4326."
     table = ("monitoring_evidencephoto t JOIN monitoring_meplan m ON m.id = t.me_plan_id "
              "JOIN geo_administrativeunit c ON c.id = m.commune_id LEFT JOIN monitoring_activity a ON a.id = t.activity_id "
@@ -41,6 +44,7 @@ class EvidencePhotoLayer(Layer):
 class FindingLayer(Layer):
     id = "supervision-findings"
     title = "Phát hiện giám sát cộng đồng"
+    label = _("Supervision findings")  # the download menu's words, in the page's language; title stays the data's name
     description = "Community supervision findings on the communes' activities (Decision 07/2015 Đ8), EPSG:4326."
     table = ("monitoring_supervisionfinding t JOIN monitoring_activity a ON a.id = t.activity_id "
              "LEFT JOIN accounts_user u ON u.id = t.recorded_by_id")

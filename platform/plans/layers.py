@@ -3,6 +3,8 @@ caller may read, `accounts.access.plan_item_scope`) and "public-plan-works" (the
 may see: announced approved plans and drafts under consultation). Answer the items route of a plan version and the
 works.geojson files.
 """
+from django.utils.translation import gettext_lazy as _
+
 from accounts import access
 from core.models import Sector
 from geo.layers import UNIT_CODE, Filter, Layer, choice_label_sql
@@ -13,6 +15,7 @@ from plans.selectors import public_plans
 class PlanWorkLayer(Layer):
     id = "plan-works"
     title = "Công trình, hoạt động của kế hoạch xã"
+    label = _("Works and activities of the commune plans")  # the download menu's words, in the page's language; title stays the data's name
     description = "Works and activities of the commune plans (Decision 07/2015 Đ5–Đ6), every version; EPSG:4326."
     table = ("plans_planitem t JOIN plans_communeplan cp ON cp.id = t.plan_id JOIN plans_plancycle c ON c.id = cp.cycle_id "
              "JOIN public.geo_administrativeunit u ON u.id = c.commune_id")
@@ -50,6 +53,7 @@ class PlanWorkLayer(Layer):
 class PublicPlanWorkLayer(PlanWorkLayer):
     id = "public-plan-works"
     title = "Công trình của kế hoạch xã đã công bố"
+    label = _("Works of the announced commune plans")  # the download menu's words, in the page's language; title stays the data's name
     description = "Located works of the plans published to everybody (announced approved plans, drafts under consultation); EPSG:4326."
 
     def rows(self, user, district):

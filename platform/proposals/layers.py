@@ -4,6 +4,7 @@ Registered in ProposalsConfig.ready() into `geo.layers.registry` as "proposals".
 `accounts.access.proposal_scope`; an anonymous caller reads the published proposals only (the public map).
 """
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from core.models import Sector
@@ -26,6 +27,7 @@ def _late(rows, text):
 class ProposalLayer(Layer):
     id = "proposals"
     title = "Đề xuất của thôn và ngành"
+    label = _("Proposals of villages and commune units")  # the download menu's words, in the page's language; title stays the data's name
     description = "Proposals of villages and sectors (Decision 07/2015 Đ4 step 1), EPSG:4326."
     scope = "district"
     table = ("proposals_proposal t JOIN public.geo_administrativeunit c ON c.id = t.commune_id "
@@ -73,6 +75,7 @@ class VillageMeetingLayer(Layer):
 
     id = "village-meetings"
     title = "Họp thôn"
+    label = _("Village meetings")  # the download menu's words, in the page's language; title stays the data's name
     description = "Village meetings that gathered the proposals (Decision 07/2015 Đ4 step 1), at a point of their village, EPSG:4326."
     table = ("proposals_villagemeeting t JOIN public.geo_administrativeunit c ON c.id = t.commune_id "
              "JOIN public.geo_administrativeunit v ON v.id = t.village_id")

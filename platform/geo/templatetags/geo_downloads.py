@@ -1,6 +1,8 @@
 """`{% download_menu "proposals" "village-meetings" %}`: a "Download" menu on a map page, one link per layer and format.
 
-Only the layers the signed-in user may read here are offered (`Layer.readable`, the rule the download route
+Each layer is named by its `label` (a lazy translation: the page's language) when it has one, else its `title`
+(the data's own Vietnamese name, which the files keep). Only the layers the signed-in user may read here are offered
+(`Layer.readable`, the rule the download route
 applies); the links go to `…/api/downloads/<layer>.<fmt>` (geo.downloads) under the page's district or the
 province. Plain links: no script, so it works under the page's CSP and without JavaScript.
 """
@@ -30,6 +32,6 @@ def download_menu(context, *layer_ids):
             except KeyError:
                 continue
             if (layer.scope == "district") == (district is not None) and layer.readable(user, district):
-                layers.append({"id": layer.id, "title": layer.title or layer.id,
+                layers.append({"id": layer.id, "title": getattr(layer, "label", None) or layer.title or layer.id,
                                "links": [(LABELS[fmt], f"{base}{layer.id}.{fmt}") for fmt in FORMATS]})
     return {"layers": layers}

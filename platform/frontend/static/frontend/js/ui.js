@@ -256,6 +256,9 @@
     var d = new Date(+m[3], +m[2] - 1, +m[1]);
     return d.getDate() === +m[1] && d.getMonth() === +m[2] - 1 ? d : undefined;
   }
+  // The words flatpickr's Vietnamese locale leaves in English (its year field was read aloud "Year", issue 15).
+  var PICKER_VI = { yearAriaLabel: "Năm", monthAriaLabel: "Tháng", hourAriaLabel: "Giờ", minuteAriaLabel: "Phút",
+                    scrollTitle: "Cuộn để tăng", toggleTitle: "Bấm để chuyển", weekAbbreviation: "Tuần" };
   function datePickers(root) {
     if (!window.flatpickr) { return; }
     var vi = (document.documentElement.lang || "vi").indexOf("vi") === 0;
@@ -263,7 +266,7 @@
       if (input._flatpickr || input.type === "hidden") { return; }
       window.flatpickr(input, {
         dateFormat: "d/m/Y", allowInput: true, disableMobile: true, monthSelectorType: "static",
-        locale: vi && window.flatpickr.l10ns.vn ? window.flatpickr.l10ns.vn : "default",
+        locale: vi && window.flatpickr.l10ns.vn ? Object.assign({}, window.flatpickr.l10ns.vn, PICKER_VI) : "default",
         parseDate: strictDate,
         onOpen: function (dates, text, picker) { picker.calendarContainer.setAttribute("data-testid", "date-picker"); },
       });
