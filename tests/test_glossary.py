@@ -117,3 +117,22 @@ def test_no_msgid_without_context_has_two_translations_across_the_catalogues():
         if context is None:
             seen.setdefault(msgid, {}).setdefault(msgstr, []).append(app)
     assert {msgid: found for msgid, found in seen.items() if len(found) > 1} == {}
+
+
+def verb_of(participle):
+    """The verbs an English past participle may come from: "Accepted" → Accept, "Deferred" → Defer, "Approved" → Approve."""
+    stem = participle[:-2]
+    return {stem, participle[:-1], stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem, stem[:-1] + "y" if stem.endswith("i") else stem}
+
+
+def test_a_state_never_reads_as_the_button_that_leads_to_it():
+    """A status ("Accepted", "Rejected", "Deferred", "Suspended") and the verb of its button ("Accept", "Reject",
+    "Defer", "Suspend") were one Vietnamese word: a chip "Không chấp nhận" beside a button "Không chấp nhận". Each
+    past participle and its verb, wherever both are msgids, have different Vietnamese."""
+    translations = {}
+    for _app, _context, msgid, msgstr in entries_with_context():
+        translations.setdefault(msgid, set()).add(msgstr.lower())
+    same = [f"{msgid!r} and {verb!r} → {sorted(translations[msgid] & translations[verb])}"
+            for msgid in translations if msgid.endswith("ed")
+            for verb in verb_of(msgid) if verb != msgid and verb in translations and translations[msgid] & translations[verb]]
+    assert same == []
