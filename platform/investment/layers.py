@@ -4,7 +4,7 @@
 Rows come through `accounts.access` scopes; none of them is published to anonymous callers.
 """
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
 from accounts import access
 from accounts.events import PERSON_SCHEMA, person_sql
@@ -34,7 +34,7 @@ def _allocated(field):
 class ProjectLayer(Layer):
     id = "investment-projects"
     title = "Dự án đầu tư công"
-    label = _("Public-investment projects")  # the download menu's words, in the page's language; title stays the data's name
+    label = gettext_lazy("Public-investment projects")  # the download menu's words, in the page's language; title stays the data's name
     description = "Public investment projects of the district (Decision 07/2015 Đ5–Đ9), EPSG:4326."
     table = "investment_investmentproject t"
     order = ("code", "id")
@@ -98,7 +98,7 @@ def _review_bbox(rows, box):
 class ReviewLayer(Layer):
     id = "review-notes"
     title = "Ý kiến thẩm định"
-    label = _("Review comments")  # the download menu's words, in the page's language; title stays the data's name
+    label = gettext_lazy("Review comments")  # the download menu's words, in the page's language; title stays the data's name
     description = "The district's review decisions and pinned notes on projects and commune plan works, EPSG:4326."
     table = ("investment_review t LEFT JOIN investment_investmentproject p ON p.id = t.project_id "
              "LEFT JOIN plans_planitem i ON i.id = t.plan_item_id JOIN accounts_user a ON a.id = t.author_id")
@@ -143,7 +143,7 @@ class ReviewLayer(Layer):
 class DraftPlanItemLayer(Layer):
     id = "plan-items"
     title = "Công trình trong dự thảo kế hoạch xã"
-    label = _("Works in the communes' draft plans")  # the download menu's words, in the page's language; title stays the data's name
+    label = gettext_lazy("Works in the communes' draft plans")  # the download menu's words, in the page's language; title stays the data's name
     description = "Works (with a cost and a place) of the communes' current draft plans, for the district's review, EPSG:4326."
     table = ("plans_planitem t JOIN plans_communeplan cp ON cp.id = t.plan_id JOIN plans_plancycle c ON c.id = cp.cycle_id "
              "JOIN geo_administrativeunit u ON u.id = c.commune_id")
