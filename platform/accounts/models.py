@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -89,7 +90,7 @@ class DepartmentPublication(models.Model):
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("content"), blank=True)
     url = models.URLField(_("link"), blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("department publication", "published"), null=True, blank=True)  # công bố, not công khai
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
