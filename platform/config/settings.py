@@ -218,6 +218,11 @@ DATABASES = {
         "PORT": env("DB_PORT", "5432"),
         "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
+        # No JIT compilation: PostGIS declares its geography functions costly, so the planner's estimate of the province's
+        # distribution (ST_Area over every commune) passed jit_above_cost and PostgreSQL spent 3 of the 3.5 s of a first page
+        # of 500 communes compiling it (EXPLAIN ANALYZE, 705 districts); no statement of this platform runs long enough to win it back.
+        # docs/GIS.md, "Generalised boundaries and cold answers".
+        "OPTIONS": {"options": "-c jit=off"},
         "TEST": {"NAME": env("DB_TEST_NAME", "test_" + env("DB_NAME", "sedp"))},
     }
 }
@@ -233,7 +238,7 @@ if env("DB_REPLICA_HOST") and env("DB_REPLICA_PORT") and env("DB_REPLICA_NAME"):
         "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
         # A replica that is down is noticed in 2 s, and the read goes to the primary.
-        "OPTIONS": {"connect_timeout": 2},
+        "OPTIONS": {"connect_timeout": 2, "options": "-c jit=off"},  # no JIT, as on the primary
         # The replica receives the primary's test database; the backend only points the alias at it.
         "TEST": {"NAME": DATABASES["default"]["TEST"]["NAME"], "DEPENDENCIES": ["default"]},
     }

@@ -51,3 +51,33 @@ class AdministrativeUnit(models.Model):
         while unit is not None and unit.level not in (self.Level.DISTRICT, self.Level.PROVINCE):
             unit = unit.parent
         return unit if unit is not None and unit.level == self.Level.DISTRICT else None
+
+
+# The zoom bands of the generalised boundaries (`UnitShape`): (the band's highest zoom, its tolerance in EPSG:3857
+# metres). A band's tolerance is half a cell of the tile grid (4096 per tile) at its highest zoom, so that
+# ST_AsMVTGeom, which snaps to that grid, draws the same tile from the generalised shape as from the boundary; the
+# last band is the boundary itself, transformed. Migration 0003 writes these into its trigger.
+HALF_WORLD = 20037508.342789244  # EPSG:3857 metres from the antimeridian to Greenwich
+ZOOM_BANDS = tuple((z, HALF_WORLD / 2 ** z / 4096) for z in (5, 8, 11)) + ((22, 0.0),)
+
+
+class UnitShape(models.Model):
+    """An administrative unit's boundary in EPSG:3857 (web-mercator metres), generalised for the tiles of one zoom band.
+
+    `band` is the band's highest zoom (`ZOOM_BANDS`: 5 for zooms 0–5, 8 for 6–8, 11 for 9–11, 22 for 12 and above, the
+    boundary unsimplified); the shape is `ST_SimplifyPreserveTopology` of the transformed boundary at the band's tolerance,
+    made valid, a MultiPolygon. Written by database triggers whenever a unit is inserted, its boundary changes or it is
+    deleted (migration geo 0003: every writer, the import commands, `load_demo`, bench/_national.py's SQL, the admin),
+    never by Python; read by the vector tiles (`geo.tiles.mvt_sql(shaped=True)`), so a tile neither transforms nor
+    simplifies a boundary per request (docs/GIS.md, "Generalised boundaries and cold answers").
+    """
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="shapes", db_index=False)
+    band = models.PositiveSmallIntegerField()
+    geom = models.MultiPolygonField(srid=3857)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "band"], name="geo_unitshape_unit_band")]
+
+    def __str__(self):
+        return f"{self.unit_id} z≤{self.band}"
