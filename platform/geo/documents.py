@@ -10,21 +10,28 @@ numbers from the second page); the code writes only the body (paragraphs and tab
 `DOCUMENT_TEMPLATES_DIR/<kind>.docx` or `DOCUMENT_TEMPLATES_DIR/official.docx` replace the shipped
 `geo/templates/documents/official.docx` (`manage.py document_templates DIR` copies it there).
 
-PDF: LibreOffice headless (`soffice --convert-to pdf`, Debian `libreoffice-writer-nogui`) in a
-temporary folder with its own profile and a time limit (settings SOFFICE, DOCUMENT_PDF_TIMEOUT, kept below
-gunicorn's WEB_TIMEOUT). A conversion costs 2–3 s of CPU, so (docs/OPERATIONS.md, "Documents as PDF"):
-- the PDF is kept in the `documents` cache (a table of Django's database cache, DOCUMENT_PDF_CACHE_ENTRIES entries at
-  most) under a hash of the document's content: the same document converts once, whoever downloads it;
-- at most DOCUMENT_PDF_SLOTS conversions run at once across every worker process (PostgreSQL advisory locks); a
-  request that finds no free slot within DOCUMENT_PDF_WAIT seconds answers 503 with Retry-After, never a queue.
+Every document is written in Vietnamese whatever the request's language (an official document), built at most once
+per content version (`cached_docx`: the database reads of its last build, run again, return the same rows) and kept
+in the `documents` cache (a table of Django's database cache, DOCUMENT_PDF_CACHE_ENTRIES entries at most).
+
+PDF: LibreOffice headless (`soffice --convert-to pdf`, Debian `libreoffice-writer-nogui`) in a temporary folder with
+its own profile, in a process group of its own killed whole after DOCUMENT_PDF_TIMEOUT seconds (kept below gunicorn's
+WEB_TIMEOUT) or on any error. A conversion costs 2–3 s of CPU, so (docs/OPERATIONS.md, "Documents as PDF"):
+- the PDF is cached under a hash of the document's content: the same document converts once, whoever downloads it;
+- at most DOCUMENT_PDF_SLOTS conversions, and as many Word builds, run at once across every worker process
+  (PostgreSQL advisory locks); a request that finds no free slot (within DOCUMENT_PDF_WAIT seconds, default 0) answers
+  503 with Retry-After, never a queue.
 """
 import hashlib
+import os
 import re
+import signal
 import subprocess
 import tempfile
 import time
 import zipfile
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -32,8 +39,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.http import HttpResponse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -78,6 +86,10 @@ class DocumentUnavailable(Exception):
 
 class ConversionsBusy(DocumentUnavailable):
     """Every PDF conversion slot stayed taken for DOCUMENT_PDF_WAIT seconds: the API answers 503 with Retry-After."""
+
+
+class BuildsBusy(ConversionsBusy):
+    """Every Word-building slot is taken: the API answers 503 with Retry-After."""
 
 
 # The advisory-lock key space of the conversion slots: pg_try_advisory_lock(PDF_LOCK_CLASS, slot), slot 0…SLOTS-1.
@@ -231,26 +243,30 @@ def cached_pdf(data: bytes) -> bytes:
     pdf = cache.get(key)
     if pdf is not None:
         return pdf
-    slot = _take_slot()
+    slot = _take_slot(PDF_LOCK_CLASS)
     try:
-        pdf = cache.get(key)  # converted by another request while this one waited
+        pdf = cache.get(key)  # converted by another request meanwhile
         if pdf is None:
             pdf = docx_pdf(data)
             cache.set(key, pdf, timeout=None)
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [PDF_LOCK_CLASS, slot])
+        _free_slot(PDF_LOCK_CLASS, slot)
     return pdf
 
 
-def _take_slot() -> int:
-    """Take a free conversion slot (a session-level advisory lock, freed by the database if the worker dies), polling
-    for DOCUMENT_PDF_WAIT seconds; ConversionsBusy when none frees."""
+def _free_slot(lock_class: int, slot: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [lock_class, slot])
+
+
+def _take_slot(lock_class: int) -> int:
+    """Take a free slot of `lock_class` (a session-level advisory lock, freed by the database if the worker dies): at
+    once, or within DOCUMENT_PDF_WAIT seconds (default 0: no request is held waiting); ConversionsBusy when none is free."""
     deadline = time.monotonic() + settings.DOCUMENT_PDF_WAIT
     while True:
         with connection.cursor() as cursor:
             for slot in range(settings.DOCUMENT_PDF_SLOTS):
-                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [PDF_LOCK_CLASS, slot])
+                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [lock_class, slot])
                 if cursor.fetchone()[0]:
                     return slot
         if time.monotonic() >= deadline:
@@ -268,32 +284,154 @@ def docx_pdf(data: bytes) -> bytes:
         source.write_bytes(data)
         command = [settings.SOFFICE, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", folder, str(source)]
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=settings.DOCUMENT_PDF_TIMEOUT, cwd=folder)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise DocumentUnavailable(str(exc)) from exc
+        _run_in_own_group(command, timeout=settings.DOCUMENT_PDF_TIMEOUT, cwd=folder)
         result = Path(folder) / "document.pdf"
         if not result.is_file():
             raise DocumentUnavailable("LibreOffice wrote no PDF")
         return result.read_bytes()
 
 
-def document_response(data: bytes, *, name: str, fmt: str) -> HttpResponse:
-    """A download of a document written as .docx bytes: `fmt` "docx" as is, "pdf" converted or from the cache (503 when
-    it cannot be made; 503 with Retry-After: DOCUMENT_PDF_RETRY_AFTER seconds when every conversion slot is busy)."""
-    if fmt == "pdf":
-        try:
+def _run_in_own_group(command: list[str], *, timeout: float, cwd: str) -> None:
+    """Run `command` in a session (process group) of its own and wait at most `timeout` seconds. On a timeout, a failure
+    or any exception (the worker being stopped included) the whole group is killed: `soffice` is a launcher whose
+    `soffice.bin` child would otherwise outlive it, re-parented to init, still converting after its slot was freed
+    (issue 15 review, finding 3). Raises DocumentUnavailable when the command is missing, fails or is too slow."""
+    try:
+        process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+    except OSError as exc:
+        raise DocumentUnavailable(str(exc)) from exc
+    try:
+        _out, err = process.communicate(timeout=timeout)
+    except BaseException as exc:
+        _kill_group(process.pid)
+        process.communicate()
+        if isinstance(exc, subprocess.TimeoutExpired):
+            raise DocumentUnavailable(f"LibreOffice took more than {timeout} s") from exc
+        raise
+    _kill_group(process.pid)  # the launcher is done: nothing of its group may stay behind
+    if process.returncode != 0:
+        raise DocumentUnavailable(f"LibreOffice failed ({process.returncode}): {err.decode(errors='replace')[-500:]}")
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def document_response(build: Callable[[], bytes], *, name: str, fmt: str) -> HttpResponse:
+    """A download of a document: `build()` writes it as .docx bytes, `name` (the file name without extension) names it
+    uniquely in its district; `fmt` "docx" as is, "pdf" converted or from the cache.
+
+    The document is always written in Vietnamese, whatever the request's language (an official document: Decree 30),
+    and built at most once per content version (`cached_docx`); building and conversion each take one of
+    DOCUMENT_PDF_SLOTS slots. Answers 503 with Retry-After: DOCUMENT_PDF_RETRY_AFTER seconds when every slot is busy,
+    503 when LibreOffice cannot make the PDF; the messages are in the request's language."""
+    try:
+        data = cached_docx(build, name=name)
+        if fmt == "pdf":
             data = cached_pdf(data)
-        except ConversionsBusy:
-            response = HttpResponse(_("Other documents are being converted to PDF; try again in a few seconds, or download the Word file."),
-                                    status=503, content_type="text/plain; charset=utf-8")
-            response["Retry-After"] = str(settings.DOCUMENT_PDF_RETRY_AFTER)
-            return response
-        except DocumentUnavailable:
-            return HttpResponse(_("The PDF cannot be made right now; download the Word file."), status=503, content_type="text/plain; charset=utf-8")
+    except ConversionsBusy as busy:
+        message = (_("Other documents are being prepared; try again in a few seconds.") if isinstance(busy, BuildsBusy) else
+                   _("Other documents are being converted to PDF; try again in a few seconds, or download the Word file."))
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(settings.DOCUMENT_PDF_RETRY_AFTER)
+        return response
+    except DocumentUnavailable:
+        return HttpResponse(_("The PDF cannot be made right now; download the Word file."), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type=PDF_TYPE if fmt == "pdf" else DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+# The advisory-lock key space of the building slots (Word files), as PDF_LOCK_CLASS is of the conversions.
+BUILD_LOCK_CLASS = 0x5EE0
+# What a document's content may depend on besides the database: the code and the compiled translations (read once).
+_CODE_ROOT = Path(__file__).resolve().parents[1]
+_code_version = None
+
+
+def _code_stamp() -> str:
+    global _code_version
+    if _code_version is None:
+        files = [*_CODE_ROOT.rglob("*.py"), *_CODE_ROOT.rglob("*.mo")]
+        _code_version = str(max((f.stat().st_mtime_ns for f in files if ".venv" not in f.parts), default=0))
+    return _code_version
+
+
+def _templates_stamp() -> str:
+    folders = [Path(settings.DOCUMENT_TEMPLATES_DIR)] if settings.DOCUMENT_TEMPLATES_DIR else []
+    return ";".join(f"{f}:{f.stat().st_mtime_ns}" for folder in [*folders, SHIPPED] if folder.is_dir() for f in sorted(folder.glob("*.docx")))
+
+
+def _record_reads(reads: list):
+    """An execute wrapper (Django) that records each SELECT run on a connection as (alias, sql, params)."""
+    def wrapper(alias):
+        def record(execute, sql, params, many, context):
+            if not many and sql.lstrip()[:6].upper() == "SELECT":
+                reads.append((alias, sql, None if params is None else list(params)))
+            return execute(sql, params, many, context)
+        return record
+    return wrapper
+
+
+def _version(name: str, reads: list) -> str:
+    """The content version of a document: a SHA-256 of its name and district, the day (drafts carry today's date), the
+    code and templates, and the rows every recorded read returns now. Reading them again is a few queries; the building
+    it saves is seconds of CPU (issue 15 review, finding 2)."""
+    digest = hashlib.sha256(f"{connection.schema_name}\0{name}\0{timezone.localdate()}\0{_code_stamp()}\0{_templates_stamp()}".encode())
+    for alias, sql, params in reads:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            digest.update(sql.encode() + b"\0" + repr(params).encode() + b"\0" + repr(cursor.fetchall()).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def cached_docx(build: Callable[[], bytes], *, name: str) -> bytes:
+    """The document's .docx bytes, built (in Vietnamese) only when its content changed since it was last built.
+
+    The first build records the database reads it makes; a later download runs those reads again and, when they return
+    the same rows (and the day, code and templates are the same), answers the Word file kept in the `documents` cache,
+    building nothing. A build is kept only when the reads returned the same rows before and after it, so a write
+    committed while it was building never leaves a stale document behind. Building takes a slot (ConversionsBusy)."""
+    cache = caches["documents"]
+    reads_key = "docx-reads:" + hashlib.sha256(f"{connection.schema_name}\0{name}".encode()).hexdigest()
+    reads = cache.get(reads_key)
+    before = _version(name, reads) if reads else None
+    if before is not None:
+        data = cache.get("docx:" + before)
+        if data is not None:
+            return data
+    try:
+        slot = _take_slot(BUILD_LOCK_CLASS)
+    except ConversionsBusy as busy:
+        raise BuildsBusy(str(busy)) from busy
+    try:
+        recorded = []
+        record = _record_reads(recorded)
+        with ExitStack() as stack:
+            # One snapshot for the build and for reading its version again, so the version is that of what was built.
+            snapshot = not connection.in_atomic_block
+            if snapshot:
+                stack.enter_context(transaction.atomic())
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            with ExitStack() as recording:
+                for alias in connections:
+                    recording.enter_context(connections[alias].execute_wrapper(record(alias)))
+                with translation.override("vi"):
+                    data = build()
+            after = _version(name, recorded)
+    finally:
+        _free_slot(BUILD_LOCK_CLASS, slot)
+    cache.set(reads_key, recorded, timeout=None)
+    # Kept when its reads were one snapshot (all on this connection, in a transaction of their own or inside the
+    # request's), or when they returned the same rows before and after the build.
+    if all(alias == connection.alias for alias, _sql, _params in recorded) or (recorded == reads and after == before):
+        cache.set("docx:" + after, data, timeout=None)
+    return data
 
 
 def heading(doc, text: str, *, centred: bool = False):
