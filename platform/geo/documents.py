@@ -321,16 +321,17 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
-def document_response(build: Callable[[], bytes], *, name: str, fmt: str) -> HttpResponse:
+def document_response(build: Callable[[], bytes], *, name: str, fmt: str, sources=()) -> HttpResponse:
     """A download of a document: `build()` writes it as .docx bytes, `name` (the file name without extension) names it
-    uniquely in its district; `fmt` "docx" as is, "pdf" converted or from the cache.
+    uniquely in its district; `sources` the model instances loaded before `build` and read by it (see `cached_docx`);
+    `fmt` "docx" as is, "pdf" converted or from the cache.
 
     The document is always written in Vietnamese, whatever the request's language (an official document: Decree 30),
     and built at most once per content version (`cached_docx`); building and conversion each take one of
     DOCUMENT_PDF_SLOTS slots. Answers 503 with Retry-After: DOCUMENT_PDF_RETRY_AFTER seconds when every slot is busy,
     503 when LibreOffice cannot make the PDF; the messages are in the request's language."""
     try:
-        data = cached_docx(build, name=name)
+        data = cached_docx(build, name=name, sources=sources)
         if fmt == "pdf":
             data = cached_pdf(data)
     except ConversionsBusy as busy:
@@ -377,11 +378,33 @@ def _record_reads(reads: list):
     return wrapper
 
 
-def _version(name: str, reads: list) -> str:
+def _plain(value):
+    """A field value with a stable repr: a geometry as its EWKB bytes (its repr names a memory address)."""
+    return bytes(value.ewkb) if hasattr(value, "ewkb") else value
+
+
+def _loaded_rows(sources) -> list:
+    """The field values of model instances loaded before the build (the record the view fetched, with the related
+    objects and prefetched lists cached on it), as the build will read them: [(model label, pk, values)], sorted."""
+    rows, seen, todo = [], set(), list(sources)
+    while todo:
+        obj = todo.pop()
+        if obj is None or (type(obj), obj.pk) in seen or not hasattr(obj, "_meta"):
+            continue
+        seen.add((type(obj), obj.pk))
+        rows.append((obj._meta.label, obj.pk, [_plain(getattr(obj, f.attname, None)) for f in obj._meta.concrete_fields]))
+        todo.extend(obj._state.fields_cache.values())
+        for related in getattr(obj, "_prefetched_objects_cache", {}).values():
+            todo.extend(related)
+    return sorted(rows, key=repr)
+
+
+def _version(name: str, reads: list, loaded: list) -> str:
     """The content version of a document: a SHA-256 of its name and district, the day (drafts carry today's date), the
     code and templates, and the rows every recorded read returns now. Reading them again is a few queries; the building
     it saves is seconds of CPU (issue 15 review, finding 2)."""
     digest = hashlib.sha256(f"{connection.schema_name}\0{name}\0{timezone.localdate()}\0{_code_stamp()}\0{_templates_stamp()}".encode())
+    digest.update(repr(loaded).encode())
     for alias, sql, params in reads:
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
@@ -389,17 +412,21 @@ def _version(name: str, reads: list) -> str:
     return digest.hexdigest()
 
 
-def cached_docx(build: Callable[[], bytes], *, name: str) -> bytes:
+def cached_docx(build: Callable[[], bytes], *, name: str, sources=()) -> bytes:
     """The document's .docx bytes, built (in Vietnamese) only when its content changed since it was last built.
 
-    The first build records the database reads it makes; a later download runs those reads again and, when they return
+    `sources`: the model instances the view loaded before and `build` reads (the plan, the report…): their loaded
+    values, with the related objects and prefetched lists cached on them, are part of the version. The first build
+    records the database reads it makes; a later download runs those reads again and, when they return
     the same rows (and the day, code and templates are the same), answers the Word file kept in the `documents` cache,
     building nothing. A build is kept only when the reads returned the same rows before and after it, so a write
     committed while it was building never leaves a stale document behind. Building takes a slot (ConversionsBusy)."""
     cache = caches["documents"]
     reads_key = "docx-reads:" + hashlib.sha256(f"{connection.schema_name}\0{name}".encode()).hexdigest()
     reads = cache.get(reads_key)
-    before = _version(name, reads) if reads else None
+    # Taken before the build, which caches on the instances what it reads lazily.
+    loaded = _loaded_rows(sources)
+    before = _version(name, reads, loaded) if reads else None
     if before is not None:
         data = cache.get("docx:" + before)
         if data is not None:
@@ -423,7 +450,7 @@ def cached_docx(build: Callable[[], bytes], *, name: str) -> bytes:
                     recording.enter_context(connections[alias].execute_wrapper(record(alias)))
                 with translation.override("vi"):
                     data = build()
-            after = _version(name, recorded)
+            after = _version(name, recorded, loaded)
     finally:
         _free_slot(BUILD_LOCK_CLASS, slot)
     cache.set(reads_key, recorded, timeout=None)
