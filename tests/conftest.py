@@ -104,7 +104,7 @@ def live_url(django_db_setup):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine took over 30 s to import Django in the workers
     import urllib.request
 
     while True:
