@@ -172,13 +172,13 @@ def test_each_document_downloads_as_an_a4_pdf_with_its_title(client_for, distric
 
 
 @contextmanager
-def slots_taken(count):
-    """`count` PDF conversion slots held by another database session, as by conversions running in other workers."""
+def slots_taken(count, lock_class=documents.PDF_LOCK_CLASS):
+    """`count` PDF conversion (or Word building) slots held by another database session, as by work in other workers."""
     db = connection.settings_dict
     with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"] or None, port=db["PORT"] or None,
                          autocommit=True) as other:
         for slot in range(count):
-            assert other.execute("SELECT pg_try_advisory_lock(%s, %s)", [documents.PDF_LOCK_CLASS, slot]).fetchone()[0]
+            assert other.execute("SELECT pg_try_advisory_lock(%s, %s)", [lock_class, slot]).fetchone()[0]
         yield
 
 
@@ -212,7 +212,9 @@ def test_a_conversion_ends_before_gunicorn_kills_the_worker(settings):
     """DOCUMENT_PDF_TIMEOUT defaulted to 120 s under gunicorn's --timeout 60: a slow conversion killed the worker instead of the 503."""
     assert settings.DOCUMENT_PDF_WAIT + settings.DOCUMENT_PDF_TIMEOUT < settings.WEB_TIMEOUT
     up = (Path(__file__).resolve().parents[2] / "deploy" / "up").read_text()
-    assert '--timeout "${WEB_TIMEOUT:-60}"' in up
+    assert '--config "$ROOT/deploy/gunicorn.conf.py"' in up
+    conf = (Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py").read_text()
+    assert 'timeout = int(os.environ.get("WEB_TIMEOUT", "60"))' in conf and 'worker_class = "gthread"' in conf
 
 
 def letterhead():
@@ -409,3 +411,81 @@ def test_a_pdf_that_cannot_be_made_is_the_framed_page_for_a_browser_and_plain_fo
     assert f'href="http://testserver{page}"' in html
     api = xa.get(f"{D}/{v3}/document.pdf", HTTP_ACCEPT="application/json")
     assert api.status_code == 503 and api["Content-Type"].startswith("text/plain")
+
+
+def test_a_document_is_built_once_per_content_version(client_for, district, monkeypatch):
+    """Issue 15 review, finding 2: a cached PDF still cost the whole Word build (the cache key hashed the .docx), and
+    the Word file was built on every download. Now a download whose content did not change builds nothing; a change
+    made any way (here an UPDATE that sends no signal) gives a new document."""
+    from plans import exports
+    from plans.models import CommunePlan
+
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
+    builds = []
+    real = exports.official_docx
+    monkeypatch.setattr(exports, "official_docx", lambda **kw: builds.append(kw["kind"]) or real(**kw))
+    public = client_for(None)
+    first = docx(public, f"{PUB}/{v3}/document.docx")
+    assert builds == ["plan"]
+    again = public.get(f"{PUB}/{v3}/document.docx")
+    assert again.status_code == 200 and builds == ["plan"]  # the second download built nothing
+    assert all_text(Document(io.BytesIO(again.content))) == all_text(first)
+    connection.set_tenant(district("yen-phong"))
+    CommunePlan.objects.filter(pk=v3).update(assessment="Đánh giá đã sửa RV15")
+    connection.set_schema_to_public()
+    changed = docx(public, f"{PUB}/{v3}/document.docx")
+    assert builds == ["plan", "plan"] and "Đánh giá đã sửa RV15" in all_text(changed)
+    assert "Đánh giá đã sửa RV15" not in all_text(first)
+
+
+def test_anonymous_document_downloads_are_rate_limited(client_for, district, settings):
+    """Issue 15 review, finding 2: anonymous Word downloads had no limit at all."""
+    from plans.apis import public as public_api
+
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
+    public = client_for(None)
+    codes = [public.get(f"{PUB}/{v3}/document.docx", REMOTE_ADDR="203.0.113.151").status_code for _ in range(public_api.DOCUMENT_RATE_LIMIT + 1)]
+    assert codes == [200] * public_api.DOCUMENT_RATE_LIMIT + [429]
+    refused = public.get(f"{PUB}/{v3}/document.docx", REMOTE_ADDR="203.0.113.151", HTTP_ACCEPT_LANGUAGE="vi")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert "Quá nhiều lượt tải" in refused.json()["detail"]
+    assert public.get(f"{PUB}/{v3}/document.docx", REMOTE_ADDR="203.0.113.152").status_code == 200  # another address
+
+
+def test_documents_are_in_vietnamese_whatever_the_request_language(client_for, district):
+    """Issue 15 review, finding 7: with Accept-Language: en the document said "Final (phiên bản 3)" and "Culture and sport"."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    public = client_for(None)
+    for url in (f"{PUB}/{v3}/document.docx",):
+        english = public.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        vietnamese = public.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+        assert english.status_code == vietnamese.status_code == 200
+        text = all_text(Document(io.BytesIO(english.content)))
+        assert text == all_text(Document(io.BytesIO(vietnamese.content)))
+        assert "Văn hóa, thể thao" in text and "Bản hoàn chỉnh (phiên bản 3)." in text and "Culture and sport" not in text
+    for url in (f"{D}/{v3}/document.docx", f"{D}/{v3}/district-approval/decision.docx", f"{D}/cycles/{cycle}/team/decision.docx"):
+        english = all_text(docx_en(huyen, url))
+        assert english == all_text(docx(huyen, url)), url
+        assert "Culture and sport" not in english and "Final (" not in english
+
+
+def docx_en(client, url):
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200, response.content
+    return Document(io.BytesIO(response.content))
+
+
+def test_word_building_is_bounded_by_slots_and_a_built_document_needs_none(client_for, district, settings):
+    """Issue 15 review, finding 2: Word files were built with no slot at all (6 anonymous downloads stalled /healthz)."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    built = huyen.get(f"{D}/{v3}/document.docx")
+    assert built.status_code == 200
+    with slots_taken(settings.DOCUMENT_PDF_SLOTS, documents.BUILD_LOCK_CLASS):
+        busy = huyen.get(f"{D}/cycles/{cycle}/team/decision.docx", HTTP_ACCEPT_LANGUAGE="vi")
+        assert busy.status_code == 503 and busy["Retry-After"] == str(settings.DOCUMENT_PDF_RETRY_AFTER)
+        assert "thử lại sau vài giây" in busy.content.decode()
+        assert huyen.get(f"{D}/{v3}/document.docx").content == built.content  # built before: no slot needed
