@@ -35,6 +35,7 @@ Variables (all optional on a developer machine; production must set the starred 
   COUNCIL_EVALUATION_DAYS the commune People's Council's evaluation of a half-year or year is due this many days after
                           that period's commune M&E report (default 15; Đ11.2)
   WEB_TIMEOUT             gunicorn's worker timeout in seconds, read by deploy/gunicorn.conf.py too (default 60)
+  WEB_WORKERS WEB_THREADS gunicorn's gthread processes (default 3) and threads in each (default 4), read by deploy/gunicorn.conf.py
   DOCUMENT_PDF_TIMEOUT    seconds one LibreOffice conversion may take (default 40, capped at WEB_TIMEOUT - DOCUMENT_PDF_WAIT - 10)
   DOCUMENT_PDF_SLOTS DOCUMENT_PDF_WAIT DOCUMENT_PDF_RETRY_AFTER DOCUMENT_PDF_CACHE_ENTRIES
                           conversions at once (2), seconds to wait for a slot (0: answer at once), Retry-After of the busy 503 (10),
@@ -424,7 +425,7 @@ IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10000)
 # LibreOffice binary that turns them into PDF (geo/documents.py, docs/OPERATIONS.md "Documents as PDF"): at most
 # DOCUMENT_PDF_SLOTS conversions at once across the workers, a request waits DOCUMENT_PDF_WAIT s (default 0) for a slot (then 503
 # with Retry-After), each conversion has DOCUMENT_PDF_TIMEOUT s, and the PDFs are cached by content.
-# WEB_TIMEOUT is gunicorn's worker timeout (deploy/up --timeout): the wait and the conversion must end before it, or
+# WEB_TIMEOUT is gunicorn's worker timeout (deploy/gunicorn.conf.py): the wait and the conversion must end before it, or
 # gunicorn kills the worker instead of answering the 503, so the conversion's limit is capped below it.
 DOCUMENT_TEMPLATES_DIR = env("DOCUMENT_TEMPLATES_DIR", "")
 SOFFICE = env("SOFFICE", "soffice")
