@@ -489,3 +489,70 @@ def test_word_building_is_bounded_by_slots_and_a_built_document_needs_none(clien
         assert busy.status_code == 503 and busy["Retry-After"] == str(settings.DOCUMENT_PDF_RETRY_AFTER)
         assert "thử lại sau vài giây" in busy.content.decode()
         assert huyen.get(f"{D}/{v3}/document.docx").content == built.content  # built before: no slot needed
+
+
+def test_the_feedback_letter_carries_the_number_the_district_gave_it(client_for, district, tmp_path):
+    """Issue 15: the district's letter of comments printed "Số:      /UBND-TCKH" and had no way to record its number. The
+    district's Finance-Planning Office records it (`PUT …/<id>/feedback-number/`, the plan number's rules: the field
+    required, "" clears, the one document-number check, 400 naming the field in Vietnamese and nothing changed); it is
+    printed in the Word file and the PDF of every version's letter, and the plan's events label it."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    url = f"{D}/{v3}/feedback-number/"
+    assert header_number(docx(huyen, f"{D}/{v3}/feedback.docx")) == "Số:      /UBND-TCKH"
+    # Only the district's Finance-Planning Office: the commune, another district's office and a sector office are refused.
+    assert xa.put(url, {"document_number": "12"}, content_type="application/json").status_code == 403
+    assert client_for("phong.yen-phong.gddt").put(url, {"document_number": "12"}, content_type="application/json").status_code == 403
+    assert client_for("huyen.que-vo").put(url, {"document_number": "12"}, content_type="application/json").status_code == 404
+    for body in ({}, {"number": "12"}, {"document_number": "<b>12</b>"}, {"document_number": "1" * 31}):
+        response = huyen.put(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+        assert response.status_code == 400 and list(response.json()) == ["document_number"], (body, response.content)
+    assert "số hiệu" in huyen.put(url, {"document_number": "<b>"}, content_type="application/json",
+                                  HTTP_ACCEPT_LANGUAGE="vi").json()["document_number"][0].lower()
+    assert header_number(docx(huyen, f"{D}/{v3}/feedback.docx")) == "Số:      /UBND-TCKH"
+    response = huyen.put(url, {"document_number": "12"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["feedback_letter_number"] == "12"
+    assert response.json()["document_number"] == ""  # the plan's own number is another record
+    # One letter per cycle: every version's letter carries it; the commune reads it too.
+    connection.set_tenant(district("yen-phong"))
+    draft = DistrictFeedback.objects.get(plan__cycle_id=cycle).plan_id
+    connection.set_schema_to_public()
+    for client, plan in ((huyen, v3), (xa, v3), (huyen, draft)):
+        assert header_number(docx(client, f"{D}/{plan}/feedback.docx")) == "Số: 12/UBND-TCKH"
+    assert header_number(docx(xa, f"{D}/{v3}/document.docx")) == "Số:      /KH-UBND"
+    pdf = huyen.get(f"{D}/{v3}/feedback.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == documents.PDF_TYPE
+    (tmp_path / "letter.pdf").write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "letter.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Số: 12/UBND-TCKH" in text
+    events = [e for e in xa.get(f"{D}/{v3}/", {"lang": "vi"}).json()["events"] if e["action"] == "feedback_letter_number"]
+    assert [(e["action_label"], e["note"]) for e in events] == [("Ghi số công văn góp ý", "12")]
+    assert "feedback_letter_number" not in client_for(None).get(f"{PUB}/{v3}/").json()  # a letter to the commune, not published
+    # A full number is printed as recorded; "" clears it.
+    huyen.put(url, {"document_number": "7/UBND-TCKH"}, content_type="application/json")
+    assert header_number(docx(huyen, f"{D}/{v3}/feedback.docx")) == "Số: 7/UBND-TCKH"
+    cleared = huyen.put(url, {"document_number": ""}, content_type="application/json")
+    assert cleared.status_code == 200 and cleared.json()["feedback_letter_number"] == ""
+    assert header_number(docx(huyen, f"{D}/{v3}/feedback.docx")) == "Số:      /UBND-TCKH"
+
+
+def test_the_feedback_letter_is_numbered_only_once_the_district_commented(client_for, district):
+    """Before the district commented (or recorded "no comments") there is no letter to number: 400 naming the field."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    connection.set_tenant(district("yen-phong"))
+    DistrictFeedback.objects.filter(plan__cycle_id=cycle).delete()
+    connection.set_schema_to_public()
+    response = huyen.put(f"{D}/{v3}/feedback-number/", {"document_number": "12"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400 and list(response.json()) == ["document_number"]
+    assert "góp ý" in response.json()["document_number"][0]
+    assert huyen.get(f"{D}/{v3}/").json()["feedback_letter_number"] == ""
+
+
+def test_the_cycle_page_records_the_feedback_letter_number(client_for, district):
+    """The form is on the cycle page for the district's Finance-Planning Office once it commented, not for the commune."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    page = huyen.get(f"/d/yen-phong/plans/cycles/{cycle}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert f'data-api="{D}/{v3}/feedback-number/"' in page and "Số hiệu công văn góp ý" in page
+    assert "feedback-number/" not in xa.get(f"/d/yen-phong/plans/cycles/{cycle}/").content.decode()
