@@ -4,6 +4,7 @@ Tenant schemas are expensive, so they are provisioned once per session (committe
 then runs in a transaction that is rolled back (the `db` fixture), or against a live server.
 """
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -89,16 +90,21 @@ def live_url(django_db_setup):
     from django.conf import settings
 
     port = _free_port()
-    env = dict(os.environ, DB_NAME=settings.DATABASES["default"]["NAME"], DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost")
+    # The worker class, threads and timeout of deploy/up (deploy/gunicorn.conf.py), with two workers; TMPDIR of its
+    # own so that a test can find the server's LibreOffice conversions (their folders) in /proc.
+    tmp = ROOT / "var" / f"test-server-tmp-{port}"
+    tmp.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, DB_NAME=settings.DATABASES["default"]["NAME"], DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+               WEB_WORKERS="2", TMPDIR=str(tmp))
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     log = open(ROOT / "var" / "test-server.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--pythonpath", str(ROOT / 'platform'),
-         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
+         "--pythonpath", str(ROOT / 'platform'), "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine took over 30 s to import Django in the workers
     import urllib.request
 
     while True:
@@ -114,6 +120,7 @@ def live_url(django_db_setup):
     server.terminate()
     server.wait(timeout=30)
     log.close()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 CHROMIUM_ARGS = [

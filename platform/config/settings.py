@@ -34,10 +34,11 @@ Variables (all optional on a developer machine; production must set the starred 
   REMINDER_OVERDUE_EVERY_DAYS  an overdue item is recalled on its first day overdue and every this many days (default 7)
   COUNCIL_EVALUATION_DAYS the commune People's Council's evaluation of a half-year or year is due this many days after
                           that period's commune M&E report (default 15; Đ11.2)
-  WEB_TIMEOUT             gunicorn's worker timeout in seconds, read by deploy/up too (default 60)
+  WEB_TIMEOUT             gunicorn's worker timeout in seconds, read by deploy/gunicorn.conf.py too (default 60)
+  WEB_WORKERS WEB_THREADS gunicorn's gthread processes (default 3) and threads in each (default 4), read by deploy/gunicorn.conf.py
   DOCUMENT_PDF_TIMEOUT    seconds one LibreOffice conversion may take (default 40, capped at WEB_TIMEOUT - DOCUMENT_PDF_WAIT - 10)
   DOCUMENT_PDF_SLOTS DOCUMENT_PDF_WAIT DOCUMENT_PDF_RETRY_AFTER DOCUMENT_PDF_CACHE_ENTRIES
-                          conversions at once (2), seconds to wait for a slot (0: none), Retry-After of the busy 503 (10),
+                          conversions at once (2), seconds to wait for a slot (0: answer at once), Retry-After of the busy 503 (10),
                           PDFs kept in the cache (500); docs/OPERATIONS.md, "Documents as PDF"
   RETRY_AFTER_S           Retry-After of the 503 answered while the database is unreachable (default 30)
   DB_REPLICA_HOST DB_REPLICA_PORT DB_REPLICA_NAME   a streaming replica for the province's and the public's reads
@@ -427,9 +428,9 @@ IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10000)
 # Official documents (Decree 30/2020/NĐ-CP): a folder whose .docx templates replace the shipped ones
 # (geo/templates/documents/; `manage.py document_templates DIR` copies them there to edit), and the
 # LibreOffice binary that turns them into PDF (geo/documents.py, docs/OPERATIONS.md "Documents as PDF"): at most
-# DOCUMENT_PDF_SLOTS conversions at once across the workers, a request waits DOCUMENT_PDF_WAIT s for a slot (then 503
+# DOCUMENT_PDF_SLOTS conversions at once across the workers, a request waits DOCUMENT_PDF_WAIT s (default 0) for a slot (then 503
 # with Retry-After), each conversion has DOCUMENT_PDF_TIMEOUT s, and the PDFs are cached by content.
-# WEB_TIMEOUT is gunicorn's worker timeout (deploy/up --timeout): the wait and the conversion must end before it, or
+# WEB_TIMEOUT is gunicorn's worker timeout (deploy/gunicorn.conf.py): the wait and the conversion must end before it, or
 # gunicorn kills the worker instead of answering the 503, so the conversion's limit is capped below it.
 DOCUMENT_TEMPLATES_DIR = env("DOCUMENT_TEMPLATES_DIR", "")
 SOFFICE = env("SOFFICE", "soffice")

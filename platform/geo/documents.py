@@ -10,13 +10,17 @@ numbers from the second page); the code writes only the body (paragraphs and tab
 `DOCUMENT_TEMPLATES_DIR/<kind>.docx` or `DOCUMENT_TEMPLATES_DIR/official.docx` replace the shipped
 `geo/templates/documents/official.docx` (`manage.py document_templates DIR` copies it there).
 
-PDF: LibreOffice headless (`soffice --convert-to pdf`, Debian `libreoffice-writer-nogui`) in a
-temporary folder with its own profile and a time limit (settings SOFFICE, DOCUMENT_PDF_TIMEOUT, kept below
-gunicorn's WEB_TIMEOUT). A conversion costs 2–3 s of CPU, so (docs/OPERATIONS.md, "Documents as PDF"):
-- the PDF is kept in the `documents` cache (a table of Django's database cache, DOCUMENT_PDF_CACHE_ENTRIES entries at
-  most) under a hash of the document's content: the same document converts once, whoever downloads it;
-- at most DOCUMENT_PDF_SLOTS conversions run at once across every worker process (PostgreSQL advisory locks); a
-  request that finds no free slot within DOCUMENT_PDF_WAIT seconds answers 503 with Retry-After, never a queue.
+Every document is written in Vietnamese whatever the request's language (an official document), built at most once
+per content version (`cached_docx`: the database reads of its last build, run again, return the same rows) and kept
+in the `documents` cache (a table of Django's database cache, DOCUMENT_PDF_CACHE_ENTRIES entries at most).
+
+PDF: LibreOffice headless (`soffice --convert-to pdf`, Debian `libreoffice-writer-nogui`) in a temporary folder with
+its own profile, in a process group of its own killed whole after DOCUMENT_PDF_TIMEOUT seconds (kept below gunicorn's
+WEB_TIMEOUT) or on any error. A conversion costs 2–3 s of CPU, so (docs/OPERATIONS.md, "Documents as PDF"):
+- the PDF is cached under a hash of the document's content: the same document converts once, whoever downloads it;
+- at most DOCUMENT_PDF_SLOTS conversions, and as many Word builds, run at once across every worker process
+  (PostgreSQL advisory locks); a request that finds no free slot (within DOCUMENT_PDF_WAIT seconds, default 0) answers
+  503 with Retry-After, never a queue.
 """
 import hashlib
 import os
@@ -27,6 +31,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -34,8 +39,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.http import HttpResponse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -80,6 +86,10 @@ class DocumentUnavailable(Exception):
 
 class ConversionsBusy(DocumentUnavailable):
     """Every PDF conversion slot stayed taken for DOCUMENT_PDF_WAIT seconds: the API answers 503 with Retry-After."""
+
+
+class BuildsBusy(ConversionsBusy):
+    """Every Word-building slot is taken: the API answers 503 with Retry-After."""
 
 
 # The advisory-lock key space of the conversion slots: pg_try_advisory_lock(PDF_LOCK_CLASS, slot), slot 0…SLOTS-1.
@@ -233,26 +243,30 @@ def cached_pdf(data: bytes) -> bytes:
     pdf = cache.get(key)
     if pdf is not None:
         return pdf
-    slot = _take_slot()
+    slot = _take_slot(PDF_LOCK_CLASS)
     try:
-        pdf = cache.get(key)  # converted by another request while this one waited
+        pdf = cache.get(key)  # converted by another request meanwhile
         if pdf is None:
             pdf = docx_pdf(data)
             cache.set(key, pdf, timeout=None)
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [PDF_LOCK_CLASS, slot])
+        _free_slot(PDF_LOCK_CLASS, slot)
     return pdf
 
 
-def _take_slot() -> int:
-    """Take a free conversion slot (a session-level advisory lock, freed by the database if the worker dies), polling
-    for DOCUMENT_PDF_WAIT seconds; ConversionsBusy when none frees."""
+def _free_slot(lock_class: int, slot: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [lock_class, slot])
+
+
+def _take_slot(lock_class: int) -> int:
+    """Take a free slot of `lock_class` (a session-level advisory lock, freed by the database if the worker dies): at
+    once, or within DOCUMENT_PDF_WAIT seconds (default 0: no request is held waiting); ConversionsBusy when none is free."""
     deadline = time.monotonic() + settings.DOCUMENT_PDF_WAIT
     while True:
         with connection.cursor() as cursor:
             for slot in range(settings.DOCUMENT_PDF_SLOTS):
-                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [PDF_LOCK_CLASS, slot])
+                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [lock_class, slot])
                 if cursor.fetchone()[0]:
                     return slot
         if time.monotonic() >= deadline:
@@ -275,7 +289,6 @@ def docx_pdf(data: bytes) -> bytes:
         if not result.is_file():
             raise DocumentUnavailable("LibreOffice wrote no PDF")
         return result.read_bytes()
-
 
 
 def _run_in_own_group(command: list[str], *, timeout: float, cwd: str) -> None:
@@ -307,22 +320,145 @@ def _kill_group(pgid: int) -> None:
     except ProcessLookupError:
         pass
 
-def document_response(data: bytes, *, name: str, fmt: str) -> HttpResponse:
-    """A download of a document written as .docx bytes: `fmt` "docx" as is, "pdf" converted or from the cache (503 when
-    it cannot be made; 503 with Retry-After: DOCUMENT_PDF_RETRY_AFTER seconds when every conversion slot is busy)."""
-    if fmt == "pdf":
-        try:
+
+def document_response(build: Callable[[], bytes], *, name: str, fmt: str, sources=()) -> HttpResponse:
+    """A download of a document: `build()` writes it as .docx bytes, `name` (the file name without extension) names it
+    uniquely in its district; `sources` the model instances loaded before `build` and read by it (see `cached_docx`);
+    `fmt` "docx" as is, "pdf" converted or from the cache.
+
+    The document is always written in Vietnamese, whatever the request's language (an official document: Decree 30),
+    and built at most once per content version (`cached_docx`); building and conversion each take one of
+    DOCUMENT_PDF_SLOTS slots. Answers 503 with Retry-After: DOCUMENT_PDF_RETRY_AFTER seconds when every slot is busy,
+    503 when LibreOffice cannot make the PDF; the messages are in the request's language."""
+    try:
+        data = cached_docx(build, name=name, sources=sources)
+        if fmt == "pdf":
             data = cached_pdf(data)
-        except ConversionsBusy:
-            response = HttpResponse(_("Other documents are being converted to PDF; try again in a few seconds, or download the Word file."),
-                                    status=503, content_type="text/plain; charset=utf-8")
-            response["Retry-After"] = str(settings.DOCUMENT_PDF_RETRY_AFTER)
-            return response
-        except DocumentUnavailable:
-            return HttpResponse(_("The PDF cannot be made right now; download the Word file."), status=503, content_type="text/plain; charset=utf-8")
+    except ConversionsBusy as busy:
+        message = (_("Other documents are being prepared; try again in a few seconds.") if isinstance(busy, BuildsBusy) else
+                   _("Other documents are being converted to PDF; try again in a few seconds, or download the Word file."))
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(settings.DOCUMENT_PDF_RETRY_AFTER)
+        return response
+    except DocumentUnavailable:
+        return HttpResponse(_("The PDF cannot be made right now; download the Word file."), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type=PDF_TYPE if fmt == "pdf" else DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+# The advisory-lock key space of the building slots (Word files), as PDF_LOCK_CLASS is of the conversions.
+BUILD_LOCK_CLASS = 0x5EE0
+# What a document's content may depend on besides the database: the code and the compiled translations (read once).
+_CODE_ROOT = Path(__file__).resolve().parents[1]
+_code_version = None
+
+
+def _code_stamp() -> str:
+    global _code_version
+    if _code_version is None:
+        files = [*_CODE_ROOT.rglob("*.py"), *_CODE_ROOT.rglob("*.mo")]
+        _code_version = str(max((f.stat().st_mtime_ns for f in files if ".venv" not in f.parts), default=0))
+    return _code_version
+
+
+def _templates_stamp() -> str:
+    folders = [Path(settings.DOCUMENT_TEMPLATES_DIR)] if settings.DOCUMENT_TEMPLATES_DIR else []
+    return ";".join(f"{f}:{f.stat().st_mtime_ns}" for folder in [*folders, SHIPPED] if folder.is_dir() for f in sorted(folder.glob("*.docx")))
+
+
+def _record_reads(reads: list):
+    """An execute wrapper (Django) that records each SELECT run on a connection as (alias, sql, params)."""
+    def wrapper(alias):
+        def record(execute, sql, params, many, context):
+            if not many and sql.lstrip()[:6].upper() == "SELECT":
+                reads.append((alias, sql, None if params is None else list(params)))
+            return execute(sql, params, many, context)
+        return record
+    return wrapper
+
+
+def _plain(value):
+    """A field value with a stable repr: a geometry as its EWKB bytes (its repr names a memory address)."""
+    return bytes(value.ewkb) if hasattr(value, "ewkb") else value
+
+
+def _loaded_rows(sources) -> list:
+    """The field values of model instances loaded before the build (the record the view fetched, with the related
+    objects and prefetched lists cached on it), as the build will read them: [(model label, pk, values)], sorted."""
+    rows, seen, todo = [], set(), list(sources)
+    while todo:
+        obj = todo.pop()
+        if obj is None or (type(obj), obj.pk) in seen or not hasattr(obj, "_meta"):
+            continue
+        seen.add((type(obj), obj.pk))
+        rows.append((obj._meta.label, obj.pk, [_plain(getattr(obj, f.attname, None)) for f in obj._meta.concrete_fields]))
+        todo.extend(obj._state.fields_cache.values())
+        for related in getattr(obj, "_prefetched_objects_cache", {}).values():
+            todo.extend(related)
+    return sorted(rows, key=repr)
+
+
+def _version(name: str, reads: list, loaded: list) -> str:
+    """The content version of a document: a SHA-256 of its name and district, the day (drafts carry today's date), the
+    code and templates, and the rows every recorded read returns now. Reading them again is a few queries; the building
+    it saves is seconds of CPU (issue 15 review, finding 2)."""
+    digest = hashlib.sha256(f"{connection.schema_name}\0{name}\0{timezone.localdate()}\0{_code_stamp()}\0{_templates_stamp()}".encode())
+    digest.update(repr(loaded).encode())
+    for alias, sql, params in reads:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            digest.update(sql.encode() + b"\0" + repr(params).encode() + b"\0" + repr(cursor.fetchall()).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def cached_docx(build: Callable[[], bytes], *, name: str, sources=()) -> bytes:
+    """The document's .docx bytes, built (in Vietnamese) only when its content changed since it was last built.
+
+    `sources`: the model instances the view loaded before and `build` reads (the plan, the report…): their loaded
+    values, with the related objects and prefetched lists cached on them, are part of the version. The first build
+    records the database reads it makes; a later download runs those reads again and, when they return
+    the same rows (and the day, code and templates are the same), answers the Word file kept in the `documents` cache,
+    building nothing. A build is kept only when the reads returned the same rows before and after it, so a write
+    committed while it was building never leaves a stale document behind. Building takes a slot (ConversionsBusy)."""
+    cache = caches["documents"]
+    reads_key = "docx-reads:" + hashlib.sha256(f"{connection.schema_name}\0{name}".encode()).hexdigest()
+    reads = cache.get(reads_key)
+    # Taken before the build, which caches on the instances what it reads lazily.
+    loaded = _loaded_rows(sources)
+    before = _version(name, reads, loaded) if reads else None
+    if before is not None:
+        data = cache.get("docx:" + before)
+        if data is not None:
+            return data
+    try:
+        slot = _take_slot(BUILD_LOCK_CLASS)
+    except ConversionsBusy as busy:
+        raise BuildsBusy(str(busy)) from busy
+    try:
+        recorded = []
+        record = _record_reads(recorded)
+        with ExitStack() as stack:
+            # One snapshot for the build and for reading its version again, so the version is that of what was built.
+            snapshot = not connection.in_atomic_block
+            if snapshot:
+                stack.enter_context(transaction.atomic())
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            with ExitStack() as recording:
+                for alias in connections:
+                    recording.enter_context(connections[alias].execute_wrapper(record(alias)))
+                with translation.override("vi"):
+                    data = build()
+            after = _version(name, recorded, loaded)
+    finally:
+        _free_slot(BUILD_LOCK_CLASS, slot)
+    cache.set(reads_key, recorded, timeout=None)
+    # Kept when its reads were one snapshot (all on this connection, in a transaction of their own or inside the
+    # request's), or when they returned the same rows before and after the build.
+    if all(alias == connection.alias for alias, _sql, _params in recorded) or (recorded == reads and after == before):
+        cache.set("docx:" + after, data, timeout=None)
+    return data
 
 
 def heading(doc, text: str, *, centred: bool = False):

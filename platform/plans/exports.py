@@ -177,7 +177,7 @@ def feedback_letter_docx(*, plan, feedback) -> bytes:
     cycle = plan.cycle
     commune = cycle.commune
     head = district_letterhead(
-        commune, symbol="UBND-TCKH", kind="", on=feedback_date(feedback),
+        commune, symbol="UBND-TCKH", number=cycle.feedback_letter_number, kind="", on=feedback_date(feedback),
         subject=f"V/v góp ý dự thảo kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {in_sentence(commune.name)}",
         recipients=[f"UBND {in_sentence(commune.name)};", "Lưu: VT, TCKH."])
 

@@ -45,6 +45,9 @@ class PlanCycle(models.Model):
     step = models.CharField(_("current step"), max_length=30, choices=STEP_CHOICES, default=PlanStep.TEAM)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The number the district People's Committee gave its letter of comments on the draft (step 4, Đ5.4; Decree 30,
+    # Art. 8): "12" printed "Số: 12/UBND-TCKH", or a full "12/UBND-TCKH"; "" while not recorded (filled by hand).
+    feedback_letter_number = models.CharField(_("feedback letter number"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("plan cycle")
@@ -212,6 +215,7 @@ class PlanEvent(StateChange):
         "reported_to_district": _("Reported to the district"), "consultation_opened": _("Public consultation opened"),
         "council_resolution": _("Council resolution"), "district_approval": _("District approval"),
         "announced": _("Announced"), "document_number": _("Document number recorded"),
+        "feedback_letter_number": _("Feedback letter number recorded"),
     }
 
     plan = models.ForeignKey(CommunePlan, on_delete=models.CASCADE, related_name="events")

@@ -41,6 +41,7 @@ urlpatterns = [
     path("<int:pk>/document.pdf", apis.PlanDocumentApi.as_view(), {"fmt": "pdf"}, name="api-plan-document-pdf"),
     path("<int:pk>/district-approval/decision.docx", apis.ApprovalDecisionDocumentApi.as_view(), name="api-plan-approval-decision"),
     path("<int:pk>/district-approval/decision.pdf", apis.ApprovalDecisionDocumentApi.as_view(), {"fmt": "pdf"}, name="api-plan-approval-decision-pdf"),
+    path("<int:pk>/feedback-number/", apis.FeedbackLetterNumberApi.as_view(), name="api-plan-feedback-letter-number"),
     path("<int:pk>/feedback.docx", apis.FeedbackLetterDocumentApi.as_view(), name="api-plan-feedback-letter"),
     path("<int:pk>/feedback.pdf", apis.FeedbackLetterDocumentApi.as_view(), {"fmt": "pdf"}, name="api-plan-feedback-letter-pdf"),
     path("<int:pk>/tables.xlsx", apis.PlanTablesApi.as_view(), name="api-plan-tables"),

@@ -81,6 +81,8 @@ def cycle_page(request, pk):
         "document_number": is_team and latest is not None and latest.kind in (PlanKind.FINAL, PlanKind.AMENDMENT) and latest.status != PlanStatus.WORKING,
     })
     feedback = list(DistrictFeedback.objects.filter(plan__cycle=cycle).select_related("author", "item")) if latest else []
+    # Decree 30, Art. 8: the district's Finance-Planning Office records the number of its letter of comments (step 4).
+    forms["feedback_letter_number"] = is_district and bool(feedback)
     return render(request, "plans/cycle.html", {
         "forms": forms,
         "signing_office": sector_office_of(request.user),

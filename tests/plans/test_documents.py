@@ -172,13 +172,13 @@ def test_each_document_downloads_as_an_a4_pdf_with_its_title(client_for, distric
 
 
 @contextmanager
-def slots_taken(count):
-    """`count` PDF conversion slots held by another database session, as by conversions running in other workers."""
+def slots_taken(count, lock_class=documents.PDF_LOCK_CLASS):
+    """`count` PDF conversion (or Word building) slots held by another database session, as by work in other workers."""
     db = connection.settings_dict
     with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"] or None, port=db["PORT"] or None,
                          autocommit=True) as other:
         for slot in range(count):
-            assert other.execute("SELECT pg_try_advisory_lock(%s, %s)", [documents.PDF_LOCK_CLASS, slot]).fetchone()[0]
+            assert other.execute("SELECT pg_try_advisory_lock(%s, %s)", [lock_class, slot]).fetchone()[0]
         yield
 
 
@@ -212,7 +212,9 @@ def test_a_conversion_ends_before_gunicorn_kills_the_worker(settings):
     """DOCUMENT_PDF_TIMEOUT defaulted to 120 s under gunicorn's --timeout 60: a slow conversion killed the worker instead of the 503."""
     assert settings.DOCUMENT_PDF_WAIT + settings.DOCUMENT_PDF_TIMEOUT < settings.WEB_TIMEOUT
     up = (Path(__file__).resolve().parents[2] / "deploy" / "up").read_text()
-    assert '--timeout "${WEB_TIMEOUT:-60}"' in up
+    assert '--config "$ROOT/deploy/gunicorn.conf.py"' in up
+    conf = (Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py").read_text()
+    assert 'timeout = int(os.environ.get("WEB_TIMEOUT", "60"))' in conf and 'worker_class = "gthread"' in conf
 
 
 def letterhead():
@@ -319,7 +321,8 @@ def test_the_cycle_page_records_the_plan_number(client_for, district):
     v3, cycle = published_plan(xa, huyen, district("yen-phong"))
     page = xa.get(f"/d/yen-phong/plans/cycles/{cycle}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert f'data-api="{D}/{v3}/document-number/"' in page and "Số hiệu văn bản" in page and 'name="document_number"' in page
-    assert 'name="document_number"' not in huyen.get(f"/d/yen-phong/plans/cycles/{cycle}/").content.decode()
+    # The district's page has a number form too, for its own letter of comments (feedback-number/), not the plan's.
+    assert f'data-api="{D}/{v3}/document-number/"' not in huyen.get(f"/d/yen-phong/plans/cycles/{cycle}/").content.decode()
 
 
 def test_the_header_block_keeps_the_unit_kind_with_its_name(tmp_path):
@@ -409,3 +412,148 @@ def test_a_pdf_that_cannot_be_made_is_the_framed_page_for_a_browser_and_plain_fo
     assert f'href="http://testserver{page}"' in html
     api = xa.get(f"{D}/{v3}/document.pdf", HTTP_ACCEPT="application/json")
     assert api.status_code == 503 and api["Content-Type"].startswith("text/plain")
+
+
+def test_a_document_is_built_once_per_content_version(client_for, district, monkeypatch):
+    """Issue 15 review, finding 2: a cached PDF still cost the whole Word build (the cache key hashed the .docx), and
+    the Word file was built on every download. Now a download whose content did not change builds nothing; a change
+    made any way (here an UPDATE that sends no signal) gives a new document."""
+    from plans import exports
+    from plans.models import CommunePlan
+
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
+    builds = []
+    real = exports.official_docx
+    monkeypatch.setattr(exports, "official_docx", lambda **kw: builds.append(kw["kind"]) or real(**kw))
+    public = client_for(None)
+    first = docx(public, f"{PUB}/{v3}/document.docx")
+    assert builds == ["plan"]
+    again = public.get(f"{PUB}/{v3}/document.docx")
+    assert again.status_code == 200 and builds == ["plan"]  # the second download built nothing
+    assert all_text(Document(io.BytesIO(again.content))) == all_text(first)
+    connection.set_tenant(district("yen-phong"))
+    CommunePlan.objects.filter(pk=v3).update(assessment="Đánh giá đã sửa RV15")
+    connection.set_schema_to_public()
+    changed = docx(public, f"{PUB}/{v3}/document.docx")
+    assert builds == ["plan", "plan"] and "Đánh giá đã sửa RV15" in all_text(changed)
+    assert "Đánh giá đã sửa RV15" not in all_text(first)
+
+
+def test_anonymous_document_downloads_are_rate_limited(client_for, district, settings):
+    """Issue 15 review, finding 2: anonymous Word downloads had no limit at all."""
+    from plans.apis import public as public_api
+
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
+    public = client_for(None)
+    codes = [public.get(f"{PUB}/{v3}/document.docx", REMOTE_ADDR="203.0.113.151").status_code for _ in range(public_api.DOCUMENT_RATE_LIMIT + 1)]
+    assert codes == [200] * public_api.DOCUMENT_RATE_LIMIT + [429]
+    refused = public.get(f"{PUB}/{v3}/document.docx", REMOTE_ADDR="203.0.113.151", HTTP_ACCEPT_LANGUAGE="vi")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert "Quá nhiều lượt tải" in refused.json()["detail"]
+    assert public.get(f"{PUB}/{v3}/document.docx", REMOTE_ADDR="203.0.113.152").status_code == 200  # another address
+
+
+def test_documents_are_in_vietnamese_whatever_the_request_language(client_for, district):
+    """Issue 15 review, finding 7: with Accept-Language: en the document said "Final (phiên bản 3)" and "Culture and sport"."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    public = client_for(None)
+    for url in (f"{PUB}/{v3}/document.docx",):
+        english = public.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        vietnamese = public.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+        assert english.status_code == vietnamese.status_code == 200
+        text = all_text(Document(io.BytesIO(english.content)))
+        assert text == all_text(Document(io.BytesIO(vietnamese.content)))
+        assert "Văn hóa, thể thao" in text and "Bản hoàn chỉnh (phiên bản 3)." in text and "Culture and sport" not in text
+    for url in (f"{D}/{v3}/document.docx", f"{D}/{v3}/district-approval/decision.docx", f"{D}/cycles/{cycle}/team/decision.docx"):
+        english = all_text(docx_en(huyen, url))
+        assert english == all_text(docx(huyen, url)), url
+        assert "Culture and sport" not in english and "Final (" not in english
+
+
+def docx_en(client, url):
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200, response.content
+    return Document(io.BytesIO(response.content))
+
+
+def test_word_building_is_bounded_by_slots_and_a_built_document_needs_none(client_for, district, settings):
+    """Issue 15 review, finding 2: Word files were built with no slot at all (6 anonymous downloads stalled /healthz)."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    built = huyen.get(f"{D}/{v3}/document.docx")
+    assert built.status_code == 200
+    with slots_taken(settings.DOCUMENT_PDF_SLOTS, documents.BUILD_LOCK_CLASS):
+        busy = huyen.get(f"{D}/cycles/{cycle}/team/decision.docx", HTTP_ACCEPT_LANGUAGE="vi")
+        assert busy.status_code == 503 and busy["Retry-After"] == str(settings.DOCUMENT_PDF_RETRY_AFTER)
+        assert "thử lại sau vài giây" in busy.content.decode()
+        assert huyen.get(f"{D}/{v3}/document.docx").content == built.content  # built before: no slot needed
+
+
+def test_the_feedback_letter_carries_the_number_the_district_gave_it(client_for, district, tmp_path):
+    """Issue 15: the district's letter of comments printed "Số:      /UBND-TCKH" and had no way to record its number. The
+    district's Finance-Planning Office records it (`PUT …/<id>/feedback-number/`, the plan number's rules: the field
+    required, "" clears, the one document-number check, 400 naming the field in Vietnamese and nothing changed); it is
+    printed in the Word file and the PDF of every version's letter, and the plan's events label it."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    url = f"{D}/{v3}/feedback-number/"
+    assert header_number(docx(huyen, f"{D}/{v3}/feedback.docx")) == "Số:      /UBND-TCKH"
+    # Only the district's Finance-Planning Office: the commune, another district's office and a sector office are refused.
+    assert xa.put(url, {"document_number": "12"}, content_type="application/json").status_code == 403
+    assert client_for("phong.yen-phong.gddt").put(url, {"document_number": "12"}, content_type="application/json").status_code == 403
+    assert client_for("huyen.que-vo").put(url, {"document_number": "12"}, content_type="application/json").status_code == 404
+    for body in ({}, {"number": "12"}, {"document_number": "<b>12</b>"}, {"document_number": "1" * 31}):
+        response = huyen.put(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+        assert response.status_code == 400 and list(response.json()) == ["document_number"], (body, response.content)
+    assert "số hiệu" in huyen.put(url, {"document_number": "<b>"}, content_type="application/json",
+                                  HTTP_ACCEPT_LANGUAGE="vi").json()["document_number"][0].lower()
+    assert header_number(docx(huyen, f"{D}/{v3}/feedback.docx")) == "Số:      /UBND-TCKH"
+    response = huyen.put(url, {"document_number": "12"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["feedback_letter_number"] == "12"
+    assert response.json()["document_number"] == ""  # the plan's own number is another record
+    # One letter per cycle: every version's letter carries it; the commune reads it too.
+    connection.set_tenant(district("yen-phong"))
+    draft = DistrictFeedback.objects.get(plan__cycle_id=cycle).plan_id
+    connection.set_schema_to_public()
+    for client, plan in ((huyen, v3), (xa, v3), (huyen, draft)):
+        assert header_number(docx(client, f"{D}/{plan}/feedback.docx")) == "Số: 12/UBND-TCKH"
+    assert header_number(docx(xa, f"{D}/{v3}/document.docx")) == "Số:      /KH-UBND"
+    pdf = huyen.get(f"{D}/{v3}/feedback.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == documents.PDF_TYPE
+    (tmp_path / "letter.pdf").write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "letter.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Số: 12/UBND-TCKH" in text
+    events = [e for e in xa.get(f"{D}/{v3}/", {"lang": "vi"}).json()["events"] if e["action"] == "feedback_letter_number"]
+    assert [(e["action_label"], e["note"]) for e in events] == [("Ghi số công văn góp ý", "12")]
+    assert "feedback_letter_number" not in client_for(None).get(f"{PUB}/{v3}/").json()  # a letter to the commune, not published
+    # A full number is printed as recorded; "" clears it.
+    huyen.put(url, {"document_number": "7/UBND-TCKH"}, content_type="application/json")
+    assert header_number(docx(huyen, f"{D}/{v3}/feedback.docx")) == "Số: 7/UBND-TCKH"
+    cleared = huyen.put(url, {"document_number": ""}, content_type="application/json")
+    assert cleared.status_code == 200 and cleared.json()["feedback_letter_number"] == ""
+    assert header_number(docx(huyen, f"{D}/{v3}/feedback.docx")) == "Số:      /UBND-TCKH"
+
+
+def test_the_feedback_letter_is_numbered_only_once_the_district_commented(client_for, district):
+    """Before the district commented (or recorded "no comments") there is no letter to number: 400 naming the field."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    connection.set_tenant(district("yen-phong"))
+    DistrictFeedback.objects.filter(plan__cycle_id=cycle).delete()
+    connection.set_schema_to_public()
+    response = huyen.put(f"{D}/{v3}/feedback-number/", {"document_number": "12"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400 and list(response.json()) == ["document_number"]
+    assert "góp ý" in response.json()["document_number"][0]
+    assert huyen.get(f"{D}/{v3}/").json()["feedback_letter_number"] == ""
+
+
+def test_the_cycle_page_records_the_feedback_letter_number(client_for, district):
+    """The form is on the cycle page for the district's Finance-Planning Office once it commented, not for the commune."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, cycle = published_plan(xa, huyen, district("yen-phong"))
+    page = huyen.get(f"/d/yen-phong/plans/cycles/{cycle}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert f'data-api="{D}/{v3}/feedback-number/"' in page and "Số hiệu công văn góp ý" in page
+    assert "feedback-number/" not in xa.get(f"/d/yen-phong/plans/cycles/{cycle}/").content.decode()

@@ -211,4 +211,4 @@ class MEPlanDocumentApi(APIView):
 
     def get(self, request, pk, fmt="docx"):
         me_plan = selectors.me_plan_get(user=request.user, district=request.tenant, pk=pk)
-        return document_response(documents.me_plan_docx(me_plan=me_plan), name=f"ke-hoach-theo-doi-{me_plan.commune.code}-{me_plan.year}", fmt=fmt)
+        return document_response(lambda: documents.me_plan_docx(me_plan=me_plan), name=f"ke-hoach-theo-doi-{me_plan.commune.code}-{me_plan.year}", fmt=fmt, sources=[me_plan])

@@ -216,7 +216,7 @@ class ReportDocumentApi(APIView):
 
     def get(self, request, pk, fmt="docx"):
         report = selectors.report_detail(report=selectors.report_get(user=request.user, district=request.tenant, pk=pk))
-        return document_response(documents.report_docx(report=report), name=f"bao-cao-theo-doi-{report.pk}", fmt=fmt)
+        return document_response(lambda: documents.report_docx(report=report), name=f"bao-cao-theo-doi-{report.pk}", fmt=fmt, sources=[report])
 
 
 class ReportDetailApi(APIView):

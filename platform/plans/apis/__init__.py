@@ -7,6 +7,7 @@ from plans.apis.approval import (  # noqa: F401
     ApprovalInput,
     DistrictApprovalApi,
     DocumentNumberApi,
+    FeedbackLetterNumberApi,
     ResolutionApi,
 )
 from plans.apis.common import (  # noqa: F401

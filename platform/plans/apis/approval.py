@@ -72,3 +72,21 @@ class DocumentNumberApi(PlanApi):
         data = valid_input(DocumentNumberInput, request.data)
         plan = services.plan_record_document_number(actor=request.user, plan=plan, number=data["document_number"])
         return Response(plan_data(plan, user=request.user))
+
+
+class FeedbackLetterNumberApi(PlanApi):
+    """PUT the number the district People's Committee gave its letter of comments on the cycle's draft (step 4, Đ5.4):
+    {document_number} ("12" printed "Số: 12/UBND-TCKH", or a full "12/UBND-TCKH"; "" clears it), printed in
+    feedback.docx and feedback.pdf of every version of the cycle. The district's Finance-Planning Office, once the
+    district has commented (Decree 30, Art. 8)."""
+
+    Output = PLAN_OUTPUT
+    Input = DocumentNumberInput
+
+    def put(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        # The refusal before the body's 400, as on every write.
+        access.require(access.can_review_commune(request.user, plan.cycle.commune), _("Only the district's Finance-Planning Office may do this."))
+        data = valid_input(DocumentNumberInput, request.data)
+        plan = services.feedback_letter_record_number(actor=request.user, plan=plan, number=data["document_number"])
+        return Response(plan_data(plan, user=request.user))

@@ -68,6 +68,7 @@ def plan_data(plan, *, user=None, public=False):
         "items": PlanItemFeatureSerializer(selectors.plan_items(plan=plan), many=True).data,
     }
     if not public:
+        data["feedback_letter_number"] = plan.cycle.feedback_letter_number  # a letter to the commune, not published
         data["events"] = events_output(plan.events.select_related("actor"), user=user)
     return data
 
@@ -144,7 +145,11 @@ _PLAN_FIELDS = {
         "type": serializers.CharField(help_text="FeatureCollection"), "features": PlanItemFeatureSerializer(many=True),
     }, help_text="a GeoJSON FeatureCollection of the plan's items (EPSG:4326)"),
 }
-PLAN_OUTPUT = inline_serializer("CommunePlanOutput", {**_PLAN_FIELDS, "events": EventOutput(many=True)})
+PLAN_OUTPUT = inline_serializer("CommunePlanOutput", {
+    **_PLAN_FIELDS, "events": EventOutput(many=True),
+    "feedback_letter_number": serializers.CharField(
+        help_text='the number the district gave its letter of comments on the cycle\'s draft ("12" or "12/UBND-TCKH"), "" when not recorded'),
+})
 PUBLIC_PLAN_OUTPUT = inline_serializer("PublicCommunePlanOutput", {**_PLAN_FIELDS})
 
 CYCLE_ROW = {

@@ -14,8 +14,9 @@ def _export_name(plan, ext):
 
 
 def _document(plan, fmt="docx"):
-    body = exports.plan_docx(plan=plan, items=list(selectors.plan_items(plan=plan)), targets=list(plan.targets.all()))
-    return document_response(body, name=_export_name(plan, "").rstrip("."), fmt=fmt)
+    def build():
+        return exports.plan_docx(plan=plan, items=list(selectors.plan_items(plan=plan)), targets=list(plan.targets.all()))
+    return document_response(build, name=_export_name(plan, "").rstrip("."), fmt=fmt, sources=[plan])
 
 
 def _tables(plan):
@@ -54,7 +55,7 @@ class TeamDecisionDocumentApi(PlanApi):
     def get(self, request, pk, fmt="docx"):
         cycle = selectors.cycle_get(user=request.user, pk=pk)
         name = f"quyet-dinh-to-ke-hoach-{cycle.commune.code}-{cycle.plan_year}"
-        return document_response(exports.team_decision_docx(cycle=cycle), name=name, fmt=fmt)
+        return document_response(lambda: exports.team_decision_docx(cycle=cycle), name=name, fmt=fmt, sources=[cycle])
 
 
 class ApprovalDecisionDocumentApi(PlanApi):
@@ -65,8 +66,7 @@ class ApprovalDecisionDocumentApi(PlanApi):
 
     def get(self, request, pk, fmt="docx"):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        body = exports.approval_decision_docx(plan=plan, items=list(selectors.plan_items(plan=plan)))
-        return document_response(body, name=_export_name(plan, "").rstrip(".").replace("ke-hoach", "quyet-dinh-phe-duyet"), fmt=fmt)
+        return document_response(lambda: exports.approval_decision_docx(plan=plan, items=list(selectors.plan_items(plan=plan))), name=_export_name(plan, "").rstrip(".").replace("ke-hoach", "quyet-dinh-phe-duyet"), fmt=fmt, sources=[plan])
 
 
 class FeedbackLetterDocumentApi(PlanApi):
@@ -78,8 +78,7 @@ class FeedbackLetterDocumentApi(PlanApi):
     def get(self, request, pk, fmt="docx"):
         plan = selectors.plan_get(user=request.user, pk=pk)
         feedback = DistrictFeedback.objects.filter(plan__cycle=plan.cycle).select_related("item")
-        body = exports.feedback_letter_docx(plan=plan, feedback=list(feedback))
-        return document_response(body, name=_export_name(plan, "").rstrip(".").replace("ke-hoach", "gop-y"), fmt=fmt)
+        return document_response(lambda: exports.feedback_letter_docx(plan=plan, feedback=list(feedback)), name=_export_name(plan, "").rstrip(".").replace("ke-hoach", "gop-y"), fmt=fmt, sources=[plan])
 
 
 class PlanTablesApi(PlanApi):

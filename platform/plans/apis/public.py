@@ -60,13 +60,31 @@ class PublicPlanWorksApi(PublicApi):
         return _works(selectors.public_plan_get(pk=pk), layers.public_plan_works)
 
 
+# Anonymous downloads of the public plan document (Word or PDF) per address and window: the building and conversion are
+# bounded by slots, this keeps one address from taking them all (issue 15 review, finding 2).
+DOCUMENT_RATE_LIMIT = 10
+DOCUMENT_RATE_WINDOW_S = 60
+
+
 class PublicPlanDocumentApi(PublicApi):
+    """GET the public plan in the Decree 30 form, without an account: at most DOCUMENT_RATE_LIMIT downloads per address
+    per DOCUMENT_RATE_WINDOW_S seconds (429 with Retry-After; `accounts.limits.counted`)."""
+
+    rate_limited = {"GET"}  # documented 429 (core.openapi)
     Output = document_output("the plan in the Decree 30 form")
 
     content_negotiation_class = AnyAccept
 
     def get(self, request, pk, fmt="docx"):
-        return _document(selectors.public_plan_get(pk=pk), fmt)
+        plan = selectors.public_plan_get(pk=pk)
+        try:
+            with counted(f"plans:public-document:{client_address(request)}", limit=DOCUMENT_RATE_LIMIT, window_s=DOCUMENT_RATE_WINDOW_S):
+                pass
+        except RateLimited as limited:
+            response = Response({"detail": _("Too many downloads from this address; try again later.")}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        return _document(plan, fmt)
 
 
 COMMENT_RATE_LIMIT = 5  # comments per address and window

@@ -26,6 +26,7 @@ from plans.services.cycle import (  # noqa: F401
 from plans.services.feedback import (  # noqa: F401
     feedback_answer,
     feedback_create,
+    feedback_letter_record_number,
     feedback_no_comments,
 )
 from plans.services.implementation import (  # noqa: F401

@@ -15,6 +15,7 @@ from plans.models import (
 )
 from plans.services.common import (
     _lock_plan,
+    _plan_event,
     _require_commune_team,
     _require_district,
     _require_feedback_giver,
@@ -75,3 +76,20 @@ def feedback_answer(*, actor, feedback: DistrictFeedback, answer: str) -> Distri
     feedback.answer, feedback.answered_by, feedback.answered_at = answer.strip(), actor, timezone.now()
     feedback.save(update_fields=["answer", "answered_by", "answered_at"])
     return feedback
+
+
+@transaction.atomic
+def feedback_letter_record_number(*, actor, plan: CommunePlan, number: str) -> CommunePlan:
+    """The number the district People's Committee gave its letter of comments on the commune's draft (step 4, Đ5.4;
+    Decree 30, Art. 8: "Số: 12/UBND-TCKH"), printed in the letter's header block; "" clears it (the number is then
+    filled by hand). One letter per cycle, so the number is the cycle's, whichever version's letter is downloaded.
+    The district's Finance-Planning Office records it once the district has commented (or recorded "no comments");
+    403 for anyone else, 400 on `document_number` before that."""
+    plan = _lock_plan(plan)
+    _require_district(actor, plan.cycle.commune)
+    if not DistrictFeedback.objects.filter(plan__cycle=plan.cycle).exists():
+        raise ValidationError({"document_number": [_("The letter is numbered when it is issued: once the district has commented on the draft.")]})
+    plan.cycle.feedback_letter_number = number
+    plan.cycle.save(update_fields=["feedback_letter_number"])
+    _plan_event(plan, actor=actor, action="feedback_letter_number", from_status=plan.status, to_status=plan.status, note=number)
+    return plan
