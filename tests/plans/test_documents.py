@@ -527,7 +527,7 @@ def test_the_feedback_letter_carries_the_number_the_district_gave_it(client_for,
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "letter.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert "Số: 12/UBND-TCKH" in text
     events = [e for e in xa.get(f"{D}/{v3}/", {"lang": "vi"}).json()["events"] if e["action"] == "feedback_letter_number"]
-    assert [(e["action_label"], e["note"]) for e in events] == [("Ghi số công văn góp ý", "12")]
+    assert [(e["action_label"], e["note"]) for e in events] == [("Đã ghi số hiệu công văn góp ý", "12")]
     assert "feedback_letter_number" not in client_for(None).get(f"{PUB}/{v3}/").json()  # a letter to the commune, not published
     # A full number is printed as recorded; "" clears it.
     huyen.put(url, {"document_number": "7/UBND-TCKH"}, content_type="application/json")
