@@ -79,3 +79,15 @@ def test_answers_are_kept_per_url_and_language():
     assert english.json()["count"] == whole.json()["count"]
     again, queries = requested(client, URL + "&page_size=5")
     assert units_read(queries) == 0 and again.content == page.content
+
+
+def test_a_signed_in_visitor_costs_the_same_one_statement_and_gets_no_store(client_for):
+    """The units are public: the view reads neither the session nor the user (no round trip for them), and the answer
+    to a request carrying a session cookie is still `no-store` (frontend.middleware)."""
+    client = client_for("tinh")
+    touch_units()
+    client.get(URL)
+    answer, queries = requested(client)
+    assert len(queries) == 1 and "province_dataversion" in queries[0], [sql[:70] for sql in queries]
+    assert answer["Cache-Control"] == "no-store"
+    assert Client().get(URL)["Cache-Control"] != "no-store"  # anonymous: revalidated, not forbidden
