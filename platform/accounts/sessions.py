@@ -11,6 +11,7 @@ then ends between IDLE − 1 minute and IDLE after its last request, never later
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.sessions import middleware
 from django.contrib.sessions.backends import db
 
 
@@ -39,3 +40,17 @@ class SessionStore(db.SessionStore):
     async def asave(self, must_create=False):
         if not self._idle_clock_only(must_create):
             await super().asave(must_create=must_create)
+
+
+class SessionMiddleware(middleware.SessionMiddleware):
+    """Django's, except that an answer its view marked `session_free` leaves the session alone when the request did not
+    read it: public reference data, the same for everybody (the administrative units, `geo.apis`), reads neither the
+    session nor the user, and loading the session only to push its idle clock (SESSION_SAVE_EVERY_REQUEST) cost the
+    home page's commune layer a round trip for a signed-in visitor (docs/GIS.md, "Caching under the data version").
+    Such a request does not count as activity: the page that asked for it already did."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if getattr(response, "session_free", False) and session is not None and not session.accessed:
+            return response
+        return super().process_response(request, response)

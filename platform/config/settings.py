@@ -171,7 +171,7 @@ MIDDLEWARE = [
     "frontend.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.DistrictSubfolderMiddleware",  # django-tenants' by path, the public tenant kept per process
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.sessions.SessionMiddleware",  # Django's; a `session_free` answer leaves an unread session alone
     "frontend.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

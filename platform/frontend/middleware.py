@@ -61,7 +61,12 @@ class SecurityHeadersMiddleware:
 
 
 def _signed_in(request):
+    """Whether the caller may be signed in: a signed-in user, a session cookie (a public view that authenticates no one,
+    such as the administrative units, leaves the user anonymous unread: the cookie alone then makes the answer
+    `no-store`, which only ever errs on the side of storing less), or a token."""
     user = getattr(request, "user", None)
+    if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return True
     if user is not None and user.is_authenticated:
         return True
     return request.headers.get("Authorization", "").startswith("Token ")

@@ -22,18 +22,24 @@ PAGE_PARAMETERS = [OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter(
 class DistrictListApi(APIView):
     """The province's districts (GeoJSON, through the layer kit's "districts" layer). Public reference data."""
 
+    authentication_classes = []  # the same answer for everybody (see AdministrativeUnitListApi)
     permission_classes = [AllowAny]
 
     query_parameters = [BBOX_PARAMETER, *PAGE_PARAMETERS]
     Output = {(200, MEDIA_TYPE): registry.get("districts").openapi_schema()}
 
     def get(self, request):
-        return page_response(request, registry.get("districts"), district=None)
+        response = page_response(request, registry.get("districts"), district=None)
+        response.session_free = True  # accounts.sessions.SessionMiddleware: the session is neither read nor pushed
+        return response
 
 
 class AdministrativeUnitListApi(APIView):
     """Administrative units of a level and parent (GeoJSON, through the layer kit). Public reference data."""
 
+    # The same answer for everybody: the caller is never read, so a signed-in visitor's request costs no session nor
+    # user round trip (the answer is kept whole under the units' data version: docs/GIS.md, "Caching under the data version").
+    authentication_classes = []
     permission_classes = [AllowAny]
 
     query_parameters = [
@@ -45,7 +51,9 @@ class AdministrativeUnitListApi(APIView):
 
     def get(self, request):
         level = request.query_params.get("level")  # one of AdministrativeUnit.Level: geo.params reads the declared enum
-        return page_response(request, registry.get("communes").with_level(level or None), district=None)
+        response = page_response(request, registry.get("communes").with_level(level or None), district=None)
+        response.session_free = True  # accounts.sessions.SessionMiddleware: the session is neither read nor pushed
+        return response
 
 
 class GeometryCheckInput(serializers.Serializer):

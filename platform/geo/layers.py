@@ -66,6 +66,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+from geo import versions
 from geo.bbox import bbox_polygon, parse_bbox
 from geo.params import MAX_OFFSET, MAX_PAGE_SIZE, ParameterRefused, check_choices, paging_message, paging_number
 from geo.replica import read_connection
@@ -78,6 +79,8 @@ MAX_INTEGER = 2 ** 63 - 1  # PostgreSQL bigint: an integer value or id beyond it
 MEDIA_TYPE = "application/geo+json"
 STATEMENTS_KEPT = 512  # page statements kept per process for layers with a shared_key (Layer.query)
 _STATEMENTS = {}
+ANSWER_BYTES_KEPT = 64 * 1024 * 1024  # whole answers kept per process (page_response), body + gzip body
+_ANSWERS = {}
 PROPERTY_TYPES = ("string", "integer", "number", "date", "datetime", "boolean", "array", "object")
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "Geometry")
 
@@ -235,6 +238,9 @@ class Layer:
     property_schemas = {}
     filters: dict = {}
     bbox_lookup = "geom__bboverlaps"
+    # The scopes of the data version (geo.versions) the rows depend on, for a layer with a `shared_key`: then its whole
+    # legacy answer is kept per process under that version (`page_response`). None: never kept.
+    version_scopes = None
 
     def rows(self, user, district):
         """The queryset of the rows this user may read in this district (None: the layer is not for this user)."""
@@ -541,6 +547,8 @@ class AdministrativeUnitLayer(Layer):
         units = AdministrativeUnit.objects.filter(is_current=True)
         return units.filter(level=self.level) if self.level else units
 
+    version_scopes = versions.UNITS  # the units and districts: an investment write elsewhere leaves the answers kept
+
     def shared_key(self):
         return ("administrative-units", self.level)  # the same units for everybody: public reference data
 
@@ -568,6 +576,9 @@ def page_response(request, layer, *, user=None, district=None, default_size=500,
     `rows`: a queryset the route already scoped and filtered itself (then only the page is taken from the request).
 
     Body: {"type": "FeatureCollection", **extra, "count", "next", "previous", "features"} as application/geo+json.
+    A layer with a `shared_key` and `version_scopes` (the administrative units) has its whole answer (body, gzip body,
+    ETag) kept per process under the request's absolute URL, the language and the data version of those scopes
+    (geo.versions, read before the rows): a repeated request costs the version read (docs/GIS.md, "Caching under the data version").
     """
     from django.http import HttpResponse
 
@@ -576,6 +587,16 @@ def page_response(request, layer, *, user=None, district=None, default_size=500,
     filters = {name: params[name] for name in layer.filters if params.get(name)}
     user = request.user if user is None else user
     district = getattr(request, "tenant", None) if district is None else district
+    kept = None
+    if rows is None and not extra and layer.version_scopes is not None and layer.shared_key() is not None:
+        # Read before the rows, so that an answer is never kept under a version newer than its data.
+        version = _layer_version(request, layer.version_scopes)
+        kept = (layer.shared_key(), request.build_absolute_uri(), get_language())
+        answer = _ANSWERS.get(kept)
+        if answer is not None and answer[0] == version:
+            if answer[2] is None and _accepts_gzip(request):
+                answer = _keep_answer(kept, version, answer[1], compressed=True)
+            return _kept_response(answer)
     if rows is not None:
         text, count, _returned = layer.page(rows, limit=size, offset=(page - 1) * size)
     else:
@@ -589,4 +610,53 @@ def page_response(request, layer, *, user=None, district=None, default_size=500,
 
     body = collection_text(text, **(extra or {}), count=count,
                            next=link(page + 1) if page * size < count else None, previous=link(page - 1) if page > 1 else None)
-    return HttpResponse(body, content_type=MEDIA_TYPE)
+    if kept is None:
+        return HttpResponse(body, content_type=MEDIA_TYPE)
+    answer = _keep_answer(kept, version, body, compressed=_accepts_gzip(request))
+    return _kept_response(answer)
+
+
+def _accepts_gzip(request):
+    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+
+
+def _layer_version(request, scopes):
+    """The data version of `scopes` on the connection the layer reads (none read again when the tenant middleware read
+    it on the primary and the layer reads the primary: `geo.versions.version`)."""
+    return versions.version(scopes, using=read_connection(), request=request)
+
+
+def _keep_answer(key, version, body, *, compressed):
+    """Keep (version, body, gzip body or None, ETag) of a layer answer under `key`, within ANSWER_BYTES_KEPT (oldest out
+    first); the gzip body is made once, for the first client that accepts it (`compressed`)."""
+    import hashlib
+
+    from django.utils.http import quote_etag
+    from django.utils.text import compress_string
+
+    raw = body.encode() if isinstance(body, str) else body
+    answer = (version, raw, compress_string(raw) if compressed else None,
+              quote_etag(hashlib.md5(raw, usedforsecurity=False).hexdigest()))
+
+    def size(a):
+        return len(a[1]) + len(a[2] or b"")
+
+    if size(answer) <= ANSWER_BYTES_KEPT:
+        _ANSWERS.pop(key, None)
+        while _ANSWERS and sum(size(a) for a in _ANSWERS.values()) + size(answer) > ANSWER_BYTES_KEPT:
+            _ANSWERS.pop(next(iter(_ANSWERS)))
+        _ANSWERS[key] = answer
+    return answer
+
+
+def _kept_response(answer):
+    """The HttpResponse of a kept answer: its ETag set (geo.middleware hashes nothing) and its gzip body ready
+    (`layer_gzip`, which the middleware sends instead of compressing again)."""
+    from django.http import HttpResponse
+
+    _version, body, compressed, etag = answer
+    response = HttpResponse(body, content_type=MEDIA_TYPE)
+    response["ETag"] = etag
+    if compressed is not None:
+        response.layer_gzip = compressed
+    return response

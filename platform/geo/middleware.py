@@ -49,7 +49,8 @@ class LayerAnswerMiddleware:
             return answer
         if not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             return response
-        compressed = compress_string(response.content)
+        # A view that kept its answer compressed (geo.layers.page_response) hands it over: nothing compressed again.
+        compressed = getattr(response, "layer_gzip", None) or compress_string(response.content)
         if len(compressed) >= len(response.content):
             return response
         response.content = compressed

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 
 
 class ProvinceConfig(AppConfig):
@@ -18,6 +19,8 @@ class ProvinceConfig(AppConfig):
         # The files of a department's publication belong to the province, like the department (the site backup).
         register_province_wide("province.publicationfile")
         signals.investment_changed.connect(services.on_investment_changed, dispatch_uid="province.investment_rollup")
+        # A project deleted by any path (not only the services, which announce it) leaves the rollup too.
+        post_delete.connect(services.on_project_deleted, sender="investment.InvestmentProject", dispatch_uid="province.project_deleted")
         signals.cycle_changed.connect(services.on_cycle_changed, dispatch_uid="province.cycle_rollup")
         for layer in (layers.district_distribution, layers.commune_distribution, layers.all_projects):
             registry.register(layer)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.deadlines import Lateness, lateness
 from core.models import PlanStep
 from core.selectors import deadlines_for
+from geo import versions
 from geo.layers import moment_sql
 from geo.models import AdministrativeUnit
 from geo.replica import read_connection
@@ -189,15 +190,16 @@ def class_breaks(values, classification="quantiles", classes=None) -> list[float
     return sorted(set(bounds))
 
 
-def data_version(*, replica=False) -> int:
-    """The version of what the class breaks read (the rollup rows, the units, the districts): the sum of the counters of
-    `province_dataversion`, which statement triggers bump in the writer's transaction (migration 0010): it grows at every
-    commit that changes those tables. Read on the primary, where the breaks are computed; `replica`: on the connection
-    the request reads (`geo.replica.read_connection`), for what is built there (a tile), so that a lagging replica's
-    answer is never kept under a newer version than its data."""
-    with (read_connection() if replica else connection).cursor() as cursor:
-        cursor.execute("SELECT coalesce(sum(version), 0) FROM public.province_dataversion")
-        return int(cursor.fetchone()[0])
+def data_version(*, replica=False, scopes=None, request=None) -> str:
+    """The version (`geo.versions.version`: 16 hex digits, never the same for two committed states) of what the
+    distribution reads: the rollup rows and refresh times of every district, the units and the districts (`scopes`
+    None: every scope; `geo.versions.UNITS`: the units and districts only). Statement triggers store a fresh sequence
+    value in a scope's row in the writer's transaction (migrations 0010–0012), so the version changes at every commit
+    that changes those tables and a rolled-back write never leaves a number that comes again. Read on the primary, where
+    the breaks are computed; `replica`: on the connection the request reads (`geo.replica.read_connection`), for what is
+    built there (a tile, a page), so that a lagging replica's answer is never kept under a newer version than its data.
+    `request`: the versions the tenant middleware read on the primary are reused when this reads the primary."""
+    return versions.version(scopes, using=read_connection() if replica else connection, request=request)
 
 
 # In this process first (no round trip), then Django's cache (shared by the workers): both keyed by the data version.
@@ -224,12 +226,11 @@ def distribution_breaks(*, level="district", year=None, sector="", source="", me
             cursor.execute(_VALUES_SQL, params)
             breaks = class_breaks(cursor.fetchone()[0] or [], classification)
         cache.set(key, breaks, BREAKS_CACHE_SECONDS)
-    if not connection.in_atomic_block:
-        # Only breaks of committed data: a transaction's own bump is undone with it, and its number may then come
-        # again with other data (Django's cache, a table, is rolled back with the transaction; this dict is not).
-        if len(_breaks_here) >= 256:  # old versions' entries are never read again
-            _breaks_here.clear()
-        _breaks_here[key] = breaks
+    # Even inside a transaction: its own bump's version is a sequence value no other state will ever have, so an entry
+    # of a transaction rolled back is only never read again.
+    if len(_breaks_here) >= 256:  # old versions' entries are never read again
+        _breaks_here.clear()
+    _breaks_here[key] = breaks
     return list(breaks)
 
 

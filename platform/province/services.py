@@ -359,6 +359,16 @@ def on_investment_changed(sender, *, district, commune_codes=None, project_ids=(
     rollup_refresh(district=district, commune_codes=commune_codes, project_ids=project_ids)
 
 
+def on_project_deleted(sender, *, instance, **kwargs):
+    """Receiver of InvestmentProject's post_delete: the whole district's rollup, in the deleting transaction.
+
+    A project deleted without a service (a queryset's delete, a cascade, an operator's shell) announced nothing, and its
+    rollup rows stayed: the province kept counting it (a committed 3 bn project of Yên Phong, removed that way by a test's
+    cleanup, was still in the province's figures of every later test). Its communes are gone with it, so the whole
+    district is recomputed (one statement; deletes are rare)."""
+    rollup_refresh(district=getattr(connection, "tenant", None))
+
+
 def on_cycle_changed(sender, *, district, commune_ids=None, **kwargs):
     """Receiver of core.signals.cycle_changed: refresh the plan-cycle rollup of those communes."""
     cycle_rollup_refresh(district=district, commune_ids=commune_ids)

@@ -142,7 +142,7 @@ def _arguments(layer, request):
 def _version(request):
     """The data version, read once per request (its ETag and its tile are of the same version)."""
     if not hasattr(request, "province_data_version"):
-        request.province_data_version = selectors.data_version(replica=True)  # where the tile is built
+        request.province_data_version = selectors.data_version(replica=True, request=request)  # where the tile is built
     return request.province_data_version
 
 

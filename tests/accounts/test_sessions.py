@@ -16,9 +16,24 @@ def _session_writes(client, url):
     return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("UPDATE \"django_session\"", "INSERT INTO \"django_session\""))]
 
 
-def test_requests_within_a_minute_write_no_session_and_an_older_clock_is_pushed_forward(client_for):
+def test_a_session_free_answer_neither_reads_nor_pushes_the_session(client_for):
+    """The administrative units are the same for everybody: their view marks its answer `session_free`, and a signed-in
+    visitor's request reads no session and writes none, even with a clock a minute behind."""
     browser = client_for("tinh")
     url = "/api/admin-units/?level=district"
+    browser.get("/api/me/inbox/")
+    session = Session.objects.get(session_key=browser.session.session_key)
+    behind = timezone.now() + timedelta(minutes=28, seconds=50)
+    Session.objects.filter(pk=session.pk).update(expire_date=behind)
+    with CaptureQueriesContext(connection) as captured:
+        assert browser.get(url).status_code == 200
+    assert not any("django_session" in q["sql"] for q in captured.captured_queries)
+    assert Session.objects.get(pk=session.pk).expire_date == behind
+
+
+def test_requests_within_a_minute_write_no_session_and_an_older_clock_is_pushed_forward(client_for):
+    browser = client_for("tinh")
+    url = "/api/me/inbox/"  # signed in (the administrative units are session-free: accounts.sessions.SessionMiddleware)
     browser.get(url)
     session = Session.objects.get(session_key=browser.session.session_key)
     # A request a moment later: nothing changed in the session and its end moves by less than a minute, no write.

@@ -108,6 +108,21 @@ def test_a_change_to_a_project_is_followed_in_the_same_transaction(clean_rollup)
     assert RollupRefresh.objects.get(district_code=yp.unit.code).refreshed_at is not None
 
 
+def test_a_project_deleted_without_the_services_leaves_the_province_figures(clean_rollup):
+    """A queryset's delete (a cleanup, a shell) announces nothing: the project's post_delete refreshes the district
+    (before, its 3 bn stayed in the province's figures of every later test: tests/frontend/test_xss.py's cleanup)."""
+    yp = clean_rollup("yen-phong")
+    before = figures()[yp.unit.code]
+    communes_before = {code: f["total_investment"] for code, f in figures(level="commune").items()}
+    project = make_project(yp, code="GONE-1", total=3_000_000_000, geometry=point(CHO))
+    assert figures()[yp.unit.code]["total_investment"] == before["total_investment"] + 3_000_000_000
+    connection.set_tenant(yp)
+    InvestmentProject.objects.filter(pk=project.pk).delete()
+    assert figures()[yp.unit.code]["total_investment"] == before["total_investment"]
+    assert {code: f["total_investment"] for code, f in figures(level="commune").items()} == communes_before
+    assert district_truth(yp)["total_investment"] == before["total_investment"]
+
+
 def test_a_refused_write_leaves_the_province_figures_as_they_were(clean_rollup):
     yp = clean_rollup("yen-phong")
     plan = make_plan(yp, approve=True)

@@ -1,0 +1,93 @@
+"""The administrative-unit layers keep their whole answer under the units' data version (geo.layers.page_response,
+geo.versions.UNITS): an investment write in a district leaves it kept, a unit edit does not, and a kept answer is the
+one computed (body, ETag, gzip body)."""
+import gzip
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.investment.factories import CHO, make_project, point
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/admin-units/?level=commune"
+UNITS_STATEMENT = "geo_administrativeunit"  # the page statement (and every other read of the units)
+
+
+def requested(client, url=URL, **extra):
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.get(url, **extra)
+    assert answer.status_code == 200, answer.content[:300]
+    return answer, [q["sql"] for q in captured.captured_queries]
+
+
+def units_read(queries):
+    return sum(UNITS_STATEMENT in sql for sql in queries)
+
+
+def touch_units():
+    """A units edit that changes nothing (the statement trigger moves the units' version all the same)."""
+    from geo.models import AdministrativeUnit
+
+    AdministrativeUnit.objects.filter(pk=-1).update(population=0)
+
+
+def test_an_investment_write_keeps_the_commune_layer_a_unit_edit_does_not(district):
+    client = Client()
+    touch_units()  # a units version of this test alone: its first request computes
+    first, first_queries = requested(client)
+    assert units_read(first_queries) >= 1
+    kept, kept_queries = requested(client)
+    assert units_read(kept_queries) == 0 and kept.content == first.content
+    assert len(kept_queries) == 1 and "province_dataversion" in kept_queries[0]  # only the version read
+
+    make_project(district("yen-phong"), code="KEPT-1", geometry=point(CHO), total=1_000_000_000)
+    connection.set_schema_to_public()
+    after_investment, queries = requested(client)
+    assert units_read(queries) == 0 and after_investment.content == first.content
+
+    from geo.models import AdministrativeUnit
+
+    unit = AdministrativeUnit.objects.filter(level="commune", is_current=True).order_by("code").first()
+    AdministrativeUnit.objects.filter(pk=unit.pk).update(population=123_456)
+    after_edit, queries = requested(client)
+    assert units_read(queries) >= 1
+    feature = next(f for f in after_edit.json()["features"] if f["id"] == unit.code)
+    assert feature["properties"]["population"] == 123_456
+
+
+def test_a_kept_answer_has_the_etag_and_gzip_body_of_the_computed_one():
+    client = Client()
+    touch_units()
+    first, _ = requested(client, HTTP_ACCEPT_ENCODING="gzip")
+    kept, queries = requested(client, HTTP_ACCEPT_ENCODING="gzip")
+    assert units_read(queries) == 0
+    assert kept["ETag"] == first["ETag"] and kept["Content-Encoding"] == "gzip"
+    assert gzip.decompress(kept.content) == gzip.decompress(first.content)
+    assert client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_answers_are_kept_per_url_and_language():
+    client = Client()
+    touch_units()
+    whole, _ = requested(client)
+    page, _ = requested(client, URL + "&page_size=5")
+    assert len(page.json()["features"]) == 5 and len(whole.json()["features"]) > 5
+    english, _ = requested(client, URL + "&lang=en")
+    assert english.json()["count"] == whole.json()["count"]
+    again, queries = requested(client, URL + "&page_size=5")
+    assert units_read(queries) == 0 and again.content == page.content
+
+
+def test_a_signed_in_visitor_costs_the_same_one_statement_and_gets_no_store(client_for):
+    """The units are public: the view reads neither the session nor the user (no round trip for them), and the answer
+    to a request carrying a session cookie is still `no-store` (frontend.middleware)."""
+    client = client_for("tinh")
+    touch_units()
+    client.get(URL)
+    answer, queries = requested(client)
+    assert len(queries) == 1 and "province_dataversion" in queries[0], [sql[:70] for sql in queries]
+    assert answer["Cache-Control"] == "no-store"
+    assert Client().get(URL)["Cache-Control"] != "no-store"  # anonymous: revalidated, not forbidden
