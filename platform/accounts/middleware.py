@@ -21,9 +21,10 @@ class DistrictAccessMiddleware:
         district = getattr(request, "tenant", None)
         in_district = district is not None and district.schema_name != "public"
         slug = district.slug if in_district else None
-        if takes_token(request.path, slug) and is_ogc_path(request.path, slug):
+        if takes_token(request.path, slug) and is_ogc_path(request.path, slug) and request.META.get("HTTP_AUTHORIZATION"):
             # The OGC API reads `request.user`: a GIS client's token stands for a session there. A token
-            # that is present but invalid is refused rather than silently read as anonymous.
+            # that is present but invalid is refused rather than silently read as anonymous. Without the header the
+            # user is the session's, left unread until a view asks (the unit collections never do: no round trip).
             user = user_from_request(request)
             if not user.is_authenticated and request.META.get("HTTP_AUTHORIZATION"):
                 response = JsonResponse({"code": "Unauthorized", "detail": _("Invalid token.")}, status=401)

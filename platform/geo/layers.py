@@ -64,6 +64,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 
 from geo import versions
@@ -535,11 +536,12 @@ class AdministrativeUnitLayer(Layer):
     filters = {"parent": Filter("parent__code", description="GSO code(s) of the parent unit", pattern=UNIT_CODE)}
     bbox_lookup = "geom__intersects"
 
-    def __init__(self, level=None, *, layer_id=None, title=""):
+    def __init__(self, level=None, *, layer_id=None, title="", label=None):
         self.level = level
         self.id = layer_id or "admin-units"
         self.title = title
         self.description = title
+        self.label = label  # the download menu's words, in the page's language; title stays the data's name
 
     def rows(self, user, district):
         from geo.models import AdministrativeUnit
@@ -554,16 +556,18 @@ class AdministrativeUnitLayer(Layer):
 
     def with_level(self, level):
         """The same layer over another level (None: every level), for `/api/admin-units/?level=`."""
-        return AdministrativeUnitLayer(level, layer_id=self.id, title=self.title)
+        return AdministrativeUnitLayer(level, layer_id=self.id, title=self.title, label=self.label)
 
 
 def register_admin_unit_layers():
     """The four OGC collections of administrative units (called from geo's AppConfig.ready())."""
-    for level, layer_id, title in (
-        ("province", "provinces", "Tỉnh"), ("district", "districts", "Huyện, thị xã, thành phố"),
-        ("commune", "communes", "Xã, phường, thị trấn"), ("village", "villages", "Thôn, khu phố"),
+    for level, layer_id, title, label in (
+        ("province", "provinces", "Tỉnh", gettext_lazy("Province")),
+        ("district", "districts", "Huyện, thị xã, thành phố", gettext_lazy("Districts, towns and cities")),
+        ("commune", "communes", "Xã, phường, thị trấn", gettext_lazy("Communes, wards and townships")),
+        ("village", "villages", "Thôn, khu phố", gettext_lazy("Villages and residential groups")),
     ):
-        registry.register(AdministrativeUnitLayer(level, layer_id=layer_id, title=title))
+        registry.register(AdministrativeUnitLayer(level, layer_id=layer_id, title=title, label=label))
 
 
 __all__ = ["Filter", "Layer", "LayerNotReadable", "MAX_LIMIT", "MEDIA_TYPE", "PRECISION", "collection_text", "page_numbers",
@@ -587,16 +591,15 @@ def page_response(request, layer, *, user=None, district=None, default_size=500,
     filters = {name: params[name] for name in layer.filters if params.get(name)}
     user = request.user if user is None else user
     district = getattr(request, "tenant", None) if district is None else district
-    kept = None
-    if rows is None and not extra and layer.version_scopes is not None and layer.shared_key() is not None:
-        # Read before the rows, so that an answer is never kept under a version newer than its data.
-        version = _layer_version(request, layer.version_scopes)
-        kept = (layer.shared_key(), request.build_absolute_uri(), get_language())
-        answer = _ANSWERS.get(kept)
-        if answer is not None and answer[0] == version:
-            if answer[2] is None and _accepts_gzip(request):
-                answer = _keep_answer(kept, version, answer[1], compressed=True)
-            return _kept_response(answer)
+    if rows is None and not extra and keeps_answers(layer):
+        return kept_answer(request, layer, lambda: (_page_body(request, layer, user, district, page, size, filters), None))
+    return HttpResponse(_page_body(request, layer, user, district, page, size, filters, rows=rows, extra=extra),
+                        content_type=MEDIA_TYPE)
+
+
+def _page_body(request, layer, user, district, page, size, filters, *, rows=None, extra=None):
+    """The body text of `page_response`."""
+    params = request.GET
     if rows is not None:
         text, count, _returned = layer.page(rows, limit=size, offset=(page - 1) * size)
     else:
@@ -608,12 +611,33 @@ def page_response(request, layer, *, user=None, district=None, default_size=500,
         query["page"] = number
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
-    body = collection_text(text, **(extra or {}), count=count,
+    return collection_text(text, **(extra or {}), count=count,
                            next=link(page + 1) if page * size < count else None, previous=link(page - 1) if page > 1 else None)
-    if kept is None:
-        return HttpResponse(body, content_type=MEDIA_TYPE)
-    answer = _keep_answer(kept, version, body, compressed=_accepts_gzip(request))
-    return _kept_response(answer)
+
+
+def keeps_answers(layer):
+    """Whether `kept_answer` keeps this layer's answers: its rows are the same for everybody (`shared_key`) and depend
+    on known scopes of the data version (`version_scopes`): the administrative units."""
+    return layer.version_scopes is not None and layer.shared_key() is not None
+
+
+def kept_answer(request, layer, build):
+    """The whole answer (body, gzip body, ETag) of a request to a layer that `keeps_answers`, kept per process under the
+    layer's `shared_key`, the request's absolute URL (path and every parameter: a page, a limit, a bbox, a filter each
+    have their own), the language and the data version of the layer's `version_scopes` (geo.versions; read before the
+    rows, so that an answer is never kept under a version newer than its data, and not read again when the tenant
+    middleware read it for this request). `build()` -> (body text, ETag or None: a hash of the body) runs only when
+    nothing is kept for this version. Used by the legacy layer route (`page_response`) and the OGC items
+    (`geo.ogc.items`): a repeated request costs the version read (docs/GIS.md, "Caching under the data version")."""
+    version = _layer_version(request, layer.version_scopes)
+    key = (layer.shared_key(), request.build_absolute_uri(), get_language())
+    answer = _ANSWERS.get(key)
+    if answer is not None and answer[0] == version:
+        if answer[2] is None and _accepts_gzip(request):
+            answer = _keep_answer(key, version, answer[1], compressed=True, etag=answer[3])
+        return _kept_response(answer)
+    body, etag = build()
+    return _kept_response(_keep_answer(key, version, body, compressed=_accepts_gzip(request), etag=etag))
 
 
 def _accepts_gzip(request):
@@ -626,9 +650,10 @@ def _layer_version(request, scopes):
     return versions.version(scopes, using=read_connection(), request=request)
 
 
-def _keep_answer(key, version, body, *, compressed):
+def _keep_answer(key, version, body, *, compressed, etag=None):
     """Keep (version, body, gzip body or None, ETag) of a layer answer under `key`, within ANSWER_BYTES_KEPT (oldest out
-    first); the gzip body is made once, for the first client that accepts it (`compressed`)."""
+    first); the gzip body is made once, for the first client that accepts it (`compressed`); `etag` None: a hash of
+    the body."""
     import hashlib
 
     from django.utils.http import quote_etag
@@ -636,7 +661,7 @@ def _keep_answer(key, version, body, *, compressed):
 
     raw = body.encode() if isinstance(body, str) else body
     answer = (version, raw, compress_string(raw) if compressed else None,
-              quote_etag(hashlib.md5(raw, usedforsecurity=False).hexdigest()))
+              etag or quote_etag(hashlib.md5(raw, usedforsecurity=False).hexdigest()))
 
     def size(a):
         return len(a[1]) + len(a[2] or b"")

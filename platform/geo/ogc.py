@@ -30,7 +30,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 
-from geo.layers import DEFAULT_LIMIT, MAX_LIMIT, MEDIA_TYPE, LayerNotReadable, collection_text, parse_limit, parse_offset, registry
+from geo.layers import (DEFAULT_LIMIT, MAX_LIMIT, MEDIA_TYPE, LayerNotReadable, collection_text, kept_answer, keeps_answers,
+                        parse_limit, parse_offset, registry)
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = [
@@ -187,6 +188,22 @@ def items(request, collection_id):
         raise ValidationError({unknown[0]: [_("%(name)s is not a parameter of this collection.") % {"name": unknown[0]}]})
     limit = parse_limit(params.get("limit"), default=DEFAULT_LIMIT)
     offset = parse_offset(params.get("offset"))
+    if keeps_answers(layer):
+        # Public reference data (the administrative units): the whole answer is kept under the units' data version, the
+        # URL and the language, as the layer route keeps its own (geo.layers.kept_answer); its timeStamp is the time it
+        # was built. The caller is never read: no session nor user round trip, and the session is left alone.
+        response = kept_answer(request, layer, lambda: _items_answer(request, layer, limit, offset))
+        response.session_free = True  # accounts.sessions.SessionMiddleware
+        return response
+    body, etag = _items_answer(request, layer, limit, offset)
+    response = HttpResponse(body, content_type=MEDIA_TYPE)
+    response["ETag"] = etag
+    return response
+
+
+def _items_answer(request, layer, limit, offset):
+    """(body text, ETag) of one items page (see `items`)."""
+    params = request.GET
     filters = {name: params[name] for name in layer.filters if name in params}
     text, matched, returned = layer.query(request.user, _district(request), bbox=params.get("bbox") or None, filters=filters,
                                           limit=limit, offset=offset, datetime=params.get("datetime") or None)
@@ -208,12 +225,10 @@ def items(request, collection_id):
     body = collection_text(text, numberMatched=matched, numberReturned=returned,
                            timeStamp=timezone.localtime(dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
                            links=links)  # as every answer gives a date-time: +07:00
-    response = HttpResponse(body, content_type=MEDIA_TYPE)
     # The ETag covers everything but timeStamp (which changes every second), so that an unchanged page answers 304
     # (geo.middleware.LayerAnswerMiddleware keeps an ETag a view set).
     stable = collection_text(text, numberMatched=matched, numberReturned=returned, links=links)
-    response["ETag"] = quote_etag(hashlib.md5(stable.encode(), usedforsecurity=False).hexdigest())
-    return response
+    return body, quote_etag(hashlib.md5(stable.encode(), usedforsecurity=False).hexdigest())
 
 
 @_ogc_view
