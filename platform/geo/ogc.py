@@ -30,8 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 
-from geo.layers import (DEFAULT_LIMIT, MAX_LIMIT, MEDIA_TYPE, LayerNotReadable, collection_text, kept_answer, keeps_answers,
-                        parse_limit, parse_offset, registry)
+from geo.layers import DEFAULT_LIMIT, MAX_LIMIT, MEDIA_TYPE, LayerNotReadable, collection_text, keeps_answers, kept_answer, parse_limit, parse_offset, registry
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = [
