@@ -160,7 +160,7 @@ class InvestmentDistributionApi(ProvinceOnly):
         offset = (page - 1) * size
         # PostgreSQL writes the GeoJSON; parsing and re-rendering it here would cost more than the query.
         # Only the page links are added in front of the collection PostgreSQL wrote.
-        count, text = selectors.investment_distribution_page(**params, limit=size, offset=offset)
+        count, text = selectors.investment_distribution_page(**params, limit=size, offset=offset, request=request)
 
         def link(number):
             query = request.query_params.copy()
@@ -188,7 +188,7 @@ class InvestmentDistributionExportApi(ProvinceOnly):
 
     def get(self, request):
         params = _distribution_params(request)
-        response = HttpResponse(selectors.investment_distribution_text(**params), content_type="application/geo+json")
+        response = HttpResponse(selectors.investment_distribution_text(**params, request=request), content_type="application/geo+json")
         response["Content-Disposition"] = f'attachment; filename="{self.filename(params, "geojson")}"'
         return response
 
@@ -204,7 +204,7 @@ class InvestmentDistributionPngApi(InvestmentDistributionExportApi):
         from province.mapimage import distribution_png
 
         params = _distribution_params(request)
-        collection = json.loads(selectors.investment_distribution_text(**params))
+        collection = json.loads(selectors.investment_distribution_text(**params, request=request))
         response = HttpResponse(distribution_png(collection), content_type="image/png")
         response["Content-Disposition"] = f'attachment; filename="{self.filename(params, "png")}"'
         return response

@@ -256,7 +256,8 @@ _DISTRIBUTION_VARIANTS = {(bbox, paged): _distribution_sql(bbox=bbox, paged=page
 
 
 def investment_distribution_page(*, level="district", year=None, sector="", source="", measure="total_investment",
-                                 province="", bbox=None, limit=None, offset=0, classification="quantiles") -> tuple[int, str]:
+                                 province="", bbox=None, limit=None, offset=0, classification="quantiles",
+                                 request=None) -> tuple[int, str]:
     """(count, GeoJSON text): the province's investment by district or commune, one feature per unit, built by PostgreSQL in one statement.
 
     Each feature carries `code`, `name`, `total_investment` (VND; without a year, the sum over all
@@ -271,14 +272,16 @@ def investment_distribution_page(*, level="district", year=None, sector="", sour
     With `province` (a province's code), only that province's districts and their communes count.
     `count` is the number of units shown over all pages. Cached (Django's cache) under the data version of the connection
     that reads it and every argument: the statement classes every unit of the level (seconds at 10,670 communes), and
-    any write to the rollup, its refresh times, the units or the districts moves the version.
+    any write to the rollup, its refresh times, the units or the districts moves the version. `request`: the HTTP request
+    whose versions the tenant middleware already read (`geo.versions.version`: not read again when the page reads the
+    primary).
     """
     params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure,
               "province": province or "", "limit": limit, "offset": offset, "classification": classification}
     if bbox:
         params.update(zip(("west", "south", "east", "north"), bbox, strict=True))
     arguments = json.dumps([params[k] for k in sorted(params)], default=str)
-    key = f"province:distribution:{data_version(replica=True)}:{hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()}"
+    key = f"province:distribution:{data_version(replica=True, request=request)}:{hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()}"
     cached = cache.get(key)
     if cached is not None:
         return tuple(cached)

@@ -315,3 +315,17 @@ def test_the_home_page_commune_layer_is_built_once_and_answers_as_the_orm_statem
     kept = set(layers._STATEMENTS)
     requested(client, "/api/admin-units/?level=commune&parent=abc", expect=400)  # a malformed GSO code
     assert set(layers._STATEMENTS) == kept
+
+
+def test_a_kept_distribution_page_reads_the_data_version_once(client_for):
+    """The distribution page reuses the versions the tenant middleware read for the request (it used to read its own
+    again: one statement more than the tile)."""
+    new_version()
+    tinh = client_for("tinh")
+    url = "/api/province/investment-distribution/?level=commune&page_size=50"
+    first, _queries = requested(tinh, url)
+    again, queries = requested(tinh, url)
+    assert again.content == first.content
+    # the data versions (tenant middleware), the session, the user, the page from the cache
+    assert sum("province_dataversion" in sql for sql in queries) == 1, [sql[:70] for sql in queries]
+    assert len(queries) == 4 and "province_dataversion" in queries[0] and "sedp_cache" in queries[3], [sql[:70] for sql in queries]
