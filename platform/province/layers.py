@@ -7,6 +7,7 @@ import json
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 
 from accounts.access import can_compare_province
@@ -31,6 +32,7 @@ def _source(rows, sources):
 class AllProjectsLayer(Layer):
     id = "all-projects"
     title = "Dự án đầu tư công toàn tỉnh"
+    label = gettext_lazy("Public-investment projects of the whole province")  # the download menu's words, in the page's language; title stays the data's name
     description = "Every investment project of every district, at a point (Decision 07/2015 Đ9 rollup), EPSG:4326."
     scope = "province"
     table = "province_projectpoint t LEFT JOIN public.geo_administrativeunit d ON d.code = t.district_code"
@@ -113,6 +115,8 @@ class DistributionLayer(Layer):
         self.level = level
         self.id = f"investment-distribution-{level}s"
         self.title = {"district": "Phân bổ đầu tư theo huyện", "commune": "Phân bổ đầu tư theo xã"}[level]
+        # the download menu's words, in the page's language; title stays the data's name
+        self.label = {"district": gettext_lazy("Investment by district"), "commune": gettext_lazy("Investment by commune")}[level]
         self.description = f"Public investment per {level} (Decision 07/2015 Đ9 rollup), EPSG:4326."
 
     def rows(self, user, district):

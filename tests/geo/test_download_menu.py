@@ -44,3 +44,44 @@ def test_the_proposals_page_downloads_the_whole_layer_as_geopackage(page, login,
     count = int(next(line for line in info.splitlines() if line.startswith("Feature Count:")).split(":")[1])
     listed = page.request.get("/d/yen-phong/api/proposals/?page_size=1").json()["count"]
     assert count == listed > 0
+
+
+UNIT_AND_PROVINCE_LABELS = {
+    "provinces": ("Province", "Tỉnh"),
+    "districts": ("Districts, towns and cities", "Huyện, thị xã, thành phố"),
+    "communes": ("Communes, wards and townships", "Xã, phường, thị trấn"),
+    "villages": ("Villages and residential groups", "Thôn, khu phố"),
+    "all-projects": ("Public-investment projects of the whole province", "Dự án đầu tư công toàn tỉnh"),
+    "investment-distribution-districts": ("Investment by district", "Phân bổ đầu tư theo huyện"),
+    "investment-distribution-communes": ("Investment by commune", "Phân bổ đầu tư theo xã"),
+}
+
+
+def test_every_layer_has_a_label_in_each_language():
+    """The administrative-unit and province layers are named in the page's language too (they had no `label`: an
+    English page offered their Vietnamese data titles); every registered layer has one."""
+    from django.utils import translation
+
+    from geo.layers import registry
+
+    for layer in registry.all():
+        assert getattr(layer, "label", None), layer.id
+    for layer_id, (english, vietnamese) in UNIT_AND_PROVINCE_LABELS.items():
+        label = registry.get(layer_id).label
+        with translation.override("en"):
+            assert str(label) == english
+        with translation.override("vi"):
+            assert str(label) == vietnamese
+    assert registry.get("communes").with_level("village").label == registry.get("communes").label
+
+
+@pytest.mark.parametrize("url, layer_ids", [("/", ["districts", "communes", "villages"]),
+                                            ("/province/compare/", ["investment-distribution-communes",
+                                                                    "investment-distribution-districts", "all-projects"])])
+def test_the_province_menus_name_their_layers_in_english_on_an_english_page(client_for, url, layer_ids):
+    tinh = client_for("tinh")
+    english = tinh.get(url + "?lang=en").content.decode()
+    vietnamese = tinh.get(url + "?lang=vi").content.decode()
+    for layer_id in layer_ids:
+        assert UNIT_AND_PROVINCE_LABELS[layer_id][0] in english, layer_id
+        assert UNIT_AND_PROVINCE_LABELS[layer_id][1] in vietnamese, layer_id
