@@ -250,7 +250,7 @@ def main():
                 # request after a write (the kept answers forgotten before each request, both sides alike).
                 def forgetting(path):
                     def run():
-                        layer_kit._ANSWERS.clear()
+                        layer_kit.forget_answers()
                         return client.get(path)
                     return run
 
@@ -276,7 +276,7 @@ def main():
 
         def first_request(who):
             def run():
-                layer_kit._ANSWERS.clear()
+                layer_kit.forget_answers()
                 return who.get(url)
             return run
 

@@ -52,6 +52,7 @@ an over-large page with a 400 naming the field (MAX_LIMIT), never a silent clamp
 import datetime as dt
 import json
 import re
+import threading
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +82,10 @@ STATEMENTS_KEPT = 512  # page statements kept per process for layers with a shar
 _STATEMENTS = {}
 ANSWER_BYTES_KEPT = 64 * 1024 * 1024  # whole answers kept per process (page_response), body + gzip body
 _ANSWERS = {}
+# gthread workers (deploy/gunicorn.conf.py) run requests of one process in threads: every change to the two dicts above
+# (and the running size of _ANSWERS) is made under this lock; a lookup (one dict.get) needs none.
+_KEPT_LOCK = threading.Lock()
+_answer_bytes = 0
 PROPERTY_TYPES = ("string", "integer", "number", "date", "datetime", "boolean", "array", "object")
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "Geometry")
 
@@ -347,9 +352,10 @@ class Layer:
             filtered = rows()
             statement = self.page_statement(filtered, limit=limit, offset=offset)
             if key is not None:
-                if len(_STATEMENTS) >= STATEMENTS_KEPT:
-                    _STATEMENTS.pop(next(iter(_STATEMENTS)), None)  # the oldest: a map panned over many bboxes
-                _STATEMENTS[key] = statement
+                with _KEPT_LOCK:
+                    if len(_STATEMENTS) >= STATEMENTS_KEPT:
+                        _STATEMENTS.pop(next(iter(_STATEMENTS)), None)  # the oldest: a map panned over many bboxes
+                    _STATEMENTS[key] = statement
             rows = lambda: filtered  # noqa: E731
         return self._run(statement, rows, offset)
 
@@ -649,6 +655,14 @@ def _layer_version(request, scopes):
     return versions.version(scopes, using=read_connection(), request=request)
 
 
+def forget_answers():
+    """Forget every whole answer this process keeps (benchmarks measuring a first request; tests)."""
+    global _answer_bytes
+    with _KEPT_LOCK:
+        _ANSWERS.clear()
+        _answer_bytes = 0
+
+
 def _keep_answer(key, version, body, *, compressed, etag=None):
     """Keep (version, body, gzip body or None, ETag) of a layer answer under `key`, within ANSWER_BYTES_KEPT (oldest out
     first); the gzip body is made once, for the first client that accepts it (`compressed`); `etag` None: a hash of
@@ -665,11 +679,15 @@ def _keep_answer(key, version, body, *, compressed, etag=None):
     def size(a):
         return len(a[1]) + len(a[2] or b"")
 
+    global _answer_bytes
     if size(answer) <= ANSWER_BYTES_KEPT:
-        _ANSWERS.pop(key, None)
-        while _ANSWERS and sum(size(a) for a in _ANSWERS.values()) + size(answer) > ANSWER_BYTES_KEPT:
-            _ANSWERS.pop(next(iter(_ANSWERS)))
-        _ANSWERS[key] = answer
+        with _KEPT_LOCK:  # the running size, not a walk over every kept answer at each insert
+            old = _ANSWERS.pop(key, None)
+            _answer_bytes -= size(old) if old is not None else 0
+            while _ANSWERS and _answer_bytes + size(answer) > ANSWER_BYTES_KEPT:
+                _answer_bytes -= size(_ANSWERS.pop(next(iter(_ANSWERS))))
+            _ANSWERS[key] = answer
+            _answer_bytes += size(answer)
     return answer
 
 
