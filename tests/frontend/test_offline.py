@@ -347,7 +347,7 @@ def test_signing_out_warns_while_items_wait_and_leaves_nothing_of_the_user_on_th
 
     sign_out(page)  # the warning, "send first": still signed in, the item still there
     page.wait_for_selector("[data-testid=ask]")
-    assert "1 mục chưa gửi sẽ bị xoá khỏi máy này" in page.inner_text("[data-testid=ask]")
+    assert "1 mục chưa gửi sẽ bị xóa khỏi máy này" in page.inner_text("[data-testid=ask]")
     assert page.inner_text("[data-testid=ask-cancel]") == "Gửi trước"
     page.click("[data-testid=ask-cancel]")
     assert items(page, "waiting") == 1 and page.url.endswith(PAGE)
@@ -444,7 +444,7 @@ def test_signing_out_from_another_page_asks_first_send_first_keeps_then_sends_an
     page.goto("/inbox/")
     sign_out(page)
     page.wait_for_selector("[data-testid=ask]")
-    assert "1 mục chưa gửi sẽ bị xoá khỏi máy này" in page.inner_text("[data-testid=ask]")
+    assert "1 mục chưa gửi sẽ bị xóa khỏi máy này" in page.inner_text("[data-testid=ask]")
     assert page.inner_text("[data-testid=ask-cancel]") == "Gửi trước" and page.inner_text("[data-testid=ask-ok]") == "Vẫn đăng xuất"
     with page.expect_navigation(url=f"**{PAGE}"):
         page.click("[data-testid=ask-cancel]")  # no answer from here: the capture page shows what waits
@@ -496,7 +496,7 @@ def test_another_accounts_unsent_items_are_named_at_sign_out_and_stay_on_the_pho
     question = page.inner_text("[data-testid=ask]")
     assert "Mục của tài khoản khác trên máy này" in question
     assert f"1 mục chưa gửi của tài khoản khác ({HEAD})" in question and "cho đến khi tài khoản đó đăng nhập và gửi" in question
-    assert "sẽ bị xoá" not in question  # B has nothing of their own waiting
+    assert "sẽ bị xóa" not in question  # B has nothing of their own waiting
     page.click("[data-testid=ask-cancel]")  # cancel: still signed in, nothing deleted
     assert page.locator("[data-testid=ask]").count() == 0 and signed_in(page) and page.url.endswith("/inbox/")
     assert any(p == PAGE for p in kept_paths(page))
