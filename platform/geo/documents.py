@@ -31,7 +31,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -101,15 +101,17 @@ BLANK_NUMBER = " " * 5
 # The unit kinds that open an authority's or a place's name (Decree 30, Appendix I); their words never part from the name.
 UNIT_KINDS = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "UBND", "HĐND")
 NBSP = "\u00a0"
-# What a document number may hold: "12", "12/KH-UBND", "45/2026/QĐ-UBND", "20/QĐ-UBND (mẫu)"; no markup, 30 characters at most.
-DOCUMENT_NUMBER = re.compile(r"[\w/.()\- ]*")
+# The shape of a document number (Decree 30, Art. 8 and Appendix III), as typed after the printed "Số: ": the number
+# ("12"), then optionally "/" parts of letters and digits joined by "-" ("12/KH-UBND", "45/2026/QĐ-UBND"); no "Số",
+# no spaces or notes ("Số 5/UBND-TCKH (bản sao)" printed "Số: Số 5/…", review rv15d), no markup; 30 characters at most.
+DOCUMENT_NUMBER = re.compile(r"(?:\d+(?:/[^\W_]+(?:-[^\W_]+)*)*)?")
 DOCUMENT_NUMBER_LENGTH = 30
 
 
 class DocumentNumberField(serializers.CharField):
     """An API field holding a document number as the actor typed it (Decree 30, Art. 8): "" (not given yet), "12" or
-    "12/KH-UBND"; 30 characters at most, only letters, digits, spaces and "/ - . ( )" (no markup reaches a document).
-    Bad input: 400 naming the field."""
+    "12/KH-UBND" (DOCUMENT_NUMBER: digits, then "/" parts of letters and digits joined by "-"; no "Số", no markup);
+    30 characters at most. Bad input: 400 naming the field."""
 
     def __init__(self, **kwargs):
         if not kwargs.setdefault("required", False):
@@ -122,7 +124,8 @@ class DocumentNumberField(serializers.CharField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         if not DOCUMENT_NUMBER.fullmatch(value):
-            raise serializers.ValidationError(_("A document number holds only letters, digits, spaces and “/ - . ( )”, e.g. 12 or 12/KH-UBND."))
+            raise serializers.ValidationError(_("Write the document number as in Decree 30, without “Số”: digits, then “/” and the symbol "
+                                                "of letters and “-”, e.g. 12 or 12/KH-UBND."))
         return value
 
 
@@ -233,25 +236,57 @@ def content_key(data: bytes) -> str:
     return "pdf:" + digest.hexdigest()
 
 
-def cached_pdf(data: bytes) -> bytes:
+def cached_pdf(data: bytes, *, admit: Callable[[], None] | None = None) -> bytes:
     """A .docx as PDF bytes, from the `documents` cache when the same document was converted before, otherwise converted
     in one of DOCUMENT_PDF_SLOTS slots shared by every worker and then cached.
 
+    `admit()`, when given, runs before a conversion (not for a PDF already cached) and may refuse it by raising.
     Raises ConversionsBusy when no slot frees within DOCUMENT_PDF_WAIT seconds, DocumentUnavailable when LibreOffice fails."""
     cache = caches["documents"]
     key = content_key(data)
     pdf = cache.get(key)
     if pdf is not None:
         return pdf
-    slot = _take_slot(PDF_LOCK_CLASS)
-    try:
-        pdf = cache.get(key)  # converted by another request meanwhile
-        if pdf is None:
+    with one_at_a_time(key):
+        pdf = cache.get(key)  # converted by another request meanwhile (the one this request waited for)
+        if pdf is not None:
+            return pdf
+        if admit is not None:
+            admit()
+        slot = _take_slot(PDF_LOCK_CLASS)
+        try:
             pdf = docx_pdf(data)
             cache.set(key, pdf, timeout=None)
-    finally:
-        _free_slot(PDF_LOCK_CLASS, slot)
+        finally:
+            _free_slot(PDF_LOCK_CLASS, slot)
     return pdf
+
+
+# The advisory-lock key space of the documents being built or converted: pg_try_advisory_lock(SAME_LOCK_CLASS, key hash).
+SAME_LOCK_CLASS = 0x5EE1
+
+
+@contextmanager
+def one_at_a_time(key: str):
+    """Hold the lock of one document (`key`: its content key, or its district and name) while it is built or converted:
+    a request for a document another request is already making waits for it (polling a session-level advisory lock,
+    at most DOCUMENT_SAME_WAIT seconds, default DOCUMENT_PDF_TIMEOUT) and then reads the cache, instead of taking a slot
+    of its own or answering 503 (review rv15d, finding 2). With gthread workers a waiting thread holds no worker.
+    Raises BuildsBusy when the other request is still at it after the wait."""
+    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
+    deadline = time.monotonic() + settings.DOCUMENT_SAME_WAIT
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [SAME_LOCK_CLASS, number])
+            if cursor.fetchone()[0]:
+                break
+        if time.monotonic() >= deadline:
+            raise BuildsBusy("the same document is still being made")
+        time.sleep(0.1)
+    try:
+        yield
+    finally:
+        _free_slot(SAME_LOCK_CLASS, number)
 
 
 def _free_slot(lock_class: int, slot: int) -> None:
@@ -321,7 +356,7 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
-def document_response(build: Callable[[], bytes], *, name: str, fmt: str, sources=()) -> HttpResponse:
+def document_response(build: Callable[[], bytes], *, name: str, fmt: str, sources=(), admit: Callable[[], None] | None = None) -> HttpResponse:
     """A download of a document: `build()` writes it as .docx bytes, `name` (the file name without extension) names it
     uniquely in its district; `sources` the model instances loaded before `build` and read by it (see `cached_docx`);
     `fmt` "docx" as is, "pdf" converted or from the cache.
@@ -329,11 +364,19 @@ def document_response(build: Callable[[], bytes], *, name: str, fmt: str, source
     The document is always written in Vietnamese, whatever the request's language (an official document: Decree 30),
     and built at most once per content version (`cached_docx`); building and conversion each take one of
     DOCUMENT_PDF_SLOTS slots. Answers 503 with Retry-After: DOCUMENT_PDF_RETRY_AFTER seconds when every slot is busy,
-    503 when LibreOffice cannot make the PDF; the messages are in the request's language."""
+    503 when LibreOffice cannot make the PDF; the messages are in the request's language (text/plain). `admit()`, when
+    given, runs once before the download builds or converts anything (never for a download answered from the cache)
+    and may refuse it by raising (the public download's rate limit); the exception reaches the caller."""
+    admitted = []
+
+    def admit_once():
+        if admit is not None and not admitted:
+            admit()
+            admitted.append(True)
     try:
-        data = cached_docx(build, name=name, sources=sources)
+        data = cached_docx(build, name=name, sources=sources, admit=admit_once)
         if fmt == "pdf":
-            data = cached_pdf(data)
+            data = cached_pdf(data, admit=admit_once)
     except ConversionsBusy as busy:
         message = (_("Other documents are being prepared; try again in a few seconds.") if isinstance(busy, BuildsBusy) else
                    _("Other documents are being converted to PDF; try again in a few seconds, or download the Word file."))
@@ -412,7 +455,7 @@ def _version(name: str, reads: list, loaded: list) -> str:
     return digest.hexdigest()
 
 
-def cached_docx(build: Callable[[], bytes], *, name: str, sources=()) -> bytes:
+def cached_docx(build: Callable[[], bytes], *, name: str, sources=(), admit: Callable[[], None] | None = None) -> bytes:
     """The document's .docx bytes, built (in Vietnamese) only when its content changed since it was last built.
 
     `sources`: the model instances the view loaded before and `build` reads (the plan, the report…): their loaded
@@ -420,7 +463,9 @@ def cached_docx(build: Callable[[], bytes], *, name: str, sources=()) -> bytes:
     records the database reads it makes; a later download runs those reads again and, when they return
     the same rows (and the day, code and templates are the same), answers the Word file kept in the `documents` cache,
     building nothing. A build is kept only when the reads returned the same rows before and after it, so a write
-    committed while it was building never leaves a stale document behind. Building takes a slot (ConversionsBusy)."""
+    committed while it was building never leaves a stale document behind. Building takes a slot (ConversionsBusy);
+    a request for a document being built waits for that build (`one_at_a_time`); `admit()`, when given, runs before
+    a build and may refuse it by raising."""
     cache = caches["documents"]
     reads_key = "docx-reads:" + hashlib.sha256(f"{connection.schema_name}\0{name}".encode()).hexdigest()
     reads = cache.get(reads_key)
@@ -431,6 +476,21 @@ def cached_docx(build: Callable[[], bytes], *, name: str, sources=()) -> bytes:
         data = cache.get("docx:" + before)
         if data is not None:
             return data
+    with one_at_a_time(reads_key):
+        # Built meanwhile by the request this one waited for: its reads are kept now, run them again.
+        reads = cache.get(reads_key)
+        before = _version(name, reads, loaded) if reads else None
+        data = cache.get("docx:" + before) if before is not None else None
+        if data is not None:
+            return data
+        if admit is not None:
+            admit()
+        return _build_docx(build, name=name, loaded=loaded, reads=reads, before=before, reads_key=reads_key)
+
+
+def _build_docx(build, *, name, loaded, reads, before, reads_key) -> bytes:
+    """Build a document in a building slot (BuildsBusy when none is free) and keep it in the cache (see `cached_docx`)."""
+    cache = caches["documents"]
     try:
         slot = _take_slot(BUILD_LOCK_CLASS)
     except ConversionsBusy as busy:

@@ -71,6 +71,7 @@ from geo import versions
 from geo.bbox import bbox_polygon, parse_bbox
 from geo.params import MAX_OFFSET, MAX_PAGE_SIZE, ParameterRefused, check_choices, paging_message, paging_number
 from geo.replica import read_connection
+from geo.statements import sql_with_params
 
 PRECISION = 6  # decimals of every coordinate the kit writes (about 0.1 m at Bắc Ninh's latitude)
 DEFAULT_LIMIT = 100
@@ -373,7 +374,7 @@ class Layer:
         page = ordered.annotate(
             _layer_id=F("pk"), _layer_total=Window(Count("pk")), _layer_n=Window(RowNumber(), order_by=order),
         ).values("_layer_id", "_layer_total", "_layer_n")[offset: None if limit is None else offset + limit]
-        page_sql, params = page.query.sql_with_params()
+        page_sql, params = sql_with_params(page)
         sql = (f"SELECT max(page._layer_total), count(*), coalesce(string_agg(({self.feature_sql()})::text, ',' ORDER BY page._layer_n), '') "
                f"FROM ({page_sql}) page JOIN {self.table} ON t.id = page._layer_id")
         return sql, tuple(params)
@@ -442,7 +443,7 @@ class Layer:
         rows = self.rows(user, district)
         if rows is None:
             return None
-        sql, params = rows.values("pk").query.sql_with_params()
+        sql, params = sql_with_params(rows.values("pk"))
         with read_connection().cursor() as cursor:
             cursor.execute(f"SELECT ST_Extent({self.geometry_sql}) FROM {self.table} WHERE t.id IN ({sql})", params)
             box = cursor.fetchone()[0]

@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 
 from geo.models import ZOOM_BANDS
 from geo.replica import read_connection
+from geo.statements import sql_with_params
 
 EXTENT = 4096   # tile grid units (the MVT default)
 BUFFER = 64     # grid units drawn beyond the tile's edge, so that lines and fills join across tiles
@@ -155,7 +156,7 @@ def layer_tile(layer, request, z, x, y) -> bytes:
     tenant = getattr(request, "tenant", None)
     district = None if tenant is None or tenant.schema_name == "public" else tenant
     rows = layer.filter_rows(layer._base(request.user, district), filters={name: params[name] for name in layer.filters if name in params})
-    ids, id_params = rows.values("pk").query.sql_with_params()
+    ids, id_params = sql_with_params(rows.values("pk"))
     selected = ", ".join(f'({sql}){"" if kind in _MVT_TYPES else "::text"} AS "{name}"' for name, (kind, sql) in layer.properties.items())
     rows_sql = f"SELECT {selected}, {layer.geometry_sql} AS geom FROM {layer.table} WHERE t.id IN ({ids})"
     with read_connection().cursor() as cursor:

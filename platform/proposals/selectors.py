@@ -6,6 +6,7 @@ per-object serializer costs tens of times the database time on large layers.
 from accounts import access
 from geo.features import grid_clusters_sql
 from geo.replica import read_connection
+from geo.statements import sql_with_params
 from proposals.models import Proposal, VillageMeeting
 
 
@@ -25,7 +26,7 @@ def proposal_clusters(proposals, *, cell_degrees):
 
     The grid-cluster SQL is shared with the province's all-projects map (`geo.features.grid_clusters_sql`).
     """
-    sql, params = proposals.values("id").query.sql_with_params()
+    sql, params = sql_with_params(proposals.values("id"))
     points = f"SELECT ST_PointOnSurface(p.geom) AS geom, p.estimated_cost FROM proposals_proposal p WHERE p.id IN ({sql})"
     with read_connection().cursor() as cursor:
         cursor.execute(grid_clusters_sql(points, sums=["estimated_cost"]), [cell_degrees, *params])

@@ -307,3 +307,13 @@ def test_the_print_dialog_fits_a_phone(page, login):
           .map(([name, r]) => name + ' ' + Math.round(r.left) + '-' + Math.round(r.right) + ' / ' + Math.round(dialog.left) + '-' + Math.round(dialog.right));
     }""")
     assert outside == []
+
+
+def test_leaflets_credit_speaks_the_pages_language(page, login):
+    """Review rv15d: Leaflet's attribution link kept its English title "A JavaScript library for interactive maps"."""
+    login("tinh", next_url="/")
+    page.goto("/")
+    page.wait_for_selector("#province-map[data-ready='1']")
+    link = page.locator("#province-map .leaflet-control-attribution a[href='https://leafletjs.com']")
+    assert link.get_attribute("title") == "Thư viện JavaScript cho bản đồ tương tác"
+    assert link.inner_text().strip() == "Leaflet"

@@ -101,6 +101,13 @@ def test_district_dashboard_colours_communes_by_reporting_status_and_draws_the_w
     assert page.locator("path.commune-shape").count() == 14
     assert page.locator(".work-shape").count() == 1
     assert page.locator("#status-chart svg g.bar-row").count() >= 1
+    # Review rv15d: a long status ("chưa có kế hoạch theo dõi, đánh giá được phê duyệt") was cut to "chưa có kế hoạch
+    # theo d…". Every label is whole, over as many lines as it needs, each line within the label column (150 px).
+    labels = page.eval_on_selector_all("#status-chart text.bar-label", """texts => texts.map(t => ({
+        lines: [...t.querySelectorAll('tspan')].map(s => s.textContent), full: t.querySelector('title').textContent,
+        widest: Math.max(...[...t.querySelectorAll('tspan')].map(s => s.getComputedTextLength()))}))""")
+    assert labels and all(" ".join(label["lines"]) == label["full"] and label["widest"] <= 150 for label in labels), labels
+    assert not any("…" in line for label in labels for line in label["lines"])
 
 
 @pytest.mark.django_db

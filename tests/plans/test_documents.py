@@ -15,7 +15,7 @@ from PIL import Image
 
 from accounts.models import User
 from geo import documents
-from plans.models import DistrictFeedback
+from plans.models import CommunePlan, DistrictFeedback, PlanStatus
 from tests.plans.test_cycle_api import PUB, D, published_plan
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,10 @@ def assert_official_form(doc, *, authority, number, place_and_date, kind, signer
     assert right.paragraphs[1].runs[0].underline and right.paragraphs[1].runs[0].bold
     date_line = right.paragraphs[2]
     assert date_line.text == place_and_date and all(run.italic for run in date_line.runs)
-    assert kind in [p.text for p in doc.paragraphs]
+    if kind:
+        assert kind in [p.text for p in doc.paragraphs]
+    else:  # a letter (công văn) has no title line: its summary is under the number (Decree 30, Appendix I, ô 5b)
+        assert left.paragraphs[-1].text.startswith("V/v ") and not any(p.text.startswith("V/v") for p in doc.paragraphs)
     sign_left, sign_right = doc.tables[-1].rows[0].cells
     assert sign_left.paragraphs[0].text == "Nơi nhận:" and any(p.text == "- Lưu: VT." or p.text.startswith("- Lưu: VT") for p in sign_left.paragraphs)
     assert [p.text for p in sign_right.paragraphs if p.text] == signer
@@ -441,15 +444,42 @@ def test_a_document_is_built_once_per_content_version(client_for, district, monk
 
 
 def test_anonymous_document_downloads_are_rate_limited(client_for, district, settings):
-    """Issue 15 review, finding 2: anonymous Word downloads had no limit at all."""
+    """Issue 15 review, finding 2: anonymous Word downloads had no limit at all. Review rv15d, finding 3: the limit
+    counted every download (cached ones included: a citizen's eleventh look at the plan was refused) and per district.
+    Now only downloads that build (not in the cache) count, per address across every district."""
+    from django.core.cache import caches
+
     from plans.apis import public as public_api
 
     xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
     v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
     public = client_for(None)
-    codes = [public.get(f"{PUB}/{v3}/document.docx", REMOTE_ADDR="203.0.113.151").status_code for _ in range(public_api.DOCUMENT_RATE_LIMIT + 1)]
-    assert codes == [200] * public_api.DOCUMENT_RATE_LIMIT + [429]
-    refused = public.get(f"{PUB}/{v3}/document.docx", REMOTE_ADDR="203.0.113.151", HTTP_ACCEPT_LANGUAGE="vi")
+    address = "203.0.113.151"
+    limit = public_api.DOCUMENT_RATE_LIMIT
+    # Cached downloads are never counted: more than the limit, all answered.
+    codes = [public.get(f"{PUB}/{v3}/document.docx", REMOTE_ADDR=address).status_code for _ in range(limit + 2)]
+    assert codes == [200] * (limit + 2)
+    # Builds are counted (the cache emptied before each download: each one builds), per address across districts:
+    # the first download above built (1), limit - 2 more in Yên Phong, then one in Quế Võ is the limit's last, and
+    # the next, in either district, is refused.
+    que_vo_district = district("que-vo")
+    connection.set_tenant(que_vo_district)
+    from geo.models import AdministrativeUnit
+    from plans.models import PlanCycle, PlanKind
+
+    team = User.objects.get(username="huyen.que-vo")
+    commune = AdministrativeUnit.objects.filter(parent_id=que_vo_district.unit_id, level="commune").order_by("code").first()
+    cycle = PlanCycle.objects.create(commune=commune, plan_year=2027, created_by=team)
+    other = CommunePlan.objects.create(cycle=cycle, number=1, kind=PlanKind.FINAL, created_by=team, status=PlanStatus.APPROVED,
+                                       announced_at=timezone.now())
+    connection.set_schema_to_public()
+    que_vo = f"/d/que-vo/api/public/plans/{other.pk}/document.docx"
+    codes = []
+    for url in [f"{PUB}/{v3}/document.docx"] * (limit - 2) + [que_vo, que_vo]:
+        caches["documents"].clear()
+        codes.append(public.get(url, REMOTE_ADDR=address).status_code)
+    assert codes == [200] * (limit - 1) + [429], codes
+    refused = public.get(f"{PUB}/{v3}/document.docx", REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="vi")
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
     assert "Quá nhiều lượt tải" in refused.json()["detail"]
     assert public.get(f"{PUB}/{v3}/document.docx", REMOTE_ADDR="203.0.113.152").status_code == 200  # another address
@@ -557,3 +587,58 @@ def test_the_cycle_page_records_the_feedback_letter_number(client_for, district)
     page = huyen.get(f"/d/yen-phong/plans/cycles/{cycle}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert f'data-api="{D}/{v3}/feedback-number/"' in page and "Số hiệu công văn góp ý" in page
     assert "feedback-number/" not in xa.get(f"/d/yen-phong/plans/cycles/{cycle}/").content.decode()
+
+
+def test_the_feedback_letter_summary_sits_under_its_number(client_for, district, tmp_path):
+    """Review rv15d, finding 4: the letter's "V/v …" was a bold centred title across the page. Decree 30, Appendix I
+    (công văn, ô 5b): the summary is under "Số: …" in the header block's left column, upright, not bold, size 12,
+    centred; a letter has no title line. The decisions and the plan keep their title (kind and subject)."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
+    doc = docx(huyen, f"{D}/{v3}/feedback.docx")
+    left = doc.tables[0].rows[0].cells[0]
+    texts = [p.text for p in left.paragraphs]
+    number = next(i for i, t in enumerate(texts) if t.startswith("Số:"))
+    summary = left.paragraphs[number + 1]
+    assert summary.text.startswith("V/v góp ý dự thảo kế hoạch phát triển kinh tế - xã hội năm 2027")
+    assert summary.alignment == 1  # centred in the column
+    assert all(not run.bold and not run.italic and run.font.size.pt == 12 for run in summary.runs)
+    assert not any(p.text.startswith("V/v") for p in doc.paragraphs)  # no title line
+    first = next(p.text for p in doc.paragraphs if p.text.strip())
+    assert first.startswith("Kính gửi:")
+    pdf = huyen.get(f"{D}/{v3}/feedback.pdf")
+    assert pdf.status_code == 200
+    (tmp_path / "letter.pdf").write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "letter.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    at_number = next(i for i, line in enumerate(lines) if "Số:" in line)
+    after_number = " ".join(lines[at_number + 1: at_number + 4])
+    assert "V/v góp ý" in after_number, lines[:12]
+    assert lines.index(next(line for line in lines if line.startswith("Kính gửi"))) > at_number
+    # A decision keeps its title (kind, then subject), and nothing under its number.
+    decision = docx(huyen, f"{D}/{v3}/district-approval/decision.docx")
+    left = [p.text for p in decision.tables[0].rows[0].cells[0].paragraphs]
+    assert left[-1].startswith("Số:")
+    assert "QUYẾT ĐỊNH" in [p.text for p in decision.paragraphs]
+
+
+def test_a_document_number_has_the_decree_30_shape_and_only_the_issuing_body_records_it(client_for, district):
+    """Review rv15d, finding 5: "Số 5/UBND-TCKH (bản sao)" was accepted and printed "Số: Số 5/…". A number is the
+    Decree 30 shape typed after the printed "Số: " (digits, then "/" and the symbol), else 400 naming the field,
+    nothing changed. The superuser reads every page but numbers no body's document: the plan's number and the
+    letter's number follow the same rule (the issuing body only), so `admin` is refused both."""
+    xa, huyen = client_for("xa.09193"), client_for("huyen.yen-phong")
+    v3, _cycle = published_plan(xa, huyen, district("yen-phong"))
+    for client, url, key in ((xa, f"{D}/{v3}/document-number/", "document_number"),
+                             (huyen, f"{D}/{v3}/feedback-number/", "feedback_letter_number")):
+        for bad in ("Số 5/UBND-TCKH (bản sao)", "Số: 5", "5 /KH-UBND", "5/KH-UBND (mẫu)", "/KH-UBND", "5/"):
+            response = client.put(url, {"document_number": bad}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+            assert response.status_code == 400 and list(response.json()) == ["document_number"], (url, bad, response.content)
+            assert "không ghi chữ “Số”" in response.json()["document_number"][0]
+        assert client.get(f"{D}/{v3}/").json()[key] == ""
+        for good in ("5", "5/UBND-TCKH", "45/2026/QĐ-UBND"):
+            response = client.put(url, {"document_number": good}, content_type="application/json")
+            assert response.status_code == 200 and response.json()[key] == good
+        refused = client_for("admin").put(url, {"document_number": "6"}, content_type="application/json")
+        assert refused.status_code == 403
+        assert client.get(f"{D}/{v3}/").json()[key] == "45/2026/QĐ-UBND"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from geo import documents
 from geo.models import AdministrativeUnit
 from tests.accounts.test_live import call, database
 from tests.conftest import DEMO_PASSWORD, ROOT
@@ -75,7 +76,9 @@ def get(url, headers, timeout=120):
         return error.code, error.read()
 
 
-def test_healthz_answers_while_every_conversion_slot_converts(live_url, year_removed):
+def plan_of_year(live_url, year=YEAR):
+    """(auth headers by who, plan version id, cycle id) of a draft plan of `year` made through the live server's API,
+    with nothing converted yet."""
     token = json.loads(call(live_url + "/api/auth/token/", "POST", {"username": "xa.09193", "password": DEMO_PASSWORD})[2])["token"]
     huyen = json.loads(call(live_url + "/api/auth/token/", "POST", {"username": "huyen.yen-phong", "password": DEMO_PASSWORD})[2])["token"]
     auth = {"xa": {"Authorization": f"Token {token}"}, "huyen": {"Authorization": f"Token {huyen}"}}
@@ -85,11 +88,11 @@ def test_healthz_answers_while_every_conversion_slot_converts(live_url, year_rem
         assert status in (200, 201), (path, status, body[:300])
         return json.loads(body) if body else None
 
-    cycle = api("xa", "POST", "/cycles/", {"commune": "09193", "plan_year": YEAR})["id"]
+    cycle = api("xa", "POST", "/cycles/", {"commune": "09193", "plan_year": year})["id"]
     api("xa", "PUT", f"/cycles/{cycle}/team/", {"members": TEAM})
     for step in ("team", "proposals"):
         api("xa", "POST", f"/cycles/{cycle}/steps/{step}/complete/")
-    orientation = api("huyen", "POST", "/orientations/", {"plan_year": YEAR, "title": f"Định hướng {YEAR}"})["id"]
+    orientation = api("huyen", "POST", "/orientations/", {"plan_year": year, "title": f"Định hướng {year}"})["id"]
     api("huyen", "POST", f"/orientations/{orientation}/publish/")
     api("huyen", "POST", f"/cycles/{cycle}/steps/orientation/complete/")
     v1 = api("xa", "POST", f"/cycles/{cycle}/draft/", {"from_accepted": False})["id"]
@@ -98,7 +101,11 @@ def test_healthz_answers_while_every_conversion_slot_converts(live_url, year_rem
                                         "properties": {"title": "Đường trục xã", "sector": "transport"}})
     with database() as conn:  # nothing of this year is converted yet, whatever ran before
         conn.execute("DELETE FROM public.sedp_document_cache")
+    return auth, v1, cycle
 
+
+def test_healthz_answers_while_every_conversion_slot_converts(live_url, year_removed):
+    auth, v1, cycle = plan_of_year(live_url)
     # As many uncached documents as there are slots, plus one more (three different documents: in the same language
     # whatever the request's, the plan asked twice would be one document): two convert, the third is answered 503 at once.
     urls = [f"{live_url}{BASE}/{v1}/document.pdf", f"{live_url}{BASE}/cycles/{cycle}/team/decision.pdf",
@@ -141,3 +148,49 @@ def test_healthz_answers_while_every_conversion_slot_converts(live_url, year_rem
     codes = sorted(status for status, _ in answers.values())
     assert codes.count(200) == settings.DOCUMENT_PDF_SLOTS and codes.count(503) == len(urls) - settings.DOCUMENT_PDF_SLOTS, codes
     assert all(body.startswith(b"%PDF") for status, body in answers.values() if status == 200)
+
+
+def waiting_for_the_same_document(conn) -> int:
+    """How many of the server's database sessions are waiting for a document another request is making: their last
+    statement polls its lock (geo/documents.py `one_at_a_time`) and they hold no lock of that class."""
+    return conn.execute(
+        "SELECT count(*) FROM pg_stat_activity a WHERE a.datname = current_database() AND a.state LIKE 'idle%%'"
+        " AND a.query LIKE %s AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory'"
+        " AND l.classid = %s AND l.granted)",
+        [f"SELECT pg_try_advisory_lock({documents.SAME_LOCK_CLASS}, %", documents.SAME_LOCK_CLASS]).fetchone()[0]
+
+
+def test_parallel_downloads_of_one_document_share_one_build(live_url, year_removed):
+    """Review rv15d, finding 2: 30 parallel GETs of two unbuilt PDFs gave 13×503, each miss taking a slot of its own.
+    Now N parallel downloads of one uncached PDF: its one conversion is paused (SIGSTOP) until the N-1 others wait for
+    it (seen in pg_stat_activity), so the order is certain; then all N answer 200 with the same PDF and only one
+    conversion ever ran. The old code answered the requests beyond the slots 503 at once (and converted twice)."""
+    auth, v1, _cycle = plan_of_year(live_url)
+    url = f"{live_url}{BASE}/{v1}/document.pdf"
+    n = 4  # at most one worker's threads (WEB_THREADS 4): every request is served even if one worker takes them all
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(get(url, auth["xa"]))) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    folder = ROOT / "var" / f"test-server-tmp-{live_url.rsplit(':', 1)[1]}"
+    seen, paused, waiting = set(), {}, 0
+    try:
+        with database() as conn:
+            while any(thread.is_alive() for thread in threads) and not (paused and waiting >= n - 1):
+                for name, pids in conversions(folder).items():
+                    seen.add(name)
+                    if name not in paused:
+                        pause(pids, signal.SIGSTOP)
+                        paused[name] = pids
+                waiting = waiting_for_the_same_document(conn)
+                time.sleep(0.05)  # polling, not a threshold
+    finally:
+        for pids in paused.values():
+            pause(pids, signal.SIGCONT)
+    while any(thread.is_alive() for thread in threads):
+        seen.update(conversions(folder))
+        time.sleep(0.05)
+    assert waiting >= n - 1, (waiting, [status for status, _ in answers])
+    assert [status for status, _ in answers] == [200] * n
+    assert len({body for _, body in answers}) == 1 and answers[0][1].startswith(b"%PDF")
+    assert len(seen) == 1, seen  # one conversion, shared by the n downloads

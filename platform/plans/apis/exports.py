@@ -13,10 +13,10 @@ def _export_name(plan, ext):
     return f"ke-hoach-{plan.cycle.commune.code}-{plan.cycle.plan_year}-v{plan.number}.{ext}"
 
 
-def _document(plan, fmt="docx"):
+def _document(plan, fmt="docx", admit=None):
     def build():
         return exports.plan_docx(plan=plan, items=list(selectors.plan_items(plan=plan)), targets=list(plan.targets.all()))
-    return document_response(build, name=_export_name(plan, "").rstrip("."), fmt=fmt, sources=[plan])
+    return document_response(build, name=_export_name(plan, "").rstrip("."), fmt=fmt, sources=[plan], admit=admit)
 
 
 def _tables(plan):

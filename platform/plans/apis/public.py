@@ -1,5 +1,6 @@
 """The public, read-only surface (plus a moderated comment) under /d/<slug>/api/public/plans/ (Đ6.3, Đ5.5)."""
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name, schema_context
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -60,15 +61,17 @@ class PublicPlanWorksApi(PublicApi):
         return _works(selectors.public_plan_get(pk=pk), layers.public_plan_works)
 
 
-# Anonymous downloads of the public plan document (Word or PDF) per address and window: the building and conversion are
-# bounded by slots, this keeps one address from taking them all (issue 15 review, finding 2).
+# Anonymous downloads of the public plan document (Word or PDF) that build or convert (a document not in the cache), per
+# address and window across every district: the building and conversion are bounded by slots, this keeps one address
+# from taking them all (issue 15 review, finding 2); a download answered from the cache is never counted (rv15d, 3).
 DOCUMENT_RATE_LIMIT = 10
 DOCUMENT_RATE_WINDOW_S = 60
 
 
 class PublicPlanDocumentApi(PublicApi):
-    """GET the public plan in the Decree 30 form, without an account: at most DOCUMENT_RATE_LIMIT downloads per address
-    per DOCUMENT_RATE_WINDOW_S seconds (429 with Retry-After; `accounts.limits.counted`)."""
+    """GET the public plan in the Decree 30 form, without an account: at most DOCUMENT_RATE_LIMIT downloads that build or
+    convert (not yet in the cache) per address per DOCUMENT_RATE_WINDOW_S seconds, across every district (429 with
+    Retry-After; `accounts.limits.counted`); downloads answered from the cache are not counted."""
 
     rate_limited = {"GET"}  # documented 429 (core.openapi)
     Output = document_output("the plan in the Decree 30 form")
@@ -77,14 +80,19 @@ class PublicPlanDocumentApi(PublicApi):
 
     def get(self, request, pk, fmt="docx"):
         plan = selectors.public_plan_get(pk=pk)
+        address = client_address(request)
+
+        def admit():
+            # Counted in the public schema: one count per address across every district.
+            with schema_context(get_public_schema_name()):
+                with counted(f"plans:public-document:{address}", limit=DOCUMENT_RATE_LIMIT, window_s=DOCUMENT_RATE_WINDOW_S):
+                    pass
         try:
-            with counted(f"plans:public-document:{client_address(request)}", limit=DOCUMENT_RATE_LIMIT, window_s=DOCUMENT_RATE_WINDOW_S):
-                pass
+            return _document(plan, fmt, admit=admit)
         except RateLimited as limited:
             response = Response({"detail": _("Too many downloads from this address; try again later.")}, status=status.HTTP_429_TOO_MANY_REQUESTS)
             response["Retry-After"] = str(limited.retry_after)
             return response
-        return _document(plan, fmt)
 
 
 COMMENT_RATE_LIMIT = 5  # comments per address and window

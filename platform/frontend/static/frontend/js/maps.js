@@ -56,6 +56,7 @@
     province: "Ranh giới tỉnh", district: "Ranh giới huyện, thị xã, thành phố", commune: "Ranh giới xã, phường, thị trấn",
     village: "Ranh giới thôn, khu phố", proposal: "Đề xuất của thôn", work: "Công trình của kế hoạch", project: "Dự án đầu tư công",
     drawn: "Vị trí đang vẽ",
+    leaflet: "Thư viện JavaScript cho bản đồ tương tác",
   } : {
     north: "N", northTitle: "North", print: "Print map", printTitle: "Print the map to PDF", paper: "Paper size",
     orientation: "Orientation", landscape: "Landscape", portrait: "Portrait", mapTitle: "Title", preview: "Print preview",
@@ -65,6 +66,7 @@
     province: "Province boundary", district: "District boundary", commune: "Commune boundary",
     village: "Village boundary", proposal: "Village proposal", work: "Work of the plan", project: "Public-investment project",
     drawn: "Place being drawn",
+    leaflet: "A JavaScript library for interactive maps",
   };
 
   function control(position, build) {
@@ -87,6 +89,11 @@
     map.kit = { options: options || {} };
     L.control.zoom(vi ? { zoomInTitle: "Phóng to", zoomOutTitle: "Thu nhỏ" } : {}).addTo(map);
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
+    // Leaflet's own credit keeps its link, with its title in the page's language (a constant of this file, never data).
+    var prefix = map.attributionControl.options.prefix;
+    if (typeof prefix === "string") {
+      map.attributionControl.setPrefix(prefix.replace('title="A JavaScript library for interactive maps"', 'title="' + WORDS.leaflet + '"'));
+    }
     control("topright", function () {
       var div = UI.el("div", null, { "class": "leaflet-control map-north", title: WORDS.northTitle, "aria-label": WORDS.northTitle,
                                      "data-testid": "north-arrow", role: "img" });

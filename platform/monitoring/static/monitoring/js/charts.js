@@ -17,20 +17,38 @@
     return "#1b7d3a";
   }
 
-  // rows: [{label, percent (or null), note}], percent drawn up to 150 % with the target marked at 100 %.
+  // A label in lines of at most `max` characters, broken between words (a word longer than a line is a line of its
+  // own): the whole label is shown, never cut ("chưa có kế hoạch theo d…", review rv15d).
+  function lines(text, max) {
+    var out = [];
+    String(text).split(/\s+/).forEach(function (word) {
+      var last = out.length ? out[out.length - 1] : null;
+      if (last !== null && (last + " " + word).length <= max) { out[out.length - 1] = last + " " + word; } else { out.push(word); }
+    });
+    return out.length ? out : [""];
+  }
+
+  // rows: [{label, percent (or null), note}], percent drawn up to 150 % with the target marked at 100 %; a long label
+  // wraps onto more lines and its row grows.
   function bars(container, rows, options) {
     options = options || {};
-    var width = 360, labelWidth = 150, barWidth = width - labelWidth - 50, rowHeight = 24, scaleMax = options.max || 100;
-    var svg = el("svg", { "class": "chart", width: width, height: Math.max(rowHeight, rows.length * rowHeight) + 4, role: "img",
+    var width = 360, labelWidth = 150, barWidth = width - labelWidth - 50, rowHeight = 24, lineHeight = 14, scaleMax = options.max || 100;
+    var labelled = rows.map(function (row) { return lines(row.label, 24); });
+    var heights = labelled.map(function (l) { return Math.max(rowHeight, l.length * lineHeight + 10); });
+    var total = heights.reduce(function (a, b) { return a + b; }, 0);
+    var svg = el("svg", { "class": "chart", width: width, height: Math.max(rowHeight, total) + 4, role: "img",
                           // A chart is an image: without a label of its own it reads its bars out (axe: svg-img-alt).
                           "aria-label": options.label || rows.map(function (row) {
                             return row.label + ": " + (row.percent === null || row.percent === undefined ? "–" : UI.percent(row.percent, 1));
                           }).join("; ") });
+    var top = 2;
     rows.forEach(function (row, i) {
-      var y = i * rowHeight + 2;
+      var y = top + (heights[i] - rowHeight) / 2;
+      top += heights[i];
       var g = el("g", { "class": "bar-row", "data-percent": row.percent === null ? "" : row.percent });
-      var label = row.label.length > 24 ? row.label.slice(0, 23) + "…" : row.label;
-      g.appendChild(el("text", { x: 0, y: y + 15 }, label)).appendChild(el("title", {}, row.label));
+      var text = el("text", { x: 0, y: y + 15 - (labelled[i].length - 1) * lineHeight / 2, "class": "bar-label" });
+      labelled[i].forEach(function (line, n) { text.appendChild(el("tspan", { x: 0, dy: n ? lineHeight : 0 }, line)); });
+      g.appendChild(text).appendChild(el("title", {}, row.label));
       g.appendChild(el("rect", { "class": "track", x: labelWidth, y: y + 3, width: barWidth, height: rowHeight - 8 }));
       var share = row.percent === null || row.percent === undefined ? 0 : Math.max(0, Math.min(row.percent, scaleMax)) / scaleMax;
       g.appendChild(el("rect", { "class": "bar", x: labelWidth, y: y + 3, width: Math.round(barWidth * share), height: rowHeight - 8,
