@@ -17,6 +17,9 @@ Tiles' bytes of the platform and of the bare shaped statement are asserted equal
 asserted to hold the same units with the same properties (docs/GIS.md, "Generalised boundaries and cold answers").
 
     BENCH_DB_NAME=sedp_p13_bench .venv/bin/python bench/tiles_cold.py [--runs 9]
+
+Needs `mapbox_vector_tile` (the project's `[test]` extra, which `deploy/test` installs) to compare the full-resolution
+tile with the platform's: `pip install -e '.[test]'` on a server installed without it.
 """
 import argparse
 import os

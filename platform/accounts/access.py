@@ -109,6 +109,14 @@ def is_layer_download_path(path, district_slug=None):
     return path.startswith(prefix)
 
 
+def is_tile_path(path, district_slug=None):
+    """The vector tiles (/tiles/…, /d/<slug>/tiles/…): like the OGC API and the downloads, anonymous callers may enter
+    them; each tile layer follows its layer's own rule (`geo.tiles.TileLayer.visible`, the kit layer's `rows()`): a
+    district's proposals give anonymous callers the published ones, the province's layers stay for province staff."""
+    prefix = "/tiles/" if district_slug is None else f"/{settings.TENANT_SUBFOLDER_PREFIX}/{district_slug}/tiles/"
+    return path.startswith(prefix)
+
+
 def role_of(user) -> str:
     """The user's role code (`accounts.models.Role`: "village", "commune", …), for answers that tell a client who it
     is signed in as (the phone's offline bundle). Never for deciding what the user may do: that is the predicates

@@ -4,7 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
-from accounts.access import AccessDenied, can_enter_district, is_layer_download_path, is_ogc_path, takes_token, user_from_request
+from accounts.access import AccessDenied, can_enter_district, is_layer_download_path, is_ogc_path, is_tile_path, takes_token, user_from_request
 
 
 def is_public_path(path, district_slug):
@@ -33,13 +33,13 @@ class DistrictAccessMiddleware:
             request.user = user
         if not in_district or is_public_path(request.path, district.slug):
             return self.get_response(request)
-        is_ogc = is_ogc_path(request.path, slug) or is_layer_download_path(request.path, slug)
+        is_ogc = is_ogc_path(request.path, slug) or is_layer_download_path(request.path, slug) or is_tile_path(request.path, slug)
         is_api = takes_token(request.path, slug)
         # An API token opens the API, the OGC service and the tiles only. Pages are for a browser's session: their views read
         # `request.user`, so a token-only request to a page is anonymous here and goes to the login page.
         user = user_from_request(request) if takes_token(request.path, slug) else request.user
         if is_ogc and not user.is_authenticated:
-            return self.get_response(request)  # anonymous: the layers give published rows only (OGC items, downloads)
+            return self.get_response(request)  # anonymous: the layers give published rows only (OGC items, downloads, tiles)
         if not user.is_authenticated:
             if is_api:
                 # 401 says "sign in" and how (RFC 9110 §15.5.2), as DRF's answer on the province's API does.

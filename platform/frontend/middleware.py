@@ -1,18 +1,26 @@
-"""Vietnamese unless the person chose otherwise: the language switch's cookie wins; API clients may
-ask through Accept-Language; pages ignore the browser's language, since the default is Vietnamese."""
+"""Vietnamese unless the person chose otherwise: the language switch's cookie wins; machine clients (the API, the
+OGC API, tiles, downloads: MACHINE_ROUTE) may ask through Accept-Language; pages ignore the browser's language, since the default is Vietnamese."""
+import re
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+# The routes machines call (the API, OGC API Features, tiles, downloads), for the province and under /d/<slug>/: GDAL and
+# QGIS cannot set a cookie, so their Accept-Language chooses the language when neither `lang` nor the cookie does.
+MACHINE_ROUTE = re.compile(r"^/(?:d/[^/]+/)?(?:api|ogc|tiles|downloads)(?:/|$)")
+
 
 def language_for(request):
+    """The language of an answer: `lang`, else the language cookie, else (machine routes, MACHINE_ROUTE) the first
+    supported language of Accept-Language, else settings.LANGUAGE_CODE (Vietnamese)."""
     supported = {code for code, _ in settings.LANGUAGES}
     chosen = request.GET.get("lang") or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if chosen in supported:
         return chosen
-    if "/api/" in request.path:
+    if MACHINE_ROUTE.match(request.path) or "/api/" in request.path:
         for code, _ in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
             try:
                 return get_supported_language_variant(code)

@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 
 from geo.exports import FORMATS, NothingToExport, layer_file
 from geo.layers import LayerNotReadable, collection_text, registry
+from geo.params import ParameterRefused, check_choices
 
 PARAMS = {"f", "bbox", "datetime", "lonlat"}
 
@@ -109,8 +110,10 @@ class LayerDownloadApi(DownloadApi):
 
     def get(self, request, layer_id, fmt=None):
         fmt = fmt or request.GET.get("f") or "geojson"
-        if fmt not in FORMATS:
-            raise ValidationError({"f": [_("The format must be one of: %(formats)s.") % {"formats": ", ".join(FORMATS)}]})
+        try:  # one wording whether the path (`proposals.pdf`) or `?f=pdf` names the format: geo.params.check_choices
+            check_choices("f", fmt, FORMATS)
+        except ParameterRefused as refused:
+            raise ValidationError({"f": [refused.message]})
         layer = next((layer for layer in _readable_layers(request) if layer.id == layer_id), None)
         if layer is None:
             raise Http404(_("No such layer."))

@@ -157,14 +157,23 @@ def _rows(collection, *, lonlat, columns):
     return head, rows
 
 
+def _csv_value(value):
+    """A cell of the CSV: booleans as `true`/`false`, as GeoJSON writes them and OGR's CSV driver reads them back
+    (docs/GIS.md, "GIS downloads, vector tiles and lighter answers"), never Python's `True`/`False`; text that starts
+    like a formula stays text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return inert_text(value)
+
+
 def _csv(collection, *, lonlat, columns) -> bytes:
-    # With a BOM, so that Excel opens Vietnamese text as UTF-8; text that starts like a formula stays text.
+    # With a BOM, so that Excel opens Vietnamese text as UTF-8.
     head, rows = _rows(collection, lonlat=lonlat, columns=columns)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(head)
     for row in rows:
-        writer.writerow([inert_text(v) for v in row])
+        writer.writerow([_csv_value(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode()
 
 

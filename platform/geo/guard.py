@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from geo import crs as crs_module
-from geo.numbers import format_number
+from geo.numbers import message_number
 
 SRID = 4326  # RFC 7946: GeoJSON is always WGS84 longitude, latitude.
 
@@ -277,10 +277,10 @@ def check_inside(geom, unit, *, tolerance_m=None):
     if distance and distance > 0:
         raise GeometryRejected(
             _("The location is outside %(unit)s, about %(distance)s m from its boundary (tolerance %(tolerance)s m).")
-            % {"unit": unit.name, "distance": format_number(round(distance)), "tolerance": format_number(tolerance_m)},
+            % {"unit": unit.name, "distance": message_number(round(distance)), "tolerance": message_number(tolerance_m)},
             "outside",
         )
     raise GeometryRejected(
-        _("The geometry reaches outside %(unit)s by more than the tolerance of %(tolerance)s m.") % {"unit": unit.name, "tolerance": format_number(tolerance_m)},
+        _("The geometry reaches outside %(unit)s by more than the tolerance of %(tolerance)s m.") % {"unit": unit.name, "tolerance": message_number(tolerance_m)},
         "outside",
     )

@@ -22,6 +22,7 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -135,6 +136,15 @@ def format_number(value, *, decimals: int = 0) -> str:
     return sign + groups + ("," + fraction if fraction else "")
 
 
+def message_number(value, *, decimals: int = 0) -> str:
+    """A number inside a translated message, grouped the way the message's language (the active one) writes numbers:
+    Vietnamese 5000 → "5.000", 86.5 → "86,5"; English "5,000", "86.5" (frontend/formats/<lang>/formats.py)."""
+    text = format_number(value, decimals=decimals)
+    if get_format("DECIMAL_SEPARATOR") == ".":
+        text = text.translate(str.maketrans(".,", ",."))
+    return text
+
+
 EXCEL_EPOCH = date(1899, 12, 30)
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
@@ -204,9 +214,9 @@ class WholeNumberField(serializers.Field):
         except NumberRefused as exc:
             self._refuse("invalid", str(exc))
         if self.min_value is not None and number < self.min_value:
-            self._refuse("min_value", _("At least %(min)s.") % {"min": format_number(self.min_value)})
+            self._refuse("min_value", _("At least %(min)s.") % {"min": message_number(self.min_value)})
         if self.max_value is not None and number > self.max_value:
-            self._refuse("max_value", _("At most %(max)s.") % {"max": format_number(self.max_value)})
+            self._refuse("max_value", _("At most %(max)s.") % {"max": message_number(self.max_value)})
         return number
 
     def to_representation(self, value):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from geo.bbox import parse_bbox
 from geo.features import MAX_ZOOM
+from geo.numbers import message_number
 
 MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 5000  # = geo.layers.MAX_LIMIT, the most features one answer carries
@@ -60,7 +61,7 @@ def paging_message(name: str, rule: str | None = None) -> str:
     """The translated refusal of a paging parameter: "<name> must be a whole number from <low> to <high>."
     (the bounds of PAGING[rule or name])."""
     low, high = PAGING[rule or name]
-    return _("%(name)s must be a whole number from %(low)s to %(high)s.") % {"name": name, "low": low, "high": f"{high:,}".replace(",", ".")}
+    return _("%(name)s must be a whole number from %(low)s to %(high)s.") % {"name": name, "low": low, "high": message_number(high)}
 
 
 def paging_number(name: str, text, default: int) -> int:
@@ -135,9 +136,8 @@ def is_id_parameter(name: str) -> bool:
 
 def out_of_range(name: str, low: int, high: int) -> str:
     """The translated refusal of a whole number outside its bounds: "<name> is out of range: from <low> to <high>."
-    (thousands grouped with dots, as the interface writes numbers)."""
-    def dotted(number):
-        return f"{number:,}".replace(",", ".")
+    (numbers written as the message's language writes them: `geo.numbers.message_number`)."""
+    dotted = message_number
     return _("%(name)s is out of range: it must be from %(low)s to %(high)s.") % {"name": name, "low": dotted(low), "high": dotted(high)}
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from geo.formats import KINDS, Refused
 from geo.guard import GEOMETRY_TYPES, GeometryRejected, parse_geometry
 from geo.jail import limits_from_settings, parse_jailed
-from geo.numbers import format_number
+from geo.numbers import message_number
 
 EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson", ".kml": "kml",
               ".kmz": "kmz", ".gpx": "gpx", ".zip": "shp", ".gpkg": "gpkg"}
@@ -106,7 +106,7 @@ def read_records(upload, *, kinds: set[str], geometry: bool = True, max_vertices
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError({"file": [_("The file is larger than the limit of %(limit)s bytes.") % {"limit": format_number(limit)}]})
+        raise ValidationError({"file": [_("The file is larger than the limit of %(limit)s bytes.") % {"limit": message_number(limit)}]})
     limits = limits_from_settings()
     if max_vertices is not None:
         limits["max_vertices"] = max_vertices
@@ -120,7 +120,7 @@ def read_records(upload, *, kinds: set[str], geometry: bool = True, max_vertices
     for item in parsed["records"]:
         record = Record(row=item["row"], fields=item["fields"], geometry=None, layer=item.get("layer") or "", formats=item.get("formats") or {})
         if geometry and item.get("geometry_error"):
-            record.errors["geometry"] = [_("Geometry has too many vertices: more than %(limit)s allowed.") % {"limit": format_number(item["geometry_error"]["limit"])}]
+            record.errors["geometry"] = [_("Geometry has too many vertices: more than %(limit)s allowed.") % {"limit": message_number(item["geometry_error"]["limit"])}]
         elif geometry and item.get("geometry") is not None:
             try:
                 record.geometry = parse_geometry(item["geometry"], allowed_types=GEOMETRY_TYPES, crs=item.get("crs"), max_vertices=max_vertices)
@@ -132,7 +132,7 @@ def read_records(upload, *, kinds: set[str], geometry: bool = True, max_vertices
 
 def refusal_message(exc: Refused) -> str:
     """The refusal in the active language; its numbers by the one number rule (geo.numbers: 1.000 rows, 20 MB)."""
-    params = {key: format_number(value, decimals=2 if isinstance(value, float) else 0)
+    params = {key: message_number(value, decimals=2 if isinstance(value, float) else 0)
               if isinstance(value, int | float) and not isinstance(value, bool) else value for key, value in exc.params.items()}
     if "kind" in params and params["kind"] in NAMES:
         params["kind"] = str(NAMES[params["kind"]])

@@ -12,7 +12,9 @@ once per request, after measuring the replica's replay lag (cached `LAG_CACHE_SE
 `ReplicaRouter` sends the ORM's reads there; raw SQL takes its connection from `read_connection()`. Sessions, users,
 tokens, lockouts, the cache and every access rule's tables (`PRIMARY_ONLY_APPS`) are always read on the primary, so
 a right withdrawn a second ago is never granted from a stale copy. Any statement other than a read on the primary
-during the request (seen by an `execute_wrapper`) turns the rest of the request's reads back to the primary.
+during the request (seen by an `execute_wrapper`) turns the rest of the request's reads back to the primary, except a
+write to a cache table (`DatabaseCache`'s set, its cull): storing an answer changes no data the request reads, and
+turning there mixed the replica's figures with the primary's in one answer (rv13d finding 3).
 
 The tenant: django-tenants' middleware sets the district (its search_path) on `default` only; `read_connection()`
 and the router copy the current tenant of `default` to the replica connection before each read, so a district's read
@@ -159,7 +161,8 @@ class ReplicaRouter:
 
     def db_for_write(self, model, **hints):
         state = _current.get()
-        if state is not None:
+        # Storing in the cache (DatabaseCache asks for its table's write alias) changes no data the request reads.
+        if state is not None and model._meta.app_label != "django_cache":
             state.wrote = True
         return DEFAULT_DB_ALIAS
 
@@ -179,9 +182,25 @@ def writes(sql: str) -> bool:
     return sql.lstrip()[:4].upper() in ("SELE", "WITH") and bool(_LOCKING.search(sql))
 
 
+def _cache_tables() -> frozenset[str]:
+    """The tables of the DatabaseCache backends in settings.CACHES (lower case)."""
+    return frozenset(c["LOCATION"].lower() for c in settings.CACHES.values() if c["BACKEND"].endswith("db.DatabaseCache"))
+
+
+_TARGET = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+?)"?[\s(]', re.IGNORECASE)
+
+
+def writes_data(sql: str) -> bool:
+    """`writes(sql)`, except a plain INSERT/UPDATE/DELETE of a cache table, which changes nothing a request reads."""
+    if not writes(sql):
+        return False
+    target = _TARGET.match(sql)
+    return not (target and target.group(1).lower() in _cache_tables())
+
+
 def _write_watcher(state: ReplicaRead):
     def watch(execute, sql, params, many, context):
-        if not state.wrote and writes(sql):
+        if not state.wrote and writes_data(sql):
             state.wrote = True
         return execute(sql, params, many, context)
     return watch

@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,6 +51,9 @@ def _document(request, layer):
 
 class TileApi(APIView):
     renderer_classes = [JSONRenderer]
+    # Anonymous callers too: each layer's own rule decides (`readable_layer`; accounts.access.is_tile_path), as on the
+    # OGC API and the downloads: a district's published proposals are public, the province's layers are for its staff.
+    permission_classes = [AllowAny]
     # The province's tiles (/tiles/…) may read the streaming replica (geo/replica.py; docs/OPERATIONS.md, "Streaming replica");
     # a district's own (/d/<slug>/tiles/…) read the primary: a commune that posts then reloads its map sees its pin.
     @staticmethod
@@ -70,7 +74,7 @@ class TileApi(APIView):
 
 
 class TileListApi(TileApi):
-    """GET: the TileJSON 3.0.0 document of every tile layer here the caller may read (a JSON list); anonymous callers get 401."""
+    """GET: the TileJSON 3.0.0 document of every tile layer here the caller may read (a JSON list; anonymous callers: the public ones)."""
 
     Output = {(200, TILEJSON_MEDIA_TYPE): type(_TILEJSON)(many=True)}
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+from geo.layers import moment_sql
 from geo.models import ZOOM_BANDS
 from geo.replica import read_connection
 from geo.statements import sql_with_params
@@ -46,7 +47,7 @@ def band_sql(z: str) -> str:
 
 
 def mvt_sql(rows_sql: str, *, name: str, columns: list[str], tile: tuple[str, str, str] = ("%s", "%s", "%s"), order: str = "",
-            shaped: bool = False) -> str:
+            shaped: bool = False, feature_id: str = "") -> str:
     """SQL returning one bytea, the Mapbox vector tile of the rows of `rows_sql` meeting tile z/x/y.
 
     `rows_sql` selects `geom` (EPSG:4326) and the `columns` (the tile's properties, names from code,
@@ -62,12 +63,15 @@ def mvt_sql(rows_sql: str, *, name: str, columns: list[str], tile: tuple[str, st
     `OFFSET 0` keeps the clipped geometries a subquery of their own: pulled up, the test `t.geom IS NOT NULL` went down
     into the scan and every row's `ST_AsMVTGeom` ran twice (EXPLAIN ANALYZE: 112 + 105 ms of a zoom-6 tile at 705 districts).
 
+    `feature_id` (a column of `rows_sql` from code, integer): written as each MVT feature's id (GDAL's FID), not as a property.
+
     `shaped`: the rows' `geom` is already in EPSG:3857 and generalised for the tile's zoom (an administrative unit's
     `geo.UnitShape` of the band `band_sql(z)`): it is neither transformed nor simplified, only clipped and quantised,
     and the rows meet the tile by a box test in EPSG:3857 (docs/GIS.md, "Generalised boundaries and cold answers").
     """
     z, x, y = tile
-    props = ", ".join(_column(column) for column in columns)
+    props = ", ".join(_column(column) for column in [*columns, *([f"{feature_id}::bigint"] if feature_id else [])])
+    fid = f", '{feature_id}'" if feature_id else ""
     if shaped:
         search = f"ST_Expand(box, (ST_XMax(box) - ST_XMin(box)) * {BUFFER / EXTENT})"
         geometry = "r.geom"
@@ -78,7 +82,7 @@ def mvt_sql(rows_sql: str, *, name: str, columns: list[str], tile: tuple[str, st
         WITH tile AS (SELECT ST_TileEnvelope({z}, {x}, {y}) AS box),
         bounds AS (SELECT box, {search} AS search,
                           (ST_XMax(box) - ST_XMin(box)) / {METRES_PER_DEGREE} / {EXTENT} / 2 AS tolerance FROM tile)
-        SELECT coalesce((SELECT ST_AsMVT(t, '{name}', {EXTENT}, 'geom') FROM (
+        SELECT coalesce((SELECT ST_AsMVT(t, '{name}', {EXTENT}, 'geom'{fid}) FROM (
             SELECT {props}, ST_AsMVTGeom({geometry}, bounds.box, {EXTENT}, {BUFFER}, true) AS geom
             FROM ({rows_sql}) r, bounds
             WHERE r.geom && bounds.search{f' ORDER BY r."{order}"' if order else ""} OFFSET 0
@@ -145,10 +149,27 @@ def tilejson(layer: TileLayer, *, tiles_url: str, query: str = "") -> dict:
 _MVT_TYPES = {"string": "String", "integer": "Number", "number": "Number", "boolean": "Boolean"}
 
 
+FEATURE_ID = "mvt_feature_id"  # the column carrying a kit layer's integer id into the tile's feature ids
+
+
+def _tile_value(kind, sql):
+    """A kit property's SQL as the tile carries it: the value the layer's GeoJSON writes (`geo.layers.moment_sql` for
+    date-times: "2026-04-30T09:00:00+07:00", never PostgreSQL's UTC text), as text when MVT has no such type (dates
+    "2026-04-30"; arrays and objects as their JSON)."""
+    if kind in _MVT_TYPES:
+        return f"({sql})"
+    if kind == "datetime":
+        return moment_sql(sql)
+    if kind in ("array", "object"):
+        return f"to_json({sql})::text"
+    return f"({sql})::text"
+
+
 def layer_tile(layer, request, z, x, y) -> bytes:
     """The tile z/x/y of a kit layer for this request: the rows `layer.rows(user, district)` gives, narrowed by
     the layer's filters from the query string (a parameter the layer does not have is a 400 naming it), with
-    the layer's properties (dates, arrays and objects as text). The MVT layer inside is named after `layer.id`."""
+    the layer's properties (`_tile_value`: date-times as the layer writes them; dates, arrays and objects as text) and,
+    for a layer with integer ids, each feature's MVT id set to the layer's id. The MVT layer inside is named after `layer.id`."""
     params = request.GET
     unknown = [name for name in params if name not in layer.filters]
     if unknown:
@@ -157,10 +178,12 @@ def layer_tile(layer, request, z, x, y) -> bytes:
     district = None if tenant is None or tenant.schema_name == "public" else tenant
     rows = layer.filter_rows(layer._base(request.user, district), filters={name: params[name] for name in layer.filters if name in params})
     ids, id_params = sql_with_params(rows.values("pk"))
-    selected = ", ".join(f'({sql}){"" if kind in _MVT_TYPES else "::text"} AS "{name}"' for name, (kind, sql) in layer.properties.items())
-    rows_sql = f"SELECT {selected}, {layer.geometry_sql} AS geom FROM {layer.table} WHERE t.id IN ({ids})"
+    selected = ", ".join(f'{_tile_value(kind, sql)} AS "{name}"' for name, (kind, sql) in layer.properties.items())
+    fid = FEATURE_ID if layer.id_type == "integer" else ""
+    rows_sql = (f"SELECT {selected}, {layer.geometry_sql} AS geom{f', {layer.id_sql} AS {FEATURE_ID}' if fid else ''} "
+                f"FROM {layer.table} WHERE t.id IN ({ids})")
     with read_connection().cursor() as cursor:
-        cursor.execute(mvt_sql(rows_sql, name=layer.id, columns=list(layer.properties)), [z, x, y, *id_params])
+        cursor.execute(mvt_sql(rows_sql, name=layer.id, columns=list(layer.properties), feature_id=fid), [z, x, y, *id_params])
         return bytes(cursor.fetchone()[0])
 
 

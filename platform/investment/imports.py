@@ -33,7 +33,7 @@ from accounts.access import AccessDenied
 from core.models import CapitalSource, Sector
 from geo.guard import POINT, GeometryRejected, parse_geometry
 from geo.imports import RowUnchanged, import_answer, import_run, map_columns, read_upload, row_values
-from geo.numbers import MAX_WHOLE, NumberRefused, format_number, read_date, read_number
+from geo.numbers import MAX_WHOLE, NumberRefused, message_number, read_date, read_number
 from geo.selectors import communes_of
 from geo.spreadsheets import DAY, WHOLE, print_ready, workbook_bytes
 from geo.text import code_key, fold
@@ -202,7 +202,7 @@ def _whole(values, key, errors, *, required=False, low=None, high=None):
         errors[key] = [_("Amounts must not be negative.")]
         return None
     if number > MAX_WHOLE:  # the API's bound (geo.numbers.WholeNumberField): a database integer never overflows
-        errors[key] = [_("At most %(max)s.") % {"max": format_number(MAX_WHOLE)}]
+        errors[key] = [_("At most %(max)s.") % {"max": message_number(MAX_WHOLE)}]
         return None
     return number
 
@@ -275,7 +275,7 @@ def projects_import(*, actor, district, upload, preview: bool = False) -> dict:
     if not result.records:
         raise ValidationError({"file": [_("The sheet is empty.")]})
     if len(result.records) > MAX_ROWS:
-        raise ValidationError({"file": [_("At most %(n)s rows at a time.") % {"n": format_number(MAX_ROWS)}]})
+        raise ValidationError({"file": [_("At most %(n)s rows at a time.") % {"n": message_number(MAX_ROWS)}]})
     template = _columns()
     names = list(dict.fromkeys(name for record in result.records for name in record.fields))
     columns = map_columns(names, _aliases(template) | {fold(heading) + " *": key for key, heading, *_rest in template})
@@ -328,11 +328,11 @@ def projects_import(*, actor, district, upload, preview: bool = False) -> dict:
             same = next((a for a in current if (a["plan"].pk, a["year"], a["source"]) == (wanted["plan"].pk, wanted["year"], wanted["source"])), None)
             if same is not None and same["amount"] == wanted["amount"]:
                 raise RowUnchanged(_("Already recorded: %(amount)s đồng for %(code)s in %(year)s.") % {
-                    "amount": format_number(wanted["amount"]), "code": project.code, "year": wanted["year"]},
+                    "amount": message_number(wanted["amount"]), "code": project.code, "year": wanted["year"]},
                     id=project.pk, label=project.code, record="project")
             if same is not None:
                 raise ValidationError({"amount": [_("%(code)s already has %(amount)s đồng from this source in %(year)s: change it on the project's page.") % {
-                    "code": project.code, "amount": format_number(same["amount"]), "year": wanted["year"]}]})
+                    "code": project.code, "amount": message_number(same["amount"]), "year": wanted["year"]}]})
             try:
                 services.project_update(district=district, project=project, actor=actor, allocations=current + [wanted])
             except ValidationError as exc:

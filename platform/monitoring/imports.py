@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from geo.imports import RowSkipped, RowUnchanged, import_answer, import_run, map_columns, read_upload, row_values
-from geo.numbers import NumberRefused, format_number, read_date, read_number, read_percent
+from geo.numbers import NumberRefused, message_number, read_date, read_number, read_percent
 from geo.text import code_key, fold
 from investment.models import Disbursement, InvestmentProject, ProjectEvent
 from investment.services import disbursement_record, progress_record
@@ -58,7 +58,7 @@ def progress_import(*, actor, upload, preview: bool = False) -> dict:
     if missing:
         raise ValidationError({"file": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(sorted(missing))}]})
     if len(result.records) > MAX_ROWS:
-        raise ValidationError({"file": [_("At most %(n)s rows at a time.") % {"n": format_number(MAX_ROWS)}]})
+        raise ValidationError({"file": [_("At most %(n)s rows at a time.") % {"n": message_number(MAX_ROWS)}]})
     projects = {code_key(p.code): p for p in InvestmentProject.objects.all()}
 
     def handle(record):
@@ -92,7 +92,7 @@ def progress_import(*, actor, upload, preview: bool = False) -> dict:
             same = Disbursement.objects.filter(project=project, paid_on=on, amount=amount).first()
             if same is not None:
                 raise RowUnchanged(_("Already recorded: %(amount)s đồng on %(date)s for %(code)s.") % {
-                    "amount": format_number(amount), "date": on.strftime("%d/%m/%Y"), "code": project.code},
+                    "amount": message_number(amount), "date": on.strftime("%d/%m/%Y"), "code": project.code},
                     id=same.pk, label=project.code, record="disbursement")
             disbursement = disbursement_record(project=project, actor=actor, paid_on=on, amount=amount,
                                                physical_progress=progress, note=_("bulk update"))
@@ -101,7 +101,7 @@ def progress_import(*, actor, upload, preview: bool = False) -> dict:
                      if (e.changes.get("physical_progress") or [None, None])[1] == progress), None)
         if same is not None:
             raise RowUnchanged(_("Already recorded: %(progress)s %% on %(date)s for %(code)s.") % {
-                "progress": format_number(progress), "date": on.strftime("%d/%m/%Y"), "code": project.code},
+                "progress": message_number(progress), "date": on.strftime("%d/%m/%Y"), "code": project.code},
                 id=same.pk, label=project.code, record="progress")
         # Progress without money: the works advanced, nothing was paid in this row.
         event = progress_record(project=project, actor=actor, on=on, physical_progress=progress, note=_("bulk update"))

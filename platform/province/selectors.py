@@ -213,16 +213,18 @@ def distribution_breaks(*, level="district", year=None, sector="", source="", me
 
     Cached (in the process, and in Django's cache shared by the workers) under the arguments and the data version (`data_version`, read here
     unless given): the statement reads every unit of the level (0.36–0.45 s at 10,670 communes) and the breaks change
-    only when a write bumps the version, so a tile or a page after a write never uses the breaks of before it."""
+    only when a write bumps the version, so a tile or a page after a write never uses the breaks of before it.
+    Computed on the connection the request reads (`geo.replica.read_connection`) and keyed by that connection's version:
+    a page or tile read on a lagging replica is classed by the replica's own figures, one state per request."""
     params = {"level": level, "year": year, "sector": sector or "", "source": source or "", "measure": measure, "province": province or ""}
-    version = data_version() if version is None else version
+    version = data_version(replica=True) if version is None else version
     arguments = json.dumps([params[k] for k in ("level", "year", "sector", "source", "measure", "province")] + [classification])
     key = f"province:breaks:{version}:{hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()}"
     breaks = _breaks_here.get(key)
     if breaks is None:
         breaks = cache.get(key)
     if breaks is None:
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(_VALUES_SQL, params)
             breaks = class_breaks(cursor.fetchone()[0] or [], classification)
         cache.set(key, breaks, BREAKS_CACHE_SECONDS)
@@ -281,12 +283,13 @@ def investment_distribution_page(*, level="district", year=None, sector="", sour
     if bbox:
         params.update(zip(("west", "south", "east", "north"), bbox, strict=True))
     arguments = json.dumps([params[k] for k in sorted(params)], default=str)
-    key = f"province:distribution:{data_version(replica=True, request=request)}:{hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()}"
+    version = data_version(replica=True, request=request)
+    key = f"province:distribution:{version}:{hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()}"
     cached = cache.get(key)
     if cached is not None:
         return tuple(cached)
     params["breaks"] = distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
-                                           classification=classification)
+                                           classification=classification, version=version)
     with read_connection().cursor() as cursor:
         cursor.execute(_DISTRIBUTION_VARIANTS[(bool(bbox), limit is not None)], params)
         answer = cursor.fetchone()

@@ -94,9 +94,9 @@ def distribution_tile(*, z, x, y, level="commune", year=None, sector="", source=
     cached = cache.get(key)
     if cached is not None:
         return cached
-    # the breaks under the primary's own version (where they are computed)
+    # the breaks of the same state, on the same connection (selectors.distribution_breaks)
     params["breaks"] = selectors.distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
-                                                     classification=classification)
+                                                     classification=classification, version=version)
     sql = distribution_sql(name=name)
     with read_connection().cursor() as cursor:
         cursor.execute(sql, params)

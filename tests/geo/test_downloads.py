@@ -143,7 +143,7 @@ def test_anonymous_downloads_the_same_rows_as_the_ogc_items(client_for):
         ids = [str(f["id"]) for f in items["features"]]
         assert sorted(r["id"] for r in rows) == sorted(ids) and len(ids) == items["numberMatched"] > 0
     published = list(csv.DictReader(io.StringIO(anonymous.get(f"{D}/downloads/proposals.csv").content.decode("utf-8-sig"))))
-    assert {r["is_published"] for r in published} == {"True"}
+    assert {r["is_published"] for r in published} == {"true"}
 
 
 def test_bad_format_or_parameter_is_a_400_naming_it(client_for):
@@ -172,6 +172,26 @@ def test_an_unknown_format_is_a_json_400_naming_f(client_for, path):
     response = client_for("huyen.yen-phong" if path.startswith("/d/") else "tinh").get(path, HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 400, (response.status_code, response.content[:200])
     assert response["Content-Type"].startswith("application/json") and "f" in response.json()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_format_refused_in_the_path_or_in_f_reads_the_same(client_for, lang):
+    """rv13d finding 7: `proposals.pdf` and `proposals/?f=pdf` refuse the format with one message."""
+    client = client_for("huyen.yen-phong")
+    by_path = client.get(f"{D}/downloads/proposals.pdf", HTTP_ACCEPT_LANGUAGE=lang)
+    by_f = client.get(f"{D}/downloads/proposals/?f=pdf", HTTP_ACCEPT_LANGUAGE=lang)
+    assert by_path.status_code == by_f.status_code == 400
+    assert by_path.json() == by_f.json() and "pdf" in by_path.json()["f"][0]
+
+
+def test_csv_writes_booleans_as_geojson_does(client_for):
+    """rv13d finding 7: true/false as in GeoJSON (OGR's CSV driver reads them back), never Python's True/False."""
+    client = client_for("huyen.yen-phong")
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{D}/downloads/proposals.csv").content.decode("utf-8-sig"))))
+    assert rows and {row["is_published"] for row in rows} == {"true", "false"}
+    assert {row["is_late"] for row in rows} <= {"true", "false"}
+    projects = client_for("tinh").get("/api/downloads/all-projects.csv").content.decode("utf-8-sig")
+    assert "True" not in projects and "False" not in projects
 
 
 @pytest.mark.parametrize("path", ["/tiles/", f"{D}/downloads/", "/api/downloads/"])

@@ -43,8 +43,13 @@ def test_an_investment_write_keeps_the_commune_layer_a_unit_edit_does_not(distri
     assert units_read(kept_queries) == 0 and kept.content == first.content
     assert len(kept_queries) == 1 and "province_dataversion" in kept_queries[0]  # only the version read
 
+    from geo import versions
+
+    every_before, units_before = versions.version(), versions.version(versions.UNITS)
     make_project(district("yen-phong"), code="KEPT-1", geometry=point(CHO), total=1_000_000_000)
     connection.set_schema_to_public()
+    # The write DID move the investment data's version (else "kept" below would hold with no bump at all) and not the units'.
+    assert versions.version() != every_before and versions.version(versions.UNITS) == units_before
     after_investment, queries = requested(client)
     assert units_read(queries) == 0 and after_investment.content == first.content
 

@@ -261,3 +261,25 @@ def test_the_project_list_and_the_ogc_items_filter_alike(client_for, district):
     assert "F-1" not in {f["properties"]["code"] for f in both["features"]}
     assert "F-1" in {f["properties"]["code"] for f in client.get(f"{BASE}/collections/investment-projects/items",
                                                                     {"year": 2026, "plan": first.pk}).json()["features"]}
+
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/ogc/collections/communes/items?limit=0", "/d/yen-phong/ogc/collections/proposals/items?limit=0"])
+def test_ogc_follows_accept_language_and_writes_numbers_in_that_language(client, path):
+    """rv13d finding 4: GDAL and QGIS cannot set a cookie, so /ogc/ (like /api/) answers in Accept-Language's language,
+    and the numbers of a message are grouped as that language groups them."""
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 400 and english["Content-Language"] == "en"
+    assert english.json()["limit"] == [f"limit must be a whole number from 1 to {MAX_LIMIT:,}."]
+    vietnamese = client.get(path, HTTP_ACCEPT_LANGUAGE="vi").json()["limit"]
+    assert vietnamese == [f"limit phải là số nguyên từ 1 đến {MAX_LIMIT:,}.".replace(",", ".")]
+    assert client.get(path).json() == {**client.get(path).json(), "limit": vietnamese}  # no header: Vietnamese
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username, path", [("tinh", "/tiles/all-projects/2/-1/0.pbf"), ("huyen.yen-phong", "/d/yen-phong/tiles/proposals/2/-1/0.pbf")])
+def test_tiles_follow_accept_language(client_for, username, path):
+    client = client_for(username)
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="en").json()["tile"] == ["No such tile: z must be 0 to 22 and x, y between 0 and 2^z − 1."]
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="vi").json()["tile"][0].startswith("Không có ô bản đồ này")

@@ -208,6 +208,59 @@ def test_a_tile_built_on_a_lagging_replica_is_kept_under_the_replicas_version(re
         connection.set_schema_to_public()
 
 
+def test_one_request_reads_one_state_on_a_lagging_replica(replica_on, settings):
+    """rv13d finding 3: replay paused, a Yên Phong project committed on the primary. Cold distribution answers (their
+    breaks and pages not cached) are built wholly on the replica: storing the breaks and the page in the cache (a write
+    on the primary) no longer turns the request's reads to the primary, so every one answers the replica's figures."""
+    from django.core.cache import cache
+
+    from investment.models import InvestmentProject, PublicInvestmentPlan
+    from province import selectors
+    from tests.investment.factories import make_plan, make_project
+
+    settings.REPLICA_MAX_LAG_SECONDS = 3600  # the paused replica keeps serving
+    client = province_client()
+
+    def total(year):
+        cache.clear()
+        selectors._breaks_here.clear()
+        replica.forget_lag()
+        answer = client.get(f"/api/province/investment-distribution/?level=commune&year={year}")
+        assert answer.status_code == 200, answer.content[:300]
+        assert answer["X-Read-From"] == "replica"
+        return sum(f["properties"]["total_investment"] or 0 for f in answer.json()["features"])
+
+    before = {year: total(year) for year in ("", "2027")}
+    yen_phong = District.objects.select_related("unit").get(slug="yen-phong")
+    with _replica_cursor() as cursor:
+        cursor.execute("SELECT pg_wal_replay_pause()")
+    try:
+        plan = make_plan(yen_phong, approve=True, name="Kế hoạch một trạng thái")
+        project = make_project(yen_phong, code="REPLICA-ONE-STATE", plan=plan, total=10_000_000_000)
+        connection.set_schema_to_public()
+        during = {year: total(year) for year in ("", "2027")}
+        assert during == before
+    finally:
+        with _replica_cursor() as cursor:
+            cursor.execute("SELECT pg_wal_replay_resume()")
+    try:
+        wait_for_replay()
+        assert total("") == before[""] + 10_000_000_000
+    finally:
+        connection.set_tenant(yen_phong)
+        InvestmentProject.objects.filter(pk=project.pk).delete()
+        PublicInvestmentPlan.objects.filter(pk=plan.pk).delete()
+        connection.set_schema_to_public()
+
+
+def test_a_cache_write_is_not_a_data_write():
+    assert replica.writes_data('INSERT INTO "sedp_cache" (cache_key, value, expires) VALUES (%s, %s, %s)') is False
+    assert replica.writes_data('UPDATE "sedp_cache" SET value = %s WHERE cache_key = %s') is False
+    assert replica.writes_data('DELETE FROM "sedp_cache" WHERE cache_key < %s') is False
+    assert replica.writes_data('INSERT INTO "investment_investmentproject" (code) VALUES (%s)') is True
+    assert replica.writes_data('WITH d AS (DELETE FROM "sedp_cache" RETURNING 1) UPDATE t SET a = 1') is True
+
+
 def test_the_lag_shown_is_the_one_measured_on_the_replica(replica_on):
     """Replay is paused, a row is committed, and the lag grows one second a second: the page's figure, measured
     during the request, and the one measured on the replica right after differ by at most the time between both

@@ -56,7 +56,8 @@ def test_tiles_list_holds_tilejson_of_what_the_caller_may_read(client_for):
     assert [d["vector_layers"][0]["id"] for d in district] == ["proposals"]
     assert district[0]["tiles"] == ["http://testserver/d/yen-phong/tiles/proposals/{z}/{x}/{y}.pbf?sector=transport"]
     assert client_for("huyen.yen-phong").get("/tiles/").json() == []  # the province's layers are the province's
-    assert client_for(None).get("/tiles/").status_code == 401
+    anonymous = client_for(None).get("/tiles/")  # anonymous: the public layers, and the province has none
+    assert anonymous.status_code == 200 and anonymous.json() == []
 
 
 def test_commune_distribution_tile_holds_every_commune_with_the_layers_figures(client_for):
@@ -161,10 +162,39 @@ def test_proposals_tile_holds_what_the_list_shows_the_reader(client_for, usernam
     assert by_sector == {pk for pk, p in listed.items() if p["sector"] == sector}
 
 
+def test_proposals_tile_writes_date_times_as_the_layer_and_carries_the_ids_as_feature_ids(client_for):
+    """rv13d finding 6: `created_at` as the layer writes it (ISO 8601, +07:00), not PostgreSQL's UTC text; each MVT
+    feature's id is the layer's id (GDAL's FID), not 0…n."""
+    client = client_for("huyen.yen-phong")
+    z, x, y = covering_tile(YEN_PHONG, 9)
+    listed = {f["id"]: f["properties"] for f in whole_layer(client, "/d/yen-phong/api/proposals/?page_size=40")}
+    tiled = decode(client.get(f"/d/yen-phong/tiles/proposals/{z}/{x}/{y}.pbf"), "proposals")
+    assert tiled and {f["id"] for f in tiled} == set(listed)
+    for feature in tiled:
+        assert feature["id"] == feature["properties"]["id"]
+        assert feature["properties"]["created_at"] == listed[feature["id"]]["created_at"]
+        assert feature["properties"]["created_at"].endswith("+07:00") and "T" in feature["properties"]["created_at"]
+
+
 def test_another_districts_proposal_tiles_are_not_found(client_for):
     z, x, y = covering_tile(YEN_PHONG, 9)
     assert client_for("huyen.que-vo").get(f"/d/yen-phong/tiles/proposals/{z}/{x}/{y}.pbf").status_code == 404
-    assert client_for(None).get(f"/d/yen-phong/tiles/proposals/{z}/{x}/{y}.pbf").status_code in (302, 401)
+
+
+def test_anonymous_visitors_read_the_published_proposals_tiles(client_for):
+    """rv13d finding 5: an anonymous visitor reads published proposals through the OGC API and the downloads, and so
+    through the tiles: the proposals TileJSON and tiles answer, with the published proposals only."""
+    anonymous = client_for(None)
+    z, x, y = covering_tile(YEN_PHONG, 9)
+    tilejson = anonymous.get("/d/yen-phong/tiles/proposals.json")
+    assert tilejson.status_code == 200 and tilejson.json()["tiles"][0].endswith("/d/yen-phong/tiles/proposals/{z}/{x}/{y}.pbf")
+    assert [doc["vector_layers"][0]["id"] for doc in anonymous.get("/d/yen-phong/tiles/").json()] == ["proposals"]
+    published = {f["id"] for f in anonymous.get("/d/yen-phong/ogc/collections/proposals/items?limit=5000").json()["features"]}
+    tiled = {f["properties"]["id"] for f in decode(anonymous.get(f"/d/yen-phong/tiles/proposals/{z}/{x}/{y}.pbf"), "proposals")}
+    assert published and tiled == published
+    every = {f["properties"]["id"] for f in decode(client_for("huyen.yen-phong").get(f"/d/yen-phong/tiles/proposals/{z}/{x}/{y}.pbf"), "proposals")}
+    assert tiled < every  # the unpublished stay out
+    assert anonymous.get(f"/tiles/all-projects/{z}/{x}/{y}.pbf").status_code == 401  # the province's layers: its staff
 
 
 @pytest.mark.parametrize("path", [

@@ -40,3 +40,28 @@ def test_comparison_page_is_for_province_staff(client_for, username, status):
 def test_anonymous_visitors_are_sent_to_log_in(client_for):
     response = client_for(None).get(PAGE)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_figures_as_of_are_vietnam_time_whatever_the_browsers_zone(browser, live_url):
+    """rv13d finding 7: a browser in UTC showed 11:38 for 18:38 +07:00; the page shows Vietnam time (Asia/Ho_Chi_Minh)."""
+    import re
+
+    from tests.conftest import DEMO_PASSWORD
+
+    context = browser.new_context(base_url=live_url, locale="vi-VN", timezone_id="UTC", viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"/accounts/login/?next={PAGE}")
+        page.fill("input[name=username]", "tinh")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("form[action='/accounts/login/'] button[type=submit]")
+        page.wait_for_selector("#compare-map[data-ready='1']")
+        refreshed = page.request.get("/api/province/investment-distribution/?level=district").json()["refreshed_at"]
+        match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):\d{2}\+07:00", refreshed)
+        assert match, refreshed
+        year, month, day, hour, minute = match.groups()
+        assert page.evaluate("new Date().getTimezoneOffset()") == 0  # the browser does live in UTC
+        assert page.inner_text("[data-testid=as-of]") == f"Số liệu tính đến: {day}/{month}/{year} {hour}:{minute}"
+    finally:
+        context.close()

@@ -13,6 +13,7 @@ from core.deadlines import refuse_future
 from core.models import CapitalSource
 from geo.guard import check_inside
 from geo.models import AdministrativeUnit
+from geo.numbers import message_number
 from investment.models import (
     Allocation,
     Disbursement,
@@ -78,7 +79,7 @@ def _check_sources(total, sources):
     parts = sum(row["amount"] for row in sources)
     if parts != total:
         raise ValidationError(
-            {"sources": [_("The capital sources add up to %(parts)s VND, not to the total investment of %(total)s VND.") % {"parts": f"{parts:,}".replace(",", "."), "total": f"{total:,}".replace(",", ".")}]},
+            {"sources": [_("The capital sources add up to %(parts)s VND, not to the total investment of %(total)s VND.") % {"parts": message_number(parts), "total": message_number(total)}]},
             code=SOURCES_DO_NOT_ADD_UP,
         )
 

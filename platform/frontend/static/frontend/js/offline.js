@@ -358,8 +358,7 @@
     await fillMonitoring();
   }
   function when(ms) {
-    var d = new Date(ms), two = function (n) { return String(n).padStart(2, "0"); };
-    return two(d.getDate()) + "/" + two(d.getMonth() + 1) + "/" + d.getFullYear() + " " + two(d.getHours()) + ":" + two(d.getMinutes());
+    return UI.moment(ms);
   }
   async function showMine() {
     var bundle = await Q.meta("bundle:" + slug + ":" + user);

@@ -158,6 +158,18 @@
     var p = function (n) { return String(n).padStart(2, "0"); };
     return p(d.getDate()) + "/" + p(d.getMonth() + 1) + "/" + d.getFullYear();
   }
+  // A moment (ISO date-time text, a Date or milliseconds) as "dd/mm/yyyy hh:mm" in Vietnam time (Asia/Ho_Chi_Minh),
+  // whatever the browser's own zone: the server writes +07:00 and the page says the time the district lives by.
+  var VIETNAM = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit",
+                                                  year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  function moment(value) {
+    if (value === null || value === undefined || value === "") { return "—"; }
+    var d = value instanceof Date ? value : new Date(value);
+    if (isNaN(d.getTime())) { return String(value); }
+    var parts = {};
+    VIETNAM.formatToParts(d).forEach(function (part) { parts[part.type] = part.value; });
+    return parts.day + "/" + parts.month + "/" + parts.year + " " + parts.hour + ":" + parts.minute;
+  }
   // VND as millions: 1 234,5 with the page language's separators; maxDigits decimals (default 1).
   function millions(vnd, maxDigits) {
     if (vnd === null || vnd === undefined) { return "—"; }
@@ -294,6 +306,6 @@
   window.UI = {
     config: config, escape: escape, el: el, tip: tip, safeUrl: safeUrl, link: link,
     csrfToken: csrfToken, send: send, flattenErrors: flattenErrors, clearErrors: clearErrors, showErrors: showErrors,
-    number: number, percent: percent, date: date, millions: millions, flash: flash, ask: ask, datePickers: datePickers,
+    number: number, percent: percent, date: date, moment: moment, millions: millions, flash: flash, ask: ask, datePickers: datePickers,
   };
 })();

@@ -46,12 +46,11 @@
     return person ? person.name : "";
   }
 
-  // Dates by the one rule (UI.date, dd/mm/yyyy); a moment (a note, a step of the history) also shows its local hh:mm.
+  // Dates by the one rule (UI.date, dd/mm/yyyy); a moment (a note, a step of the history) also shows its hh:mm in Vietnam time (UI.moment).
   function date(iso) {
     if (!iso) { return ""; }
     if (iso.length === 10) { return UI.date(iso); }
-    var d = new Date(iso), two = function (n) { return String(n).padStart(2, "0"); };
-    return UI.date(d) + " " + two(d.getHours()) + ":" + two(d.getMinutes());
+    return UI.moment(iso);
   }
 
   // --- layers ----------------------------------------------------------------------------------

@@ -17,9 +17,7 @@
   function pct(v) { return v === null || v === undefined ? "—" : UI.percent(v * 100, 1); }
   function when(iso) {
     if (!iso) { return T.never; }
-    var d = new Date(iso);
-    var p = function (n) { return String(n).padStart(2, "0"); };
-    return p(d.getDate()) + "/" + p(d.getMonth() + 1) + "/" + d.getFullYear() + " " + p(d.getHours()) + ":" + p(d.getMinutes());
+    return UI.moment(iso);  // Vietnam time whatever the browser's zone
   }
   var SVG = "http://www.w3.org/2000/svg";
   // An SVG element with its attributes (set one by one) and, if given, its text (as text, never markup).
