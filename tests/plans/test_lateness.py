@@ -141,7 +141,7 @@ def test_a_decision_cannot_be_backdated_before_what_came_before(client_for):
     cycle = ok(send(xa, f"{D}/cycles/", {"commune": "09196", "plan_year": YEAR}))["id"]
     ok(send(xa, f"{D}/cycles/{cycle}/team/", {"members": TEAM}, "put"))
     r = complete(xa, cycle, "team", "2016-04-28")  # the cycle was opened today
-    assert r.status_code == 400 and "ngày mở chu kỳ" in r.json()["decided_on"][0], r.content
+    assert r.status_code == 400 and "ngày mở kỳ kế hoạch" in r.json()["decided_on"][0], r.content
     assert xa.get(f"{D}/cycles/{cycle}/").json()["step"] == "team"
     opened_on(cycle, date(2025, 4, 1))
     ok(complete(xa, cycle, "team", "2025-04-20"))
