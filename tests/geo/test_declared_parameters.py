@@ -167,8 +167,8 @@ def test_every_integer_parameter_naming_a_row_is_an_id(document):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["plan_item", "project"])
-@pytest.mark.parametrize("value,words", [("-5", "is out of range: it must be from 1 to 2.147.483.647"),
-                                         ("2147483648", "is out of range: it must be from 1 to 2.147.483.647"),
+@pytest.mark.parametrize("value,words", [("-5", "is out of range: it must be from 1 to 2,147,483,647"),
+                                         ("2147483648", "is out of range: it must be from 1 to 2,147,483,647"),
                                          ("abc", "must be a whole number (an id)")])
 def test_an_id_out_of_range_says_so(client_for, name, value, words):
     answer = client_for("huyen.yen-phong").get(f"/d/yen-phong/api/reviews/?{name}={value}", HTTP_ACCEPT_LANGUAGE="en")

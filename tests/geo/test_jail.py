@@ -270,7 +270,7 @@ def test_more_columns_than_the_limit_are_refused():
 
 def test_a_cell_longer_than_the_limit_is_refused_naming_its_column():
     data = ("ten,lon,lat\n" + "x" * 10_001 + ",106.07,21.15\n").encode()
-    assert "column ten is longer than 10.000 characters" in refusal("long.csv", data)
+    assert "column ten is longer than 10,000 characters" in refusal("long.csv", data)
 
 
 def test_the_answer_is_bounded_and_sends_field_names_once():
@@ -299,7 +299,7 @@ def test_a_geometry_over_the_vertex_limit_never_leaves_the_child():
     assert record["geometry"] is None and record["geometry_error"] == {"code": "too_many_vertices", "limit": 20_000}
     with translation.override("en"):
         (record,) = read_records(SimpleUploadedFile("line.kmz", data), kinds=ALL).records
-    assert record.geometry is None and "more than 20.000 allowed" in record.errors["geometry"][0]
+    assert record.geometry is None and "more than 20,000 allowed" in record.errors["geometry"][0]
 
 
 def test_more_rows_than_the_default_record_limit_are_a_400_before_anything_is_written(yen_phong_tenant, client_for):
@@ -313,6 +313,6 @@ def test_more_rows_than_the_default_record_limit_are_a_400_before_anything_is_wr
         before = Proposal.objects.count()
     response = client_for("xa.09193").post(IMPORT, {"file": SimpleUploadedFile("x.csv", data)}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert "more than 1.000 rows" in " ".join(response.json()["file"])
+    assert "more than 1,000 rows" in " ".join(response.json()["file"])
     with tenant_context(yen_phong_tenant):
         assert Proposal.objects.count() == before

@@ -358,7 +358,7 @@ def test_messages_speak_vietnamese_first_and_english_on_request(client_for, dist
     vi = post(client, BASE + "investment-projects/", body).json()["sources"][0]
     assert vi == "Các nguồn vốn cộng lại được 5.000.000.000 đồng, không bằng tổng mức đầu tư 6.000.000.000 đồng."
     en = client.post(BASE + "investment-projects/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en").json()["sources"][0]
-    assert en.startswith("The capital sources add up to 5.000.000.000 VND")
+    assert en.startswith("The capital sources add up to 5,000,000,000 VND")
 
 
 def test_plan_years_cannot_shrink_below_its_allocations(client_for, district):
