@@ -41,6 +41,7 @@ Variables (all optional on a developer machine; production must set the starred 
                           conversions at once (2), seconds to wait for a slot (0: answer at once), Retry-After of the busy 503 (10),
                           PDFs kept in the cache (500); docs/OPERATIONS.md, "Documents as PDF"
   DOCUMENT_SAME_WAIT      seconds a request waits for the same document another request is making (default DOCUMENT_PDF_TIMEOUT)
+  DOCUMENT_WAITERS        requests of one process that may wait so at once; one more is a 503 (default WEB_THREADS - 2)
   RETRY_AFTER_S           Retry-After of the 503 answered while the database is unreachable (default 30)
   DB_REPLICA_HOST DB_REPLICA_PORT DB_REPLICA_NAME   a streaming replica for the province's and the public's reads
                           (all three set: alias `replica`; absent: every read on the primary; docs/OPERATIONS.md, "Streaming replica")
@@ -442,6 +443,8 @@ DOCUMENT_PDF_RETRY_AFTER = env_int("DOCUMENT_PDF_RETRY_AFTER", 10)
 DOCUMENT_PDF_TIMEOUT = max(1, min(env_int("DOCUMENT_PDF_TIMEOUT", 40), WEB_TIMEOUT - DOCUMENT_PDF_WAIT - 10))
 # A request for a document another request is building or converting waits for it (geo/documents.py `one_at_a_time`).
 DOCUMENT_SAME_WAIT = env_int("DOCUMENT_SAME_WAIT", DOCUMENT_PDF_TIMEOUT)
+# At most this many requests of one process wait so at once: a thread stays free for /healthz (review rv15e).
+DOCUMENT_WAITERS = env_int("DOCUMENT_WAITERS", max(1, env_int("WEB_THREADS", 4) - 2))
 
 TILE_URL = env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Content-Security-Policy (django-csp) on every page: scripts only from our own static files, or inline

@@ -28,6 +28,7 @@ import re
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -271,22 +272,51 @@ def one_at_a_time(key: str):
     """Hold the lock of one document (`key`: its content key, or its district and name) while it is built or converted:
     a request for a document another request is already making waits for it (polling a session-level advisory lock,
     at most DOCUMENT_SAME_WAIT seconds, default DOCUMENT_PDF_TIMEOUT) and then reads the cache, instead of taking a slot
-    of its own or answering 503 (review rv15d, finding 2). With gthread workers a waiting thread holds no worker.
-    Raises BuildsBusy when the other request is still at it after the wait."""
+    of its own or answering 503 (review rv15d, finding 2). A waiting request holds its thread: at most DOCUMENT_WAITERS
+    requests of a process wait at once (default WEB_THREADS - 2), so that a thread stays free for /healthz and the
+    other pages whatever an anonymous caller asks (review rv15e, finding A); one more is a 503 at once.
+    Raises BuildsBusy when no waiting place is free, or when the other request is still at it after the wait."""
     number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
-    deadline = time.monotonic() + settings.DOCUMENT_SAME_WAIT
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [SAME_LOCK_CLASS, number])
-            if cursor.fetchone()[0]:
-                break
-        if time.monotonic() >= deadline:
-            raise BuildsBusy("the same document is still being made")
-        time.sleep(0.1)
+    if not _try_lock(SAME_LOCK_CLASS, number):
+        if not _start_waiting():
+            raise BuildsBusy("every waiting place of this process is taken")
+        try:
+            deadline = time.monotonic() + settings.DOCUMENT_SAME_WAIT
+            while not _try_lock(SAME_LOCK_CLASS, number):
+                if time.monotonic() >= deadline:
+                    raise BuildsBusy("the same document is still being made")
+                time.sleep(0.1)
+        finally:
+            _stop_waiting()
     try:
         yield
     finally:
         _free_slot(SAME_LOCK_CLASS, number)
+
+
+_waiting = 0  # requests of this process waiting for a document another request makes (one_at_a_time)
+_waiting_lock = threading.Lock()
+
+
+def _start_waiting() -> bool:
+    global _waiting
+    with _waiting_lock:
+        if _waiting >= settings.DOCUMENT_WAITERS:
+            return False
+        _waiting += 1
+        return True
+
+
+def _stop_waiting() -> None:
+    global _waiting
+    with _waiting_lock:
+        _waiting -= 1
+
+
+def _try_lock(lock_class: int, number: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [lock_class, number])
+        return cursor.fetchone()[0]
 
 
 def _free_slot(lock_class: int, slot: int) -> None:

@@ -167,7 +167,7 @@ def test_parallel_downloads_of_one_document_share_one_build(live_url, year_remov
     conversion ever ran. The old code answered the requests beyond the slots 503 at once (and converted twice)."""
     auth, v1, _cycle = plan_of_year(live_url)
     url = f"{live_url}{BASE}/{v1}/document.pdf"
-    n = 4  # at most one worker's threads (WEB_THREADS 4): every request is served even if one worker takes them all
+    n = 3  # one build and DOCUMENT_WAITERS (WEB_THREADS 4 - 2) waiters: every request is served even if one worker takes them all
     answers = []
     threads = [threading.Thread(target=lambda: answers.append(get(url, auth["xa"]))) for _ in range(n)]
     for thread in threads:
