@@ -30,6 +30,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
@@ -105,7 +106,10 @@ NBSP = "\u00a0"
 # The shape of a document number (Decree 30, Art. 8 and Appendix III), as typed after the printed "Số: ": the number
 # ("12"), then optionally "/" parts of letters and digits joined by "-" ("12/KH-UBND", "45/2026/QĐ-UBND"); no "Số",
 # no spaces or notes ("Số 5/UBND-TCKH (bản sao)" printed "Số: Số 5/…", review rv15d), no markup; 30 characters at most.
-DOCUMENT_NUMBER = re.compile(r"(?:\d+(?:/[^\W_]+(?:-[^\W_]+)*)*)?")
+# Digits are 0-9 and letters those of the Vietnamese alphabet (and the other Latin ones): "٥/UBND", "５/UBND", "5/𝐔𝐁𝐍𝐃"
+# or "5/ⅫKH" matched Python's Unicode \d and \w (review rv15e).
+_NUMBER_LETTER = "[0-9A-Za-zÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9]"
+DOCUMENT_NUMBER = re.compile(rf"(?:[0-9]+(?:/{_NUMBER_LETTER}+(?:-{_NUMBER_LETTER}+)*)*)?")
 DOCUMENT_NUMBER_LENGTH = 30
 
 
@@ -123,7 +127,7 @@ class DocumentNumberField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
+        value = unicodedata.normalize("NFC", super().to_internal_value(data))  # "Đ", "Ư" typed as a letter and a mark
         if not DOCUMENT_NUMBER.fullmatch(value):
             raise serializers.ValidationError(_("Write the document number as in Decree 30, without “Số”: digits, then “/” and the symbol "
                                                 "of letters and “-”, e.g. 12 or 12/KH-UBND."))
