@@ -232,9 +232,8 @@
   // "Xem bản in" shows the sheet first; its "In" is the browser's print with @page set to that paper.
   var PAPER = { A4: [210, 297], A3: [297, 420] }, MARGIN = 10;
 
-  function today() {
-    var d = new Date(), p = function (n) { return String(n).padStart(2, "0"); };
-    return p(d.getDate()) + "/" + p(d.getMonth() + 1) + "/" + d.getFullYear();
+  function today() {  // the date in Vietnam (UI.moment's zone), whatever the browser's own zone
+    return UI.moment(new Date()).slice(0, 10);
   }
 
   function mapTitle(map) {

@@ -81,7 +81,7 @@
     list("sources", p.sources, function (s) { return s.label + ": " + UI.millions(s.amount) + " " + text.million; });
     list("allocations", p.allocations, function (a) { return a.plan_name + " · " + a.year + " · " + a.label + ": " + UI.millions(a.amount) + " " + text.million; });
     list("disbursements", p.disbursements, function (d) { return UI.date(d.paid_on) + ": " + UI.millions(d.amount) + " " + text.million + (d.physical_progress !== null ? " · " + UI.percent(d.physical_progress, 0) : ""); });
-    list("history", p.events, function (e) { return UI.date(new Date(e.at)) + " · " + e.action_label + (e.actor ? " · " + e.actor.name : "") + (e.note ? " · " + e.note : ""); });
+    list("history", p.events, function (e) { return UI.date(e.at) + " · " + e.action_label + (e.actor ? " · " + e.actor.name : "") + (e.note ? " · " + e.note : ""); });
     var actions = detail.querySelector("[data-part=actions]");
     if (actions) {
       actions.replaceChildren();
