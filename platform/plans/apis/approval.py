@@ -57,36 +57,42 @@ class DocumentNumberInput(serializers.Serializer):
     document_number = DocumentNumberField(required=True, allow_blank=True)
 
 
-class DocumentNumberApi(PlanApi):
-    """PUT the number the commune People's Committee gave the plan it issued: {document_number} ("12" printed
-    "Số: 12/KH-UBND", or a full "12/KH-UBND"; "" clears it). The commune's planning team, once the People's Council
-    passed the version (Decree 30, Art. 8)."""
+class _NumberApi(PlanApi):
+    """PUT {document_number} of a document the issuing body numbers (Decree 30, Art. 8): `allowed(user, commune)`
+    decides who, before the body is read (the refusal outranks the 400, as on every write); `record(actor, plan, number)`
+    stores it."""
 
     Output = PLAN_OUTPUT
     Input = DocumentNumberInput
 
     def put(self, request, pk):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        # The refusal before the body's 400, as on every write (a village head learns nothing of the body's rules).
-        access.require(access.can_plan_for_commune(request.user, plan.cycle.commune), _("Only the commune's planning team may do this."))
+        access.require(type(self).allowed(request.user, plan.cycle.commune), self.refusal())
         data = valid_input(DocumentNumberInput, request.data)
-        plan = services.plan_record_document_number(actor=request.user, plan=plan, number=data["document_number"])
+        plan = type(self).record(actor=request.user, plan=plan, number=data["document_number"])
         return Response(plan_data(plan, user=request.user))
 
 
-class FeedbackLetterNumberApi(PlanApi):
+class DocumentNumberApi(_NumberApi):
+    """PUT the number the commune People's Committee gave the plan it issued: {document_number} ("12" printed
+    "Số: 12/KH-UBND", or a full "12/KH-UBND"; "" clears it). The commune's planning team, once the People's Council
+    passed the version (Decree 30, Art. 8)."""
+
+    allowed = staticmethod(access.can_plan_for_commune)
+    record = staticmethod(services.plan_record_document_number)
+
+    def refusal(self):
+        return _("Only the commune's planning team may do this.")
+
+
+class FeedbackLetterNumberApi(_NumberApi):
     """PUT the number the district People's Committee gave its letter of comments on the cycle's draft (step 4, Đ5.4):
     {document_number} ("12" printed "Số: 12/UBND-TCKH", or a full "12/UBND-TCKH"; "" clears it), printed in
     feedback.docx and feedback.pdf of every version of the cycle. The district's Finance-Planning Office, once the
     district has commented (Decree 30, Art. 8)."""
 
-    Output = PLAN_OUTPUT
-    Input = DocumentNumberInput
+    allowed = staticmethod(access.can_review_commune)
+    record = staticmethod(services.feedback_letter_record_number)
 
-    def put(self, request, pk):
-        plan = selectors.plan_get(user=request.user, pk=pk)
-        # The refusal before the body's 400, as on every write.
-        access.require(access.can_review_commune(request.user, plan.cycle.commune), _("Only the district's Finance-Planning Office may do this."))
-        data = valid_input(DocumentNumberInput, request.data)
-        plan = services.feedback_letter_record_number(actor=request.user, plan=plan, number=data["document_number"])
-        return Response(plan_data(plan, user=request.user))
+    def refusal(self):
+        return _("Only the district's Finance-Planning Office may do this.")
