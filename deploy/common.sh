@@ -49,7 +49,10 @@ start_postgres() {
   fi
   if ! pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c {print $4}' | grep -q online; then
     say "Starting PostgreSQL $PG_VERSION/$PG_CLUSTER"
-    as_root pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start || die "PostgreSQL did not start (see /var/log/postgresql/)"
+    # A cluster that was stopped uncleanly (a machine handed on with the server
+    # still running) first recovers and syncs its whole data directory; with
+    # many databases that outlasts pg_ctl's default 60 s, hence the longer wait.
+    as_root pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start -- -t 900 || die "PostgreSQL did not start (see /var/log/postgresql/)"
   fi
   for _ in $(seq 1 30); do
     as_root su postgres -c "psql -qtAc 'select 1'" >/dev/null 2>&1 && break
