@@ -33,10 +33,10 @@ def district_routes(patterns=urls_district.urlpatterns, prefix=""):
 
 def is_public_route(route):
     """The public surface bypasses the gate by design (accounts.middleware.is_public_path); tested on its own. The OGC
-    API (ogc/…) and the layer downloads (api/downloads/…, accounts.access.is_layer_download_path) let anonymous callers
-    read published layers; they are tested with the public surface here, and in tests/geo/test_ogc.py and
-    tests/geo/test_downloads.py."""
-    return route.startswith(("api/public/", "public/", "ogc", "api/downloads/"))
+    API (ogc/…), the layer downloads (api/downloads/…, accounts.access.is_layer_download_path) and the vector tiles
+    (tiles/…: the published proposals) let anonymous callers read published layers; they are tested with the public
+    surface here, and in tests/geo/test_ogc.py, tests/geo/test_downloads.py and tests/geo/test_tiles.py."""
+    return route.startswith(("api/public/", "public/", "ogc", "api/downloads/", "tiles/"))
 
 
 ALL_ROUTES = sorted(set(district_routes()))
@@ -79,7 +79,7 @@ def test_public_proposals_are_read_only_and_serve_only_published_ones(client):
 @pytest.mark.parametrize("route", ROUTES)
 def test_anonymous_callers_are_refused(client, route):
     response = client.get(f"/d/{OWN}/{route}")
-    if "api/" in route or route.startswith("tiles/"):  # the tiles take tokens, as the API does
+    if "api/" in route:
         assert response.status_code == 401
     else:
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -328,7 +328,11 @@ def test_commune_dashboard_shows_activity_finding_and_report_as_text(seeded, wat
     page, seen = watched
     login(username, next_url=f"{D}/monitoring/plans/{seeded['me_plan'].pk}/")
     page.wait_for_selector("#me-map[data-ready='1']")
-    assert IMG in page.inner_text("#activity-chart") or IMG[:23] in page.inner_text("#activity-chart")
+    # A long label wraps over lines (one <tspan> a line, MECharts.bars): read each label's lines joined by spaces.
+    labels = page.eval_on_selector_all("#activity-chart text.bar-label",
+                                       "ts => ts.map(t => Array.from(t.querySelectorAll('tspan'), s => s.textContent).join(' '))")
+    assert IMG in labels, labels
+    assert IMG in page.locator("#activity-chart text.bar-label title").all_text_contents()  # the whole label on hover
     tips = _hover_all(page, "path.work-shape")
     assert any(IMG in t for t in tips), tips
     findings = page.locator("path.finding-marker")
