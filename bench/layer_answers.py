@@ -246,7 +246,7 @@ def main():
             side_by_side(f"OGC items vs layer route, {label}", lambda ogc=ogc: client.get(ogc), lambda legacy=legacy: client.get(legacy),
                          args.runs, 1.2, rows)
             if "admin units" in label:
-                # The unit collections keep whole answers on both sides (geo.layers.kept_answer): also compare the first
+                # The unit collections keep whole answers on both sides (geo.kept.kept_answer): also compare the first
                 # request after a write (the kept answers forgotten before each request, both sides alike).
                 def forgetting(path):
                     def run():

@@ -189,7 +189,7 @@ def items(request, collection_id):
     offset = parse_offset(params.get("offset"))
     if keeps_answers(layer):
         # Public reference data (the administrative units): the whole answer is kept under the units' data version, the
-        # URL and the language, as the layer route keeps its own (geo.layers.kept_answer); its timeStamp is the time it
+        # URL and the language, as the layer route keeps its own (geo.kept.kept_answer); its timeStamp is the time it
         # was built. The caller is never read: no session nor user round trip, and the session is left alone.
         response = kept_answer(request, layer, lambda: _items_answer(request, layer, limit, offset))
         response.session_free = True  # accounts.sessions.SessionMiddleware
