@@ -90,7 +90,7 @@ class DownloadListApi(DownloadApi):
     def get(self, request):
         base = request.build_absolute_uri(request.path)
         return Response([
-            {"id": layer.id, "title": str(layer.title or layer.id), "formats": {fmt: f"{base}{layer.id}.{fmt}" for fmt in FORMATS}}
+            {"id": layer.id, "title": layer.display_title(), "formats": {fmt: f"{base}{layer.id}.{fmt}" for fmt in FORMATS}}
             for layer in _readable_layers(request)
         ])
 

@@ -223,8 +223,9 @@ class Layer:
     """Base of every layer; see the module docstring for what a subclass declares."""
 
     id = ""
-    title = ""
-    description = ""
+    title = ""  # the data's name, in Vietnamese
+    label = None  # the layer's name as a lazy translation (gettext_lazy): what readers see, in the request's language
+    description = ""  # a lazy translation too, or plain text
     scope = "district"
     table = ""
     properties: dict = {}
@@ -399,6 +400,15 @@ class Layer:
 
     # ---- describing ------------------------------------------------------------------------------
 
+    def display_title(self):
+        """The layer's name in the active language (the request's): its `label` when it has one, else `title`, else its id.
+        The OGC landing's collections, /api, the TileJSON documents and the download list name layers by it."""
+        return str(self.label or self.title or self.id)
+
+    def display_description(self):
+        """The layer's description in the active language (`description` is a lazy translation), else its name."""
+        return str(self.description or self.display_title())
+
     def json_schema(self):
         """JSON schema (OpenAPI 3.0 flavour) of a feature's `properties`, from the declared types."""
         return {"type": "object", "properties": {name: self.property_schemas.get(name) or property_schema(kind)
@@ -427,7 +437,7 @@ class Layer:
             head.update({"numberMatched": {"type": "integer"}, "numberReturned": {"type": "integer"},
                          "timeStamp": {"type": "string", "format": "date-time"},
                          "links": {"type": "array", "items": {"type": "object"}}})
-        return {"type": "object", "title": self.title or self.id, "required": ["type", "features"],
+        return {"type": "object", "title": self.display_title(), "required": ["type", "features"],
                 "properties": {**head, "features": {"type": "array", "items": self.feature_schema()}}}
 
     def spatial_extent(self, user, district):

@@ -26,14 +26,14 @@ class AdministrativeUnitLayer(Layer):
         "parent": ("string", "parent.code"), "population": ("integer", "t.population"), "area_km2": ("number", "t.area_km2"),
         "is_demo": ("boolean", "t.is_demo"),
     }
-    filters = {"parent": Filter("parent__code", description="GSO code(s) of the parent unit", pattern=UNIT_CODE)}
+    filters = {"parent": Filter("parent__code", description=gettext_lazy("GSO code(s) of the parent unit"), pattern=UNIT_CODE)}
     bbox_lookup = "geom__intersects"
 
     def __init__(self, level=None, *, layer_id=None, title="", label=None):
         self.level = level
         self.id = layer_id or "admin-units"
         self.title = title
-        self.description = title
+        self.description = label  # lazy: the request's language
         self.label = label  # the download menu's words, in the page's language; title stays the data's name
 
     def rows(self, user, district):
