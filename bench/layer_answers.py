@@ -216,7 +216,7 @@ def main():
             def computed_breaks():
                 """The breaks by their statement, never from the cache (what every tile paid before they were cached)."""
                 with connection.cursor() as cursor:
-                    cursor.execute(selectors._VALUES_SQL, filters)
+                    cursor.execute(selectors.VALUES_SQL_BY_MEASURE[filters["measure"]], filters)  # the statement the platform runs
                     return selectors.class_breaks(cursor.fetchone()[0] or [])
 
             breaks = computed_breaks()
