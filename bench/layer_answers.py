@@ -216,7 +216,7 @@ def main():
             def computed_breaks():
                 """The breaks by their statement, never from the cache (what every tile paid before they were cached)."""
                 with connection.cursor() as cursor:
-                    cursor.execute(selectors._VALUES_SQL, filters)
+                    cursor.execute(selectors.VALUES_SQL_BY_MEASURE[filters["measure"]], filters)  # the statement the platform runs
                     return selectors.class_breaks(cursor.fetchone()[0] or [])
 
             breaks = computed_breaks()
@@ -246,7 +246,7 @@ def main():
             side_by_side(f"OGC items vs layer route, {label}", lambda ogc=ogc: client.get(ogc), lambda legacy=legacy: client.get(legacy),
                          args.runs, 1.2, rows)
             if "admin units" in label:
-                # The unit collections keep whole answers on both sides (geo.layers.kept_answer): also compare the first
+                # The unit collections keep whole answers on both sides (geo.kept.kept_answer): also compare the first
                 # request after a write (the kept answers forgotten before each request, both sides alike).
                 def forgetting(path):
                     def run():

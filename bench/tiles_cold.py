@@ -91,7 +91,7 @@ def main():
 
     def breaks():
         with connection.cursor() as cursor:
-            cursor.execute(selectors._VALUES_SQL, filters)
+            cursor.execute(selectors.VALUES_SQL_BY_MEASURE[filters["measure"]], filters)  # the statement the platform runs
             return selectors.class_breaks(cursor.fetchone()[0] or [])
 
     def bare(sql, params, jit=False, given=None):

@@ -7,6 +7,6 @@ class GeoConfig(AppConfig):
 
     def ready(self):
         """Register the administrative-unit layers (provinces, districts, communes, villages) in geo.layers."""
-        from geo.layers import register_admin_unit_layers
+        from geo.unit_layers import register_admin_unit_layers
 
         register_admin_unit_layers()

@@ -90,13 +90,14 @@ class DownloadListApi(DownloadApi):
     def get(self, request):
         base = request.build_absolute_uri(request.path)
         return Response([
-            {"id": layer.id, "title": str(layer.title or layer.id), "formats": {fmt: f"{base}{layer.id}.{fmt}" for fmt in FORMATS}}
+            {"id": layer.id, "title": layer.display_title(), "formats": {fmt: f"{base}{layer.id}.{fmt}" for fmt in FORMATS}}
             for layer in _readable_layers(request)
         ])
 
 
 class LayerDownloadApi(DownloadApi):
-    """GET one whole layer as a file (see the module docstring); 404 for a layer the caller may not read, 400 for a bad format or parameter."""
+    """GET one whole layer as a file (see the module docstring); 404 for a layer that does not exist here or that the
+    caller may not read, whatever the format; then 400 for a bad format or parameter."""
 
     Output = {(200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"the whole layer as {fmt}")
               for fmt, (_extension, content_type) in FORMATS.items()}
@@ -109,14 +110,16 @@ class LayerDownloadApi(DownloadApi):
     ]
 
     def get(self, request, layer_id, fmt=None):
+        # The layer first: one that does not exist here (or that the caller may not read) is a 404 whatever the format,
+        # `nosuch.pdf` as `nosuch.csv`; only a layer the caller may read has its format (and parameters) checked.
+        layer = next((layer for layer in _readable_layers(request) if layer.id == layer_id), None)
+        if layer is None:
+            raise Http404(_("No such layer."))
         fmt = fmt or request.GET.get("f") or "geojson"
         try:  # one wording whether the path (`proposals.pdf`) or `?f=pdf` names the format: geo.params.check_choices
             check_choices("f", fmt, FORMATS)
         except ParameterRefused as refused:
             raise ValidationError({"f": [refused.message]})
-        layer = next((layer for layer in _readable_layers(request) if layer.id == layer_id), None)
-        if layer is None:
-            raise Http404(_("No such layer."))
         lonlat = request.GET.get("lonlat", "") in ("1", "true")
         try:
             collection = whole_layer(layer, request)

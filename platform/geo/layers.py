@@ -46,13 +46,16 @@ The registry (filled by apps in AppConfig.ready(), since geo may not import the 
     registry.for_district() / registry.for_province() -> [Layer], in registration order
     registry.all() -> [Layer]
 
+What a process keeps (page statements of layers with a `shared_key`, whole answers under the data version, their lock)
+is `geo.kept` (`kept_answer`, `keeps_answers`, `forget_answers` are importable from here too); the administrative-unit
+layers of the geo app itself are `geo.unit_layers`.
+
 Pagination of the legacy routes is `page_numbers` (page/page_size); the OGC API uses limit/offset; both refuse
 an over-large page with a 400 naming the field (MAX_LIMIT), never a silent clamp.
 """
 import datetime as dt
 import json
 import re
-import threading
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,12 +66,13 @@ from django.db import models
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
-from geo import versions
+from geo import kept
 from geo.bbox import bbox_polygon, parse_bbox
+from geo.kept import _ANSWERS, _STATEMENTS, MEDIA_TYPE, forget_answers, keeps_answers, kept_answer  # noqa: F401 - where callers import them
 from geo.params import MAX_OFFSET, MAX_PAGE_SIZE, ParameterRefused, check_choices, paging_message, paging_number
 from geo.replica import read_connection
 from geo.statements import sql_with_params
@@ -78,15 +82,6 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = MAX_PAGE_SIZE
 UNIT_CODE = r"[0-9][0-9-]{0,19}"  # a GSO code of an administrative unit; villages: the commune's code, "-", a number
 MAX_INTEGER = 2 ** 63 - 1  # PostgreSQL bigint: an integer value or id beyond it matches nothing (filter: a 400)
-MEDIA_TYPE = "application/geo+json"
-STATEMENTS_KEPT = 512  # page statements kept per process for layers with a shared_key (Layer.query)
-_STATEMENTS = {}
-ANSWER_BYTES_KEPT = 64 * 1024 * 1024  # whole answers kept per process (page_response), body + gzip body
-_ANSWERS = {}
-# gthread workers (deploy/gunicorn.conf.py) run requests of one process in threads: every change to the two dicts above
-# (and the running size of _ANSWERS) is made under this lock; a lookup (one dict.get) needs none.
-_KEPT_LOCK = threading.Lock()
-_answer_bytes = 0
 PROPERTY_TYPES = ("string", "integer", "number", "date", "datetime", "boolean", "array", "object")
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "Geometry")
 
@@ -228,8 +223,9 @@ class Layer:
     """Base of every layer; see the module docstring for what a subclass declares."""
 
     id = ""
-    title = ""
-    description = ""
+    title = ""  # the data's name, in Vietnamese
+    label = None  # the layer's name as a lazy translation (gettext_lazy): what readers see, in the request's language
+    description = ""  # a lazy translation too, or plain text
     scope = "district"
     table = ""
     properties: dict = {}
@@ -344,7 +340,7 @@ class Layer:
         shared = self.shared_key()
         key = None if shared is None else (shared, str(bbox) if bbox else None, tuple(sorted((filters or {}).items())),
                                            datetime, limit, offset, get_language())
-        statement = _STATEMENTS.get(key) if key is not None else None
+        statement = kept.statement(key) if key is not None else None
 
         def rows():
             return self.filter_rows(self._base(user, district), bbox=bbox, filters=filters, datetime=datetime)
@@ -353,10 +349,7 @@ class Layer:
             filtered = rows()
             statement = self.page_statement(filtered, limit=limit, offset=offset)
             if key is not None:
-                with _KEPT_LOCK:
-                    if len(_STATEMENTS) >= STATEMENTS_KEPT:
-                        _STATEMENTS.pop(next(iter(_STATEMENTS)), None)  # the oldest: a map panned over many bboxes
-                    _STATEMENTS[key] = statement
+                kept.keep_statement(key, statement)
             rows = lambda: filtered  # noqa: E731
         return self._run(statement, rows, offset)
 
@@ -407,6 +400,15 @@ class Layer:
 
     # ---- describing ------------------------------------------------------------------------------
 
+    def display_title(self):
+        """The layer's name in the active language (the request's): its `label` when it has one, else `title`, else its id.
+        The OGC landing's collections, /api, the TileJSON documents and the download list name layers by it."""
+        return str(self.label or self.title or self.id)
+
+    def display_description(self):
+        """The layer's description in the active language (`description` is a lazy translation), else its name."""
+        return str(self.description or self.display_title())
+
     def json_schema(self):
         """JSON schema (OpenAPI 3.0 flavour) of a feature's `properties`, from the declared types."""
         return {"type": "object", "properties": {name: self.property_schemas.get(name) or property_schema(kind)
@@ -435,7 +437,7 @@ class Layer:
             head.update({"numberMatched": {"type": "integer"}, "numberReturned": {"type": "integer"},
                          "timeStamp": {"type": "string", "format": "date-time"},
                          "links": {"type": "array", "items": {"type": "object"}}})
-        return {"type": "object", "title": self.title or self.id, "required": ["type", "features"],
+        return {"type": "object", "title": self.display_title(), "required": ["type", "features"],
                 "properties": {**head, "features": {"type": "array", "items": self.feature_schema()}}}
 
     def spatial_extent(self, user, district):
@@ -521,61 +523,6 @@ class Registry:
 registry = Registry()
 
 
-# ---- the reference layers of the geo app itself: administrative units (public) ---------------------
-
-class AdministrativeUnitLayer(Layer):
-    """Current administrative units of one level (province, district, commune or village); public reference data."""
-
-    scope = "province"
-    table = "public.geo_administrativeunit t LEFT JOIN public.geo_administrativeunit parent ON parent.id = t.parent_id"
-    geometry_type = "MultiPolygon"
-    id_field = "code"
-    id_sql = "t.code"
-    id_type = "string"
-    order = ("code",)
-    properties = {
-        "code": ("string", "t.code"), "name": ("string", "t.name"), "name_short": ("string", "t.name_short"),
-        "slug": ("string", "t.slug"), "unit_type": ("string", "t.unit_type"), "level": ("string", "t.level"),
-        "parent": ("string", "parent.code"), "population": ("integer", "t.population"), "area_km2": ("number", "t.area_km2"),
-        "is_demo": ("boolean", "t.is_demo"),
-    }
-    filters = {"parent": Filter("parent__code", description="GSO code(s) of the parent unit", pattern=UNIT_CODE)}
-    bbox_lookup = "geom__intersects"
-
-    def __init__(self, level=None, *, layer_id=None, title="", label=None):
-        self.level = level
-        self.id = layer_id or "admin-units"
-        self.title = title
-        self.description = title
-        self.label = label  # the download menu's words, in the page's language; title stays the data's name
-
-    def rows(self, user, district):
-        from geo.models import AdministrativeUnit
-
-        units = AdministrativeUnit.objects.filter(is_current=True)
-        return units.filter(level=self.level) if self.level else units
-
-    version_scopes = versions.UNITS  # the units and districts: an investment write elsewhere leaves the answers kept
-
-    def shared_key(self):
-        return ("administrative-units", self.level)  # the same units for everybody: public reference data
-
-    def with_level(self, level):
-        """The same layer over another level (None: every level), for `/api/admin-units/?level=`."""
-        return AdministrativeUnitLayer(level, layer_id=self.id, title=self.title, label=self.label)
-
-
-def register_admin_unit_layers():
-    """The four OGC collections of administrative units (called from geo's AppConfig.ready())."""
-    for level, layer_id, title, label in (
-        ("province", "provinces", "Tỉnh", gettext_lazy("Province")),
-        ("district", "districts", "Huyện, thị xã, thành phố", gettext_lazy("Districts, towns and cities")),
-        ("commune", "communes", "Xã, phường, thị trấn", gettext_lazy("Communes, wards and townships")),
-        ("village", "villages", "Thôn, khu phố", gettext_lazy("Villages and residential groups")),
-    ):
-        registry.register(AdministrativeUnitLayer(level, layer_id=layer_id, title=title, label=label))
-
-
 __all__ = ["Filter", "Layer", "LayerNotReadable", "MAX_LIMIT", "MEDIA_TYPE", "PRECISION", "collection_text", "page_numbers",
            "UNIT_CODE", "parse_bbox", "parse_datetime", "parse_limit", "parse_offset", "registry"]
 
@@ -619,87 +566,3 @@ def _page_body(request, layer, user, district, page, size, filters, *, rows=None
 
     return collection_text(text, **(extra or {}), count=count,
                            next=link(page + 1) if page * size < count else None, previous=link(page - 1) if page > 1 else None)
-
-
-def keeps_answers(layer):
-    """Whether `kept_answer` keeps this layer's answers: its rows are the same for everybody (`shared_key`) and depend
-    on known scopes of the data version (`version_scopes`): the administrative units."""
-    return layer.version_scopes is not None and layer.shared_key() is not None
-
-
-def kept_answer(request, layer, build):
-    """The whole answer (body, gzip body, ETag) of a request to a layer that `keeps_answers`, kept per process under the
-    layer's `shared_key`, the request's absolute URL (path and every parameter: a page, a limit, a bbox, a filter each
-    have their own), the language and the data version of the layer's `version_scopes` (geo.versions; read before the
-    rows, so that an answer is never kept under a version newer than its data, and not read again when the tenant
-    middleware read it for this request). `build()` -> (body text, ETag or None: a hash of the body) runs only when
-    nothing is kept for this version. Used by the legacy layer route (`page_response`) and the OGC items
-    (`geo.ogc.items`): a repeated request costs the version read (docs/GIS.md, "Caching under the data version")."""
-    version = _layer_version(request, layer.version_scopes)
-    key = (layer.shared_key(), request.build_absolute_uri(), get_language())
-    answer = _ANSWERS.get(key)
-    if answer is not None and answer[0] == version:
-        if answer[2] is None and _accepts_gzip(request):
-            answer = _keep_answer(key, version, answer[1], compressed=True, etag=answer[3])
-        return _kept_response(answer)
-    body, etag = build()
-    return _kept_response(_keep_answer(key, version, body, compressed=_accepts_gzip(request), etag=etag))
-
-
-def _accepts_gzip(request):
-    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
-
-
-def _layer_version(request, scopes):
-    """The data version of `scopes` on the connection the layer reads (none read again when the tenant middleware read
-    it on the primary and the layer reads the primary: `geo.versions.version`)."""
-    return versions.version(scopes, using=read_connection(), request=request)
-
-
-def forget_answers():
-    """Forget every whole answer this process keeps (benchmarks measuring a first request; tests)."""
-    global _answer_bytes
-    with _KEPT_LOCK:
-        _ANSWERS.clear()
-        _answer_bytes = 0
-
-
-def _keep_answer(key, version, body, *, compressed, etag=None):
-    """Keep (version, body, gzip body or None, ETag) of a layer answer under `key`, within ANSWER_BYTES_KEPT (oldest out
-    first); the gzip body is made once, for the first client that accepts it (`compressed`); `etag` None: a hash of
-    the body."""
-    import hashlib
-
-    from django.utils.http import quote_etag
-    from django.utils.text import compress_string
-
-    raw = body.encode() if isinstance(body, str) else body
-    answer = (version, raw, compress_string(raw) if compressed else None,
-              etag or quote_etag(hashlib.md5(raw, usedforsecurity=False).hexdigest()))
-
-    def size(a):
-        return len(a[1]) + len(a[2] or b"")
-
-    global _answer_bytes
-    if size(answer) <= ANSWER_BYTES_KEPT:
-        with _KEPT_LOCK:  # the running size, not a walk over every kept answer at each insert
-            old = _ANSWERS.pop(key, None)
-            _answer_bytes -= size(old) if old is not None else 0
-            while _ANSWERS and _answer_bytes + size(answer) > ANSWER_BYTES_KEPT:
-                _answer_bytes -= size(_ANSWERS.pop(next(iter(_ANSWERS))))
-            _ANSWERS[key] = answer
-            _answer_bytes += size(answer)
-    return answer
-
-
-def _kept_response(answer):
-    """The HttpResponse of a kept answer: its ETag set (geo.middleware hashes nothing) and its gzip body ready
-    (`layer_gzip`, which the middleware sends instead of compressing again)."""
-    from django.http import HttpResponse
-
-    _version, body, compressed, etag = answer
-    response = HttpResponse(body, content_type=MEDIA_TYPE)
-    response["ETag"] = etag
-    if compressed is not None:
-        response.layer_gzip = compressed
-    return response

@@ -15,6 +15,8 @@ Routes (a trailing slash is optional; `f=json` is the only format; answers are J
   {base}/collections/{id}/items   features: bbox, limit (1…5000, default 100), offset, datetime (layers with dates),
                                   the layer's property filters; numberMatched/numberReturned and rel="next"/"prev" links
   {base}/collections/{id}/items/{featureId}
+Every text a person reads (titles, descriptions, link titles, the /api summaries) is in the request's language
+(Accept-Language, ?lang=; Vietnamese by default), as the messages are; ids, URLs and property names never change.
 Bad parameters (unknown, malformed, limit out of range) are a 400 {"code": "InvalidParameterValue",
 "description": …, <parameter>: [message]} in the caller's language, as the standard asks (/req/core/query-param-*).
 """
@@ -120,11 +122,11 @@ def _collection(request, layer):
     base = _base(request)
     url = f"{base}/collections/{layer.id}"
     described = {
-        "id": layer.id, "title": layer.title or layer.id, "description": layer.description or layer.title,
+        "id": layer.id, "title": layer.display_title(), "description": layer.display_description(),
         "itemType": "feature", "crs": [CRS84], "storageCrs": CRS84,
         "links": [
-            {"href": url + "?f=json", "rel": "self", "type": "application/json", "title": layer.title},
-            {"href": url + "/items?f=json", "rel": "items", "type": MEDIA_TYPE, "title": layer.title},
+            {"href": url + "?f=json", "rel": "self", "type": "application/json", "title": layer.display_title()},
+            {"href": url + "/items?f=json", "rel": "items", "type": MEDIA_TYPE, "title": layer.display_title()},
         ],
     }
     extent = layer.spatial_extent(request.user, _district(request))
@@ -139,15 +141,15 @@ def landing(request):
     """The landing page: links to the OpenAPI document, the conformance classes and the collections."""
     base = _base(request)
     district = _district(request)
-    title = f"OGC API – Features: {district.name}" if district is not None else "OGC API – Features: tỉnh Bắc Ninh"
+    place = district.name if district is not None else "tỉnh Bắc Ninh"  # a proper name: the same in every language
     return JsonResponse({
-        "title": title,
-        "description": "Layers of the commune planning platform (Decision 07/2015/QĐ-UBND), GeoJSON in CRS84.",
+        "title": _("OGC API – Features: %(place)s") % {"place": place},
+        "description": _("Layers of the commune planning platform (Decision 07/2015/QĐ-UBND), GeoJSON in CRS84."),
         "links": [
-            {"href": base + "/?f=json", "rel": "self", "type": "application/json", "title": "this document"},
-            {"href": base + "/api?f=json", "rel": "service-desc", "type": OPENAPI_TYPE, "title": "the API definition"},
-            {"href": base + "/conformance?f=json", "rel": "conformance", "type": "application/json", "title": "conformance classes"},
-            {"href": base + "/collections?f=json", "rel": "data", "type": "application/json", "title": "collections"},
+            {"href": base + "/?f=json", "rel": "self", "type": "application/json", "title": _("this document")},
+            {"href": base + "/api?f=json", "rel": "service-desc", "type": OPENAPI_TYPE, "title": _("the API definition")},
+            {"href": base + "/conformance?f=json", "rel": "conformance", "type": "application/json", "title": _("conformance classes")},
+            {"href": base + "/collections?f=json", "rel": "data", "type": "application/json", "title": _("collections")},
         ],
     })
 
@@ -163,7 +165,7 @@ def collections(request):
     """The collections (layers) this caller may read."""
     base = _base(request)
     return JsonResponse({
-        "links": [{"href": base + "/collections?f=json", "rel": "self", "type": "application/json", "title": "collections"}],
+        "links": [{"href": base + "/collections?f=json", "rel": "self", "type": "application/json", "title": _("collections")}],
         "collections": [_collection(request, layer) for layer in _layers(request)],
     })
 
@@ -189,7 +191,7 @@ def items(request, collection_id):
     offset = parse_offset(params.get("offset"))
     if keeps_answers(layer):
         # Public reference data (the administrative units): the whole answer is kept under the units' data version, the
-        # URL and the language, as the layer route keeps its own (geo.layers.kept_answer); its timeStamp is the time it
+        # URL and the language, as the layer route keeps its own (geo.kept.kept_answer); its timeStamp is the time it
         # was built. The caller is never read: no session nor user round trip, and the session is left alone.
         response = kept_answer(request, layer, lambda: _items_answer(request, layer, limit, offset))
         response.session_free = True  # accounts.sessions.SessionMiddleware
@@ -258,37 +260,41 @@ def api(request):
     """The OpenAPI 3.0 document of this service, with each readable collection's items and schema."""
     base = _base(request)
     paths = {
-        "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage", "responses": {"200": {"description": "links"}}}},
-        "/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformance", "responses": {"200": {"description": "classes"}}}},
-        "/collections": {"get": {"summary": "Collections", "operationId": "getCollections", "responses": {"200": {"description": "collections"}}}},
+        "/": {"get": {"summary": _("Landing page"), "operationId": "getLandingPage", "responses": {"200": {"description": _("links")}}}},
+        "/conformance": {"get": {"summary": _("Conformance classes"), "operationId": "getConformance",
+                                 "responses": {"200": {"description": _("conformance classes")}}}},
+        "/collections": {"get": {"summary": _("Collections"), "operationId": "getCollections", "responses": {"200": {"description": _("collections")}}}},
     }
     schemas = {}
     for layer in _layers(request):
         parameters = [
-            _parameter("bbox", "array", "minLon,minLat,maxLon,maxLat (CRS84)", items={"type": "number"}, minItems=4, maxItems=4),
-            _parameter("limit", "integer", "features per page", minimum=1, maximum=MAX_LIMIT, default=DEFAULT_LIMIT),
-            _parameter("offset", "integer", "index of the first feature", minimum=0, default=0),
+            _parameter("bbox", "array", _("minLon,minLat,maxLon,maxLat (CRS84)"), items={"type": "number"}, minItems=4, maxItems=4),
+            _parameter("limit", "integer", _("features per page"), minimum=1, maximum=MAX_LIMIT, default=DEFAULT_LIMIT),
+            _parameter("offset", "integer", _("index of the first feature"), minimum=0, default=0),
         ]
         if layer.datetime_field:
-            parameters.append(_parameter("datetime", "string", "RFC 3339 date-time or interval (a/b, ../b, a/..)"))
-        parameters += [_parameter(name, "string", spec.description or f"{name} (comma-separated values: any of)") for name, spec in layer.filters.items()]
+            parameters.append(_parameter("datetime", "string", _("RFC 3339 date-time or interval (a/b, ../b, a/..)")))
+        parameters += [_parameter(name, "string", str(spec.description) if spec.description else
+                                  _("%(name)s (comma-separated values: any of)") % {"name": name})
+                       for name, spec in layer.filters.items()]
         name = layer.id.replace("-", "_")
         schemas[name] = layer.openapi_schema(envelope="ogc")
-        ok = {"200": {"description": layer.title, "content": {MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{name}"}}}},
-              "400": {"description": "a bad parameter"}}
-        paths[f"/collections/{layer.id}"] = {"get": {"summary": layer.title, "operationId": f"describe_{name}",
-                                                     "responses": {"200": {"description": "the collection"}}}}
-        paths[f"/collections/{layer.id}/items"] = {"get": {"summary": layer.title, "operationId": f"get_{name}_items",
+        title = layer.display_title()
+        ok = {"200": {"description": title, "content": {MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{name}"}}}},
+              "400": {"description": _("a bad parameter")}}
+        paths[f"/collections/{layer.id}"] = {"get": {"summary": title, "operationId": f"describe_{name}",
+                                                     "responses": {"200": {"description": _("the collection")}}}}
+        paths[f"/collections/{layer.id}/items"] = {"get": {"summary": title, "operationId": f"get_{name}_items",
                                                            "parameters": parameters, "responses": ok}}
         paths[f"/collections/{layer.id}/items/{{featureId}}"] = {"get": {
-            "summary": layer.title, "operationId": f"get_{name}_item",
+            "summary": title, "operationId": f"get_{name}_item",
             "parameters": [{"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "one feature", "content": {MEDIA_TYPE: {"schema": layer.feature_schema()}}},
-                          "404": {"description": "no such feature"}}}}
+            "responses": {"200": {"description": _("one feature"), "content": {MEDIA_TYPE: {"schema": layer.feature_schema()}}},
+                          "404": {"description": _("no such feature")}}}}
     document = {
         "openapi": "3.0.3",
         "info": {"title": "OGC API – Features", "version": "1.0.0",
-                 "description": "Authenticate with the header `Authorization: Token <key>` (POST /api/auth/token/)."},
+                 "description": _("Authenticate with the header `Authorization: Token <key>` (POST /api/auth/token/).")},
         "servers": [{"url": base}],
         "paths": paths,
         "components": {"schemas": schemas,

@@ -99,8 +99,10 @@ class TileDataApi(TileApi):
     Output = {(200, MVT_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="a Mapbox vector tile")}
 
     def get(self, request, name, z, x, y):
-        z, x, y = parse_tile(z, x, y)  # a bad address is a 400 naming `tile` whatever the layer
+        # The layer first (404 unknown, 401/403 refused) whatever the address, as a download's layer comes before its
+        # format; then a bad address of a layer the caller may read is a 400 naming `tile`.
         layer = self.readable_layer(request, name)
+        z, x, y = parse_tile(z, x, y)
         etag = quote_etag(layer.etag(request, z, x, y)) if layer.etag else None
         if etag:
             unchanged = get_conditional_response(request, etag=etag)

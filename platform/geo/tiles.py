@@ -137,10 +137,10 @@ def register(layer: TileLayer) -> TileLayer:
 def tilejson(layer: TileLayer, *, tiles_url: str, query: str = "") -> dict:
     """The TileJSON 3.0.0 document of `layer`, its tiles at `tiles_url` (absolute, ending in `{z}/{x}/{y}.pbf`)."""
     return {
-        "tilejson": "3.0.0", "name": layer.title, "description": layer.description, "scheme": "xyz",
+        "tilejson": "3.0.0", "name": str(layer.title), "description": str(layer.description), "scheme": "xyz",
         "tiles": [tiles_url + (f"?{query}" if query else "")], "minzoom": layer.minzoom, "maxzoom": layer.maxzoom,
         "bounds": list(layer.bounds), "filters": list(layer.filters),
-        "vector_layers": [{"id": layer.name, "description": layer.description, "minzoom": layer.minzoom,
+        "vector_layers": [{"id": layer.name, "description": str(layer.description), "minzoom": layer.minzoom,
                            "maxzoom": layer.maxzoom, "fields": layer.fields}],
     }
 
@@ -190,7 +190,7 @@ def layer_tile(layer, request, z, x, y) -> bytes:
 def from_layer(layer, **options) -> TileLayer:
     """A tile layer of the kit layer `layer` (same id, title, rows, filters, properties); `options` set the zooms."""
     return TileLayer(
-        name=layer.id, title=layer.title or layer.id, description=layer.description or "",
+        name=layer.id, title=layer.label or layer.title or layer.id, description=layer.description or "",
         fields={name: _MVT_TYPES.get(kind, "String") for name, (kind, _sql) in layer.properties.items()},
         visible=layer.readable, tile=lambda request, z, x, y: layer_tile(layer, request, z, x, y),
         district_level=layer.scope == "district", filters=tuple(layer.filters), **options,

@@ -35,7 +35,7 @@ class ProjectLayer(Layer):
     id = "investment-projects"
     title = "Dự án đầu tư công"
     label = gettext_lazy("Public-investment projects")  # the download menu's words, in the page's language; title stays the data's name
-    description = "Public investment projects of the district (Decision 07/2015 Đ5–Đ9), EPSG:4326."
+    description = gettext_lazy("Public investment projects of the district (Decision 07/2015 Đ5–Đ9), EPSG:4326.")
     table = "investment_investmentproject t"
     order = ("code", "id")
     bbox_lookup = "geom__intersects"
@@ -55,12 +55,12 @@ class ProjectLayer(Layer):
                              "ORDER BY r.created_at DESC, r.id DESC LIMIT 1)"),
     }
     filters = {
-        "status": Filter("status", choices=tuple(ProjectStatus.values), description="comma-separated status codes"),
-        "sector": Filter("sector", choices=tuple(Sector.values), description="comma-separated sector codes"),
-        "source": Filter(apply=_with_source, choices=tuple(CapitalSource.values), description="comma-separated capital source codes"),
-        "commune": Filter(apply=_served(InvestmentProject), description="GSO code(s) of communes served", pattern=UNIT_CODE),
-        "year": Filter(apply=_allocated("year"), type="integer", description="projects with an allocation in this year"),
-        "plan": Filter(apply=_allocated("plan_id"), type="integer", description="projects with an allocation in this plan"),
+        "status": Filter("status", choices=tuple(ProjectStatus.values), description=gettext_lazy("comma-separated status codes")),
+        "sector": Filter("sector", choices=tuple(Sector.values), description=gettext_lazy("comma-separated sector codes")),
+        "source": Filter(apply=_with_source, choices=tuple(CapitalSource.values), description=gettext_lazy("comma-separated capital source codes")),
+        "commune": Filter(apply=_served(InvestmentProject), description=gettext_lazy("GSO code(s) of communes served"), pattern=UNIT_CODE),
+        "year": Filter(apply=_allocated("year"), type="integer", description=gettext_lazy("projects with an allocation in this year")),
+        "plan": Filter(apply=_allocated("plan_id"), type="integer", description=gettext_lazy("projects with an allocation in this plan")),
     }
 
     def rows(self, user, district):
@@ -99,7 +99,7 @@ class ReviewLayer(Layer):
     id = "review-notes"
     title = "Ý kiến thẩm định"
     label = gettext_lazy("Review comments")  # the download menu's words, in the page's language; title stays the data's name
-    description = "The district's review decisions and pinned notes on projects and commune plan works, EPSG:4326."
+    description = gettext_lazy("The district's review decisions and pinned notes on projects and commune plan works, EPSG:4326.")
     table = ("investment_review t LEFT JOIN investment_investmentproject p ON p.id = t.project_id "
              "LEFT JOIN plans_planitem i ON i.id = t.plan_item_id JOIN accounts_user a ON a.id = t.author_id")
     geometry_sql = "coalesce(t.location, ST_PointOnSurface(p.geom), ST_PointOnSurface(i.geom))"
@@ -125,8 +125,8 @@ class ReviewLayer(Layer):
         "type": "object", "properties": {"text": {"type": "string"}, "author": PERSON_SCHEMA, "created_at": {"type": "string", "format": "date-time"}}}}}
     filters = {
         "project": Filter("project_id", "integer"), "plan_item": Filter("plan_item_id", "integer"),
-        "kind": Filter(apply=_review_kind, split=False, choices=("decision", "note"), description="decision or note"),
-        "commune": Filter(apply=_served(Review), description="GSO code(s) of communes concerned", pattern=UNIT_CODE),
+        "kind": Filter(apply=_review_kind, split=False, choices=("decision", "note"), description=gettext_lazy("decision or note")),
+        "commune": Filter(apply=_served(Review), description=gettext_lazy("GSO code(s) of communes concerned"), pattern=UNIT_CODE),
     }
 
     def rows(self, user, district):
@@ -144,7 +144,7 @@ class DraftPlanItemLayer(Layer):
     id = "plan-items"
     title = "Công trình trong dự thảo kế hoạch xã"
     label = gettext_lazy("Works in the communes' draft plans")  # the download menu's words, in the page's language; title stays the data's name
-    description = "Works (with a cost and a place) of the communes' current draft plans, for the district's review, EPSG:4326."
+    description = gettext_lazy("Works (with a cost and a place) of the communes' current draft plans, for the district's review, EPSG:4326.")
     table = ("plans_planitem t JOIN plans_communeplan cp ON cp.id = t.plan_id JOIN plans_plancycle c ON c.id = cp.cycle_id "
              "JOIN geo_administrativeunit u ON u.id = c.commune_id")
     order = ("plan__cycle__commune__code", "order", "id")
@@ -162,8 +162,8 @@ class DraftPlanItemLayer(Layer):
     }
     filters = {
         "plan_year": Filter("plan__cycle__plan_year", "integer"),
-        "commune": Filter("plan__cycle__commune__code", description="GSO code(s)", pattern=UNIT_CODE),
-        "sector": Filter("sector", choices=tuple(Sector.values), description="comma-separated sector codes"),
+        "commune": Filter("plan__cycle__commune__code", description=gettext_lazy("GSO code(s)"), pattern=UNIT_CODE),
+        "sector": Filter("sector", choices=tuple(Sector.values), description=gettext_lazy("comma-separated sector codes")),
     }
 
     def rows(self, user, district):

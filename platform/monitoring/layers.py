@@ -16,7 +16,7 @@ class EvidencePhotoLayer(Layer):
     id = "evidence-photos"
     title = "Ảnh minh chứng"
     label = _("Evidence photos")  # the download menu's words, in the page's language; title stays the data's name
-    description = "Geolocated evidence photos of the communes' M&E plans (Decision 07/2015 Đ8), EPSG:4326."
+    description = _("Geolocated evidence photos of the communes' M&E plans (Decision 07/2015 Đ8), EPSG:4326.")
     table = ("monitoring_evidencephoto t JOIN monitoring_meplan m ON m.id = t.me_plan_id "
              "JOIN geo_administrativeunit c ON c.id = m.commune_id LEFT JOIN monitoring_activity a ON a.id = t.activity_id "
              "LEFT JOIN accounts_user u ON u.id = t.uploaded_by_id")
@@ -45,7 +45,7 @@ class FindingLayer(Layer):
     id = "supervision-findings"
     title = "Phát hiện giám sát cộng đồng"
     label = _("Supervision findings")  # the download menu's words, in the page's language; title stays the data's name
-    description = "Community supervision findings on the communes' activities (Decision 07/2015 Đ8), EPSG:4326."
+    description = _("Community supervision findings on the communes' activities (Decision 07/2015 Đ8), EPSG:4326.")
     table = ("monitoring_supervisionfinding t JOIN monitoring_activity a ON a.id = t.activity_id "
              "LEFT JOIN accounts_user u ON u.id = t.recorded_by_id")
     geometry_sql = "t.location"

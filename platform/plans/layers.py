@@ -16,7 +16,7 @@ class PlanWorkLayer(Layer):
     id = "plan-works"
     title = "Công trình, hoạt động của kế hoạch xã"
     label = _("Works and activities of the commune plans")  # the download menu's words, in the page's language; title stays the data's name
-    description = "Works and activities of the commune plans (Decision 07/2015 Đ5–Đ6), every version; EPSG:4326."
+    description = _("Works and activities of the commune plans (Decision 07/2015 Đ5–Đ6), every version; EPSG:4326.")
     table = ("plans_planitem t JOIN plans_communeplan cp ON cp.id = t.plan_id JOIN plans_plancycle c ON c.id = cp.cycle_id "
              "JOIN public.geo_administrativeunit u ON u.id = c.commune_id")
     order = ("plan_id", "order", "id")
@@ -37,8 +37,8 @@ class PlanWorkLayer(Layer):
         }
 
     filters = {
-        "plan": Filter("plan_id", "integer", description="plan version id(s)"),
-        "commune": Filter("plan__cycle__commune__code", description="GSO code(s)", pattern=UNIT_CODE),
+        "plan": Filter("plan_id", "integer", description=_("plan version id(s)")),
+        "commune": Filter("plan__cycle__commune__code", description=_("GSO code(s)"), pattern=UNIT_CODE),
         "plan_year": Filter("plan__cycle__plan_year", "integer"),
         "kind": Filter("kind", choices=tuple(PlanItem.Kind.values)),
         "sector": Filter("sector", choices=tuple(Sector.values)),
@@ -54,7 +54,7 @@ class PublicPlanWorkLayer(PlanWorkLayer):
     id = "public-plan-works"
     title = "Công trình của kế hoạch xã đã công bố"
     label = _("Works of the announced commune plans")  # the download menu's words, in the page's language; title stays the data's name
-    description = "Located works of the plans published to everybody (announced approved plans, drafts under consultation); EPSG:4326."
+    description = _("Located works of the plans published to everybody (announced approved plans, drafts under consultation); EPSG:4326.")
 
     def rows(self, user, district):
         return PlanItem.objects.filter(plan__in=public_plans(), geom__isnull=False)

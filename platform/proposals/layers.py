@@ -28,7 +28,7 @@ class ProposalLayer(Layer):
     id = "proposals"
     title = "Đề xuất của thôn và ngành"
     label = _("Proposals of villages and commune units")  # the download menu's words, in the page's language; title stays the data's name
-    description = "Proposals of villages and sectors (Decision 07/2015 Đ4 step 1), EPSG:4326."
+    description = _("Proposals of villages and sectors (Decision 07/2015 Đ4 step 1), EPSG:4326.")
     scope = "district"
     table = ("proposals_proposal t JOIN public.geo_administrativeunit c ON c.id = t.commune_id "
              "LEFT JOIN public.geo_administrativeunit v ON v.id = t.village_id")
@@ -48,13 +48,13 @@ class ProposalLayer(Layer):
         "created_at": ("datetime", "t.created_at"),
     }
     filters = {
-        "commune": Filter("commune__code", description="GSO code(s), comma-separated", pattern=UNIT_CODE),
-        "village": Filter("village__code", description="village code(s)", pattern=UNIT_CODE),
+        "commune": Filter("commune__code", description=_("GSO code(s), comma-separated"), pattern=UNIT_CODE),
+        "village": Filter("village__code", description=_("village code(s)"), pattern=UNIT_CODE),
         "sector": Filter("sector", choices=tuple(Sector.values)), "status": Filter("status", choices=tuple(ProposalStatus.values)),
         "source": Filter("source_kind", choices=tuple(SourceKind.values)),
         "plan_year": Filter("plan_year", "integer"),
-        "late": Filter(apply=_late, type="boolean", split=False, description="1: only proposals submitted after the deadline"),
-        "q": Filter(apply=_search, split=False, description="words of the title or place, with or without diacritics"),
+        "late": Filter(apply=_late, type="boolean", split=False, description=_("1: only proposals submitted after the deadline")),
+        "q": Filter(apply=_search, split=False, description=_("words of the title or place, with or without diacritics")),
     }
 
     def rows(self, user, district):
@@ -76,7 +76,7 @@ class VillageMeetingLayer(Layer):
     id = "village-meetings"
     title = "Họp thôn"
     label = _("Village meetings")  # the download menu's words, in the page's language; title stays the data's name
-    description = "Village meetings that gathered the proposals (Decision 07/2015 Đ4 step 1), at a point of their village, EPSG:4326."
+    description = _("Village meetings that gathered the proposals (Decision 07/2015 Đ4 step 1), at a point of their village, EPSG:4326.")
     table = ("proposals_villagemeeting t JOIN public.geo_administrativeunit c ON c.id = t.commune_id "
              "JOIN public.geo_administrativeunit v ON v.id = t.village_id")
     geometry_sql = "ST_PointOnSurface(v.geom)"
@@ -90,8 +90,8 @@ class VillageMeetingLayer(Layer):
         "chair": ("string", "t.chair"), "participants": ("integer", "t.participants"), "women": ("integer", "t.women"),
         "poor_households": ("integer", "t.poor_households"), "minutes": ("string", file_url_sql("t.minutes")),
     }
-    filters = {"commune": Filter("commune__code", description="GSO code(s)", pattern=UNIT_CODE),
-               "village": Filter("village__code", description="village code(s)", pattern=UNIT_CODE)}
+    filters = {"commune": Filter("commune__code", description=_("GSO code(s)"), pattern=UNIT_CODE),
+               "village": Filter("village__code", description=_("village code(s)"), pattern=UNIT_CODE)}
 
     def rows(self, user, district):
         if not user.is_authenticated:

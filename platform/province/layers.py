@@ -33,7 +33,7 @@ class AllProjectsLayer(Layer):
     id = "all-projects"
     title = "Dự án đầu tư công toàn tỉnh"
     label = gettext_lazy("Public-investment projects of the whole province")  # the download menu's words, in the page's language; title stays the data's name
-    description = "Every investment project of every district, at a point (Decision 07/2015 Đ9 rollup), EPSG:4326."
+    description = gettext_lazy("Every investment project of every district, at a point (Decision 07/2015 Đ9 rollup), EPSG:4326.")
     scope = "province"
     table = "province_projectpoint t LEFT JOIN public.geo_administrativeunit d ON d.code = t.district_code"
     id_field = "pk"
@@ -50,11 +50,11 @@ class AllProjectsLayer(Layer):
         "disbursed": ("integer", "t.disbursed"), "physical_progress": ("integer", "t.physical_progress"),
     }
     filters = {
-        "year": Filter(apply=_year, type="integer", description="projects running in this year"),
+        "year": Filter(apply=_year, type="integer", description=gettext_lazy("projects running in this year")),
         "sector": Filter("sector", choices=tuple(Sector.values)),
         "source": Filter(apply=_source, choices=tuple(CapitalSource.values)),
         "status": Filter("status", choices=tuple(ProjectStatus.values)),
-        "district": Filter("district_code", description="GSO code(s) of districts", pattern=UNIT_CODE),
+        "district": Filter("district_code", description=gettext_lazy("GSO code(s) of districts"), pattern=UNIT_CODE),
     }
 
     def rows(self, user, district):
@@ -85,12 +85,12 @@ class DistributionLayer(Layer):
         "per_km2": ("integer", ""), "value": ("number", ""), "class": ("integer", ""), "refreshed_at": ("datetime", ""),
     }
     filters = {
-        "year": Filter(type="integer", description="investment of the projects running in this year"),
+        "year": Filter(type="integer", description=gettext_lazy("investment of the projects running in this year")),
         "sector": Filter(choices=tuple(Sector.values)), "source": Filter(choices=tuple(CapitalSource.values)),
-        "measure": Filter(choices=selectors.MEASURES, description="the measure `value` and `class` follow"),
-        "province": Filter(description="a province's GSO code: only its units", pattern=UNIT_CODE),
+        "measure": Filter(choices=selectors.MEASURES, description=gettext_lazy("the measure `value` and `class` follow")),
+        "province": Filter(description=gettext_lazy("a province's GSO code: only its units"), pattern=UNIT_CODE),
         "classification": Filter(choices=selectors.CLASSIFICATIONS,
-                                 description="how the colour classes are cut: quantiles or Fisher-Jenks natural breaks (zero always alone)"),
+                                 description=gettext_lazy("how the colour classes are cut: quantiles or Fisher-Jenks natural breaks (zero always alone)")),
     }
 
     def openapi_schema(self, envelope="page", extra=None):
@@ -117,7 +117,8 @@ class DistributionLayer(Layer):
         self.title = {"district": "Phân bổ đầu tư theo huyện", "commune": "Phân bổ đầu tư theo xã"}[level]
         # the download menu's words, in the page's language; title stays the data's name
         self.label = {"district": gettext_lazy("Investment by district"), "commune": gettext_lazy("Investment by commune")}[level]
-        self.description = f"Public investment per {level} (Decision 07/2015 Đ9 rollup), EPSG:4326."
+        self.description = {"district": gettext_lazy("Public investment per district (Decision 07/2015 Đ9 rollup), EPSG:4326."),
+                            "commune": gettext_lazy("Public investment per commune (Decision 07/2015 Đ9 rollup), EPSG:4326.")}[level]
 
     def rows(self, user, district):
         return ProjectPoint.objects.none() if can_compare_province(user) else None

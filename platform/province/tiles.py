@@ -162,7 +162,7 @@ def register_tile_layers():
     """Put the province's tile layers in `geo.tiles.REGISTRY` (called from ProvinceConfig.ready())."""
     for layer in (layers.commune_distribution, layers.district_distribution):
         register(TileLayer(
-            name=layer.id, title=layer.title, description=layer.description,
+            name=layer.id, title=layer.label or layer.title, description=layer.description,
             fields={column: "String" if column in ("code", "name", "district") else "Number" for column in column_names(DISTRIBUTION_COLUMNS)},
             visible=layer.readable, tile=_distribution_from_request(layer), etag=_distribution_etag(layer), maxzoom=14,
             filters=tuple(layer.filters),

@@ -207,3 +207,25 @@ def test_the_public_proposals_page_offers_anonymous_callers_the_download_menu(cl
     assert page.status_code == 200
     assert b"/d/yen-phong/api/downloads/proposals.gpkg" in page.content
     assert anonymous.get("/d/yen-phong/api/downloads/proposals.gpkg").status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["csv", "pdf", "docx", "gpkg"])
+@pytest.mark.parametrize("who, path", [
+    ("huyen.yen-phong", f"{D}/downloads/nosuch"),  # no such layer
+    ("tinh", "/api/downloads/nosuch"),
+    (None, "/api/downloads/all-projects"),  # a layer anonymous callers may not read: as if it did not exist
+])
+def test_a_layer_that_is_not_there_is_a_404_whatever_the_format(client_for, who, path, fmt):
+    """p13i item 2: `nosuch.pdf` answered the format's 400 and `nosuch.csv` a 404; the layer is looked up first, so
+    both (and `nosuch/?f=pdf`) are a 404, and a layer the caller may not read is not told apart from a missing one."""
+    client = client_for(who)
+    for url in (f"{path}.{fmt}", f"{path}/?f={fmt}"):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+        assert response.status_code == 404, (url, response.status_code, response.content[:200])
+
+
+def test_a_known_layer_in_an_unknown_format_is_still_the_formats_400(client_for):
+    client = client_for("tinh")
+    for url in ("/api/downloads/communes.pdf", "/api/downloads/communes/?f=pdf"):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400 and "pdf" in response.json()["f"][0]

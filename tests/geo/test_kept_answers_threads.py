@@ -1,15 +1,15 @@
-"""The answers and statements a process keeps (geo.layers) under gthread workers: several threads of one process
+"""The answers and statements a process keeps (geo.kept) under gthread workers: several threads of one process
 insert at once (review rv13d: `RuntimeError: dictionary changed size during iteration`, a 500, from the walk over
 every kept answer while another thread inserted)."""
 import sys
 import threading
 
-from geo import layers
+from geo import kept
 
 
 def test_threads_keeping_answers_at_once_never_fail_and_stay_within_the_bound(monkeypatch):
-    monkeypatch.setattr(layers, "ANSWER_BYTES_KEPT", 40_000)  # a few hundred answers: evictions all the time
-    layers.forget_answers()
+    monkeypatch.setattr(kept, "ANSWER_BYTES_KEPT", 40_000)  # a few hundred answers: evictions all the time
+    kept.forget_answers()
     before = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # switch threads as often as possible, as a loaded worker does
     errors = []
@@ -17,7 +17,7 @@ def test_threads_keeping_answers_at_once_never_fail_and_stay_within_the_bound(mo
     def keep(n):
         try:
             for i in range(3000):
-                layers._keep_answer(("test", n, i), 1, "x" * (50 + i % 200), compressed=False)
+                kept._keep_answer(("test", n, i), 1, "x" * (50 + i % 200), compressed=False)
         except Exception as error:  # noqa: BLE001 - what a thread raised is the finding
             errors.append(repr(error))
 
@@ -30,7 +30,7 @@ def test_threads_keeping_answers_at_once_never_fail_and_stay_within_the_bound(mo
     finally:
         sys.setswitchinterval(before)
     assert errors == []
-    kept = sum(len(a[1]) + len(a[2] or b"") for a in layers._ANSWERS.values())
-    assert kept == layers._answer_bytes and kept <= 40_000 and len(layers._ANSWERS) > 100
-    layers.forget_answers()
-    assert layers._ANSWERS == {} and layers._answer_bytes == 0
+    total = sum(len(a[1]) + len(a[2] or b"") for a in kept._ANSWERS.values())
+    assert total == kept._answer_bytes and total <= 40_000 and len(kept._ANSWERS) > 100
+    kept.forget_answers()
+    assert kept._ANSWERS == {} and kept._answer_bytes == 0

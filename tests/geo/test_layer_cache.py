@@ -165,15 +165,15 @@ def test_another_ogc_page_limit_or_bbox_is_not_served_the_first_answer():
 
 
 def test_a_bad_ogc_parameter_is_refused_and_nothing_kept():
-    from geo import layers
+    from geo import kept
 
     client = Client()
     touch_units()
-    before = set(layers._ANSWERS)
+    before = set(kept._ANSWERS)
     assert client.get("/ogc/collections/communes/items?limit=0").status_code == 400
     assert client.get("/ogc/collections/communes/items?parent=abc").status_code == 400
     assert client.get("/ogc/collections/communes/items?bbox=1,2,3").status_code == 400
-    assert set(layers._ANSWERS) == before
+    assert set(kept._ANSWERS) == before
 
 
 def test_an_invalid_token_is_still_refused_on_the_unit_collections():

@@ -290,10 +290,10 @@ def test_the_home_page_commune_layer_is_built_once_and_answers_as_the_orm_statem
     statement reads the rows when it runs, so a changed unit shows at once; a bad parameter is refused, never kept."""
     from django.utils import translation
 
-    from geo import layers
+    from geo import kept, layers
     from geo.models import AdministrativeUnit
 
-    layers._STATEMENTS.clear()
+    kept._STATEMENTS.clear()
     url = "/api/admin-units/?level=commune&page_size=7&page=2"
     layer = layers.registry.get("communes")
     prefix = b'{"type": "FeatureCollection", "count": '
@@ -306,15 +306,15 @@ def test_the_home_page_commune_layer_is_built_once_and_answers_as_the_orm_statem
         assert first.content.startswith(prefix) and returned == 7
         assert first.content.split(b'"features": [', 1)[1] == text.encode() + b"]}"
         assert first.json()["count"] == total
-    assert len(layers._STATEMENTS) == 2, list(layers._STATEMENTS)  # one per language, reused by the second request of each
+    assert len(kept._STATEMENTS) == 2, list(kept._STATEMENTS)  # one per language, reused by the second request of each
     unit = AdministrativeUnit.objects.get(code=first.json()["features"][0]["id"])
     unit.name = unit.name + " (đổi tên)"
     unit.save(update_fields=["name"])
     changed, _statements = requested(client, url + "&lang=vi")
     assert changed.json()["features"][0]["properties"]["name"] == unit.name
-    kept = set(layers._STATEMENTS)
+    statements = set(kept._STATEMENTS)
     requested(client, "/api/admin-units/?level=commune&parent=abc", expect=400)  # a malformed GSO code
-    assert set(layers._STATEMENTS) == kept
+    assert set(kept._STATEMENTS) == statements
 
 
 def test_a_kept_distribution_page_reads_the_data_version_once(client_for):

@@ -205,3 +205,11 @@ def test_a_bad_tile_address_is_a_json_400_naming_tile(client_for, path):
     response = client_for("huyen.yen-phong" if path.startswith("/d/") else "tinh").get(path)
     assert response.status_code == 400, (response.status_code, response.content[:200])
     assert response["Content-Type"].startswith("application/json") and "tile" in response.json()
+
+
+@pytest.mark.parametrize("address", ["1/0/0", "99/0/0", "x/0/0", "2/4/0"])
+def test_a_tile_of_a_layer_that_is_not_there_is_a_404_whatever_the_address(client_for, address):
+    """p13i item 2, the tiles' case of the kind: the layer is looked up before the address is read, so an unknown
+    layer is a 404 whether its address is good or not (it was a 400 naming `tile` for a bad one)."""
+    assert client_for("tinh").get(f"/tiles/nothing/{address}.pbf").status_code == 404
+    assert client_for("huyen.yen-phong").get(f"/d/yen-phong/tiles/nothing/{address}.pbf").status_code == 404
