@@ -20,7 +20,7 @@ WEB_TIMEOUT) or on any error. A conversion costs 2–3 s of CPU, so (docs/OPERAT
 - the PDF is cached under a hash of the document's content: the same document converts once, whoever downloads it;
 - at most DOCUMENT_PDF_SLOTS conversions, and as many Word builds, run at once across every worker process
   (PostgreSQL advisory locks); a request that finds no free slot (within DOCUMENT_PDF_WAIT seconds, default 0) answers
-  503 with Retry-After, never a queue.
+  503 with Retry-After, never a queue (the locks, slots and waiting places: geo/document_slots.py).
 """
 import hashlib
 import os
@@ -28,12 +28,10 @@ import re
 import signal
 import subprocess
 import tempfile
-import threading
-import time
 import unicodedata
 import zipfile
 from collections.abc import Callable
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -54,6 +52,20 @@ from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
+
+# The locks, slots and waiting places live in geo/document_slots.py; their names stay importable from here.
+from geo.document_slots import (  # noqa: F401
+    BUILD_LOCK_CLASS,
+    PDF_LOCK_CLASS,
+    SAME_LOCK_CLASS,
+    BuildsBusy,
+    ConversionsBusy,
+    DocumentUnavailable,
+    _free_slot,
+    _take_slot,
+    one_at_a_time,
+)
+from geo.text import in_sentence
 
 SHIPPED = Path(__file__).resolve().parent / "templates" / "documents"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -80,22 +92,6 @@ class AnyAccept(BaseContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
-
-
-class DocumentUnavailable(Exception):
-    """The PDF could not be made (LibreOffice missing, failed or too slow): the API answers 503."""
-
-
-class ConversionsBusy(DocumentUnavailable):
-    """Every PDF conversion slot stayed taken for DOCUMENT_PDF_WAIT seconds: the API answers 503 with Retry-After."""
-
-
-class BuildsBusy(ConversionsBusy):
-    """Every Word-building slot is taken: the API answers 503 with Retry-After."""
-
-
-# The advisory-lock key space of the conversion slots: pg_try_advisory_lock(PDF_LOCK_CLASS, slot), slot 0…SLOTS-1.
-PDF_LOCK_CLASS = 0x5EDF
 
 
 # Decree 30, Appendix I: the number is left blank, to be filled by hand at signing, when none was recorded: "Số:      /KH-UBND".
@@ -156,6 +152,14 @@ def unbroken_authority(name: str) -> str:
             unit = name[len(kind) + 1:].replace(" ", NBSP)
             return f"{kind}\n{unit}" if len(kind) > 4 else f"{kind} {unit}"
     return name.replace(" ", NBSP)
+
+
+
+def unbroken_name(unit_name: str) -> str:
+    """A unit's name inside a line of text, its words joined by non-breaking spaces ("xã\u00a0Yên\u00a0Trung"): the
+    subject line under a title or a letter's "V/v" line (Decree 30, Appendix I) never ends inside the commune's name
+    (review rv15e), as the header block's authority never does (`unbroken_authority`)."""
+    return in_sentence(unit_name).replace(" ", NBSP)
 
 
 @dataclass
@@ -267,82 +271,6 @@ def cached_pdf(data: bytes, *, admit: Callable[[], None] | None = None) -> bytes
     return pdf
 
 
-# The advisory-lock key space of the documents being built or converted: pg_try_advisory_lock(SAME_LOCK_CLASS, key hash).
-SAME_LOCK_CLASS = 0x5EE1
-
-
-@contextmanager
-def one_at_a_time(key: str):
-    """Hold the lock of one document (`key`: its content key, or its district and name) while it is built or converted:
-    a request for a document another request is already making waits for it (polling a session-level advisory lock,
-    at most DOCUMENT_SAME_WAIT seconds, default DOCUMENT_PDF_TIMEOUT) and then reads the cache, instead of taking a slot
-    of its own or answering 503 (review rv15d, finding 2). A waiting request holds its thread: at most DOCUMENT_WAITERS
-    requests of a process wait at once (default WEB_THREADS - 2), so that a thread stays free for /healthz and the
-    other pages whatever an anonymous caller asks (review rv15e, finding A); one more is a 503 at once.
-    Raises BuildsBusy when no waiting place is free, or when the other request is still at it after the wait."""
-    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
-    if not _try_lock(SAME_LOCK_CLASS, number):
-        if not _start_waiting():
-            raise BuildsBusy("every waiting place of this process is taken")
-        try:
-            deadline = time.monotonic() + settings.DOCUMENT_SAME_WAIT
-            while not _try_lock(SAME_LOCK_CLASS, number):
-                if time.monotonic() >= deadline:
-                    raise BuildsBusy("the same document is still being made")
-                time.sleep(0.1)
-        finally:
-            _stop_waiting()
-    try:
-        yield
-    finally:
-        _free_slot(SAME_LOCK_CLASS, number)
-
-
-_waiting = 0  # requests of this process waiting for a document another request makes (one_at_a_time)
-_waiting_lock = threading.Lock()
-
-
-def _start_waiting() -> bool:
-    global _waiting
-    with _waiting_lock:
-        if _waiting >= settings.DOCUMENT_WAITERS:
-            return False
-        _waiting += 1
-        return True
-
-
-def _stop_waiting() -> None:
-    global _waiting
-    with _waiting_lock:
-        _waiting -= 1
-
-
-def _try_lock(lock_class: int, number: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [lock_class, number])
-        return cursor.fetchone()[0]
-
-
-def _free_slot(lock_class: int, slot: int) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [lock_class, slot])
-
-
-def _take_slot(lock_class: int) -> int:
-    """Take a free slot of `lock_class` (a session-level advisory lock, freed by the database if the worker dies): at
-    once, or within DOCUMENT_PDF_WAIT seconds (default 0: no request is held waiting); ConversionsBusy when none is free."""
-    deadline = time.monotonic() + settings.DOCUMENT_PDF_WAIT
-    while True:
-        with connection.cursor() as cursor:
-            for slot in range(settings.DOCUMENT_PDF_SLOTS):
-                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [lock_class, slot])
-                if cursor.fetchone()[0]:
-                    return slot
-        if time.monotonic() >= deadline:
-            raise ConversionsBusy("every PDF conversion slot is taken")
-        time.sleep(0.25)
-
-
 def docx_pdf(data: bytes) -> bytes:
     """A .docx as PDF bytes, through LibreOffice headless in a temporary folder (own profile, so runs never share a lock).
 
@@ -424,8 +352,6 @@ def document_response(build: Callable[[], bytes], *, name: str, fmt: str, source
     return response
 
 
-# The advisory-lock key space of the building slots (Word files), as PDF_LOCK_CLASS is of the conversions.
-BUILD_LOCK_CLASS = 0x5EE0
 # What a document's content may depend on besides the database: the code and the compiled translations (read once).
 _CODE_ROOT = Path(__file__).resolve().parents[1]
 _code_version = None

@@ -7,7 +7,7 @@ from openpyxl.styles import Font
 
 from core.models import CapitalSource, Sector
 from core.signals import plan_document_built
-from geo.documents import Letterhead, heading, official_docx, paragraph, table
+from geo.documents import Letterhead, heading, official_docx, paragraph, table, unbroken_name
 from geo.numbers import format_number
 from geo.spreadsheets import print_ready, workbook_bytes
 from geo.text import in_sentence
@@ -143,7 +143,7 @@ def approval_decision_docx(*, plan, items) -> bytes:
     commune = cycle.commune
     head = district_letterhead(
         commune, symbol="QĐ-UBND", number=plan.district_decision_number, kind="Quyết định", on=plan.district_decision_date,
-        subject=f"Về việc phê duyệt kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {in_sentence(commune.name)}",
+        subject=f"Về việc phê duyệt kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {unbroken_name(commune.name)}",
         recipients=["Như Điều 3;", f"UBND {in_sentence(commune.name)};", "Lưu: VT."])
 
     def body(doc):
@@ -178,7 +178,7 @@ def feedback_letter_docx(*, plan, feedback) -> bytes:
     commune = cycle.commune
     head = district_letterhead(
         commune, symbol="UBND-TCKH", number=cycle.feedback_letter_number, kind="", on=feedback_date(feedback),
-        subject=f"V/v góp ý dự thảo kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {in_sentence(commune.name)}",
+        subject=f"V/v góp ý dự thảo kế hoạch phát triển kinh tế - xã hội năm {cycle.plan_year} của {unbroken_name(commune.name)}",
         recipients=[f"UBND {in_sentence(commune.name)};", "Lưu: VT, TCKH."])
 
     no_comments = any(f.no_comments for f in feedback)

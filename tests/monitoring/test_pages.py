@@ -129,3 +129,37 @@ def test_people_council_evaluations_are_shown_on_the_commune_dashboard(district,
     for username in ("thon.09193-01", "huyen.yen-phong"):
         section = client_for(username).get(url).content.decode().split('data-testid="council-evaluations"')[1].split("</ul>")[0]
         assert "Đạt 95% chỉ tiêu thu nhập" in section and "08/NQ-HĐND" in section and f"20/07/{me_plan.year}" in section
+
+
+# The text of the legend from "66–100" through its "%", as the page lays it out: the height of its box and the line
+# height of its element (review rv15e: "66–100" ended a line and "%" began the next).
+RANGE_BOX = """(legend) => {
+    const walker = document.createTreeWalker(legend, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const at = n.textContent.indexOf('66–100');
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(n, at);
+        range.setEnd(n, n.textContent.indexOf('%', at) + 1);
+        const box = range.getBoundingClientRect();
+        return {height: box.height, line: parseFloat(getComputedStyle(n.parentElement).lineHeight), text: range.toString()};
+    }
+    return null;
+}"""
+
+
+@pytest.mark.browser
+def test_the_commune_map_legend_keeps_each_range_on_one_line(committed_me_plan, page, login):
+    url = f"/d/yen-phong/monitoring/plans/{committed_me_plan.pk}/"
+    login("xa.09193", next_url=url)
+    page.wait_for_selector("#me-map[data-ready='1']")
+    legend = page.locator("#me-map [data-testid=legend]")
+    broken = {}
+    # the legend at every width from a phone's narrowest to its own widest: wherever the words wrap, never in a range
+    for width in range(60, 260, 4):
+        legend.evaluate("(el, w) => { el.style.maxWidth = 'none'; el.style.width = w + 'px'; }", width)
+        box = legend.evaluate(RANGE_BOX)
+        assert box and box["text"].replace("\u00a0", " ") == "66–100 %" and box["line"] > 0, box
+        if box["height"] > 1.5 * box["line"]:
+            broken[width] = box
+    assert broken == {}

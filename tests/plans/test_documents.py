@@ -133,7 +133,8 @@ def test_the_team_decision_approval_decision_and_feedback_letter(client_for, dis
     approval = docx(huyen, f"{D}/{v3}/district-approval/decision.docx")
     assert_official_form(approval, authority="ỦY BAN NHÂN DÂN HUYỆN YÊN PHONG", number="45/QĐ-UBND", place_and_date=day_line("Yên Phong", date(2026, 11, 20)),
                          kind="QUYẾT ĐỊNH", signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
-    assert "Về việc phê duyệt kế hoạch phát triển kinh tế - xã hội năm 2027 của thị trấn Chờ" in all_text(approval)
+    # the commune's name never parts at the end of a line (review rv15e): its words joined by non-breaking spaces
+    assert "Về việc phê duyệt kế hoạch phát triển kinh tế - xã hội năm 2027 của thị\u00a0trấn\u00a0Chờ" in all_text(approval)
 
     connection.set_tenant(district("yen-phong"))
     DistrictFeedback.objects.create(plan_id=v3, sector="education", office="Phòng GD&ĐT", body="Bổ sung <trường> & lớp học",
@@ -601,6 +602,9 @@ def test_the_feedback_letter_summary_sits_under_its_number(client_for, district,
     number = next(i for i, t in enumerate(texts) if t.startswith("Số:"))
     summary = left.paragraphs[number + 1]
     assert summary.text.startswith("V/v góp ý dự thảo kế hoạch phát triển kinh tế - xã hội năm 2027")
+    # Review rv15e: the V/v line never breaks inside the commune's name (non-breaking spaces, as the authority line)
+    assert summary.text.endswith("của thị\u00a0trấn\u00a0Chờ"), summary.text
+    assert "thị\u00a0trấn\u00a0Chờ" in "".join(run.text for run in summary.runs)
     assert summary.alignment == 1  # centred in the column
     assert all(not run.bold and not run.italic and run.font.size.pt == 12 for run in summary.runs)
     assert not any(p.text.startswith("V/v") for p in doc.paragraphs)  # no title line

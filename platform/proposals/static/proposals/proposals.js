@@ -45,7 +45,7 @@
       }).addTo(proposalLayer);
     } else {
       var b = map.getBounds();
-      fetch(api + "proposals/clusters/?zoom=" + map.getZoom() + "&commune=" + commune + "&bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n) { return n.toFixed(6); }).join(","), { credentials: "same-origin" })
+      UI.get(api + "proposals/clusters/?zoom=" + map.getZoom() + "&commune=" + commune + "&bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n) { return n.toFixed(6); }).join(","))
         .then(function (r) { return r.json(); })
         .then(function (fc) {
           fc.features.forEach(function (f) {
@@ -130,7 +130,7 @@
   }
   // The detail of one proposal with its photos and documents (served by /d/<slug>/files/…, checked there).
   async function showDetail(id) {
-    var response = await fetch(api + "proposals/" + id + "/", { credentials: "same-origin" });
+    var response = await UI.get(api + "proposals/" + id + "/");
     if (!response.ok) { return; }
     var p = (await response.json()).properties;
     var panel = document.getElementById("proposal-detail");

@@ -50,7 +50,7 @@
   function pageOf(id) { return "/d/" + root.dataset.district + "/public/proposals/" + id + "/"; }
   // A published proposal's photos and documents, on the public download route.
   async function showDetail(id, title) {
-    var response = await fetch("/d/" + root.dataset.district + "/api/public/proposals/" + id + "/attachments/");
+    var response = await UI.get("/d/" + root.dataset.district + "/api/public/proposals/" + id + "/attachments/");
     if (!response.ok) { return; }
     var panel = document.getElementById("proposal-detail");
     panel.querySelector("[data-part=title]").textContent = title;

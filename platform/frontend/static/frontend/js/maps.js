@@ -135,7 +135,8 @@
         swatch.style.background = item.shape === "line" ? "transparent" : item.colour;
         if (item.shape === "line") { swatch.style.borderTopColor = item.colour; if (item.dashed) { swatch.style.borderTopStyle = "dashed"; } }
         li.appendChild(swatch);
-        li.appendChild(UI.el("span", item.label + (item.count !== undefined && item.count !== null ? " (" + item.count + ")" : ""), { "class": "legend-label" }));
+        // a number never parts from its unit at the end of a line ("66–100 %"): a non-breaking space before "%"
+        li.appendChild(UI.el("span", String(item.label).replace(/ %/g, "\u00a0%") + (item.count !== undefined && item.count !== null ? " (" + item.count + ")" : ""), { "class": "legend-label" }));
         list.appendChild(li);
       });
       div.appendChild(list);
@@ -408,7 +409,7 @@
   async function fetchFeatures(url) {
     var features = [];
     while (url) {
-      var response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      var response = await UI.get(url, { headers: { Accept: "application/json" } });
       if (!response.ok) { throw new Error(url + " answered " + response.status); }
       var page = await response.json();
       features = features.concat(page.features || []);

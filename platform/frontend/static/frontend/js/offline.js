@@ -341,12 +341,12 @@
     if (!navigator.onLine) { return; }
     var bundle = null;
     try {
-      var r = await fetch(api + "me/offline/", { credentials: "same-origin", headers: { Accept: "application/json" } });
+      var r = await UI.get(api + "me/offline/", { headers: { Accept: "application/json" } });
       if (r.ok) { bundle = await r.json(); }
       if (!bundle) {
         var commune = data.commune.properties.code;
-        var proposals = await fetch(api + "proposals/?page_size=5000&commune=" + commune, { credentials: "same-origin" });
-        var meetings = await fetch(api + "village-meetings/?page_size=5000&commune=" + commune, { credentials: "same-origin" });
+        var proposals = await UI.get(api + "proposals/?page_size=5000&commune=" + commune);
+        var meetings = await UI.get(api + "village-meetings/?page_size=5000&commune=" + commune);
         if (proposals.ok && meetings.ok) { bundle = { proposals: await proposals.json(), meetings: await meetings.json() }; }
       }
     } catch (e) { bundle = null; }

@@ -60,15 +60,28 @@
     return input ? input.value : "";
   }
 
+  // The headers every request of a page carries: the page's language (<html lang>), so that labels and refusals
+  // come back in it and not in the browser's (an English browser on a Vietnamese page), then `headers` as given.
+  function pageHeaders(headers) {
+    return Object.assign({ "Accept-Language": document.documentElement.lang || "vi" }, headers || {});
+  }
+
+  // get(url, options) -> the fetch Response. Every request a page makes goes through it (or send): the page's
+  // language and the session cookie (same-origin); `options` are fetch's, their headers kept beside the language.
+  function get(url, options) {
+    var opts = Object.assign({ credentials: "same-origin" }, options || {});
+    opts.headers = pageHeaders(opts.headers);
+    return fetch(url, opts);
+  }
+
   // send(method, url, body) -> {ok, status, data}. body: an object (sent as JSON), a FormData (multipart,
   // the browser sets the boundary) or undefined. data is the parsed JSON answer, or null.
   async function send(method, url, payload) {
     var multipart = payload instanceof FormData;
-    // Refusals come back in the page's language, not the browser's (an English browser on a Vietnamese page).
-    var headers = { "X-CSRFToken": csrfToken(), Accept: "application/json", "Accept-Language": document.documentElement.lang || "vi" };
+    var headers = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
     if (payload !== undefined && !multipart) { headers["Content-Type"] = "application/json"; }
-    var response = await fetch(url, {
-      method: method, credentials: "same-origin", headers: headers,
+    var response = await get(url, {
+      method: method, headers: headers,
       body: payload === undefined ? undefined : (multipart ? payload : JSON.stringify(payload)),
     });
     var data = response.status === 204 ? null : await response.json().catch(function () { return null; });
@@ -305,7 +318,7 @@
 
   window.UI = {
     config: config, escape: escape, el: el, tip: tip, safeUrl: safeUrl, link: link,
-    csrfToken: csrfToken, send: send, flattenErrors: flattenErrors, clearErrors: clearErrors, showErrors: showErrors,
+    csrfToken: csrfToken, headers: pageHeaders, get: get, send: send, flattenErrors: flattenErrors, clearErrors: clearErrors, showErrors: showErrors,
     number: number, percent: percent, date: date, moment: moment, millions: millions, flash: flash, ask: ask, datePickers: datePickers,
   };
 })();

@@ -195,7 +195,7 @@
 
   // --- the project panel -----------------------------------------------------------------------
   async function openProject(id) {
-    var response = await fetch(config.api + "investment-projects/" + id + "/", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    var response = await UI.get(config.api + "investment-projects/" + id + "/", { headers: { Accept: "application/json" } });
     if (!response.ok) { say(T.error + " " + response.status, true); return; }
     renderPanel(await response.json());
   }
@@ -259,7 +259,7 @@
 
   // --- the plan item panel ---------------------------------------------------------------------
   async function openPlanItem(id) {
-    var response = await fetch(config.api + "investment-plan-items/" + id + "/", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    var response = await UI.get(config.api + "investment-plan-items/" + id + "/", { headers: { Accept: "application/json" } });
     if (!response.ok) { say(T.error + " " + response.status, true); return; }
     renderPlanItem(await response.json());
   }

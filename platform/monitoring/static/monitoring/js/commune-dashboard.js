@@ -11,7 +11,7 @@
   function date(iso) { return iso ? UI.date(iso) : ""; }  // the pages' one date rule (ui.js)
 
   async function getJSON(url) {
-    var response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    var response = await UI.get(url, { headers: { Accept: "application/json" } });
     if (!response.ok) { throw new Error(url + " answered " + response.status); }
     return response.json();
   }

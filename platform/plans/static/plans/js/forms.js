@@ -75,7 +75,7 @@
   async function reloadPart(form) {
     var part = form.closest("[data-part]");
     if (!part || form.dataset.reload === "page") { window.location.reload(); return; }
-    var html = await (await fetch(window.location.href, { credentials: "same-origin" })).text();
+    var html = await (await UI.get(window.location.href)).text();
     var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-part='" + part.dataset.part + "']");
     if (fresh) { part.replaceWith(document.importNode(fresh, true)); window.VnNumber.attachAll(); } else { window.location.reload(); }
   }

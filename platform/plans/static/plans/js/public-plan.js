@@ -23,7 +23,7 @@
   var own = communes.features.filter(function (f) { return f.properties.code === el.dataset.commune; });
   var outline = PlanMaps.unitLayer({ type: "FeatureCollection", features: own }, { className: "commune-shape", color: "#8f1d21", weight: 1.5, fillOpacity: 0.05 }, null, map).addTo(map);
   PlanMaps.key(map, [{ what: "commune", colour: "#8f1d21" }, { what: "work", colour: "#1f6feb" }]);
-  var response = await fetch(base + "api/public/plans/" + section.dataset.plan + "/works.geojson", { headers: { Accept: "application/geo+json" } });
+  var response = await UI.get(base + "api/public/plans/" + section.dataset.plan + "/works.geojson", { headers: { Accept: "application/geo+json" } });
   var works = await response.json();
   var layer = L.geoJSON(works, {
     pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, className: "work-shape", color: "#1f6feb" }); },

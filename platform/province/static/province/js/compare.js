@@ -98,11 +98,11 @@
 
   // Every page of the layer: the first carries the legend and the as-of time, the next ones more features.
   async function fetchLayer(url) {
-    var response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    var response = await UI.get(url, { headers: { Accept: "application/json" } });
     if (!response.ok) { return { error: await response.json() }; }
     var collection = await response.json(), next = collection.next;
     while (next) {
-      var more = await fetch(next, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      var more = await UI.get(next, { headers: { Accept: "application/json" } });
       if (!more.ok) { return { error: await more.json() }; }
       var page = await more.json();
       collection.features = collection.features.concat(page.features);
@@ -133,7 +133,8 @@
     var grid = L.vectorGrid.protobuf(config.tiles + "?" + q.toString(), {
       rendererFactory: L.svg.tile, vectorTileLayerStyles: styles, interactive: true, maxNativeZoom: 14,
       getFeatureId: function (f) { return f.properties.code; },
-      fetchOptions: { credentials: "same-origin" },
+      // Tiles carry codes, unit names and numbers, no label; the language only matters to a refusal.
+      fetchOptions: { credentials: "same-origin", headers: UI.headers() },
     });
     grid.on("mouseover", function (e) { map.openTooltip(tooltip(e.layer.properties), e.latlng); });
     grid.on("mouseout", function () { map.eachLayer(function (l) { if (l instanceof L.Tooltip) { map.closeTooltip(l); } }); });
@@ -158,8 +159,8 @@
     var byTiles = q.get("level") === "commune";
     var collection;
     if (byTiles) {
-      var first = await fetch(config.api + "investment-distribution/?" + params({ page_size: 1 }).toString(),
-                              { credentials: "same-origin", headers: { Accept: "application/json" } });
+      var first = await UI.get(config.api + "investment-distribution/?" + params({ page_size: 1 }).toString(),
+                              { headers: { Accept: "application/json" } });
       collection = first.ok ? await first.json() : { error: await first.json() };
     } else {
       collection = await fetchLayer(config.api + "investment-distribution/?" + params({ page_size: 5000 }).toString());
@@ -216,7 +217,7 @@
     if (year) { q.set("year", year); }
     xlsx.href = config.api + "compare.xlsx?" + q.toString();
     xlsx.hidden = false;
-    var response = await fetch(config.api + "compare/?" + q.toString(), { credentials: "same-origin" });
+    var response = await UI.get(config.api + "compare/?" + q.toString());
     var data = await response.json();
     if (!response.ok) {
       var flat = UI.flattenErrors(data || { detail: "HTTP " + response.status });
@@ -273,7 +274,7 @@
 
   async function loadEquity(q) {
     var eq = new URLSearchParams(q); eq.delete("level"); eq.delete("measure"); eq.delete("classification");
-    var response = await fetch(config.api + "equity/?" + eq.toString(), { credentials: "same-origin" });
+    var response = await UI.get(config.api + "equity/?" + eq.toString());
     if (!response.ok) { return; }
     var data = await response.json();
     var unit = data.basis === "per_resident" ? T.millionPerResident : T.millionPerKm2;

@@ -74,7 +74,7 @@
     if (!on) { return; }
     var mine = ++generation;
     el.dataset.projectsReady = "0";
-    var response = await fetch(C.api + "?" + query().toString(), { credentials: "same-origin", headers: { Accept: "application/json" } });
+    var response = await UI.get(C.api + "?" + query().toString(), { headers: { Accept: "application/json" } });
     if (mine !== generation) { return; }  // a newer view was asked for meanwhile
     if (!response.ok) {
       document.getElementById("flash").textContent = T.failed;
