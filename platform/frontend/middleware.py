@@ -14,13 +14,20 @@ MACHINE_ROUTE = re.compile(r"^/(?:d/[^/]+/)?(?:api|ogc|tiles|downloads)(?:/|$)")
 
 
 def language_for(request):
-    """The language of an answer: `lang`, else the language cookie, else (machine routes, MACHINE_ROUTE) the first
-    supported language of Accept-Language, else settings.LANGUAGE_CODE (Vietnamese)."""
+    """The language of an answer: `lang`, else the language cookie, else (machine routes, MACHINE_ROUTE, asked by a
+    machine or a page's script) the first supported language of Accept-Language, else settings.LANGUAGE_CODE
+    (Vietnamese).
+
+    A browser *navigation* to a machine route (`Sec-Fetch-Mode: navigate`: a person following a page's download link,
+    e.g. a plan's tables.xlsx or the comparison map's PNG) reads as pages do, the cookie else Vietnamese: the file
+    speaks the page's language, not the browser's (review rv15f). Page scripts send the page's language themselves
+    (UI.get); GDAL, QGIS and curl send no Sec-Fetch-Mode and keep their Accept-Language."""
     supported = {code for code, _ in settings.LANGUAGES}
     chosen = request.GET.get("lang") or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if chosen in supported:
         return chosen
-    if MACHINE_ROUTE.match(request.path) or "/api/" in request.path:
+    navigation = request.headers.get("Sec-Fetch-Mode") == "navigate"
+    if not navigation and (MACHINE_ROUTE.match(request.path) or "/api/" in request.path):
         for code, _ in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
             try:
                 return get_supported_language_variant(code)
@@ -39,7 +46,7 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        patch_vary_headers(response, ("Accept-Language", "Cookie", "Sec-Fetch-Mode"))
         translation.deactivate()
         return response
 

@@ -76,3 +76,38 @@ def test_the_commune_dashboard_names_periods_in_the_page_language_not_the_browse
     table = page.inner_text("[data-testid=reporting-table]")
     assert shown in table and not_shown not in table, table
     assert set(languages(requests).values()) == {language or "vi"}
+
+
+# ---- download links (review rv15f) --------------------------------------------------------------------------------
+# A page's download link (a plan's tables.xlsx, the investment plan's projects.xlsx, the comparison map's PNG) is a
+# plain <a href> under /api/: the browser follows it with its own Accept-Language, so an English browser on a
+# Vietnamese page downloaded English files ("Investment plan", "Total investment by district"). A navigation
+# (Sec-Fetch-Mode: navigate) now reads the language as pages do; machines keep their Accept-Language.
+
+
+@pytest.mark.django_db
+def test_a_navigation_to_a_machine_route_speaks_the_pages_language_and_a_machine_keeps_its_own(client):
+    hamlet = "/api/admin-units/?level=hamlet"  # a refusal naming the level, in the answer's language
+    machine = client.get(hamlet, HTTP_ACCEPT_LANGUAGE="en")
+    followed = client.get(hamlet, HTTP_ACCEPT_LANGUAGE="en", HTTP_SEC_FETCH_MODE="navigate")
+    assert machine["Content-Language"] == "en" and followed["Content-Language"] == "vi"
+    assert machine.json()["level"] != followed.json()["level"]
+    assert "Sec-Fetch-Mode" in followed["Vary"]
+    client.cookies["django_language"] = "en"  # chosen on the site: the page and its links are English
+    assert client.get(hamlet, HTTP_ACCEPT_LANGUAGE="vi", HTTP_SEC_FETCH_MODE="navigate")["Content-Language"] == "en"
+
+
+@pytest.mark.django_db(transaction=False)
+@pytest.mark.parametrize("language", [None, "en"])
+def test_the_comparison_maps_png_link_downloads_in_the_page_language(page, login, live_url, language):
+    choose(page, live_url, language)
+    login("tinh", next_url="/province/compare/")
+    page.wait_for_selector("#compare-map[data-ready='1']")
+    href = page.get_attribute("[data-testid=export-png]", "href")
+    with page.expect_download() as download:  # followed by the browser with its own (English) Accept-Language
+        page.click("[data-testid=export-png]")
+    # The image is the one drawn in the page's language, not the other (its title, legend and source line).
+    image = open(download.value.path(), "rb").read()
+    drawn = {code: page.request.get(f"{href}&lang={code}").body() for code in ("vi", "en")}
+    assert drawn["vi"] != drawn["en"]
+    assert image == drawn[language or "vi"]

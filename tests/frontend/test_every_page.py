@@ -49,9 +49,20 @@ def sign_in(page, username):
     page.wait_for_load_state("networkidle")
 
 
+MENU_LINKS = "links => links.map(a => a.getAttribute('href'))"
+
+
 def pages_of(page, login, username):
+    """The menu's addresses as this user lands. Province staff and the superuser land on "/", which links each
+    district ("/d/<slug>/") but whose menu holds none of the district's own pages (proposals, investment, review map, monitoring, duties):
+    those of Yên Phong's menu are added, so that their district pages are walked too (review rv15f)."""
     login(username, next_url=LANDING[username])
-    return page.eval_on_selector_all("[data-testid=menu] a", "links => links.map(a => a.getAttribute('href'))") or [LANDING[username]]
+    paths = page.eval_on_selector_all("[data-testid=menu] a", MENU_LINKS) or [LANDING[username]]
+    districts = [path for path in page.eval_on_selector_all("a[href^='/d/']", MENU_LINKS) if re.fullmatch(r"/d/[^/]+/", path)]
+    if districts:
+        page.goto("/d/yen-phong/" if "/d/yen-phong/" in districts else districts[0])
+        paths += [path for path in page.eval_on_selector_all("[data-testid=menu] a", MENU_LINKS) if path not in paths]
+    return paths
 
 
 # Pages reached from the menu's pages but not in the menu (a cycle, a proposal, an investment plan): a link of the

@@ -233,10 +233,6 @@
   // "Xem bản in" shows the sheet first; its "In" is the browser's print with @page set to that paper.
   var PAPER = { A4: [210, 297], A3: [297, 420] }, MARGIN = 10;
 
-  function today() {  // the date in Vietnam (UI.moment's zone), whatever the browser's own zone
-    return UI.moment(new Date()).slice(0, 10);
-  }
-
   function mapTitle(map) {
     var el = map.getContainer(), h1 = document.querySelector("main h1");
     return el.dataset.title || map.kit.options.title || (h1 ? h1.textContent.trim() : document.title);
@@ -307,7 +303,7 @@
     var body = UI.el("div", null, { "class": "print-map" });
     sheet.appendChild(body);
     var foot = UI.el("p", null, { "class": "print-foot" });
-    foot.appendChild(UI.el("span", WORDS.date + ": " + today(), { "data-testid": "print-date" }));
+    foot.appendChild(UI.el("span", WORDS.date + ": " + UI.today(), { "data-testid": "print-date" }));
     // The page's own data (data-source / options.source) first, then what every map is drawn from: the boundaries'
     // MIT licence requires its credit on every copy (platform/fixtures/README.md).
     var own = el.dataset.source || map.kit.options.source;

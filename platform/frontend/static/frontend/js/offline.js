@@ -239,8 +239,7 @@
       var place = await position();
       if (!place && !editingItem) { errors.geometry = [labels.noPosition]; }
       if (Object.keys(errors).length) { UI.showErrors(evidenceForm, errors); return; }
-      var now = new Date();  // the day the photo is taken, as the server's one date rule reads it: dd/mm/yyyy
-      var takenOn = [String(now.getDate()).padStart(2, "0"), String(now.getMonth() + 1).padStart(2, "0"), now.getFullYear()].join("/");
+      var takenOn = UI.today();  // the day the photo is taken in Vietnam, as the server's one date rule reads it: dd/mm/yyyy
       var fields = Object.assign(values(evidenceForm), { taken_on: takenOn });
       await queue("evidence", evidenceForm, fields, file ? [await resized(file)] : [], place);
     });

@@ -183,6 +183,10 @@
     VIETNAM.formatToParts(d).forEach(function (part) { parts[part.type] = part.value; });
     return parts.day + "/" + parts.month + "/" + parts.year + " " + parts.hour + ":" + parts.minute;
   }
+  // Today's date in Vietnam as dd/mm/yyyy, whatever the browser's own zone (a photo's day, a print's date).
+  function today() {
+    return moment(new Date()).slice(0, 10);
+  }
   // VND as millions: 1 234,5 with the page language's separators; maxDigits decimals (default 1).
   function millions(vnd, maxDigits) {
     if (vnd === null || vnd === undefined) { return "—"; }
@@ -319,6 +323,6 @@
   window.UI = {
     config: config, escape: escape, el: el, tip: tip, safeUrl: safeUrl, link: link,
     csrfToken: csrfToken, headers: pageHeaders, get: get, send: send, flattenErrors: flattenErrors, clearErrors: clearErrors, showErrors: showErrors,
-    number: number, percent: percent, date: date, moment: moment, millions: millions, flash: flash, ask: ask, datePickers: datePickers,
+    number: number, percent: percent, date: date, moment: moment, today: today, millions: millions, flash: flash, ask: ask, datePickers: datePickers,
   };
 })();
