@@ -26,7 +26,7 @@ class AdministrativeUnitLayer(Layer):
         "parent": ("string", "parent.code"), "population": ("integer", "t.population"), "area_km2": ("number", "t.area_km2"),
         "is_demo": ("boolean", "t.is_demo"),
     }
-    filters = {"parent": Filter("parent__code", description=gettext_lazy("GSO code(s) of the parent unit"), pattern=UNIT_CODE)}
+    filters = {"parent": Filter("parent__code", description=gettext_lazy("GSO codes of the parent unit"), pattern=UNIT_CODE)}
     bbox_lookup = "geom__intersects"
 
     def __init__(self, level=None, *, layer_id=None, title="", label=None):

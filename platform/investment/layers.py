@@ -58,7 +58,7 @@ class ProjectLayer(Layer):
         "status": Filter("status", choices=tuple(ProjectStatus.values), description=gettext_lazy("comma-separated status codes")),
         "sector": Filter("sector", choices=tuple(Sector.values), description=gettext_lazy("comma-separated sector codes")),
         "source": Filter(apply=_with_source, choices=tuple(CapitalSource.values), description=gettext_lazy("comma-separated capital source codes")),
-        "commune": Filter(apply=_served(InvestmentProject), description=gettext_lazy("GSO code(s) of communes served"), pattern=UNIT_CODE),
+        "commune": Filter(apply=_served(InvestmentProject), description=gettext_lazy("GSO codes of communes served"), pattern=UNIT_CODE),
         "year": Filter(apply=_allocated("year"), type="integer", description=gettext_lazy("projects with an allocation in this year")),
         "plan": Filter(apply=_allocated("plan_id"), type="integer", description=gettext_lazy("projects with an allocation in this plan")),
     }
@@ -126,7 +126,7 @@ class ReviewLayer(Layer):
     filters = {
         "project": Filter("project_id", "integer"), "plan_item": Filter("plan_item_id", "integer"),
         "kind": Filter(apply=_review_kind, split=False, choices=("decision", "note"), description=gettext_lazy("decision or note")),
-        "commune": Filter(apply=_served(Review), description=gettext_lazy("GSO code(s) of communes concerned"), pattern=UNIT_CODE),
+        "commune": Filter(apply=_served(Review), description=gettext_lazy("GSO codes of communes concerned"), pattern=UNIT_CODE),
     }
 
     def rows(self, user, district):
@@ -162,7 +162,7 @@ class DraftPlanItemLayer(Layer):
     }
     filters = {
         "plan_year": Filter("plan__cycle__plan_year", "integer"),
-        "commune": Filter("plan__cycle__commune__code", description=gettext_lazy("GSO code(s)"), pattern=UNIT_CODE),
+        "commune": Filter("plan__cycle__commune__code", description=gettext_lazy("GSO codes"), pattern=UNIT_CODE),
         "sector": Filter("sector", choices=tuple(Sector.values), description=gettext_lazy("comma-separated sector codes")),
     }
 

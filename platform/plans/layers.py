@@ -37,8 +37,8 @@ class PlanWorkLayer(Layer):
         }
 
     filters = {
-        "plan": Filter("plan_id", "integer", description=_("plan version id(s)")),
-        "commune": Filter("plan__cycle__commune__code", description=_("GSO code(s)"), pattern=UNIT_CODE),
+        "plan": Filter("plan_id", "integer", description=_("plan version ids")),
+        "commune": Filter("plan__cycle__commune__code", description=_("GSO codes"), pattern=UNIT_CODE),
         "plan_year": Filter("plan__cycle__plan_year", "integer"),
         "kind": Filter("kind", choices=tuple(PlanItem.Kind.values)),
         "sector": Filter("sector", choices=tuple(Sector.values)),

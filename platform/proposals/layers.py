@@ -48,8 +48,8 @@ class ProposalLayer(Layer):
         "created_at": ("datetime", "t.created_at"),
     }
     filters = {
-        "commune": Filter("commune__code", description=_("GSO code(s), comma-separated"), pattern=UNIT_CODE),
-        "village": Filter("village__code", description=_("village code(s)"), pattern=UNIT_CODE),
+        "commune": Filter("commune__code", description=_("GSO codes, comma-separated"), pattern=UNIT_CODE),
+        "village": Filter("village__code", description=_("village codes"), pattern=UNIT_CODE),
         "sector": Filter("sector", choices=tuple(Sector.values)), "status": Filter("status", choices=tuple(ProposalStatus.values)),
         "source": Filter("source_kind", choices=tuple(SourceKind.values)),
         "plan_year": Filter("plan_year", "integer"),
@@ -90,8 +90,8 @@ class VillageMeetingLayer(Layer):
         "chair": ("string", "t.chair"), "participants": ("integer", "t.participants"), "women": ("integer", "t.women"),
         "poor_households": ("integer", "t.poor_households"), "minutes": ("string", file_url_sql("t.minutes")),
     }
-    filters = {"commune": Filter("commune__code", description=_("GSO code(s)"), pattern=UNIT_CODE),
-               "village": Filter("village__code", description=_("village code(s)"), pattern=UNIT_CODE)}
+    filters = {"commune": Filter("commune__code", description=_("GSO codes"), pattern=UNIT_CODE),
+               "village": Filter("village__code", description=_("village codes"), pattern=UNIT_CODE)}
 
     def rows(self, user, district):
         if not user.is_authenticated:

@@ -54,7 +54,7 @@ class AllProjectsLayer(Layer):
         "sector": Filter("sector", choices=tuple(Sector.values)),
         "source": Filter(apply=_source, choices=tuple(CapitalSource.values)),
         "status": Filter("status", choices=tuple(ProjectStatus.values)),
-        "district": Filter("district_code", description=gettext_lazy("GSO code(s) of districts"), pattern=UNIT_CODE),
+        "district": Filter("district_code", description=gettext_lazy("GSO codes of districts"), pattern=UNIT_CODE),
     }
 
     def rows(self, user, district):

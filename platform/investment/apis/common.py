@@ -39,7 +39,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("status", OpenApiTypes.STR, description="comma-separated status codes"),
     OpenApiParameter("sector", OpenApiTypes.STR, description="comma-separated sector codes"),
     OpenApiParameter("source", OpenApiTypes.STR, description="comma-separated capital source codes"),
-    OpenApiParameter("commune", OpenApiTypes.STR, description="GSO code(s) of communes served"),
+    OpenApiParameter("commune", OpenApiTypes.STR, description="GSO codes of communes served"),
     OpenApiParameter("year", OpenApiTypes.INT, description="projects with an allocation in this year"),
     OpenApiParameter("plan", OpenApiTypes.INT, description="projects with an allocation in this plan"),
     OpenApiParameter("page", OpenApiTypes.INT),
