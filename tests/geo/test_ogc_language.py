@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
+from tests.geo.test_ogc_gdal import _token
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +18,6 @@ DISTRICT = "yen-phong"
 VIETNAMESE = [("", {}), ("", {"Accept-Language": "vi"}), ("lang=vi", {"Accept-Language": "en"})]
 ENGLISH = [("", {"Accept-Language": "en"}), ("lang=en", {}), ("lang=en", {"Accept-Language": "vi"})]
 VI_LETTERS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
-
-
-def _token(live_url, username):
-    request = urllib.request.Request(
-        live_url + "/api/auth/token/", data=json.dumps({"username": username, "password": DEMO_PASSWORD}).encode(),
-        headers={"Content-Type": "application/json"}, method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)["token"]
 
 
 def _get(live_url, path, query="", headers=None, token=None):
