@@ -32,7 +32,7 @@ from geo.exports import FORMATS, NothingToExport, layer_file
 from geo.layers import LayerNotReadable, collection_text, registry
 from geo.params import ParameterRefused, check_choices
 
-PARAMS = {"f", "bbox", "datetime", "lonlat"}
+PARAMS = {"f", "bbox", "datetime", "lonlat", "lang"}  # lang: as every read (geo.params.ALWAYS_ACCEPTED)
 
 
 def _district(request):

@@ -41,7 +41,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ]
 OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
-ITEM_PARAMS = {"f", "bbox", "limit", "offset", "datetime"}
+ITEM_PARAMS = {"f", "bbox", "limit", "offset", "datetime", "lang"}  # lang: as every read (geo.params.ALWAYS_ACCEPTED)
 
 
 def _district(request):
@@ -238,7 +238,7 @@ def item(request, collection_id, feature_id):
     layer = _layer(request, collection_id)
     if layer is None:
         return _not_found()
-    unknown = [name for name in request.GET if name != "f"]
+    unknown = [name for name in request.GET if name not in ("f", "lang")]
     if unknown:
         raise ValidationError({unknown[0]: [_("%(name)s is not a parameter of this collection.") % {"name": unknown[0]}]})
     text = layer.get(request.user, _district(request), feature_id)

@@ -229,3 +229,17 @@ def test_a_known_layer_in_an_unknown_format_is_still_the_formats_400(client_for)
     for url in ("/api/downloads/communes.pdf", "/api/downloads/communes/?f=pdf"):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400 and "pdf" in response.json()["f"][0]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_lang_is_taken_by_layer_items_features_and_downloads_as_by_every_read(client, language):
+    """docs/API.md: every read takes `lang` (geo.params.ALWAYS_ACCEPTED); the OGC items and feature routes and the layer
+    downloads refused it as "lang is not a parameter of this collection/layer" (review rv15g)."""
+    items = client.get(f"/ogc/collections/districts/items?limit=2&lang={language}")
+    assert items.status_code == 200 and items["Content-Language"] == language
+    assert f"lang={language}" in next(link["href"] for link in items.json()["links"] if link["rel"] == "next")
+    feature = client.get(f"/ogc/collections/districts/items/{items.json()['features'][0]['id']}?lang={language}")
+    assert feature.status_code == 200 and feature["Content-Language"] == language
+    download = client.get(f"/api/downloads/districts.geojson?lang={language}")
+    assert download.status_code == 200 and download["Content-Language"] == language
+    assert client.get(f"/api/downloads/districts.geojson?lang={language}&nosuch=1").status_code == 400
