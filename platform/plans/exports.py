@@ -206,7 +206,7 @@ def plan_xlsx(*, plan, items, targets) -> bytes:
     ws = wb.active
     ws.title = "Chỉ tiêu"
     commune = plan.cycle.commune
-    ws.append([f"{commune.name} — Kế hoạch năm {plan.cycle.plan_year} — {plan.get_kind_display()} (v{plan.number})"])
+    ws.append([f"{commune.name} — Kế hoạch năm {plan.cycle.plan_year} — {plan.get_kind_display()} (phiên bản {plan.number})"])
     ws.append(["TT", "Chỉ tiêu", "Đơn vị tính", f"Ước thực hiện {plan.cycle.plan_year - 1}", f"Kế hoạch {plan.cycle.plan_year}"])
     for n, t in enumerate(targets, 1):
         ws.append([n, t.indicator, t.unit, float(t.current_estimate) if t.current_estimate is not None else None, float(t.next_target)])

@@ -79,7 +79,7 @@ def test_the_commune_dashboard_names_periods_in_the_page_language_not_the_browse
 
 
 # ---- download links (review rv15f) --------------------------------------------------------------------------------
-# A page's download link (a plan's tables.xlsx, the investment plan's projects.xlsx, the comparison map's PNG) is a
+# A page's download link (the investment plan's projects.xlsx, the comparison map's PNG) is a
 # plain <a href> under /api/: the browser follows it with its own Accept-Language, so an English browser on a
 # Vietnamese page downloaded English files ("Investment plan", "Total investment by district"). A navigation
 # (Sec-Fetch-Mode: navigate) now reads the language as pages do; machines keep their Accept-Language.

@@ -238,6 +238,10 @@ def test_docx_xlsx_and_geojson_exports(client_for, district):
     assert [row[1] for row in rows] == ["Đường trục thôn Đông", "Nhà văn hóa thôn Bắc"]
     assert rows[0][4] == 1_500_000_000
     assert "Thị trấn Chờ" in works["A1"].value
+    # a Vietnamese form whatever the request's language, as the plan's Word document (review rv15g: "Final (v3)")
+    english = load_workbook(io.BytesIO(xa.get(f"{D}/{v3}/tables.xlsx", HTTP_ACCEPT_LANGUAGE="en").content))
+    assert english["Chỉ tiêu"]["A1"].value == wb["Chỉ tiêu"]["A1"].value
+    assert english["Chỉ tiêu"]["A1"].value.endswith("(phiên bản 3)") and "Final" not in english["Chỉ tiêu"]["A1"].value
     assert wb["Chỉ tiêu"].cell(3, 2).value == "Thu nhập bình quân đầu người"
 
     r = xa.get(f"{D}/{v3}/works.geojson", HTTP_ACCEPT="application/geo+json")

@@ -1,5 +1,6 @@
 """A plan as files: the Word (or PDF) documents, the Excel tables, the works as GeoJSON."""
 from django.http import HttpResponse
+from django.utils import translation
 
 from geo.documents import AnyAccept, document_output, document_response
 from geo.layers import MEDIA_TYPE, collection_text
@@ -20,7 +21,10 @@ def _document(plan, fmt="docx", admit=None):
 
 
 def _tables(plan):
-    body = exports.plan_xlsx(plan=plan, items=list(selectors.plan_items(plan=plan)), targets=list(plan.targets.all()))
+    """The plan's tables (.xlsx) are part of the plan, a Vietnamese form like its Word document: always in Vietnamese,
+    whatever the request's language (English mixed "Final" into the Vietnamese sheets, review rv15g)."""
+    with translation.override("vi"):
+        body = exports.plan_xlsx(plan=plan, items=list(selectors.plan_items(plan=plan)), targets=list(plan.targets.all()))
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "xlsx")}"'
     return response
