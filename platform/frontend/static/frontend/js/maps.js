@@ -190,6 +190,10 @@
     });
     if (!map.kit.labelEntries) {
       map.kit.labelEntries = [];
+      // While a zoom runs, markers glide to their new places (a CSS transition) and a placement measured then is
+      // wrong once they arrive: labels are placed when the zoom ends (a layer that arrived during it waits for that).
+      map.on("zoomstart", function () { map.kit.zooming = true; });
+      map.on("zoomend", function () { map.kit.zooming = false; });
       map.on("zoomend moveend resize", function () { placeLabels(map); });
     }
     group.on("add remove", function () { setTimeout(function () { placeLabels(map); }); });
@@ -203,6 +207,7 @@
   var PRINT_PADDING = 12;
 
   function placeLabels(map) {
+    if (map.kit.zooming) { return; }
     var shown = [], zoom = map.getZoom(), container = map.getContainer();
     (map.kit.labelEntries || []).forEach(function (entry) {
       var node = entry.marker.getElement();
