@@ -16,13 +16,15 @@ minutes), and at each step prints, medians of --runs requests, the platform and 
 - bytes of the village, proposals, commune-distribution layers and a tile, plain and gzipped, and the cost of
   the ETag (MD5 of the body);
 - requests per second under `wrk -t2 -c8 -d15s` (Debian's wrk; --seconds, default 15; token) for the three
-  busiest layers and a tile, on a gunicorn started for the run as deploy/up starts it (3 workers) and stopped after it;
+  busiest layers and a tile, on a gunicorn started for the run as deploy/up starts it (deploy/gunicorn.conf.py: 3
+  gthread workers of 4 threads) and stopped after it; `--worker-classes gthread,sync` starts one server per class
+  and runs each URL against them one after the other;
 - a summary table (markdown) of every comparison.
 
 Figures before and after the fixed-cost work and the cached breaks and tiles:
 docs/GIS.md, "GIS downloads, vector tiles and lighter answers".
 
-    BENCH_DB_NAME=sedp_p13_bench .venv/bin/python bench/layer_answers.py [--steps 8,705] [--runs 15] [--seconds 15] [--fresh] [--no-wrk]
+    BENCH_DB_NAME=sedp_p13_bench .venv/bin/python bench/layer_answers.py [--steps 8,705] [--runs 15] [--seconds 15] [--fresh] [--no-wrk] [--worker-classes gthread,sync]
 """
 import argparse
 import gzip
@@ -104,39 +106,54 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wrk_rates(urls, token, seconds):
-    """{label: requests/s} under wrk -t2 -c8 against a gunicorn started here as deploy/up starts it (WEB_WORKERS, default 3
-    workers) and stopped after; it is given 180 s to answer /healthz (a loaded machine starts it slowly)."""
+def start_server(worker_class):
+    """(process, port) of a gunicorn started as deploy/up starts it (deploy/gunicorn.conf.py: WEB_WORKERS processes,
+    default 3, of WEB_THREADS threads, default 4), with `worker_class` ("gthread", deploy/up's, or "sync"); given 180 s
+    to answer /healthz (a loaded machine starts it slowly)."""
     port = free_port()
     env = dict(os.environ, DJANGO_ALLOW_ASYNC_UNSAFE="")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--pythonpath", str(ROOT / "platform"),
-                               "--bind", f"127.0.0.1:{port}", "--workers", os.environ.get("WEB_WORKERS", "3"), "--timeout", "60"],
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config",
+                               str(ROOT / "deploy" / "gunicorn.conf.py"), "--worker-class", worker_class,
+                               "--pythonpath", str(ROOT / "platform"), "--bind", f"127.0.0.1:{port}"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=20)
+            return server, port
+        except OSError:
+            if time.monotonic() > deadline:
+                server.terminate()
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.3)
+
+
+def wrk_rates(urls, token, seconds, worker_classes):
+    """{(label, encoding, worker class): (requests/s, mean latency, non-2xx answers)} under wrk -t2 -c8, one gunicorn
+    per worker class (start_server) started before and stopped after; each URL and encoding is run against every
+    class one after the other, so the machine's drift hits them alike (the idle servers wait meanwhile)."""
+    servers = {}
     try:
-        deadline = time.monotonic() + 180  # a loaded machine starts gunicorn slowly
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=20)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start")
-                time.sleep(0.3)
+        for worker_class in worker_classes:
+            servers[worker_class] = start_server(worker_class)
         rates = {}
         for label, path in urls:
             for encoding in ("identity", "gzip"):
-                done = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", f"Authorization: Token {token}",
-                                       "-H", f"Accept-Encoding: {encoding}", f"http://127.0.0.1:{port}{path}"],
-                                      capture_output=True, text=True)
-                rate = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
-                latency = re.search(r"Latency\s+([\d.]+\w+)", done.stdout)
-                non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
-                rates[(label, encoding)] = (float(rate.group(1)) if rate else None, latency.group(1) if latency else "?",
-                                            int(non2xx.group(1)) if non2xx else 0)
+                for worker_class, (_server, port) in servers.items():
+                    done = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", f"Authorization: Token {token}",
+                                           "-H", f"Accept-Encoding: {encoding}", f"http://127.0.0.1:{port}{path}"],
+                                          capture_output=True, text=True)
+                    rate = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+                    latency = re.search(r"Latency\s+([\d.]+\w+)", done.stdout)
+                    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+                    rates[(label, encoding, worker_class)] = (float(rate.group(1)) if rate else None,
+                                                              latency.group(1) if latency else "?",
+                                                              int(non2xx.group(1)) if non2xx else 0)
         return rates
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server, _port in servers.values():
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def main():
@@ -146,6 +163,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--no-wrk", dest="wrk", action="store_false")
+    parser.add_argument("--worker-classes", default="gthread",
+                        help="gunicorn worker classes compared under wrk, comma-separated (gthread: deploy/up's; sync)")
     args = parser.parse_args()
     created = create_database(args.fresh)
 
@@ -312,8 +331,10 @@ def main():
                        ("proposals of Yên Phong", "/d/yen-phong/api/proposals/?page_size=5000"),
                        ("commune distribution", "/api/province/investment-distribution/?level=commune&page_size=500"),
                        (f"tile z6 {x}/{y}", f"/tiles/investment-distribution-communes/{z}/{x}/{y}.pbf")]
-            for (label, encoding), (rate, latency, bad) in wrk_rates(busiest, token, args.seconds).items():
-                print(f"wrk -c8, {label}, {encoding}: {rate} requests/s, mean latency {latency}" + (f", {bad} non-2xx" if bad else ""))
+            classes = args.worker_classes.split(",")
+            for (label, encoding, worker_class), (rate, latency, bad) in wrk_rates(busiest, token, args.seconds, classes).items():
+                print(f"wrk -c8, {label}, {encoding}, {worker_class}: {rate} requests/s, mean latency {latency}"
+                      + (f", {bad} non-2xx" if bad else ""), flush=True)
 
 
 
