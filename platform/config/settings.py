@@ -251,13 +251,27 @@ ORIGINAL_BACKEND = "django.contrib.gis.db.backends.postgis"
 
 CACHES = {
     "default": {
-        # Shared by every gunicorn worker (a per-process cache let each worker count its own limit),
-        # with no service beside PostgreSQL; the table lives in public, on every district's search_path.
+        # The rate limits' counters (accounts/limits.py), and nothing else: shared by every gunicorn worker (a
+        # per-process cache let each worker count its own limit), with no service beside PostgreSQL; the table lives in
+        # public, on every district's search_path. Past MAX_ENTRIES Django's DatabaseCache deletes live entries in key
+        # order, so no answer is kept here: tiles sharing the table culled the counters (a few hundred distinct tiles
+        # reset every limit).
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "sedp_cache",
         # Keys carry the schema name, so one district never reads another's cache.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        "OPTIONS": {"MAX_ENTRIES": env_int("LIMIT_CACHE_ENTRIES", 100_000), "CULL_FREQUENCY": 3},
+    },
+    # Answers kept under the data version (province.selectors: class breaks and distribution pages; province.tiles:
+    # tiles), shared by the workers. Bounded: past ANSWER_CACHE_ENTRIES expired entries go, then a third of the rest.
+    # An UNLOGGED table (UNLOGGED_CACHES): a lost entry is only built again, and its writes then skip the WAL's flush.
+    "answers": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sedp_answer_cache",
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        "OPTIONS": {"MAX_ENTRIES": env_int("ANSWER_CACHE_ENTRIES", 5_000), "CULL_FREQUENCY": 3},
     },
     # The PDFs of official documents, keyed by a hash of the document's content (geo/documents.py); its own table so that
     # culling old PDFs never drops a rate-limit counter. Bounded: past MAX_ENTRIES a third of the oldest go.
@@ -269,6 +283,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENT_PDF_CACHE_ENTRIES", 500), "CULL_FREQUENCY": 3},
     },
 }
+# The caches whose tables `manage.py createcachetable` (geo/management/commands/createcachetable.py) makes UNLOGGED:
+# rebuilt answers only, never the rate limits' counters. PostgreSQL empties an unlogged table after a crash and does
+# not send it to replicas (the cache is always read on the primary: geo.replica.PRIMARY_ONLY_APPS).
+UNLOGGED_CACHES = ("answers", "documents")
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [

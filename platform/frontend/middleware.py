@@ -8,6 +8,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from geo.params import LANGUAGE_PARAM
+
 # The routes machines call (the API, OGC API Features, tiles, downloads), for the province and under /d/<slug>/: GDAL and
 # QGIS cannot set a cookie, so their Accept-Language chooses the language when neither `lang` nor the cookie does.
 MACHINE_ROUTE = re.compile(r"^/(?:d/[^/]+/)?(?:api|ogc|tiles|downloads)(?:/|$)")
@@ -23,7 +25,7 @@ def language_for(request):
     speaks the page's language, not the browser's (review rv15f). Page scripts send the page's language themselves
     (UI.get); GDAL, QGIS and curl send no Sec-Fetch-Mode and keep their Accept-Language."""
     supported = {code for code, _ in settings.LANGUAGES}
-    chosen = request.GET.get("lang") or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    chosen = request.GET.get(LANGUAGE_PARAM) or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if chosen in supported:
         return chosen
     navigation = request.headers.get("Sec-Fetch-Mode") == "navigate"

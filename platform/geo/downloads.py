@@ -30,9 +30,9 @@ from rest_framework.views import APIView
 
 from geo.exports import FORMATS, NothingToExport, layer_file
 from geo.layers import LayerNotReadable, collection_text, registry
-from geo.params import ParameterRefused, check_choices
+from geo.params import LANGUAGE_PARAM, ParameterRefused, check_choices
 
-PARAMS = {"f", "bbox", "datetime", "lonlat", "lang"}  # lang: as every read (geo.params.ALWAYS_ACCEPTED)
+PARAMS = {"f", "bbox", "datetime", "lonlat", LANGUAGE_PARAM}  # the language, as every read
 
 
 def _district(request):

@@ -33,6 +33,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 
 from geo.layers import DEFAULT_LIMIT, MAX_LIMIT, MEDIA_TYPE, LayerNotReadable, collection_text, keeps_answers, kept_answer, parse_limit, parse_offset, registry
+from geo.params import LANGUAGE_PARAM
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = [
@@ -41,7 +42,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ]
 OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
-ITEM_PARAMS = {"f", "bbox", "limit", "offset", "datetime", "lang"}  # lang: as every read (geo.params.ALWAYS_ACCEPTED)
+ITEM_PARAMS = {"f", "bbox", "limit", "offset", "datetime", LANGUAGE_PARAM}  # the language, as every read
 
 
 def _district(request):
@@ -238,7 +239,7 @@ def item(request, collection_id, feature_id):
     layer = _layer(request, collection_id)
     if layer is None:
         return _not_found()
-    unknown = [name for name in request.GET if name not in ("f", "lang")]
+    unknown = [name for name in request.GET if name not in ("f", LANGUAGE_PARAM)]
     if unknown:
         raise ValidationError({unknown[0]: [_("%(name)s is not a parameter of this collection.") % {"name": unknown[0]}]})
     text = layer.get(request.user, _district(request), feature_id)

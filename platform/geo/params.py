@@ -35,7 +35,8 @@ PAGING = {"page": (1, MAX_PAGE), "page_size": (1, MAX_PAGE_SIZE), "limit": (1, M
 # Parameters every API read accepts besides its own declared ones (`query_parameters`): `lang` (the language switch,
 # frontend.middleware), `format` (DRF's format override, e.g. `?format=json`), `page` and `page_size` (every layer route
 # pages through geo.layers.page_response; still bounded by PAGING). `limit` and `offset` are the OGC API's only.
-ALWAYS_ACCEPTED = frozenset({"lang", "format", "page", "page_size"})
+LANGUAGE_PARAM = "lang"  # also on the OGC and download routes, which take neither `page` nor `format`
+ALWAYS_ACCEPTED = frozenset({LANGUAGE_PARAM, "format", "page", "page_size"})
 MAX_VALUE_CHARS = 500
 YEAR_RANGE = (1900, 2100)
 # Control characters other than tab, newline and carriage return: PostgreSQL refuses NUL in text.

@@ -10,7 +10,7 @@ import warnings
 from statistics import median
 
 import numpy
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -240,12 +240,12 @@ def distribution_breaks(*, level="district", year=None, sector="", source="", me
     key = f"province:breaks:{version}:{hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()}"
     breaks = _breaks_here.get(key)
     if breaks is None:
-        breaks = cache.get(key)
+        breaks = caches["answers"].get(key)
     if breaks is None:
         with read_connection().cursor() as cursor:
             cursor.execute(VALUES_SQL_BY_MEASURE.get(measure, _VALUES_SQL), params)
             breaks = class_breaks(cursor.fetchone()[0] or [], classification)
-        cache.set(key, breaks, BREAKS_CACHE_SECONDS)
+        caches["answers"].set(key, breaks, BREAKS_CACHE_SECONDS)
     # Even inside a transaction: its own bump's version is a sequence value no other state will ever have, so an entry
     # of a transaction rolled back is only never read again.
     if len(_breaks_here) >= 256:  # old versions' entries are never read again
@@ -303,7 +303,7 @@ def investment_distribution_page(*, level="district", year=None, sector="", sour
     arguments = json.dumps([params[k] for k in sorted(params)], default=str)
     version = data_version(replica=True, request=request)
     key = f"province:distribution:{version}:{hashlib.md5(arguments.encode(), usedforsecurity=False).hexdigest()}"
-    cached = cache.get(key)
+    cached = caches["answers"].get(key)
     if cached is not None:
         return tuple(cached)
     params["breaks"] = distribution_breaks(**{k: params[k] for k in ("level", "year", "sector", "source", "measure", "province")},
@@ -311,7 +311,7 @@ def investment_distribution_page(*, level="district", year=None, sector="", sour
     with read_connection().cursor() as cursor:
         cursor.execute(_DISTRIBUTION_VARIANTS[(bool(bbox), limit is not None)], params)
         answer = cursor.fetchone()
-    cache.set(key, tuple(answer), BREAKS_CACHE_SECONDS)
+    caches["answers"].set(key, tuple(answer), BREAKS_CACHE_SECONDS)
     return answer
 
 

@@ -10,7 +10,7 @@ only, for province staff only (`accounts.access.can_compare_province`, the layer
 import hashlib
 import json
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -91,7 +91,7 @@ def distribution_tile(*, z, x, y, level="commune", year=None, sector="", source=
               "province": province or "", "z": z, "x": x, "y": y}
     version = selectors.data_version(replica=True) if version is None else version
     key = _tile_key(version, name, classification, params)
-    cached = cache.get(key)
+    cached = caches["answers"].get(key)
     if cached is not None:
         return cached
     # the breaks of the same state, on the same connection (selectors.distribution_breaks)
@@ -101,7 +101,7 @@ def distribution_tile(*, z, x, y, level="commune", year=None, sector="", source=
     with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         tile = bytes(cursor.fetchone()[0])
-    cache.set(key, tile, TILE_CACHE_SECONDS)
+    caches["answers"].set(key, tile, TILE_CACHE_SECONDS)
     return tile
 
 

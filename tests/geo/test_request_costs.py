@@ -136,7 +136,7 @@ def test_a_tile_request_sends_a_pinned_number_of_statements(client_for):
     # tile of this data version was built by the first request).
     assert not any(sql.startswith("SET search_path") for sql in queries), queries
     assert len(queries) == 4, [sql[:150] for sql in queries]
-    assert "province_dataversion" in queries[0] and "sedp_cache" in queries[3]
+    assert "province_dataversion" in queries[0] and "sedp_answer_cache" in queries[3]
     # another tile: built (then stored in the cache), with the breaks of this version (no breaks statement)
     _answer, queries = requested(tinh, TILE.format(z + 1, x * 2, y * 2))
     assert sum("ST_AsMVT" in sql for sql in queries) == 1 and not any(BREAKS_STATEMENT in sql for sql in queries)
@@ -328,4 +328,4 @@ def test_a_kept_distribution_page_reads_the_data_version_once(client_for):
     assert again.content == first.content
     # the data versions (tenant middleware), the session, the user, the page from the cache
     assert sum("province_dataversion" in sql for sql in queries) == 1, [sql[:70] for sql in queries]
-    assert len(queries) == 4 and "province_dataversion" in queries[0] and "sedp_cache" in queries[3], [sql[:70] for sql in queries]
+    assert len(queries) == 4 and "province_dataversion" in queries[0] and "sedp_answer_cache" in queries[3], [sql[:70] for sql in queries]
