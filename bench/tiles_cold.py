@@ -1,7 +1,7 @@
 """The first tile and the first distribution page after a write (issue 13, §4 at national scale), uncached.
 
 On an existing bench database (BENCH_DB_NAME: one bench/layer_answers.py built, e.g. 8 districts or 705), migrated here
-(`migrate_schemas --shared`), prints medians of --runs samples taken alternately, every sample uncached: Django's cache
+(`migrate_schemas --shared`), prints medians of --runs samples taken alternately, every sample uncached: the `answers` cache
 and the process's breaks emptied before it, as a write's new data version leaves them (province.selectors.data_version):
 
 - a tile of the national commune distribution at zoom 6 and 10 through every middleware (the class breaks computed,
@@ -66,7 +66,7 @@ def main():
 
     django.setup()
     import mapbox_vector_tile
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -90,7 +90,7 @@ def main():
     filters = {"level": "commune", "year": None, "sector": "", "source": "", "measure": "total_investment", "province": ""}
 
     def cold():
-        cache.clear()
+        caches["answers"].clear()
         selectors._breaks_here.clear()
 
     def breaks():
