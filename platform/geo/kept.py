@@ -21,6 +21,7 @@ from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 from geo import versions
+from geo.middleware import accepts_gzip
 from geo.replica import read_connection
 
 MEDIA_TYPE = "application/geo+json"
@@ -64,15 +65,11 @@ def kept_answer(request, layer, build):
     key = (layer.shared_key(), request.build_absolute_uri(), get_language())
     answer = _ANSWERS.get(key)
     if answer is not None and answer[0] == version:
-        if answer[2] is None and _accepts_gzip(request):
+        if answer[2] is None and accepts_gzip(request):
             answer = _keep_answer(key, version, answer[1], compressed=True, etag=answer[3])
         return _kept_response(answer)
     body, etag = build()
-    return _kept_response(_keep_answer(key, version, body, compressed=_accepts_gzip(request), etag=etag))
-
-
-def _accepts_gzip(request):
-    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+    return _kept_response(_keep_answer(key, version, body, compressed=accepts_gzip(request), etag=etag))
 
 
 def _layer_version(request, scopes):

@@ -18,6 +18,12 @@ from django.utils.text import compress_string
 
 LAYER_TYPES = ("application/geo+json", "application/vnd.mapbox-vector-tile", "application/x-protobuf", "application/vnd.tilejson+json")
 ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
+
+
+def accepts_gzip(request) -> bool:
+    """Whether the client accepts a gzip body (its Accept-Encoding names gzip): the one rule of the middleware and of the
+    views that keep their answers compressed (geo.kept, province.tiles)."""
+    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 MIN_BYTES = 200  # below this gzip's own header outweighs what it saves
 
 
@@ -47,7 +53,7 @@ class LayerAnswerMiddleware:
         answer = get_conditional_response(request, etag=response["ETag"], response=response)
         if answer is not response or response.has_header("Content-Encoding") or len(response.content) < MIN_BYTES:
             return answer
-        if not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        if not accepts_gzip(request):
             return response
         # A view that kept its answer compressed (geo.layers.page_response) hands it over: nothing compressed again.
         compressed = getattr(response, "layer_gzip", None) or compress_string(response.content)

@@ -108,7 +108,11 @@ class TileDataApi(TileApi):
             unchanged = get_conditional_response(request, etag=etag)
             if unchanged is not None:
                 return unchanged  # 304, the tile not built (geo.middleware adds the cache headers)
-        answer = HttpResponse(layer.tile(request, z, x, y), content_type=MVT_CONTENT_TYPE)
+        body = layer.tile(request, z, x, y)
+        body, packed = body if isinstance(body, tuple) else (body, None)
+        answer = HttpResponse(body, content_type=MVT_CONTENT_TYPE)
+        if packed is not None:
+            answer.layer_gzip = packed  # kept beside the tile: geo.middleware sends it instead of compressing again
         if etag:
             answer["ETag"] = etag
         return answer

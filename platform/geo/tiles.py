@@ -106,7 +106,9 @@ class TileLayer:
     ({property: "String"|"Number"|"Boolean"}, as TileJSON's vector_layers say), zoom range, `bounds`
     (west, south, east, north degrees), whether it lives under a district (`/d/<slug>/tiles/…`) or the
     province (`/tiles/…`), `visible(user, district)`: may this user read it (the layer's own rule), and
-    `tile(request, z, x, y)`: the tile's bytes, the request's filters validated (400 naming the field), and optionally
+    `tile(request, z, x, y)`: the tile's bytes, or (bytes, their gzip body) for a layer that keeps its tiles compressed
+    (geo.middleware sends that body to a client accepting gzip instead of compressing again), the request's filters
+    validated (400 naming the field), and optionally
     `etag(request, z, x, y)`: its ETag computed without the tile, so that If-None-Match is answered 304 with no tile SQL."""
 
     name: str

@@ -56,3 +56,30 @@ def test_the_kept_answers_tables_are_unlogged_and_the_limits_table_is_not():
     assert persistence("sedp_answer_cache") == ("u",)
     assert persistence("sedp_document_cache") == ("u",)
     assert persistence("sedp_cache") == ("p",)
+
+
+def test_a_kept_tile_keeps_its_gzip_body_beside_it(client_for):
+    """A distribution tile is about half its size gzipped at national scale; compressing it for every request halved the
+    tiles a server answered (bench/layer_answers.py, wrk). The gzip body is made once per tile and version, kept with the
+    tile in the answers cache, and sent as it is; a client that takes no gzip gets the plain tile of the same entry."""
+    import gzip
+
+    from province import selectors
+    from province.tiles import _tile_key
+
+    tinh = client_for("tinh")
+    z, x, y = covering_tile(BAC_NINH, 7)
+    url = TILE.format(z, x, y)
+    plain = tinh.get(url)
+    assert plain.status_code == 200 and not plain.has_header("Content-Encoding")
+    params = {"level": "commune", "year": None, "sector": "", "source": "", "measure": "total_investment", "province": "",
+              "z": z, "x": x, "y": y}
+    key = _tile_key(selectors.data_version(replica=True), "investment-distribution-communes", "quantiles", params)
+    assert caches["answers"].get(key) == (plain.content, None)  # nobody asked for gzip yet
+
+    packed = tinh.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip" and gzip.decompress(packed.content) == plain.content
+    assert caches["answers"].get(key) == (plain.content, packed.content)  # kept: the next gzip client gets it as it is
+    again = tinh.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert again.content == packed.content and again["ETag"] == packed["ETag"]
+    assert tinh.get(url).content == plain.content
