@@ -1,7 +1,11 @@
 """The "Download the layer" menu on the map pages (issue 13, part 3): the layers the reader may read, every format."""
+import re
 import subprocess
+from pathlib import Path
 
 import pytest
+
+from tests.plans.test_public import consultation_draft  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -9,13 +13,39 @@ MENUS = [
     ("xa.09193", "/d/yen-phong/proposals/", ["proposals", "village-meetings"]),
     ("huyen.yen-phong", "/d/yen-phong/", ["proposals", "investment-projects"]),
     ("tinh", "/province/compare/", ["investment-distribution-communes", "investment-distribution-districts", "all-projects"]),
-    ("tinh", "/", ["districts", "communes", "villages"]),
+    ("tinh", "/", ["provinces", "districts", "communes", "villages"]),
+    ("huyen.yen-phong", "/d/yen-phong/investment/projects/", ["investment-projects"]),
+    (None, "/d/yen-phong/public/plans/", ["public-plan-works"]),
 ]
+TEMPLATES = Path(__file__).resolve().parents[2] / "platform"
+# Map pages without a layer to download, and why: the plan-cycle maps colour communes by their cycle's step (no layer
+# of the kit; the communes themselves are on the home page's menu); the phone's capture map shows the commune to pin on.
+NO_MENU = {"plans/dashboard.html", "province/plans.html", "frontend/offline.html"}
+
+
+def _templates():
+    """{"<app>/<page>.html": its text} of every page template of the project."""
+    return {"/".join(path.parts[-2:]): path.read_text(encoding="utf-8") for path in TEMPLATES.glob("*/templates/*/*.html")}
+
+
+def test_every_map_page_offers_its_layers_and_every_layer_is_offered_somewhere():
+    """Review rv13: the projects map had no menu and the announced plans' works were offered on no page at all."""
+    from geo.layers import registry
+
+    offered = set()
+    for name, text in _templates().items():
+        menus = re.findall(r"{% download_menu ([^%]*)%}", text)
+        for menu in menus:
+            offered |= set(re.findall(r'"([^"]+)"', menu))
+        if re.search(r'class="map[ "]', text) and name not in NO_MENU:
+            assert menus, f"{name} draws a map but offers no download"
+    assert sorted(layer.id for layer in registry.all() if layer.id not in offered) == []
+
 
 
 @pytest.mark.parametrize("username,url,layers", MENUS)
-def test_map_pages_offer_every_format_of_their_layers(client_for, username, url, layers):
-    page = client_for(username).get(url)
+def test_map_pages_offer_every_format_of_their_layers(client_for, client, username, url, layers):
+    page = (client_for(username) if username else client).get(url)
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-testid="download-menu"' in html
@@ -85,3 +115,14 @@ def test_the_province_menus_name_their_layers_in_english_on_an_english_page(clie
     for layer_id in layer_ids:
         assert UNIT_AND_PROVINCE_LABELS[layer_id][0] in english, layer_id
         assert UNIT_AND_PROVINCE_LABELS[layer_id][1] in vietnamese, layer_id
+
+
+def test_an_announced_plans_page_downloads_its_own_works(client, consultation_draft):  # noqa: F811
+    """The public plan page's menu carries the plan's id, so its files hold that plan's works only."""
+    plan = consultation_draft
+    html = client.get(f"/d/yen-phong/public/plans/{plan}/").content.decode()
+    href = f"/d/yen-phong/api/downloads/public-plan-works.geojson?plan={plan}"
+    assert f'href="{href}"' in html
+    features = client.get(href).json()["features"]
+    assert features and {f["properties"]["plan"] for f in features} == {plan}
+    assert client.get(f"/d/yen-phong/api/downloads/public-plan-works.geojson?plan={plan + 1000}").json()["features"] == []
