@@ -36,10 +36,8 @@ def plan_works(district):
     x, y = cho.geom.point_on_surface.coords
     shapes = [f"POINT({x} {y})", f"LINESTRING({x} {y}, {x + 0.002} {y + 0.001})",
               f"POLYGON(({x} {y}, {x + 0.001} {y}, {x + 0.001} {y + 0.001}, {x} {y}))"]
-    PlanItem.objects.create(plan=plan, title="bỏ đi", sector="transport", order=99)  # pushes the ids past 1…9
-    PlanItem.objects.filter(plan=plan).delete()
     for i in range(9):
-        PlanItem.objects.create(plan=plan, title=f"Công trình thôn Đông số {i}", sector="transport", order=i,
+        PlanItem.objects.create(id=21 + i, plan=plan, title=f"Công trình thôn Đông số {i}", sector="transport", order=i,
                                 geom=GEOSGeometry(shapes[i % 3], srid=4326), estimated_cost=3_000_000_000 + i)
     connection.set_schema_to_public()
     return plan
@@ -70,6 +68,10 @@ def _as_geojson(tmp_path, name, content, *, vsizip=False):
     return out
 
 
+def _text(value):
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 def _fields(tmp_path, name, content, *, vsizip=False):
     path = tmp_path / name
     path.write_bytes(content)
@@ -97,7 +99,8 @@ def test_every_layers_files_carry_its_feature_id_and_name_their_placemarks(clien
             read = _as_geojson(tmp_path, f"{layer.id}.{'zip' if fmt == 'shp' else fmt}", response.content, vsizip=fmt == "shp")
             rows = [f for collection in read.values() for f in collection["features"]]
             column = layer.id_property[:10]
-            got = sorted(str(f["properties"][column]) for f in rows)
+            # KML has no 64-bit integer field type: GDAL reads its ids back as reals ("21.0" for the text "21")
+            got = sorted(_text(f["properties"][column]) for f in rows)
             assert got == (ids if fmt == "gpkg" else sorted(located)), (layer.id, fmt)
             if fmt == "kml":
                 placemarks = ET.fromstring(response.content).iter(f"{KML}Placemark")
@@ -129,7 +132,7 @@ def test_an_empty_layer_downloads_with_its_columns_and_no_rows(client_for, tmp_p
         for name, (kind, _sql) in layer.properties.items():
             if kind in ("array", "object"):
                 continue
-            assert f"\n{name[:10]}: " in text, (fmt, name)
+            assert f"\n{name if fmt == 'gpkg' else name[:10]}: " in text, (fmt, name)
         if fmt == "gpkg":
             assert "taken_on: Date" in text and "uploaded_at: DateTime" in text and "id: Integer64" in text
         else:
