@@ -183,3 +183,31 @@ def test_excel_cells_show_what_they_hold(client_for, plan_works):
     head = [c.value for c in meetings[1]]
     row = {name: cell for name, cell in zip(head, meetings[2])}
     assert type(row["held_on"].value) in (date, datetime) and row["held_on"].number_format == "dd/mm/yyyy"
+
+
+def test_each_collection_links_its_features_json_schema_listed_in_the_api(client_for):
+    """The schema route of every collection a reader may read: linked from the collection (describedby,
+    application/schema+json), listed in /api, typed from the kit's declared properties; another district's reader 404."""
+    client = client_for("huyen.yen-phong")
+    for service, layers in (("/d/yen-phong/ogc", registry.for_district()), ("/ogc", registry.for_province())):
+        api = client.get(f"{service}/api").json()
+        for layer in layers:
+            collection = client.get(f"{service}/collections/{layer.id}")
+            if collection.status_code == 404:
+                continue
+            links = [link for link in collection.json()["links"] if link["rel"].lower() == "describedby"]
+            assert links and {link["type"] for link in links} == {"application/schema+json"}, layer.id
+            assert f"/collections/{layer.id}/schema" in api["paths"], layer.id
+            response = client.get(links[0]["href"])
+            assert response.status_code == 200 and response["Content-Type"] == "application/schema+json", layer.id
+            properties = response.json()["properties"]["properties"]["properties"]
+            for name, (kind, _sql) in layer.properties.items():
+                if name == "id":
+                    continue
+                expected = {"integer": "integer", "number": "number", "boolean": "boolean", "string": "string", "date": "string",
+                            "datetime": "string", "array": "array", "object": "object"}[kind]
+                assert properties[name]["type"] == ("number" if name in layer.amounts else expected), (layer.id, name)
+                if kind in ("date", "datetime"):
+                    assert properties[name]["format"] == {"date": "date", "datetime": "date-time"}[kind]
+    assert client_for("huyen.que-vo").get("/d/yen-phong/ogc/collections/proposals/schema").status_code == 404
+    assert client.get("/d/yen-phong/ogc/collections/proposals/schema?x=1").status_code == 400
