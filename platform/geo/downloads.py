@@ -28,7 +28,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geo.exports import FORMATS, NothingToExport, layer_file
+from geo.exports import FORMATS, layer_file
 from geo.layers import LayerNotReadable, collection_text, registry
 from geo.params import LANGUAGE_PARAM, ParameterRefused, check_choices
 
@@ -125,12 +125,9 @@ class LayerDownloadApi(DownloadApi):
             collection = whole_layer(layer, request)
         except LayerNotReadable:
             raise Http404(_("No such layer."))
-        try:
-            made = layer_file(collection, fmt=fmt, layer=layer.id, district=_owner_name(request), lonlat=lonlat,
-                              on=timezone.localdate(), properties={name: kind for name, (kind, _sql) in layer.properties.items()})
-        except NothingToExport:
-            return Response({"f": [_("This layer has no feature with a geometry to put in a Shapefile; "
-                                     "download it as GeoPackage, GeoJSON, CSV or Excel.")]}, status=409)
+        made = layer_file(collection, fmt=fmt, layer=layer.id, district=_owner_name(request), lonlat=lonlat,
+                          on=timezone.localdate(), properties={name: kind for name, (kind, _sql) in layer.properties.items()},
+                          name_property=layer.name_property, amounts=layer.amounts, geometry_type=layer.geometry_type)
         response = HttpResponse(made.content, content_type=made.content_type)
         response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
         return response

@@ -8,14 +8,19 @@ the jail's GDAL configuration that refuses the network (`geo.jail.GDAL_JAIL_CONF
 file through an OGR SQL `CAST` per column (GDAL would otherwise guess from the values, and an all-null integer
 column would come out as text). CSV is written by Python's csv module, Excel by openpyxl through
 `geo.spreadsheets.workbook_bytes` (formulas neutralised); their columns are the declared properties (one `id`
-column), so an empty layer's file still has its header. The layer inside the file is named after
-the layer (`proposals`, never ""); the file is `<district>-<layer>-<dd-mm-yyyy>.<ext>`, ASCII.
+column), so an empty layer's file still has its header. Excel cells are formatted by what the value means
+(`_xlsx`): amounts (money in đồng, counts: the layer's `amounts`) with thousands separators, other integers (ids,
+codes, years, ranks) plain, lon/lat with 7 decimals, other decimals as they are, dates and date-times as real Excel
+dates shown dd/mm/yyyy (hh:mm in Vietnam time). KML names each placemark by the layer's `name_property`. The layer
+inside the file is named after the layer (`proposals`, never ""); the file is `<district>-<layer>-<dd-mm-yyyy>.<ext>`, ASCII.
 
 A Shapefile holds one geometry type, so a layer mixing points, lines and polygons (plan works)
 becomes one `<layer>_points.shp`, `<layer>_lines.shp`, `<layer>_polygons.shp` per type present,
 each with its `.dbf`, `.shx`, `.prj` (WGS 84) and `.cpg` (UTF-8) in one zip. Features without a
-geometry go to GeoPackage, GeoJSON, CSV and Excel (empty geometry cells), not to Shapefile or KML. A layer with no
-feature with a geometry has no Shapefile: `layer_file` raises `NothingToExport` (the download answers 409).
+geometry go to GeoPackage, GeoJSON, CSV and Excel (empty geometry cells), not to Shapefile or KML. An empty layer
+(or one without any geometry, for Shapefile and KML) still gives a file with the declared columns and no rows: the
+GeoPackage and KML with the layer's `geometry_type`, the zip one empty Shapefile per geometry family of that type (all
+three for a mixed "Geometry" layer).
 """
 import csv
 import io
@@ -27,8 +32,9 @@ import subprocess
 import tempfile
 import unicodedata
 import zipfile
+import zoneinfo
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
@@ -54,8 +60,12 @@ SHAPE_FAMILIES = {
 }
 
 
-class NothingToExport(Exception):
-    """The format cannot hold this layer's features (a Shapefile of a layer without any geometry)."""
+# The Shapefile geometry families of a declared GeoJSON geometry type (a mixed layer: every family).
+DECLARED_FAMILIES = {"Point": ("points",), "MultiPoint": ("points",), "LineString": ("lines",), "MultiLineString": ("lines",),
+                     "Polygon": ("polygons",), "MultiPolygon": ("polygons",), "Geometry": tuple(SHAPE_FAMILIES)}
+# The ogr2ogr -nlt of a declared geometry type, for a file without features (GDAL cannot see it in an empty source).
+OGR_GEOMETRY = {"Point": "POINT", "MultiPoint": "MULTIPOINT", "LineString": "LINESTRING", "MultiLineString": "MULTILINESTRING",
+                "Polygon": "POLYGON", "MultiPolygon": "MULTIPOLYGON", "Geometry": "GEOMETRY"}
 
 
 # The OGR SQL type a declared kit type is cast to (others are copied as GDAL reads them).
@@ -92,15 +102,16 @@ def export_filename(*, district: str, layer: str, fmt: str, on: date | None = No
 
 
 def layer_file(collection: dict, *, fmt: str, layer: str, district: str, lonlat: bool = False, on: date | None = None,
-               properties: dict | None = None) -> LayerFile:
+               properties: dict | None = None, name_property: str | None = None, amounts=(), geometry_type: str = "Geometry") -> LayerFile:
     """The FeatureCollection `collection` as a file of format `fmt` (a FORMATS key).
 
     `layer` names the layer inside the file and in the file name, `district` (slug or name) the
     file name's first part ("tinh" for the province). For CSV and Excel, `lonlat` gives `lon` and
     `lat` columns (a point on the surface of lines and polygons, EPSG:4326 degrees) instead of a
     `wkt` column. `properties` ({name: kit type}, in order; None: those of the features present, untyped) gives
-    the columns and their types. Raises KeyError for an unknown format, ExportFailed when GDAL fails,
-    NothingToExport for a Shapefile of a layer without geometries.
+    the columns and their types; `name_property` the one naming a KML placemark; `amounts` the integer properties shown
+    with thousands separators in Excel (money, counts); `geometry_type` (GeoJSON, "Geometry" when mixed) the geometry of
+    an empty GeoPackage, KML or Shapefile. Raises KeyError for an unknown format, ExportFailed when GDAL fails.
     """
     if properties is None:
         properties = dict.fromkeys(_columns(collection.get("features") or []), "string")
@@ -109,14 +120,14 @@ def layer_file(collection: dict, *, fmt: str, layer: str, district: str, lonlat:
     if fmt == "geojson":
         content = json.dumps({**collection, "name": name}, ensure_ascii=False).encode()
     elif fmt == "xlsx":
-        content = _xlsx(collection, name=name, lonlat=lonlat, columns=list(properties))
+        content = _xlsx(collection, name=name, lonlat=lonlat, properties=properties, amounts=amounts)
     elif fmt == "csv":
         content = _csv(collection, lonlat=lonlat, columns=list(properties))
     elif fmt == "shp":
-        content = _shapefiles(collection, name=name, properties=properties)
+        content = _shapefiles(collection, name=name, properties=properties, geometry_type=geometry_type)
     else:
         content = _ogr2ogr(collection, driver={"gpkg": "GPKG", "kml": "KML"}[fmt], name=name, extension=extension,
-                           properties=properties)
+                           properties=properties, name_property=name_property, geometry_type=geometry_type)
     return LayerFile(content, content_type, export_filename(district=district, layer=layer, fmt=fmt, on=on))
 
 
@@ -177,16 +188,52 @@ def _csv(collection, *, lonlat, columns) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def _xlsx(collection, *, name, lonlat, columns) -> bytes:
+PLAIN = "0"  # ids, codes, years, ranks, orders: 2027, never "2.027"
+AMOUNT = "#,##0"  # money in đồng and counts: Excel shows the reader's separators (1.500.000 in Vietnamese)
+DEGREES = "0.0000000"  # lon/lat, as written (7 decimals, about 1 cm)
+DAY = "dd/mm/yyyy"
+MOMENT = "dd/mm/yyyy hh:mm"
+
+
+def _excel_value(value, kind):
+    """A cell value of a declared `kind`: dates as `date`, date-times as naive `datetime` in the platform's zone (Excel has
+    no zones); text that is not a valid date stays text."""
+    if isinstance(value, str) and kind in ("date", "datetime"):
+        try:
+            if kind == "date":
+                return date.fromisoformat(value)
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
+        return moment
+    return value
+
+
+def _xlsx(collection, *, name, lonlat, properties, amounts=()) -> bytes:
+    """The Excel sheet: each column formatted by what it means (see the module docstring), then print-ready."""
     from openpyxl import Workbook
 
+    from geo.spreadsheets import print_ready
+
+    columns = list(properties)
     head, rows = _rows(collection, lonlat=lonlat, columns=columns)
+    kinds = {"id": "integer", **properties, "lon": "degrees", "lat": "degrees"}
+    formats = [AMOUNT if column in amounts else {"integer": PLAIN, "degrees": DEGREES, "date": DAY, "datetime": MOMENT}.get(kinds.get(column))
+               for column in head]
     book = Workbook()
     sheet = book.active
     sheet.title = name[:31]
     sheet.append(head)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_excel_value(value, kinds.get(column)) for column, value in zip(head, row)])
+    for index, number_format in enumerate(formats, start=1):
+        if number_format:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                if cell.value is not None and not isinstance(cell.value, str | bool):
+                    cell.number_format = number_format
+    print_ready(sheet, header_rows=(1, 1), numbers=False)
     return workbook_bytes(book)
 
 
@@ -219,14 +266,24 @@ def _quoted(name):
     return '"' + name.replace('"', '""') + '"'
 
 
-def _typed_sql(collection, properties):
-    """ogr2ogr arguments casting each declared column to its OGR type (OGR SQL), or [] for a layer without features
-    (GDAL sees no columns in an empty GeoJSON)."""
-    if not collection.get("features") or not properties:
+def _typed_sql(collection, properties, *, empty=False):
+    """ogr2ogr arguments casting each declared column to its OGR type (OGR SQL); `empty`: the source holds only the
+    placeholder of `_placeholder` and no row is copied (the columns are)."""
+    if not properties:
         return []
     columns = [f"CAST({_quoted(name)} AS {OGR_CASTS[kind]}) AS {_quoted(name)}" if kind in OGR_CASTS else _quoted(name)
                for name, kind in properties.items()]
-    return ["-sql", f"SELECT {', '.join(columns)} FROM {_quoted(SOURCE_LAYER)}"]
+    return ["-sql", f"SELECT {', '.join(columns)} FROM {_quoted(SOURCE_LAYER)}" + (" WHERE 1 = 0" if empty else "")]
+
+
+PLACEHOLDERS = {"integer": 0, "number": 0.5, "boolean": False, "array": [], "object": {}}  # others: "" (cast by OGR SQL)
+
+
+def _placeholder(properties):
+    """A collection of one feature with every declared column (a value of its kind, so GDAL sees each; `_typed_sql`
+    casts dates) and no geometry: the source of a file without rows, which GDAL would otherwise write without columns."""
+    return {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None, "properties": {
+        name: PLACEHOLDERS.get(kind, "") for name, kind in properties.items()}}]}
 
 
 def _complete(collection, properties):
@@ -236,40 +293,46 @@ def _complete(collection, properties):
     return {**collection, "features": features}
 
 
-def _ogr2ogr(collection, *, driver, name, extension, properties) -> bytes:
+def _ogr2ogr(collection, *, driver, name, extension, properties, name_property=None, geometry_type="Geometry") -> bytes:
     folder = tempfile.mkdtemp(prefix="sedp-export-")
     try:
         collection = _complete(collection, properties)
         if driver == "KML":  # KML cannot hold a feature without geometry
             collection = {**collection, "features": [f for f in collection.get("features") or [] if f.get("geometry")]}
-        source = _write_source(folder, collection)
+        empty = not collection["features"]
+        source = _write_source(folder, _placeholder(properties) if empty else collection)
         target = os.path.join(folder, f"{name}.{extension}")
-        _run(["-f", driver, target, source, "-nln", name, "-a_srs", "EPSG:4326", *_typed_sql(collection, properties)], folder)
+        options = ["-dsco", f"NameField={name_property}"] if driver == "KML" and name_property else []
+        if empty:
+            options += ["-nlt", OGR_GEOMETRY.get(geometry_type, "GEOMETRY")]
+        _run(["-f", driver, target, source, "-nln", name, "-a_srs", "EPSG:4326", *options,
+              *_typed_sql(collection, properties, empty=empty)], folder)
         with open(target, "rb") as fh:
             return fh.read()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _shapefiles(collection, *, name, properties) -> bytes:
+def _shapefiles(collection, *, name, properties, geometry_type="Geometry") -> bytes:
     features = _complete(collection, properties).get("features") or []
-    if not any(f.get("geometry") for f in features):
-        raise NothingToExport(name)
+    located = any(f.get("geometry") for f in features)
     folder = tempfile.mkdtemp(prefix="sedp-export-")
     try:
         out = os.path.join(folder, "out")
         os.mkdir(out)
         for family, types in SHAPE_FAMILIES.items():
             chosen = [f for f in features if f.get("geometry") and f["geometry"].get("type") in types]
-            if not chosen:
+            if not chosen and (located or family not in DECLARED_FAMILIES.get(geometry_type, tuple(SHAPE_FAMILIES))):
                 continue
-            part = {"type": "FeatureCollection", "features": chosen}
+            part = {"type": "FeatureCollection", "features": chosen} if chosen else _placeholder(properties)
             source = _write_source(folder, part, f"{family}.geojson")
             target = os.path.join(out, f"{name}_{family}.shp")
             geometry = {"points": "PROMOTE_TO_MULTI" if any(f["geometry"]["type"] == "MultiPoint" for f in chosen) else "POINT",
                         "lines": "MULTILINESTRING", "polygons": "MULTIPOLYGON"}[family]
+            if not chosen and geometry_type == "MultiPoint":
+                geometry = "MULTIPOINT"
             _run(["-f", "ESRI Shapefile", target, source, "-nln", f"{name}_{family}", "-nlt", geometry,
-                  "-a_srs", "EPSG:4326", "-lco", "ENCODING=UTF-8", *_typed_sql(part, properties)], folder)
+                  "-a_srs", "EPSG:4326", "-lco", "ENCODING=UTF-8", *_typed_sql(part, properties, empty=not chosen)], folder)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for filename in sorted(os.listdir(out)):

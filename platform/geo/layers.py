@@ -12,6 +12,11 @@ A layer (in the spirit of pygeoapi's providers) is a subclass of `Layer` that de
   every feature's `properties`;
 - `geometry_sql` (default "t.geom") and `geometry_type` (a GeoJSON type, or "Geometry" when mixed);
 - `id_field` / `id_sql`: the feature id (Django lookup / SQL, default the primary key);
+- `id_property`: the property carrying the feature id too (default "id"; "code" for the administrative units), so that
+  files (GeoPackage, Shapefile, KML, OAPIF copies) keep the platform's id whatever fid they number;
+- `name_property`: the property that names a feature (a title, a name, a caption): the KML placemark's `<name>`;
+- `amounts`: the integer properties that are amounts (money in đồng, counts of people or things), shown with thousands
+  separators in Excel; the other integers are ids, codes, years, ranks (shown plain: 2027, never 2.027);
 - `order`: Django `order_by` terms (strings or expressions) giving a stable default order (end with the id);
 - `datetime_field` / `datetime_property`: the date (or datetime) lookup filtered by OGC `datetime`, or None;
 - `filters`: {param: Filter(...)} the property filters a caller may pass (each validated; a bad value is a
@@ -234,6 +239,9 @@ class Layer:
     id_field = "pk"
     id_sql = "t.id"
     id_type = "integer"
+    id_property = "id"
+    name_property = "title"
+    amounts: tuple = ()
     order: tuple = ("pk",)
     datetime_field = None
     datetime_property = None
@@ -500,6 +508,11 @@ class Registry:
         for name, (kind, _sql) in layer.properties.items():
             if kind not in PROPERTY_TYPES:
                 raise ValueError(f"layer {layer.id}: property {name} has unknown type {kind}")
+        for role in ("id_property", "name_property"):
+            if getattr(layer, role) not in layer.properties:
+                raise ValueError(f"layer {layer.id}: {role} {getattr(layer, role)} is not one of its properties")
+        if any(layer.properties.get(name, ("",))[0] != "integer" for name in layer.amounts):
+            raise ValueError(f"layer {layer.id}: its amounts must be integer properties")
         if layer.geometry_type not in GEOMETRY_TYPES:
             raise ValueError(f"layer {layer.id}: unknown geometry type {layer.geometry_type}")
         if layer.id in self._layers and type(self._layers[layer.id]) is not type(layer):

@@ -12,6 +12,8 @@ Routes (a trailing slash is optional; `f=json` is the only format; answers are J
   {base}/api                      OpenAPI 3.0 document of this service
   {base}/collections              the collections this caller may read
   {base}/collections/{id}         one collection
+  {base}/collections/{id}/schema  the JSON Schema of its features (application/schema+json), linked from the collection
+                                  as rel="describedby": GIS clients (GDAL's OAPIF driver) type their fields by it
   {base}/collections/{id}/items   features: bbox, limit (1…5000, default 100), offset, datetime (layers with dates),
                                   the layer's property filters; numberMatched/numberReturned and rel="next"/"prev" links
   {base}/collections/{id}/items/{featureId}
@@ -42,6 +44,8 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ]
 OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
+SCHEMA_TYPE = "application/schema+json"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ITEM_PARAMS = {"f", "bbox", "limit", "offset", "datetime", LANGUAGE_PARAM}  # the language, as every read
 
 
@@ -128,6 +132,7 @@ def _collection(request, layer):
         "links": [
             {"href": url + "?f=json", "rel": "self", "type": "application/json", "title": layer.display_title()},
             {"href": url + "/items?f=json", "rel": "items", "type": MEDIA_TYPE, "title": layer.display_title()},
+            *_schema_links(url, layer),
         ],
     }
     extent = layer.spatial_extent(request.user, _district(request))
@@ -135,6 +140,47 @@ def _collection(request, layer):
     if layer.datetime_field:
         described["extent"]["temporal"] = {"interval": [[None, None]], "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
     return described
+
+
+def _schema_links(url, layer):
+    """The collection's links to its JSON Schema: rel "describedby" (RFC 8288, as pygeoapi writes it) and "describedBy",
+    the spelling GDAL 3.6's OAPIF driver compares with (ogroapifdriver.cpp reads the first application/schema+json link)."""
+    return [{"href": url + "/schema", "rel": rel, "type": SCHEMA_TYPE, "title": layer.display_title()}
+            for rel in ("describedby", "describedBy")]
+
+
+def feature_json_schema(layer, url=None):
+    """The JSON Schema (draft 2020-12) of one feature of `layer`, from the kit's declared property types (one source with
+    /api and the layer routes): GeoJSON Feature with `id` and `properties` typed integer, number, string (format date or
+    date-time), boolean, array or object; any property may be null. GDAL types a field by the first "type" of each
+    property (a "type" list would be read as no type), so null is said by `nullable`, as in OpenAPI 3.0.
+
+    Two things are written for GDAL 3.6 (ogroapifdriver.cpp): an amount (`layer.amounts`: money in đồng, counts) is
+    `{"type": "number", "multipleOf": 1}` (a whole number in JSON Schema's words): GDAL makes every "integer" a 32-bit
+    field and would clamp 3,000,000,000 đồng to 2,147,483,647, a "number" is a 64-bit real, exact to 2^53; and the
+    properties' own `id` is left to the data (GDAL adds the data's first field when it is `id` and would add it twice,
+    `id` and `id2`); the feature's `id` is described beside `properties`."""
+    described = layer.feature_schema()
+    properties = {name: ({**kind, "type": "number", "multipleOf": 1} if name in layer.amounts else kind)
+                  for name, kind in described["properties"]["properties"]["properties"].items() if name != "id"}
+    described["properties"]["properties"] = {**described["properties"]["properties"], "properties": properties}
+    schema = {"$schema": JSON_SCHEMA_DIALECT, "title": layer.display_title(), **described}
+    if url:
+        schema["$id"] = url
+    return schema
+
+
+@_ogc_view
+def schema(request, collection_id):
+    """The JSON Schema of a collection's features (application/schema+json)."""
+    layer = _layer(request, collection_id)
+    if layer is None:
+        return _not_found()
+    unknown = [name for name in request.GET if name not in ("f", LANGUAGE_PARAM)]
+    if unknown:
+        raise ValidationError({unknown[0]: [_("%(name)s is not a parameter of this collection.") % {"name": unknown[0]}]})
+    url = f"{_base(request)}/collections/{layer.id}/schema"
+    return HttpResponse(json.dumps(feature_json_schema(layer, url), ensure_ascii=False), content_type=SCHEMA_TYPE)
 
 
 @_ogc_view
@@ -285,6 +331,10 @@ def api(request):
               "400": {"description": _("a bad parameter")}}
         paths[f"/collections/{layer.id}"] = {"get": {"summary": title, "operationId": f"describe_{name}",
                                                      "responses": {"200": {"description": _("the collection")}}}}
+        paths[f"/collections/{layer.id}/schema"] = {"get": {
+            "summary": title, "operationId": f"get_{name}_schema",
+            "responses": {"200": {"description": _("the JSON Schema of its features"),
+                                  "content": {SCHEMA_TYPE: {"schema": {"type": "object"}}}}}}}
         paths[f"/collections/{layer.id}/items"] = {"get": {"summary": title, "operationId": f"get_{name}_items",
                                                            "parameters": parameters, "responses": ok}}
         paths[f"/collections/{layer.id}/items/{{featureId}}"] = {"get": {
@@ -310,6 +360,7 @@ urlpatterns = [
     re_path(r"^ogc/api/?$", api, name="ogc-api"),
     re_path(r"^ogc/collections/?$", collections, name="ogc-collections"),
     re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/?$", collection, name="ogc-collection"),
+    re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/schema/?$", schema, name="ogc-schema"),
     re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/items/?$", items, name="ogc-items"),
     re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/items/(?P<feature_id>[\w.-]+(?:/[\w.-]+)?)/?$", item, name="ogc-item"),
 ]

@@ -61,14 +61,16 @@ WIDE_COLUMNS = 8  # more columns than this, or more than WIDE_CHARS of width, pr
 WIDE_CHARS = 110
 
 
-def print_ready(sheet, *, header_rows: tuple[int, int], landscape: bool | None = None, min_width: int = 6, max_width: int = 45) -> None:
+def print_ready(sheet, *, header_rows: tuple[int, int], landscape: bool | None = None, min_width: int = 6, max_width: int = 45,
+                numbers: bool = True) -> None:
     """Prepare an openpyxl worksheet for reading and printing, in place.
 
     header_rows: the first and last row (1-based) of the column headings: frozen on screen (with the
     title rows above them) and repeated at the top of each printed page. Numbers without a format get
     thousands separators (`#,##0`, or `#,##0.00` with a fraction), dates `dd/mm/yyyy`; columns without a
     width get one from their longest value (characters, between min_width and max_width, long text wraps).
-    Paper A4, fit to one page wide; landscape when asked, or when the sheet is wide (None).
+    Paper A4, fit to one page wide; landscape when asked, or when the sheet is wide (None). `numbers` False: the export
+    chose each number's and date's format itself by what it means (`geo.exports._xlsx`), and "General" stays as it is.
     """
     first, last = header_rows
     widths: dict[int, int] = {}
@@ -77,13 +79,15 @@ def print_ready(sheet, *, header_rows: tuple[int, int], landscape: bool | None =
             value = cell.value
             if value is None:
                 continue
-            if isinstance(value, (datetime, date)) and cell.number_format in ("General", "yyyy-mm-dd h:mm:ss", "yyyy-mm-dd"):
+            if not numbers:
+                pass
+            elif isinstance(value, (datetime, date)) and cell.number_format in ("General", "yyyy-mm-dd h:mm:ss", "yyyy-mm-dd"):
                 cell.number_format = DAY
             elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and cell.number_format == "General":
                 cell.number_format = WHOLE if float(value).is_integer() else FRACTION
             if cell.row < first:
                 continue  # titles span the sheet; they do not size a column
-            text = value.strftime("%d/%m/%Y") if isinstance(value, (datetime, date)) else str(value)
+            text = value.strftime("%d/%m/%Y %H:%M" if isinstance(value, datetime) else "%d/%m/%Y") if isinstance(value, (datetime, date)) else str(value)
             widths[cell.column] = max(widths.get(cell.column, 0), len(text) + 2)
             if isinstance(value, str) and len(value) > max_width:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -19,6 +19,9 @@ class AdministrativeUnitLayer(Layer):
     id_field = "code"
     id_sql = "t.code"
     id_type = "string"
+    id_property = "code"
+    name_property = "name"
+    amounts = ("population",)
     order = ("code",)
     properties = {
         "code": ("string", "t.code"), "name": ("string", "t.name"), "name_short": ("string", "t.name_short"),

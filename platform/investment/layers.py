@@ -40,6 +40,8 @@ class ProjectLayer(Layer):
     order = ("code", "id")
     bbox_lookup = "geom__intersects"
     datetime_field = "decision_date"
+    name_property = "name"
+    amounts = ("total_investment",)
     properties = {
         "id": ("integer", "t.id"), "code": ("string", "t.code"), "name": ("string", "t.name"), "investor": ("string", "t.investor"),
         "manager": ("string", "t.manager"), "sector": ("string", "t.sector"), "group": ("string", 't."group"'),
@@ -106,6 +108,7 @@ class ReviewLayer(Layer):
     geometry_type = "Point"
     order = ("-created_at", "-id")
     datetime_field = "created_at"
+    name_property = "project_name"
     properties = {
         "id": ("integer", "t.id"), "kind": ("string", "CASE WHEN t.decision = '' THEN 'note' ELSE 'decision' END"),
         "decision": ("string", "t.decision"), "comment": ("string", "t.comment"), "pinned": ("boolean", "t.location IS NOT NULL"),
@@ -149,6 +152,7 @@ class DraftPlanItemLayer(Layer):
              "JOIN geo_administrativeunit u ON u.id = c.commune_id")
     order = ("plan__cycle__commune__code", "order", "id")
     bbox_lookup = "geom__intersects"
+    amounts = ("estimated_cost",)
     properties = {
         "id": ("integer", "t.id"), "title": ("string", "t.title"), "sector": ("string", "t.sector"),
         "estimated_cost": ("integer", "t.estimated_cost"), "funding": ("object", "t.funding"),

@@ -25,8 +25,9 @@ class EvidencePhotoLayer(Layer):
     bbox_lookup = "location__intersects"
     order = ("-uploaded_at", "-id")
     datetime_field = "taken_on"
+    name_property = "caption"
     properties = {
-        "me_plan": ("integer", "t.me_plan_id"), "commune": ("string", "c.code"), "report": ("integer", "t.report_id"),
+        "id": ("integer", "t.id"), "me_plan": ("integer", "t.me_plan_id"), "commune": ("string", "c.code"), "report": ("integer", "t.report_id"),
         "activity": ("integer", "t.activity_id"), "activity_title": ("string", "a.title"), "finding": ("integer", "t.finding_id"),
         "caption": ("string", "t.caption"), "taken_on": ("date", "t.taken_on"), "url": ("string", file_url_sql("t.photo")),
         "content_type": ("string", "t.content_type"), "uploaded_by": ("object", person_sql("u")),
@@ -53,9 +54,10 @@ class FindingLayer(Layer):
     bbox_lookup = "location__intersects"
     order = ("-found_on", "-id")
     datetime_field = "found_on"
+    name_property = "finding"
     properties = {
-        "me_plan": ("integer", "t.me_plan_id"), "activity": ("integer", "t.activity_id"), "activity_title": ("string", "a.title"),
-        "board": ("string", "t.board"), "found_on": ("date", "t.found_on"), "finding": ("string", "t.finding"),
+        "id": ("integer", "t.id"), "me_plan": ("integer", "t.me_plan_id"), "activity": ("integer", "t.activity_id"),
+        "activity_title": ("string", "a.title"), "board": ("string", "t.board"), "found_on": ("date", "t.found_on"), "finding": ("string", "t.finding"),
         "recommendation": ("string", "t.recommendation"),
         "photos": ("array", f"(SELECT coalesce(json_agg({file_url_sql('p.photo')} ORDER BY p.id), '[]'::json) "
                             "FROM monitoring_evidencephoto p WHERE p.finding_id = t.id)"),

@@ -21,12 +21,13 @@ class PlanWorkLayer(Layer):
              "JOIN public.geo_administrativeunit u ON u.id = c.commune_id")
     order = ("plan_id", "order", "id")
     bbox_lookup = "geom__intersects"
+    amounts = ("estimated_cost",)
 
     @property
     def properties(self):
         """The keys of the plan-items route (and of works.geojson), with the sector's name in the active language."""
         return {
-            "lineage": ("string", "t.lineage::text"), "kind": ("string", "t.kind"), "title": ("string", "t.title"),
+            "id": ("integer", "t.id"), "lineage": ("string", "t.lineage::text"), "kind": ("string", "t.kind"), "title": ("string", "t.title"),
             "sector": ("string", "t.sector"), "sector_name": ("string", choice_label_sql("t.sector", Sector.choices)),
             "proposals": ("array", "(SELECT coalesce(json_agg(pp.proposal_id ORDER BY pp.proposal_id), '[]'::json) "
                                    "FROM plans_planitem_proposals pp WHERE pp.planitem_id = t.id)"),

@@ -35,6 +35,7 @@ class ProposalLayer(Layer):
     geometry_type = "Geometry"
     order = (F("commune_rank").asc(nulls_last=True), "-created_at", "-id")
     datetime_field = "created_at"
+    amounts = ("estimated_cost", "internal_resources")
     datetime_property = "created_at"
     properties = {
         "id": ("integer", "t.id"), "commune": ("string", "c.code"), "commune_name": ("string", "c.name"),
@@ -84,6 +85,8 @@ class VillageMeetingLayer(Layer):
     bbox_lookup = "village__geom__intersects"
     order = ("-held_on", "-id")
     datetime_field = "held_on"
+    name_property = "village_name"
+    amounts = ("participants", "women", "poor_households")
     properties = {
         "id": ("integer", "t.id"), "commune": ("string", "c.code"), "village": ("string", "v.code"), "village_name": ("string", "v.name"),
         "plan_year": ("integer", "t.plan_year"), "held_on": ("date", "t.held_on"), "place": ("string", "t.place"),

@@ -39,10 +39,12 @@ class AllProjectsLayer(Layer):
     id_field = "pk"
     id_sql = "t.district_code || '-' || t.project_id"  # fits the OGC item route ([\w.-]+), unlike "/"
     id_type = "string"
+    name_property = "name"
+    amounts = ("total_investment", "planned", "allocated", "disbursed")
     geometry_type = "Point"
     order = ("district_code", "code", "id")
     properties = {
-        "cluster": ("boolean", "false"), "project_id": ("integer", "t.project_id"), "code": ("string", "t.code"), "name": ("string", "t.name"),
+        "id": ("string", "t.district_code || '-' || t.project_id"), "cluster": ("boolean", "false"), "project_id": ("integer", "t.project_id"), "code": ("string", "t.code"), "name": ("string", "t.name"),
         "district": ("string", "t.district_code"), "district_name": ("string", "d.name"), "commune": ("string", "t.commune_code"),
         "communes": ("array", "to_json(t.communes)"), "sector": ("string", "t.sector"), "sources": ("array", "to_json(t.sources)"),
         "status": ("string", "t.status"), "start_year": ("integer", "t.start_year"), "end_year": ("integer", "t.end_year"),
@@ -78,6 +80,9 @@ class DistributionLayer(Layer):
     geometry_type = "MultiPolygon"
     id_field = "code"
     id_type = "string"
+    id_property = "code"
+    name_property = "name"
+    amounts = ("total_investment", "planned", "allocated", "disbursed", "project_count", "population", "per_resident", "per_km2")
     properties = {
         "code": ("string", ""), "name": ("string", ""), "district": ("string", ""), "total_investment": ("integer", ""),
         "planned": ("integer", ""), "allocated": ("integer", ""), "disbursed": ("integer", ""), "project_count": ("integer", ""),

@@ -167,9 +167,12 @@ def test_csv_and_excel_have_one_id_column_and_the_declared_columns_even_when_emp
     assert rows == [("id", "title", "wkt")]
 
 
-def test_a_shapefile_of_a_layer_without_geometries_is_refused():
-    from geo.exports import NothingToExport
-
-    with pytest.raises(NothingToExport):
-        layer_file({"type": "FeatureCollection", "features": []}, fmt="shp", layer="proposals", district="que-vo",
-                   properties={"title": "string"})
+def test_a_shapefile_of_a_layer_without_geometries_has_the_declared_columns_and_no_rows(tmp_path):
+    """Was NothingToExport (a 409 the browser showed as a cancelled download): now an empty Shapefile of the declared type."""
+    made = layer_file({"type": "FeatureCollection", "features": []}, fmt="shp", layer="proposals", district="que-vo",
+                      properties={"title": "string", "estimated_cost": "integer", "decided_on": "date"}, geometry_type="Point")
+    path = tmp_path / "empty.zip"
+    path.write_bytes(made.content)
+    text = subprocess.run(["ogrinfo", "-ro", "-so", "-al", f"/vsizip/{path}"], capture_output=True, text=True, check=True).stdout
+    assert "Layer name: proposals_points" in text and "Feature Count: 0" in text and "Geometry: Point" in text
+    assert "title: String" in text and "estimated_: Integer64" in text and "decided_on: Date" in text

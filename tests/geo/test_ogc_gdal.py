@@ -56,7 +56,7 @@ def test_gdal_reads_every_proposal_with_a_small_page_and_typed_fields(live_url, 
     assert info.returncode == 0, info.stderr
     fields = dict(line.strip().split(": ", 1) for line in info.stdout.splitlines() if line.strip().split(":")[0] in
                   ("id", "estimated_cost", "is_late", "plan_year", "title", "created_at"))
-    assert fields["estimated_cost"].startswith("Integer")
+    assert fields["estimated_cost"].startswith("Real")  # an amount: 64-bit, never clamped to 32 bits (geo.ogc.feature_json_schema)
     assert fields["plan_year"].startswith("Integer")
     assert fields["is_late"].startswith("Integer(Boolean)")
     assert fields["title"].startswith("String")
@@ -76,3 +76,65 @@ def test_gdal_anonymous_reads_the_public_communes_whole(live_url, tmp_path):
     codes = {f["properties"]["code"] for f in collection["features"]}
     assert len(codes) == 121
     assert {f["geometry"]["type"] for f in collection["features"]} == {"MultiPolygon"}
+
+
+# What GDAL's OAPIF driver makes of each declared kit type (ogrinfo's field line starts with it).
+OGR_TYPES = {"integer": ("Integer",), "number": ("Real",), "date": ("Date ",), "datetime": ("DateTime",),
+             "boolean": ("Integer(Boolean)",), "string": ("String",)}
+
+
+def _fields(live_url, service, layer, token=None):
+    """{field: OGR type text} as ogrinfo lists a collection's fields; a field listed twice fails."""
+    info = _gdal("ogrinfo", "-ro", "-so", "-oo", "PAGE_SIZE=20", f"OAPIF:{live_url}{service}", layer, token=token)
+    assert info.returncode == 0, info.stderr
+    lines = info.stdout.split("Data axis to CRS axis mapping")[-1].splitlines()[1:]
+    pairs = [(name.strip(), kind.strip() + " ") for name, _sep, kind in (line.partition(": ") for line in lines if ": " in line)]
+    assert len({name for name, _kind in pairs}) == len(pairs), (layer, pairs)
+    if "Feature Count: 0" in info.stdout:
+        pairs.append(("id", "(no row: GDAL takes the properties' id from the data) "))
+    return dict(pairs)
+
+
+def _assert_declared_types(layer, fields):
+    for name, (kind, _sql) in layer.properties.items():
+        expected = ("Real",) if name in layer.amounts else OGR_TYPES.get(kind)
+        if name == "id" and fields[name].startswith("(no row"):
+            continue
+        if expected:
+            assert fields[name].startswith(expected), (layer.id, name, kind, fields[name])
+
+
+def test_gdal_types_every_declared_property_by_the_collection_schema_even_all_null(live_url):
+    """Declared columns that arrive all-null (proposals' commune_rank and merged_into, plan works' starts_on/ends_on,
+    investment projects' decision_date, villages' population and area_km2) keep their declared type through OAPIF: the
+    collection links its JSON Schema (describedby) and GDAL types the fields by it, every layer of both services."""
+    from geo.layers import registry
+
+    token = _token(live_url, f"huyen.{DISTRICT}")
+    nulls = {"proposals": ("commune_rank", "merged_into"), "plan-works": ("starts_on", "ends_on"),
+             "investment-projects": ("decision_date",), "villages": ("population", "area_km2")}
+    for layer_id, names in nulls.items():
+        layer = registry.get(layer_id)
+        service = "/ogc" if layer.scope == "province" else f"/d/{DISTRICT}/ogc"
+        with urllib.request.urlopen(urllib.request.Request(
+                f"{live_url}{service}/collections/{layer_id}/items?limit=5000", headers={"Authorization": f"Token {token}"}),
+                timeout=60) as response:
+            features = json.load(response)["features"]
+        # all-null indeed (or no row at all: GDAL then has nothing to guess from either)
+        assert all(f["properties"][n] is None for f in features for n in names), layer_id
+        assert features or layer_id != "proposals"
+    kinds_seen = set()
+    for layer in registry.for_district():
+        fields = _fields(live_url, f"/d/{DISTRICT}/ogc", layer.id, token=token)
+        _assert_declared_types(layer, fields)
+        kinds_seen |= {kind for kind, _sql in layer.properties.values()}
+    for layer in registry.for_province():
+        if layer.readable(_anonymous(), None):
+            _assert_declared_types(layer, _fields(live_url, "/ogc", layer.id))
+    assert {"integer", "number", "date", "datetime", "boolean", "string"} <= kinds_seen
+
+
+def _anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
