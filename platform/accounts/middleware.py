@@ -29,7 +29,9 @@ class DistrictAccessMiddleware:
             # (the unit collections never do: no round trip).
             user = user_from_request(request)
             if not user.is_authenticated:
-                body = {"detail": _("Invalid token.")}
+                kind, _space, key = request.META["HTTP_AUTHORIZATION"].partition(" ")
+                empty = kind == "Token" and not key.strip()  # knox's words for it, as the API answers
+                body = {"detail": _("Invalid token header. No credentials provided.") if empty else _("Invalid token.")}
                 if is_ogc_path(request.path, slug):
                     body = {"code": "Unauthorized", **body}  # the OGC API's exception shape
                 response = JsonResponse(body, status=401)
