@@ -277,7 +277,9 @@ def api(request):
     schemas = {}
     for layer in _layers(request):
         parameters = [
-            _parameter("bbox", "array", _("minLon,minLat,maxLon,maxLat (CRS84)"), items={"type": "number"}, minItems=4, maxItems=4),
+            _parameter("bbox", "array", _("minLon,minLat,maxLon,maxLat (CRS84), or six numbers with heights, "
+                                          "minLon,minLat,minZ,maxLon,maxLat,maxZ: its 2D corners filter"),
+                       items={"type": "number"}, minItems=4, maxItems=6),
             _parameter("limit", "integer", _("features per page"), minimum=1, maximum=MAX_LIMIT, default=DEFAULT_LIMIT),
             _parameter("offset", "integer", _("index of the first feature"), minimum=0, default=0),
         ]

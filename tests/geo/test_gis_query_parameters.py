@@ -206,6 +206,9 @@ def test_a_six_number_bbox_filters_by_its_2d_corners(client):
     assert 0 < six.json()["numberMatched"] == four.json()["numberMatched"]
     five = client.get("/ogc/collections/communes/items", {"bbox": "105.9,21.1,0,106.0,21.2"})
     assert five.status_code == 400 and five.json()["code"] == "InvalidParameterValue" and "bbox" in five.json()
+    document = client.get("/ogc/api").json()
+    bbox = next(p for p in document["paths"]["/collections/communes/items"]["get"]["parameters"] if p["name"] == "bbox")
+    assert bbox["schema"]["maxItems"] == 6 and "minZ" in bbox["description"]
 
 
 def test_a_datetime_without_its_offset_is_a_400_naming_datetime(client_for):
