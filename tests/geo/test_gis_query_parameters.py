@@ -226,11 +226,14 @@ def test_a_datetime_without_its_offset_is_a_400_naming_datetime(client_for):
 
 
 @pytest.mark.parametrize("path", ["/ogc/collections/communes/items/' OR 1=1", "/ogc/collections/communes/items/a/b/c",
-                                  "/ogc/nothing", f"{D}/ogc/collections/proposals/items/' OR 1=1"])
+                                  "/ogc/no/such/route", f"{D}/ogc/collections/proposals/items/' OR 1=1"])
 def test_a_path_the_ogc_api_does_not_have_is_its_own_404(client, path):
-    response = client.get(path)
-    assert response.status_code == 404
-    assert response.json()["code"] == "NotFound", response.content[:300]
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == "NotFound" and body["description"] == "Không có tập dữ liệu hoặc đối tượng này.", body
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["code"] == "NotFound" and english["description"] == "No such collection or feature."
 
 
 def test_a_download_naming_two_formats_is_a_400_naming_f(client_for):
