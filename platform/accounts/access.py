@@ -117,6 +117,14 @@ def is_tile_path(path, district_slug=None):
     return path.startswith(prefix)
 
 
+def is_gis_path(path, district_slug=None):
+    """The GIS routes (the OGC API, the vector tiles, the layer downloads) of the province or of a district. Anonymous
+    callers may enter them, but a request carrying credentials (`Authorization: …`) that do not authenticate (not a
+    `Token`, an unknown, expired or revoked one) is a 401 on every one of them, never read as anonymous
+    (`accounts.middleware.DistrictAccessMiddleware`, the one place of this rule; docs/SECURITY.md, "Tenancy and access")."""
+    return is_ogc_path(path, district_slug) or is_tile_path(path, district_slug) or is_layer_download_path(path, district_slug)
+
+
 def role_of(user) -> str:
     """The user's role code (`accounts.models.Role`: "village", "commune", …), for answers that tell a client who it
     is signed in as (the phone's offline bundle). Never for deciding what the user may do: that is the predicates

@@ -4,7 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
-from accounts.access import AccessDenied, can_enter_district, is_layer_download_path, is_ogc_path, is_tile_path, takes_token, user_from_request
+from accounts.access import AccessDenied, can_enter_district, is_gis_path, is_layer_download_path, is_ogc_path, is_tile_path, takes_token, user_from_request
 
 
 def is_public_path(path, district_slug):
@@ -21,13 +21,20 @@ class DistrictAccessMiddleware:
         district = getattr(request, "tenant", None)
         in_district = district is not None and district.schema_name != "public"
         slug = district.slug if in_district else None
-        if takes_token(request.path, slug) and is_ogc_path(request.path, slug) and request.META.get("HTTP_AUTHORIZATION"):
-            # The OGC API reads `request.user`: a GIS client's token stands for a session there. A token
-            # that is present but invalid is refused rather than silently read as anonymous. Without the header the
-            # user is the session's, left unread until a view asks (the unit collections never do: no round trip).
+        if is_gis_path(request.path, slug) and request.META.get("HTTP_AUTHORIZATION"):
+            # The GIS routes (OGC API, tiles, downloads: `accounts.access.is_gis_path`) read `request.user`: a GIS
+            # client's token stands for a session there. Credentials that are present but do not authenticate (`Bearer
+            # abc`, a malformed, expired or revoked `Token …`) are refused with a 401 on every one of them rather than
+            # silently read as anonymous. Without the header the user is the session's, left unread until a view asks
+            # (the unit collections never do: no round trip).
             user = user_from_request(request)
-            if not user.is_authenticated and request.META.get("HTTP_AUTHORIZATION"):
-                response = JsonResponse({"code": "Unauthorized", "detail": _("Invalid token.")}, status=401)
+            if not user.is_authenticated:
+                kind, _space, key = request.META["HTTP_AUTHORIZATION"].partition(" ")
+                empty = kind == "Token" and not key.strip()  # knox's words for it, as the API answers
+                body = {"detail": _("Invalid token header. No credentials provided.") if empty else _("Invalid token.")}
+                if is_ogc_path(request.path, slug):
+                    body = {"code": "Unauthorized", **body}  # the OGC API's exception shape
+                response = JsonResponse(body, status=401)
                 response["WWW-Authenticate"] = "Token"
                 return response
             request.user = user

@@ -115,7 +115,12 @@ class LayerDownloadApi(DownloadApi):
         layer = next((layer for layer in _readable_layers(request) if layer.id == layer_id), None)
         if layer is None:
             raise Http404(_("No such layer."))
-        fmt = fmt or request.GET.get("f") or "geojson"
+        asked = request.GET.get("f") or ""
+        if fmt and asked and asked != fmt:
+            # `proposals.csv?f=gpkg`: two formats; never one of them silently
+            raise ValidationError({"f": [_("f (%(asked)s) differs from the format the path names (%(fmt)s): give one of them.") % {
+                "asked": asked, "fmt": fmt}]})
+        fmt = fmt or asked or "geojson"
         try:  # one wording whether the path (`proposals.pdf`) or `?f=pdf` names the format: geo.params.check_choices
             check_choices("f", fmt, FORMATS)
         except ParameterRefused as refused:

@@ -108,8 +108,10 @@ class LayerNotReadable(Exception):
 @dataclass(frozen=True)
 class Filter:
     """A property filter: `lookup` a Django lookup taking the list of values (`__in` is added), or `apply`
-    a function (rows, values) -> rows for anything else (values: the converted comma-separated list; the raw
-    text when `split` is False, after the same checks); `type` validates each value, `choices` (optional) lists
+    a function (rows, values) -> rows for anything else (values: the converted comma-separated list). `split` False:
+    the filter takes ONE value (`one`): a comma list is a 400 naming it, never its first value silently, and `apply`
+    receives that value converted by the kit's one rule (`_convert`: `late=TRUE` is True), never the raw text to parse
+    again; only a free-text filter (a search) receives its text as written. `type` validates each value, `choices` (optional) lists
     the allowed ones, `pattern` (optional regex) the form of a string value (UNIT_CODE for GSO codes). A filter
     with none of them takes free text (only a search): declare one for every other filter, so that a malformed
     value is a 400 naming the parameter rather than a silently empty or unfiltered answer."""
@@ -127,8 +129,11 @@ class Filter:
         return self.type == "string" and not self.choices and not self.pattern
 
     def values(self, name, text):
-        """The converted values of the parameter text, or a 400 naming `name`."""
+        """The converted values of the parameter text, or a 400 naming `name`; a single-value filter (`split` False)
+        refuses a comma list of two or more."""
         values = [_convert(v.strip(), self.type, name) for v in str(text).split(",") if v.strip()]
+        if not self.split and len(values) > 1:
+            raise ValidationError({name: [_("%(name)s takes one value, not a comma-separated list.") % {"name": name}]})
         if self.pattern and any(not re.fullmatch(self.pattern, str(v)) for v in values):
             raise ValidationError({name: [_("%(name)s is malformed.") % {"name": name}]})
         if self.choices:
@@ -137,6 +142,11 @@ class Filter:
             except ParameterRefused as refused:
                 raise ValidationError({name: [refused.message]}) from refused
         return values
+
+    def one(self, name, text):
+        """The one converted value of a single-value filter's text (`values`' checks), None when empty; a 400 naming `name`."""
+        values = self.values(name, text)
+        return values[0] if values else None
 
 
 def _convert(value, kind, name):
@@ -192,7 +202,9 @@ def page_numbers(request, *, default=500):
 
 
 def _parse_instant(text, *, end):
-    """One end of an OGC datetime interval as a date or an aware datetime; None for an open end."""
+    """One end of an OGC datetime interval as a date or an aware datetime; None for an open end. A date-time without
+    its offset (`2026-04-30T09:00:00`) is a 400 naming `datetime`: RFC 3339 requires `Z` or `±hh:mm`, and reading it in
+    one zone or another would move the interval by seven hours without the caller knowing."""
     if text in ("", ".."):
         return None
     try:
@@ -201,7 +213,9 @@ def _parse_instant(text, *, end):
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ValidationError({"datetime": [_("datetime must be an RFC 3339 date or date-time, or an interval of two joined by '/'.")]})
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if value.tzinfo is None:
+        raise ValidationError({"datetime": [_("datetime must give its time zone offset, e.g. 2026-04-30T09:00:00+07:00 or …Z (RFC 3339).")]})
+    return value
 
 
 def parse_datetime(text):
@@ -276,9 +290,10 @@ class Layer:
             if text in (None, ""):
                 continue
             if not spec.split:
-                if not spec.free_text():
-                    spec.values(name, text)  # the same checks; the filter takes the raw text
-                rows = spec.apply(rows, text)
+                # one value, converted by the one rule (a search's free text as written)
+                value = text if spec.free_text() else spec.one(name, text)
+                if value is not None:
+                    rows = spec.apply(rows, value)
                 continue
             values = spec.values(name, text)
             if spec.apply is not None:

@@ -297,6 +297,14 @@ def item(request, collection_id, feature_id):
     return HttpResponse(text[:-1] + ', "links": ' + json.dumps(links) + "}", content_type=MEDIA_TYPE)
 
 
+def _filter_description(name, spec):
+    """A layer filter's words in /api: its description, and for a single-value filter (`split` False) that it takes one
+    value (a comma list is a 400); a filter without description says it takes a comma list meaning "any of"."""
+    if not spec.split:
+        return _("%(description)s (one value)") % {"description": str(spec.description) if spec.description else name}
+    return str(spec.description) if spec.description else _("%(name)s (comma-separated values: any of)") % {"name": name}
+
+
 def _parameter(name, kind, description, **schema):
     return {"name": name, "in": "query", "required": False, "style": "form", "explode": False,
             "description": description, "schema": {"type": kind, **schema}}
@@ -315,15 +323,15 @@ def api(request):
     schemas = {}
     for layer in _layers(request):
         parameters = [
-            _parameter("bbox", "array", _("minLon,minLat,maxLon,maxLat (CRS84)"), items={"type": "number"}, minItems=4, maxItems=4),
+            _parameter("bbox", "array", _("minLon,minLat,maxLon,maxLat (CRS84), or six numbers with heights, "
+                                          "minLon,minLat,minZ,maxLon,maxLat,maxZ: its 2D corners filter"),
+                       items={"type": "number"}, minItems=4, maxItems=6),
             _parameter("limit", "integer", _("features per page"), minimum=1, maximum=MAX_LIMIT, default=DEFAULT_LIMIT),
             _parameter("offset", "integer", _("index of the first feature"), minimum=0, default=0),
         ]
         if layer.datetime_field:
             parameters.append(_parameter("datetime", "string", _("RFC 3339 date-time or interval (a/b, ../b, a/..)")))
-        parameters += [_parameter(name, "string", str(spec.description) if spec.description else
-                                  _("%(name)s (comma-separated values: any of)") % {"name": name})
-                       for name, spec in layer.filters.items()]
+        parameters += [_parameter(name, "string", _filter_description(name, spec)) for name, spec in layer.filters.items()]
         name = layer.id.replace("-", "_")
         schemas[name] = layer.openapi_schema(envelope="ogc")
         title = layer.display_title()
@@ -354,6 +362,12 @@ def api(request):
     return HttpResponse(json.dumps(document), content_type=OPENAPI_TYPE)
 
 
+@_ogc_view
+def nowhere(request, rest):
+    """Any other path under the service (`/ogc/collections/communes/items/' OR 1=1`): the OGC 404 shape, not Django's."""
+    return _not_found()
+
+
 urlpatterns = [
     re_path(r"^ogc/?$", landing, name="ogc-landing"),
     re_path(r"^ogc/conformance/?$", conformance, name="ogc-conformance"),
@@ -363,4 +377,5 @@ urlpatterns = [
     re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/schema/?$", schema, name="ogc-schema"),
     re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/items/?$", items, name="ogc-items"),
     re_path(r"^ogc/collections/(?P<collection_id>[\w-]+)/items/(?P<feature_id>[\w.-]+(?:/[\w.-]+)?)/?$", item, name="ogc-item"),
+    re_path(r"^ogc/(?P<rest>.*)$", nowhere, name="ogc-nowhere"),  # last: every path the routes above do not match
 ]

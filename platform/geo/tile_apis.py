@@ -18,7 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geo.tiles import MVT_CONTENT_TYPE, REGISTRY, parse_tile, tilejson
+from geo.tiles import MVT_CONTENT_TYPE, REGISTRY, TILE_PARAMS, check_tile_parameters, parse_tile, tile_query, tilejson
 
 TILEJSON_MEDIA_TYPE = "application/vnd.tilejson+json"
 _TILEJSON = inline_serializer("TileJSON", {
@@ -45,8 +45,9 @@ def _layers_here(request):
 
 
 def _document(request, layer):
+    """The layer's TileJSON; its tile URL carries the request's parameters the layer takes (`geo.tiles.tile_query`)."""
     base = request.build_absolute_uri(request.path.split("/tiles/")[0] + f"/tiles/{layer.name}/")
-    return tilejson(layer, tiles_url=base + "{z}/{x}/{y}.pbf", query=request.GET.urlencode())
+    return tilejson(layer, tiles_url=base + "{z}/{x}/{y}.pbf", query=tile_query(layer, request.GET))
 
 
 class TileApi(APIView):
@@ -80,8 +81,10 @@ class TileListApi(TileApi):
 
     def get(self, request):
         layers, district = _layers_here(request)
-        return Response([_document(request, layer) for layer in layers if layer.visible(request.user, district)],
-                        content_type=TILEJSON_MEDIA_TYPE)
+        readable = [layer for layer in layers if layer.visible(request.user, district)]
+        # a parameter that no layer here takes is a 400 naming it, as on one layer's TileJSON and its tiles
+        check_tile_parameters({name for layer in readable for name in layer.filters} | TILE_PARAMS, request.GET)
+        return Response([_document(request, layer) for layer in readable], content_type=TILEJSON_MEDIA_TYPE)
 
 
 class TileJsonApi(TileApi):
@@ -90,7 +93,9 @@ class TileJsonApi(TileApi):
     Output = {(200, TILEJSON_MEDIA_TYPE): _TILEJSON}
 
     def get(self, request, name):
-        return Response(_document(request, self.readable_layer(request, name)), content_type=TILEJSON_MEDIA_TYPE)
+        layer = self.readable_layer(request, name)
+        check_tile_parameters(layer.filters, request.GET)
+        return Response(_document(request, layer), content_type=TILEJSON_MEDIA_TYPE)
 
 
 class TileDataApi(TileApi):

@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 
 from geo.layers import moment_sql
 from geo.models import ZOOM_BANDS
+from geo.params import LANGUAGE_PARAM
 from geo.replica import read_connection
 from geo.statements import sql_with_params
 
@@ -129,6 +130,28 @@ class TileLayer:
 
 REGISTRY: dict[str, TileLayer] = {}
 
+# What a tile takes besides its layer's filters: the language, as every read (geo.params.LANGUAGE_PARAM), so that the
+# URLs a TileJSON lists (which carry the request's `lang`) answer.
+TILE_PARAMS = frozenset({LANGUAGE_PARAM})
+
+
+def check_tile_parameters(filters, params) -> None:
+    """A 400 naming the first query parameter of a tile (or TileJSON) request that is neither one of `filters` (the layer's)
+    nor in TILE_PARAMS: the one rule of every tile layer, the kit's (`layer_tile`) and the province's distribution."""
+    unknown = [name for name in params if name not in filters and name not in TILE_PARAMS]
+    if unknown:
+        raise ValidationError({unknown[0]: [_("%(name)s is not a filter of this layer.") % {"name": unknown[0]}]})
+
+
+def tile_query(layer, params) -> str:
+    """The query string the tile URL of `layer` carries in a TileJSON: the request's parameters this layer takes (its
+    filters and TILE_PARAMS), so that every listed URL answers (the list's filters apply to the layers that have them)."""
+    kept = params.copy()
+    for name in list(kept):
+        if name not in layer.filters and name not in TILE_PARAMS:
+            del kept[name]
+    return kept.urlencode()
+
 
 def register(layer: TileLayer) -> TileLayer:
     """Add a tile layer (from an app's ready()); a second registration under one name replaces the first."""
@@ -173,9 +196,7 @@ def layer_tile(layer, request, z, x, y) -> bytes:
     the layer's properties (`_tile_value`: date-times as the layer writes them; dates, arrays and objects as text) and,
     for a layer with integer ids, each feature's MVT id set to the layer's id. The MVT layer inside is named after `layer.id`."""
     params = request.GET
-    unknown = [name for name in params if name not in layer.filters]
-    if unknown:
-        raise ValidationError({unknown[0]: [_("%(name)s is not a filter of this layer.") % {"name": unknown[0]}]})
+    check_tile_parameters(layer.filters, params)
     tenant = getattr(request, "tenant", None)
     district = None if tenant is None or tenant.schema_name == "public" else tenant
     rows = layer.filter_rows(layer._base(request.user, district), filters={name: params[name] for name in layer.filters if name in params})

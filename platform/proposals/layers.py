@@ -20,8 +20,9 @@ def _search(rows, text):
     return rows
 
 
-def _late(rows, text):
-    return rows.filter(is_late=True) if text in ("1", "true") else rows
+def _late(rows, late):
+    """`late` converted by the kit (geo.layers.Filter.one): True keeps the late proposals only; False is every proposal."""
+    return rows.filter(is_late=True) if late is True else rows
 
 
 class ProposalLayer(Layer):

@@ -89,12 +89,14 @@ class DistributionLayer(Layer):
         "progress": ("number", ""), "population": ("integer", ""), "area_km2": ("number", ""), "per_resident": ("integer", ""),
         "per_km2": ("integer", ""), "value": ("number", ""), "class": ("integer", ""), "refreshed_at": ("datetime", ""),
     }
+    # One value each (`split=False`), as the legacy route /api/province/investment-distribution/ takes them: a comma list
+    # is a 400 naming the filter on every route of the layer (OGC items, tiles, downloads), never its first value alone.
     filters = {
-        "year": Filter(type="integer", description=gettext_lazy("investment of the projects running in this year")),
-        "sector": Filter(choices=tuple(Sector.values)), "source": Filter(choices=tuple(CapitalSource.values)),
-        "measure": Filter(choices=selectors.MEASURES, description=gettext_lazy("the measure `value` and `class` follow")),
-        "province": Filter(description=gettext_lazy("a province's GSO code: only its units"), pattern=UNIT_CODE),
-        "classification": Filter(choices=selectors.CLASSIFICATIONS,
+        "year": Filter(type="integer", split=False, description=gettext_lazy("investment of the projects running in this year")),
+        "sector": Filter(choices=tuple(Sector.values), split=False), "source": Filter(choices=tuple(CapitalSource.values), split=False),
+        "measure": Filter(choices=selectors.MEASURES, split=False, description=gettext_lazy("the measure `value` and `class` follow")),
+        "province": Filter(description=gettext_lazy("a province's GSO code: only its units"), pattern=UNIT_CODE, split=False),
+        "classification": Filter(choices=selectors.CLASSIFICATIONS, split=False,
                                  description=gettext_lazy("how the colour classes are cut: quantiles or Fisher-Jenks natural breaks (zero always alone)")),
     }
 
@@ -129,12 +131,11 @@ class DistributionLayer(Layer):
         return ProjectPoint.objects.none() if can_compare_province(user) else None
 
     def arguments(self, *, bbox=None, filters=None):
-        """The selector's keyword arguments from the layer's filters (each validated, 400 naming it)."""
-        values = {name: self.filters[name].values(name, text) if name in self.filters else None for name, text in (filters or {}).items()}
-        for name in values:
+        """The selector's keyword arguments from the layer's filters (each validated, one value each: a 400 naming it)."""
+        for name in filters or {}:
             if name not in self.filters:
                 raise ValidationError({name: [_("%(name)s is not a filter of this layer.") % {"name": name}]})
-        one = {name: (v[0] if v else None) for name, v in values.items()}
+        one = {name: self.filters[name].one(name, text) for name, text in (filters or {}).items()}
         return {"level": self.level, "year": one.get("year"), "sector": one.get("sector") or "", "source": one.get("source") or "",
                 "measure": one.get("measure") or "total_investment", "province": one.get("province") or "",
                 "classification": one.get("classification") or "quantiles",

@@ -12,12 +12,10 @@ import json
 
 from django.core.cache import caches
 from django.utils.text import compress_string
-from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
 
 from geo.middleware import accepts_gzip
 from geo.replica import read_connection
-from geo.tiles import BUFFER, EXTENT, TileLayer, band_sql, column_names, from_layer, mvt_sql, register
+from geo.tiles import BUFFER, EXTENT, TileLayer, band_sql, check_tile_parameters, column_names, from_layer, mvt_sql, register
 from province import layers, selectors
 
 DISTRIBUTION_COLUMNS = ["code", "name", "district", "total_investment::bigint", "planned::bigint", "allocated::bigint", "disbursed::bigint",
@@ -143,9 +141,7 @@ def distribution_etag(*, z, x, y, level="commune", year=None, sector="", source=
 
 
 def _arguments(layer, request):
-    unknown = [name for name in request.GET if name not in layer.filters]
-    if unknown:
-        raise ValidationError({unknown[0]: [_("%(name)s is not a filter of this layer.") % {"name": unknown[0]}]})
+    check_tile_parameters(layer.filters, request.GET)
     arguments = layer.arguments(filters={name: request.GET[name] for name in layer.filters if request.GET.get(name)})
     arguments.pop("bbox")
     return arguments

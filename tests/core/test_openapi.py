@@ -520,7 +520,7 @@ def test_signed_in_but_not_allowed_stays_a_403(client_for):
 
 @pytest.mark.parametrize("url", [
     "/d/nowhere/api/proposals/", "/d/yen-phong/api/proposals/abc/", "/api/no-such-route/", "/d/yen-phong/api/no-such-route/",
-    "/ogc/no/such/route", "/tiles/no/such/route",
+    "/tiles/no/such/route",  # the OGC API's unknown paths answer its own 404 shape (tests/geo/test_gis_query_parameters.py)
 ])
 def test_api_routes_answer_a_json_404_in_the_users_language(client_for, url):
     staff = client_for("huyen.yen-phong")
