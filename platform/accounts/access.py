@@ -67,19 +67,24 @@ def require(allowed, message=None):
         raise forbidden(message)
 
 
+def token_in_header(request):
+    """The key of the request's `Authorization: Token <key>` header ("" for an empty key), or None without a header of
+    that scheme; the scheme in any case, as knox's TokenAuthentication reads it (RFC 9110: schemes are case-insensitive)."""
+    kind, _, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return key.strip() if kind.lower() == "token" else None
+
+
 def user_from_request(request):
-    """The session user, or the user of a valid `Authorization: Token …` header (checked before DRF runs; expired
-    or revoked tokens count as none)."""
+    """The user DRF will serve the request as, checked before DRF runs, in DRF's order (settings
+    DEFAULT_AUTHENTICATION_CLASSES: knox's token first, then the session): with an `Authorization: Token …` header, that
+    token's active user, or AnonymousUser if it is empty, unknown, expired or revoked (DRF then refuses it), never the
+    session's; without one, the session user. Reading the session first let a session of one district carry another
+    district's token past the district gate, and DRF then served the token's user (review rv13b)."""
+    key = token_in_header(request)
+    if key is not None:
+        return (user_for_token(key) if key else None) or AnonymousUser()
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return user
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    kind, _, key = header.partition(" ")
-    if kind == "Token" and key:
-        token_user = user_for_token(key.strip())
-        if token_user is not None:
-            return token_user
-    return user or AnonymousUser()
+    return user if user is not None else AnonymousUser()
 
 
 def takes_token(path, district_slug=None):

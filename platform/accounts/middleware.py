@@ -1,10 +1,21 @@
 """Every district URL passes through here: a user who may not enter the district never reaches a view."""
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
-from accounts.access import AccessDenied, can_enter_district, is_gis_path, is_layer_download_path, is_ogc_path, is_tile_path, takes_token, user_from_request
+from accounts.access import (
+    AccessDenied,
+    can_enter_district,
+    is_gis_path,
+    is_layer_download_path,
+    is_ogc_path,
+    is_tile_path,
+    takes_token,
+    token_in_header,
+    user_from_request,
+)
 
 
 def is_public_path(path, district_slug):
@@ -27,10 +38,11 @@ class DistrictAccessMiddleware:
             # abc`, a malformed, expired or revoked `Token …`) are refused with a 401 on every one of them rather than
             # silently read as anonymous. Without the header the user is the session's, left unread until a view asks
             # (the unit collections never do: no round trip).
-            user = user_from_request(request)
+            # Any other scheme (`Bearer`, `Basic`) is refused too, even beside a session: it is not read anywhere.
+            key = token_in_header(request)
+            user = user_from_request(request) if key is not None else AnonymousUser()
             if not user.is_authenticated:
-                kind, _space, key = request.META["HTTP_AUTHORIZATION"].partition(" ")
-                empty = kind == "Token" and not key.strip()  # knox's words for it, as the API answers
+                empty = key == ""  # knox's words for it, as the API answers
                 body = {"detail": _("Invalid token header. No credentials provided.") if empty else _("Invalid token.")}
                 if is_ogc_path(request.path, slug):
                     body = {"code": "Unauthorized", **body}  # the OGC API's exception shape
