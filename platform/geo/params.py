@@ -84,7 +84,7 @@ def _whole(name, text, low, high, message):
 def check_query(params) -> None:
     """Check a QueryDict (or a dict of lists); raise ParameterRefused(name, translated message) on the first bad one.
 
-    Rules: no control characters anywhere and at most 500 characters per value; `page` 1–1 000 000;
+    Rules: each parameter at most once; no control characters anywhere and at most 500 characters per value; `page` 1–1 000 000;
     `page_size` and `limit` 1–5000; `offset` 0–10⁹; `plan_year`/`year` a year 1900–2100 or a comma list of them; `zoom` 0–22;
     `bbox` four lon/lat numbers (EPSG:4326); codes (`commune`, `village`, `parent`, …) letters,
     digits, `.`, `-` (comma lists allowed); ids of related rows whole numbers.
@@ -93,6 +93,11 @@ def check_query(params) -> None:
         values = params.getlist(name) if hasattr(params, "getlist") else params[name]
         if _CONTROL.search(name):
             raise ParameterRefused("query", _("A parameter name holds a control character."))
+        if len(values) > 1:
+            # Django reads the last of `?sector=a&sector=b` and a layer the first or a list: one silent value or another
+            # (review rv13b). Several values are one comma list, where the parameter takes several.
+            raise ParameterRefused(name, _("%(name)s is given more than once: give it once (several values as one comma list, "
+                                           "where the parameter takes several).") % {"name": name})
         for value in values:
             check_one(name, value)
 

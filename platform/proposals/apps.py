@@ -23,4 +23,5 @@ class ProposalsConfig(AppConfig):
         register_source("proposals.to_decide", inbox.proposals_to_decide)
         registry.register(layers.proposals)
         registry.register(layers.meetings)
+        registry.register(layers.published_proposals)
         register_tile_layers()

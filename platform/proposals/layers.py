@@ -66,7 +66,15 @@ class ProposalLayer(Layer):
 
 
 class PublishedProposalLayer(ProposalLayer):
-    """The same layer as everybody sees it on the public map (published proposals only), whoever asks."""
+    """The same layer as everybody sees it on the public map (published proposals only), whoever asks: the public
+    route, and a collection and download of its own, so that a signed-in reader (whose `proposals` are its working
+    scope) gets the public map's rows too, and the public page's download menu gives the file the page shows."""
+
+    id = "published-proposals"
+    title = "Đề xuất đã công bố"
+    label = _("Published proposals")
+    description = _("The proposals the commune teams have made public (Decision 07/2015 Đ5 step 1), the same for every "
+                    "reader, EPSG:4326.")
 
     def rows(self, user, district):
         return access.public_proposal_scope(Proposal.objects.all())

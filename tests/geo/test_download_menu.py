@@ -16,6 +16,8 @@ MENUS = [
     ("tinh", "/", ["provinces", "districts", "communes", "villages"]),
     ("huyen.yen-phong", "/d/yen-phong/investment/projects/", ["investment-projects"]),
     (None, "/d/yen-phong/public/plans/", ["public-plan-works"]),
+    (None, "/d/yen-phong/public/proposals/", ["published-proposals"]),
+    ("xa.09193", "/d/yen-phong/public/proposals/", ["published-proposals"]),
 ]
 TEMPLATES = Path(__file__).resolve().parents[2] / "platform"
 # Map pages without a layer to download, and why: the plan-cycle maps colour communes by their cycle's step (no layer
@@ -126,3 +128,14 @@ def test_an_announced_plans_page_downloads_its_own_works(client, consultation_dr
     features = client.get(href).json()["features"]
     assert features and {f["properties"]["plan"] for f in features} == {plan}
     assert client.get(f"/d/yen-phong/api/downloads/public-plan-works.geojson?plan={plan + 1000}").json()["features"] == []
+
+
+@pytest.mark.parametrize("username", ["xa.09193", "thon.09193-01", "huyen.yen-phong"])
+def test_the_public_maps_file_is_the_public_maps_whoever_downloads_it(client_for, client, username):
+    """Review rv13b: signed in, the public proposals page's menu gave the reader's working scope (a village head's drafts
+    in, the other villages' published proposals out), not what the page shows."""
+    url = "/d/yen-phong/api/downloads/published-proposals.geojson"
+    ids = sorted(f["properties"]["id"] for f in client.get(url).json()["features"])
+    shown = sorted(f["id"] for f in client.get("/d/yen-phong/api/public/proposals/?page_size=5000").json()["features"])
+    assert ids and ids == shown
+    assert sorted(f["properties"]["id"] for f in client_for(username).get(url).json()["features"]) == ids

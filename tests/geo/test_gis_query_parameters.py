@@ -81,6 +81,21 @@ def test_distribution_filters_take_one_value_on_every_route(client_for, name, va
             assert "một giá trị" in body[name][0], body
 
 
+@pytest.mark.parametrize("query", ["sector=health&sector=education", "year=2026&year=2024", "late=1&late=0", "f=gpkg&f=csv"])
+def test_a_parameter_given_twice_is_a_400_naming_it_on_every_route(client_for, query):
+    """Review rv13b: `?sector=health&sector=education` summed education only (Django reads the last value), proposals
+    counted 6 against 22 for `sector=health,education`, `late=1&late=0` read 0. A parameter is given once."""
+    name = query.split("=")[0]
+    z, x, y = covering_tile(BAC_NINH, 7)
+    for username, path in (("tinh", f"/ogc/collections/{DISTRIBUTION}/items"), ("tinh", f"/api/downloads/{DISTRIBUTION}.csv"),
+                           ("tinh", f"/tiles/{DISTRIBUTION}/{z}/{x}/{y}.pbf"), ("tinh", "/api/province/investment-distribution/"),
+                           ("huyen.yen-phong", f"{D}/api/proposals/"), ("huyen.yen-phong", f"{D}/ogc/collections/proposals/items"),
+                           ("huyen.yen-phong", f"{D}/api/downloads/proposals.csv"), ("huyen.yen-phong", f"{D}/tiles/proposals/8/203/112.pbf")):
+        response = client_for(username).get(f"{path}?{query}")
+        assert response.status_code == 400, (path, query, response.status_code)
+        assert "nhiều lần" in response.json()[name][0], (path, response.json())
+
+
 def test_distribution_single_values_still_filter_and_add_up(client_for):
     tinh = client_for("tinh")
     items = f"/ogc/collections/{DISTRIBUTION}/items"
