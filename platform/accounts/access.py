@@ -82,7 +82,9 @@ def user_from_request(request):
     district's token past the district gate, and DRF then served the token's user (review rv13b)."""
     key = token_in_header(request)
     if key is not None:
-        return (user_for_token(key) if key else None) or AnonymousUser()
+        if not hasattr(request, "_token_user"):  # once per request: the GIS routes' check and the district gate both ask
+            request._token_user = (user_for_token(key) if key else None) or AnonymousUser()
+        return request._token_user
     user = getattr(request, "user", None)
     return user if user is not None else AnonymousUser()
 

@@ -205,8 +205,8 @@ def test_the_public_proposals_page_offers_anonymous_callers_the_download_menu(cl
     anonymous = client_for(None)
     page = anonymous.get("/d/yen-phong/public/proposals/")
     assert page.status_code == 200
-    assert b"/d/yen-phong/api/downloads/proposals.gpkg" in page.content
-    assert anonymous.get("/d/yen-phong/api/downloads/proposals.gpkg").status_code == 200
+    assert b"/d/yen-phong/api/downloads/published-proposals.gpkg" in page.content  # the page's rows, whoever reads it
+    assert anonymous.get("/d/yen-phong/api/downloads/published-proposals.gpkg").status_code == 200
 
 
 @pytest.mark.parametrize("fmt", ["csv", "pdf", "docx", "gpkg"])
