@@ -170,15 +170,20 @@ def feature_json_schema(layer, url=None):
     return schema
 
 
+def _refuse_other_parameters(request):
+    """A 400 naming the first query parameter other than `f` and `lang`: the schema and one feature take no other."""
+    unknown = [name for name in request.GET if name not in ("f", LANGUAGE_PARAM)]
+    if unknown:
+        raise ValidationError({unknown[0]: [_("%(name)s is not a parameter of this collection.") % {"name": unknown[0]}]})
+
+
 @_ogc_view
 def schema(request, collection_id):
     """The JSON Schema of a collection's features (application/schema+json)."""
     layer = _layer(request, collection_id)
     if layer is None:
         return _not_found()
-    unknown = [name for name in request.GET if name not in ("f", LANGUAGE_PARAM)]
-    if unknown:
-        raise ValidationError({unknown[0]: [_("%(name)s is not a parameter of this collection.") % {"name": unknown[0]}]})
+    _refuse_other_parameters(request)
     url = f"{_base(request)}/collections/{layer.id}/schema"
     return HttpResponse(json.dumps(feature_json_schema(layer, url), ensure_ascii=False), content_type=SCHEMA_TYPE)
 
@@ -285,9 +290,7 @@ def item(request, collection_id, feature_id):
     layer = _layer(request, collection_id)
     if layer is None:
         return _not_found()
-    unknown = [name for name in request.GET if name not in ("f", LANGUAGE_PARAM)]
-    if unknown:
-        raise ValidationError({unknown[0]: [_("%(name)s is not a parameter of this collection.") % {"name": unknown[0]}]})
+    _refuse_other_parameters(request)
     text = layer.get(request.user, _district(request), feature_id)
     if text is None:
         return _not_found()
