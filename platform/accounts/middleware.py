@@ -36,9 +36,9 @@ class DistrictAccessMiddleware:
             # The GIS routes (OGC API, tiles, downloads: `accounts.access.is_gis_path`) read `request.user`: a GIS
             # client's token stands for a session there. Credentials that are present but do not authenticate (`Bearer
             # abc`, a malformed, expired or revoked `Token …`) are refused with a 401 on every one of them rather than
-            # silently read as anonymous. Without the header the user is the session's, left unread until a view asks
-            # (the unit collections never do: no round trip).
-            # Any other scheme (`Bearer`, `Basic`) is refused too, even beside a session: it is not read anywhere.
+            # silently read as anonymous; a scheme other than Token is refused even beside a session (nothing reads it).
+            # Without the header the user is the session's, left unread until a view asks (the unit collections never
+            # do: no round trip).
             key = token_in_header(request)
             user = user_from_request(request) if key is not None else AnonymousUser()
             if not user.is_authenticated:
