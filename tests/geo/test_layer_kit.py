@@ -170,7 +170,7 @@ def _bad_value(spec):
 def test_every_filter_of_every_layer_refuses_a_malformed_value_naming_it(client_for, district):
     """No filter silently ignores a bad value (late=abc gave every proposal, status=x,y,z none): a 400 names it."""
     free = {(layer.id, name) for layer in registry.all() for name, spec in layer.filters.items() if spec.free_text()}
-    assert free == {("proposals", "q")}  # only the search takes any text
+    assert free == {("proposals", "q"), ("published-proposals", "q")}  # only the proposals' search takes any text
     district(DISTRICT)
     connection.set_schema_to_public()
     checked = 0
