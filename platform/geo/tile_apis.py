@@ -18,7 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geo.tiles import MVT_CONTENT_TYPE, REGISTRY, TILE_PARAMS, check_tile_parameters, parse_tile, tile_query, tilejson
+from geo.tiles import MVT_CONTENT_TYPE, REGISTRY, check_tile_parameters, parse_tile, tile_query, tilejson
 
 TILEJSON_MEDIA_TYPE = "application/vnd.tilejson+json"
 _TILEJSON = inline_serializer("TileJSON", {
@@ -82,8 +82,12 @@ class TileListApi(TileApi):
     def get(self, request):
         layers, district = _layers_here(request)
         readable = [layer for layer in layers if layer.visible(request.user, district)]
-        # a parameter that no layer here takes is a 400 naming it, as on one layer's TileJSON and its tiles
-        check_tile_parameters({name for layer in readable for name in layer.filters} | TILE_PARAMS, request.GET)
+        # a parameter that no layer here takes, or a value refused by a layer that takes it, is a 400 naming it, as on one
+        # layer's TileJSON and its tiles
+        known = {name for layer in readable for name in layer.filters}
+        check_tile_parameters({}, request.GET, known=known)
+        for layer in readable:
+            check_tile_parameters(layer.filters, request.GET, known=known)
         return Response([_document(request, layer) for layer in readable], content_type=TILEJSON_MEDIA_TYPE)
 
 

@@ -122,7 +122,7 @@ class TileLayer:
     minzoom: int = 0
     maxzoom: int = 16
     bounds: tuple = (102.1, 8.4, 109.5, 23.4)  # Vietnam
-    filters: tuple = field(default_factory=tuple)
+    filters: dict = field(default_factory=dict)  # {name: geo.layers.Filter}: the query parameters the tiles take
     # etag(request, z, x, y) -> str: the tile's ETag without building it (a layer whose data carries a version), or None:
     # then the ETag is the hash of the body (geo.middleware)
     etag: object = None
@@ -135,12 +135,19 @@ REGISTRY: dict[str, TileLayer] = {}
 TILE_PARAMS = frozenset({LANGUAGE_PARAM})
 
 
-def check_tile_parameters(filters, params) -> None:
-    """A 400 naming the first query parameter of a tile (or TileJSON) request that is neither one of `filters` (the layer's)
-    nor in TILE_PARAMS: the one rule of every tile layer, the kit's (`layer_tile`) and the province's distribution."""
-    unknown = [name for name in params if name not in filters and name not in TILE_PARAMS]
+def check_tile_parameters(filters, params, *, known=None) -> None:
+    """A 400 naming the first query parameter of a tile (or TileJSON) request that is neither a known filter (`known`, by
+    default the names of `filters`: {name: geo.layers.Filter}, the layer's) nor in TILE_PARAMS, or whose value the layer's
+    filter refuses (`Filter.values`: its type, choices, pattern, one value): the one rule of every tile layer, the kit's
+    (`layer_tile`) and the province's distribution, so that a TileJSON never lists tile URLs that would each be a 400."""
+    known = set(filters) if known is None else known
+    unknown = [name for name in params if name not in known and name not in TILE_PARAMS]
     if unknown:
         raise ValidationError({unknown[0]: [_("%(name)s is not a filter of this layer.") % {"name": unknown[0]}]})
+    for name in params:
+        spec = filters.get(name)
+        if spec is not None and not spec.free_text():
+            spec.values(name, params[name])
 
 
 def tile_query(layer, params) -> str:
@@ -216,5 +223,5 @@ def from_layer(layer, **options) -> TileLayer:
         name=layer.id, title=layer.label or layer.title or layer.id, description=layer.description or "",
         fields={name: _MVT_TYPES.get(kind, "String") for name, (kind, _sql) in layer.properties.items()},
         visible=layer.readable, tile=lambda request, z, x, y: layer_tile(layer, request, z, x, y),
-        district_level=layer.scope == "district", filters=tuple(layer.filters), **options,
+        district_level=layer.scope == "district", filters=dict(layer.filters), **options,
     )

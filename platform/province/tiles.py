@@ -174,6 +174,6 @@ def register_tile_layers():
             name=layer.id, title=layer.label or layer.title, description=layer.description,
             fields={column: "String" if column in ("code", "name", "district") else "Number" for column in column_names(DISTRIBUTION_COLUMNS)},
             visible=layer.readable, tile=_distribution_from_request(layer), etag=_distribution_etag(layer), maxzoom=14,
-            filters=tuple(layer.filters),
+            filters=dict(layer.filters),
         ))
     register(from_layer(layers.all_projects, maxzoom=16))

@@ -60,6 +60,27 @@ def test_a_parameter_no_tile_layer_takes_is_a_400_naming_it(client_for):
     assert "?" not in documents["investment-distribution-communes"]["tiles"][0]
 
 
+@pytest.mark.parametrize("username, path, query", [
+    ("tinh", "/tiles/", "year=abc"), ("tinh", "/tiles/", "sector=nonsense"), ("tinh", "/tiles/", "year=2024,2026"),
+    ("tinh", "/tiles/investment-distribution-communes.json", "measure=colour"),
+    ("tinh", "/tiles/all-projects.json", "status=x,y,z"),
+    ("huyen.yen-phong", f"{D}/tiles/", "late=abc"), ("huyen.yen-phong", f"{D}/tiles/proposals.json", "plan_year=abc"),
+    ("huyen.yen-phong", f"{D}/tiles/proposals.json", "commune=<b>"),
+])
+def test_a_tilejson_refuses_a_value_its_tiles_would_refuse_naming_it(client_for, username, path, query):
+    """A TileJSON checked only its parameters' names: `/tiles/?year=abc` answered 200 with tile URLs that were each a 400.
+    Now the list and one layer's document refuse, as the tiles do, a value the layer's filter refuses."""
+    client = client_for(username)
+    name = query.split("=")[0]
+    response = client.get(f"{path}?{query}", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400 and name in response.json(), (response.status_code, response.content[:300])
+    # the tiles the same document would list refuse it too: one rule
+    layer = "proposals" if path.startswith(D) else ("all-projects" if "all-projects" in path or name == "status" else "investment-distribution-communes")
+    z, x, y = covering_tile(BAC_NINH, 7)
+    tile = client.get(f"{path.split('/tiles/')[0]}/tiles/{layer}/{z}/{x}/{y}.pbf?{query}")
+    assert tile.status_code == 400 and name in tile.json()
+
+
 # ---- 2. a single-value filter refuses a comma list, never reads its first value --------------------------------------
 
 DISTRIBUTION = "investment-distribution-districts"
