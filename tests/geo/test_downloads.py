@@ -5,13 +5,8 @@ import subprocess
 import zipfile
 
 import pytest
-from django.contrib.gis.geos import GEOSGeometry
-from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
-
-from accounts.models import User
-from geo.models import AdministrativeUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -83,22 +78,8 @@ def test_proposals_as_a_zipped_shapefile_and_excel(client_for, tmp_path):
     assert book.active.title == "proposals" and rows[0][-2:] == ("lon", "lat") and len(rows) == len(listed) + 1
 
 
-def test_plan_works_mixing_points_lines_polygons_give_one_shapefile_each(district, client_for, tmp_path):
-    from plans.models import CommunePlan, PlanCycle, PlanItem
-
-    yp = district("yen-phong")
-    connection.set_tenant(yp)
-    cho = AdministrativeUnit.objects.get(code="09193")
-    author = User.objects.get(username="xa.09193")
-    cycle = PlanCycle.objects.create(commune=cho, plan_year=2031, created_by=author)
-    plan = CommunePlan.objects.create(cycle=cycle, number=1, kind="draft", created_by=author)
-    x, y = cho.geom.point_on_surface.coords
-    shapes = [f"POINT({x} {y})", f"LINESTRING({x} {y}, {x + 0.002} {y + 0.001})",
-              f"POLYGON(({x} {y}, {x + 0.001} {y}, {x + 0.001} {y + 0.001}, {x} {y}))"]
-    for i in range(9):
-        PlanItem.objects.create(plan=plan, title=f"Công trình thôn Đông số {i}", sector="transport", order=i,
-                                geom=GEOSGeometry(shapes[i % 3], srid=4326), estimated_cost=1_000_000 * (i + 1))
-    connection.set_schema_to_public()
+def test_plan_works_mixing_points_lines_polygons_give_one_shapefile_each(client_for, plan_works, tmp_path):
+    plan = plan_works  # three shapes, three of each (tests/geo/conftest.py)
     client = client_for("huyen.yen-phong")
     response = client.get(f"{D}/downloads/plan-works.shp?plan={plan.pk}")
     assert response.status_code == 200
