@@ -81,6 +81,35 @@ def test_a_tilejson_refuses_a_value_its_tiles_would_refuse_naming_it(client_for,
     assert tile.status_code == 400 and name in tile.json()
 
 
+@pytest.mark.parametrize("query", ["sector=%2C", "sector=%20", "status=%09", "source=%2C%20"])
+def test_a_blank_list_value_is_never_a_silently_empty_tile(client_for, query):
+    """Review rv13c: a choice filter's value with no value in it once stripped (`sector=,`, `sector=%20`) passed
+    `Filter.values` (no value to refuse), so the TileJSON answered 200 and listed `…pbf?sector=%2C`, and that tile was a
+    200 with no feature (`sector__in=[]`), where `sector=` is every proposal and the distribution's one-value `sector=,`
+    is every sector: a silently empty answer. Either the document and its tile refuse it naming the filter, or the
+    listed tile is the unfiltered one."""
+    client = client_for("huyen.yen-phong")
+    name = query.split("=")[0]
+    z, x, y = covering_tile(BAC_NINH, 7)
+
+    def features(path):
+        tile = client.get(path)
+        assert tile.status_code == 200, (path, tile.content[:300])
+        return len(mapbox_vector_tile.decode(tile.content).get("proposals", {"features": []})["features"])
+
+    everything = features(f"{D}/tiles/proposals/{z}/{x}/{y}.pbf")
+    assert everything > 0
+    document = client.get(f"{D}/tiles/proposals.json?{query}")
+    if document.status_code == 400:
+        assert name in document.json()
+        tile = client.get(f"{D}/tiles/proposals/{z}/{x}/{y}.pbf?{query}")
+        assert tile.status_code == 400 and name in tile.json()
+    else:
+        assert document.status_code == 200, document.content[:300]
+        listed = document.json()["tiles"][0]
+        assert features(_tile_path(listed, z, x, y)) == everything, (query, listed)
+
+
 # ---- 2. a single-value filter refuses a comma list, never reads its first value --------------------------------------
 
 DISTRIBUTION = "investment-distribution-districts"
