@@ -110,6 +110,24 @@ def test_a_blank_list_value_is_never_a_silently_empty_tile(client_for, query):
         assert features(_tile_path(listed, z, x, y)) == everything, (query, listed)
 
 
+_SECTOR_BLANKS = ("sector=%2C", "sector=%20", "sector=transport%2C")
+_PROPOSAL_ROUTES = (f"{D}/ogc/collections/proposals/items", f"{D}/api/downloads/proposals.csv", f"{D}/api/proposals/",
+                    f"{D}/tiles/proposals/7/103/56.pbf")
+
+
+@pytest.mark.parametrize("username, path, query", [
+    *[("huyen.yen-phong", path, query) for path in _PROPOSAL_ROUTES for query in (*_SECTOR_BLANKS, "late=%20", "late=1%2C")],
+    *[("tinh", path, query) for path in ("/ogc/collections/investment-distribution-districts/items", "/tiles/") for query in _SECTOR_BLANKS],
+])
+def test_a_blank_piece_of_a_filter_value_is_a_400_on_every_route(client_for, username, path, query):
+    """One rule (`geo.layers.Filter.values`) on the kit's every route: `sector=,` was every sector on the distribution
+    and no proposal on the proposals routes; `late=%20` a 400 on /api/ and unfiltered elsewhere (review rv13c)."""
+    name = query.split("=")[0]
+    response = client_for(username).get(f"{path}?{query}", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400, (response.status_code, response.content[:300])
+    assert name in response.json()
+
+
 # ---- 2. a single-value filter refuses a comma list, never reads its first value --------------------------------------
 
 DISTRIBUTION = "investment-distribution-districts"
