@@ -2,6 +2,7 @@
 import sys
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -58,6 +59,25 @@ def not_found(request, exception=None):
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
     with translation.override(language):
         response = JsonResponse({"detail": gettext("Not found.")}, status=404)
+        response["Content-Language"] = language
+    return response
+
+
+def bad_request(request, exception=None):
+    """`handler400` of both URL configurations: what Django refuses before any view reads the request (a
+    `SuspiciousOperation`, e.g. more query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS: `TooManyFieldsSent`). On API,
+    OGC and tile routes (`is_api_path`) a JSON 400 in the request's language, `{"query": [reason]}` for too many
+    parameters (as a refused parameter is named, `geo.params.refusal_response`), else `{"detail": reason}`; it was the
+    HTML page there (review rv13c). Pages keep Django's 400 page (it reads nothing of the request)."""
+    if not is_api_path(request.path):
+        return defaults.bad_request(request, exception)
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
+    with translation.override(language):
+        if isinstance(exception, TooManyFieldsSent):
+            body = {"query": [gettext("The address holds more than %(n)s parameters.") % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}]}
+        else:
+            body = {"detail": gettext("The request could not be read; nothing was changed.")}
+        response = JsonResponse(body, status=400)
         response["Content-Language"] = language
     return response
 

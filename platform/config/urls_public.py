@@ -65,3 +65,5 @@ handler500 = "accounts.errors.server_error"
 handler404 = "accounts.errors.not_found"
 # A refused page is the framed page with its reason (accounts.errors.permission_denied), an API route JSON.
 handler403 = "accounts.errors.permission_denied"
+# What Django refuses before any view (too many query parameters): JSON on API routes (accounts.errors.bad_request).
+handler400 = "accounts.errors.bad_request"
