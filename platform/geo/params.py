@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import re
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -84,7 +85,7 @@ def _whole(name, text, low, high, message):
 def check_query(params) -> None:
     """Check a QueryDict (or a dict of lists); raise ParameterRefused(name, translated message) on the first bad one.
 
-    Rules: each parameter at most once; no control characters anywhere and at most 500 characters per value; `page` 1–1 000 000;
+    Rules: each parameter named and at most once; `lang` one of settings.LANGUAGES (`vi`, `en`); no control characters anywhere and at most 500 characters per value; `page` 1–1 000 000;
     `page_size` and `limit` 1–5000; `offset` 0–10⁹; `plan_year`/`year` a year 1900–2100 or a comma list of them; `zoom` 0–22;
     `bbox` four lon/lat numbers (EPSG:4326); codes (`commune`, `village`, `parent`, …) letters,
     digits, `.`, `-` (comma lists allowed); ids of related rows whole numbers.
@@ -93,6 +94,9 @@ def check_query(params) -> None:
         values = params.getlist(name) if hasattr(params, "getlist") else params[name]
         if _CONTROL.search(name):
             raise ParameterRefused("query", _("A parameter name holds a control character."))
+        if not name.strip():
+            # `?=abc`: nothing to name in the refusal, which named "" (review rv13c)
+            raise ParameterRefused("query", _("A query parameter has no name."))
         if len(values) > 1:
             # Django reads the last of `?sector=a&sector=b` and a layer the first or a list: one silent value or another
             # (review rv13b). Several values are one comma list, where the parameter takes several.
@@ -109,7 +113,11 @@ def check_one(name: str, value: str) -> None:
         raise ParameterRefused(name, _("%(name)s is longer than %(n)s characters.") % {"name": name, "n": MAX_VALUE_CHARS})
     if value == "":
         return
-    if name in PAGING:
+    if name == LANGUAGE_PARAM:
+        # one of the platform's languages as written (`vi`, `en`): `lang=EN` or `lang=xx` answered in Vietnamese and was
+        # copied into every tile URL a TileJSON listed (review rv13c)
+        check_choices(name, value, [code for code, _name in settings.LANGUAGES])
+    elif name in PAGING:
         paging_number(name, value, 0)
     elif name in _YEAR_PARAMS:
         for part in value.split(","):

@@ -140,10 +140,13 @@ def check_tile_parameters(filters, params, *, known=None) -> None:
     default the names of `filters`: {name: geo.layers.Filter}, the layer's) nor in TILE_PARAMS, or whose value the layer's
     filter refuses (`Filter.values`: its type, choices, pattern, one value): the one rule of every tile layer, the kit's
     (`layer_tile`) and the province's distribution, so that a TileJSON never lists tile URLs that would each be a 400."""
+    listed = known is not None  # the list of the caller's layers, not one layer: its refusal says so
     known = set(filters) if known is None else known
     unknown = [name for name in params if name not in known and name not in TILE_PARAMS]
     if unknown:
-        raise ValidationError({unknown[0]: [_("%(name)s is not a filter of this layer.") % {"name": unknown[0]}]})
+        message = (_("%(name)s is not a filter of any tile layer you may read here.") if listed
+                   else _("%(name)s is not a filter of this layer."))
+        raise ValidationError({unknown[0]: [message % {"name": unknown[0]}]})
     for name in params:
         spec = filters.get(name)
         if spec is not None and not spec.free_text():

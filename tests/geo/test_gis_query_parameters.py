@@ -326,3 +326,51 @@ def test_a_download_naming_two_formats_is_a_400_naming_f(client_for):
     assert "gpkg" in response.json()["f"][0] and "csv" in response.json()["f"][0]
     assert client.get(f"{D}/api/downloads/proposals.csv", {"f": "csv"}).status_code == 200  # the same format twice
     assert client.get(f"{D}/api/downloads/proposals/", {"f": "gpkg"}).status_code == 200
+
+
+# ---- review rv13c: the parameters that named nothing or were never read --------------------------------------------
+
+def test_a_parameter_without_a_name_is_a_400_naming_query(client_for):
+    """`/tiles/?=abc` was a 400 naming "" with a message that began with a space."""
+    for path in ("/tiles/?=abc", "/tiles/all-projects.json?=abc", "/ogc/collections?=abc", "/api/downloads/communes.csv?=1"):
+        response = client_for("tinh").get(path)
+        assert response.status_code == 400 and response.json()["query"] == ["Một tham số truy vấn không có tên."], path
+
+
+@pytest.mark.parametrize("value", ["EN", "xx", "en-GB", "<script>", "vi,en"])
+@pytest.mark.parametrize("username, path", [("tinh", "/tiles/"), ("tinh", "/ogc/collections"), (None, "/api/districts/"),
+                                            ("huyen.yen-phong", f"{D}/api/proposals/"), ("huyen.yen-phong", f"{D}/tiles/")])
+def test_lang_is_one_of_the_platforms_languages(client_for, username, path, value):
+    """`lang=EN`, `lang=xx` answered 200 in Vietnamese and were copied into every tile URL a TileJSON listed."""
+    response = client_for(username).get(path, {"lang": value})
+    assert response.status_code == 400, (response.status_code, response.content[:200])
+    assert "lang" in response.json()
+    assert client_for(username).get(path, {"lang": "en"}).status_code == 200
+    assert client_for(username).get(path, {"lang": ""}).status_code == 200  # empty: the default language
+
+
+def test_a_page_refuses_an_unknown_language_on_its_framed_page(client_for):
+    response = client_for(None).get("/", {"lang": "fr"})
+    assert response.status_code == 400 and 'data-field="lang"' in response.content.decode()
+
+
+def test_the_tile_list_refuses_a_parameter_in_words_about_the_readers_layers(client_for):
+    """Anonymous callers, who read none of the province's tile layers, were told `year` "is not a filter of this layer"
+    of a list that named no layer."""
+    response = client_for(None).get("/tiles/", {"year": "2024"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["year"] == ["year is not a filter of any tile layer you may read here."]
+    one = client_for("tinh").get("/tiles/all-projects.json", {"measure": "planned"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert one.status_code == 400 and one.json()["measure"] == ["measure is not a filter of this layer."]
+
+
+def test_too_many_parameters_is_a_json_400_on_a_gis_route(client_for):
+    """Django refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS parameters before any view: the answer was the HTML page
+    on the tiles, OGC and API routes (`accounts.errors.bad_request`)."""
+    query = "&".join(f"p{i}=1" for i in range(2000))
+    for path in ("/tiles/", "/ogc/collections", f"{D}/api/proposals/"):
+        response = client_for("huyen.yen-phong").get(f"{path}?{query}")
+        assert response.status_code == 400 and response["Content-Type"] == "application/json", path
+        assert response.json()["query"] == ["Địa chỉ có hơn 1000 tham số."]
+    page = client_for(None).get(f"/?{query}")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
