@@ -374,3 +374,35 @@ def test_too_many_parameters_is_a_json_400_on_a_gis_route(client_for):
         assert response.json()["query"] == ["Địa chỉ có hơn 1000 tham số."]
     page = client_for(None).get(f"/?{query}")
     assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
+# ---- review rv13d: a refusal speaks the language the person chose ---------------------------------------------------
+
+def test_a_refused_lang_is_answered_in_the_language_switchs_language(client_for):
+    """Review rv13d (failing): `lang=EN` is now a 400 naming `lang`, but `frontend.middleware.language_for` takes the
+    unusable `lang` in place of the language switch's cookie and then falls to Accept-Language or Vietnamese: a person
+    who chose English reads the refusal in Vietnamese, on the API and on the framed page. docs/API.md, "Errors": "`?lang=`,
+    else the language switch's cookie, else `Accept-Language`, else Vietnamese"; a `plan_year=abc` refusal to the same
+    person is English."""
+    client = client_for("tinh")
+    client.cookies["django_language"] = "en"
+    assert client.get("/plans/", {"plan_year": "abc"})["Content-Language"] == "en"  # the cookie's language
+    api = client.get("/api/districts/", {"lang": "EN"})
+    assert api.status_code == 400 and api["Content-Language"] == "en", api.content[:200]
+    assert api.json()["lang"] == ["lang: “EN” is not one of the choices: vi, en."]
+    page = client.get("/plans/", {"lang": "xx"})
+    assert page.status_code == 400 and page["Content-Language"] == "en" and '<html lang="en">' in page.content.decode()
+
+
+def test_too_many_parameters_on_a_page_is_in_the_language_switchs_language(client_for):
+    """Review rv13d (failing): more than DATA_UPLOAD_MAX_NUMBER_FIELDS parameters on a page is the framed 400 page in
+    Vietnamese whatever the person chose (`accounts.errors.bad_request` leaves pages to Django's handler, which runs before
+    the language middleware could activate the cookie's language), where the same request to an API route answers in the
+    cookie's language."""
+    query = "&".join(f"p{i}=1" for i in range(1001))
+    client = client_for("huyen.yen-phong")
+    client.cookies["django_language"] = "en"
+    api = client.get(f"{D}/api/proposals/?{query}")
+    assert api.status_code == 400 and api.json()["query"] == ["The address holds more than 1000 parameters."]
+    page = client.get(f"{D}/proposals/?{query}")
+    assert page.status_code == 400 and '<html lang="en">' in page.content.decode(), page.content[:120]
