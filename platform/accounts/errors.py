@@ -65,19 +65,25 @@ def not_found(request, exception=None):
 
 def bad_request(request, exception=None):
     """`handler400` of both URL configurations: what Django refuses before any view reads the request (a
-    `SuspiciousOperation`, e.g. more query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS: `TooManyFieldsSent`). On API,
-    OGC and tile routes (`is_api_path`) a JSON 400 in the request's language, `{"query": [reason]}` for too many
-    parameters (as a refused parameter is named, `geo.params.refusal_response`), else `{"detail": reason}`; it was the
-    HTML page there (review rv13c). Pages keep Django's 400 page (it reads nothing of the request)."""
-    if not is_api_path(request.path):
-        return defaults.bad_request(request, exception)
+    `SuspiciousOperation`), in the request's language. More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS (`TooManyFieldsSent`)
+    names `query` when the address holds them, else the body's (`detail`). On API, OGC and tile routes (`is_api_path`) a
+    JSON 400, `{"query": [reason]}` as a refused parameter is named (`geo.params.refusal_response`), else `{"detail":
+    reason}` (it was the HTML page there, review rv13c); on pages the framed 400 page naming the field (review rv13d).
+    The query is refused by `geo.params.QueryParamsMiddleware`, after the language and the user are known."""
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
     with translation.override(language):
+        field, reason = "detail", gettext("The request could not be read; nothing was changed.")
         if isinstance(exception, TooManyFieldsSent):
-            body = {"query": [gettext("The address holds more than %(n)s parameters.") % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}]}
+            limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+            if request.META.get("QUERY_STRING", "").count("&") >= limit:
+                field, reason = "query", gettext("The address holds more than %(n)s parameters.") % {"n": limit}
+            else:
+                reason = gettext("The form holds more than %(n)s fields.") % {"n": limit}
+        if is_api_path(request.path):
+            response = JsonResponse({field: [reason]} if field == "query" else {field: reason}, status=400)
         else:
-            body = {"detail": gettext("The request could not be read; nothing was changed.")}
-        response = JsonResponse(body, status=400)
+            shown = field if field == "query" else ""
+            response = HttpResponse(loader.render_to_string("400.html", {"field": shown, "reason": reason}, request), status=400)
         response["Content-Language"] = language
     return response
 

@@ -3,6 +3,7 @@ OGC API, tiles, downloads: MACHINE_ROUTE) may ask through Accept-Language; pages
 import re
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_supported_language_variant
@@ -25,9 +26,14 @@ def language_for(request):
     speaks the page's language, not the browser's (review rv15f). Page scripts send the page's language themselves
     (UI.get); GDAL, QGIS and curl send no Sec-Fetch-Mode and keep their Accept-Language."""
     supported = {code for code, _ in settings.LANGUAGES}
-    chosen = request.GET.get(LANGUAGE_PARAM) or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if chosen in supported:
-        return chosen
+    try:
+        asked = request.GET.get(LANGUAGE_PARAM)
+    except TooManyFieldsSent:
+        asked = None  # refused later (geo.params.QueryParamsMiddleware, accounts.errors.bad_request), in the cookie's language
+    # each in turn: a `lang` that is no language of ours (refused with a 400 naming it) leaves the choice to the cookie
+    for chosen in (asked, request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)):
+        if chosen in supported:
+            return chosen
     navigation = request.headers.get("Sec-Fetch-Mode") == "navigate"
     if not navigation and (MACHINE_ROUTE.match(request.path) or "/api/" in request.path):
         for code, _ in parse_accept_lang_header(request.headers.get("Accept-Language", "")):

@@ -406,3 +406,11 @@ def test_too_many_parameters_on_a_page_is_in_the_language_switchs_language(clien
     assert api.status_code == 400 and api.json()["query"] == ["The address holds more than 1000 parameters."]
     page = client.get(f"{D}/proposals/?{query}")
     assert page.status_code == 400 and '<html lang="en">' in page.content.decode(), page.content[:120]
+
+
+def test_too_many_body_fields_are_named_as_the_forms_not_the_addresses(client_for):
+    """Review rv13d: 1,001 fields in a POST body were refused as "the address holds more than 1000 parameters" though the
+    address held one."""
+    body = "&".join(f"f{i}=1" for i in range(1001))
+    response = client_for("xa.09193").post(f"{D}/api/proposals/import/?preview=1", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400 and response.json() == {"detail": "Biểu mẫu có hơn 1000 trường."}, response.content[:200]
