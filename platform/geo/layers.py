@@ -130,9 +130,8 @@ class Filter:
 
     def values(self, name, text):
         """The converted values of the parameter text, or a 400 naming `name`; a single-value filter (`split` False)
-        refuses a comma list of two or more. An empty text is no value (no filter: a form's "all"); a blank piece in a
-        non-empty one (`sector=,`, `sector=%20`, `late=1,`, `a,,b`) is a 400: it gave `sector__in=[]`, a silently
-        empty answer, where the distribution read the same text as every sector (review rv13c)."""
+        refuses a comma list of two or more. An empty text is no value (no filter); a blank piece in a non-empty one
+        (`sector=,`, `late=1,`) is a 400, never `sector__in=[]`, a silently empty answer (review rv13c)."""
         pieces = str(text).split(",")
         if str(text) and any(not piece.strip() for piece in pieces):
             raise ValidationError({name: [_("%(name)s is malformed.") % {"name": name}]})
