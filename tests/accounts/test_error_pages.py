@@ -86,3 +86,20 @@ def test_an_api_write_with_a_session_but_no_csrf_token_is_refused_in_vietnamese(
     assert response.json() == {"detail": "Phiên làm việc đã hết hạn hoặc biểu mẫu đã cũ, hãy tải lại trang rồi thử lại."}
     english = client.put(url, {"document_number": "1"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en").json()
     assert english["detail"].startswith("Your session has expired")
+
+
+@pytest.mark.parametrize("cookie", [None, "xx"])
+def test_a_page_refused_before_the_language_middleware_ignores_the_browsers_language(cookie):
+    """Review rv13e (failing): a request Django refuses before `frontend.middleware.LanguageMiddleware` ran (a Host not in
+    ALLOWED_HOSTS: `DisallowedHost`, raised by the tenant middleware) reaches `accounts.errors.bad_request` without
+    `request.LANGUAGE_CODE`; its fallback, Django's `get_language_from_request`, reads Accept-Language, so the page is
+    English for an English browser. Pages ignore the browser's language (frontend.middleware.language_for; it was
+    Vietnamese before e7f568e, which rendered Django's page). An API route may honour it."""
+    from django.test import Client
+
+    client = Client()
+    if cookie:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    response = client.get("/", HTTP_HOST="evil.example", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert '<html lang="vi">' in response.content.decode(), response.content[:120]
