@@ -69,8 +69,12 @@ def bad_request(request, exception=None):
     names `query` when the address holds them, else the body's (`detail`). On API, OGC and tile routes (`is_api_path`) a
     JSON 400, `{"query": [reason]}` as a refused parameter is named (`geo.params.refusal_response`), else `{"detail":
     reason}` (it was the HTML page there, review rv13c); on pages the framed 400 page naming the field (review rv13d).
-    The query is refused by `geo.params.QueryParamsMiddleware`, after the language and the user are known."""
-    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
+    The query is refused by `geo.params.QueryParamsMiddleware`, after the language and the user are known; a request
+    refused before the language middleware ran (a Host not in ALLOWED_HOSTS) takes its language by the same rule
+    (`frontend.middleware.language_for`: pages ignore the browser's Accept-Language, review rv13e)."""
+    from frontend.middleware import language_for
+
+    language = getattr(request, "LANGUAGE_CODE", None) or language_for(request)
     with translation.override(language):
         field, reason = "detail", gettext("The request could not be read; nothing was changed.")
         if isinstance(exception, TooManyFieldsSent):

@@ -1,6 +1,7 @@
 """Vietnamese unless the person chose otherwise: the language switch's cookie wins; machine clients (the API, the
 OGC API, tiles, downloads: MACHINE_ROUTE) may ask through Accept-Language; pages ignore the browser's language, since the default is Vietnamese."""
 import re
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
@@ -29,7 +30,8 @@ def language_for(request):
     try:
         asked = request.GET.get(LANGUAGE_PARAM)
     except TooManyFieldsSent:
-        asked = None  # refused later (geo.params.QueryParamsMiddleware, accounts.errors.bad_request), in the cookie's language
+        # refused later (geo.params.QueryParamsMiddleware, accounts.errors.bad_request): its `lang` read from the raw query
+        asked = dict(parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)).get(LANGUAGE_PARAM)
     # each in turn: a `lang` that is no language of ours (refused with a 400 naming it) leaves the choice to the cookie
     for chosen in (asked, request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)):
         if chosen in supported:

@@ -414,3 +414,13 @@ def test_too_many_body_fields_are_named_as_the_forms_not_the_addresses(client_fo
     body = "&".join(f"f{i}=1" for i in range(1001))
     response = client_for("xa.09193").post(f"{D}/api/proposals/import/?preview=1", body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400 and response.json() == {"detail": "Biểu mẫu có hơn 1000 trường."}, response.content[:200]
+
+
+def test_a_lang_among_too_many_parameters_still_chooses_the_refusals_language(client_for):
+    """Review rv13e: Django cannot read the query (more than 1,000 parameters), so its `lang` was ignored: the refusal of
+    `?lang=en&…` came in Vietnamese. The language is read from the raw query."""
+    query = "lang=en&" + "&".join(f"p{i}=1" for i in range(1001))
+    api = client_for(None).get(f"/api/districts/?{query}")
+    assert api.status_code == 400 and api.json()["query"] == ["The address holds more than 1000 parameters."]
+    page = client_for(None).get(f"/?{query}")
+    assert page.status_code == 400 and '<html lang="en">' in page.content.decode()
