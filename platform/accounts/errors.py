@@ -17,6 +17,7 @@ from rest_framework.views import exception_handler
 
 from accounts.access import AccessDenied
 from accounts.authentication import csrf_message
+from accounts.language import language_for
 from geo.guard import GeometryRejected
 
 
@@ -71,9 +72,7 @@ def bad_request(request, exception=None):
     reason}` (it was the HTML page there, review rv13c); on pages the framed 400 page naming the field (review rv13d).
     The query is refused by `geo.params.QueryParamsMiddleware`, after the language and the user are known; a request
     refused before the language middleware ran (a Host not in ALLOWED_HOSTS) takes its language by the same rule
-    (`frontend.middleware.language_for`: pages ignore the browser's Accept-Language, review rv13e)."""
-    from frontend.middleware import language_for
-
+    (`accounts.language.language_for`: pages ignore the browser's Accept-Language, review rv13e)."""
     language = getattr(request, "LANGUAGE_CODE", None) or language_for(request)
     with translation.override(language):
         field, reason = "detail", gettext("The request could not be read; nothing was changed.")

@@ -93,7 +93,7 @@ def test_a_page_refused_before_the_language_middleware_ignores_the_browsers_lang
     """Review rv13e (failing): a request Django refuses before `frontend.middleware.LanguageMiddleware` ran (a Host not in
     ALLOWED_HOSTS: `DisallowedHost`, raised by the tenant middleware) reaches `accounts.errors.bad_request` without
     `request.LANGUAGE_CODE`; its fallback, Django's `get_language_from_request`, reads Accept-Language, so the page is
-    English for an English browser. Pages ignore the browser's language (frontend.middleware.language_for; it was
+    English for an English browser. Pages ignore the browser's language (accounts.language.language_for; it was
     Vietnamese before e7f568e, which rendered Django's page). An API route may honour it."""
     from django.test import Client
 

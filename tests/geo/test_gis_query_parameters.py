@@ -379,7 +379,7 @@ def test_too_many_parameters_is_a_json_400_on_a_gis_route(client_for):
 # ---- review rv13d: a refusal speaks the language the person chose ---------------------------------------------------
 
 def test_a_refused_lang_is_answered_in_the_language_switchs_language(client_for):
-    """Review rv13d (failing): `lang=EN` is now a 400 naming `lang`, but `frontend.middleware.language_for` takes the
+    """Review rv13d (failing): `lang=EN` is now a 400 naming `lang`, but `accounts.language.language_for` takes the
     unusable `lang` in place of the language switch's cookie and then falls to Accept-Language or Vietnamese: a person
     who chose English reads the refusal in Vietnamese, on the API and on the framed page. docs/API.md, "Errors": "`?lang=`,
     else the language switch's cookie, else `Accept-Language`, else Vietnamese"; a `plan_year=abc` refusal to the same
