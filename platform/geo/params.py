@@ -177,8 +177,10 @@ def refusal_response(request, refused: ParameterRefused) -> HttpResponse:
     if "/api/" in request.path or "/tiles/" in request.path or request.path.endswith((".geojson", ".xlsx", ".docx", ".pdf", ".gpkg", ".zip", ".kml", ".csv", ".pbf")):
         return HttpResponse(json.dumps({refused.name: [refused.message]}, ensure_ascii=False), status=400,
                             content_type="application/json")
-    return HttpResponse(loader.render_to_string("400.html", {"field": refused.name, "reason": f"{refused.name}: {refused.message}"}, request),
-                        status=400)
+    # the name once: most reasons start with it ("plan_year must be …"), the others get it in front
+    named = refused.message.startswith((f"{refused.name} ", f"{refused.name}:"))
+    reason = refused.message if named else f"{refused.name}: {refused.message}"
+    return HttpResponse(loader.render_to_string("400.html", {"field": refused.name, "reason": reason}, request), status=400)
 
 
 def accepted_parameters(view_class, method: str) -> frozenset | None:

@@ -6,6 +6,8 @@ ignored; `Authorization: Bearer abc` was read as anonymous on tiles and download
 its offset, an unmatched OGC path and `proposals.csv?f=gpkg` were answered wrongly.
 """
 import datetime as dt
+import html
+import re
 from urllib.parse import urlsplit
 
 import mapbox_vector_tile
@@ -424,3 +426,19 @@ def test_a_lang_among_too_many_parameters_still_chooses_the_refusals_language(cl
     assert api.status_code == 400 and api.json()["query"] == ["The address holds more than 1000 parameters."]
     page = client_for(None).get(f"/?{query}")
     assert page.status_code == 400 and '<html lang="en">' in page.content.decode()
+
+
+@pytest.mark.parametrize("params, field, shown", [
+    ({"lang": "xx"}, "lang", "lang: “xx” is not one of the choices: vi, en."),
+    ({"plan_year": "abc"}, "plan_year", "plan_year must be a year from 1900 to 2100."),
+])
+def test_the_framed_400_page_names_the_parameter_once(client_for, params, field, shown):
+    """Stop 22's note, left then: the framed 400 page put the parameter's name in front of a reason that already starts
+    with it ("lang: lang: “xx” …", "plan_year: plan_year must …"). The name comes once (geo.params.refusal_response)."""
+    client = client_for("tinh")
+    client.cookies["django_language"] = "en"
+    page = client.get("/plans/", params)
+    assert page.status_code == 400, page.content[:200]
+    found = re.search(r'data-testid="refusal" data-field="([^"]*)">([^<]*)</p>', page.content.decode())
+    assert found and found[1] == field, page.content.decode()[-600:]
+    assert html.unescape(found[2]) == shown
