@@ -2,12 +2,15 @@
 import sys
 
 from django.conf import settings
+from django.contrib.auth import get_user
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views import defaults
@@ -51,16 +54,22 @@ def is_api_path(path: str) -> bool:
 
 def not_found(request, exception=None):
     """`handler404` of both URL configurations: on API routes (`is_api_path`) a JSON `{"detail": "Not found."}` in the
-    request's language (an unknown district, a path no route matches, an id that is not a number), elsewhere the page.
+    request's language (an unknown district, a path no route matches, an id that is not a number), elsewhere the framed
+    page (`404.html`).
 
-    An unknown district is refused by django-tenants before the language middleware ran: the language is then read
-    from the request (cookie, Accept-Language) here."""
-    if not is_api_path(request.path):
-        return defaults.page_not_found(request, exception)
-    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
+    An unknown district is refused by django-tenants before the session, language and authentication middleware ran:
+    the language is then chosen here by the same rule (`accounts.language.language_for`), and the page reads the
+    session's user itself, so that its menu shows a signed-in person as signed in (it offered "log in")."""
+    language = getattr(request, "LANGUAGE_CODE", None) or language_for(request)
     with translation.override(language):
-        response = JsonResponse({"detail": gettext("Not found.")}, status=404)
-        response["Content-Language"] = language
+        if is_api_path(request.path):
+            response = JsonResponse({"detail": gettext("Not found.")}, status=404)
+        else:
+            if not hasattr(request, "user"):
+                SessionMiddleware(lambda r: None).process_request(request)  # read only: nothing is saved on a 404
+                request.user = SimpleLazyObject(lambda: get_user(request))
+            response = defaults.page_not_found(request, exception)
+    response["Content-Language"] = language
     return response
 
 

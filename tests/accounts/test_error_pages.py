@@ -103,3 +103,23 @@ def test_a_page_refused_before_the_language_middleware_ignores_the_browsers_lang
     response = client.get("/", HTTP_HOST="evil.example", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert '<html lang="vi">' in response.content.decode(), response.content[:120]
+
+
+def test_an_unknown_districts_page_is_the_framed_404_in_the_persons_language_and_session(client_for):
+    """Stop 23's note, left then: `/d/nowhere/…` is refused by the tenant middleware before the session, the language and
+    the user are read, so its 404 page was Vietnamese whatever the language switch chose and offered "Đăng nhập" (log
+    in) to a signed-in person; a known district's missing page followed both. Now both follow the person (pages still
+    ignore the browser's Accept-Language), and the API's 404 there takes `lang` like every other answer."""
+    staff = client_for("huyen.yen-phong")
+    staff.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for path in ("/d/nowhere/proposals/", f"{D}/no-such-page/"):
+        page = staff.get(path)
+        assert page.status_code == 404 and page["Content-Language"] == "en", path
+        html = page.content.decode()
+        assert '<html lang="en">' in html and "Page not found" in html, (path, html[:300])
+        assert 'action="/accounts/logout/"' in html and "/accounts/login/" not in html, (path, html[:1500])
+    browser = client_for(None).get("/d/nowhere/proposals/", HTTP_ACCEPT_LANGUAGE="en")
+    html = framed(browser, 404)
+    assert "Không tìm thấy trang" in html and "/accounts/login/" in html
+    api = client_for(None).get("/d/nowhere/api/proposals/", {"lang": "en"}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert api.status_code == 404 and api.json() == {"detail": "Not found."}
