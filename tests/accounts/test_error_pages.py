@@ -123,3 +123,16 @@ def test_an_unknown_districts_page_is_the_framed_404_in_the_persons_language_and
     assert "Không tìm thấy trang" in html and "/accounts/login/" in html
     api = client_for(None).get("/d/nowhere/api/proposals/", {"lang": "en"}, HTTP_ACCEPT_LANGUAGE="vi")
     assert api.status_code == 404 and api.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("path", ["/d/nowhere/proposals/", "/plans/"])
+def test_a_session_cookie_holding_a_nul_is_no_500(path):
+    """Review rv23 (failing): a session cookie written quoted with an octal escape (`sessionid="abcdefgh\\000ijklmnop"`,
+    what curl or any client may send) is unquoted by Django's cookie parser into a key holding NUL; the session store
+    looks it up and PostgreSQL refuses NUL in text (DataError): a 500. The unknown district's 404 page now reads the
+    session too (f9785af), so it fails the same way. A key that cannot be a session key is no session: anonymous."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    response = client.get(path, HTTP_COOKIE='sessionid="abcdefgh\\000ijklmnop"')
+    assert response.status_code in (302, 404), response.status_code
