@@ -7,16 +7,26 @@ map a dozen tile requests at once each updating the same row, one waiting for an
 write when nothing in the session changed and its end would move by less than SESSION_REFRESH_SECONDS (60): a session
 then ends between IDLE − 1 minute and IDLE after its last request, never later. Anything written into the session
 (a login, a language, a message) is saved at once, as before.
+
+A cookie that cannot hold a key of ours (Django's: 32 of `VALID_KEY_CHARS`, lower-case letters and digits) is no
+session and is never looked up: a quoted cookie `sessionid="…\\000…"` reached PostgreSQL as a key holding NUL, a 500
+on every page (review rv23).
 """
+import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions import middleware
 from django.contrib.sessions.backends import db
 
+SESSION_KEY = re.compile(r"[a-z0-9]{8,40}")
+
 
 class SessionStore(db.SessionStore):
     _stored_expiry = None  # expire_date of the row as loaded (None: no row, or not loaded)
+
+    def _validate_session_key(self, key):
+        return bool(key) and SESSION_KEY.fullmatch(key) is not None
 
     def load(self):
         s = self._get_session_from_db()
