@@ -10,6 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -70,6 +71,7 @@ def not_found(request, exception=None):
                 request.user = SimpleLazyObject(lambda: get_user(request))
             response = defaults.page_not_found(request, exception)
     response["Content-Language"] = language
+    patch_vary_headers(response, ("Accept-Language", "Cookie", "Sec-Fetch-Mode"))  # as LanguageMiddleware, which may not have run
     return response
 
 

@@ -34,7 +34,7 @@ MAX_OFFSET = 10 ** 9  # far beyond any layer's size, and inside PostgreSQL's big
 # The paging parameters and their bounds: the one rule every route that pages reads them by (`paging_number`).
 PAGING = {"page": (1, MAX_PAGE), "page_size": (1, MAX_PAGE_SIZE), "limit": (1, MAX_PAGE_SIZE), "offset": (0, MAX_OFFSET)}
 # Parameters every API read accepts besides its own declared ones (`query_parameters`): `lang` (the language switch,
-# frontend.middleware), `format` (DRF's format override, e.g. `?format=json`), `page` and `page_size` (every layer route
+# accounts.language), `format` (DRF's format override, e.g. `?format=json`), `page` and `page_size` (every layer route
 # pages through geo.layers.page_response; still bounded by PAGING). `limit` and `offset` are the OGC API's only.
 LANGUAGE_PARAM = "lang"  # also on the OGC and download routes, which take neither `page` nor `format`
 ALWAYS_ACCEPTED = frozenset({LANGUAGE_PARAM, "format", "page", "page_size"})

@@ -123,6 +123,7 @@ def test_an_unknown_districts_page_is_the_framed_404_in_the_persons_language_and
     assert "Không tìm thấy trang" in html and "/accounts/login/" in html
     api = client_for(None).get("/d/nowhere/api/proposals/", {"lang": "en"}, HTTP_ACCEPT_LANGUAGE="vi")
     assert api.status_code == 404 and api.json() == {"detail": "Not found."}
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in api["Vary"].split(",")}, api.get("Vary")  # review rv23
 
 
 @pytest.mark.parametrize("path", ["/d/nowhere/proposals/", "/plans/"])
