@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import TokenAuthentication
 from core.openapi import valid_input
 
 
@@ -45,6 +46,8 @@ class TokenObtainApi(APIView):
 class TokenLogoutApi(LogoutView):
     """Revoke the token this request carries (204)."""
 
+    authentication_classes = (TokenAuthentication,)  # knox's, refusing a malformed key (not knox's own class)
+
     Input = None
     Output = {204: None}
 
@@ -53,6 +56,8 @@ class TokenLogoutApi(LogoutView):
 
 class TokenLogoutAllApi(LogoutAllView):
     """Revoke every token of the caller (204)."""
+
+    authentication_classes = (TokenAuthentication,)  # knox's, refusing a malformed key (not knox's own class)
 
     Input = None
     Output = {204: None}

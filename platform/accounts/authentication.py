@@ -1,8 +1,15 @@
-"""The API's session authentication: DRF's, with its CSRF refusal in the user's language (kept apart from
-accounts.errors, which imports rest_framework.views: DRF's settings import this class while that module loads)."""
+"""The API's authentication classes (settings REST_FRAMEWORK's DEFAULT_AUTHENTICATION_CLASSES): knox's token and DRF's
+session, each with a refusal it lacked (kept apart from accounts.errors, which imports rest_framework.views: DRF's
+settings import these classes while that module loads)."""
+import re
+
 from django.utils.translation import gettext
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication as DrfSessionAuthentication
+
+# What a key of ours can be: knox writes hexadecimal digits (after an optional TOKEN_PREFIX); printable ASCII bounds it.
+TOKEN_KEY = re.compile(rb"[!-~]{1,256}")
 
 
 def csrf_message() -> str:
@@ -19,3 +26,14 @@ class SessionAuthentication(DrfSessionAuthentication):
             super().enforce_csrf(request)
         except exceptions.PermissionDenied:
             raise exceptions.PermissionDenied(csrf_message()) from None
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    """knox's `Authorization: Token <key>`, refusing (401 "Invalid token.") a key that cannot be one of knox's before
+    it is read: knox decoded it as UTF-8 unguarded, so `Token \\xe9` (a byte gunicorn passes on) was a 500 on the
+    province API, and a NUL reached PostgreSQL (a DataError, a 500) (review rv23b). `key`: the header's bytes."""
+
+    def authenticate_credentials(self, key: bytes):
+        if not TOKEN_KEY.fullmatch(key):
+            raise exceptions.AuthenticationFailed(gettext("Invalid token."))
+        return super().authenticate_credentials(key)

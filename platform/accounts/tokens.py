@@ -1,7 +1,8 @@
 """API tokens (django-rest-knox): stored as hashes, expire after `API_TOKEN_TTL_HOURS`, revoked by logout."""
-from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework.exceptions import AuthenticationFailed
+
+from accounts.authentication import TokenAuthentication
 
 
 def user_for_token(key: str):

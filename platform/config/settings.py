@@ -502,7 +502,7 @@ REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate: Token` makes "not signed in" a 401 on every API route (DRF answers 403
     # when the first class names no challenge); "signed in but not allowed" stays a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",  # knox's, refusing a key that cannot be one (review rv23b)
         "accounts.authentication.SessionAuthentication",  # DRF's, with its CSRF refusal in the user's language
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -15,3 +15,11 @@ def test_a_token_header_that_is_not_utf8_is_a_401_not_a_500(method, path):
     # WSGI gives header values decoded as latin-1: "\xe9" here is the single byte 0xE9 on the wire
     response = getattr(Client(raise_request_exception=False), method)(path, HTTP_AUTHORIZATION="Token \xe9\xff")
     assert response.status_code == 401, (response.status_code, response.content[:200])
+
+
+@pytest.mark.parametrize("path", ["/api/me/inbox/", "/d/yen-phong/api/proposals/", "/d/yen-phong/ogc/collections"])
+def test_a_token_holding_a_nul_is_a_401_not_a_500(path):
+    """Review rv23b: `Token \\x00abc` reached PostgreSQL (a DataError, a 500) through knox's lookup and
+    accounts.tokens.user_for_token. gunicorn refuses a NUL in a header itself; the application must not rely on it."""
+    response = Client(raise_request_exception=False).get(path, HTTP_AUTHORIZATION="Token \x00abc")
+    assert response.status_code == 401, (response.status_code, response.content[:200])
