@@ -21,6 +21,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from rest_framework.authentication import get_authorization_header
 
 from accounts.models import COMMUNE_ROLES, DISTRICT_ROLES, Role
 from accounts.tokens import user_for_token
@@ -69,9 +70,17 @@ def require(allowed, message=None):
 
 def token_in_header(request):
     """The key of the request's `Authorization: Token <key>` header ("" for an empty key), or None without a header of
-    that scheme; the scheme in any case, as knox's TokenAuthentication reads it (RFC 9110: schemes are case-insensitive)."""
-    kind, _, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    return key.strip() if kind.lower() == "token" else None
+    that scheme; read exactly as knox's TokenAuthentication reads it: the header's latin-1 bytes (DRF's
+    `get_authorization_header`) split on any ASCII whitespace, the scheme in any case (RFC 9110). Split on a space only,
+    `Token<TAB><key>` was no token here but a token for knox, so a session carried another district's token past the
+    district gate (review rv23c). Several words after the scheme are returned as one key, which no token matches."""
+    try:
+        words = get_authorization_header(request).split()
+    except UnicodeError:  # a character above U+00FF: no header a client can send (WSGI gives latin-1), no token either
+        return ""
+    if not words or words[0].lower() != b"token":
+        return None
+    return b" ".join(words[1:]).decode("latin-1")
 
 
 def user_from_request(request):

@@ -23,3 +23,11 @@ def test_a_token_holding_a_nul_is_a_401_not_a_500(path):
     accounts.tokens.user_for_token. gunicorn refuses a NUL in a header itself; the application must not rely on it."""
     response = Client(raise_request_exception=False).get(path, HTTP_AUTHORIZATION="Token \x00abc")
     assert response.status_code == 401, (response.status_code, response.content[:200])
+
+
+@pytest.mark.parametrize("path", ["/api/me/inbox/", "/d/yen-phong/api/proposals/", "/d/yen-phong/ogc/collections"])
+def test_a_token_header_beyond_latin1_is_a_401_not_a_500(path):
+    """Review rv23c: a character above U+00FF (only a test client or an ASGI bridge can send one) failed DRF's
+    `get_authorization_header` (UnicodeEncodeError, a 500) on the province API."""
+    response = Client(raise_request_exception=False).get(path, HTTP_AUTHORIZATION="Token \u0101bc")
+    assert response.status_code == 401, (response.status_code, response.content[:200])
